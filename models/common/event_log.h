@@ -1,0 +1,86 @@
+// The event log interface the models write to. Models know nothing of JSON: they hand
+// structured events to a sink; tools/ decides how to store them (JSON Lines).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace ssifsim {
+
+using Bytes = std::vector<uint8_t>;
+
+// A byte value, shown in hex in the log.
+struct Hex8 {
+    uint8_t value;
+};
+
+using FieldValue = std::variant<int64_t, bool, std::string, Hex8, Bytes>;
+
+struct Field {
+    std::string key;
+    FieldValue value;
+};
+
+struct Event {
+    uint64_t t_ns = 0;
+    std::string src; // bus, host, bmc, daemon, ...
+    std::string ev;
+    std::vector<Field> fields;
+};
+
+class EventSink {
+  public:
+    virtual ~EventSink() = default;
+    virtual void record(const Event& event) = 0;
+};
+
+// Discards everything; the default when no log is wanted.
+class NullSink : public EventSink {
+  public:
+    void record(const Event&) override {}
+};
+
+// Keeps every event in memory; for tests and for the run summary.
+class MemorySink : public EventSink {
+  public:
+    void record(const Event& event) override { events.push_back(event); }
+    std::vector<Event> events;
+};
+
+// Sends each event to several sinks in order.
+class TeeSink : public EventSink {
+  public:
+    void add(EventSink* sink) { sinks_.push_back(sink); }
+    void record(const Event& event) override;
+
+  private:
+    std::vector<EventSink*> sinks_;
+};
+
+// Builds one event fluently: log.emit(t, "bus", "byte").hex("byte", b).flag("ack", true);
+// the event is recorded when the builder goes out of scope.
+class EventBuilder {
+  public:
+    EventBuilder(EventSink& sink, uint64_t t_ns, std::string src, std::string ev);
+    ~EventBuilder();
+    EventBuilder(const EventBuilder&) = delete;
+    EventBuilder& operator=(const EventBuilder&) = delete;
+
+    EventBuilder& num(std::string key, int64_t v);
+    EventBuilder& flag(std::string key, bool v);
+    EventBuilder& str(std::string key, std::string v);
+    EventBuilder& hex(std::string key, uint8_t v);
+    EventBuilder& bytes(std::string key, Bytes v);
+
+  private:
+    EventSink& sink_;
+    Event event_;
+};
+
+// Renders bytes as space-separated lowercase hex: "18 01".
+std::string hex_string(const Bytes& bytes);
+
+} // namespace ssifsim

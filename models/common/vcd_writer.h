@@ -1,0 +1,54 @@
+// A streaming VCD writer. It writes only what Debian's sigrok-cli 0.7.2 VCD reader accepts
+// when every signal is 1 bit wide (REFERENCE.md §6): no $comment after $enddefinitions,
+// no $dumpvars, and plain 0/1 values; initial values are written at #0 as ordinary changes.
+// Vector signals are written as b... values, which GTKWave reads (sigrok does not).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ssifsim {
+
+class VcdWriter {
+  public:
+    // timescale_ns: the VCD time unit in nanoseconds (1 ns or coarser).
+    VcdWriter(std::ostream& out, std::string scope, uint64_t timescale_ns = 1);
+
+    // Declares a signal before the first change; returns its handle.
+    int add_signal(const std::string& name, unsigned width, uint64_t initial);
+
+    // Records a change at time t_ns. Times never go backwards; several changes of one
+    // signal at one time keep the last; a change to the current value writes nothing.
+    void change(uint64_t t_ns, int signal, uint64_t value);
+
+    // Flushes pending changes and writes a final timestamp so viewers show the tail.
+    void finish(uint64_t t_end_ns);
+
+  private:
+    struct Signal {
+        std::string name;
+        std::string id;
+        unsigned width;
+        uint64_t written;
+        uint64_t pending;
+        bool dirty;
+    };
+    void write_header();
+    void flush_pending();
+    void write_value(const Signal& s, uint64_t v);
+
+    std::ostream& out_;
+    std::string scope_;
+    uint64_t timescale_ns_;
+    std::vector<Signal> signals_;
+    std::vector<int> dirty_list_;
+    bool started_ = false;        // a change was recorded: no more signals
+    bool header_written_ = false; // written at the first flush, with the values at time 0
+    uint64_t pending_t_ = 0;
+    uint64_t stamped_t_ = 0; // the last '#t' written (the header writes #0)
+    bool finished_ = false;
+};
+
+} // namespace ssifsim

@@ -1,0 +1,81 @@
+// The SMBus: owns time on the wires. A master (one SC_THREAD) asks for a block write or a
+// block read; the bus walks the transfer byte by byte at the configured clock, calls the
+// addressed slave through the Linux slave events, turns a busy answer into a NAK, appends
+// and checks PEC, and reports the result. Every byte goes to the event log and the wires
+// to the VCD.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <systemc>
+
+#include "models/common/event_log.h"
+#include "models/smbus/slave.h"
+#include "models/smbus/timing.h"
+#include "models/smbus/wire_trace.h"
+
+namespace ssifsim::smbus {
+
+// Linux i2c_smbus_* results: 0, -ENXIO (address NAK), -EIO (data NAK), -EBADMSG (PEC),
+// -EPROTO (block count outside 1..32).
+enum class SmbusStatus { Ok, AddressNak, DataNak, BadPec, BadLength };
+
+const char* status_name(SmbusStatus s);
+
+struct SmbusResult {
+    SmbusStatus status = SmbusStatus::Ok;
+    Bytes data;            // block read: the data bytes as received (count bytes)
+    uint8_t count = 0;     // block read: the count byte as received
+    uint64_t start_ns = 0; // START
+    uint64_t end_ns = 0;   // end of STOP
+    bool ok() const { return status == SmbusStatus::Ok; }
+};
+
+class SmbusBus : public sc_core::sc_module {
+  public:
+    // I2C_SMBUS_BLOCK_MAX: a Linux master takes block counts 1..32 only.
+    static constexpr unsigned kBlockMax = 32;
+
+    SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
+             VcdWriter* wire_vcd);
+
+    void attach(uint8_t addr7, SmbusSlave* slave);
+    const SmbusTiming& timing() const { return timing_; }
+
+    // Blocking calls for the master's SC_THREAD: they return when the STOP has ended.
+    SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec);
+    SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec);
+
+  private:
+    // One transfer in progress: the addressed slave and the running PEC.
+    struct Walk {
+        SmbusSlave* slave = nullptr;
+        bool slave_addressed = false;
+        uint8_t pec = 0;
+        uint8_t first_read_byte = 0xff; // supplied at READ_REQUESTED
+    };
+
+    uint64_t now_ns() const;
+    void begin(Walk& walk);
+    // Master sends a byte; the slave answers through `ev`; returns true when ACKed.
+    bool master_byte(Walk& walk, uint8_t value, SlaveEvent ev);
+    // The slave sends a byte it has supplied; the master ACKs it or not.
+    void slave_byte(Walk& walk, uint8_t value, bool master_acks);
+    uint8_t ask_slave(Walk& walk, SlaveEvent ev);
+    void read_block(Walk& walk, bool pec, SmbusResult& result);
+    void repeated_start();
+    void end(Walk& walk);
+    SmbusResult finish(SmbusResult result, const char* op, uint8_t addr7, uint8_t command, bool pec,
+                       const Bytes& data);
+
+    SmbusTiming timing_;
+    EventSink& log_;
+    WireTrace wire_;
+    std::map<uint8_t, SmbusSlave*> slaves_;
+    // A master may start once the bus has been idle for tBUF, at power-up too (which also
+    // keeps the first START edge distinct from the VCD's initial values at time 0).
+    uint64_t bus_free_at_ns_;
+};
+
+} // namespace ssifsim::smbus

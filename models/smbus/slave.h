@@ -1,0 +1,29 @@
+// The Linux-style I2C slave-event interface (Documentation/i2c/slave-interface): the bus
+// calls the addressed slave's backend byte by byte, as a controller driver does.
+#pragma once
+
+#include <cstdint>
+
+namespace ssifsim::smbus {
+
+enum class SlaveEvent {
+    WriteRequested, // address matched with W; val carries the 8-bit address byte
+    WriteReceived,  // one byte written by the master; val carries it
+    ReadRequested,  // address matched with R; the backend puts the first byte in val
+    ReadProcessed,  // the master ACKed the previous byte; the backend puts the next in val
+    Stop,           // STOP condition
+};
+
+const char* slave_event_name(SlaveEvent ev);
+
+// What the callback returned: 0, or -EBUSY which the controller turns into a NAK
+// (Aspeed asserts NAK on the address or data byte; see REFERENCE.md §1).
+enum class SlaveAnswer { Ack, Busy };
+
+class SmbusSlave {
+  public:
+    virtual ~SmbusSlave() = default;
+    virtual SlaveAnswer on_event(SlaveEvent ev, uint8_t& val) = 0;
+};
+
+} // namespace ssifsim::smbus

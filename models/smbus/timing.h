@@ -1,0 +1,37 @@
+// SMBus bus timing: the one table of the bus model's timing constants and the durations
+// derived from bit counts. Every bit is one SCL period; a byte is 8 data bits plus the
+// ACK/NAK bit. The waveform inside a period is drawn in quarters (see wire_trace.h).
+#pragma once
+
+#include <cstdint>
+
+namespace ssifsim::smbus {
+
+struct SmbusTiming {
+    uint32_t freq_hz = 100000;
+
+    // Supported clock range: SMBus 10 kHz .. 1 MHz (SMBus 3.x "Fm+").
+    static constexpr uint32_t kMinFreqHz = 10000;
+    static constexpr uint32_t kMaxFreqHz = 1000000;
+
+    // A quarter SCL period, rounded to whole ns; the bit period is four of them.
+    uint64_t quarter_ns() const;
+    uint64_t bit_ns() const { return 4 * quarter_ns(); }
+
+    // START: SDA falls while SCL is high and is held half a period (tHD:STA) before SCL falls.
+    uint64_t start_ns() const { return 2 * quarter_ns(); }
+    // One byte: 8 data bits + ACK/NAK.
+    uint64_t byte_ns() const { return 9 * bit_ns(); }
+    // Repeated START and STOP each take one period.
+    uint64_t repeated_start_ns() const { return bit_ns(); }
+    uint64_t stop_ns() const { return bit_ns(); }
+    // Bus free time between a STOP and the next START (tBUF): 4.7 us in the 100 kHz class,
+    // 1.3 us at 400 kHz, 0.5 us at 1 MHz (SMBus 3.1 Table 1).
+    uint64_t bus_free_ns() const;
+
+    // Whole transfers, START to end of STOP. count: data bytes, pec: one more byte.
+    uint64_t block_write_ns(unsigned count, bool pec) const;
+    uint64_t block_read_ns(unsigned count, bool pec) const;
+};
+
+} // namespace ssifsim::smbus

@@ -1,0 +1,56 @@
+#include "models/smbus/wire_trace.h"
+
+namespace ssifsim::smbus {
+
+WireTrace::WireTrace(VcdWriter* vcd, const SmbusTiming& timing) : vcd_(vcd), timing_(timing) {
+    if (vcd_) {
+        // Leaf names must be unique: sigrok drops scopes (REFERENCE.md §6).
+        scl_ = vcd_->add_signal("smbus_scl", 1, 1);
+        sda_ = vcd_->add_signal("smbus_sda", 1, 1);
+    }
+}
+
+void WireTrace::start(uint64_t t) {
+    if (!vcd_)
+        return;
+    const uint64_t q = timing_.quarter_ns();
+    vcd_->change(t, sda_, 0);
+    vcd_->change(t + 2 * q, scl_, 0);
+}
+
+void WireTrace::repeated_start(uint64_t t) {
+    if (!vcd_)
+        return;
+    const uint64_t q = timing_.quarter_ns();
+    vcd_->change(t + q, sda_, 1);
+    vcd_->change(t + 2 * q, scl_, 1);
+    vcd_->change(t + 3 * q, sda_, 0);
+    vcd_->change(t + 4 * q, scl_, 0);
+}
+
+void WireTrace::stop(uint64_t t) {
+    if (!vcd_)
+        return;
+    const uint64_t q = timing_.quarter_ns();
+    vcd_->change(t + q, sda_, 0);
+    vcd_->change(t + 2 * q, scl_, 1);
+    vcd_->change(t + 3 * q, sda_, 1);
+}
+
+void WireTrace::bit(uint64_t t, bool level) {
+    const uint64_t q = timing_.quarter_ns();
+    vcd_->change(t + q, sda_, level);
+    vcd_->change(t + 2 * q, scl_, 1);
+    vcd_->change(t + 4 * q, scl_, 0);
+}
+
+void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
+    if (!vcd_)
+        return;
+    const uint64_t period = timing_.bit_ns();
+    for (int i = 0; i < 8; ++i)
+        bit(t + i * period, (value >> (7 - i)) & 1);
+    bit(t + 8 * period, !ack);
+}
+
+} // namespace ssifsim::smbus

@@ -1,0 +1,38 @@
+// Renders SCL/SDA edges of each bus primitive into a VCD, exactly, without one SystemC
+// event per edge. Levels are the pulled-up view of the open-drain wires (0 or 1).
+//
+// Within one SCL period of 4 quarters (q):
+//   data bit:  SDA set at +1q (SCL low), SCL rises at +2q, falls at +4q
+//   START:     SDA falls at +0 with SCL high, SCL falls at +2q (2q long)
+//   Sr:        SDA released at +1q, SCL rises at +2q, SDA falls at +3q, SCL falls at +4q
+//   STOP:      SDA low at +1q, SCL rises at +2q, SDA rises at +3q (4q long)
+#pragma once
+
+#include <cstdint>
+
+#include "models/common/vcd_writer.h"
+#include "models/smbus/timing.h"
+
+namespace ssifsim::smbus {
+
+class WireTrace {
+  public:
+    // vcd may be null: then nothing is drawn.
+    WireTrace(VcdWriter* vcd, const SmbusTiming& timing);
+
+    void start(uint64_t t_ns);
+    void repeated_start(uint64_t t_ns);
+    void stop(uint64_t t_ns);
+    // 8 data bits MSB first, then the ACK bit (0) or NAK (1).
+    void byte(uint64_t t_ns, uint8_t value, bool ack);
+
+  private:
+    void bit(uint64_t t_ns, bool level);
+
+    VcdWriter* vcd_;
+    SmbusTiming timing_;
+    int scl_ = -1;
+    int sda_ = -1;
+};
+
+} // namespace ssifsim::smbus

@@ -1,0 +1,105 @@
+#include "models/ssif/bmc/bmc_module.h"
+
+#include <cerrno>
+
+namespace ssifsim::ssif {
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
+                     VcdWriter* tl_vcd)
+    : sc_module(name), config_(config), log_(log), bmc_(config.addr7, config.variant, *this),
+      vcd_(tl_vcd) {
+    SC_METHOD(on_timer);
+    sensitive << timer_event_;
+    dont_initialize();
+    if (vcd_) {
+        sig_state_ = vcd_->add_signal("bmc_state", 3, 0);
+        sig_busy_ = vcd_->add_signal("bmc_busy", 1, 0);
+        sig_aborting_ = vcd_->add_signal("bmc_aborting", 1, 0);
+        sig_pending_ = vcd_->add_signal("bmc_response_pending", 1, 0);
+        sig_cmd_ = vcd_->add_signal("bmc_smbus_cmd", 8, 0);
+    }
+}
+
+uint64_t BmcModule::now_ns() const {
+    return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+}
+
+void BmcModule::trace() {
+    if (!vcd_)
+        return;
+    const uint64_t t = now_ns();
+    vcd_->change(t, sig_state_, static_cast<uint64_t>(bmc_.state()));
+    vcd_->change(t, sig_busy_, bmc_.busy());
+    vcd_->change(t, sig_aborting_, bmc_.aborting());
+    vcd_->change(t, sig_pending_, bmc_.response_pending());
+    vcd_->change(t, sig_cmd_, bmc_.smbus_command());
+}
+
+smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
+    const smbus::SlaveAnswer answer = bmc_.on_event(ev, val);
+    trace();
+    return answer;
+}
+
+void BmcModule::arm_response_timer() {
+    timer_event_.cancel();
+    timer_event_.notify(sc_time(static_cast<double>(config_.response_timeout_ns), SC_NS));
+    EventBuilder(log_, now_ns(), "bmc", "timer_armed")
+        .num("expires_ns", static_cast<int64_t>(now_ns() + config_.response_timeout_ns));
+}
+
+void BmcModule::cancel_response_timer() {
+    timer_event_.cancel();
+    EventBuilder(log_, now_ns(), "bmc", "timer_cancelled");
+}
+
+void BmcModule::request_available() {
+    request_event_.notify(sc_core::SC_ZERO_TIME);
+    EventBuilder(log_, now_ns(), "bmc", "request_available");
+}
+
+void BmcModule::response_consumed() {
+    consumed_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void BmcModule::warn(const std::string& text) {
+    EventBuilder(log_, now_ns(), "bmc", "warn").str("text", text);
+}
+
+void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
+    EventBuilder(log_, now_ns(), "bmc", "state")
+        .str("from", bmc_state_name(from))
+        .str("to", bmc_state_name(to))
+        .str("on", smbus::slave_event_name(ev));
+}
+
+void BmcModule::on_timer() {
+    EventBuilder(log_, now_ns(), "bmc", "timer_fired")
+        .flag("response_pending", bmc_.response_pending());
+    bmc_.on_response_timeout();
+    trace();
+}
+
+int BmcModule::dev_open() {
+    return bmc_.open();
+}
+
+long BmcModule::dev_read(Bytes& out, bool nonblock) {
+    long ret;
+    while ((ret = bmc_.read(SsifBmc::kMsgSize, nonblock, out)) == -EAGAIN && !nonblock)
+        sc_core::wait(request_event_);
+    return ret;
+}
+
+long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
+    long ret;
+    while ((ret = bmc_.write(buf, nonblock)) == -EAGAIN && !nonblock)
+        sc_core::wait(consumed_event_);
+    trace();
+    return ret;
+}
+
+} // namespace ssifsim::ssif

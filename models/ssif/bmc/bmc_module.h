@@ -1,0 +1,59 @@
+// SystemC wrapper around SsifBmc: owns the response timer, blocks the userspace device's
+// readers and writers as the kernel would, logs and traces what the driver does.
+#pragma once
+
+#include <systemc>
+
+#include "models/common/event_log.h"
+#include "models/common/vcd_writer.h"
+#include "models/ssif/bmc/ssif_bmc.h"
+
+namespace ssifsim::ssif {
+
+struct BmcConfig {
+    uint8_t addr7 = 0x10;
+    BmcVariant variant = BmcVariant::Mainline;
+    // RESPONSE_TIMEOUT: 500 ms upstream; downstream trees use 15 s.
+    uint64_t response_timeout_ns = 500'000'000;
+};
+
+class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {
+  public:
+    SC_HAS_PROCESS(BmcModule);
+    BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
+              VcdWriter* tl_vcd);
+
+    smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
+
+    // The userspace device, for a daemon's SC_THREAD. Blocking calls wait as the kernel's
+    // wait_event_interruptible does.
+    int dev_open();
+    long dev_read(Bytes& out, bool nonblock = false);
+    long dev_write(const Bytes& buf, bool nonblock = false);
+
+    const SsifBmc& driver() const { return bmc_; }
+    const BmcConfig& config() const { return config_; }
+
+  private:
+    void arm_response_timer() override;
+    void cancel_response_timer() override;
+    void request_available() override;
+    void response_consumed() override;
+    void warn(const std::string& text) override;
+    void transition(BmcState from, BmcState to, smbus::SlaveEvent ev) override;
+
+    void on_timer(); // SC_METHOD
+    void trace();
+    uint64_t now_ns() const;
+
+    BmcConfig config_;
+    EventSink& log_;
+    SsifBmc bmc_;
+    sc_core::sc_event timer_event_;
+    sc_core::sc_event request_event_;
+    sc_core::sc_event consumed_event_;
+    VcdWriter* vcd_;
+    int sig_state_ = -1, sig_busy_ = -1, sig_aborting_ = -1, sig_cmd_ = -1, sig_pending_ = -1;
+};
+
+} // namespace ssifsim::ssif

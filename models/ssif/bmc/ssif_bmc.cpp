@@ -1,0 +1,487 @@
+#include "models/ssif/bmc/ssif_bmc.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "models/smbus/pec.h"
+#include "models/ssif/framing.h"
+
+namespace ssifsim::ssif {
+
+using smbus::SlaveAnswer;
+using smbus::SlaveEvent;
+
+const char* bmc_state_name(BmcState s) {
+    switch (s) {
+    case BmcState::Ready: return "READY";
+    case BmcState::Start: return "START";
+    case BmcState::SmbusCmd: return "SMBUS_CMD";
+    case BmcState::ReqRecving: return "REQ_RECVING";
+    case BmcState::ResSending: return "RES_SENDING";
+    case BmcState::Aborting: return "ABORTING";
+    }
+    return "?";
+}
+
+namespace {
+struct VariantName {
+    const char* name;
+    BmcVariant variant;
+};
+constexpr VariantName kVariantNames[] = {
+    {"v8-2022", BmcVariant::V8_2022},
+    {"2024-write-len", BmcVariant::Fix2024WriteLength},
+    {"2025-request-loss", BmcVariant::Fix2025RequestLoss},
+    {"2026-desync", BmcVariant::Fix2026Desync},
+    {"mainline", BmcVariant::Mainline},
+};
+
+bool supported_read_cmd(uint8_t cmd) {
+    return cmd == kReadStart || cmd == kReadMiddle;
+}
+
+bool supported_write_cmd(uint8_t cmd) {
+    return cmd == kWriteSingle || cmd == kWriteStart || cmd == kWriteMiddle || cmd == kWriteEnd;
+}
+} // namespace
+
+bool parse_bmc_variant(const std::string& name, BmcVariant* out) {
+    for (const VariantName& v : kVariantNames) {
+        if (name == v.name) {
+            *out = v.variant;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char* bmc_variant_name(BmcVariant v) {
+    for (const VariantName& n : kVariantNames)
+        if (n.variant == v)
+            return n.name;
+    return "?";
+}
+
+SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks)
+    : addr8_(static_cast<uint8_t>(addr7 << 1)), variant_(variant), hooks_(hooks) {}
+
+bool SsifBmc::has_fix(Fix fix) const {
+    switch (fix) {
+    case Fix::WriteLength: return variant_ >= BmcVariant::Fix2024WriteLength;
+    case Fix::RequestLoss: return variant_ >= BmcVariant::Fix2025RequestLoss;
+    case Fix::Desync: return variant_ >= BmcVariant::Fix2026Desync;
+    }
+    return false;
+}
+
+void SsifBmc::set_state(BmcState next) {
+    if (next != state_)
+        hooks_.transition(state_, next, current_event_);
+    state_ = next;
+}
+
+// ---- the slave callback ------------------------------------------------------------------
+
+SlaveAnswer SsifBmc::on_event(SlaveEvent ev, uint8_t& val) {
+    current_event_ = ev;
+    ++coverage_[static_cast<int>(state_)][static_cast<int>(ev)];
+    switch (ev) {
+    case SlaveEvent::ReadRequested: on_read_requested(val); break;
+    case SlaveEvent::WriteRequested: on_write_requested(val); break;
+    case SlaveEvent::ReadProcessed: on_read_processed(val); break;
+    case SlaveEvent::WriteReceived: on_write_received(val); break;
+    case SlaveEvent::Stop: on_stop(); break;
+    }
+    // Busy until userspace writes the response, unless the request is being aborted.
+    return (!aborting_ && busy_) ? SlaveAnswer::Busy : SlaveAnswer::Ack;
+}
+
+void SsifBmc::on_read_requested(uint8_t& val) {
+    switch (state_) {
+    case BmcState::Ready:
+    case BmcState::Start:
+    case BmcState::ReqRecving:
+    case BmcState::ResSending:
+        hooks_.warn(std::string("unexpected READ REQUESTED in state=") + bmc_state_name(state_));
+        set_state(BmcState::Aborting);
+        val = 0;
+        return;
+    case BmcState::SmbusCmd:
+        if (!supported_read_cmd(part_.smbus_cmd)) {
+            hooks_.warn("unknown SMBus read command");
+            aborting_ = true;
+        }
+        set_state(aborting_ ? BmcState::Aborting : BmcState::ResSending);
+        break;
+    case BmcState::Aborting: break;
+    }
+
+    msg_idx_ = 0;
+    // Nothing to send: the master reads a count of 0.
+    if (!response_in_progress_ || state_ == BmcState::Aborting) {
+        val = 0;
+        return;
+    }
+    if (is_singlepart_read_)
+        set_singlepart_response_buffer();
+    else
+        set_multipart_response_buffer();
+    calculate_response_part_pec();
+    part_.index = 0;
+    val = part_.length;
+}
+
+void SsifBmc::on_read_processed(uint8_t& val) {
+    switch (state_) {
+    case BmcState::Ready:
+    case BmcState::Start:
+    case BmcState::ReqRecving:
+    case BmcState::SmbusCmd:
+        hooks_.warn(std::string("unexpected READ PROCESSED in state=") + bmc_state_name(state_));
+        set_state(BmcState::Aborting);
+        val = 0;
+        return;
+    case BmcState::ResSending:
+    case BmcState::Aborting: break;
+    }
+    if (!response_in_progress_ || state_ == BmcState::Aborting) {
+        val = 0;
+        return;
+    }
+    handle_read_processed(val);
+}
+
+void SsifBmc::on_write_requested(uint8_t& val) {
+    switch (state_) {
+    case BmcState::Ready:
+    case BmcState::SmbusCmd: set_state(BmcState::Start); break;
+    case BmcState::Start:
+    case BmcState::ReqRecving:
+    case BmcState::ResSending:
+        hooks_.warn(std::string("unexpected WRITE REQUEST in state=") + bmc_state_name(state_));
+        set_state(BmcState::Aborting);
+        return;
+    case BmcState::Aborting: break; // v8: stays ABORTING until a STOP
+    }
+    msg_idx_ = 0;
+    part_.address = val;
+}
+
+void SsifBmc::on_write_received(uint8_t& val) {
+    switch (state_) {
+    case BmcState::Ready:
+    case BmcState::ResSending:
+        hooks_.warn(std::string("unexpected WRITE RECEIVED in state=") + bmc_state_name(state_));
+        set_state(BmcState::Aborting);
+        break;
+    case BmcState::Start: set_state(BmcState::SmbusCmd); break;
+    case BmcState::SmbusCmd:
+        if (!supported_write_cmd(part_.smbus_cmd)) {
+            hooks_.warn("unknown SMBus write command");
+            aborting_ = true;
+        }
+        set_state(aborting_ ? BmcState::Aborting : BmcState::ReqRecving);
+        break;
+    case BmcState::ReqRecving: break;
+    case BmcState::Aborting:
+        // Apr 2026 fix: a new write start recovers a BMC stuck in ABORTING (a read whose
+        // STOP was lost); before it, the request was dropped and the next read got the
+        // stale response.
+        if (has_fix(Fix::Desync) && (val == kWriteSingle || val == kWriteStart))
+            set_state(BmcState::SmbusCmd);
+        break;
+    }
+
+    if (state_ == BmcState::ReqRecving)
+        handle_write_received(val);
+    else if (state_ == BmcState::SmbusCmd)
+        process_smbus_cmd(val);
+}
+
+void SsifBmc::on_stop() {
+    switch (state_) {
+    case BmcState::Ready:
+    case BmcState::Start:
+    case BmcState::SmbusCmd:
+    case BmcState::Aborting:
+        hooks_.warn(std::string("unexpected SLAVE STOP in state=") + bmc_state_name(state_));
+        set_state(BmcState::Ready);
+        break;
+    case BmcState::ReqRecving:
+        if (validate_request_part()) {
+            process_request_part();
+            if (part_.smbus_cmd == kWriteSingle || part_.smbus_cmd == kWriteEnd)
+                handle_request();
+            set_state(BmcState::Ready);
+        } else {
+            // Drop this write and everything until the next valid write start.
+            // (The driver stays in REQ_RECVING here; the next WRITE_REQUESTED aborts.)
+            hooks_.warn("invalid pec");
+            aborting_ = true;
+        }
+        break;
+    case BmcState::ResSending:
+        if (is_singlepart_read_ || block_num_ == kReadEndBlock) {
+            // Jan 2025 fix: the part buffer is cleared here, when the response is done,
+            // instead of in complete_response().
+            if (has_fix(Fix::RequestLoss))
+                part_ = PartBuffer{};
+            complete_response();
+        }
+        set_state(BmcState::Ready);
+        break;
+    }
+    msg_idx_ = 0;
+}
+
+// ---- request path ------------------------------------------------------------------------
+
+void SsifBmc::process_smbus_cmd(uint8_t cmd) {
+    part_.smbus_cmd = cmd;
+    msg_idx_ = 1;
+    part_.payload.fill(0);
+    if (cmd == kWriteSingle || cmd == kWriteStart) {
+        // The host timed out and sent a new request: discard the pending response.
+        if (response_in_progress_)
+            complete_response();
+        aborting_ = false;
+    }
+}
+
+void SsifBmc::handle_write_received(uint8_t val) {
+    // msg_idx is 1 at the count byte and never passes 36 (addr, cmd, count, 32 data, PEC).
+    if (msg_idx_ < 1 || msg_idx_ > static_cast<int>(kPartMax) + 4)
+        return;
+    if (msg_idx_ == 1) {
+        part_.length = val;
+        part_.index = 0;
+    } else {
+        // The kernel stores payload[index++] into a 32-byte array followed by the pec and
+        // index fields: index 32 lands on pec (the PEC of a full part), index 33 on index
+        // itself (the store wins over the increment); past that lies struct padding.
+        const uint8_t at = part_.index++;
+        if (at < kPartMax)
+            part_.payload[at] = val;
+        else if (at == kPartMax)
+            part_.pec = val;
+        else if (at == kPartMax + 1)
+            part_.index = val;
+    }
+    msg_idx_++;
+}
+
+bool SsifBmc::validate_request_part() {
+    if (part_.index == part_.length) {
+        pec_support_ = false;
+        return true;
+    }
+    if (part_.index != part_.length + 1)
+        return false;
+    pec_support_ = true;
+    part_.pec = part_.length < kPartMax ? part_.payload[part_.length] : part_.pec;
+    uint8_t pec = smbus::pec_update(0, addr8_);
+    pec = smbus::pec_update(pec, part_.smbus_cmd);
+    pec = smbus::pec_update(pec, part_.length);
+    // A zero-length End part is illegal SMBus 2.0 but some hosts send it; tolerated.
+    for (unsigned i = 0; i < part_.length && i < kPartMax; ++i)
+        pec = smbus::pec_update(pec, part_.payload[i]);
+    return pec == part_.pec;
+}
+
+void SsifBmc::process_request_part() {
+    switch (part_.smbus_cmd) {
+    case kWriteSingle:
+        request_.len = part_.length;
+        std::memcpy(request_.payload.data(), part_.payload.data(), part_.length);
+        break;
+    case kWriteStart: request_.len = 0; [[fallthrough]];
+    case kWriteMiddle:
+    case kWriteEnd: {
+        const unsigned len = request_.len + part_.length;
+        if (len > kMessageMax) {
+            hooks_.warn("request exceeded 254 bytes, aborting");
+            aborting_ = true;
+        } else {
+            std::memcpy(request_.payload.data() + request_.len, part_.payload.data(), part_.length);
+            request_.len += part_.length;
+        }
+        break;
+    }
+    default: hooks_.warn("unexpected SMBus command in process_request_part"); break;
+    }
+}
+
+void SsifBmc::handle_request() {
+    busy_ = true;
+    request_available_ = true;
+    response_ = Message{};
+    hooks_.request_available();
+    response_timer_armed_ = true;
+    hooks_.arm_response_timer();
+}
+
+void SsifBmc::on_response_timeout() {
+    // A response already being sent wins over the timer.
+    if (response_in_progress_)
+        return;
+    busy_ = false;
+    response_timer_armed_ = false;
+    aborting_ = true;
+    hooks_.warn("response timeout: aborting");
+}
+
+// ---- response path -----------------------------------------------------------------------
+
+void SsifBmc::complete_response() {
+    response_.len = 0;
+    response_in_progress_ = false;
+    nbytes_processed_ = 0;
+    remain_len_ = 0;
+    busy_ = false;
+    // v8: also wipes the part buffer, including a command byte that process_smbus_cmd
+    // has just stored (the Jan 2025 "new request loss" bug).
+    if (!has_fix(Fix::RequestLoss))
+        part_ = PartBuffer{};
+    hooks_.response_consumed();
+}
+
+void SsifBmc::set_singlepart_response_buffer() {
+    part_.address = addr8_;
+    part_.length = static_cast<uint8_t>(response_.len);
+    part_.payload.fill(0);
+    std::memcpy(part_.payload.data(), response_.payload.data(),
+                part_.length < kPartMax ? part_.length : kPartMax);
+}
+
+void SsifBmc::set_multipart_response_buffer() {
+    uint8_t part_len = 0;
+    part_.address = addr8_;
+    switch (part_.smbus_cmd) {
+    case kReadStart:
+        nbytes_processed_ = 0;
+        block_num_ = 0;
+        part_.length = kPartMax;
+        part_len = kReadStartData;
+        remain_len_ = static_cast<uint8_t>(response_.len - part_len);
+        part_.payload[0] = 0x00; // multi-part start marker
+        part_.payload[1] = 0x01;
+        copy_response(&part_.payload[2], 0, part_len);
+        break;
+    case kReadMiddle:
+        if (remain_len_ <= kReadMiddleData) {
+            // End part: block number 0xFF and the rest.
+            part_.payload.fill(0);
+            part_.length = static_cast<uint8_t>(remain_len_ + 1);
+            part_len = remain_len_;
+            block_num_ = kReadEndBlock;
+            part_.payload[0] = block_num_;
+        } else {
+            part_.length = kPartMax;
+            part_len = kReadMiddleData;
+            part_.payload[0] = block_num_;
+            block_num_++;
+        }
+        remain_len_ = static_cast<uint8_t>(remain_len_ - part_len);
+        copy_response(&part_.payload[1], nbytes_processed_, part_len);
+        break;
+    default: hooks_.warn("unexpected SMBus command in set_multipart_response_buffer"); break;
+    }
+    nbytes_processed_ = static_cast<uint8_t>(nbytes_processed_ + part_len);
+}
+
+void SsifBmc::copy_response(uint8_t* dst, unsigned from, unsigned n) const {
+    // A response whose length passed the v8 write() check by 32-bit overflow reads past
+    // the 254-byte payload; what lies beyond is modelled as zeros.
+    for (unsigned i = 0; i < n; ++i)
+        dst[i] = from + i < kMessageMax ? response_.payload[from + i] : 0;
+}
+
+void SsifBmc::calculate_response_part_pec() {
+    // The read's PEC covers addr+W, the command, addr+R, the count and the data.
+    uint8_t pec = smbus::pec_update(0, part_.address);
+    pec = smbus::pec_update(pec, part_.smbus_cmd);
+    pec = smbus::pec_update(pec, static_cast<uint8_t>(part_.address | 0x01));
+    pec = smbus::pec_update(pec, part_.length);
+    for (unsigned i = 0; i < part_.length && i < kPartMax; ++i)
+        pec = smbus::pec_update(pec, part_.payload[i]);
+    part_.pec = pec;
+}
+
+void SsifBmc::handle_read_processed(uint8_t& val) {
+    if (part_.index < part_.length && part_.index < kPartMax)
+        val = part_.payload[part_.index];
+    else if (part_.index == part_.length && pec_support_)
+        val = part_.pec;
+    else
+        val = 0;
+    part_.index++;
+}
+
+// ---- userspace device --------------------------------------------------------------------
+
+int SsifBmc::open() {
+    if (running_)
+        return -EBUSY;
+    running_ = true;
+    return 0;
+}
+
+void SsifBmc::release() {
+    running_ = false;
+}
+
+long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
+    (void)nonblock; // a blocking reader waits in the wrapper for request_available()
+    if (!request_available_)
+        return -EAGAIN;
+    const size_t n = std::min<size_t>(kMsgLenField + request_.len, kMsgSize);
+    if (count < n)
+        return -EINVAL;
+    out.assign(n, 0);
+    for (unsigned i = 0; i < kMsgLenField; ++i)
+        out[i] = static_cast<uint8_t>(request_.len >> (8 * i));
+    std::memcpy(out.data() + kMsgLenField, request_.payload.data(), n - kMsgLenField);
+    request_available_ = false;
+    return static_cast<long>(n);
+}
+
+long SsifBmc::write(const Bytes& buf, bool nonblock) {
+    const size_t count = buf.size();
+    if (count > kMsgSize)
+        return -EINVAL;
+    if (has_fix(Fix::WriteLength) && count < kMsgLenField)
+        return -EINVAL;
+    // copy_from_user into a stack struct: bytes past `count` are whatever was there (0 here).
+    Message msg;
+    uint32_t len = 0;
+    for (unsigned i = 0; i < kMsgLenField && i < count; ++i)
+        len |= static_cast<uint32_t>(buf[i]) << (8 * i);
+    msg.len = len;
+    if (count > kMsgLenField)
+        std::memcpy(msg.payload.data(), buf.data() + kMsgLenField, count - kMsgLenField);
+    // The BMC is a 32-bit ARM: size_t is 32 bits, so 4 + len wraps for len >= 0xfffffffc.
+    const uint32_t needed = kMsgLenField + msg.len;
+    if (has_fix(Fix::WriteLength)) {
+        if (msg.len == 0 || msg.len > kMessageMax || count < kMsgLenField + size_t{msg.len})
+            return -EINVAL;
+    } else if (msg.len == 0 || count < needed) {
+        return -EINVAL;
+    }
+    (void)nonblock; // a blocking writer waits in the wrapper for response_consumed()
+    if (response_in_progress_)
+        return -EAGAIN;
+    // The write must come before the response timer fired.
+    if (!response_timer_armed_)
+        return -EINVAL;
+    hooks_.cancel_response_timer();
+    response_timer_armed_ = false;
+    response_ = msg;
+    is_singlepart_read_ = response_.len <= kPartMax;
+    response_in_progress_ = true;
+    busy_ = false;
+    request_ = Message{};
+    return static_cast<long>(count);
+}
+
+} // namespace ssifsim::ssif

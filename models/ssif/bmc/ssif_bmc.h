@@ -1,0 +1,149 @@
+// The BMC side of SSIF: the Linux ssif_bmc driver (drivers/char/ipmi/ssif_bmc.c) as a plain
+// C++ class, driven event by event through the I2C slave-event interface and through its
+// userspace device (/dev/ipmi-ssif-host). No SystemC here: the response timer is asked for
+// through BmcHooks, which the SystemC wrapper (bmc_module.h) or a test implements.
+//
+// The code follows v8 of the driver (June 2022, shared/seeds/000_*); each later upstream
+// fix is a step of BmcVariant, and every behaviour a fix changed asks has_fix() in one place.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "models/common/event_log.h"
+#include "models/smbus/slave.h"
+
+namespace ssifsim::ssif {
+
+enum class BmcState { Ready, Start, SmbusCmd, ReqRecving, ResSending, Aborting };
+constexpr int kBmcStateCount = 6;
+constexpr int kSlaveEventCount = 5;
+const char* bmc_state_name(BmcState s);
+
+// Driver versions, oldest first; each includes the fixes before it.
+enum class BmcVariant {
+    V8_2022,            // the seed
+    Fix2024WriteLength, // write(): count >= 4 and 1 <= len <= 254 (32-bit overflow)
+    Fix2025RequestLoss, // complete_response() no longer wipes a request just started
+    Fix2026Desync,      // a 0x02/0x06 in ABORTING goes straight to SMBUS_CMD
+    Mainline,           // every fix above
+};
+// Names as scenarios spell them: v8-2022, 2024-write-len, 2025-request-loss,
+// 2026-desync, mainline. Returns false for an unknown name.
+bool parse_bmc_variant(const std::string& name, BmcVariant* out);
+const char* bmc_variant_name(BmcVariant v);
+
+// What the driver asks of the kernel around it.
+class BmcHooks {
+  public:
+    virtual ~BmcHooks() = default;
+    virtual void arm_response_timer() = 0;    // mod_timer(now + timeout)
+    virtual void cancel_response_timer() = 0; // del_timer
+    virtual void request_available() = 0;     // wake_up_all: a reader may proceed
+    virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed
+    // dev_warn/dev_err lines and state changes, for the event log.
+    virtual void warn(const std::string&) {}
+    virtual void transition(BmcState, BmcState, smbus::SlaveEvent) {}
+};
+
+class SsifBmc : public smbus::SmbusSlave {
+  public:
+    // userspace struct ipmi_ssif_msg: u32 len + 254 payload bytes.
+    static constexpr unsigned kMsgLenField = 4;
+    static constexpr unsigned kMsgSize = kMsgLenField + 254;
+
+    SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks);
+
+    // The I2C slave callback (ssif_bmc_cb): -EBUSY while a request awaits its response.
+    smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
+
+    // The response timer expired (response_timeout).
+    void on_response_timeout();
+
+    // Userspace device. Return the byte count or -errno, as the syscalls do.
+    int open();
+    void release();
+    // read(): on success `out` holds the u32 length (little endian) and the payload.
+    long read(size_t count, bool nonblock, Bytes& out);
+    // write(): `buf` is what userspace passes: u32 length (little endian) + payload.
+    long write(const Bytes& buf, bool nonblock);
+    bool poll_readable() const { return request_available_; }
+    bool write_would_block() const { return response_in_progress_; }
+
+    // Observers for the wrapper, tests and the report.
+    BmcState state() const { return state_; }
+    BmcVariant variant() const { return variant_; }
+    bool busy() const { return busy_; }
+    bool aborting() const { return aborting_; }
+    bool response_pending() const { return response_in_progress_; }
+    uint8_t smbus_command() const { return part_.smbus_cmd; }
+    // How often each (state, event) pair occurred, by the state the event found.
+    const std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>& coverage() const {
+        return coverage_;
+    }
+
+  private:
+    enum class Fix { WriteLength, RequestLoss, Desync };
+    bool has_fix(Fix fix) const;
+
+    // The part being received or sent (struct ssif_part_buffer).
+    struct PartBuffer {
+        uint8_t address = 0;
+        uint8_t smbus_cmd = 0;
+        uint8_t length = 0;
+        std::array<uint8_t, 32> payload{};
+        uint8_t pec = 0;
+        uint8_t index = 0;
+    };
+    // struct ipmi_ssif_msg; len is an unsigned int in the kernel.
+    struct Message {
+        uint32_t len = 0;
+        std::array<uint8_t, 254> payload{};
+    };
+
+    // One function per slave event, as the driver has.
+    void on_read_requested(uint8_t& val);
+    void on_read_processed(uint8_t& val);
+    void on_write_requested(uint8_t& val);
+    void on_write_received(uint8_t& val);
+    void on_stop();
+
+    void set_state(BmcState next);
+    void process_smbus_cmd(uint8_t cmd);
+    void handle_write_received(uint8_t val);
+    bool validate_request_part();
+    void process_request_part();
+    void handle_request();
+    void complete_response();
+    void set_singlepart_response_buffer();
+    void set_multipart_response_buffer();
+    void calculate_response_part_pec();
+    void copy_response(uint8_t* dst, unsigned from, unsigned n) const;
+    void handle_read_processed(uint8_t& val);
+
+    const uint8_t addr8_; // GET_8BIT_ADDR(client->addr)
+    const BmcVariant variant_;
+    BmcHooks& hooks_;
+    smbus::SlaveEvent current_event_ = smbus::SlaveEvent::Stop;
+
+    BmcState state_ = BmcState::Ready;
+    int msg_idx_ = 0;
+    bool pec_support_ = false;
+    bool running_ = false;
+    bool response_timer_armed_ = false; // response_timer_inited
+    bool is_singlepart_read_ = false;
+    uint8_t nbytes_processed_ = 0;
+    uint8_t remain_len_ = 0;
+    uint8_t block_num_ = 0;
+    bool request_available_ = false;
+    bool response_in_progress_ = false;
+    bool busy_ = false;
+    bool aborting_ = false;
+    PartBuffer part_;
+    Message response_;
+    Message request_;
+    std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount> coverage_{};
+};
+
+} // namespace ssifsim::ssif

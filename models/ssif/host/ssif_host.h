@@ -1,0 +1,122 @@
+// The host side of SSIF: the Linux ipmi_ssif driver (drivers/char/ipmi/ipmi_ssif.c) as a
+// SystemC thread with one message in flight, fed by a request queue. It writes a request,
+// waits SSIF_MSG_PART (5 ms) in jiffies, reads the response with 0x03 (following a
+// multi-part response with 0x09), and retries failed transfers as the driver does.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "models/common/event_log.h"
+#include "models/common/vcd_writer.h"
+#include "models/smbus/bus.h"
+#include "models/ssif/host/jiffies.h"
+
+namespace ssifsim::ssif {
+
+enum class HostVariant {
+    Mainline, // since Jan 2023: 60 ms read retry, 60 ms before a write is resent
+    Pre2023,  // 20 ms read retry, a failed write resent at once
+};
+bool parse_host_variant(const std::string& name, HostVariant* out);
+const char* host_variant_name(HostVariant v);
+
+// The driver's timing and retry constants: the one table per variant.
+struct HostTiming {
+    uint64_t msg_part_usec;    // SSIF_MSG_PART_USEC: after the request, before the first read
+    uint64_t read_retry_usec;  // SSIF_MSG_USEC: between read attempts
+    uint64_t write_retry_usec; // SSIF_REQ_RETRY_USEC: before resending a failed write
+    bool write_retry_waits;    // pre-2023 resent at once
+    int send_attempts;         // SSIF_SEND_RETRIES
+    int read_attempts;         // SSIF_RECV_RETRIES
+};
+const HostTiming& host_timing(HostVariant v);
+
+struct HostConfig {
+    uint8_t bmc_addr7 = 0x10;
+    unsigned hz = 1000;
+    bool pec = true;
+    HostVariant variant = HostVariant::Mainline;
+};
+
+struct HostRequest {
+    int id = 0;
+    uint64_t at_ns = 0; // when the workload hands it to the driver
+    Bytes payload;      // netfn/lun, cmd, data
+};
+
+// One step of a request's life: a bus transfer or a timer wait, back to back.
+struct Segment {
+    std::string what;   // write, read, wait
+    std::string detail; // SMBus command or timer reason
+    std::string status; // bus status for transfers
+    uint64_t start_ns = 0;
+    uint64_t end_ns = 0;
+};
+
+// What became of one request.
+struct RequestOutcome {
+    int id = 0;
+    Bytes request;
+    Bytes response; // as delivered to the IPMI layer (0xFF synthesized on failure)
+    uint8_t completion_code = 0xff;
+    std::string error; // empty on success: write_failed, read_failed, bad_block, too_big
+    uint64_t submitted_ns = 0;
+    uint64_t started_ns = 0;   // the driver starts the first write
+    uint64_t completed_ns = 0; // end of the last read
+    int write_attempts = 0;
+    int read_attempts = 0;
+    int parts_written = 0;
+    int parts_read = 0;
+    std::vector<Segment> timeline;
+    uint64_t response_ns() const { return completed_ns - started_ns; }
+};
+
+class SsifHost : public sc_core::sc_module {
+  public:
+    SC_HAS_PROCESS(SsifHost);
+    SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
+             EventSink& log, VcdWriter* tl_vcd);
+
+    // Queue a request for its time. Call before the simulation starts.
+    void submit(const HostRequest& request);
+    // Stop the simulation once every submitted request has completed.
+    void stop_when_done(bool on) { stop_when_done_ = on; }
+
+    const std::vector<RequestOutcome>& outcomes() const { return outcomes_; }
+    size_t submitted() const { return schedule_.size(); }
+
+  private:
+    // What the driver thread is doing, for the waveform.
+    enum class Phase { Idle, Writing, WaitFirstRead, Reading, WaitReadRetry, WaitWriteRetry };
+
+    void feed();   // SC_THREAD: hands each request to the driver at its time
+    void driver(); // SC_THREAD: the driver's message loop
+    void send_message(const HostRequest& request, RequestOutcome& out);
+    bool write_request(const Bytes& payload, RequestOutcome& out);
+    bool read_response(RequestOutcome& out);
+    // Arms the retry timer for `usec` and sleeps until it fires on a tick boundary.
+    void sleep_usec(uint64_t usec, const char* reason, RequestOutcome& out);
+    // One bus transfer, recorded in the timeline.
+    smbus::SmbusResult transfer(bool read, uint8_t command, const Bytes& data, RequestOutcome& out);
+    void set_phase(Phase p);
+    uint64_t now_ns() const;
+
+    HostConfig config_;
+    const HostTiming& timing_;
+    Jiffies jiffies_;
+    smbus::SmbusBus& bus_;
+    EventSink& log_;
+    VcdWriter* vcd_;
+    int sig_phase_ = -1;
+
+    std::vector<HostRequest> schedule_;
+    std::deque<HostRequest> queue_;
+    sc_core::sc_event queued_;
+    std::vector<RequestOutcome> outcomes_;
+    bool stop_when_done_ = false;
+};
+
+} // namespace ssifsim::ssif

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need from Debian's packages (only what is missing),
+# then configures and builds into ./build. Safe to run again: it does only what is left.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev
+          nlohmann-json3-dev catch2 sigrok-cli)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" > /dev/null
+cmake --build build -j "$(nproc)"

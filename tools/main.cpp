@@ -1,0 +1,164 @@
+// The ssifsim command line: run, validate. Exit codes: 0 all checks hold, 1 a check
+// failed, 2 bad input (the message names the file and the JSON path), 3 internal error.
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <systemc>
+
+#include "tools/report.h"
+#include "tools/runner.h"
+#include "tools/scenario.h"
+
+namespace po = boost::program_options;
+using namespace ssifsim::tools;
+
+namespace {
+
+constexpr int kExitPass = 0;
+constexpr int kExitCheckFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+const char* kTopHelp = R"(ssifsim - a discrete-event simulator of IPMI SSIF over a timed SMBus:
+the host's Linux ipmi_ssif driver, the BMC's Linux ssif_bmc slave state machine and its
+daemon, byte by byte and state by state.
+
+Usage:
+  ssifsim run SCENARIO [options]     run one scenario, print a summary, check the specs
+  ssifsim validate SCENARIO...       check scenario files without running them
+  ssifsim COMMAND --help             the options of a command
+  ssifsim --version
+
+Exit codes: 0 every check passed, 1 a check failed, 2 bad input, 3 internal error.
+The scenario format is described in scenarios/README.md.
+)";
+
+int usage_error(const std::string& what) {
+    std::cerr << "ssifsim: " << what << "\nTry 'ssifsim --help'.\n";
+    return kExitBadInput;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help");
+    po::options_description hidden;
+    hidden.add_options()("scenario", po::value<std::vector<std::string>>(), "");
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("scenario", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim validate SCENARIO...\n\nChecks each scenario file "
+                     "(JSON syntax, every key, type and range) without running it.\n"
+                     "Prints 'ok FILE' or the error; exit 2 if any file is bad.\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (!vm.count("scenario"))
+        return usage_error("validate: no scenario file given");
+    int status = kExitPass;
+    for (const std::string& file : vm["scenario"].as<std::vector<std::string>>()) {
+        try {
+            load_scenario(file);
+            std::cout << "ok " << file << "\n";
+        } catch (const InputError& e) {
+            std::cerr << "ssifsim: " << e.what() << "\n";
+            status = kExitBadInput;
+        }
+    }
+    return status;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    RunOptions options;
+    std::string until;
+    uint64_t seed = 0;
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "log", po::value(&options.log_path)->value_name("FILE"),
+        "write the event log as JSON Lines (one event a line: t_ns, src, ev, values)")(
+        "report", po::value(&options.report_path)->value_name("FILE"),
+        "write the JSON report: resolved configuration, per-request outcomes, checks, "
+        "BMC state/event coverage")(
+        "vcd", po::value(&options.vcd_path)->value_name("FILE"),
+        "write the SMBus wires (smbus_scl, smbus_sda; 1 ns) to FILE, decodable with "
+        "'sigrok-cli -I vcd -i FILE -P i2c:scl=smbus_scl:sda=smbus_sda -A i2c'; the BMC and "
+        "host states go to FILE with .vcd replaced by .tl.vcd, for GTKWave")(
+        "until", po::value(&until)->value_name("TIME"),
+        "stop at this simulated time (e.g. 250ms, 15s, 100us); default: when every request "
+        "has completed")("seed", po::value(&seed)->value_name("N"), "override the scenario's seed")(
+        "print-config", "print the resolved configuration with every default, then exit")(
+        "quiet,q", "print nothing but errors; the exit code tells the result");
+    po::options_description hidden;
+    hidden.add_options()("scenario", po::value<std::vector<std::string>>(), "");
+    po::options_description all;
+    all.add(opts).add(hidden);
+    po::positional_options_description pos;
+    pos.add("scenario", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario, prints what "
+                     "the host, the bus, the BMC and its daemon did,\nand checks the specs "
+                     "(T6max). Exit 0 if every check passed, 1 if not.\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (!vm.count("scenario"))
+        return usage_error("run: no scenario file given");
+    const auto files = vm["scenario"].as<std::vector<std::string>>();
+    if (files.size() != 1)
+        return usage_error("run: one scenario at a time");
+    if (!until.empty() && !parse_duration(until, &options.until_ns))
+        return usage_error("--until: '" + until + "' is not a duration (e.g. 250ms, 15s)");
+    if (!until.empty() && options.until_ns == 0)
+        return usage_error("--until: must be greater than 0");
+
+    Scenario scenario = load_scenario(files[0]);
+    if (vm.count("seed"))
+        scenario.seed = seed;
+    if (vm.count("print-config")) {
+        std::cout << scenario_to_json(scenario).dump(2) << "\n";
+        return kExitPass;
+    }
+    const RunResult result = run_scenario(scenario, options);
+    if (!vm.count("quiet"))
+        print_summary(std::cout, scenario, result, options);
+    return result.passed() ? kExitPass : kExitCheckFailed;
+}
+
+} // namespace
+
+int sc_main(int argc, char* argv[]) {
+    // "Simulation stopped by user" and friends are not for our users.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+            std::cout << kTopHelp;
+            return args.empty() ? kExitBadInput : kExitPass;
+        }
+        if (args[0] == "--version") {
+            std::cout << "ssifsim 0.1.0\n";
+            return kExitPass;
+        }
+        const std::string command = args[0];
+        args.erase(args.begin());
+        if (command == "run")
+            return cmd_run(args);
+        if (command == "validate")
+            return cmd_validate(args);
+        return usage_error("unknown command '" + command + "'");
+    } catch (const InputError& e) {
+        std::cerr << "ssifsim: " << e.what() << "\n";
+        return kExitBadInput;
+    } catch (const po::error& e) {
+        return usage_error(e.what());
+    } catch (const std::exception& e) {
+        std::cerr << "ssifsim: internal error: " << e.what() << "\n";
+        return kExitInternal;
+    }
+}

@@ -1,0 +1,151 @@
+#include "tools/report.h"
+
+#include <cstdio>
+
+namespace ssifsim::tools {
+
+namespace {
+std::string ms(uint64_t ns) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6f ms", ns / 1e6);
+    return buf;
+}
+
+std::string hex8(uint8_t v) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "0x%02x", v);
+    return buf;
+}
+
+ojson outcome_json(const ssif::RequestOutcome& o) {
+    ojson timeline = ojson::array();
+    for (const ssif::Segment& seg : o.timeline) {
+        ojson step = {{"what", seg.what}, {"detail", seg.detail}};
+        if (!seg.status.empty())
+            step["status"] = seg.status;
+        step["start_ns"] = seg.start_ns;
+        step["end_ns"] = seg.end_ns;
+        timeline.push_back(step);
+    }
+    return {{"id", o.id},
+            {"request", hex_string(o.request)},
+            {"response", hex_string(o.response)},
+            {"completion_code", hex8(o.completion_code)},
+            {"error", o.error},
+            {"submitted_ns", o.submitted_ns},
+            {"started_ns", o.started_ns},
+            {"completed_ns", o.completed_ns},
+            {"response_ns", o.response_ns()},
+            {"write_attempts", o.write_attempts},
+            {"read_attempts", o.read_attempts},
+            {"parts_written", o.parts_written},
+            {"parts_read", o.parts_read},
+            {"timeline", timeline}};
+}
+} // namespace
+
+ojson build_report(const Scenario& s, const RunResult& r) {
+    ojson report;
+    report["ssifsim_report"] = 1;
+    report["scenario"] = s.file;
+    report["config"] = scenario_to_json(s);
+    ojson requests = ojson::array();
+    for (const ssif::RequestOutcome& o : r.outcomes)
+        requests.push_back(outcome_json(o));
+    report["requests"] = requests;
+    ojson checks = ojson::array();
+    for (const Check& c : r.checks) {
+        ojson check = {{"name", c.name}, {"description", c.description}, {"pass", c.pass}};
+        if (c.limit_ns) {
+            check["limit_ns"] = c.limit_ns;
+            check["worst_ns"] = c.worst_ns;
+            check["worst_request"] = c.worst_request;
+        }
+        check["detail"] = c.detail;
+        checks.push_back(check);
+    }
+    report["checks"] = checks;
+    ojson coverage = ojson::array();
+    for (int st = 0; st < ssif::kBmcStateCount; ++st)
+        for (int ev = 0; ev < ssif::kSlaveEventCount; ++ev)
+            if (r.coverage[st][ev])
+                coverage.push_back(
+                    {{"state", ssif::bmc_state_name(static_cast<ssif::BmcState>(st))},
+                     {"event", smbus::slave_event_name(static_cast<smbus::SlaveEvent>(ev))},
+                     {"count", r.coverage[st][ev]}});
+    report["bmc"] = {{"final_state", ssif::bmc_state_name(r.bmc_final_state)},
+                     {"aborting", r.bmc_aborting},
+                     {"coverage", coverage}};
+    report["sim_end_ns"] = r.end_ns;
+    report["passed"] = r.passed();
+    return report;
+}
+
+void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
+                   const RunOptions& options) {
+    out << "ssifsim: " << s.file;
+    if (!s.description.empty())
+        out << " - " << s.description;
+    out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (s.host.pec ? "on" : "off")
+        << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant) << " at HZ=" << s.host.hz
+        << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant) << " at " << hex8(s.bmc.addr7)
+        << ", daemon latency " << ms(s.daemon.latency_ns) << (s.daemon.silent ? " (silent)" : "")
+        << "\n";
+
+    for (size_t i = 0; i < r.outcomes.size(); ++i) {
+        const ssif::RequestOutcome& o = r.outcomes[i];
+        out << "\n  request " << o.id << ": " << hex_string(o.request) << "\n";
+        uint64_t bus_ns = 0, wait_ns = 0;
+        for (const ssif::Segment& seg : o.timeline) {
+            char line[160];
+            std::snprintf(line, sizeof line, "    %12.6f ms  %-5s %-11s %-12s %10.6f ms\n",
+                          seg.start_ns / 1e6, seg.what.c_str(), seg.detail.c_str(),
+                          seg.status.c_str(), (seg.end_ns - seg.start_ns) / 1e6);
+            out << line;
+            (seg.what == "wait" ? wait_ns : bus_ns) += seg.end_ns - seg.start_ns;
+        }
+        out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
+            << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+        out << "    request to response " << ms(o.response_ns()) << " = bus " << ms(bus_ns)
+            << " + timer waits " << ms(wait_ns) << "\n";
+        if (r.outcomes.size() == r.requests_available_ns.size() &&
+            r.outcomes.size() == r.daemon_writes_ns.size()) {
+            const uint64_t avail = r.requests_available_ns[i];
+            const uint64_t answered = r.daemon_writes_ns[i];
+            out << "    the BMC had the request at " << ms(avail) << "; the daemon answered "
+                << ms(answered - avail) << " later, at " << ms(answered);
+            for (const ssif::Segment& seg : o.timeline) {
+                if (seg.what == "read" && seg.start_ns >= answered) {
+                    out << "; the next read, at " << ms(seg.start_ns) << ", ended " << seg.status;
+                    break;
+                }
+            }
+            out << "\n";
+        }
+    }
+    if (r.outcomes.size() < r.submitted)
+        out << "\n  " << r.submitted - r.outcomes.size() << " request(s) still in flight at "
+            << ms(r.end_ns) << "\n";
+
+    out << "\n  checks:\n";
+    for (const Check& c : r.checks) {
+        out << "    " << (c.pass ? "pass" : "FAIL") << "  " << c.name << ": " << c.description;
+        if (c.limit_ns)
+            out << "; worst " << ms(c.worst_ns) << " (request " << c.worst_request << ")";
+        out << "\n";
+        if (!c.pass)
+            out << "          " << c.detail << "\n";
+    }
+    out << "  BMC ends in " << ssif::bmc_state_name(r.bmc_final_state)
+        << (r.bmc_aborting ? " (aborting)" : "") << "; simulated " << ms(r.end_ns) << "\n";
+    if (!options.log_path.empty())
+        out << "  event log: " << options.log_path << "\n";
+    if (!options.report_path.empty())
+        out << "  report:    " << options.report_path << "\n";
+    if (!options.vcd_path.empty())
+        out << "  waveforms: " << options.vcd_path << " (wires: smbus_scl, smbus_sda), "
+            << transaction_vcd_path(options.vcd_path) << " (BMC and host states)\n";
+    out << (r.passed() ? "PASS" : "FAIL") << "\n";
+}
+
+} // namespace ssifsim::tools

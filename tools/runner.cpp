@@ -1,0 +1,112 @@
+#include "tools/runner.h"
+
+#include <fstream>
+#include <memory>
+#include <systemc>
+
+#include "models/common/vcd_writer.h"
+#include "models/smbus/bus.h"
+#include "models/ssif/bmc/bmc_module.h"
+#include "models/ssif/bmc/daemon.h"
+#include "tools/checks.h"
+#include "tools/jsonl_sink.h"
+#include "tools/report.h"
+
+namespace ssifsim::tools {
+
+namespace {
+// Picks out the moments the summary explains a response time with.
+class MilestoneSink : public EventSink {
+  public:
+    void record(const Event& e) override {
+        if (e.src == "bmc" && e.ev == "request_available")
+            requests_available_ns.push_back(e.t_ns);
+        if (e.src == "daemon" && e.ev == "write")
+            daemon_writes_ns.push_back(e.t_ns);
+    }
+    std::vector<uint64_t> requests_available_ns;
+    std::vector<uint64_t> daemon_writes_ns;
+};
+
+void open_output(std::ofstream& out, const std::string& path) {
+    out.open(path, std::ios::binary | std::ios::trunc);
+    if (!out)
+        throw InputError(path + ": cannot open for writing");
+}
+} // namespace
+
+bool RunResult::passed() const {
+    for (const Check& c : checks)
+        if (!c.pass)
+            return false;
+    return true;
+}
+
+std::string transaction_vcd_path(const std::string& vcd_path) {
+    const std::string ext = ".vcd";
+    if (vcd_path.size() > ext.size() &&
+        vcd_path.compare(vcd_path.size() - ext.size(), ext.size(), ext) == 0)
+        return vcd_path.substr(0, vcd_path.size() - ext.size()) + ".tl.vcd";
+    return vcd_path + ".tl.vcd";
+}
+
+RunResult run_scenario(const Scenario& s, const RunOptions& options) {
+    std::ofstream log_file, vcd_file, tl_file, report_file;
+    if (!options.log_path.empty())
+        open_output(log_file, options.log_path);
+    if (!options.vcd_path.empty()) {
+        open_output(vcd_file, options.vcd_path);
+        open_output(tl_file, transaction_vcd_path(options.vcd_path));
+    }
+    if (!options.report_path.empty())
+        open_output(report_file, options.report_path);
+
+    TeeSink log;
+    MilestoneSink milestones;
+    log.add(&milestones);
+    JsonlSink jsonl(log_file);
+    if (log_file.is_open())
+        log.add(&jsonl);
+    std::unique_ptr<VcdWriter> wire_vcd, tl_vcd;
+    if (vcd_file.is_open()) {
+        wire_vcd = std::make_unique<VcdWriter>(vcd_file, "smbus");
+        tl_vcd = std::make_unique<VcdWriter>(tl_file, "ssifsim");
+    }
+
+    smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
+    ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
+    bus.attach(s.bmc.addr7, &bmc);
+    ssif::IpmiResponder responder(s.device);
+    ssif::BmcDaemon daemon("daemon", s.daemon, bmc, responder, log);
+    ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
+    for (const ssif::HostRequest& r : s.requests)
+        host.submit(r);
+    host.stop_when_done(options.until_ns == 0);
+
+    if (options.until_ns)
+        sc_core::sc_start(sc_core::sc_time(static_cast<double>(options.until_ns), sc_core::SC_NS));
+    else
+        sc_core::sc_start();
+
+    RunResult result;
+    result.end_ns = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+    if (wire_vcd) {
+        wire_vcd->finish(result.end_ns);
+        tl_vcd->finish(result.end_ns);
+    }
+    result.outcomes = host.outcomes();
+    result.submitted = host.submitted();
+    result.bmc_final_state = bmc.driver().state();
+    result.bmc_aborting = bmc.driver().aborting();
+    result.coverage = bmc.driver().coverage();
+    result.requests_available_ns = milestones.requests_available_ns;
+    result.daemon_writes_ns = milestones.daemon_writes_ns;
+    result.checks.push_back(check_t6(s, result.outcomes, result.submitted));
+    result.checks.push_back(check_all_answered(result.outcomes, result.submitted));
+
+    if (report_file.is_open())
+        report_file << build_report(s, result).dump(2) << '\n';
+    return result;
+}
+
+} // namespace ssifsim::tools

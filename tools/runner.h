@@ -1,0 +1,54 @@
+// Builds the models a scenario describes, runs the simulation, and collects the results.
+// SystemC allows one elaboration per process: run_scenario is called once per process.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/ssif/bmc/ssif_bmc.h"
+#include "models/ssif/host/ssif_host.h"
+#include "tools/scenario.h"
+
+namespace ssifsim::tools {
+
+struct RunOptions {
+    std::string vcd_path;    // wire-level VCD; the transaction-level one goes beside it
+    std::string log_path;    // JSON Lines event log
+    std::string report_path; // JSON report
+    uint64_t until_ns = 0;   // 0: until every request has completed and nothing is pending
+};
+
+// A spec check or expectation, with its worst figure.
+struct Check {
+    std::string name;
+    std::string description;
+    bool pass = true;
+    uint64_t limit_ns = 0;
+    uint64_t worst_ns = 0;
+    int worst_request = 0;
+    std::string detail; // one line: why it failed, with the time and the values
+};
+
+struct RunResult {
+    std::vector<ssif::RequestOutcome> outcomes;
+    size_t submitted = 0;
+    uint64_t end_ns = 0;
+    ssif::BmcState bmc_final_state = ssif::BmcState::Ready;
+    bool bmc_aborting = false;
+    std::array<std::array<uint64_t, ssif::kSlaveEventCount>, ssif::kBmcStateCount> coverage{};
+    std::vector<Check> checks;
+    // When the daemon answered each request (t_ns of its write), by request order.
+    std::vector<uint64_t> daemon_writes_ns;
+    std::vector<uint64_t> requests_available_ns;
+    bool passed() const;
+};
+
+// The wire VCD path's transaction-level companion: out/q.vcd -> out/q.tl.vcd.
+std::string transaction_vcd_path(const std::string& vcd_path);
+
+// Throws InputError if an output file cannot be opened.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+} // namespace ssifsim::tools

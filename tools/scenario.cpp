@@ -1,0 +1,157 @@
+#include "tools/scenario.h"
+
+#include "models/ssif/framing.h"
+
+namespace ssifsim::tools {
+
+namespace {
+
+void read_bus(ObjectReader bus, Scenario& s) {
+    s.bus.freq_hz = static_cast<uint32_t>(bus.integer(
+        "freq_hz", s.bus.freq_hz, smbus::SmbusTiming::kMinFreqHz, smbus::SmbusTiming::kMaxFreqHz));
+    bus.finish();
+}
+
+void read_host(ObjectReader host, Scenario& s) {
+    s.host.hz = static_cast<unsigned>(host.integer("hz", s.host.hz, 100, 1000));
+    if (s.host.hz != 100 && s.host.hz != 250 && s.host.hz != 300 && s.host.hz != 1000)
+        host.fail("hz", "unsupported HZ " + std::to_string(s.host.hz) +
+                            " (accepted: 100, 250, 300, 1000, as the kernel's Kconfig offers)");
+    s.host.pec = host.boolean("pec", s.host.pec);
+    const std::string variant =
+        host.choice("variant", ssif::host_variant_name(s.host.variant), {"mainline", "pre-2023"});
+    ssif::parse_host_variant(variant, &s.host.variant);
+    host.finish();
+}
+
+void read_device(ObjectReader d, ssif::DeviceIdentity& id) {
+    id.device_id = d.byte("device_id", id.device_id);
+    id.device_revision = d.byte("device_revision", id.device_revision);
+    id.firmware_major = d.byte("firmware_major", id.firmware_major);
+    if (id.firmware_major > 0x7f)
+        d.fail("firmware_major", "out of range (accepted: 0..127, bits 6:0 of the field)");
+    id.firmware_minor = d.byte("firmware_minor", id.firmware_minor);
+    id.ipmi_version = d.byte("ipmi_version", id.ipmi_version);
+    id.additional_support = d.byte("additional_support", id.additional_support);
+    id.manufacturer_id =
+        static_cast<uint32_t>(d.integer("manufacturer_id", id.manufacturer_id, 0, 0xfffff));
+    id.product_id = static_cast<uint16_t>(d.integer("product_id", id.product_id, 0, 0xffff));
+    d.finish();
+}
+
+void read_bmc(ObjectReader bmc, Scenario& s) {
+    s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
+    if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
+        bmc.fail("address", "7-bit address outside 0x08..0x77 (the rest are reserved)");
+    const std::string variant =
+        bmc.choice("variant", "mainline",
+                   {"v8-2022", "2024-write-len", "2025-request-loss", "2026-desync", "mainline"});
+    ssif::parse_bmc_variant(variant, &s.bmc.variant);
+    s.bmc.response_timeout_ns = bmc.millis("response_timeout_ms", 500, 1, 3'600'000);
+
+    ObjectReader daemon = bmc.object("daemon");
+    s.daemon.latency_ns = daemon.millis("latency_ms", 10, 0, 3'600'000);
+    s.daemon.silent = daemon.boolean("silent", s.daemon.silent);
+    daemon.finish();
+
+    read_device(bmc.object("device"), s.device);
+    bmc.finish();
+}
+
+void read_workload(ObjectReader workload, Scenario& s) {
+    int id = 1;
+    for (const auto& [element, path] : workload.array("requests")) {
+        ObjectReader r(*element, path, s.file);
+        ssif::HostRequest request;
+        request.id = id++;
+        request.at_ns = r.millis("at_ms", 0, 0, 3'600'000);
+        const uint8_t netfn = r.byte("netfn", 0);
+        if (netfn > 0x3f)
+            r.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
+        const uint8_t lun = r.byte("lun", 0);
+        if (lun > 3)
+            r.fail("lun", "out of range (accepted: 0..3)");
+        if (!r.has("netfn") || !r.has("cmd"))
+            r.fail("", "a request needs \"netfn\" and \"cmd\"");
+        request.payload = {static_cast<uint8_t>(netfn << 2 | lun), r.byte("cmd", 0)};
+        for (const auto& [byte, byte_path] : r.array("data"))
+            request.payload.push_back(element_byte(*byte, byte_path, s.file));
+        if (request.payload.size() > ssif::kPartMax)
+            r.fail("data", "the request is " + std::to_string(request.payload.size()) +
+                               " bytes; this version of the host model writes single-part "
+                               "requests only (netfn, cmd and at most 30 data bytes)");
+        r.finish();
+        s.requests.push_back(request);
+    }
+    workload.finish();
+}
+
+void read_expect(ObjectReader expect, Scenario& s) {
+    s.expect.t6_max_ns = expect.millis("t6_max_ms", 250, 0, 3'600'000);
+    expect.finish();
+}
+
+} // namespace
+
+Scenario load_scenario(const std::string& file) {
+    const json doc = load_json_file(file);
+    Scenario s;
+    s.file = file;
+    ObjectReader root(doc, "$", s.file);
+    if (!root.has("version"))
+        root.fail("version",
+                  "missing; this simulator reads version " + std::to_string(Scenario::kVersion));
+    s.version =
+        static_cast<int>(root.integer("version", 0, Scenario::kVersion, Scenario::kVersion));
+    s.description = root.text("description", "");
+    s.seed = static_cast<uint64_t>(root.integer("seed", 1, 0, INT64_MAX));
+    read_bus(root.object("bus"), s);
+    read_host(root.object("host"), s);
+    read_bmc(root.object("bmc"), s);
+    read_workload(root.object("workload"), s);
+    read_expect(root.object("expect"), s);
+    root.finish();
+    return s;
+}
+
+ojson scenario_to_json(const Scenario& s) {
+    ojson j = ojson::object();
+    j["version"] = s.version;
+    j["description"] = s.description;
+    j["seed"] = s.seed;
+    j["bus"] = {{"freq_hz", s.bus.freq_hz}};
+    j["host"] = {{"hz", s.host.hz},
+                 {"pec", s.host.pec},
+                 {"variant", ssif::host_variant_name(s.host.variant)}};
+    const ssif::DeviceIdentity& d = s.device;
+    j["bmc"] = {
+        {"address", s.bmc.addr7},
+        {"variant", ssif::bmc_variant_name(s.bmc.variant)},
+        {"response_timeout_ms", s.bmc.response_timeout_ns / 1e6},
+        {"daemon", {{"latency_ms", s.daemon.latency_ns / 1e6}, {"silent", s.daemon.silent}}},
+        {"device",
+         {{"device_id", d.device_id},
+          {"device_revision", d.device_revision},
+          {"firmware_major", d.firmware_major},
+          {"firmware_minor", d.firmware_minor},
+          {"ipmi_version", d.ipmi_version},
+          {"additional_support", d.additional_support},
+          {"manufacturer_id", d.manufacturer_id},
+          {"product_id", d.product_id}}}};
+    ojson requests = ojson::array();
+    for (const ssif::HostRequest& r : s.requests) {
+        ojson data = ojson::array();
+        for (size_t i = 2; i < r.payload.size(); ++i)
+            data.push_back(r.payload[i]);
+        requests.push_back({{"at_ms", r.at_ns / 1e6},
+                            {"netfn", r.payload[0] >> 2},
+                            {"lun", r.payload[0] & 3},
+                            {"cmd", r.payload[1]},
+                            {"data", data}});
+    }
+    j["workload"] = {{"requests", requests}};
+    j["expect"] = {{"t6_max_ms", s.expect.t6_max_ns / 1e6}};
+    return j;
+}
+
+} // namespace ssifsim::tools

@@ -67,6 +67,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     JsonlSink jsonl(log_file);
     if (log_file.is_open())
         log.add(&jsonl);
+    if (options.extra_sink)
+        log.add(options.extra_sink);
     std::unique_ptr<VcdWriter> wire_vcd, tl_vcd;
     if (vcd_file.is_open()) {
         wire_vcd = std::make_unique<VcdWriter>(vcd_file, "smbus");

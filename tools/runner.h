@@ -14,10 +14,11 @@
 namespace ssifsim::tools {
 
 struct RunOptions {
-    std::string vcd_path;    // wire-level VCD; the transaction-level one goes beside it
-    std::string log_path;    // JSON Lines event log
-    std::string report_path; // JSON report
-    uint64_t until_ns = 0;   // 0: until every request has completed and nothing is pending
+    std::string vcd_path;            // wire-level VCD; the transaction-level one goes beside it
+    std::string log_path;            // JSON Lines event log
+    std::string report_path;         // JSON report
+    uint64_t until_ns = 0;           // 0: until every request has completed and nothing is pending
+    EventSink* extra_sink = nullptr; // also receives every event (tests, tools)
 };
 
 // A spec check or expectation, with its worst figure.

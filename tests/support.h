@@ -1,0 +1,36 @@
+// Helpers shared by the tests.
+#pragma once
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "models/common/event_log.h"
+
+namespace ssifsim::test {
+
+// The ssifsim binary and the source tree, as the build recorded them.
+std::string ssifsim_binary();
+std::string source_dir();
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out; // stdout and stderr together
+};
+// Runs a shell command, capturing its output.
+CommandResult run_command(const std::string& command);
+
+// A fresh empty directory under the build's temporary area.
+std::string make_temp_dir(const std::string& tag);
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+
+// Events of one source and kind, in order.
+std::vector<Event> select(const std::vector<Event>& events, const std::string& src,
+                          const std::string& ev);
+// A field's value from an event (test failure if absent).
+int64_t num_field(const Event& e, const std::string& key);
+std::string str_field(const Event& e, const std::string& key);
+
+} // namespace ssifsim::test

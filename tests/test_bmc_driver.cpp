@@ -1,0 +1,290 @@
+// The ssif_bmc state machine driven event by event, without SystemC: each test feeds the
+// slave events a Linux I2C controller delivers for one SMBus transfer and checks what
+// the driver does, per the seed's code and the later fixes (REFERENCE.md §4).
+#include <catch2/catch.hpp>
+#include <cerrno>
+
+#include "models/smbus/pec.h"
+#include "models/ssif/bmc/ssif_bmc.h"
+#include "models/ssif/framing.h"
+
+using namespace ssifsim;
+using namespace ssifsim::ssif;
+using smbus::SlaveAnswer;
+using smbus::SlaveEvent;
+
+namespace {
+
+struct FakeHooks : BmcHooks {
+    void arm_response_timer() override { ++armed; }
+    void cancel_response_timer() override { ++cancelled; }
+    void request_available() override { ++available; }
+    void warn(const std::string& text) override { warnings.push_back(text); }
+    int armed = 0, cancelled = 0, available = 0;
+    std::vector<std::string> warnings;
+};
+
+constexpr uint8_t kAddr7 = 0x10;
+constexpr uint8_t kAddrW = 0x20;
+constexpr uint8_t kAddrR = 0x21;
+
+// The BMC driver and the events an Aspeed-style controller would deliver.
+struct Rig {
+    explicit Rig(BmcVariant v = BmcVariant::Mainline) : bmc(kAddr7, v, hooks) {}
+
+    SlaveAnswer event(SlaveEvent ev, uint8_t value = 0) { return bmc.on_event(ev, value); }
+
+    // A block write; a NAK (busy) ends it with a STOP. Returns true if every byte was ACKed.
+    bool write(uint8_t cmd, const Bytes& data, bool pec, bool corrupt_pec = false) {
+        Bytes frame{kAddrW, cmd, static_cast<uint8_t>(data.size())};
+        frame.insert(frame.end(), data.begin(), data.end());
+        if (pec)
+            frame.push_back(static_cast<uint8_t>(smbus::pec_of(frame) ^ (corrupt_pec ? 1 : 0)));
+        bool acked = event(SlaveEvent::WriteRequested, kAddrW) == SlaveAnswer::Ack;
+        for (size_t i = 1; acked && i < frame.size(); ++i)
+            acked = event(SlaveEvent::WriteReceived, frame[i]) == SlaveAnswer::Ack;
+        event(SlaveEvent::Stop);
+        return acked;
+    }
+
+    // A block read of `cmd`: returns what the BMC put on the wire (count, data, PEC when
+    // extra == 1), or nothing when it NAKed the address. With stop = false the STOP is lost.
+    Bytes read(uint8_t cmd, int extra = 1, bool stop = true) {
+        if (event(SlaveEvent::WriteRequested, kAddrW) != SlaveAnswer::Ack) {
+            event(SlaveEvent::Stop);
+            return {};
+        }
+        event(SlaveEvent::WriteReceived, cmd);
+        uint8_t count = kAddrR;
+        bmc.on_event(SlaveEvent::ReadRequested, count);
+        Bytes wire{count};
+        for (int i = 0; i < count + extra; ++i) {
+            uint8_t v = 0;
+            bmc.on_event(SlaveEvent::ReadProcessed, v);
+            wire.push_back(v);
+        }
+        if (stop)
+            event(SlaveEvent::Stop);
+        return wire;
+    }
+
+    // Userspace: the daemon's read and write of struct ipmi_ssif_msg.
+    Bytes take_request() {
+        Bytes out;
+        REQUIRE(bmc.read(SsifBmc::kMsgSize, true, out) > 0);
+        return Bytes(out.begin() + 4, out.end());
+    }
+    long respond(const Bytes& payload) {
+        Bytes msg{static_cast<uint8_t>(payload.size()), 0, 0, 0};
+        msg.insert(msg.end(), payload.begin(), payload.end());
+        return bmc.write(msg, true);
+    }
+
+    FakeHooks hooks;
+    SsifBmc bmc;
+};
+
+Bytes pattern(size_t n, uint8_t first = 0) {
+    Bytes b(n);
+    for (size_t i = 0; i < n; ++i)
+        b[i] = static_cast<uint8_t>(first + i);
+    return b;
+}
+
+// The PEC the BMC appends to a read part: addr+W, command, addr+R, count, data.
+uint8_t read_pec(uint8_t cmd, const Bytes& count_and_data) {
+    Bytes frame{kAddrW, cmd, kAddrR};
+    frame.insert(frame.end(), count_and_data.begin(), count_and_data.end());
+    return smbus::pec_of(frame);
+}
+
+} // namespace
+
+TEST_CASE("single-part request with PEC: states, busy, request to userspace", "[bmc]") {
+    Rig rig;
+    const Bytes req{0x18, 0x01};
+    CHECK(rig.bmc.state() == BmcState::Ready);
+    CHECK(rig.event(SlaveEvent::WriteRequested, kAddrW) == SlaveAnswer::Ack);
+    CHECK(rig.bmc.state() == BmcState::Start);
+    rig.event(SlaveEvent::WriteReceived, kWriteSingle);
+    CHECK(rig.bmc.state() == BmcState::SmbusCmd);
+    rig.event(SlaveEvent::WriteReceived, 2);
+    CHECK(rig.bmc.state() == BmcState::ReqRecving);
+    rig.event(SlaveEvent::WriteReceived, 0x18);
+    rig.event(SlaveEvent::WriteReceived, 0x01);
+    rig.event(SlaveEvent::WriteReceived, 0x66); // the PEC worked out in test_pec.cpp
+    // The STOP completes the request: busy, available, timer armed, back to READY.
+    CHECK(rig.event(SlaveEvent::Stop) == SlaveAnswer::Busy);
+    CHECK(rig.bmc.state() == BmcState::Ready);
+    CHECK(rig.bmc.busy());
+    CHECK(rig.hooks.available == 1);
+    CHECK(rig.hooks.armed == 1);
+    CHECK(rig.bmc.poll_readable());
+    Bytes msg;
+    CHECK(rig.bmc.read(SsifBmc::kMsgSize, true, msg) == 6);
+    CHECK(msg == Bytes{2, 0, 0, 0, 0x18, 0x01});
+    CHECK_FALSE(rig.bmc.poll_readable());
+}
+
+TEST_CASE("a read while the request is pending is NAKed at the address", "[bmc]") {
+    Rig rig;
+    REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+    CHECK(rig.read(kReadStart).empty());
+    // The NAKed attempt went READY -> START and the STOP brought it back.
+    CHECK(rig.bmc.state() == BmcState::Ready);
+    CHECK(rig.bmc.busy());
+}
+
+TEST_CASE("single-part response with PEC read back byte for byte", "[bmc]") {
+    Rig rig;
+    REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+    rig.take_request();
+    const Bytes rsp{0x1c, 0x01, 0x00, 0x20};
+    CHECK(rig.respond(rsp) == 8);
+    CHECK(rig.hooks.cancelled == 1);
+    CHECK_FALSE(rig.bmc.busy());
+    const Bytes wire = rig.read(kReadStart);
+    const Bytes count_and_data{4, 0x1c, 0x01, 0x00, 0x20};
+    REQUIRE(wire.size() == 6);
+    CHECK(Bytes(wire.begin(), wire.begin() + 5) == count_and_data);
+    CHECK(wire[5] == read_pec(kReadStart, count_and_data));
+    // The STOP after a single-part read completes the response.
+    CHECK_FALSE(rig.bmc.response_pending());
+    CHECK(rig.bmc.state() == BmcState::Ready);
+}
+
+TEST_CASE("without PEC on the write, the read part carries no PEC", "[bmc]") {
+    Rig rig;
+    REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, false));
+    rig.take_request();
+    rig.respond({0x1c, 0x01, 0x00});
+    // pec_support follows the last write part: the byte after the data reads as 0.
+    CHECK(rig.read(kReadStart) == Bytes{3, 0x1c, 0x01, 0x00, 0x00});
+}
+
+TEST_CASE("a bad PEC drops the request and sets aborting", "[bmc]") {
+    Rig rig;
+    CHECK(rig.write(kWriteSingle, {0x18, 0x01}, true, /*corrupt_pec=*/true));
+    CHECK(rig.bmc.aborting());
+    CHECK(rig.hooks.available == 0);
+    CHECK_FALSE(rig.bmc.busy());
+    // The driver does not leave REQ_RECVING on this path.
+    CHECK(rig.bmc.state() == BmcState::ReqRecving);
+    // Reads now get a zero count until a new write start.
+    CHECK(rig.read(kReadStart, 0) == Bytes{0});
+}
+
+TEST_CASE("response timer fires before the daemon answers", "[bmc]") {
+    Rig rig;
+    REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+    rig.take_request();
+    rig.bmc.on_response_timeout();
+    CHECK_FALSE(rig.bmc.busy());
+    CHECK(rig.bmc.aborting());
+    // The late response is refused.
+    CHECK(rig.respond({0x1c, 0x01, 0x00}) == -EINVAL);
+    // The host reads a count of 0; the read ends in ABORTING, the STOP returns to READY.
+    CHECK(rig.read(kReadStart, 0, false) == Bytes{0});
+    CHECK(rig.bmc.state() == BmcState::Aborting);
+    rig.event(SlaveEvent::Stop);
+    CHECK(rig.bmc.state() == BmcState::Ready);
+    // A new request clears aborting.
+    REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+    CHECK_FALSE(rig.bmc.aborting());
+    CHECK(rig.hooks.available == 2);
+}
+
+TEST_CASE("multi-part response of 40 bytes: start part then end part", "[bmc]") {
+    Rig rig;
+    REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+    rig.take_request();
+    const Bytes rsp = pattern(40, 0x40);
+    REQUIRE(rig.respond(rsp) == 44);
+    // Start: count 32 = 0x00 0x01 + the first 30 response bytes.
+    Bytes start = rig.read(kReadStart);
+    REQUIRE(start.size() == 34);
+    CHECK(start[0] == 32);
+    CHECK(start[1] == 0x00);
+    CHECK(start[2] == 0x01);
+    CHECK(Bytes(start.begin() + 3, start.begin() + 33) == Bytes(rsp.begin(), rsp.begin() + 30));
+    CHECK(start[33] == read_pec(kReadStart, Bytes(start.begin(), start.begin() + 33)));
+    CHECK(rig.bmc.response_pending());
+    // End: count 11 = 0xFF + the last 10 bytes.
+    Bytes end = rig.read(kReadMiddle);
+    REQUIRE(end.size() == 13);
+    CHECK(end[0] == 11);
+    CHECK(end[1] == 0xff);
+    CHECK(Bytes(end.begin() + 2, end.begin() + 12) == Bytes(rsp.begin() + 30, rsp.end()));
+    CHECK(end[12] == read_pec(kReadMiddle, Bytes(end.begin(), end.begin() + 12)));
+    CHECK_FALSE(rig.bmc.response_pending());
+}
+
+TEST_CASE("an unsupported read command (0x0A retry) aborts with a zero count", "[bmc]") {
+    Rig rig;
+    CHECK(rig.read(kReadRetry, 0, false) == Bytes{0});
+    CHECK(rig.bmc.aborting());
+    CHECK(rig.bmc.state() == BmcState::Aborting);
+}
+
+TEST_CASE("the device has one opener", "[bmc][device]") {
+    Rig rig;
+    CHECK(rig.bmc.open() == 0);
+    CHECK(rig.bmc.open() == -EBUSY);
+    rig.bmc.release();
+    CHECK(rig.bmc.open() == 0);
+}
+
+TEST_CASE("Jan 2025 fix: a new request while a response is pending", "[bmc][variant]") {
+    // The daemon has answered; the host, having timed out, sends a new request instead of
+    // reading. process_smbus_cmd discards the pending response; on v8 complete_response()
+    // also wipes the command byte it just stored, so the request is lost.
+    for (BmcVariant v : {BmcVariant::V8_2022, BmcVariant::Fix2025RequestLoss}) {
+        Rig rig(v);
+        REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+        rig.take_request();
+        REQUIRE(rig.respond({0x1c, 0x01, 0x00}) > 0);
+        rig.write(kWriteSingle, {0x18, 0x02}, true);
+        if (v == BmcVariant::V8_2022) {
+            CHECK(rig.bmc.aborting());
+            CHECK(rig.hooks.available == 1); // the second request never arrived
+        } else {
+            CHECK_FALSE(rig.bmc.aborting());
+            CHECK(rig.hooks.available == 2);
+            CHECK(rig.take_request() == Bytes{0x18, 0x02});
+        }
+    }
+}
+
+TEST_CASE("Apr 2026 fix: a read whose STOP was lost", "[bmc][variant]") {
+    for (BmcVariant v : {BmcVariant::Fix2025RequestLoss, BmcVariant::Fix2026Desync}) {
+        Rig rig(v);
+        REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+        rig.take_request();
+        REQUIRE(rig.respond({0x1c, 0x01, 0x00, 0xaa}) > 0);
+        rig.read(kReadStart, 1, /*stop=*/false); // host powered off mid-read
+        CHECK(rig.bmc.state() == BmcState::ResSending);
+        rig.write(kWriteSingle, {0x18, 0x02}, true); // next boot's first request
+        if (v == BmcVariant::Fix2025RequestLoss) {
+            // Dropped: the next read returns the stale response of the old request.
+            CHECK(rig.hooks.available == 1);
+            CHECK(rig.read(kReadStart, 0) == Bytes{4, 0x1c, 0x01, 0x00, 0xaa});
+        } else {
+            CHECK(rig.hooks.available == 2);
+            CHECK(rig.take_request() == Bytes{0x18, 0x02});
+        }
+    }
+}
+
+TEST_CASE("2024 fix: write() length checks against 32-bit overflow", "[bmc][variant][device]") {
+    // len = 0xfffffffc: on a 32-bit BMC 4 + len wraps to 0, so v8 accepts a 4-byte write.
+    const Bytes overflow{0xfc, 0xff, 0xff, 0xff};
+    for (BmcVariant v : {BmcVariant::V8_2022, BmcVariant::Fix2024WriteLength}) {
+        Rig rig(v);
+        REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+        rig.take_request();
+        CHECK(rig.bmc.write(overflow, true) == (v == BmcVariant::V8_2022 ? 4 : -EINVAL));
+        // Short buffers, zero and oversize lengths are refused by both.
+        CHECK(rig.bmc.write(Bytes{0, 0, 0, 0}, true) == -EINVAL);
+        CHECK(rig.bmc.write(Bytes{2, 0, 0, 0, 0x1c}, true) == -EINVAL);
+    }
+}

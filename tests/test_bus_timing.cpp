@@ -1,0 +1,91 @@
+// The bus's timing, from the bit counts: START is half a period, every byte 9 periods
+// (8 data bits + ACK), a repeated START and a STOP one period each.
+#include <catch2/catch.hpp>
+#include <systemc>
+
+#include "models/smbus/bus.h"
+
+using namespace ssifsim;
+using namespace ssifsim::smbus;
+
+TEST_CASE("durations of a 32-byte block write from the bit counts", "[bus][timing]") {
+    // addr+W, command, count, 32 data bytes: 35 bytes of 9 bits each.
+    SmbusTiming t100{100000};
+    // 100 kHz: period 10 us. START 5 us + 35 x 90 us + STOP 10 us = 3165 us.
+    CHECK(t100.bit_ns() == 10000);
+    CHECK(t100.block_write_ns(32, false) == 5000 + 35 * 90000 + 10000);
+    CHECK(t100.block_write_ns(32, false) == 3165000);
+    // With PEC one byte more: 3255 us.
+    CHECK(t100.block_write_ns(32, true) == 3255000);
+    SmbusTiming t400{400000};
+    // 400 kHz: period 2.5 us. START 1.25 us + 35 x 22.5 us + STOP 2.5 us = 791.25 us.
+    CHECK(t400.bit_ns() == 2500);
+    CHECK(t400.block_write_ns(32, false) == 791250);
+    // Bus free time between STOP and START by speed class (SMBus tBUF).
+    CHECK(t100.bus_free_ns() == 4700);
+    CHECK(t400.bus_free_ns() == 1300);
+    CHECK(SmbusTiming{1000000}.bus_free_ns() == 500);
+}
+
+namespace {
+// A target that ACKs everything and answers reads with a fixed block.
+class AckSlave : public SmbusSlave {
+  public:
+    SlaveAnswer on_event(SlaveEvent ev, uint8_t& val) override {
+        events.push_back(ev);
+        if (ev == SlaveEvent::ReadRequested)
+            val = 2, next = 0;
+        else if (ev == SlaveEvent::ReadProcessed)
+            val = next < 2 ? static_cast<uint8_t>(0xa0 + next++) : 0;
+        return SlaveAnswer::Ack;
+    }
+    std::vector<SlaveEvent> events;
+    int next = 0;
+};
+
+struct Master : sc_core::sc_module {
+    SC_HAS_PROCESS(Master);
+    Master(sc_core::sc_module_name n, SmbusBus& b) : sc_module(n), bus(b) { SC_THREAD(run); }
+    void run() {
+        write = bus.block_write(0x10, 0x02, Bytes(32, 0x5a), false);
+        read = bus.block_read(0x10, 0x03, false);
+    }
+    SmbusBus& bus;
+    SmbusResult write, read;
+};
+
+void simulate_32_byte_write(uint32_t freq, uint64_t expected_ns) {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{freq}, log, nullptr);
+    AckSlave slave;
+    bus.attach(0x10, &slave);
+    Master master("master", bus);
+    sc_core::sc_start();
+    REQUIRE(master.write.ok());
+    CHECK(master.write.end_ns - master.write.start_ns == expected_ns);
+    // The read: addr+W, cmd, Sr, addr+R, count 2, 2 data bytes = 6 bytes + START, Sr, STOP.
+    REQUIRE(master.read.ok());
+    CHECK(master.read.data == Bytes{0xa0, 0xa1});
+    CHECK(master.read.end_ns - master.read.start_ns == SmbusTiming{freq}.block_read_ns(2, false));
+    // The read started after the bus free time following the write's STOP.
+    CHECK(master.read.start_ns - master.write.end_ns == SmbusTiming{freq}.bus_free_ns());
+    // Slave events: the write's 35 bytes, its STOP, then the read: WRITE_REQUESTED,
+    // WRITE_RECEIVED (command), READ_REQUESTED (count), READ_PROCESSED x2, STOP.
+    REQUIRE(slave.events.size() == 35 + 1 + 6);
+    CHECK(slave.events[0] == SlaveEvent::WriteRequested);
+    CHECK(slave.events[35] == SlaveEvent::Stop);
+    CHECK(slave.events[36] == SlaveEvent::WriteRequested);
+    CHECK(slave.events[38] == SlaveEvent::ReadRequested);
+    CHECK(slave.events[39] == SlaveEvent::ReadProcessed);
+    CHECK(slave.events[40] == SlaveEvent::ReadProcessed);
+    CHECK(slave.events[41] == SlaveEvent::Stop);
+}
+} // namespace
+
+TEST_CASE("a simulated 32-byte block write takes 3165 us at 100 kHz", "[bus][timing]") {
+    simulate_32_byte_write(100000, 3165000);
+}
+
+TEST_CASE("a simulated 32-byte block write takes 791.25 us at 400 kHz", "[bus][timing]") {
+    simulate_32_byte_write(400000, 791250);
+}

@@ -1,0 +1,223 @@
+// The ssifsim command as a user runs it: the quickstart's outputs, their agreement with
+// each other and with sigrok's decode, determinism, and bad input.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/support.h"
+
+using namespace ssifsim::test;
+using nlohmann::json;
+
+namespace {
+
+struct QuickstartRun {
+    std::string dir;
+    CommandResult result;
+    std::string log, report, vcd, tl_vcd;
+};
+
+QuickstartRun run_quickstart(const std::string& tag) {
+    QuickstartRun q;
+    q.dir = make_temp_dir(tag);
+    q.result = run_command(ssifsim_binary() + " run " + source_dir() +
+                           "/scenarios/quickstart.json --log " + q.dir + "/q.jsonl --report " +
+                           q.dir + "/q.json --vcd " + q.dir + "/q.vcd");
+    q.log = read_file(q.dir + "/q.jsonl");
+    q.report = read_file(q.dir + "/q.json");
+    q.vcd = read_file(q.dir + "/q.vcd");
+    q.tl_vcd = read_file(q.dir + "/q.tl.vcd");
+    return q;
+}
+
+std::vector<json> log_lines(const std::string& log) {
+    std::vector<json> out;
+    std::istringstream in(log);
+    std::string line;
+    while (std::getline(in, line))
+        out.push_back(json::parse(line));
+    return out;
+}
+
+std::string upper_hex(unsigned v) {
+    char buf[12];
+    std::snprintf(buf, sizeof buf, "%02X", v);
+    return buf;
+}
+
+} // namespace
+
+TEST_CASE("quickstart: sigrok decodes the VCD into the bytes of the event log", "[cli][vcd]") {
+    const QuickstartRun q = run_quickstart("sigrok");
+    REQUIRE(q.result.exit_code == 0);
+
+    // What the log says went over the wire, as sigrok's i2c decoder names it.
+    std::vector<std::string> expected;
+    bool address_next = false;
+    for (const json& e : log_lines(q.log)) {
+        if (e["src"] != "bus")
+            continue;
+        if (e["ev"] == "start" || e["ev"] == "restart") {
+            expected.push_back(e["ev"] == "start" ? "Start" : "Start repeat");
+            address_next = true;
+        } else if (e["ev"] == "stop") {
+            expected.push_back("Stop");
+        } else if (e["ev"] == "byte") {
+            const unsigned b = std::stoul(e["byte"].get<std::string>(), nullptr, 16);
+            if (address_next)
+                expected.push_back(std::string(b & 1 ? "Address read: " : "Address write: ") +
+                                   upper_hex(b >> 1));
+            else
+                expected.push_back(std::string(e["dir"] == "w" ? "Data write: " : "Data read: ") +
+                                   upper_hex(b));
+            expected.push_back(e["ack"].get<bool>() ? "ACK" : "NACK");
+            address_next = false;
+        }
+    }
+    // Three transfers, each byte a value and an ACK/NACK:
+    //   write: S, 6 bytes, P = 14; NAKed read: S, addr+W, P = 4;
+    //   read: S, addr+W, cmd, Sr, addr+R, count, 14 data, PEC, P = 1 + 4 + 1 + 34 + 1 = 41.
+    REQUIRE(expected.size() == 14 + 4 + 41);
+
+    const CommandResult decode = run_command(
+        "sigrok-cli -I vcd -i " + q.dir +
+        "/q.vcd -P i2c:scl=smbus_scl:sda=smbus_sda "
+        "-A i2c=start:repeat-start:stop:ack:nack:address-read:address-write:data-read:data-write");
+    REQUIRE(decode.exit_code == 0);
+    std::vector<std::string> decoded;
+    std::istringstream in(decode.out);
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::string prefix = "i2c-1: ";
+        const std::string token =
+            line.substr(0, prefix.size()) == prefix ? line.substr(prefix.size()) : std::string();
+        // The decoder also names the R/W bit of each address ("Write", "Read").
+        if (!token.empty() && token != "Write" && token != "Read")
+            decoded.push_back(token);
+    }
+    // An empty decode is sigrok's silent way of failing to read the file.
+    REQUIRE_FALSE(decoded.empty());
+    CHECK(decoded == expected);
+}
+
+TEST_CASE("quickstart: the response time adds up from the log", "[cli][log]") {
+    const QuickstartRun q = run_quickstart("sum");
+    REQUIRE(q.result.exit_code == 0);
+    // Request to response = the bus transfers + the host's timer waits, as logged.
+    uint64_t bus_ns = 0, wait_ns = 0, available = 0, answered = 0, response_ns = 0;
+    for (const json& e : log_lines(q.log)) {
+        if (e["src"] == "bus" && e["ev"] == "transfer")
+            bus_ns += e["dur_ns"].get<uint64_t>();
+        if (e["src"] == "host" && e["ev"] == "timer")
+            wait_ns += e["expires_ns"].get<uint64_t>() - e["t_ns"].get<uint64_t>();
+        if (e["src"] == "bmc" && e["ev"] == "request_available")
+            available = e["t_ns"];
+        if (e["src"] == "daemon" && e["ev"] == "write")
+            answered = e["t_ns"];
+        if (e["src"] == "host" && e["ev"] == "response")
+            response_ns = e["response_ns"];
+    }
+    // The bus sat idle 4.7 us (tBUF) before the first START at power-up.
+    CHECK(response_ns == bus_ns + wait_ns + 4700);
+    // The daemon answered the configured 20 ms after the request was complete.
+    CHECK(answered - available == 20'000'000);
+    const json report = json::parse(q.report);
+    CHECK(report["requests"][0]["response_ns"] == response_ns);
+    CHECK(report["checks"][0]["name"] == "T6max");
+    CHECK(report["checks"][0]["pass"] == true);
+    // The summary shows the exchange.
+    CHECK(q.result.out.find("response 1c 01 00 20") != std::string::npos);
+    CHECK(q.result.out.find("PASS") != std::string::npos);
+}
+
+TEST_CASE("the same scenario twice gives byte-identical log, report and VCDs",
+          "[cli][determinism]") {
+    const QuickstartRun a = run_quickstart("det-a");
+    const QuickstartRun b = run_quickstart("det-b");
+    REQUIRE(a.result.exit_code == 0);
+    REQUIRE_FALSE(a.log.empty());
+    CHECK(a.log == b.log);
+    CHECK(a.report == b.report);
+    CHECK(a.vcd == b.vcd);
+    CHECK(a.tl_vcd == b.tl_vcd);
+}
+
+TEST_CASE("the wire VCD has nothing sigrok's reader chokes on", "[cli][vcd]") {
+    const QuickstartRun q = run_quickstart("vcdform");
+    const size_t defs_end = q.vcd.find("$enddefinitions");
+    REQUIRE(defs_end != std::string::npos);
+    const std::string body = q.vcd.substr(defs_end);
+    CHECK(body.find("$comment") == std::string::npos);
+    CHECK(body.find("$dumpvars") == std::string::npos);
+    CHECK(q.vcd.find("$timescale 1 ns $end") != std::string::npos);
+    for (char c : std::string("bxzrXZ"))
+        CHECK(body.find(std::string("\n") + c) == std::string::npos);
+}
+
+namespace {
+CommandResult validate_text(const std::string& name, const std::string& text) {
+    const std::string dir = make_temp_dir("bad");
+    const std::string file = dir + "/" + name;
+    write_file(file, text);
+    return run_command(ssifsim_binary() + " validate " + file);
+}
+} // namespace
+
+TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[cli][input]") {
+    struct Case {
+        const char* text;
+        const char* path;
+    } cases[] = {
+        {"", "$"},
+        {"{", "$"},
+        {"[1,2]", "$"},
+        {"{\"bus\":{}}", "$.version"},
+        {"{\"version\":2}", "$.version"},
+        {"{\"version\":1,\"colour\":\"red\"}", "$.colour"},
+        {"{\"version\":1,\"bus\":{\"freq_hz\":\"fast\"}}", "$.bus.freq_hz"},
+        {"{\"version\":1,\"bus\":{\"freq_hz\":5000000}}", "$.bus.freq_hz"},
+        {"{\"version\":1,\"host\":{\"hz\":999}}", "$.host.hz"},
+        {"{\"version\":1,\"host\":{\"variant\":\"2019\"}}", "$.host.variant"},
+        {"{\"version\":1,\"bmc\":{\"variant\":\"v9\"}}", "$.bmc.variant"},
+        {"{\"version\":1,\"bmc\":{\"daemon\":{\"latency_ms\":-1}}}", "$.bmc.daemon.latency_ms"},
+        {"{\"version\":1,\"bmc\":{\"address\":\"0x100\"}}", "$.bmc.address"},
+        {"{\"version\":1,\"workload\":{\"requests\":[{\"netfn\":6}]}}", "$.workload.requests[0]"},
+        {"{\"version\":1,\"workload\":{\"requests\":[{\"netfn\":6,\"cmd\":1,\"data\":[256]}]}}",
+         "$.workload.requests[0].data[0]"},
+    };
+    for (const Case& c : cases) {
+        INFO("scenario text: " << c.text);
+        const CommandResult r = validate_text("bad.json", c.text);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("bad.json") != std::string::npos);
+        CHECK(r.out.find(std::string(c.path) + ":") != std::string::npos);
+    }
+}
+
+TEST_CASE("unreadable scenarios: missing file, directory, binary", "[cli][input]") {
+    const std::string dir = make_temp_dir("unreadable");
+    CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/nope.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("nope.json: cannot open") != std::string::npos);
+    r = run_command(ssifsim_binary() + " run " + dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("directory") != std::string::npos);
+    r = validate_text("binary.json", std::string("\x00\x01\xff\xfe", 4));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("print-config shows every default; validate accepts the quickstart", "[cli]") {
+    const std::string quickstart = source_dir() + "/scenarios/quickstart.json";
+    const CommandResult cfg = run_command(ssifsim_binary() + " run --print-config " + quickstart);
+    REQUIRE(cfg.exit_code == 0);
+    const json j = json::parse(cfg.out);
+    CHECK(j["bmc"]["response_timeout_ms"] == 500.0);
+    CHECK(j["bmc"]["daemon"]["latency_ms"] == 20.0);
+    CHECK(j["host"]["hz"] == 1000);
+    const CommandResult ok = run_command(ssifsim_binary() + " validate " + quickstart);
+    CHECK(ok.exit_code == 0);
+    CHECK(run_command(ssifsim_binary() + " --help").exit_code == 0);
+    CHECK(run_command(ssifsim_binary() + " run --help").exit_code == 0);
+    CHECK(run_command(ssifsim_binary() + " frobnicate").exit_code == 2);
+}

@@ -1,0 +1,119 @@
+// The whole exchange on the timed bus: host, BMC driver, daemon. Expected times are
+// derived from the bus bit counts and the driver's jiffies rules, not read off a run.
+#include <catch2/catch.hpp>
+
+#include "tests/support.h"
+#include "tools/runner.h"
+#include "tools/scenario.h"
+
+using namespace ssifsim;
+using namespace ssifsim::tools;
+using ssifsim::test::num_field;
+using ssifsim::test::select;
+using ssifsim::test::str_field;
+
+namespace {
+// 100 kHz: START 5 us, a byte 90 us, Sr and STOP 10 us each; 4.7 us bus free at power-up.
+constexpr uint64_t kStart = 5000, kByte = 90000, kSr = 10000, kStop = 10000, kIdle = 4700;
+
+Scenario get_device_id(uint64_t latency_ns) {
+    Scenario s;
+    s.file = "(test)";
+    s.host.hz = 1000;
+    s.daemon.latency_ns = latency_ns;
+    ssif::HostRequest r;
+    r.id = 1;
+    r.payload = {0x18, 0x01};
+    s.requests.push_back(r);
+    return s;
+}
+} // namespace
+
+TEST_CASE("a read NAKed while the BMC is busy is retried 60 ms later", "[exchange][retry]") {
+    MemorySink events;
+    RunOptions options;
+    options.extra_sink = &events;
+    const RunResult r = run_scenario(get_device_id(20'000'000), options);
+    REQUIRE(r.outcomes.size() == 1);
+    const ssif::RequestOutcome& o = r.outcomes[0];
+
+    // Write 0x02: addr, cmd, count, 18 01, PEC = 6 bytes.
+    const uint64_t write_end = kIdle + kStart + 6 * kByte + kStop; // 559.7 us
+    // First read timer: 5 jiffies at HZ=1000 armed in jiffy 0 -> fires at 5 ms.
+    const uint64_t read1 = 5'000'000;
+    // The BMC is busy: NAK on addr+W, then STOP.
+    const uint64_t read1_end = read1 + kStart + kByte + kStop;
+    // Retry: 60 jiffies from jiffy 5 -> 65 ms. By then the daemon (20 ms) has answered.
+    const uint64_t read2 = 65'000'000;
+    // addr+W, cmd, Sr, addr+R, count, 14 response bytes, PEC.
+    const uint64_t read2_end = read2 + kStart + 4 * kByte + kSr + 15 * kByte + kStop;
+
+    REQUIRE(o.timeline.size() == 5);
+    CHECK(o.timeline[0].what == "write");
+    CHECK(o.timeline[0].end_ns == write_end);
+    CHECK(o.timeline[1].end_ns == read1);
+    CHECK(o.timeline[2].status == "address_nak");
+    CHECK(o.timeline[2].start_ns == read1);
+    CHECK(o.timeline[2].end_ns == read1_end);
+    CHECK(o.timeline[3].detail == "read_retry");
+    CHECK(o.timeline[3].end_ns == read2);
+    CHECK(o.timeline[4].status == "ok");
+    CHECK(o.completed_ns == read2_end);
+    CHECK(o.response_ns() == 66'735'000);
+    CHECK(o.read_attempts == 2);
+    CHECK(o.write_attempts == 1);
+    CHECK(o.completion_code == 0x00);
+    CHECK(o.response == Bytes{0x1c, 0x01, 0x00, 0x20, 0x01, 0x01, 0x00, 0x02, 0xbf, 0x19, 0xa0,
+                              0x00, 0x01, 0x00});
+
+    // The daemon answered exactly its latency after the request became available.
+    const auto avail = select(events.events, "bmc", "request_available");
+    const auto wrote = select(events.events, "daemon", "write");
+    REQUIRE(avail.size() == 1);
+    REQUIRE(wrote.size() == 1);
+    CHECK(avail[0].t_ns == write_end);
+    CHECK(wrote[0].t_ns == write_end + 20'000'000);
+    CHECK(num_field(wrote[0], "ret") == 4 + 14);
+    CHECK(r.checks[0].name == "T6max");
+    CHECK(r.checks[0].pass);
+}
+
+TEST_CASE("the response timer fires before the daemon answers", "[exchange][timeout]") {
+    // Daemon latency 600 ms against the 500 ms response timer.
+    MemorySink events;
+    RunOptions options;
+    options.extra_sink = &events;
+    options.until_ns = 700'000'000;
+    const RunResult r = run_scenario(get_device_id(600'000'000), options);
+
+    const uint64_t write_end = kIdle + kStart + 6 * kByte + kStop;
+    const auto fired = select(events.events, "bmc", "timer_fired");
+    REQUIRE(fired.size() == 1);
+    CHECK(fired[0].t_ns == write_end + 500'000'000);
+
+    // Reads run at 5, 65, 125, ... ms: every one up to 485 ms is NAKed (busy); from 545 ms
+    // on, the BMC is aborting and answers a count of 0, which the host refuses.
+    const auto errors = select(events.events, "host", "read_error");
+    REQUIRE(errors.size() == 12); // 5 + 60k ms for k = 0..11, the last at 665 ms
+    for (size_t k = 0; k < errors.size(); ++k) {
+        const uint64_t start = 5'000'000 + 60'000'000 * k;
+        if (start < write_end + 500'000'000) {
+            CHECK(str_field(errors[k], "status") == "address_nak");
+            CHECK(errors[k].t_ns == start + kStart + kByte + kStop);
+        } else {
+            CHECK(str_field(errors[k], "status") == "bad_length");
+            CHECK(num_field(errors[k], "count") == 0);
+            // addr+W, cmd, Sr, addr+R, count (NAKed) and STOP.
+            CHECK(errors[k].t_ns == start + kStart + 4 * kByte + kSr + kStop);
+        }
+    }
+    // The late response is refused with EINVAL.
+    const auto wrote = select(events.events, "daemon", "write");
+    REQUIRE(wrote.size() == 1);
+    CHECK(wrote[0].t_ns == write_end + 600'000'000);
+    CHECK(num_field(wrote[0], "ret") == -22);
+    // The BMC stays aborting; the request has no response yet (the host keeps trying).
+    CHECK(r.bmc_aborting);
+    CHECK(r.bmc_final_state == ssif::BmcState::Ready);
+    CHECK(r.outcomes.empty());
+}

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -170,7 +171,7 @@ uint64_t ObjectReader::millis(const std::string& key, double fallback_ms, double
         ms = v->get<double>();
         if (!(ms >= min_ms && ms <= max_ms)) {
             std::ostringstream range;
-            range << min_ms << ".." << max_ms << " ms";
+            range << std::setprecision(12) << min_ms << ".." << max_ms << " ms";
             fail(key, "out of range: " + v->dump() + " (accepted: " + range.str() + ")");
         }
     }

@@ -128,6 +128,11 @@ TEST_CASE("quickstart: the response time adds up from the log", "[cli][log]") {
     // The summary shows the exchange.
     CHECK(q.result.out.find("response 1c 01 00 20") != std::string::npos);
     CHECK(q.result.out.find("PASS") != std::string::npos);
+    // ...and splits the response time into the write, the configured latency, the host's
+    // polling gap and the read that took the response.
+    CHECK(q.result.out.find("= write 0.559700 ms + daemon latency 20.000000 ms + wait for the "
+                            "next read poll 44.440300 ms + that read 1.735000 ms") !=
+          std::string::npos);
 }
 
 TEST_CASE("the same scenario twice gives byte-identical log, report and VCDs",

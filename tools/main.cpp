@@ -162,3 +162,10 @@ int sc_main(int argc, char* argv[]) {
         return kExitInternal;
     }
 }
+
+// SystemC's own main() prints its banner before sc_main runs; ours silences it first
+// (SYSTEMC_DISABLE_COPYRIGHT_MESSAGE) unless the user set the variable.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}

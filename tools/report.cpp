@@ -114,15 +114,30 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
             const uint64_t answered = r.daemon_writes_ns[i];
             out << "    the BMC had the request at " << ms(avail) << "; the daemon answered "
                 << ms(answered - avail) << " later, at " << ms(answered);
+            const ssif::Segment* next_read = nullptr;
             for (const ssif::Segment& seg : o.timeline) {
                 if (seg.what == "read" && seg.start_ns >= answered) {
-                    out << "; the next read, at " << ms(seg.start_ns) << ", ended " << seg.status;
+                    next_read = &seg;
                     break;
                 }
             }
+            if (next_read) {
+                out << "; the next read, at " << ms(next_read->start_ns) << ", ended "
+                    << next_read->status;
+            }
             out << "\n";
+            // When that read delivered the response, the response time splits into the
+            // BMC's part and the host's polling: write + latency + poll gap + read.
+            if (next_read && next_read->end_ns == o.completed_ns && o.error.empty() &&
+                avail >= o.started_ns) {
+                out << "    = write " << ms(avail - o.started_ns) << " + daemon latency "
+                    << ms(answered - avail) << " + wait for the next read poll "
+                    << ms(next_read->start_ns - answered) << " + that read "
+                    << ms(next_read->end_ns - next_read->start_ns) << "\n";
+            }
         }
     }
+
     if (r.outcomes.size() < r.submitted)
         out << "\n  " << r.submitted - r.outcomes.size() << " request(s) still in flight at "
             << ms(r.end_ns) << "\n";

@@ -2,15 +2,9 @@
 
 #include <cstdio>
 
-namespace ssifsim::tools {
+#include "tools/format.h"
 
-namespace {
-std::string ms(uint64_t ns) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6f ms", ns / 1e6);
-    return buf;
-}
-} // namespace
+namespace ssifsim::tools {
 
 Check check_t6(const Scenario& scenario, const std::vector<ssif::RequestOutcome>& outcomes,
                size_t submitted) {

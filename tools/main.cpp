@@ -38,9 +38,9 @@ int usage_error(const std::string& what) {
     return kExitBadInput;
 }
 
-int cmd_validate(const std::vector<std::string>& args) {
-    po::options_description opts("Options");
-    opts.add_options()("help,h", "show this help");
+// Parses a command's options; the positional arguments land in "scenario".
+po::variables_map parse_command(const std::vector<std::string>& args,
+                                const po::options_description& opts) {
     po::options_description hidden;
     hidden.add_options()("scenario", po::value<std::vector<std::string>>(), "");
     po::options_description all;
@@ -49,6 +49,14 @@ int cmd_validate(const std::vector<std::string>& args) {
     pos.add("scenario", -1);
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+    return vm;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help");
+    const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim validate SCENARIO...\n\nChecks each scenario file "
                      "(JSON syntax, every key, type and range) without running it.\n"
@@ -91,15 +99,7 @@ int cmd_run(const std::vector<std::string>& args) {
         "has completed")("seed", po::value(&seed)->value_name("N"), "override the scenario's seed")(
         "print-config", "print the resolved configuration with every default, then exit")(
         "quiet,q", "print nothing but errors; the exit code tells the result");
-    po::options_description hidden;
-    hidden.add_options()("scenario", po::value<std::vector<std::string>>(), "");
-    po::options_description all;
-    all.add(opts).add(hidden);
-    po::positional_options_description pos;
-    pos.add("scenario", -1);
-    po::variables_map vm;
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario, prints what "
                      "the host, the bus, the BMC and its daemon did,\nand checks the specs "

@@ -2,20 +2,11 @@
 
 #include <cstdio>
 
+#include "tools/format.h"
+
 namespace ssifsim::tools {
 
 namespace {
-std::string ms(uint64_t ns) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6f ms", ns / 1e6);
-    return buf;
-}
-
-std::string hex8(uint8_t v) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "0x%02x", v);
-    return buf;
-}
 
 ojson outcome_json(const ssif::RequestOutcome& o) {
     ojson timeline = ojson::array();

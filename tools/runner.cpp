@@ -4,6 +4,7 @@
 #include <memory>
 #include <systemc>
 
+#include "models/common/sim_time.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/bus.h"
 #include "models/ssif/bmc/bmc_module.h"
@@ -86,12 +87,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     host.stop_when_done(options.until_ns == 0);
 
     if (options.until_ns)
-        sc_core::sc_start(sc_core::sc_time(static_cast<double>(options.until_ns), sc_core::SC_NS));
+        sc_core::sc_start(ns(options.until_ns));
     else
         sc_core::sc_start();
 
     RunResult result;
-    result.end_ns = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+    result.end_ns = sim_now_ns();
     if (wire_vcd) {
         wire_vcd->finish(result.end_ns);
         tl_vcd->finish(result.end_ns);

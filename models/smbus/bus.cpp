@@ -1,11 +1,10 @@
 #include "models/smbus/bus.h"
+#include "models/common/sim_time.h"
 
 #include "models/smbus/pec.h"
 
 namespace ssifsim::smbus {
 
-using sc_core::SC_NS;
-using sc_core::sc_time;
 using sc_core::wait;
 
 const char* slave_event_name(SlaveEvent ev) {
@@ -39,25 +38,39 @@ void SmbusBus::attach(uint8_t addr7, SmbusSlave* slave) {
     slaves_[addr7] = slave;
 }
 
-uint64_t SmbusBus::now_ns() const {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+SmbusBus::Walk SmbusBus::begin(uint8_t addr7, SmbusResult& result) {
+    Walk walk;
+    auto it = slaves_.find(addr7);
+    walk.slave = it == slaves_.end() ? nullptr : it->second;
+    // A master waits out the bus free time (tBUF) after the previous STOP.
+    if (sim_now_ns() < bus_free_at_ns_)
+        wait(ns(bus_free_at_ns_ - sim_now_ns()));
+    result.start_ns = sim_now_ns();
+    EventBuilder(log_, result.start_ns, "bus", "start");
+    wire_.start(result.start_ns);
+    wait(ns(timing_.start_ns()));
+    return walk;
 }
 
-void SmbusBus::begin(Walk& walk) {
-    // A master waits out the bus free time (tBUF) after the previous STOP.
-    if (now_ns() < bus_free_at_ns_)
-        wait(sc_time(static_cast<double>(bus_free_at_ns_ - now_ns()), SC_NS));
-    const uint64_t t = now_ns();
-    EventBuilder(log_, t, "bus", "start");
-    wire_.start(t);
-    walk.pec = 0;
-    wait(sc_time(static_cast<double>(timing_.start_ns()), SC_NS));
+uint64_t SmbusBus::data_bits() {
+    const uint64_t t = sim_now_ns();
+    wait(ns(8 * timing_.bit_ns()));
+    return t;
+}
+
+void SmbusBus::ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack) {
+    walk.pec = pec_update(walk.pec, value);
+    EventBuilder(log_, sim_now_ns(), "bus", "byte")
+        .str("dir", dir)
+        .hex("byte", value)
+        .flag("ack", ack);
+    wire_.byte(byte_start, value, ack);
+    wait(ns(timing_.bit_ns()));
 }
 
 bool SmbusBus::master_byte(Walk& walk, uint8_t value, SlaveEvent ev) {
-    const uint64_t t = now_ns();
     // The target sees the byte after its 8 data bits and answers on the 9th clock.
-    wait(sc_time(static_cast<double>(8 * timing_.bit_ns()), SC_NS));
+    const uint64_t t = data_bits();
     bool ack = false;
     if (walk.slave) {
         uint8_t val = value;
@@ -67,23 +80,13 @@ bool SmbusBus::master_byte(Walk& walk, uint8_t value, SlaveEvent ev) {
         if (ev == SlaveEvent::ReadRequested)
             walk.first_read_byte = val;
     }
-    walk.pec = pec_update(walk.pec, value);
-    EventBuilder(log_, now_ns(), "bus", "byte").str("dir", "w").hex("byte", value).flag("ack", ack);
-    wire_.byte(t, value, ack);
-    wait(sc_time(static_cast<double>(timing_.bit_ns()), SC_NS));
+    ack_bit(walk, t, value, "w", ack);
     return ack;
 }
 
 void SmbusBus::slave_byte(Walk& walk, uint8_t value, bool master_acks) {
-    const uint64_t t = now_ns();
-    wait(sc_time(static_cast<double>(8 * timing_.bit_ns()), SC_NS));
-    walk.pec = pec_update(walk.pec, value);
-    EventBuilder(log_, now_ns(), "bus", "byte")
-        .str("dir", "r")
-        .hex("byte", value)
-        .flag("ack", master_acks);
-    wire_.byte(t, value, master_acks);
-    wait(sc_time(static_cast<double>(timing_.bit_ns()), SC_NS));
+    const uint64_t t = data_bits();
+    ack_bit(walk, t, value, "r", master_acks);
 }
 
 uint8_t SmbusBus::ask_slave(Walk& walk, SlaveEvent ev) {
@@ -94,28 +97,28 @@ uint8_t SmbusBus::ask_slave(Walk& walk, SlaveEvent ev) {
 }
 
 void SmbusBus::repeated_start() {
-    const uint64_t t = now_ns();
+    const uint64_t t = sim_now_ns();
     // No STOP event on a repeated START: ssif_bmc expects READ_REQUESTED straight after the
     // command byte (SMBUS_CMD -> RES_SENDING), as the Aspeed controller delivers it.
     EventBuilder(log_, t, "bus", "restart");
     wire_.repeated_start(t);
-    wait(sc_time(static_cast<double>(timing_.repeated_start_ns()), SC_NS));
+    wait(ns(timing_.repeated_start_ns()));
 }
 
 void SmbusBus::end(Walk& walk) {
-    wire_.stop(now_ns());
-    wait(sc_time(static_cast<double>(timing_.stop_ns()), SC_NS));
-    EventBuilder(log_, now_ns(), "bus", "stop");
+    wire_.stop(sim_now_ns());
+    wait(ns(timing_.stop_ns()));
+    EventBuilder(log_, sim_now_ns(), "bus", "stop");
     if (walk.slave && walk.slave_addressed) {
         uint8_t val = 0;
         walk.slave->on_event(SlaveEvent::Stop, val);
     }
-    bus_free_at_ns_ = now_ns() + timing_.bus_free_ns();
+    bus_free_at_ns_ = sim_now_ns() + timing_.bus_free_ns();
 }
 
 SmbusResult SmbusBus::finish(SmbusResult result, const char* op, uint8_t addr7, uint8_t command,
                              bool pec, const Bytes& data) {
-    result.end_ns = now_ns();
+    result.end_ns = sim_now_ns();
     EventBuilder(log_, result.end_ns, "bus", "transfer")
         .str("op", op)
         .hex("addr", addr7)
@@ -129,11 +132,7 @@ SmbusResult SmbusBus::finish(SmbusResult result, const char* op, uint8_t addr7, 
 
 SmbusResult SmbusBus::block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec) {
     SmbusResult result;
-    Walk walk;
-    auto it = slaves_.find(addr7);
-    walk.slave = it == slaves_.end() ? nullptr : it->second;
-    begin(walk);
-    result.start_ns = now_ns() - timing_.start_ns();
+    Walk walk = begin(addr7, result);
 
     Bytes frame;
     frame.reserve(data.size() + 2);
@@ -159,11 +158,7 @@ SmbusResult SmbusBus::block_write(uint8_t addr7, uint8_t command, const Bytes& d
 
 SmbusResult SmbusBus::block_read(uint8_t addr7, uint8_t command, bool pec) {
     SmbusResult result;
-    Walk walk;
-    auto it = slaves_.find(addr7);
-    walk.slave = it == slaves_.end() ? nullptr : it->second;
-    begin(walk);
-    result.start_ns = now_ns() - timing_.start_ns();
+    Walk walk = begin(addr7, result);
 
     if (!master_byte(walk, static_cast<uint8_t>(addr7 << 1), SlaveEvent::WriteRequested)) {
         result.status = SmbusStatus::AddressNak;

@@ -56,8 +56,12 @@ class SmbusBus : public sc_core::sc_module {
         uint8_t first_read_byte = 0xff; // supplied at READ_REQUESTED
     };
 
-    uint64_t now_ns() const;
-    void begin(Walk& walk);
+    // Finds the target, waits for a free bus, draws the START.
+    Walk begin(uint8_t addr7, SmbusResult& result);
+    // A byte on the wire: its 8 data bits (returns when they began), then the ACK bit,
+    // which also logs and draws the byte.
+    uint64_t data_bits();
+    void ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack);
     // Master sends a byte; the slave answers through `ev`; returns true when ACKed.
     bool master_byte(Walk& walk, uint8_t value, SlaveEvent ev);
     // The slave sends a byte it has supplied; the master ACKs it or not.

@@ -1,11 +1,9 @@
 #include "models/ssif/bmc/bmc_module.h"
+#include "models/common/sim_time.h"
 
 #include <cerrno>
 
 namespace ssifsim::ssif {
-
-using sc_core::SC_NS;
-using sc_core::sc_time;
 
 BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
                      VcdWriter* tl_vcd)
@@ -23,14 +21,10 @@ BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, Even
     }
 }
 
-uint64_t BmcModule::now_ns() const {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
-}
-
 void BmcModule::trace() {
     if (!vcd_)
         return;
-    const uint64_t t = now_ns();
+    const uint64_t t = sim_now_ns();
     vcd_->change(t, sig_state_, static_cast<uint64_t>(bmc_.state()));
     vcd_->change(t, sig_busy_, bmc_.busy());
     vcd_->change(t, sig_aborting_, bmc_.aborting());
@@ -46,19 +40,19 @@ smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
 
 void BmcModule::arm_response_timer() {
     timer_event_.cancel();
-    timer_event_.notify(sc_time(static_cast<double>(config_.response_timeout_ns), SC_NS));
-    EventBuilder(log_, now_ns(), "bmc", "timer_armed")
-        .num("expires_ns", static_cast<int64_t>(now_ns() + config_.response_timeout_ns));
+    timer_event_.notify(ns(config_.response_timeout_ns));
+    EventBuilder(log_, sim_now_ns(), "bmc", "timer_armed")
+        .num("expires_ns", static_cast<int64_t>(sim_now_ns() + config_.response_timeout_ns));
 }
 
 void BmcModule::cancel_response_timer() {
     timer_event_.cancel();
-    EventBuilder(log_, now_ns(), "bmc", "timer_cancelled");
+    EventBuilder(log_, sim_now_ns(), "bmc", "timer_cancelled");
 }
 
 void BmcModule::request_available() {
     request_event_.notify(sc_core::SC_ZERO_TIME);
-    EventBuilder(log_, now_ns(), "bmc", "request_available");
+    EventBuilder(log_, sim_now_ns(), "bmc", "request_available");
 }
 
 void BmcModule::response_consumed() {
@@ -66,18 +60,18 @@ void BmcModule::response_consumed() {
 }
 
 void BmcModule::warn(const std::string& text) {
-    EventBuilder(log_, now_ns(), "bmc", "warn").str("text", text);
+    EventBuilder(log_, sim_now_ns(), "bmc", "warn").str("text", text);
 }
 
 void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
-    EventBuilder(log_, now_ns(), "bmc", "state")
+    EventBuilder(log_, sim_now_ns(), "bmc", "state")
         .str("from", bmc_state_name(from))
         .str("to", bmc_state_name(to))
         .str("on", smbus::slave_event_name(ev));
 }
 
 void BmcModule::on_timer() {
-    EventBuilder(log_, now_ns(), "bmc", "timer_fired")
+    EventBuilder(log_, sim_now_ns(), "bmc", "timer_fired")
         .flag("response_pending", bmc_.response_pending());
     bmc_.on_response_timeout();
     trace();

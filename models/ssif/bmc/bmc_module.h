@@ -44,7 +44,6 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
 
     void on_timer(); // SC_METHOD
     void trace();
-    uint64_t now_ns() const;
 
     BmcConfig config_;
     EventSink& log_;

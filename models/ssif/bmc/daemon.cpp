@@ -1,4 +1,5 @@
 #include "models/ssif/bmc/daemon.h"
+#include "models/common/sim_time.h"
 
 namespace ssifsim::ssif {
 
@@ -8,27 +9,25 @@ BmcDaemon::BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, B
     SC_THREAD(run);
 }
 
-uint64_t BmcDaemon::now_ns() const {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
-}
-
 void BmcDaemon::run() {
     const int opened = bmc_.dev_open();
-    EventBuilder(log_, now_ns(), "daemon", "open").num("ret", opened);
+    EventBuilder(log_, sim_now_ns(), "daemon", "open").num("ret", opened);
     if (opened < 0)
         return;
     for (;;) {
         Bytes msg;
         const long got = bmc_.dev_read(msg);
         if (got < 0) {
-            EventBuilder(log_, now_ns(), "daemon", "read").num("ret", got);
+            EventBuilder(log_, sim_now_ns(), "daemon", "read").num("ret", got);
             continue;
         }
         const Bytes request(msg.begin() + 4, msg.end());
-        EventBuilder(log_, now_ns(), "daemon", "read").num("ret", got).bytes("request", request);
+        EventBuilder(log_, sim_now_ns(), "daemon", "read")
+            .num("ret", got)
+            .bytes("request", request);
         if (config_.silent)
             continue;
-        sc_core::wait(sc_core::sc_time(static_cast<double>(config_.latency_ns), sc_core::SC_NS));
+        sc_core::wait(ns(config_.latency_ns));
         const Bytes response = responder_.respond(request);
         // struct ipmi_ssif_msg as userspace writes it: u32 len (little endian), payload.
         Bytes out;
@@ -39,7 +38,7 @@ void BmcDaemon::run() {
         for (uint8_t b : response)
             out.push_back(b);
         const long wrote = bmc_.dev_write(out);
-        EventBuilder(log_, now_ns(), "daemon", "write")
+        EventBuilder(log_, sim_now_ns(), "daemon", "write")
             .num("ret", wrote)
             .bytes("response", response);
     }

@@ -23,7 +23,6 @@ class BmcDaemon : public sc_core::sc_module {
 
   private:
     void run(); // SC_THREAD
-    uint64_t now_ns() const;
 
     DaemonConfig config_;
     BmcModule& bmc_;

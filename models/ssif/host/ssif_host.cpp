@@ -1,4 +1,5 @@
 #include "models/ssif/host/ssif_host.h"
+#include "models/common/sim_time.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,9 +7,6 @@
 #include "models/ssif/framing.h"
 
 namespace ssifsim::ssif {
-
-using sc_core::SC_NS;
-using sc_core::sc_time;
 
 namespace {
 // IPMI_MAX_MSG_LENGTH: the most a multi-part response may reassemble to.
@@ -46,13 +44,9 @@ SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus
         sig_phase_ = vcd_->add_signal("host_phase", 3, 0);
 }
 
-uint64_t SsifHost::now_ns() const {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
-}
-
 void SsifHost::set_phase(Phase p) {
     if (vcd_)
-        vcd_->change(now_ns(), sig_phase_, static_cast<uint64_t>(p));
+        vcd_->change(sim_now_ns(), sig_phase_, static_cast<uint64_t>(p));
 }
 
 void SsifHost::submit(const HostRequest& request) {
@@ -63,9 +57,9 @@ void SsifHost::submit(const HostRequest& request) {
 
 void SsifHost::feed() {
     for (const HostRequest& request : schedule_) {
-        if (request.at_ns > now_ns())
-            sc_core::wait(sc_time(static_cast<double>(request.at_ns - now_ns()), SC_NS));
-        EventBuilder(log_, now_ns(), "host", "request")
+        if (request.at_ns > sim_now_ns())
+            sc_core::wait(ns(request.at_ns - sim_now_ns()));
+        EventBuilder(log_, sim_now_ns(), "host", "request")
             .num("id", request.id)
             .bytes("payload", request.payload);
         queue_.push_back(request);
@@ -85,7 +79,7 @@ void SsifHost::driver() {
         out.submitted_ns = request.at_ns;
         send_message(request, out);
         set_phase(Phase::Idle);
-        EventBuilder(log_, now_ns(), "host", "response")
+        EventBuilder(log_, sim_now_ns(), "host", "response")
             .num("id", out.id)
             .bytes("payload", out.response)
             .hex("cc", out.completion_code)
@@ -107,31 +101,31 @@ void SsifHost::send_message(const HostRequest& request, RequestOutcome& out) {
     const uint8_t cmd = request.payload.size() > 1 ? request.payload[1] : 0;
     out.response = {static_cast<uint8_t>(netfn_lun | 0x04), cmd, kCcUnspecified};
     out.completion_code = kCcUnspecified;
-    out.completed_ns = now_ns();
+    out.completed_ns = sim_now_ns();
 }
 
 smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& data,
                                       RequestOutcome& out) {
-    const uint64_t start = now_ns();
+    const uint64_t start = sim_now_ns();
     smbus::SmbusResult r = read ? bus_.block_read(config_.bmc_addr7, command, config_.pec)
                                 : bus_.block_write(config_.bmc_addr7, command, data, config_.pec);
     char cmd[8];
     std::snprintf(cmd, sizeof cmd, "0x%02x", command);
     out.timeline.push_back(
-        {read ? "read" : "write", cmd, smbus::status_name(r.status), start, now_ns()});
+        {read ? "read" : "write", cmd, smbus::status_name(r.status), start, sim_now_ns()});
     return r;
 }
 
 void SsifHost::sleep_usec(uint64_t usec, const char* reason, RequestOutcome& out) {
-    const uint64_t now = now_ns();
+    const uint64_t now = sim_now_ns();
     const uint64_t delta = jiffies_.from_usec(usec);
     const uint64_t expires = jiffies_.expiry_ns(now, delta);
     EventBuilder(log_, now, "host", "timer")
         .str("reason", reason)
         .num("jiffies", static_cast<int64_t>(delta))
         .num("expires_ns", static_cast<int64_t>(expires));
-    sc_core::wait(sc_time(static_cast<double>(expires - now), SC_NS));
-    out.timeline.push_back({"wait", reason, "", now, now_ns()});
+    sc_core::wait(ns(expires - now));
+    out.timeline.push_back({"wait", reason, "", now, sim_now_ns()});
 }
 
 bool SsifHost::write_request(const Bytes& payload, RequestOutcome& out) {
@@ -143,11 +137,11 @@ bool SsifHost::write_request(const Bytes& payload, RequestOutcome& out) {
         ++out.write_attempts;
         ++out.parts_written;
         if (out.write_attempts == 1)
-            out.started_ns = now_ns();
+            out.started_ns = sim_now_ns();
         const smbus::SmbusResult r = transfer(false, kWriteSingle, payload, out);
         if (r.ok())
             return true;
-        EventBuilder(log_, now_ns(), "host", "write_error")
+        EventBuilder(log_, sim_now_ns(), "host", "write_error")
             .num("id", out.id)
             .str("status", smbus::status_name(r.status));
         if (--retries_left <= 0) {
@@ -207,7 +201,7 @@ bool SsifHost::read_response(RequestOutcome& out) {
             return true;
         }
         // An SMBus-level error: retry from 0x03 after SSIF_MSG_USEC.
-        EventBuilder(log_, now_ns(), "host", "read_error")
+        EventBuilder(log_, sim_now_ns(), "host", "read_error")
             .num("id", out.id)
             .str("status", smbus::status_name(r.status))
             .num("count", r.count);

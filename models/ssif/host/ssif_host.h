@@ -102,7 +102,6 @@ class SsifHost : public sc_core::sc_module {
     // One bus transfer, recorded in the timeline.
     smbus::SmbusResult transfer(bool read, uint8_t command, const Bytes& data, RequestOutcome& out);
     void set_phase(Phase p);
-    uint64_t now_ns() const;
 
     HostConfig config_;
     const HostTiming& timing_;

@@ -79,7 +79,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
     ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
     bus.attach(s.bmc.addr7, &bmc);
-    ssif::IpmiResponder responder(s.device);
+    ssif::IpmiResponder responder(s.responder);
     ssif::BmcDaemon daemon("daemon", s.daemon, bmc, responder, log);
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
     for (const ssif::HostRequest& r : s.requests)

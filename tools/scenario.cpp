@@ -39,6 +39,33 @@ void read_device(ObjectReader d, ssif::DeviceIdentity& id) {
     d.finish();
 }
 
+constexpr const char* kTransactionNames[] = {"single-part", "start-end", "start-middle-end"};
+
+void read_responder(ObjectReader r, ssif::ResponderConfig& c) {
+    const std::string transactions =
+        r.choice("transactions", kTransactionNames[static_cast<int>(c.transactions)],
+                 {kTransactionNames[0], kTransactionNames[1], kTransactionNames[2]});
+    for (int i = 0; i < 3; ++i)
+        if (transactions == kTransactionNames[i])
+            c.transactions = static_cast<ssif::SsifTransactions>(i);
+    c.pec = r.boolean("pec", c.pec);
+    c.max_input = r.byte("max_input", c.max_input);
+    c.max_output = r.byte("max_output", c.max_output);
+    c.message_flags = r.byte("message_flags", c.message_flags);
+    c.global_enables = r.byte("global_enables", c.global_enables);
+    ObjectReader t = r.object("test_command");
+    c.test.netfn = t.byte("netfn", c.test.netfn);
+    if (c.test.netfn > 0x3f)
+        t.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
+    c.test.cmd = t.byte("cmd", c.test.cmd);
+    c.test.length = static_cast<unsigned>(t.integer("length", c.test.length, 1, 254));
+    c.test.incrementing = t.choice("pattern", c.test.incrementing ? "incrementing" : "constant",
+                                   {"incrementing", "constant"}) == "incrementing";
+    c.test.first = t.byte("first", c.test.first);
+    t.finish();
+    r.finish();
+}
+
 void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
     if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
@@ -54,7 +81,8 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     s.daemon.silent = daemon.boolean("silent", s.daemon.silent);
     daemon.finish();
 
-    read_device(bmc.object("device"), s.device);
+    read_device(bmc.object("device"), s.responder.device);
+    read_responder(bmc.object("responder"), s.responder);
     bmc.finish();
 }
 
@@ -123,7 +151,8 @@ ojson scenario_to_json(const Scenario& s) {
     j["host"] = {{"hz", s.host.hz},
                  {"pec", s.host.pec},
                  {"variant", ssif::host_variant_name(s.host.variant)}};
-    const ssif::DeviceIdentity& d = s.device;
+    const ssif::DeviceIdentity& d = s.responder.device;
+    const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {
         {"address", s.bmc.addr7},
         {"variant", ssif::bmc_variant_name(s.bmc.variant)},
@@ -138,6 +167,18 @@ ojson scenario_to_json(const Scenario& s) {
           {"additional_support", d.additional_support},
           {"manufacturer_id", d.manufacturer_id},
           {"product_id", d.product_id}}}};
+    j["bmc"]["responder"] = {{"transactions", kTransactionNames[static_cast<int>(rc.transactions)]},
+                             {"pec", rc.pec},
+                             {"max_input", rc.max_input},
+                             {"max_output", rc.max_output},
+                             {"message_flags", rc.message_flags},
+                             {"global_enables", rc.global_enables},
+                             {"test_command",
+                              {{"netfn", rc.test.netfn},
+                               {"cmd", rc.test.cmd},
+                               {"length", rc.test.length},
+                               {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
+                               {"first", rc.test.first}}}};
     ojson requests = ojson::array();
     for (const ssif::HostRequest& r : s.requests) {
         ojson data = ojson::array();

@@ -29,7 +29,7 @@ struct Scenario {
     ssif::HostConfig host;
     ssif::BmcConfig bmc;
     ssif::DaemonConfig daemon;
-    ssif::DeviceIdentity device;
+    ssif::ResponderConfig responder;
     std::vector<ssif::HostRequest> requests;
     Expectations expect;
 };

@@ -4,7 +4,7 @@
 namespace ssifsim::ssif {
 
 BmcDaemon::BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, BmcModule& bmc,
-                     const IpmiResponder& responder, EventSink& log)
+                     IpmiResponder& responder, EventSink& log)
     : sc_module(name), config_(config), bmc_(bmc), responder_(responder), log_(log) {
     SC_THREAD(run);
 }

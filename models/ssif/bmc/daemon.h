@@ -19,14 +19,14 @@ class BmcDaemon : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(BmcDaemon);
     BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, BmcModule& bmc,
-              const IpmiResponder& responder, EventSink& log);
+              IpmiResponder& responder, EventSink& log);
 
   private:
     void run(); // SC_THREAD
 
     DaemonConfig config_;
     BmcModule& bmc_;
-    const IpmiResponder& responder_;
+    IpmiResponder& responder_;
     EventSink& log_;
 };
 

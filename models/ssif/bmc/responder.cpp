@@ -4,36 +4,82 @@
 
 namespace ssifsim::ssif {
 
-Bytes IpmiResponder::respond(const Bytes& request) const {
+namespace {
+void append(Bytes& out, std::initializer_list<uint8_t> bytes) {
+    for (uint8_t b : bytes)
+        out.push_back(b);
+}
+} // namespace
+
+Bytes IpmiResponder::respond(const Bytes& request) {
     const uint8_t netfn_lun = request.size() > 0 ? request[0] : 0;
     const uint8_t cmd = request.size() > 1 ? request[1] : 0;
     const uint8_t netfn = netfn_lun >> 2;
-    const uint8_t lun = netfn_lun & 0x03;
+    const Bytes data(request.size() > 2 ? request.begin() + 2 : request.end(), request.end());
     // A response carries the request's netfn + 1 (IPMI v2.0 §5.1).
-    Bytes rsp{static_cast<uint8_t>(((netfn | 1) << 2) | lun), cmd};
+    Bytes rsp{static_cast<uint8_t>(((netfn | 1) << 2) | (netfn_lun & 0x03)), cmd};
     if (request.size() < 2) {
-        rsp.push_back(0xc7);
+        rsp.push_back(kCcRequestLengthInvalid);
         return rsp;
     }
-    if (netfn == kNetfnApp && cmd == kCmdGetDeviceId) {
-        const DeviceIdentity& d = identity_;
-        const uint8_t body[] = {kCcOk,
-                                d.device_id,
-                                d.device_revision,
-                                static_cast<uint8_t>(d.firmware_major & 0x7f),
-                                d.firmware_minor,
-                                d.ipmi_version,
-                                d.additional_support,
-                                static_cast<uint8_t>(d.manufacturer_id),
-                                static_cast<uint8_t>(d.manufacturer_id >> 8),
-                                static_cast<uint8_t>((d.manufacturer_id >> 16) & 0x0f),
-                                static_cast<uint8_t>(d.product_id),
-                                static_cast<uint8_t>(d.product_id >> 8)};
-        for (uint8_t b : body)
-            rsp.push_back(b);
+
+    const TestCommand& test = config_.test;
+    if (netfn == test.netfn && cmd == test.cmd) {
+        rsp.push_back(kCcOk);
+        for (unsigned i = 0; rsp.size() < test.length; ++i)
+            rsp.push_back(static_cast<uint8_t>(test.incrementing ? test.first + i : test.first));
+        rsp.resize(test.length);
         return rsp;
     }
-    rsp.push_back(kCcInvalidCommand);
+    if (netfn != kNetfnApp) {
+        rsp.push_back(kCcInvalidCommand);
+        return rsp;
+    }
+    switch (cmd) {
+    case kCmdGetDeviceId: {
+        const DeviceIdentity& d = config_.device;
+        append(rsp, {kCcOk, d.device_id, d.device_revision,
+                     static_cast<uint8_t>(d.firmware_major & 0x7f), d.firmware_minor,
+                     d.ipmi_version, d.additional_support, static_cast<uint8_t>(d.manufacturer_id),
+                     static_cast<uint8_t>(d.manufacturer_id >> 8),
+                     static_cast<uint8_t>((d.manufacturer_id >> 16) & 0x0f),
+                     static_cast<uint8_t>(d.product_id), static_cast<uint8_t>(d.product_id >> 8)});
+        break;
+    }
+    case kCmdGetSelfTestResults:
+        append(rsp, {kCcOk, 0x55, 0x00}); // 0x55: no error
+        break;
+    case kCmdGetSystemInterfaceCaps:
+        // Data byte 1 selects the interface; only SSIF (0) is answered here.
+        if (data.size() != 1 || data[0] != 0) {
+            rsp.push_back(kCcInvalidDataField);
+            break;
+        }
+        append(rsp, {kCcOk, 0x00,
+                     static_cast<uint8_t>(static_cast<uint8_t>(config_.transactions) << 6 |
+                                          (config_.pec ? 0x08 : 0x00)),
+                     config_.max_input, config_.max_output});
+        break;
+    case kCmdGetMessageFlags: append(rsp, {kCcOk, config_.message_flags}); break;
+    case kCmdClearMessageFlags:
+        if (data.size() != 1) {
+            rsp.push_back(kCcRequestLengthInvalid);
+            break;
+        }
+        config_.message_flags &= static_cast<uint8_t>(~data[0]);
+        rsp.push_back(kCcOk);
+        break;
+    case kCmdGetGlobalEnables: append(rsp, {kCcOk, config_.global_enables}); break;
+    case kCmdSetGlobalEnables:
+        if (data.size() != 1) {
+            rsp.push_back(kCcRequestLengthInvalid);
+            break;
+        }
+        config_.global_enables = data[0];
+        rsp.push_back(kCcOk);
+        break;
+    default: rsp.push_back(kCcInvalidCommand); break;
+    }
     return rsp;
 }
 

@@ -20,19 +20,54 @@ struct DeviceIdentity {
     uint16_t product_id = 0x0001;
 };
 
+// SSIF transaction support, bits 7:6 of Get System Interface Capabilities byte 3.
+enum class SsifTransactions : uint8_t { SinglePart = 0, StartEnd = 1, StartMiddleEnd = 2 };
+
+// A command whose response length and bytes the scenario sets, to exercise every
+// single-part and multi-part length.
+struct TestCommand {
+    uint8_t netfn = 0x30; // OEM
+    uint8_t cmd = 0x01;
+    unsigned length = 64;     // the whole response payload, 1..254: netfn, cmd, cc, data
+    bool incrementing = true; // data bytes count up from `first`; else all equal `first`
+    uint8_t first = 0x00;
+};
+
+struct ResponderConfig {
+    DeviceIdentity device;
+    // Get System Interface Capabilities (SSIF).
+    SsifTransactions transactions = SsifTransactions::StartMiddleEnd;
+    bool pec = true;
+    uint8_t max_input = 254;  // largest request the BMC takes
+    uint8_t max_output = 254; // largest response it sends
+    uint8_t message_flags = 0x00;
+    uint8_t global_enables = 0x00;
+    TestCommand test;
+};
+
 class IpmiResponder {
   public:
+    // IPMI v2.0 App network function commands.
     static constexpr uint8_t kNetfnApp = 0x06;
     static constexpr uint8_t kCmdGetDeviceId = 0x01;
+    static constexpr uint8_t kCmdGetSelfTestResults = 0x04;
+    static constexpr uint8_t kCmdSetGlobalEnables = 0x2e;
+    static constexpr uint8_t kCmdGetGlobalEnables = 0x2f;
+    static constexpr uint8_t kCmdClearMessageFlags = 0x30;
+    static constexpr uint8_t kCmdGetMessageFlags = 0x31;
+    static constexpr uint8_t kCmdGetSystemInterfaceCaps = 0x57;
+    // Completion codes.
+    static constexpr uint8_t kCcInvalidDataField = 0xcc;
+    static constexpr uint8_t kCcRequestLengthInvalid = 0xc7;
 
-    explicit IpmiResponder(const DeviceIdentity& identity) : identity_(identity) {}
+    explicit IpmiResponder(const ResponderConfig& config) : config_(config) {}
 
-    // request: at least netfn/lun and cmd. A request shorter than that gets 0xC7
-    // (request data length invalid) with netfn/cmd taken as 0.
-    Bytes respond(const Bytes& request) const;
+    // request: netfn/lun, cmd, data. Shorter than 2 bytes: completion code 0xC7.
+    // Unknown commands: 0xC1. Stateful: message flags and global enables persist.
+    Bytes respond(const Bytes& request);
 
   private:
-    DeviceIdentity identity_;
+    ResponderConfig config_;
 };
 
 } // namespace ssifsim::ssif

@@ -117,3 +117,28 @@ TEST_CASE("the response timer fires before the daemon answers", "[exchange][time
     CHECK(r.bmc_final_state == ssif::BmcState::Ready);
     CHECK(r.outcomes.empty());
 }
+
+TEST_CASE("a 100-byte response is read in four parts on the bus", "[exchange][multipart]") {
+    Scenario s = get_device_id(1'000'000);
+    s.requests[0].payload = {0xc0, 0x01}; // the test command: netfn 0x30, cmd 0x01
+    s.responder.test.length = 100;
+    RunOptions options;
+    const RunResult r = run_scenario(s, options);
+    REQUIRE(r.outcomes.size() == 1);
+    const ssif::RequestOutcome& o = r.outcomes[0];
+    REQUIRE(o.error.empty());
+    // 100 bytes: start 30, middle 0 with 31, middle 1 with 31, end 0xFF with 8.
+    CHECK(o.parts_read == 4);
+    Bytes expected{0xc4, 0x01, 0x00};
+    for (uint8_t i = 0; expected.size() < 100; ++i)
+        expected.push_back(i);
+    CHECK(o.response == expected);
+    // The daemon answered at 1.56 ms, so the first read at 5 ms gets the start part.
+    // A 32-byte part with PEC: addr+W, cmd, (Sr), addr+R, count, 32 data, PEC = 37 bytes.
+    const uint64_t full_part = kStart + 37 * kByte + kSr + kStop; // 3355 us
+    // The end part, count 9 (0xFF + 8 bytes): addr+W, cmd, addr+R, count, 9, PEC = 14 bytes.
+    const uint64_t end_part = kStart + 14 * kByte + kSr + kStop; // 1285 us
+    // Parts follow each other after the bus free time.
+    CHECK(o.completed_ns == 5'000'000 + 3 * full_part + end_part + 3 * kIdle);
+    CHECK(o.completed_ns == 16'364'100);
+}

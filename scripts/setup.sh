@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev
-          nlohmann-json3-dev catch2 sigrok-cli)
+          nlohmann-json3-dev catch2 sigrok-cli clang-format)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

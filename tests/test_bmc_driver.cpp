@@ -4,85 +4,13 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 
-#include "models/smbus/pec.h"
-#include "models/ssif/bmc/ssif_bmc.h"
-#include "models/ssif/framing.h"
+#include "tests/bmc_rig.h"
 
 using namespace ssifsim;
 using namespace ssifsim::ssif;
-using smbus::SlaveAnswer;
-using smbus::SlaveEvent;
+using namespace ssifsim::test;
 
 namespace {
-
-struct FakeHooks : BmcHooks {
-    void arm_response_timer() override { ++armed; }
-    void cancel_response_timer() override { ++cancelled; }
-    void request_available() override { ++available; }
-    void warn(const std::string& text) override { warnings.push_back(text); }
-    int armed = 0, cancelled = 0, available = 0;
-    std::vector<std::string> warnings;
-};
-
-constexpr uint8_t kAddr7 = 0x10;
-constexpr uint8_t kAddrW = 0x20;
-constexpr uint8_t kAddrR = 0x21;
-
-// The BMC driver and the events an Aspeed-style controller would deliver.
-struct Rig {
-    explicit Rig(BmcVariant v = BmcVariant::Mainline) : bmc(kAddr7, v, hooks) {}
-
-    SlaveAnswer event(SlaveEvent ev, uint8_t value = 0) { return bmc.on_event(ev, value); }
-
-    // A block write; a NAK (busy) ends it with a STOP. Returns true if every byte was ACKed.
-    bool write(uint8_t cmd, const Bytes& data, bool pec, bool corrupt_pec = false) {
-        Bytes frame{kAddrW, cmd, static_cast<uint8_t>(data.size())};
-        frame.insert(frame.end(), data.begin(), data.end());
-        if (pec)
-            frame.push_back(static_cast<uint8_t>(smbus::pec_of(frame) ^ (corrupt_pec ? 1 : 0)));
-        bool acked = event(SlaveEvent::WriteRequested, kAddrW) == SlaveAnswer::Ack;
-        for (size_t i = 1; acked && i < frame.size(); ++i)
-            acked = event(SlaveEvent::WriteReceived, frame[i]) == SlaveAnswer::Ack;
-        event(SlaveEvent::Stop);
-        return acked;
-    }
-
-    // A block read of `cmd`: returns what the BMC put on the wire (count, data, PEC when
-    // extra == 1), or nothing when it NAKed the address. With stop = false the STOP is lost.
-    Bytes read(uint8_t cmd, int extra = 1, bool stop = true) {
-        if (event(SlaveEvent::WriteRequested, kAddrW) != SlaveAnswer::Ack) {
-            event(SlaveEvent::Stop);
-            return {};
-        }
-        event(SlaveEvent::WriteReceived, cmd);
-        uint8_t count = kAddrR;
-        bmc.on_event(SlaveEvent::ReadRequested, count);
-        Bytes wire{count};
-        for (int i = 0; i < count + extra; ++i) {
-            uint8_t v = 0;
-            bmc.on_event(SlaveEvent::ReadProcessed, v);
-            wire.push_back(v);
-        }
-        if (stop)
-            event(SlaveEvent::Stop);
-        return wire;
-    }
-
-    // Userspace: the daemon's read and write of struct ipmi_ssif_msg.
-    Bytes take_request() {
-        Bytes out;
-        REQUIRE(bmc.read(SsifBmc::kMsgSize, true, out) > 0);
-        return Bytes(out.begin() + 4, out.end());
-    }
-    long respond(const Bytes& payload) {
-        Bytes msg{static_cast<uint8_t>(payload.size()), 0, 0, 0};
-        msg.insert(msg.end(), payload.begin(), payload.end());
-        return bmc.write(msg, true);
-    }
-
-    FakeHooks hooks;
-    SsifBmc bmc;
-};
 
 Bytes pattern(size_t n, uint8_t first = 0) {
     Bytes b(n);
@@ -101,7 +29,7 @@ uint8_t read_pec(uint8_t cmd, const Bytes& count_and_data) {
 } // namespace
 
 TEST_CASE("single-part request with PEC: states, busy, request to userspace", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     const Bytes req{0x18, 0x01};
     CHECK(rig.bmc.state() == BmcState::Ready);
     CHECK(rig.event(SlaveEvent::WriteRequested, kAddrW) == SlaveAnswer::Ack);
@@ -127,7 +55,7 @@ TEST_CASE("single-part request with PEC: states, busy, request to userspace", "[
 }
 
 TEST_CASE("a read while the request is pending is NAKed at the address", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
     CHECK(rig.read(kReadStart).empty());
     // The NAKed attempt went READY -> START and the STOP brought it back.
@@ -136,7 +64,7 @@ TEST_CASE("a read while the request is pending is NAKed at the address", "[bmc]"
 }
 
 TEST_CASE("single-part response with PEC read back byte for byte", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
     rig.take_request();
     const Bytes rsp{0x1c, 0x01, 0x00, 0x20};
@@ -154,7 +82,7 @@ TEST_CASE("single-part response with PEC read back byte for byte", "[bmc]") {
 }
 
 TEST_CASE("without PEC on the write, the read part carries no PEC", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, false));
     rig.take_request();
     rig.respond({0x1c, 0x01, 0x00});
@@ -163,7 +91,7 @@ TEST_CASE("without PEC on the write, the read part carries no PEC", "[bmc]") {
 }
 
 TEST_CASE("a bad PEC drops the request and sets aborting", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     CHECK(rig.write(kWriteSingle, {0x18, 0x01}, true, /*corrupt_pec=*/true));
     CHECK(rig.bmc.aborting());
     CHECK(rig.hooks.available == 0);
@@ -175,7 +103,7 @@ TEST_CASE("a bad PEC drops the request and sets aborting", "[bmc]") {
 }
 
 TEST_CASE("response timer fires before the daemon answers", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
     rig.take_request();
     rig.bmc.on_response_timeout();
@@ -195,7 +123,7 @@ TEST_CASE("response timer fires before the daemon answers", "[bmc]") {
 }
 
 TEST_CASE("multi-part response of 40 bytes: start part then end part", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
     rig.take_request();
     const Bytes rsp = pattern(40, 0x40);
@@ -220,14 +148,14 @@ TEST_CASE("multi-part response of 40 bytes: start part then end part", "[bmc]") 
 }
 
 TEST_CASE("an unsupported read command (0x0A retry) aborts with a zero count", "[bmc]") {
-    Rig rig;
+    BmcRig rig;
     CHECK(rig.read(kReadRetry, 0, false) == Bytes{0});
     CHECK(rig.bmc.aborting());
     CHECK(rig.bmc.state() == BmcState::Aborting);
 }
 
 TEST_CASE("the device has one opener", "[bmc][device]") {
-    Rig rig;
+    BmcRig rig;
     CHECK(rig.bmc.open() == 0);
     CHECK(rig.bmc.open() == -EBUSY);
     rig.bmc.release();
@@ -239,7 +167,7 @@ TEST_CASE("Jan 2025 fix: a new request while a response is pending", "[bmc][vari
     // reading. process_smbus_cmd discards the pending response; on v8 complete_response()
     // also wipes the command byte it just stored, so the request is lost.
     for (BmcVariant v : {BmcVariant::V8_2022, BmcVariant::Fix2025RequestLoss}) {
-        Rig rig(v);
+        BmcRig rig(v);
         REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
         rig.take_request();
         REQUIRE(rig.respond({0x1c, 0x01, 0x00}) > 0);
@@ -257,7 +185,7 @@ TEST_CASE("Jan 2025 fix: a new request while a response is pending", "[bmc][vari
 
 TEST_CASE("Apr 2026 fix: a read whose STOP was lost", "[bmc][variant]") {
     for (BmcVariant v : {BmcVariant::Fix2025RequestLoss, BmcVariant::Fix2026Desync}) {
-        Rig rig(v);
+        BmcRig rig(v);
         REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
         rig.take_request();
         REQUIRE(rig.respond({0x1c, 0x01, 0x00, 0xaa}) > 0);
@@ -279,7 +207,7 @@ TEST_CASE("2024 fix: write() length checks against 32-bit overflow", "[bmc][vari
     // len = 0xfffffffc: on a 32-bit BMC 4 + len wraps to 0, so v8 accepts a 4-byte write.
     const Bytes overflow{0xfc, 0xff, 0xff, 0xff};
     for (BmcVariant v : {BmcVariant::V8_2022, BmcVariant::Fix2024WriteLength}) {
-        Rig rig(v);
+        BmcRig rig(v);
         REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
         rig.take_request();
         CHECK(rig.bmc.write(overflow, true) == (v == BmcVariant::V8_2022 ? 4 : -EINVAL));

@@ -2,74 +2,35 @@
 // length in, responses of every length 1..254 out (IPMI v2.0 §12.6, REFERENCE.md §2).
 #include <catch2/catch.hpp>
 
-#include "models/smbus/pec.h"
-#include "models/ssif/bmc/ssif_bmc.h"
-#include "models/ssif/framing.h"
+#include "tests/bmc_rig.h"
 
 using namespace ssifsim;
 using namespace ssifsim::ssif;
-using smbus::SlaveAnswer;
-using smbus::SlaveEvent;
+using namespace ssifsim::test;
 
 namespace {
 
-struct Hooks : BmcHooks {
-    void arm_response_timer() override {}
-    void cancel_response_timer() override {}
-    void request_available() override { ++available; }
-    int available = 0;
-};
-
-constexpr uint8_t kAddrW = 0x20, kAddrR = 0x21;
-
-struct Bmc {
-    Hooks hooks;
-    SsifBmc bmc{0x10, BmcVariant::Mainline, hooks};
-
-    void write_part(uint8_t cmd, const Bytes& data, bool pec) {
-        Bytes frame{kAddrW, cmd, static_cast<uint8_t>(data.size())};
-        frame.insert(frame.end(), data.begin(), data.end());
-        if (pec)
-            frame.push_back(smbus::pec_of(frame));
-        uint8_t v = kAddrW;
-        bmc.on_event(SlaveEvent::WriteRequested, v);
-        for (size_t i = 1; i < frame.size(); ++i) {
-            v = frame[i];
-            bmc.on_event(SlaveEvent::WriteReceived, v);
-        }
-        bmc.on_event(SlaveEvent::Stop, v);
+// One read part as the host takes it: the data bytes after the count, the PEC checked
+// and stripped when the BMC sends one.
+Bytes read_part(BmcRig& b, uint8_t cmd, bool pec) {
+    Bytes wire = b.read(cmd, pec ? 1 : 0);
+    if (wire.empty())
+        return {};
+    if (pec) {
+        Bytes frame{kAddrW, cmd, kAddrR};
+        frame.insert(frame.end(), wire.begin(), wire.end() - 1);
+        CHECK(smbus::pec_of(frame) == wire.back());
+        wire.pop_back();
     }
+    return Bytes(wire.begin() + 1, wire.end());
+}
 
-    // One read part: the count and the data bytes (PEC checked when the write had PEC).
-    Bytes read_part(uint8_t cmd, bool pec) {
-        uint8_t v = kAddrW;
-        bmc.on_event(SlaveEvent::WriteRequested, v);
-        v = cmd;
-        bmc.on_event(SlaveEvent::WriteReceived, v);
-        uint8_t count = kAddrR;
-        bmc.on_event(SlaveEvent::ReadRequested, count);
-        Bytes wire{count};
-        for (int i = 0; i < count + (pec ? 1 : 0); ++i) {
-            bmc.on_event(SlaveEvent::ReadProcessed, v);
-            wire.push_back(v);
-        }
-        bmc.on_event(SlaveEvent::Stop, v);
-        if (pec) {
-            Bytes frame{kAddrW, cmd, kAddrR};
-            frame.insert(frame.end(), wire.begin(), wire.end() - 1);
-            CHECK(smbus::pec_of(frame) == wire.back());
-            wire.pop_back();
-        }
-        return Bytes(wire.begin() + 1, wire.end());
-    }
-
-    Bytes take_request() {
-        Bytes out;
-        if (bmc.read(SsifBmc::kMsgSize, true, out) <= 0)
-            return {};
-        return Bytes(out.begin() + 4, out.end());
-    }
-};
+Bytes take_request(BmcRig& b) {
+    Bytes out;
+    if (b.bmc.read(SsifBmc::kMsgSize, true, out) <= 0)
+        return {};
+    return Bytes(out.begin() + 4, out.end());
+}
 
 Bytes pattern(size_t n) {
     Bytes b(n);
@@ -80,20 +41,20 @@ Bytes pattern(size_t n) {
 
 // Splits a request as a host does: 0x02 up to 32 bytes; else 0x06 with 32, 0x07 with 32s,
 // and 0x08 with the rest (1..32, or 0 when zero_length_end and the length is a multiple of 32).
-void send_request(Bmc& b, const Bytes& msg, bool pec, bool zero_length_end) {
+void send_request(BmcRig& b, const Bytes& msg, bool pec, bool zero_length_end) {
     if (msg.size() <= kPartMax) {
-        b.write_part(kWriteSingle, msg, pec);
+        b.write(kWriteSingle, msg, pec);
         return;
     }
-    b.write_part(kWriteStart, Bytes(msg.begin(), msg.begin() + 32), pec);
+    b.write(kWriteStart, Bytes(msg.begin(), msg.begin() + 32), pec);
     size_t pos = 32;
     for (;;) {
         const size_t left = msg.size() - pos;
         if (zero_length_end ? left < 32 : left <= 32) {
-            b.write_part(kWriteEnd, Bytes(msg.begin() + pos, msg.end()), pec);
+            b.write(kWriteEnd, Bytes(msg.begin() + pos, msg.end()), pec);
             return;
         }
-        b.write_part(kWriteMiddle, Bytes(msg.begin() + pos, msg.begin() + pos + 32), pec);
+        b.write(kWriteMiddle, Bytes(msg.begin() + pos, msg.begin() + pos + 32), pec);
         pos += 32;
     }
 }
@@ -104,12 +65,12 @@ TEST_CASE("requests of 1..254 bytes arrive whole, with PEC and without", "[bmc][
     for (size_t len : {1, 30, 31, 32, 33, 62, 63, 64, 94, 95, 96, 128, 253, 254}) {
         for (bool pec : {true, false}) {
             INFO("length " << len << (pec ? " with PEC" : " without PEC"));
-            Bmc b;
+            BmcRig b;
             const Bytes msg = pattern(len);
             send_request(b, msg, pec, false);
             CHECK(b.hooks.available == 1);
             CHECK_FALSE(b.bmc.aborting());
-            CHECK(b.take_request() == msg);
+            CHECK(take_request(b) == msg);
         }
     }
 }
@@ -119,11 +80,11 @@ TEST_CASE("a zero-length End part is tolerated", "[bmc][framing]") {
     for (size_t len : {64, 96, 224}) {
         for (bool pec : {true, false}) {
             INFO("length " << len << (pec ? " with PEC" : " without PEC"));
-            Bmc b;
+            BmcRig b;
             const Bytes msg = pattern(len);
             send_request(b, msg, pec, true);
             CHECK(b.hooks.available == 1);
-            CHECK(b.take_request() == msg);
+            CHECK(take_request(b) == msg);
         }
     }
 }
@@ -131,10 +92,10 @@ TEST_CASE("a zero-length End part is tolerated", "[bmc][framing]") {
 TEST_CASE("a message ended by a short 0x07 is never delivered", "[bmc][framing]") {
     // Only 0x02 and 0x08 complete a request in ssif_bmc; a host whose probe chose the
     // short-middle ending would never be answered.
-    Bmc b;
+    BmcRig b;
     const Bytes msg = pattern(40);
-    b.write_part(kWriteStart, Bytes(msg.begin(), msg.begin() + 32), true);
-    b.write_part(kWriteMiddle, Bytes(msg.begin() + 32, msg.end()), true);
+    b.write(kWriteStart, Bytes(msg.begin(), msg.begin() + 32), true);
+    b.write(kWriteMiddle, Bytes(msg.begin() + 32, msg.end()), true);
     CHECK(b.hooks.available == 0);
     CHECK(b.bmc.state() == BmcState::Ready);
 }
@@ -143,41 +104,32 @@ TEST_CASE("a 255-byte request sets aborting and hands over what fit", "[bmc][fra
     // The End part would take the request past 254 bytes: it is not appended and aborting
     // is set, but the driver still completes the request (handle_request runs for 0x08),
     // so userspace reads the first 224 bytes while every read of the host gets count 0.
-    Bmc b;
+    BmcRig b;
     const Bytes msg = pattern(255);
     send_request(b, msg, true, false);
     CHECK(b.bmc.aborting());
     CHECK(b.hooks.available == 1);
-    CHECK(b.take_request() == Bytes(msg.begin(), msg.begin() + 224));
-    CHECK(b.read_part(kReadStart, false) == Bytes{});
+    CHECK(take_request(b) == Bytes(msg.begin(), msg.begin() + 224));
+    CHECK(read_part(b, kReadStart, false) == Bytes{});
 }
 
 TEST_CASE("a bad PEC on any part aborts the request", "[bmc][framing]") {
-    Bmc b;
+    BmcRig b;
     const Bytes msg = pattern(70);
-    b.write_part(kWriteStart, Bytes(msg.begin(), msg.begin() + 32), true);
-    // Middle part with a corrupted PEC byte.
-    Bytes frame{kAddrW, kWriteMiddle, 32};
-    frame.insert(frame.end(), msg.begin() + 32, msg.begin() + 64);
-    frame.push_back(static_cast<uint8_t>(smbus::pec_of(frame) ^ 0x80));
-    uint8_t v = kAddrW;
-    b.bmc.on_event(SlaveEvent::WriteRequested, v);
-    for (size_t i = 1; i < frame.size(); ++i) {
-        v = frame[i];
-        b.bmc.on_event(SlaveEvent::WriteReceived, v);
-    }
-    b.bmc.on_event(SlaveEvent::Stop, v);
+    b.write(kWriteStart, Bytes(msg.begin(), msg.begin() + 32), true);
+    // The middle part with a corrupted PEC byte.
+    b.write(kWriteMiddle, Bytes(msg.begin() + 32, msg.begin() + 64), true, /*corrupt_pec=*/true);
     CHECK(b.bmc.aborting());
-    b.write_part(kWriteEnd, Bytes(msg.begin() + 64, msg.end()), true);
+    b.write(kWriteEnd, Bytes(msg.begin() + 64, msg.end()), true);
     CHECK(b.hooks.available == 0);
 }
 
 TEST_CASE("responses of every length 1..254 reassemble from their parts", "[bmc][framing]") {
     for (size_t len = 1; len <= 254; ++len) {
         INFO("response length " << len);
-        Bmc b;
-        b.write_part(kWriteSingle, {0x18, 0x01}, true);
-        b.take_request();
+        BmcRig b;
+        b.write(kWriteSingle, {0x18, 0x01}, true);
+        take_request(b);
         const Bytes rsp = pattern(len);
         REQUIRE(b.bmc.write(
                     [&] {
@@ -187,7 +139,7 @@ TEST_CASE("responses of every length 1..254 reassemble from their parts", "[bmc]
                     }(),
                     true) == static_cast<long>(len + 4));
 
-        Bytes first = b.read_part(kReadStart, true);
+        Bytes first = read_part(b, kReadStart, true);
         if (len <= kPartMax) {
             // Single part: the response as it is.
             CHECK(first == rsp);
@@ -203,7 +155,7 @@ TEST_CASE("responses of every length 1..254 reassemble from their parts", "[bmc]
         // the end numbered 0xFF with the remaining 1..31.
         const size_t rest_parts = (len - 30 + 30) / 31;
         for (size_t k = 0; k < rest_parts; ++k) {
-            Bytes part = b.read_part(kReadMiddle, true);
+            Bytes part = read_part(b, kReadMiddle, true);
             REQUIRE_FALSE(part.empty());
             const bool end = k + 1 == rest_parts;
             CHECK(part[0] == (end ? 0xff : k));

@@ -75,13 +75,9 @@ struct BmcRig {
     Bytes take_request() {
         Bytes out;
         REQUIRE(bmc.read(SsifBmc::kMsgSize, true, out) > 0);
-        return Bytes(out.begin() + 4, out.end());
+        return Bytes(out.begin() + SsifBmc::kMsgLenField, out.end());
     }
-    long respond(const Bytes& payload) {
-        Bytes msg{static_cast<uint8_t>(payload.size()), 0, 0, 0};
-        msg.insert(msg.end(), payload.begin(), payload.end());
-        return bmc.write(msg, true);
-    }
+    long respond(const Bytes& payload) { return bmc.write(ssif::encode_ssif_msg(payload), true); }
 
     FakeHooks hooks;
     SsifBmc bmc;

@@ -25,13 +25,6 @@ Bytes read_part(BmcRig& b, uint8_t cmd, bool pec) {
     return Bytes(wire.begin() + 1, wire.end());
 }
 
-Bytes take_request(BmcRig& b) {
-    Bytes out;
-    if (b.bmc.read(SsifBmc::kMsgSize, true, out) <= 0)
-        return {};
-    return Bytes(out.begin() + 4, out.end());
-}
-
 Bytes pattern(size_t n) {
     Bytes b(n);
     for (size_t i = 0; i < n; ++i)
@@ -70,7 +63,7 @@ TEST_CASE("requests of 1..254 bytes arrive whole, with PEC and without", "[bmc][
             send_request(b, msg, pec, false);
             CHECK(b.hooks.available == 1);
             CHECK_FALSE(b.bmc.aborting());
-            CHECK(take_request(b) == msg);
+            CHECK(b.take_request() == msg);
         }
     }
 }
@@ -84,7 +77,7 @@ TEST_CASE("a zero-length End part is tolerated", "[bmc][framing]") {
             const Bytes msg = pattern(len);
             send_request(b, msg, pec, true);
             CHECK(b.hooks.available == 1);
-            CHECK(take_request(b) == msg);
+            CHECK(b.take_request() == msg);
         }
     }
 }
@@ -109,7 +102,7 @@ TEST_CASE("a 255-byte request sets aborting and hands over what fit", "[bmc][fra
     send_request(b, msg, true, false);
     CHECK(b.bmc.aborting());
     CHECK(b.hooks.available == 1);
-    CHECK(take_request(b) == Bytes(msg.begin(), msg.begin() + 224));
+    CHECK(b.take_request() == Bytes(msg.begin(), msg.begin() + 224));
     CHECK(read_part(b, kReadStart, false) == Bytes{});
 }
 
@@ -129,15 +122,9 @@ TEST_CASE("responses of every length 1..254 reassemble from their parts", "[bmc]
         INFO("response length " << len);
         BmcRig b;
         b.write(kWriteSingle, {0x18, 0x01}, true);
-        take_request(b);
+        b.take_request();
         const Bytes rsp = pattern(len);
-        REQUIRE(b.bmc.write(
-                    [&] {
-                        Bytes m{static_cast<uint8_t>(len), 0, 0, 0};
-                        m.insert(m.end(), rsp.begin(), rsp.end());
-                        return m;
-                    }(),
-                    true) == static_cast<long>(len + 4));
+        REQUIRE(b.respond(rsp) == static_cast<long>(len + 4));
 
         Bytes first = read_part(b, kReadStart, true);
         if (len <= kPartMax) {

@@ -1,6 +1,6 @@
 #include "models/smbus/bus.h"
-#include "models/common/sim_time.h"
 
+#include "models/common/sim_time.h"
 #include "models/smbus/pec.h"
 
 namespace ssifsim::smbus {

@@ -1,7 +1,8 @@
 #include "models/ssif/bmc/bmc_module.h"
-#include "models/common/sim_time.h"
 
 #include <cerrno>
+
+#include "models/common/sim_time.h"
 
 namespace ssifsim::ssif {
 

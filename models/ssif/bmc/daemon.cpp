@@ -1,4 +1,5 @@
 #include "models/ssif/bmc/daemon.h"
+
 #include "models/common/sim_time.h"
 
 namespace ssifsim::ssif {
@@ -21,7 +22,7 @@ void BmcDaemon::run() {
             EventBuilder(log_, sim_now_ns(), "daemon", "read").num("ret", got);
             continue;
         }
-        const Bytes request(msg.begin() + 4, msg.end());
+        const Bytes request(msg.begin() + SsifBmc::kMsgLenField, msg.end());
         EventBuilder(log_, sim_now_ns(), "daemon", "read")
             .num("ret", got)
             .bytes("request", request);
@@ -29,15 +30,7 @@ void BmcDaemon::run() {
             continue;
         sc_core::wait(ns(config_.latency_ns));
         const Bytes response = responder_.respond(request);
-        // struct ipmi_ssif_msg as userspace writes it: u32 len (little endian), payload.
-        Bytes out;
-        out.reserve(4 + response.size());
-        const uint32_t len = static_cast<uint32_t>(response.size());
-        for (int i = 0; i < 4; ++i)
-            out.push_back(static_cast<uint8_t>(len >> (8 * i)));
-        for (uint8_t b : response)
-            out.push_back(b);
-        const long wrote = bmc_.dev_write(out);
+        const long wrote = bmc_.dev_write(encode_ssif_msg(response));
         EventBuilder(log_, sim_now_ns(), "daemon", "write")
             .num("ret", wrote)
             .bytes("response", response);

@@ -420,6 +420,16 @@ void SsifBmc::handle_read_processed(uint8_t& val) {
 
 // ---- userspace device --------------------------------------------------------------------
 
+Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes) {
+    Bytes out;
+    out.reserve(SsifBmc::kMsgLenField + payload_bytes);
+    for (unsigned i = 0; i < SsifBmc::kMsgLenField; ++i)
+        out.push_back(static_cast<uint8_t>(len >> (8 * i)));
+    for (size_t i = 0; i < payload_bytes; ++i)
+        out.push_back(payload[i]);
+    return out;
+}
+
 int SsifBmc::open() {
     if (running_)
         return -EBUSY;
@@ -438,10 +448,7 @@ long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
     const size_t n = std::min<size_t>(kMsgLenField + request_.len, kMsgSize);
     if (count < n)
         return -EINVAL;
-    out.assign(n, 0);
-    for (unsigned i = 0; i < kMsgLenField; ++i)
-        out[i] = static_cast<uint8_t>(request_.len >> (8 * i));
-    std::memcpy(out.data() + kMsgLenField, request_.payload.data(), n - kMsgLenField);
+    out = encode_ssif_msg(request_.len, request_.payload.data(), n - kMsgLenField);
     request_available_ = false;
     return static_cast<long>(n);
 }

@@ -47,6 +47,13 @@ class BmcHooks {
     virtual void transition(BmcState, BmcState, smbus::SlaveEvent) {}
 };
 
+// struct ipmi_ssif_msg as it crosses the userspace device: u32 len (little endian), then
+// `payload_bytes` of payload. The one place that lays it out.
+Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes);
+inline Bytes encode_ssif_msg(const Bytes& payload) {
+    return encode_ssif_msg(static_cast<uint32_t>(payload.size()), payload.data(), payload.size());
+}
+
 class SsifBmc : public smbus::SmbusSlave {
   public:
     // userspace struct ipmi_ssif_msg: u32 len + 254 payload bytes.

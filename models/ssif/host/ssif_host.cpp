@@ -1,9 +1,9 @@
 #include "models/ssif/host/ssif_host.h"
-#include "models/common/sim_time.h"
 
 #include <algorithm>
 #include <cstdio>
 
+#include "models/common/sim_time.h"
 #include "models/ssif/framing.h"
 
 namespace ssifsim::ssif {

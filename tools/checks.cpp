@@ -1,6 +1,6 @@
 #include "tools/checks.h"
 
-#include <cstdio>
+#include <algorithm>
 
 #include "tools/format.h"
 
@@ -45,6 +45,163 @@ Check check_all_answered(const std::vector<ssif::RequestOutcome>& outcomes, size
                    std::to_string(submitted) + " request(s) had no response when the run ended";
     }
     return c;
+}
+
+Check check_ipmi_messages(const std::vector<ssif::RequestOutcome>& outcomes,
+                          const std::vector<DaemonExchange>& exchanges) {
+    Check c;
+    c.name = "ipmi_messages";
+    c.description = "no IPMI message lost or duplicated between the host and the BMC daemon";
+    int problems = 0;
+    const auto problem = [&](const std::string& what) {
+        if (problems++ == 0)
+            c.detail = what;
+    };
+    // One message in flight: the host's requests and the daemon's reads pair up in order.
+    size_t next = 0;
+    for (const ssif::RequestOutcome& o : outcomes) {
+        const DaemonExchange* ex = nullptr;
+        if (next < exchanges.size() && exchanges[next].request == o.request)
+            ex = &exchanges[next++];
+        if (o.error == "power_off")
+            continue; // the host took nothing; whatever the daemon did is not delivered
+        const std::string who = "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
+                                ", started t=" + ms(o.started_ns) + ")";
+        if (!ex && o.error != "write_failed")
+            problem(who + " was lost: the host's write went through but the daemon never read it");
+        const bool delivered = o.error.empty() || o.error == "mismatched_response";
+        if (!delivered)
+            continue;
+        if (!ex || !ex->response) {
+            problem(who + " took a response the daemon never gave it: " + hex_string(o.response) +
+                    " at t=" + ms(o.completed_ns));
+        } else if (*ex->response != o.response) {
+            problem(who + " took " + hex_string(o.response) + " at t=" + ms(o.completed_ns) +
+                    "; the daemon answered " + hex_string(*ex->response));
+        }
+    }
+    if (problems > 1)
+        c.detail += " (and " + std::to_string(problems - 1) + " more)";
+    c.pass = problems == 0;
+    return c;
+}
+
+Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired) {
+    Check c;
+    c.name = "faults_fired";
+    c.description =
+        "every fault in the scenario happened (" + std::to_string(faults.size()) + " fault(s))";
+    for (size_t i = 0; i < faults.size(); ++i) {
+        if (fired[i] == 0 && c.pass) {
+            c.pass = false;
+            c.detail = std::string(fault_type_name(faults[i].type)) + " at " + faults[i].path +
+                       " never happened: nothing it aims at occurred";
+        }
+    }
+    return c;
+}
+
+void apply_expected_verdict(const Scenario& scenario, Check& check) {
+    const auto it = scenario.expect.spec.find(check.name);
+    if (it == scenario.expect.spec.end() || it->second)
+        return;
+    check.description += "; expected to fail";
+    if (check.pass) {
+        check.pass = false;
+        check.detail = "the scenario expects this check to fail, and it passed";
+    } else {
+        check.pass = true;
+        check.detail = "failed as expected: " + check.detail;
+    }
+}
+
+namespace {
+
+template <typename T, typename Show>
+void expect_equal(std::vector<Check>& out, std::string name, const std::string& subject,
+                  const T& actual, const T& expected, Show show) {
+    Check c;
+    c.name = std::move(name);
+    c.description = subject + " is " + show(expected);
+    if (!(actual == expected)) {
+        c.pass = false;
+        c.detail = subject + " is " + show(actual) + ", expected " + show(expected);
+    }
+    out.push_back(c);
+}
+
+std::string show_int(int v) {
+    return std::to_string(v);
+}
+std::string show_cc(uint8_t v) {
+    return hex8(v);
+}
+std::string show_error(const std::string& e) {
+    return e.empty() ? "success" : "\"" + e + "\"";
+}
+std::string show_bytes(const Bytes& b) {
+    return b.empty() ? "empty" : "[" + hex_string(b) + "]";
+}
+
+void expect_request(std::vector<Check>& out, const RequestExpectation& e, const RunResult& r) {
+    const std::string prefix = "request " + std::to_string(e.id) + " ";
+    const auto it = std::find_if(r.outcomes.begin(), r.outcomes.end(),
+                                 [&e](const ssif::RequestOutcome& o) { return o.id == e.id; });
+    if (it == r.outcomes.end()) {
+        Check c;
+        c.name = prefix + "completed";
+        c.description = "request " + std::to_string(e.id) + " completed";
+        c.pass = false;
+        c.detail = "request " + std::to_string(e.id) +
+                   " never completed (the run ended at t=" + ms(r.end_ns) + ")";
+        out.push_back(c);
+        return;
+    }
+    const ssif::RequestOutcome& o = *it;
+    const std::string subject =
+        "request " + std::to_string(o.id) + " (done t=" + ms(o.completed_ns) + "): ";
+    if (e.completion_code)
+        expect_equal(out, prefix + "completion_code", subject + "completion code",
+                     o.completion_code, *e.completion_code, show_cc);
+    if (e.error)
+        expect_equal(out, prefix + "error", subject + "outcome", o.error, *e.error, show_error);
+    if (e.response)
+        expect_equal(out, prefix + "response", subject + "response", o.response, *e.response,
+                     show_bytes);
+    const std::pair<const char*, std::pair<int, const std::optional<int>*>> counts[] = {
+        {"response_length", {static_cast<int>(o.response.size()), &e.response_length}},
+        {"write_attempts", {o.write_attempts, &e.write_attempts}},
+        {"read_attempts", {o.read_attempts, &e.read_attempts}},
+        {"parts_written", {o.parts_written, &e.parts_written}},
+        {"parts_read", {o.parts_read, &e.parts_read}},
+    };
+    for (const auto& [key, values] : counts)
+        if (*values.second)
+            expect_equal(out, prefix + key, subject + key, values.first, **values.second, show_int);
+}
+
+} // namespace
+
+std::vector<Check> check_expectations(const Scenario& s, const RunResult& r) {
+    std::vector<Check> out;
+    for (const RequestExpectation& e : s.expect.requests)
+        expect_request(out, e, r);
+    const std::string at_end = "at the end (t=" + ms(r.end_ns) + "), the BMC's ";
+    if (s.expect.bmc_final_state)
+        expect_equal(out, "bmc final_state", at_end + "state", r.bmc_final_state,
+                     *s.expect.bmc_final_state,
+                     [](ssif::BmcState st) { return std::string(ssif::bmc_state_name(st)); });
+    if (s.expect.bmc_aborting)
+        expect_equal(out, "bmc aborting", at_end + "aborting flag", r.bmc_aborting,
+                     *s.expect.bmc_aborting,
+                     [](bool b) { return std::string(b ? "set" : "clear"); });
+    for (const auto& [event, expected] : s.expect.counts) {
+        const auto it = r.event_counts.find(event);
+        const uint64_t actual = it == r.event_counts.end() ? 0 : it->second;
+        expect_equal(out, "count " + event, "the number of " + event + " events", actual, expected,
+                     [](uint64_t v) { return std::to_string(v); });
+    }
+    return out;
 }
 
 } // namespace ssifsim::tools

@@ -104,6 +104,17 @@ bool ObjectReader::has(const std::string& key) const {
     return value_.contains(key);
 }
 
+std::vector<std::string> ObjectReader::keys() const {
+    std::vector<std::string> out;
+    for (auto it = value_.begin(); it != value_.end(); ++it)
+        out.push_back(it.key());
+    return out;
+}
+
+void ObjectReader::accepts(std::initializer_list<const char*> keys) {
+    asked_.insert(keys.begin(), keys.end());
+}
+
 const json* ObjectReader::lookup(const std::string& key) {
     asked_.insert(key);
     auto it = value_.find(key);

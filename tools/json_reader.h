@@ -30,6 +30,10 @@ class ObjectReader {
     ObjectReader(const json& value, std::string path, const std::string& file);
 
     bool has(const std::string& key) const;
+    // The object's keys, in the file's order.
+    std::vector<std::string> keys() const;
+    // Keys read only when present: listed as accepted in an unknown-key message.
+    void accepts(std::initializer_list<const char*> keys);
 
     int64_t integer(const std::string& key, int64_t fallback, int64_t min, int64_t max);
     // A byte: an integer 0..255 or a string "0x.." of the same.

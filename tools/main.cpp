@@ -90,6 +90,8 @@ int cmd_run(const std::vector<std::string>& args) {
         "report", po::value(&options.report_path)->value_name("FILE"),
         "write the JSON report: resolved configuration, per-request outcomes, checks, "
         "BMC state/event coverage")(
+        "junit", po::value(&options.junit_path)->value_name("FILE"),
+        "write JUnit XML for CI: one test case per spec check and expectation")(
         "vcd", po::value(&options.vcd_path)->value_name("FILE"),
         "write the SMBus wires (smbus_scl, smbus_sda; 1 ns) to FILE, decodable with "
         "'sigrok-cli -I vcd -i FILE -P i2c:scl=smbus_scl:sda=smbus_sda -A i2c'; the BMC and "

@@ -56,6 +56,12 @@ ojson build_report(const Scenario& s, const RunResult& r) {
         checks.push_back(check);
     }
     report["checks"] = checks;
+    ojson faults = ojson::array();
+    for (size_t i = 0; i < s.faults.size(); ++i)
+        faults.push_back({{"path", s.faults[i].path},
+                          {"type", fault_type_name(s.faults[i].type)},
+                          {"fired", r.faults_fired[i]}});
+    report["faults"] = faults;
     ojson coverage = ojson::array();
     for (int st = 0; st < ssif::kBmcStateCount; ++st)
         for (int ev = 0; ev < ssif::kSlaveEventCount; ++ev)
@@ -139,7 +145,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         if (c.limit_ns)
             out << "; worst " << ms(c.worst_ns) << " (request " << c.worst_request << ")";
         out << "\n";
-        if (!c.pass)
+        if (!c.detail.empty())
             out << "          " << c.detail << "\n";
     }
     out << "  BMC ends in " << ssif::bmc_state_name(r.bmc_final_state)

@@ -11,22 +11,44 @@
 #include "models/ssif/bmc/daemon.h"
 #include "tools/checks.h"
 #include "tools/jsonl_sink.h"
+#include "tools/junit.h"
 #include "tools/report.h"
 
 namespace ssifsim::tools {
 
 namespace {
-// Picks out the moments the summary explains a response time with.
+const Bytes* bytes_field(const Event& e, const char* key) {
+    for (const Field& f : e.fields)
+        if (f.key == key)
+            return std::get_if<Bytes>(&f.value);
+    return nullptr;
+}
+
+// Picks out what the summary and the checks need from the event stream: the moments a
+// response time is explained with, the daemon's exchanges, and a count of every event.
 class MilestoneSink : public EventSink {
   public:
     void record(const Event& e) override {
+        ++counts[e.src + "." + e.ev];
         if (e.src == "bmc" && e.ev == "request_available")
             requests_available_ns.push_back(e.t_ns);
-        if (e.src == "daemon" && e.ev == "write")
+        if (e.src != "daemon")
+            return;
+        if (e.ev == "write")
             daemon_writes_ns.push_back(e.t_ns);
+        const Bytes* request = bytes_field(e, "request");
+        if (e.ev == "read" && request)
+            exchanges.push_back({*request, e.t_ns, std::nullopt, 0});
+        const Bytes* response = bytes_field(e, "response");
+        if (e.ev == "write" && response && !exchanges.empty()) {
+            exchanges.back().response = *response;
+            exchanges.back().write_ns = e.t_ns;
+        }
     }
     std::vector<uint64_t> requests_available_ns;
     std::vector<uint64_t> daemon_writes_ns;
+    std::vector<DaemonExchange> exchanges;
+    std::map<std::string, uint64_t> counts;
 };
 
 void open_output(std::ofstream& out, const std::string& path) {
@@ -61,10 +83,15 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     }
     if (!options.report_path.empty())
         open_output(report_file, options.report_path);
+    std::ofstream junit_file;
+    if (!options.junit_path.empty())
+        open_output(junit_file, options.junit_path);
 
     TeeSink log;
     MilestoneSink milestones;
     log.add(&milestones);
+    FaultPlan faults(s.faults);
+    log.add(&faults);
     JsonlSink jsonl(log_file);
     if (log_file.is_open())
         log.add(&jsonl);
@@ -81,7 +108,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     bus.attach(s.bmc.addr7, &bmc);
     ssif::IpmiResponder responder(s.responder);
     ssif::BmcDaemon daemon("daemon", s.daemon, bmc, responder, log);
+    daemon.set_faults(&faults);
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
+    host.set_faults(&faults);
     for (const ssif::HostRequest& r : s.requests)
         host.submit(r);
     host.stop_when_done(options.until_ns == 0);
@@ -104,11 +133,24 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.coverage = bmc.driver().coverage();
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
-    result.checks.push_back(check_t6(s, result.outcomes, result.submitted));
-    result.checks.push_back(check_all_answered(result.outcomes, result.submitted));
+    result.daemon_exchanges = milestones.exchanges;
+    result.event_counts = milestones.counts;
+    for (size_t i = 0; i < s.faults.size(); ++i)
+        result.faults_fired.push_back(faults.fired(i));
+
+    result.checks = {check_t6(s, result.outcomes, result.submitted),
+                     check_all_answered(result.outcomes, result.submitted),
+                     check_ipmi_messages(result.outcomes, result.daemon_exchanges),
+                     check_faults_fired(s.faults, result.faults_fired)};
+    for (Check& c : result.checks)
+        apply_expected_verdict(s, c);
+    for (Check& c : check_expectations(s, result))
+        result.checks.push_back(c);
 
     if (report_file.is_open())
         report_file << build_report(s, result).dump(2) << '\n';
+    if (junit_file.is_open())
+        write_junit(junit_file, s, result);
     return result;
 }
 

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,7 @@ struct RunOptions {
     std::string vcd_path;            // wire-level VCD; the transaction-level one goes beside it
     std::string log_path;            // JSON Lines event log
     std::string report_path;         // JSON report
+    std::string junit_path;          // JUnit XML: one test case per check
     uint64_t until_ns = 0;           // 0: until every request has completed and nothing is pending
     EventSink* extra_sink = nullptr; // also receives every event (tests, tools)
 };
@@ -32,6 +35,14 @@ struct Check {
     std::string detail; // one line: why it failed, with the time and the values
 };
 
+// One request as the BMC daemon saw it, and its answer if the driver took one.
+struct DaemonExchange {
+    Bytes request;
+    uint64_t read_ns = 0;
+    std::optional<Bytes> response;
+    uint64_t write_ns = 0;
+};
+
 struct RunResult {
     std::vector<ssif::RequestOutcome> outcomes;
     size_t submitted = 0;
@@ -43,6 +54,9 @@ struct RunResult {
     // When the daemon answered each request (t_ns of its write), by request order.
     std::vector<uint64_t> daemon_writes_ns;
     std::vector<uint64_t> requests_available_ns;
+    std::vector<DaemonExchange> daemon_exchanges;
+    std::map<std::string, uint64_t> event_counts; // by "src.ev"
+    std::vector<uint64_t> faults_fired;           // per scenario fault
     bool passed() const;
 };
 

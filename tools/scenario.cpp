@@ -1,8 +1,44 @@
 #include "tools/scenario.h"
 
+#include <algorithm>
+
 #include "models/ssif/framing.h"
 
 namespace ssifsim::tools {
+
+const std::vector<std::string>& known_events() {
+    static const std::vector<std::string> events = {"bus.start",
+                                                    "bus.restart",
+                                                    "bus.stop",
+                                                    "bus.byte",
+                                                    "bus.transfer",
+                                                    "host.request",
+                                                    "host.response",
+                                                    "host.timer",
+                                                    "host.write_error",
+                                                    "host.read_error",
+                                                    "host.power_off",
+                                                    "host.power_on",
+                                                    "bmc.state",
+                                                    "bmc.warn",
+                                                    "bmc.timer_armed",
+                                                    "bmc.timer_cancelled",
+                                                    "bmc.timer_fired",
+                                                    "bmc.request_available",
+                                                    "daemon.open",
+                                                    "daemon.read",
+                                                    "daemon.write",
+                                                    "daemon.write_failed",
+                                                    "fault.nak",
+                                                    "fault.corrupt_pec",
+                                                    "fault.lost_stop",
+                                                    "fault.master_died",
+                                                    "fault.changed_read_byte",
+                                                    "fault.daemon_slow",
+                                                    "fault.daemon_silent",
+                                                    "fault.daemon_malformed"};
+    return events;
+}
 
 namespace {
 
@@ -114,8 +150,88 @@ void read_workload(ObjectReader workload, Scenario& s) {
     workload.finish();
 }
 
+constexpr const char* kRequestErrors[] = {"",          "write_failed",       "read_failed",
+                                          "bad_block", "bad_part_length",    "too_big",
+                                          "power_off", "mismatched_response"};
+
+RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
+    RequestExpectation e;
+    e.path = r.path();
+    r.accepts({"completion_code", "error", "response", "response_length", "write_attempts",
+               "read_attempts", "parts_written", "parts_read"});
+    if (!r.has("id"))
+        r.fail("id", "missing; the request's id (its place in workload.requests, from 1)");
+    e.id = static_cast<int>(r.integer("id", 0, 1, static_cast<int64_t>(s.requests.size())));
+    if (r.has("completion_code"))
+        e.completion_code = r.byte("completion_code", 0);
+    if (r.has("error")) {
+        const std::string error = r.text("error", "");
+        bool known = false;
+        std::string accepted;
+        for (const char* name : kRequestErrors) {
+            known = known || error == name;
+            accepted += std::string(accepted.empty() ? "\"\"" : ", ") + name;
+        }
+        if (!known)
+            r.fail("error", "unknown error \"" + error + "\" (accepted: " + accepted + ")");
+        e.error = error;
+    }
+    if (r.has("response")) {
+        Bytes bytes;
+        for (const auto& [byte, byte_path] : r.array("response"))
+            bytes.push_back(element_byte(*byte, byte_path, s.file));
+        e.response = bytes;
+    }
+    const auto count = [&r](const char* key, std::optional<int>& out, int max) {
+        if (r.has(key))
+            out = static_cast<int>(r.integer(key, 0, 0, max));
+    };
+    count("response_length", e.response_length, 272);
+    count("write_attempts", e.write_attempts, 1'000'000);
+    count("read_attempts", e.read_attempts, 1'000'000);
+    count("parts_written", e.parts_written, 1'000'000);
+    count("parts_read", e.parts_read, 1'000'000);
+    r.finish();
+    return e;
+}
+
 void read_expect(ObjectReader expect, Scenario& s) {
     s.expect.t6_max_ns = expect.millis("t6_max_ms", 250, 0, 3'600'000);
+    ObjectReader spec = expect.object("spec");
+    for (const char* name : kSpecChecks) {
+        const bool pass = spec.choice(name, "pass", {"pass", "fail"}) == "pass";
+        if (spec.has(name))
+            s.expect.spec[name] = pass;
+    }
+    spec.finish();
+    for (const auto& [element, path] : expect.array("requests"))
+        s.expect.requests.push_back(
+            read_request_expectation(ObjectReader(*element, path, s.file), s));
+    ObjectReader bmc = expect.object("bmc");
+    bmc.accepts({"final_state", "aborting"});
+    if (bmc.has("final_state")) {
+        const std::string state =
+            bmc.choice("final_state", "",
+                       {"READY", "START", "SMBUS_CMD", "REQ_RECVING", "RES_SENDING", "ABORTING"});
+        for (int i = 0; i < ssif::kBmcStateCount; ++i)
+            if (state == ssif::bmc_state_name(static_cast<ssif::BmcState>(i)))
+                s.expect.bmc_final_state = static_cast<ssif::BmcState>(i);
+    }
+    if (bmc.has("aborting"))
+        s.expect.bmc_aborting = bmc.boolean("aborting", false);
+    bmc.finish();
+    ObjectReader counts = expect.object("counts");
+    for (const std::string& event : counts.keys()) {
+        const auto& known = known_events();
+        if (std::find(known.begin(), known.end(), event) == known.end()) {
+            std::string list;
+            for (const std::string& k : known)
+                list += (list.empty() ? "" : ", ") + k;
+            counts.fail(event, "unknown event (accepted: " + list + ")");
+        }
+        s.expect.counts[event] = static_cast<uint64_t>(counts.integer(event, 0, 0, INT64_MAX));
+    }
+    counts.finish();
     expect.finish();
 }
 
@@ -137,6 +253,12 @@ Scenario load_scenario(const std::string& file) {
     read_host(root.object("host"), s);
     read_bmc(root.object("bmc"), s);
     read_workload(root.object("workload"), s);
+    s.faults = read_faults(root);
+    for (const Fault& f : s.faults)
+        if (!f.daemon() && f.request > static_cast<int>(s.requests.size()))
+            root.fail("", f.path + ".request: " + std::to_string(f.request) +
+                              " names no request (the workload has " +
+                              std::to_string(s.requests.size()) + ")");
     read_expect(root.object("expect"), s);
     root.finish();
     return s;
@@ -191,7 +313,43 @@ ojson scenario_to_json(const Scenario& s) {
                             {"data", data}});
     }
     j["workload"] = {{"requests", requests}};
-    j["expect"] = {{"t6_max_ms", s.expect.t6_max_ns / 1e6}};
+    j["faults"] = faults_to_json(s.faults);
+    ojson expect = {{"t6_max_ms", s.expect.t6_max_ns / 1e6}};
+    ojson spec = ojson::object();
+    for (const char* name : kSpecChecks) {
+        const auto it = s.expect.spec.find(name);
+        spec[name] = it == s.expect.spec.end() || it->second ? "pass" : "fail";
+    }
+    expect["spec"] = spec;
+    ojson requests_expected = ojson::array();
+    for (const RequestExpectation& e : s.expect.requests) {
+        ojson r = {{"id", e.id}};
+        if (e.completion_code)
+            r["completion_code"] = *e.completion_code;
+        if (e.error)
+            r["error"] = *e.error;
+        if (e.response)
+            r["response"] = *e.response;
+        const std::pair<const char*, const std::optional<int>*> counts[] = {
+            {"response_length", &e.response_length},
+            {"write_attempts", &e.write_attempts},
+            {"read_attempts", &e.read_attempts},
+            {"parts_written", &e.parts_written},
+            {"parts_read", &e.parts_read}};
+        for (const auto& [key, value] : counts)
+            if (*value)
+                r[key] = **value;
+        requests_expected.push_back(r);
+    }
+    expect["requests"] = requests_expected;
+    ojson bmc = ojson::object();
+    if (s.expect.bmc_final_state)
+        bmc["final_state"] = ssif::bmc_state_name(*s.expect.bmc_final_state);
+    if (s.expect.bmc_aborting)
+        bmc["aborting"] = *s.expect.bmc_aborting;
+    expect["bmc"] = bmc;
+    expect["counts"] = s.expect.counts;
+    j["expect"] = expect;
     return j;
 }
 

@@ -2,6 +2,8 @@
 // The format is documented in scenarios/README.md.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,13 +12,41 @@
 #include "models/ssif/bmc/daemon.h"
 #include "models/ssif/bmc/responder.h"
 #include "models/ssif/host/ssif_host.h"
+#include "tools/faults.h"
 #include "tools/json_reader.h"
 
 namespace ssifsim::tools {
 
+// The spec checks every run makes, by the names scenarios and reports use.
+constexpr const char* kSpecChecks[] = {"T6max", "all_answered", "ipmi_messages", "faults_fired"};
+
+// What one request must come to; each field set is one expectation.
+struct RequestExpectation {
+    int id = 0;
+    std::string path; // JSON path, for the report
+    std::optional<uint8_t> completion_code;
+    std::optional<std::string> error; // "" expects success
+    std::optional<Bytes> response;
+    std::optional<int> response_length;
+    std::optional<int> write_attempts;
+    std::optional<int> read_attempts;
+    std::optional<int> parts_written;
+    std::optional<int> parts_read;
+};
+
 struct Expectations {
     uint64_t t6_max_ns = 250'000'000; // IPMI v2.0 §12 SSIF timing, T6max
+    // The verdict each spec check must give (true: pass); unlisted checks must pass.
+    std::map<std::string, bool> spec;
+    std::vector<RequestExpectation> requests;
+    std::optional<ssif::BmcState> bmc_final_state;
+    std::optional<bool> bmc_aborting;
+    // Exact counts of log events by "src.ev", e.g. "daemon.read".
+    std::map<std::string, uint64_t> counts;
 };
+
+// The log events a count expectation may name ("src.ev").
+const std::vector<std::string>& known_events();
 
 struct Scenario {
     static constexpr int kVersion = 1;
@@ -31,6 +61,7 @@ struct Scenario {
     ssif::DaemonConfig daemon;
     ssif::ResponderConfig responder;
     std::vector<ssif::HostRequest> requests;
+    std::vector<Fault> faults;
     Expectations expect;
 };
 

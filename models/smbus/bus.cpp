@@ -25,6 +25,7 @@ const char* status_name(SmbusStatus s) {
     case SmbusStatus::DataNak: return "data_nak";
     case SmbusStatus::BadPec: return "bad_pec";
     case SmbusStatus::BadLength: return "bad_length";
+    case SmbusStatus::Abandoned: return "abandoned";
     }
     return "?";
 }
@@ -38,8 +39,9 @@ void SmbusBus::attach(uint8_t addr7, SmbusSlave* slave) {
     slaves_[addr7] = slave;
 }
 
-SmbusBus::Walk SmbusBus::begin(uint8_t addr7, SmbusResult& result) {
+SmbusBus::Walk SmbusBus::begin(uint8_t addr7, SmbusResult& result, const TransferFault& fault) {
     Walk walk;
+    walk.fault = &fault;
     auto it = slaves_.find(addr7);
     walk.slave = it == slaves_.end() ? nullptr : it->second;
     // A master waits out the bus free time (tBUF) after the previous STOP.
@@ -58,8 +60,31 @@ uint64_t SmbusBus::data_bits() {
     return t;
 }
 
+void SmbusBus::log_fault(const Walk& walk, const char* what, const char* key, int64_t value) {
+    EventBuilder(log_, sim_now_ns(), "fault", what).num("fault", walk.fault->id).num(key, value);
+}
+
+bool SmbusBus::abandons(Walk& walk, SmbusResult& result) {
+    if (!walk.abandoned && walk.fault->abandon_after_bytes == walk.wire_bytes) {
+        walk.abandoned = true;
+        result.status = SmbusStatus::Abandoned;
+        log_fault(walk, "master_died", "after_bytes", walk.wire_bytes);
+    }
+    return walk.abandoned;
+}
+
+void SmbusBus::send(Walk& walk, uint8_t value, SlaveEvent ev, SmbusResult& result) {
+    if (abandons(walk, result))
+        return;
+    if (!master_byte(walk, value, ev))
+        result.status = walk.wire_bytes == 1 || ev == SlaveEvent::ReadRequested
+                            ? SmbusStatus::AddressNak
+                            : SmbusStatus::DataNak;
+}
+
 void SmbusBus::ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack) {
     walk.pec = pec_update(walk.pec, value);
+    ++walk.wire_bytes;
     EventBuilder(log_, sim_now_ns(), "bus", "byte")
         .str("dir", dir)
         .hex("byte", value)
@@ -72,7 +97,9 @@ bool SmbusBus::master_byte(Walk& walk, uint8_t value, SlaveEvent ev) {
     // The target sees the byte after its 8 data bits and answers on the 9th clock.
     const uint64_t t = data_bits();
     bool ack = false;
-    if (walk.slave) {
+    if (walk.fault->nak_byte == walk.wire_bytes) {
+        log_fault(walk, "nak", "byte", walk.wire_bytes);
+    } else if (walk.slave) {
         uint8_t val = value;
         ack = walk.slave->on_event(ev, val) == SlaveAnswer::Ack;
         if (ev == SlaveEvent::WriteRequested)
@@ -106,10 +133,17 @@ void SmbusBus::repeated_start() {
 }
 
 void SmbusBus::end(Walk& walk) {
+    if (walk.abandoned) {
+        // A dead master draws no STOP; the lines float up and the bus is free at once.
+        bus_free_at_ns_ = sim_now_ns();
+        return;
+    }
     wire_.stop(sim_now_ns());
     wait(ns(timing_.stop_ns()));
     EventBuilder(log_, sim_now_ns(), "bus", "stop");
-    if (walk.slave && walk.slave_addressed) {
+    if (walk.fault->lose_stop && walk.slave_addressed) {
+        log_fault(walk, "lost_stop", "after_bytes", walk.wire_bytes);
+    } else if (walk.slave && walk.slave_addressed) {
         uint8_t val = 0;
         walk.slave->on_event(SlaveEvent::Stop, val);
     }
@@ -130,45 +164,45 @@ SmbusResult SmbusBus::finish(SmbusResult result, const char* op, uint8_t addr7, 
     return result;
 }
 
-SmbusResult SmbusBus::block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec) {
+SmbusResult SmbusBus::block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
+                                  const TransferFault& fault) {
     SmbusResult result;
-    Walk walk = begin(addr7, result);
+    Walk walk = begin(addr7, result, fault);
 
     Bytes frame;
-    frame.reserve(data.size() + 2);
+    frame.reserve(data.size() + 3);
+    frame.push_back(static_cast<uint8_t>(addr7 << 1));
     frame.push_back(command);
     frame.push_back(static_cast<uint8_t>(data.size()));
     frame.insert(frame.end(), data.begin(), data.end());
 
-    if (!master_byte(walk, static_cast<uint8_t>(addr7 << 1), SlaveEvent::WriteRequested)) {
-        result.status = SmbusStatus::AddressNak;
-    } else {
-        for (uint8_t b : frame) {
-            if (!master_byte(walk, b, SlaveEvent::WriteReceived)) {
-                result.status = SmbusStatus::DataNak;
-                break;
-            }
+    for (size_t i = 0; i < frame.size() && result.ok(); ++i)
+        send(walk, frame[i], i == 0 ? SlaveEvent::WriteRequested : SlaveEvent::WriteReceived,
+             result);
+    if (result.ok() && pec) {
+        uint8_t value = walk.pec;
+        if (fault.corrupt_pec) {
+            value = static_cast<uint8_t>(~value);
+            log_fault(walk, "corrupt_pec", "byte", walk.wire_bytes);
         }
-        if (result.ok() && pec && !master_byte(walk, walk.pec, SlaveEvent::WriteReceived))
-            result.status = SmbusStatus::DataNak;
+        send(walk, value, SlaveEvent::WriteReceived, result);
     }
     end(walk);
     return finish(result, "block_write", addr7, command, pec, data);
 }
 
-SmbusResult SmbusBus::block_read(uint8_t addr7, uint8_t command, bool pec) {
+SmbusResult SmbusBus::block_read(uint8_t addr7, uint8_t command, bool pec,
+                                 const TransferFault& fault) {
     SmbusResult result;
-    Walk walk = begin(addr7, result);
+    Walk walk = begin(addr7, result, fault);
 
-    if (!master_byte(walk, static_cast<uint8_t>(addr7 << 1), SlaveEvent::WriteRequested)) {
-        result.status = SmbusStatus::AddressNak;
-    } else if (!master_byte(walk, command, SlaveEvent::WriteReceived)) {
-        result.status = SmbusStatus::DataNak;
-    } else {
+    send(walk, static_cast<uint8_t>(addr7 << 1), SlaveEvent::WriteRequested, result);
+    if (result.ok())
+        send(walk, command, SlaveEvent::WriteReceived, result);
+    if (result.ok() && !abandons(walk, result)) {
         repeated_start();
-        if (!master_byte(walk, static_cast<uint8_t>(addr7 << 1 | 1), SlaveEvent::ReadRequested))
-            result.status = SmbusStatus::AddressNak;
-        else
+        send(walk, static_cast<uint8_t>(addr7 << 1 | 1), SlaveEvent::ReadRequested, result);
+        if (result.ok())
             read_block(walk, pec, result);
     }
     end(walk);
@@ -178,6 +212,8 @@ SmbusResult SmbusBus::block_read(uint8_t addr7, uint8_t command, bool pec) {
 void SmbusBus::read_block(Walk& walk, bool pec, SmbusResult& result) {
     // The first byte (the count) was supplied at READ_REQUESTED; a Linux master NAKs a
     // count outside 1..32 and stops (i2c adapters return -EPROTO).
+    if (abandons(walk, result))
+        return;
     result.count = walk.first_read_byte;
     const bool count_ok = result.count >= 1 && result.count <= kBlockMax;
     slave_byte(walk, result.count, count_ok);
@@ -185,11 +221,25 @@ void SmbusBus::read_block(Walk& walk, bool pec, SmbusResult& result) {
         result.status = SmbusStatus::BadLength;
         return;
     }
+    const TransferFault& fault = *walk.fault;
+    bool data_changed = false;
     const unsigned total = result.count + (pec ? 1u : 0u);
     for (unsigned i = 0; i < total; ++i) {
         // The master ACKed the previous byte: the slave is asked for the next one.
         const uint8_t expected_pec = walk.pec;
-        const uint8_t value = ask_slave(walk, SlaveEvent::ReadProcessed);
+        uint8_t value = ask_slave(walk, SlaveEvent::ReadProcessed);
+        if (abandons(walk, result))
+            return;
+        if (i < result.count && static_cast<int>(i) == fault.read_byte_index) {
+            value = static_cast<uint8_t>(value + fault.read_byte_delta);
+            data_changed = true;
+            log_fault(walk, "changed_read_byte", "index", i);
+        } else if (i == result.count && data_changed) {
+            value = expected_pec; // the target computed its PEC over what it sent
+        } else if (i == result.count && fault.corrupt_pec) {
+            value = static_cast<uint8_t>(~value);
+            log_fault(walk, "corrupt_pec", "byte", walk.wire_bytes);
+        }
         const bool last = i + 1 == total;
         slave_byte(walk, value, !last);
         if (i < result.count)

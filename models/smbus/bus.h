@@ -11,6 +11,7 @@
 #include <systemc>
 
 #include "models/common/event_log.h"
+#include "models/smbus/fault.h"
 #include "models/smbus/slave.h"
 #include "models/smbus/timing.h"
 #include "models/smbus/wire_trace.h"
@@ -18,8 +19,8 @@
 namespace ssifsim::smbus {
 
 // Linux i2c_smbus_* results: 0, -ENXIO (address NAK), -EIO (data NAK), -EBADMSG (PEC),
-// -EPROTO (block count outside 1..32).
-enum class SmbusStatus { Ok, AddressNak, DataNak, BadPec, BadLength };
+// -EPROTO (block count outside 1..32); Abandoned: the master died mid-transfer (a fault).
+enum class SmbusStatus { Ok, AddressNak, DataNak, BadPec, BadLength, Abandoned };
 
 const char* status_name(SmbusStatus s);
 
@@ -44,25 +45,37 @@ class SmbusBus : public sc_core::sc_module {
     const SmbusTiming& timing() const { return timing_; }
 
     // Blocking calls for the master's SC_THREAD: they return when the STOP has ended.
-    SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec);
-    SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec);
+    // `fault` is applied as it says; the default is a clean transfer.
+    SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
+                            const TransferFault& fault = {});
+    SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec,
+                           const TransferFault& fault = {});
 
   private:
-    // One transfer in progress: the addressed slave and the running PEC.
+    // One transfer in progress: the addressed slave, the running PEC, the fault to apply.
     struct Walk {
         SmbusSlave* slave = nullptr;
         bool slave_addressed = false;
         uint8_t pec = 0;
         uint8_t first_read_byte = 0xff; // supplied at READ_REQUESTED
+        const TransferFault* fault = nullptr;
+        int wire_bytes = 0; // bytes completed so far, the address included
+        bool abandoned = false;
     };
 
     // Finds the target, waits for a free bus, draws the START.
-    Walk begin(uint8_t addr7, SmbusResult& result);
+    Walk begin(uint8_t addr7, SmbusResult& result, const TransferFault& fault);
+    // The master sends wire byte `value`; sets the result's status on a NAK or abandon.
+    void send(Walk& walk, uint8_t value, SlaveEvent ev, SmbusResult& result);
+    // True (and logged once) when the master dies before the next wire byte.
+    bool abandons(Walk& walk, SmbusResult& result);
+    void log_fault(const Walk& walk, const char* what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits (returns when they began), then the ACK bit,
     // which also logs and draws the byte.
     uint64_t data_bits();
     void ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack);
-    // Master sends a byte; the slave answers through `ev`; returns true when ACKed.
+    // Master sends a byte; the slave answers through `ev` (unless the fault NAKs it);
+    // returns true when ACKed.
     bool master_byte(Walk& walk, uint8_t value, SlaveEvent ev);
     // The slave sends a byte it has supplied; the master ACKs it or not.
     void slave_byte(Walk& walk, uint8_t value, bool master_acks);

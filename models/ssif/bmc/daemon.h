@@ -1,5 +1,6 @@
 // The BMC's userspace daemon: opens /dev/ipmi-ssif-host, reads each request, takes its
 // processing latency, and writes the responder's answer, as ssifbridge or a test daemon does.
+// A write the driver rejects is logged and not retried (the daemon goes on to the next read).
 #pragma once
 
 #include <systemc>
@@ -15,11 +16,31 @@ struct DaemonConfig {
     bool silent = false; // reads requests, never answers
 };
 
+// A fault the scenario aims at the daemon's handling of one request (tools/faults.h).
+struct DaemonFault {
+    enum class Kind { None, Slow, Silent, Malformed };
+    int id = -1; // the fault's index in the scenario, for the log
+    Kind kind = Kind::None;
+    uint64_t latency_ns = 0; // Slow: this latency instead of the configured one
+    // Malformed: the u32 length field written (-1: the response's true length), and how
+    // many bytes write() is given (-1: the length field and the whole response).
+    int64_t len = -1;
+    int count = -1;
+};
+
+class DaemonFaultSource {
+  public:
+    virtual ~DaemonFaultSource() = default;
+    // Called for each request the daemon reads; `nth` counts them from 1.
+    virtual DaemonFault next_request(int nth) = 0;
+};
+
 class BmcDaemon : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(BmcDaemon);
     BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, BmcModule& bmc,
               IpmiResponder& responder, EventSink& log);
+    void set_faults(DaemonFaultSource* faults) { faults_ = faults; }
 
   private:
     void run(); // SC_THREAD
@@ -28,6 +49,7 @@ class BmcDaemon : public sc_core::sc_module {
     BmcModule& bmc_;
     IpmiResponder& responder_;
     EventSink& log_;
+    DaemonFaultSource* faults_ = nullptr;
 };
 
 } // namespace ssifsim::ssif

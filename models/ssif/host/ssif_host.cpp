@@ -94,6 +94,26 @@ void SsifHost::driver() {
 void SsifHost::send_message(const HostRequest& request, RequestOutcome& out) {
     if (write_request(request.payload, out) && read_response(out)) {
         out.completion_code = out.response.size() >= 3 ? out.response[2] : kCcUnspecified;
+        // ipmi_msghandler: a response must carry the request's netfn + 1 and its cmd.
+        const Bytes& rsp = out.response;
+        if (rsp.size() < 2 || (rsp[0] >> 2) != ((request.payload[0] >> 2) | 1) ||
+            rsp[1] != request.payload[1]) {
+            out.error = "mismatched_response";
+            out.completion_code = kCcUnspecified;
+        }
+        return;
+    }
+    if (out.error == "power_off") {
+        // The host died with the request in flight: nobody gets an answer. It comes back
+        // after the off time and goes on with the queue, as a rebooted driver would.
+        out.response.clear();
+        out.completed_ns = sim_now_ns();
+        set_phase(Phase::Off);
+        EventBuilder(log_, sim_now_ns(), "host", "power_off")
+            .num("id", out.id)
+            .num("off_ns", static_cast<int64_t>(power_off_ns_));
+        sc_core::wait(ns(power_off_ns_));
+        EventBuilder(log_, sim_now_ns(), "host", "power_on");
         return;
     }
     // return_hosed_msg: the IPMI layer gets netfn+1, cmd, 0xFF.
@@ -107,8 +127,16 @@ void SsifHost::send_message(const HostRequest& request, RequestOutcome& out) {
 smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& data,
                                       RequestOutcome& out) {
     const uint64_t start = sim_now_ns();
-    smbus::SmbusResult r = read ? bus_.block_read(config_.bmc_addr7, command, config_.pec)
-                                : bus_.block_write(config_.bmc_addr7, command, data, config_.pec);
+    HostFault fault;
+    if (faults_)
+        fault = faults_->next_transfer(out.id, read, command);
+    smbus::SmbusResult r =
+        read ? bus_.block_read(config_.bmc_addr7, command, config_.pec, fault.wire)
+             : bus_.block_write(config_.bmc_addr7, command, data, config_.pec, fault.wire);
+    if (r.status == smbus::SmbusStatus::Abandoned) {
+        out.error = "power_off";
+        power_off_ns_ = fault.power_off_ns;
+    }
     char cmd[8];
     std::snprintf(cmd, sizeof cmd, "0x%02x", command);
     out.timeline.push_back(
@@ -141,6 +169,8 @@ bool SsifHost::write_request(const Bytes& payload, RequestOutcome& out) {
         const smbus::SmbusResult r = transfer(false, kWriteSingle, payload, out);
         if (r.ok())
             return true;
+        if (r.status == smbus::SmbusStatus::Abandoned)
+            return false;
         EventBuilder(log_, sim_now_ns(), "host", "write_error")
             .num("id", out.id)
             .str("status", smbus::status_name(r.status));
@@ -200,6 +230,8 @@ bool SsifHost::read_response(RequestOutcome& out) {
             out.completed_ns = r.end_ns;
             return true;
         }
+        if (r.status == smbus::SmbusStatus::Abandoned)
+            return false;
         // An SMBus-level error: retry from 0x03 after SSIF_MSG_USEC.
         EventBuilder(log_, sim_now_ns(), "host", "read_error")
             .num("id", out.id)

@@ -41,6 +41,19 @@ struct HostConfig {
     HostVariant variant = HostVariant::Mainline;
 };
 
+// A fault the scenario aims at one of the host's transfers (tools/faults.h decides which).
+struct HostFault {
+    smbus::TransferFault wire;
+    uint64_t power_off_ns = 0; // with wire.abandon_after_bytes: how long the host stays off
+};
+
+class HostFaultSource {
+  public:
+    virtual ~HostFaultSource() = default;
+    // Called before each transfer: the request it belongs to, read or write, SMBus command.
+    virtual HostFault next_transfer(int request_id, bool read, uint8_t command) = 0;
+};
+
 struct HostRequest {
     int id = 0;
     uint64_t at_ns = 0; // when the workload hands it to the driver
@@ -62,7 +75,12 @@ struct RequestOutcome {
     Bytes request;
     Bytes response; // as delivered to the IPMI layer (0xFF synthesized on failure)
     uint8_t completion_code = 0xff;
-    std::string error; // empty on success: write_failed, read_failed, bad_block, too_big
+    // Empty on success; write_failed, read_failed, bad_block, bad_part_length, too_big
+    // (the driver's errors), power_off (the host died with the request in flight), or
+    // mismatched_response: the response's netfn/cmd do not answer the request, which the
+    // IPMI message handler replaces with completion code 0xFF ("BMC returned incorrect
+    // response"); `response` keeps what the SSIF driver delivered.
+    std::string error;
     uint64_t submitted_ns = 0;
     uint64_t started_ns = 0;   // the driver starts the first write
     uint64_t completed_ns = 0; // end of the last read
@@ -84,13 +102,15 @@ class SsifHost : public sc_core::sc_module {
     void submit(const HostRequest& request);
     // Stop the simulation once every submitted request has completed.
     void stop_when_done(bool on) { stop_when_done_ = on; }
+    // Faults to apply to the host's transfers; none by default.
+    void set_faults(HostFaultSource* faults) { faults_ = faults; }
 
     const std::vector<RequestOutcome>& outcomes() const { return outcomes_; }
     size_t submitted() const { return schedule_.size(); }
 
   private:
     // What the driver thread is doing, for the waveform.
-    enum class Phase { Idle, Writing, WaitFirstRead, Reading, WaitReadRetry, WaitWriteRetry };
+    enum class Phase { Idle, Writing, WaitFirstRead, Reading, WaitReadRetry, WaitWriteRetry, Off };
 
     void feed();   // SC_THREAD: hands each request to the driver at its time
     void driver(); // SC_THREAD: the driver's message loop
@@ -116,6 +136,8 @@ class SsifHost : public sc_core::sc_module {
     sc_core::sc_event queued_;
     std::vector<RequestOutcome> outcomes_;
     bool stop_when_done_ = false;
+    HostFaultSource* faults_ = nullptr;
+    uint64_t power_off_ns_ = 0; // set when a fault killed the host mid-transfer
 };
 
 } // namespace ssifsim::ssif

@@ -1,0 +1,30 @@
+// Electrical faults on one transfer, as a fault plan aims them (tools/faults.h). The bus
+// applies them byte by byte and logs each one it applied as a "fault" event.
+#pragma once
+
+#include <cstdint>
+
+namespace ssifsim::smbus {
+
+struct TransferFault {
+    int id = -1; // the fault's index in the scenario, for the log; -1: no fault
+
+    // NAK at this wire byte of the master's (0 = the address, 1 = the command, ...): the
+    // target never sees the byte; a write's STOP still reaches it.
+    int nak_byte = -1;
+    // The PEC byte is inverted on the wire: the master's on a write, the target's on a read.
+    bool corrupt_pec = false;
+    // The STOP never reaches the target (a glitch, or a master reset mid-STOP).
+    bool lose_stop = false;
+    // The master dies after this many wire bytes: no more clocks, no STOP.
+    int abandon_after_bytes = -1;
+    // A read's data byte at this index (0 = the first after the count) reaches the master
+    // changed by `read_byte_delta`, with the target's PEC consistent with it (the target
+    // sent it so): a BMC that skips a block number.
+    int read_byte_index = -1;
+    int read_byte_delta = 0;
+
+    bool active() const { return id >= 0; }
+};
+
+} // namespace ssifsim::smbus

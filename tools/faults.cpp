@@ -1,0 +1,235 @@
+#include "tools/faults.h"
+
+#include "models/common/sim_time.h"
+#include "models/ssif/framing.h"
+
+namespace ssifsim::tools {
+
+namespace {
+struct FaultName {
+    const char* name;
+    FaultType type;
+};
+constexpr FaultName kFaultNames[] = {
+    {"nak", FaultType::Nak},
+    {"corrupt_pec", FaultType::CorruptPec},
+    {"lost_stop", FaultType::LostStop},
+    {"host_power_off", FaultType::HostPowerOff},
+    {"skip_block", FaultType::SkipBlock},
+    {"daemon_slow", FaultType::DaemonSlow},
+    {"daemon_silent", FaultType::DaemonSilent},
+    {"daemon_malformed", FaultType::DaemonMalformed},
+};
+
+FaultType parse_type(ObjectReader& r) {
+    if (!r.has("type"))
+        r.fail("type", "missing; a fault needs a type");
+    const std::string name = r.text("type", "");
+    std::string accepted;
+    for (const FaultName& f : kFaultNames) {
+        if (name == f.name)
+            return f.type;
+        accepted += std::string(accepted.empty() ? "" : ", ") + f.name;
+    }
+    r.fail("type", "unknown fault \"" + name + "\" (accepted: " + accepted + ")");
+}
+
+// The keys that aim a fault at host transfers. `fixed_read`: the type decides read or
+// write (-1: the scenario may say).
+void read_transfer_aim(ObjectReader& r, Fault& f, int fixed_read) {
+    f.request = static_cast<int>(r.integer("request", 0, 0, 1'000'000));
+    if (fixed_read < 0) {
+        const std::string op = r.choice("op", "any", {"any", "read", "write"});
+        f.op_read = op == "any" ? -1 : op == "read" ? 1 : 0;
+    } else {
+        f.op_read = fixed_read;
+    }
+    if (r.has("command"))
+        f.command = r.byte("command", 0);
+    f.from_ns = r.millis("at_ms", 0, 0, 3'600'000);
+    f.nth = static_cast<int>(r.integer("nth", 1, 1, 1'000'000));
+    f.count = static_cast<int>(r.integer("count", 1, 1, 1'000'000));
+}
+
+void read_daemon_aim(ObjectReader& r, Fault& f) {
+    f.nth = static_cast<int>(r.integer("read", 1, 1, 1'000'000));
+    f.count = static_cast<int>(r.integer("count", 1, 1, 1'000'000));
+}
+
+Fault read_fault(ObjectReader r) {
+    Fault f;
+    f.path = r.path();
+    f.type = parse_type(r);
+    switch (f.type) {
+    case FaultType::Nak:
+        read_transfer_aim(r, f, -1);
+        f.byte = static_cast<int>(r.integer("byte", 0, 0, 36));
+        if (f.op_read == 1 && f.byte > 2)
+            r.fail("byte", "a read's master bytes are 0 (address+W), 1 (command) and "
+                           "2 (address+R); the target sends the rest");
+        break;
+    case FaultType::CorruptPec: {
+        if (!r.has("direction"))
+            r.fail("direction", "missing (accepted: host_to_bmc, bmc_to_host)");
+        const std::string dir = r.choice("direction", "", {"host_to_bmc", "bmc_to_host"});
+        read_transfer_aim(r, f, dir == "bmc_to_host" ? 1 : 0);
+        break;
+    }
+    case FaultType::LostStop: read_transfer_aim(r, f, -1); break;
+    case FaultType::HostPowerOff:
+        read_transfer_aim(r, f, -1);
+        f.after_bytes = static_cast<int>(r.integer("after_bytes", 0, 0, 36));
+        f.off_ns = r.millis("off_ms", 1000, 0, 3'600'000);
+        break;
+    case FaultType::SkipBlock:
+        read_transfer_aim(r, f, 1);
+        if (f.command >= 0)
+            r.fail("command", "skip_block aims at 0x09 parts only; leave out \"command\"");
+        f.command = ssif::kReadMiddle;
+        f.block_delta = static_cast<int>(r.integer("by", 1, 1, 254));
+        break;
+    case FaultType::DaemonSlow:
+        read_daemon_aim(r, f);
+        if (!r.has("latency_ms"))
+            r.fail("latency_ms", "missing; daemon_slow needs the latency");
+        f.latency_ns = r.millis("latency_ms", 0, 0, 3'600'000);
+        break;
+    case FaultType::DaemonSilent: read_daemon_aim(r, f); break;
+    case FaultType::DaemonMalformed:
+        read_daemon_aim(r, f);
+        if (!r.has("len") && !r.has("write_bytes"))
+            r.fail("", "daemon_malformed needs \"len\" (the u32 length field) and/or "
+                       "\"write_bytes\" (the count passed to write())");
+        f.len = r.integer("len", -1, 0, 0xffffffff);
+        f.write_bytes = static_cast<int>(r.integer("write_bytes", -1, 0, 1024));
+        break;
+    }
+    r.text("note", "");
+    r.finish();
+    return f;
+}
+} // namespace
+
+const char* fault_type_name(FaultType t) {
+    for (const FaultName& f : kFaultNames)
+        if (f.type == t)
+            return f.name;
+    return "?";
+}
+
+bool Fault::daemon() const {
+    return type == FaultType::DaemonSlow || type == FaultType::DaemonSilent ||
+           type == FaultType::DaemonMalformed;
+}
+
+std::vector<Fault> read_faults(ObjectReader& root) {
+    std::vector<Fault> faults;
+    for (const auto& [element, path] : root.array("faults"))
+        faults.push_back(read_fault(ObjectReader(*element, path, root.file())));
+    return faults;
+}
+
+ojson faults_to_json(const std::vector<Fault>& faults) {
+    ojson out = ojson::array();
+    for (const Fault& f : faults) {
+        ojson j = {{"type", fault_type_name(f.type)}};
+        if (f.daemon()) {
+            j["read"] = f.nth;
+            j["count"] = f.count;
+        } else {
+            j["request"] = f.request;
+            j["op"] = f.op_read < 0 ? "any" : f.op_read ? "read" : "write";
+            if (f.command >= 0)
+                j["command"] = f.command;
+            j["at_ms"] = f.from_ns / 1e6;
+            j["nth"] = f.nth;
+            j["count"] = f.count;
+        }
+        switch (f.type) {
+        case FaultType::Nak: j["byte"] = f.byte; break;
+        case FaultType::CorruptPec:
+            j["direction"] = f.op_read ? "bmc_to_host" : "host_to_bmc";
+            break;
+        case FaultType::HostPowerOff:
+            j["after_bytes"] = f.after_bytes;
+            j["off_ms"] = f.off_ns / 1e6;
+            break;
+        case FaultType::SkipBlock: j["by"] = f.block_delta; break;
+        case FaultType::DaemonSlow: j["latency_ms"] = f.latency_ns / 1e6; break;
+        case FaultType::DaemonMalformed:
+            j["len"] = f.len;
+            j["write_bytes"] = f.write_bytes;
+            break;
+        case FaultType::LostStop:
+        case FaultType::DaemonSilent: break;
+        }
+        out.push_back(j);
+    }
+    return out;
+}
+
+FaultPlan::FaultPlan(const std::vector<Fault>& faults)
+    : faults_(faults), seen_(faults.size(), 0), fired_(faults.size(), 0) {}
+
+// A fault applies to the nth matching occurrence and the count-1 after it. When two
+// faults aim at the same occurrence the first listed applies.
+ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t command) {
+    ssif::HostFault out;
+    for (size_t i = 0; i < faults_.size(); ++i) {
+        const Fault& f = faults_[i];
+        if (f.daemon() || (f.request && f.request != request_id) ||
+            (f.op_read >= 0 && f.op_read != static_cast<int>(read)) ||
+            (f.command >= 0 && f.command != command) || sim_now_ns() < f.from_ns)
+            continue;
+        const int n = ++seen_[i];
+        if (out.wire.active() || n < f.nth || n >= f.nth + f.count)
+            continue;
+        smbus::TransferFault& w = out.wire;
+        w.id = static_cast<int>(i);
+        switch (f.type) {
+        case FaultType::Nak: w.nak_byte = f.byte; break;
+        case FaultType::CorruptPec: w.corrupt_pec = true; break;
+        case FaultType::LostStop: w.lose_stop = true; break;
+        case FaultType::HostPowerOff:
+            w.abandon_after_bytes = f.after_bytes;
+            out.power_off_ns = f.off_ns;
+            break;
+        case FaultType::SkipBlock:
+            w.read_byte_index = 0; // the block number
+            w.read_byte_delta = f.block_delta;
+            break;
+        default: break;
+        }
+    }
+    return out;
+}
+
+ssif::DaemonFault FaultPlan::next_request(int nth) {
+    for (size_t i = 0; i < faults_.size(); ++i) {
+        const Fault& f = faults_[i];
+        if (!f.daemon() || nth < f.nth || nth >= f.nth + f.count)
+            continue;
+        ssif::DaemonFault d;
+        d.id = static_cast<int>(i);
+        d.kind = f.type == FaultType::DaemonSlow     ? ssif::DaemonFault::Kind::Slow
+                 : f.type == FaultType::DaemonSilent ? ssif::DaemonFault::Kind::Silent
+                                                     : ssif::DaemonFault::Kind::Malformed;
+        d.latency_ns = f.latency_ns;
+        d.len = f.len;
+        d.count = f.write_bytes;
+        return d;
+    }
+    return {};
+}
+
+void FaultPlan::record(const Event& e) {
+    if (e.src != "fault")
+        return;
+    for (const Field& field : e.fields)
+        if (field.key == "fault")
+            if (const auto* id = std::get_if<int64_t>(&field.value))
+                if (*id >= 0 && static_cast<size_t>(*id) < fired_.size())
+                    ++fired_[static_cast<size_t>(*id)];
+}
+
+} // namespace ssifsim::tools

@@ -1,0 +1,73 @@
+// The fault catalog: each fault a scenario names, how it is aimed, and the plan that
+// applies them during a run. scenarios/README.md documents every type.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/common/event_log.h"
+#include "models/ssif/bmc/daemon.h"
+#include "models/ssif/host/ssif_host.h"
+#include "tools/json_reader.h"
+
+namespace ssifsim::tools {
+
+enum class FaultType {
+    Nak,             // a master byte (address or data) is NAKed
+    CorruptPec,      // the PEC byte is inverted, host to BMC (writes) or BMC to host (reads)
+    LostStop,        // the BMC never sees a transfer's STOP
+    HostPowerOff,    // the host dies mid-transfer (no STOP), comes back after off_ms
+    SkipBlock,       // a 0x09 part's block number arrives one higher (consistent PEC)
+    DaemonSlow,      // the daemon takes latency_ms over one request
+    DaemonSilent,    // the daemon never answers one request
+    DaemonMalformed, // the daemon writes a response with a bad length field or byte count
+};
+const char* fault_type_name(FaultType t);
+
+struct Fault {
+    FaultType type = FaultType::Nak;
+    std::string path; // JSON path, for messages
+    // Aim at host transfers: request id (0: any), read/write (-1: either), SMBus command
+    // (-1: any), from this time on; the nth matching transfer and `count` after it.
+    int request = 0;
+    int op_read = -1;
+    int command = -1;
+    uint64_t from_ns = 0;
+    // Aim at the daemon: the nth request it reads and `count` after it.
+    int nth = 1;
+    int count = 1;
+    // Type-specific.
+    int byte = 0;            // Nak: the wire byte (0 = address)
+    int after_bytes = 0;     // HostPowerOff
+    uint64_t off_ns = 0;     // HostPowerOff
+    int block_delta = 1;     // SkipBlock
+    uint64_t latency_ns = 0; // DaemonSlow
+    int64_t len = -1;        // DaemonMalformed: the length field (-1: the true one)
+    int write_bytes = -1;    // DaemonMalformed: the byte count given to write()
+    bool daemon() const;
+};
+
+// Reads $.faults; throws InputError naming the JSON path.
+std::vector<Fault> read_faults(ObjectReader& root);
+ojson faults_to_json(const std::vector<Fault>& faults);
+
+// Applies the faults during a run and counts which fired (from the "fault" events the
+// models log when they apply one).
+class FaultPlan : public ssif::HostFaultSource, public ssif::DaemonFaultSource, public EventSink {
+  public:
+    explicit FaultPlan(const std::vector<Fault>& faults);
+
+    ssif::HostFault next_transfer(int request_id, bool read, uint8_t command) override;
+    ssif::DaemonFault next_request(int nth) override;
+    void record(const Event& e) override;
+
+    const std::vector<Fault>& faults() const { return faults_; }
+    uint64_t fired(size_t i) const { return fired_[i]; }
+
+  private:
+    std::vector<Fault> faults_;
+    std::vector<int> seen_; // matching transfers or reads so far, per fault
+    std::vector<uint64_t> fired_;
+};
+
+} // namespace ssifsim::tools

@@ -1,0 +1,52 @@
+#include "tools/junit.h"
+
+#include "tools/format.h"
+
+namespace ssifsim::tools {
+
+std::string xml_escape(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        switch (ch) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default:
+            // XML 1.0 forbids most control characters, even escaped.
+            if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\n' || ch == '\t')
+                out += ch;
+            else
+                out += '?';
+        }
+    }
+    return out;
+}
+
+void write_junit(std::ostream& out, const Scenario& s, const RunResult& r) {
+    size_t failures = 0;
+    for (const Check& c : r.checks)
+        failures += c.pass ? 0 : 1;
+    const std::string suite = xml_escape(s.file);
+    // Times are simulated, not wall clock, so that the file is deterministic.
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        << "<testsuites tests=\"" << r.checks.size() << "\" failures=\"" << failures << "\">\n"
+        << "  <testsuite name=\"" << suite << "\" tests=\"" << r.checks.size() << "\" failures=\""
+        << failures << "\" errors=\"0\" skipped=\"0\">\n"
+        << "    <properties>\n"
+        << "      <property name=\"description\" value=\"" << xml_escape(s.description) << "\"/>\n"
+        << "      <property name=\"simulated\" value=\"" << ms(r.end_ns) << "\"/>\n"
+        << "    </properties>\n";
+    for (const Check& c : r.checks) {
+        out << "    <testcase classname=\"" << suite << "\" name=\"" << xml_escape(c.name) << "\">";
+        if (!c.pass)
+            out << "\n      <failure message=\"" << xml_escape(c.detail) << "\">"
+                << xml_escape(c.description) << "</failure>\n    ";
+        out << "</testcase>\n";
+    }
+    out << "  </testsuite>\n</testsuites>\n";
+}
+
+} // namespace ssifsim::tools

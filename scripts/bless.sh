@@ -7,7 +7,12 @@ cd "$(dirname "$0")/.."
 [ -x build/ssifsim ] || bash scripts/setup.sh
 for scenario in scenarios/*.json; do
     name=$(basename "$scenario" .json)
+    status=0
     SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 build/ssifsim run "$scenario" --quiet \
-        --log "traces/$name.jsonl" || [ $? -eq 1 ]
+        --log "traces/$name.jsonl" || status=$?
+    [ "$status" -le 1 ] || exit "$status"
     echo "blessed traces/$name.jsonl"
+    if [ "$status" -eq 1 ]; then
+        echo "  warning: $scenario's expectations do not hold; its golden test fails until they do"
+    fi
 done

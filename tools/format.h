@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "models/common/event_log.h"
+
 namespace ssifsim::tools {
 
 // "66.735000 ms"
@@ -19,6 +21,15 @@ inline std::string hex8(uint8_t v) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "0x%02x", v);
     return buf;
+}
+
+// Bytes for a one-line message: "1c 01 00 ... (255 bytes)" past the first 16.
+inline std::string brief_hex(const Bytes& bytes) {
+    constexpr size_t kShown = 16;
+    if (bytes.size() <= kShown)
+        return hex_string(bytes);
+    return hex_string(Bytes(bytes.begin(), bytes.begin() + kShown)) + " ... (" +
+           std::to_string(bytes.size()) + " bytes)";
 }
 
 } // namespace ssifsim::tools

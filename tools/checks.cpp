@@ -60,11 +60,17 @@ Check check_ipmi_messages(const std::vector<ssif::RequestOutcome>& outcomes,
         if (problems++ == 0)
             c.detail = what;
     };
-    // One message in flight: the host's requests and the daemon's reads pair up in order.
+    // One message in flight: a request pairs with the daemon read of the same bytes made
+    // after the host started it and before the host started the next one.
     size_t next = 0;
-    for (const ssif::RequestOutcome& o : outcomes) {
+    for (size_t k = 0; k < outcomes.size(); ++k) {
+        const ssif::RequestOutcome& o = outcomes[k];
+        const uint64_t until = k + 1 < outcomes.size() ? outcomes[k + 1].started_ns : UINT64_MAX;
+        while (next < exchanges.size() && exchanges[next].read_ns < o.started_ns)
+            ++next;
         const DaemonExchange* ex = nullptr;
-        if (next < exchanges.size() && exchanges[next].request == o.request)
+        if (next < exchanges.size() && exchanges[next].read_ns < until &&
+            exchanges[next].request == o.request)
             ex = &exchanges[next++];
         if (o.error == "power_off")
             continue; // the host took nothing; whatever the daemon did is not delivered

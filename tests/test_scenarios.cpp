@@ -1,0 +1,122 @@
+// The scenario suite as a whole: the BMC (state, event) pairs it exercises, and its
+// expectations' power to fail.
+#include <catch2/catch.hpp>
+#include <dirent.h>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/support.h"
+
+using namespace ssifsim::test;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> scenario_files() {
+    std::vector<std::string> files;
+    const std::string dir = source_dir() + "/scenarios";
+    DIR* d = opendir(dir.c_str());
+    REQUIRE(d != nullptr);
+    while (const dirent* e = readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0)
+            files.push_back(dir + "/" + name);
+    }
+    closedir(d);
+    return files;
+}
+
+using Pair = std::pair<std::string, std::string>;
+
+// The pairs a Linux ipmi_ssif host can cause, on a healthy bus or through the fault
+// catalog; README.md ("BMC state x event coverage") says why the other twelve cannot occur.
+const std::set<Pair> kReachable = {
+    {"READY", "write_requested"},
+    {"START", "write_requested"}, // the host died after the address
+    {"START", "write_received"},
+    {"START", "stop"},                // a busy BMC NAKed the address
+    {"SMBUS_CMD", "write_requested"}, // the host died after the command byte
+    {"SMBUS_CMD", "write_received"},
+    {"SMBUS_CMD", "read_requested"},
+    {"SMBUS_CMD", "stop"},              // the count byte was NAKed
+    {"REQ_RECVING", "write_requested"}, // after a write with a bad PEC
+    {"REQ_RECVING", "write_received"},
+    {"REQ_RECVING", "stop"},
+    {"RES_SENDING", "write_requested"}, // the read's STOP was lost
+    {"RES_SENDING", "read_processed"},
+    {"RES_SENDING", "stop"},
+    {"ABORTING", "write_requested"}, // the host died in an aborted read
+    {"ABORTING", "write_received"},
+    {"ABORTING", "read_requested"},
+    {"ABORTING", "stop"},
+};
+
+} // namespace
+
+TEST_CASE("the scenarios cover every reachable BMC (state, event) pair and no other",
+          "[scenarios][coverage]") {
+    const std::string dir = make_temp_dir("coverage");
+    std::set<Pair> seen;
+    const auto files = scenario_files();
+    REQUIRE(files.size() >= 16);
+    for (const std::string& file : files) {
+        const std::string report = dir + "/report.json";
+        const CommandResult r =
+            run_command(ssifsim_binary() + " run " + file + " --quiet --report " + report);
+        INFO(file << "\n" << r.out);
+        REQUIRE(r.exit_code == 0);
+        const json j = json::parse(read_file(report));
+        for (const json& c : j["bmc"]["coverage"])
+            seen.insert({c["state"].get<std::string>(), c["event"].get<std::string>()});
+    }
+    for (const Pair& p : kReachable) {
+        INFO("reachable pair never exercised: " << p.first << " + " << p.second);
+        CHECK(seen.count(p) == 1);
+    }
+    for (const Pair& p : seen) {
+        INFO("pair listed as unreachable but exercised: " << p.first << " + " << p.second);
+        CHECK(kReachable.count(p) == 1);
+    }
+}
+
+TEST_CASE("a fix's before-scenario fails on the fixed variant, with the reason in one line",
+          "[scenarios][expect]") {
+    const std::string dir = make_temp_dir("before_on_fixed");
+    json s = json::parse(read_file(source_dir() + "/scenarios/fix-2026-desync-before.json"));
+    s["bmc"]["variant"] = "2026-desync";
+    write_file(dir + "/s.json", s.dump(2));
+    const std::string junit = dir + "/junit.xml";
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + dir + "/s.json --junit " + junit);
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    // The stale response expected by the before-scenario is not what the fixed BMC gives.
+    CHECK(r.out.find("request 2 (done t=2065.925000 ms): outcome is success, expected "
+                     "\"mismatched_response\"") != std::string::npos);
+    CHECK(r.out.find("the scenario expects this check to fail, and it passed") !=
+          std::string::npos);
+    const std::string xml = read_file(junit);
+    CHECK(xml.find("<testcase classname=") != std::string::npos);
+    CHECK(xml.find("name=\"request 2 error\">\n      <failure message=\"request 2 (done "
+                   "t=2065.925000 ms): outcome is success, expected &quot;mismatched_response"
+                   "&quot;\"") != std::string::npos);
+    CHECK(xml.find("failures=\"") != std::string::npos);
+}
+
+TEST_CASE("JUnit: one test case per check, all passing for a passing scenario", "[cli][junit]") {
+    const std::string dir = make_temp_dir("junit");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + source_dir() +
+                    "/scenarios/fault-nak-address.json --quiet --junit " + dir + "/j.xml");
+    REQUIRE(r.exit_code == 0);
+    const std::string xml = read_file(dir + "/j.xml");
+    // 4 spec checks; request 1: error, completion_code, write_attempts, read_attempts,
+    // parts_read; bmc final_state and aborting; 3 counts.
+    CHECK(xml.find("<testsuites tests=\"14\" failures=\"0\">") != std::string::npos);
+    size_t cases = 0;
+    for (size_t at = xml.find("<testcase "); at != std::string::npos;
+         at = xml.find("<testcase ", at + 1))
+        ++cases;
+    CHECK(cases == 14);
+    CHECK(xml.find("<failure") == std::string::npos);
+}

@@ -189,6 +189,58 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {"{\"version\":1,\"workload\":{\"requests\":[{\"netfn\":6}]}}", "$.workload.requests[0]"},
         {"{\"version\":1,\"workload\":{\"requests\":[{\"netfn\":6,\"cmd\":1,\"data\":[256]}]}}",
          "$.workload.requests[0].data[0]"},
+        // Requests and devices.
+        {R"({"version":1,"workload":{"requests":[{"netfn":"0x40","cmd":1}]}})",
+         "$.workload.requests[0].netfn"},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1,"lun":4}]}})",
+         "$.workload.requests[0].lun"},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1,"at_ms":"soon"}]}})",
+         "$.workload.requests[0].at_ms"},
+        {R"({"version":1,"workload":{"requests":{"netfn":6}}})", "$.workload.requests"},
+        {R"({"version":1,"bmc":{"device":{"firmware_major":"0x80"}}})",
+         "$.bmc.device.firmware_major"},
+        {R"({"version":1,"bmc":{"responder":{"test_command":{"length":0}}}})",
+         "$.bmc.responder.test_command.length"},
+        {R"({"version":1,"bmc":{"response_timeout_ms":0}})", "$.bmc.response_timeout_ms"},
+        {R"({"version":1,"bmc":{"daemon":{"silent":"yes"}}})", "$.bmc.daemon.silent"},
+        // Faults.
+        {R"({"version":1,"faults":{}})", "$.faults"},
+        {R"({"version":1,"faults":[{"request":1}]})", "$.faults[0].type"},
+        {R"({"version":1,"faults":[{"type":"gremlin"}]})", "$.faults[0].type"},
+        {R"({"version":1,"faults":[{"type":"nak","latency_ms":5}]})", "$.faults[0].latency_ms"},
+        {R"({"version":1,"faults":[{"type":"nak","op":"read","byte":3}]})", "$.faults[0].byte"},
+        {R"({"version":1,"faults":[{"type":"nak","op":"sideways"}]})", "$.faults[0].op"},
+        {R"({"version":1,"faults":[{"type":"corrupt_pec"}]})", "$.faults[0].direction"},
+        {R"({"version":1,"faults":[{"type":"skip_block","command":"0x03"}]})",
+         "$.faults[0].command"},
+        {R"({"version":1,"faults":[{"type":"daemon_slow","read":1}]})", "$.faults[0].latency_ms"},
+        {R"({"version":1,"faults":[{"type":"daemon_malformed"}]})", "$.faults[0]"},
+        {R"({"version":1,"faults":[{"type":"host_power_off","after_bytes":99}]})",
+         "$.faults[0].after_bytes"},
+        {R"({"version":1,"faults":[{"type":"lost_stop","request":2}]})", "$.faults[0].request"},
+        {R"({"version":1,"faults":[{"type":"daemon_silent","read":0}]})", "$.faults[0].read"},
+        // Expectations.
+        {R"({"version":1,"expect":{"spec":{"T7max":"fail"}}})", "$.expect.spec.T7max"},
+        {R"({"version":1,"expect":{"spec":{"T6max":"maybe"}}})", "$.expect.spec.T6max"},
+        {R"({"version":1,"expect":{"requests":[{"error":""}]}})", "$.expect.requests[0].id"},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]},
+             "expect":{"requests":[{"id":2}]}})",
+         "$.expect.requests[0].id"},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]},
+             "expect":{"requests":[{"id":1,"error":"oops"}]}})",
+         "$.expect.requests[0].error"},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]},
+             "expect":{"requests":[{"id":1,"response":[300]}]}})",
+         "$.expect.requests[0].response[0]"},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]},
+             "expect":{"requests":[{"id":1},{"id":1,"parts_read":2}]}})",
+         "$.expect.requests[1].id"},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]},
+             "expect":{"requests":[{"id":1,"colour":"red"}]}})",
+         "$.expect.requests[0].colour"},
+        {R"({"version":1,"expect":{"bmc":{"final_state":"IDLE"}}})", "$.expect.bmc.final_state"},
+        {R"({"version":1,"expect":{"counts":{"bmc.sneeze":1}}})", "$.expect.counts.bmc.sneeze"},
+        {R"({"version":1,"expect":{"counts":{"bmc.warn":-1}}})", "$.expect.counts.bmc.warn"},
     };
     for (const Case& c : cases) {
         INFO("scenario text: " << c.text);
@@ -210,6 +262,17 @@ TEST_CASE("unreadable scenarios: missing file, directory, binary", "[cli][input]
     r = validate_text("binary.json", std::string("\x00\x01\xff\xfe", 4));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("not valid JSON") != std::string::npos);
+    r = validate_text("blank.json", " \n\t\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("blank.json: $: the file is empty") != std::string::npos);
+    // Deep nesting is refused before anything recursive can overflow the stack.
+    r = validate_text("deep.json", std::string(100000, '[') + std::string(100000, ']'));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("deep.json: $: nested deeper than 64 levels") != std::string::npos);
+    r = validate_text("deep_bus.json", "{\"version\":1,\"bus\":" + std::string(5000, '[') +
+                                           std::string(5000, ']') + "}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("nested deeper than 64 levels") != std::string::npos);
 }
 
 TEST_CASE("print-config shows every default; validate accepts the quickstart", "[cli]") {

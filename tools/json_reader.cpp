@@ -59,8 +59,19 @@ json load_json_file(const std::string& file) {
     const std::string text = buf.str();
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
         throw InputError(file + ": $: the file is empty; a scenario is a JSON object");
+    // A scenario nests a few levels; a pathological depth would overflow the stack of the
+    // recursive printing and checking later, so the parser refuses it.
+    constexpr int kMaxDepth = 64;
+    const json::parser_callback_t limit_depth = [](int depth, json::parse_event_t, json&) {
+        if (depth > kMaxDepth)
+            throw std::length_error("too deep");
+        return true;
+    };
     try {
-        return json::parse(text);
+        return json::parse(text, limit_depth);
+    } catch (const std::length_error&) {
+        throw InputError(file + ": $: nested deeper than " + std::to_string(kMaxDepth) +
+                         " levels; a scenario needs at most 5");
     } catch (const json::parse_error& e) {
         std::string what = e.what();
         // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> the tail

@@ -204,9 +204,16 @@ void read_expect(ObjectReader expect, Scenario& s) {
             s.expect.spec[name] = pass;
     }
     spec.finish();
-    for (const auto& [element, path] : expect.array("requests"))
-        s.expect.requests.push_back(
-            read_request_expectation(ObjectReader(*element, path, s.file), s));
+    for (const auto& [element, path] : expect.array("requests")) {
+        RequestExpectation e = read_request_expectation(ObjectReader(*element, path, s.file), s);
+        for (const RequestExpectation& earlier : s.expect.requests)
+            if (earlier.id == e.id)
+                ObjectReader(*element, path, s.file)
+                    .fail("id", "request " + std::to_string(e.id) +
+                                    " already has expectations at " + earlier.path +
+                                    "; put them in one object");
+        s.expect.requests.push_back(e);
+    }
     ObjectReader bmc = expect.object("bmc");
     bmc.accepts({"final_state", "aborting"});
     if (bmc.has("final_state")) {

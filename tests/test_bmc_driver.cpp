@@ -162,6 +162,33 @@ TEST_CASE("the device has one opener", "[bmc][device]") {
     CHECK(rig.bmc.open() == 0);
 }
 
+TEST_CASE("the device with O_NONBLOCK: EAGAIN instead of a wait, and poll", "[bmc][device]") {
+    // ssif_bmc_read/write with O_NONBLOCK return -EAGAIN where a blocking caller would
+    // wait; poll reports EPOLLIN while a request is available.
+    BmcRig rig;
+    Bytes msg;
+    CHECK_FALSE(rig.bmc.poll_readable());
+    CHECK(rig.bmc.read(SsifBmc::kMsgSize, true, msg) == -EAGAIN);
+    REQUIRE(rig.write(kWriteSingle, {0x18, 0x01, 0xaa}, true));
+    CHECK(rig.bmc.poll_readable());
+    // A buffer shorter than len + 4 is refused and the request stays available.
+    CHECK(rig.bmc.read(6, true, msg) == -EINVAL);
+    CHECK(rig.bmc.poll_readable());
+    CHECK(rig.bmc.read(7, true, msg) == 7);
+    CHECK(msg == Bytes{3, 0, 0, 0, 0x18, 0x01, 0xaa});
+    CHECK_FALSE(rig.bmc.poll_readable());
+    CHECK(rig.bmc.read(SsifBmc::kMsgSize, true, msg) == -EAGAIN);
+    // The response is in progress until the host has read it: a second write would wait.
+    CHECK(rig.respond({0x1c, 0x01, 0x00}) == 7);
+    CHECK(rig.bmc.write_would_block());
+    CHECK(rig.respond({0x1c, 0x01, 0x00}) == -EAGAIN);
+    // A malformed write is refused before that wait: len 0.
+    CHECK(rig.bmc.write(Bytes{0, 0, 0, 0}, true) == -EINVAL);
+    CHECK(rig.read(kReadStart) ==
+          Bytes{3, 0x1c, 0x01, 0x00, read_pec(kReadStart, {3, 0x1c, 0x01, 0x00})});
+    CHECK_FALSE(rig.bmc.write_would_block());
+}
+
 TEST_CASE("Jan 2025 fix: a new request while a response is pending", "[bmc][variant]") {
     // The daemon has answered; the host, having timed out, sends a new request instead of
     // reading. process_smbus_cmd discards the pending response; on v8 complete_response()

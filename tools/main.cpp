@@ -25,6 +25,7 @@ daemon, byte by byte and state by state.
 
 Usage:
   ssifsim run SCENARIO [options]     run one scenario, print a summary, check the specs
+                                     and the scenario's expectations
   ssifsim validate SCENARIO...       check scenario files without running them
   ssifsim COMMAND --help             the options of a command
   ssifsim --version
@@ -103,9 +104,11 @@ int cmd_run(const std::vector<std::string>& args) {
         "quiet,q", "print nothing but errors; the exit code tells the result");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
-        std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario, prints what "
-                     "the host, the bus, the BMC and its daemon did,\nand checks the specs "
-                     "(T6max). Exit 0 if every check passed, 1 if not.\n\n"
+        std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario with its "
+                     "faults, prints what the host, the bus, the BMC and its\ndaemon did, "
+                     "and checks the specs (T6max, all_answered, ipmi_messages,\nfaults_fired) "
+                     "and the scenario's expectations. Exit 0 if every check passed,\n1 if "
+                     "not, 2 for bad input, 3 for an internal error.\n\n"
                   << opts;
         return kExitPass;
     }

@@ -1,11 +1,14 @@
 // The scenario suite as a whole: the BMC (state, event) pairs it exercises, and its
 // expectations' power to fail.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <dirent.h>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "tests/support.h"
+#include "tools/scenario.h"
 
 using namespace ssifsim::test;
 using nlohmann::json;
@@ -119,4 +122,28 @@ TEST_CASE("JUnit: one test case per check, all passing for a passing scenario", 
         ++cases;
     CHECK(cases == 14);
     CHECK(xml.find("<failure") == std::string::npos);
+}
+
+TEST_CASE("every event in the golden logs is one a count expectation may name",
+          "[scenarios][expect]") {
+    // known_events() is the list expect.counts is validated against; a model that logs a
+    // new kind of event must add it there.
+    const auto& known = ssifsim::tools::known_events();
+    std::set<std::string> seen;
+    for (const std::string& file : scenario_files()) {
+        const std::string name = file.substr(file.rfind('/') + 1);
+        const std::string trace =
+            source_dir() + "/traces/" + name.substr(0, name.size() - 5) + ".jsonl";
+        std::istringstream in(read_file(trace));
+        std::string line;
+        while (std::getline(in, line)) {
+            const json e = json::parse(line);
+            seen.insert(e["src"].get<std::string>() + "." + e["ev"].get<std::string>());
+        }
+    }
+    REQUIRE(seen.size() >= 20);
+    for (const std::string& event : seen) {
+        INFO(event);
+        CHECK(std::find(known.begin(), known.end(), event) != known.end());
+    }
 }

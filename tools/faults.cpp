@@ -1,16 +1,13 @@
 #include "tools/faults.h"
 
+#include "models/common/name_table.h"
 #include "models/common/sim_time.h"
 #include "models/ssif/framing.h"
 
 namespace ssifsim::tools {
 
 namespace {
-struct FaultName {
-    const char* name;
-    FaultType type;
-};
-constexpr FaultName kFaultNames[] = {
+constexpr Named<FaultType> kFaultNames[] = {
     {"nak", FaultType::Nak},
     {"corrupt_pec", FaultType::CorruptPec},
     {"lost_stop", FaultType::LostStop},
@@ -25,13 +22,10 @@ FaultType parse_type(ObjectReader& r) {
     if (!r.has("type"))
         r.fail("type", "missing; a fault needs a type");
     const std::string name = r.text("type", "");
-    std::string accepted;
-    for (const FaultName& f : kFaultNames) {
-        if (name == f.name)
-            return f.type;
-        accepted += std::string(accepted.empty() ? "" : ", ") + f.name;
-    }
-    r.fail("type", "unknown fault \"" + name + "\" (accepted: " + accepted + ")");
+    FaultType type;
+    if (!value_of(kFaultNames, name, &type))
+        r.fail("type", "unknown fault \"" + name + "\" (accepted: " + names_of(kFaultNames) + ")");
+    return type;
 }
 
 // The keys that aim a fault at host transfers. `fixed_read`: the type decides read or
@@ -111,10 +105,7 @@ Fault read_fault(ObjectReader r) {
 } // namespace
 
 const char* fault_type_name(FaultType t) {
-    for (const FaultName& f : kFaultNames)
-        if (f.type == t)
-            return f.name;
-    return "?";
+    return name_of(kFaultNames, t);
 }
 
 bool Fault::daemon() const {

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "models/common/name_table.h"
 #include "models/smbus/pec.h"
 #include "models/ssif/framing.h"
 
@@ -25,11 +26,7 @@ const char* bmc_state_name(BmcState s) {
 }
 
 namespace {
-struct VariantName {
-    const char* name;
-    BmcVariant variant;
-};
-constexpr VariantName kVariantNames[] = {
+constexpr Named<BmcVariant> kVariantNames[] = {
     {"v8-2022", BmcVariant::V8_2022},
     {"2024-write-len", BmcVariant::Fix2024WriteLength},
     {"2025-request-loss", BmcVariant::Fix2025RequestLoss},
@@ -47,20 +44,11 @@ bool supported_write_cmd(uint8_t cmd) {
 } // namespace
 
 bool parse_bmc_variant(const std::string& name, BmcVariant* out) {
-    for (const VariantName& v : kVariantNames) {
-        if (name == v.name) {
-            *out = v.variant;
-            return true;
-        }
-    }
-    return false;
+    return value_of(kVariantNames, name, out);
 }
 
 const char* bmc_variant_name(BmcVariant v) {
-    for (const VariantName& n : kVariantNames)
-        if (n.variant == v)
-            return n.name;
-    return "?";
+    return name_of(kVariantNames, v);
 }
 
 SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks)

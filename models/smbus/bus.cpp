@@ -77,9 +77,8 @@ void SmbusBus::send(Walk& walk, uint8_t value, SlaveEvent ev, SmbusResult& resul
     if (abandons(walk, result))
         return;
     if (!master_byte(walk, value, ev))
-        result.status = walk.wire_bytes == 1 || ev == SlaveEvent::ReadRequested
-                            ? SmbusStatus::AddressNak
-                            : SmbusStatus::DataNak;
+        result.status =
+            ev == SlaveEvent::WriteReceived ? SmbusStatus::DataNak : SmbusStatus::AddressNak;
 }
 
 void SmbusBus::ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack) {

@@ -55,7 +55,7 @@ struct RunResult {
     std::vector<uint64_t> daemon_writes_ns;
     std::vector<uint64_t> requests_available_ns;
     std::vector<DaemonExchange> daemon_exchanges;
-    std::map<std::string, uint64_t> event_counts; // by "src.ev"
+    std::map<std::string, uint64_t> event_counts; // by "src.ev", those expect.counts names
     std::vector<uint64_t> faults_fired;           // per scenario fault
     bool passed() const;
 };

@@ -66,3 +66,38 @@ TEST_CASE("unknown commands answer 0xC1; short requests 0xC7", "[responder]") {
     CHECK(r.respond({0x28, 0x01}) == Bytes{0x2c, 0x01, 0xc1}); // netfn 0x0a (storage)
     CHECK(r.respond({0x18}) == Bytes{0x1c, 0x00, 0xc7});
 }
+
+TEST_CASE("the test command can take its response length from the request", "[responder]") {
+    ResponderConfig c;
+    c.test = {0x30, 0x01, 64, true, 0x00, true};
+    IpmiResponder r(c);
+    CHECK(r.respond({0xc0, 0x01, 5}) == Bytes{0xc4, 0x01, 0x00, 0x00, 0x01});
+    CHECK(r.respond({0xc0, 0x01, 3, 0xee}) == Bytes{0xc4, 0x01, 0x00});
+    CHECK(r.respond({0xc0, 0x01, 254}).size() == 254);
+    // Sizes below netfn, cmd, cc or above 254 are invalid data; no size byte too.
+    CHECK(r.respond({0xc0, 0x01, 2}) == Bytes{0xc4, 0x01, 0xcc});
+    CHECK(r.respond({0xc0, 0x01, 255}) == Bytes{0xc4, 0x01, 0xcc});
+    CHECK(r.respond({0xc0, 0x01}) == Bytes{0xc4, 0x01, 0xcc});
+}
+
+TEST_CASE("incoming messages and events set their flags from their time until taken",
+          "[responder]") {
+    ResponderConfig c;
+    c.incoming = {{1'000'000, IncomingItem::Kind::Message, {0x02, 0xaa}},
+                  {2'000'000, IncomingItem::Kind::Event, {0x55}},
+                  {3'000'000, IncomingItem::Kind::Message, {0x02, 0xbb}}};
+    IpmiResponder r(c);
+    // Get Message Flags (0x31): bit 0 receive message, bit 1 event buffer.
+    CHECK(r.respond({0x18, 0x31}, 999'999) == Bytes{0x1c, 0x31, 0x00, 0x00});
+    CHECK(r.respond({0x18, 0x31}, 2'000'000) == Bytes{0x1c, 0x31, 0x00, 0x03});
+    // Get Message (0x33) takes the oldest arrived message; 0x80 when none has arrived.
+    CHECK(r.respond({0x18, 0x33}, 2'000'000) == Bytes{0x1c, 0x33, 0x00, 0x02, 0xaa});
+    CHECK(r.respond({0x18, 0x33}, 2'000'000) == Bytes{0x1c, 0x33, 0x80});
+    CHECK(r.respond({0x18, 0x31}, 2'000'000) == Bytes{0x1c, 0x31, 0x00, 0x02});
+    // Read Event Message Buffer (0x35).
+    CHECK(r.respond({0x18, 0x35}, 2'000'000) == Bytes{0x1c, 0x35, 0x00, 0x55});
+    CHECK(r.respond({0x18, 0x35}, 5'000'000) == Bytes{0x1c, 0x35, 0x80});
+    CHECK(r.respond({0x18, 0x31}, 5'000'000) == Bytes{0x1c, 0x31, 0x00, 0x01});
+    CHECK(r.respond({0x18, 0x33}, 5'000'000) == Bytes{0x1c, 0x33, 0x00, 0x02, 0xbb});
+    CHECK(r.respond({0x18, 0x31}, 5'000'000) == Bytes{0x1c, 0x31, 0x00, 0x00});
+}

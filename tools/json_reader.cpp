@@ -115,6 +115,16 @@ bool ObjectReader::has(const std::string& key) const {
     return value_.contains(key);
 }
 
+bool ObjectReader::is_string(const std::string& key) const {
+    const auto it = value_.find(key);
+    return it != value_.end() && it->is_string();
+}
+
+bool ObjectReader::is_object(const std::string& key) const {
+    const auto it = value_.find(key);
+    return it != value_.end() && it->is_object();
+}
+
 std::vector<std::string> ObjectReader::keys() const {
     std::vector<std::string> out;
     for (auto it = value_.begin(); it != value_.end(); ++it)

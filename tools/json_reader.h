@@ -30,6 +30,9 @@ class ObjectReader {
     ObjectReader(const json& value, std::string path, const std::string& file);
 
     bool has(const std::string& key) const;
+    // True if the key is present and holds a string (for keys that take a number or a word).
+    bool is_string(const std::string& key) const;
+    bool is_object(const std::string& key) const;
     // The object's keys, in the file's order.
     std::vector<std::string> keys() const;
     // Keys read only when present: listed as accepted in an unknown-key message.

@@ -83,7 +83,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     out << "ssifsim: " << s.file;
     if (!s.description.empty())
         out << " - " << s.description;
-    out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (s.host.pec ? "on" : "off")
+    out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (r.link.pec ? "on" : "off")
         << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant) << " at HZ=" << s.host.hz
         << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant) << " at " << hex8(s.bmc.addr7)
         << ", daemon latency " << ms(s.daemon.latency_ns) << (s.daemon.silent ? " (silent)" : "")

@@ -121,19 +121,24 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     }
 
     smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
+    smbus::AlertLine alert_line;
+    bus.attach(smbus::AlertLine::kAlertResponseAddress, &alert_line);
     ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
     bus.attach(s.bmc.addr7, &bmc);
+    bmc.set_alert_line(&alert_line);
     ssif::IpmiResponder responder(s.responder);
     ssif::BmcDaemon daemon("daemon", s.daemon, bmc, responder, log);
     daemon.set_faults(&faults);
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
     host.set_faults(&faults);
+    host.set_alert_line(&alert_line);
     for (const ssif::HostRequest& r : s.requests)
         host.submit(r);
-    host.stop_when_done(options.until_ns == 0);
+    const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
+    host.stop_when_done(until_ns == 0);
 
-    if (options.until_ns)
-        sc_core::sc_start(ns(options.until_ns));
+    if (until_ns)
+        sc_core::sc_start(ns(until_ns));
     else
         sc_core::sc_start();
 
@@ -145,6 +150,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     }
     result.outcomes = host.outcomes();
     result.submitted = host.submitted();
+    result.link = host.link();
+    result.host_stats = host.stats();
     result.bmc_final_state = bmc.driver().state();
     result.bmc_aborting = bmc.driver().aborting();
     result.coverage = bmc.driver().coverage();

@@ -57,6 +57,8 @@ struct RunResult {
     std::vector<DaemonExchange> daemon_exchanges;
     std::map<std::string, uint64_t> event_counts; // by "src.ev", those expect.counts names
     std::vector<uint64_t> faults_fired;           // per scenario fault
+    ssif::LinkSetup link;                         // what the host used (probed or stated)
+    ssif::HostStats host_stats;
     bool passed() const;
 };
 

@@ -19,12 +19,22 @@ const std::vector<std::string>& known_events() {
                                                     "host.read_error",
                                                     "host.power_off",
                                                     "host.power_on",
+                                                    "host.link",
+                                                    "host.state",
+                                                    "host.flags",
+                                                    "host.flags_error",
+                                                    "host.incoming",
+                                                    "host.alert",
+                                                    "host.probe_cmd",
+                                                    "host.probe_rsp",
+                                                    "host.probe_multipart",
                                                     "bmc.state",
                                                     "bmc.warn",
                                                     "bmc.timer_armed",
                                                     "bmc.timer_cancelled",
                                                     "bmc.timer_fired",
                                                     "bmc.request_available",
+                                                    "bmc.alert",
                                                     "daemon.open",
                                                     "daemon.read",
                                                     "daemon.write",
@@ -42,6 +52,9 @@ const std::vector<std::string>& known_events() {
 
 namespace {
 
+// IPMI_MAX_MSG_LENGTH: the largest request the message handler passes to the driver.
+constexpr unsigned kIpmiMaxRequest = 272;
+
 void read_bus(ObjectReader bus, Scenario& s) {
     s.bus.freq_hz = static_cast<uint32_t>(bus.integer(
         "freq_hz", s.bus.freq_hz, smbus::SmbusTiming::kMinFreqHz, smbus::SmbusTiming::kMaxFreqHz));
@@ -53,10 +66,24 @@ void read_host(ObjectReader host, Scenario& s) {
     if (s.host.hz != 100 && s.host.hz != 250 && s.host.hz != 300 && s.host.hz != 1000)
         host.fail("hz", "unsupported HZ " + std::to_string(s.host.hz) +
                             " (accepted: 100, 250, 300, 1000, as the kernel's Kconfig offers)");
-    s.host.pec = host.boolean("pec", s.host.pec);
     const std::string variant =
         host.choice("variant", ssif::host_variant_name(s.host.variant), {"mainline", "pre-2023"});
     ssif::parse_host_variant(variant, &s.host.variant);
+    s.host.probe = host.boolean("probe", s.host.probe);
+    // Without the probe the scenario states what it would have found.
+    ssif::LinkSetup& link = s.host.link;
+    for (const char* key : {"pec", "max_transmit", "multipart_end", "alerts"})
+        if (s.host.probe && host.has(key))
+            host.fail(key, "the probe finds this (host.probe is true); remove it, or set "
+                           "host.probe to false and state it");
+    link.pec = host.boolean("pec", link.pec);
+    link.max_transmit =
+        static_cast<unsigned>(host.integer("max_transmit", link.max_transmit, 2, 255));
+    link.cmd8_works = host.choice("multipart_end", link.cmd8_works ? "0x08" : "short-0x07",
+                                  {"0x08", "short-0x07"}) == "0x08";
+    link.supports_alert = host.boolean("alerts", link.supports_alert);
+    const std::string watch = host.choice("watch", "off", {"off", "messages", "watchdog"});
+    ssif::parse_watch(watch, &s.host.watch);
     host.finish();
 }
 
@@ -89,12 +116,35 @@ void read_responder(ObjectReader r, ssif::ResponderConfig& c) {
     c.max_output = r.byte("max_output", c.max_output);
     c.message_flags = r.byte("message_flags", c.message_flags);
     c.global_enables = r.byte("global_enables", c.global_enables);
+    for (const auto& [element, path] : r.array("incoming")) {
+        ObjectReader item(*element, path, r.file());
+        ssif::IncomingItem in;
+        in.at_ns = item.millis("at_ms", 0, 0, 3'600'000);
+        in.kind = item.choice("kind", "message", {"message", "event"}) == "message"
+                      ? ssif::IncomingItem::Kind::Message
+                      : ssif::IncomingItem::Kind::Event;
+        for (const auto& [byte, byte_path] : item.array("data"))
+            in.data.push_back(element_byte(*byte, byte_path, r.file()));
+        if (in.data.size() > ssif::kMessageMax - 3)
+            item.fail("data", "too long (accepted: at most 251 bytes after netfn, cmd and "
+                              "completion code)");
+        item.finish();
+        if (!c.incoming.empty() && in.at_ns < c.incoming.back().at_ns)
+            item.fail("at_ms", "earlier than the item before it (list items in time order)");
+        c.incoming.push_back(in);
+    }
     ObjectReader t = r.object("test_command");
     c.test.netfn = t.byte("netfn", c.test.netfn);
     if (c.test.netfn > 0x3f)
         t.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
     c.test.cmd = t.byte("cmd", c.test.cmd);
-    c.test.length = static_cast<unsigned>(t.integer("length", c.test.length, 1, 254));
+    if (t.is_string("length")) {
+        if (t.text("length", "") != "request")
+            t.fail("length", "accepted: 1..254, or \"request\" (the request's first data byte)");
+        c.test.length_from_request = true;
+    } else {
+        c.test.length = static_cast<unsigned>(t.integer("length", c.test.length, 1, 254));
+    }
     c.test.incrementing = t.choice("pattern", c.test.incrementing ? "incrementing" : "constant",
                                    {"incrementing", "constant"}) == "incrementing";
     c.test.first = t.byte("first", c.test.first);
@@ -111,6 +161,11 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
                    {"v8-2022", "2024-write-len", "2025-request-loss", "2026-desync", "mainline"});
     ssif::parse_bmc_variant(variant, &s.bmc.variant);
     s.bmc.response_timeout_ns = bmc.millis("response_timeout_ms", 500, 1, 3'600'000);
+    const std::string end =
+        bmc.choice("multipart_end", "0x08",
+                   {"0x08", "0x08-or-short-0x07", "short-0x07", "short-0x07-nonzero"});
+    ssif::parse_multipart_end(end, &s.bmc.multipart_end);
+    s.bmc.smbus_alert = bmc.boolean("smbus_alert", s.bmc.smbus_alert);
 
     ObjectReader daemon = bmc.object("daemon");
     s.daemon.latency_ns = daemon.millis("latency_ms", 10, 0, 3'600'000);
@@ -120,6 +175,23 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     read_device(bmc.object("device"), s.responder.device);
     read_responder(bmc.object("responder"), s.responder);
     bmc.finish();
+}
+
+// A size: a number, or {"min": a, "max": b} drawn uniformly.
+SizeRange read_size(ObjectReader& g, const char* key, SizeRange fallback, unsigned min,
+                    unsigned max) {
+    if (!g.is_object(key)) {
+        const unsigned n = static_cast<unsigned>(g.integer(key, 0, min, max));
+        return g.has(key) ? SizeRange{n, n} : fallback;
+    }
+    ObjectReader o = g.object(key);
+    SizeRange r;
+    r.min = static_cast<unsigned>(o.integer("min", min, min, max));
+    r.max = static_cast<unsigned>(o.integer("max", r.min, min, max));
+    if (r.max < r.min)
+        o.fail("max", "smaller than min (" + std::to_string(r.min) + ")");
+    o.finish();
+    return r;
 }
 
 void read_workload(ObjectReader workload, Scenario& s) {
@@ -140,13 +212,40 @@ void read_workload(ObjectReader workload, Scenario& s) {
         request.payload = {static_cast<uint8_t>(netfn << 2 | lun), r.byte("cmd", 0)};
         for (const auto& [byte, byte_path] : r.array("data"))
             request.payload.push_back(element_byte(*byte, byte_path, s.file));
-        if (request.payload.size() > ssif::kPartMax)
+        if (request.payload.size() > kIpmiMaxRequest)
             r.fail("data", "the request is " + std::to_string(request.payload.size()) +
-                               " bytes; this version of the host model writes single-part "
-                               "requests only (netfn, cmd and at most 30 data bytes)");
+                               " bytes; the IPMI message handler takes at most 272 (netfn, cmd "
+                               "and 270 data bytes)");
         r.finish();
         s.requests.push_back(request);
     }
+    s.listed_requests = s.requests.size();
+    for (const auto& [element, path] : workload.array("generators")) {
+        ObjectReader r(*element, path, s.file);
+        Generator g;
+        g.path = path;
+        g.count = static_cast<int>(r.integer("count", 0, 1, 10'000'000));
+        if (!r.has("count"))
+            r.fail("count", "missing; how many requests this generator makes");
+        g.start_ns = r.millis("start_ms", 0, 0, 3'600'000);
+        if (r.has("interval_ms") == r.has("mean_interval_ms"))
+            r.fail("", "give exactly one of \"interval_ms\" (a fixed gap) and "
+                       "\"mean_interval_ms\" (random gaps, exponentially distributed)");
+        g.poisson = r.has("mean_interval_ms");
+        g.interval_ns = g.poisson ? r.millis("mean_interval_ms", 0, 0, 3'600'000)
+                                  : r.millis("interval_ms", 0, 0, 3'600'000);
+        g.netfn = r.byte("netfn", s.responder.test.netfn);
+        if (g.netfn > 0x3f)
+            r.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
+        g.cmd = r.byte("cmd", s.responder.test.cmd);
+        g.request_size = read_size(r, "request_size", g.request_size, 3, kIpmiMaxRequest);
+        g.response_size = read_size(r, "response_size", g.response_size, 3, ssif::kMessageMax);
+        r.finish();
+        s.generators.push_back(g);
+    }
+    for (const ssif::HostRequest& r : generate_requests(s.generators, s.seed, id))
+        s.requests.push_back(r);
+    s.until_ns = workload.millis("until_ms", 0, 0, 36'000'000);
     workload.finish();
 }
 
@@ -260,6 +359,19 @@ Scenario load_scenario(const std::string& file) {
     read_host(root.object("host"), s);
     read_bmc(root.object("bmc"), s);
     read_workload(root.object("workload"), s);
+    if (!s.generators.empty()) {
+        // Generated requests carry the response size they ask the test command for.
+        const json* length = nullptr;
+        if (doc.contains("bmc") && doc["bmc"].contains("responder") &&
+            doc["bmc"]["responder"].contains("test_command") &&
+            doc["bmc"]["responder"]["test_command"].contains("length"))
+            length = &doc["bmc"]["responder"]["test_command"]["length"];
+        if (length && length->is_number())
+            root.fail("", "$.bmc.responder.test_command.length: a fixed length contradicts "
+                          "workload.generators, whose requests set the response size (use "
+                          "\"request\" or leave it out)");
+        s.responder.test.length_from_request = true;
+    }
     s.faults = read_faults(root);
     for (const Fault& f : s.faults)
         if (!f.daemon() && f.request > static_cast<int>(s.requests.size()))
@@ -278,14 +390,23 @@ ojson scenario_to_json(const Scenario& s) {
     j["seed"] = s.seed;
     j["bus"] = {{"freq_hz", s.bus.freq_hz}};
     j["host"] = {{"hz", s.host.hz},
-                 {"pec", s.host.pec},
-                 {"variant", ssif::host_variant_name(s.host.variant)}};
+                 {"variant", ssif::host_variant_name(s.host.variant)},
+                 {"probe", s.host.probe}};
+    if (!s.host.probe) {
+        j["host"]["pec"] = s.host.link.pec;
+        j["host"]["max_transmit"] = s.host.link.max_transmit;
+        j["host"]["multipart_end"] = s.host.link.cmd8_works ? "0x08" : "short-0x07";
+        j["host"]["alerts"] = s.host.link.supports_alert;
+    }
+    j["host"]["watch"] = ssif::watch_name(s.host.watch);
     const ssif::DeviceIdentity& d = s.responder.device;
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {
         {"address", s.bmc.addr7},
         {"variant", ssif::bmc_variant_name(s.bmc.variant)},
         {"response_timeout_ms", s.bmc.response_timeout_ns / 1e6},
+        {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
+        {"smbus_alert", s.bmc.smbus_alert},
         {"daemon", {{"latency_ms", s.daemon.latency_ns / 1e6}, {"silent", s.daemon.silent}}},
         {"device",
          {{"device_id", d.device_id},
@@ -296,20 +417,29 @@ ojson scenario_to_json(const Scenario& s) {
           {"additional_support", d.additional_support},
           {"manufacturer_id", d.manufacturer_id},
           {"product_id", d.product_id}}}};
-    j["bmc"]["responder"] = {{"transactions", kTransactionNames[static_cast<int>(rc.transactions)]},
-                             {"pec", rc.pec},
-                             {"max_input", rc.max_input},
-                             {"max_output", rc.max_output},
-                             {"message_flags", rc.message_flags},
-                             {"global_enables", rc.global_enables},
-                             {"test_command",
-                              {{"netfn", rc.test.netfn},
-                               {"cmd", rc.test.cmd},
-                               {"length", rc.test.length},
-                               {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
-                               {"first", rc.test.first}}}};
+    ojson incoming = ojson::array();
+    for (const ssif::IncomingItem& in : rc.incoming)
+        incoming.push_back(
+            {{"at_ms", in.at_ns / 1e6},
+             {"kind", in.kind == ssif::IncomingItem::Kind::Message ? "message" : "event"},
+             {"data", in.data}});
+    j["bmc"]["responder"] = {
+        {"transactions", kTransactionNames[static_cast<int>(rc.transactions)]},
+        {"pec", rc.pec},
+        {"max_input", rc.max_input},
+        {"max_output", rc.max_output},
+        {"message_flags", rc.message_flags},
+        {"global_enables", rc.global_enables},
+        {"incoming", incoming},
+        {"test_command",
+         {{"netfn", rc.test.netfn},
+          {"cmd", rc.test.cmd},
+          {"length", rc.test.length_from_request ? ojson("request") : ojson(rc.test.length)},
+          {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
+          {"first", rc.test.first}}}};
     ojson requests = ojson::array();
-    for (const ssif::HostRequest& r : s.requests) {
+    for (size_t k = 0; k < s.listed_requests; ++k) {
+        const ssif::HostRequest& r = s.requests[k];
         ojson data = ojson::array();
         for (size_t i = 2; i < r.payload.size(); ++i)
             data.push_back(r.payload[i]);
@@ -319,7 +449,19 @@ ojson scenario_to_json(const Scenario& s) {
                             {"cmd", r.payload[1]},
                             {"data", data}});
     }
-    j["workload"] = {{"requests", requests}};
+    ojson generators = ojson::array();
+    for (const Generator& g : s.generators) {
+        const auto size = [](const SizeRange& r) { return ojson{{"min", r.min}, {"max", r.max}}; };
+        generators.push_back({{"count", g.count},
+                              {"start_ms", g.start_ns / 1e6},
+                              {g.poisson ? "mean_interval_ms" : "interval_ms", g.interval_ns / 1e6},
+                              {"netfn", g.netfn},
+                              {"cmd", g.cmd},
+                              {"request_size", size(g.request_size)},
+                              {"response_size", size(g.response_size)}});
+    }
+    j["workload"] = {
+        {"requests", requests}, {"generators", generators}, {"until_ms", s.until_ns / 1e6}};
     j["faults"] = faults_to_json(s.faults);
     ojson expect = {{"t6_max_ms", s.expect.t6_max_ns / 1e6}};
     ojson spec = ojson::object();

@@ -14,6 +14,7 @@
 #include "models/ssif/host/ssif_host.h"
 #include "tools/faults.h"
 #include "tools/json_reader.h"
+#include "tools/workload.h"
 
 namespace ssifsim::tools {
 
@@ -60,7 +61,11 @@ struct Scenario {
     ssif::BmcConfig bmc;
     ssif::DaemonConfig daemon;
     ssif::ResponderConfig responder;
+    // workload.requests, then what the generators made (ids go on from the list's).
     std::vector<ssif::HostRequest> requests;
+    size_t listed_requests = 0;
+    std::vector<Generator> generators;
+    uint64_t until_ns = 0; // workload.until_ms: run on after the last response
     std::vector<Fault> faults;
     Expectations expect;
 };

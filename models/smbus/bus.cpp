@@ -208,6 +208,19 @@ SmbusResult SmbusBus::block_read(uint8_t addr7, uint8_t command, bool pec,
     return finish(result, "block_read", addr7, command, pec, result.data);
 }
 
+SmbusResult SmbusBus::receive_byte(uint8_t addr7) {
+    SmbusResult result;
+    const TransferFault clean;
+    Walk walk = begin(addr7, result, clean);
+    send(walk, static_cast<uint8_t>(addr7 << 1 | 1), SlaveEvent::ReadRequested, result);
+    if (result.ok()) {
+        slave_byte(walk, walk.first_read_byte, false);
+        result.data.push_back(walk.first_read_byte);
+    }
+    end(walk);
+    return finish(result, "receive_byte", addr7, 0, false, result.data);
+}
+
 void SmbusBus::read_block(Walk& walk, bool pec, SmbusResult& result) {
     // The first byte (the count) was supplied at READ_REQUESTED; a Linux master NAKs a
     // count outside 1..32 and stops (i2c adapters return -EPROTO).

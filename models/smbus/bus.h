@@ -50,6 +50,9 @@ class SmbusBus : public sc_core::sc_module {
                             const TransferFault& fault = {});
     SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec,
                            const TransferFault& fault = {});
+    // SMBus Receive Byte without PEC: S, addr+R, byte, NAK, P (the host reads the Alert
+    // Response Address this way). `data` holds the byte.
+    SmbusResult receive_byte(uint8_t addr7);
 
   private:
     // One transfer in progress: the addressed slave, the running PEC, the fault to apply.

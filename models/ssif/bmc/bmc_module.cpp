@@ -8,8 +8,8 @@ namespace ssifsim::ssif {
 
 BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
                      VcdWriter* tl_vcd)
-    : sc_module(name), config_(config), log_(log), bmc_(config.addr7, config.variant, *this),
-      vcd_(tl_vcd) {
+    : sc_module(name), config_(config), log_(log),
+      bmc_(config.addr7, config.variant, *this, config.multipart_end), vcd_(tl_vcd) {
     SC_METHOD(on_timer);
     sensitive << timer_event_;
     dont_initialize();
@@ -94,6 +94,10 @@ long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
     while ((ret = bmc_.write(buf, nonblock)) == -EAGAIN && !nonblock)
         sc_core::wait(consumed_event_);
     trace();
+    if (ret > 0 && config_.smbus_alert && alert_line_) {
+        alert_line_->assert_by(config_.addr7);
+        EventBuilder(log_, sim_now_ns(), "bmc", "alert");
+    }
     return ret;
 }
 

@@ -6,6 +6,7 @@
 
 #include "models/common/event_log.h"
 #include "models/common/vcd_writer.h"
+#include "models/smbus/alert.h"
 #include "models/ssif/bmc/ssif_bmc.h"
 
 namespace ssifsim::ssif {
@@ -15,6 +16,9 @@ struct BmcConfig {
     BmcVariant variant = BmcVariant::Mainline;
     // RESPONSE_TIMEOUT: 500 ms upstream; downstream trees use 15 s.
     uint64_t response_timeout_ns = 500'000'000;
+    MultipartEnd multipart_end = MultipartEnd::End08;
+    // Assert SMBALERT# when a response is ready (Linux ssif_bmc never does; some BMCs do).
+    bool smbus_alert = false;
 };
 
 class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {
@@ -30,6 +34,9 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     int dev_open();
     long dev_read(Bytes& out, bool nonblock = false);
     long dev_write(const Bytes& buf, bool nonblock = false);
+
+    // The SMBALERT# line to pull when a response is ready (config.smbus_alert).
+    void set_alert_line(smbus::AlertLine* line) { alert_line_ = line; }
 
     const SsifBmc& driver() const { return bmc_; }
     const BmcConfig& config() const { return config_; }
@@ -52,6 +59,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     sc_core::sc_event request_event_;
     sc_core::sc_event consumed_event_;
     VcdWriter* vcd_;
+    smbus::AlertLine* alert_line_ = nullptr;
     int sig_state_ = -1, sig_busy_ = -1, sig_aborting_ = -1, sig_cmd_ = -1, sig_pending_ = -1;
 };
 

@@ -40,7 +40,7 @@ void BmcDaemon::run() {
                 .num("latency_ns", static_cast<int64_t>(latency));
         }
         sc_core::wait(ns(latency));
-        const Bytes response = responder_.respond(request);
+        const Bytes response = responder_.respond(request, sim_now_ns());
         Bytes buf = encode_ssif_msg(response);
         if (fault.kind == DaemonFault::Kind::Malformed) {
             const uint32_t len = fault.len < 0 ? static_cast<uint32_t>(response.size())

@@ -11,7 +11,31 @@ void append(Bytes& out, std::initializer_list<uint8_t> bytes) {
 }
 } // namespace
 
-Bytes IpmiResponder::respond(const Bytes& request) {
+uint8_t IpmiResponder::message_flags(uint64_t now_ns) const {
+    uint8_t flags = config_.message_flags;
+    for (size_t i = 0; i < config_.incoming.size(); ++i) {
+        const IncomingItem& item = config_.incoming[i];
+        if (taken_[i] || item.at_ns > now_ns)
+            continue;
+        flags |= item.kind == IncomingItem::Kind::Message ? kFlagReceiveMessage : kFlagEventBuffer;
+    }
+    return flags;
+}
+
+void IpmiResponder::take_incoming(IncomingItem::Kind kind, uint64_t now_ns, Bytes& rsp) {
+    for (size_t i = 0; i < config_.incoming.size(); ++i) {
+        const IncomingItem& item = config_.incoming[i];
+        if (taken_[i] || item.kind != kind || item.at_ns > now_ns)
+            continue;
+        taken_[i] = true;
+        rsp.push_back(kCcOk);
+        rsp.insert(rsp.end(), item.data.begin(), item.data.end());
+        return;
+    }
+    rsp.push_back(kCcDataNotAvailable);
+}
+
+Bytes IpmiResponder::respond(const Bytes& request, uint64_t now_ns) {
     const uint8_t netfn_lun = request.size() > 0 ? request[0] : 0;
     const uint8_t cmd = request.size() > 1 ? request[1] : 0;
     const uint8_t netfn = netfn_lun >> 2;
@@ -25,10 +49,18 @@ Bytes IpmiResponder::respond(const Bytes& request) {
 
     const TestCommand& test = config_.test;
     if (netfn == test.netfn && cmd == test.cmd) {
+        unsigned length = test.length;
+        if (test.length_from_request) {
+            length = data.empty() ? 0 : data[0];
+            if (length < 3 || length > kMessageMax) {
+                rsp.push_back(kCcInvalidDataField);
+                return rsp;
+            }
+        }
         rsp.push_back(kCcOk);
-        for (unsigned i = 0; rsp.size() < test.length; ++i)
+        for (unsigned i = 0; rsp.size() < length; ++i)
             rsp.push_back(static_cast<uint8_t>(test.incrementing ? test.first + i : test.first));
-        rsp.resize(test.length);
+        rsp.resize(length);
         return rsp;
     }
     if (netfn != kNetfnApp) {
@@ -60,7 +92,9 @@ Bytes IpmiResponder::respond(const Bytes& request) {
                                           (config_.pec ? 0x08 : 0x00)),
                      config_.max_input, config_.max_output});
         break;
-    case kCmdGetMessageFlags: append(rsp, {kCcOk, config_.message_flags}); break;
+    case kCmdGetMessageFlags: append(rsp, {kCcOk, message_flags(now_ns)}); break;
+    case kCmdGetMessage: take_incoming(IncomingItem::Kind::Message, now_ns, rsp); break;
+    case kCmdReadEventMessageBuffer: take_incoming(IncomingItem::Kind::Event, now_ns, rsp); break;
     case kCmdClearMessageFlags:
         if (data.size() != 1) {
             rsp.push_back(kCcRequestLengthInvalid);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "models/common/event_log.h"
 
@@ -31,6 +32,19 @@ struct TestCommand {
     unsigned length = 64;     // the whole response payload, 1..254: netfn, cmd, cc, data
     bool incrementing = true; // data bytes count up from `first`; else all equal `first`
     uint8_t first = 0x00;
+    // Instead of `length`: the request's first data byte (3..254) sets it, so a workload
+    // can ask for every response size.
+    bool length_from_request = false;
+};
+
+// Something the BMC has for the host that the host must fetch: a message for the system
+// interface (Get Message) or an event (Read Event Message Buffer). It sets the receive-
+// message or event-buffer flag from its time until the host has taken it.
+struct IncomingItem {
+    enum class Kind { Message, Event };
+    uint64_t at_ns = 0;
+    Kind kind = Kind::Message;
+    Bytes data; // the response data after the completion code
 };
 
 struct ResponderConfig {
@@ -43,6 +57,7 @@ struct ResponderConfig {
     uint8_t message_flags = 0x00;
     uint8_t global_enables = 0x00;
     TestCommand test;
+    std::vector<IncomingItem> incoming; // in time order
 };
 
 class IpmiResponder {
@@ -55,19 +70,32 @@ class IpmiResponder {
     static constexpr uint8_t kCmdGetGlobalEnables = 0x2f;
     static constexpr uint8_t kCmdClearMessageFlags = 0x30;
     static constexpr uint8_t kCmdGetMessageFlags = 0x31;
+    static constexpr uint8_t kCmdGetMessage = 0x33;
+    static constexpr uint8_t kCmdReadEventMessageBuffer = 0x35;
+    // Message flags (Get Message Flags, IPMI v2.0 §22.4).
+    static constexpr uint8_t kFlagReceiveMessage = 0x01;
+    static constexpr uint8_t kFlagEventBuffer = 0x02;
     static constexpr uint8_t kCmdGetSystemInterfaceCaps = 0x57;
     // Completion codes.
     static constexpr uint8_t kCcInvalidDataField = 0xcc;
     static constexpr uint8_t kCcRequestLengthInvalid = 0xc7;
+    static constexpr uint8_t kCcDataNotAvailable = 0x80; // Get Message, Read Event Buffer
 
-    explicit IpmiResponder(const ResponderConfig& config) : config_(config) {}
+    explicit IpmiResponder(const ResponderConfig& config)
+        : config_(config), taken_(config.incoming.size(), false) {}
 
     // request: netfn/lun, cmd, data. Shorter than 2 bytes: completion code 0xC7.
-    // Unknown commands: 0xC1. Stateful: message flags and global enables persist.
-    Bytes respond(const Bytes& request);
+    // Unknown commands: 0xC1. Stateful: message flags, global enables and the incoming
+    // items taken persist. `now_ns` decides which incoming items have arrived.
+    Bytes respond(const Bytes& request, uint64_t now_ns = 0);
 
   private:
+    uint8_t message_flags(uint64_t now_ns) const;
+    // Takes the oldest arrived item of `kind` into rsp (cc + data), or answers 0x80.
+    void take_incoming(IncomingItem::Kind kind, uint64_t now_ns, Bytes& rsp);
+
     ResponderConfig config_;
+    std::vector<bool> taken_; // per incoming item
 };
 
 } // namespace ssifsim::ssif

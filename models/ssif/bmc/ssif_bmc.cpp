@@ -34,14 +34,50 @@ constexpr Named<BmcVariant> kVariantNames[] = {
     {"mainline", BmcVariant::Mainline},
 };
 
+constexpr Named<MultipartEnd> kMultipartEndNames[] = {
+    {"0x08", MultipartEnd::End08},
+    {"0x08-or-short-0x07", MultipartEnd::End08OrShort07},
+    {"short-0x07", MultipartEnd::Short07},
+    {"short-0x07-nonzero", MultipartEnd::Short07NonZero},
+};
+
 bool supported_read_cmd(uint8_t cmd) {
     return cmd == kReadStart || cmd == kReadMiddle;
 }
-
-bool supported_write_cmd(uint8_t cmd) {
-    return cmd == kWriteSingle || cmd == kWriteStart || cmd == kWriteMiddle || cmd == kWriteEnd;
-}
 } // namespace
+
+bool parse_multipart_end(const std::string& name, MultipartEnd* out) {
+    return value_of(kMultipartEndNames, name, out);
+}
+
+const char* multipart_end_name(MultipartEnd e) {
+    return name_of(kMultipartEndNames, e);
+}
+
+std::string multipart_end_names() {
+    return names_of(kMultipartEndNames);
+}
+
+bool SsifBmc::supported_write_cmd(uint8_t cmd) const {
+    if (cmd == kWriteEnd)
+        return multipart_end_ == MultipartEnd::End08 ||
+               multipart_end_ == MultipartEnd::End08OrShort07;
+    return cmd == kWriteSingle || cmd == kWriteStart || cmd == kWriteMiddle;
+}
+
+bool SsifBmc::ends_request(const PartBuffer& part) const {
+    if (part.smbus_cmd == kWriteSingle || part.smbus_cmd == kWriteEnd)
+        return true;
+    if (part.smbus_cmd != kWriteMiddle || part.length >= kPartMax)
+        return false;
+    switch (multipart_end_) {
+    case MultipartEnd::End08: return false;
+    case MultipartEnd::End08OrShort07:
+    case MultipartEnd::Short07: return true;
+    case MultipartEnd::Short07NonZero: return part.length > 0;
+    }
+    return false;
+}
 
 bool parse_bmc_variant(const std::string& name, BmcVariant* out) {
     return value_of(kVariantNames, name, out);
@@ -51,8 +87,9 @@ const char* bmc_variant_name(BmcVariant v) {
     return name_of(kVariantNames, v);
 }
 
-SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks)
-    : addr8_(static_cast<uint8_t>(addr7 << 1)), variant_(variant), hooks_(hooks) {}
+SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks, MultipartEnd multipart_end)
+    : addr8_(static_cast<uint8_t>(addr7 << 1)), variant_(variant), multipart_end_(multipart_end),
+      hooks_(hooks) {}
 
 bool SsifBmc::has_fix(Fix fix) const {
     switch (fix) {
@@ -199,7 +236,7 @@ void SsifBmc::on_stop() {
     case BmcState::ReqRecving:
         if (validate_request_part()) {
             process_request_part();
-            if (part_.smbus_cmd == kWriteSingle || part_.smbus_cmd == kWriteEnd)
+            if (ends_request(part_))
                 handle_request();
             set_state(BmcState::Ready);
         } else {

@@ -34,6 +34,20 @@ enum class BmcVariant {
 bool parse_bmc_variant(const std::string& name, BmcVariant* out);
 const char* bmc_variant_name(BmcVariant v);
 
+// How the BMC recognises the last part of a multi-part write. Linux ssif_bmc (every
+// variant) knows only 0x08; other firmware follows the IPMI spec's text, where a middle
+// part shorter than 32 bytes ends the message (QEMU's smbus_ipmi accepts both). The host's
+// probe tests which one works (ipmi_ssif test_multipart_messages).
+enum class MultipartEnd {
+    End08,          // 0x08 ends; a short 0x07 is stored and waits (Linux ssif_bmc)
+    End08OrShort07, // 0x08, or a 0x07 of 0..31 bytes (QEMU smbus_ipmi)
+    Short07,        // a 0x07 of 0..31 bytes; 0x08 is an unknown command
+    Short07NonZero, // a 0x07 of 1..31 bytes; 0x08 unknown, a zero-length 0x07 ignored
+};
+bool parse_multipart_end(const std::string& name, MultipartEnd* out);
+const char* multipart_end_name(MultipartEnd e);
+std::string multipart_end_names();
+
 // What the driver asks of the kernel around it.
 class BmcHooks {
   public:
@@ -60,7 +74,8 @@ class SsifBmc : public smbus::SmbusSlave {
     static constexpr unsigned kMsgLenField = 4;
     static constexpr unsigned kMsgSize = kMsgLenField + 254;
 
-    SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks);
+    SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks,
+            MultipartEnd multipart_end = MultipartEnd::End08);
 
     // The I2C slave callback (ssif_bmc_cb): -EBUSY while a request awaits its response.
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
@@ -117,6 +132,9 @@ class SsifBmc : public smbus::SmbusSlave {
     void on_stop();
 
     void set_state(BmcState next);
+    // The multipart_end switch: which write commands exist, and which part ends a request.
+    bool supported_write_cmd(uint8_t cmd) const;
+    bool ends_request(const PartBuffer& part) const;
     void process_smbus_cmd(uint8_t cmd);
     void handle_write_received(uint8_t val);
     bool validate_request_part();
@@ -131,6 +149,7 @@ class SsifBmc : public smbus::SmbusSlave {
 
     const uint8_t addr8_; // GET_8BIT_ADDR(client->addr)
     const BmcVariant variant_;
+    const MultipartEnd multipart_end_;
     BmcHooks& hooks_;
     smbus::SlaveEvent current_event_ = smbus::SlaveEvent::Stop;
 

@@ -16,12 +16,20 @@ class Jiffies {
     uint64_t tick_ns() const { return (1000000000ull + hz_ / 2) / hz_; }
     // The driver's SSIF_*_JIFFIES: usec * 1000 / TICK_NSEC, rounded down.
     uint64_t from_usec(uint64_t usec) const { return usec * 1000 / tick_ns(); }
+    // msecs_to_jiffies: rounded up.
+    uint64_t from_msecs(uint64_t msecs) const { return (msecs * hz_ + 999) / 1000; }
     // jiffies counts ticks since time 0.
     uint64_t at(uint64_t t_ns) const { return t_ns / tick_ns(); }
     // mod_timer(jiffies + delta) armed at t_ns: the timer softirq runs it on the tick where
     // jiffies reaches the target; a target already due (delta 0) runs on the next tick.
     uint64_t expiry_ns(uint64_t t_ns, uint64_t delta) const {
         return (at(t_ns) + (delta == 0 ? 1 : delta)) * tick_ns();
+    }
+
+    // msleep(msecs) called at t_ns: schedule_timeout(msecs_to_jiffies(msecs) + 1), so the
+    // sleeper wakes on the tick that many jiffies later.
+    uint64_t msleep_expiry_ns(uint64_t t_ns, uint64_t msecs) const {
+        return expiry_ns(t_ns, from_msecs(msecs) + 1);
     }
 
   private:

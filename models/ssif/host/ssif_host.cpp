@@ -3,35 +3,72 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "models/common/name_table.h"
 #include "models/common/sim_time.h"
 #include "models/ssif/framing.h"
+#include "models/ssif/host/write_parts.h"
 
 namespace ssifsim::ssif {
 
 namespace {
-// IPMI_MAX_MSG_LENGTH: the most a multi-part response may reassemble to.
+// IPMI_MAX_MSG_LENGTH: the most a request may hold and a multi-part response reassemble to.
 constexpr size_t kIpmiMaxMsgLength = 272;
 
 constexpr HostTiming kMainline{5000, 60000, 60000, true, 5, 250};
 constexpr HostTiming kPre2023{5000, 20000, 0, false, 5, 250};
+
+// SSIF_WATCH_MSG_TIMEOUT and SSIF_WATCH_WATCHDOG_TIMEOUT, in ms (msecs_to_jiffies).
+constexpr uint64_t kWatchMessagesMsecs = 10;
+constexpr uint64_t kWatchWatchdogMsecs = 250;
+
+constexpr Named<HostVariant> kVariantNames[] = {
+    {"mainline", HostVariant::Mainline},
+    {"pre-2023", HostVariant::Pre2023},
+};
+constexpr Named<Watch> kWatchNames[] = {
+    {"off", Watch::Off},
+    {"messages", Watch::Messages},
+    {"watchdog", Watch::Watchdog},
+};
+constexpr Named<DriverState> kStateNames[] = {
+    {"idle", DriverState::Idle},
+    {"getting_flags", DriverState::GettingFlags},
+    {"getting_events", DriverState::GettingEvents},
+    {"clearing_flags", DriverState::ClearingFlags},
+    {"getting_messages", DriverState::GettingMessages},
+    {"probing", DriverState::Probing},
+};
+
+// The response answers the request: netfn + 1 and the same command (ipmi_msghandler and
+// the driver's own checks).
+bool answers(const Bytes& request, const Bytes& response) {
+    return response.size() >= 2 && (response[0] >> 2) == ((request[0] >> 2) | 1) &&
+           response[1] == request[1];
+}
 } // namespace
 
 bool parse_host_variant(const std::string& name, HostVariant* out) {
-    if (name == "mainline")
-        *out = HostVariant::Mainline;
-    else if (name == "pre-2023")
-        *out = HostVariant::Pre2023;
-    else
-        return false;
-    return true;
+    return value_of(kVariantNames, name, out);
 }
 
 const char* host_variant_name(HostVariant v) {
-    return v == HostVariant::Mainline ? "mainline" : "pre-2023";
+    return name_of(kVariantNames, v);
 }
 
 const HostTiming& host_timing(HostVariant v) {
     return v == HostVariant::Mainline ? kMainline : kPre2023;
+}
+
+bool parse_watch(const std::string& name, Watch* out) {
+    return value_of(kWatchNames, name, out);
+}
+
+const char* watch_name(Watch w) {
+    return name_of(kWatchNames, w);
+}
+
+const char* driver_state_name(DriverState s) {
+    return name_of(kStateNames, s);
 }
 
 SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
@@ -40,8 +77,12 @@ SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus
       bus_(bus), log_(log), vcd_(tl_vcd) {
     SC_THREAD(feed);
     SC_THREAD(driver);
-    if (vcd_)
+    SC_THREAD(watch_timer);
+    SC_THREAD(alert_worker);
+    if (vcd_) {
         sig_phase_ = vcd_->add_signal("host_phase", 3, 0);
+        sig_state_ = vcd_->add_signal("host_state", 3, 0);
+    }
 }
 
 void SsifHost::set_phase(Phase p) {
@@ -49,10 +90,25 @@ void SsifHost::set_phase(Phase p) {
         vcd_->change(sim_now_ns(), sig_phase_, static_cast<uint64_t>(p));
 }
 
+void SsifHost::set_state(DriverState s) {
+    if (s != state_)
+        EventBuilder(log_, sim_now_ns(), "host", "state")
+            .str("from", driver_state_name(state_))
+            .str("to", driver_state_name(s));
+    state_ = s;
+    if (vcd_)
+        vcd_->change(sim_now_ns(), sig_state_, static_cast<uint64_t>(s));
+}
+
 void SsifHost::submit(const HostRequest& request) {
     schedule_.push_back(request);
     std::stable_sort(schedule_.begin(), schedule_.end(),
                      [](const HostRequest& a, const HostRequest& b) { return a.at_ns < b.at_ns; });
+}
+
+void SsifHost::maybe_stop() {
+    if (stop_when_done_ && probed_ && outcomes_.size() == schedule_.size())
+        sc_core::sc_stop();
 }
 
 void SsifHost::feed() {
@@ -63,46 +119,69 @@ void SsifHost::feed() {
             .num("id", request.id)
             .bytes("payload", request.payload);
         queue_.push_back(request);
-        queued_.notify(sc_core::SC_ZERO_TIME);
+        wake_.notify(sc_core::SC_ZERO_TIME);
     }
 }
 
 void SsifHost::driver() {
+    if (config_.probe) {
+        probe();
+    } else {
+        link_ = config_.link;
+    }
+    EventBuilder(log_, sim_now_ns(), "host", "link")
+        .str("source", config_.probe ? "probe" : "scenario")
+        .flag("found", link_.found)
+        .flag("pec", link_.pec)
+        .num("max_transmit", link_.max_transmit)
+        .num("max_receive", link_.max_receive)
+        .flag("cmd8_works", link_.cmd8_works)
+        .flag("event_buffer", link_.has_event_buffer)
+        .flag("alerts", link_.supports_alert);
+    probed_ = true;
+    probe_done_.notify(sc_core::SC_ZERO_TIME);
+    set_state(DriverState::Idle);
+    maybe_stop();
+    // When the driver is idle: flags first if the watch timer asked, then the next message
+    // (the end of msg_done_handler, and sender()).
     for (;;) {
-        while (queue_.empty())
-            sc_core::wait(queued_);
+        while (queue_.empty() && !req_flags_)
+            sc_core::wait(wake_);
+        if (req_flags_ && link_.found) {
+            fetch_flags();
+            continue;
+        }
+        req_flags_ = false;
+        if (queue_.empty())
+            continue;
         const HostRequest request = queue_.front();
         queue_.pop_front();
-        RequestOutcome out;
-        out.id = request.id;
-        out.request = request.payload;
-        out.submitted_ns = request.at_ns;
-        send_message(request, out);
-        set_phase(Phase::Idle);
-        EventBuilder(log_, sim_now_ns(), "host", "response")
-            .num("id", out.id)
-            .bytes("payload", out.response)
-            .hex("cc", out.completion_code)
-            .str("error", out.error)
-            .num("response_ns", static_cast<int64_t>(out.response_ns()));
-        outcomes_.push_back(out);
-        if (stop_when_done_ && outcomes_.size() == schedule_.size())
-            sc_core::sc_stop();
+        run_request(request);
+        maybe_stop();
     }
 }
 
-void SsifHost::send_message(const HostRequest& request, RequestOutcome& out) {
-    if (write_request(request.payload, out) && read_response(out)) {
+void SsifHost::run_request(const HostRequest& request) {
+    RequestOutcome out;
+    out.id = request.id;
+    out.request = request.payload;
+    out.submitted_ns = request.at_ns;
+    out.started_ns = sim_now_ns();
+    in_message_ = true;
+    if (!link_.found) {
+        out.error = "no_interface";
+    } else if (request.payload.size() > link_.max_transmit ||
+               request.payload.size() > kIpmiMaxMsgLength) {
+        out.error = "request_too_big"; // start_send: -E2BIG before any transfer
+    } else if (exchange(request.payload, out)) {
         out.completion_code = out.response.size() >= 3 ? out.response[2] : kCcUnspecified;
         // ipmi_msghandler: a response must carry the request's netfn + 1 and its cmd.
-        const Bytes& rsp = out.response;
-        if (rsp.size() < 2 || (rsp[0] >> 2) != ((request.payload[0] >> 2) | 1) ||
-            rsp[1] != request.payload[1]) {
+        if (!answers(request.payload, out.response)) {
             out.error = "mismatched_response";
             out.completion_code = kCcUnspecified;
         }
-        return;
     }
+    in_message_ = false;
     if (out.error == "power_off") {
         // The host died with the request in flight: nobody gets an answer. It comes back
         // after the off time and goes on with the queue, as a rebooted driver would.
@@ -114,25 +193,143 @@ void SsifHost::send_message(const HostRequest& request, RequestOutcome& out) {
             .num("off_ns", static_cast<int64_t>(power_off_ns_));
         sc_core::wait(ns(power_off_ns_));
         EventBuilder(log_, sim_now_ns(), "host", "power_on");
-        return;
+    } else if (!out.error.empty() && out.error != "mismatched_response") {
+        // return_hosed_msg: the IPMI layer gets netfn+1, cmd, 0xFF.
+        ++stats_.hosed;
+        const uint8_t netfn_lun = request.payload.size() > 0 ? request.payload[0] : 0;
+        const uint8_t cmd = request.payload.size() > 1 ? request.payload[1] : 0;
+        out.response = {static_cast<uint8_t>(netfn_lun | 0x04), cmd, kCcUnspecified};
+        out.completion_code = kCcUnspecified;
+        out.completed_ns = sim_now_ns();
     }
-    // return_hosed_msg: the IPMI layer gets netfn+1, cmd, 0xFF.
-    const uint8_t netfn_lun = request.payload.size() > 0 ? request.payload[0] : 0;
-    const uint8_t cmd = request.payload.size() > 1 ? request.payload[1] : 0;
-    out.response = {static_cast<uint8_t>(netfn_lun | 0x04), cmd, kCcUnspecified};
-    out.completion_code = kCcUnspecified;
-    out.completed_ns = sim_now_ns();
+    set_phase(Phase::Idle);
+    EventBuilder(log_, sim_now_ns(), "host", "response")
+        .num("id", out.id)
+        .bytes("payload", out.response)
+        .hex("cc", out.completion_code)
+        .str("error", out.error)
+        .num("response_ns", static_cast<int64_t>(out.response_ns()));
+    outcomes_.push_back(out);
 }
 
-smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& data,
+// ---- flags, incoming messages and events (handle_flags) ---------------------------------
+
+bool SsifHost::internal_message(const Bytes& payload, size_t min_len, Bytes& rsp) {
+    RequestOutcome out; // id 0: the driver's own
+    out.request = payload;
+    in_message_ = true;
+    const bool ok = exchange(payload, out);
+    in_message_ = false;
+    set_phase(Phase::Idle);
+    rsp = out.response;
+    return ok && rsp.size() >= min_len && rsp[2] == kCcOk && answers(payload, rsp);
+}
+
+void SsifHost::fetch_flags() {
+    req_flags_ = false;
+    set_state(DriverState::GettingFlags);
+    Bytes rsp;
+    if (!internal_message({app::kNetfnLun, app::kGetMessageFlags}, 4, rsp)) {
+        EventBuilder(log_, sim_now_ns(), "host", "flags_error").bytes("response", rsp);
+        set_state(DriverState::Idle);
+        return;
+    }
+    ++stats_.flag_fetches;
+    msg_flags_ = rsp[3];
+    EventBuilder(log_, sim_now_ns(), "host", "flags").hex("flags", msg_flags_);
+    // handle_flags: the watchdog pre-timeout first, then messages, then events; each
+    // fetch repeats until the BMC has nothing left (a non-zero completion code).
+    for (;;) {
+        if (msg_flags_ & app::kWatchdogPreTimeout) {
+            ++stats_.watchdog_pretimeouts;
+            msg_flags_ &= static_cast<uint8_t>(~app::kWatchdogPreTimeout);
+            set_state(DriverState::ClearingFlags);
+            internal_message({app::kNetfnLun, app::kClearMessageFlags, app::kWatchdogPreTimeout}, 3,
+                             rsp);
+            break;
+        }
+        const bool messages = msg_flags_ & app::kReceiveMessageAvailable;
+        const bool events = !messages && (msg_flags_ & app::kEventMessageBufferFull);
+        if (!messages && !events)
+            break;
+        set_state(messages ? DriverState::GettingMessages : DriverState::GettingEvents);
+        const uint8_t cmd = messages ? app::kGetMessage : app::kReadEventMessageBuffer;
+        if (internal_message({app::kNetfnLun, cmd}, 3, rsp)) {
+            ++(messages ? stats_.incoming_messages : stats_.events);
+            EventBuilder(log_, sim_now_ns(), "host", "incoming")
+                .str("kind", messages ? "message" : "event")
+                .bytes("payload", rsp);
+        } else {
+            msg_flags_ &= static_cast<uint8_t>(
+                ~(messages ? app::kReceiveMessageAvailable : app::kEventMessageBufferFull));
+        }
+    }
+    set_state(DriverState::Idle);
+}
+
+void SsifHost::watch_timer() {
+    if (config_.watch == Watch::Off)
+        return;
+    if (!probed_)
+        sc_core::wait(probe_done_);
+    const uint64_t period = jiffies_.from_msecs(
+        config_.watch == Watch::Messages ? kWatchMessagesMsecs : kWatchWatchdogMsecs);
+    for (;;) {
+        // mod_timer(jiffies + watch_timeout); on expiry it re-arms and asks for flags.
+        const uint64_t now = sim_now_ns();
+        sc_core::wait(ns(jiffies_.expiry_ns(now, period) - now));
+        req_flags_ = true;
+        wake_.notify(sc_core::SC_ZERO_TIME);
+    }
+}
+
+// ---- SMBus alert -------------------------------------------------------------------------
+
+void SsifHost::alert_worker() {
+    if (!alert_line_)
+        return;
+    for (;;) {
+        sc_core::wait(alert_line_->asserted());
+        while (alert_line_->low()) {
+            adapter_lock_.lock();
+            const smbus::SmbusResult r = bus_.receive_byte(smbus::AlertLine::kAlertResponseAddress);
+            adapter_lock_.unlock();
+            const bool ours = r.ok() && !r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7;
+            if (ours)
+                on_alert();
+            else if (!r.ok())
+                break;
+        }
+    }
+}
+
+void SsifHost::on_alert() {
+    ++stats_.alerts;
+    const char* action = "ignored";
+    if (waiting_alert_) {
+        waiting_alert_ = false; // del_timer, then start_get at once
+        alert_kick_.notify(sc_core::SC_ZERO_TIME);
+        action = "read_now";
+    } else if (in_message_) {
+        got_alert_ = true;
+        action = "noted";
+    }
+    EventBuilder(log_, sim_now_ns(), "host", "alert").str("action", action);
+}
+
+// ---- the message path --------------------------------------------------------------------
+
+smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& data, bool pec,
                                       RequestOutcome& out) {
+    adapter_lock_.lock();
     const uint64_t start = sim_now_ns();
     HostFault fault;
     if (faults_)
         fault = faults_->next_transfer(out.id, read, command);
     smbus::SmbusResult r =
-        read ? bus_.block_read(config_.bmc_addr7, command, config_.pec, fault.wire)
-             : bus_.block_write(config_.bmc_addr7, command, data, config_.pec, fault.wire);
+        read ? bus_.block_read(config_.bmc_addr7, command, pec, fault.wire)
+             : bus_.block_write(config_.bmc_addr7, command, data, pec, fault.wire);
+    adapter_lock_.unlock();
     if (r.status == smbus::SmbusStatus::Abandoned) {
         out.error = "power_off";
         power_off_ns_ = fault.power_off_ns;
@@ -144,7 +341,8 @@ smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& d
     return r;
 }
 
-void SsifHost::sleep_usec(uint64_t usec, const char* reason, RequestOutcome& out) {
+void SsifHost::sleep_usec(uint64_t usec, const char* reason, bool interruptible,
+                          RequestOutcome& out) {
     const uint64_t now = sim_now_ns();
     const uint64_t delta = jiffies_.from_usec(usec);
     const uint64_t expires = jiffies_.expiry_ns(now, delta);
@@ -152,55 +350,79 @@ void SsifHost::sleep_usec(uint64_t usec, const char* reason, RequestOutcome& out
         .str("reason", reason)
         .num("jiffies", static_cast<int64_t>(delta))
         .num("expires_ns", static_cast<int64_t>(expires));
-    sc_core::wait(ns(expires - now));
+    if (!interruptible) {
+        sc_core::wait(ns(expires - now));
+    } else {
+        waiting_alert_ = true;
+        sc_core::wait(ns(expires - now), alert_kick_);
+        waiting_alert_ = false;
+    }
     out.timeline.push_back({"wait", reason, "", now, sim_now_ns()});
 }
 
+bool SsifHost::exchange(const Bytes& payload, RequestOutcome& out) {
+    return write_request(payload, out) && read_response(out);
+}
+
 bool SsifHost::write_request(const Bytes& payload, RequestOutcome& out) {
-    // Multi-part writes (0x06/0x07/0x08) come with the host issue; the scenario loader
-    // refuses requests over 32 bytes until then.
-    int retries_left = timing_.send_attempts;
+    const std::vector<WritePart> parts = write_parts(payload, link_.cmd8_works);
+    retries_left_ = timing_.send_attempts;
     for (;;) {
+        got_alert_ = false; // start_resend
         set_phase(Phase::Writing);
         ++out.write_attempts;
-        ++out.parts_written;
-        if (out.write_attempts == 1)
-            out.started_ns = sim_now_ns();
-        const smbus::SmbusResult r = transfer(false, kWriteSingle, payload, out);
+        smbus::SmbusResult r;
+        size_t failed_part = 0;
+        for (const WritePart& part : parts) {
+            ++out.parts_written;
+            r = transfer(false, part.command, part.data, link_.pec, out);
+            if (!r.ok())
+                break;
+            ++failed_part;
+        }
         if (r.ok())
             return true;
         if (r.status == smbus::SmbusStatus::Abandoned)
             return false;
+        // msg_written_handler: a failed part costs one attempt; the whole message is
+        // resent from its first part.
         EventBuilder(log_, sim_now_ns(), "host", "write_error")
             .num("id", out.id)
+            .num("part", static_cast<int64_t>(failed_part))
             .str("status", smbus::status_name(r.status));
-        if (--retries_left <= 0) {
+        if (--retries_left_ <= 0) {
             out.error = "write_failed";
             return false;
         }
         if (timing_.write_retry_waits) {
             set_phase(Phase::WaitWriteRetry);
-            sleep_usec(timing_.write_retry_usec, "write_retry", out);
+            sleep_usec(timing_.write_retry_usec, "write_retry", false, out);
         }
     }
 }
 
 bool SsifHost::read_response(RequestOutcome& out) {
-    int retries_left = timing_.read_attempts;
-    set_phase(Phase::WaitFirstRead);
-    sleep_usec(timing_.msg_part_usec, "first_read", out);
+    if (got_alert_) {
+        // The alert came during the write: read at once. The driver does not reload
+        // retries_left here, so the read gets what the write left of SSIF_SEND_RETRIES.
+        got_alert_ = false;
+    } else {
+        retries_left_ = timing_.read_attempts;
+        set_phase(Phase::WaitFirstRead);
+        sleep_usec(timing_.msg_part_usec, "first_read", true, out);
+    }
     for (;;) {
         set_phase(Phase::Reading);
         ++out.read_attempts;
         ++out.parts_read;
-        smbus::SmbusResult r = transfer(true, kReadStart, {}, out);
+        smbus::SmbusResult r = transfer(true, kReadStart, {}, link_.pec, out);
         Bytes message;
         if (r.ok() && r.data.size() > 1 && r.data[0] == 0x00 && r.data[1] == 0x01) {
             // Multi-part: strip the marker, then read 0x09 parts until block 0xFF.
             message.assign(r.data.begin() + 2, r.data.end());
             for (unsigned expected_block = 0; r.ok();) {
                 ++out.parts_read;
-                r = transfer(true, kReadMiddle, {}, out);
+                r = transfer(true, kReadMiddle, {}, link_.pec, out);
                 if (!r.ok())
                     break;
                 const uint8_t block = r.data[0];
@@ -237,13 +459,124 @@ bool SsifHost::read_response(RequestOutcome& out) {
             .num("id", out.id)
             .str("status", smbus::status_name(r.status))
             .num("count", r.count);
-        if (--retries_left <= 0) {
+        if (--retries_left_ <= 0) {
             out.error = "read_failed";
             return false;
         }
         set_phase(Phase::WaitReadRetry);
-        sleep_usec(timing_.read_retry_usec, "read_retry", out);
+        sleep_usec(timing_.read_retry_usec, "read_retry", true, out);
     }
+}
+
+// ---- the probe (ssif_probe) --------------------------------------------------------------
+
+void SsifHost::msleep(uint64_t msecs, const char* reason) {
+    const uint64_t now = sim_now_ns();
+    const uint64_t expires = jiffies_.msleep_expiry_ns(now, msecs);
+    EventBuilder(log_, now, "host", "timer")
+        .str("reason", reason)
+        .num("jiffies", static_cast<int64_t>(jiffies_.from_msecs(msecs) + 1))
+        .num("expires_ns", static_cast<int64_t>(expires));
+    sc_core::wait(ns(expires - now));
+}
+
+bool SsifHost::probe_write(uint8_t command, const Bytes& data, bool retry) {
+    RequestOutcome scratch;
+    for (int tries = retry ? timing_.send_attempts : 1;;) {
+        if (transfer(false, command, data, false, scratch).ok())
+            return true;
+        if (--tries <= 0)
+            return false;
+        if (timing_.write_retry_waits)
+            msleep(timing_.write_retry_usec / 1000, "probe_write_retry");
+    }
+}
+
+bool SsifHost::probe_read(Bytes& rsp) {
+    RequestOutcome scratch;
+    for (int tries = timing_.read_attempts; tries > 0; --tries) {
+        const smbus::SmbusResult r = transfer(true, kReadStart, {}, false, scratch);
+        if (r.ok() && !r.data.empty()) {
+            rsp = r.data;
+            return true;
+        }
+        msleep(timing_.read_retry_usec / 1000, "probe_read_retry");
+    }
+    return false;
+}
+
+bool SsifHost::do_cmd(const Bytes& msg, Bytes& rsp) {
+    EventBuilder(log_, sim_now_ns(), "host", "probe_cmd").bytes("request", msg);
+    rsp.clear();
+    const bool ok = probe_write(kWriteSingle, msg, true) && probe_read(rsp) && rsp.size() >= 3 &&
+                    answers(msg, rsp);
+    EventBuilder(log_, sim_now_ns(), "host", "probe_rsp").flag("ok", ok).bytes("response", rsp);
+    return ok;
+}
+
+bool SsifHost::start_multipart_test(const Bytes& msg, bool do_middle) {
+    if (!probe_write(kWriteStart, Bytes(msg.begin(), msg.begin() + kPartMax), true))
+        return false;
+    return !do_middle ||
+           probe_write(kWriteMiddle, Bytes(msg.begin() + kPartMax, msg.begin() + 2 * kPartMax),
+                       false);
+}
+
+void SsifHost::probe() {
+    set_state(DriverState::Probing);
+    Bytes rsp;
+    if (!do_cmd({app::kNetfnLun, app::kGetDeviceId}, rsp)) {
+        link_.found = false; // no BMC: the interface is never registered
+        return;
+    }
+    const bool caps = do_cmd({app::kNetfnLun, app::kGetSystemInterfaceCaps, 0x00 /* SSIF */}, rsp);
+    link_ = link_from_capabilities(caps, rsp);
+    link_.cmd8_works = false;
+
+    // test_multipart_messages: a Get Device ID padded to 65 bytes, ended with a one-byte
+    // 0x08; if no answer comes, again ended with a zero-length 0x07; else cap at 63.
+    if (link_.max_transmit > kPartMax) {
+        Bytes msg(65, 0x00);
+        msg[0] = app::kNetfnLun;
+        msg[1] = app::kGetDeviceId;
+        const bool do_middle = link_.max_transmit > 63;
+        EventBuilder(log_, sim_now_ns(), "host", "probe_multipart").str("end", "0x08");
+        if (!start_multipart_test(msg, do_middle)) {
+            link_.max_transmit = kPartMax;
+        } else if (probe_write(kWriteEnd, Bytes(msg.begin() + 64, msg.end()), false) &&
+                   probe_read(rsp)) {
+            link_.cmd8_works = true;
+        } else {
+            EventBuilder(log_, sim_now_ns(), "host", "probe_multipart").str("end", "0x07");
+            if (!start_multipart_test(msg, do_middle))
+                link_.max_transmit = kPartMax;
+            else if (!(probe_write(kWriteMiddle, {}, false) && probe_read(rsp)))
+                link_.max_transmit = std::min(link_.max_transmit, 63u);
+        }
+    }
+
+    // Make sure the NMI timeout is cleared; then enable the event buffer and alerts.
+    do_cmd({app::kNetfnLun, app::kClearMessageFlags, app::kWatchdogPreTimeout}, rsp);
+    if (!do_cmd({app::kNetfnLun, app::kGetGlobalEnables}, rsp) || rsp.size() < 4 || rsp[2] != 0)
+        return;
+    uint8_t enables = rsp[3];
+    if (enables & app::kEnableEventMessageBuffer) {
+        link_.has_event_buffer = true;
+        return;
+    }
+    if (!do_cmd({app::kNetfnLun, app::kSetGlobalEnables,
+                 static_cast<uint8_t>(enables | app::kEnableEventMessageBuffer)},
+                rsp))
+        return;
+    if (rsp[2] == 0) {
+        link_.has_event_buffer = true;
+        enables |= app::kEnableEventMessageBuffer;
+    }
+    if (!do_cmd({app::kNetfnLun, app::kSetGlobalEnables,
+                 static_cast<uint8_t>(enables | app::kEnableReceiveMessageInterrupt)},
+                rsp))
+        return;
+    link_.supports_alert = rsp[2] == 0;
 }
 
 } // namespace ssifsim::ssif

@@ -11,8 +11,10 @@
 
 #include "models/common/event_log.h"
 #include "models/common/vcd_writer.h"
+#include "models/smbus/alert.h"
 #include "models/smbus/bus.h"
 #include "models/ssif/host/jiffies.h"
+#include "models/ssif/host/probe.h"
 
 namespace ssifsim::ssif {
 
@@ -34,11 +36,41 @@ struct HostTiming {
 };
 const HostTiming& host_timing(HostVariant v);
 
+// set_need_watch: the message handler asks for flag polling every 10 ms while someone
+// waits for incoming messages, every 250 ms for the watchdog (SSIF_WATCH_*_TIMEOUT).
+enum class Watch { Off, Messages, Watchdog };
+bool parse_watch(const std::string& name, Watch* out);
+const char* watch_name(Watch w);
+
 struct HostConfig {
     uint8_t bmc_addr7 = 0x10;
     unsigned hz = 1000;
-    bool pec = true;
     HostVariant variant = HostVariant::Mainline;
+    // Run ssif_probe at time 0. Without it the driver starts with `link` as its result.
+    bool probe = false;
+    LinkSetup link;
+    Watch watch = Watch::Off;
+};
+
+// The driver's state (enum ssif_intf_state), plus the probe before it registers.
+enum class DriverState {
+    Idle,
+    GettingFlags,
+    GettingEvents,
+    ClearingFlags,
+    GettingMessages,
+    Probing
+};
+const char* driver_state_name(DriverState s);
+
+// The driver's counters that the report shows (a subset of its sysfs statistics).
+struct HostStats {
+    uint64_t alerts = 0;
+    uint64_t flag_fetches = 0;
+    uint64_t incoming_messages = 0;
+    uint64_t events = 0;
+    uint64_t watchdog_pretimeouts = 0;
+    uint64_t hosed = 0; // messages returned with 0xFF
 };
 
 // A fault the scenario aims at one of the host's transfers (tools/faults.h decides which).
@@ -75,11 +107,12 @@ struct RequestOutcome {
     Bytes request;
     Bytes response; // as delivered to the IPMI layer (0xFF synthesized on failure)
     uint8_t completion_code = 0xff;
-    // Empty on success; write_failed, read_failed, bad_block, bad_part_length, too_big
-    // (the driver's errors), power_off (the host died with the request in flight), or
-    // mismatched_response: the response's netfn/cmd do not answer the request, which the
-    // IPMI message handler replaces with completion code 0xFF ("BMC returned incorrect
-    // response"); `response` keeps what the SSIF driver delivered.
+    // Empty on success; write_failed, read_failed, bad_block, bad_part_length, too_big,
+    // request_too_big (over the probe's max transmit size: failed before any transfer),
+    // no_interface (the probe found no BMC) (the driver's errors), power_off (the host died with
+    // the request in flight), or mismatched_response: the response's netfn/cmd do not answer the
+    // request, which the IPMI message handler replaces with completion code 0xFF ("BMC returned
+    // incorrect response"); `response` keeps what the SSIF driver delivered.
     std::string error;
     uint64_t submitted_ns = 0;
     uint64_t started_ns = 0;   // the driver starts the first write
@@ -104,24 +137,56 @@ class SsifHost : public sc_core::sc_module {
     void stop_when_done(bool on) { stop_when_done_ = on; }
     // Faults to apply to the host's transfers; none by default.
     void set_faults(HostFaultSource* faults) { faults_ = faults; }
+    // The SMBALERT# line: when it goes low the host reads the Alert Response Address and,
+    // if the BMC answers, runs the driver's alert handler (ssif_alert).
+    void set_alert_line(smbus::AlertLine* line) { alert_line_ = line; }
 
     const std::vector<RequestOutcome>& outcomes() const { return outcomes_; }
     size_t submitted() const { return schedule_.size(); }
+    const LinkSetup& link() const { return link_; }
+    const HostStats& stats() const { return stats_; }
 
   private:
     // What the driver thread is doing, for the waveform.
     enum class Phase { Idle, Writing, WaitFirstRead, Reading, WaitReadRetry, WaitWriteRetry, Off };
 
-    void feed();   // SC_THREAD: hands each request to the driver at its time
-    void driver(); // SC_THREAD: the driver's message loop
-    void send_message(const HostRequest& request, RequestOutcome& out);
+    void feed();         // SC_THREAD: hands each request to the driver at its time
+    void driver();       // SC_THREAD: the driver's message loop
+    void watch_timer();  // SC_THREAD: the flag-polling timer (watch_timeout)
+    void alert_worker(); // SC_THREAD: smbus_alert's work: ARA read, then ssif_alert
+    void on_alert();     // ssif_alert
+
+    // ssif_probe: Get Device ID, capabilities, the multi-part test, flags, global enables.
+    void probe();
+    // do_cmd: a single-part write (5 tries) and reads right after it (250 tries), msleep
+    // between tries, no PEC (it is enabled after the probe). True with the response.
+    bool do_cmd(const Bytes& msg, Bytes& rsp);
+    bool probe_write(uint8_t command, const Bytes& data, bool retry);
+    bool probe_read(Bytes& rsp); // read_response: 0x03 until a count > 0
+    bool start_multipart_test(const Bytes& msg, bool do_middle);
+    void msleep(uint64_t msecs, const char* reason);
+
+    // One workload request, from the queue to the IPMI layer.
+    void run_request(const HostRequest& request);
+    // Get Message Flags, then handle_flags until nothing is left to fetch.
+    void fetch_flags();
+    // One message of the driver's own (flags, messages, events); false if it failed or
+    // came back with a non-zero completion code or the wrong netfn/cmd.
+    bool internal_message(const Bytes& payload, size_t min_len, Bytes& rsp);
+
+    // A message through the driver: the write (all parts, retried whole), then the read.
+    bool exchange(const Bytes& payload, RequestOutcome& out);
     bool write_request(const Bytes& payload, RequestOutcome& out);
     bool read_response(RequestOutcome& out);
-    // Arms the retry timer for `usec` and sleeps until it fires on a tick boundary.
-    void sleep_usec(uint64_t usec, const char* reason, RequestOutcome& out);
-    // One bus transfer, recorded in the timeline.
-    smbus::SmbusResult transfer(bool read, uint8_t command, const Bytes& data, RequestOutcome& out);
+    // Arms the retry timer for `usec` and sleeps until it fires on a tick boundary. An
+    // interruptible wait is the driver's waiting_alert: an alert ends it at once.
+    void sleep_usec(uint64_t usec, const char* reason, bool interruptible, RequestOutcome& out);
+    // One bus transfer under the adapter lock, recorded in the timeline.
+    smbus::SmbusResult transfer(bool read, uint8_t command, const Bytes& data, bool pec,
+                                RequestOutcome& out);
     void set_phase(Phase p);
+    void set_state(DriverState s);
+    void maybe_stop();
 
     HostConfig config_;
     const HostTiming& timing_;
@@ -129,11 +194,28 @@ class SsifHost : public sc_core::sc_module {
     smbus::SmbusBus& bus_;
     EventSink& log_;
     VcdWriter* vcd_;
-    int sig_phase_ = -1;
+    int sig_phase_ = -1, sig_state_ = -1;
+
+    LinkSetup link_;
+    DriverState state_ = DriverState::Idle;
+    HostStats stats_;
+    uint8_t msg_flags_ = 0;
+    bool req_flags_ = false;
+    int retries_left_ = 0;
+    // ssif_alert's flags: an alert during a wait for the response ends the wait; one
+    // during a transfer of a message in flight is remembered for after the write.
+    bool waiting_alert_ = false;
+    bool got_alert_ = false;
+    bool in_message_ = false; // curr_msg != NULL
+    sc_core::sc_event alert_kick_;
+    smbus::AlertLine* alert_line_ = nullptr;
+    sc_core::sc_mutex adapter_lock_; // i2c adapter lock: the driver and the alert work
+    bool probed_ = false;
+    sc_core::sc_event probe_done_;
 
     std::vector<HostRequest> schedule_;
     std::deque<HostRequest> queue_;
-    sc_core::sc_event queued_;
+    sc_core::sc_event wake_;
     std::vector<RequestOutcome> outcomes_;
     bool stop_when_done_ = false;
     HostFaultSource* faults_ = nullptr;

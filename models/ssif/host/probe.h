@@ -1,0 +1,53 @@
+// What ipmi_ssif learns of the BMC when it probes it (ssif_probe), as plain data and
+// functions; the probe's bus traffic is run by SsifHost. A scenario that skips the probe
+// states a LinkSetup instead.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/common/event_log.h"
+
+namespace ssifsim::ssif {
+
+struct LinkSetup {
+    bool pec = true;             // supports_pec: I2C_CLIENT_PEC on every transfer after the probe
+    unsigned max_transmit = 254; // max_xmit_msg_size: a longer request fails at once (-E2BIG)
+    unsigned max_receive = 254;  // max_recv_msg_size: recorded; the read path does not use it
+    bool cmd8_works = true;      // multi-part writes end with 0x08, else with a short 0x07
+    bool has_event_buffer = false;
+    bool supports_alert = false;
+    bool found = true; // Get Device ID answered: the interface exists
+};
+
+// The App commands the driver sends on its own (IPMI v2.0 §20, §22).
+namespace app {
+constexpr uint8_t kNetfnLun = 0x06 << 2; // App request, LUN 0
+constexpr uint8_t kGetDeviceId = 0x01;
+constexpr uint8_t kSetGlobalEnables = 0x2e;
+constexpr uint8_t kGetGlobalEnables = 0x2f;
+constexpr uint8_t kClearMessageFlags = 0x30;
+constexpr uint8_t kGetMessageFlags = 0x31;
+constexpr uint8_t kGetMessage = 0x33;
+constexpr uint8_t kReadEventMessageBuffer = 0x35;
+constexpr uint8_t kGetSystemInterfaceCaps = 0x57;
+// Message flags.
+constexpr uint8_t kReceiveMessageAvailable = 0x01;
+constexpr uint8_t kEventMessageBufferFull = 0x02;
+constexpr uint8_t kWatchdogPreTimeout = 0x08;
+// Global enables.
+constexpr uint8_t kEnableReceiveMessageInterrupt = 0x01;
+constexpr uint8_t kEnableEventMessageBuffer = 0x04;
+} // namespace app
+
+// The probe's reading of a Get System Interface Capabilities response (netfn, cmd, cc,
+// data): transaction support, PEC and sizes, clamped per mode as the driver sanitizes them
+// (single-part 32/32, start-end 63/62, start-middle-end as reported). Anything that is not
+// a good 7-byte answer, or the undefined mode 3, gives the defaults: single-part, 32/32,
+// no PEC. Only pec and the sizes are set.
+LinkSetup link_from_capabilities(bool answered, const Bytes& response);
+
+// One line for the log and the report: "pec on, transmit 254, receive 254, end 0x08".
+std::string describe(const LinkSetup& link);
+
+} // namespace ssifsim::ssif

@@ -1,0 +1,36 @@
+// How ipmi_ssif splits a request into SMBus writes (start_resend and msg_written_handler):
+// up to 32 bytes go as one 0x02; longer ones as a 32-byte 0x06, then 32-byte 0x07 parts,
+// then the end the probe chose. With 0x08 working, the last part (1..32 bytes) is a 0x08;
+// without it, the first 0x07 shorter than 32 bytes ends the message, so a length that is a
+// multiple of 32 ends with a zero-length 0x07.
+#pragma once
+
+#include <vector>
+
+#include "models/common/event_log.h"
+#include "models/ssif/framing.h"
+
+namespace ssifsim::ssif {
+
+struct WritePart {
+    uint8_t command = kWriteSingle;
+    Bytes data;
+};
+
+inline std::vector<WritePart> write_parts(const Bytes& message, bool cmd8_works) {
+    if (message.size() <= kPartMax)
+        return {{kWriteSingle, message}};
+    std::vector<WritePart> parts{{kWriteStart, Bytes(message.begin(), message.begin() + kPartMax)}};
+    for (size_t pos = kPartMax;;) {
+        const size_t left = message.size() - pos;
+        const size_t chunk = left < kPartMax ? left : kPartMax;
+        const bool last = cmd8_works ? chunk == left : chunk < kPartMax;
+        const uint8_t command = cmd8_works && last ? kWriteEnd : kWriteMiddle;
+        parts.push_back({command, Bytes(message.begin() + pos, message.begin() + pos + chunk)});
+        pos += chunk;
+        if (last)
+            return parts;
+    }
+}
+
+} // namespace ssifsim::ssif

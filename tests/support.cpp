@@ -79,4 +79,16 @@ std::string str_field(const Event& e, const std::string& key) {
     return std::get<std::string>(field(e, key));
 }
 
+Bytes bytes_field(const Event& e, const std::string& key) {
+    return std::get<Bytes>(field(e, key));
+}
+
+uint8_t hex_field(const Event& e, const std::string& key) {
+    return std::get<Hex8>(field(e, key)).value;
+}
+
+bool flag_field(const Event& e, const std::string& key) {
+    return std::get<bool>(field(e, key));
+}
+
 } // namespace ssifsim::test

@@ -32,5 +32,8 @@ std::vector<Event> select(const std::vector<Event>& events, const std::string& s
 // A field's value from an event (test failure if absent).
 int64_t num_field(const Event& e, const std::string& key);
 std::string str_field(const Event& e, const std::string& key);
+Bytes bytes_field(const Event& e, const std::string& key);
+uint8_t hex_field(const Event& e, const std::string& key);
+bool flag_field(const Event& e, const std::string& key);
 
 } // namespace ssifsim::test

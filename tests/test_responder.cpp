@@ -74,8 +74,9 @@ TEST_CASE("the test command can take its response length from the request", "[re
     CHECK(r.respond({0xc0, 0x01, 5}) == Bytes{0xc4, 0x01, 0x00, 0x00, 0x01});
     CHECK(r.respond({0xc0, 0x01, 3, 0xee}) == Bytes{0xc4, 0x01, 0x00});
     CHECK(r.respond({0xc0, 0x01, 254}).size() == 254);
-    // Sizes below netfn, cmd, cc or above 254 are invalid data; no size byte too.
-    CHECK(r.respond({0xc0, 0x01, 2}) == Bytes{0xc4, 0x01, 0xcc});
+    // Sizes below 3 cut the response short; 0, above 254 or no size byte: invalid data.
+    CHECK(r.respond({0xc0, 0x01, 1}) == Bytes{0xc4});
+    CHECK(r.respond({0xc0, 0x01, 0}) == Bytes{0xc4, 0x01, 0xcc});
     CHECK(r.respond({0xc0, 0x01, 255}) == Bytes{0xc4, 0x01, 0xcc});
     CHECK(r.respond({0xc0, 0x01}) == Bytes{0xc4, 0x01, 0xcc});
 }

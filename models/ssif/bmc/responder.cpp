@@ -52,7 +52,7 @@ Bytes IpmiResponder::respond(const Bytes& request, uint64_t now_ns) {
         unsigned length = test.length;
         if (test.length_from_request) {
             length = data.empty() ? 0 : data[0];
-            if (length < 3 || length > kMessageMax) {
+            if (length < 1 || length > kMessageMax) {
                 rsp.push_back(kCcInvalidDataField);
                 return rsp;
             }

@@ -32,8 +32,8 @@ struct TestCommand {
     unsigned length = 64;     // the whole response payload, 1..254: netfn, cmd, cc, data
     bool incrementing = true; // data bytes count up from `first`; else all equal `first`
     uint8_t first = 0x00;
-    // Instead of `length`: the request's first data byte (3..254) sets it, so a workload
-    // can ask for every response size.
+    // Instead of `length`: the request's first data byte (1..254) sets it, so a workload
+    // can ask for every response size (below 3 the response is cut short like `length`).
     bool length_from_request = false;
 };
 

@@ -1,0 +1,139 @@
+// The host driver's rules that need no simulation: jiffies arithmetic, how a request is
+// split into SMBus writes, and how the probe reads the BMC's capabilities.
+#include <catch2/catch.hpp>
+
+#include "models/ssif/framing.h"
+#include "models/ssif/host/jiffies.h"
+#include "models/ssif/host/probe.h"
+#include "models/ssif/host/write_parts.h"
+
+using namespace ssifsim;
+using namespace ssifsim::ssif;
+
+TEST_CASE("the driver's microsecond waits in jiffies, rounded down per HZ", "[host][jiffies]") {
+    // usec * 1000 / TICK_NSEC: TICK_NSEC is 1000000 at HZ=1000, 4000000 at 250,
+    // 3333333 at 300, 10000000 at 100.
+    CHECK(Jiffies(1000).from_usec(5000) == 5);
+    CHECK(Jiffies(1000).from_usec(60000) == 60);
+    CHECK(Jiffies(250).from_usec(5000) == 1);
+    CHECK(Jiffies(250).from_usec(60000) == 15);
+    CHECK(Jiffies(250).from_usec(20000) == 5);
+    CHECK(Jiffies(300).tick_ns() == 3333333);
+    CHECK(Jiffies(300).from_usec(5000) == 1);   // 5e6 / 3333333 = 1.5
+    CHECK(Jiffies(300).from_usec(60000) == 18); // 6e7 / 3333333 = 18.0000018
+    CHECK(Jiffies(100).from_usec(5000) == 0);
+    CHECK(Jiffies(100).from_usec(60000) == 6);
+}
+
+TEST_CASE("timers expire on tick boundaries; a zero-jiffy timer on the next tick",
+          "[host][jiffies]") {
+    const Jiffies hz250(250);
+    // Armed 0.5597 ms into jiffy 0 for one jiffy: runs at the start of jiffy 1.
+    CHECK(hz250.expiry_ns(559'700, 1) == 4'000'000);
+    // Armed in jiffy 1 for 15 jiffies: jiffy 16.
+    CHECK(hz250.expiry_ns(4'105'000, 15) == 64'000'000);
+    // Armed exactly on a tick: that tick counts as the current jiffy.
+    CHECK(hz250.expiry_ns(8'000'000, 1) == 12'000'000);
+    const Jiffies hz100(100);
+    // HZ=100: the 5 ms wait is 0 jiffies, already due; the timer softirq runs it at the
+    // next tick.
+    CHECK(hz100.expiry_ns(559'700, hz100.from_usec(5000)) == 10'000'000);
+    CHECK(hz100.expiry_ns(10'000'000, 0) == 20'000'000);
+}
+
+TEST_CASE("msleep and msecs_to_jiffies round up, plus one jiffy", "[host][jiffies]") {
+    CHECK(Jiffies(1000).from_msecs(10) == 10);
+    CHECK(Jiffies(250).from_msecs(10) == 3); // 2.5 rounded up
+    CHECK(Jiffies(100).from_msecs(10) == 1);
+    CHECK(Jiffies(300).from_msecs(10) == 3);
+    CHECK(Jiffies(250).from_msecs(250) == 63); // 62.5
+    // msleep(60) at HZ=1000 from 1.5 ms (jiffy 1): 60 + 1 jiffies -> jiffy 62.
+    CHECK(Jiffies(1000).msleep_expiry_ns(1'500'000, 60) == 62'000'000);
+    // HZ=250: 15 + 1 jiffies from jiffy 0 -> 64 ms.
+    CHECK(Jiffies(250).msleep_expiry_ns(100, 60) == 64'000'000);
+}
+
+namespace {
+Bytes counting(size_t n) {
+    Bytes b(n);
+    for (size_t i = 0; i < n; ++i)
+        b[i] = static_cast<uint8_t>(i);
+    return b;
+}
+
+// The commands and lengths of a split, e.g. "06:32 07:32 08:1".
+std::string shape(const std::vector<WritePart>& parts) {
+    std::string s;
+    for (const WritePart& p : parts) {
+        char one[16];
+        std::snprintf(one, sizeof one, "%s%02x:%zu", s.empty() ? "" : " ", p.command,
+                      p.data.size());
+        s += one;
+    }
+    return s;
+}
+} // namespace
+
+TEST_CASE("a request is split into SMBus writes as the probe's end decides", "[host][write]") {
+    CHECK(shape(write_parts(counting(2), true)) == "02:2");
+    CHECK(shape(write_parts(counting(32), true)) == "02:32");
+    CHECK(shape(write_parts(counting(33), true)) == "06:32 08:1");
+    CHECK(shape(write_parts(counting(63), true)) == "06:32 08:31");
+    CHECK(shape(write_parts(counting(64), true)) == "06:32 08:32");
+    CHECK(shape(write_parts(counting(65), true)) == "06:32 07:32 08:1");
+    CHECK(shape(write_parts(counting(254), true)) ==
+          "06:32 07:32 07:32 07:32 07:32 07:32 07:32 08:30");
+    CHECK(shape(write_parts(counting(256), true)) ==
+          "06:32 07:32 07:32 07:32 07:32 07:32 07:32 08:32");
+    // Without 0x08: the first short 0x07 ends; a multiple of 32 ends with a zero-length one.
+    CHECK(shape(write_parts(counting(32), false)) == "02:32");
+    CHECK(shape(write_parts(counting(33), false)) == "06:32 07:1");
+    CHECK(shape(write_parts(counting(63), false)) == "06:32 07:31");
+    CHECK(shape(write_parts(counting(64), false)) == "06:32 07:32 07:0");
+    CHECK(shape(write_parts(counting(96), false)) == "06:32 07:32 07:32 07:0");
+    CHECK(shape(write_parts(counting(254), false)) ==
+          "06:32 07:32 07:32 07:32 07:32 07:32 07:32 07:30");
+
+    // The parts carry the message in order, every length.
+    for (size_t n = 1; n <= 272; ++n) {
+        for (const bool cmd8 : {true, false}) {
+            Bytes joined;
+            for (const WritePart& p : write_parts(counting(n), cmd8))
+                joined.insert(joined.end(), p.data.begin(), p.data.end());
+            INFO("length " << n << (cmd8 ? " ending 0x08" : " ending short 0x07"));
+            CHECK(joined == counting(n));
+        }
+    }
+}
+
+TEST_CASE("the probe clamps the reported sizes per transaction support mode", "[host][probe]") {
+    // Get System Interface Capabilities: netfn, cmd, cc, reserved, flags, max in, max out.
+    const auto caps = [](uint8_t flags, uint8_t in, uint8_t out) {
+        return Bytes{0x1c, 0x57, 0x00, 0x00, flags, in, out};
+    };
+    LinkSetup l = link_from_capabilities(true, caps(0x00 | 0x08, 254, 254)); // single-part, PEC
+    CHECK(l.pec);
+    CHECK(l.max_transmit == 32);
+    CHECK(l.max_receive == 32);
+    l = link_from_capabilities(true, caps(0x40, 254, 254)); // start/end only
+    CHECK_FALSE(l.pec);
+    CHECK(l.max_transmit == 63);
+    CHECK(l.max_receive == 62);
+    l = link_from_capabilities(true, caps(0x40, 40, 50)); // below the clamp: as reported
+    CHECK(l.max_transmit == 40);
+    CHECK(l.max_receive == 50);
+    l = link_from_capabilities(true, caps(0x80 | 0x08, 254, 200)); // start/middle/end
+    CHECK(l.pec);
+    CHECK(l.max_transmit == 254);
+    CHECK(l.max_receive == 200);
+    // Mode 3 is undefined, a short answer or a failed command: defaults, no PEC.
+    for (const Bytes& bad : {caps(0xc8, 254, 254), Bytes{0x1c, 0x57, 0x00, 0x00, 0x88, 254},
+                             Bytes{0x1c, 0x57, 0xc1}}) {
+        l = link_from_capabilities(true, bad);
+        CHECK_FALSE(l.pec);
+        CHECK(l.max_transmit == 32);
+        CHECK(l.max_receive == 32);
+    }
+    l = link_from_capabilities(false, caps(0x88, 254, 254));
+    CHECK(l.max_transmit == 32);
+}

@@ -137,3 +137,26 @@ TEST_CASE("the probe clamps the reported sizes per transaction support mode", "[
     l = link_from_capabilities(false, caps(0x88, 254, 254));
     CHECK(l.max_transmit == 32);
 }
+
+#include "tools/stats.h"
+
+TEST_CASE("response-time figures use nearest-rank percentiles", "[report]") {
+    using ssifsim::tools::distribution;
+    CHECK(distribution({}).count == 0);
+    const auto one = distribution({7});
+    CHECK((one.min == 7 && one.median == 7 && one.p99 == 7 && one.max == 7));
+    // 1..100: median the 50th value, p99 the 99th.
+    std::vector<uint64_t> v;
+    for (uint64_t i = 100; i >= 1; --i)
+        v.push_back(i);
+    const auto d = distribution(v);
+    CHECK(d.count == 100);
+    CHECK(d.min == 1);
+    CHECK(d.median == 50);
+    CHECK(d.p99 == 99);
+    CHECK(d.max == 100);
+    // Three values: the median is the 2nd; p99 rounds up to the 3rd.
+    const auto three = distribution({30, 10, 20});
+    CHECK(three.median == 20);
+    CHECK(three.p99 == 30);
+}

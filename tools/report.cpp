@@ -3,10 +3,27 @@
 #include <cstdio>
 
 #include "tools/format.h"
+#include "tools/stats.h"
 
 namespace ssifsim::tools {
 
 namespace {
+
+// The summary shows every step of each request up to this many, a line each up to the next.
+constexpr size_t kDetailedRequests = 10;
+constexpr size_t kListedRequests = 100;
+
+int retries(int attempts) {
+    return attempts > 1 ? attempts - 1 : 0;
+}
+
+Distribution response_times(const std::vector<ssif::RequestOutcome>& outcomes) {
+    std::vector<uint64_t> times;
+    times.reserve(outcomes.size());
+    for (const ssif::RequestOutcome& o : outcomes)
+        times.push_back(o.response_ns());
+    return distribution(times);
+}
 
 ojson outcome_json(const ssif::RequestOutcome& o) {
     ojson timeline = ojson::array();
@@ -31,6 +48,8 @@ ojson outcome_json(const ssif::RequestOutcome& o) {
             {"read_attempts", o.read_attempts},
             {"parts_written", o.parts_written},
             {"parts_read", o.parts_read},
+            {"write_retries", retries(o.write_attempts)},
+            {"read_retries", retries(o.read_attempts)},
             {"timeline", timeline}};
 }
 } // namespace
@@ -44,6 +63,41 @@ ojson build_report(const Scenario& s, const RunResult& r) {
     for (const ssif::RequestOutcome& o : r.outcomes)
         requests.push_back(outcome_json(o));
     report["requests"] = requests;
+    const Distribution d = response_times(r.outcomes);
+    size_t failed = 0;
+    uint64_t write_retries = 0, read_retries = 0;
+    for (const ssif::RequestOutcome& o : r.outcomes) {
+        failed += !o.error.empty();
+        write_retries += static_cast<uint64_t>(retries(o.write_attempts));
+        read_retries += static_cast<uint64_t>(retries(o.read_attempts));
+    }
+    report["summary"] = {{"submitted", r.submitted},
+                         {"completed", r.outcomes.size()},
+                         {"failed", failed},
+                         {"write_retries", write_retries},
+                         {"read_retries", read_retries},
+                         {"response_ns",
+                          {{"count", d.count},
+                           {"min", d.min},
+                           {"median", d.median},
+                           {"p99", d.p99},
+                           {"max", d.max}}}};
+    const ssif::HostStats& hs = r.host_stats;
+    report["host"] = {{"link",
+                       {{"pec", r.link.pec},
+                        {"max_transmit", r.link.max_transmit},
+                        {"max_receive", r.link.max_receive},
+                        {"multipart_end", r.link.cmd8_works ? "0x08" : "short-0x07"},
+                        {"event_buffer", r.link.has_event_buffer},
+                        {"alerts", r.link.supports_alert},
+                        {"found", r.link.found}}},
+                      {"stats",
+                       {{"alerts", hs.alerts},
+                        {"flag_fetches", hs.flag_fetches},
+                        {"incoming_messages", hs.incoming_messages},
+                        {"events", hs.events},
+                        {"watchdog_pretimeouts", hs.watchdog_pretimeouts},
+                        {"hosed", hs.hosed}}}};
     ojson checks = ojson::array();
     for (const Check& c : r.checks) {
         ojson check = {{"name", c.name}, {"description", c.description}, {"pass", c.pass}};
@@ -89,7 +143,21 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         << ", daemon latency " << ms(s.daemon.latency_ns) << (s.daemon.silent ? " (silent)" : "")
         << "\n";
 
-    for (size_t i = 0; i < r.outcomes.size(); ++i) {
+    out << "  host link: " << ssif::describe(r.link) << "\n";
+    // Every step of each request when there are few; one line each up to a screenful.
+    const bool detailed = r.outcomes.size() <= kDetailedRequests;
+    if (!detailed && r.outcomes.size() <= kListedRequests) {
+        out << "\n     id  parts w/r  retries w/r    cc  request to response\n";
+        for (const ssif::RequestOutcome& o : r.outcomes) {
+            char line[160];
+            std::snprintf(line, sizeof line, "  %5d  %4d/%-4d  %5d/%-5d  0x%02x  %s%s\n", o.id,
+                          o.parts_written, o.parts_read, retries(o.write_attempts),
+                          retries(o.read_attempts), o.completion_code, ms(o.response_ns()).c_str(),
+                          o.error.empty() ? "" : ("  (" + o.error + ")").c_str());
+            out << line;
+        }
+    }
+    for (size_t i = 0; detailed && i < r.outcomes.size(); ++i) {
         const ssif::RequestOutcome& o = r.outcomes[i];
         out << "\n  request " << o.id << ": " << hex_string(o.request) << "\n";
         uint64_t bus_ns = 0, wait_ns = 0;
@@ -103,6 +171,9 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         }
         out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
             << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+        out << "    parts written " << o.parts_written << ", read " << o.parts_read
+            << "; retries: write " << retries(o.write_attempts) << ", read "
+            << retries(o.read_attempts) << "\n";
         out << "    request to response " << ms(o.response_ns()) << " = bus " << ms(bus_ns)
             << " + timer waits " << ms(wait_ns) << "\n";
         if (r.outcomes.size() == r.requests_available_ns.size() &&
@@ -138,6 +209,15 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (r.outcomes.size() < r.submitted)
         out << "\n  " << r.submitted - r.outcomes.size() << " request(s) still in flight at "
             << ms(r.end_ns) << "\n";
+    const Distribution d = response_times(r.outcomes);
+    if (d.count > 0)
+        out << "\n  request to response over " << d.count << " request(s): min " << ms(d.min)
+            << ", median " << ms(d.median) << ", p99 " << ms(d.p99) << ", max " << ms(d.max)
+            << "\n";
+    const ssif::HostStats& hs = r.host_stats;
+    if (hs.alerts || hs.flag_fetches)
+        out << "  host: " << hs.alerts << " alert(s), " << hs.flag_fetches << " flag fetch(es), "
+            << hs.incoming_messages << " incoming message(s), " << hs.events << " event(s)\n";
 
     out << "\n  checks:\n";
     for (const Check& c : r.checks) {

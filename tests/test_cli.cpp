@@ -320,3 +320,44 @@ TEST_CASE("print-config shows every default; validate accepts the quickstart", "
     CHECK(run_command(ssifsim_binary() + " run --help").exit_code == 0);
     CHECK(run_command(ssifsim_binary() + " frobnicate").exit_code == 2);
 }
+
+TEST_CASE("sweep: a failing seed is kept as a scenario that reproduces the failure",
+          "[cli][sweep]") {
+    const std::string dir = make_temp_dir("sweep");
+    // A daemon that never answers: the clean request after the faults cannot be answered,
+    // so every seed breaks the invariant.
+    write_file(dir + "/silent.json", R"({"version":1,"bmc":{"daemon":{"silent":true}},
+        "workload":{"requests":[{"at_ms":0,"netfn":6,"cmd":1}]}})");
+    const std::string sweep =
+        ssifsim_binary() + " sweep " + dir + "/silent.json --count 2 --seed 7";
+    const CommandResult r = run_command(sweep + " --out " + dir + "/a");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("seed 7: an invariant failed: request 2 completion_code") !=
+          std::string::npos);
+    CHECK(r.out.find("2 seed(s) from 7, 2 failure(s)") != std::string::npos);
+    // No progress bar when stdout is not a terminal.
+    CHECK(r.out.find('\r') == std::string::npos);
+    const CommandResult again = run_command(ssifsim_binary() + " run " + dir + "/a/sweep-7.json");
+    CHECK(again.exit_code == 1);
+    CHECK(again.out.find("completion code is 0xff, expected 0x00") != std::string::npos);
+    // The same seed makes the same file.
+    run_command(sweep + " --out " + dir + "/b");
+    CHECK(read_file(dir + "/a/sweep-7.json") == read_file(dir + "/b/sweep-7.json"));
+    CHECK(read_file(dir + "/a/sweep-8.json") != read_file(dir + "/a/sweep-7.json"));
+}
+
+TEST_CASE("sweep: a template that keeps its invariants leaves nothing behind", "[cli][sweep]") {
+    const std::string dir = make_temp_dir("sweep-clean");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " sweep " + source_dir() +
+                    "/scenarios/quickstart.json --count 20 --seed 100 --out " + dir + "/out");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("20 seed(s) from 100, 0 failure(s)") != std::string::npos);
+    CHECK(run_command("test -e " + dir + "/out").exit_code != 0);
+    // A template with generators is refused: its request ids would shift.
+    write_file(dir + "/gen.json", R"({"version":1,"workload":{"generators":[
+        {"count":2,"interval_ms":5}]}})");
+    const CommandResult bad = run_command(ssifsim_binary() + " sweep " + dir + "/gen.json");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.out.find("$.workload.generators") != std::string::npos);
+}

@@ -114,8 +114,15 @@ Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uin
 
 void apply_expected_verdict(const Scenario& scenario, Check& check) {
     const auto it = scenario.expect.spec.find(check.name);
-    if (it == scenario.expect.spec.end() || it->second)
+    if (it == scenario.expect.spec.end() || it->second == Expectations::Verdict::Pass)
         return;
+    if (it->second == Expectations::Verdict::Any) {
+        check.description += "; not required";
+        if (!check.pass)
+            check.detail = "failed (not required): " + check.detail;
+        check.pass = true;
+        return;
+    }
     check.description += "; expected to fail";
     if (check.pass) {
         check.pass = false;

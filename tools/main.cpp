@@ -8,6 +8,8 @@
 #include "tools/report.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
+#include "tools/sweep.h"
+#include <unistd.h>
 
 namespace po = boost::program_options;
 using namespace ssifsim::tools;
@@ -27,6 +29,7 @@ Usage:
   ssifsim run SCENARIO [options]     run one scenario, print a summary, check the specs
                                      and the scenario's expectations
   ssifsim validate SCENARIO...       check scenario files without running them
+  ssifsim sweep TEMPLATE [options]   seeded random fault campaign over a template
   ssifsim COMMAND --help             the options of a command
   ssifsim --version
 
@@ -135,6 +138,44 @@ int cmd_run(const std::vector<std::string>& args) {
     return result.passed() ? kExitPass : kExitCheckFailed;
 }
 
+int cmd_sweep(const std::vector<std::string>& args) {
+    SweepOptions o;
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "count", po::value(&o.count)->value_name("N")->default_value(o.count),
+        "how many seeds to run")("seed", po::value(&o.seed)->value_name("S")->default_value(1),
+                                 "the first seed; the others follow it")(
+        "out", po::value(&o.out_dir)->value_name("DIR")->default_value(o.out_dir),
+        "where the scenarios of failing seeds are kept")(
+        "timeout", po::value(&o.timeout_s)->value_name("SECONDS")->default_value(o.timeout_s),
+        "wall time after which a run counts as hung");
+    const po::variables_map vm = parse_command(args, opts);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim sweep TEMPLATE [options]\n\nFor each seed, makes a scenario "
+                     "from TEMPLATE with one to three random faults\nfrom the catalog aimed at "
+                     "its requests, and a clean Get Device ID 20 s after them,\nand runs it in "
+                     "a child process. Invariants: the run neither crashes nor hangs,\nevery "
+                     "request completes, and with mainline host and BMC the clean request\nis "
+                     "answered (completion code 0). A failing seed's scenario is kept in DIR;\n"
+                     "'ssifsim run' on it reproduces the failure. Exit 0 if no seed failed, 1 if "
+                     "one did,\n2 for bad input. A progress bar is drawn only on a terminal.\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (!vm.count("scenario"))
+        return usage_error("sweep: no template scenario given");
+    const auto files = vm["scenario"].as<std::vector<std::string>>();
+    if (files.size() != 1)
+        return usage_error("sweep: one template at a time");
+    if (o.count < 1)
+        return usage_error("--count: must be at least 1");
+    if (o.timeout_s < 1)
+        return usage_error("--timeout: must be at least 1 second");
+    o.template_file = files[0];
+    o.progress = isatty(STDOUT_FILENO);
+    return run_sweep(o, std::cout);
+}
+
 } // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -156,6 +197,8 @@ int sc_main(int argc, char* argv[]) {
             return cmd_run(args);
         if (command == "validate")
             return cmd_validate(args);
+        if (command == "sweep")
+            return cmd_sweep(args);
         return usage_error("unknown command '" + command + "'");
     } catch (const InputError& e) {
         std::cerr << "ssifsim: " << e.what() << "\n";

@@ -298,9 +298,11 @@ void read_expect(ObjectReader expect, Scenario& s) {
     s.expect.t6_max_ns = expect.millis("t6_max_ms", 250, 0, 3'600'000);
     ObjectReader spec = expect.object("spec");
     for (const char* name : kSpecChecks) {
-        const bool pass = spec.choice(name, "pass", {"pass", "fail"}) == "pass";
+        const std::string verdict = spec.choice(name, "pass", {"pass", "fail", "any"});
         if (spec.has(name))
-            s.expect.spec[name] = pass;
+            s.expect.spec[name] = verdict == "pass"   ? Expectations::Verdict::Pass
+                                  : verdict == "fail" ? Expectations::Verdict::Fail
+                                                      : Expectations::Verdict::Any;
     }
     spec.finish();
     for (const auto& [element, path] : expect.array("requests")) {
@@ -467,7 +469,11 @@ ojson scenario_to_json(const Scenario& s) {
     ojson spec = ojson::object();
     for (const char* name : kSpecChecks) {
         const auto it = s.expect.spec.find(name);
-        spec[name] = it == s.expect.spec.end() || it->second ? "pass" : "fail";
+        const Expectations::Verdict v =
+            it == s.expect.spec.end() ? Expectations::Verdict::Pass : it->second;
+        spec[name] = v == Expectations::Verdict::Pass   ? "pass"
+                     : v == Expectations::Verdict::Fail ? "fail"
+                                                        : "any";
     }
     expect["spec"] = spec;
     ojson requests_expected = ojson::array();

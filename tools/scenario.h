@@ -37,8 +37,10 @@ struct RequestExpectation {
 
 struct Expectations {
     uint64_t t6_max_ns = 250'000'000; // IPMI v2.0 §12 SSIF timing, T6max
-    // The verdict each spec check must give (true: pass); unlisted checks must pass.
-    std::map<std::string, bool> spec;
+    // The verdict each spec check must give; unlisted checks must pass. Any: reported,
+    // never failing the run (sweeps use it for checks their faults may break).
+    enum class Verdict { Pass, Fail, Any };
+    std::map<std::string, Verdict> spec;
     std::vector<RequestExpectation> requests;
     std::optional<ssif::BmcState> bmc_final_state;
     std::optional<bool> bmc_aborting;

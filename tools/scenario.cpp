@@ -249,9 +249,9 @@ void read_workload(ObjectReader workload, Scenario& s) {
     workload.finish();
 }
 
-constexpr const char* kRequestErrors[] = {"",          "write_failed",       "read_failed",
-                                          "bad_block", "bad_part_length",    "too_big",
-                                          "power_off", "mismatched_response"};
+constexpr const char* kRequestErrors[] = {
+    "",        "write_failed",    "read_failed",  "bad_block", "bad_part_length",
+    "too_big", "request_too_big", "no_interface", "power_off", "mismatched_response"};
 
 RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
     RequestExpectation e;

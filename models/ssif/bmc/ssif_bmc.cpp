@@ -54,10 +54,6 @@ const char* multipart_end_name(MultipartEnd e) {
     return name_of(kMultipartEndNames, e);
 }
 
-std::string multipart_end_names() {
-    return names_of(kMultipartEndNames);
-}
-
 bool SsifBmc::supported_write_cmd(uint8_t cmd) const {
     if (cmd == kWriteEnd)
         return multipart_end_ == MultipartEnd::End08 ||

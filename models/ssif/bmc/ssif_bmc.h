@@ -46,7 +46,6 @@ enum class MultipartEnd {
 };
 bool parse_multipart_end(const std::string& name, MultipartEnd* out);
 const char* multipart_end_name(MultipartEnd e);
-std::string multipart_end_names();
 
 // What the driver asks of the kernel around it.
 class BmcHooks {

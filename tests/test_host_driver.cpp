@@ -6,6 +6,7 @@
 #include "models/ssif/framing.h"
 #include "models/ssif/host/write_parts.h"
 #include "tests/support.h"
+#include "tests/write_shape.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
 
@@ -16,6 +17,7 @@ using ssifsim::test::flag_field;
 using ssifsim::test::hex_field;
 using ssifsim::test::select;
 using ssifsim::test::str_field;
+using ssifsim::test::write_shape;
 
 namespace {
 // 100 kHz: START 5 us, a byte 90 us, Sr and STOP 10 us each; tBUF 4.7 us.
@@ -45,17 +47,13 @@ Bytes test_request(size_t len, uint8_t rsp_len) {
     return b;
 }
 
-// The write commands and lengths a request went out with, from the bus log.
-std::string write_shape(const std::vector<Event>& transfers, size_t from, size_t n) {
-    std::string s;
-    for (size_t i = from; i < from + n; ++i) {
-        const Event& e = transfers[i];
-        char one[16];
-        std::snprintf(one, sizeof one, "%s%02x:%zu", s.empty() ? "" : " ", hex_field(e, "cmd"),
-                      bytes_field(e, "data").size());
-        s += one;
-    }
-    return s;
+// The writes a request went out with, from the bus log.
+std::vector<ssif::WritePart> logged_writes(const std::vector<Event>& transfers, size_t from,
+                                           size_t n) {
+    std::vector<ssif::WritePart> parts;
+    for (size_t i = from; i < from + n; ++i)
+        parts.push_back({hex_field(transfers[i], "cmd"), bytes_field(transfers[i], "data")});
+    return parts;
 }
 
 void run_writes_of_every_length(ssif::MultipartEnd bmc_end, bool cmd8, unsigned max_transmit) {
@@ -95,14 +93,8 @@ void run_writes_of_every_length(ssif::MultipartEnd bmc_end, bool cmd8, unsigned 
         }
         const std::vector<ssif::WritePart> parts = ssif::write_parts(o.request, cmd8);
         REQUIRE(next_write + parts.size() <= writes.size());
-        std::string expected;
-        for (const ssif::WritePart& p : parts) {
-            char one[16];
-            std::snprintf(one, sizeof one, "%s%02x:%zu", expected.empty() ? "" : " ", p.command,
-                          p.data.size());
-            expected += one;
-        }
-        CHECK(write_shape(writes, next_write, parts.size()) == expected);
+        const std::string expected = write_shape(parts);
+        CHECK(write_shape(logged_writes(writes, next_write, parts.size())) == expected);
         if (len > ssif::kPartMax && len % ssif::kPartMax == 0) {
             const std::string end = cmd8 ? " 08:32" : " 07:0";
             CHECK(expected.substr(expected.size() - end.size()) == end);

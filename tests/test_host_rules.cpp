@@ -6,6 +6,7 @@
 #include "models/ssif/host/jiffies.h"
 #include "models/ssif/host/probe.h"
 #include "models/ssif/host/write_parts.h"
+#include "tests/write_shape.h"
 
 using namespace ssifsim;
 using namespace ssifsim::ssif;
@@ -61,16 +62,8 @@ Bytes counting(size_t n) {
     return b;
 }
 
-// The commands and lengths of a split, e.g. "06:32 07:32 08:1".
 std::string shape(const std::vector<WritePart>& parts) {
-    std::string s;
-    for (const WritePart& p : parts) {
-        char one[16];
-        std::snprintf(one, sizeof one, "%s%02x:%zu", s.empty() ? "" : " ", p.command,
-                      p.data.size());
-        s += one;
-    }
-    return s;
+    return ssifsim::test::write_shape(parts);
 }
 } // namespace
 

@@ -55,6 +55,14 @@ namespace {
 // IPMI_MAX_MSG_LENGTH: the largest request the message handler passes to the driver.
 constexpr unsigned kIpmiMaxRequest = 272;
 
+// A 6-bit network function.
+uint8_t read_netfn(ObjectReader& r, uint8_t fallback) {
+    const uint8_t netfn = r.byte("netfn", fallback);
+    if (netfn > 0x3f)
+        r.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
+    return netfn;
+}
+
 void read_bus(ObjectReader bus, Scenario& s) {
     s.bus.freq_hz = static_cast<uint32_t>(bus.integer(
         "freq_hz", s.bus.freq_hz, smbus::SmbusTiming::kMinFreqHz, smbus::SmbusTiming::kMaxFreqHz));
@@ -134,9 +142,7 @@ void read_responder(ObjectReader r, ssif::ResponderConfig& c) {
         c.incoming.push_back(in);
     }
     ObjectReader t = r.object("test_command");
-    c.test.netfn = t.byte("netfn", c.test.netfn);
-    if (c.test.netfn > 0x3f)
-        t.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
+    c.test.netfn = read_netfn(t, c.test.netfn);
     c.test.cmd = t.byte("cmd", c.test.cmd);
     if (t.is_string("length")) {
         if (t.text("length", "") != "request")
@@ -201,9 +207,7 @@ void read_workload(ObjectReader workload, Scenario& s) {
         ssif::HostRequest request;
         request.id = id++;
         request.at_ns = r.millis("at_ms", 0, 0, 3'600'000);
-        const uint8_t netfn = r.byte("netfn", 0);
-        if (netfn > 0x3f)
-            r.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
+        const uint8_t netfn = read_netfn(r, 0);
         const uint8_t lun = r.byte("lun", 0);
         if (lun > 3)
             r.fail("lun", "out of range (accepted: 0..3)");
@@ -234,9 +238,7 @@ void read_workload(ObjectReader workload, Scenario& s) {
         g.poisson = r.has("mean_interval_ms");
         g.interval_ns = g.poisson ? r.millis("mean_interval_ms", 0, 0, 3'600'000)
                                   : r.millis("interval_ms", 0, 0, 3'600'000);
-        g.netfn = r.byte("netfn", s.responder.test.netfn);
-        if (g.netfn > 0x3f)
-            r.fail("netfn", "out of range (accepted: 0..0x3f, a 6-bit network function)");
+        g.netfn = read_netfn(r, s.responder.test.netfn);
         g.cmd = r.byte("cmd", s.responder.test.cmd);
         g.request_size = read_size(r, "request_size", g.request_size, 3, kIpmiMaxRequest);
         g.response_size = read_size(r, "response_size", g.response_size, 3, ssif::kMessageMax);

@@ -341,15 +341,19 @@ smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& d
     return r;
 }
 
+void SsifHost::log_timer(const char* reason, uint64_t jiffies, uint64_t expires_ns) {
+    EventBuilder(log_, sim_now_ns(), "host", "timer")
+        .str("reason", reason)
+        .num("jiffies", static_cast<int64_t>(jiffies))
+        .num("expires_ns", static_cast<int64_t>(expires_ns));
+}
+
 void SsifHost::sleep_usec(uint64_t usec, const char* reason, bool interruptible,
                           RequestOutcome& out) {
     const uint64_t now = sim_now_ns();
     const uint64_t delta = jiffies_.from_usec(usec);
     const uint64_t expires = jiffies_.expiry_ns(now, delta);
-    EventBuilder(log_, now, "host", "timer")
-        .str("reason", reason)
-        .num("jiffies", static_cast<int64_t>(delta))
-        .num("expires_ns", static_cast<int64_t>(expires));
+    log_timer(reason, delta, expires);
     if (!interruptible) {
         sc_core::wait(ns(expires - now));
     } else {
@@ -473,10 +477,7 @@ bool SsifHost::read_response(RequestOutcome& out) {
 void SsifHost::msleep(uint64_t msecs, const char* reason) {
     const uint64_t now = sim_now_ns();
     const uint64_t expires = jiffies_.msleep_expiry_ns(now, msecs);
-    EventBuilder(log_, now, "host", "timer")
-        .str("reason", reason)
-        .num("jiffies", static_cast<int64_t>(jiffies_.from_msecs(msecs) + 1))
-        .num("expires_ns", static_cast<int64_t>(expires));
+    log_timer(reason, jiffies_.from_msecs(msecs) + 1, expires);
     sc_core::wait(ns(expires - now));
 }
 

@@ -165,6 +165,7 @@ class SsifHost : public sc_core::sc_module {
     bool probe_read(Bytes& rsp); // read_response: 0x03 until a count > 0
     bool start_multipart_test(const Bytes& msg, bool do_middle);
     void msleep(uint64_t msecs, const char* reason);
+    void log_timer(const char* reason, uint64_t jiffies, uint64_t expires_ns);
 
     // One workload request, from the queue to the IPMI layer.
     void run_request(const HostRequest& request);

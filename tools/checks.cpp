@@ -112,6 +112,30 @@ Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uin
     return c;
 }
 
+Check check_interrupts_accounted(const ZpciResult& z) {
+    Check c;
+    c.name = "interrupts_accounted";
+    c.description = "every MSI reached its own handler, merged with its own pending bit, or was "
+                    "dropped for a named reason (" +
+                    std::to_string(z.counts.raised) + " raised)";
+    if (!z.violations.empty()) {
+        const zpci::Violation& v = z.violations.front();
+        c.pass = false;
+        c.detail = std::to_string(z.violations.size()) + " violation(s); first " +
+                   name_of(zpci::kViolationNames, v.kind) + " at t=" + ms(v.t_ns) + ": " + v.detail;
+    } else if (!z.accounted) {
+        const zpci::MsiCounts& n = z.counts;
+        c.pass = false;
+        c.detail = "raised " + std::to_string(n.raised) + " != delivered " +
+                   std::to_string(n.delivered) + " + merged " + std::to_string(n.merged) +
+                   " + discarded " + std::to_string(n.discarded) + " + not_registered " +
+                   std::to_string(n.not_registered) + " + misdirected " +
+                   std::to_string(n.misdirected) + " + undelivered " +
+                   std::to_string(n.undelivered);
+    }
+    return c;
+}
+
 void apply_expected_verdict(const Scenario& scenario, Check& check) {
     const auto it = scenario.expect.spec.find(check.name);
     if (it == scenario.expect.spec.end() || it->second == Expectations::Verdict::Pass)
@@ -198,6 +222,32 @@ void expect_request(std::vector<Check>& out, const RequestExpectation& e, const 
             expect_equal(out, prefix + key, subject + key, values.first, **values.second, show_int);
 }
 
+void expect_zpci(std::vector<Check>& out, const ZpciScenario& z, const ZpciResult& r) {
+    const auto show = [](uint64_t v) { return std::to_string(v); };
+    for (const auto& [kind, expected] : z.expect_violations) {
+        uint64_t actual = 0;
+        for (const zpci::Violation& v : r.violations)
+            actual += name_of(zpci::kViolationNames, v.kind) == kind;
+        expect_equal(out, "zpci violations " + kind, "the number of " + kind + " violations",
+                     actual, expected, show);
+    }
+    const zpci::MsiCounts& n = r.counts;
+    const std::map<std::string, uint64_t> counts = {{"raised", n.raised},
+                                                    {"delivered", n.delivered},
+                                                    {"merged", n.merged},
+                                                    {"discarded", n.discarded},
+                                                    {"not_registered", n.not_registered},
+                                                    {"lost_in_fabric", n.lost_in_fabric},
+                                                    {"misdirected", n.misdirected},
+                                                    {"undelivered", n.undelivered}};
+    for (const auto& [name, expected] : z.expect_counts)
+        expect_equal(out, "zpci count " + name, "the number of MSIs " + name, counts.at(name),
+                     expected, show);
+    if (z.expect_setup_failed)
+        expect_equal(out, "zpci setup_failed", "the number of functions whose MSI setup failed",
+                     static_cast<uint64_t>(r.setup_failures.size()), *z.expect_setup_failed, show);
+}
+
 } // namespace
 
 std::vector<Check> check_expectations(const Scenario& s, const RunResult& r) {
@@ -219,6 +269,7 @@ std::vector<Check> check_expectations(const Scenario& s, const RunResult& r) {
         expect_equal(out, "count " + event, "the number of " + event + " events", actual, expected,
                      [](uint64_t v) { return std::to_string(v); });
     }
+    expect_zpci(out, s.zpci, r.zpci);
     return out;
 }
 

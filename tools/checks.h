@@ -24,6 +24,10 @@ Check check_ipmi_messages(const std::vector<ssif::RequestOutcome>& outcomes,
 // Every fault in the scenario was applied at least once (else it was aimed at nothing).
 Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired);
 
+// Interrupts accounted for: every MSI delivered to its own handler, merged with its own
+// pending bit, or dropped for a named reason; no violation.
+Check check_interrupts_accounted(const ZpciResult& zpci);
+
 // Turns a spec check into "must fail" when the scenario expects that verdict.
 void apply_expected_verdict(const Scenario& scenario, Check& check);
 

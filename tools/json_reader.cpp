@@ -125,6 +125,11 @@ bool ObjectReader::is_object(const std::string& key) const {
     return it != value_.end() && it->is_object();
 }
 
+bool ObjectReader::is_array(const std::string& key) const {
+    const auto it = value_.find(key);
+    return it != value_.end() && it->is_array();
+}
+
 std::vector<std::string> ObjectReader::keys() const {
     std::vector<std::string> out;
     for (auto it = value_.begin(); it != value_.end(); ++it)

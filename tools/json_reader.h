@@ -33,6 +33,7 @@ class ObjectReader {
     // True if the key is present and holds a string (for keys that take a number or a word).
     bool is_string(const std::string& key) const;
     bool is_object(const std::string& key) const;
+    bool is_array(const std::string& key) const;
     // The object's keys, in the file's order.
     std::vector<std::string> keys() const;
     // Keys read only when present: listed as accepted in an unknown-key message.

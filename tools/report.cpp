@@ -54,6 +54,80 @@ ojson outcome_json(const ssif::RequestOutcome& o) {
 }
 } // namespace
 
+namespace {
+ojson zpci_json(const ZpciResult& z) {
+    const zpci::MsiCounts& n = z.counts;
+    ojson violations = ojson::array();
+    for (const zpci::Violation& v : z.violations)
+        violations.push_back({{"kind", name_of(zpci::kViolationNames, v.kind)},
+                              {"t_ns", v.t_ns},
+                              {"detail", v.detail}});
+    ojson cpus = ojson::array();
+    for (size_t c = 0; c < z.cpus.size(); ++c) {
+        const zpci::CpuStats& st = z.cpus[c];
+        cpus.push_back({{"cpu", c},
+                        {"directed", st.directed},
+                        {"floating", st.floating},
+                        {"ipis", st.ipis},
+                        {"dispatched", st.dispatched},
+                        {"rescans", st.rescans},
+                        {"ipis_sent", st.ipis_sent},
+                        {"busy_ns", st.busy_ns}});
+    }
+    return {{"msis",
+             {{"raised", n.raised},
+              {"delivered", n.delivered},
+              {"merged", n.merged},
+              {"discarded", n.discarded},
+              {"not_registered", n.not_registered},
+              {"lost_in_fabric", n.lost_in_fabric},
+              {"misdirected", n.misdirected},
+              {"undelivered", n.undelivered}}},
+            {"accounted", z.accounted},
+            {"violations", violations},
+            {"latency_ns",
+             {{"count", z.latency.count},
+              {"min", z.latency.min},
+              {"median", z.latency.median},
+              {"p99", z.latency.p99},
+              {"max", z.latency.max}}},
+            {"fallbacks", z.fallbacks},
+            {"setup_failures", z.setup_failures},
+            {"cpus", cpus}};
+}
+
+void print_zpci(std::ostream& out, const ZpciResult& z) {
+    const zpci::MsiCounts& n = z.counts;
+    out << "\n  zPCI: " << n.raised << " MSI(s) raised: " << n.delivered << " delivered, "
+        << n.merged << " merged, " << n.discarded << " discarded, " << n.not_registered
+        << " not registered, " << n.misdirected << " misdirected, " << n.undelivered
+        << " undelivered";
+    if (n.lost_in_fabric)
+        out << "; " << n.lost_in_fabric << " lost in the fabric";
+    out << "\n";
+    if (z.latency.count)
+        out << "  MSI to handler: min " << z.latency.min << " ns, median " << z.latency.median
+            << " ns, p99 " << z.latency.p99 << " ns, max " << z.latency.max << " ns\n";
+    uint64_t irqs = 0, rescans = 0, ipis = 0;
+    for (const zpci::CpuStats& st : z.cpus) {
+        irqs += st.directed + st.floating + st.ipis;
+        rescans += st.rescans;
+        ipis += st.ipis_sent;
+    }
+    out << "  " << z.cpus.size() << " CPU(s): " << irqs << " interrupt(s), " << rescans
+        << " rescan(s), " << ipis << " IPI(s), " << z.fallbacks << " fallback MSI(s)\n";
+    if (!z.setup_failures.empty())
+        out << "  " << z.setup_failures.size()
+            << " function(s) failed MSI setup; first: " << z.setup_failures.front() << "\n";
+    const size_t shown = std::min<size_t>(z.violations.size(), 10);
+    for (size_t i = 0; i < shown; ++i)
+        out << "  violation " << name_of(zpci::kViolationNames, z.violations[i].kind) << " at "
+            << z.violations[i].t_ns << " ns: " << z.violations[i].detail << "\n";
+    if (z.violations.size() > shown)
+        out << "  ... " << z.violations.size() - shown << " more in the report\n";
+}
+} // namespace
+
 ojson build_report(const Scenario& s, const RunResult& r) {
     ojson report;
     report["ssifsim_report"] = 1;
@@ -127,6 +201,8 @@ ojson build_report(const Scenario& s, const RunResult& r) {
     report["bmc"] = {{"final_state", ssif::bmc_state_name(r.bmc_final_state)},
                      {"aborting", r.bmc_aborting},
                      {"coverage", coverage}};
+    if (r.zpci.enabled)
+        report["zpci"] = zpci_json(r.zpci);
     report["sim_end_ns"] = r.end_ns;
     report["passed"] = r.passed();
     return report;
@@ -218,6 +294,8 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (hs.alerts || hs.flag_fetches)
         out << "  host: " << hs.alerts << " alert(s), " << hs.flag_fetches << " flag fetch(es), "
             << hs.incoming_messages << " incoming message(s), " << hs.events << " event(s)\n";
+    if (r.zpci.enabled)
+        print_zpci(out, r.zpci);
 
     out << "\n  checks:\n";
     for (const Check& c : r.checks) {

@@ -5,6 +5,7 @@
 #include <systemc>
 
 #include "models/common/sim_time.h"
+#include "models/common/stop_gate.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/bus.h"
 #include "models/ssif/bmc/bmc_module.h"
@@ -67,6 +68,30 @@ class MilestoneSink : public EventSink {
     };
     std::vector<Counted> counted_;
 };
+
+// host.irq "zpci": each transfer's completion is the controller function's MSI 0.
+class ZpciTransferIrq : public ssif::TransferIrq {
+  public:
+    ZpciTransferIrq(zpci::ZpciSystem& system, uint32_t fid) : system_(system), fid_(fid) {}
+    void transfer_complete() override { system_.raise_and_wait(fid_, 0); }
+
+  private:
+    zpci::ZpciSystem& system_;
+    uint32_t fid_;
+};
+
+ZpciResult zpci_result(const zpci::ZpciSystem& z) {
+    ZpciResult r;
+    r.enabled = true;
+    r.counts = z.accounting().counts();
+    r.violations = z.accounting().violations();
+    r.accounted = z.accounting().accounted();
+    r.latency = distribution(z.accounting().latencies_ns());
+    r.cpus = z.cpu_stats();
+    r.setup_failures = z.setup_failures();
+    r.fallbacks = z.fallbacks();
+    return r;
+}
 
 void open_output(std::ofstream& out, const std::string& path) {
     out.open(path, std::ios::binary | std::ios::trunc);
@@ -135,7 +160,31 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     for (const ssif::HostRequest& r : s.requests)
         host.submit(r);
     const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
-    host.stop_when_done(until_ns == 0);
+    StopGate gate; // without an end time: stop when the host and the MSI stream are done
+    if (until_ns == 0) {
+        gate.expect();
+        host.stop_when_done(&gate);
+    }
+    std::unique_ptr<zpci::ZpciSystem> zpci_system;
+    std::unique_ptr<GeneratedMsis> msis;
+    std::unique_ptr<ZpciTransferIrq> transfer_irq;
+    if (s.zpci.enabled) {
+        zpci_system = std::make_unique<zpci::ZpciSystem>("zpci", s.zpci.config, log, tl_vcd.get());
+        std::vector<uint32_t> raisers = zpci_system->kernel().live_fids();
+        if (s.host_irq_fid) // the controller raises only its own transfer interrupts
+            raisers.erase(std::remove(raisers.begin(), raisers.end(), *s.host_irq_fid),
+                          raisers.end());
+        msis = std::make_unique<GeneratedMsis>(s.zpci, raisers, s.seed);
+        zpci_system->set_schedule(msis.get());
+        if (until_ns == 0) {
+            gate.expect();
+            zpci_system->set_stop_gate(&gate);
+        }
+        if (s.host_irq_fid) {
+            transfer_irq = std::make_unique<ZpciTransferIrq>(*zpci_system, *s.host_irq_fid);
+            host.set_transfer_irq(transfer_irq.get());
+        }
+    }
 
     if (until_ns)
         sc_core::sc_start(ns(until_ns));
@@ -144,6 +193,10 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
 
     RunResult result;
     result.end_ns = sim_now_ns();
+    if (zpci_system) {
+        zpci_system->finish(result.end_ns);
+        result.zpci = zpci_result(*zpci_system);
+    }
     if (wire_vcd) {
         wire_vcd->finish(result.end_ns);
         tl_vcd->finish(result.end_ns);
@@ -166,6 +219,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
                      check_all_answered(result.outcomes, result.submitted),
                      check_ipmi_messages(result.outcomes, result.daemon_exchanges),
                      check_faults_fired(s.faults, result.faults_fired)};
+    if (result.zpci.enabled)
+        result.checks.push_back(check_interrupts_accounted(result.zpci));
     for (Check& c : result.checks)
         apply_expected_verdict(s, c);
     for (Check& c : check_expectations(s, result))

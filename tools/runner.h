@@ -12,6 +12,7 @@
 #include "models/ssif/bmc/ssif_bmc.h"
 #include "models/ssif/host/ssif_host.h"
 #include "tools/scenario.h"
+#include "tools/stats.h"
 
 namespace ssifsim::tools {
 
@@ -43,6 +44,18 @@ struct DaemonExchange {
     uint64_t write_ns = 0;
 };
 
+// What became of the MSIs (scenarios with a zpci section).
+struct ZpciResult {
+    bool enabled = false;
+    zpci::MsiCounts counts;
+    std::vector<zpci::Violation> violations;
+    bool accounted = true;
+    Distribution latency; // MSI to its handler
+    std::vector<zpci::CpuStats> cpus;
+    std::vector<std::string> setup_failures;
+    uint64_t fallbacks = 0; // directed MSIs that took the summary path
+};
+
 struct RunResult {
     std::vector<ssif::RequestOutcome> outcomes;
     size_t submitted = 0;
@@ -59,6 +72,7 @@ struct RunResult {
     std::vector<uint64_t> faults_fired;           // per scenario fault
     ssif::LinkSetup link;                         // what the host used (probed or stated)
     ssif::HostStats host_stats;
+    ZpciResult zpci;
     bool passed() const;
 };
 

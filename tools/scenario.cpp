@@ -92,6 +92,15 @@ void read_host(ObjectReader host, Scenario& s) {
     link.supports_alert = host.boolean("alerts", link.supports_alert);
     const std::string watch = host.choice("watch", "off", {"off", "messages", "watchdog"});
     ssif::parse_watch(watch, &s.host.watch);
+    host.accepts({"irq_fid"});
+    if (host.choice("irq", "poll", {"poll", "zpci"}) == "zpci") {
+        if (!host.has("irq_fid"))
+            host.fail("irq_fid", "missing: irq \"zpci\" needs the fid of the SMBus controller's "
+                                 "PCI function (one of zpci.functions)");
+        s.host_irq_fid = static_cast<uint32_t>(host.integer("irq_fid", 0, 0, 0xffffffff));
+    } else if (host.has("irq_fid")) {
+        host.fail("irq_fid", "only with irq \"zpci\"");
+    }
     host.finish();
 }
 
@@ -342,6 +351,12 @@ void read_expect(ObjectReader expect, Scenario& s) {
         s.expect.counts[event] = static_cast<uint64_t>(counts.integer(event, 0, 0, INT64_MAX));
     }
     counts.finish();
+    expect.accepts({"zpci"});
+    if (expect.has("zpci")) {
+        if (!s.zpci.enabled)
+            expect.fail("zpci", "the scenario has no zpci section");
+        read_zpci_expect(expect.object("zpci"), s.zpci);
+    }
     expect.finish();
 }
 
@@ -376,6 +391,18 @@ Scenario load_scenario(const std::string& file) {
                           "\"request\" or leave it out)");
         s.responder.test.length_from_request = true;
     }
+    if (root.has("zpci"))
+        read_zpci(root.object("zpci"), s.seed, s.zpci);
+    else
+        root.accepts({"zpci"});
+    if (s.host_irq_fid) {
+        bool found = false;
+        for (const zpci::FunctionConfig& f : s.zpci.config.functions)
+            found = found || f.fid == *s.host_irq_fid;
+        if (!found)
+            root.fail("", "$.host.irq_fid: fid " + std::to_string(*s.host_irq_fid) +
+                              " is not in zpci.functions");
+    }
     s.faults = read_faults(root);
     for (const Fault& f : s.faults)
         if (!f.daemon() && f.request > static_cast<int>(s.requests.size()))
@@ -403,6 +430,9 @@ ojson scenario_to_json(const Scenario& s) {
         j["host"]["alerts"] = s.host.link.supports_alert;
     }
     j["host"]["watch"] = ssif::watch_name(s.host.watch);
+    j["host"]["irq"] = s.host_irq_fid ? "zpci" : "poll";
+    if (s.host_irq_fid)
+        j["host"]["irq_fid"] = *s.host_irq_fid;
     const ssif::DeviceIdentity& d = s.responder.device;
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {
@@ -467,6 +497,8 @@ ojson scenario_to_json(const Scenario& s) {
     j["workload"] = {
         {"requests", requests}, {"generators", generators}, {"until_ms", s.until_ns / 1e6}};
     j["faults"] = faults_to_json(s.faults);
+    if (s.zpci.enabled)
+        j["zpci"] = zpci_to_json(s.zpci);
     ojson expect = {{"t6_max_ms", s.expect.t6_max_ns / 1e6}};
     ojson spec = ojson::object();
     for (const char* name : kSpecChecks) {
@@ -506,6 +538,12 @@ ojson scenario_to_json(const Scenario& s) {
         bmc["aborting"] = *s.expect.bmc_aborting;
     expect["bmc"] = bmc;
     expect["counts"] = s.expect.counts;
+    if (s.zpci.enabled) {
+        ojson z = {{"violations", s.zpci.expect_violations}, {"counts", s.zpci.expect_counts}};
+        if (s.zpci.expect_setup_failed)
+            z["setup_failed"] = *s.zpci.expect_setup_failed;
+        expect["zpci"] = z;
+    }
     j["expect"] = expect;
     return j;
 }

@@ -15,11 +15,13 @@
 #include "tools/faults.h"
 #include "tools/json_reader.h"
 #include "tools/workload.h"
+#include "tools/zpci_config.h"
 
 namespace ssifsim::tools {
 
 // The spec checks every run makes, by the names scenarios and reports use.
-constexpr const char* kSpecChecks[] = {"T6max", "all_answered", "ipmi_messages", "faults_fired"};
+constexpr const char* kSpecChecks[] = {"T6max", "all_answered", "ipmi_messages", "faults_fired",
+                                       "interrupts_accounted"};
 
 // What one request must come to; each field set is one expectation.
 struct RequestExpectation {
@@ -69,6 +71,10 @@ struct Scenario {
     std::vector<Generator> generators;
     uint64_t until_ns = 0; // workload.until_ms: run on after the last response
     std::vector<Fault> faults;
+    ZpciScenario zpci; // enabled when the scenario has a zpci section
+    // host.irq "zpci": the SMBus controller is this PCI function; its transfer-complete MSI
+    // (index 0) wakes the driver. None: the driver sees each transfer end at once.
+    std::optional<uint32_t> host_irq_fid;
     Expectations expect;
 };
 

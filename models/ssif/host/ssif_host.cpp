@@ -107,8 +107,10 @@ void SsifHost::submit(const HostRequest& request) {
 }
 
 void SsifHost::maybe_stop() {
-    if (stop_when_done_ && probed_ && outcomes_.size() == schedule_.size())
-        sc_core::sc_stop();
+    if (stop_gate_ && probed_ && outcomes_.size() == schedule_.size()) {
+        stop_gate_->done();
+        stop_gate_ = nullptr; // once
+    }
 }
 
 void SsifHost::feed() {
@@ -293,6 +295,8 @@ void SsifHost::alert_worker() {
         while (alert_line_->low()) {
             adapter_lock_.lock();
             const smbus::SmbusResult r = bus_.receive_byte(smbus::AlertLine::kAlertResponseAddress);
+            if (transfer_irq_)
+                transfer_irq_->transfer_complete();
             adapter_lock_.unlock();
             const bool ours = r.ok() && !r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7;
             if (ours)
@@ -329,6 +333,8 @@ smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& d
     smbus::SmbusResult r =
         read ? bus_.block_read(config_.bmc_addr7, command, pec, fault.wire)
              : bus_.block_write(config_.bmc_addr7, command, data, pec, fault.wire);
+    if (transfer_irq_ && r.status != smbus::SmbusStatus::Abandoned)
+        transfer_irq_->transfer_complete(); // the i2c driver sleeps until its interrupt
     adapter_lock_.unlock();
     if (r.status == smbus::SmbusStatus::Abandoned) {
         out.error = "power_off";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/stop_gate.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/alert.h"
 #include "models/smbus/bus.h"
@@ -86,6 +87,16 @@ class HostFaultSource {
     virtual HostFault next_transfer(int request_id, bool read, uint8_t command) = 0;
 };
 
+// The SMBus controller's transfer-complete interrupt. Without one the driver sees each
+// transfer end the moment the bus is done (an ideal polled controller).
+class TransferIrq {
+  public:
+    virtual ~TransferIrq() = default;
+    // Called from the driver's process after each transfer: returns once the interrupt has
+    // been delivered and the controller's handler has run.
+    virtual void transfer_complete() = 0;
+};
+
 struct HostRequest {
     int id = 0;
     uint64_t at_ns = 0; // when the workload hands it to the driver
@@ -134,7 +145,9 @@ class SsifHost : public sc_core::sc_module {
     // Queue a request for its time. Call before the simulation starts.
     void submit(const HostRequest& request);
     // Stop the simulation once every submitted request has completed.
-    void stop_when_done(bool on) { stop_when_done_ = on; }
+    void stop_when_done(StopGate* gate) { stop_gate_ = gate; }
+    // The controller's interrupt path (host.irq "zpci"); none by default.
+    void set_transfer_irq(TransferIrq* irq) { transfer_irq_ = irq; }
     // Faults to apply to the host's transfers; none by default.
     void set_faults(HostFaultSource* faults) { faults_ = faults; }
     // The SMBALERT# line: when it goes low the host reads the Alert Response Address and,
@@ -218,7 +231,8 @@ class SsifHost : public sc_core::sc_module {
     std::deque<HostRequest> queue_;
     sc_core::sc_event wake_;
     std::vector<RequestOutcome> outcomes_;
-    bool stop_when_done_ = false;
+    StopGate* stop_gate_ = nullptr;
+    TransferIrq* transfer_irq_ = nullptr;
     HostFaultSource* faults_ = nullptr;
     uint64_t power_off_ns_ = 0; // set when a fault killed the host mid-transfer
 };

@@ -1,0 +1,39 @@
+#include "models/zpci/accounting.h"
+
+namespace ssifsim::zpci {
+
+std::string describe(const MsiSource& s) {
+    return "the MSI of fid " + std::to_string(s.fid) + " index " + std::to_string(s.index) +
+           " raised at " + std::to_string(s.t_ns) + " ns";
+}
+
+void IrqAccounting::violation(ViolationKind kind, uint64_t t_ns, std::string detail) {
+    violations_.push_back({kind, t_ns, std::move(detail)});
+}
+
+void IrqAccounting::pending(const AirqVector* v, unsigned long bit, const MsiSource& source) {
+    std::vector<MsiSource>& on_bit = pending_[{v, bit}];
+    for (MsiSource& s : on_bit)
+        if (s.fid == source.fid && s.index == source.index) {
+            ++s.merged; // the hardware merges it with the pending one
+            return;
+        }
+    on_bit.push_back(source); // a second source on one bit: two functions share it
+}
+
+std::vector<MsiSource> IrqAccounting::take(const AirqVector* v, unsigned long bit) {
+    auto it = pending_.find({v, bit});
+    if (it == pending_.end())
+        return {};
+    std::vector<MsiSource> sources = std::move(it->second);
+    pending_.erase(it);
+    return sources;
+}
+
+bool IrqAccounting::accounted() const {
+    const MsiCounts& c = counts_;
+    return violations_.empty() && c.raised == c.delivered + c.merged + c.discarded +
+                                                  c.not_registered + c.misdirected + c.undelivered;
+}
+
+} // namespace ssifsim::zpci

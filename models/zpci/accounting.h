@@ -1,0 +1,169 @@
+// Interrupt accounting: every MSI a function raises must reach the handler of its own
+// (function, index), or merge with its own pending bit as the hardware merges it, or be
+// dropped for a reason the model names. Anything else is a violation, with its time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "models/common/name_table.h"
+
+namespace ssifsim::zpci {
+
+class AirqVector;
+
+// The device driver's handler a hwirq maps to.
+struct Handler {
+    uint32_t fid = 0;
+    unsigned index = 0;
+    bool operator==(const Handler& o) const { return fid == o.fid && index == o.index; }
+};
+
+struct MsiSource {
+    uint32_t fid = 0;
+    unsigned index = 0;
+    uint64_t t_ns = 0;
+    uint64_t merged = 0; // later MSIs of the same source that found the bit still set
+};
+
+enum class ViolationKind {
+    Misrouted,        // dispatched to another (function, index)'s handler
+    NoHandler,        // dispatched to a hwirq nobody has (a reset or never-set value)
+    DoubleAllocation, // a vector bit handed to a second live function
+    LostPending,      // a live function's pending bit cleared by another function's free
+    WrongBitCleared,  // free reset the per-bit values of a bit that is not the freed one's
+    BeyondVector,     // an access past the end of a vector
+    Undelivered,      // still pending at the end of the run
+};
+inline constexpr Named<ViolationKind> kViolationNames[] = {
+    {"misrouted", ViolationKind::Misrouted},
+    {"no_handler", ViolationKind::NoHandler},
+    {"double_allocation", ViolationKind::DoubleAllocation},
+    {"lost_pending", ViolationKind::LostPending},
+    {"wrong_bit_cleared", ViolationKind::WrongBitCleared},
+    {"beyond_vector", ViolationKind::BeyondVector},
+    {"undelivered", ViolationKind::Undelivered}};
+
+struct Violation {
+    ViolationKind kind;
+    uint64_t t_ns = 0;
+    std::string detail;
+};
+
+// Where the MSIs went. raised == delivered + merged + the rest, when all is accounted for.
+struct MsiCounts {
+    uint64_t raised = 0;         // MSI writes that reached the facility
+    uint64_t delivered = 0;      // dispatched to their own handler
+    uint64_t merged = 0;         // found their own bit pending (delivered with it)
+    uint64_t discarded = 0;      // their function was unplugged before the dispatch
+    uint64_t not_registered = 0; // the function had no interrupts registered: dropped
+    uint64_t lost_in_fabric = 0; // the msi_lost fault: never reached the facility
+    uint64_t misdirected = 0;    // went to a wrong handler, to none, or were cleared
+    uint64_t undelivered = 0;    // pending at the end
+};
+
+class IrqAccounting {
+  public:
+    void violation(ViolationKind kind, uint64_t t_ns, std::string detail);
+    // The hardware set (or found set) a bit for this MSI.
+    void pending(const AirqVector* v, unsigned long bit, const MsiSource& source);
+    void raised() { ++counts_.raised; }
+    void not_registered() { ++counts_.not_registered; }
+    void lost_in_fabric() { ++counts_.lost_in_fabric; }
+    // A scan cleared the bit: what was pending on it.
+    std::vector<MsiSource> take(const AirqVector* v, unsigned long bit);
+    // The handler ran for the sources taken from one bit. `live(fid)`: is it set up.
+    template <typename Live>
+    void dispatched(uint64_t t_ns, int cpu, const std::vector<MsiSource>& sources,
+                    const std::optional<Handler>& handler, Live live);
+    // A free cleared pending bits: `own` when they belong to the function being freed.
+    template <typename Live>
+    void cleared(uint64_t t_ns, const AirqVector* v, unsigned long bit, Live live);
+    // End of run: whatever is still pending for a live function is undelivered.
+    template <typename Live> void finish(uint64_t t_ns, Live live);
+
+    const MsiCounts& counts() const { return counts_; }
+    const std::vector<Violation>& violations() const { return violations_; }
+    const std::vector<uint64_t>& latencies_ns() const { return latencies_; }
+    bool accounted() const; // no violation and the counts add up
+
+  private:
+    using Key = std::pair<const AirqVector*, unsigned long>;
+    struct KeyHash {
+        size_t operator()(const Key& k) const {
+            return std::hash<const void*>()(k.first) ^ (k.second * 0x9e3779b97f4a7c15ULL);
+        }
+    };
+    std::unordered_map<Key, std::vector<MsiSource>, KeyHash> pending_;
+    MsiCounts counts_;
+    std::vector<Violation> violations_;
+    std::vector<uint64_t> latencies_;
+};
+
+std::string describe(const MsiSource& s);
+
+template <typename Live>
+void IrqAccounting::dispatched(uint64_t t_ns, int cpu, const std::vector<MsiSource>& sources,
+                               const std::optional<Handler>& handler, Live live) {
+    for (const MsiSource& s : sources) {
+        const uint64_t n = 1 + s.merged;
+        if (handler && handler->fid == s.fid && handler->index == s.index) {
+            ++counts_.delivered;
+            counts_.merged += s.merged;
+            latencies_.push_back(t_ns - s.t_ns);
+        } else if (!live(s.fid)) {
+            counts_.discarded += n;
+        } else {
+            counts_.misdirected += n;
+            if (handler)
+                violation(ViolationKind::Misrouted, t_ns,
+                          describe(s) + " dispatched on cpu" + std::to_string(cpu) +
+                              " to the handler of fid " + std::to_string(handler->fid) + " index " +
+                              std::to_string(handler->index));
+            else
+                violation(ViolationKind::NoHandler, t_ns,
+                          describe(s) + " dispatched on cpu" + std::to_string(cpu) +
+                              " to a hwirq with no handler");
+        }
+    }
+}
+
+template <typename Live>
+void IrqAccounting::cleared(uint64_t t_ns, const AirqVector* v, unsigned long bit, Live live) {
+    for (const MsiSource& s : take(v, bit)) {
+        const uint64_t n = 1 + s.merged;
+        if (!live(s.fid)) {
+            counts_.discarded += n;
+            continue;
+        }
+        counts_.misdirected += n;
+        violation(ViolationKind::LostPending, t_ns,
+                  describe(s) + ": its pending bit " + std::to_string(bit) +
+                      " was cleared by another function's free");
+    }
+}
+
+template <typename Live> void IrqAccounting::finish(uint64_t t_ns, Live live) {
+    std::map<std::pair<uint32_t, unsigned>, uint64_t> left; // ordered: a stable report
+    for (auto& [key, sources] : pending_)
+        for (const MsiSource& s : sources) {
+            const uint64_t n = 1 + s.merged;
+            if (!live(s.fid)) {
+                counts_.discarded += n;
+                continue;
+            }
+            counts_.undelivered += n;
+            left[{s.fid, s.index}] += n;
+        }
+    pending_.clear();
+    for (const auto& [who, n] : left)
+        violation(ViolationKind::Undelivered, t_ns,
+                  std::to_string(n) + " MSI(s) of fid " + std::to_string(who.first) + " index " +
+                      std::to_string(who.second) + " still pending at the end of the run");
+}
+
+} // namespace ssifsim::zpci

@@ -1,0 +1,151 @@
+#include "models/zpci/airq_vector.h"
+
+#include <stdexcept>
+
+namespace ssifsim::zpci {
+
+namespace {
+size_t words_for(unsigned long bits) {
+    return (bits + 63) / 64;
+}
+} // namespace
+
+AirqVector::AirqVector(unsigned long bits, unsigned flags)
+    : bits_(bits), flags_(flags), end_(flags & kAlloc ? 0 : bits), vector_(words_for(bits)) {
+    if ((flags & kCacheline) && bits > kCachelineBits)
+        throw std::invalid_argument("a cache-line vector holds at most 2048 bits");
+    if (flags & kAlloc)
+        avail_.assign(words_for(bits), ~uint64_t{0}); // every bit free, even past `bits`
+    if (flags & kBitlock)
+        bitlock_.assign(words_for(bits), 0);
+    if (flags & kPtr)
+        ptr_.assign(bits, 0);
+    if (flags & kData)
+        data_.assign(bits, 0);
+}
+
+unsigned long AirqVector::find_next_inv(const std::vector<uint64_t>& words, unsigned long size,
+                                        unsigned long from) {
+    for (unsigned long bit = from; bit < size; ++bit) {
+        const uint64_t word = words[bit >> 6];
+        if ((bit & 63) == 0 && word == 0) {
+            bit += 63; // skip an empty word
+            continue;
+        }
+        if (word & mask(bit))
+            return bit;
+    }
+    return size;
+}
+
+unsigned long AirqVector::alloc(unsigned long num) {
+    if (avail_.empty() || num == 0)
+        return kNoBit;
+    unsigned long bit = find_next_inv(avail_, bits_, 0);
+    while (bit + num <= bits_) {
+        unsigned long i = 1;
+        while (i < num && test_inv(avail_, bit + i))
+            ++i;
+        if (i >= num) {
+            for (i = 0; i < num; ++i)
+                avail_[(bit + i) >> 6] &= ~mask(bit + i);
+            // The kernel's bookkeeping: one past what "highest allocated bit + 1" would be.
+            if (bit + num >= end_)
+                end_ = bit + num + 1;
+            break;
+        }
+        bit = find_next_inv(avail_, bits_, bit + i + 1);
+    }
+    return bit + num > bits_ ? kNoBit : bit;
+}
+
+unsigned long AirqVector::free(unsigned long bit, unsigned long num,
+                               std::vector<unsigned long>* cleared) {
+    if (avail_.empty() || num == 0)
+        return 0;
+    unsigned long beyond = 0;
+    for (unsigned long i = 0; i < num; ++i) {
+        const unsigned long b = bit + i;
+        if (b >= bits_) {
+            ++beyond;
+            continue;
+        }
+        if (cleared && test_inv(vector_, b))
+            cleared->push_back(b);
+        vector_[b >> 6] &= ~mask(b); // a left-over interrupt bit is dropped
+        avail_[b >> 6] |= mask(b);
+    }
+    // The kernel walks `end` down while the bit below it is allocated: after its own
+    // allocation rule that bit is normally free, so `end` rarely moves.
+    if (bit + num >= end_)
+        while (end_ > 0 && end_ - 1 < bits_ && !test_inv(avail_, end_ - 1))
+            --end_;
+    return beyond;
+}
+
+unsigned long AirqVector::scan(unsigned long start, unsigned long end) {
+    const unsigned long limit = end < bits_ ? end : bits_;
+    const unsigned long bit = find_next_inv(vector_, limit, start);
+    if (bit >= limit)
+        return kNoBit;
+    vector_[bit >> 6] &= ~mask(bit);
+    return bit;
+}
+
+bool AirqVector::set(unsigned long bit, bool* was_set) {
+    if (bit >= bits_)
+        return false;
+    *was_set = test_inv(vector_, bit);
+    vector_[bit >> 6] |= mask(bit);
+    return true;
+}
+
+bool AirqVector::test(unsigned long bit) const {
+    return bit < bits_ && test_inv(vector_, bit);
+}
+
+bool AirqVector::allocated(unsigned long bit) const {
+    return !avail_.empty() && bit < bits_ && !test_inv(avail_, bit);
+}
+
+bool AirqVector::set_ptr(unsigned long bit, uint64_t value) {
+    if (bit >= ptr_.size())
+        return false;
+    ptr_[bit] = value;
+    return true;
+}
+
+bool AirqVector::get_ptr(unsigned long bit, uint64_t* value) const {
+    if (bit >= ptr_.size())
+        return false;
+    *value = ptr_[bit];
+    return true;
+}
+
+bool AirqVector::set_data(unsigned long bit, uint32_t value) {
+    if (bit >= data_.size())
+        return false;
+    data_[bit] = value;
+    return true;
+}
+
+bool AirqVector::get_data(unsigned long bit, uint32_t* value) const {
+    if (bit >= data_.size())
+        return false;
+    *value = data_[bit];
+    return true;
+}
+
+bool AirqVector::lock(unsigned long bit) {
+    if (bitlock_.empty() || bit >= bits_ || test_inv(bitlock_, bit))
+        return false;
+    bitlock_[bit >> 6] |= mask(bit);
+    return true;
+}
+
+void AirqVector::unlock(unsigned long bit) {
+    if (!bitlock_.empty() && bit < bits_)
+        bitlock_[bit >> 6] &= ~mask(bit);
+}
+
+} // namespace ssifsim::zpci

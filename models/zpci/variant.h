@@ -1,0 +1,62 @@
+// The s390 PCI interrupt code as each kernel version has it (REFERENCE.md §5): the delivery
+// mode, and the MSI parent domain's variants with their known defects, one row per variant.
+#pragma once
+
+#include <cstdint>
+
+#include "models/common/name_table.h"
+
+namespace ssifsim::zpci {
+
+// DIRECTED when the machine offers it, else FLOATING (pci=force_floating forces it).
+enum class Delivery { Floating, Directed };
+inline constexpr Named<Delivery> kDeliveryNames[] = {{"floating", Delivery::Floating},
+                                                     {"directed", Delivery::Directed}};
+
+enum class IrqVariant {
+    V1,     // the seed patch (v1 of "Migrate s390 IRQ logic to IRQ domain API")
+    Merged, // the merged version (v8/v9)
+    Fixed,  // the merged version with both of its defects corrected
+};
+inline constexpr Named<IrqVariant> kVariantNames[] = {
+    {"v1", IrqVariant::V1}, {"merged", IrqVariant::Merged}, {"fixed", IrqVariant::Fixed}};
+
+// zpci_msi_domain_free: which per-bit values it resets.
+enum class ClearOnFree {
+    None,       // v1 resets only the irq data, the vector keeps the old values
+    IndexTwice, // merged: bit = first_bit + decode(hwirq) + i, the index counted twice
+    Correct,    // fixed: bit = first_bit + decode(hwirq)
+};
+
+struct VariantRules {
+    // zpci_msi_domain_alloc stores the per-bit values in every CPU's directed vector; v1 only
+    // in the vector of the CPU that runs the allocation.
+    bool values_on_every_cpu;
+    // One parent domain per PCI bus, the bit's ptr holding the domain and its data the hwirq
+    // (devfn << 16 | index); v1: one global domain, ptr holding hwirq (fid << 32 | index).
+    bool domain_per_bus;
+    // Directed teardown frees max_msi bits although prepare allocated min(nvec, max_msi).
+    bool teardown_frees_max_msi;
+    ClearOnFree clear_on_free;
+};
+
+inline VariantRules rules_for(IrqVariant v) {
+    switch (v) {
+    case IrqVariant::V1: return {false, false, true, ClearOnFree::None};
+    case IrqVariant::Merged: return {true, true, true, ClearOnFree::IndexTwice};
+    case IrqVariant::Fixed: return {true, true, false, ClearOnFree::Correct};
+    }
+    return {true, true, false, ClearOnFree::Correct};
+}
+
+// zpci_encode_hwirq / zpci_decode_hwirq_msi_index.
+inline uint64_t encode_hwirq(IrqVariant v, uint32_t fid, uint8_t devfn, unsigned index) {
+    if (rules_for(v).domain_per_bus)
+        return (uint64_t{devfn} << 16) | index;
+    return (uint64_t{fid} << 32) | index;
+}
+inline unsigned decode_hwirq_index(uint64_t hwirq) {
+    return static_cast<unsigned>(hwirq & 0xffff);
+}
+
+} // namespace ssifsim::zpci

@@ -1,0 +1,408 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES // sc_spawn: one process per CPU
+#include "models/zpci/zpci_module.h"
+
+#include <cstdio>
+
+#include "models/common/sim_time.h"
+#include "models/common/stop_gate.h"
+
+namespace ssifsim::zpci {
+
+namespace {
+uint64_t waiter_key(uint32_t fid, unsigned index) {
+    return (uint64_t{fid} << 16) | index;
+}
+} // namespace
+
+ZpciSystem::ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, EventSink& log,
+                       VcdWriter* tl_vcd)
+    : sc_core::sc_module(name), config_(config), log_(log), vcd_(tl_vcd),
+      kernel_(config.kernel, accounting_), facility_(kernel_, config.kernel.cpus),
+      cpus_(config.kernel.cpus), stats_(config.kernel.cpus) {
+    for (size_t c = 0; c < cpus_.size(); ++c) {
+        cpus_[c].wake = std::make_unique<sc_core::sc_event>();
+        if (vcd_)
+            cpus_[c].vcd = vcd_->add_signal("cpu" + std::to_string(c) + "_in_handler", 1, 0);
+    }
+    if (vcd_)
+        vcd_msis_ = vcd_->add_signal("zpci_msis", 32, 0);
+    for (const FunctionConfig& f : config_.functions) {
+        fids_.push_back(f.fid);
+        std::vector<int> t;
+        for (unsigned i = 0; i < f.nvec; ++i)
+            t.push_back(f.target_cpu(i));
+        targets_.push_back(t);
+    }
+    setup();
+    SC_THREAD(msi_source);
+    SC_THREAD(actions);
+    for (size_t c = 0; c < cpus_.size(); ++c)
+        sc_core::sc_spawn([this, c] { cpu_thread(static_cast<int>(c)); },
+                          ("cpu" + std::to_string(c)).c_str());
+}
+
+EventBuilder ZpciSystem::event(const char* src, const char* ev) {
+    return EventBuilder(log_, sim_now_ns(), src, ev);
+}
+
+void ZpciSystem::log_violations_since(size_t first) {
+    const auto& all = accounting_.violations();
+    for (size_t i = first; i < all.size(); ++i)
+        EventBuilder(log_, all[i].t_ns, "zpci", "violation")
+            .str("kind", name_of(kViolationNames, all[i].kind))
+            .str("detail", all[i].detail);
+    violations_logged_ = all.size();
+}
+
+// Boot: every function's driver sets up its MSIs at time 0, in the scenario's order.
+void ZpciSystem::setup() {
+    for (const FunctionConfig& f : config_.functions) {
+        const std::string error = kernel_.enable(f, 0);
+        if (!error.empty()) {
+            setup_failures_.push_back("fid " + std::to_string(f.fid) + ": " + error);
+            EventBuilder(log_, 0, "zpci", "setup_failed")
+                .num("fid", f.fid)
+                .num("nvec", f.nvec)
+                .str("error", error);
+            continue;
+        }
+        const ZpciKernel::Function* zdev = kernel_.function(f.fid);
+        EventBuilder e(log_, 0, "zpci", "setup");
+        e.num("fid", f.fid).num("first_bit", static_cast<int64_t>(zdev->first_bit));
+        e.num("msis", zdev->nr_irqs);
+        if (zdev->aisb != AirqVector::kNoBit)
+            e.num("summary_bit", static_cast<int64_t>(zdev->aisb));
+    }
+    log_violations_since(violations_logged_);
+}
+
+void ZpciSystem::msi_source() {
+    Msi m;
+    while (schedule_ && schedule_->next(&m)) {
+        const uint64_t now = sim_now_ns();
+        if (m.t_ns > now)
+            sc_core::wait(ns(m.t_ns - now));
+        raise(m);
+        if (m.duplicated)
+            raise(Msi{m.t_ns, m.fid, m.index, false, false});
+    }
+    schedule_done_ = true;
+    maybe_done();
+}
+
+void ZpciSystem::raise(const Msi& m) {
+    const uint64_t now = sim_now_ns();
+    if (vcd_)
+        vcd_->change(now, vcd_msis_, ++msis_seen_ & 0xffffffff);
+    if (m.lost) {
+        accounting_.lost_in_fabric();
+        event("zpci", "msi_lost").num("fid", m.fid).num("index", m.index);
+        return;
+    }
+    size_t f = 0;
+    while (f < fids_.size() && fids_[f] != m.fid)
+        ++f;
+    const int target = f < fids_.size() && m.index < targets_[f].size() ? targets_[f][m.index] : 0;
+    const bool online = cpus_[static_cast<size_t>(target)].online;
+    const ZpciFacility::MsiResult r =
+        facility_.msi(m.fid, m.index, target, online, now, accounting_);
+    if (config_.log_each_msi) {
+        EventBuilder e(log_, now, "zpci", "msi");
+        e.num("fid", m.fid).num("index", m.index);
+        if (!r.registered) {
+            e.str("result", "not_registered");
+        } else {
+            if (config_.kernel.delivery == Delivery::Directed)
+                e.num("cpu", r.cpu);
+            e.num("bit", static_cast<int64_t>(r.bit)).flag("merged", r.merged);
+            e.str("raise", r.raise == ZpciFacility::Raise::None       ? "suppressed"
+                           : r.raise == ZpciFacility::Raise::Floating ? "floating"
+                                                                      : "directed");
+            if (r.fallback)
+                e.flag("fallback", true);
+            if (m.duplicated)
+                e.flag("duplicated", true);
+        }
+    }
+    if (r.fallback)
+        ++fallbacks_;
+    if (r.raise == ZpciFacility::Raise::Floating) {
+        post_floating();
+    } else if (r.raise == ZpciFacility::Raise::Directed) {
+        cpus_[static_cast<size_t>(r.cpu)].directed_pending = true;
+        cpus_[static_cast<size_t>(r.cpu)].wake->notify(sc_core::SC_ZERO_TIME);
+    }
+}
+
+// A floating interrupt goes to one CPU that can take it: the lowest-numbered idle online
+// one, else the first to finish its handler.
+void ZpciSystem::post_floating() {
+    floating_pending_ = true;
+    for (Cpu& cpu : cpus_)
+        if (cpu.online && !cpu.busy) {
+            cpu.wake->notify(sc_core::SC_ZERO_TIME);
+            return;
+        }
+}
+
+void ZpciSystem::actions() {
+    for (const ZpciAction& a : config_.actions) {
+        const uint64_t now = sim_now_ns();
+        if (a.t_ns > now)
+            sc_core::wait(ns(a.t_ns - now));
+        switch (a.kind) {
+        case ZpciAction::Kind::Affinity:
+            for (size_t f = 0; f < fids_.size(); ++f)
+                if (fids_[f] == a.fid)
+                    for (size_t i = 0; i < targets_[f].size(); ++i)
+                        if (a.index < 0 || static_cast<size_t>(a.index) == i)
+                            targets_[f][i] = a.cpu;
+            event("zpci", "affinity").num("fid", a.fid).num("index", a.index).num("cpu", a.cpu);
+            break;
+        case ZpciAction::Kind::Unplug:
+            event("zpci", "hot_unplug").num("fid", a.fid);
+            kernel_.disable(a.fid, sim_now_ns());
+            log_violations_since(violations_logged_);
+            break;
+        case ZpciAction::Kind::CpuOffline:
+            cpus_[static_cast<size_t>(a.cpu)].online = false;
+            event(cpu_src(a.cpu).c_str(), "offline");
+            break;
+        case ZpciAction::Kind::CpuOnline:
+            cpus_[static_cast<size_t>(a.cpu)].online = true;
+            event(cpu_src(a.cpu).c_str(), "online");
+            cpus_[static_cast<size_t>(a.cpu)].wake->notify(sc_core::SC_ZERO_TIME);
+            break;
+        }
+    }
+    actions_done_ = true;
+    maybe_done();
+}
+
+bool ZpciSystem::take_work(int c, Work* work) {
+    Cpu& cpu = cpus_[static_cast<size_t>(c)];
+    if (!cpu.online)
+        return false;
+    if (cpu.ipi_pending && sim_now_ns() >= cpu.ipi_due_ns) {
+        cpu.ipi_pending = false;
+        *work = Work::Ipi;
+    } else if (cpu.directed_pending) {
+        cpu.directed_pending = false;
+        *work = Work::Directed;
+    } else if (floating_pending_) {
+        floating_pending_ = false;
+        *work = Work::Floating;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void ZpciSystem::cpu_thread(int c) {
+    Cpu& cpu = cpus_[static_cast<size_t>(c)];
+    for (;;) {
+        Work work;
+        if (take_work(c, &work)) {
+            run_interrupt(c, work);
+            continue;
+        }
+        maybe_done();
+        if (cpu.online && cpu.ipi_pending) // an IPI on its way: wake for it too
+            sc_core::wait(ns(cpu.ipi_due_ns - sim_now_ns()), *cpu.wake);
+        else
+            sc_core::wait(*cpu.wake);
+    }
+}
+
+void ZpciSystem::run_interrupt(int c, Work work) {
+    Cpu& cpu = cpus_[static_cast<size_t>(c)];
+    CpuStats& st = stats_[static_cast<size_t>(c)];
+    const uint64_t start = sim_now_ns();
+    cpu.busy = true;
+    if (vcd_)
+        vcd_->change(start, cpu.vcd, 1);
+    const char* kind = work == Work::Ipi ? "ipi" : work == Work::Directed ? "directed" : "floating";
+    if (config_.log_each_msi)
+        event(cpu_src(c).c_str(), "irq").str("kind", kind);
+    sc_core::wait(ns(config_.timing.entry_ns));
+    switch (work) {
+    case Work::Ipi:
+        ++st.ipis;
+        remote_handler(c);
+        break;
+    case Work::Directed:
+        ++st.directed; // zpci_directed_irq_handler, directed: IRQIO_PCD
+        cpu_local_handler(c, true);
+        break;
+    case Work::Floating:
+        ++st.floating; // IRQIO_PCF
+        if (config_.kernel.delivery == Delivery::Floating)
+            floating_handler(c);
+        else
+            fallback_handler(c);
+        break;
+    }
+    cpu.busy = false;
+    st.busy_ns += sim_now_ns() - start;
+    if (vcd_)
+        vcd_->change(sim_now_ns(), cpu.vcd, 0);
+    log_violations_since(violations_logged_);
+}
+
+// zpci_floating_irq_handler: scan the summary bits; for each, scan that function's vector
+// and dispatch every set bit; when the summary scan comes up empty, re-enable (SIC single)
+// and scan once more.
+void ZpciSystem::floating_handler(int c) {
+    AirqVector& sbv = kernel_.summary();
+    int irqs_on = 0;
+    for (unsigned long si = 0;;) {
+        si = sbv.scan(si, sbv.end());
+        if (si == AirqVector::kNoBit) {
+            if (irqs_on++)
+                break;
+            facility_.reenable_floating();
+            ++stats_[static_cast<size_t>(c)].rescans;
+            si = 0;
+            continue;
+        }
+        for (unsigned long ai = 0;;) {
+            AirqVector* aibv = kernel_.function_vector(si); // gone if unplugged meanwhile
+            if (!aibv)
+                break;
+            ai = aibv->scan(ai, aibv->end());
+            if (ai == AirqVector::kNoBit)
+                break;
+            aibv->lock(ai);
+            dispatch(c, *aibv, ai);
+            if (kernel_.function_vector(si) == aibv)
+                aibv->unlock(ai);
+        }
+    }
+}
+
+// zpci_handle_cpu_local_irq: scan this CPU's vector; with `rescan`, re-enable (directed
+// single) after the first empty scan and scan once more.
+void ZpciSystem::cpu_local_handler(int c, bool rescan) {
+    AirqVector& dibv = kernel_.cpu_vector(c);
+    int irqs_on = 0;
+    for (unsigned long bit = 0;;) {
+        bit = dibv.scan(bit, dibv.end());
+        if (bit == AirqVector::kNoBit) {
+            if (!rescan || irqs_on++)
+                break;
+            facility_.reenable_directed(c);
+            ++stats_[static_cast<size_t>(c)].rescans;
+            bit = 0;
+            continue;
+        }
+        dispatch(c, dibv, bit);
+    }
+}
+
+// zpci_handle_fallback_irq: the summary bit of each CPU with work; schedule its scan by
+// IPI, only on the 0 -> 1 transition of its "scheduled" count.
+void ZpciSystem::fallback_handler(int c) {
+    AirqVector& sbv = kernel_.summary();
+    int irqs_on = 0;
+    for (unsigned long cpu = 0;;) {
+        cpu = sbv.scan(cpu, sbv.end());
+        if (cpu == AirqVector::kNoBit) {
+            if (irqs_on++)
+                break;
+            facility_.reenable_floating();
+            ++stats_[static_cast<size_t>(c)].rescans;
+            cpu = 0;
+            continue;
+        }
+        if (++cpus_[cpu].scheduled > 1)
+            continue;
+        ++stats_[static_cast<size_t>(c)].ipis_sent;
+        send_ipi(static_cast<int>(cpu));
+    }
+}
+
+void ZpciSystem::send_ipi(int target) {
+    Cpu& cpu = cpus_[static_cast<size_t>(target)];
+    cpu.ipi_pending = true;
+    cpu.ipi_due_ns = sim_now_ns() + config_.timing.ipi_ns;
+    cpu.wake->notify(sc_core::SC_ZERO_TIME);
+    if (config_.log_each_msi)
+        event("zpci", "ipi").num("to", target);
+}
+
+// zpci_handle_remote_irq: scan without re-enabling, again while more were scheduled.
+void ZpciSystem::remote_handler(int c) {
+    Cpu& cpu = cpus_[static_cast<size_t>(c)];
+    do {
+        cpu_local_handler(c, false);
+    } while (--cpu.scheduled > 0);
+}
+
+void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {
+    CpuStats& st = stats_[static_cast<size_t>(c)];
+    ++st.dispatched;
+    const uint64_t now = sim_now_ns();
+    const std::vector<MsiSource> sources = accounting_.take(&v, bit);
+    const std::optional<Handler> handler = kernel_.resolve(v, bit);
+    if (config_.log_each_msi) {
+        EventBuilder e(log_, now, cpu_src(c), "dispatch");
+        char hwirq[24];
+        std::snprintf(hwirq, sizeof hwirq, "0x%llx",
+                      static_cast<unsigned long long>(kernel_.stored_hwirq(v, bit)));
+        e.num("bit", static_cast<int64_t>(bit)).str("hwirq", hwirq);
+        if (handler)
+            e.num("fid", handler->fid).num("index", handler->index);
+        else
+            e.str("handler", "none");
+    }
+    accounting_.dispatched(now, c, sources, handler,
+                           [this](uint32_t fid) { return kernel_.live(fid); });
+    sc_core::wait(ns(config_.timing.per_bit_ns)); // the device's handler runs
+    if (handler) {
+        auto w = waiters_.find(waiter_key(handler->fid, handler->index));
+        if (w != waiters_.end() && w->second)
+            w->second->notify(sc_core::SC_ZERO_TIME);
+    }
+}
+
+void ZpciSystem::raise_and_wait(uint32_t fid, unsigned index) {
+    std::unique_ptr<sc_core::sc_event>& e = waiters_[waiter_key(fid, index)];
+    if (!e)
+        e = std::make_unique<sc_core::sc_event>();
+    raise(Msi{sim_now_ns(), fid, index, false, false});
+    sc_core::wait(*e);
+}
+
+void ZpciSystem::maybe_done() {
+    if (reported_done_ || !schedule_done_ || !actions_done_)
+        return;
+    for (const Cpu& cpu : cpus_)
+        if (cpu.online && (cpu.busy || cpu.directed_pending || cpu.ipi_pending))
+            return;
+    bool any_online = false;
+    for (const Cpu& cpu : cpus_)
+        any_online = any_online || cpu.online;
+    if (floating_pending_ && any_online)
+        return;
+    reported_done_ = true;
+    if (gate_)
+        gate_->done();
+}
+
+void ZpciSystem::finish(uint64_t t_ns) {
+    accounting_.finish(t_ns, [this](uint32_t fid) { return kernel_.live(fid); });
+    log_violations_since(violations_logged_);
+    const MsiCounts& n = accounting_.counts();
+    EventBuilder(log_, t_ns, "zpci", "summary")
+        .num("raised", static_cast<int64_t>(n.raised))
+        .num("delivered", static_cast<int64_t>(n.delivered))
+        .num("merged", static_cast<int64_t>(n.merged))
+        .num("discarded", static_cast<int64_t>(n.discarded))
+        .num("not_registered", static_cast<int64_t>(n.not_registered))
+        .num("lost_in_fabric", static_cast<int64_t>(n.lost_in_fabric))
+        .num("misdirected", static_cast<int64_t>(n.misdirected))
+        .num("undelivered", static_cast<int64_t>(n.undelivered))
+        .num("violations", static_cast<int64_t>(accounting_.violations().size()));
+}
+
+} // namespace ssifsim::zpci

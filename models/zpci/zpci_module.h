@@ -1,0 +1,155 @@
+// The zPCI interrupt path in time: CPUs as SystemC processes that take directed, floating
+// and IPI interrupts and run the kernel's handlers (entry latency, then a cost per dispatched
+// bit), a stream of MSIs from the PCI functions, and the scenario's actions (affinity
+// changes, hot-unplug, CPUs going offline). The logic lives in ZpciKernel, ZpciFacility and
+// IrqAccounting; this module adds time, ordering, the log and the waveform.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "models/common/event_log.h"
+#include "models/common/vcd_writer.h"
+#include "models/zpci/facility.h"
+#include "models/zpci/kernel_irq.h"
+
+namespace ssifsim {
+class StopGate;
+}
+
+namespace ssifsim::zpci {
+
+// Handler costs: scenario parameters (no published figures exist, REFERENCE.md §5).
+struct CpuTiming {
+    uint64_t entry_ns = 2000;  // interrupt entry to the first scan
+    uint64_t per_bit_ns = 500; // one dispatched bit: the device handler's run
+    uint64_t ipi_ns = 3000;    // smp_call_function_single_async to the handler running
+};
+
+struct Msi {
+    uint64_t t_ns = 0;
+    uint32_t fid = 0;
+    unsigned index = 0;
+    bool lost = false;       // msi_lost: the write never reaches the facility
+    bool duplicated = false; // msi_duplicated: the facility sees it twice
+};
+
+// MSIs in time order, pulled one at a time (a storm is never held in memory).
+class MsiSchedule {
+  public:
+    virtual ~MsiSchedule() = default;
+    virtual bool next(Msi* out) = 0;
+};
+
+struct ZpciAction {
+    enum class Kind { Affinity, Unplug, CpuOffline, CpuOnline };
+    uint64_t t_ns = 0;
+    Kind kind = Kind::Affinity;
+    uint32_t fid = 0;
+    int index = -1; // Affinity: -1 for every index
+    int cpu = 0;
+};
+
+struct ZpciConfig {
+    ZpciKernelConfig kernel;
+    CpuTiming timing;
+    std::vector<FunctionConfig> functions;
+    std::vector<ZpciAction> actions; // in time order
+    bool log_each_msi = true;        // false: setup, teardown, violations and the summary only
+};
+
+struct CpuStats {
+    uint64_t directed = 0; // interrupts taken, by kind
+    uint64_t floating = 0;
+    uint64_t ipis = 0;
+    uint64_t dispatched = 0; // bits handed to a handler
+    uint64_t rescans = 0;    // re-enable, then the second scan
+    uint64_t ipis_sent = 0;
+    uint64_t busy_ns = 0;
+};
+
+class ZpciSystem : public sc_core::sc_module {
+  public:
+    SC_HAS_PROCESS(ZpciSystem);
+    // The functions are set up at construction (boot, time 0).
+    ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, EventSink& log,
+               VcdWriter* tl_vcd);
+
+    // The MSIs to raise; set before the simulation starts. None: the functions stay quiet.
+    void set_schedule(MsiSchedule* schedule) { schedule_ = schedule; }
+    // Done once the schedule and the actions are spent and no CPU has work left.
+    void set_stop_gate(StopGate* gate) { gate_ = gate; }
+    // From a process: raise `fid`'s MSI `index` now and return once its handler has run
+    // (the host's SMBus controller waits for its transfer-complete interrupt this way).
+    void raise_and_wait(uint32_t fid, unsigned index);
+    // End of run: what is still pending becomes undelivered.
+    void finish(uint64_t t_ns);
+
+    const IrqAccounting& accounting() const { return accounting_; }
+    const std::vector<CpuStats>& cpu_stats() const { return stats_; }
+    const ZpciKernel& kernel() const { return kernel_; }
+    const std::vector<std::string>& setup_failures() const { return setup_failures_; }
+    uint64_t fallbacks() const { return fallbacks_; }
+
+  private:
+    enum class Work { Ipi, Directed, Floating };
+    struct Cpu {
+        bool online = true;
+        bool busy = false;
+        bool directed_pending = false;
+        bool ipi_pending = false;
+        uint64_t ipi_due_ns = 0;
+        int scheduled = 0; // cpu_irq_data.scheduled
+        std::unique_ptr<sc_core::sc_event> wake;
+        int vcd = -1;
+    };
+
+    void setup();
+    void msi_source();
+    void actions();
+    void cpu_thread(int c);
+    bool take_work(int c, Work* work);
+    void run_interrupt(int c, Work work);
+    void floating_handler(int c);
+    void fallback_handler(int c);
+    void cpu_local_handler(int c, bool rescan);
+    void remote_handler(int c);
+    void dispatch(int c, AirqVector& v, unsigned long bit);
+    void raise(const Msi& m);
+    void post_floating();
+    void send_ipi(int target);
+    void maybe_done();
+    void log_violations_since(size_t first);
+    EventBuilder event(const char* src, const char* ev);
+    std::string cpu_src(int c) const { return "cpu" + std::to_string(c); }
+
+    ZpciConfig config_;
+    MsiSchedule* schedule_ = nullptr;
+    EventSink& log_;
+    VcdWriter* vcd_;
+    IrqAccounting accounting_;
+    ZpciKernel kernel_;
+    ZpciFacility facility_;
+    std::vector<Cpu> cpus_;
+    std::vector<CpuStats> stats_;
+    std::vector<std::vector<int>> targets_; // current target CPU per function, per index
+    std::vector<uint32_t> fids_;            // index into targets_ by function order
+    bool floating_pending_ = false;
+    bool schedule_done_ = false;
+    bool actions_done_ = false;
+    bool reported_done_ = false;
+    StopGate* gate_ = nullptr;
+    std::vector<std::string> setup_failures_;
+    uint64_t fallbacks_ = 0;
+    size_t violations_logged_ = 0;
+    // Handlers waited on by raise_and_wait, by (fid << 16 | index).
+    std::map<uint64_t, std::unique_ptr<sc_core::sc_event>> waiters_;
+    int vcd_msis_ = -1;
+    uint64_t msis_seen_ = 0;
+};
+
+} // namespace ssifsim::zpci

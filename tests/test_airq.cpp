@@ -1,0 +1,273 @@
+// AirqVector and the parent-domain variants, call by call, against the kernel's rules
+// (drivers/s390/cio/airq.c, arch/s390/pci/pci_irq.c; REFERENCE.md §5).
+#include <catch2/catch.hpp>
+
+#include "models/zpci/airq_vector.h"
+#include "models/zpci/facility.h"
+#include "models/zpci/kernel_irq.h"
+
+using namespace ssifsim::zpci;
+
+namespace {
+constexpr unsigned long kNo = AirqVector::kNoBit;
+
+size_t count(const IrqAccounting& a, ViolationKind k) {
+    size_t n = 0;
+    for (const Violation& v : a.violations())
+        n += v.kind == k;
+    return n;
+}
+
+FunctionConfig function(uint32_t fid, uint8_t devfn, unsigned max_msi, unsigned nvec,
+                        MsiType type = MsiType::MsiX) {
+    FunctionConfig f;
+    f.fid = fid;
+    f.devfn = devfn;
+    f.max_msi = max_msi;
+    f.nvec = nvec;
+    f.type = type;
+    return f;
+}
+} // namespace
+
+TEST_CASE("airq bits are numbered MSB first within 64-bit words") {
+    AirqVector v(128, 0);
+    bool was = true;
+    REQUIRE(v.set(0, &was));
+    CHECK_FALSE(was);
+    CHECK(v.words()[0] == 0x8000000000000000ULL);
+    v.set(63, &was);
+    CHECK(v.words()[0] == 0x8000000000000001ULL);
+    v.set(64, &was);
+    v.set(70, &was);
+    CHECK(v.words()[1] == 0x8200000000000000ULL);
+    v.set(70, &was);
+    CHECK(was);                    // a second interrupt on a pending bit merges with it
+    CHECK_FALSE(v.set(128, &was)); // past the vector: nothing written
+}
+
+TEST_CASE("airq scan finds set bits in order and clears each") {
+    AirqVector v(128, 0);
+    bool was = false;
+    for (unsigned long b : {70UL, 3UL, 64UL})
+        v.set(b, &was);
+    CHECK(v.scan(0, 128) == 3);
+    CHECK_FALSE(v.test(3));
+    CHECK(v.scan(3, 128) == 64);
+    CHECK(v.scan(64, 65) == kNo); // 70 is past `end`
+    CHECK(v.scan(64, 128) == 70);
+    CHECK(v.scan(0, 128) == kNo);
+    CHECK(v.words()[0] == 0);
+    CHECK(v.words()[1] == 0);
+}
+
+TEST_CASE("airq alloc is first fit with the kernel's end bookkeeping") {
+    AirqVector v(128, AirqVector::kAlloc);
+    CHECK(v.end() == 0);
+    CHECK(v.alloc(0) == kNo);
+    CHECK(v.alloc(4) == 0);
+    CHECK(v.end() == 5); // bit + num + 1
+    CHECK(v.alloc(2) == 4);
+    CHECK(v.end() == 7);
+    CHECK(v.alloc(1) == 6);
+    CHECK(v.end() == 8);
+    v.free(0, 4);
+    CHECK(v.end() == 8); // 0 + 4 < end: not recomputed
+    CHECK(v.alloc(3) == 0);
+    // Bit 3 is free but alone; the search goes on after the allocated bit 4 to 7.
+    CHECK(v.alloc(2) == 7);
+    CHECK(v.end() == 10);
+    CHECK(v.allocated(7));
+    CHECK(v.allocated(8));
+    CHECK_FALSE(v.allocated(3));
+    CHECK(v.alloc(1) == 3);
+    CHECK(v.end() == 10);
+}
+
+TEST_CASE("airq alloc fails when no run fits; a full vector's end is bits + 1") {
+    AirqVector v(8, AirqVector::kAlloc);
+    CHECK(v.alloc(8) == 0);
+    CHECK(v.end() == 9);
+    CHECK(v.alloc(1) == kNo);
+    v.free(2, 2);
+    CHECK(v.alloc(3) == kNo);
+    CHECK(v.alloc(2) == 2);
+    AirqVector no_bitmap(64, 0);
+    CHECK(no_bitmap.alloc(1) == kNo);
+    CHECK(no_bitmap.end() == 64); // without ALLOC, end is the whole vector
+}
+
+TEST_CASE("airq free clears pending bits and reports what it cleared and what lay beyond") {
+    AirqVector v(64, AirqVector::kAlloc);
+    CHECK(v.alloc(8) == 0);
+    bool was = false;
+    v.set(5, &was);
+    v.set(9, &was); // not allocated, not freed
+    std::vector<unsigned long> cleared;
+    CHECK(v.free(4, 2, &cleared) == 0);
+    CHECK(cleared == std::vector<unsigned long>{5});
+    CHECK_FALSE(v.test(5));
+    CHECK(v.test(9));
+    CHECK(v.free(60, 8) == 4); // 64..67 lie past the vector
+    CHECK(v.end() == 9);       // the kernel walks end down only over allocated bits
+}
+
+TEST_CASE("airq per-bit values, lock bits and the cache-line limit") {
+    AirqVector v(4, AirqVector::kPtr | AirqVector::kData | AirqVector::kBitlock);
+    uint64_t p = 1;
+    uint32_t d = 1;
+    CHECK(v.set_ptr(3, 0x1234));
+    CHECK(v.get_ptr(3, &p));
+    CHECK(p == 0x1234);
+    CHECK(v.set_data(0, 7));
+    CHECK(v.get_data(0, &d));
+    CHECK(d == 7);
+    CHECK_FALSE(v.set_ptr(4, 1));
+    CHECK_FALSE(v.set_data(6, 1));
+    CHECK(v.lock(2));
+    CHECK_FALSE(v.lock(2)); // held: the kernel would spin
+    v.unlock(2);
+    CHECK(v.lock(2));
+    AirqVector ptr_only(4, AirqVector::kPtr);
+    CHECK_FALSE(ptr_only.set_data(0, 1));
+    CHECK_NOTHROW(AirqVector(2048, AirqVector::kCacheline));
+    CHECK_THROWS(AirqVector(2049, AirqVector::kCacheline));
+}
+
+TEST_CASE("hwirq encodings per variant") {
+    CHECK(encode_hwirq(IrqVariant::V1, 0x12, 0x08, 3) == 0x1200000003ULL);
+    CHECK(encode_hwirq(IrqVariant::Merged, 0x12, 0x08, 3) == 0x80003ULL);
+    CHECK(encode_hwirq(IrqVariant::Fixed, 0x12, 0xff, 31) == 0xff001fULL);
+    CHECK(decode_hwirq_index(0x1200000003ULL) == 3);
+}
+
+TEST_CASE("directed setup allocates from CPU 0's pool and stores values per variant") {
+    for (IrqVariant variant : {IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+        REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
+        REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
+        CHECK(k.function(0)->first_bit == 0);
+        CHECK(k.function(7)->first_bit == 2);
+        CHECK(k.cpu_vector(0).end() == 7);
+        // CPU 0 ran the setup: its vector always resolves fid 7's index 1 at bit 3.
+        CHECK(k.resolve(k.cpu_vector(0), 3) == Handler{7, 1});
+        const std::optional<Handler> on_cpu1 = k.resolve(k.cpu_vector(1), 3);
+        if (variant == IrqVariant::V1) {
+            // v1 left CPU 1's value 0: hwirq 0, which is fid 0's index 0.
+            CHECK(on_cpu1 == Handler{0, 0});
+        } else {
+            CHECK(on_cpu1 == Handler{7, 1});
+        }
+        CHECK(acc.violations().empty());
+    }
+}
+
+TEST_CASE("directed pool is 2048 bits: prepare fails with -EIO when it is spent") {
+    IrqAccounting acc;
+    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0}, acc);
+    for (uint32_t fid = 0; fid < 64; ++fid)
+        REQUIRE(k.enable(function(fid, static_cast<uint8_t>(fid), 32, 32), 0).empty());
+    CHECK(k.function(63)->first_bit == 2016);
+    CHECK(k.enable(function(64, 64, 32, 32), 0).rfind("-EIO", 0) == 0);
+    CHECK_FALSE(k.live(64));
+}
+
+TEST_CASE("merged teardown frees max_msi bits: the neighbour's bits are handed out again") {
+    for (IrqVariant variant : {IrqVariant::Merged, IrqVariant::Fixed}) {
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+        REQUIRE(k.enable(function(1, 1, 8, 4), 0).empty()); // bits 0..3, max_msi 8
+        REQUIRE(k.enable(function(2, 2, 8, 4), 0).empty()); // bits 4..7
+        bool was = false;
+        k.cpu_vector(0).set(5, &was);
+        acc.pending(&k.cpu_vector(0), 5, MsiSource{2, 1, 100, 0});
+        k.disable(1, 200);
+        REQUIRE(k.enable(function(3, 3, 8, 8), 300).empty());
+        if (variant == IrqVariant::Merged) {
+            CHECK_FALSE(k.cpu_vector(0).test(5)); // fid 2's pending bit cleared
+            CHECK(count(acc, ViolationKind::LostPending) == 1);
+            CHECK(k.function(3)->first_bit == 0); // 0..7: over fid 2's 4..7
+            CHECK(count(acc, ViolationKind::DoubleAllocation) == 4);
+            CHECK(acc.violations().front().t_ns == 200);
+        } else {
+            CHECK(k.cpu_vector(0).test(5));
+            CHECK(k.function(3)->first_bit == 8); // 0..3 are free but too few
+            CHECK(acc.violations().empty());
+        }
+    }
+}
+
+TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
+    SECTION("directed: the neighbour's bits 4 and 6 lose their values") {
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Directed, IrqVariant::Merged, 2, 0}, acc);
+        REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty()); // bits 0..3
+        REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());               // bits 4..7
+        k.disable(1, 50);
+        CHECK(count(acc, ViolationKind::WrongBitCleared) == 3); // bits 2, 4, 6
+        CHECK(acc.violations()[0].detail ==
+              "free of fid 1 index 1 reset the values of bit 2, the bit of its index 2");
+        CHECK(acc.violations()[1].detail ==
+              "free of fid 1 index 2 reset the values of bit 4, the bit of fid 2 index 0");
+        CHECK_FALSE(k.resolve(k.cpu_vector(1), 4).has_value());
+        CHECK(k.resolve(k.cpu_vector(1), 5) == Handler{2, 1});
+        CHECK_FALSE(k.resolve(k.cpu_vector(1), 6).has_value());
+    }
+    SECTION("floating: bits 4 and 6 lie past the function's 4-bit vector") {
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Floating, IrqVariant::Merged, 2, 0}, acc);
+        REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty());
+        k.disable(1, 50);
+        CHECK(count(acc, ViolationKind::WrongBitCleared) == 3);
+        CHECK(count(acc, ViolationKind::BeyondVector) == 2);
+    }
+    SECTION("fixed, and MSI-X on merged, reset exactly their own bits") {
+        for (auto [variant, type] : {std::pair{IrqVariant::Fixed, MsiType::Msi},
+                                     std::pair{IrqVariant::Merged, MsiType::MsiX}}) {
+            IrqAccounting acc;
+            ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+            REQUIRE(k.enable(function(1, 1, 4, 4, type), 0).empty());
+            REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());
+            k.disable(1, 50);
+            CHECK(acc.violations().empty());
+            CHECK(k.resolve(k.cpu_vector(1), 4) == Handler{2, 0});
+        }
+    }
+}
+
+TEST_CASE("facility: floating single mode raises one interrupt until re-enabled") {
+    IrqAccounting acc;
+    ZpciKernel k({Delivery::Floating, IrqVariant::Fixed, 2, 0}, acc);
+    REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
+    ZpciFacility hw(k, 2);
+    auto first = hw.msi(5, 1, 0, true, 10, acc);
+    CHECK(first.raise == ZpciFacility::Raise::Floating);
+    CHECK(first.bit == 1);
+    CHECK(k.summary().test(0)); // the function's summary bit
+    CHECK(hw.msi(5, 0, 0, true, 20, acc).raise == ZpciFacility::Raise::None);
+    auto again = hw.msi(5, 1, 0, true, 30, acc);
+    CHECK(again.merged);
+    hw.reenable_floating();
+    CHECK(hw.msi(5, 0, 0, true, 40, acc).raise == ZpciFacility::Raise::Floating);
+    CHECK(acc.counts().raised == 4);
+}
+
+TEST_CASE("facility: directed to an offline CPU takes the fallback summary path") {
+    IrqAccounting acc;
+    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0}, acc);
+    REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
+    ZpciFacility hw(k, 4);
+    auto online = hw.msi(5, 1, 2, true, 10, acc);
+    CHECK(online.raise == ZpciFacility::Raise::Directed);
+    CHECK(k.cpu_vector(2).test(1));
+    CHECK(hw.msi(5, 0, 2, true, 11, acc).raise == ZpciFacility::Raise::None); // D_SINGLE
+    auto offline = hw.msi(5, 0, 3, false, 12, acc);
+    CHECK(offline.fallback);
+    CHECK(offline.raise == ZpciFacility::Raise::Floating);
+    CHECK(k.summary().test(3));
+    CHECK(k.cpu_vector(3).test(0));
+    k.disable(5, 20);
+    CHECK_FALSE(hw.msi(5, 0, 2, true, 30, acc).registered);
+    CHECK(acc.counts().not_registered == 1);
+}

@@ -1,0 +1,351 @@
+#include "tools/zpci_config.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ssifsim::tools {
+
+namespace {
+
+using zpci::ZpciAction;
+
+constexpr Named<MsiGenerator::Pattern> kPatternNames[] = {
+    {"periodic", MsiGenerator::Pattern::Periodic},
+    {"poisson", MsiGenerator::Pattern::Poisson},
+    {"burst", MsiGenerator::Pattern::Burst}};
+constexpr Named<ZpciAction::Kind> kActionNames[] = {{"affinity", ZpciAction::Kind::Affinity},
+                                                    {"hot_unplug", ZpciAction::Kind::Unplug},
+                                                    {"cpu_offline", ZpciAction::Kind::CpuOffline},
+                                                    {"cpu_online", ZpciAction::Kind::CpuOnline}};
+constexpr const char* kCountNames[] = {"raised",      "delivered",      "merged",
+                                       "discarded",   "not_registered", "lost_in_fabric",
+                                       "misdirected", "undelivered"};
+constexpr uint64_t kMaxNs = 3'600'000'000'000ULL; // an hour of simulated time
+
+uint64_t nanos(ObjectReader& r, const char* key, uint64_t fallback) {
+    return static_cast<uint64_t>(r.integer(key, static_cast<int64_t>(fallback), 0, kMaxNs));
+}
+
+bool is_power_of_two(unsigned n) {
+    return n && !(n & (n - 1));
+}
+
+std::vector<int> read_affinity(ObjectReader& f, unsigned cpus, unsigned nvec, int first_msi) {
+    std::vector<int> affinity;
+    if (!f.has("affinity"))
+        return affinity;
+    if (f.is_string("affinity")) {
+        f.choice("affinity", "spread", {"spread"});
+        for (unsigned i = 0; i < nvec; ++i) // MSIs dealt round the CPUs, function after function
+            affinity.push_back(static_cast<int>((static_cast<unsigned>(first_msi) + i) % cpus));
+        return affinity;
+    }
+    if (!f.is_array("affinity")) {
+        affinity.push_back(static_cast<int>(f.integer("affinity", 0, 0, cpus - 1)));
+        return affinity;
+    }
+    for (const auto& [element, path] : f.array("affinity")) {
+        if (!element->is_number_integer() || element->get<int64_t>() < 0 ||
+            element->get<int64_t>() >= static_cast<int64_t>(cpus))
+            throw InputError(f.file() + ": " + path + ": expected a CPU number 0.." +
+                             std::to_string(cpus - 1));
+        affinity.push_back(element->get<int>());
+    }
+    if (affinity.size() > nvec)
+        f.fail("affinity", "lists " + std::to_string(affinity.size()) + " CPUs for " +
+                               std::to_string(nvec) + " MSIs");
+    return affinity;
+}
+
+void read_functions(ObjectReader& zpci, ZpciScenario& out) {
+    const unsigned cpus = out.config.kernel.cpus;
+    std::set<uint32_t> fids;
+    std::set<std::pair<uint16_t, uint8_t>> slots;
+    int msis_so_far = 0;
+    for (const auto& [element, path] : zpci.array("functions")) {
+        ObjectReader f(*element, path, zpci.file());
+        zpci::FunctionConfig base;
+        base.fid = static_cast<uint32_t>(f.integer("fid", 0, 0, 0xffffffff));
+        base.devfn = static_cast<uint8_t>(f.integer("devfn", 0, 0, 255));
+        base.bus = static_cast<uint16_t>(f.integer("bus", 0, 0, 0xffff));
+        base.max_msi = static_cast<unsigned>(f.integer("max_msi", 8, 1, 4095));
+        base.nvec = static_cast<unsigned>(f.integer("nvec", 1, 1, 4095));
+        const std::string type = f.choice("type", "msix", {"msix", "msi"});
+        value_of(zpci::kMsiTypeNames, type, &base.type);
+        if (base.type == zpci::MsiType::Msi && (!is_power_of_two(base.nvec) || base.nvec > 32))
+            f.fail("nvec",
+                   "multi-MSI takes a power of two up to 32, got " + std::to_string(base.nvec));
+        const int count = static_cast<int>(f.integer("count", 1, 1, 4096));
+        if (base.devfn + count - 1 > 255)
+            f.fail("count", "devfn " + std::to_string(base.devfn) + " + " + std::to_string(count) +
+                                " functions passes 255");
+        const bool spread = f.is_string("affinity");
+        for (int k = 0; k < count; ++k) {
+            zpci::FunctionConfig fn = base;
+            fn.fid = base.fid + static_cast<uint32_t>(k);
+            fn.devfn = static_cast<uint8_t>(base.devfn + k);
+            fn.affinity = read_affinity(f, cpus, fn.nvec, msis_so_far);
+            if (!spread && k > 0)
+                fn.affinity = out.config.functions.back().affinity;
+            msis_so_far += static_cast<int>(fn.nvec);
+            if (!fids.insert(fn.fid).second)
+                f.fail("fid", "fid " + std::to_string(fn.fid) + " appears twice");
+            if (!slots.insert({fn.bus, fn.devfn}).second)
+                f.fail("devfn", "bus " + std::to_string(fn.bus) + " devfn " +
+                                    std::to_string(fn.devfn) + " appears twice");
+            out.config.functions.push_back(fn);
+        }
+        f.finish();
+    }
+}
+
+const zpci::FunctionConfig* find_function(const ZpciScenario& z, uint32_t fid) {
+    for (const zpci::FunctionConfig& f : z.config.functions)
+        if (f.fid == fid)
+            return &f;
+    return nullptr;
+}
+
+uint32_t read_fid(ObjectReader& r, const ZpciScenario& z) {
+    const uint32_t fid = static_cast<uint32_t>(r.integer("fid", 0, 0, 0xffffffff));
+    if (!find_function(z, fid))
+        r.fail("fid", "fid " + std::to_string(fid) + " is not in zpci.functions");
+    return fid;
+}
+
+void read_msis(ObjectReader& zpci, ZpciScenario& out) {
+    for (const auto& [element, path] : zpci.array("msis")) {
+        ObjectReader m(*element, path, zpci.file());
+        MsiGenerator g;
+        g.path = path;
+        if (m.is_string("fid"))
+            m.choice("fid", "any", {"any"});
+        else
+            g.fid = read_fid(m, out);
+        if (m.is_string("index")) {
+            m.choice("index", "random", {"random"});
+            g.index = -1;
+        } else {
+            g.index = static_cast<int>(m.integer("index", 0, 0, 4094));
+            const unsigned limit = g.fid ? std::min(find_function(out, *g.fid)->nvec,
+                                                    find_function(out, *g.fid)->max_msi)
+                                         : 1;
+            if (static_cast<unsigned>(g.index) >= limit)
+                m.fail("index",
+                       "index " + std::to_string(g.index) + " but the function has " +
+                           std::to_string(limit) + " MSI(s)" +
+                           (g.fid ? "" : " (with fid \"any\" only index 0 or \"random\")"));
+        }
+        value_of(kPatternNames, m.choice("pattern", "periodic", {"periodic", "poisson", "burst"}),
+                 &g.pattern);
+        g.at_ns = nanos(m, "at_ns", 0);
+        g.count = static_cast<uint64_t>(m.integer("count", 1, 1, 100'000'000));
+        const char* gap =
+            g.pattern == MsiGenerator::Pattern::Poisson ? "mean_interval_ns" : "interval_ns";
+        m.accepts({"interval_ns", "mean_interval_ns", "bursts", "period_ns"});
+        if (m.has(g.pattern == MsiGenerator::Pattern::Poisson ? "interval_ns" : "mean_interval_ns"))
+            m.fail(g.pattern == MsiGenerator::Pattern::Poisson ? "interval_ns" : "mean_interval_ns",
+                   std::string("does not go with pattern ") + name_of(kPatternNames, g.pattern) +
+                       " (it takes " + gap + ")");
+        g.interval_ns = nanos(m, gap, g.pattern == MsiGenerator::Pattern::Burst ? 0 : 1000);
+        if (g.pattern == MsiGenerator::Pattern::Poisson && g.interval_ns == 0)
+            m.fail(gap, "must be above 0");
+        if (g.pattern == MsiGenerator::Pattern::Burst) {
+            g.bursts = static_cast<uint64_t>(m.integer("bursts", 1, 1, 1'000'000));
+            g.period_ns = nanos(m, "period_ns", 1'000'000);
+            if (g.bursts > 1 && g.period_ns < g.interval_ns * g.count)
+                m.fail("period_ns", "shorter than one burst (" +
+                                        std::to_string(g.interval_ns * g.count) + " ns)");
+        } else if (m.has("bursts") || m.has("period_ns")) {
+            m.fail(m.has("bursts") ? "bursts" : "period_ns", "only pattern burst takes it");
+        }
+        const std::string fault = m.choice("fault", "none", {"none", "lost", "duplicated"});
+        g.lost = fault == "lost";
+        g.duplicated = fault == "duplicated";
+        m.finish();
+        out.msis.push_back(g);
+    }
+}
+
+void read_actions(ObjectReader& zpci, ZpciScenario& out) {
+    const unsigned cpus = out.config.kernel.cpus;
+    for (const auto& [element, path] : zpci.array("actions")) {
+        ObjectReader a(*element, path, zpci.file());
+        ZpciAction act;
+        act.t_ns = nanos(a, "at_ns", 0);
+        if (!a.has("kind"))
+            a.fail("kind", "missing (accepted: " + names_of(kActionNames) + ")");
+        value_of(kActionNames,
+                 a.choice("kind", "", {"affinity", "hot_unplug", "cpu_offline", "cpu_online"}),
+                 &act.kind);
+        a.accepts({"fid", "index", "cpu"});
+        if (act.kind == ZpciAction::Kind::Affinity || act.kind == ZpciAction::Kind::Unplug)
+            act.fid = read_fid(a, out);
+        if (act.kind == ZpciAction::Kind::Affinity)
+            act.index = static_cast<int>(a.integer("index", -1, -1, 4094));
+        if (act.kind != ZpciAction::Kind::Unplug)
+            act.cpu = static_cast<int>(a.integer("cpu", 0, 0, cpus - 1));
+        a.finish();
+        out.config.actions.push_back(act);
+    }
+    std::stable_sort(out.config.actions.begin(), out.config.actions.end(),
+                     [](const ZpciAction& x, const ZpciAction& y) { return x.t_ns < y.t_ns; });
+}
+
+} // namespace
+
+void read_zpci(ObjectReader zpci, uint64_t /*seed*/, ZpciScenario& out) {
+    out.enabled = true;
+    zpci::ZpciKernelConfig& k = out.config.kernel;
+    value_of(zpci::kDeliveryNames, zpci.choice("delivery", "directed", {"directed", "floating"}),
+             &k.delivery);
+    value_of(zpci::kVariantNames, zpci.choice("variant", "fixed", {"fixed", "merged", "v1"}),
+             &k.variant);
+    k.cpus = static_cast<unsigned>(zpci.integer("cpus", 2, 1, 256));
+    k.setup_cpu = static_cast<int>(zpci.integer("setup_cpu", 0, 0, k.cpus - 1));
+    zpci::CpuTiming& t = out.config.timing;
+    t.entry_ns = nanos(zpci, "entry_ns", t.entry_ns);
+    t.per_bit_ns = nanos(zpci, "per_bit_ns", t.per_bit_ns);
+    t.ipi_ns = nanos(zpci, "ipi_ns", t.ipi_ns);
+    out.config.log_each_msi = zpci.choice("log", "each", {"each", "summary"}) == "each";
+    read_functions(zpci, out);
+    read_msis(zpci, out);
+    read_actions(zpci, out);
+    zpci.finish();
+}
+
+void read_zpci_expect(ObjectReader expect, ZpciScenario& out) {
+    ObjectReader violations = expect.object("violations");
+    for (const std::string& kind : violations.keys()) {
+        zpci::ViolationKind v;
+        if (!value_of(zpci::kViolationNames, kind, &v))
+            violations.fail(
+                kind, "unknown violation (accepted: " + names_of(zpci::kViolationNames) + ")");
+        out.expect_violations[kind] =
+            static_cast<uint64_t>(violations.integer(kind, 0, 0, INT64_MAX));
+    }
+    violations.finish();
+    ObjectReader counts = expect.object("counts");
+    for (const std::string& name : counts.keys()) {
+        if (std::find(std::begin(kCountNames), std::end(kCountNames), name) ==
+            std::end(kCountNames)) {
+            std::string list;
+            for (const char* n : kCountNames)
+                list += std::string(list.empty() ? "" : ", ") + n;
+            counts.fail(name, "unknown count (accepted: " + list + ")");
+        }
+        out.expect_counts[name] = static_cast<uint64_t>(counts.integer(name, 0, 0, INT64_MAX));
+    }
+    counts.finish();
+    if (expect.has("setup_failed"))
+        out.expect_setup_failed = static_cast<uint64_t>(expect.integer("setup_failed", 0, 0, 4096));
+    expect.finish();
+}
+
+ojson zpci_to_json(const ZpciScenario& z) {
+    const zpci::ZpciConfig& c = z.config;
+    ojson j = {{"delivery", name_of(zpci::kDeliveryNames, c.kernel.delivery)},
+               {"variant", name_of(zpci::kVariantNames, c.kernel.variant)},
+               {"cpus", c.kernel.cpus},
+               {"setup_cpu", c.kernel.setup_cpu},
+               {"entry_ns", c.timing.entry_ns},
+               {"per_bit_ns", c.timing.per_bit_ns},
+               {"ipi_ns", c.timing.ipi_ns},
+               {"log", c.log_each_msi ? "each" : "summary"}};
+    ojson functions = ojson::array();
+    for (const zpci::FunctionConfig& f : c.functions)
+        functions.push_back({{"fid", f.fid},
+                             {"devfn", f.devfn},
+                             {"bus", f.bus},
+                             {"max_msi", f.max_msi},
+                             {"nvec", f.nvec},
+                             {"type", name_of(zpci::kMsiTypeNames, f.type)},
+                             {"affinity", f.affinity}});
+    j["functions"] = functions;
+    ojson msis = ojson::array();
+    for (const MsiGenerator& g : z.msis) {
+        ojson m = {
+            {"pattern", name_of(kPatternNames, g.pattern)}, {"at_ns", g.at_ns}, {"count", g.count}};
+        if (g.fid)
+            m["fid"] = *g.fid;
+        else
+            m["fid"] = "any";
+        if (g.index >= 0)
+            m["index"] = g.index;
+        else
+            m["index"] = "random";
+        m[g.pattern == MsiGenerator::Pattern::Poisson ? "mean_interval_ns" : "interval_ns"] =
+            g.interval_ns;
+        if (g.pattern == MsiGenerator::Pattern::Burst) {
+            m["bursts"] = g.bursts;
+            m["period_ns"] = g.period_ns;
+        }
+        m["fault"] = g.lost ? "lost" : g.duplicated ? "duplicated" : "none";
+        msis.push_back(m);
+    }
+    j["msis"] = msis;
+    ojson actions = ojson::array();
+    for (const ZpciAction& a : c.actions) {
+        ojson o = {{"at_ns", a.t_ns}, {"kind", name_of(kActionNames, a.kind)}};
+        if (a.kind == ZpciAction::Kind::Affinity || a.kind == ZpciAction::Kind::Unplug)
+            o["fid"] = a.fid;
+        if (a.kind == ZpciAction::Kind::Affinity)
+            o["index"] = a.index;
+        if (a.kind != ZpciAction::Kind::Unplug)
+            o["cpu"] = a.cpu;
+        actions.push_back(o);
+    }
+    j["actions"] = actions;
+    return j;
+}
+
+// ---- the MSI stream --------------------------------------------------------------------
+
+GeneratedMsis::GeneratedMsis(const ZpciScenario& z, const std::vector<uint32_t>& live,
+                             uint64_t seed)
+    : z_(z), live_(live), rng_(seed ^ 0x7a706369ULL /* "zpci": apart from the workload's */) {
+    for (const zpci::FunctionConfig& f : z.config.functions)
+        nvec_[f.fid] = std::min(f.nvec, f.max_msi);
+    for (size_t g = 0; g < z.msis.size(); ++g)
+        queue_.push({time_of(g, 0, 0), g, 0});
+}
+
+uint64_t GeneratedMsis::time_of(size_t g, uint64_t seq, uint64_t previous_ns) {
+    const MsiGenerator& m = z_.msis[g];
+    switch (m.pattern) {
+    case MsiGenerator::Pattern::Periodic: return m.at_ns + seq * m.interval_ns;
+    case MsiGenerator::Pattern::Poisson:
+        return (seq == 0 ? m.at_ns : previous_ns) + rng_.exponential(m.interval_ns);
+    case MsiGenerator::Pattern::Burst:
+        return m.at_ns + (seq / m.count) * m.period_ns + (seq % m.count) * m.interval_ns;
+    }
+    return m.at_ns;
+}
+
+bool GeneratedMsis::next(zpci::Msi* out) {
+    while (!queue_.empty()) {
+        const Pending p = queue_.top();
+        queue_.pop();
+        const MsiGenerator& m = z_.msis[p.generator];
+        const uint64_t total =
+            m.pattern == MsiGenerator::Pattern::Burst ? m.count * m.bursts : m.count;
+        if (p.seq + 1 < total)
+            queue_.push({time_of(p.generator, p.seq + 1, p.t_ns), p.generator, p.seq + 1});
+        uint32_t fid = 0;
+        if (m.fid) {
+            fid = *m.fid;
+        } else if (!live_.empty()) {
+            fid = live_[rng_.uniform(0, live_.size() - 1)];
+        } else {
+            continue; // no function has interrupts: nobody can raise one
+        }
+        unsigned index = static_cast<unsigned>(m.index);
+        if (m.index < 0)
+            index = static_cast<unsigned>(rng_.uniform(0, nvec_[fid] - 1));
+        *out = zpci::Msi{p.t_ns, fid, index, m.lost, m.duplicated};
+        return true;
+    }
+    return false;
+}
+
+} // namespace ssifsim::tools

@@ -51,7 +51,9 @@ struct Expectations {
 };
 
 // The log events a count expectation may name ("src.ev").
+// "cpuN.irq" stands for the events of every CPU ("cpu0.irq", "cpu17.irq").
 const std::vector<std::string>& known_events();
+bool is_known_event(const std::string& name);
 
 struct Scenario {
     static constexpr int kVersion = 1;

@@ -459,7 +459,7 @@ bool SsifHost::read_response(RequestOutcome& out) {
         }
         if (r.ok()) {
             out.response = message;
-            out.completed_ns = r.end_ns;
+            out.completed_ns = sim_now_ns(); // when the driver learns of it
             return true;
         }
         if (r.status == smbus::SmbusStatus::Abandoned)

@@ -420,7 +420,7 @@ Scenario load_scenario(const std::string& file) {
         s.responder.test.length_from_request = true;
     }
     if (root.has("zpci"))
-        read_zpci(root.object("zpci"), s.seed, s.zpci);
+        read_zpci(root.object("zpci"), s.zpci);
     else
         root.accepts({"zpci"});
     if (s.host_irq_fid) {

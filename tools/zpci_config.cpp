@@ -194,7 +194,7 @@ void read_actions(ObjectReader& zpci, ZpciScenario& out) {
 
 } // namespace
 
-void read_zpci(ObjectReader zpci, uint64_t /*seed*/, ZpciScenario& out) {
+void read_zpci(ObjectReader zpci, ZpciScenario& out) {
     out.enabled = true;
     zpci::ZpciKernelConfig& k = out.config.kernel;
     value_of(zpci::kDeliveryNames, zpci.choice("delivery", "directed", {"directed", "floating"}),

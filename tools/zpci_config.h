@@ -42,7 +42,7 @@ struct ZpciScenario {
     std::optional<uint64_t> expect_setup_failed;
 };
 
-void read_zpci(ObjectReader zpci, uint64_t seed, ZpciScenario& out);
+void read_zpci(ObjectReader zpci, ZpciScenario& out);
 void read_zpci_expect(ObjectReader expect, ZpciScenario& out);
 ojson zpci_to_json(const ZpciScenario& z);
 

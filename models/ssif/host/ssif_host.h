@@ -144,7 +144,8 @@ class SsifHost : public sc_core::sc_module {
 
     // Queue a request for its time. Call before the simulation starts.
     void submit(const HostRequest& request);
-    // Stop the simulation once every submitted request has completed.
+    // Tell the gate once every submitted request has completed (it stops the simulation
+    // when every party is done).
     void stop_when_done(StopGate* gate) { stop_gate_ = gate; }
     // The controller's interrupt path (host.irq "zpci"); none by default.
     void set_transfer_irq(TransferIrq* irq) { transfer_irq_ = irq; }

@@ -231,15 +231,9 @@ void expect_zpci(std::vector<Check>& out, const ZpciScenario& z, const ZpciResul
         expect_equal(out, "zpci violations " + kind, "the number of " + kind + " violations",
                      actual, expected, show);
     }
-    const zpci::MsiCounts& n = r.counts;
-    const std::map<std::string, uint64_t> counts = {{"raised", n.raised},
-                                                    {"delivered", n.delivered},
-                                                    {"merged", n.merged},
-                                                    {"discarded", n.discarded},
-                                                    {"not_registered", n.not_registered},
-                                                    {"lost_in_fabric", n.lost_in_fabric},
-                                                    {"misdirected", n.misdirected},
-                                                    {"undelivered", n.undelivered}};
+    std::map<std::string, uint64_t> counts;
+    for (const auto& [name, n] : zpci::named_counts(r.counts))
+        counts[name] = n;
     for (const auto& [name, expected] : z.expect_counts)
         expect_equal(out, "zpci count " + name, "the number of MSIs " + name, counts.at(name),
                      expected, show);

@@ -55,8 +55,12 @@ ojson outcome_json(const ssif::RequestOutcome& o) {
 } // namespace
 
 namespace {
+ojson distribution_json(const Distribution& d) {
+    return {
+        {"count", d.count}, {"min", d.min}, {"median", d.median}, {"p99", d.p99}, {"max", d.max}};
+}
+
 ojson zpci_json(const ZpciResult& z) {
-    const zpci::MsiCounts& n = z.counts;
     ojson violations = ojson::array();
     for (const zpci::Violation& v : z.violations)
         violations.push_back({{"kind", name_of(zpci::kViolationNames, v.kind)},
@@ -74,23 +78,13 @@ ojson zpci_json(const ZpciResult& z) {
                         {"ipis_sent", st.ipis_sent},
                         {"busy_ns", st.busy_ns}});
     }
-    return {{"msis",
-             {{"raised", n.raised},
-              {"delivered", n.delivered},
-              {"merged", n.merged},
-              {"discarded", n.discarded},
-              {"not_registered", n.not_registered},
-              {"lost_in_fabric", n.lost_in_fabric},
-              {"misdirected", n.misdirected},
-              {"undelivered", n.undelivered}}},
+    ojson msis = ojson::object();
+    for (const auto& [name, count] : zpci::named_counts(z.counts))
+        msis[name] = count;
+    return {{"msis", msis},
             {"accounted", z.accounted},
             {"violations", violations},
-            {"latency_ns",
-             {{"count", z.latency.count},
-              {"min", z.latency.min},
-              {"median", z.latency.median},
-              {"p99", z.latency.p99},
-              {"max", z.latency.max}}},
+            {"latency_ns", distribution_json(z.latency)},
             {"fallbacks", z.fallbacks},
             {"setup_failures", z.setup_failures},
             {"cpus", cpus}};
@@ -150,12 +144,7 @@ ojson build_report(const Scenario& s, const RunResult& r) {
                          {"failed", failed},
                          {"write_retries", write_retries},
                          {"read_retries", read_retries},
-                         {"response_ns",
-                          {{"count", d.count},
-                           {"min", d.min},
-                           {"median", d.median},
-                           {"p99", d.p99},
-                           {"max", d.max}}}};
+                         {"response_ns", distribution_json(d)}};
     const ssif::HostStats& hs = r.host_stats;
     report["host"] = {{"link",
                        {{"pec", r.link.pec},

@@ -3,6 +3,7 @@
 // dropped for a reason the model names. Anything else is a violation, with its time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -65,6 +66,18 @@ struct MsiCounts {
     uint64_t misdirected = 0;    // went to a wrong handler, to none, or were cleared
     uint64_t undelivered = 0;    // pending at the end
 };
+
+// The counts by the names scenarios, logs and reports use, in this order.
+inline std::array<std::pair<const char*, uint64_t>, 8> named_counts(const MsiCounts& c) {
+    return {{{"raised", c.raised},
+             {"delivered", c.delivered},
+             {"merged", c.merged},
+             {"discarded", c.discarded},
+             {"not_registered", c.not_registered},
+             {"lost_in_fabric", c.lost_in_fabric},
+             {"misdirected", c.misdirected},
+             {"undelivered", c.undelivered}}};
+}
 
 class IrqAccounting {
   public:

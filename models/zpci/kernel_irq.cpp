@@ -113,24 +113,33 @@ void ZpciKernel::alloc(Function& f, unsigned index, unsigned nr, uint64_t t_ns) 
     }
 }
 
+// zpci_msi_domain_alloc: v1 keeps the hwirq in ptr; the merged code the domain in ptr and
+// the hwirq in data.
 void ZpciKernel::store_values(Function& f, unsigned long bit, uint64_t hwirq, uint64_t t_ns) {
-    auto store = [&](AirqVector& v) {
-        const bool ok = rules_.domain_per_bus ? v.set_ptr(bit, domain_token(f)) &&
-                                                    v.set_data(bit, static_cast<uint32_t>(hwirq))
-                                              : v.set_ptr(bit, hwirq);
+    const uint64_t ptr = rules_.domain_per_bus ? domain_token(f) : hwirq;
+    write_values(f, bit, ptr, static_cast<uint32_t>(hwirq), rules_.values_on_every_cpu, "alloc for",
+                 t_ns);
+}
+
+// The per-bit values of one bit: in the function's vector (floating), or in every CPU's
+// vector or only the setup CPU's (directed). A write past a vector is a violation.
+void ZpciKernel::write_values(Function& f, unsigned long bit, uint64_t ptr, uint32_t data,
+                              bool every_cpu, const char* by, uint64_t t_ns) {
+    auto write = [&](AirqVector& v) {
+        const bool ok = v.set_ptr(bit, ptr) && (!rules_.domain_per_bus || v.set_data(bit, data));
         if (!ok)
             accounting_.violation(ViolationKind::BeyondVector, t_ns,
-                                  "alloc for " + fid_text(f.config.fid) + " wrote bit " +
+                                  std::string(by) + " " + fid_text(f.config.fid) + " wrote bit " +
                                       std::to_string(bit) + " of a " + std::to_string(v.bits()) +
                                       "-bit vector");
     };
     if (config_.delivery == Delivery::Floating) {
-        store(*f.aibv);
-    } else if (rules_.values_on_every_cpu) {
+        write(*f.aibv);
+    } else if (every_cpu) {
         for (auto& v : cpu_ibv_)
-            store(*v);
+            write(*v);
     } else {
-        store(*cpu_ibv_[static_cast<size_t>(config_.setup_cpu)]); // smp_processor_id()
+        write(*cpu_ibv_[static_cast<size_t>(config_.setup_cpu)]); // smp_processor_id()
     }
 }
 
@@ -180,20 +189,7 @@ void ZpciKernel::reset_values(Function& f, unsigned long bit, unsigned long own_
                                   std::to_string(own_bit - f.first_bit) +
                                   " reset the values of bit " + std::to_string(bit) + ", " + whose);
     }
-    auto reset = [&](AirqVector& v) {
-        const bool ok = v.set_ptr(bit, 0) && (!rules_.domain_per_bus || v.set_data(bit, 0));
-        if (!ok)
-            accounting_.violation(ViolationKind::BeyondVector, t_ns,
-                                  "free of " + fid_text(f.config.fid) + " wrote bit " +
-                                      std::to_string(bit) + " of a " + std::to_string(v.bits()) +
-                                      "-bit vector");
-    };
-    if (config_.delivery == Delivery::Floating) {
-        reset(*f.aibv);
-    } else {
-        for (auto& v : cpu_ibv_)
-            reset(*v);
-    }
+    write_values(f, bit, 0, 0, true, "free of", t_ns);
 }
 
 void ZpciKernel::teardown(Function& f, uint64_t t_ns) {

@@ -89,6 +89,8 @@ class ZpciKernel {
     void free(Function& f, unsigned index, unsigned nr, uint64_t t_ns);
     void teardown(Function& f, uint64_t t_ns);
     void store_values(Function& f, unsigned long bit, uint64_t hwirq, uint64_t t_ns);
+    void write_values(Function& f, unsigned long bit, uint64_t ptr, uint32_t data, bool every_cpu,
+                      const char* by, uint64_t t_ns);
     void reset_values(Function& f, unsigned long bit, unsigned long own_bit, uint64_t t_ns);
     void free_bits(AirqVector& v, unsigned long bit, unsigned long num, uint64_t t_ns,
                    const std::string& what);

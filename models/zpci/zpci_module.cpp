@@ -249,76 +249,67 @@ void ZpciSystem::run_interrupt(int c, Work work) {
     log_violations_since(violations_logged_);
 }
 
-// zpci_floating_irq_handler: scan the summary bits; for each, scan that function's vector
-// and dispatch every set bit; when the summary scan comes up empty, re-enable (SIC single)
-// and scan once more.
-void ZpciSystem::floating_handler(int c) {
-    AirqVector& sbv = kernel_.summary();
-    int irqs_on = 0;
-    for (unsigned long si = 0;;) {
-        si = sbv.scan(si, sbv.end());
-        if (si == AirqVector::kNoBit) {
-            if (irqs_on++)
-                break;
-            facility_.reenable_floating();
-            ++stats_[static_cast<size_t>(c)].rescans;
-            si = 0;
-            continue;
-        }
-        for (unsigned long ai = 0;;) {
-            AirqVector* aibv = kernel_.function_vector(si); // gone if unplugged meanwhile
-            if (!aibv)
-                break;
-            ai = aibv->scan(ai, aibv->end());
-            if (ai == AirqVector::kNoBit)
-                break;
-            aibv->lock(ai);
-            dispatch(c, *aibv, ai);
-            if (kernel_.function_vector(si) == aibv)
-                aibv->unlock(ai);
-        }
-    }
-}
-
-// zpci_handle_cpu_local_irq: scan this CPU's vector; with `rescan`, re-enable (directed
-// single) after the first empty scan and scan once more.
-void ZpciSystem::cpu_local_handler(int c, bool rescan) {
-    AirqVector& dibv = kernel_.cpu_vector(c);
+// The loop all of pci_irq.c's handlers share: hand each set bit of `v` to `on_bit`; when a
+// scan comes up empty, re-enable interrupts and scan once more (with `rescan`), then stop.
+template <typename Reenable, typename OnBit>
+void ZpciSystem::scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable reenable,
+                                  OnBit on_bit) {
     int irqs_on = 0;
     for (unsigned long bit = 0;;) {
-        bit = dibv.scan(bit, dibv.end());
+        bit = v.scan(bit, v.end());
         if (bit == AirqVector::kNoBit) {
             if (!rescan || irqs_on++)
                 break;
-            facility_.reenable_directed(c);
+            reenable();
             ++stats_[static_cast<size_t>(c)].rescans;
             bit = 0;
             continue;
         }
-        dispatch(c, dibv, bit);
+        on_bit(bit);
     }
 }
 
+// zpci_floating_irq_handler: scan the summary bits; for each, scan that function's vector
+// and dispatch every set bit; re-enable with SIC single.
+void ZpciSystem::floating_handler(int c) {
+    scan_then_rescan(
+        c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
+        [&](unsigned long si) {
+            for (unsigned long ai = 0;;) {
+                AirqVector* aibv = kernel_.function_vector(si); // gone if unplugged meanwhile
+                if (!aibv)
+                    break;
+                ai = aibv->scan(ai, aibv->end());
+                if (ai == AirqVector::kNoBit)
+                    break;
+                aibv->lock(ai);
+                dispatch(c, *aibv, ai);
+                if (kernel_.function_vector(si) == aibv)
+                    aibv->unlock(ai);
+            }
+        });
+}
+
+// zpci_handle_cpu_local_irq: scan this CPU's vector; with `rescan`, re-enable with
+// directed single.
+void ZpciSystem::cpu_local_handler(int c, bool rescan) {
+    AirqVector& dibv = kernel_.cpu_vector(c);
+    scan_then_rescan(
+        c, dibv, rescan, [this, c] { facility_.reenable_directed(c); },
+        [&](unsigned long bit) { dispatch(c, dibv, bit); });
+}
+
 // zpci_handle_fallback_irq: the summary bit of each CPU with work; schedule its scan by
-// IPI, only on the 0 -> 1 transition of its "scheduled" count.
+// IPI, only on the 0 -> 1 transition of its "scheduled" count; re-enable with SIC single.
 void ZpciSystem::fallback_handler(int c) {
-    AirqVector& sbv = kernel_.summary();
-    int irqs_on = 0;
-    for (unsigned long cpu = 0;;) {
-        cpu = sbv.scan(cpu, sbv.end());
-        if (cpu == AirqVector::kNoBit) {
-            if (irqs_on++)
-                break;
-            facility_.reenable_floating();
-            ++stats_[static_cast<size_t>(c)].rescans;
-            cpu = 0;
-            continue;
-        }
-        if (++cpus_[cpu].scheduled > 1)
-            continue;
-        ++stats_[static_cast<size_t>(c)].ipis_sent;
-        send_ipi(static_cast<int>(cpu));
-    }
+    scan_then_rescan(
+        c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
+        [&](unsigned long cpu) {
+            if (++cpus_[cpu].scheduled > 1)
+                return;
+            ++stats_[static_cast<size_t>(c)].ipis_sent;
+            send_ipi(static_cast<int>(cpu));
+        });
 }
 
 void ZpciSystem::send_ipi(int target) {
@@ -392,17 +383,10 @@ void ZpciSystem::maybe_done() {
 void ZpciSystem::finish(uint64_t t_ns) {
     accounting_.finish(t_ns, [this](uint32_t fid) { return kernel_.live(fid); });
     log_violations_since(violations_logged_);
-    const MsiCounts& n = accounting_.counts();
-    EventBuilder(log_, t_ns, "zpci", "summary")
-        .num("raised", static_cast<int64_t>(n.raised))
-        .num("delivered", static_cast<int64_t>(n.delivered))
-        .num("merged", static_cast<int64_t>(n.merged))
-        .num("discarded", static_cast<int64_t>(n.discarded))
-        .num("not_registered", static_cast<int64_t>(n.not_registered))
-        .num("lost_in_fabric", static_cast<int64_t>(n.lost_in_fabric))
-        .num("misdirected", static_cast<int64_t>(n.misdirected))
-        .num("undelivered", static_cast<int64_t>(n.undelivered))
-        .num("violations", static_cast<int64_t>(accounting_.violations().size()));
+    EventBuilder e(log_, t_ns, "zpci", "summary");
+    for (const auto& [name, n] : named_counts(accounting_.counts()))
+        e.num(name, static_cast<int64_t>(n));
+    e.num("violations", static_cast<int64_t>(accounting_.violations().size()));
 }
 
 } // namespace ssifsim::zpci

@@ -114,6 +114,8 @@ class ZpciSystem : public sc_core::sc_module {
     void cpu_thread(int c);
     bool take_work(int c, Work* work);
     void run_interrupt(int c, Work work);
+    template <typename Reenable, typename OnBit>
+    void scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable reenable, OnBit on_bit);
     void floating_handler(int c);
     void fallback_handler(int c);
     void cpu_local_handler(int c, bool rescan);

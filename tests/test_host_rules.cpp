@@ -131,10 +131,10 @@ TEST_CASE("the probe clamps the reported sizes per transaction support mode", "[
     CHECK(l.max_transmit == 32);
 }
 
-#include "tools/stats.h"
+#include "models/common/duration_stats.h"
 
 TEST_CASE("response-time figures use nearest-rank percentiles", "[report]") {
-    using ssifsim::tools::distribution;
+    using ssifsim::distribution;
     CHECK(distribution({}).count == 0);
     const auto one = distribution({7});
     CHECK((one.min == 7 && one.median == 7 && one.p99 == 7 && one.max == 7));
@@ -152,4 +152,31 @@ TEST_CASE("response-time figures use nearest-rank percentiles", "[report]") {
     const auto three = distribution({30, 10, 20});
     CHECK(three.median == 20);
     CHECK(three.p99 == 30);
+}
+
+TEST_CASE("a long stream of durations keeps flat memory and percentiles within 1/256", "[report]") {
+    // Up to kExactValues the figures are exact; one value more moves them to the histogram.
+    ssifsim::DurationStats s;
+    for (uint64_t i = 1; i <= ssifsim::DurationStats::kExactValues; ++i)
+        s.add(i * 1000);
+    REQUIRE(s.exact());
+    CHECK(s.summary().median == 50'000'000);
+    s.add(0);
+    REQUIRE(!s.exact());
+    const ssifsim::Distribution d = s.summary();
+    CHECK(d.count == 100'001);
+    CHECK(d.min == 0);
+    CHECK(d.max == 100'000'000);
+    // Exact nearest-rank median: rank ceil(100001 / 2) = 50001, the value 50,000,000 (0 is
+    // first). 50,000,000 lies in [2^25, 2^26): buckets 2^25 / 256 = 131,072 wide, so its
+    // bucket starts at 256 + 125 = 381 units: 381 * 131,072 = 49,938,432.
+    CHECK(d.median == 49'938'432);
+    // p99: rank ceil(100001 * 0.99) = 99001, the value 99,000,000 in [2^26, 2^27): buckets
+    // 262,144 wide; 99,000,000 / 262,144 = 377.6, so the edge is 377 * 262,144 = 98,828,288.
+    CHECK(d.p99 == 98'828'288);
+    // Values below 256 keep a bucket each: exact.
+    ssifsim::DurationStats small;
+    for (uint64_t i = 0; i <= ssifsim::DurationStats::kExactValues; ++i)
+        small.add(i % 200);
+    CHECK(small.summary().median == 99);
 }

@@ -6,95 +6,117 @@
 
 namespace ssifsim::tools {
 
-Check check_t6(const Scenario& scenario, const std::vector<ssif::RequestOutcome>& outcomes,
-               size_t submitted) {
-    Check c;
-    c.name = "T6max";
-    c.description = "request to response within " + ms(scenario.expect.t6_max_ns) +
-                    " (IPMI v2.0 12.7 SSIF timing)";
-    c.limit_ns = scenario.expect.t6_max_ns;
-    for (const ssif::RequestOutcome& o : outcomes) {
-        const uint64_t took = o.response_ns();
-        if (took >= c.worst_ns) {
-            c.worst_ns = took;
-            c.worst_request = o.id;
-        }
-        if (c.pass && !o.error.empty()) {
-            c.pass = false;
-            c.detail = "request " + std::to_string(o.id) + " at t=" + ms(o.started_ns) +
-                       " got no valid response: it failed (" + o.error + ") after " + ms(took);
-        } else if (c.pass && took > c.limit_ns) {
-            c.pass = false;
-            c.detail = "request " + std::to_string(o.id) + " at t=" + ms(o.started_ns) + " took " +
-                       ms(took) + ", over the limit of " + ms(c.limit_ns) + " by " +
-                       ms(took - c.limit_ns);
-        }
+T6Check::T6Check(uint64_t limit_ns) {
+    check_.name = "T6max";
+    check_.description =
+        "request to response within " + ms(limit_ns) + " (IPMI v2.0 12.7 SSIF timing)";
+    check_.limit_ns = limit_ns;
+}
+
+void T6Check::add(const ssif::RequestOutcome& o) {
+    Check& c = check_;
+    const uint64_t took = o.response_ns();
+    if (took >= c.worst_ns) {
+        c.worst_ns = took;
+        c.worst_request = o.id;
     }
-    if (c.pass && outcomes.size() < submitted) {
+    if (c.pass && !o.error.empty()) {
         c.pass = false;
-        c.detail = std::to_string(submitted - outcomes.size()) +
+        c.detail = "request " + std::to_string(o.id) + " at t=" + ms(o.started_ns) +
+                   " got no valid response: it failed (" + o.error + ") after " + ms(took);
+    } else if (c.pass && took > c.limit_ns) {
+        c.pass = false;
+        c.detail = "request " + std::to_string(o.id) + " at t=" + ms(o.started_ns) + " took " +
+                   ms(took) + ", over the limit of " + ms(c.limit_ns) + " by " +
+                   ms(took - c.limit_ns);
+    }
+}
+
+Check T6Check::result(size_t completed, size_t submitted) const {
+    Check c = check_;
+    if (c.pass && completed < submitted) {
+        c.pass = false;
+        c.detail = std::to_string(submitted - completed) +
                    " request(s) had no response when the run ended";
     }
     return c;
 }
 
-Check check_all_answered(const std::vector<ssif::RequestOutcome>& outcomes, size_t submitted) {
+Check check_all_answered(size_t completed, size_t submitted) {
     Check c;
     c.name = "all_answered";
     c.description = "every request got a response (none lost)";
-    if (outcomes.size() < submitted) {
+    if (completed < submitted) {
         c.pass = false;
-        c.detail = std::to_string(submitted - outcomes.size()) + " of " +
-                   std::to_string(submitted) + " request(s) had no response when the run ended";
+        c.detail = std::to_string(submitted - completed) + " of " + std::to_string(submitted) +
+                   " request(s) had no response when the run ended";
     }
     return c;
 }
 
-Check check_ipmi_messages(const std::vector<ssif::RequestOutcome>& outcomes,
-                          const std::vector<DaemonExchange>& exchanges) {
+void IpmiMessagesCheck::daemon_read(const Bytes& request, uint64_t t_ns) {
+    exchanges_.push_back({request, t_ns, std::nullopt, 0});
+}
+
+void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns) {
+    if (exchanges_.empty())
+        return;
+    exchanges_.back().response = response;
+    exchanges_.back().write_ns = t_ns;
+}
+
+void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
+    if (waiting_)
+        judge(*waiting_, o.started_ns);
+    waiting_ = o;
+}
+
+Check IpmiMessagesCheck::result() {
+    if (waiting_)
+        judge(*waiting_, UINT64_MAX);
+    waiting_.reset();
     Check c;
     c.name = "ipmi_messages";
     c.description = "no IPMI message lost or duplicated between the host and the BMC daemon";
-    int problems = 0;
-    const auto problem = [&](const std::string& what) {
-        if (problems++ == 0)
-            c.detail = what;
-    };
-    // One message in flight: a request pairs with the daemon read of the same bytes made
-    // after the host started it and before the host started the next one.
-    size_t next = 0;
-    for (size_t k = 0; k < outcomes.size(); ++k) {
-        const ssif::RequestOutcome& o = outcomes[k];
-        const uint64_t until = k + 1 < outcomes.size() ? outcomes[k + 1].started_ns : UINT64_MAX;
-        while (next < exchanges.size() && exchanges[next].read_ns < o.started_ns)
-            ++next;
-        const DaemonExchange* ex = nullptr;
-        if (next < exchanges.size() && exchanges[next].read_ns < until &&
-            exchanges[next].request == o.request)
-            ex = &exchanges[next++];
-        if (o.error == "power_off")
-            continue; // the host took nothing; whatever the daemon did is not delivered
-        const std::string who = "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
-                                ", started t=" + ms(o.started_ns) + ")";
-        // A request refused before any transfer, or whose write never got through, was
-        // never the BMC's to lose.
-        if (!ex && o.error != "write_failed" && o.write_attempts > 0)
-            problem(who + " was lost: the host's write went through but the daemon never read it");
-        const bool delivered = o.error.empty() || o.error == "mismatched_response";
-        if (!delivered)
-            continue;
-        if (!ex || !ex->response) {
-            problem(who + " took a response the daemon never gave it: " + hex_string(o.response) +
-                    " at t=" + ms(o.completed_ns));
-        } else if (*ex->response != o.response) {
-            problem(who + " took " + brief_hex(o.response) + " at t=" + ms(o.completed_ns) +
-                    "; the daemon answered " + brief_hex(*ex->response));
-        }
-    }
-    if (problems > 1)
-        c.detail += " (and " + std::to_string(problems - 1) + " more)";
-    c.pass = problems == 0;
+    c.pass = problems_ == 0;
+    c.detail = first_;
+    if (problems_ > 1)
+        c.detail += " (and " + std::to_string(problems_ - 1) + " more)";
     return c;
+}
+
+void IpmiMessagesCheck::problem(const std::string& what) {
+    if (problems_++ == 0)
+        first_ = what;
+}
+
+void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) {
+    while (!exchanges_.empty() && exchanges_.front().read_ns < o.started_ns)
+        exchanges_.pop_front();
+    std::optional<DaemonExchange> ex;
+    if (!exchanges_.empty() && exchanges_.front().read_ns < until_ns &&
+        exchanges_.front().request == o.request) {
+        ex = std::move(exchanges_.front());
+        exchanges_.pop_front();
+    }
+    if (o.error == "power_off")
+        return; // the host took nothing; whatever the daemon did is not delivered
+    const std::string who = "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
+                            ", started t=" + ms(o.started_ns) + ")";
+    // A request refused before any transfer, or whose write never got through, was never
+    // the BMC's to lose.
+    if (!ex && o.error != "write_failed" && o.write_attempts > 0)
+        problem(who + " was lost: the host's write went through but the daemon never read it");
+    const bool delivered = o.error.empty() || o.error == "mismatched_response";
+    if (!delivered)
+        return;
+    if (!ex || !ex->response) {
+        problem(who + " took a response the daemon never gave it: " + hex_string(o.response) +
+                " at t=" + ms(o.completed_ns));
+    } else if (*ex->response != o.response) {
+        problem(who + " took " + brief_hex(o.response) + " at t=" + ms(o.completed_ns) +
+                "; the daemon answered " + brief_hex(*ex->response));
+    }
 }
 
 Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired) {

@@ -2,6 +2,8 @@
 // detail, when it fails, explains it in one line with the time and the values.
 #pragma once
 
+#include <deque>
+#include <optional>
 #include <vector>
 
 #include "tools/runner.h"
@@ -9,17 +11,41 @@
 namespace ssifsim::tools {
 
 // T6max (IPMI v2.0 §12): each request's response within the limit; a request that never
-// got one fails it.
-Check check_t6(const Scenario& scenario, const std::vector<ssif::RequestOutcome>& outcomes,
-               size_t submitted);
+// got one fails it. Fed one outcome at a time.
+class T6Check {
+  public:
+    explicit T6Check(uint64_t limit_ns);
+    void add(const ssif::RequestOutcome& o);
+    Check result(size_t completed, size_t submitted) const;
+
+  private:
+    Check check_;
+};
 
 // Every submitted request completed.
-Check check_all_answered(const std::vector<ssif::RequestOutcome>& outcomes, size_t submitted);
+Check check_all_answered(size_t completed, size_t submitted);
 
 // No IPMI message lost or duplicated: every request the host wrote reached the daemon, and
-// every response the host took is the one the daemon gave to that request.
-Check check_ipmi_messages(const std::vector<ssif::RequestOutcome>& outcomes,
-                          const std::vector<DaemonExchange>& exchanges);
+// every response the host took is the one the daemon gave to that request. With one
+// message in flight, a request pairs with the daemon's read of the same bytes made after
+// the host started it and before the host started the next one; so each outcome is judged
+// when the next one arrives, and the daemon's exchanges before it are let go.
+class IpmiMessagesCheck {
+  public:
+    void daemon_read(const Bytes& request, uint64_t t_ns);
+    void daemon_wrote(const Bytes& response, uint64_t t_ns);
+    void add(const ssif::RequestOutcome& o);
+    Check result(); // judges the last outcome
+
+  private:
+    void judge(const ssif::RequestOutcome& o, uint64_t until_ns);
+    void problem(const std::string& what);
+
+    std::deque<DaemonExchange> exchanges_;
+    std::optional<ssif::RequestOutcome> waiting_; // judged when the next one starts
+    int problems_ = 0;
+    std::string first_;
+};
 
 // Every fault in the scenario was applied at least once (else it was aimed at nothing).
 Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired);

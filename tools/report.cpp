@@ -3,27 +3,14 @@
 #include <cstdio>
 
 #include "tools/format.h"
-#include "tools/stats.h"
 
 namespace ssifsim::tools {
 
 namespace {
 
-// The summary shows every step of each request up to this many, a line each up to the next.
-constexpr size_t kDetailedRequests = 10;
+// The summary shows every step of each request up to RunResult::kExplainedRequests, a line
+// each up to this many.
 constexpr size_t kListedRequests = 100;
-
-int retries(int attempts) {
-    return attempts > 1 ? attempts - 1 : 0;
-}
-
-Distribution response_times(const std::vector<ssif::RequestOutcome>& outcomes) {
-    std::vector<uint64_t> times;
-    times.reserve(outcomes.size());
-    for (const ssif::RequestOutcome& o : outcomes)
-        times.push_back(o.response_ns());
-    return distribution(times);
-}
 
 ojson outcome_json(const ssif::RequestOutcome& o) {
     ojson timeline = ojson::array();
@@ -48,8 +35,8 @@ ojson outcome_json(const ssif::RequestOutcome& o) {
             {"read_attempts", o.read_attempts},
             {"parts_written", o.parts_written},
             {"parts_read", o.parts_read},
-            {"write_retries", retries(o.write_attempts)},
-            {"read_retries", retries(o.read_attempts)},
+            {"write_retries", o.write_retries()},
+            {"read_retries", o.read_retries()},
             {"timeline", timeline}};
 }
 } // namespace
@@ -131,20 +118,13 @@ ojson build_report(const Scenario& s, const RunResult& r) {
     for (const ssif::RequestOutcome& o : r.outcomes)
         requests.push_back(outcome_json(o));
     report["requests"] = requests;
-    const Distribution d = response_times(r.outcomes);
-    size_t failed = 0;
-    uint64_t write_retries = 0, read_retries = 0;
-    for (const ssif::RequestOutcome& o : r.outcomes) {
-        failed += !o.error.empty();
-        write_retries += static_cast<uint64_t>(retries(o.write_attempts));
-        read_retries += static_cast<uint64_t>(retries(o.read_attempts));
-    }
     report["summary"] = {{"submitted", r.submitted},
-                         {"completed", r.outcomes.size()},
-                         {"failed", failed},
-                         {"write_retries", write_retries},
-                         {"read_retries", read_retries},
-                         {"response_ns", distribution_json(d)}};
+                         {"completed", r.completed},
+                         {"listed", r.outcomes.size()},
+                         {"failed", r.failed},
+                         {"write_retries", r.write_retries},
+                         {"read_retries", r.read_retries},
+                         {"response_ns", distribution_json(r.response)}};
     const ssif::HostStats& hs = r.host_stats;
     report["host"] = {{"link",
                        {{"pec", r.link.pec},
@@ -210,14 +190,14 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
 
     out << "  host link: " << ssif::describe(r.link) << "\n";
     // Every step of each request when there are few; one line each up to a screenful.
-    const bool detailed = r.outcomes.size() <= kDetailedRequests;
-    if (!detailed && r.outcomes.size() <= kListedRequests) {
+    const bool detailed = r.completed <= RunResult::kExplainedRequests;
+    if (!detailed && r.completed <= kListedRequests) {
         out << "\n     id  parts w/r  retries w/r    cc  request to response\n";
         for (const ssif::RequestOutcome& o : r.outcomes) {
             char line[160];
             std::snprintf(line, sizeof line, "  %5d  %4d/%-4d  %5d/%-5d  0x%02x  %s%s\n", o.id,
-                          o.parts_written, o.parts_read, retries(o.write_attempts),
-                          retries(o.read_attempts), o.completion_code, ms(o.response_ns()).c_str(),
+                          o.parts_written, o.parts_read, o.write_retries(), o.read_retries(),
+                          o.completion_code, ms(o.response_ns()).c_str(),
                           o.error.empty() ? "" : ("  (" + o.error + ")").c_str());
             out << line;
         }
@@ -237,8 +217,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
             << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
         out << "    parts written " << o.parts_written << ", read " << o.parts_read
-            << "; retries: write " << retries(o.write_attempts) << ", read "
-            << retries(o.read_attempts) << "\n";
+            << "; retries: write " << o.write_retries() << ", read " << o.read_retries() << "\n";
         out << "    request to response " << ms(o.response_ns()) << " = bus " << ms(bus_ns)
             << " + timer waits " << ms(wait_ns) << "\n";
         if (r.outcomes.size() == r.requests_available_ns.size() &&
@@ -271,10 +250,10 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         }
     }
 
-    if (r.outcomes.size() < r.submitted)
-        out << "\n  " << r.submitted - r.outcomes.size() << " request(s) still in flight at "
+    if (r.completed < r.submitted)
+        out << "\n  " << r.submitted - r.completed << " request(s) still in flight at "
             << ms(r.end_ns) << "\n";
-    const Distribution d = response_times(r.outcomes);
+    const Distribution& d = r.response;
     if (d.count > 0)
         out << "\n  request to response over " << d.count << " request(s): min " << ms(d.min)
             << ", median " << ms(d.median) << ", p99 " << ms(d.p99) << ", max " << ms(d.max)

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <memory>
+#include <set>
 #include <systemc>
 
 #include "models/common/sim_time.h"
@@ -14,6 +15,7 @@
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
 #include "tools/report.h"
+#include "tools/workload.h"
 
 namespace ssifsim::tools {
 
@@ -25,12 +27,15 @@ const Bytes* bytes_field(const Event& e, const char* key) {
     return nullptr;
 }
 
-// Picks out what the summary and the checks need from the event stream: the moments a
-// response time is explained with, the daemon's exchanges, and the counts of the events
-// the scenario's expectations name (compared in place: nothing is built per event).
+// Picks out what the summary and the checks need from the event stream: the moments the
+// first requests' response times are explained with, the daemon's exchanges (handed to the
+// messages check), and the counts of the events the scenario's expectations name (compared
+// in place: nothing is built per event).
 class MilestoneSink : public EventSink {
   public:
-    explicit MilestoneSink(const std::map<std::string, uint64_t>& expected_counts) {
+    MilestoneSink(const std::map<std::string, uint64_t>& expected_counts,
+                  IpmiMessagesCheck& messages)
+        : messages_(messages) {
         for (const auto& [name, expected] : expected_counts) {
             const size_t dot = name.find('.');
             counted_.push_back({name.substr(0, dot), name.substr(dot + 1), name});
@@ -43,30 +48,63 @@ class MilestoneSink : public EventSink {
             if (e.src == c.src && e.ev == c.ev)
                 ++counts[c.name];
         if (e.src == "bmc" && e.ev == "request_available")
-            requests_available_ns.push_back(e.t_ns);
+            keep(requests_available_ns, e.t_ns);
         if (e.src != "daemon")
             return;
         if (e.ev == "write")
-            daemon_writes_ns.push_back(e.t_ns);
+            keep(daemon_writes_ns, e.t_ns);
         const Bytes* request = bytes_field(e, "request");
         if (e.ev == "read" && request)
-            exchanges.push_back({*request, e.t_ns, std::nullopt, 0});
+            messages_.daemon_read(*request, e.t_ns);
         const Bytes* response = bytes_field(e, "response");
-        if (e.ev == "write" && response && !exchanges.empty()) {
-            exchanges.back().response = *response;
-            exchanges.back().write_ns = e.t_ns;
-        }
+        if (e.ev == "write" && response)
+            messages_.daemon_wrote(*response, e.t_ns);
     }
+    // One more than the summary explains, so that it can tell there were more.
     std::vector<uint64_t> requests_available_ns;
     std::vector<uint64_t> daemon_writes_ns;
-    std::vector<DaemonExchange> exchanges;
     std::map<std::string, uint64_t> counts;
 
   private:
+    static void keep(std::vector<uint64_t>& v, uint64_t t_ns) {
+        if (v.size() <= RunResult::kExplainedRequests)
+            v.push_back(t_ns);
+    }
     struct Counted {
         std::string src, ev, name;
     };
+    IpmiMessagesCheck& messages_;
     std::vector<Counted> counted_;
+};
+
+// Takes each outcome as the host completes it: into the checks and the figures, and kept
+// for the report if it is among the first or an expectation names it.
+class OutcomeCollector : public ssif::OutcomeSink {
+  public:
+    OutcomeCollector(const Scenario& s, RunResult& result, IpmiMessagesCheck& messages)
+        : result_(result), messages_(messages), t6_(s.expect.t6_max_ns) {
+        for (const RequestExpectation& e : s.expect.requests)
+            expected_ids_.insert(e.id);
+    }
+    void completed(const ssif::RequestOutcome& o) override {
+        t6_.add(o);
+        messages_.add(o);
+        response_.add(o.response_ns());
+        result_.failed += !o.error.empty();
+        result_.write_retries += static_cast<uint64_t>(o.write_retries());
+        result_.read_retries += static_cast<uint64_t>(o.read_retries());
+        if (result_.outcomes.size() < RunResult::kKeptOutcomes || expected_ids_.count(o.id))
+            result_.outcomes.push_back(o);
+    }
+    const T6Check& t6() const { return t6_; }
+    Distribution response() const { return response_.summary(); }
+
+  private:
+    RunResult& result_;
+    IpmiMessagesCheck& messages_;
+    T6Check t6_;
+    DurationStats response_;
+    std::set<int> expected_ids_;
 };
 
 // host.irq "zpci": each transfer's completion is the controller function's MSI 0.
@@ -86,7 +124,7 @@ ZpciResult zpci_result(const zpci::ZpciSystem& z) {
     r.counts = z.accounting().counts();
     r.violations = z.accounting().violations();
     r.accounted = z.accounting().accounted();
-    r.latency = distribution(z.accounting().latencies_ns());
+    r.latency = z.accounting().latency().summary();
     r.cpus = z.cpu_stats();
     r.setup_failures = z.setup_failures();
     r.fallbacks = z.fallbacks();
@@ -129,8 +167,11 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     if (!options.junit_path.empty())
         open_output(junit_file, options.junit_path);
 
+    RunResult result;
+    IpmiMessagesCheck messages;
+    OutcomeCollector collector(s, result, messages);
     TeeSink log;
-    MilestoneSink milestones(s.expect.counts);
+    MilestoneSink milestones(s.expect.counts, messages);
     log.add(&milestones);
     FaultPlan faults(s.faults);
     log.add(&faults);
@@ -157,8 +198,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
     host.set_faults(&faults);
     host.set_alert_line(&alert_line);
-    for (const ssif::HostRequest& r : s.requests)
-        host.submit(r);
+    WorkloadRequests requests(s.requests, s.generators, s.seed);
+    host.set_requests(&requests);
+    host.set_outcome_sink(&collector);
     const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
     StopGate gate; // without an end time: stop when the host and the MSI stream are done
     if (until_ns == 0) {
@@ -191,7 +233,6 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     else
         sc_core::sc_start();
 
-    RunResult result;
     result.end_ns = sim_now_ns();
     if (zpci_system) {
         zpci_system->finish(result.end_ns);
@@ -201,8 +242,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         wire_vcd->finish(result.end_ns);
         tl_vcd->finish(result.end_ns);
     }
-    result.outcomes = host.outcomes();
     result.submitted = host.submitted();
+    result.completed = host.completed();
+    result.response = collector.response();
     result.link = host.link();
     result.host_stats = host.stats();
     result.bmc_final_state = bmc.driver().state();
@@ -210,14 +252,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.coverage = bmc.driver().coverage();
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
-    result.daemon_exchanges = milestones.exchanges;
     result.event_counts = milestones.counts;
     for (size_t i = 0; i < s.faults.size(); ++i)
         result.faults_fired.push_back(faults.fired(i));
 
-    result.checks = {check_t6(s, result.outcomes, result.submitted),
-                     check_all_answered(result.outcomes, result.submitted),
-                     check_ipmi_messages(result.outcomes, result.daemon_exchanges),
+    result.checks = {collector.t6().result(result.completed, result.submitted),
+                     check_all_answered(result.completed, result.submitted), messages.result(),
                      check_faults_fired(s.faults, result.faults_fired)};
     if (result.zpci.enabled)
         result.checks.push_back(check_interrupts_accounted(result.zpci));

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "models/common/duration_stats.h"
 #include "models/ssif/bmc/ssif_bmc.h"
 #include "models/ssif/host/ssif_host.h"
 #include "tools/scenario.h"
-#include "tools/stats.h"
 
 namespace ssifsim::tools {
 
@@ -57,17 +57,24 @@ struct ZpciResult {
 };
 
 struct RunResult {
+    // The first kKeptOutcomes outcomes in completion order, and any an expectation names;
+    // the figures below cover every request.
+    static constexpr size_t kKeptOutcomes = 10'000;
     std::vector<ssif::RequestOutcome> outcomes;
     size_t submitted = 0;
+    size_t completed = 0;
+    Distribution response; // request to response, over every completed request
+    uint64_t failed = 0, write_retries = 0, read_retries = 0;
     uint64_t end_ns = 0;
     ssif::BmcState bmc_final_state = ssif::BmcState::Ready;
     bool bmc_aborting = false;
     std::array<std::array<uint64_t, ssif::kSlaveEventCount>, ssif::kBmcStateCount> coverage{};
     std::vector<Check> checks;
-    // When the daemon answered each request (t_ns of its write), by request order.
+    // When the BMC had each request and the daemon answered it (t_ns of its write), for
+    // the first kExplainedRequests, by request order: the summary explains their timing.
+    static constexpr size_t kExplainedRequests = 10;
     std::vector<uint64_t> daemon_writes_ns;
     std::vector<uint64_t> requests_available_ns;
-    std::vector<DaemonExchange> daemon_exchanges;
     std::map<std::string, uint64_t> event_counts; // by "src.ev", those expect.counts names
     std::vector<uint64_t> faults_fired;           // per scenario fault
     ssif::LinkSetup link;                         // what the host used (probed or stated)

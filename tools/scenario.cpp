@@ -260,7 +260,6 @@ void read_workload(ObjectReader workload, Scenario& s) {
         r.finish();
         s.requests.push_back(request);
     }
-    s.listed_requests = s.requests.size();
     for (const auto& [element, path] : workload.array("generators")) {
         ObjectReader r(*element, path, s.file);
         Generator g;
@@ -282,8 +281,6 @@ void read_workload(ObjectReader workload, Scenario& s) {
         r.finish();
         s.generators.push_back(g);
     }
-    for (const ssif::HostRequest& r : generate_requests(s.generators, s.seed, id))
-        s.requests.push_back(r);
     s.until_ns = workload.millis("until_ms", 0, 0, 36'000'000);
     workload.finish();
 }
@@ -299,7 +296,7 @@ RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
                "read_attempts", "parts_written", "parts_read"});
     if (!r.has("id"))
         r.fail("id", "missing; the request's id (its place in workload.requests, from 1)");
-    e.id = static_cast<int>(r.integer("id", 0, 1, static_cast<int64_t>(s.requests.size())));
+    e.id = static_cast<int>(r.integer("id", 0, 1, static_cast<int64_t>(s.total_requests())));
     if (r.has("completion_code"))
         e.completion_code = r.byte("completion_code", 0);
     if (r.has("error")) {
@@ -433,13 +430,20 @@ Scenario load_scenario(const std::string& file) {
     }
     s.faults = read_faults(root);
     for (const Fault& f : s.faults)
-        if (!f.daemon() && f.request > static_cast<int>(s.requests.size()))
+        if (!f.daemon() && f.request > static_cast<int>(s.total_requests()))
             root.fail("", f.path + ".request: " + std::to_string(f.request) +
                               " names no request (the workload has " +
-                              std::to_string(s.requests.size()) + ")");
+                              std::to_string(s.total_requests()) + ")");
     read_expect(root.object("expect"), s);
     root.finish();
     return s;
+}
+
+size_t Scenario::total_requests() const {
+    size_t n = requests.size();
+    for (const Generator& g : generators)
+        n += static_cast<size_t>(g.count);
+    return n;
 }
 
 ojson scenario_to_json(const Scenario& s) {
@@ -500,8 +504,7 @@ ojson scenario_to_json(const Scenario& s) {
           {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
           {"first", rc.test.first}}}};
     ojson requests = ojson::array();
-    for (size_t k = 0; k < s.listed_requests; ++k) {
-        const ssif::HostRequest& r = s.requests[k];
+    for (const ssif::HostRequest& r : s.requests) {
         ojson data = ojson::array();
         for (size_t i = 2; i < r.payload.size(); ++i)
             data.push_back(r.payload[i]);

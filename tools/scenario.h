@@ -67,10 +67,11 @@ struct Scenario {
     ssif::BmcConfig bmc;
     ssif::DaemonConfig daemon;
     ssif::ResponderConfig responder;
-    // workload.requests, then what the generators made (ids go on from the list's).
+    // workload.requests; the generators' requests are made as the run needs them (ids go
+    // on from the list's).
     std::vector<ssif::HostRequest> requests;
-    size_t listed_requests = 0;
     std::vector<Generator> generators;
+    size_t total_requests() const;
     uint64_t until_ns = 0; // workload.until_ms: run on after the last response
     std::vector<Fault> faults;
     ZpciScenario zpci; // enabled when the scenario has a zpci section

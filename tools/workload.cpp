@@ -1,38 +1,65 @@
 #include "tools/workload.h"
 
-#include <cmath>
+#include <algorithm>
 
 namespace ssifsim::tools {
 
-uint64_t Rng::exponential(uint64_t mean) {
-    const double u = static_cast<double>(engine_() >> 11) * 0x1.0p-53; // [0, 1)
-    return static_cast<uint64_t>(-static_cast<double>(mean) * std::log1p(-u));
+WorkloadRequests::WorkloadRequests(const std::vector<ssif::HostRequest>& listed,
+                                   const std::vector<Generator>& generators, uint64_t seed)
+    : listed_(listed), total_(listed.size()) {
+    std::stable_sort(
+        listed_.begin(), listed_.end(),
+        [](const ssif::HostRequest& a, const ssif::HostRequest& b) { return a.at_ns < b.at_ns; });
+    for (size_t i = 0; i < listed_.size(); ++i)
+        due_.push({listed_[i].at_ns, 0, i});
+    int next_id = static_cast<int>(listed.size()) + 1;
+    streams_.resize(generators.size());
+    drawn_.resize(generators.size());
+    for (size_t k = 0; k < generators.size(); ++k) {
+        Stream& s = streams_[k];
+        s.generator = &generators[k];
+        s.rng = Rng(seed ^ (k * 0x9e3779b97f4a7c15ULL));
+        s.first_id = next_id;
+        s.at_ns = generators[k].start_ns;
+        next_id += generators[k].count;
+        total_ += static_cast<size_t>(generators[k].count);
+        draw(k);
+    }
 }
 
-std::vector<ssif::HostRequest> generate_requests(const std::vector<Generator>& generators,
-                                                 uint64_t seed, int first_id) {
-    Rng rng(seed);
-    std::vector<ssif::HostRequest> out;
-    int id = first_id;
-    for (const Generator& g : generators) {
-        uint64_t at = g.start_ns;
-        for (int i = 0; i < g.count; ++i) {
-            if (i > 0)
-                at += g.poisson ? rng.exponential(g.interval_ns) : g.interval_ns;
-            const unsigned req_len =
-                static_cast<unsigned>(rng.uniform(g.request_size.min, g.request_size.max));
-            const unsigned rsp_len =
-                static_cast<unsigned>(rng.uniform(g.response_size.min, g.response_size.max));
-            ssif::HostRequest r;
-            r.id = id++;
-            r.at_ns = at;
-            r.payload = {static_cast<uint8_t>(g.netfn << 2), g.cmd, static_cast<uint8_t>(rsp_len)};
-            for (unsigned k = 3; k < req_len; ++k)
-                r.payload.push_back(static_cast<uint8_t>(k));
-            out.push_back(r);
-        }
+void WorkloadRequests::draw(size_t k) {
+    Stream& s = streams_[k];
+    const Generator& g = *s.generator;
+    if (s.made == g.count)
+        return;
+    if (s.made > 0)
+        s.at_ns += g.poisson ? s.rng.exponential(g.interval_ns) : g.interval_ns;
+    const auto req_len =
+        static_cast<unsigned>(s.rng.uniform(g.request_size.min, g.request_size.max));
+    const auto rsp_len =
+        static_cast<unsigned>(s.rng.uniform(g.response_size.min, g.response_size.max));
+    ssif::HostRequest& r = drawn_[k];
+    r.id = s.first_id + s.made;
+    r.at_ns = s.at_ns;
+    r.payload = {static_cast<uint8_t>(g.netfn << 2), g.cmd, static_cast<uint8_t>(rsp_len)};
+    for (unsigned i = 3; i < req_len; ++i)
+        r.payload.push_back(static_cast<uint8_t>(i));
+    due_.push({r.at_ns, k + 1, static_cast<uint64_t>(s.made)});
+    ++s.made;
+}
+
+bool WorkloadRequests::next(ssif::HostRequest* out) {
+    if (due_.empty())
+        return false;
+    const Due d = due_.top();
+    due_.pop();
+    if (d.source == 0) {
+        *out = listed_[d.seq];
+        return true;
     }
-    return out;
+    *out = drawn_[d.source - 1];
+    draw(d.source - 1);
+    return true;
 }
 
 } // namespace ssifsim::tools

@@ -1,13 +1,16 @@
-// The scenario's workload generators: requests at a fixed rate or with random (Poisson)
-// inter-arrival times, with request and response sizes drawn uniformly from a range. All
-// randomness comes from the scenario's seed through std::mt19937_64, whose output the C++
-// standard fixes; the distributions are written out here so every platform draws the same.
+// The scenario's workload: the listed requests and the generators' (at a fixed rate or with
+// random, Poisson, inter-arrival times; request and response sizes drawn uniformly), handed
+// to the host lazily in time order, so that memory does not grow with the number of
+// requests. Generator k draws from its own Rng seeded with the scenario's seed mixed with k
+// (generator 0 uses the seed itself).
 #pragma once
 
 #include <cstdint>
-#include <random>
+#include <queue>
+#include <string>
 #include <vector>
 
+#include "models/common/rng.h"
 #include "models/ssif/host/ssif_host.h"
 
 namespace ssifsim::tools {
@@ -29,23 +32,43 @@ struct Generator {
     SizeRange response_size{3, 32}; // whole response payload: netfn, cmd, cc, data
 };
 
-class Rng {
+// The requests in time order; ties go to the listed ones, then by generator, then in order.
+// Listed requests keep their ids; generator k's ids follow the list and the generators
+// before it. Each generated request asks the test command for a response of the drawn size:
+// data[0] is that size, the rest counts up.
+class WorkloadRequests : public ssif::RequestSource {
   public:
-    explicit Rng(uint64_t seed) : engine_(seed) {}
-    // Uniform in [lo, hi].
-    uint64_t uniform(uint64_t lo, uint64_t hi) {
-        return lo + (hi > lo ? engine_() % (hi - lo + 1) : 0);
-    }
-    // Exponential with the given mean, rounded down to whole ns.
-    uint64_t exponential(uint64_t mean);
+    WorkloadRequests(const std::vector<ssif::HostRequest>& listed,
+                     const std::vector<Generator>& generators, uint64_t seed);
+    bool next(ssif::HostRequest* out) override;
+    size_t total() const override { return total_; }
 
   private:
-    std::mt19937_64 engine_;
-};
+    struct Stream {
+        const Generator* generator = nullptr;
+        Rng rng{0};
+        int made = 0;
+        int first_id = 0;
+        uint64_t at_ns = 0;
+    };
+    struct Due {
+        uint64_t at_ns;
+        size_t source; // 0: the list; k + 1: generator k
+        uint64_t seq;
+        bool operator>(const Due& o) const {
+            return at_ns != o.at_ns     ? at_ns > o.at_ns
+                   : source != o.source ? source > o.source
+                                        : seq > o.seq;
+        }
+    };
+    // Draws the stream's next request into its slot and queues it; false when done.
+    void draw(size_t k);
 
-// The requests the generators make, ids from first_id on, in generator order. Each asks the
-// test command for a response of the drawn size: data[0] is that size, the rest counts up.
-std::vector<ssif::HostRequest> generate_requests(const std::vector<Generator>& generators,
-                                                 uint64_t seed, int first_id);
+    std::vector<ssif::HostRequest> listed_; // sorted by time, stable
+    std::vector<Stream> streams_;
+    std::vector<ssif::HostRequest> drawn_; // one pending request per stream
+    std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;
+    size_t total_ = 0;
+};
 
 } // namespace ssifsim::tools

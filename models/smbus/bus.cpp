@@ -5,8 +5,6 @@
 
 namespace ssifsim::smbus {
 
-using sc_core::wait;
-
 const char* slave_event_name(SlaveEvent ev) {
     switch (ev) {
     case SlaveEvent::WriteRequested: return "write_requested";
@@ -46,17 +44,17 @@ SmbusBus::Walk SmbusBus::begin(uint8_t addr7, SmbusResult& result, const Transfe
     walk.slave = it == slaves_.end() ? nullptr : it->second;
     // A master waits out the bus free time (tBUF) after the previous STOP.
     if (sim_now_ns() < bus_free_at_ns_)
-        wait(ns(bus_free_at_ns_ - sim_now_ns()));
+        wait_for(bus_free_at_ns_ - sim_now_ns());
     result.start_ns = sim_now_ns();
     EventBuilder(log_, result.start_ns, "bus", "start");
     wire_.start(result.start_ns);
-    wait(ns(timing_.start_ns()));
+    wait_for(timing_.start_ns());
     return walk;
 }
 
 uint64_t SmbusBus::data_bits() {
     const uint64_t t = sim_now_ns();
-    wait(ns(8 * timing_.bit_ns()));
+    wait_for(8 * timing_.bit_ns());
     return t;
 }
 
@@ -89,7 +87,7 @@ void SmbusBus::ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const cha
         .hex("byte", value)
         .flag("ack", ack);
     wire_.byte(byte_start, value, ack);
-    wait(ns(timing_.bit_ns()));
+    wait_for(timing_.bit_ns());
 }
 
 bool SmbusBus::master_byte(Walk& walk, uint8_t value, SlaveEvent ev) {
@@ -128,7 +126,7 @@ void SmbusBus::repeated_start() {
     // command byte (SMBUS_CMD -> RES_SENDING), as the Aspeed controller delivers it.
     EventBuilder(log_, t, "bus", "restart");
     wire_.repeated_start(t);
-    wait(ns(timing_.repeated_start_ns()));
+    wait_for(timing_.repeated_start_ns());
 }
 
 void SmbusBus::end(Walk& walk) {
@@ -138,7 +136,7 @@ void SmbusBus::end(Walk& walk) {
         return;
     }
     wire_.stop(sim_now_ns());
-    wait(ns(timing_.stop_ns()));
+    wait_for(timing_.stop_ns());
     EventBuilder(log_, sim_now_ns(), "bus", "stop");
     if (walk.fault->lose_stop && walk.slave_addressed) {
         log_fault(walk, "lost_stop", "after_bytes", walk.wire_bytes);

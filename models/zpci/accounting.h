@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/common/duration_stats.h"
 #include "models/common/name_table.h"
 
 namespace ssifsim::zpci {
@@ -101,8 +102,8 @@ class IrqAccounting {
 
     const MsiCounts& counts() const { return counts_; }
     const std::vector<Violation>& violations() const { return violations_; }
-    const std::vector<uint64_t>& latencies_ns() const { return latencies_; }
-    bool accounted() const; // no violation and the counts add up
+    const DurationStats& latency() const { return latency_; } // MSI to its handler
+    bool accounted() const;                                   // no violation and the counts add up
 
   private:
     using Key = std::pair<const AirqVector*, unsigned long>;
@@ -114,7 +115,7 @@ class IrqAccounting {
     std::unordered_map<Key, std::vector<MsiSource>, KeyHash> pending_;
     MsiCounts counts_;
     std::vector<Violation> violations_;
-    std::vector<uint64_t> latencies_;
+    DurationStats latency_;
 };
 
 std::string describe(const MsiSource& s);
@@ -127,7 +128,7 @@ void IrqAccounting::dispatched(uint64_t t_ns, int cpu, const std::vector<MsiSour
         if (handler && handler->fid == s.fid && handler->index == s.index) {
             ++counts_.delivered;
             counts_.merged += s.merged;
-            latencies_.push_back(t_ns - s.t_ns);
+            latency_.add(t_ns - s.t_ns);
         } else if (!live(s.fid)) {
             counts_.discarded += n;
         } else {

@@ -81,7 +81,7 @@ void ZpciSystem::msi_source() {
     while (schedule_ && schedule_->next(&m)) {
         const uint64_t now = sim_now_ns();
         if (m.t_ns > now)
-            sc_core::wait(ns(m.t_ns - now));
+            wait_for(m.t_ns - now);
         raise(m);
         if (m.duplicated)
             raise(Msi{m.t_ns, m.fid, m.index, false, false});
@@ -149,7 +149,7 @@ void ZpciSystem::actions() {
     for (const ZpciAction& a : config_.actions) {
         const uint64_t now = sim_now_ns();
         if (a.t_ns > now)
-            sc_core::wait(ns(a.t_ns - now));
+            wait_for(a.t_ns - now);
         switch (a.kind) {
         case ZpciAction::Kind::Affinity:
             for (size_t f = 0; f < fids_.size(); ++f)
@@ -208,9 +208,9 @@ void ZpciSystem::cpu_thread(int c) {
         }
         maybe_done();
         if (cpu.online && cpu.ipi_pending) // an IPI on its way: wake for it too
-            sc_core::wait(ns(cpu.ipi_due_ns - sim_now_ns()), *cpu.wake);
+            wait_for_or(cpu.ipi_due_ns - sim_now_ns(), *cpu.wake);
         else
-            sc_core::wait(*cpu.wake);
+            wait_on(*cpu.wake);
     }
 }
 
@@ -224,7 +224,7 @@ void ZpciSystem::run_interrupt(int c, Work work) {
     const char* kind = work == Work::Ipi ? "ipi" : work == Work::Directed ? "directed" : "floating";
     if (config_.log_each_msi)
         event(cpu_src(c).c_str(), "irq").str("kind", kind);
-    sc_core::wait(ns(config_.timing.entry_ns));
+    wait_for(config_.timing.entry_ns);
     switch (work) {
     case Work::Ipi:
         ++st.ipis;
@@ -348,7 +348,7 @@ void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {
     }
     accounting_.dispatched(now, c, sources, handler,
                            [this](uint32_t fid) { return kernel_.live(fid); });
-    sc_core::wait(ns(config_.timing.per_bit_ns)); // the device's handler runs
+    wait_for(config_.timing.per_bit_ns); // the device's handler runs
     if (handler) {
         auto w = waiters_.find(waiter_key(handler->fid, handler->index));
         if (w != waiters_.end() && w->second)
@@ -361,7 +361,7 @@ void ZpciSystem::raise_and_wait(uint32_t fid, unsigned index) {
     if (!e)
         e = std::make_unique<sc_core::sc_event>();
     raise(Msi{sim_now_ns(), fid, index, false, false});
-    sc_core::wait(*e);
+    wait_on(*e);
 }
 
 void ZpciSystem::maybe_done() {

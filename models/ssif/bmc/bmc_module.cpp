@@ -72,6 +72,7 @@ void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
 }
 
 void BmcModule::on_timer() {
+    ++process_activations();
     EventBuilder(log_, sim_now_ns(), "bmc", "timer_fired")
         .flag("response_pending", bmc_.response_pending());
     bmc_.on_response_timeout();
@@ -85,14 +86,14 @@ int BmcModule::dev_open() {
 long BmcModule::dev_read(Bytes& out, bool nonblock) {
     long ret;
     while ((ret = bmc_.read(SsifBmc::kMsgSize, nonblock, out)) == -EAGAIN && !nonblock)
-        sc_core::wait(request_event_);
+        wait_on(request_event_);
     return ret;
 }
 
 long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
     long ret;
     while ((ret = bmc_.write(buf, nonblock)) == -EAGAIN && !nonblock)
-        sc_core::wait(consumed_event_);
+        wait_on(consumed_event_);
     trace();
     if (ret > 0 && config_.smbus_alert && alert_line_) {
         alert_line_->assert_by(config_.addr7);

@@ -39,7 +39,7 @@ void BmcDaemon::run() {
                 .num("fault", fault.id)
                 .num("latency_ns", static_cast<int64_t>(latency));
         }
-        sc_core::wait(ns(latency));
+        wait_for(latency);
         const Bytes response = responder_.respond(request, sim_now_ns());
         Bytes buf = encode_ssif_msg(response);
         if (fault.kind == DaemonFault::Kind::Malformed) {

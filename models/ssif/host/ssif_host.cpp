@@ -100,23 +100,18 @@ void SsifHost::set_state(DriverState s) {
         vcd_->change(sim_now_ns(), sig_state_, static_cast<uint64_t>(s));
 }
 
-void SsifHost::submit(const HostRequest& request) {
-    schedule_.push_back(request);
-    std::stable_sort(schedule_.begin(), schedule_.end(),
-                     [](const HostRequest& a, const HostRequest& b) { return a.at_ns < b.at_ns; });
-}
-
 void SsifHost::maybe_stop() {
-    if (stop_gate_ && probed_ && outcomes_.size() == schedule_.size()) {
+    if (stop_gate_ && probed_ && completed_ == submitted()) {
         stop_gate_->done();
         stop_gate_ = nullptr; // once
     }
 }
 
 void SsifHost::feed() {
-    for (const HostRequest& request : schedule_) {
+    HostRequest request;
+    while (requests_ && requests_->next(&request)) {
         if (request.at_ns > sim_now_ns())
-            sc_core::wait(ns(request.at_ns - sim_now_ns()));
+            wait_for(request.at_ns - sim_now_ns());
         EventBuilder(log_, sim_now_ns(), "host", "request")
             .num("id", request.id)
             .bytes("payload", request.payload);
@@ -148,7 +143,7 @@ void SsifHost::driver() {
     // (the end of msg_done_handler, and sender()).
     for (;;) {
         while (queue_.empty() && !req_flags_)
-            sc_core::wait(wake_);
+            wait_on(wake_);
         if (req_flags_ && link_.found) {
             fetch_flags();
             continue;
@@ -193,7 +188,7 @@ void SsifHost::run_request(const HostRequest& request) {
         EventBuilder(log_, sim_now_ns(), "host", "power_off")
             .num("id", out.id)
             .num("off_ns", static_cast<int64_t>(power_off_ns_));
-        sc_core::wait(ns(power_off_ns_));
+        wait_for(power_off_ns_);
         EventBuilder(log_, sim_now_ns(), "host", "power_on");
     } else if (!out.error.empty() && out.error != "mismatched_response") {
         // return_hosed_msg: the IPMI layer gets netfn+1, cmd, 0xFF.
@@ -211,7 +206,9 @@ void SsifHost::run_request(const HostRequest& request) {
         .hex("cc", out.completion_code)
         .str("error", out.error)
         .num("response_ns", static_cast<int64_t>(out.response_ns()));
-    outcomes_.push_back(out);
+    ++completed_;
+    if (outcome_sink_)
+        outcome_sink_->completed(out);
 }
 
 // ---- flags, incoming messages and events (handle_flags) ---------------------------------
@@ -273,13 +270,13 @@ void SsifHost::watch_timer() {
     if (config_.watch == Watch::Off)
         return;
     if (!probed_)
-        sc_core::wait(probe_done_);
+        wait_on(probe_done_);
     const uint64_t period = jiffies_.from_msecs(
         config_.watch == Watch::Messages ? kWatchMessagesMsecs : kWatchWatchdogMsecs);
     for (;;) {
         // mod_timer(jiffies + watch_timeout); on expiry it re-arms and asks for flags.
         const uint64_t now = sim_now_ns();
-        sc_core::wait(ns(jiffies_.expiry_ns(now, period) - now));
+        wait_for(jiffies_.expiry_ns(now, period) - now);
         req_flags_ = true;
         wake_.notify(sc_core::SC_ZERO_TIME);
     }
@@ -291,7 +288,7 @@ void SsifHost::alert_worker() {
     if (!alert_line_)
         return;
     for (;;) {
-        sc_core::wait(alert_line_->asserted());
+        wait_on(alert_line_->asserted());
         while (alert_line_->low()) {
             adapter_lock_.lock();
             const smbus::SmbusResult r = bus_.receive_byte(smbus::AlertLine::kAlertResponseAddress);
@@ -361,10 +358,10 @@ void SsifHost::sleep_usec(uint64_t usec, const char* reason, bool interruptible,
     const uint64_t expires = jiffies_.expiry_ns(now, delta);
     log_timer(reason, delta, expires);
     if (!interruptible) {
-        sc_core::wait(ns(expires - now));
+        wait_for(expires - now);
     } else {
         waiting_alert_ = true;
-        sc_core::wait(ns(expires - now), alert_kick_);
+        wait_for_or(expires - now, alert_kick_);
         waiting_alert_ = false;
     }
     out.timeline.push_back({"wait", reason, "", now, sim_now_ns()});
@@ -484,7 +481,7 @@ void SsifHost::msleep(uint64_t msecs, const char* reason) {
     const uint64_t now = sim_now_ns();
     const uint64_t expires = jiffies_.msleep_expiry_ns(now, msecs);
     log_timer(reason, jiffies_.from_msecs(msecs) + 1, expires);
-    sc_core::wait(ns(expires - now));
+    wait_for(expires - now);
 }
 
 bool SsifHost::probe_write(uint8_t command, const Bytes& data, bool retry) {

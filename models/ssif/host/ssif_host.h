@@ -103,6 +103,15 @@ struct HostRequest {
     Bytes payload;      // netfn/lun, cmd, data
 };
 
+// The workload, pulled by the host one request at a time.
+class RequestSource {
+  public:
+    virtual ~RequestSource() = default;
+    // The next request in time order; false when there are no more.
+    virtual bool next(HostRequest* out) = 0;
+    virtual size_t total() const = 0;
+};
+
 // One step of a request's life: a bus transfer or a timer wait, back to back.
 struct Segment {
     std::string what;   // write, read, wait
@@ -134,6 +143,15 @@ struct RequestOutcome {
     int parts_read = 0;
     std::vector<Segment> timeline;
     uint64_t response_ns() const { return completed_ns - started_ns; }
+    int write_retries() const { return write_attempts > 1 ? write_attempts - 1 : 0; }
+    int read_retries() const { return read_attempts > 1 ? read_attempts - 1 : 0; }
+};
+
+// Receives each request's outcome as it completes; the host keeps none of them.
+class OutcomeSink {
+  public:
+    virtual ~OutcomeSink() = default;
+    virtual void completed(const RequestOutcome& outcome) = 0;
 };
 
 class SsifHost : public sc_core::sc_module {
@@ -142,8 +160,9 @@ class SsifHost : public sc_core::sc_module {
     SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
              EventSink& log, VcdWriter* tl_vcd);
 
-    // Queue a request for its time. Call before the simulation starts.
-    void submit(const HostRequest& request);
+    // The workload and where the outcomes go. Call before the simulation starts.
+    void set_requests(RequestSource* requests) { requests_ = requests; }
+    void set_outcome_sink(OutcomeSink* sink) { outcome_sink_ = sink; }
     // Tell the gate once every submitted request has completed (it stops the simulation
     // when every party is done).
     void stop_when_done(StopGate* gate) { stop_gate_ = gate; }
@@ -155,8 +174,8 @@ class SsifHost : public sc_core::sc_module {
     // if the BMC answers, runs the driver's alert handler (ssif_alert).
     void set_alert_line(smbus::AlertLine* line) { alert_line_ = line; }
 
-    const std::vector<RequestOutcome>& outcomes() const { return outcomes_; }
-    size_t submitted() const { return schedule_.size(); }
+    size_t completed() const { return completed_; }
+    size_t submitted() const { return requests_ ? requests_->total() : 0; }
     const LinkSetup& link() const { return link_; }
     const HostStats& stats() const { return stats_; }
 
@@ -228,10 +247,11 @@ class SsifHost : public sc_core::sc_module {
     bool probed_ = false;
     sc_core::sc_event probe_done_;
 
-    std::vector<HostRequest> schedule_;
+    RequestSource* requests_ = nullptr;
     std::deque<HostRequest> queue_;
     sc_core::sc_event wake_;
-    std::vector<RequestOutcome> outcomes_;
+    OutcomeSink* outcome_sink_ = nullptr;
+    size_t completed_ = 0;
     StopGate* stop_gate_ = nullptr;
     TransferIrq* transfer_irq_ = nullptr;
     HostFaultSource* faults_ = nullptr;

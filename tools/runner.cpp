@@ -193,7 +193,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     bus.attach(s.bmc.addr7, &bmc);
     bmc.set_alert_line(&alert_line);
     ssif::IpmiResponder responder(s.responder);
-    ssif::BmcDaemon daemon("daemon", s.daemon, bmc, responder, log);
+    ssif::DaemonConfig daemon_config = s.daemon;
+    daemon_config.seed = s.seed;
+    ssif::BmcDaemon daemon("daemon", daemon_config, bmc, responder, log);
     daemon.set_faults(&faults);
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
     host.set_faults(&faults);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "models/ssif/framing.h"
+#include "tools/format.h"
 
 namespace ssifsim::tools {
 
@@ -211,7 +212,17 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.smbus_alert = bmc.boolean("smbus_alert", s.bmc.smbus_alert);
 
     ObjectReader daemon = bmc.object("daemon");
-    s.daemon.latency_ns = daemon.millis("latency_ms", 10, 0, 3'600'000);
+    // A latency, or {"min": a, "max": b} drawn uniformly per request.
+    if (daemon.is_object("latency_ms")) {
+        ObjectReader range = daemon.object("latency_ms");
+        s.daemon.latency_ns = range.millis("min", 0, 0, 3'600'000);
+        s.daemon.latency_max_ns = range.millis("max", s.daemon.latency_ns / 1e6, 0, 3'600'000);
+        if (s.daemon.latency_max_ns < s.daemon.latency_ns)
+            range.fail("max", "smaller than min (" + ms(s.daemon.latency_ns) + ")");
+        range.finish();
+    } else {
+        s.daemon.latency_ns = daemon.millis("latency_ms", 10, 0, 3'600'000);
+    }
     s.daemon.silent = daemon.boolean("silent", s.daemon.silent);
     daemon.finish();
 
@@ -467,22 +478,26 @@ ojson scenario_to_json(const Scenario& s) {
         j["host"]["irq_fid"] = *s.host_irq_fid;
     const ssif::DeviceIdentity& d = s.responder.device;
     const ssif::ResponderConfig& rc = s.responder;
-    j["bmc"] = {
-        {"address", s.bmc.addr7},
-        {"variant", ssif::bmc_variant_name(s.bmc.variant)},
-        {"response_timeout_ms", s.bmc.response_timeout_ns / 1e6},
-        {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
-        {"smbus_alert", s.bmc.smbus_alert},
-        {"daemon", {{"latency_ms", s.daemon.latency_ns / 1e6}, {"silent", s.daemon.silent}}},
-        {"device",
-         {{"device_id", d.device_id},
-          {"device_revision", d.device_revision},
-          {"firmware_major", d.firmware_major},
-          {"firmware_minor", d.firmware_minor},
-          {"ipmi_version", d.ipmi_version},
-          {"additional_support", d.additional_support},
-          {"manufacturer_id", d.manufacturer_id},
-          {"product_id", d.product_id}}}};
+    j["bmc"] = {{"address", s.bmc.addr7},
+                {"variant", ssif::bmc_variant_name(s.bmc.variant)},
+                {"response_timeout_ms", s.bmc.response_timeout_ns / 1e6},
+                {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
+                {"smbus_alert", s.bmc.smbus_alert},
+                {"daemon",
+                 {{"latency_ms", s.daemon.latency_max_ns > s.daemon.latency_ns
+                                     ? ojson{{"min", s.daemon.latency_ns / 1e6},
+                                             {"max", s.daemon.latency_max_ns / 1e6}}
+                                     : ojson(s.daemon.latency_ns / 1e6)},
+                  {"silent", s.daemon.silent}}},
+                {"device",
+                 {{"device_id", d.device_id},
+                  {"device_revision", d.device_revision},
+                  {"firmware_major", d.firmware_major},
+                  {"firmware_minor", d.firmware_minor},
+                  {"ipmi_version", d.ipmi_version},
+                  {"additional_support", d.additional_support},
+                  {"manufacturer_id", d.manufacturer_id},
+                  {"product_id", d.product_id}}}};
     ojson incoming = ojson::array();
     for (const ssif::IncomingItem& in : rc.incoming)
         incoming.push_back(

@@ -1,5 +1,6 @@
 #include "models/common/vcd_writer.h"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace ssifsim {
@@ -17,7 +18,32 @@ std::string vcd_id(size_t index) {
 } // namespace
 
 VcdWriter::VcdWriter(std::ostream& out, std::string scope, uint64_t timescale_ns)
-    : out_(out), scope_(std::move(scope)), timescale_ns_(timescale_ns) {}
+    : out_(out), scope_(std::move(scope)), timescale_ns_(timescale_ns) {
+    buf_.reserve(kBufferBytes + 256);
+}
+
+VcdWriter::~VcdWriter() {
+    drain();
+}
+
+void VcdWriter::put(std::string_view text) {
+    buf_.append(text);
+    if (buf_.size() >= kBufferBytes)
+        drain();
+}
+
+void VcdWriter::put_time(uint64_t t) {
+    char line[24];
+    line[0] = '#';
+    char* end = std::to_chars(line + 1, line + sizeof line - 1, t).ptr;
+    *end++ = '\n';
+    put(std::string_view(line, static_cast<size_t>(end - line)));
+}
+
+void VcdWriter::drain() {
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    buf_.clear();
+}
 
 int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t initial) {
     if (started_)
@@ -27,11 +53,11 @@ int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t init
 }
 
 void VcdWriter::write_header() {
-    out_ << "$timescale " << timescale_ns_ << " ns $end\n";
-    out_ << "$scope module " << scope_ << " $end\n";
+    put("$timescale " + std::to_string(timescale_ns_) + " ns $end\n");
+    put("$scope module " + scope_ + " $end\n");
     for (const Signal& s : signals_)
-        out_ << "$var wire " << s.width << ' ' << s.id << ' ' << s.name << " $end\n";
-    out_ << "$upscope $end\n$enddefinitions $end\n#0\n";
+        put("$var wire " + std::to_string(s.width) + ' ' + s.id + ' ' + s.name + " $end\n");
+    put("$upscope $end\n$enddefinitions $end\n#0\n");
     // Changes made at time 0 are the initial values: one value per signal at #0.
     for (Signal& s : signals_) {
         if (pending_t_ == 0 && s.dirty)
@@ -42,20 +68,23 @@ void VcdWriter::write_header() {
 }
 
 void VcdWriter::write_value(const Signal& s, uint64_t v) {
+    char line[80]; // 'b', 64 bits, ' ', an id of a few characters, '\n'
+    size_t n = 0;
     if (s.width == 1) {
-        out_ << (v ? '1' : '0') << s.id << '\n';
-        return;
+        line[n++] = v ? '1' : '0';
+    } else {
+        line[n++] = 'b';
+        int bit = static_cast<int>(s.width) - 1;
+        while (bit > 0 && !((v >> bit) & 1)) // no leading zeros
+            --bit;
+        for (; bit >= 0; --bit)
+            line[n++] = (v >> bit) & 1 ? '1' : '0';
+        line[n++] = ' ';
     }
-    out_ << 'b';
-    bool leading = true;
-    for (int bit = static_cast<int>(s.width) - 1; bit >= 0; --bit) {
-        bool one = (v >> bit) & 1;
-        if (leading && !one && bit > 0)
-            continue;
-        leading = false;
-        out_ << (one ? '1' : '0');
-    }
-    out_ << ' ' << s.id << '\n';
+    for (char c : s.id)
+        line[n++] = c;
+    line[n++] = '\n';
+    put(std::string_view(line, n));
 }
 
 void VcdWriter::flush_pending() {
@@ -68,7 +97,7 @@ void VcdWriter::flush_pending() {
         if (s.pending == s.written)
             continue;
         if (!stamped && pending_t_ != stamped_t_) {
-            out_ << '#' << pending_t_ / timescale_ns_ << '\n';
+            put_time(pending_t_ / timescale_ns_);
             stamped_t_ = pending_t_;
         }
         stamped = true;
@@ -99,7 +128,8 @@ void VcdWriter::finish(uint64_t t_end_ns) {
         return;
     flush_pending();
     if (t_end_ns > stamped_t_)
-        out_ << '#' << t_end_ns / timescale_ns_ << '\n';
+        put_time(t_end_ns / timescale_ns_);
+    drain();
     out_.flush();
     finished_ = true;
 }

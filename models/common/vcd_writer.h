@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ssifsim {
@@ -15,6 +16,9 @@ class VcdWriter {
   public:
     // timescale_ns: the VCD time unit in nanoseconds (1 ns or coarser).
     VcdWriter(std::ostream& out, std::string scope, uint64_t timescale_ns = 1);
+    ~VcdWriter();
+    VcdWriter(const VcdWriter&) = delete;
+    VcdWriter& operator=(const VcdWriter&) = delete;
 
     // Declares a signal before the first change; returns its handle.
     int add_signal(const std::string& name, unsigned width, uint64_t initial);
@@ -38,8 +42,15 @@ class VcdWriter {
     void write_header();
     void flush_pending();
     void write_value(const Signal& s, uint64_t v);
+    // The file is written in large blocks from buf_: a wire trace makes a few changes per
+    // bus bit, and an ostream call each would cost more than the simulation.
+    static constexpr size_t kBufferBytes = 1 << 16;
+    void put(std::string_view text);
+    void put_time(uint64_t t);
+    void drain();
 
     std::ostream& out_;
+    std::string buf_;
     std::string scope_;
     uint64_t timescale_ns_;
     std::vector<Signal> signals_;

@@ -6,7 +6,8 @@ namespace ssifsim::ssif {
 
 BmcDaemon::BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, BmcModule& bmc,
                      IpmiResponder& responder, EventSink& log)
-    : sc_module(name), config_(config), bmc_(bmc), responder_(responder), log_(log) {
+    : sc_module(name), config_(config), bmc_(bmc), responder_(responder), log_(log),
+      rng_(config.seed ^ 0x64616d6eULL /* "damn": apart from the workload's */) {
     SC_THREAD(run);
 }
 
@@ -32,7 +33,9 @@ void BmcDaemon::run() {
                 EventBuilder(log_, sim_now_ns(), "fault", "daemon_silent").num("fault", fault.id);
             continue;
         }
-        uint64_t latency = config_.latency_ns;
+        uint64_t latency = config_.latency_max_ns > config_.latency_ns
+                               ? rng_.uniform(config_.latency_ns, config_.latency_max_ns)
+                               : config_.latency_ns;
         if (fault.kind == DaemonFault::Kind::Slow) {
             latency = fault.latency_ns;
             EventBuilder(log_, sim_now_ns(), "fault", "daemon_slow")

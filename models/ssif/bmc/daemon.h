@@ -6,13 +6,19 @@
 #include <systemc>
 
 #include "models/common/event_log.h"
+#include "models/common/rng.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/responder.h"
 
 namespace ssifsim::ssif {
 
 struct DaemonConfig {
+    // The time from reading a request to writing its response: latency_ns, or with
+    // latency_max_ns above it, drawn uniformly from [latency_ns, latency_max_ns] per request
+    // from `seed`.
     uint64_t latency_ns = 10'000'000;
+    uint64_t latency_max_ns = 0;
+    uint64_t seed = 1;
     bool silent = false; // reads requests, never answers
 };
 
@@ -50,6 +56,7 @@ class BmcDaemon : public sc_core::sc_module {
     IpmiResponder& responder_;
     EventSink& log_;
     DaemonFaultSource* faults_ = nullptr;
+    Rng rng_;
 };
 
 } // namespace ssifsim::ssif

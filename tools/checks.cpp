@@ -100,21 +100,23 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
         exchanges_.pop_front();
     }
     if (o.error == "power_off")
-        return; // the host took nothing; whatever the daemon did is not delivered
-    const std::string who = "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
-                            ", started t=" + ms(o.started_ns) + ")";
+        return;             // the host took nothing; whatever the daemon did is not delivered
+    const auto who = [&o] { // built only for a problem: most outcomes have none
+        return "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
+               ", started t=" + ms(o.started_ns) + ")";
+    };
     // A request refused before any transfer, or whose write never got through, was never
     // the BMC's to lose.
     if (!ex && o.error != "write_failed" && o.write_attempts > 0)
-        problem(who + " was lost: the host's write went through but the daemon never read it");
+        problem(who() + " was lost: the host's write went through but the daemon never read it");
     const bool delivered = o.error.empty() || o.error == "mismatched_response";
     if (!delivered)
         return;
     if (!ex || !ex->response) {
-        problem(who + " took a response the daemon never gave it: " + hex_string(o.response) +
+        problem(who() + " took a response the daemon never gave it: " + hex_string(o.response) +
                 " at t=" + ms(o.completed_ns));
     } else if (*ex->response != o.response) {
-        problem(who + " took " + brief_hex(o.response) + " at t=" + ms(o.completed_ns) +
+        problem(who() + " took " + brief_hex(o.response) + " at t=" + ms(o.completed_ns) +
                 "; the daemon answered " + brief_hex(*ex->response));
     }
 }

@@ -1,10 +1,12 @@
-// The ssifsim command line: run, validate. Exit codes: 0 all checks hold, 1 a check
+// The ssifsim command line: run, validate, sweep, bench. Exit codes: 0 all checks hold, 1 a check
 // failed, 2 bad input (the message names the file and the JSON path), 3 internal error.
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <systemc>
 
+#include "tools/bench.h"
 #include "tools/report.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
@@ -30,6 +32,8 @@ Usage:
                                      and the scenario's expectations
   ssifsim validate SCENARIO...       check scenario files without running them
   ssifsim sweep TEMPLATE [options]   seeded random fault campaign over a template
+  ssifsim bench [options]            the performance benchmark: standard workloads against
+                                     the raw SystemC kernel
   ssifsim COMMAND --help             the options of a command
   ssifsim --version
 
@@ -176,6 +180,47 @@ int cmd_sweep(const std::vector<std::string>& args) {
     return run_sweep(o, std::cout);
 }
 
+int cmd_bench(const std::vector<std::string>& args) {
+    BenchOptions o;
+    std::vector<std::string> workloads;
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "scale", po::value(&o.scale)->value_name("F")->default_value(1.0, "1"),
+        "workload sizes times F (0.01: the smoke test's 1,000 requests and 10,000 MSIs)")(
+        "workload", po::value(&workloads)->value_name("NAME")->composing(),
+        "run only this workload (repeatable): ssif-mixed, ssif-mixed-vcd, zpci-storm-floating, "
+        "zpci-storm-directed, raw-kernel")("json", "print one JSON document instead of the table")(
+        "memory", "also run ssif-mixed 10 times longer and compare the peak RSS")(
+        "vcd-dir", po::value(&o.vcd_dir)->value_name("DIR")->default_value(o.vcd_dir),
+        "where ssif-mixed-vcd writes its waveforms (removed after; about 5 GB at scale 1)");
+    const po::variables_map vm = parse_command(args, opts);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim bench [options]\n\nRuns each workload in its own process "
+                     "and prints, per workload: simulated and\nwall seconds, their ratio, "
+                     "requests, bus bytes and SystemC process activations per\nwall second, "
+                     "and the peak RSS; then the goals, met or missed. raw-kernel makes as\n"
+                     "many activations as ssif-mixed from threads that do nothing but wait: "
+                     "the\nceiling the models are measured against. Workloads: "
+                     "bench/ssif-mixed.json,\nscenarios/zpci-storm-floating.json and "
+                     "-directed.json, compiled in. Speed is\nmeasured here, never in a "
+                     "timed test; the figures are this machine's.\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (vm.count("scenario"))
+        return usage_error("bench: takes no scenario file (the workloads are built in)");
+    if (!(o.scale > 0) || o.scale > 100)
+        return usage_error("--scale: must be above 0 and at most 100");
+    const auto& known = bench_workload_names();
+    for (const std::string& w : workloads)
+        if (std::find(known.begin(), known.end(), w) == known.end())
+            return usage_error("--workload: unknown workload '" + w + "'");
+    o.workloads = workloads;
+    o.json = vm.count("json") > 0;
+    o.memory = vm.count("memory") > 0;
+    return run_bench(o, std::cout);
+}
+
 } // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -199,6 +244,8 @@ int sc_main(int argc, char* argv[]) {
             return cmd_validate(args);
         if (command == "sweep")
             return cmd_sweep(args);
+        if (command == "bench")
+            return cmd_bench(args);
         return usage_error("unknown command '" + command + "'");
     } catch (const InputError& e) {
         std::cerr << "ssifsim: " << e.what() << "\n";

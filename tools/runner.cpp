@@ -244,6 +244,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         wire_vcd->finish(result.end_ns);
         tl_vcd->finish(result.end_ns);
     }
+    result.bus_bytes = bus.wire_bytes();
     result.submitted = host.submitted();
     result.completed = host.completed();
     result.response = collector.response();

@@ -59,13 +59,14 @@ struct ZpciResult {
 struct RunResult {
     // The first kKeptOutcomes outcomes in completion order, and any an expectation names;
     // the figures below cover every request.
-    static constexpr size_t kKeptOutcomes = 10'000;
+    static constexpr size_t kKeptOutcomes = 1000;
     std::vector<ssif::RequestOutcome> outcomes;
     size_t submitted = 0;
     size_t completed = 0;
     Distribution response; // request to response, over every completed request
     uint64_t failed = 0, write_retries = 0, read_retries = 0;
     uint64_t end_ns = 0;
+    uint64_t bus_bytes = 0; // bytes on the SMBus wires, addresses included
     ssif::BmcState bmc_final_state = ssif::BmcState::Ready;
     bool bmc_aborting = false;
     std::array<std::array<uint64_t, ssif::kSlaveEventCount>, ssif::kBmcStateCount> coverage{};

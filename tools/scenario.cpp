@@ -399,7 +399,10 @@ void read_expect(ObjectReader expect, Scenario& s) {
 } // namespace
 
 Scenario load_scenario(const std::string& file) {
-    const json doc = load_json_file(file);
+    return parse_scenario(load_json_file(file), file);
+}
+
+Scenario parse_scenario(const json& doc, const std::string& file) {
     Scenario s;
     s.file = file;
     ObjectReader root(doc, "$", s.file);

@@ -83,6 +83,8 @@ struct Scenario {
 
 // Loads and validates; throws InputError naming the file and JSON path.
 Scenario load_scenario(const std::string& file);
+// The same from a parsed document; `file` names it in messages.
+Scenario parse_scenario(const json& doc, const std::string& file);
 
 // The resolved configuration, every default filled in (for --print-config and the report).
 ojson scenario_to_json(const Scenario& s);

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tools/child.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
 #include "tools/workload.h"
@@ -66,7 +67,7 @@ bool write_text(const std::string& path, const std::string& text) {
 }
 
 // The child: runs one scenario file quietly; the first failed check goes to `report_fd`.
-[[noreturn]] void run_child(const std::string& file, int report_fd, int timeout_s) {
+int run_child(const std::string& file, int report_fd, int timeout_s) {
     alarm(static_cast<unsigned>(timeout_s)); // a hang ends in SIGALRM
     int code = 3;
     std::string why;
@@ -86,9 +87,7 @@ bool write_text(const std::string& path, const std::string& text) {
     } catch (const std::exception& e) {
         why = std::string("internal error: ") + e.what();
     }
-    if (!why.empty() && write(report_fd, why.data(), why.size()) < 0)
-        code = 3;
-    _exit(code);
+    return write_all(report_fd, why) ? code : 3;
 }
 
 std::string describe_status(int status) {
@@ -169,25 +168,11 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
         const std::string file = o.out_dir + "/sweep-" + std::to_string(seed) + ".json";
         if (!write_text(file, make_variation(resolved, o.template_file, seed).dump(2) + "\n"))
             throw InputError(file + ": cannot write");
-        int pipe_fd[2];
-        if (pipe(pipe_fd) != 0)
-            throw std::runtime_error("pipe failed");
         out.flush();
-        const pid_t pid = fork();
-        if (pid < 0)
-            throw std::runtime_error("fork failed");
-        if (pid == 0) {
-            close(pipe_fd[0]);
-            run_child(file, pipe_fd[1], o.timeout_s);
-        }
-        close(pipe_fd[1]);
-        std::string why;
-        char buf[512];
-        for (ssize_t got; (got = read(pipe_fd[0], buf, sizeof buf)) > 0;)
-            why.append(buf, static_cast<size_t>(got));
-        close(pipe_fd[0]);
-        int status = 0;
-        waitpid(pid, &status, 0);
+        const ChildOutcome child =
+            run_in_child([&](int fd) { return run_child(file, fd, o.timeout_s); });
+        const int status = child.status;
+        const std::string& why = child.output;
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
             std::remove(file.c_str());
         } else {

@@ -1,7 +1,5 @@
 #include "models/common/event_log.h"
 
-#include <cstdio>
-
 namespace ssifsim {
 
 void TeeSink::record(const Event& event) {
@@ -14,6 +12,7 @@ EventBuilder::EventBuilder(EventSink& sink, uint64_t t_ns, std::string src, std:
     event_.t_ns = t_ns;
     event_.src = std::move(src);
     event_.ev = std::move(ev);
+    event_.fields.reserve(kTypicalFields); // one allocation, not one per field
 }
 
 EventBuilder::~EventBuilder() {
@@ -42,12 +41,14 @@ EventBuilder& EventBuilder::bytes(std::string key, Bytes v) {
 }
 
 std::string hex_string(const Bytes& bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;
     out.reserve(bytes.size() * 3);
-    char buf[4];
     for (size_t i = 0; i < bytes.size(); ++i) {
-        std::snprintf(buf, sizeof buf, i ? " %02x" : "%02x", bytes[i]);
-        out += buf;
+        if (i)
+            out += ' ';
+        out += kDigits[bytes[i] >> 4];
+        out += kDigits[bytes[i] & 0xf];
     }
     return out;
 }

@@ -76,6 +76,7 @@ class EventBuilder {
     EventBuilder& bytes(std::string key, Bytes v);
 
   private:
+    static constexpr size_t kTypicalFields = 6;
     EventSink& sink_;
     Event event_;
 };

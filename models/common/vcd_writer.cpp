@@ -18,31 +18,50 @@ std::string vcd_id(size_t index) {
 } // namespace
 
 VcdWriter::VcdWriter(std::ostream& out, std::string scope, uint64_t timescale_ns)
-    : out_(out), scope_(std::move(scope)), timescale_ns_(timescale_ns) {
-    buf_.reserve(kBufferBytes + 256);
-}
+    : writer_(out), buf_(kBufferBytes + kLineMax, '\0'), scope_(std::move(scope)),
+      timescale_ns_(timescale_ns) {}
 
 VcdWriter::~VcdWriter() {
     drain();
 }
 
 void VcdWriter::put(std::string_view text) {
-    buf_.append(text);
-    if (buf_.size() >= kBufferBytes)
+    if (used_ + text.size() > buf_.size())
+        drain();
+    if (text.size() > buf_.size())
+        buf_.resize(text.size());
+    text.copy(buf_.data() + used_, text.size());
+    used_ += text.size();
+}
+
+char* VcdWriter::reserve_line(size_t max_chars) {
+    if (used_ + max_chars > buf_.size())
+        drain();
+    return buf_.data() + used_;
+}
+
+void VcdWriter::commit_line(const char* end) {
+    used_ = static_cast<size_t>(end - buf_.data());
+    if (used_ >= kBufferBytes)
         drain();
 }
 
 void VcdWriter::put_time(uint64_t t) {
-    char line[24];
-    line[0] = '#';
-    char* end = std::to_chars(line + 1, line + sizeof line - 1, t).ptr;
-    *end++ = '\n';
-    put(std::string_view(line, static_cast<size_t>(end - line)));
+    constexpr size_t kMax = 22; // '#', 20 digits, '\n'
+    char* p = reserve_line(kMax);
+    *p++ = '#';
+    p = std::to_chars(p, p + kMax - 2, t).ptr;
+    *p++ = '\n';
+    commit_line(p);
 }
 
 void VcdWriter::drain() {
-    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
-    buf_.clear();
+    if (used_ == 0)
+        return;
+    buf_.resize(used_);
+    buf_ = writer_.write(std::move(buf_));
+    buf_.resize(kBufferBytes + kLineMax);
+    used_ = 0;
 }
 
 int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t initial) {
@@ -68,23 +87,22 @@ void VcdWriter::write_header() {
 }
 
 void VcdWriter::write_value(const Signal& s, uint64_t v) {
-    char line[80]; // 'b', 64 bits, ' ', an id of a few characters, '\n'
-    size_t n = 0;
+    char* p = reserve_line(s.width + s.id.size() + 3); // 'b', the bits, ' ', the id, '\n'
     if (s.width == 1) {
-        line[n++] = v ? '1' : '0';
+        *p++ = v ? '1' : '0';
     } else {
-        line[n++] = 'b';
+        *p++ = 'b';
         int bit = static_cast<int>(s.width) - 1;
         while (bit > 0 && !((v >> bit) & 1)) // no leading zeros
             --bit;
         for (; bit >= 0; --bit)
-            line[n++] = (v >> bit) & 1 ? '1' : '0';
-        line[n++] = ' ';
+            *p++ = (v >> bit) & 1 ? '1' : '0';
+        *p++ = ' ';
     }
     for (char c : s.id)
-        line[n++] = c;
-    line[n++] = '\n';
-    put(std::string_view(line, n));
+        *p++ = c;
+    *p++ = '\n';
+    commit_line(p);
 }
 
 void VcdWriter::flush_pending() {
@@ -130,7 +148,7 @@ void VcdWriter::finish(uint64_t t_end_ns) {
     if (t_end_ns > stamped_t_)
         put_time(t_end_ns / timescale_ns_);
     drain();
-    out_.flush();
+    writer_.flush();
     finished_ = true;
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "models/common/block_writer.h"
+
 namespace ssifsim {
 
 class VcdWriter {
@@ -42,15 +44,22 @@ class VcdWriter {
     void write_header();
     void flush_pending();
     void write_value(const Signal& s, uint64_t v);
-    // The file is written in large blocks from buf_: a wire trace makes a few changes per
-    // bus bit, and an ostream call each would cost more than the simulation.
-    static constexpr size_t kBufferBytes = 1 << 16;
+    // The file is written in large blocks from buf_, by a thread of its own: a wire trace
+    // makes three changes per bus bit, and writing each would cost more than the simulation.
+    static constexpr size_t kBufferBytes = 1 << 20;
+    static constexpr size_t kLineMax = 128; // a value line: 'b', 64 bits, ' ', an id, '\n'
+
     void put(std::string_view text);
+    // A line written in place: room for max_chars after the used part of buf_, then the
+    // used part ends at `end`.
+    char* reserve_line(size_t max_chars);
+    void commit_line(const char* end);
     void put_time(uint64_t t);
     void drain();
 
-    std::ostream& out_;
-    std::string buf_;
+    BlockWriter writer_;
+    std::string buf_; // kBufferBytes + kLineMax long; the first used_ bytes are data
+    size_t used_ = 0;
     std::string scope_;
     uint64_t timescale_ns_;
     std::vector<Signal> signals_;

@@ -82,6 +82,7 @@ void SmbusBus::send(Walk& walk, uint8_t value, SlaveEvent ev, SmbusResult& resul
 void SmbusBus::ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack) {
     walk.pec = pec_update(walk.pec, value);
     ++walk.wire_bytes;
+    ++wire_bytes_;
     EventBuilder(log_, sim_now_ns(), "bus", "byte")
         .str("dir", dir)
         .hex("byte", value)

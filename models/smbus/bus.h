@@ -43,6 +43,8 @@ class SmbusBus : public sc_core::sc_module {
 
     void attach(uint8_t addr7, SmbusSlave* slave);
     const SmbusTiming& timing() const { return timing_; }
+    // Bytes that crossed the wires so far, addresses included.
+    uint64_t wire_bytes() const { return wire_bytes_; }
 
     // Blocking calls for the master's SC_THREAD: they return when the STOP has ended.
     // `fault` is applied as it says; the default is a clean transfer.
@@ -96,6 +98,7 @@ class SmbusBus : public sc_core::sc_module {
     // A master may start once the bus has been idle for tBUF, at power-up too (which also
     // keeps the first START edge distinct from the VCD's initial values at time 0).
     uint64_t bus_free_at_ns_;
+    uint64_t wire_bytes_ = 0;
 };
 
 } // namespace ssifsim::smbus

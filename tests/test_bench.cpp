@@ -1,0 +1,59 @@
+// The benchmark at 1% of its size, so that it cannot rot: every workload runs, its counts
+// are the workload's, and the JSON carries every figure. Speed itself is never asserted.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/support.h"
+
+using namespace ssifsim::test;
+using nlohmann::json;
+
+TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]") {
+    const CommandResult r =
+        run_command(ssifsim_binary() + " bench --scale 0.01 --memory --json --vcd-dir " +
+                    make_temp_dir("bench"));
+    REQUIRE(r.exit_code == 0);
+    const json doc = json::parse(r.out);
+    const json& w = doc["workloads"];
+    for (const char* name : {"ssif-mixed", "ssif-mixed-vcd", "ssif-mixed-10x",
+                             "zpci-storm-floating", "zpci-storm-directed", "raw-kernel"}) {
+        INFO(name);
+        REQUIRE(w.contains(name));
+        for (const char* key :
+             {"sim_seconds", "wall_seconds", "sim_over_wall", "requests_per_s", "bus_bytes_per_s",
+              "activations_per_s", "raw_activations_per_s", "peak_rss_mb"})
+            CHECK(w[name].contains(key));
+        CHECK(w[name]["checks_passed"] == true);
+        CHECK(w[name]["wall_seconds"].get<double>() > 0);
+        CHECK(w[name]["peak_rss_mb"].get<double>() > 0);
+    }
+    // 1% of 70,000 single-part and 30,000 multi-part requests, and ten times that.
+    CHECK(w["ssif-mixed"]["requests"] == 1000);
+    CHECK(w["ssif-mixed-vcd"]["requests"] == 1000);
+    CHECK(w["ssif-mixed-10x"]["requests"] == 10000);
+    // The same seed gives the same run with or without the waveforms.
+    CHECK(w["ssif-mixed-vcd"]["sim_seconds"] == w["ssif-mixed"]["sim_seconds"]);
+    CHECK(w["ssif-mixed-vcd"]["activations"] == w["ssif-mixed"]["activations"]);
+    // 1% of the 1,000,000-MSI storms.
+    CHECK(w["zpci-storm-floating"]["msis"] == 10000);
+    CHECK(w["zpci-storm-directed"]["msis"] == 10000);
+    // The raw kernel makes as many activations as ssif-mixed: it stops at that count, give
+    // or take the other threads woken at the same instant (eight in all).
+    const double target = w["ssif-mixed"]["activations"];
+    CHECK(w["raw-kernel"]["activations"].get<double>() >= target);
+    CHECK(w["raw-kernel"]["activations"].get<double>() <= target + 8);
+    CHECK(w["ssif-mixed"]["raw_activations_per_s"] == w["raw-kernel"]["activations_per_s"]);
+    // One goal line each: speed, requests, VCD cost, memory, and activations for ssif-mixed
+    // and both storms.
+    CHECK(doc["goals"].size() == 7);
+}
+
+TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
+    for (const char* args :
+         {"--scale 0", "--scale -1", "--scale 1000", "--workload nope", "somefile.json"}) {
+        INFO(args);
+        const CommandResult r = run_command(ssifsim_binary() + " bench " + args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("ssifsim: ") != std::string::npos);
+    }
+}

@@ -1,0 +1,277 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES // sc_spawn: the raw kernel's threads
+#include "tools/bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sys/wait.h>
+#include <systemc>
+#include <unistd.h>
+
+#include "models/common/sim_time.h"
+#include "tools/bench_files.h"
+#include "tools/child.h"
+#include "tools/runner.h"
+#include "tools/scenario.h"
+
+namespace ssifsim::tools {
+
+namespace {
+
+// Goals (the performance issue): faster than real time, requests per wall second, the cost
+// of the full VCD, and model activations against the raw kernel's.
+constexpr double kGoalSimOverWall = 1000;
+constexpr double kGoalRequestsPerS = 20'000;
+constexpr double kGoalVcdSlowdown = 3;
+constexpr double kGoalActivationShare = 1.0 / 3;
+constexpr double kGoalMemoryGrowth = 1.2;
+constexpr int kRawThreads = 8; // about as many processes as the SSIF model runs
+constexpr double kRawDefaultActivations = 20e6;
+
+struct Figures {
+    std::string name;
+    bool ran = false;
+    bool checks_passed = true;
+    double sim_seconds = 0, wall_seconds = 0;
+    double requests = 0, msis = 0, bus_bytes = 0, activations = 0;
+    double peak_rss_mb = 0;
+    double per_wall(double n) const { return wall_seconds > 0 ? n / wall_seconds : 0; }
+    double sim_over_wall() const { return per_wall(sim_seconds); }
+};
+
+ojson figures_json(const Figures& f, double raw_per_s) {
+    return {{"sim_seconds", f.sim_seconds},
+            {"wall_seconds", f.wall_seconds},
+            {"sim_over_wall", f.sim_over_wall()},
+            {"requests", f.requests},
+            {"requests_per_s", f.per_wall(f.requests)},
+            {"msis", f.msis},
+            {"msis_per_s", f.per_wall(f.msis)},
+            {"bus_bytes_per_s", f.per_wall(f.bus_bytes)},
+            {"activations", f.activations},
+            {"activations_per_s", f.per_wall(f.activations)},
+            {"raw_activations_per_s", raw_per_s},
+            {"peak_rss_mb", f.peak_rss_mb},
+            {"checks_passed", f.checks_passed}};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// A workload file with its sizes scaled; its scenario-specific expectations go (they name
+// exact counts), the spec checks stay.
+json scaled(const char* text, double scale) {
+    json doc = json::parse(text);
+    const auto scale_count = [scale](json& item) {
+        const double n = std::round(item["count"].get<double>() * scale);
+        item["count"] = static_cast<int64_t>(std::max(1.0, n));
+    };
+    if (doc.contains("workload"))
+        for (json& g : doc["workload"]["generators"])
+            scale_count(g);
+    if (doc.contains("zpci"))
+        for (json& m : doc["zpci"]["msis"])
+            scale_count(m);
+    doc.erase("expect");
+    return doc;
+}
+
+// The child's side: one scenario run, its figures as JSON on `fd`.
+int measure_scenario(const json& doc, const std::string& name, const std::string& vcd_path,
+                     int fd) {
+    const Scenario s = parse_scenario(doc, name);
+    RunOptions options;
+    options.vcd_path = vcd_path;
+    const auto t0 = std::chrono::steady_clock::now();
+    const RunResult r = run_scenario(s, options);
+    const double wall = seconds_since(t0);
+    if (!vcd_path.empty()) {
+        std::remove(vcd_path.c_str());
+        std::remove(transaction_vcd_path(vcd_path).c_str());
+    }
+    const ojson j = {{"sim_seconds", r.end_ns / 1e9}, {"wall_seconds", wall},
+                     {"requests", r.completed},       {"msis", r.zpci.counts.raised},
+                     {"bus_bytes", r.bus_bytes},      {"activations", process_activations()},
+                     {"checks_passed", r.passed()}};
+    return write_all(fd, j.dump()) ? 0 : 3;
+}
+
+// The raw kernel: threads that only wait, each on its own period, until `target`
+// activations in all; the same wait helper as the models, so the same counting.
+int measure_raw_kernel(uint64_t target, int fd) {
+    for (int i = 0; i < kRawThreads; ++i) {
+        sc_core::sc_spawn([i, target] {
+            const uint64_t period_ns = 1000 + 7 * static_cast<uint64_t>(i);
+            for (;;) {
+                wait_for(period_ns);
+                if (process_activations() == target) // once: a second sc_stop warns
+                    sc_core::sc_stop();
+            }
+        });
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    sc_core::sc_start();
+    const double wall = seconds_since(t0);
+    const ojson j = {{"sim_seconds", sim_now_ns() / 1e9},
+                     {"wall_seconds", wall},
+                     {"requests", 0},
+                     {"msis", 0},
+                     {"bus_bytes", 0},
+                     {"activations", process_activations()},
+                     {"checks_passed", true}};
+    return write_all(fd, j.dump()) ? 0 : 3;
+}
+
+Figures run_measured(const std::string& name, const std::function<int(int)>& body) {
+    const ChildOutcome child = run_in_child([&](int fd) {
+        try {
+            return body(fd);
+        } catch (const std::exception& e) {
+            write_all(fd, std::string("error: ") + e.what());
+            return 3;
+        }
+    });
+    Figures f;
+    f.name = name;
+    if (!WIFEXITED(child.status) || WEXITSTATUS(child.status) != 0)
+        throw std::runtime_error("bench: workload " + name +
+                                 " failed: " + (child.output.empty() ? "no output" : child.output));
+    const json j = json::parse(child.output);
+    f.ran = true;
+    f.sim_seconds = j["sim_seconds"];
+    f.wall_seconds = j["wall_seconds"];
+    f.requests = j["requests"];
+    f.msis = j["msis"];
+    f.bus_bytes = j["bus_bytes"];
+    f.activations = j["activations"];
+    f.checks_passed = j["checks_passed"];
+    f.peak_rss_mb = static_cast<double>(child.usage.ru_maxrss) / 1024.0; // KiB on Linux
+    return f;
+}
+
+struct Goal {
+    std::string text;
+    double value, target;
+    bool met;
+};
+
+std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+} // namespace
+
+const std::vector<std::string>& bench_workload_names() {
+    static const std::vector<std::string> names = {
+        "ssif-mixed", "ssif-mixed-vcd", "zpci-storm-floating", "zpci-storm-directed", "raw-kernel"};
+    return names;
+}
+
+int run_bench(const BenchOptions& o, std::ostream& out) {
+    const auto wanted = [&o](const std::string& name) {
+        return o.workloads.empty() ||
+               std::find(o.workloads.begin(), o.workloads.end(), name) != o.workloads.end();
+    };
+    const auto scenario = [&](const std::string& name, const char* text, double scale,
+                              const std::string& vcd) {
+        const json doc = scaled(text, scale);
+        return run_measured(name, [&](int fd) { return measure_scenario(doc, name, vcd, fd); });
+    };
+    std::vector<Figures> runs;
+    const auto find = [&runs](const std::string& name) -> const Figures* {
+        for (const Figures& f : runs)
+            if (f.name == name)
+                return &f;
+        return nullptr;
+    };
+    if (wanted("ssif-mixed"))
+        runs.push_back(scenario("ssif-mixed", bench_files::kSsifMixed, o.scale, ""));
+    if (wanted("ssif-mixed-vcd"))
+        runs.push_back(scenario("ssif-mixed-vcd", bench_files::kSsifMixed, o.scale,
+                                o.vcd_dir + "/ssifsim-bench-" + std::to_string(getpid()) + ".vcd"));
+    if (o.memory)
+        runs.push_back(scenario("ssif-mixed-10x", bench_files::kSsifMixed, o.scale * 10, ""));
+    if (wanted("zpci-storm-floating"))
+        runs.push_back(scenario("zpci-storm-floating", bench_files::kStormFloating, o.scale, ""));
+    if (wanted("zpci-storm-directed"))
+        runs.push_back(scenario("zpci-storm-directed", bench_files::kStormDirected, o.scale, ""));
+    double raw_per_s = 0;
+    if (wanted("raw-kernel")) {
+        const Figures* mixed = find("ssif-mixed");
+        const auto target =
+            static_cast<uint64_t>(mixed ? mixed->activations : kRawDefaultActivations * o.scale);
+        runs.push_back(run_measured("raw-kernel",
+                                    [target](int fd) { return measure_raw_kernel(target, fd); }));
+        raw_per_s = runs.back().per_wall(runs.back().activations);
+    }
+
+    std::vector<Goal> goals;
+    if (const Figures* m = find("ssif-mixed")) {
+        goals.push_back({"ssif-mixed runs at least 1000 times faster than real time",
+                         m->sim_over_wall(), kGoalSimOverWall,
+                         m->sim_over_wall() >= kGoalSimOverWall});
+        goals.push_back({"ssif-mixed completes at least 20,000 requests per wall second",
+                         m->per_wall(m->requests), kGoalRequestsPerS,
+                         m->per_wall(m->requests) >= kGoalRequestsPerS});
+        if (const Figures* v = find("ssif-mixed-vcd")) {
+            const double slowdown = v->wall_seconds / m->wall_seconds;
+            goals.push_back({"the full VCD makes ssif-mixed at most 3 times slower", slowdown,
+                             kGoalVcdSlowdown, slowdown <= kGoalVcdSlowdown});
+        }
+        if (const Figures* l = find("ssif-mixed-10x")) {
+            const double growth = l->peak_rss_mb / m->peak_rss_mb;
+            goals.push_back({"ssif-mixed 10 times longer peaks at most 1.2 times the RSS", growth,
+                             kGoalMemoryGrowth, growth <= kGoalMemoryGrowth});
+        }
+    }
+    for (const Figures& f : runs) {
+        // The model's workloads; the VCD and memory runs measure other things.
+        if (f.name == "raw-kernel" || raw_per_s <= 0 || f.name == "ssif-mixed-10x" ||
+            f.name == "ssif-mixed-vcd")
+            continue;
+        const double share = f.per_wall(f.activations) / raw_per_s;
+        goals.push_back({f.name + " makes at least a third of raw-kernel's activations per second",
+                         share, kGoalActivationShare, share >= kGoalActivationShare});
+    }
+
+    if (o.json) {
+        ojson doc = {{"ssifsim_bench", 1}, {"scale", o.scale}};
+        ojson workloads = ojson::object();
+        for (const Figures& f : runs)
+            workloads[f.name] = figures_json(f, raw_per_s);
+        doc["workloads"] = workloads;
+        ojson goal_list = ojson::array();
+        for (const Goal& g : goals)
+            goal_list.push_back(
+                {{"goal", g.text}, {"value", g.value}, {"target", g.target}, {"met", g.met}});
+        doc["goals"] = goal_list;
+        out << doc.dump(2) << "\n";
+        return 0;
+    }
+    out << "ssifsim bench, scale " << o.scale << " (each workload in its own process)\n\n";
+    char line[256];
+    std::snprintf(line, sizeof line, "%-20s %10s %8s %9s %8s %9s %9s %13s %7s %6s\n", "workload",
+                  "sim s", "wall s", "sim/wall", "req/s", "MSI/s", "bus B/s", "activations/s",
+                  "RSS MB", "checks");
+    out << line;
+    for (const Figures& f : runs) {
+        std::snprintf(line, sizeof line,
+                      "%-20s %10.3f %8.3f %9.2f %8.0f %9.0f %9.0f %13.0f %7.1f %6s\n",
+                      f.name.c_str(), f.sim_seconds, f.wall_seconds, f.sim_over_wall(),
+                      f.per_wall(f.requests), f.per_wall(f.msis), f.per_wall(f.bus_bytes),
+                      f.per_wall(f.activations), f.peak_rss_mb, f.checks_passed ? "pass" : "FAIL");
+        out << line;
+    }
+    if (!goals.empty())
+        out << "\ngoals:\n";
+    for (const Goal& g : goals)
+        out << "  " << (g.met ? "met   " : "MISSED") << "  " << g.text << ": "
+            << fixed(g.value, g.value < 10 ? 2 : 0) << " (goal " << fixed(g.target, 2) << ")\n";
+    return 0;
+}
+
+} // namespace ssifsim::tools

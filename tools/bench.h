@@ -1,0 +1,31 @@
+// ssifsim bench: the standard workloads, each in its own process, measured in simulated
+// and wall time, requests, bus bytes, SystemC process activations and peak RSS, against the
+// raw SystemC kernel doing the same number of activations with no model work.
+//   ssif-mixed           bench/ssif-mixed.json: 100,000 IPMI requests, no waveforms
+//   ssif-mixed-vcd       the same with the full VCD (wires and transaction level)
+//   zpci-storm-floating  scenarios/zpci-storm-floating.json: 1,000,000 MSIs
+//   zpci-storm-directed  scenarios/zpci-storm-directed.json
+//   raw-kernel           as many activations as ssif-mixed made, from threads that only wait
+// Speed is measured here and never in a timed test.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ssifsim::tools {
+
+struct BenchOptions {
+    double scale = 1.0;                 // workload sizes times this (the smoke test: 0.01)
+    bool json = false;                  // one JSON document instead of the table
+    bool memory = false;                // also ssif-mixed 10 times longer: is RSS flat?
+    std::vector<std::string> workloads; // empty: all
+    std::string vcd_dir = "/tmp";       // where ssif-mixed-vcd writes (removed after)
+};
+
+const std::vector<std::string>& bench_workload_names();
+
+// Runs the benchmark; returns the exit code (0; 3 if a workload's process failed).
+int run_bench(const BenchOptions& options, std::ostream& out);
+
+} // namespace ssifsim::tools

@@ -27,11 +27,10 @@ ZpciSystem::ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, E
     if (vcd_)
         vcd_msis_ = vcd_->add_signal("zpci_msis", 32, 0);
     for (const FunctionConfig& f : config_.functions) {
-        fids_.push_back(f.fid);
         std::vector<int> t;
         for (unsigned i = 0; i < f.nvec; ++i)
             t.push_back(f.target_cpu(i));
-        targets_.push_back(t);
+        targets_.emplace(f.fid, t);
     }
     setup();
     SC_THREAD(msi_source);
@@ -99,10 +98,8 @@ void ZpciSystem::raise(const Msi& m) {
         event("zpci", "msi_lost").num("fid", m.fid).num("index", m.index);
         return;
     }
-    size_t f = 0;
-    while (f < fids_.size() && fids_[f] != m.fid)
-        ++f;
-    const int target = f < fids_.size() && m.index < targets_[f].size() ? targets_[f][m.index] : 0;
+    const auto f = targets_.find(m.fid);
+    const int target = f != targets_.end() && m.index < f->second.size() ? f->second[m.index] : 0;
     const bool online = cpus_[static_cast<size_t>(target)].online;
     const ZpciFacility::MsiResult r =
         facility_.msi(m.fid, m.index, target, online, now, accounting_);
@@ -152,11 +149,10 @@ void ZpciSystem::actions() {
             wait_for(a.t_ns - now);
         switch (a.kind) {
         case ZpciAction::Kind::Affinity:
-            for (size_t f = 0; f < fids_.size(); ++f)
-                if (fids_[f] == a.fid)
-                    for (size_t i = 0; i < targets_[f].size(); ++i)
-                        if (a.index < 0 || static_cast<size_t>(a.index) == i)
-                            targets_[f][i] = a.cpu;
+            if (auto f = targets_.find(a.fid); f != targets_.end())
+                for (size_t i = 0; i < f->second.size(); ++i)
+                    if (a.index < 0 || static_cast<size_t>(a.index) == i)
+                        f->second[i] = a.cpu;
             event("zpci", "affinity").num("fid", a.fid).num("index", a.index).num("cpu", a.cpu);
             break;
         case ZpciAction::Kind::Unplug:

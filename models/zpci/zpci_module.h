@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <systemc>
+#include <unordered_map>
 #include <vector>
 
 #include "models/common/event_log.h"
@@ -138,8 +139,8 @@ class ZpciSystem : public sc_core::sc_module {
     ZpciFacility facility_;
     std::vector<Cpu> cpus_;
     std::vector<CpuStats> stats_;
-    std::vector<std::vector<int>> targets_; // current target CPU per function, per index
-    std::vector<uint32_t> fids_;            // index into targets_ by function order
+    // The current target CPU of each function's MSIs, by fid, per index.
+    std::unordered_map<uint32_t, std::vector<int>> targets_;
     bool floating_pending_ = false;
     bool schedule_done_ = false;
     bool actions_done_ = false;

@@ -57,3 +57,11 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
         CHECK(r.out.find("ssifsim: ") != std::string::npos);
     }
 }
+
+TEST_CASE("bench: a tiny scale still ends (the raw kernel runs at least one activation)",
+          "[bench]") {
+    const CommandResult r = run_command("timeout 60 " + ssifsim_binary() +
+                                        " bench --scale 0.0000000001 --workload raw-kernel --json");
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out)["workloads"]["raw-kernel"]["activations"].get<double>() >= 1);
+}

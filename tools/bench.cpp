@@ -202,8 +202,10 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
     double raw_per_s = 0;
     if (wanted("raw-kernel")) {
         const Figures* mixed = find("ssif-mixed");
+        // At least one: a target of 0 would never be reached.
         const auto target =
-            static_cast<uint64_t>(mixed ? mixed->activations : kRawDefaultActivations * o.scale);
+            std::max<uint64_t>(1, static_cast<uint64_t>(mixed ? mixed->activations
+                                                              : kRawDefaultActivations * o.scale));
         runs.push_back(run_measured("raw-kernel",
                                     [target](int fd) { return measure_raw_kernel(target, fd); }));
         raw_per_s = runs.back().per_wall(runs.back().activations);

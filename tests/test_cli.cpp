@@ -218,6 +218,11 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {R"({"version":1,"bmc":{"responder":{"test_command":{"length":"long"}}}})",
          "$.bmc.responder.test_command.length"},
         // Workload generators.
+        // A daemon latency range.
+        {R"({"version":1,"bmc":{"daemon":{"latency_ms":{"min":5,"max":1}}}})",
+         "$.bmc.daemon.latency_ms.max"},
+        {R"({"version":1,"bmc":{"daemon":{"latency_ms":{"min":1,"mean":3}}}})",
+         "$.bmc.daemon.latency_ms.mean"},
         {R"({"version":1,"workload":{"generators":[{"interval_ms":1}]}})",
          "$.workload.generators[0].count"},
         {R"({"version":1,"workload":{"generators":[{"count":2}]}})", "$.workload.generators[0]"},

@@ -31,7 +31,6 @@ constexpr double kRawDefaultActivations = 20e6;
 
 struct Figures {
     std::string name;
-    bool ran = false;
     bool checks_passed = true;
     double sim_seconds = 0, wall_seconds = 0;
     double requests = 0, msis = 0, bus_bytes = 0, activations = 0;
@@ -54,6 +53,28 @@ ojson figures_json(const Figures& f, double raw_per_s) {
             {"raw_activations_per_s", raw_per_s},
             {"peak_rss_mb", f.peak_rss_mb},
             {"checks_passed", f.checks_passed}};
+}
+
+// What a child measured, sent to the parent through the pipe as one JSON line; the parent
+// adds the name and the peak RSS.
+std::string measured_line(const Figures& f) {
+    return ojson{{"sim_seconds", f.sim_seconds},    {"wall_seconds", f.wall_seconds},
+                 {"requests", f.requests},          {"msis", f.msis},
+                 {"bus_bytes", f.bus_bytes},        {"activations", f.activations},
+                 {"checks_passed", f.checks_passed}}
+        .dump();
+}
+
+Figures read_measured(const json& j) {
+    Figures f;
+    f.sim_seconds = j["sim_seconds"];
+    f.wall_seconds = j["wall_seconds"];
+    f.requests = j["requests"];
+    f.msis = j["msis"];
+    f.bus_bytes = j["bus_bytes"];
+    f.activations = j["activations"];
+    f.checks_passed = j["checks_passed"];
+    return f;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -91,11 +112,15 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
         std::remove(vcd_path.c_str());
         std::remove(transaction_vcd_path(vcd_path).c_str());
     }
-    const ojson j = {{"sim_seconds", r.end_ns / 1e9}, {"wall_seconds", wall},
-                     {"requests", r.completed},       {"msis", r.zpci.counts.raised},
-                     {"bus_bytes", r.bus_bytes},      {"activations", process_activations()},
-                     {"checks_passed", r.passed()}};
-    return write_all(fd, j.dump()) ? 0 : 3;
+    Figures f;
+    f.sim_seconds = r.end_ns / 1e9;
+    f.wall_seconds = wall;
+    f.requests = static_cast<double>(r.completed);
+    f.msis = static_cast<double>(r.zpci.counts.raised);
+    f.bus_bytes = static_cast<double>(r.bus_bytes);
+    f.activations = static_cast<double>(process_activations());
+    f.checks_passed = r.passed();
+    return write_all(fd, measured_line(f)) ? 0 : 3;
 }
 
 // The raw kernel: threads that only wait, each on its own period, until `target`
@@ -113,15 +138,11 @@ int measure_raw_kernel(uint64_t target, int fd) {
     }
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
-    const double wall = seconds_since(t0);
-    const ojson j = {{"sim_seconds", sim_now_ns() / 1e9},
-                     {"wall_seconds", wall},
-                     {"requests", 0},
-                     {"msis", 0},
-                     {"bus_bytes", 0},
-                     {"activations", process_activations()},
-                     {"checks_passed", true}};
-    return write_all(fd, j.dump()) ? 0 : 3;
+    Figures f;
+    f.wall_seconds = seconds_since(t0);
+    f.sim_seconds = sim_now_ns() / 1e9;
+    f.activations = static_cast<double>(process_activations());
+    return write_all(fd, measured_line(f)) ? 0 : 3;
 }
 
 Figures run_measured(const std::string& name, const std::function<int(int)>& body) {
@@ -133,20 +154,11 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
             return 3;
         }
     });
-    Figures f;
-    f.name = name;
     if (!WIFEXITED(child.status) || WEXITSTATUS(child.status) != 0)
         throw std::runtime_error("bench: workload " + name +
                                  " failed: " + (child.output.empty() ? "no output" : child.output));
-    const json j = json::parse(child.output);
-    f.ran = true;
-    f.sim_seconds = j["sim_seconds"];
-    f.wall_seconds = j["wall_seconds"];
-    f.requests = j["requests"];
-    f.msis = j["msis"];
-    f.bus_bytes = j["bus_bytes"];
-    f.activations = j["activations"];
-    f.checks_passed = j["checks_passed"];
+    Figures f = read_measured(json::parse(child.output));
+    f.name = name;
     f.peak_rss_mb = static_cast<double>(child.usage.ru_maxrss) / 1024.0; // KiB on Linux
     return f;
 }

@@ -89,3 +89,105 @@ TEST_CASE("a simulated 32-byte block write takes 3165 us at 100 kHz", "[bus][tim
 TEST_CASE("a simulated 32-byte block write takes 791.25 us at 400 kHz", "[bus][timing]") {
     simulate_32_byte_write(400000, 791250);
 }
+
+namespace {
+// A master making one 2-byte block write under a fault, at 100 kHz.
+struct FaultedWriter : sc_core::sc_module {
+    SC_HAS_PROCESS(FaultedWriter);
+    FaultedWriter(sc_core::sc_module_name n, SmbusBus& b, TransferFault f)
+        : sc_module(n), bus(b), fault(f) {
+        SC_THREAD(run);
+    }
+    void run() { result = bus.block_write(0x10, 0x02, Bytes{0x18, 0x01}, false, fault); }
+    SmbusBus& bus;
+    TransferFault fault;
+    SmbusResult result;
+};
+
+struct StopTimes : SmbusSlave {
+    SlaveAnswer on_event(SlaveEvent ev, uint8_t&) override {
+        if (ev == SlaveEvent::Stop)
+            stops_ns.push_back(sim_now_ns());
+        return SlaveAnswer::Ack;
+    }
+    std::vector<uint64_t> stops_ns;
+};
+
+struct Records : TransferObserver {
+    void transfer_done(const TransferRecord& t) override {
+        longest_low_ns = t.longest_low_ns;
+        target_stretch_ns = t.target_stretch_ns;
+        count = t.count;
+    }
+    uint64_t longest_low_ns = 0, target_stretch_ns = 0;
+    int count = -1;
+};
+} // namespace
+
+TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by its length",
+          "[bus][timing][fault]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    StopTimes slave;
+    bus.attach(0x10, &slave);
+    Records records;
+    bus.add_observer(&records);
+    TransferFault f;
+    f.id = 0;
+    f.hold = TransferFault::Holder::TargetScl;
+    f.hold_after_bytes = 1; // after the address and after the command
+    f.hold_repeats = 2;
+    f.hold_ns = 10'000'000;
+    FaultedWriter w("w", bus, f);
+    sc_core::sc_start();
+    REQUIRE(w.result.ok());
+    // 5 bytes (addr, cmd, count, 2 data): 5000 + 5 x 90000 + 10000 = 465 us, plus 2 x 10 ms.
+    CHECK(w.result.end_ns - w.result.start_ns == 465'000 + 20'000'000);
+    CHECK(records.target_stretch_ns == 20'000'000);
+    CHECK(records.longest_low_ns == 10'000'000);
+    CHECK(records.count == 2);
+}
+
+TEST_CASE("SCL held past the adapter timeout: -ETIMEDOUT at the timeout, the STOP at the "
+          "release",
+          "[bus][timing][fault]") {
+    NullSink log;
+    SmbusTiming timing{100000};
+    timing.adapter_timeout_ns = 35'000'000;
+    SmbusBus bus("bus", timing, log, nullptr);
+    StopTimes slave;
+    bus.attach(0x10, &slave);
+    TransferFault f;
+    f.id = 0;
+    f.hold = TransferFault::Holder::DeviceScl;
+    f.hold_after_bytes = 3; // after the count byte
+    f.hold_ns = 50'000'000;
+    FaultedWriter w("w", bus, f);
+    sc_core::sc_start();
+    CHECK(w.result.status == SmbusStatus::Timeout);
+    CHECK(w.result.end_ns - w.result.start_ns == 35'000'000);
+    // Held from START (5 us) + 3 bytes (270 us) for 50 ms; the master's STOP takes 10 us.
+    REQUIRE(slave.stops_ns.size() == 1);
+    CHECK(slave.stops_ns[0] == w.result.start_ns + 5'000 + 270'000 + 50'000'000 + 10'000);
+}
+
+TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit; the release is the "
+          "STOP",
+          "[bus][timing][fault]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    StopTimes slave;
+    bus.attach(0x10, &slave);
+    TransferFault f;
+    f.id = 0;
+    f.hold = TransferFault::Holder::DeviceSda;
+    f.hold_after_bytes = 1; // after the address: the command 0x02 = 0b00000010
+    f.hold_ns = 30'000'000;
+    FaultedWriter w("w", bus, f);
+    sc_core::sc_start();
+    CHECK(w.result.status == SmbusStatus::ArbitrationLost);
+    // START 5 us + address 90 us; the 1 is bit 6: six 0 bits (60 us) and half a period.
+    CHECK(w.result.end_ns - w.result.start_ns == 5'000 + 90'000 + 60'000 + 5'000);
+    REQUIRE(slave.stops_ns.size() == 1);
+    CHECK(slave.stops_ns[0] == w.result.start_ns + 5'000 + 90'000 + 30'000'000);
+}

@@ -217,6 +217,17 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
          "$.bmc.responder.incoming[1].at_ms"},
         {R"({"version":1,"bmc":{"responder":{"test_command":{"length":"long"}}}})",
          "$.bmc.responder.test_command.length"},
+        // Bus faults and the adapter timeout.
+        {R"({"version":1,"host":{"adapter_timeout_ms":0}})", "$.host.adapter_timeout_ms"},
+        {R"({"version":1,"faults":[{"type":"clock_stretch","after_bytes":2}]})",
+         "$.faults[0].stretch_ms"},
+        {R"({"version":1,"faults":[{"type":"clock_stretch","stretch_ms":5,"after_bytes":0}]})",
+         "$.faults[0].after_bytes"},
+        {R"({"version":1,"faults":[{"type":"held_low","held_ms":5}]})", "$.faults[0].line"},
+        {R"({"version":1,"faults":[{"type":"held_low","line":"scl"}]})", "$.faults[0].held_ms"},
+        {R"({"version":1,"faults":[{"type":"held_low","line":"sda","held_ms":5,"op":"read",
+             "after_bytes":4}]})",
+         "$.faults[0].after_bytes"},
         // Workload generators.
         // A daemon latency range.
         {R"({"version":1,"bmc":{"daemon":{"latency_ms":{"min":5,"max":1}}}})",

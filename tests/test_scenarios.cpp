@@ -113,14 +113,15 @@ TEST_CASE("JUnit: one test case per check, all passing for a passing scenario", 
                     "/scenarios/fault-nak-address.json --quiet --junit " + dir + "/j.xml");
     REQUIRE(r.exit_code == 0);
     const std::string xml = read_file(dir + "/j.xml");
-    // 4 spec checks; request 1: error, completion_code, write_attempts, read_attempts,
+    // 7 spec checks (T6max, all_answered, ipmi_messages, faults_fired, tTIMEOUT, tLOW:SEXT,
+    // ssif_framing); request 1: error, completion_code, write_attempts, read_attempts,
     // parts_read; bmc final_state and aborting; 3 counts.
-    CHECK(xml.find("<testsuites tests=\"14\" failures=\"0\">") != std::string::npos);
+    CHECK(xml.find("<testsuites tests=\"17\" failures=\"0\">") != std::string::npos);
     size_t cases = 0;
     for (size_t at = xml.find("<testcase "); at != std::string::npos;
          at = xml.find("<testcase ", at + 1))
         ++cases;
-    CHECK(cases == 14);
+    CHECK(cases == 17);
     CHECK(xml.find("<failure") == std::string::npos);
 }
 

@@ -16,6 +16,8 @@ constexpr Named<FaultType> kFaultNames[] = {
     {"daemon_slow", FaultType::DaemonSlow},
     {"daemon_silent", FaultType::DaemonSilent},
     {"daemon_malformed", FaultType::DaemonMalformed},
+    {"clock_stretch", FaultType::ClockStretch},
+    {"held_low", FaultType::HeldLow},
 };
 
 FaultType parse_type(ObjectReader& r) {
@@ -89,6 +91,29 @@ Fault read_fault(ObjectReader r) {
         f.latency_ns = r.millis("latency_ms", 0, 0, 3'600'000);
         break;
     case FaultType::DaemonSilent: read_daemon_aim(r, f); break;
+    case FaultType::ClockStretch:
+        read_transfer_aim(r, f, -1);
+        // The target stretches once it has been addressed: after the address at the earliest.
+        f.after_bytes = static_cast<int>(r.integer("after_bytes", 1, 1, 36));
+        if (!r.has("stretch_ms"))
+            r.fail("stretch_ms", "missing; clock_stretch needs how long each stretch lasts");
+        f.held_ns = r.millis("stretch_ms", 0, 0.001, 3'600'000);
+        f.gaps = static_cast<int>(r.integer("gaps", 1, 1, 36));
+        break;
+    case FaultType::HeldLow:
+        read_transfer_aim(r, f, -1);
+        if (!r.has("line"))
+            r.fail("line", "missing (accepted: scl, sda)");
+        f.sda = r.choice("line", "", {"scl", "sda"}) == "sda";
+        f.after_bytes = static_cast<int>(r.integer("after_bytes", 0, 0, 36));
+        if (!r.has("held_ms"))
+            r.fail("held_ms", "missing; held_low needs how long the line stays low");
+        f.held_ns = r.millis("held_ms", 0, 0.001, 3'600'000);
+        if (f.sda && f.op_read != 0 && f.after_bytes > 2)
+            r.fail("after_bytes", "a read's bytes from the fourth on come from the target, "
+                                  "which a held SDA does not stop; hold SDA at 0..2, or aim at "
+                                  "writes with \"op\": \"write\"");
+        break;
     case FaultType::DaemonMalformed:
         read_daemon_aim(r, f);
         if (!r.has("len") && !r.has("write_bytes"))
@@ -151,6 +176,16 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
             j["len"] = f.len;
             j["write_bytes"] = f.write_bytes;
             break;
+        case FaultType::ClockStretch:
+            j["after_bytes"] = f.after_bytes;
+            j["stretch_ms"] = f.held_ns / 1e6;
+            j["gaps"] = f.gaps;
+            break;
+        case FaultType::HeldLow:
+            j["line"] = f.sda ? "sda" : "scl";
+            j["after_bytes"] = f.after_bytes;
+            j["held_ms"] = f.held_ns / 1e6;
+            break;
         case FaultType::LostStop:
         case FaultType::DaemonSilent: break;
         }
@@ -188,6 +223,18 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
         case FaultType::SkipBlock:
             w.read_byte_index = 0; // the block number
             w.read_byte_delta = f.block_delta;
+            break;
+        case FaultType::ClockStretch:
+            w.hold = smbus::TransferFault::Holder::TargetScl;
+            w.hold_after_bytes = f.after_bytes;
+            w.hold_repeats = f.gaps;
+            w.hold_ns = f.held_ns;
+            break;
+        case FaultType::HeldLow:
+            w.hold = f.sda ? smbus::TransferFault::Holder::DeviceSda
+                           : smbus::TransferFault::Holder::DeviceScl;
+            w.hold_after_bytes = f.after_bytes;
+            w.hold_ns = f.held_ns;
             break;
         default: break;
         }

@@ -21,6 +21,8 @@ enum class FaultType {
     DaemonSlow,      // the daemon takes latency_ms over one request
     DaemonSilent,    // the daemon never answers one request
     DaemonMalformed, // the daemon writes a response with a bad length field or byte count
+    ClockStretch,    // the BMC holds SCL low between bytes (SMBus tLOW:SEXT, tTIMEOUT)
+    HeldLow,         // a stuck device holds SCL or SDA low (SMBus tTIMEOUT)
 };
 const char* fault_type_name(FaultType t);
 
@@ -41,6 +43,9 @@ struct Fault {
     int after_bytes = 0;     // HostPowerOff
     uint64_t off_ns = 0;     // HostPowerOff
     int block_delta = 1;     // SkipBlock
+    uint64_t held_ns = 0;    // ClockStretch (per byte gap), HeldLow
+    int gaps = 1;            // ClockStretch: byte gaps stretched in a row
+    bool sda = false;        // HeldLow: SDA, else SCL
     uint64_t latency_ns = 0; // DaemonSlow
     int64_t len = -1;        // DaemonMalformed: the length field (-1: the true one)
     int write_bytes = -1;    // DaemonMalformed: the byte count given to write()

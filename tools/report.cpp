@@ -269,7 +269,9 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     for (const Check& c : r.checks) {
         out << "    " << (c.pass ? "pass" : "FAIL") << "  " << c.name << ": " << c.description;
         if (c.limit_ns)
-            out << "; worst " << ms(c.worst_ns) << " (request " << c.worst_request << ")";
+            out << "; worst " << ms(c.worst_ns);
+        if (c.worst_request)
+            out << " (request " << c.worst_request << ")";
         out << "\n";
         if (!c.detail.empty())
             out << "          " << c.detail << "\n";

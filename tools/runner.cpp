@@ -11,6 +11,7 @@
 #include "models/smbus/bus.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
+#include "tools/bus_checks.h"
 #include "tools/checks.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
@@ -187,6 +188,10 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     }
 
     smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
+    BusTimingCheck bus_timing;
+    SsifFramingCheck framing(s.bmc.addr7);
+    bus.add_observer(&bus_timing);
+    bus.add_observer(&framing);
     smbus::AlertLine alert_line;
     bus.attach(smbus::AlertLine::kAlertResponseAddress, &alert_line);
     ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
@@ -260,8 +265,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         result.faults_fired.push_back(faults.fired(i));
 
     result.checks = {collector.t6().result(result.completed, result.submitted),
-                     check_all_answered(result.completed, result.submitted), messages.result(),
-                     check_faults_fired(s.faults, result.faults_fired)};
+                     check_all_answered(result.completed, result.submitted),
+                     messages.result(),
+                     check_faults_fired(s.faults, result.faults_fired),
+                     bus_timing.timeout(),
+                     bus_timing.low_sext(),
+                     framing.result()};
     if (result.zpci.enabled)
         result.checks.push_back(check_interrupts_accounted(result.zpci));
     for (Check& c : result.checks)

@@ -14,6 +14,8 @@ const std::vector<std::string>& known_events() {
                                                     "bus.stop",
                                                     "bus.byte",
                                                     "bus.transfer",
+                                                    "bus.master_timeout",
+                                                    "bus.arbitration_lost",
                                                     "host.request",
                                                     "host.response",
                                                     "host.timer",
@@ -46,6 +48,10 @@ const std::vector<std::string>& known_events() {
                                                     "fault.lost_stop",
                                                     "fault.master_died",
                                                     "fault.changed_read_byte",
+                                                    "fault.clock_stretch",
+                                                    "fault.scl_held_low",
+                                                    "fault.sda_held_low",
+                                                    "fault.foreign_master",
                                                     "fault.daemon_slow",
                                                     "fault.daemon_silent",
                                                     "fault.daemon_malformed",
@@ -107,6 +113,8 @@ void read_host(ObjectReader host, Scenario& s) {
         host.choice("variant", ssif::host_variant_name(s.host.variant), {"mainline", "pre-2023"});
     ssif::parse_host_variant(variant, &s.host.variant);
     s.host.probe = host.boolean("probe", s.host.probe);
+    s.bus.adapter_timeout_ns =
+        host.millis("adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6, 1, 3'600'000);
     // Without the probe the scenario states what it would have found.
     ssif::LinkSetup& link = s.host.link;
     for (const char* key : {"pec", "max_transmit", "multipart_end", "alerts"})
@@ -468,7 +476,8 @@ ojson scenario_to_json(const Scenario& s) {
     j["bus"] = {{"freq_hz", s.bus.freq_hz}};
     j["host"] = {{"hz", s.host.hz},
                  {"variant", ssif::host_variant_name(s.host.variant)},
-                 {"probe", s.host.probe}};
+                 {"probe", s.host.probe},
+                 {"adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6}};
     if (!s.host.probe) {
         j["host"]["pec"] = s.host.link.pec;
         j["host"]["max_transmit"] = s.host.link.max_transmit;

@@ -20,8 +20,9 @@
 namespace ssifsim::tools {
 
 // The spec checks every run makes, by the names scenarios and reports use.
-constexpr const char* kSpecChecks[] = {"T6max", "all_answered", "ipmi_messages", "faults_fired",
-                                       "interrupts_accounted"};
+constexpr const char* kSpecChecks[] = {
+    "T6max",    "all_answered", "ipmi_messages", "faults_fired",
+    "tTIMEOUT", "tLOW:SEXT",    "ssif_framing",  "interrupts_accounted"};
 
 // What one request must come to; each field set is one expectation.
 struct RequestExpectation {

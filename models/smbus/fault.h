@@ -24,6 +24,16 @@ struct TransferFault {
     int read_byte_index = -1;
     int read_byte_delta = 0;
 
+    // A line held low before wire byte `hold_after_bytes` for `hold_ns`: the target
+    // stretching the clock (at `hold_repeats` byte gaps in a row), or a stuck device on SCL
+    // or SDA. The master waits for a held SCL up to its adapter timeout; a held SDA costs it
+    // the arbitration at the next 1 bit it sends.
+    enum class Holder { None, TargetScl, DeviceScl, DeviceSda };
+    Holder hold = Holder::None;
+    int hold_after_bytes = -1;
+    int hold_repeats = 1;
+    uint64_t hold_ns = 0;
+
     bool active() const { return id >= 0; }
 };
 

@@ -29,6 +29,17 @@ struct SmbusTiming {
     // 1.3 us at 400 kHz, 0.5 us at 1 MHz (SMBus 3.1 Table 1).
     uint64_t bus_free_ns() const;
 
+    // The master's controller gives up on a transfer this long after its START and returns
+    // -ETIMEDOUT: i2c-core sets adap->timeout to HZ (one second) when the bus driver sets
+    // none. A controller that enforces SMBus tTIMEOUT gives up after 25..35 ms.
+    uint64_t adapter_timeout_ns = 1'000'000'000;
+
+    // SMBus 3.1 Table 1 limits the bus checks hold transfers to.
+    // tTIMEOUT,min: a clock low this long lets every device reset its interface.
+    static constexpr uint64_t kTimeoutMinNs = 25'000'000;
+    // tLOW:SEXT: a target's cumulative clock stretch from START to STOP.
+    static constexpr uint64_t kLowSextNs = 25'000'000;
+
     // Whole transfers, START to end of STOP. count: data bytes, pec: one more byte.
     uint64_t block_write_ns(unsigned count, bool pec) const;
     uint64_t block_read_ns(unsigned count, bool pec) const;

@@ -53,4 +53,23 @@ void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
     bit(t + 8 * period, !ack);
 }
 
+void WireTrace::sda_low(uint64_t t) {
+    if (vcd_)
+        vcd_->change(t, sda_, 0);
+}
+
+void WireTrace::sda_release(uint64_t t) {
+    if (vcd_)
+        vcd_->change(t, sda_, 1);
+}
+
+void WireTrace::lost_arbitration(uint64_t t, int zeros) {
+    if (!vcd_)
+        return;
+    const uint64_t period = timing_.bit_ns();
+    for (int i = 0; i < zeros; ++i)
+        bit(t + i * period, false);
+    vcd_->change(t + zeros * period + 2 * timing_.quarter_ns(), scl_, 1);
+}
+
 } // namespace ssifsim::smbus

@@ -25,6 +25,12 @@ class WireTrace {
     void stop(uint64_t t_ns);
     // 8 data bits MSB first, then the ACK bit (0) or NAK (1).
     void byte(uint64_t t_ns, uint8_t value, bool ack);
+    // A device pulls SDA low; releases it (with SCL high: a STOP condition).
+    void sda_low(uint64_t t_ns);
+    void sda_release(uint64_t t_ns);
+    // The master clocks `zeros` 0 bits, then loses the arbitration on the next bit: SCL
+    // rises and the master drives it no more.
+    void lost_arbitration(uint64_t t_ns, int zeros);
 
   private:
     void bit(uint64_t t_ns, bool level);

@@ -228,6 +228,12 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {R"({"version":1,"faults":[{"type":"held_low","line":"sda","held_ms":5,"op":"read",
              "after_bytes":4}]})",
          "$.faults[0].after_bytes"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","state":"READY"}]})", "$.faults[0].op"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","op":"read","state":"IDLE"}]})",
+         "$.faults[0].state"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","op":"write"}]})", "$.faults[0].data"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","op":"read","request":1}]})",
+         "$.faults[0].request"},
         // Workload generators.
         // A daemon latency range.
         {R"({"version":1,"bmc":{"daemon":{"latency_ms":{"min":5,"max":1}}}})",

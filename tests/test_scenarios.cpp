@@ -31,12 +31,15 @@ std::vector<std::string> scenario_files() {
 
 using Pair = std::pair<std::string, std::string>;
 
-// The pairs a Linux ipmi_ssif host can cause, on a healthy bus or through the fault
-// catalog; README.md ("BMC state x event coverage") says why the other twelve cannot occur.
+// The pairs a Linux ipmi_ssif host and a foreign master can cause, on a healthy bus or
+// through the fault catalog; README.md ("BMC state x event coverage") says why the other
+// seven cannot occur.
 const std::set<Pair> kReachable = {
     {"READY", "write_requested"},
+    {"READY", "read_requested"},  // a foreign master's plain read
     {"START", "write_requested"}, // the host died after the address
     {"START", "write_received"},
+    {"START", "read_requested"},      // a foreign read after the host died at the address
     {"START", "stop"},                // a busy BMC NAKed the address
     {"SMBUS_CMD", "write_requested"}, // the host died after the command byte
     {"SMBUS_CMD", "write_received"},
@@ -44,13 +47,16 @@ const std::set<Pair> kReachable = {
     {"SMBUS_CMD", "stop"},              // the count byte was NAKed
     {"REQ_RECVING", "write_requested"}, // after a write with a bad PEC
     {"REQ_RECVING", "write_received"},
+    {"REQ_RECVING", "read_requested"}, // a foreign read after a bad PEC
     {"REQ_RECVING", "stop"},
     {"RES_SENDING", "write_requested"}, // the read's STOP was lost
+    {"RES_SENDING", "read_requested"},  // a foreign read after a lost STOP
     {"RES_SENDING", "read_processed"},
     {"RES_SENDING", "stop"},
     {"ABORTING", "write_requested"}, // the host died in an aborted read
     {"ABORTING", "write_received"},
     {"ABORTING", "read_requested"},
+    {"ABORTING", "read_processed"}, // a foreign read takes bytes past the count of 0
     {"ABORTING", "stop"},
 };
 

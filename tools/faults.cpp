@@ -18,6 +18,7 @@ constexpr Named<FaultType> kFaultNames[] = {
     {"daemon_malformed", FaultType::DaemonMalformed},
     {"clock_stretch", FaultType::ClockStretch},
     {"held_low", FaultType::HeldLow},
+    {"foreign_master", FaultType::ForeignMaster},
 };
 
 FaultType parse_type(ObjectReader& r) {
@@ -114,6 +115,41 @@ Fault read_fault(ObjectReader r) {
                                   "which a held SDA does not stop; hold SDA at 0..2, or aim at "
                                   "writes with \"op\": \"write\"");
         break;
+    case FaultType::ForeignMaster: {
+        if (!r.has("op"))
+            r.fail("op", "missing (accepted: read, write)");
+        f.foreign_read = r.choice("op", "", {"read", "write"}) == "read";
+        r.accepts({"state"});
+        if (r.has("state")) {
+            const std::string name = r.text("state", "");
+            ssif::BmcState state;
+            if (!ssif::parse_bmc_state(name, &state))
+                r.fail("state", "unknown BMC state \"" + name +
+                                    "\" (accepted: " + ssif::bmc_state_names() + ")");
+            f.state = state;
+        }
+        f.from_ns = r.millis("at_ms", 0, 0, 3'600'000);
+        f.count = static_cast<int>(r.integer("count", 1, 1, 1000));
+        if (r.has("address"))
+            f.address = r.byte("address", 0);
+        if (f.address > 0x7f)
+            r.fail("address", "a 7-bit address is 0x00..0x7f");
+        if (f.foreign_read) {
+            f.length = static_cast<unsigned>(r.integer("length", 2, 1, 64));
+            if (r.has("data"))
+                r.fail("data", "a read writes no data; use \"length\" for the bytes it takes");
+        } else {
+            if (!r.has("data"))
+                r.fail("data", "missing; a foreign write needs the bytes after the address");
+            for (const auto& [byte, byte_path] : r.array("data"))
+                f.data.push_back(element_byte(*byte, byte_path, r.file()));
+            if (f.data.size() > 64)
+                r.fail("data", "at most 64 bytes");
+            if (r.has("length"))
+                r.fail("length", "a write takes no length; its data says how much it writes");
+        }
+        break;
+    }
     case FaultType::DaemonMalformed:
         read_daemon_aim(r, f);
         if (!r.has("len") && !r.has("write_bytes"))
@@ -152,6 +188,18 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
         if (f.daemon()) {
             j["read"] = f.nth;
             j["count"] = f.count;
+        } else if (f.type == FaultType::ForeignMaster) {
+            j["op"] = f.foreign_read ? "read" : "write";
+            if (f.state)
+                j["state"] = ssif::bmc_state_name(*f.state);
+            j["at_ms"] = f.from_ns / 1e6;
+            j["count"] = f.count;
+            if (f.address >= 0)
+                j["address"] = f.address;
+            if (f.foreign_read)
+                j["length"] = f.length;
+            else
+                j["data"] = f.data;
         } else {
             j["request"] = f.request;
             j["op"] = f.op_read < 0 ? "any" : f.op_read ? "read" : "write";
@@ -187,7 +235,8 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
             j["held_ms"] = f.held_ns / 1e6;
             break;
         case FaultType::LostStop:
-        case FaultType::DaemonSilent: break;
+        case FaultType::DaemonSilent:
+        case FaultType::ForeignMaster: break;
         }
         out.push_back(j);
     }
@@ -203,7 +252,7 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
     ssif::HostFault out;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
-        if (f.daemon() || (f.request && f.request != request_id) ||
+        if (!f.host_transfer() || (f.request && f.request != request_id) ||
             (f.op_read >= 0 && f.op_read != static_cast<int>(read)) ||
             (f.command >= 0 && f.command != command) || sim_now_ns() < f.from_ns)
             continue;

@@ -2,6 +2,7 @@
 // applies them during a run. scenarios/README.md documents every type.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ enum class FaultType {
     DaemonMalformed, // the daemon writes a response with a bad length field or byte count
     ClockStretch,    // the BMC holds SCL low between bytes (SMBus tLOW:SEXT, tTIMEOUT)
     HeldLow,         // a stuck device holds SCL or SDA low (SMBus tTIMEOUT)
+    ForeignMaster,   // another master reads or writes the BMC, in a given BMC state
 };
 const char* fault_type_name(FaultType t);
 
@@ -39,17 +41,25 @@ struct Fault {
     int nth = 1;
     int count = 1;
     // Type-specific.
-    int byte = 0;            // Nak: the wire byte (0 = address)
-    int after_bytes = 0;     // HostPowerOff
-    uint64_t off_ns = 0;     // HostPowerOff
-    int block_delta = 1;     // SkipBlock
-    uint64_t held_ns = 0;    // ClockStretch (per byte gap), HeldLow
-    int gaps = 1;            // ClockStretch: byte gaps stretched in a row
-    bool sda = false;        // HeldLow: SDA, else SCL
+    int byte = 0;         // Nak: the wire byte (0 = address)
+    int after_bytes = 0;  // HostPowerOff
+    uint64_t off_ns = 0;  // HostPowerOff
+    int block_delta = 1;  // SkipBlock
+    uint64_t held_ns = 0; // ClockStretch (per byte gap), HeldLow
+    int gaps = 1;         // ClockStretch: byte gaps stretched in a row
+    bool sda = false;     // HeldLow: SDA, else SCL
+    // ForeignMaster: read or write, the address (-1: the BMC's), the bytes written or the
+    // count read, and the BMC state to wait for; from_ns and count aim it.
+    bool foreign_read = true;
+    int address = -1;
+    Bytes data;
+    unsigned length = 2;
+    std::optional<ssif::BmcState> state;
     uint64_t latency_ns = 0; // DaemonSlow
     int64_t len = -1;        // DaemonMalformed: the length field (-1: the true one)
     int write_bytes = -1;    // DaemonMalformed: the byte count given to write()
     bool daemon() const;
+    bool host_transfer() const { return !daemon() && type != FaultType::ForeignMaster; }
 };
 
 // Reads $.faults; throws InputError naming the JSON path.

@@ -9,6 +9,7 @@
 #include "models/common/stop_gate.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/bus.h"
+#include "models/smbus/foreign_master.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
 #include "tools/bus_checks.h"
@@ -119,6 +120,33 @@ class ZpciTransferIrq : public ssif::TransferIrq {
     uint32_t fid_;
 };
 
+// The faults of type foreign_master, as the second master's program; each waits for its
+// BMC state, when it names one.
+std::vector<smbus::ForeignTransfer> foreign_transfers(const Scenario& s,
+                                                      const ssif::BmcModule& bmc) {
+    std::vector<smbus::ForeignTransfer> out;
+    for (size_t i = 0; i < s.faults.size(); ++i) {
+        const Fault& f = s.faults[i];
+        if (f.type != FaultType::ForeignMaster)
+            continue;
+        smbus::ForeignTransfer t;
+        t.fault_id = static_cast<int>(i);
+        t.read = f.foreign_read;
+        t.addr7 = static_cast<uint8_t>(f.address >= 0 ? f.address : s.bmc.addr7);
+        t.write_bytes = f.data;
+        t.read_length = f.length;
+        t.from_ns = f.from_ns;
+        t.count = f.count;
+        if (f.state) {
+            const ssif::BmcState state = *f.state;
+            t.when = [&bmc, state] { return bmc.driver().state() == state; };
+            t.when_text = std::string("BMC in ") + ssif::bmc_state_name(state);
+        }
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
 ZpciResult zpci_result(const zpci::ZpciSystem& z) {
     ZpciResult r;
     r.enabled = true;
@@ -208,6 +236,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     WorkloadRequests requests(s.requests, s.generators, s.seed);
     host.set_requests(&requests);
     host.set_outcome_sink(&collector);
+    std::unique_ptr<smbus::ForeignMaster> foreign;
+    if (auto transfers = foreign_transfers(s, bmc); !transfers.empty())
+        foreign = std::make_unique<smbus::ForeignMaster>("foreign", bus, log, std::move(transfers));
     const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
     StopGate gate; // without an end time: stop when the host and the MSI stream are done
     if (until_ns == 0) {

@@ -373,12 +373,12 @@ void read_expect(ObjectReader expect, Scenario& s) {
     ObjectReader bmc = expect.object("bmc");
     bmc.accepts({"final_state", "aborting"});
     if (bmc.has("final_state")) {
-        const std::string state =
-            bmc.choice("final_state", "",
-                       {"READY", "START", "SMBUS_CMD", "REQ_RECVING", "RES_SENDING", "ABORTING"});
-        for (int i = 0; i < ssif::kBmcStateCount; ++i)
-            if (state == ssif::bmc_state_name(static_cast<ssif::BmcState>(i)))
-                s.expect.bmc_final_state = static_cast<ssif::BmcState>(i);
+        const std::string name = bmc.text("final_state", "");
+        ssif::BmcState state;
+        if (!ssif::parse_bmc_state(name, &state))
+            bmc.fail("final_state",
+                     "unknown state \"" + name + "\" (accepted: " + ssif::bmc_state_names() + ")");
+        s.expect.bmc_final_state = state;
     }
     if (bmc.has("aborting"))
         s.expect.bmc_aborting = bmc.boolean("aborting", false);

@@ -195,7 +195,8 @@ bool SmbusBus::master_byte(Walk& walk, uint8_t value, SlaveEvent ev) {
     } else if (walk.slave) {
         uint8_t val = value;
         ack = walk.slave->on_event(ev, val) == SlaveAnswer::Ack;
-        if (ev == SlaveEvent::WriteRequested)
+        // An address byte (W or R) reached the target: it will see the STOP.
+        if (ev == SlaveEvent::WriteRequested || ev == SlaveEvent::ReadRequested)
             walk.slave_addressed = true;
         if (ev == SlaveEvent::ReadRequested)
             walk.first_read_byte = val;

@@ -13,19 +13,16 @@ namespace ssifsim::ssif {
 using smbus::SlaveAnswer;
 using smbus::SlaveEvent;
 
-const char* bmc_state_name(BmcState s) {
-    switch (s) {
-    case BmcState::Ready: return "READY";
-    case BmcState::Start: return "START";
-    case BmcState::SmbusCmd: return "SMBUS_CMD";
-    case BmcState::ReqRecving: return "REQ_RECVING";
-    case BmcState::ResSending: return "RES_SENDING";
-    case BmcState::Aborting: return "ABORTING";
-    }
-    return "?";
-}
-
 namespace {
+constexpr Named<BmcState> kStateNames[] = {
+    {"READY", BmcState::Ready},
+    {"START", BmcState::Start},
+    {"SMBUS_CMD", BmcState::SmbusCmd},
+    {"REQ_RECVING", BmcState::ReqRecving},
+    {"RES_SENDING", BmcState::ResSending},
+    {"ABORTING", BmcState::Aborting},
+};
+
 constexpr Named<BmcVariant> kVariantNames[] = {
     {"v8-2022", BmcVariant::V8_2022},
     {"2024-write-len", BmcVariant::Fix2024WriteLength},
@@ -45,6 +42,18 @@ bool supported_read_cmd(uint8_t cmd) {
     return cmd == kReadStart || cmd == kReadMiddle;
 }
 } // namespace
+
+const char* bmc_state_name(BmcState s) {
+    return name_of(kStateNames, s);
+}
+
+bool parse_bmc_state(const std::string& name, BmcState* out) {
+    return value_of(kStateNames, name, out);
+}
+
+std::string bmc_state_names() {
+    return names_of(kStateNames);
+}
 
 bool parse_multipart_end(const std::string& name, MultipartEnd* out) {
     return value_of(kMultipartEndNames, name, out);

@@ -20,6 +20,9 @@ enum class BmcState { Ready, Start, SmbusCmd, ReqRecving, ResSending, Aborting }
 constexpr int kBmcStateCount = 6;
 constexpr int kSlaveEventCount = 5;
 const char* bmc_state_name(BmcState s);
+// READY, START, ... as the driver's enum spells them; false for an unknown name.
+bool parse_bmc_state(const std::string& name, BmcState* out);
+std::string bmc_state_names(); // "READY, START, ...", for messages
 
 // Driver versions, oldest first; each includes the fixes before it.
 enum class BmcVariant {

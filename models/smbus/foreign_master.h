@@ -1,0 +1,43 @@
+// A second master on the bus (another host, a PMBus controller, a misbehaving device) that
+// makes plain I2C reads and writes: each waits for its time, then for a moment when the bus
+// is free and its condition holds (for SSIF: the BMC in a given state), and goes in the order
+// listed.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/common/event_log.h"
+#include "models/smbus/bus.h"
+
+namespace ssifsim::smbus {
+
+struct ForeignTransfer {
+    int fault_id = -1; // logged with the "fault" event
+    bool read = true;
+    uint8_t addr7 = 0;
+    Bytes write_bytes;        // a write: the bytes after the address
+    unsigned read_length = 2; // a read: bytes taken; the master NAKs the last
+    uint64_t from_ns = 0;
+    int count = 1;
+    // Checked whenever the bus is free; empty: always. `when_text` names it in the log.
+    std::function<bool()> when;
+    std::string when_text;
+};
+
+class ForeignMaster : public sc_core::sc_module {
+  public:
+    SC_HAS_PROCESS(ForeignMaster);
+    ForeignMaster(sc_core::sc_module_name name, SmbusBus& bus, EventSink& log,
+                  std::vector<ForeignTransfer> transfers);
+
+  private:
+    void run();
+
+    SmbusBus& bus_;
+    EventSink& log_;
+    std::vector<ForeignTransfer> transfers_;
+};
+
+} // namespace ssifsim::smbus

@@ -74,7 +74,7 @@ struct BmcRig {
     // Userspace: the daemon's read and write of struct ipmi_ssif_msg.
     Bytes take_request() {
         Bytes out;
-        REQUIRE(bmc.read(SsifBmc::kMsgSize, true, out) > 0);
+        REQUIRE(bmc.read(bmc.msg_size(), true, out) > 0);
         return Bytes(out.begin() + SsifBmc::kMsgLenField, out.end());
     }
     long respond(const Bytes& payload) { return bmc.write(ssif::encode_ssif_msg(payload), true); }

@@ -49,7 +49,7 @@ TEST_CASE("single-part request with PEC: states, busy, request to userspace", "[
     CHECK(rig.hooks.armed == 1);
     CHECK(rig.bmc.poll_readable());
     Bytes msg;
-    CHECK(rig.bmc.read(SsifBmc::kMsgSize, true, msg) == 6);
+    CHECK(rig.bmc.read(rig.bmc.msg_size(), true, msg) == 6);
     CHECK(msg == Bytes{2, 0, 0, 0, 0x18, 0x01});
     CHECK_FALSE(rig.bmc.poll_readable());
 }
@@ -168,7 +168,7 @@ TEST_CASE("the device with O_NONBLOCK: EAGAIN instead of a wait, and poll", "[bm
     BmcRig rig;
     Bytes msg;
     CHECK_FALSE(rig.bmc.poll_readable());
-    CHECK(rig.bmc.read(SsifBmc::kMsgSize, true, msg) == -EAGAIN);
+    CHECK(rig.bmc.read(rig.bmc.msg_size(), true, msg) == -EAGAIN);
     REQUIRE(rig.write(kWriteSingle, {0x18, 0x01, 0xaa}, true));
     CHECK(rig.bmc.poll_readable());
     // A buffer shorter than len + 4 is refused and the request stays available.
@@ -177,7 +177,7 @@ TEST_CASE("the device with O_NONBLOCK: EAGAIN instead of a wait, and poll", "[bm
     CHECK(rig.bmc.read(7, true, msg) == 7);
     CHECK(msg == Bytes{3, 0, 0, 0, 0x18, 0x01, 0xaa});
     CHECK_FALSE(rig.bmc.poll_readable());
-    CHECK(rig.bmc.read(SsifBmc::kMsgSize, true, msg) == -EAGAIN);
+    CHECK(rig.bmc.read(rig.bmc.msg_size(), true, msg) == -EAGAIN);
     // The response is in progress until the host has read it: a second write would wait.
     CHECK(rig.respond({0x1c, 0x01, 0x00}) == 7);
     CHECK(rig.bmc.write_would_block());

@@ -158,7 +158,7 @@ void read_device(ObjectReader d, ssif::DeviceIdentity& id) {
 
 constexpr const char* kTransactionNames[] = {"single-part", "start-end", "start-middle-end"};
 
-void read_responder(ObjectReader r, ssif::ResponderConfig& c) {
+void read_responder(ObjectReader r, ssif::ResponderConfig& c, unsigned max_message) {
     const std::string transactions =
         r.choice("transactions", kTransactionNames[static_cast<int>(c.transactions)],
                  {kTransactionNames[0], kTransactionNames[1], kTransactionNames[2]});
@@ -192,10 +192,12 @@ void read_responder(ObjectReader r, ssif::ResponderConfig& c) {
     c.test.cmd = t.byte("cmd", c.test.cmd);
     if (t.is_string("length")) {
         if (t.text("length", "") != "request")
-            t.fail("length", "accepted: 1..254, or \"request\" (the request's first data byte)");
+            t.fail("length", "accepted: 1.." + std::to_string(max_message) +
+                                 " (bmc.max_message), or \"request\" (the request's first data "
+                                 "byte)");
         c.test.length_from_request = true;
     } else {
-        c.test.length = static_cast<unsigned>(t.integer("length", c.test.length, 1, 254));
+        c.test.length = static_cast<unsigned>(t.integer("length", c.test.length, 1, max_message));
     }
     c.test.incrementing = t.choice("pattern", c.test.incrementing ? "incrementing" : "constant",
                                    {"incrementing", "constant"}) == "incrementing";
@@ -218,6 +220,8 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
                    {"0x08", "0x08-or-short-0x07", "short-0x07", "short-0x07-nonzero"});
     ssif::parse_multipart_end(end, &s.bmc.multipart_end);
     s.bmc.smbus_alert = bmc.boolean("smbus_alert", s.bmc.smbus_alert);
+    s.bmc.max_message = static_cast<unsigned>(bmc.integer(
+        "max_message", s.bmc.max_message, ssif::kMessageMax, ssif::SsifBmc::kLargestMessage));
 
     ObjectReader daemon = bmc.object("daemon");
     // A latency, or {"min": a, "max": b} drawn uniformly per request.
@@ -235,7 +239,7 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     daemon.finish();
 
     read_device(bmc.object("device"), s.responder.device);
-    read_responder(bmc.object("responder"), s.responder);
+    read_responder(bmc.object("responder"), s.responder, s.bmc.max_message);
     bmc.finish();
 }
 
@@ -495,6 +499,7 @@ ojson scenario_to_json(const Scenario& s) {
                 {"response_timeout_ms", s.bmc.response_timeout_ns / 1e6},
                 {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
                 {"smbus_alert", s.bmc.smbus_alert},
+                {"max_message", s.bmc.max_message},
                 {"daemon",
                  {{"latency_ms", s.daemon.latency_max_ns > s.daemon.latency_ns
                                      ? ojson{{"min", s.daemon.latency_ns / 1e6},

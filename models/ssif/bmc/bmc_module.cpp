@@ -9,7 +9,8 @@ namespace ssifsim::ssif {
 BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
                      VcdWriter* tl_vcd)
     : sc_module(name), config_(config), log_(log),
-      bmc_(config.addr7, config.variant, *this, config.multipart_end), vcd_(tl_vcd) {
+      bmc_(config.addr7, config.variant, *this, config.multipart_end, config.max_message),
+      vcd_(tl_vcd) {
     SC_METHOD(on_timer);
     sensitive << timer_event_;
     dont_initialize();
@@ -85,7 +86,7 @@ int BmcModule::dev_open() {
 
 long BmcModule::dev_read(Bytes& out, bool nonblock) {
     long ret;
-    while ((ret = bmc_.read(SsifBmc::kMsgSize, nonblock, out)) == -EAGAIN && !nonblock)
+    while ((ret = bmc_.read(bmc_.msg_size(), nonblock, out)) == -EAGAIN && !nonblock)
         wait_on(request_event_);
     return ret;
 }

@@ -19,6 +19,8 @@ struct BmcConfig {
     MultipartEnd multipart_end = MultipartEnd::End08;
     // Assert SMBALERT# when a response is ready (Linux ssif_bmc never does; some BMCs do).
     bool smbus_alert = false;
+    // The message buffer: 254 bytes in Linux ssif_bmc; other firmware may have more.
+    unsigned max_message = kMessageMax;
 };
 
 class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {

@@ -92,9 +92,10 @@ const char* bmc_variant_name(BmcVariant v) {
     return name_of(kVariantNames, v);
 }
 
-SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks, MultipartEnd multipart_end)
+SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks, MultipartEnd multipart_end,
+                 unsigned max_message)
     : addr8_(static_cast<uint8_t>(addr7 << 1)), variant_(variant), multipart_end_(multipart_end),
-      hooks_(hooks) {}
+      max_message_(std::min(max_message, kLargestMessage)), hooks_(hooks) {}
 
 bool SsifBmc::has_fix(Fix fix) const {
     switch (fix) {
@@ -329,8 +330,8 @@ void SsifBmc::process_request_part() {
     case kWriteMiddle:
     case kWriteEnd: {
         const unsigned len = request_.len + part_.length;
-        if (len > kMessageMax) {
-            hooks_.warn("request exceeded 254 bytes, aborting");
+        if (len > max_message_) {
+            hooks_.warn("request exceeded " + std::to_string(max_message_) + " bytes, aborting");
             aborting_ = true;
         } else {
             std::memcpy(request_.payload.data() + request_.len, part_.payload.data(), part_.length);
@@ -393,7 +394,7 @@ void SsifBmc::set_multipart_response_buffer() {
         block_num_ = 0;
         part_.length = kPartMax;
         part_len = kReadStartData;
-        remain_len_ = static_cast<uint8_t>(response_.len - part_len);
+        remain_len_ = counter(response_.len - part_len);
         part_.payload[0] = 0x00; // multi-part start marker
         part_.payload[1] = 0x01;
         copy_response(&part_.payload[2], 0, part_len);
@@ -403,7 +404,7 @@ void SsifBmc::set_multipart_response_buffer() {
             // End part: block number 0xFF and the rest.
             part_.payload.fill(0);
             part_.length = static_cast<uint8_t>(remain_len_ + 1);
-            part_len = remain_len_;
+            part_len = static_cast<uint8_t>(remain_len_);
             block_num_ = kReadEndBlock;
             part_.payload[0] = block_num_;
         } else {
@@ -412,19 +413,19 @@ void SsifBmc::set_multipart_response_buffer() {
             part_.payload[0] = block_num_;
             block_num_++;
         }
-        remain_len_ = static_cast<uint8_t>(remain_len_ - part_len);
+        remain_len_ = counter(remain_len_ - part_len);
         copy_response(&part_.payload[1], nbytes_processed_, part_len);
         break;
     default: hooks_.warn("unexpected SMBus command in set_multipart_response_buffer"); break;
     }
-    nbytes_processed_ = static_cast<uint8_t>(nbytes_processed_ + part_len);
+    nbytes_processed_ = counter(nbytes_processed_ + part_len);
 }
 
 void SsifBmc::copy_response(uint8_t* dst, unsigned from, unsigned n) const {
     // A response whose length passed the v8 write() check by 32-bit overflow reads past
-    // the 254-byte payload; what lies beyond is modelled as zeros.
+    // the payload buffer; what lies beyond is modelled as zeros.
     for (unsigned i = 0; i < n; ++i)
-        dst[i] = from + i < kMessageMax ? response_.payload[from + i] : 0;
+        dst[i] = from + i < max_message_ ? response_.payload[from + i] : 0;
 }
 
 void SsifBmc::calculate_response_part_pec() {
@@ -475,7 +476,7 @@ long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
     (void)nonblock; // a blocking reader waits in the wrapper for request_available()
     if (!request_available_)
         return -EAGAIN;
-    const size_t n = std::min<size_t>(kMsgLenField + request_.len, kMsgSize);
+    const size_t n = std::min<size_t>(kMsgLenField + request_.len, msg_size());
     if (count < n)
         return -EINVAL;
     out = encode_ssif_msg(request_.len, request_.payload.data(), n - kMsgLenField);
@@ -485,7 +486,7 @@ long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
 
 long SsifBmc::write(const Bytes& buf, bool nonblock) {
     const size_t count = buf.size();
-    if (count > kMsgSize)
+    if (count > msg_size())
         return -EINVAL;
     if (has_fix(Fix::WriteLength) && count < kMsgLenField)
         return -EINVAL;
@@ -500,7 +501,7 @@ long SsifBmc::write(const Bytes& buf, bool nonblock) {
     // The BMC is a 32-bit ARM: size_t is 32 bits, so 4 + len wraps for len >= 0xfffffffc.
     const uint32_t needed = kMsgLenField + msg.len;
     if (has_fix(Fix::WriteLength)) {
-        if (msg.len == 0 || msg.len > kMessageMax || count < kMsgLenField + size_t{msg.len})
+        if (msg.len == 0 || msg.len > max_message_ || count < kMsgLenField + size_t{msg.len})
             return -EINVAL;
     } else if (msg.len == 0 || count < needed) {
         return -EINVAL;

@@ -13,6 +13,7 @@
 
 #include "models/common/event_log.h"
 #include "models/smbus/slave.h"
+#include "models/ssif/framing.h"
 
 namespace ssifsim::ssif {
 
@@ -72,12 +73,16 @@ inline Bytes encode_ssif_msg(const Bytes& payload) {
 
 class SsifBmc : public smbus::SmbusSlave {
   public:
-    // userspace struct ipmi_ssif_msg: u32 len + 254 payload bytes.
+    // userspace struct ipmi_ssif_msg: u32 len + the payload buffer, 254 bytes in Linux
+    // (IPMI_SSIF_PAYLOAD_MAX); other BMC firmware may have up to kLargestMessage.
     static constexpr unsigned kMsgLenField = 4;
-    static constexpr unsigned kMsgSize = kMsgLenField + 254;
+    static constexpr unsigned kLargestMessage = 1024;
 
     SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks,
-            MultipartEnd multipart_end = MultipartEnd::End08);
+            MultipartEnd multipart_end = MultipartEnd::End08, unsigned max_message = kMessageMax);
+
+    // The size of struct ipmi_ssif_msg: what a reader of the device asks for.
+    size_t msg_size() const { return kMsgLenField + max_message_; }
 
     // The I2C slave callback (ssif_bmc_cb): -EBUSY while a request awaits its response.
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
@@ -123,7 +128,7 @@ class SsifBmc : public smbus::SmbusSlave {
     // struct ipmi_ssif_msg; len is an unsigned int in the kernel.
     struct Message {
         uint32_t len = 0;
-        std::array<uint8_t, 254> payload{};
+        std::array<uint8_t, kLargestMessage> payload{};
     };
 
     // One function per slave event, as the driver has.
@@ -148,10 +153,14 @@ class SsifBmc : public smbus::SmbusSlave {
     void calculate_response_part_pec();
     void copy_response(uint8_t* dst, unsigned from, unsigned n) const;
     void handle_read_processed(uint8_t& val);
+    // Linux keeps the response's byte counts in u8 fields, enough for its 254-byte buffer
+    // (and wrapping for the v8 length overflow); a larger buffer needs wider ones.
+    unsigned counter(unsigned value) const { return max_message_ <= 255 ? value & 0xffu : value; }
 
     const uint8_t addr8_; // GET_8BIT_ADDR(client->addr)
     const BmcVariant variant_;
     const MultipartEnd multipart_end_;
+    const unsigned max_message_;
     BmcHooks& hooks_;
     smbus::SlaveEvent current_event_ = smbus::SlaveEvent::Stop;
 
@@ -161,8 +170,8 @@ class SsifBmc : public smbus::SmbusSlave {
     bool running_ = false;
     bool response_timer_armed_ = false; // response_timer_inited
     bool is_singlepart_read_ = false;
-    uint8_t nbytes_processed_ = 0;
-    uint8_t remain_len_ = 0;
+    unsigned nbytes_processed_ = 0; // through counter()
+    unsigned remain_len_ = 0;
     uint8_t block_num_ = 0;
     bool request_available_ = false;
     bool response_in_progress_ = false;

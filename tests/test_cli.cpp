@@ -2,9 +2,12 @@
 // each other and with sigrok's decode, determinism, and bad input.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "tests/support.h"
+#include "tools/scenario.h"
+#include "tools/sweep.h"
 
 using namespace ssifsim::test;
 using nlohmann::json;
@@ -415,4 +418,41 @@ TEST_CASE("sweep: a template that keeps its invariants leaves nothing behind", "
     const CommandResult bad = run_command(ssifsim_binary() + " sweep " + dir + "/gen.json");
     CHECK(bad.exit_code == 2);
     CHECK(bad.out.find("$.workload.generators") != std::string::npos);
+}
+
+TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones with a zpci "
+          "section, and a failing variation is a valid scenario",
+          "[cli][sweep]") {
+    using namespace ssifsim::tools;
+    const std::string dir = make_temp_dir("sweep-draw");
+    // The zPCI template: the host's controller (fid 32) and one more function to aim at.
+    json t = json::parse(read_file(source_dir() + "/scenarios/host-irq-zpci.json"));
+    t["zpci"]["functions"].push_back({{"fid", 1}, {"devfn", 5}, {"nvec", 4}});
+    t["zpci"]["variant"] = "fixed";
+    write_file(dir + "/t.json", t.dump());
+    const ojson resolved = scenario_to_json(load_scenario(dir + "/t.json"));
+    std::set<std::string> kinds;
+    for (uint64_t seed = 1; seed <= 300; ++seed) {
+        const ojson v = make_variation(resolved, "t.json", seed);
+        for (const ojson& f : v["faults"])
+            kinds.insert(f["type"].get<std::string>() +
+                         (f.contains("line") ? "/" + f["line"].get<std::string>() : ""));
+        for (const ojson& m : v["zpci"]["msis"])
+            if (m.contains("fault"))
+                kinds.insert("msi " + m["fault"].get<std::string>());
+        for (const ojson& a : v["zpci"]["actions"])
+            kinds.insert(a["kind"].get<std::string>());
+        CHECK(v["expect"]["spec"]["interrupts_accounted"] == "pass");
+        if (seed == 1) { // a variation is a scenario that loads as it is
+            write_file(dir + "/v.json", v.dump());
+            CHECK_NOTHROW(load_scenario(dir + "/v.json"));
+        }
+    }
+    for (const char* k : {"nak", "corrupt_pec", "lost_stop", "host_power_off", "skip_block",
+                          "clock_stretch", "held_low/scl", "held_low/sda", "daemon_slow",
+                          "daemon_silent", "daemon_malformed", "foreign_master", "msi lost",
+                          "msi duplicated", "cpu_offline", "cpu_online", "hot_unplug"}) {
+        INFO(k);
+        CHECK(kinds.count(k) == 1);
+    }
 }

@@ -1,9 +1,11 @@
 // ssifsim sweep: seeded random fault campaigns over a template scenario. Each seed makes one
-// standalone scenario file: the template's configuration and requests, one to three random
-// faults from the catalog aimed at those requests, and a clean Get Device ID 20 s after
-// the last of them. Its expectations are the sweep's invariants: every request completes,
-// and (with mainline host and BMC) the clean request is answered with completion code 0;
-// the other spec checks are reported but not required. Each file runs in a child process
+// standalone scenario file: the template's configuration and requests, one daemon fault or
+// one to three faults on the host's transfers aimed at those requests, sometimes a foreign
+// master's read or write, a zPCI fault when the template has a zpci section, and a clean Get
+// Device ID 20 s after the last request. Its expectations are the sweep's invariants: every
+// request completes, (with mainline host and BMC) the clean request is answered with
+// completion code 0, and (with the fixed zPCI code) every MSI is accounted for; the other
+// spec checks are reported but not required. Each file runs in a child process
 // (SystemC elaborates once per process); a file whose run fails, crashes or hangs is kept,
 // so `ssifsim run FILE` reproduces it, and the others are deleted.
 #pragma once

@@ -185,3 +185,22 @@ TEST_CASE("host.irq zpci: a transfer ends when its MSI's handler has run", "[sce
     CHECK(irq["response_ns"].get<uint64_t>() == polled["response_ns"].get<uint64_t>() + 5000);
     CHECK(irq["response_ns"].get<uint64_t>() == 66740000);
 }
+
+TEST_CASE("print-config of every scenario is a scenario that runs to the same log",
+          "[scenarios][cli]") {
+    const std::string dir = make_temp_dir("print_config");
+    for (const std::string& file : scenario_files()) {
+        const std::string name = file.substr(file.rfind('/') + 1);
+        const CommandResult cfg = run_command(ssifsim_binary() + " run --print-config " + file);
+        INFO(name << "\n" << cfg.out);
+        REQUIRE(cfg.exit_code == 0);
+        write_file(dir + "/" + name, cfg.out);
+        const CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/" + name +
+                                            " --quiet --log " + dir + "/log.jsonl");
+        INFO(r.out);
+        CHECK(r.exit_code == 0);
+        const std::string stem = name.substr(0, name.size() - 5);
+        CHECK(read_file(dir + "/log.jsonl") ==
+              read_file(source_dir() + "/traces/" + stem + ".jsonl"));
+    }
+}

@@ -202,8 +202,10 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
                 j["data"] = f.data;
         } else {
             j["request"] = f.request;
-            j["op"] = f.op_read < 0 ? "any" : f.op_read ? "read" : "write";
-            if (f.command >= 0)
+            // corrupt_pec's direction and skip_block's 0x09 reads fix op and command.
+            if (f.type != FaultType::CorruptPec && f.type != FaultType::SkipBlock)
+                j["op"] = f.op_read < 0 ? "any" : f.op_read ? "read" : "write";
+            if (f.command >= 0 && f.type != FaultType::SkipBlock)
                 j["command"] = f.command;
             j["at_ms"] = f.from_ns / 1e6;
             j["nth"] = f.nth;
@@ -220,9 +222,11 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
             break;
         case FaultType::SkipBlock: j["by"] = f.block_delta; break;
         case FaultType::DaemonSlow: j["latency_ms"] = f.latency_ns / 1e6; break;
-        case FaultType::DaemonMalformed:
-            j["len"] = f.len;
-            j["write_bytes"] = f.write_bytes;
+        case FaultType::DaemonMalformed: // -1: the true length, the true count
+            if (f.len >= 0)
+                j["len"] = f.len;
+            if (f.write_bytes >= 0)
+                j["write_bytes"] = f.write_bytes;
             break;
         case FaultType::ClockStretch:
             j["after_bytes"] = f.after_bytes;

@@ -1,5 +1,8 @@
 #include "tools/bus_checks.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "models/ssif/framing.h"
 #include "tools/format.h"
 
@@ -21,20 +24,21 @@ BusTimingCheck::BusTimingCheck() {
 }
 
 void BusTimingCheck::transfer_done(const smbus::TransferRecord& t) {
-    const std::string transfer = std::string(t.op) + " " + hex8(t.command) + " to " +
-                                 hex8(t.addr7) + " at t=" + ms(t.start_ns);
-    if (t.longest_low_ns > timeout_.worst_ns)
-        timeout_.worst_ns = t.longest_low_ns;
+    // The text is built only for the first failure of each check.
+    const auto transfer = [&t] {
+        return std::string(t.op) + " " + hex8(t.command) + " to " + hex8(t.addr7) +
+               " at t=" + ms(t.start_ns);
+    };
+    timeout_.worst_ns = std::max(timeout_.worst_ns, t.longest_low_ns);
     if (timeout_.pass && t.longest_low_ns > timeout_.limit_ns) {
         timeout_.pass = false;
-        timeout_.detail = transfer + ": " + t.longest_low_by + " for " + ms(t.longest_low_ns) +
+        timeout_.detail = transfer() + ": " + t.longest_low_by + " for " + ms(t.longest_low_ns) +
                           ", over the limit by " + ms(t.longest_low_ns - timeout_.limit_ns);
     }
-    if (t.target_stretch_ns > low_sext_.worst_ns)
-        low_sext_.worst_ns = t.target_stretch_ns;
+    low_sext_.worst_ns = std::max(low_sext_.worst_ns, t.target_stretch_ns);
     if (low_sext_.pass && t.target_stretch_ns > low_sext_.limit_ns) {
         low_sext_.pass = false;
-        low_sext_.detail = transfer + ": the target stretched the clock " +
+        low_sext_.detail = transfer() + ": the target stretched the clock " +
                            ms(t.target_stretch_ns) + " in all, over the limit by " +
                            ms(t.target_stretch_ns - low_sext_.limit_ns);
     }
@@ -46,12 +50,11 @@ void SsifFramingCheck::transfer_done(const smbus::TransferRecord& t) {
     if (t.addr7 != bmc_addr7_ || t.count < 0)
         return;
     now_ns_ = t.start_ns;
-    const std::string op = t.op;
     // A write is judged once every byte went through; a read once its count arrived (a
     // count outside 1..32 is the BMC's framing, whatever the master did with it).
-    if (op == "block_write" && t.status == SmbusStatus::Ok)
+    if (std::strcmp(t.op, "block_write") == 0 && t.status == SmbusStatus::Ok)
         write_part(t.command, static_cast<unsigned>(t.count));
-    else if (op == "block_read" &&
+    else if (std::strcmp(t.op, "block_read") == 0 &&
              (t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec ||
               t.status == SmbusStatus::BadLength))
         read_part(t.command, static_cast<unsigned>(t.count), *t.data);

@@ -145,8 +145,10 @@ bool SmbusBus::held_low(Walk& walk, SmbusResult& result) {
 }
 
 bool SmbusBus::loses_arbitration(Walk& walk, uint8_t value) {
+    if (walk.sda_held_until_ns == 0 || value == 0)
+        return false;
     const uint64_t now = sim_now_ns();
-    if (now >= walk.sda_held_until_ns || value == 0)
+    if (now >= walk.sda_held_until_ns)
         return false;
     int zeros = 0; // the bits before the first 1, MSB first
     while (!(value & (0x80 >> zeros)))
@@ -232,7 +234,7 @@ void SmbusBus::end(Walk& walk, SmbusResult& result) {
         // A dead master draws no STOP; the lines float up and the bus is free at once.
         bus_free_at_ns_ = now;
         busy_ = false;
-        transfer_end_.notify(sc_core::SC_ZERO_TIME);
+        transfer_end_.notify(); // immediate: free when nobody waits
         return;
     }
     if (!walk.stuck_until_ns && now < walk.sda_held_until_ns) {
@@ -265,7 +267,7 @@ void SmbusBus::end(Walk& walk, SmbusResult& result) {
     }
     bus_free_at_ns_ = sim_now_ns() + timing_.bus_free_ns();
     busy_ = false;
-    transfer_end_.notify(sc_core::SC_ZERO_TIME);
+    transfer_end_.notify(); // immediate: free when nobody waits
 }
 
 void SmbusBus::deferred_stop() {
@@ -281,7 +283,7 @@ void SmbusBus::deferred_stop() {
     }
     deferred_ = DeferredStop{};
     busy_ = false;
-    transfer_end_.notify(sc_core::SC_ZERO_TIME);
+    transfer_end_.notify(); // immediate: free when nobody waits
 }
 
 SmbusResult SmbusBus::finish(const Walk& walk, SmbusResult result, const char* op, uint8_t addr7,

@@ -346,7 +346,7 @@ void SsifBmc::process_request_part() {
 void SsifBmc::handle_request() {
     busy_ = true;
     request_available_ = true;
-    response_ = Message{};
+    response_.clear(max_message_);
     hooks_.request_available();
     response_timer_armed_ = true;
     hooks_.arm_response_timer();
@@ -490,20 +490,15 @@ long SsifBmc::write(const Bytes& buf, bool nonblock) {
         return -EINVAL;
     if (has_fix(Fix::WriteLength) && count < kMsgLenField)
         return -EINVAL;
-    // copy_from_user into a stack struct: bytes past `count` are whatever was there (0 here).
-    Message msg;
     uint32_t len = 0;
     for (unsigned i = 0; i < kMsgLenField && i < count; ++i)
         len |= static_cast<uint32_t>(buf[i]) << (8 * i);
-    msg.len = len;
-    if (count > kMsgLenField)
-        std::memcpy(msg.payload.data(), buf.data() + kMsgLenField, count - kMsgLenField);
     // The BMC is a 32-bit ARM: size_t is 32 bits, so 4 + len wraps for len >= 0xfffffffc.
-    const uint32_t needed = kMsgLenField + msg.len;
+    const uint32_t needed = kMsgLenField + len;
     if (has_fix(Fix::WriteLength)) {
-        if (msg.len == 0 || msg.len > max_message_ || count < kMsgLenField + size_t{msg.len})
+        if (len == 0 || len > max_message_ || count < kMsgLenField + size_t{len})
             return -EINVAL;
-    } else if (msg.len == 0 || count < needed) {
+    } else if (len == 0 || count < needed) {
         return -EINVAL;
     }
     (void)nonblock; // a blocking writer waits in the wrapper for response_consumed()
@@ -514,11 +509,16 @@ long SsifBmc::write(const Bytes& buf, bool nonblock) {
         return -EINVAL;
     hooks_.cancel_response_timer();
     response_timer_armed_ = false;
-    response_ = msg;
+    // copy_from_user into a stack struct, then copied whole: bytes past `count` are
+    // whatever was on the stack (0 here).
+    response_.clear(max_message_);
+    response_.len = len;
+    if (count > kMsgLenField)
+        std::memcpy(response_.payload.data(), buf.data() + kMsgLenField, count - kMsgLenField);
     is_singlepart_read_ = response_.len <= kPartMax;
     response_in_progress_ = true;
     busy_ = false;
-    request_ = Message{};
+    request_.clear(max_message_);
     return static_cast<long>(count);
 }
 

@@ -7,6 +7,7 @@
 // fix is a step of BmcVariant, and every behaviour a fix changed asks has_fix() in one place.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -129,6 +130,11 @@ class SsifBmc : public smbus::SmbusSlave {
     struct Message {
         uint32_t len = 0;
         std::array<uint8_t, kLargestMessage> payload{};
+        // Empty, as a zeroed struct of the BMC's buffer size (the rest is never read).
+        void clear(unsigned buffer) {
+            len = 0;
+            std::fill_n(payload.begin(), buffer, uint8_t{0});
+        }
     };
 
     // One function per slave event, as the driver has.

@@ -61,6 +61,7 @@ const std::vector<std::string>& known_events() {
                                                     "zpci.msi_lost",
                                                     "zpci.ipi",
                                                     "zpci.affinity",
+                                                    "zpci.hot_plug",
                                                     "zpci.hot_unplug",
                                                     "zpci.violation",
                                                     "zpci.summary",
@@ -447,12 +448,17 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     else
         root.accepts({"zpci"});
     if (s.host_irq_fid) {
-        bool found = false;
+        bool found = false, boots = false;
         for (const zpci::FunctionConfig& f : s.zpci.config.functions)
-            found = found || f.fid == *s.host_irq_fid;
+            if (f.fid == *s.host_irq_fid)
+                found = true, boots = f.boot;
         if (!found)
             root.fail("", "$.host.irq_fid: fid " + std::to_string(*s.host_irq_fid) +
                               " is not in zpci.functions");
+        if (!boots)
+            root.fail("", "$.host.irq_fid: fid " + std::to_string(*s.host_irq_fid) +
+                              " has \"boot\": false; the host's SMBus controller must be set "
+                              "up at boot");
     }
     s.faults = read_faults(root);
     for (const Fault& f : s.faults)

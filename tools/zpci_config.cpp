@@ -14,10 +14,21 @@ constexpr Named<MsiGenerator::Pattern> kPatternNames[] = {
     {"poisson", MsiGenerator::Pattern::Poisson},
     {"burst", MsiGenerator::Pattern::Burst}};
 constexpr Named<ZpciAction::Kind> kActionNames[] = {{"affinity", ZpciAction::Kind::Affinity},
+                                                    {"hot_plug", ZpciAction::Kind::Plug},
                                                     {"hot_unplug", ZpciAction::Kind::Unplug},
                                                     {"cpu_offline", ZpciAction::Kind::CpuOffline},
                                                     {"cpu_online", ZpciAction::Kind::CpuOnline}};
 constexpr uint64_t kMaxNs = 3'600'000'000'000ULL; // an hour of simulated time
+
+// Which keys an action takes besides at_ns and kind.
+bool takes_fid(ZpciAction::Kind k) {
+    return k == ZpciAction::Kind::Affinity || k == ZpciAction::Kind::Plug ||
+           k == ZpciAction::Kind::Unplug;
+}
+bool takes_cpu(ZpciAction::Kind k) {
+    return k == ZpciAction::Kind::Affinity || k == ZpciAction::Kind::CpuOffline ||
+           k == ZpciAction::Kind::CpuOnline;
+}
 
 uint64_t nanos(ObjectReader& r, const char* key, uint64_t fallback) {
     return static_cast<uint64_t>(r.integer(key, static_cast<int64_t>(fallback), 0, kMaxNs));
@@ -76,6 +87,7 @@ void read_functions(ObjectReader& zpci, ZpciScenario& out) {
         if (base.devfn + count - 1 > 255)
             f.fail("count", "devfn " + std::to_string(base.devfn) + " + " + std::to_string(count) +
                                 " functions passes 255");
+        base.boot = f.boolean("boot", true);
         const bool spread = f.is_string("affinity");
         for (int k = 0; k < count; ++k) {
             zpci::FunctionConfig fn = base;
@@ -173,14 +185,15 @@ void read_actions(ObjectReader& zpci, ZpciScenario& out) {
         if (!a.has("kind"))
             a.fail("kind", "missing (accepted: " + names_of(kActionNames) + ")");
         value_of(kActionNames,
-                 a.choice("kind", "", {"affinity", "hot_unplug", "cpu_offline", "cpu_online"}),
+                 a.choice("kind", "",
+                          {"affinity", "hot_plug", "hot_unplug", "cpu_offline", "cpu_online"}),
                  &act.kind);
         a.accepts({"fid", "index", "cpu"});
-        if (act.kind == ZpciAction::Kind::Affinity || act.kind == ZpciAction::Kind::Unplug)
+        if (takes_fid(act.kind))
             act.fid = read_fid(a, out);
         if (act.kind == ZpciAction::Kind::Affinity)
             act.index = static_cast<int>(a.integer("index", -1, -1, 4094));
-        if (act.kind != ZpciAction::Kind::Unplug)
+        if (takes_cpu(act.kind))
             act.cpu = static_cast<int>(a.integer("cpu", 0, 0, cpus - 1));
         a.finish();
         out.config.actions.push_back(act);
@@ -258,7 +271,8 @@ ojson zpci_to_json(const ZpciScenario& z) {
                              {"max_msi", f.max_msi},
                              {"nvec", f.nvec},
                              {"type", name_of(zpci::kMsiTypeNames, f.type)},
-                             {"affinity", f.affinity}});
+                             {"affinity", f.affinity},
+                             {"boot", f.boot}});
     j["functions"] = functions;
     ojson msis = ojson::array();
     for (const MsiGenerator& g : z.msis) {
@@ -285,11 +299,11 @@ ojson zpci_to_json(const ZpciScenario& z) {
     ojson actions = ojson::array();
     for (const ZpciAction& a : c.actions) {
         ojson o = {{"at_ns", a.t_ns}, {"kind", name_of(kActionNames, a.kind)}};
-        if (a.kind == ZpciAction::Kind::Affinity || a.kind == ZpciAction::Kind::Unplug)
+        if (takes_fid(a.kind))
             o["fid"] = a.fid;
         if (a.kind == ZpciAction::Kind::Affinity)
             o["index"] = a.index;
-        if (a.kind != ZpciAction::Kind::Unplug)
+        if (takes_cpu(a.kind))
             o["cpu"] = a.cpu;
         actions.push_back(o);
     }

@@ -30,6 +30,7 @@ struct FunctionConfig {
     unsigned nvec = 1;    // what the driver asks for
     MsiType type = MsiType::MsiX;
     std::vector<int> affinity; // target CPU per MSI index; missing ones: CPU 0
+    bool boot = true;          // set up at boot; else only by a hot_plug action
     int target_cpu(unsigned index) const {
         return index < affinity.size() ? affinity[index] : (affinity.empty() ? 0 : affinity[0]);
     }

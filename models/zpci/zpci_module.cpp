@@ -53,20 +53,25 @@ void ZpciSystem::log_violations_since(size_t first) {
     violations_logged_ = all.size();
 }
 
-// Boot: every function's driver sets up its MSIs at time 0, in the scenario's order.
+// Boot: every function's driver sets up its MSIs at time 0, in the scenario's order; the
+// ones not present at boot wait for their hot_plug action.
 void ZpciSystem::setup() {
-    for (const FunctionConfig& f : config_.functions) {
-        const std::string error = kernel_.enable(f, 0);
-        if (!error.empty()) {
-            setup_failures_.push_back("fid " + std::to_string(f.fid) + ": " + error);
-            EventBuilder(log_, 0, "zpci", "setup_failed")
-                .num("fid", f.fid)
-                .num("nvec", f.nvec)
-                .str("error", error);
-            continue;
-        }
+    for (const FunctionConfig& f : config_.functions)
+        if (f.boot)
+            set_up(f, 0);
+}
+
+void ZpciSystem::set_up(const FunctionConfig& f, uint64_t t_ns) {
+    const std::string error = kernel_.enable(f, t_ns);
+    if (!error.empty()) {
+        setup_failures_.push_back("fid " + std::to_string(f.fid) + ": " + error);
+        EventBuilder(log_, t_ns, "zpci", "setup_failed")
+            .num("fid", f.fid)
+            .num("nvec", f.nvec)
+            .str("error", error);
+    } else {
         const ZpciKernel::Function* zdev = kernel_.function(f.fid);
-        EventBuilder e(log_, 0, "zpci", "setup");
+        EventBuilder e(log_, t_ns, "zpci", "setup");
         e.num("fid", f.fid).num("first_bit", static_cast<int64_t>(zdev->first_bit));
         e.num("msis", zdev->nr_irqs);
         if (zdev->aisb != AirqVector::kNoBit)
@@ -154,6 +159,12 @@ void ZpciSystem::actions() {
                     if (a.index < 0 || static_cast<size_t>(a.index) == i)
                         f->second[i] = a.cpu;
             event("zpci", "affinity").num("fid", a.fid).num("index", a.index).num("cpu", a.cpu);
+            break;
+        case ZpciAction::Kind::Plug:
+            event("zpci", "hot_plug").num("fid", a.fid);
+            for (const FunctionConfig& f : config_.functions)
+                if (f.fid == a.fid)
+                    set_up(f, sim_now_ns());
             break;
         case ZpciAction::Kind::Unplug:
             event("zpci", "hot_unplug").num("fid", a.fid);

@@ -47,7 +47,7 @@ class MsiSchedule {
 };
 
 struct ZpciAction {
-    enum class Kind { Affinity, Unplug, CpuOffline, CpuOnline };
+    enum class Kind { Affinity, Plug, Unplug, CpuOffline, CpuOnline };
     uint64_t t_ns = 0;
     Kind kind = Kind::Affinity;
     uint32_t fid = 0;
@@ -110,6 +110,8 @@ class ZpciSystem : public sc_core::sc_module {
     };
 
     void setup();
+    // The driver's MSI setup of one function (at boot or on hot-plug), logged.
+    void set_up(const FunctionConfig& f, uint64_t t_ns);
     void msi_source();
     void actions();
     void cpu_thread(int c);

@@ -54,8 +54,26 @@ Check check_all_answered(size_t completed, size_t submitted) {
     return c;
 }
 
+void IpmiMessagesCheck::request_started(uint64_t t_ns) {
+    judge_waiting(t_ns);
+    in_flight_ = true;
+}
+
 void IpmiMessagesCheck::daemon_read(const Bytes& request, uint64_t t_ns) {
+    if (!in_flight_ && !waiting_)
+        return; // pairs with no request: idle flag polling, or before the first request
     exchanges_.push_back({request, t_ns, std::nullopt, 0});
+    if (!in_flight_)
+        judge_waiting(UINT64_MAX); // the first read after the waiting request's start
+}
+
+void IpmiMessagesCheck::judge_waiting(uint64_t until_ns) {
+    if (waiting_)
+        judge(*waiting_, until_ns);
+    waiting_.reset();
+    // With no request in flight, what is left pairs with none: the next one starts later.
+    if (!in_flight_)
+        exchanges_.clear();
 }
 
 void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns) {
@@ -66,15 +84,19 @@ void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns) {
 }
 
 void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
-    if (waiting_)
-        judge(*waiting_, o.started_ns);
+    judge_waiting(o.started_ns);
+    in_flight_ = false;
+    while (!exchanges_.empty() && exchanges_.front().read_ns < o.started_ns)
+        exchanges_.pop_front();
+    // Its pairing read is the first one since it started: if the daemon has made one, the
+    // verdict is known now; else the next read or the next start decides.
     waiting_ = o;
+    if (!exchanges_.empty())
+        judge_waiting(UINT64_MAX);
 }
 
 Check IpmiMessagesCheck::result() {
-    if (waiting_)
-        judge(*waiting_, UINT64_MAX);
-    waiting_.reset();
+    judge_waiting(UINT64_MAX);
     Check c;
     c.name = "ipmi_messages";
     c.description = "no IPMI message lost or duplicated between the host and the BMC daemon";

@@ -27,22 +27,28 @@ Check check_all_answered(size_t completed, size_t submitted);
 
 // No IPMI message lost or duplicated: every request the host wrote reached the daemon, and
 // every response the host took is the one the daemon gave to that request. With one
-// message in flight, a request pairs with the daemon's read of the same bytes made after
-// the host started it and before the host started the next one; so each outcome is judged
-// when the next one arrives, and the daemon's exchanges before it are let go.
+// message in flight, a request pairs with the daemon's first read made after the host
+// started it and before the host started the next one, which must carry the same bytes. So
+// an outcome is judged once that read is known (at completion, or at the daemon's next
+// read, or when the next request starts); the daemon's exchanges outside every request's
+// window (flag polling while idle) are not kept.
 class IpmiMessagesCheck {
   public:
+    void request_started(uint64_t t_ns);
     void daemon_read(const Bytes& request, uint64_t t_ns);
     void daemon_wrote(const Bytes& response, uint64_t t_ns);
     void add(const ssif::RequestOutcome& o);
     Check result(); // judges the last outcome
+    size_t exchanges_held() const { return exchanges_.size(); }
 
   private:
     void judge(const ssif::RequestOutcome& o, uint64_t until_ns);
+    void judge_waiting(uint64_t until_ns);
     void problem(const std::string& what);
 
     std::deque<DaemonExchange> exchanges_;
-    std::optional<ssif::RequestOutcome> waiting_; // judged when the next one starts
+    bool in_flight_ = false;                      // a request has started and not completed
+    std::optional<ssif::RequestOutcome> waiting_; // completed; its daemon read not yet seen
     int problems_ = 0;
     std::string first_;
 };

@@ -88,6 +88,7 @@ class OutcomeCollector : public ssif::OutcomeSink {
         for (const RequestExpectation& e : s.expect.requests)
             expected_ids_.insert(e.id);
     }
+    void started(int, uint64_t t_ns) override { messages_.request_started(t_ns); }
     void completed(const ssif::RequestOutcome& o) override {
         t6_.add(o);
         messages_.add(o);

@@ -164,6 +164,8 @@ void SsifHost::run_request(const HostRequest& request) {
     out.request = request.payload;
     out.submitted_ns = request.at_ns;
     out.started_ns = sim_now_ns();
+    if (outcome_sink_)
+        outcome_sink_->started(out.id, out.started_ns);
     in_message_ = true;
     if (!link_.found) {
         out.error = "no_interface";

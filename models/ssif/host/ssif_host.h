@@ -151,6 +151,8 @@ struct RequestOutcome {
 class OutcomeSink {
   public:
     virtual ~OutcomeSink() = default;
+    // The driver takes a request from its queue (RequestOutcome::started_ns).
+    virtual void started(int /*id*/, uint64_t /*t_ns*/) {}
     virtual void completed(const RequestOutcome& outcome) = 0;
 };
 

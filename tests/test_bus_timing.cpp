@@ -122,6 +122,17 @@ struct Records : TransferObserver {
     uint64_t longest_low_ns = 0, target_stretch_ns = 0;
     int count = -1;
 };
+
+// A line held low before wire byte `after_bytes` for `ns`, `repeats` byte gaps in a row.
+TransferFault held(TransferFault::Holder who, int after_bytes, uint64_t ns, int repeats = 1) {
+    TransferFault f;
+    f.id = 0;
+    f.hold = who;
+    f.hold_after_bytes = after_bytes;
+    f.hold_repeats = repeats;
+    f.hold_ns = ns;
+    return f;
+}
 } // namespace
 
 TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by its length",
@@ -132,13 +143,8 @@ TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by 
     bus.attach(0x10, &slave);
     Records records;
     bus.add_observer(&records);
-    TransferFault f;
-    f.id = 0;
-    f.hold = TransferFault::Holder::TargetScl;
-    f.hold_after_bytes = 1; // after the address and after the command
-    f.hold_repeats = 2;
-    f.hold_ns = 10'000'000;
-    FaultedWriter w("w", bus, f);
+    // After the address and after the command.
+    FaultedWriter w("w", bus, held(TransferFault::Holder::TargetScl, 1, 10'000'000, 2));
     sc_core::sc_start();
     REQUIRE(w.result.ok());
     // 5 bytes (addr, cmd, count, 2 data): 5000 + 5 x 90000 + 10000 = 465 us, plus 2 x 10 ms.
@@ -157,12 +163,8 @@ TEST_CASE("SCL held past the adapter timeout: -ETIMEDOUT at the timeout, the STO
     SmbusBus bus("bus", timing, log, nullptr);
     StopTimes slave;
     bus.attach(0x10, &slave);
-    TransferFault f;
-    f.id = 0;
-    f.hold = TransferFault::Holder::DeviceScl;
-    f.hold_after_bytes = 3; // after the count byte
-    f.hold_ns = 50'000'000;
-    FaultedWriter w("w", bus, f);
+    // After the count byte.
+    FaultedWriter w("w", bus, held(TransferFault::Holder::DeviceScl, 3, 50'000'000));
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::Timeout);
     CHECK(w.result.end_ns - w.result.start_ns == 35'000'000);
@@ -178,12 +180,8 @@ TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit; the re
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     StopTimes slave;
     bus.attach(0x10, &slave);
-    TransferFault f;
-    f.id = 0;
-    f.hold = TransferFault::Holder::DeviceSda;
-    f.hold_after_bytes = 1; // after the address: the command 0x02 = 0b00000010
-    f.hold_ns = 30'000'000;
-    FaultedWriter w("w", bus, f);
+    // After the address: the command 0x02 = 0b00000010.
+    FaultedWriter w("w", bus, held(TransferFault::Holder::DeviceSda, 1, 30'000'000));
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::ArbitrationLost);
     // START 5 us + address 90 us; the 1 is bit 6: six 0 bits (60 us) and half a period.

@@ -49,53 +49,55 @@ SsifFramingCheck::SsifFramingCheck(uint8_t bmc_addr7) : bmc_addr7_(bmc_addr7) {}
 void SsifFramingCheck::transfer_done(const smbus::TransferRecord& t) {
     if (t.addr7 != bmc_addr7_ || t.count < 0)
         return;
-    now_ns_ = t.start_ns;
     // A write is judged once every byte went through; a read once its count arrived (a
     // count outside 1..32 is the BMC's framing, whatever the master did with it).
     if (std::strcmp(t.op, "block_write") == 0 && t.status == SmbusStatus::Ok)
-        write_part(t.command, static_cast<unsigned>(t.count));
+        write_part(t.start_ns, t.command, static_cast<unsigned>(t.count));
     else if (std::strcmp(t.op, "block_read") == 0 &&
              (t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec ||
               t.status == SmbusStatus::BadLength))
-        read_part(t.command, static_cast<unsigned>(t.count), *t.data);
+        read_part(t.start_ns, t.command, static_cast<unsigned>(t.count), *t.data);
 }
 
-void SsifFramingCheck::violation(const std::string& what) {
+void SsifFramingCheck::violation(uint64_t t_ns, const std::string& what) {
     if (violations_++ == 0)
-        first_ = "t=" + ms(now_ns_) + ": " + what;
+        first_ = "t=" + ms(t_ns) + ": " + what;
 }
 
-void SsifFramingCheck::write_part(uint8_t command, unsigned count) {
+void SsifFramingCheck::write_part(uint64_t t_ns, uint8_t command, unsigned count) {
     using namespace ssif;
     if (count == 0)
-        violation("write " + hex8(command) + " with count 0 (SMBus 2.0 block count is 1..32)");
+        violation(t_ns,
+                  "write " + hex8(command) + " with count 0 (SMBus 2.0 block count is 1..32)");
     switch (command) {
     case kWriteSingle: write_open_ = false; break;
     case kWriteStart:
         if (count != kPartMax)
-            violation("multi-part write start (0x06) of " + std::to_string(count) +
-                      " bytes; it carries 32");
+            violation(t_ns, "multi-part write start (0x06) of " + std::to_string(count) +
+                                " bytes; it carries 32");
         write_open_ = true;
         break;
     case kWriteMiddle:
         if (!write_open_)
-            violation("0x07 with no multi-part write open");
+            violation(t_ns, "0x07 with no multi-part write open");
         write_open_ = count == kPartMax; // a shorter middle ends the message
         break;
     case kWriteEnd:
         if (!write_open_)
-            violation("0x08 with no multi-part write open");
+            violation(t_ns, "0x08 with no multi-part write open");
         write_open_ = false;
         break;
-    default: violation("write command " + hex8(command) + " is not SSIF (0x02, 0x06, 0x07, 0x08)");
+    default:
+        violation(t_ns, "write command " + hex8(command) + " is not SSIF (0x02, 0x06, 0x07, 0x08)");
     }
 }
 
-void SsifFramingCheck::read_part(uint8_t command, unsigned count, const Bytes& data) {
+void SsifFramingCheck::read_part(uint64_t t_ns, uint8_t command, unsigned count,
+                                 const Bytes& data) {
     using namespace ssif;
     if (count == 0 || count > kPartMax) {
-        violation("read " + hex8(command) + " answered with count " + std::to_string(count) +
-                  " (SMBus 2.0 block count is 1..32)");
+        violation(t_ns, "read " + hex8(command) + " answered with count " + std::to_string(count) +
+                            " (SMBus 2.0 block count is 1..32)");
         read_open_ = false;
         return;
     }
@@ -104,27 +106,27 @@ void SsifFramingCheck::read_part(uint8_t command, unsigned count, const Bytes& d
         read_open_ = count > 1 && data[0] == 0x00 && data[1] == 0x01;
         next_block_ = 0;
         if (read_open_ && count != kPartMax)
-            violation("multi-part read start of " + std::to_string(count) +
-                      " bytes; it carries 32");
+            violation(t_ns, "multi-part read start of " + std::to_string(count) +
+                                " bytes; it carries 32");
         break;
     case kReadMiddle:
         if (!read_open_) {
-            violation("0x09 with no multi-part read open");
+            violation(t_ns, "0x09 with no multi-part read open");
         } else if (data[0] == kReadEndBlock) {
             read_open_ = false;
             if (count < 2)
-                violation("multi-part read end (block 0xff) with no data");
+                violation(t_ns, "multi-part read end (block 0xff) with no data");
         } else {
             if (data[0] != next_block_)
-                violation("multi-part read block " + std::to_string(data[0]) + " where " +
-                          std::to_string(next_block_) + " was due");
+                violation(t_ns, "multi-part read block " + std::to_string(data[0]) + " where " +
+                                    std::to_string(next_block_) + " was due");
             if (count != kPartMax)
-                violation("multi-part read middle of " + std::to_string(count) +
-                          " bytes; it carries 32 (block number and 31)");
+                violation(t_ns, "multi-part read middle of " + std::to_string(count) +
+                                    " bytes; it carries 32 (block number and 31)");
             next_block_ = data[0] + 1u;
         }
         break;
-    default: violation("read command " + hex8(command) + " is not SSIF (0x03, 0x09)");
+    default: violation(t_ns, "read command " + hex8(command) + " is not SSIF (0x03, 0x09)");
     }
 }
 

@@ -37,12 +37,12 @@ class SsifFramingCheck : public smbus::TransferObserver {
     Check result() const;
 
   private:
-    void write_part(uint8_t command, unsigned count);
-    void read_part(uint8_t command, unsigned count, const Bytes& data);
-    void violation(const std::string& what);
+    // t_ns: the transfer's START, for the message.
+    void write_part(uint64_t t_ns, uint8_t command, unsigned count);
+    void read_part(uint64_t t_ns, uint8_t command, unsigned count, const Bytes& data);
+    void violation(uint64_t t_ns, const std::string& what);
 
     uint8_t bmc_addr7_;
-    uint64_t now_ns_ = 0;     // the transfer being judged
     bool write_open_ = false; // a multi-part write has started and not ended
     bool read_open_ = false;  // a multi-part read has started and not ended
     unsigned next_block_ = 0;

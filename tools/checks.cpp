@@ -84,12 +84,10 @@ void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns) {
 }
 
 void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
-    judge_waiting(o.started_ns);
     in_flight_ = false;
-    while (!exchanges_.empty() && exchanges_.front().read_ns < o.started_ns)
-        exchanges_.pop_front();
-    // Its pairing read is the first one since it started: if the daemon has made one, the
-    // verdict is known now; else the next read or the next start decides.
+    // Its pairing read is the first one since it started (request_started dropped what came
+    // before): if the daemon has made one, the verdict is known now; else the next read or
+    // the next start decides.
     waiting_ = o;
     if (!exchanges_.empty())
         judge_waiting(UINT64_MAX);

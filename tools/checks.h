@@ -34,6 +34,7 @@ Check check_all_answered(size_t completed, size_t submitted);
 // window (flag polling while idle) are not kept.
 class IpmiMessagesCheck {
   public:
+    // Each request's start comes before the daemon's reads for it and its outcome.
     void request_started(uint64_t t_ns);
     void daemon_read(const Bytes& request, uint64_t t_ns);
     void daemon_wrote(const Bytes& response, uint64_t t_ns);

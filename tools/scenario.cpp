@@ -450,8 +450,10 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     if (s.host_irq_fid) {
         bool found = false, boots = false;
         for (const zpci::FunctionConfig& f : s.zpci.config.functions)
-            if (f.fid == *s.host_irq_fid)
-                found = true, boots = f.boot;
+            if (f.fid == *s.host_irq_fid) {
+                found = true;
+                boots = f.boot;
+            }
         if (!found)
             root.fail("", "$.host.irq_fid: fid " + std::to_string(*s.host_irq_fid) +
                               " is not in zpci.functions");

@@ -112,7 +112,9 @@ bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid) {
         return false;
     const ojson fid = fids[rng.uniform(0, fids.size() - 1)];
     const uint64_t at_ns = rng.uniform(0, 20'000'000);
-    switch (rng.uniform(0, 2)) {
+    const uint64_t cpus = zpci["cpus"].get<uint64_t>();
+    // 0: lost/duplicated MSI, 1: CPU offline and back (the only CPU stays online), 2: unplug.
+    switch (cpus >= 2 ? rng.uniform(0, 2) : 2 * rng.uniform(0, 1)) {
     case 0:
         zpci["msis"].push_back({{"fid", fid},
                                 {"at_ns", at_ns},
@@ -121,9 +123,7 @@ bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid) {
                                 {"fault", rng.uniform(0, 1) ? "lost" : "duplicated"}});
         break;
     case 1: {
-        if (zpci["cpus"].get<uint64_t>() < 2)
-            return add_random_zpci_fault(rng, zpci, irq_fid); // the only CPU stays online
-        const uint64_t cpu = rng.uniform(0, zpci["cpus"].get<uint64_t>() - 1);
+        const uint64_t cpu = rng.uniform(0, cpus - 1);
         zpci["msis"].push_back({{"fid", fid}, {"at_ns", at_ns}, {"count", rng.uniform(1, 20)}});
         zpci["actions"].push_back({{"at_ns", at_ns}, {"kind", "cpu_offline"}, {"cpu", cpu}});
         zpci["actions"].push_back({{"at_ns", at_ns + rng.uniform(1000, 1'000'000)},

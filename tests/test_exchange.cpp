@@ -39,12 +39,14 @@ TEST_CASE("a read NAKed while the BMC is busy is retried 60 ms later", "[exchang
 
     // Write 0x02: addr, cmd, count, 18 01, PEC = 6 bytes.
     const uint64_t write_end = kIdle + kStart + 6 * kByte + kStop; // 559.7 us
-    // First read timer: 5 jiffies at HZ=1000 armed in jiffy 0 -> fires at 5 ms.
-    const uint64_t read1 = 5'000'000;
+    // First read timer: mod_timer(jiffies + 5) at HZ=1000 armed in jiffy 0; the wheel's
+    // level 0 runs it on tick 0 + 5 + 1 (calc_index rounds up): 6 ms.
+    const uint64_t read1 = 6'000'000;
     // The BMC is busy: NAK on addr+W, then STOP.
     const uint64_t read1_end = read1 + kStart + kByte + kStop;
-    // Retry: 60 jiffies from jiffy 5 -> 65 ms. By then the daemon (20 ms) has answered.
-    const uint64_t read2 = 65'000'000;
+    // Retry: armed in jiffy 6 just after that timer ran (the base clock reads 7), expires
+    // 66, level 0: tick 67. By then the daemon (20 ms) has answered.
+    const uint64_t read2 = 67'000'000;
     // addr+W, cmd, Sr, addr+R, count, 14 response bytes, PEC.
     const uint64_t read2_end = read2 + kStart + 4 * kByte + kSr + 15 * kByte + kStop;
 
@@ -59,7 +61,7 @@ TEST_CASE("a read NAKed while the BMC is busy is retried 60 ms later", "[exchang
     CHECK(o.timeline[3].end_ns == read2);
     CHECK(o.timeline[4].status == "ok");
     CHECK(o.completed_ns == read2_end);
-    CHECK(o.response_ns() == 66'735'000);
+    CHECK(o.response_ns() == 68'735'000);
     CHECK(o.read_attempts == 2);
     CHECK(o.write_attempts == 1);
     CHECK(o.completion_code == 0x00);
@@ -91,12 +93,14 @@ TEST_CASE("the response timer fires before the daemon answers", "[exchange][time
     REQUIRE(fired.size() == 1);
     CHECK(fired[0].t_ns == write_end + 500'000'000);
 
-    // Reads run at 5, 65, 125, ... ms: every one up to 485 ms is NAKed (busy); from 545 ms
-    // on, the BMC is aborting and answers a count of 0, which the host refuses.
+    // The first read at 6 ms (tick 0 + 5 + 1); each read ends within its tick, so every
+    // retry is armed with the base clock one past jiffies: 60 jiffies from tick T run on
+    // T + 61. Reads at 6, 67, 128, ... ms: every one up to 494 ms is NAKed (busy); from
+    // 555 ms on, the BMC is aborting and answers a count of 0, which the host refuses.
     const auto errors = select(events.events, "host", "read_error");
-    REQUIRE(errors.size() == 12); // 5 + 60k ms for k = 0..11, the last at 665 ms
+    REQUIRE(errors.size() == 12); // 6 + 61k ms for k = 0..11, the last at 677 ms
     for (size_t k = 0; k < errors.size(); ++k) {
-        const uint64_t start = 5'000'000 + 60'000'000 * k;
+        const uint64_t start = 6'000'000 + 61'000'000 * k;
         if (start < write_end + 500'000'000) {
             CHECK(str_field(errors[k], "status") == "address_nak");
             CHECK(errors[k].t_ns == start + kStart + kByte + kStop);
@@ -134,12 +138,13 @@ TEST_CASE("a 100-byte response is read in four parts on the bus", "[exchange][mu
     for (uint8_t i = 0; expected.size() < 100; ++i)
         expected.push_back(i);
     CHECK(o.response == expected);
-    // The daemon answered at 1.56 ms, so the first read at 5 ms gets the start part.
+    // The daemon answered at 1.56 ms, so the first read at 6 ms (tick 0 + 5 + 1) gets the
+    // start part.
     // A 32-byte part with PEC: addr+W, cmd, (Sr), addr+R, count, 32 data, PEC = 37 bytes.
     const uint64_t full_part = kStart + 37 * kByte + kSr + kStop; // 3355 us
     // The end part, count 9 (0xFF + 8 bytes): addr+W, cmd, addr+R, count, 9, PEC = 14 bytes.
     const uint64_t end_part = kStart + 14 * kByte + kSr + kStop; // 1285 us
     // Parts follow each other after the bus free time.
-    CHECK(o.completed_ns == 5'000'000 + 3 * full_part + end_part + 3 * kIdle);
-    CHECK(o.completed_ns == 16'364'100);
+    CHECK(o.completed_ns == 6'000'000 + 3 * full_part + end_part + 3 * kIdle);
+    CHECK(o.completed_ns == 17'364'100);
 }

@@ -125,18 +125,19 @@ TEST_CASE("a request whose first three reads are NAKed completes when the jiffie
     REQUIRE(r.outcomes.size() == 1);
     const ssif::RequestOutcome& o = r.outcomes[0];
     // Write 0x02 (addr, cmd, count, 18 01, PEC) ends at 559.7 us, in jiffy 0 (4 ms ticks).
-    // First read: 5 ms = 1 jiffy -> 4 ms. Each NAKed read (START, address, STOP) takes
-    // 105 us and re-arms 60 ms = 15 jiffies from jiffies 1, 16, 31: reads at 64, 124,
-    // 184 ms. The fourth reads the 14-byte Device ID: addr+W, cmd, Sr, addr+R, count,
-    // 14 bytes, PEC.
+    // First read: 5 ms = 1 jiffy, expires 1, level 0 of the wheel: tick 2, 8 ms. Each
+    // NAKed read (START, address, STOP) takes 105 us, within the tick whose timer started
+    // it, so the base clock reads one past jiffies: 60 ms = 15 jiffies from ticks 2, 18, 34
+    // expire at 17, 33, 49 and run on ticks 18, 34, 50: reads at 72, 136, 200 ms. The
+    // fourth reads the 14-byte Device ID: addr+W, cmd, Sr, addr+R, count, 14 bytes, PEC.
     CHECK(o.read_attempts == 4);
-    CHECK(o.timeline[2].start_ns == 4'000'000);
-    CHECK(o.timeline[4].start_ns == 64'000'000);
-    CHECK(o.timeline[6].start_ns == 124'000'000);
-    CHECK(o.completed_ns == 184'000'000 + kStart + 4 * kByte + kSr + 15 * kByte + kStop);
-    CHECK(o.completed_ns == 185'735'000);
+    CHECK(o.timeline[2].start_ns == 8'000'000);
+    CHECK(o.timeline[4].start_ns == 72'000'000);
+    CHECK(o.timeline[6].start_ns == 136'000'000);
+    CHECK(o.completed_ns == 200'000'000 + kStart + 4 * kByte + kSr + 15 * kByte + kStop);
+    CHECK(o.completed_ns == 201'735'000);
     CHECK(o.started_ns == 0); // start_send at 0; the START waits tBUF after power-up
-    CHECK(o.response_ns() == 185'735'000);
+    CHECK(o.response_ns() == 201'735'000);
 }
 
 TEST_CASE("at HZ=100 the 5 ms wait is zero jiffies: the first read is on the next tick",
@@ -298,11 +299,14 @@ TEST_CASE("flag polling fetches an incoming message and an event, then goes idle
     CHECK(bytes_field(incoming[0], "payload") == Bytes{0x1c, 0x33, 0x00, 0x02, 0x11, 0x22});
     CHECK(str_field(incoming[1], "kind") == "event");
     CHECK(bytes_field(incoming[1], "payload") == Bytes{0x1c, 0x35, 0x00, 0x55, 0x66});
-    // The poll at 30 ms (10 jiffies apart from 10 ms) writes Get Message Flags, reads it
-    // 5 jiffies later (addr+W, cmd, Sr, addr+R, count, 4 bytes, PEC) and sees both flags.
+    // The watch timer: msecs_to_jiffies(10) = 10, armed in jiffy 0 runs on tick 11; re-armed
+    // inside its callback (base clock one past jiffies, delta 9) every 11 ticks: 11, 22,
+    // 33 ms. The 33 ms poll writes Get Message Flags (555 us, in the tick its timer ran:
+    // expires 38, delta 4, tick 39), reads it at 39 ms (addr+W, cmd, Sr, addr+R, count,
+    // 4 bytes, PEC) and sees both flags.
     const std::vector<Event> flags = select(events.events, "host", "flags");
     REQUIRE(flags.size() >= 3);
-    CHECK(flags[2].t_ns == 35'000'000 + kStart + 4 * kByte + kSr + 5 * kByte + kStop);
+    CHECK(flags[2].t_ns == 39'000'000 + kStart + 4 * kByte + kSr + 5 * kByte + kStop);
     CHECK(hex_field(flags[2], "flags") == 0x03);
     // handle_flags: messages until Get Message answers 0x80, then events likewise, then
     // idle.
@@ -314,9 +318,10 @@ TEST_CASE("flag polling fetches an incoming message and an event, then goes idle
           std::vector<std::string>{"getting_flags", "getting_messages", "getting_events", "idle"});
     CHECK(r.host_stats.incoming_messages == 1);
     CHECK(r.host_stats.events == 1);
-    // Fetches at the polls of 10, 20 and 30 ms; the four fetches after that keep the driver
-    // busy past the 40 and 50 ms polls, which leave one fetch asked for (the timer only
-    // sets req_flags while busy); the 60 and 70 ms polls land inside the fetches that
-    // follow, each asking for one more; then 80 and 90 ms: 8 in 100 ms.
-    CHECK(r.host_stats.flag_fetches == 8);
+    // Fetches at the polls of 11, 22 and 33 ms; the four fetches after that (each about
+    // 6.8 ms: write, first read 6 ticks later) keep the driver busy past the 44, 55 and
+    // 66 ms polls, which leave one fetch asked for (the timer only sets req_flags while
+    // busy); then the polls of 77 and 88 ms; the 99 ms poll's read would come at 105 ms:
+    // 6 in 100 ms.
+    CHECK(r.host_stats.flag_fetches == 6);
 }

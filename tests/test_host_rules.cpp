@@ -26,32 +26,76 @@ TEST_CASE("the driver's microsecond waits in jiffies, rounded down per HZ", "[ho
     CHECK(Jiffies(100).from_usec(60000) == 6);
 }
 
-TEST_CASE("timers expire on tick boundaries; a zero-jiffy timer on the next tick",
-          "[host][jiffies]") {
-    const Jiffies hz250(250);
-    // Armed 0.5597 ms into jiffy 0 for one jiffy: runs at the start of jiffy 1.
-    CHECK(hz250.expiry_ns(559'700, 1) == 4'000'000);
-    // Armed in jiffy 1 for 15 jiffies: jiffy 16.
-    CHECK(hz250.expiry_ns(4'105'000, 15) == 64'000'000);
-    // Armed exactly on a tick: that tick counts as the current jiffy.
-    CHECK(hz250.expiry_ns(8'000'000, 1) == 12'000'000);
-    const Jiffies hz100(100);
-    // HZ=100: the 5 ms wait is 0 jiffies, already due; the timer softirq runs it at the
-    // next tick.
-    CHECK(hz100.expiry_ns(559'700, hz100.from_usec(5000)) == 10'000'000);
-    CHECK(hz100.expiry_ns(10'000'000, 0) == 20'000'000);
+TEST_CASE("the timer wheel runs a timer on its level's next bucket edge", "[host][jiffies]") {
+    // calc_wheel_index / calc_index (kernel/time/timer.c): level = the first n with
+    // delta = expires - clk < LVL_START(n + 1), LVL_START(n) = 63 << 3(n - 1), so level 0
+    // below 63, level 1 below 504, level 2 below 4032; the timer runs at
+    // ((expires >> 3 lvl) + 1) << 3 lvl. Armed with the base clock at jiffy 1000 for d ticks:
+    for (const unsigned hz : {100u, 250u, 300u, 1000u}) {
+        const Jiffies j(hz);
+        INFO("HZ=" << hz);
+        CHECK(j.wheel_expiry(1000 + 0, 1000) == 1001);  // level 0: 1000 + 1
+        CHECK(j.wheel_expiry(1000 + 1, 1000) == 1002);  // level 0: 1001 + 1
+        CHECK(j.wheel_expiry(1000 + 62, 1000) == 1063); // level 0: 1062 + 1
+        CHECK(j.wheel_expiry(1000 + 63, 1000) == 1064); // level 1: (1063 >> 3 = 132) + 1 = 133, * 8
+        CHECK(j.wheel_expiry(1000 + 64, 1000) == 1072); // level 1: (1064 >> 3 = 133) + 1 = 134, * 8
+        CHECK(j.wheel_expiry(1000 + 503, 1000) ==
+              1504); // level 1: (1503 >> 3 = 187) + 1 = 188, * 8
+        CHECK(j.wheel_expiry(1000 + 504, 1000) == 1536); // level 2: (1504 >> 6 = 23) + 1 = 24, * 64
+        CHECK(j.wheel_expiry(1000 + 511, 1000) == 1536); // level 2: (1511 >> 6 = 23) + 1 = 24, * 64
+        CHECK(j.wheel_expiry(1000 + 512, 1000) == 1536); // level 2: (1512 >> 6 = 23) + 1 = 24, * 64
+        CHECK(j.wheel_expiry(1000 + 4032, 1000) ==
+              5120); // level 3: (5032 >> 9 = 9) + 1 = 10, * 512
+        // Already due (the base clock ran ahead of expires): runs at clk.
+        CHECK(j.wheel_expiry(999, 1000) == 1000);
+    }
+    // The wheel's depth: LVL_DEPTH 9 above HZ 100, else 8. A delta of 2e8 ticks is level 8
+    // at HZ 1000: (2e8 >> 24 = 11) + 1 = 12, * 2^24 = 201326592. At HZ 100 it is past
+    // WHEEL_TIMEOUT_CUTOFF = LVL_START(8) = 63 << 21 = 132120576, so it is cut to
+    // WHEEL_TIMEOUT_MAX = cutoff - LVL_GRAN(7) = 130023424, level 7: (62 + 1) << 21.
+    CHECK(Jiffies(1000).wheel_expiry(200'000'000, 0) == 201'326'592);
+    CHECK(Jiffies(100).wheel_expiry(200'000'000, 0) == 132'120'576);
+    // At HZ 1000 the cutoff is LVL_START(9) = 63 << 24; the max is that - 2^24, level 8: 63 << 24.
+    CHECK(Jiffies(1000).wheel_expiry(5'000'000'000, 0) == 1'056'964'608);
 }
 
-TEST_CASE("msleep and msecs_to_jiffies round up, plus one jiffy", "[host][jiffies]") {
+TEST_CASE("driver timers in ns: one tick more than their jiffies, on tick boundaries",
+          "[host][jiffies]") {
+    // mod_timer(jiffies + d) armed at t_ns with the base clock at jiffy(t_ns): level 0 runs
+    // it on tick J + d + 1.
+    // HZ=1000, the quickstart's first-read timer: the write ends at 0.5597 ms (jiffy 0),
+    // SSIF_MSG_PART_JIFFIES = 5: tick 6, 6 ms.
+    CHECK(Jiffies(1000).timer_expiry_ns(5, 559'700, 0) == 6'000'000);
+    // Its read retry: armed at 6.105 ms (jiffy 6) right after that timer ran on tick 6, so
+    // the base clock reads 7 (__run_timers leaves it one ahead); 6 + 60 = 66, delta 59,
+    // level 0: tick 67.
+    CHECK(Jiffies(1000).timer_expiry_ns(60, 6'105'000, 7) == 67'000'000);
+    // HZ=250 (4 ms ticks): SSIF_MSG_PART_JIFFIES = 1, armed in jiffy 0: tick 2, 8 ms.
+    CHECK(Jiffies(250).timer_expiry_ns(1, 559'700, 0) == 8'000'000);
+    // HZ=100: SSIF_MSG_PART_JIFFIES = 0, already due: the next tick, 10 ms.
+    CHECK(Jiffies(100).timer_expiry_ns(0, 559'700, 0) == 10'000'000);
+    // The watchdog watch at HZ=250 is msecs_to_jiffies(250) = 63 ticks: armed from process
+    // context in jiffy 1 (clk 1) it is a level-1 timer: 64 >> 3 = 8, + 1 = 9, * 8 = tick 72,
+    // 288 ms. Re-armed inside its own callback on tick 72 the base clock reads 73, the delta
+    // is 62, level 0: tick 136 (every 64 ticks, 256 ms).
+    CHECK(Jiffies(250).timer_expiry_ns(63, 4'100'000, 1) == 288'000'000);
+    CHECK(Jiffies(250).timer_expiry_ns(63, 288'000'000, 73) == 544'000'000);
+    // HZ=1000, the 250 ms watchdog watch re-armed in its callback on tick J: delta 249 is
+    // level 1, so it runs on the next multiple of 8 after J + 250: from tick 256, 512 (+256),
+    // from 512, 768.
+    CHECK(Jiffies(1000).timer_expiry_ns(250, 256'000'000, 257) == 512'000'000);
+    // HZ=300: TICK_NSEC is 3333333 ns; SSIF_MSG_JIFFIES = 18 armed in jiffy 3: tick 22.
+    CHECK(Jiffies(300).timer_expiry_ns(18, 10'100'000, 3) == 22ull * 3'333'333);
+}
+
+TEST_CASE("msecs_to_jiffies rounds up", "[host][jiffies]") {
     CHECK(Jiffies(1000).from_msecs(10) == 10);
     CHECK(Jiffies(250).from_msecs(10) == 3); // 2.5 rounded up
     CHECK(Jiffies(100).from_msecs(10) == 1);
     CHECK(Jiffies(300).from_msecs(10) == 3);
     CHECK(Jiffies(250).from_msecs(250) == 63); // 62.5
-    // msleep(60) at HZ=1000 from 1.5 ms (jiffy 1): 60 + 1 jiffies -> jiffy 62.
-    CHECK(Jiffies(1000).msleep_expiry_ns(1'500'000, 60) == 62'000'000);
-    // HZ=250: 15 + 1 jiffies from jiffy 0 -> 64 ms.
-    CHECK(Jiffies(250).msleep_expiry_ns(100, 60) == 64'000'000);
+    CHECK(Jiffies(1000).from_msecs(60) == 60);
+    CHECK(Jiffies(250).from_msecs(60) == 15);
 }
 
 namespace {

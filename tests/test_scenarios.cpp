@@ -100,14 +100,14 @@ TEST_CASE("a fix's before-scenario fails on the fixed variant, with the reason i
     INFO(r.out);
     CHECK(r.exit_code == 1);
     // The stale response expected by the before-scenario is not what the fixed BMC gives.
-    CHECK(r.out.find("request 2 (done t=2065.925000 ms): outcome is success, expected "
+    CHECK(r.out.find("request 2 (done t=2067.925000 ms): outcome is success, expected "
                      "\"mismatched_response\"") != std::string::npos);
     CHECK(r.out.find("the scenario expects this check to fail, and it passed") !=
           std::string::npos);
     const std::string xml = read_file(junit);
     CHECK(xml.find("<testcase classname=") != std::string::npos);
     CHECK(xml.find("name=\"request 2 error\">\n      <failure message=\"request 2 (done "
-                   "t=2065.925000 ms): outcome is success, expected &quot;mismatched_response"
+                   "t=2067.925000 ms): outcome is success, expected &quot;mismatched_response"
                    "&quot;\"") != std::string::npos);
     CHECK(xml.find("failures=\"") != std::string::npos);
 }
@@ -171,9 +171,10 @@ TEST_CASE("host.irq zpci: a transfer ends when its MSI's handler has run", "[sce
     const json irq = response("host-irq-zpci");
     // Each transfer's completion waits for MSI 0 of fid 0x20, directed to an idle CPU 1:
     // entry 4000 ns, then the controller's handler 1000 ns. The driver's timers start after
-    // that, but expire on jiffy boundaries (HZ=1000): the first read still starts at 5 ms
-    // and the retry at 65 ms. So every transfer is 5000 ns longer and the request to
-    // response time exceeds the polled one by exactly the last read's 5000 ns.
+    // that, but expire on jiffy boundaries (HZ=1000): the first read still starts at 6 ms
+    // (tick 0 + 5 + 1) and the retry at 67 ms (tick 6 + 60 + 1). So every transfer is 5000 ns
+    // longer and the request to response time exceeds the polled one by exactly the last read's
+    // 5000 ns.
     const json& p = polled["timeline"];
     const json& q = irq["timeline"];
     REQUIRE(p.size() == 5);
@@ -183,7 +184,7 @@ TEST_CASE("host.irq zpci: a transfer ends when its MSI's handler has run", "[sce
         CHECK(q[i]["end_ns"].get<uint64_t>() == p[i]["end_ns"].get<uint64_t>() + 5000);
     }
     CHECK(irq["response_ns"].get<uint64_t>() == polled["response_ns"].get<uint64_t>() + 5000);
-    CHECK(irq["response_ns"].get<uint64_t>() == 66740000);
+    CHECK(irq["response_ns"].get<uint64_t>() == 68740000);
 }
 
 TEST_CASE("print-config of every scenario is a scenario that runs to the same log",
@@ -203,4 +204,61 @@ TEST_CASE("print-config of every scenario is a scenario that runs to the same lo
         CHECK(read_file(dir + "/log.jsonl") ==
               read_file(source_dir() + "/traces/" + stem + ".jsonl"));
     }
+}
+
+TEST_CASE("the quickstart and a silent daemon's give-up time at each HZ, from the timer wheel",
+          "[scenarios][jiffies]") {
+    // Timer rule (calc_index, level 0): mod_timer(jiffies + d) runs on tick J + d + 1, where
+    // J is the base clock: jiffies, or jiffies + 1 in the tick whose softirq ran a driver
+    // timer. Reads that start on a timer's tick end within it (0.105 ms NAKed, 0.385 ms for
+    // a refused count of 0, 1.735 ms for the Device ID), so each retry runs
+    // SSIF_MSG_JIFFIES + 1 ticks after the tick of the read before it.
+    // The write ends at 0.5597 ms in jiffy 0 (no timer has run): the first read is on tick
+    // SSIF_MSG_PART_JIFFIES + 1.
+    struct Case {
+        unsigned hz;
+        uint64_t tick_ns, part_jiffies, msg_jiffies;
+    };
+    const Case cases[] = {
+        {1000, 1'000'000, 5, 60}, // 5000 * 1000 / TICK_NSEC, 60000 * 1000 / TICK_NSEC
+        {300, 3'333'333, 1, 18},
+        {250, 4'000'000, 1, 15},
+        {100, 10'000'000, 0, 6},
+    };
+    const std::string dir = make_temp_dir("hz_figures");
+    for (const Case& c : cases) {
+        INFO("HZ=" << c.hz);
+        const uint64_t first = c.part_jiffies + 1;
+        // The quickstart: the daemon answers at 20.5597 ms; the first read (6, 2, 2, 1 ticks:
+        // 6, 6.67, 8, 10 ms) is NAKed; the retry, first + msg + 1 ticks, reads the response.
+        const uint64_t retry_tick = first + c.msg_jiffies + 1;
+        const uint64_t quickstart_ns = retry_tick * c.tick_ns + 1'735'000;
+        // A silent daemon: read 250 on tick first + 249 (msg + 1), after the 500 ms abort,
+        // so it is a refused count of 0.
+        const uint64_t give_up_ns = (first + 249 * (c.msg_jiffies + 1)) * c.tick_ns + 385'000;
+
+        json q = json::parse(read_file(source_dir() + "/scenarios/quickstart.json"));
+        q["host"]["hz"] = c.hz;
+        q.erase("expect");
+        json silent = q;
+        silent["faults"] = json::array({{{"type", "daemon_silent"}, {"read", 1}}});
+        silent["expect"] = {{"spec", {{"T6max", "any"}, {"ssif_framing", "any"}}}};
+        std::map<std::string, uint64_t> completed;
+        for (const auto& [name, s] : {std::pair{"quickstart", q}, std::pair{"silent", silent}}) {
+            const std::string file = dir + "/" + name + std::to_string(c.hz) + ".json";
+            write_file(file, s.dump());
+            const CommandResult r = run_command(ssifsim_binary() + " run " + file + " --quiet" +
+                                                " --report " + file + ".report");
+            REQUIRE(r.exit_code <= 1);
+            completed[name] =
+                json::parse(read_file(file + ".report"))["requests"][0]["completed_ns"];
+        }
+        CHECK(completed["quickstart"] == quickstart_ns);
+        CHECK(completed["silent"] == give_up_ns);
+    }
+    // The figures worked out: the quickstart completes at 68.735 ms at HZ 1000 (ticks 6, 67),
+    // 73.735 ms at HZ 250 (ticks 2, 18), 81.735 ms at HZ 100 (ticks 1, 8); a silent daemon's
+    // request fails at 15195.385 ms at HZ 1000 (tick 6 + 249 * 61), 15944.385 ms at HZ 250
+    // (2 + 249 * 16 = 3986), 17440.385 ms at HZ 100 (1 + 249 * 7 = 1744) and 15777.050089 ms
+    // at HZ 300 (2 + 249 * 19 = 4733 ticks of 3333333 ns).
 }

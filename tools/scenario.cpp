@@ -27,6 +27,7 @@ const std::vector<std::string>& known_events() {
                                                     "host.state",
                                                     "host.flags",
                                                     "host.flags_error",
+                                                    "host.hung",
                                                     "host.incoming",
                                                     "host.alert",
                                                     "host.probe_cmd",
@@ -110,8 +111,9 @@ void read_host(ObjectReader host, Scenario& s) {
     if (s.host.hz != 100 && s.host.hz != 250 && s.host.hz != 300 && s.host.hz != 1000)
         host.fail("hz", "unsupported HZ " + std::to_string(s.host.hz) +
                             " (accepted: 100, 250, 300, 1000, as the kernel's Kconfig offers)");
-    const std::string variant =
-        host.choice("variant", ssif::host_variant_name(s.host.variant), {"mainline", "pre-2023"});
+    const std::string variant = host.choice("variant", ssif::host_variant_name(s.host.variant),
+                                            {"mainline", "pre-2023", "2023-timers", "2023-flags",
+                                             "2024-msleep", "2024-probe", "6.1", "6.12"});
     ssif::parse_host_variant(variant, &s.host.variant);
     s.host.probe = host.boolean("probe", s.host.probe);
     s.bus.adapter_timeout_ns =

@@ -1,6 +1,7 @@
-// Kernel time as the host driver sees it: jiffies at a configurable HZ, timers that fire on
-// tick boundaries. ipmi_ssif converts its microsecond constants itself, rounding down:
-// jiffies = usec * 1000 / TICK_NSEC (so 5 ms is 5, 1 or 0 jiffies at HZ 1000, 250, 100).
+// Kernel time as the host driver sees it: jiffies at a configurable HZ, and the timer wheel
+// that decides on which tick a timer runs. ipmi_ssif converts its microsecond constants
+// itself, rounding down: jiffies = usec * 1000 / TICK_NSEC (so 5 ms is 5, 1 or 0 jiffies at
+// HZ 1000, 250, 100).
 #pragma once
 
 #include <cstdint>
@@ -18,21 +19,45 @@ class Jiffies {
     uint64_t from_usec(uint64_t usec) const { return usec * 1000 / tick_ns(); }
     // msecs_to_jiffies: rounded up.
     uint64_t from_msecs(uint64_t msecs) const { return (msecs * hz_ + 999) / 1000; }
-    // jiffies counts ticks since time 0.
+    // jiffies counts ticks since time 0; jiffy k starts at k * TICK_NSEC.
     uint64_t at(uint64_t t_ns) const { return t_ns / tick_ns(); }
-    // mod_timer(jiffies + delta) armed at t_ns: the timer softirq runs it on the tick where
-    // jiffies reaches the target; a target already due (delta 0) runs on the next tick.
-    uint64_t expiry_ns(uint64_t t_ns, uint64_t delta) const {
-        return (at(t_ns) + (delta == 0 ? 1 : delta)) * tick_ns();
+    uint64_t start_ns(uint64_t jiffy) const { return jiffy * tick_ns(); }
+
+    // The timer wheel (kernel/time/timer.c since 4.8, calc_wheel_index and calc_index): the
+    // jiffy on which a timer with `expires` runs when it is enqueued while the CPU's timer
+    // base clock reads `clk`. The level comes from expires - clk: level 0 (one-tick buckets)
+    // below LVL_START(1) = 63 ticks, then each level 8x coarser (LVL_CLK_SHIFT 3, LVL_BITS 6),
+    // LVL_DEPTH 9 levels above HZ 100, else 8. calc_index rounds up to the level's
+    // granularity, (expires >> LVL_SHIFT(lvl)) + 1, so that a timer armed late in a tick
+    // still waits its full time: mod_timer(jiffies + d) with d < 63 runs on tick J + d + 1.
+    // A timer already due (expires before clk) runs at clk; past WHEEL_TIMEOUT_CUTOFF the
+    // timeout is cut to WHEEL_TIMEOUT_MAX.
+    uint64_t wheel_expiry(uint64_t expires, uint64_t clk) const {
+        const unsigned depth = hz_ > 100 ? 9 : 8;
+        if (expires < clk)
+            return clk;
+        uint64_t delta = expires - clk;
+        unsigned lvl = 0;
+        while (lvl + 1 < depth && delta >= level_start(lvl + 1))
+            ++lvl;
+        if (lvl + 1 == depth && delta >= level_start(depth)) {
+            // WHEEL_TIMEOUT_MAX = WHEEL_TIMEOUT_CUTOFF - LVL_GRAN(LVL_DEPTH - 1)
+            expires = clk + level_start(depth) - (1ull << (3 * (depth - 1)));
+        }
+        const unsigned shift = 3 * lvl;
+        return ((expires >> shift) + 1) << shift;
     }
 
-    // msleep(msecs) called at t_ns: schedule_timeout(msecs_to_jiffies(msecs) + 1), so the
-    // sleeper wakes on the tick that many jiffies later.
-    uint64_t msleep_expiry_ns(uint64_t t_ns, uint64_t msecs) const {
-        return expiry_ns(t_ns, from_msecs(msecs) + 1);
+    // mod_timer(jiffies + delta) called at t_ns with the timer base clock at `clk`: when the
+    // timer softirq runs it, in ns.
+    uint64_t timer_expiry_ns(uint64_t delta, uint64_t t_ns, uint64_t clk) const {
+        return start_ns(wheel_expiry(at(t_ns) + delta, clk));
     }
 
   private:
+    // LVL_START(n) = (LVL_SIZE - 1) << ((n - 1) * LVL_CLK_SHIFT): the first delta of level n.
+    static uint64_t level_start(unsigned n) { return 63ull << (3 * (n - 1)); }
+
     unsigned hz_;
 };
 

@@ -14,16 +14,34 @@ namespace {
 // IPMI_MAX_MSG_LENGTH: the most a request may hold and a multi-part response reassemble to.
 constexpr size_t kIpmiMaxMsgLength = 272;
 
-constexpr HostTiming kMainline{5000, 60000, 60000, true, 5, 250};
-constexpr HostTiming kPre2023{5000, 20000, 0, false, 5, 250};
+// The version table: one row per step, each the one before plus its change.
+constexpr HostKernel kHostKernels[] = {
+    {HostVariant::Pre2023, "before Jan 2023 (e.g. 5.15, 6.1.0)", 5000, 20000, 0, false, 5, 250,
+     true, false, false},
+    {HostVariant::Timers2023,
+     "\"ipmi:ssif: Increase the message retry time\" and \"Add a timer between request "
+     "retries\" (Jan 2023, in stable from 5.10.176 and 6.1.x)",
+     5000, 60000, 60000, true, 5, 250, true, false, false},
+    {HostVariant::Flags2023, "6d2555cde291 \"ipmi: fix SSIF not responding under certain cond.\"",
+     5000, 60000, 60000, true, 5, 250, true, true, false},
+    {HostVariant::Msleep2024,
+     "4381b895f544 \"timers: Remove historical extra jiffie for timeout in msleep()\" (6.12)", 5000,
+     60000, 60000, true, 5, 250, false, true, false},
+    {HostVariant::Probe2024, "88f65f903d25 \"ipmi:ssif: Improve detecting during probing\" (6.12)",
+     5000, 60000, 60000, true, 5, 250, false, true, true},
+    {HostVariant::Mainline, "6.12.117 and later", 5000, 60000, 60000, true, 5, 250, false, true,
+     true},
+};
 
 // SSIF_WATCH_MSG_TIMEOUT and SSIF_WATCH_WATCHDOG_TIMEOUT, in ms (msecs_to_jiffies).
 constexpr uint64_t kWatchMessagesMsecs = 10;
 constexpr uint64_t kWatchWatchdogMsecs = 250;
 
 constexpr Named<HostVariant> kVariantNames[] = {
-    {"mainline", HostVariant::Mainline},
-    {"pre-2023", HostVariant::Pre2023},
+    {"mainline", HostVariant::Mainline},      {"pre-2023", HostVariant::Pre2023},
+    {"2023-timers", HostVariant::Timers2023}, {"2023-flags", HostVariant::Flags2023},
+    {"2024-msleep", HostVariant::Msleep2024}, {"2024-probe", HostVariant::Probe2024},
+    {"6.1", HostVariant::Flags2023},          {"6.12", HostVariant::Mainline},
 };
 constexpr Named<Watch> kWatchNames[] = {
     {"off", Watch::Off},
@@ -55,8 +73,15 @@ const char* host_variant_name(HostVariant v) {
     return name_of(kVariantNames, v);
 }
 
-const HostTiming& host_timing(HostVariant v) {
-    return v == HostVariant::Mainline ? kMainline : kPre2023;
+std::string host_variant_names() {
+    return names_of(kVariantNames);
+}
+
+const HostKernel& host_kernel(HostVariant v) {
+    for (const HostKernel& row : kHostKernels)
+        if (row.variant == v)
+            return row;
+    return kHostKernels[std::size(kHostKernels) - 1];
 }
 
 bool parse_watch(const std::string& name, Watch* out) {
@@ -73,7 +98,7 @@ const char* driver_state_name(DriverState s) {
 
 SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
                    EventSink& log, VcdWriter* tl_vcd)
-    : sc_module(name), config_(config), timing_(host_timing(config.variant)), jiffies_(config.hz),
+    : sc_module(name), config_(config), kernel_(host_kernel(config.variant)), jiffies_(config.hz),
       bus_(bus), log_(log), vcd_(tl_vcd) {
     SC_THREAD(feed);
     SC_THREAD(driver);
@@ -118,6 +143,23 @@ void SsifHost::feed() {
         queue_.push_back(request);
         wake_.notify(sc_core::SC_ZERO_TIME);
     }
+    fed_all_ = true;
+    wake_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void SsifHost::hang() {
+    // The driver never leaves its state again: start_next_msg and watch_timeout only start
+    // work from idle. Requests still arrive and wait in the queue; once the workload has
+    // handed over its last one, nothing of the host's can change and the run may end.
+    while (!fed_all_)
+        wait_on(wake_);
+    EventBuilder(log_, sim_now_ns(), "host", "hung")
+        .str("state", driver_state_name(state_))
+        .num("queued", static_cast<int64_t>(queue_.size()));
+    if (stop_gate_) {
+        stop_gate_->done();
+        stop_gate_ = nullptr;
+    }
 }
 
 void SsifHost::driver() {
@@ -146,6 +188,8 @@ void SsifHost::driver() {
             wait_on(wake_);
         if (req_flags_ && link_.found) {
             fetch_flags();
+            if (hung_)
+                return hang();
             continue;
         }
         req_flags_ = false;
@@ -231,7 +275,17 @@ void SsifHost::fetch_flags() {
     set_state(DriverState::GettingFlags);
     Bytes rsp;
     if (!internal_message({app::kNetfnLun, app::kGetMessageFlags}, 4, rsp)) {
-        EventBuilder(log_, sim_now_ns(), "host", "flags_error").bytes("response", rsp);
+        // msg_done_handler, SSIF_GETTING_FLAGS: an error, a short answer or a non-zero
+        // completion code ends the fetch ("Error getting flags"); a good answer to another
+        // command ("Invalid response getting flags") does so from 6d2555cde291 on.
+        const bool invalid = rsp.size() >= 4 && rsp[2] == kCcOk;
+        EventBuilder(log_, sim_now_ns(), "host", "flags_error")
+            .str("reason", invalid ? "invalid_response" : "error")
+            .bytes("response", rsp);
+        if (invalid && !kernel_.flags_mismatch_goes_idle) {
+            hung_ = true; // stays in GETTING_FLAGS with no message in flight
+            return;
+        }
         set_state(DriverState::Idle);
         return;
     }
@@ -275,10 +329,14 @@ void SsifHost::watch_timer() {
         wait_on(probe_done_);
     const uint64_t period = jiffies_.from_msecs(
         config_.watch == Watch::Messages ? kWatchMessagesMsecs : kWatchWatchdogMsecs);
+    // ssif_set_need_watch arms it from process context; watch_timeout re-arms it from its
+    // own callback, where the timer base clock already reads one past jiffies.
+    uint64_t expires = arm_timer(period);
     for (;;) {
-        // mod_timer(jiffies + watch_timeout); on expiry it re-arms and asks for flags.
-        const uint64_t now = sim_now_ns();
-        wait_for(jiffies_.expiry_ns(now, period) - now);
+        wait_for(expires - sim_now_ns());
+        timer_ran();
+        const uint64_t j = jiffies_.at(sim_now_ns());
+        expires = jiffies_.start_ns(jiffies_.wheel_expiry(j + period, j + 1));
         req_flags_ = true;
         wake_.notify(sc_core::SC_ZERO_TIME);
     }
@@ -353,11 +411,24 @@ void SsifHost::log_timer(const char* reason, uint64_t jiffies, uint64_t expires_
         .num("expires_ns", static_cast<int64_t>(expires_ns));
 }
 
+uint64_t SsifHost::arm_timer(uint64_t delta) {
+    // The timer base clock: __run_timers leaves it one past jiffies once it has run the tick's
+    // timers; otherwise mod_timer's forward_timer_base brings it to jiffies. The driver's
+    // timers are taken to be the only ones on the CPU's wheel.
+    const uint64_t now = sim_now_ns();
+    const uint64_t j = jiffies_.at(now);
+    return jiffies_.timer_expiry_ns(delta, now, j == last_timer_tick_ ? j + 1 : j);
+}
+
+void SsifHost::timer_ran() {
+    last_timer_tick_ = jiffies_.at(sim_now_ns());
+}
+
 void SsifHost::sleep_usec(uint64_t usec, const char* reason, bool interruptible,
                           RequestOutcome& out) {
     const uint64_t now = sim_now_ns();
     const uint64_t delta = jiffies_.from_usec(usec);
-    const uint64_t expires = jiffies_.expiry_ns(now, delta);
+    const uint64_t expires = arm_timer(delta);
     log_timer(reason, delta, expires);
     if (!interruptible) {
         wait_for(expires - now);
@@ -366,6 +437,8 @@ void SsifHost::sleep_usec(uint64_t usec, const char* reason, bool interruptible,
         wait_for_or(expires - now, alert_kick_);
         waiting_alert_ = false;
     }
+    if (sim_now_ns() == expires)
+        timer_ran();
     out.timeline.push_back({"wait", reason, "", now, sim_now_ns()});
 }
 
@@ -375,7 +448,7 @@ bool SsifHost::exchange(const Bytes& payload, RequestOutcome& out) {
 
 bool SsifHost::write_request(const Bytes& payload, RequestOutcome& out) {
     const std::vector<WritePart> parts = write_parts(payload, link_.cmd8_works);
-    retries_left_ = timing_.send_attempts;
+    retries_left_ = kernel_.send_attempts;
     for (;;) {
         got_alert_ = false; // start_resend
         set_phase(Phase::Writing);
@@ -403,9 +476,9 @@ bool SsifHost::write_request(const Bytes& payload, RequestOutcome& out) {
             out.error = "write_failed";
             return false;
         }
-        if (timing_.write_retry_waits) {
+        if (kernel_.write_retry_waits) {
             set_phase(Phase::WaitWriteRetry);
-            sleep_usec(timing_.write_retry_usec, "write_retry", false, out);
+            sleep_usec(kernel_.write_retry_usec, "write_retry", false, out);
         }
     }
 }
@@ -416,9 +489,9 @@ bool SsifHost::read_response(RequestOutcome& out) {
         // retries_left here, so the read gets what the write left of SSIF_SEND_RETRIES.
         got_alert_ = false;
     } else {
-        retries_left_ = timing_.read_attempts;
+        retries_left_ = kernel_.read_attempts;
         set_phase(Phase::WaitFirstRead);
-        sleep_usec(timing_.msg_part_usec, "first_read", true, out);
+        sleep_usec(kernel_.msg_part_usec, "first_read", true, out);
     }
     for (;;) {
         set_phase(Phase::Reading);
@@ -473,40 +546,44 @@ bool SsifHost::read_response(RequestOutcome& out) {
             return false;
         }
         set_phase(Phase::WaitReadRetry);
-        sleep_usec(timing_.read_retry_usec, "read_retry", true, out);
+        sleep_usec(kernel_.read_retry_usec, "read_retry", true, out);
     }
 }
 
 // ---- the probe (ssif_probe) --------------------------------------------------------------
 
 void SsifHost::msleep(uint64_t msecs, const char* reason) {
+    // msleep: schedule_timeout(msecs_to_jiffies(m)), plus one jiffy before 4381b895f544; the
+    // timer goes through the wheel like any other.
     const uint64_t now = sim_now_ns();
-    const uint64_t expires = jiffies_.msleep_expiry_ns(now, msecs);
-    log_timer(reason, jiffies_.from_msecs(msecs) + 1, expires);
+    const uint64_t delta = jiffies_.from_msecs(msecs) + (kernel_.msleep_extra_jiffy ? 1 : 0);
+    const uint64_t expires = arm_timer(delta);
+    log_timer(reason, delta, expires);
     wait_for(expires - now);
+    timer_ran();
 }
 
 bool SsifHost::probe_write(uint8_t command, const Bytes& data, bool retry) {
     RequestOutcome scratch;
-    for (int tries = retry ? timing_.send_attempts : 1;;) {
+    for (int tries = retry ? kernel_.send_attempts : 1;;) {
         if (transfer(false, command, data, false, scratch).ok())
             return true;
         if (--tries <= 0)
             return false;
-        if (timing_.write_retry_waits)
-            msleep(timing_.write_retry_usec / 1000, "probe_write_retry");
+        if (kernel_.write_retry_waits)
+            msleep(kernel_.write_retry_usec / 1000, "probe_write_retry");
     }
 }
 
 bool SsifHost::probe_read(Bytes& rsp) {
     RequestOutcome scratch;
-    for (int tries = timing_.read_attempts; tries > 0; --tries) {
+    for (int tries = kernel_.read_attempts; tries > 0; --tries) {
         const smbus::SmbusResult r = transfer(true, kReadStart, {}, false, scratch);
         if (r.ok() && !r.data.empty()) {
             rsp = r.data;
             return true;
         }
-        msleep(timing_.read_retry_usec / 1000, "probe_read_retry");
+        msleep(kernel_.read_retry_usec / 1000, "probe_read_retry");
     }
     return false;
 }
@@ -528,11 +605,18 @@ bool SsifHost::start_multipart_test(const Bytes& msg, bool do_middle) {
                        false);
 }
 
+bool SsifHost::detect() {
+    // ssif_detect: do_cmd's answer must carry the request's netfn + 1 and cmd, and
+    // ipmi_demangle_device_id wants at least 7 bytes from the completion code on, which is 0.
+    Bytes rsp;
+    return do_cmd({app::kNetfnLun, app::kGetDeviceId}, rsp) && rsp.size() >= 9 && rsp[2] == kCcOk;
+}
+
 void SsifHost::probe() {
     set_state(DriverState::Probing);
     Bytes rsp;
-    if (!do_cmd({app::kNetfnLun, app::kGetDeviceId}, rsp)) {
-        link_.found = false; // no BMC: the interface is never registered
+    if (kernel_.probe_checks_device_id && !detect()) {
+        link_.found = false; // "Not present": the interface is never registered
         return;
     }
     const bool caps = do_cmd({app::kNetfnLun, app::kGetSystemInterfaceCaps, 0x00 /* SSIF */}, rsp);

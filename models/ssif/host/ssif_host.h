@@ -19,23 +19,48 @@
 
 namespace ssifsim::ssif {
 
+// ipmi_ssif as it changed over the releases. Each variant is a step on the one before: a
+// behaviour a change brought is a field of the variant's row in one table (host_kernel),
+// never an `if` on the variant itself.
 enum class HostVariant {
-    Mainline, // since Jan 2023: 60 ms read retry, 60 ms before a write is resent
-    Pre2023,  // 20 ms read retry, a failed write resent at once
+    Pre2023,    // 20 ms between reads, a failed write resent at once
+    Timers2023, // Jan 2023: 60 ms between reads (T3) and before a write is resent (T6)
+    Flags2023,  // Apr 2023, 6d2555cde291: a wrong answer to Get Message Flags ends the fetch
+    Msleep2024, // Aug 2024, 4381b895f544 (6.12): msleep() without its extra jiffy
+    Probe2024,  // Sep 2024, 88f65f903d25 (6.12): ssif_probe starts with Get Device ID
+    Mainline,   // all of the above
 };
+// Names as scenarios spell them; "6.1" and "6.12" name the releases Debian ships
+// (6.1.192, 6.12.117), read against their source: they are the steps 2023-flags and mainline.
 bool parse_host_variant(const std::string& name, HostVariant* out);
 const char* host_variant_name(HostVariant v);
+std::string host_variant_names();
 
-// The driver's timing and retry constants: the one table per variant.
-struct HostTiming {
+// One row of the version table: the driver's timing and retry constants and every behaviour
+// a change brought, with the change it follows.
+struct HostKernel {
+    HostVariant variant;
+    const char* source;        // the commit or release the row follows
     uint64_t msg_part_usec;    // SSIF_MSG_PART_USEC: after the request, before the first read
     uint64_t read_retry_usec;  // SSIF_MSG_USEC: between read attempts
     uint64_t write_retry_usec; // SSIF_REQ_RETRY_USEC: before resending a failed write
-    bool write_retry_waits;    // pre-2023 resent at once
+    bool write_retry_waits;    // before Jan 2023 a failed write was resent at once
     int send_attempts;         // SSIF_SEND_RETRIES
     int read_attempts;         // SSIF_RECV_RETRIES
+    // msleep(m) is schedule_timeout(msecs_to_jiffies(m) + 1) before 4381b895f544, without
+    // the + 1 from it on.
+    bool msleep_extra_jiffy;
+    // msg_done_handler, SSIF_GETTING_FLAGS: an answer with the wrong netfn/cmd sets the state
+    // back to idle from 6d2555cde291 on; before it the driver stayed in GETTING_FLAGS with no
+    // message in flight, and sent nothing again ("Don't abort here, maybe it was a queued
+    // response to a previous command").
+    bool flags_mismatch_goes_idle;
+    // ssif_probe calls ssif_detect (Get Device ID, validated) first and fails the probe
+    // without a valid answer from 88f65f903d25 on; before it only the i2c_detect path sent
+    // Get Device ID, and a probe whose every command failed still registered the interface.
+    bool probe_checks_device_id;
 };
-const HostTiming& host_timing(HostVariant v);
+const HostKernel& host_kernel(HostVariant v);
 
 // set_need_watch: the message handler asks for flag polling every 10 ms while someone
 // waits for incoming messages, every 250 ms for the watchdog (SSIF_WATCH_*_TIMEOUT).
@@ -196,6 +221,8 @@ class SsifHost : public sc_core::sc_module {
     // do_cmd: a single-part write (5 tries) and reads right after it (250 tries), msleep
     // between tries, no PEC (it is enabled after the probe). True with the response.
     bool do_cmd(const Bytes& msg, Bytes& rsp);
+    // ssif_detect: Get Device ID through do_cmd, its answer validated. True if a BMC answered.
+    bool detect();
     bool probe_write(uint8_t command, const Bytes& data, bool retry);
     bool probe_read(Bytes& rsp); // read_response: 0x03 until a count > 0
     bool start_multipart_test(const Bytes& msg, bool do_middle);
@@ -206,6 +233,9 @@ class SsifHost : public sc_core::sc_module {
     void run_request(const HostRequest& request);
     // Get Message Flags, then handle_flags until nothing is left to fetch.
     void fetch_flags();
+    // The driver is stuck for good (a flags fetch before 6d2555cde291): logs it, and lets the
+    // run end once every request has been handed over.
+    void hang();
     // One message of the driver's own (flags, messages, events); false if it failed or
     // came back with a non-zero completion code or the wrong netfn/cmd.
     bool internal_message(const Bytes& payload, size_t min_len, Bytes& rsp);
@@ -220,13 +250,18 @@ class SsifHost : public sc_core::sc_module {
     // One bus transfer under the adapter lock, recorded in the timeline.
     smbus::SmbusResult transfer(bool read, uint8_t command, const Bytes& data, bool pec,
                                 RequestOutcome& out);
+    // mod_timer(jiffies + delta) now: when the timer runs, in ns (Jiffies::wheel_expiry).
+    uint64_t arm_timer(uint64_t delta);
+    // One of the driver's timers ran on the current tick (the timer base clock moves on).
+    void timer_ran();
     void set_phase(Phase p);
     void set_state(DriverState s);
     void maybe_stop();
 
     HostConfig config_;
-    const HostTiming& timing_;
+    const HostKernel& kernel_;
     Jiffies jiffies_;
+    uint64_t last_timer_tick_ = ~0ull; // the tick on which a driver timer last ran
     smbus::SmbusBus& bus_;
     EventSink& log_;
     VcdWriter* vcd_;
@@ -237,6 +272,8 @@ class SsifHost : public sc_core::sc_module {
     HostStats stats_;
     uint8_t msg_flags_ = 0;
     bool req_flags_ = false;
+    bool hung_ = false;
+    bool fed_all_ = false; // the workload has handed over its last request
     int retries_left_ = 0;
     // ssif_alert's flags: an alert during a wait for the response ends the wait; one
     // during a transfer of a message in flight is remembered for after the write.

@@ -264,6 +264,9 @@ void expect_request(std::vector<Check>& out, const RequestExpectation& e, const 
     for (const auto& [key, values] : counts)
         if (*values.second)
             expect_equal(out, prefix + key, subject + key, values.first, **values.second, show_int);
+    if (e.started_ns)
+        expect_equal(out, prefix + "started_ms", subject + "start time", o.started_ns,
+                     *e.started_ns, [](uint64_t ns) { return ms(ns); });
 }
 
 void expect_zpci(std::vector<Check>& out, const ZpciScenario& z, const ZpciResult& r) {

@@ -28,6 +28,10 @@ const std::vector<std::string>& known_events() {
                                                     "host.flags",
                                                     "host.flags_error",
                                                     "host.hung",
+                                                    "host.quick_write",
+                                                    "host.handler_request",
+                                                    "host.handler_response",
+                                                    "host.registered",
                                                     "host.incoming",
                                                     "host.alert",
                                                     "host.probe_cmd",
@@ -116,6 +120,11 @@ void read_host(ObjectReader host, Scenario& s) {
                                              "2024-msleep", "2024-probe", "6.1", "6.12"});
     ssif::parse_host_variant(variant, &s.host.variant);
     s.host.probe = host.boolean("probe", s.host.probe);
+    ssif::parse_enumeration(
+        host.choice("enumeration", ssif::enumeration_name(s.host.enumeration), {"acpi", "detect"}),
+        &s.host.enumeration);
+    if (!s.host.probe && host.has("enumeration"))
+        host.fail("enumeration", "only the probe uses it: set host.probe to true");
     s.bus.adapter_timeout_ns =
         host.millis("adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6, 1, 3'600'000);
     // Without the probe the scenario states what it would have found.
@@ -319,7 +328,7 @@ RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
     RequestExpectation e;
     e.path = r.path();
     r.accepts({"completion_code", "error", "response", "response_length", "write_attempts",
-               "read_attempts", "parts_written", "parts_read"});
+               "read_attempts", "parts_written", "parts_read", "started_ms"});
     if (!r.has("id"))
         r.fail("id", "missing; the request's id (its place in workload.requests, from 1)");
     e.id = static_cast<int>(r.integer("id", 0, 1, static_cast<int64_t>(s.total_requests())));
@@ -352,6 +361,8 @@ RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
     count("read_attempts", e.read_attempts, 1'000'000);
     count("parts_written", e.parts_written, 1'000'000);
     count("parts_read", e.parts_read, 1'000'000);
+    if (r.has("started_ms"))
+        e.started_ns = r.millis("started_ms", 0, 0, 36'000'000);
     r.finish();
     return e;
 }
@@ -492,6 +503,8 @@ ojson scenario_to_json(const Scenario& s) {
                  {"variant", ssif::host_variant_name(s.host.variant)},
                  {"probe", s.host.probe},
                  {"adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6}};
+    if (s.host.probe)
+        j["host"]["enumeration"] = ssif::enumeration_name(s.host.enumeration);
     if (!s.host.probe) {
         j["host"]["pec"] = s.host.link.pec;
         j["host"]["max_transmit"] = s.host.link.max_transmit;
@@ -601,6 +614,8 @@ ojson scenario_to_json(const Scenario& s) {
         for (const auto& [key, value] : counts)
             if (*value)
                 r[key] = **value;
+        if (e.started_ns)
+            r["started_ms"] = *e.started_ns / 1e6;
         requests_expected.push_back(r);
     }
     expect["requests"] = requests_expected;

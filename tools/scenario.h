@@ -36,6 +36,7 @@ struct RequestExpectation {
     std::optional<int> read_attempts;
     std::optional<int> parts_written;
     std::optional<int> parts_read;
+    std::optional<uint64_t> started_ns; // when the driver took it from its queue
 };
 
 struct Expectations {

@@ -17,19 +17,21 @@ struct LinkSetup {
     bool cmd8_works = true;      // multi-part writes end with 0x08, else with a short 0x07
     bool has_event_buffer = false;
     bool supports_alert = false;
-    bool found = true; // Get Device ID answered: the interface exists
+    bool found = true; // the probe and the registration succeeded: the interface exists
 };
 
 // The App commands the driver sends on its own (IPMI v2.0 §20, §22).
 namespace app {
 constexpr uint8_t kNetfnLun = 0x06 << 2; // App request, LUN 0
 constexpr uint8_t kGetDeviceId = 0x01;
+constexpr uint8_t kGetDeviceGuid = 0x08;
 constexpr uint8_t kSetGlobalEnables = 0x2e;
 constexpr uint8_t kGetGlobalEnables = 0x2f;
 constexpr uint8_t kClearMessageFlags = 0x30;
 constexpr uint8_t kGetMessageFlags = 0x31;
 constexpr uint8_t kGetMessage = 0x33;
 constexpr uint8_t kReadEventMessageBuffer = 0x35;
+constexpr uint8_t kGetChannelInfo = 0x42;
 constexpr uint8_t kGetSystemInterfaceCaps = 0x57;
 // Message flags.
 constexpr uint8_t kReceiveMessageAvailable = 0x01;

@@ -43,6 +43,12 @@ constexpr Named<HostVariant> kVariantNames[] = {
     {"2024-msleep", HostVariant::Msleep2024}, {"2024-probe", HostVariant::Probe2024},
     {"6.1", HostVariant::Flags2023},          {"6.12", HostVariant::Mainline},
 };
+constexpr Named<Enumeration> kEnumerationNames[] = {
+    {"acpi", Enumeration::Acpi},
+    {"detect", Enumeration::Detect},
+};
+// IPMI_MAX_CHANNELS: the channel scan asks for channels 0..15.
+constexpr uint8_t kMaxChannels = 16;
 constexpr Named<Watch> kWatchNames[] = {
     {"off", Watch::Off},
     {"messages", Watch::Messages},
@@ -82,6 +88,14 @@ const HostKernel& host_kernel(HostVariant v) {
         if (row.variant == v)
             return row;
     return kHostKernels[std::size(kHostKernels) - 1];
+}
+
+bool parse_enumeration(const std::string& name, Enumeration* out) {
+    return value_of(kEnumerationNames, name, out);
+}
+
+const char* enumeration_name(Enumeration e) {
+    return name_of(kEnumerationNames, e);
 }
 
 bool parse_watch(const std::string& name, Watch* out) {
@@ -164,7 +178,13 @@ void SsifHost::hang() {
 
 void SsifHost::driver() {
     if (config_.probe) {
-        probe();
+        if (config_.enumeration == Enumeration::Detect && !i2c_detect())
+            link_.found = false; // i2c_detect found nothing: ssif_probe never runs
+        else
+            probe();
+        set_state(DriverState::Idle);
+        if (link_.found)
+            link_.found = register_smi();
     } else {
         link_ = config_.link;
     }
@@ -603,6 +623,69 @@ bool SsifHost::start_multipart_test(const Bytes& msg, bool do_middle) {
     return !do_middle ||
            probe_write(kWriteMiddle, Bytes(msg.begin() + kPartMax, msg.begin() + 2 * kPartMax),
                        false);
+}
+
+bool SsifHost::i2c_detect() {
+    // i2c_default_probe: an SMBus Quick Write (S, addr+W, P) for addresses outside
+    // 0x30-0x37 and 0x50-0x5f, which SSIF's are; an address NAK means nothing is there.
+    set_state(DriverState::Probing);
+    adapter_lock_.lock();
+    const smbus::SmbusResult r = bus_.i2c_write(config_.bmc_addr7, {});
+    if (transfer_irq_)
+        transfer_irq_->transfer_complete();
+    adapter_lock_.unlock();
+    EventBuilder(log_, sim_now_ns(), "host", "quick_write")
+        .str("status", smbus::status_name(r.status));
+    return r.ok() && detect();
+}
+
+void SsifHost::handler_message(const Bytes& payload, Bytes& rsp) {
+    EventBuilder(log_, sim_now_ns(), "host", "handler_request").bytes("request", payload);
+    RequestOutcome out; // id 0: not a user's
+    out.request = payload;
+    in_message_ = true;
+    const bool ok = exchange(payload, out);
+    in_message_ = false;
+    set_phase(Phase::Idle);
+    rsp = out.response;
+    if (!ok) // return_hosed_msg
+        rsp = {static_cast<uint8_t>(payload[0] | 0x04), payload[1], kCcUnspecified};
+    EventBuilder(log_, sim_now_ns(), "host", "handler_response").bytes("response", rsp);
+}
+
+bool SsifHost::register_smi() {
+    Bytes rsp;
+    // __get_guid: Get Device GUID; an error only leaves the GUID unset.
+    handler_message({app::kNetfnLun, app::kGetDeviceGuid}, rsp);
+    // __get_device_id: bmc_device_id_handler wants netfn + 1 and the cmd, completion code 0
+    // and what ipmi_demangle_device_id accepts (7 bytes from the completion code on);
+    // anything else fails ipmi_add_smi, and ssif_probe with it ("Unable to register
+    // device"). (A wrong netfn/cmd is ignored there and the handler would wait for good;
+    // the model takes it as a failure.)
+    handler_message({app::kNetfnLun, app::kGetDeviceId}, rsp);
+    const bool device_id =
+        rsp.size() >= 9 && rsp[2] == kCcOk && answers({app::kNetfnLun, app::kGetDeviceId}, rsp);
+    unsigned channels = 0;
+    if (device_id) {
+        // __scan_channels, for IPMI 1.5 and later (the version byte: major in the low
+        // nibble, minor in the high one): channel_handler asks for the next channel after
+        // each answer or error, up to IPMI_MAX_CHANNELS; 0xC1 means one IPMB channel at 0
+        // and ends the scan.
+        const uint8_t version = rsp[7];
+        const unsigned major = version & 0x0f, minor = version >> 4;
+        if (major > 1 || (major == 1 && minor >= 5)) {
+            for (uint8_t ch = 0; ch < kMaxChannels; ++ch) {
+                handler_message({app::kNetfnLun, app::kGetChannelInfo, ch}, rsp);
+                ++channels;
+                if (rsp.size() >= 3 && rsp[2] == kCcInvalidCommand)
+                    break;
+            }
+        }
+    }
+    EventBuilder(log_, sim_now_ns(), "host", "registered")
+        .flag("ok", device_id)
+        .num("channel_requests", channels);
+    return device_id;
 }
 
 bool SsifHost::detect() {

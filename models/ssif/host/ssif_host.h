@@ -68,12 +68,23 @@ enum class Watch { Off, Messages, Watchdog };
 bool parse_watch(const std::string& name, Watch* out);
 const char* watch_name(Watch w);
 
+// How the kernel found the SSIF device, which decides what precedes ssif_probe.
+enum class Enumeration {
+    Acpi,   // ACPI or SMBIOS: i2c-core calls ssif_probe directly
+    Detect, // an address given to the driver (addr=): i2c_detect's SMBus Quick Write
+            // (i2c_default_probe), then ssif_detect's Get Device ID, then ssif_probe
+};
+bool parse_enumeration(const std::string& name, Enumeration* out);
+const char* enumeration_name(Enumeration e);
+
 struct HostConfig {
     uint8_t bmc_addr7 = 0x10;
     unsigned hz = 1000;
     HostVariant variant = HostVariant::Mainline;
-    // Run ssif_probe at time 0. Without it the driver starts with `link` as its result.
+    // Run ssif_probe at time 0, then ipmi_register_smi's own requests. Without it the
+    // driver starts registered with `link` as its result.
     bool probe = false;
+    Enumeration enumeration = Enumeration::Acpi;
     LinkSetup link;
     Watch watch = Watch::Off;
 };
@@ -226,6 +237,16 @@ class SsifHost : public sc_core::sc_module {
     bool probe_write(uint8_t command, const Bytes& data, bool retry);
     bool probe_read(Bytes& rsp); // read_response: 0x03 until a count > 0
     bool start_multipart_test(const Bytes& msg, bool do_middle);
+    // i2c_detect before the probe (Enumeration::Detect): the SMBus Quick Write, then
+    // ssif_detect. True if a BMC answered both.
+    bool i2c_detect();
+    // ipmi_add_smi's requests through the driver once the probe registers the interface
+    // (Get Device GUID, Get Device ID, the channel scan). False if the interface could not be
+    // registered.
+    bool register_smi();
+    // One request of the message handler's: the driver's normal path (PEC, timers, retries);
+    // `rsp` is what the handler gets (0xFF from return_hosed_msg when the driver failed).
+    void handler_message(const Bytes& payload, Bytes& rsp);
     void msleep(uint64_t msecs, const char* reason);
     void log_timer(const char* reason, uint64_t jiffies, uint64_t expires_ns);
 

@@ -188,6 +188,7 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {"{\"version\":1,\"host\":{\"variant\":\"2019\"}}", "$.host.variant"},
         {R"({"version":1,"host":{"probe":true,"enumeration":"pci"}})", "$.host.enumeration"},
         {R"({"version":1,"host":{"enumeration":"detect"}})", "$.host.enumeration"},
+        {R"({"version":1,"host":{"adapter":"i2c-dev"}})", "$.host.adapter"},
         {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]},
             "expect":{"requests":[{"id":1,"started_ms":-1}]}})",
          "$.expect.requests[0].started_ms"},

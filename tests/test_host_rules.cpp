@@ -2,6 +2,9 @@
 // split into SMBus writes, and how the probe reads the BMC's capabilities.
 #include <catch2/catch.hpp>
 
+#include <cerrno>
+
+#include "models/smbus/adapter.h"
 #include "models/ssif/framing.h"
 #include "models/ssif/host/jiffies.h"
 #include "models/ssif/host/probe.h"
@@ -223,4 +226,30 @@ TEST_CASE("a long stream of durations keeps flat memory and percentiles within 1
     for (uint64_t i = 0; i <= ssifsim::DurationStats::kExactValues; ++i)
         small.add(i % 200);
     CHECK(small.summary().median == 99);
+}
+
+TEST_CASE("the host adapter's retries and errnos follow its driver", "[host][adapter]") {
+    using smbus::AdapterKind;
+    using smbus::SmbusStatus;
+    // i801_probe sets adapter.retries = 3; i801_check_post turns SMBHSTSTS_DEV_ERR (no
+    // ACK, address or data) into -ENXIO.
+    const smbus::HostAdapter& i801 = smbus::host_adapter(AdapterKind::I801);
+    CHECK(i801.retries == 3);
+    CHECK(smbus::transfer_errno(i801, SmbusStatus::AddressNak) == -ENXIO);
+    CHECK(smbus::transfer_errno(i801, SmbusStatus::DataNak) == -ENXIO);
+    // i2c_dw_handle_tx_abort: every NOACK abort is -EREMOTEIO; the driver sets no retries.
+    const smbus::HostAdapter& dw = smbus::host_adapter(AdapterKind::DesignWare);
+    CHECK(dw.retries == 0);
+    CHECK(smbus::transfer_errno(dw, SmbusStatus::AddressNak) == -EREMOTEIO);
+    CHECK(smbus::transfer_errno(dw, SmbusStatus::DataNak) == -EREMOTEIO);
+    // i2c-core's own: a lost arbitration is -EAGAIN (the one status __i2c_smbus_xfer
+    // retries), a bad PEC -EBADMSG (i2c_smbus_check_pec), a timeout -ETIMEDOUT.
+    for (const AdapterKind a : {AdapterKind::Generic, AdapterKind::I801, AdapterKind::DesignWare}) {
+        const smbus::HostAdapter& adapter = smbus::host_adapter(a);
+        CHECK(smbus::transfer_errno(adapter, SmbusStatus::ArbitrationLost) == -EAGAIN);
+        CHECK(smbus::transfer_errno(adapter, SmbusStatus::BadPec) == -EBADMSG);
+        CHECK(smbus::transfer_errno(adapter, SmbusStatus::Timeout) == -ETIMEDOUT);
+        CHECK(smbus::transfer_errno(adapter, SmbusStatus::Ok) == 0);
+    }
+    CHECK(smbus::host_adapter(AdapterKind::Generic).retries == 0);
 }

@@ -32,6 +32,7 @@ const std::vector<std::string>& known_events() {
                                                     "host.handler_request",
                                                     "host.handler_response",
                                                     "host.registered",
+                                                    "host.adapter_retry",
                                                     "host.incoming",
                                                     "host.alert",
                                                     "host.probe_cmd",
@@ -125,6 +126,9 @@ void read_host(ObjectReader host, Scenario& s) {
         &s.host.enumeration);
     if (!s.host.probe && host.has("enumeration"))
         host.fail("enumeration", "only the probe uses it: set host.probe to true");
+    smbus::parse_adapter(host.choice("adapter", smbus::adapter_name(s.host.adapter),
+                                     {"generic", "i801", "designware"}),
+                         &s.host.adapter);
     s.bus.adapter_timeout_ns =
         host.millis("adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6, 1, 3'600'000);
     // Without the probe the scenario states what it would have found.
@@ -502,6 +506,7 @@ ojson scenario_to_json(const Scenario& s) {
     j["host"] = {{"hz", s.host.hz},
                  {"variant", ssif::host_variant_name(s.host.variant)},
                  {"probe", s.host.probe},
+                 {"adapter", smbus::adapter_name(s.host.adapter)},
                  {"adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6}};
     if (s.host.probe)
         j["host"]["enumeration"] = ssif::enumeration_name(s.host.enumeration);

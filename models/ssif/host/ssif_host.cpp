@@ -112,8 +112,9 @@ const char* driver_state_name(DriverState s) {
 
 SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
                    EventSink& log, VcdWriter* tl_vcd)
-    : sc_module(name), config_(config), kernel_(host_kernel(config.variant)), jiffies_(config.hz),
-      bus_(bus), log_(log), vcd_(tl_vcd) {
+    : sc_module(name), config_(config), kernel_(host_kernel(config.variant)),
+      adapter_(smbus::host_adapter(config.adapter)), jiffies_(config.hz), bus_(bus), log_(log),
+      vcd_(tl_vcd) {
     SC_THREAD(feed);
     SC_THREAD(driver);
     SC_THREAD(watch_timer);
@@ -404,14 +405,25 @@ smbus::SmbusResult SsifHost::transfer(bool read, uint8_t command, const Bytes& d
                                       RequestOutcome& out) {
     adapter_lock_.lock();
     const uint64_t start = sim_now_ns();
+    // __i2c_smbus_xfer: a lost arbitration (-EAGAIN) is tried again at once, up to
+    // adapter->retries more times, unless adapter->timeout (in jiffies) has passed since the
+    // first try.
+    const uint64_t first_jiffy = jiffies_.at(start);
+    const uint64_t timeout_jiffies =
+        (bus_.timing().adapter_timeout_ns + jiffies_.tick_ns() - 1) / jiffies_.tick_ns();
     HostFault fault;
-    if (faults_)
-        fault = faults_->next_transfer(out.id, read, command);
-    smbus::SmbusResult r =
-        read ? bus_.block_read(config_.bmc_addr7, command, pec, fault.wire)
-             : bus_.block_write(config_.bmc_addr7, command, data, pec, fault.wire);
-    if (transfer_irq_ && r.status != smbus::SmbusStatus::Abandoned)
-        transfer_irq_->transfer_complete(); // the i2c driver sleeps until its interrupt
+    smbus::SmbusResult r;
+    for (int attempt = 0;; ++attempt) {
+        fault = faults_ ? faults_->next_transfer(out.id, read, command) : HostFault{};
+        r = read ? bus_.block_read(config_.bmc_addr7, command, pec, fault.wire)
+                 : bus_.block_write(config_.bmc_addr7, command, data, pec, fault.wire);
+        if (transfer_irq_ && r.status != smbus::SmbusStatus::Abandoned)
+            transfer_irq_->transfer_complete(); // the i2c driver sleeps until its interrupt
+        if (r.status != smbus::SmbusStatus::ArbitrationLost || attempt >= adapter_.retries ||
+            jiffies_.at(sim_now_ns()) > first_jiffy + timeout_jiffies)
+            break;
+        EventBuilder(log_, sim_now_ns(), "host", "adapter_retry").num("try", attempt + 1);
+    }
     adapter_lock_.unlock();
     if (r.status == smbus::SmbusStatus::Abandoned) {
         out.error = "power_off";
@@ -491,7 +503,8 @@ bool SsifHost::write_request(const Bytes& payload, RequestOutcome& out) {
         EventBuilder(log_, sim_now_ns(), "host", "write_error")
             .num("id", out.id)
             .num("part", static_cast<int64_t>(failed_part))
-            .str("status", smbus::status_name(r.status));
+            .str("status", smbus::status_name(r.status))
+            .num("errno", smbus::transfer_errno(adapter_, r.status));
         if (--retries_left_ <= 0) {
             out.error = "write_failed";
             return false;
@@ -560,6 +573,7 @@ bool SsifHost::read_response(RequestOutcome& out) {
         EventBuilder(log_, sim_now_ns(), "host", "read_error")
             .num("id", out.id)
             .str("status", smbus::status_name(r.status))
+            .num("errno", smbus::transfer_errno(adapter_, r.status))
             .num("count", r.count);
         if (--retries_left_ <= 0) {
             out.error = "read_failed";

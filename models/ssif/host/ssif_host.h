@@ -12,6 +12,7 @@
 #include "models/common/event_log.h"
 #include "models/common/stop_gate.h"
 #include "models/common/vcd_writer.h"
+#include "models/smbus/adapter.h"
 #include "models/smbus/alert.h"
 #include "models/smbus/bus.h"
 #include "models/ssif/host/jiffies.h"
@@ -85,6 +86,8 @@ struct HostConfig {
     // driver starts registered with `link` as its result.
     bool probe = false;
     Enumeration enumeration = Enumeration::Acpi;
+    // The SMBus controller under the driver: i2c-core's retries and the errnos it returns.
+    smbus::AdapterKind adapter = smbus::AdapterKind::Generic;
     LinkSetup link;
     Watch watch = Watch::Off;
 };
@@ -268,7 +271,8 @@ class SsifHost : public sc_core::sc_module {
     // Arms the retry timer for `usec` and sleeps until it fires on a tick boundary. An
     // interruptible wait is the driver's waiting_alert: an alert ends it at once.
     void sleep_usec(uint64_t usec, const char* reason, bool interruptible, RequestOutcome& out);
-    // One bus transfer under the adapter lock, recorded in the timeline.
+    // One SMBus call under the adapter lock (i2c-core's retries of a lost arbitration
+    // included), recorded in the timeline.
     smbus::SmbusResult transfer(bool read, uint8_t command, const Bytes& data, bool pec,
                                 RequestOutcome& out);
     // mod_timer(jiffies + delta) now: when the timer runs, in ns (Jiffies::wheel_expiry).
@@ -281,6 +285,7 @@ class SsifHost : public sc_core::sc_module {
 
     HostConfig config_;
     const HostKernel& kernel_;
+    const smbus::HostAdapter& adapter_;
     Jiffies jiffies_;
     uint64_t last_timer_tick_ = ~0ull; // the tick on which a driver timer last ran
     smbus::SmbusBus& bus_;

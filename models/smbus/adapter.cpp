@@ -1,0 +1,61 @@
+#include "models/smbus/adapter.h"
+
+#include <cerrno>
+
+#include "models/common/name_table.h"
+
+namespace ssifsim::smbus {
+
+namespace {
+constexpr HostAdapter kAdapters[] = {
+    // Documentation/i2c/fault-codes.rst: -ENXIO when the address is not acknowledged,
+    // -EIO for other failures.
+    {AdapterKind::Generic, "i2c-core defaults (fault-codes.rst)", 0, -ENXIO, -EIO},
+    // i801_check_post: SMBHSTSTS_DEV_ERR (no ACK) -> -ENXIO; SMBHSTSTS_BUS_ERR -> -EAGAIN.
+    {AdapterKind::I801, "i2c-i801.c (i801_probe, i801_check_post)", 3, -ENXIO, -ENXIO},
+    // i2c_dw_handle_tx_abort: any DW_IC_TX_ABRT_NOACK -> -EREMOTEIO; ARB_LOST -> -EAGAIN.
+    {AdapterKind::DesignWare, "i2c-designware-common.c (i2c_dw_handle_tx_abort)", 0, -EREMOTEIO,
+     -EREMOTEIO},
+};
+
+constexpr Named<AdapterKind> kAdapterNames[] = {
+    {"generic", AdapterKind::Generic},
+    {"i801", AdapterKind::I801},
+    {"designware", AdapterKind::DesignWare},
+};
+} // namespace
+
+bool parse_adapter(const std::string& name, AdapterKind* out) {
+    return value_of(kAdapterNames, name, out);
+}
+
+const char* adapter_name(AdapterKind a) {
+    return name_of(kAdapterNames, a);
+}
+
+std::string adapter_names() {
+    return names_of(kAdapterNames);
+}
+
+const HostAdapter& host_adapter(AdapterKind a) {
+    for (const HostAdapter& row : kAdapters)
+        if (row.kind == a)
+            return row;
+    return kAdapters[0];
+}
+
+int transfer_errno(const HostAdapter& adapter, SmbusStatus status) {
+    switch (status) {
+    case SmbusStatus::Ok: return 0;
+    case SmbusStatus::AddressNak: return adapter.address_nak_errno;
+    case SmbusStatus::DataNak: return adapter.data_nak_errno;
+    case SmbusStatus::BadPec: return -EBADMSG;
+    case SmbusStatus::BadLength: return -EPROTO;
+    case SmbusStatus::Timeout: return -ETIMEDOUT;
+    case SmbusStatus::ArbitrationLost: return -EAGAIN;
+    case SmbusStatus::Abandoned: return -ESHUTDOWN;
+    }
+    return -EIO;
+}
+
+} // namespace ssifsim::smbus

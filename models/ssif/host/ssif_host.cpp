@@ -283,7 +283,11 @@ void SsifHost::run_request(const HostRequest& request) {
 bool SsifHost::internal_message(const Bytes& payload, size_t min_len, Bytes& rsp) {
     RequestOutcome out; // id 0: the driver's own
     out.request = payload;
-    in_message_ = true;
+    // start_flag_fetch and start_clear_flags send without a message (curr_msg stays NULL,
+    // so ssif_alert ignores an alert during their transfers); start_recv_msg_fetch and
+    // start_event_fetch allocate one.
+    const uint8_t cmd = payload[1];
+    in_message_ = cmd != app::kGetMessageFlags && cmd != app::kClearMessageFlags;
     const bool ok = exchange(payload, out);
     in_message_ = false;
     set_phase(Phase::Idle);

@@ -66,8 +66,8 @@ constexpr Named<DriverState> kStateNames[] = {
 // The response answers the request: netfn + 1 and the same command (ipmi_msghandler and
 // the driver's own checks).
 bool answers(const Bytes& request, const Bytes& response) {
-    return response.size() >= 2 && (response[0] >> 2) == ((request[0] >> 2) | 1) &&
-           response[1] == request[1];
+    return request.size() >= 2 && response.size() >= 2 &&
+           (response[0] >> 2) == ((request[0] >> 2) | 1) && response[1] == request[1];
 }
 } // namespace
 

@@ -61,4 +61,31 @@ class Jiffies {
     unsigned hz_;
 };
 
+// The CPU's timer base as the driver's timers see it (struct timer_base's clk): jiffies, or
+// jiffies + 1 in a tick whose timer softirq ran one of them (__run_timers leaves clk one
+// ahead of jiffies while and after it runs a tick's timers; otherwise mod_timer's
+// forward_timer_base brings it to jiffies). The driver's timers are taken to be the only ones
+// on the CPU's wheel.
+class TimerBase {
+  public:
+    explicit TimerBase(const Jiffies& jiffies) : jiffies_(jiffies) {}
+
+    // mod_timer(jiffies + delta) at t_ns from process context: when the timer runs, in ns.
+    uint64_t arm(uint64_t delta, uint64_t t_ns) const {
+        const uint64_t j = jiffies_.at(t_ns);
+        return jiffies_.timer_expiry_ns(delta, t_ns, j == last_run_tick_ ? j + 1 : j);
+    }
+    // The same from inside a timer's own callback on its tick: the clock reads jiffies + 1.
+    uint64_t rearm_in_callback(uint64_t delta, uint64_t t_ns) const {
+        const uint64_t j = jiffies_.at(t_ns);
+        return jiffies_.start_ns(jiffies_.wheel_expiry(j + delta, j + 1));
+    }
+    // A driver timer ran at t_ns (on a tick).
+    void ran(uint64_t t_ns) { last_run_tick_ = jiffies_.at(t_ns); }
+
+  private:
+    const Jiffies& jiffies_;
+    uint64_t last_run_tick_ = ~0ull;
+};
+
 } // namespace ssifsim::ssif

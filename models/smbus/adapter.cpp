@@ -33,10 +33,6 @@ const char* adapter_name(AdapterKind a) {
     return name_of(kAdapterNames, a);
 }
 
-std::string adapter_names() {
-    return names_of(kAdapterNames);
-}
-
 const HostAdapter& host_adapter(AdapterKind a) {
     for (const HostAdapter& row : kAdapters)
         if (row.kind == a)

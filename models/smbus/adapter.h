@@ -17,7 +17,6 @@ enum class AdapterKind {
 };
 bool parse_adapter(const std::string& name, AdapterKind* out);
 const char* adapter_name(AdapterKind a);
-std::string adapter_names();
 
 struct HostAdapter {
     AdapterKind kind;

@@ -64,10 +64,6 @@ const char* host_variant_name(HostVariant v) {
     return name_of(kVariantNames, v);
 }
 
-std::string host_variant_names() {
-    return names_of(kVariantNames);
-}
-
 const HostKernel& host_kernel(HostVariant v) {
     for (const HostKernel& row : kHostKernels)
         if (row.variant == v)

@@ -39,7 +39,6 @@ enum class HostVariant {
 // (6.1.192, 6.12.117), read against their source: they are the steps 2023-flags and mainline.
 bool parse_host_variant(const std::string& name, HostVariant* out);
 const char* host_variant_name(HostVariant v);
-std::string host_variant_names();
 
 // One row of the version table: the driver's timing and retry constants and every behaviour
 // a change brought, with the change it follows.

@@ -262,3 +262,19 @@ TEST_CASE("the quickstart and a silent daemon's give-up time at each HZ, from th
     // (2 + 249 * 16 = 3986), 17440.385 ms at HZ 100 (1 + 249 * 7 = 1744) and 15777.050089 ms
     // at HZ 300 (2 + 249 * 19 = 4733 ticks of 3333333 ns).
 }
+
+TEST_CASE("the host talks to the BMC at bmc.address", "[scenarios][host]") {
+    // The host's i2c client is created at the address the firmware gives for the BMC
+    // (ACPI/SMBIOS): one scenario key, bmc.address, for both ends.
+    const std::string dir = make_temp_dir("bmc_address");
+    write_file(dir + "/s.json", R"({"version":1,"bmc":{"address":"0x20"},
+        "workload":{"requests":[{"netfn":"0x06","cmd":"0x01"}]},
+        "expect":{"requests":[{"id":1,"error":"","completion_code":"0x00"}]}})");
+    const CommandResult r = run_command(ssifsim_binary() + " run " + dir +
+                                        "/s.json --quiet --log " + dir + "/log.jsonl");
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    const std::string log = read_file(dir + "/log.jsonl");
+    CHECK(log.find(R"("op":"block_write","addr":"0x20")") != std::string::npos);
+    CHECK(log.find(R"("addr":"0x10")") == std::string::npos);
+}

@@ -446,6 +446,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     read_bus(root.object("bus"), s);
     read_host(root.object("host"), s);
     read_bmc(root.object("bmc"), s);
+    s.host.bmc_addr7 = s.bmc.addr7; // the host's i2c client sits at the BMC's address
     read_workload(root.object("workload"), s);
     if (!s.generators.empty()) {
         // Generated requests carry the response size they ask the test command for.

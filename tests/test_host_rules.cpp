@@ -231,15 +231,18 @@ TEST_CASE("a long stream of durations keeps flat memory and percentiles within 1
 TEST_CASE("the host adapter's retries and errnos follow its driver", "[host][adapter]") {
     using smbus::AdapterKind;
     using smbus::SmbusStatus;
-    // i801_probe sets adapter.retries = 3; i801_check_post turns SMBHSTSTS_DEV_ERR (no
-    // ACK, address or data) into -ENXIO.
+    // i801_probe sets adapter.retries = 3 and adapter.timeout = HZ / 5 (200 ms);
+    // i801_check_post turns SMBHSTSTS_DEV_ERR (no ACK, address or data) into -ENXIO.
     const smbus::HostAdapter& i801 = smbus::host_adapter(AdapterKind::I801);
     CHECK(i801.retries == 3);
+    CHECK(i801.timeout_ms == 200);
     CHECK(smbus::transfer_errno(i801, SmbusStatus::AddressNak) == -ENXIO);
     CHECK(smbus::transfer_errno(i801, SmbusStatus::DataNak) == -ENXIO);
-    // i2c_dw_handle_tx_abort: every NOACK abort is -EREMOTEIO; the driver sets no retries.
+    // i2c_dw_handle_tx_abort: every NOACK abort is -EREMOTEIO; i2c_dw_probe_master sets
+    // adap->retries = 3 and leaves the timeout to i2c-core (HZ, 1 s).
     const smbus::HostAdapter& dw = smbus::host_adapter(AdapterKind::DesignWare);
-    CHECK(dw.retries == 0);
+    CHECK(dw.retries == 3);
+    CHECK(dw.timeout_ms == 1000);
     CHECK(smbus::transfer_errno(dw, SmbusStatus::AddressNak) == -EREMOTEIO);
     CHECK(smbus::transfer_errno(dw, SmbusStatus::DataNak) == -EREMOTEIO);
     // i2c-core's own: a lost arbitration is -EAGAIN (the one status __i2c_smbus_xfer
@@ -251,5 +254,7 @@ TEST_CASE("the host adapter's retries and errnos follow its driver", "[host][ada
         CHECK(smbus::transfer_errno(adapter, SmbusStatus::Timeout) == -ETIMEDOUT);
         CHECK(smbus::transfer_errno(adapter, SmbusStatus::Ok) == 0);
     }
+    // i2c_register_adapter: no retries unless the driver sets them; a zero timeout is HZ.
     CHECK(smbus::host_adapter(AdapterKind::Generic).retries == 0);
+    CHECK(smbus::host_adapter(AdapterKind::Generic).timeout_ms == 1000);
 }

@@ -129,8 +129,8 @@ void read_host(ObjectReader host, Scenario& s) {
     smbus::parse_adapter(host.choice("adapter", smbus::adapter_name(s.host.adapter),
                                      {"generic", "i801", "designware"}),
                          &s.host.adapter);
-    s.bus.adapter_timeout_ns =
-        host.millis("adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6, 1, 3'600'000);
+    s.bus.adapter_timeout_ns = host.millis(
+        "adapter_timeout_ms", smbus::host_adapter(s.host.adapter).timeout_ms, 1, 3'600'000);
     // Without the probe the scenario states what it would have found.
     ssif::LinkSetup& link = s.host.link;
     for (const char* key : {"pec", "max_transmit", "multipart_end", "alerts"})

@@ -9,13 +9,18 @@ namespace ssifsim::smbus {
 namespace {
 constexpr HostAdapter kAdapters[] = {
     // Documentation/i2c/fault-codes.rst: -ENXIO when the address is not acknowledged,
-    // -EIO for other failures.
-    {AdapterKind::Generic, "i2c-core defaults (fault-codes.rst)", 0, -ENXIO, -EIO},
-    // i801_check_post: SMBHSTSTS_DEV_ERR (no ACK) -> -ENXIO; SMBHSTSTS_BUS_ERR -> -EAGAIN.
-    {AdapterKind::I801, "i2c-i801.c (i801_probe, i801_check_post)", 3, -ENXIO, -ENXIO},
-    // i2c_dw_handle_tx_abort: any DW_IC_TX_ABRT_NOACK -> -EREMOTEIO; ARB_LOST -> -EAGAIN.
-    {AdapterKind::DesignWare, "i2c-designware-common.c (i2c_dw_handle_tx_abort)", 0, -EREMOTEIO,
-     -EREMOTEIO},
+    // -EIO for other failures; i2c_register_adapter's defaults: no retries, HZ.
+    {AdapterKind::Generic, "i2c-core defaults (fault-codes.rst, i2c_register_adapter)", 0, -ENXIO,
+     -EIO, 1000},
+    // i801_probe: adapter.retries = 3, adapter.timeout = HZ / 5; i801_check_post:
+    // SMBHSTSTS_DEV_ERR (no ACK) -> -ENXIO, SMBHSTSTS_BUS_ERR -> -EAGAIN.
+    {AdapterKind::I801, "i2c-i801.c (i801_probe, i801_check_post)", 3, -ENXIO, -ENXIO, 200},
+    // i2c_dw_probe_master: adap->retries = 3 (timeout left to i2c-core's HZ);
+    // i2c_dw_handle_tx_abort: any DW_IC_TX_ABRT_NOACK -> -EREMOTEIO, ARB_LOST -> -EAGAIN.
+    {AdapterKind::DesignWare,
+     "i2c-designware-master.c (i2c_dw_probe_master), i2c-designware-common.c "
+     "(i2c_dw_handle_tx_abort)",
+     3, -EREMOTEIO, -EREMOTEIO, 1000},
 };
 
 constexpr Named<AdapterKind> kAdapterNames[] = {

@@ -1,5 +1,6 @@
 // The host's SMBus controller as i2c-core drives it: how often __i2c_smbus_xfer
-// (drivers/i2c/i2c-core-smbus.c) retries a transfer that lost the arbitration, and the
+// (drivers/i2c/i2c-core-smbus.c), or __i2c_transfer for a controller whose SMBus calls are
+// emulated with I2C messages, retries a transfer that lost the arbitration, its timeout, and the
 // errno the controller's driver returns for each way a transfer fails. One row per
 // controller, with the driver it follows.
 #pragma once
@@ -12,8 +13,8 @@ namespace ssifsim::smbus {
 
 enum class AdapterKind {
     Generic,    // a controller that sets no retries: i2c-core's default of 0
-    I801,       // Intel PCH SMBus (i2c-i801.c): i801_probe sets adapter.retries = 3
-    DesignWare, // Synopsys DesignWare (i2c-designware-*.c): no retries, -EREMOTEIO for a NAK
+    I801,       // Intel PCH SMBus (i2c-i801.c): 3 retries, a 200 ms timeout
+    DesignWare, // Synopsys DesignWare (i2c-designware-*.c): 3 retries, -EREMOTEIO for a NAK
 };
 bool parse_adapter(const std::string& name, AdapterKind* out);
 const char* adapter_name(AdapterKind a);
@@ -26,6 +27,9 @@ struct HostAdapter {
     int retries;
     int address_nak_errno; // a NAKed address
     int data_nak_errno;    // a NAKed command, count or data byte
+    // adapter->timeout: how long the controller waits for a transfer (a held SCL) before
+    // -ETIMEDOUT, and how long i2c-core goes on retrying; i2c-core makes 0 into HZ (1 s).
+    unsigned timeout_ms;
 };
 const HostAdapter& host_adapter(AdapterKind a);
 

@@ -377,10 +377,9 @@ SmbusResult SmbusBus::receive_byte(uint8_t addr7) {
     return finish(walk, result, "receive_byte", addr7, 0, false, result.data);
 }
 
-SmbusResult SmbusBus::i2c_write(uint8_t addr7, const Bytes& bytes) {
+SmbusResult SmbusBus::i2c_write(uint8_t addr7, const Bytes& bytes, const TransferFault& fault) {
     SmbusResult result;
-    const TransferFault clean;
-    Walk walk = begin(addr7, result, clean);
+    Walk walk = begin(addr7, result, fault);
     send(walk, static_cast<uint8_t>(addr7 << 1), SlaveEvent::WriteRequested, result);
     for (size_t i = 0; i < bytes.size() && result.ok(); ++i)
         send(walk, bytes[i], SlaveEvent::WriteReceived, result);

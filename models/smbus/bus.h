@@ -95,7 +95,7 @@ class SmbusBus : public sc_core::sc_module {
     SmbusResult receive_byte(uint8_t addr7);
     // Plain I2C transfers, as a second master makes them: S addr+W bytes P, and S addr+R,
     // `length` bytes (the master NAKs the last), P.
-    SmbusResult i2c_write(uint8_t addr7, const Bytes& bytes);
+    SmbusResult i2c_write(uint8_t addr7, const Bytes& bytes, const TransferFault& fault = {});
     SmbusResult i2c_read(uint8_t addr7, unsigned length);
 
     // For a second master: returns once no transfer is in progress and tBUF has passed;

@@ -329,8 +329,10 @@ bool SsifHost::start_multipart_test(const Bytes& msg, bool do_middle) {
 bool SsifHost::i2c_detect() {
     // i2c_default_probe: an SMBus Quick Write (S, addr+W, P) for addresses outside
     // 0x30-0x37 and 0x50-0x5f, which SSIF's are; an address NAK means nothing is there.
+    // Faults see it as a write with command 0x00 (it has no command byte).
     adapter_lock_.lock();
-    const smbus::SmbusResult r = bus_.i2c_write(config_.bmc_addr7, {});
+    const HostFault fault = faults_ ? faults_->next_transfer(0, false, 0x00) : HostFault{};
+    const smbus::SmbusResult r = bus_.i2c_write(config_.bmc_addr7, {}, fault.wire);
     if (transfer_irq_)
         transfer_irq_->transfer_complete();
     adapter_lock_.unlock();

@@ -121,7 +121,15 @@ void IpmiSsif::set_need_watch(Watch watch) {
     watch_period_ =
         jiffies_.from_msecs(watch == Watch::Messages ? kWatchMessagesMsecs : kWatchWatchdogMsecs);
     const uint64_t now = hooks_.now_ns();
-    hooks_.arm_timer(DriverTimer::Watch, timers_.arm(watch_period_, now));
+    arm_watch(timers_.arm(watch_period_, now));
+}
+
+void IpmiSsif::arm_watch(uint64_t expires_ns) {
+    EventBuilder(log_, hooks_.now_ns(), "host", "timer")
+        .str("reason", "watch")
+        .num("jiffies", static_cast<int64_t>(watch_period_))
+        .num("expires_ns", static_cast<int64_t>(expires_ns));
+    hooks_.arm_timer(DriverTimer::Watch, expires_ns);
 }
 
 void IpmiSsif::send(const HostRequest& request) {
@@ -372,7 +380,7 @@ void IpmiSsif::watch_timeout() {
     // Re-armed from inside its own callback; then flags at once if idle, else when idle.
     const uint64_t now = hooks_.now_ns();
     timers_.ran(now);
-    hooks_.arm_timer(DriverTimer::Watch, timers_.rearm_in_callback(watch_period_, now));
+    arm_watch(timers_.rearm_in_callback(watch_period_, now));
     req_flags_ = true;
     idle();
 }

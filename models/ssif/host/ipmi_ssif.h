@@ -257,6 +257,7 @@ class IpmiSsif {
     void start_flag_fetch();
     void handle_flags();
     void wait(uint64_t usec, const char* reason, HostPhase phase);
+    void arm_watch(uint64_t expires_ns);
     void set_phase(HostPhase p);
     void set_state(DriverState s);
 

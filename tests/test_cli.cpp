@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "tests/support.h"
+#include "tools/json_reader.h"
 #include "tools/scenario.h"
 #include "tools/sweep.h"
 
@@ -370,6 +371,219 @@ TEST_CASE("unreadable scenarios: missing file, directory, binary", "[cli][input]
                                            std::string(5000, ']') + "}");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("nested deeper than 64 levels") != std::string::npos);
+}
+
+namespace {
+// Whether a path exists (an output that must not have been created).
+bool exists(const std::string& path) {
+    return run_command("test -e '" + path + "'").exit_code == 0;
+}
+} // namespace
+
+TEST_CASE("every error of the JSON parser is bad input: exit 2 with the file, the JSON path and "
+          "the place",
+          "[cli][input]") {
+    struct Case {
+        std::string text;
+        std::string message; // what the output must contain after "bad.json: "
+    } cases[] = {
+        // A number outside double's range (the library throws out_of_range 406).
+        {R"({"version":1,"bus":{"freq_hz":1e400}})",
+         "$.bus.freq_hz: not valid JSON: number overflow parsing '1e400' (at line 1, column 36)"},
+        {"{\"version\":1,\n\"seed\":-1e999}",
+         "$.seed: not valid JSON: number overflow parsing '-1e999' (at line 2, column 14)"},
+        // Duplicate keys: the later value must not silently win.
+        {R"({"version":1,"bmc":{"daemon":{"latency_ms":-5,"latency_ms":20}}})",
+         "$.bmc.daemon.latency_ms: duplicate key \"latency_ms\""},
+        {R"({"version":1,"version":1})", "$.version: duplicate key \"version\""},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1},{"cmd":1,"cmd":2}]}})",
+         "$.workload.requests[1].cmd: duplicate key \"cmd\""},
+        // A syntax error names the path it was in and the line and column.
+        {"{\"version\":1,\n \"bus\":{\"freq_hz\":100000,}}",
+         "$.bus.freq_hz: not valid JSON: parse error at line 2, column 26"},
+        // A string that is not UTF-8.
+        {"{\"version\":1,\"description\":\"caf\xc3\"}",
+         "$.description: not valid JSON: parse error at line 1, column 33: syntax error while "
+         "parsing value - invalid string: ill-formed UTF-8 byte"},
+    };
+    for (const Case& c : cases) {
+        INFO("scenario text: " << c.text);
+        const CommandResult r = validate_text("bad.json", c.text);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("bad.json: " + c.message) != std::string::npos);
+        CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    }
+}
+
+TEST_CASE("error messages never cut a UTF-8 character in half nor pass on bytes that are not "
+          "UTF-8",
+          "[cli][input]") {
+    // A long string value is shortened in the message: at a character boundary.
+    std::string value;
+    for (int i = 0; i < 30; ++i)
+        value += "\xc3\xa9"; // é, two bytes: byte 37 falls inside one
+    CommandResult r =
+        validate_text("bad.json", "{\"version\":1,\"bus\":{\"freq_hz\":\"" + value + "\"}}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("$.bus.freq_hz: expected an integer") != std::string::npos);
+    CHECK(r.out.find("...") != std::string::npos);
+    CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    // The parser's own message quotes the bad byte: it is printed escaped.
+    r = validate_text("bad.json", "{\"version\":1,\"description\":\"\xff\"}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("ill-formed UTF-8 byte; last read: '\"\\xff'") != std::string::npos);
+    CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    // The helpers themselves.
+    using ssifsim::tools::cut_utf8;
+    using ssifsim::tools::printable;
+    CHECK(cut_utf8("a\xc3\xa9", 2) == "a");
+    CHECK(cut_utf8("a\xe2\x82\xac"
+                   "b",
+                   3) == "a");
+    CHECK(cut_utf8("a\xe2\x82\xac"
+                   "b",
+                   4) == "a\xe2\x82\xac");
+    CHECK(printable("ok \xe2\x82\xac \xff\x01") == "ok \xe2\x82\xac \\xff\\x01");
+    CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate is not UTF-8
+}
+
+TEST_CASE("files that are not scenarios are refused before they are read: devices, FIFOs, "
+          "directories, over 16 MiB, names that are not UTF-8",
+          "[cli][input]") {
+    const std::string dir = make_temp_dir("nonregular");
+    // /dev/zero would be read forever; a FIFO would block waiting for a writer.
+    CommandResult r = run_command("timeout 20 " + ssifsim_binary() + " validate /dev/zero");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("/dev/zero: cannot read: not a regular file") != std::string::npos);
+    REQUIRE(run_command("mkfifo " + dir + "/fifo.json").exit_code == 0);
+    r = run_command("timeout 20 " + ssifsim_binary() + " run " + dir + "/fifo.json --report " +
+                    dir + "/r.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("fifo.json: cannot read: not a regular file") != std::string::npos);
+    CHECK_FALSE(exists(dir + "/r.json"));
+    r = run_command(ssifsim_binary() + " validate " + dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("it is a directory") != std::string::npos);
+    // One byte over the limit (a sparse file: the size is refused before anything is read).
+    REQUIRE(run_command("truncate -s 16777217 " + dir + "/huge.json").exit_code == 0);
+    r = run_command(ssifsim_binary() + " validate " + dir + "/huge.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("huge.json: cannot read: 16777217 bytes, over the limit of 16777216 bytes") !=
+          std::string::npos);
+    // A file name that is not UTF-8 would end up in the report and the JUnit file: refused
+    // up front, the name printed escaped, no output created.
+    const std::string bad_name = dir + "/s\xff.json";
+    write_file(bad_name, R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]}})");
+    r = run_command(ssifsim_binary() + " run '" + bad_name + "' --report " + dir +
+                    "/r.json --junit " + dir + "/j.xml --log " + dir + "/l.jsonl");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("s\\xff.json: the file name is not valid UTF-8") != std::string::npos);
+    CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    CHECK_FALSE(exists(dir + "/r.json"));
+    CHECK_FALSE(exists(dir + "/j.xml"));
+    CHECK_FALSE(exists(dir + "/l.jsonl"));
+}
+
+TEST_CASE("run --until, run --seed and sweep --seed are range-checked: exit 2, nothing written",
+          "[cli][input]") {
+    const std::string dir = make_temp_dir("ranges");
+    const std::string run = ssifsim_binary() + " run " + source_dir() +
+                            "/scenarios/quickstart.json --log " + dir + "/l.jsonl --report " + dir +
+                            "/r.json ";
+    struct Case {
+        const char* args;
+        const char* message;
+    } cases[] = {
+        // 10^20 s would round to 0 ns; 10^9 s wraps SystemC's 64-bit count of picoseconds.
+        {"--until 99999999999999999999s", "--until: '99999999999999999999s' is not a duration "
+                                          "of at most 200 days (17280000 s) of simulated time"},
+        {"--until 1000000000s", "--until: '1000000000s' is not a duration of at most 200 days"},
+        {"--until 17280000.001s", "is not a duration of at most 200 days"},
+        {"--seed -1", "--seed: '-1' is not a seed (accepted: 0..9223372036854775807)"},
+        {"--seed 9223372036854775808", "--seed: '9223372036854775808' is not a seed"},
+        {"--seed 18446744073709551616", "is not a seed"},
+        {"--seed 1x", "--seed: '1x' is not a seed"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.args);
+        const CommandResult r = run_command(run + c.args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(c.message) != std::string::npos);
+        CHECK_FALSE(exists(dir + "/l.jsonl"));
+        CHECK_FALSE(exists(dir + "/r.json"));
+    }
+    // The largest seed is accepted, and its printed configuration validates again.
+    const CommandResult cfg =
+        run_command(run + "--seed 9223372036854775807 --print-config 2>/dev/null");
+    REQUIRE(cfg.exit_code == 0);
+    CHECK(json::parse(cfg.out)["seed"] == 9223372036854775807ULL);
+    write_file(dir + "/cfg.json", cfg.out);
+    CHECK(run_command(ssifsim_binary() + " validate " + dir + "/cfg.json").exit_code == 0);
+    // The sweep's seeds must all be seeds a scenario accepts.
+    const std::string sweep = ssifsim_binary() + " sweep " + source_dir() +
+                              "/scenarios/quickstart.json --out " + dir + "/sweep ";
+    CommandResult r = run_command(sweep + "--seed 9223372036854775807 --count 2");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("--seed: 9223372036854775807 + --count 2 passes the largest seed") !=
+          std::string::npos);
+    r = run_command(sweep + "--seed -5");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("--seed: '-5' is not a seed") != std::string::npos);
+    CHECK_FALSE(exists(dir + "/sweep"));
+}
+
+TEST_CASE("times and totals that would wrap in the run are refused at validation", "[cli][input]") {
+    struct Case {
+        const char* text;
+        const char* message;
+    } cases[] = {
+        // 6000 requests an hour apart: the last at 6000 h, past the time base.
+        {R"({"version":1,"workload":{"generators":[{"count":6000,"interval_ms":3600000}]}})",
+         "$.workload.generators[0].interval_ms: the generator's requests would reach past 200 "
+         "days"},
+        // Random gaps: bounded by 37 times their mean.
+        {R"({"version":1,"workload":{"generators":[{"count":200000,"mean_interval_ms":3000}]}})",
+         "$.workload.generators[0].mean_interval_ms: the generator's requests would reach past "
+         "200 days (17280000 s) of simulated time (its random gaps can be up to 37 times"},
+        // 101 generators of 10^7 requests: more ids than the limit.
+        {nullptr, "$.workload.generators[100].count: the workload would have 1010000000 "
+                  "requests, over the limit of 1000000000"},
+        // zPCI MSIs past the time base, periodic and random.
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"count":6000,"interval_ns":3600000000000}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"poisson","count":100000000,"mean_interval_ns":5000000}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+        // A burst whose length (count x interval) wraps 64 bits, with period_ns 1.
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"burst","count":100000000,"interval_ns":3600000000000,
+                      "bursts":2,"period_ns":1}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"burst","count":10,"interval_ns":10,
+                      "bursts":2,"period_ns":99}]}})",
+         "$.zpci.msis[0].period_ns: shorter than one burst (100 ns)"},
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"burst","count":1000,"interval_ns":1000000,
+                      "bursts":1000000,"period_ns":3600000000000}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+    };
+    std::string many = R"({"version":1,"workload":{"generators":[)";
+    for (int i = 0; i < 101; ++i)
+        many += std::string(i ? "," : "") + R"({"count":10000000,"interval_ms":1})";
+    many += "]}}";
+    for (const Case& c : cases) {
+        const std::string text = c.text ? c.text : many;
+        INFO("scenario text: " << text.substr(0, 300));
+        const CommandResult r = validate_text("bad.json", text);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(std::string("bad.json: ") + c.message) != std::string::npos);
+    }
+    // Just inside: 1000 requests an hour apart end at 999 h; 10^7 MSIs 1 ms apart at 10^4 s.
+    CHECK(validate_text("ok.json", R"({"version":1,"workload":{"generators":[
+              {"count":1000,"interval_ms":3600000}]}})")
+              .exit_code == 0);
 }
 
 TEST_CASE("print-config shows every default; validate accepts the quickstart", "[cli]") {

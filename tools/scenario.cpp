@@ -88,6 +88,10 @@ bool is_known_event(const std::string& name) {
 
 namespace {
 
+// The most requests a workload has (ids are ints; generators make them lazily, so the
+// limit is the id's range, not memory).
+constexpr size_t kMaxRequests = 1'000'000'000;
+
 // IPMI_MAX_MSG_LENGTH: the largest request the message handler passes to the driver.
 constexpr unsigned kIpmiMaxRequest = 272;
 
@@ -300,9 +304,24 @@ void read_workload(ObjectReader workload, Scenario& s) {
                                   : r.millis("interval_ms", 0, 0, 3'600'000);
         g.netfn = read_netfn(r, s.responder.test.netfn);
         g.cmd = r.byte("cmd", s.responder.test.cmd);
+        // The last request's time, in checked arithmetic: a Poisson gap is at most about 37
+        // times its mean (the Rng's exponential draws from 53 bits, -ln(2^-53) = 36.7).
+        uint64_t last_ns = 0;
+        const uint64_t gaps = static_cast<uint64_t>(g.count - (g.poisson ? 0 : 1));
+        if (!checked_schedule_end(g.start_ns, gaps, g.poisson ? g.interval_ns * 37 : g.interval_ns,
+                                  &last_ns))
+            r.fail(g.poisson ? "mean_interval_ms" : "interval_ms",
+                   std::string("the generator's requests would reach past ") + kMaxSimText +
+                       (g.poisson ? " (its random gaps can be up to 37 times their mean)" : "") +
+                       "; fewer requests or a shorter gap");
         g.request_size = read_size(r, "request_size", g.request_size, 3, kIpmiMaxRequest);
         g.response_size = read_size(r, "response_size", g.response_size, 3, ssif::kMessageMax);
         r.finish();
+        // Request ids are ints; the generators' counts add up in checked arithmetic.
+        if (s.total_requests() + static_cast<size_t>(g.count) > kMaxRequests)
+            r.fail("count", "the workload would have " +
+                                std::to_string(s.total_requests() + static_cast<size_t>(g.count)) +
+                                " requests, over the limit of " + std::to_string(kMaxRequests));
         s.generators.push_back(g);
     }
     s.until_ns = workload.millis("until_ms", 0, 0, 36'000'000);

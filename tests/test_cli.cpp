@@ -678,3 +678,114 @@ TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones
         CHECK(kinds.count(k) == 1);
     }
 }
+
+TEST_CASE("a full disk: exit 3 naming the file, no PASS, no report or JUnit claiming a result",
+          "[cli][output]") {
+    const std::string dir = make_temp_dir("full");
+    const std::string run =
+        ssifsim_binary() + " run " + source_dir() + "/scenarios/quickstart.json ";
+    // The log cannot be written: the report and JUnit, written after it, are not either;
+    // a report left from an earlier run stays as it was (it is replaced atomically).
+    write_file(dir + "/r.json", "earlier");
+    CommandResult r =
+        run_command(run + "--log /dev/full --report " + dir + "/r.json --junit " + dir + "/j.xml");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("/dev/full: cannot write: No space left on device") != std::string::npos);
+    CHECK(r.out.find("PASS") == std::string::npos);
+    CHECK(read_file(dir + "/r.json") == "earlier");
+    CHECK_FALSE(exists(dir + "/j.xml"));
+    // Nothing else is left behind: no temporary file.
+    CHECK(run_command("ls -A " + dir).out == "r.json\n");
+    // The report cannot be written: exit 3, no JUnit file; the log, written first, is whole.
+    r = run_command(run + "--log " + dir + "/l.jsonl --report /dev/full --junit " + dir + "/j.xml");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("/dev/full: cannot write") != std::string::npos);
+    CHECK(r.out.find("PASS") == std::string::npos);
+    CHECK_FALSE(exists(dir + "/j.xml"));
+    const std::string log = read_file(dir + "/l.jsonl");
+    REQUIRE_FALSE(log.empty());
+    CHECK(log.back() == '\n');
+    // The JUnit file cannot be written.
+    r = run_command(run + "--report " + dir + "/r2.json --junit /dev/full");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("/dev/full: cannot write") != std::string::npos);
+    CHECK(r.out.find("PASS") == std::string::npos);
+    CHECK(json::parse(read_file(dir + "/r2.json"))["passed"] == true);
+}
+
+TEST_CASE("an output that cannot be opened changes no other output", "[cli][output]") {
+    const std::string dir = make_temp_dir("noopen");
+    write_file(dir + "/l.jsonl", "earlier log\n");
+    write_file(dir + "/w.vcd", "earlier vcd\n");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + source_dir() +
+                    "/scenarios/quickstart.json --log " + dir + "/l.jsonl --vcd " + dir +
+                    "/w.vcd --junit " + dir + "/j.xml --report " + dir + "/missing/r.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("missing/r.json: cannot open for writing") != std::string::npos);
+    CHECK(read_file(dir + "/l.jsonl") == "earlier log\n");
+    CHECK(read_file(dir + "/w.vcd") == "earlier vcd\n");
+    // What this run created to check that it could (the .tl.vcd) is removed again.
+    CHECK(run_command("ls -A " + dir).out == "l.jsonl\nw.vcd\n");
+}
+
+TEST_CASE("SIGINT, SIGTERM, SIGHUP stop the run at the current time: whole log lines, closed "
+          "VCD, report and JUnit marked interrupted, exit 128 + signal",
+          "[cli][output][signal]") {
+    const std::string dir = make_temp_dir("signal");
+    // Ten million requests a millisecond apart: hours of wall time, interrupted after the
+    // log has started.
+    write_file(dir + "/long.json", R"({"version":1,"workload":{"generators":[
+        {"count":10000000,"interval_ms":1}]}})");
+    const struct {
+        const char* name;
+        int exit_code;
+    } signals[] = {{"INT", 130}, {"TERM", 143}, {"HUP", 129}};
+    for (const auto& sig : signals) {
+        INFO("SIG" << sig.name);
+        const std::string out = dir + "/" + sig.name;
+        REQUIRE(run_command("mkdir " + out).exit_code == 0);
+        const CommandResult r =
+            run_command(ssifsim_binary() + " run " + dir + "/long.json --log " + out +
+                        "/l.jsonl --report " + out + "/r.json --junit " + out + "/j.xml --vcd " +
+                        out + "/w.vcd > " + out + "/stdout & pid=$!; while [ ! -s " + out +
+                        "/l.jsonl ]; do sleep 0.05; done; sleep 0.3; kill -" + sig.name +
+                        " $pid; wait $pid; echo \"exit $?\"");
+        CHECK(r.out == "exit " + std::to_string(sig.exit_code) + "\n");
+        const std::string stdout_text = read_file(out + "/stdout");
+        CHECK(stdout_text.find("INTERRUPTED") != std::string::npos);
+        CHECK(stdout_text.find("PASS") == std::string::npos);
+        // Every log line is whole JSON.
+        const std::string log = read_file(out + "/l.jsonl");
+        REQUIRE_FALSE(log.empty());
+        CHECK(log.back() == '\n');
+        uint64_t last_t = 0;
+        for (const json& e : log_lines(log))
+            last_t = e["t_ns"];
+        // The report says so, and covers the run up to the stop.
+        const json report = json::parse(read_file(out + "/r.json"));
+        CHECK(report["interrupted"] == std::string("SIG") + sig.name);
+        CHECK(report["passed"] == false);
+        const uint64_t end = report["sim_end_ns"];
+        CHECK(end >= last_t);
+        CHECK(end > 0);
+        CHECK(report["summary"]["completed"].get<uint64_t>() > 0);
+        CHECK(report["summary"]["completed"].get<uint64_t>() < 10000000);
+        // JUnit: a failed test case "interrupted".
+        const std::string junit = read_file(out + "/j.xml");
+        CHECK(junit.find("<testcase classname=") != std::string::npos);
+        CHECK(junit.find("name=\"interrupted\">\n      <failure message=\"stopped by SIG" +
+                         std::string(sig.name)) != std::string::npos);
+        CHECK(junit.find("</testsuites>\n") != std::string::npos);
+        // Both VCDs end on a final timestamp at or after the stop (the wire VCD has the byte
+        // on the wires at that time rendered whole).
+        for (const std::string vcd : {"/w.vcd", "/w.tl.vcd"}) {
+            const std::string text = read_file(out + vcd);
+            REQUIRE(text.size() > 2);
+            CHECK(text.back() == '\n');
+            const size_t hash = text.rfind('#');
+            REQUIRE(hash != std::string::npos);
+            CHECK(std::stoull(text.substr(hash + 1)) >= end);
+        }
+    }
+}

@@ -7,6 +7,8 @@
 #include <systemc>
 
 #include "tools/bench.h"
+#include "tools/interrupt.h"
+#include "tools/output_file.h"
 #include "tools/report.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
@@ -22,6 +24,7 @@ constexpr int kExitPass = 0;
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 3;
+constexpr int kExitOutput = 3; // an output could not be written completely (a full disk)
 
 const char* kTopHelp = R"(ssifsim - a discrete-event simulator of IPMI SSIF over a timed SMBus:
 the host's Linux ipmi_ssif driver, the BMC's Linux ssif_bmc slave state machine and its
@@ -155,9 +158,15 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cout << scenario_to_json(scenario).dump(2) << "\n";
         return kExitPass;
     }
+    install_interrupt_handlers();
     const RunResult result = run_scenario(scenario, options);
     if (!vm.count("quiet"))
         print_summary(std::cout, scenario, result, options);
+    std::cout.flush();
+    if (!std::cout)
+        throw OutputError("standard output: cannot write the summary");
+    if (result.interrupted_by)
+        return 128 + result.interrupted_by;
     return result.passed() ? kExitPass : kExitCheckFailed;
 }
 
@@ -275,6 +284,9 @@ int sc_main(int argc, char* argv[]) {
     } catch (const InputError& e) {
         std::cerr << "ssifsim: " << printable(e.what()) << "\n";
         return kExitBadInput;
+    } catch (const OutputError& e) {
+        std::cerr << "ssifsim: " << printable(e.what()) << "\n";
+        return kExitOutput;
     } catch (const po::error& e) {
         return usage_error(e.what());
     } catch (const std::exception& e) {

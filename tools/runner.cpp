@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <systemc>
 
@@ -14,8 +15,11 @@
 #include "models/ssif/bmc/daemon.h"
 #include "tools/bus_checks.h"
 #include "tools/checks.h"
+#include "tools/format.h"
+#include "tools/interrupt.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
+#include "tools/output_file.h"
 #include "tools/report.h"
 #include "tools/workload.h"
 
@@ -161,11 +165,19 @@ ZpciResult zpci_result(const zpci::ZpciSystem& z) {
     return r;
 }
 
-void open_output(std::ofstream& out, const std::string& path) {
-    out.open(path, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw InputError(path + ": cannot open for writing");
-}
+// Stops the simulation at the first event after SIGINT, SIGTERM or SIGHUP (tools/interrupt.h).
+class InterruptSink : public EventSink {
+  public:
+    void record(const Event&) override {
+        if (!stopped_ && interrupt_signal() != 0) {
+            stopped_ = true;
+            sc_core::sc_stop();
+        }
+    }
+
+  private:
+    bool stopped_ = false;
+};
 } // namespace
 
 bool RunResult::passed() const {
@@ -184,18 +196,26 @@ std::string transaction_vcd_path(const std::string& vcd_path) {
 }
 
 RunResult run_scenario(const Scenario& s, const RunOptions& options) {
-    std::ofstream log_file, vcd_file, tl_file, report_file;
-    if (!options.log_path.empty())
-        open_output(log_file, options.log_path);
-    if (!options.vcd_path.empty()) {
-        open_output(vcd_file, options.vcd_path);
-        open_output(tl_file, transaction_vcd_path(options.vcd_path));
-    }
-    if (!options.report_path.empty())
-        open_output(report_file, options.report_path);
-    std::ofstream junit_file;
-    if (!options.junit_path.empty())
-        open_output(junit_file, options.junit_path);
+    // Every output is opened before any is truncated; bad paths are found before anything
+    // changes on disk (what a failed prepare created is removed again).
+    std::vector<std::unique_ptr<OutputFile>> outputs;
+    const auto output = [&outputs](const std::string& path, OutputFile::Kind kind) {
+        if (path.empty())
+            return static_cast<OutputFile*>(nullptr);
+        outputs.push_back(std::make_unique<OutputFile>(path, kind));
+        outputs.back()->prepare();
+        return outputs.back().get();
+    };
+    OutputFile* log_out = output(options.log_path, OutputFile::Kind::Stream);
+    OutputFile* vcd_out = output(options.vcd_path, OutputFile::Kind::Stream);
+    OutputFile* tl_out = options.vcd_path.empty() ? nullptr
+                                                  : output(transaction_vcd_path(options.vcd_path),
+                                                           OutputFile::Kind::Stream);
+    OutputFile* report_out = output(options.report_path, OutputFile::Kind::Document);
+    OutputFile* junit_out = output(options.junit_path, OutputFile::Kind::Document);
+    std::ostream* log_file = log_out ? &log_out->open() : nullptr;
+    std::ostream* vcd_file = vcd_out ? &vcd_out->open() : nullptr;
+    std::ostream* tl_file = tl_out ? &tl_out->open() : nullptr;
 
     RunResult result;
     IpmiMessagesCheck messages;
@@ -205,15 +225,19 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     log.add(&milestones);
     FaultPlan faults(s.faults);
     log.add(&faults);
-    JsonlSink jsonl(log_file);
-    if (log_file.is_open())
-        log.add(&jsonl);
+    InterruptSink interrupt;
+    log.add(&interrupt);
+    std::optional<JsonlSink> jsonl;
+    if (log_file) {
+        jsonl.emplace(*log_file);
+        log.add(&*jsonl);
+    }
     if (options.extra_sink)
         log.add(options.extra_sink);
     std::unique_ptr<VcdWriter> wire_vcd, tl_vcd;
-    if (vcd_file.is_open()) {
-        wire_vcd = std::make_unique<VcdWriter>(vcd_file, "smbus");
-        tl_vcd = std::make_unique<VcdWriter>(tl_file, "ssifsim");
+    if (vcd_file) {
+        wire_vcd = std::make_unique<VcdWriter>(*vcd_file, "smbus");
+        tl_vcd = std::make_unique<VcdWriter>(*tl_file, "ssifsim");
     }
 
     smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
@@ -273,6 +297,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         sc_core::sc_start();
 
     result.end_ns = sim_now_ns();
+    result.interrupted_by = interrupt_signal();
     if (zpci_system) {
         zpci_system->finish(result.end_ns);
         result.zpci = zpci_result(*zpci_system);
@@ -310,10 +335,29 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     for (Check& c : check_expectations(s, result))
         result.checks.push_back(c);
 
-    if (report_file.is_open())
-        report_file << build_report(s, result).dump(2) << '\n';
-    if (junit_file.is_open())
-        write_junit(junit_file, s, result);
+    if (result.interrupted_by) {
+        Check c;
+        c.name = "interrupted";
+        c.description = "the run went to its end";
+        c.pass = false;
+        c.detail = std::string("stopped by ") + signal_name(result.interrupted_by) + " at " +
+                   ms(result.end_ns) + "; the other checks cover the run up to then";
+        result.checks.push_back(c);
+    }
+
+    // The streams first (the VCDs' writers flushed them in finish()): if one of them failed,
+    // no report or JUnit file claims a result.
+    for (OutputFile* f : {log_out, vcd_out, tl_out})
+        if (f)
+            f->commit();
+    if (report_out) {
+        report_out->open() << build_report(s, result).dump(2) << '\n';
+        report_out->commit();
+    }
+    if (junit_out) {
+        write_junit(junit_out->open(), s, result);
+        junit_out->commit();
+    }
     return result;
 }
 

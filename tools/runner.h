@@ -81,13 +81,15 @@ struct RunResult {
     ssif::LinkSetup link;                         // what the host used (probed or stated)
     ssif::HostStats host_stats;
     ZpciResult zpci;
+    int interrupted_by = 0; // the signal that stopped the run early (tools/interrupt.h), or 0
     bool passed() const;
 };
 
 // The wire VCD path's transaction-level companion: out/q.vcd -> out/q.tl.vcd.
 std::string transaction_vcd_path(const std::string& vcd_path);
 
-// Throws InputError if an output file cannot be opened.
+// Throws InputError if an output file cannot be opened (before any is changed), OutputError
+// (tools/output_file.h) if one could not be written completely.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
 
 } // namespace ssifsim::tools

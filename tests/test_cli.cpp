@@ -789,3 +789,30 @@ TEST_CASE("SIGINT, SIGTERM, SIGHUP stop the run at the current time: whole log l
         }
     }
 }
+
+TEST_CASE("a scenario with no requests and no MSIs is bad input unless expect says it means it",
+          "[cli][input]") {
+    const std::string dir = make_temp_dir("empty");
+    // It would pass every check on nothing: a CI scenario that lost its workload.
+    for (const char* text : {R"({"version":1})", R"({"version":1,"workload":{"requests":[]}})",
+                             R"({"version":1,"expect":{"t6_max_ms":100}})"}) {
+        INFO(text);
+        write_file(dir + "/empty.json", text);
+        const CommandResult r = run_command(ssifsim_binary() + " run " + dir +
+                                            "/empty.json --report " + dir + "/r.json");
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("empty.json: $: the scenario has no requests") != std::string::npos);
+        CHECK(r.out.find("PASS") == std::string::npos);
+        CHECK_FALSE(exists(dir + "/r.json"));
+    }
+    // Said on purpose: it runs, and passes.
+    write_file(dir + "/meant.json", R"({"version":1,"expect":{"requests":[]}})");
+    CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/meant.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("PASS") != std::string::npos);
+    // Or with an event count (a host that only watches for flags).
+    write_file(dir + "/counted.json",
+               R"({"version":1,"expect":{"counts":{"host.request":0}},"workload":{"until_ms":5}})");
+    r = run_command(ssifsim_binary() + " run " + dir + "/counted.json");
+    CHECK(r.exit_code == 0);
+}

@@ -489,6 +489,17 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
                               std::to_string(s.total_requests()) + ")");
     read_expect(root.object("expect"), s);
     root.finish();
+    // A scenario that makes no traffic would pass every check: a CI scenario that lost its
+    // workload must not stay green. It may still mean it, and say so in expect.
+    const bool stated =
+        doc.contains("expect") && doc["expect"].is_object() &&
+        (doc["expect"].contains("requests") || !s.expect.counts.empty() ||
+         s.expect.bmc_final_state || s.expect.bmc_aborting || doc["expect"].contains("zpci"));
+    if (s.total_requests() == 0 && s.zpci.msis.empty() && !stated)
+        root.fail("", "the scenario has no requests (workload.requests, workload.generators) "
+                      "and no zPCI MSIs, so every check would pass on nothing; add a workload, "
+                      "or say that none is intended with an expectation (e.g. \"expect\": "
+                      "{\"requests\": []}, or expect.counts)");
     return s;
 }
 

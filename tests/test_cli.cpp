@@ -816,3 +816,48 @@ TEST_CASE("a scenario with no requests and no MSIs is bad input unless expect sa
     r = run_command(ssifsim_binary() + " run " + dir + "/counted.json");
     CHECK(r.exit_code == 0);
 }
+
+TEST_CASE("a fault that never acted says what it met and why none of it qualified",
+          "[cli][faults]") {
+    const std::string dir = make_temp_dir("aim");
+    // The quickstart's exchange: a write, a read NAKed at its address (the BMC is busy),
+    // the read with the response.
+    const std::string base = R"({"version":1,"bmc":{"daemon":{"latency_ms":20}},
+        "workload":{"requests":[{"netfn":6,"cmd":1}]},"faults":[)";
+    const auto run = [&](const std::string& faults) {
+        write_file(dir + "/s.json", base + faults + "]}");
+        return run_command(ssifsim_binary() + " run " + dir + "/s.json --report " + dir +
+                           "/r.json");
+    };
+    // Aimed at the first read: the NAKed one has no PEC byte to corrupt.
+    CommandResult r = run(R"({"type":"corrupt_pec","direction":"bmc_to_host","nth":1})");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("corrupt_pec at $.faults[0] never happened: 2 transfer(s) matched its aim "
+                     "(request, op, command, at_ms); nth 1, count 1 count those transfers "
+                     "(parts), not requests; it was armed on 1 (first: request 1, read 0x03 at "
+                     "5000000 ns) but none qualified: a read with no PEC byte") !=
+          std::string::npos);
+    // The report carries the same detail.
+    const json report = json::parse(read_file(dir + "/r.json"));
+    bool found = false;
+    for (const json& c : report["checks"])
+        if (c["name"] == "faults_fired")
+            found = c["detail"].get<std::string>().find("none qualified") != std::string::npos;
+    CHECK(found);
+    // Aimed past the transfers there were.
+    r = run(R"({"type":"nak","op":"read","byte":1,"nth":5})");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("nak at $.faults[0] never happened: 2 transfer(s) matched its aim") !=
+          std::string::npos);
+    CHECK(r.out.find("armed on") == std::string::npos);
+    // Two faults on one transfer: the first listed takes it.
+    r = run(R"({"type":"lost_stop","op":"write"},{"type":"nak","op":"write","byte":2})");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("nak at $.faults[1] never happened: 1 transfer(s) matched its aim") !=
+          std::string::npos);
+    CHECK(r.out.find("1 of its transfer(s) went to a fault listed before it") != std::string::npos);
+    // The second read qualifies: the fault fires.
+    r = run(R"({"type":"corrupt_pec","direction":"bmc_to_host","nth":2})");
+    CHECK(r.out.find("faults_fired") != std::string::npos);
+    CHECK(r.out.find("never happened") == std::string::npos);
+}

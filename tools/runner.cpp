@@ -318,13 +318,16 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
     result.event_counts = milestones.counts;
-    for (size_t i = 0; i < s.faults.size(); ++i)
+    std::vector<std::string> why_not_fired;
+    for (size_t i = 0; i < s.faults.size(); ++i) {
         result.faults_fired.push_back(faults.fired(i));
+        why_not_fired.push_back(faults.fired(i) ? "" : faults.why_not_fired(i));
+    }
 
     result.checks = {collector.t6().result(result.completed, result.submitted),
                      check_all_answered(result.completed, result.submitted),
                      messages.result(),
-                     check_faults_fired(s.faults, result.faults_fired),
+                     check_faults_fired(s.faults, result.faults_fired, why_not_fired),
                      bus_timing.timeout(),
                      bus_timing.low_sext(),
                      framing.result()};

@@ -861,3 +861,42 @@ TEST_CASE("a fault that never acted says what it met and why none of it qualifie
     CHECK(r.out.find("faults_fired") != std::string::npos);
     CHECK(r.out.find("never happened") == std::string::npos);
 }
+
+TEST_CASE("sweep: a probing template gets only faults aimed at its requests; an until_ms that "
+          "fails every seed is refused",
+          "[cli][sweep]") {
+    using namespace ssifsim::tools;
+    const std::string dir = make_temp_dir("sweep-probe");
+    const ojson resolved =
+        scenario_to_json(load_scenario(source_dir() + "/scenarios/host-probe.json"));
+    REQUIRE(resolved["host"]["probe"] == true);
+    for (uint64_t seed = 1; seed <= 300; ++seed) {
+        const ojson v = make_variation(resolved, "host-probe.json", seed);
+        for (const ojson& f : v["faults"]) {
+            INFO("seed " << seed << ": " << f.dump());
+            const std::string type = f["type"];
+            CHECK(type.rfind("daemon_", 0) == std::string::npos);
+            CHECK(type != "foreign_master");
+            CHECK(f["request"].get<int>() >= 1);
+        }
+    }
+    // The quickstart still gets daemon faults and foreign masters.
+    const ojson quick =
+        scenario_to_json(load_scenario(source_dir() + "/scenarios/quickstart.json"));
+    std::set<std::string> types;
+    for (uint64_t seed = 1; seed <= 100; ++seed)
+        for (const ojson& f : make_variation(quick, "q.json", seed)["faults"])
+            types.insert(f["type"].get<std::string>());
+    CHECK(types.count("foreign_master") == 1);
+    CHECK(types.count("daemon_silent") == 1);
+
+    write_file(dir + "/short.json", R"({"version":1,"workload":{"until_ms":1,
+        "requests":[{"netfn":6,"cmd":1}]}})");
+    const CommandResult r = run_command(ssifsim_binary() + " sweep " + dir +
+                                        "/short.json --count 3 --out " + dir + "/out");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("short.json: $.workload.until_ms: 1 ms ends the run before the sweep's "
+                     "clean request") != std::string::npos);
+    CHECK(r.out.find("at least 40000") != std::string::npos);
+    CHECK_FALSE(exists(dir + "/out"));
+}

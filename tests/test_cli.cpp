@@ -900,3 +900,49 @@ TEST_CASE("sweep: a probing template gets only faults aimed at its requests; an 
     CHECK(r.out.find("at least 40000") != std::string::npos);
     CHECK_FALSE(exists(dir + "/out"));
 }
+
+TEST_CASE("validate prints the workload's size and warns about a huge one", "[cli][huge]") {
+    const std::string dir = make_temp_dir("size");
+    CommandResult r =
+        run_command(ssifsim_binary() + " validate " + source_dir() + "/scenarios/quickstart.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("quickstart.json: 1 request(s) (1 listed, 0 generated), 0 MSI(s), simulated "
+                     "span 0.000000 s") != std::string::npos);
+    CHECK(r.out.find("warning") == std::string::npos);
+    // 2 listed + 10^7 generated 1 ms apart from 1 s; 3 bursts of 4 MSIs, every 1 ms.
+    write_file(dir + "/big.json", R"({"version":1,
+        "workload":{"requests":[{"netfn":6,"cmd":1},{"netfn":6,"cmd":1,"at_ms":2}],
+                    "generators":[{"count":10000000,"interval_ms":1,"start_ms":1000}]},
+        "zpci":{"functions":[{"fid":1}],"msis":[{"fid":1,"pattern":"burst","count":4,
+                "interval_ns":10,"bursts":3,"period_ns":1000000}]}})");
+    r = run_command(ssifsim_binary() + " validate " + dir + "/big.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("big.json: 10000002 request(s) (2 listed, 10000000 generated), 12 MSI(s), "
+                     "simulated span 10000.999000 s") != std::string::npos);
+    CHECK(r.out.find("  warning: 10000002 requests (over 1000000): expect a long run") !=
+          std::string::npos);
+    // A long simulated span: a day and a bit.
+    write_file(dir + "/long.json", R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}],
+        "generators":[{"count":26,"interval_ms":3600000}]}})");
+    r = run_command(ssifsim_binary() + " validate " + dir + "/long.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("simulated span 90000.000000 s") != std::string::npos);
+    CHECK(r.out.find("warning: the workload spans 90000.000000 s of simulated time (over a day)") !=
+          std::string::npos);
+}
+
+TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") {
+    const std::string dir = make_temp_dir("progress");
+    write_file(dir + "/long.json", R"({"version":1,"workload":{"generators":[
+        {"count":10000000,"interval_ms":1}]}})");
+    // script(1) gives the run a terminal; 4000 simulated s take a few wall seconds (the line
+    // is drawn at most once a wall second).
+    const CommandResult tty = run_command("script -qec '" + ssifsim_binary() + " run " + dir +
+                                          "/long.json --until 4000s' /dev/null");
+    CHECK(tty.out.find("\r  simulated ") != std::string::npos);
+    CHECK(tty.out.find(" request(s) answered") != std::string::npos);
+    const CommandResult pipe =
+        run_command(ssifsim_binary() + " run " + dir + "/long.json --until 4000s");
+    CHECK(pipe.out.find("request(s) answered") == std::string::npos);
+    CHECK(pipe.out.find('\r') == std::string::npos);
+}

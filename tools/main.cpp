@@ -84,10 +84,13 @@ int cmd_validate(const std::vector<std::string>& args) {
     opts.add_options()("help,h", "show this help");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
-        std::cout << "Usage: ssifsim validate SCENARIO...\n\nChecks each scenario file "
-                     "(JSON syntax, every key, type and range) without running it.\n"
-                     "Prints 'ok FILE' or the error; exit 2 if any file is bad.\n\n"
-                  << opts;
+        std::cout
+            << "Usage: ssifsim validate SCENARIO...\n\nChecks each scenario file "
+               "(JSON syntax, every key, type and range) without running it.\n"
+               "Prints 'ok FILE' with the workload's size (requests, MSIs, simulated span)\nand a "
+               "warning for a workload that will take long, or the error; exit 2\nif any "
+               "file is bad.\n\n"
+            << opts;
         return kExitPass;
     }
     if (!vm.count("scenario"))
@@ -95,8 +98,12 @@ int cmd_validate(const std::vector<std::string>& args) {
     int status = kExitPass;
     for (const std::string& file : vm["scenario"].as<std::vector<std::string>>()) {
         try {
-            load_scenario(file);
-            std::cout << "ok " << file << "\n";
+            const Scenario s = load_scenario(file);
+            std::vector<std::string> warnings;
+            std::cout << "ok " << file << ": " << describe_size(workload_size(s), &warnings)
+                      << "\n";
+            for (const std::string& w : warnings)
+                std::cout << "  warning: " << w << "\n";
         } catch (const InputError& e) {
             std::cerr << "ssifsim: " << printable(e.what()) << "\n";
             status = kExitBadInput;
@@ -158,6 +165,8 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cout << scenario_to_json(scenario).dump(2) << "\n";
         return kExitPass;
     }
+    if (!vm.count("quiet") && isatty(STDERR_FILENO))
+        options.progress = &std::cerr;
     install_interrupt_handlers();
     const RunResult result = run_scenario(scenario, options);
     if (!vm.count("quiet"))

@@ -1,5 +1,8 @@
 #include "tools/runner.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -165,6 +168,44 @@ ZpciResult zpci_result(const zpci::ZpciSystem& z) {
     return r;
 }
 
+// A progress line for a terminal: the wall clock is read every 4096 events, the line redrawn
+// at most once a second.
+class ProgressSink : public EventSink {
+  public:
+    ProgressSink(std::ostream& out, size_t total_requests)
+        : out_(out), total_(total_requests), last_(std::chrono::steady_clock::now()) {}
+    ~ProgressSink() override {
+        if (drawn_)
+            out_ << "\r" << std::string(width_, ' ') << "\r" << std::flush;
+    }
+    void record(const Event& e) override {
+        if (e.src == "host" && e.ev == "response")
+            ++answered_;
+        if (++events_ % 4096 != 0)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::seconds(1))
+            return;
+        last_ = now;
+        char line[160];
+        std::snprintf(line, sizeof line, "  simulated %.3f s, %llu/%zu request(s) answered",
+                      static_cast<double>(e.t_ns) / 1e9, static_cast<unsigned long long>(answered_),
+                      total_);
+        const std::string text = line;
+        width_ = std::max(width_, text.size());
+        out_ << "\r" << text << std::string(width_ - text.size(), ' ') << std::flush;
+        drawn_ = true;
+    }
+
+  private:
+    std::ostream& out_;
+    size_t total_;
+    std::chrono::steady_clock::time_point last_;
+    uint64_t events_ = 0, answered_ = 0;
+    size_t width_ = 0;
+    bool drawn_ = false;
+};
+
 // Stops the simulation at the first event after SIGINT, SIGTERM or SIGHUP (tools/interrupt.h).
 class InterruptSink : public EventSink {
   public:
@@ -227,6 +268,11 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     log.add(&faults);
     InterruptSink interrupt;
     log.add(&interrupt);
+    std::optional<ProgressSink> progress;
+    if (options.progress) {
+        progress.emplace(*options.progress, s.total_requests());
+        log.add(&*progress);
+    }
     std::optional<JsonlSink> jsonl;
     if (log_file) {
         jsonl.emplace(*log_file);

@@ -23,6 +23,9 @@ struct RunOptions {
     std::string junit_path;          // JUnit XML: one test case per check
     uint64_t until_ns = 0;           // 0: until every request has completed and nothing is pending
     EventSink* extra_sink = nullptr; // also receives every event (tests, tools)
+    // Draw a progress line (simulated time, requests answered) on this stream about once a
+    // wall second, erased at the end; for a terminal only. Never part of any output file.
+    std::ostream* progress = nullptr;
 };
 
 // A spec check or expectation, with its worst figure.

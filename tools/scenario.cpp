@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "models/ssif/framing.h"
 #include "tools/format.h"
@@ -501,6 +502,51 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
                       "or say that none is intended with an expectation (e.g. \"expect\": "
                       "{\"requests\": []}, or expect.counts)");
     return s;
+}
+
+WorkloadSize workload_size(const Scenario& s) {
+    WorkloadSize w;
+    w.listed = s.requests.size();
+    for (const ssif::HostRequest& r : s.requests)
+        w.span_ns = std::max(w.span_ns, r.at_ns);
+    // Validation bounded every product below by kMaxSimNs: none overflows.
+    for (const Generator& g : s.generators) {
+        w.generated += static_cast<uint64_t>(g.count);
+        const uint64_t gaps = static_cast<uint64_t>(g.poisson ? g.count : g.count - 1);
+        w.span_ns = std::max(w.span_ns, g.start_ns + gaps * g.interval_ns);
+    }
+    for (const MsiGenerator& m : s.zpci.msis) {
+        const bool burst = m.pattern == MsiGenerator::Pattern::Burst;
+        w.msis += m.count * (burst ? m.bursts : 1) * (m.duplicated ? 2 : 1);
+        const uint64_t last =
+            burst ? m.at_ns + (m.bursts - 1) * m.period_ns + (m.count - 1) * m.interval_ns
+                  : m.at_ns + (m.count - 1) * m.interval_ns;
+        w.span_ns = std::max(w.span_ns, last);
+    }
+    for (const zpci::ZpciAction& a : s.zpci.config.actions)
+        w.span_ns = std::max(w.span_ns, a.t_ns);
+    w.span_ns = std::max(w.span_ns, s.until_ns);
+    return w;
+}
+
+std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warnings) {
+    char span[48];
+    std::snprintf(span, sizeof span, "%.6f s", static_cast<double>(w.span_ns) / 1e9);
+    const uint64_t requests = w.listed + w.generated;
+    if (requests > WorkloadSize::kManyRequests)
+        warnings->push_back(std::to_string(requests) + " requests (over " +
+                            std::to_string(WorkloadSize::kManyRequests) +
+                            "): expect a long run; ssifsim run --until TIME bounds it");
+    if (w.msis > WorkloadSize::kManyMsis)
+        warnings->push_back(std::to_string(w.msis) + " MSIs (over " +
+                            std::to_string(WorkloadSize::kManyMsis) + "): expect a long run");
+    if (w.span_ns > WorkloadSize::kLongSpanNs)
+        warnings->push_back(std::string("the workload spans ") + span +
+                            " of simulated time (over a day): expect a long run");
+    return std::to_string(requests) + " request(s) (" + std::to_string(w.listed) + " listed, " +
+           std::to_string(w.generated) + " generated), " + std::to_string(w.msis) +
+           " MSI(s), simulated span " + span + " (when the last is due" +
+           (w.generated ? "; random gaps at their mean" : "") + ")";
 }
 
 size_t Scenario::total_requests() const {

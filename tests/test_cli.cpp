@@ -513,8 +513,7 @@ TEST_CASE("run --until, run --seed and sweep --seed are range-checked: exit 2, n
         CHECK_FALSE(exists(dir + "/r.json"));
     }
     // The largest seed is accepted, and its printed configuration validates again.
-    const CommandResult cfg =
-        run_command(run + "--seed 9223372036854775807 --print-config 2>/dev/null");
+    const CommandResult cfg = run_command_stdout(run + "--seed 9223372036854775807 --print-config");
     REQUIRE(cfg.exit_code == 0);
     CHECK(json::parse(cfg.out)["seed"] == 9223372036854775807ULL);
     write_file(dir + "/cfg.json", cfg.out);
@@ -588,7 +587,8 @@ TEST_CASE("times and totals that would wrap in the run are refused at validation
 
 TEST_CASE("print-config shows every default; validate accepts the quickstart", "[cli]") {
     const std::string quickstart = source_dir() + "/scenarios/quickstart.json";
-    const CommandResult cfg = run_command(ssifsim_binary() + " run --print-config " + quickstart);
+    const CommandResult cfg =
+        run_command_stdout(ssifsim_binary() + " run --print-config " + quickstart);
     REQUIRE(cfg.exit_code == 0);
     const json j = json::parse(cfg.out);
     CHECK(j["bmc"]["response_timeout_ms"] == 500.0);

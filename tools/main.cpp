@@ -8,7 +8,6 @@
 
 #include "tools/bench.h"
 #include "tools/interrupt.h"
-#include "tools/output_file.h"
 #include "tools/report.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
@@ -169,11 +168,17 @@ int cmd_run(const std::vector<std::string>& args) {
         options.progress = &std::cerr;
     install_interrupt_handlers();
     const RunResult result = run_scenario(scenario, options);
+    if (!result.output_error.empty()) { // no verdict: what it rests on is not all on disk
+        std::cerr << "ssifsim: " << printable(result.output_error) << "\n";
+        return kExitOutput;
+    }
     if (!vm.count("quiet"))
         print_summary(std::cout, scenario, result, options);
     std::cout.flush();
-    if (!std::cout)
-        throw OutputError("standard output: cannot write the summary");
+    if (!std::cout) {
+        std::cerr << "ssifsim: standard output: cannot write the summary\n";
+        return kExitOutput;
+    }
     if (result.interrupted_by)
         return 128 + result.interrupted_by;
     return result.passed() ? kExitPass : kExitCheckFailed;
@@ -293,9 +298,6 @@ int sc_main(int argc, char* argv[]) {
     } catch (const InputError& e) {
         std::cerr << "ssifsim: " << printable(e.what()) << "\n";
         return kExitBadInput;
-    } catch (const OutputError& e) {
-        std::cerr << "ssifsim: " << printable(e.what()) << "\n";
-        return kExitOutput;
     } catch (const po::error& e) {
         return usage_error(e.what());
     } catch (const std::exception& e) {

@@ -77,9 +77,9 @@ OutputFile::~OutputFile() {
     }
 }
 
-void OutputFile::fail(int err) const {
-    throw OutputError(path_ + ": cannot write: " + std::strerror(err) +
-                      "; the outputs of this run are incomplete");
+std::string OutputFile::failure(int err) const {
+    return path_ + ": cannot write: " + std::strerror(err) +
+           "; the outputs of this run are incomplete";
 }
 
 void OutputFile::prepare() {
@@ -123,33 +123,36 @@ std::ostream& OutputFile::open() {
     struct stat st;
     if (kind_ == Kind::Stream && ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) &&
         ::ftruncate(fd_, 0) != 0)
-        fail(errno);
+        open_error_ = errno;
     buf_ = std::make_unique<FdBuf>(fd_);
     stream_ = std::make_unique<std::ostream>(buf_.get());
     return *stream_;
 }
 
-void OutputFile::commit() {
+std::string OutputFile::commit() {
     if (!buf_)
         open();
+    if (open_error_)
+        return failure(open_error_);
     stream_->flush();
     if (!buf_->drain())
-        fail(buf_->error());
-    // A document reaches the disk before its name does; a regular stream file too.
+        return failure(buf_->error());
+    // A document reaches the disk before its name does.
     struct stat st;
-    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && !direct_ && ::fsync(fd_) != 0)
-        fail(errno);
+    if (!direct_ && ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && ::fsync(fd_) != 0)
+        return failure(errno);
     const int fd = fd_;
     fd_ = -1;
     buf_->detach();
     if (::close(fd) != 0)
-        fail(errno);
+        return failure(errno);
     if (!temp_path_.empty()) {
         if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
-            fail(errno);
+            return failure(errno);
         temp_path_.clear();
     }
     committed_ = true;
+    return "";
 }
 
 } // namespace ssifsim::tools

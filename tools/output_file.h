@@ -1,22 +1,15 @@
 // The run's output files, written so that they never lie: every write and the close are
-// checked (a failure is an OutputError naming the file: exit 3), every output is opened
+// checked (a failure is reported naming the file: exit 3), every output is opened
 // before any is truncated, and documents (report, JUnit) are written to a temporary file
 // beside the target and renamed over it only when complete.
 #pragma once
 
 #include <memory>
 #include <ostream>
-#include <stdexcept>
 #include <streambuf>
 #include <string>
 
 namespace ssifsim::tools {
-
-// An output could not be written completely (a full disk, an I/O error). Exit code 3.
-class OutputError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
 
 class OutputFile {
   public:
@@ -34,17 +27,18 @@ class OutputFile {
     // document, creates the temporary beside it. Throws InputError if it cannot.
     void prepare();
     // Truncates an existing stream file (call once every output is prepared) and returns
-    // the stream to write to.
+    // the stream to write to (if the truncation fails, commit() reports it).
     std::ostream& open();
-    // Flushes and closes, and puts a document in place; throws OutputError naming the file
-    // if any write, the flush or the close failed.
-    void commit();
+    // Flushes and closes, and puts a document in place. Returns "" or, if any write, the flush
+    // or the close failed, the error naming the file. (No exception: after a simulation,
+    // unwinding confuses ASan, whose view of the stack SystemC's thread switches changed.)
+    std::string commit();
 
     const std::string& path() const { return path_; }
 
   private:
     class FdBuf;
-    [[noreturn]] void fail(int err) const;
+    std::string failure(int err) const;
 
     std::string path_;
     Kind kind_;
@@ -53,6 +47,7 @@ class OutputFile {
     bool direct_ = false;   // a document written in place: the target is a device or FIFO
     std::string temp_path_; // a document's temporary, until renamed
     bool committed_ = false;
+    int open_error_ = 0; // the truncation in open() failed
     std::unique_ptr<FdBuf> buf_;
     std::unique_ptr<std::ostream> stream_;
 };

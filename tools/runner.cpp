@@ -397,15 +397,15 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     // The streams first (the VCDs' writers flushed them in finish()): if one of them failed,
     // no report or JUnit file claims a result.
     for (OutputFile* f : {log_out, vcd_out, tl_out})
-        if (f)
-            f->commit();
-    if (report_out) {
+        if (f && result.output_error.empty())
+            result.output_error = f->commit();
+    if (report_out && result.output_error.empty()) {
         report_out->open() << build_report(s, result).dump(2) << '\n';
-        report_out->commit();
+        result.output_error = report_out->commit();
     }
-    if (junit_out) {
+    if (junit_out && result.output_error.empty()) {
         write_junit(junit_out->open(), s, result);
-        junit_out->commit();
+        result.output_error = junit_out->commit();
     }
     return result;
 }

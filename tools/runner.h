@@ -85,14 +85,17 @@ struct RunResult {
     ssif::HostStats host_stats;
     ZpciResult zpci;
     int interrupted_by = 0; // the signal that stopped the run early (tools/interrupt.h), or 0
+    // An output that could not be written completely, named (then the outputs after it in
+    // the order log, VCDs, report, JUnit were not written); "" if all were.
+    std::string output_error;
     bool passed() const;
 };
 
 // The wire VCD path's transaction-level companion: out/q.vcd -> out/q.tl.vcd.
 std::string transaction_vcd_path(const std::string& vcd_path);
 
-// Throws InputError if an output file cannot be opened (before any is changed), OutputError
-// (tools/output_file.h) if one could not be written completely.
+// Throws InputError if an output file cannot be opened (before any is changed); an output
+// that could not be written completely is result.output_error.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
 
 } // namespace ssifsim::tools

@@ -148,7 +148,8 @@ bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid) {
 bool write_text(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;
-    return static_cast<bool>(out);
+    out.close(); // the close flushes: a full disk shows here
+    return !out.fail();
 }
 
 // The child: runs one scenario file quietly; the first failed check goes to `report_fd`.

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# clang and libclang-rt-14-dev: the scenario loader's libFuzzer target (scripts/test.sh).
 packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev
-          nlohmann-json3-dev catch2 sigrok-cli clang-format)
+          nlohmann-json3-dev catch2 sigrok-cli clang-format clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

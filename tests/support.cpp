@@ -18,9 +18,10 @@ std::string source_dir() {
     return SSIFSIM_SOURCE_DIR;
 }
 
-CommandResult run_command(const std::string& command) {
+namespace {
+CommandResult run_shell(const std::string& command) {
     CommandResult r;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    FILE* pipe = popen(command.c_str(), "r");
     if (!pipe)
         throw std::runtime_error("popen failed: " + command);
     std::array<char, 4096> buf;
@@ -30,6 +31,15 @@ CommandResult run_command(const std::string& command) {
     const int status = pclose(pipe);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+}
+} // namespace
+
+CommandResult run_command(const std::string& command) {
+    return run_shell(command + " 2>&1");
+}
+
+CommandResult run_command_stdout(const std::string& command) {
+    return run_shell(command);
 }
 
 std::string make_temp_dir(const std::string& tag) {

@@ -19,6 +19,9 @@ struct CommandResult {
 };
 // Runs a shell command, capturing its output.
 CommandResult run_command(const std::string& command);
+// The same, capturing stdout only (for output parsed as a document: a sanitizer's or the
+// kernel's message on stderr must not be mixed into it); stderr goes to the test's stderr.
+CommandResult run_command_stdout(const std::string& command);
 
 // A fresh empty directory under the build's temporary area.
 std::string make_temp_dir(const std::string& tag);

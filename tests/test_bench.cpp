@@ -10,8 +10,8 @@ using nlohmann::json;
 
 TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]") {
     const CommandResult r =
-        run_command(ssifsim_binary() + " bench --scale 0.01 --memory --json --vcd-dir " +
-                    make_temp_dir("bench"));
+        run_command_stdout(ssifsim_binary() + " bench --scale 0.01 --memory --json --vcd-dir " +
+                           make_temp_dir("bench"));
     REQUIRE(r.exit_code == 0);
     const json doc = json::parse(r.out);
     const json& w = doc["workloads"];
@@ -60,8 +60,9 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
 
 TEST_CASE("bench: a tiny scale still ends (the raw kernel runs at least one activation)",
           "[bench]") {
-    const CommandResult r = run_command("timeout 60 " + ssifsim_binary() +
-                                        " bench --scale 0.0000000001 --workload raw-kernel --json");
+    const CommandResult r =
+        run_command_stdout("timeout 60 " + ssifsim_binary() +
+                           " bench --scale 0.0000000001 --workload raw-kernel --json");
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out)["workloads"]["raw-kernel"]["activations"].get<double>() >= 1);
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "tests/support.h"
+#include "tools/json_reader.h"
 #include "tools/scenario.h"
 #include "tools/sweep.h"
 
@@ -378,9 +379,222 @@ TEST_CASE("unreadable scenarios: missing file, directory, binary", "[cli][input]
     CHECK(r.out.find("nested deeper than 64 levels") != std::string::npos);
 }
 
+namespace {
+// Whether a path exists (an output that must not have been created).
+bool exists(const std::string& path) {
+    return run_command("test -e '" + path + "'").exit_code == 0;
+}
+} // namespace
+
+TEST_CASE("every error of the JSON parser is bad input: exit 2 with the file, the JSON path and "
+          "the place",
+          "[cli][input]") {
+    struct Case {
+        std::string text;
+        std::string message; // what the output must contain after "bad.json: "
+    } cases[] = {
+        // A number outside double's range (the library throws out_of_range 406).
+        {R"({"version":1,"bus":{"freq_hz":1e400}})",
+         "$.bus.freq_hz: not valid JSON: number overflow parsing '1e400' (at line 1, column 36)"},
+        {"{\"version\":1,\n\"seed\":-1e999}",
+         "$.seed: not valid JSON: number overflow parsing '-1e999' (at line 2, column 14)"},
+        // Duplicate keys: the later value must not silently win.
+        {R"({"version":1,"bmc":{"daemon":{"latency_ms":-5,"latency_ms":20}}})",
+         "$.bmc.daemon.latency_ms: duplicate key \"latency_ms\""},
+        {R"({"version":1,"version":1})", "$.version: duplicate key \"version\""},
+        {R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1},{"cmd":1,"cmd":2}]}})",
+         "$.workload.requests[1].cmd: duplicate key \"cmd\""},
+        // A syntax error names the path it was in and the line and column.
+        {"{\"version\":1,\n \"bus\":{\"freq_hz\":100000,}}",
+         "$.bus.freq_hz: not valid JSON: parse error at line 2, column 26"},
+        // A string that is not UTF-8.
+        {"{\"version\":1,\"description\":\"caf\xc3\"}",
+         "$.description: not valid JSON: parse error at line 1, column 33: syntax error while "
+         "parsing value - invalid string: ill-formed UTF-8 byte"},
+    };
+    for (const Case& c : cases) {
+        INFO("scenario text: " << c.text);
+        const CommandResult r = validate_text("bad.json", c.text);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("bad.json: " + c.message) != std::string::npos);
+        CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    }
+}
+
+TEST_CASE("error messages never cut a UTF-8 character in half nor pass on bytes that are not "
+          "UTF-8",
+          "[cli][input]") {
+    // A long string value is shortened in the message: at a character boundary.
+    std::string value;
+    for (int i = 0; i < 30; ++i)
+        value += "\xc3\xa9"; // é, two bytes: byte 37 falls inside one
+    CommandResult r =
+        validate_text("bad.json", "{\"version\":1,\"bus\":{\"freq_hz\":\"" + value + "\"}}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("$.bus.freq_hz: expected an integer") != std::string::npos);
+    CHECK(r.out.find("...") != std::string::npos);
+    CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    // The parser's own message quotes the bad byte: it is printed escaped.
+    r = validate_text("bad.json", "{\"version\":1,\"description\":\"\xff\"}");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("ill-formed UTF-8 byte; last read: '\"\\xff'") != std::string::npos);
+    CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    // The helpers themselves.
+    using ssifsim::tools::cut_utf8;
+    using ssifsim::tools::printable;
+    CHECK(cut_utf8("a\xc3\xa9", 2) == "a");
+    CHECK(cut_utf8("a\xe2\x82\xac"
+                   "b",
+                   3) == "a");
+    CHECK(cut_utf8("a\xe2\x82\xac"
+                   "b",
+                   4) == "a\xe2\x82\xac");
+    CHECK(printable("ok \xe2\x82\xac \xff\x01") == "ok \xe2\x82\xac \\xff\\x01");
+    CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate is not UTF-8
+}
+
+TEST_CASE("files that are not scenarios are refused before they are read: devices, FIFOs, "
+          "directories, over 16 MiB, names that are not UTF-8",
+          "[cli][input]") {
+    const std::string dir = make_temp_dir("nonregular");
+    // /dev/zero would be read forever; a FIFO would block waiting for a writer.
+    CommandResult r = run_command("timeout 20 " + ssifsim_binary() + " validate /dev/zero");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("/dev/zero: cannot read: not a regular file") != std::string::npos);
+    REQUIRE(run_command("mkfifo " + dir + "/fifo.json").exit_code == 0);
+    r = run_command("timeout 20 " + ssifsim_binary() + " run " + dir + "/fifo.json --report " +
+                    dir + "/r.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("fifo.json: cannot read: not a regular file") != std::string::npos);
+    CHECK_FALSE(exists(dir + "/r.json"));
+    r = run_command(ssifsim_binary() + " validate " + dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("it is a directory") != std::string::npos);
+    // One byte over the limit (a sparse file: the size is refused before anything is read).
+    REQUIRE(run_command("truncate -s 16777217 " + dir + "/huge.json").exit_code == 0);
+    r = run_command(ssifsim_binary() + " validate " + dir + "/huge.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("huge.json: cannot read: 16777217 bytes, over the limit of 16777216 bytes") !=
+          std::string::npos);
+    // A file name that is not UTF-8 would end up in the report and the JUnit file: refused
+    // up front, the name printed escaped, no output created.
+    const std::string bad_name = dir + "/s\xff.json";
+    write_file(bad_name, R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]}})");
+    r = run_command(ssifsim_binary() + " run '" + bad_name + "' --report " + dir +
+                    "/r.json --junit " + dir + "/j.xml --log " + dir + "/l.jsonl");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("s\\xff.json: the file name is not valid UTF-8") != std::string::npos);
+    CHECK(ssifsim::tools::is_valid_utf8(r.out));
+    CHECK_FALSE(exists(dir + "/r.json"));
+    CHECK_FALSE(exists(dir + "/j.xml"));
+    CHECK_FALSE(exists(dir + "/l.jsonl"));
+}
+
+TEST_CASE("run --until, run --seed and sweep --seed are range-checked: exit 2, nothing written",
+          "[cli][input]") {
+    const std::string dir = make_temp_dir("ranges");
+    const std::string run = ssifsim_binary() + " run " + source_dir() +
+                            "/scenarios/quickstart.json --log " + dir + "/l.jsonl --report " + dir +
+                            "/r.json ";
+    struct Case {
+        const char* args;
+        const char* message;
+    } cases[] = {
+        // 10^20 s would round to 0 ns; 10^9 s wraps SystemC's 64-bit count of picoseconds.
+        {"--until 99999999999999999999s", "--until: '99999999999999999999s' is not a duration "
+                                          "of at most 200 days (17280000 s) of simulated time"},
+        {"--until 1000000000s", "--until: '1000000000s' is not a duration of at most 200 days"},
+        {"--until 17280000.001s", "is not a duration of at most 200 days"},
+        {"--seed -1", "--seed: '-1' is not a seed (accepted: 0..9223372036854775807)"},
+        {"--seed 9223372036854775808", "--seed: '9223372036854775808' is not a seed"},
+        {"--seed 18446744073709551616", "is not a seed"},
+        {"--seed 1x", "--seed: '1x' is not a seed"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.args);
+        const CommandResult r = run_command(run + c.args);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(c.message) != std::string::npos);
+        CHECK_FALSE(exists(dir + "/l.jsonl"));
+        CHECK_FALSE(exists(dir + "/r.json"));
+    }
+    // The largest seed is accepted, and its printed configuration validates again.
+    const CommandResult cfg = run_command_stdout(run + "--seed 9223372036854775807 --print-config");
+    REQUIRE(cfg.exit_code == 0);
+    CHECK(json::parse(cfg.out)["seed"] == 9223372036854775807ULL);
+    write_file(dir + "/cfg.json", cfg.out);
+    CHECK(run_command(ssifsim_binary() + " validate " + dir + "/cfg.json").exit_code == 0);
+    // The sweep's seeds must all be seeds a scenario accepts.
+    const std::string sweep = ssifsim_binary() + " sweep " + source_dir() +
+                              "/scenarios/quickstart.json --out " + dir + "/sweep ";
+    CommandResult r = run_command(sweep + "--seed 9223372036854775807 --count 2");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("--seed: 9223372036854775807 + --count 2 passes the largest seed") !=
+          std::string::npos);
+    r = run_command(sweep + "--seed -5");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("--seed: '-5' is not a seed") != std::string::npos);
+    CHECK_FALSE(exists(dir + "/sweep"));
+}
+
+TEST_CASE("times and totals that would wrap in the run are refused at validation", "[cli][input]") {
+    struct Case {
+        const char* text;
+        const char* message;
+    } cases[] = {
+        // 6000 requests an hour apart: the last at 6000 h, past the time base.
+        {R"({"version":1,"workload":{"generators":[{"count":6000,"interval_ms":3600000}]}})",
+         "$.workload.generators[0].interval_ms: the generator's requests would reach past 200 "
+         "days"},
+        // Random gaps: bounded by 37 times their mean.
+        {R"({"version":1,"workload":{"generators":[{"count":200000,"mean_interval_ms":3000}]}})",
+         "$.workload.generators[0].mean_interval_ms: the generator's requests would reach past "
+         "200 days (17280000 s) of simulated time (its random gaps can be up to 37 times"},
+        // 101 generators of 10^7 requests: more ids than the limit.
+        {nullptr, "$.workload.generators[100].count: the workload would have 1010000000 "
+                  "requests, over the limit of 1000000000"},
+        // zPCI MSIs past the time base, periodic and random.
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"count":6000,"interval_ns":3600000000000}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"poisson","count":100000000,"mean_interval_ns":5000000}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+        // A burst whose length (count x interval) wraps 64 bits, with period_ns 1.
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"burst","count":100000000,"interval_ns":3600000000000,
+                      "bursts":2,"period_ns":1}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"burst","count":10,"interval_ns":10,
+                      "bursts":2,"period_ns":99}]}})",
+         "$.zpci.msis[0].period_ns: shorter than one burst (100 ns)"},
+        {R"({"version":1,"zpci":{"functions":[{"fid":1}],
+             "msis":[{"fid":1,"pattern":"burst","count":1000,"interval_ns":1000000,
+                      "bursts":1000000,"period_ns":3600000000000}]}})",
+         "$.zpci.msis[0].count: the MSIs would reach past 200 days"},
+    };
+    std::string many = R"({"version":1,"workload":{"generators":[)";
+    for (int i = 0; i < 101; ++i)
+        many += std::string(i ? "," : "") + R"({"count":10000000,"interval_ms":1})";
+    many += "]}}";
+    for (const Case& c : cases) {
+        const std::string text = c.text ? c.text : many;
+        INFO("scenario text: " << text.substr(0, 300));
+        const CommandResult r = validate_text("bad.json", text);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(std::string("bad.json: ") + c.message) != std::string::npos);
+    }
+    // Just inside: 1000 requests an hour apart end at 999 h; 10^7 MSIs 1 ms apart at 10^4 s.
+    CHECK(validate_text("ok.json", R"({"version":1,"workload":{"generators":[
+              {"count":1000,"interval_ms":3600000}]}})")
+              .exit_code == 0);
+}
+
 TEST_CASE("print-config shows every default; validate accepts the quickstart", "[cli]") {
     const std::string quickstart = source_dir() + "/scenarios/quickstart.json";
-    const CommandResult cfg = run_command(ssifsim_binary() + " run --print-config " + quickstart);
+    const CommandResult cfg =
+        run_command_stdout(ssifsim_binary() + " run --print-config " + quickstart);
     REQUIRE(cfg.exit_code == 0);
     const json j = json::parse(cfg.out);
     CHECK(j["bmc"]["response_timeout_ms"] == 500.0);
@@ -469,4 +683,272 @@ TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones
         INFO(k);
         CHECK(kinds.count(k) == 1);
     }
+}
+
+TEST_CASE("a full disk: exit 3 naming the file, no PASS, no report or JUnit claiming a result",
+          "[cli][output]") {
+    const std::string dir = make_temp_dir("full");
+    const std::string run =
+        ssifsim_binary() + " run " + source_dir() + "/scenarios/quickstart.json ";
+    // The log cannot be written: the report and JUnit, written after it, are not either;
+    // a report left from an earlier run stays as it was (it is replaced atomically).
+    write_file(dir + "/r.json", "earlier");
+    CommandResult r =
+        run_command(run + "--log /dev/full --report " + dir + "/r.json --junit " + dir + "/j.xml");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("/dev/full: cannot write: No space left on device") != std::string::npos);
+    CHECK(r.out.find("PASS") == std::string::npos);
+    CHECK(read_file(dir + "/r.json") == "earlier");
+    CHECK_FALSE(exists(dir + "/j.xml"));
+    // Nothing else is left behind: no temporary file.
+    CHECK(run_command("ls -A " + dir).out == "r.json\n");
+    // The report cannot be written: exit 3, no JUnit file; the log, written first, is whole.
+    r = run_command(run + "--log " + dir + "/l.jsonl --report /dev/full --junit " + dir + "/j.xml");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("/dev/full: cannot write") != std::string::npos);
+    CHECK(r.out.find("PASS") == std::string::npos);
+    CHECK_FALSE(exists(dir + "/j.xml"));
+    const std::string log = read_file(dir + "/l.jsonl");
+    REQUIRE_FALSE(log.empty());
+    CHECK(log.back() == '\n');
+    // The JUnit file cannot be written.
+    r = run_command(run + "--report " + dir + "/r2.json --junit /dev/full");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.find("/dev/full: cannot write") != std::string::npos);
+    CHECK(r.out.find("PASS") == std::string::npos);
+    CHECK(json::parse(read_file(dir + "/r2.json"))["passed"] == true);
+}
+
+TEST_CASE("an output that cannot be opened changes no other output", "[cli][output]") {
+    const std::string dir = make_temp_dir("noopen");
+    write_file(dir + "/l.jsonl", "earlier log\n");
+    write_file(dir + "/w.vcd", "earlier vcd\n");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + source_dir() +
+                    "/scenarios/quickstart.json --log " + dir + "/l.jsonl --vcd " + dir +
+                    "/w.vcd --junit " + dir + "/j.xml --report " + dir + "/missing/r.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("missing/r.json: cannot open for writing") != std::string::npos);
+    CHECK(read_file(dir + "/l.jsonl") == "earlier log\n");
+    CHECK(read_file(dir + "/w.vcd") == "earlier vcd\n");
+    // What this run created to check that it could (the .tl.vcd) is removed again.
+    CHECK(run_command("ls -A " + dir).out == "l.jsonl\nw.vcd\n");
+}
+
+TEST_CASE("SIGINT, SIGTERM, SIGHUP stop the run at the current time: whole log lines, closed "
+          "VCD, report and JUnit marked interrupted, exit 128 + signal",
+          "[cli][output][signal]") {
+    const std::string dir = make_temp_dir("signal");
+    // Ten million requests a millisecond apart: hours of wall time, interrupted after the
+    // log has started.
+    write_file(dir + "/long.json", R"({"version":1,"workload":{"generators":[
+        {"count":10000000,"interval_ms":1}]}})");
+    const struct {
+        const char* name;
+        int exit_code;
+    } signals[] = {{"INT", 130}, {"TERM", 143}, {"HUP", 129}};
+    for (const auto& sig : signals) {
+        INFO("SIG" << sig.name);
+        const std::string out = dir + "/" + sig.name;
+        REQUIRE(run_command("mkdir " + out).exit_code == 0);
+        const CommandResult r =
+            run_command(ssifsim_binary() + " run " + dir + "/long.json --log " + out +
+                        "/l.jsonl --report " + out + "/r.json --junit " + out + "/j.xml --vcd " +
+                        out + "/w.vcd > " + out + "/stdout & pid=$!; while [ ! -s " + out +
+                        "/l.jsonl ]; do sleep 0.05; done; sleep 0.3; kill -" + sig.name +
+                        " $pid; wait $pid; echo \"exit $?\"");
+        CHECK(r.out == "exit " + std::to_string(sig.exit_code) + "\n");
+        const std::string stdout_text = read_file(out + "/stdout");
+        CHECK(stdout_text.find("INTERRUPTED") != std::string::npos);
+        CHECK(stdout_text.find("PASS") == std::string::npos);
+        // Every log line is whole JSON.
+        const std::string log = read_file(out + "/l.jsonl");
+        REQUIRE_FALSE(log.empty());
+        CHECK(log.back() == '\n');
+        uint64_t last_t = 0;
+        for (const json& e : log_lines(log))
+            last_t = e["t_ns"];
+        // The report says so, and covers the run up to the stop.
+        const json report = json::parse(read_file(out + "/r.json"));
+        CHECK(report["interrupted"] == std::string("SIG") + sig.name);
+        CHECK(report["passed"] == false);
+        const uint64_t end = report["sim_end_ns"];
+        CHECK(end >= last_t);
+        CHECK(end > 0);
+        CHECK(report["summary"]["completed"].get<uint64_t>() > 0);
+        CHECK(report["summary"]["completed"].get<uint64_t>() < 10000000);
+        // JUnit: a failed test case "interrupted".
+        const std::string junit = read_file(out + "/j.xml");
+        CHECK(junit.find("<testcase classname=") != std::string::npos);
+        CHECK(junit.find("name=\"interrupted\">\n      <failure message=\"stopped by SIG" +
+                         std::string(sig.name)) != std::string::npos);
+        CHECK(junit.find("</testsuites>\n") != std::string::npos);
+        // Both VCDs end on a final timestamp at or after the stop (the wire VCD has the byte
+        // on the wires at that time rendered whole).
+        for (const std::string vcd : {"/w.vcd", "/w.tl.vcd"}) {
+            const std::string text = read_file(out + vcd);
+            REQUIRE(text.size() > 2);
+            CHECK(text.back() == '\n');
+            const size_t hash = text.rfind('#');
+            REQUIRE(hash != std::string::npos);
+            CHECK(std::stoull(text.substr(hash + 1)) >= end);
+        }
+    }
+}
+
+TEST_CASE("a scenario with no requests and no MSIs is bad input unless expect says it means it",
+          "[cli][input]") {
+    const std::string dir = make_temp_dir("empty");
+    // It would pass every check on nothing: a CI scenario that lost its workload.
+    for (const char* text : {R"({"version":1})", R"({"version":1,"workload":{"requests":[]}})",
+                             R"({"version":1,"expect":{"t6_max_ms":100}})"}) {
+        INFO(text);
+        write_file(dir + "/empty.json", text);
+        const CommandResult r = run_command(ssifsim_binary() + " run " + dir +
+                                            "/empty.json --report " + dir + "/r.json");
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("empty.json: $: the scenario has no requests") != std::string::npos);
+        CHECK(r.out.find("PASS") == std::string::npos);
+        CHECK_FALSE(exists(dir + "/r.json"));
+    }
+    // Said on purpose: it runs, and passes.
+    write_file(dir + "/meant.json", R"({"version":1,"expect":{"requests":[]}})");
+    CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/meant.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("PASS") != std::string::npos);
+    // Or with an event count (a host that only watches for flags).
+    write_file(dir + "/counted.json",
+               R"({"version":1,"expect":{"counts":{"host.request":0}},"workload":{"until_ms":5}})");
+    r = run_command(ssifsim_binary() + " run " + dir + "/counted.json");
+    CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("a fault that never acted says what it met and why none of it qualified",
+          "[cli][faults]") {
+    const std::string dir = make_temp_dir("aim");
+    // The quickstart's exchange: a write, a read NAKed at its address (the BMC is busy),
+    // the read with the response.
+    const std::string base = R"({"version":1,"bmc":{"daemon":{"latency_ms":20}},
+        "workload":{"requests":[{"netfn":6,"cmd":1}]},"faults":[)";
+    const auto run = [&](const std::string& faults) {
+        write_file(dir + "/s.json", base + faults + "]}");
+        return run_command(ssifsim_binary() + " run " + dir + "/s.json --report " + dir +
+                           "/r.json");
+    };
+    // Aimed at the first read: the NAKed one has no PEC byte to corrupt.
+    CommandResult r = run(R"({"type":"corrupt_pec","direction":"bmc_to_host","nth":1})");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("corrupt_pec at $.faults[0] never happened: 2 transfer(s) matched its aim "
+                     "(request, op, command, at_ms); nth 1, count 1 count those transfers "
+                     "(parts), not requests; it was armed on 1 (first: request 1, read 0x03 at "
+                     "5000000 ns) but none qualified: a read with no PEC byte") !=
+          std::string::npos);
+    // The report carries the same detail.
+    const json report = json::parse(read_file(dir + "/r.json"));
+    bool found = false;
+    for (const json& c : report["checks"])
+        if (c["name"] == "faults_fired")
+            found = c["detail"].get<std::string>().find("none qualified") != std::string::npos;
+    CHECK(found);
+    // Aimed past the transfers there were.
+    r = run(R"({"type":"nak","op":"read","byte":1,"nth":5})");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("nak at $.faults[0] never happened: 2 transfer(s) matched its aim") !=
+          std::string::npos);
+    CHECK(r.out.find("armed on") == std::string::npos);
+    // Two faults on one transfer: the first listed takes it.
+    r = run(R"({"type":"lost_stop","op":"write"},{"type":"nak","op":"write","byte":2})");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("nak at $.faults[1] never happened: 1 transfer(s) matched its aim") !=
+          std::string::npos);
+    CHECK(r.out.find("1 of its transfer(s) went to a fault listed before it") != std::string::npos);
+    // The second read qualifies: the fault fires.
+    r = run(R"({"type":"corrupt_pec","direction":"bmc_to_host","nth":2})");
+    CHECK(r.out.find("faults_fired") != std::string::npos);
+    CHECK(r.out.find("never happened") == std::string::npos);
+}
+
+TEST_CASE("sweep: a probing template gets only faults aimed at its requests; an until_ms that "
+          "fails every seed is refused",
+          "[cli][sweep]") {
+    using namespace ssifsim::tools;
+    const std::string dir = make_temp_dir("sweep-probe");
+    const ojson resolved =
+        scenario_to_json(load_scenario(source_dir() + "/scenarios/host-probe.json"));
+    REQUIRE(resolved["host"]["probe"] == true);
+    for (uint64_t seed = 1; seed <= 300; ++seed) {
+        const ojson v = make_variation(resolved, "host-probe.json", seed);
+        for (const ojson& f : v["faults"]) {
+            INFO("seed " << seed << ": " << f.dump());
+            const std::string type = f["type"];
+            CHECK(type.rfind("daemon_", 0) == std::string::npos);
+            CHECK(type != "foreign_master");
+            CHECK(f["request"].get<int>() >= 1);
+        }
+    }
+    // The quickstart still gets daemon faults and foreign masters.
+    const ojson quick =
+        scenario_to_json(load_scenario(source_dir() + "/scenarios/quickstart.json"));
+    std::set<std::string> types;
+    for (uint64_t seed = 1; seed <= 100; ++seed)
+        for (const ojson& f : make_variation(quick, "q.json", seed)["faults"])
+            types.insert(f["type"].get<std::string>());
+    CHECK(types.count("foreign_master") == 1);
+    CHECK(types.count("daemon_silent") == 1);
+
+    write_file(dir + "/short.json", R"({"version":1,"workload":{"until_ms":1,
+        "requests":[{"netfn":6,"cmd":1}]}})");
+    const CommandResult r = run_command(ssifsim_binary() + " sweep " + dir +
+                                        "/short.json --count 3 --out " + dir + "/out");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("short.json: $.workload.until_ms: 1 ms ends the run before the sweep's "
+                     "clean request") != std::string::npos);
+    CHECK(r.out.find("at least 40000") != std::string::npos);
+    CHECK_FALSE(exists(dir + "/out"));
+}
+
+TEST_CASE("validate prints the workload's size and warns about a huge one", "[cli][huge]") {
+    const std::string dir = make_temp_dir("size");
+    CommandResult r =
+        run_command(ssifsim_binary() + " validate " + source_dir() + "/scenarios/quickstart.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("quickstart.json: 1 request(s) (1 listed, 0 generated), 0 MSI(s), simulated "
+                     "span 0.000000 s") != std::string::npos);
+    CHECK(r.out.find("warning") == std::string::npos);
+    // 2 listed + 10^7 generated 1 ms apart from 1 s; 3 bursts of 4 MSIs, every 1 ms.
+    write_file(dir + "/big.json", R"({"version":1,
+        "workload":{"requests":[{"netfn":6,"cmd":1},{"netfn":6,"cmd":1,"at_ms":2}],
+                    "generators":[{"count":10000000,"interval_ms":1,"start_ms":1000}]},
+        "zpci":{"functions":[{"fid":1}],"msis":[{"fid":1,"pattern":"burst","count":4,
+                "interval_ns":10,"bursts":3,"period_ns":1000000}]}})");
+    r = run_command(ssifsim_binary() + " validate " + dir + "/big.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("big.json: 10000002 request(s) (2 listed, 10000000 generated), 12 MSI(s), "
+                     "simulated span 10000.999000 s") != std::string::npos);
+    CHECK(r.out.find("  warning: 10000002 requests (over 1000000): expect a long run") !=
+          std::string::npos);
+    // A long simulated span: a day and a bit.
+    write_file(dir + "/long.json", R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}],
+        "generators":[{"count":26,"interval_ms":3600000}]}})");
+    r = run_command(ssifsim_binary() + " validate " + dir + "/long.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("simulated span 90000.000000 s") != std::string::npos);
+    CHECK(r.out.find("warning: the workload spans 90000.000000 s of simulated time (over a day)") !=
+          std::string::npos);
+}
+
+TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") {
+    const std::string dir = make_temp_dir("progress");
+    write_file(dir + "/long.json", R"({"version":1,"workload":{"generators":[
+        {"count":10000000,"interval_ms":1}]}})");
+    // script(1) gives the run a terminal; 4000 simulated s take a few wall seconds (the line
+    // is drawn at most once a wall second).
+    const CommandResult tty = run_command("script -qec '" + ssifsim_binary() + " run " + dir +
+                                          "/long.json --until 4000s' /dev/null");
+    CHECK(tty.out.find("\r  simulated ") != std::string::npos);
+    CHECK(tty.out.find(" request(s) answered") != std::string::npos);
+    const CommandResult pipe =
+        run_command(ssifsim_binary() + " run " + dir + "/long.json --until 4000s");
+    CHECK(pipe.out.find("request(s) answered") == std::string::npos);
+    CHECK(pipe.out.find('\r') == std::string::npos);
 }

@@ -192,7 +192,8 @@ TEST_CASE("print-config of every scenario is a scenario that runs to the same lo
     const std::string dir = make_temp_dir("print_config");
     for (const std::string& file : scenario_files()) {
         const std::string name = file.substr(file.rfind('/') + 1);
-        const CommandResult cfg = run_command(ssifsim_binary() + " run --print-config " + file);
+        const CommandResult cfg =
+            run_command_stdout(ssifsim_binary() + " run --print-config " + file);
         INFO(name << "\n" << cfg.out);
         REQUIRE(cfg.exit_code == 0);
         write_file(dir + "/" + name, cfg.out);

@@ -141,7 +141,8 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
     }
 }
 
-Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired) {
+Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired,
+                         const std::vector<std::string>& why_not) {
     Check c;
     c.name = "faults_fired";
     c.description =
@@ -150,7 +151,8 @@ Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uin
         if (fired[i] == 0 && c.pass) {
             c.pass = false;
             c.detail = std::string(fault_type_name(faults[i].type)) + " at " + faults[i].path +
-                       " never happened: nothing it aims at occurred";
+                       " never happened: " +
+                       (i < why_not.size() ? why_not[i] : "nothing it aims at occurred");
         }
     }
     return c;

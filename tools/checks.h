@@ -55,7 +55,9 @@ class IpmiMessagesCheck {
 };
 
 // Every fault in the scenario was applied at least once (else it was aimed at nothing).
-Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired);
+// why_not[i]: what fault i met and why it did not act (FaultPlan::why_not_fired).
+Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired,
+                         const std::vector<std::string>& why_not = {});
 
 // Interrupts accounted for: every MSI delivered to its own handler, merged with its own
 // pending bit, or dropped for a named reason; no violation.

@@ -1,5 +1,8 @@
 #include "tools/faults.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "models/common/name_table.h"
 #include "models/common/sim_time.h"
 #include "models/ssif/framing.h"
@@ -248,7 +251,8 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
 }
 
 FaultPlan::FaultPlan(const std::vector<Fault>& faults)
-    : faults_(faults), seen_(faults.size(), 0), fired_(faults.size(), 0) {}
+    : faults_(faults), seen_(faults.size(), 0), fired_(faults.size(), 0), armed_(faults.size(), 0),
+      first_armed_(faults.size()), taken_(faults.size(), 0) {}
 
 // A fault applies to the nth matching occurrence and the count-1 after it. When two
 // faults aim at the same occurrence the first listed applies.
@@ -261,8 +265,14 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
             (f.command >= 0 && f.command != command) || sim_now_ns() < f.from_ns)
             continue;
         const int n = ++seen_[i];
-        if (out.wire.active() || n < f.nth || n >= f.nth + f.count)
+        if (n < f.nth || n >= f.nth + f.count)
             continue;
+        if (out.wire.active()) {
+            ++taken_[i];
+            continue;
+        }
+        if (armed_[i]++ == 0)
+            first_armed_[i] = {request_id, read, command, sim_now_ns()};
         smbus::TransferFault& w = out.wire;
         w.id = static_cast<int>(i);
         switch (f.type) {
@@ -298,6 +308,8 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
 ssif::DaemonFault FaultPlan::next_request(int nth) {
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
+        if (f.daemon())
+            seen_[i] = std::max(seen_[i], nth);
         if (!f.daemon() || nth < f.nth || nth >= f.nth + f.count)
             continue;
         ssif::DaemonFault d;
@@ -311,6 +323,55 @@ ssif::DaemonFault FaultPlan::next_request(int nth) {
         return d;
     }
     return {};
+}
+
+namespace {
+// Why a transfer a fault was armed on can pass without it.
+std::string cannot_act(const Fault& f) {
+    switch (f.type) {
+    case FaultType::CorruptPec:
+        return f.op_read ? "a read with no PEC byte: the BMC NAKed its address or the read "
+                           "stopped before the PEC (e.g. a busy BMC's empty answer)"
+                         : "a write without PEC (the link has PEC off) or one NAKed before its "
+                           "PEC byte";
+    case FaultType::Nak:
+        return "a transfer that ended before wire byte " + std::to_string(f.byte) +
+               " (an earlier NAK or a shorter transfer)";
+    case FaultType::SkipBlock: return "a read without a block number (not a multi-part middle)";
+    case FaultType::HostPowerOff:
+    case FaultType::ClockStretch:
+    case FaultType::HeldLow:
+        return "a transfer that ended before byte " + std::to_string(f.after_bytes) +
+               " (a NAK or a shorter transfer)";
+    case FaultType::LostStop: return "a transfer that ended without a STOP to lose";
+    default: return "a transfer it could not act on";
+    }
+}
+} // namespace
+
+std::string FaultPlan::why_not_fired(size_t i) const {
+    const Fault& f = faults_[i];
+    if (f.type == FaultType::ForeignMaster)
+        return "the BMC never reached the state it waits for in the run";
+    if (f.daemon())
+        return "the daemon read " + std::to_string(seen_[i]) + " request(s); it aims at read " +
+               std::to_string(f.nth);
+    std::string out = std::to_string(seen_[i]) +
+                      " transfer(s) matched its aim (request, op, command, at_ms); nth " +
+                      std::to_string(f.nth) + ", count " + std::to_string(f.count) +
+                      " count those transfers (parts), not requests";
+    if (taken_[i])
+        out += "; " + std::to_string(taken_[i]) +
+               " of its transfer(s) went to a fault listed before it (one fault per transfer)";
+    if (armed_[i]) {
+        const Armed& a = first_armed_[i];
+        char cmd[8];
+        std::snprintf(cmd, sizeof cmd, "0x%02x", a.command);
+        out += "; it was armed on " + std::to_string(armed_[i]) + " (first: request " +
+               std::to_string(a.request) + ", " + (a.read ? "read " : "write ") + cmd + " at " +
+               std::to_string(a.t_ns) + " ns) but none qualified: " + cannot_act(f);
+    }
+    return out;
 }
 
 void FaultPlan::record(const Event& e) {

@@ -78,11 +78,24 @@ class FaultPlan : public ssif::HostFaultSource, public ssif::DaemonFaultSource, 
 
     const std::vector<Fault>& faults() const { return faults_; }
     uint64_t fired(size_t i) const { return fired_[i]; }
+    // For a fault that never fired: what it met (how many transfers matched its aim, which
+    // it was armed on, which an earlier fault took) and why none of them qualified.
+    std::string why_not_fired(size_t i) const;
 
   private:
+    // A transfer a fault was armed on.
+    struct Armed {
+        int request = 0;
+        bool read = false;
+        uint8_t command = 0;
+        uint64_t t_ns = 0;
+    };
     std::vector<Fault> faults_;
     std::vector<int> seen_; // matching transfers or reads so far, per fault
     std::vector<uint64_t> fired_;
+    std::vector<uint64_t> armed_;    // transfers handed the fault, per fault
+    std::vector<Armed> first_armed_; // the first of them
+    std::vector<uint64_t> taken_;    // in its window but taken by an earlier-listed fault
 };
 
 } // namespace ssifsim::tools

@@ -21,8 +21,28 @@ class InputError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Reads a JSON file; throws InputError for a missing, unreadable, empty or malformed file.
+// The largest scenario file read (16 MiB); a bigger one is refused before it is read.
+constexpr uint64_t kMaxScenarioBytes = 16u << 20;
+
+// Reads a JSON file; throws InputError for a missing, unreadable, empty or malformed file, a
+// file that is not a regular file (a directory, /dev/zero, a FIFO) or is over
+// kMaxScenarioBytes, and a file name that is not valid UTF-8.
 json load_json_file(const std::string& file);
+// Parses a scenario's text: any error of the JSON library (syntax, a number outside double's
+// range, bad UTF-8), a duplicate key or nesting deeper than 64 levels is an InputError naming
+// the file, the JSON path and, for syntax errors, the line and column.
+json parse_json_text(const std::string& text, const std::string& file);
+
+// UTF-8 helpers for messages: nothing printed cuts a character in half or passes on bytes
+// that are not UTF-8.
+bool is_valid_utf8(const std::string& s);
+// The length of the well-formed UTF-8 sequence at s[i], or 0 if there is none.
+size_t utf8_sequence_length(const std::string& s, size_t i);
+// `s` with every byte that is not part of valid UTF-8, and every control character but
+// newline and tab, written as \xNN.
+std::string printable(const std::string& s);
+// At most max_bytes of `s`, ending on a character boundary.
+std::string cut_utf8(const std::string& s, size_t max_bytes);
 
 class ObjectReader {
   public:
@@ -75,8 +95,17 @@ class ObjectReader {
 // A byte from an array element (integer 0..255 or "0x.." string).
 uint8_t element_byte(const json& value, const std::string& path, const std::string& file);
 
+// Simulated time. SystemC keeps time as a 64-bit count of its resolution, 1 ps here, so it
+// holds 2^64 ps, about 213.5 days; everything a run schedules (--until, requests, MSIs,
+// actions) must lie within the first 200 days, the rest is headroom for what was started
+// last to finish. Checked at validation, so that no time wraps in the run.
+constexpr uint64_t kMaxSimNs = 200ULL * 24 * 3600 * 1'000'000'000;
+constexpr const char* kMaxSimText = "200 days (17280000 s) of simulated time";
+// start + steps * step in checked arithmetic: false if it overflows or passes kMaxSimNs.
+bool checked_schedule_end(uint64_t start, uint64_t steps, uint64_t step, uint64_t* end);
+
 // Parses a duration such as "250ms", "15s", "100us", "1000ns" or "0.5ms" into ns.
-// Returns false if the text is not one.
+// Returns false if the text is not one, or is beyond kMaxSimNs.
 bool parse_duration(const std::string& text, uint64_t* ns);
 
 } // namespace ssifsim::tools

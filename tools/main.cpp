@@ -7,6 +7,7 @@
 #include <systemc>
 
 #include "tools/bench.h"
+#include "tools/interrupt.h"
 #include "tools/report.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
@@ -22,6 +23,7 @@ constexpr int kExitPass = 0;
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 3;
+constexpr int kExitOutput = 3; // an output could not be written completely (a full disk)
 
 const char* kTopHelp = R"(ssifsim - a discrete-event simulator of IPMI SSIF over a timed SMBus:
 the host's Linux ipmi_ssif driver, the BMC's Linux ssif_bmc slave state machine and its
@@ -42,9 +44,24 @@ The scenario format is described in scenarios/README.md.
 )";
 
 int usage_error(const std::string& what) {
-    std::cerr << "ssifsim: " << what << "\nTry 'ssifsim --help'.\n";
+    std::cerr << "ssifsim: " << printable(what) << "\nTry 'ssifsim --help'.\n";
     return kExitBadInput;
 }
+
+// A seed as a scenario accepts it: a decimal integer 0..2^63-1 (boost would read "-1" as
+// 2^64-1 and a scenario with that seed would not validate).
+bool parse_seed(const std::string& text, uint64_t* seed) {
+    if (text.empty() || text.size() > 19 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    const uint64_t v = std::stoull(text);
+    if (v > static_cast<uint64_t>(INT64_MAX))
+        return false;
+    *seed = v;
+    return true;
+}
+
+const std::string kSeedRange = "accepted: 0..9223372036854775807";
 
 // Parses a command's options; the positional arguments land in "scenario".
 po::variables_map parse_command(const std::vector<std::string>& args,
@@ -66,10 +83,13 @@ int cmd_validate(const std::vector<std::string>& args) {
     opts.add_options()("help,h", "show this help");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
-        std::cout << "Usage: ssifsim validate SCENARIO...\n\nChecks each scenario file "
-                     "(JSON syntax, every key, type and range) without running it.\n"
-                     "Prints 'ok FILE' or the error; exit 2 if any file is bad.\n\n"
-                  << opts;
+        std::cout
+            << "Usage: ssifsim validate SCENARIO...\n\nChecks each scenario file "
+               "(JSON syntax, every key, type and range) without running it.\n"
+               "Prints 'ok FILE' with the workload's size (requests, MSIs, simulated span)\nand a "
+               "warning for a workload that will take long, or the error; exit 2\nif any "
+               "file is bad.\n\n"
+            << opts;
         return kExitPass;
     }
     if (!vm.count("scenario"))
@@ -77,10 +97,14 @@ int cmd_validate(const std::vector<std::string>& args) {
     int status = kExitPass;
     for (const std::string& file : vm["scenario"].as<std::vector<std::string>>()) {
         try {
-            load_scenario(file);
-            std::cout << "ok " << file << "\n";
+            const Scenario s = load_scenario(file);
+            std::vector<std::string> warnings;
+            std::cout << "ok " << file << ": " << describe_size(workload_size(s), &warnings)
+                      << "\n";
+            for (const std::string& w : warnings)
+                std::cout << "  warning: " << w << "\n";
         } catch (const InputError& e) {
-            std::cerr << "ssifsim: " << e.what() << "\n";
+            std::cerr << "ssifsim: " << printable(e.what()) << "\n";
             status = kExitBadInput;
         }
     }
@@ -89,7 +113,7 @@ int cmd_validate(const std::vector<std::string>& args) {
 
 int cmd_run(const std::vector<std::string>& args) {
     RunOptions options;
-    std::string until;
+    std::string until, seed_text;
     uint64_t seed = 0;
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
@@ -106,7 +130,8 @@ int cmd_run(const std::vector<std::string>& args) {
         "host states go to FILE with .vcd replaced by .tl.vcd, for GTKWave")(
         "until", po::value(&until)->value_name("TIME"),
         "stop at this simulated time (e.g. 250ms, 15s, 100us); default: when every request "
-        "has completed")("seed", po::value(&seed)->value_name("N"), "override the scenario's seed")(
+        "has completed")("seed", po::value(&seed_text)->value_name("N"),
+                         "override the scenario's seed (0..2^63-1)")(
         "print-config", "print the resolved configuration with every default, then exit")(
         "quiet,q", "print nothing but errors; the exit code tells the result");
     const po::variables_map vm = parse_command(args, opts);
@@ -125,7 +150,10 @@ int cmd_run(const std::vector<std::string>& args) {
     if (files.size() != 1)
         return usage_error("run: one scenario at a time");
     if (!until.empty() && !parse_duration(until, &options.until_ns))
-        return usage_error("--until: '" + until + "' is not a duration (e.g. 250ms, 15s)");
+        return usage_error("--until: '" + until + "' is not a duration of at most " + kMaxSimText +
+                           " (e.g. 250ms, 15s)");
+    if (vm.count("seed") && !parse_seed(seed_text, &seed))
+        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
     if (!until.empty() && options.until_ns == 0)
         return usage_error("--until: must be greater than 0");
 
@@ -136,19 +164,34 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cout << scenario_to_json(scenario).dump(2) << "\n";
         return kExitPass;
     }
+    if (!vm.count("quiet") && isatty(STDERR_FILENO))
+        options.progress = &std::cerr;
+    install_interrupt_handlers();
     const RunResult result = run_scenario(scenario, options);
+    if (!result.output_error.empty()) { // no verdict: what it rests on is not all on disk
+        std::cerr << "ssifsim: " << printable(result.output_error) << "\n";
+        return kExitOutput;
+    }
     if (!vm.count("quiet"))
         print_summary(std::cout, scenario, result, options);
+    std::cout.flush();
+    if (!std::cout) {
+        std::cerr << "ssifsim: standard output: cannot write the summary\n";
+        return kExitOutput;
+    }
+    if (result.interrupted_by)
+        return 128 + result.interrupted_by;
     return result.passed() ? kExitPass : kExitCheckFailed;
 }
 
 int cmd_sweep(const std::vector<std::string>& args) {
     SweepOptions o;
+    std::string seed_text = "1";
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
         "count", po::value(&o.count)->value_name("N")->default_value(o.count),
-        "how many seeds to run")("seed", po::value(&o.seed)->value_name("S")->default_value(1),
-                                 "the first seed; the others follow it")(
+        "how many seeds to run")("seed", po::value(&seed_text)->value_name("S")->default_value("1"),
+                                 "the first seed; the others follow it (all within 0..2^63-1)")(
         "out", po::value(&o.out_dir)->value_name("DIR")->default_value(o.out_dir),
         "where the scenarios of failing seeds are kept")(
         "timeout", po::value(&o.timeout_s)->value_name("SECONDS")->default_value(o.timeout_s),
@@ -175,6 +218,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
         return usage_error("--count: must be at least 1");
     if (o.timeout_s < 1)
         return usage_error("--timeout: must be at least 1 second");
+    if (!parse_seed(seed_text, &o.seed))
+        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
+    if (static_cast<uint64_t>(o.count - 1) > static_cast<uint64_t>(INT64_MAX) - o.seed)
+        return usage_error("--seed: " + seed_text + " + --count " + std::to_string(o.count) +
+                           " passes the largest seed a scenario takes (" + kSeedRange + ")");
     o.template_file = files[0];
     o.progress = isatty(STDOUT_FILENO);
     return run_sweep(o, std::cout);
@@ -248,12 +296,12 @@ int sc_main(int argc, char* argv[]) {
             return cmd_bench(args);
         return usage_error("unknown command '" + command + "'");
     } catch (const InputError& e) {
-        std::cerr << "ssifsim: " << e.what() << "\n";
+        std::cerr << "ssifsim: " << printable(e.what()) << "\n";
         return kExitBadInput;
     } catch (const po::error& e) {
         return usage_error(e.what());
     } catch (const std::exception& e) {
-        std::cerr << "ssifsim: internal error: " << e.what() << "\n";
+        std::cerr << "ssifsim: internal error: " << printable(e.what()) << "\n";
         return kExitInternal;
     }
 }

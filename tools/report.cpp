@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "tools/format.h"
+#include "tools/interrupt.h"
 
 namespace ssifsim::tools {
 
@@ -173,6 +174,8 @@ ojson build_report(const Scenario& s, const RunResult& r) {
     if (r.zpci.enabled)
         report["zpci"] = zpci_json(r.zpci);
     report["sim_end_ns"] = r.end_ns;
+    // Stopped early by a signal: the figures and checks cover the run up to sim_end_ns.
+    report["interrupted"] = r.interrupted_by ? ojson(signal_name(r.interrupted_by)) : ojson(false);
     report["passed"] = r.passed();
     return report;
 }
@@ -285,7 +288,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (!options.vcd_path.empty())
         out << "  waveforms: " << options.vcd_path << " (wires: smbus_scl, smbus_sda), "
             << transaction_vcd_path(options.vcd_path) << " (BMC and host states)\n";
-    out << (r.passed() ? "PASS" : "FAIL") << "\n";
+    out << (r.interrupted_by ? "INTERRUPTED" : r.passed() ? "PASS" : "FAIL") << "\n";
 }
 
 } // namespace ssifsim::tools

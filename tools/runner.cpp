@@ -1,7 +1,11 @@
 #include "tools/runner.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <systemc>
 
@@ -14,8 +18,11 @@
 #include "models/ssif/bmc/daemon.h"
 #include "tools/bus_checks.h"
 #include "tools/checks.h"
+#include "tools/format.h"
+#include "tools/interrupt.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
+#include "tools/output_file.h"
 #include "tools/report.h"
 #include "tools/workload.h"
 
@@ -161,11 +168,57 @@ ZpciResult zpci_result(const zpci::ZpciSystem& z) {
     return r;
 }
 
-void open_output(std::ofstream& out, const std::string& path) {
-    out.open(path, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw InputError(path + ": cannot open for writing");
-}
+// A progress line for a terminal: the wall clock is read every 4096 events, the line redrawn
+// at most once a second.
+class ProgressSink : public EventSink {
+  public:
+    ProgressSink(std::ostream& out, size_t total_requests)
+        : out_(out), total_(total_requests), last_(std::chrono::steady_clock::now()) {}
+    ~ProgressSink() override {
+        if (drawn_)
+            out_ << "\r" << std::string(width_, ' ') << "\r" << std::flush;
+    }
+    void record(const Event& e) override {
+        if (e.src == "host" && e.ev == "response")
+            ++answered_;
+        if (++events_ % 4096 != 0)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::seconds(1))
+            return;
+        last_ = now;
+        char line[160];
+        std::snprintf(line, sizeof line, "  simulated %.3f s, %llu/%zu request(s) answered",
+                      static_cast<double>(e.t_ns) / 1e9, static_cast<unsigned long long>(answered_),
+                      total_);
+        const std::string text = line;
+        width_ = std::max(width_, text.size());
+        out_ << "\r" << text << std::string(width_ - text.size(), ' ') << std::flush;
+        drawn_ = true;
+    }
+
+  private:
+    std::ostream& out_;
+    size_t total_;
+    std::chrono::steady_clock::time_point last_;
+    uint64_t events_ = 0, answered_ = 0;
+    size_t width_ = 0;
+    bool drawn_ = false;
+};
+
+// Stops the simulation at the first event after SIGINT, SIGTERM or SIGHUP (tools/interrupt.h).
+class InterruptSink : public EventSink {
+  public:
+    void record(const Event&) override {
+        if (!stopped_ && interrupt_signal() != 0) {
+            stopped_ = true;
+            sc_core::sc_stop();
+        }
+    }
+
+  private:
+    bool stopped_ = false;
+};
 } // namespace
 
 bool RunResult::passed() const {
@@ -184,18 +237,26 @@ std::string transaction_vcd_path(const std::string& vcd_path) {
 }
 
 RunResult run_scenario(const Scenario& s, const RunOptions& options) {
-    std::ofstream log_file, vcd_file, tl_file, report_file;
-    if (!options.log_path.empty())
-        open_output(log_file, options.log_path);
-    if (!options.vcd_path.empty()) {
-        open_output(vcd_file, options.vcd_path);
-        open_output(tl_file, transaction_vcd_path(options.vcd_path));
-    }
-    if (!options.report_path.empty())
-        open_output(report_file, options.report_path);
-    std::ofstream junit_file;
-    if (!options.junit_path.empty())
-        open_output(junit_file, options.junit_path);
+    // Every output is opened before any is truncated; bad paths are found before anything
+    // changes on disk (what a failed prepare created is removed again).
+    std::vector<std::unique_ptr<OutputFile>> outputs;
+    const auto output = [&outputs](const std::string& path, OutputFile::Kind kind) {
+        if (path.empty())
+            return static_cast<OutputFile*>(nullptr);
+        outputs.push_back(std::make_unique<OutputFile>(path, kind));
+        outputs.back()->prepare();
+        return outputs.back().get();
+    };
+    OutputFile* log_out = output(options.log_path, OutputFile::Kind::Stream);
+    OutputFile* vcd_out = output(options.vcd_path, OutputFile::Kind::Stream);
+    OutputFile* tl_out = options.vcd_path.empty() ? nullptr
+                                                  : output(transaction_vcd_path(options.vcd_path),
+                                                           OutputFile::Kind::Stream);
+    OutputFile* report_out = output(options.report_path, OutputFile::Kind::Document);
+    OutputFile* junit_out = output(options.junit_path, OutputFile::Kind::Document);
+    std::ostream* log_file = log_out ? &log_out->open() : nullptr;
+    std::ostream* vcd_file = vcd_out ? &vcd_out->open() : nullptr;
+    std::ostream* tl_file = tl_out ? &tl_out->open() : nullptr;
 
     RunResult result;
     IpmiMessagesCheck messages;
@@ -205,15 +266,24 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     log.add(&milestones);
     FaultPlan faults(s.faults);
     log.add(&faults);
-    JsonlSink jsonl(log_file);
-    if (log_file.is_open())
-        log.add(&jsonl);
+    InterruptSink interrupt;
+    log.add(&interrupt);
+    std::optional<ProgressSink> progress;
+    if (options.progress) {
+        progress.emplace(*options.progress, s.total_requests());
+        log.add(&*progress);
+    }
+    std::optional<JsonlSink> jsonl;
+    if (log_file) {
+        jsonl.emplace(*log_file);
+        log.add(&*jsonl);
+    }
     if (options.extra_sink)
         log.add(options.extra_sink);
     std::unique_ptr<VcdWriter> wire_vcd, tl_vcd;
-    if (vcd_file.is_open()) {
-        wire_vcd = std::make_unique<VcdWriter>(vcd_file, "smbus");
-        tl_vcd = std::make_unique<VcdWriter>(tl_file, "ssifsim");
+    if (vcd_file) {
+        wire_vcd = std::make_unique<VcdWriter>(*vcd_file, "smbus");
+        tl_vcd = std::make_unique<VcdWriter>(*tl_file, "ssifsim");
     }
 
     smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
@@ -273,6 +343,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         sc_core::sc_start();
 
     result.end_ns = sim_now_ns();
+    result.interrupted_by = interrupt_signal();
     if (zpci_system) {
         zpci_system->finish(result.end_ns);
         result.zpci = zpci_result(*zpci_system);
@@ -293,13 +364,16 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
     result.event_counts = milestones.counts;
-    for (size_t i = 0; i < s.faults.size(); ++i)
+    std::vector<std::string> why_not_fired;
+    for (size_t i = 0; i < s.faults.size(); ++i) {
         result.faults_fired.push_back(faults.fired(i));
+        why_not_fired.push_back(faults.fired(i) ? "" : faults.why_not_fired(i));
+    }
 
     result.checks = {collector.t6().result(result.completed, result.submitted),
                      check_all_answered(result.completed, result.submitted),
                      messages.result(),
-                     check_faults_fired(s.faults, result.faults_fired),
+                     check_faults_fired(s.faults, result.faults_fired, why_not_fired),
                      bus_timing.timeout(),
                      bus_timing.low_sext(),
                      framing.result()};
@@ -310,10 +384,29 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     for (Check& c : check_expectations(s, result))
         result.checks.push_back(c);
 
-    if (report_file.is_open())
-        report_file << build_report(s, result).dump(2) << '\n';
-    if (junit_file.is_open())
-        write_junit(junit_file, s, result);
+    if (result.interrupted_by) {
+        Check c;
+        c.name = "interrupted";
+        c.description = "the run went to its end";
+        c.pass = false;
+        c.detail = std::string("stopped by ") + signal_name(result.interrupted_by) + " at " +
+                   ms(result.end_ns) + "; the other checks cover the run up to then";
+        result.checks.push_back(c);
+    }
+
+    // The streams first (the VCDs' writers flushed them in finish()): if one of them failed,
+    // no report or JUnit file claims a result.
+    for (OutputFile* f : {log_out, vcd_out, tl_out})
+        if (f && result.output_error.empty())
+            result.output_error = f->commit();
+    if (report_out && result.output_error.empty()) {
+        report_out->open() << build_report(s, result).dump(2) << '\n';
+        result.output_error = report_out->commit();
+    }
+    if (junit_out && result.output_error.empty()) {
+        write_junit(junit_out->open(), s, result);
+        result.output_error = junit_out->commit();
+    }
     return result;
 }
 

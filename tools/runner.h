@@ -23,6 +23,9 @@ struct RunOptions {
     std::string junit_path;          // JUnit XML: one test case per check
     uint64_t until_ns = 0;           // 0: until every request has completed and nothing is pending
     EventSink* extra_sink = nullptr; // also receives every event (tests, tools)
+    // Draw a progress line (simulated time, requests answered) on this stream about once a
+    // wall second, erased at the end; for a terminal only. Never part of any output file.
+    std::ostream* progress = nullptr;
 };
 
 // A spec check or expectation, with its worst figure.
@@ -81,13 +84,18 @@ struct RunResult {
     ssif::LinkSetup link;                         // what the host used (probed or stated)
     ssif::HostStats host_stats;
     ZpciResult zpci;
+    int interrupted_by = 0; // the signal that stopped the run early (tools/interrupt.h), or 0
+    // An output that could not be written completely, named (then the outputs after it in
+    // the order log, VCDs, report, JUnit were not written); "" if all were.
+    std::string output_error;
     bool passed() const;
 };
 
 // The wire VCD path's transaction-level companion: out/q.vcd -> out/q.tl.vcd.
 std::string transaction_vcd_path(const std::string& vcd_path);
 
-// Throws InputError if an output file cannot be opened.
+// Throws InputError if an output file cannot be opened (before any is changed); an output
+// that could not be written completely is result.output_error.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
 
 } // namespace ssifsim::tools

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "models/ssif/framing.h"
 #include "tools/format.h"
@@ -93,6 +94,10 @@ bool is_known_event(const std::string& name) {
 }
 
 namespace {
+
+// The most requests a workload has (ids are ints; generators make them lazily, so the
+// limit is the id's range, not memory).
+constexpr size_t kMaxRequests = 1'000'000'000;
 
 // IPMI_MAX_MSG_LENGTH: the largest request the message handler passes to the driver.
 constexpr unsigned kIpmiMaxRequest = 272;
@@ -315,9 +320,24 @@ void read_workload(ObjectReader workload, Scenario& s) {
                                   : r.millis("interval_ms", 0, 0, 3'600'000);
         g.netfn = read_netfn(r, s.responder.test.netfn);
         g.cmd = r.byte("cmd", s.responder.test.cmd);
+        // The last request's time, in checked arithmetic: a Poisson gap is at most about 37
+        // times its mean (the Rng's exponential draws from 53 bits, -ln(2^-53) = 36.7).
+        uint64_t last_ns = 0;
+        const uint64_t gaps = static_cast<uint64_t>(g.count - (g.poisson ? 0 : 1));
+        if (!checked_schedule_end(g.start_ns, gaps, g.poisson ? g.interval_ns * 37 : g.interval_ns,
+                                  &last_ns))
+            r.fail(g.poisson ? "mean_interval_ms" : "interval_ms",
+                   std::string("the generator's requests would reach past ") + kMaxSimText +
+                       (g.poisson ? " (its random gaps can be up to 37 times their mean)" : "") +
+                       "; fewer requests or a shorter gap");
         g.request_size = read_size(r, "request_size", g.request_size, 3, kIpmiMaxRequest);
         g.response_size = read_size(r, "response_size", g.response_size, 3, ssif::kMessageMax);
         r.finish();
+        // Request ids are ints; the generators' counts add up in checked arithmetic.
+        if (s.total_requests() + static_cast<size_t>(g.count) > kMaxRequests)
+            r.fail("count", "the workload would have " +
+                                std::to_string(s.total_requests() + static_cast<size_t>(g.count)) +
+                                " requests, over the limit of " + std::to_string(kMaxRequests));
         s.generators.push_back(g);
     }
     s.until_ns = workload.millis("until_ms", 0, 0, 36'000'000);
@@ -488,7 +508,63 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
                               std::to_string(s.total_requests()) + ")");
     read_expect(root.object("expect"), s);
     root.finish();
+    // A scenario that makes no traffic would pass every check: a CI scenario that lost its
+    // workload must not stay green. It may still mean it, and say so in expect.
+    const bool stated =
+        doc.contains("expect") && doc["expect"].is_object() &&
+        (doc["expect"].contains("requests") || !s.expect.counts.empty() ||
+         s.expect.bmc_final_state || s.expect.bmc_aborting || doc["expect"].contains("zpci"));
+    if (s.total_requests() == 0 && s.zpci.msis.empty() && !stated)
+        root.fail("", "the scenario has no requests (workload.requests, workload.generators) "
+                      "and no zPCI MSIs, so every check would pass on nothing; add a workload, "
+                      "or say that none is intended with an expectation (e.g. \"expect\": "
+                      "{\"requests\": []}, or expect.counts)");
     return s;
+}
+
+WorkloadSize workload_size(const Scenario& s) {
+    WorkloadSize w;
+    w.listed = s.requests.size();
+    for (const ssif::HostRequest& r : s.requests)
+        w.span_ns = std::max(w.span_ns, r.at_ns);
+    // Validation bounded every product below by kMaxSimNs: none overflows.
+    for (const Generator& g : s.generators) {
+        w.generated += static_cast<uint64_t>(g.count);
+        const uint64_t gaps = static_cast<uint64_t>(g.poisson ? g.count : g.count - 1);
+        w.span_ns = std::max(w.span_ns, g.start_ns + gaps * g.interval_ns);
+    }
+    for (const MsiGenerator& m : s.zpci.msis) {
+        const bool burst = m.pattern == MsiGenerator::Pattern::Burst;
+        w.msis += m.count * (burst ? m.bursts : 1) * (m.duplicated ? 2 : 1);
+        const uint64_t last =
+            burst ? m.at_ns + (m.bursts - 1) * m.period_ns + (m.count - 1) * m.interval_ns
+                  : m.at_ns + (m.count - 1) * m.interval_ns;
+        w.span_ns = std::max(w.span_ns, last);
+    }
+    for (const zpci::ZpciAction& a : s.zpci.config.actions)
+        w.span_ns = std::max(w.span_ns, a.t_ns);
+    w.span_ns = std::max(w.span_ns, s.until_ns);
+    return w;
+}
+
+std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warnings) {
+    char span[48];
+    std::snprintf(span, sizeof span, "%.6f s", static_cast<double>(w.span_ns) / 1e9);
+    const uint64_t requests = w.listed + w.generated;
+    if (requests > WorkloadSize::kManyRequests)
+        warnings->push_back(std::to_string(requests) + " requests (over " +
+                            std::to_string(WorkloadSize::kManyRequests) +
+                            "): expect a long run; ssifsim run --until TIME bounds it");
+    if (w.msis > WorkloadSize::kManyMsis)
+        warnings->push_back(std::to_string(w.msis) + " MSIs (over " +
+                            std::to_string(WorkloadSize::kManyMsis) + "): expect a long run");
+    if (w.span_ns > WorkloadSize::kLongSpanNs)
+        warnings->push_back(std::string("the workload spans ") + span +
+                            " of simulated time (over a day): expect a long run");
+    return std::to_string(requests) + " request(s) (" + std::to_string(w.listed) + " listed, " +
+           std::to_string(w.generated) + " generated), " + std::to_string(w.msis) +
+           " MSI(s), simulated span " + span + " (when the last is due" +
+           (w.generated ? "; random gaps at their mean" : "") + ")";
 }
 
 size_t Scenario::total_requests() const {

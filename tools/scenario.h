@@ -83,6 +83,22 @@ struct Scenario {
     Expectations expect;
 };
 
+// How big a scenario's run is, for `validate`: requests, MSIs, and the simulated time by
+// which the last of them is due (expected, for random gaps) or workload.until_ms.
+struct WorkloadSize {
+    uint64_t listed = 0, generated = 0, msis = 0;
+    uint64_t span_ns = 0;
+    // Above these a run takes minutes or more of wall time (README's performance table:
+    // about 20,000 requests and a few million MSIs per wall second).
+    static constexpr uint64_t kManyRequests = 1'000'000;
+    static constexpr uint64_t kManyMsis = 100'000'000;
+    static constexpr uint64_t kLongSpanNs = 24ULL * 3600 * 1'000'000'000; // a simulated day
+};
+WorkloadSize workload_size(const Scenario& s);
+// "12 requests (2 listed, 10 generated), 0 MSIs, simulated span 1.500000 s"; and, if any
+// figure is above its threshold, a warning line per figure.
+std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warnings);
+
 // Loads and validates; throws InputError naming the file and JSON path.
 Scenario load_scenario(const std::string& file);
 // The same from a parsed document; `file` names it in messages.

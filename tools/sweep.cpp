@@ -1,5 +1,6 @@
 #include "tools/sweep.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sys/stat.h>
@@ -147,7 +148,8 @@ bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid) {
 bool write_text(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;
-    return static_cast<bool>(out);
+    out.close(); // the close flushes: a full disk shows here
+    return !out.fail();
 }
 
 // The child: runs one scenario file quietly; the first failed check goes to `report_fd`.
@@ -210,14 +212,18 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
                         {"data", ojson::array()}});
     // Either one daemon fault, or one to three on the host's transfers: a request a host
     // fault loses would shift which request a daemon fault hits, onto the clean one.
+    // With host.probe the daemon also reads the probe's commands and a foreign master's
+    // time may fall in the probe: neither could be aimed at the template's requests, so such
+    // a template gets only host-transfer faults, which are aimed by request id.
+    const bool probe = t["host"].value("probe", false);
     ojson faults = ojson::array();
-    if (rng.uniform(0, 3) == 0) {
+    if (rng.uniform(0, 3) == 0 && !probe) {
         faults.push_back(random_daemon_fault(rng, n));
     } else {
         for (uint64_t k = rng.uniform(1, 3); k > 0; --k)
             faults.push_back(random_host_fault(rng, n));
     }
-    if (rng.uniform(0, 3) == 0)
+    if (rng.uniform(0, 3) == 0 && !probe)
         faults.push_back(random_foreign_master(rng, last_ms));
     v["faults"] = faults;
     const bool zpci_fault =
@@ -248,6 +254,18 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
     if (tmpl.requests.empty())
         throw InputError(o.template_file + ": $.workload.requests: a sweep template needs at "
                                            "least one request to aim faults at");
+    // The clean request must be able to complete before workload.until_ms ends the run, or
+    // every seed would fail all_answered.
+    uint64_t last_ns = 0;
+    for (const ssif::HostRequest& r : tmpl.requests)
+        last_ns = std::max(last_ns, r.at_ns);
+    const uint64_t needed_ns = last_ns + static_cast<uint64_t>(2 * kCleanAfterMs * 1e6);
+    if (tmpl.until_ns != 0 && tmpl.until_ns < needed_ns)
+        throw InputError(o.template_file +
+                         ": $.workload.until_ms: " + std::to_string(tmpl.until_ns / 1'000'000) +
+                         " ms ends the run before the sweep's clean request (20 s after the last "
+                         "request) can complete, so every seed would fail; use 0 or at least " +
+                         std::to_string(needed_ns / 1'000'000));
     const ojson resolved = scenario_to_json(tmpl);
     mkdir(o.out_dir.c_str(), 0755); // may exist already
     struct stat st {};

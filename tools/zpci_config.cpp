@@ -159,15 +159,29 @@ void read_msis(ObjectReader& zpci, ZpciScenario& out) {
         g.interval_ns = nanos(m, gap, g.pattern == MsiGenerator::Pattern::Burst ? 0 : 1000);
         if (g.pattern == MsiGenerator::Pattern::Poisson && g.interval_ns == 0)
             m.fail(gap, "must be above 0");
+        // When the last MSI is due, in checked arithmetic (a Poisson gap is at most about 37
+        // times its mean: the Rng's exponential draws from 53 bits, -ln(2^-53) = 36.7).
+        uint64_t last_ns = 0;
+        bool fits = true;
         if (g.pattern == MsiGenerator::Pattern::Burst) {
             g.bursts = static_cast<uint64_t>(m.integer("bursts", 1, 1, 1'000'000));
             g.period_ns = nanos(m, "period_ns", 1'000'000);
-            if (g.bursts > 1 && g.period_ns < g.interval_ns * g.count)
-                m.fail("period_ns", "shorter than one burst (" +
-                                        std::to_string(g.interval_ns * g.count) + " ns)");
-        } else if (m.has("bursts") || m.has("period_ns")) {
-            m.fail(m.has("bursts") ? "bursts" : "period_ns", "only pattern burst takes it");
+            uint64_t burst_ns = 0; // count gaps of interval_ns
+            fits = checked_schedule_end(0, g.count, g.interval_ns, &burst_ns);
+            if (fits && g.bursts > 1 && g.period_ns < burst_ns)
+                m.fail("period_ns", "shorter than one burst (" + std::to_string(burst_ns) + " ns)");
+            fits = fits && checked_schedule_end(g.at_ns, g.bursts - 1, g.period_ns, &last_ns) &&
+                   checked_schedule_end(last_ns, 1, burst_ns, &last_ns);
+        } else {
+            if (m.has("bursts") || m.has("period_ns"))
+                m.fail(m.has("bursts") ? "bursts" : "period_ns", "only pattern burst takes it");
+            const bool poisson = g.pattern == MsiGenerator::Pattern::Poisson;
+            fits = checked_schedule_end(g.at_ns, poisson ? g.count : g.count - 1,
+                                        poisson ? g.interval_ns * 37 : g.interval_ns, &last_ns);
         }
+        if (!fits)
+            m.fail("count", std::string("the MSIs would reach past ") + kMaxSimText +
+                                "; fewer MSIs or shorter gaps");
         const std::string fault = m.choice("fault", "none", {"none", "lost", "duplicated"});
         g.lost = fault == "lost";
         g.duplicated = fault == "duplicated";

@@ -1,0 +1,16 @@
+// SIGINT, SIGTERM and SIGHUP during `ssifsim run`: the first one only sets a flag; the runner
+// sees it at the next event, stops the simulation at the current time (the event being
+// logged completes its line), and closes and writes every output marked interrupted. The
+// command then exits 128 + the signal's number (130, 143, 129). A second signal while
+// that is under way ends the process at once, by the signal.
+#pragma once
+
+namespace ssifsim::tools {
+
+void install_interrupt_handlers();
+// The signal that asked the run to stop, or 0.
+int interrupt_signal();
+// "SIGINT", "SIGTERM", "SIGHUP".
+const char* signal_name(int signo);
+
+} // namespace ssifsim::tools

@@ -1,0 +1,55 @@
+// The run's output files, written so that they never lie: every write and the close are
+// checked (a failure is reported naming the file: exit 3), every output is opened
+// before any is truncated, and documents (report, JUnit) are written to a temporary file
+// beside the target and renamed over it only when complete.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <streambuf>
+#include <string>
+
+namespace ssifsim::tools {
+
+class OutputFile {
+  public:
+    // Stream: written in place as the run goes (the event log, the VCDs), so that it can be
+    // followed; Document: written whole at the end, atomically.
+    enum class Kind { Stream, Document };
+
+    OutputFile(std::string path, Kind kind);
+    // Removes what this run created and did not commit (a new empty file, a temporary).
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    // Opens the file for writing without changing it (creates it if missing) or, for a
+    // document, creates the temporary beside it. Throws InputError if it cannot.
+    void prepare();
+    // Truncates an existing stream file (call once every output is prepared) and returns
+    // the stream to write to (if the truncation fails, commit() reports it).
+    std::ostream& open();
+    // Flushes and closes, and puts a document in place. Returns "" or, if any write, the flush
+    // or the close failed, the error naming the file. (No exception: after a simulation,
+    // unwinding confuses ASan, whose view of the stack SystemC's thread switches changed.)
+    std::string commit();
+
+    const std::string& path() const { return path_; }
+
+  private:
+    class FdBuf;
+    std::string failure(int err) const;
+
+    std::string path_;
+    Kind kind_;
+    int fd_ = -1;
+    bool created_ = false;  // the file did not exist before this run
+    bool direct_ = false;   // a document written in place: the target is a device or FIFO
+    std::string temp_path_; // a document's temporary, until renamed
+    bool committed_ = false;
+    int open_error_ = 0; // the truncation in open() failed
+    std::unique_ptr<FdBuf> buf_;
+    std::unique_ptr<std::ostream> stream_;
+};
+
+} // namespace ssifsim::tools

@@ -826,8 +826,9 @@ TEST_CASE("a scenario with no requests and no MSIs is bad input unless expect sa
 TEST_CASE("a fault that never acted says what it met and why none of it qualified",
           "[cli][faults]") {
     const std::string dir = make_temp_dir("aim");
-    // The quickstart's exchange: a write, a read NAKed at its address (the BMC is busy),
-    // the read with the response.
+    // The quickstart's exchange: a write, a read NAKed at its address (the BMC is busy; on
+    // tick 6, the first-read timer's 5 jiffies and the wheel's one more), the read with the
+    // response.
     const std::string base = R"({"version":1,"bmc":{"daemon":{"latency_ms":20}},
         "workload":{"requests":[{"netfn":6,"cmd":1}]},"faults":[)";
     const auto run = [&](const std::string& faults) {
@@ -841,7 +842,7 @@ TEST_CASE("a fault that never acted says what it met and why none of it qualifie
     CHECK(r.out.find("corrupt_pec at $.faults[0] never happened: 2 transfer(s) matched its aim "
                      "(request, op, command, at_ms); nth 1, count 1 count those transfers "
                      "(parts), not requests; it was armed on 1 (first: request 1, read 0x03 at "
-                     "5000000 ns) but none qualified: a read with no PEC byte") !=
+                     "6000000 ns) but none qualified: a read with no PEC byte") !=
           std::string::npos);
     // The report carries the same detail.
     const json report = json::parse(read_file(dir + "/r.json"));

@@ -346,7 +346,7 @@ void SsifBmc::process_request_part() {
 void SsifBmc::handle_request() {
     busy_ = true;
     request_available_ = true;
-    response_.clear(max_message_);
+    response_.clear(payload_area());
     hooks_.request_available();
     response_timer_armed_ = true;
     hooks_.arm_response_timer();
@@ -422,10 +422,12 @@ void SsifBmc::set_multipart_response_buffer() {
 }
 
 void SsifBmc::copy_response(uint8_t* dst, unsigned from, unsigned n) const {
-    // A response whose length passed the v8 write() check by 32-bit overflow reads past
-    // the payload buffer; what lies beyond is modelled as zeros.
+    // v8's write() takes len 255 and 256 (count up to sizeof(struct ipmi_ssif_msg)): those
+    // responses end in the struct's padding, which write() filled. A length that passed the
+    // v8 check by 32-bit overflow reads past the struct; what lies beyond is modelled as
+    // zeros.
     for (unsigned i = 0; i < n; ++i)
-        dst[i] = from + i < max_message_ ? response_.payload[from + i] : 0;
+        dst[i] = from + i < payload_area() ? response_.payload[from + i] : 0;
 }
 
 void SsifBmc::calculate_response_part_pec() {
@@ -509,16 +511,15 @@ long SsifBmc::write(const Bytes& buf, bool nonblock) {
         return -EINVAL;
     hooks_.cancel_response_timer();
     response_timer_armed_ = false;
-    // copy_from_user into a stack struct, then copied whole: bytes past `count` are
-    // whatever was on the stack (0 here).
-    response_.clear(max_message_);
+    // memcpy(&response, &msg, count): bytes past `count` keep handle_request's memset (0).
+    response_.clear(payload_area());
     response_.len = len;
     if (count > kMsgLenField)
         std::memcpy(response_.payload.data(), buf.data() + kMsgLenField, count - kMsgLenField);
     is_singlepart_read_ = response_.len <= kPartMax;
     response_in_progress_ = true;
     busy_ = false;
-    request_.clear(max_message_);
+    request_.clear(payload_area());
     return static_cast<long>(count);
 }
 

@@ -65,6 +65,17 @@ class BmcHooks {
     virtual void transition(BmcState, BmcState, smbus::SlaveEvent) {}
 };
 
+// sizeof(struct ipmi_ssif_msg) (include/uapi/linux/ipmi_ssif_bmc.h): `unsigned int len`
+// then `u8 payload[payload_max]`; the u32 gives the struct 4-byte alignment, so its size is
+// rounded up to a multiple of 4. Linux's payload of IPMI_SSIF_PAYLOAD_MAX = 254 bytes gives
+// 4 + 254 + 2 bytes of tail padding = 260. ssif_bmc_write accepts counts up to it and
+// ssif_bmc_read copies min(4 + request.len, it).
+constexpr size_t sizeof_ipmi_ssif_msg(unsigned payload_max) {
+    return 4 + (size_t{payload_max} + 3) / 4 * 4;
+}
+constexpr size_t kSizeofIpmiSsifMsg = sizeof_ipmi_ssif_msg(kMessageMax);
+static_assert(kSizeofIpmiSsifMsg == 260, "u32 len + u8 payload[254], padded to 4");
+
 // struct ipmi_ssif_msg as it crosses the userspace device: u32 len (little endian), then
 // `payload_bytes` of payload. The one place that lays it out.
 Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes);
@@ -82,8 +93,9 @@ class SsifBmc : public smbus::SmbusSlave {
     SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks,
             MultipartEnd multipart_end = MultipartEnd::End08, unsigned max_message = kMessageMax);
 
-    // The size of struct ipmi_ssif_msg: what a reader of the device asks for.
-    size_t msg_size() const { return kMsgLenField + max_message_; }
+    // sizeof(struct ipmi_ssif_msg) for this BMC's payload buffer (kSizeofIpmiSsifMsg in
+    // Linux): the largest count write() takes, and what a reader of the device asks for.
+    size_t msg_size() const { return sizeof_ipmi_ssif_msg(max_message_); }
 
     // The I2C slave callback (ssif_bmc_cb): -EBUSY while a request awaits its response.
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
@@ -126,16 +138,21 @@ class SsifBmc : public smbus::SmbusSlave {
         uint8_t pec = 0;
         uint8_t index = 0;
     };
-    // struct ipmi_ssif_msg; len is an unsigned int in the kernel.
+    // struct ipmi_ssif_msg; len is an unsigned int in the kernel. `payload` holds the
+    // payload buffer and the struct's tail padding (payload_area() bytes are the BMC's).
     struct Message {
         uint32_t len = 0;
         std::array<uint8_t, kLargestMessage> payload{};
-        // Empty, as a zeroed struct of the BMC's buffer size (the rest is never read).
-        void clear(unsigned buffer) {
+        // memset(&msg, 0, sizeof(struct ipmi_ssif_msg)) (the rest is never read).
+        void clear(size_t area) {
             len = 0;
-            std::fill_n(payload.begin(), buffer, uint8_t{0});
+            std::fill_n(payload.begin(), area, uint8_t{0});
         }
     };
+    static_assert(sizeof_ipmi_ssif_msg(kLargestMessage) - 4 <= kLargestMessage,
+                  "Message::payload holds the largest buffer with its padding");
+    // The bytes after `len` in struct ipmi_ssif_msg: the payload buffer and its padding.
+    size_t payload_area() const { return msg_size() - kMsgLenField; }
 
     // One function per slave event, as the driver has.
     void on_read_requested(uint8_t& val);

@@ -111,11 +111,17 @@ void read_bus(ObjectReader bus, Scenario& s) {
     bus.finish();
 }
 
+// A kernel's CONFIG_HZ, one of the kernel's Kconfig choices (kernel/Kconfig.hz).
+unsigned read_hz(ObjectReader& r, unsigned fallback) {
+    const auto hz = static_cast<unsigned>(r.integer("hz", fallback, 100, 1000));
+    if (hz != 100 && hz != 250 && hz != 300 && hz != 1000)
+        r.fail("hz", "unsupported HZ " + std::to_string(hz) +
+                         " (accepted: 100, 250, 300, 1000, as the kernel's Kconfig offers)");
+    return hz;
+}
+
 void read_host(ObjectReader host, Scenario& s) {
-    s.host.hz = static_cast<unsigned>(host.integer("hz", s.host.hz, 100, 1000));
-    if (s.host.hz != 100 && s.host.hz != 250 && s.host.hz != 300 && s.host.hz != 1000)
-        host.fail("hz", "unsupported HZ " + std::to_string(s.host.hz) +
-                            " (accepted: 100, 250, 300, 1000, as the kernel's Kconfig offers)");
+    s.host.hz = read_hz(host, s.host.hz);
     const std::string variant = host.choice("variant", ssif::host_variant_name(s.host.variant),
                                             {"mainline", "pre-2023", "2023-timers", "2023-flags",
                                              "2024-msleep", "2024-probe", "6.1", "6.12"});

@@ -365,3 +365,38 @@ TEST_CASE("read() copies min(4 + request.len, 260) and needs a buffer that large
     CHECK(Bytes(msg.begin(), msg.begin() + 4) == Bytes{254, 0, 0, 0});
     CHECK(Bytes(msg.begin() + 4, msg.end()) == request);
 }
+
+TEST_CASE("the response timer runs on the BMC's timer wheel", "[bmc][timer]") {
+    // handle_request: mod_timer(jiffies + msecs_to_jiffies(500)) in the slave interrupt,
+    // base clock = jiffies J. msecs_to_jiffies rounds up: 500 ms is 50 ticks at HZ=100, 125
+    // at 250, 500 at 1000. The wheel (calc_wheel_index): a delta below 63 is level 0 and
+    // runs on tick J + d + 1; 63..503 is level 1, 8-tick buckets, run on
+    // ((J + d) >> 3) + 1) << 3; 504..4031 is level 2, 64-tick buckets.
+    const auto runs = [](unsigned hz, uint64_t now_ns, unsigned ms = kResponseTimeoutMs) {
+        return response_timer_expiry_ns(Jiffies(hz), ms, now_ns);
+    };
+    SECTION("HZ=100: 10 ms ticks, 50 jiffies, level 0: tick J + 51") {
+        CHECK(runs(100, 559'700) == 510'000'000);       // J 0: tick 51
+        CHECK(runs(100, 9'999'999) == 510'000'000);     // still J 0: 500.000001 ms later
+        CHECK(runs(100, 10'000'000) == 520'000'000);    // J 1: tick 52
+        CHECK(runs(100, 495'300'000) == 1'000'000'000); // J 49: tick 100
+    }
+    SECTION("HZ=250: 4 ms ticks, 125 jiffies, level 1") {
+        CHECK(runs(250, 559'700) == 512'000'000);    // J 0: 125 >> 3 = 15, tick 16 * 8 = 128
+        CHECK(runs(250, 8'100'000) == 512'000'000);  // J 2: 127 >> 3 = 15, tick 128
+        CHECK(runs(250, 12'000'000) == 544'000'000); // J 3: 128 >> 3 = 16, tick 136
+    }
+    SECTION("HZ=1000: 1 ms ticks, 500 jiffies, level 1: 501..508 ms after the jiffy") {
+        CHECK(runs(1000, 559'700) == 504'000'000);    // J 0: 500 >> 3 = 62, tick 63 * 8 = 504
+        CHECK(runs(1000, 3'900'000) == 504'000'000);  // J 3: 503 >> 3 = 62, tick 504
+        CHECK(runs(1000, 4'000'000) == 512'000'000);  // J 4: 504 >> 3 = 63, tick 512
+        CHECK(runs(1000, 7'000'000) == 512'000'000);  // J 7: 507 >> 3 = 63, tick 512
+        CHECK(runs(1000, 8'000'000) == 512'000'000);  // J 8: 508 >> 3 = 63, tick 512
+        CHECK(runs(1000, 12'000'000) == 520'000'000); // J 12: 512 >> 3 = 64, tick 65 * 8 = 520
+    }
+    SECTION("a downstream 15 s timeout at HZ=1000 is level 3 (512-tick buckets)") {
+        // 15000 jiffies: LVL_START(3) = 4032 <= 15000 < LVL_START(4) = 32256.
+        // J 0: (15000 >> 9) + 1 = 30, tick 30 * 512 = 15360.
+        CHECK(runs(1000, 559'700, 15'000) == 15'360'000'000);
+    }
+}

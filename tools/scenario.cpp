@@ -236,7 +236,9 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
         bmc.choice("variant", "mainline",
                    {"v8-2022", "2024-write-len", "2025-request-loss", "2026-desync", "mainline"});
     ssif::parse_bmc_variant(variant, &s.bmc.variant);
-    s.bmc.response_timeout_ns = bmc.millis("response_timeout_ms", 500, 1, 3'600'000);
+    s.bmc.response_timeout_ms = static_cast<unsigned>(
+        bmc.integer("response_timeout_ms", s.bmc.response_timeout_ms, 1, 3'600'000));
+    s.bmc.hz = read_hz(bmc, s.bmc.hz);
     const std::string end =
         bmc.choice("multipart_end", "0x08",
                    {"0x08", "0x08-or-short-0x07", "short-0x07", "short-0x07-nonzero"});
@@ -530,7 +532,8 @@ ojson scenario_to_json(const Scenario& s) {
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {{"address", s.bmc.addr7},
                 {"variant", ssif::bmc_variant_name(s.bmc.variant)},
-                {"response_timeout_ms", s.bmc.response_timeout_ns / 1e6},
+                {"response_timeout_ms", s.bmc.response_timeout_ms},
+                {"hz", s.bmc.hz},
                 {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
                 {"smbus_alert", s.bmc.smbus_alert},
                 {"max_message", s.bmc.max_message},

@@ -451,6 +451,12 @@ void SsifBmc::handle_read_processed(uint8_t& val) {
     part_.index++;
 }
 
+uint64_t response_timer_expiry_ns(const Jiffies& bmc_jiffies, unsigned timeout_ms,
+                                  uint64_t now_ns) {
+    const uint64_t clk = bmc_jiffies.at(now_ns);
+    return bmc_jiffies.timer_expiry_ns(bmc_jiffies.from_msecs(timeout_ms), now_ns, clk);
+}
+
 // ---- userspace device --------------------------------------------------------------------
 
 Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes) {

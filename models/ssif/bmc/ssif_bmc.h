@@ -13,6 +13,7 @@
 #include <string>
 
 #include "models/common/event_log.h"
+#include "models/common/jiffies.h"
 #include "models/smbus/slave.h"
 #include "models/ssif/framing.h"
 
@@ -52,11 +53,22 @@ enum class MultipartEnd {
 bool parse_multipart_end(const std::string& name, MultipartEnd* out);
 const char* multipart_end_name(MultipartEnd e);
 
+// RESPONSE_TIMEOUT: how long ssif_bmc waits for userspace's response, in ms (500 upstream;
+// downstream trees use 15 s).
+constexpr unsigned kResponseTimeoutMs = 500;
+
+// When the response timer runs: handle_request's mod_timer(&response_timer, jiffies +
+// msecs_to_jiffies(timeout_ms)) on the BMC's kernel, called at now_ns from the slave
+// interrupt (the STOP ending the request). The BMC's jiffies count from time 0 like the
+// host's, and the base clock of its timer wheel is at jiffies (the response timer is taken
+// to be the only timer on that CPU's wheel), so Jiffies::wheel_expiry decides the tick.
+uint64_t response_timer_expiry_ns(const Jiffies& bmc_jiffies, unsigned timeout_ms, uint64_t now_ns);
+
 // What the driver asks of the kernel around it.
 class BmcHooks {
   public:
     virtual ~BmcHooks() = default;
-    virtual void arm_response_timer() = 0;    // mod_timer(now + timeout)
+    virtual void arm_response_timer() = 0;    // response_timer_expiry_ns
     virtual void cancel_response_timer() = 0; // del_timer
     virtual void request_available() = 0;     // wake_up_all: a reader may proceed
     virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed

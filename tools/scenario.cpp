@@ -45,6 +45,7 @@ const std::vector<std::string>& known_events() {
                                                     "bmc.timer_fired",
                                                     "bmc.request_available",
                                                     "bmc.alert",
+                                                    "bmc.oob_write",
                                                     "daemon.open",
                                                     "daemon.read",
                                                     "daemon.write",

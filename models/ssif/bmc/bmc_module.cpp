@@ -68,6 +68,13 @@ void BmcModule::warn(const std::string& text) {
     EventBuilder(log_, sim_now_ns(), "bmc", "warn").str("text", text);
 }
 
+void BmcModule::oob_write(uint8_t index, const std::string& field, uint8_t value) {
+    EventBuilder(log_, sim_now_ns(), "bmc", "oob_write")
+        .num("offset", index)
+        .str("field", field)
+        .hex("value", value);
+}
+
 void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
     EventBuilder(log_, sim_now_ns(), "bmc", "state")
         .str("from", bmc_state_name(from))

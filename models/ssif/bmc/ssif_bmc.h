@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/common/event_log.h"
 #include "models/common/jiffies.h"
@@ -64,6 +65,41 @@ constexpr unsigned kResponseTimeoutMs = 500;
 // to be the only timer on that CPU's wheel), so Jiffies::wheel_expiry decides the tick.
 uint64_t response_timer_expiry_ns(const Jiffies& bmc_jiffies, unsigned timeout_ms, uint64_t now_ns);
 
+// The driver's memory as part_buf.payload[index] reaches it. handle_write_received stores
+// each byte after the count at payload[index++] while msg_idx <= MAX_TRANSACTION (36), so up
+// to 35 bytes, and byte 33 overwrites `index` itself: a u8, so the next store, and
+// validate_request_part's and process_request_part's reads of payload[length], reach
+// payload[0..255]. There lies struct ssif_bmc_ctx (v8 and mainline alike) on a 32-bit ARM
+// BMC (little endian, ILP32, bool and u8 one byte): `struct timer_list response_timer`
+// ends on a 4-byte boundary and ten one-byte fields (response_timer_inited ... aborting)
+// follow, so part_buf (37 bytes, alignment 1) starts at 2 mod 4 and ends at 3 mod 4; one
+// byte of padding aligns `struct ipmi_ssif_msg response` (u32 len) to 4. payload[255] is
+// response.payload[216]: nothing past response is reachable.
+enum class CtxField { PartPayload, PartPec, PartIndex, Padding, ResponseLen, ResponsePayload };
+struct CtxSpan {
+    CtxField field;
+    unsigned first; // payload index of its first byte
+    unsigned size;
+    const char* name;
+};
+inline constexpr CtxSpan kPartReach[] = {
+    {CtxField::PartPayload, 0, 32, "part_buf.payload"},
+    {CtxField::PartPec, 32, 1, "part_buf.pec"},
+    {CtxField::PartIndex, 33, 1, "part_buf.index"},
+    {CtxField::Padding, 34, 1, "padding"},
+    {CtxField::ResponseLen, 35, 4, "response.len"},
+    {CtxField::ResponsePayload, 39, 256 - 39, "response.payload"},
+};
+// The span payload[index] falls in, and the byte's offset in it.
+const CtxSpan& part_reach_span(uint8_t index, unsigned* offset);
+// "part_buf.index", "padding", "response.len[0]" (byte 0, the least significant),
+// "response.payload[3]".
+std::string part_reach_field(uint8_t index);
+// A store past a legal part: a block carries at most 32 bytes + PEC, which land in payload
+// and, for a full part's PEC, in `pec` (validate_request_part reads it there as
+// payload[32]). From payload[33] on the host writes where no SMBus block can reach.
+constexpr unsigned kFirstOutOfBoundsIndex = 33;
+
 // What the driver asks of the kernel around it.
 class BmcHooks {
   public:
@@ -72,6 +108,8 @@ class BmcHooks {
     virtual void cancel_response_timer() = 0; // del_timer
     virtual void request_available() = 0;     // wake_up_all: a reader may proceed
     virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed
+    // A store to payload[index] at or past kFirstOutOfBoundsIndex: what it hit.
+    virtual void oob_write(uint8_t, const std::string&, uint8_t) {}
     // dev_warn/dev_err lines and state changes, for the event log.
     virtual void warn(const std::string&) {}
     virtual void transition(BmcState, BmcState, smbus::SlaveEvent) {}
@@ -132,6 +170,11 @@ class SsifBmc : public smbus::SmbusSlave {
     bool aborting() const { return aborting_; }
     bool response_pending() const { return response_in_progress_; }
     uint8_t smbus_command() const { return part_.smbus_cmd; }
+    // Stores past a legal part (kFirstOutOfBoundsIndex): how many, and the first few
+    // ("payload[33] = part_buf.index").
+    static constexpr size_t kListedOobWrites = 4;
+    uint64_t oob_writes() const { return oob_writes_; }
+    const std::vector<std::string>& first_oob_writes() const { return first_oob_writes_; }
     // How often each (state, event) pair occurred, by the state the event found.
     const std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>& coverage() const {
         return coverage_;
@@ -179,7 +222,11 @@ class SsifBmc : public smbus::SmbusSlave {
     bool ends_request(const PartBuffer& part) const;
     void process_smbus_cmd(uint8_t cmd);
     void handle_write_received(uint8_t val);
+    // part_buf.payload[index] read and written where the driver's memory has it (kPartReach).
+    uint8_t part_byte(uint8_t index) const;
+    void store_part_byte(uint8_t index, uint8_t val);
     bool validate_request_part();
+    void copy_part(uint8_t* dst) const;
     void process_request_part();
     void handle_request();
     void complete_response();
@@ -213,9 +260,12 @@ class SsifBmc : public smbus::SmbusSlave {
     bool busy_ = false;
     bool aborting_ = false;
     PartBuffer part_;
+    uint8_t ctx_padding_ = 0; // the byte between part_buf and response
     Message response_;
     Message request_;
     std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount> coverage_{};
+    uint64_t oob_writes_ = 0;
+    std::vector<std::string> first_oob_writes_;
 };
 
 } // namespace ssifsim::ssif

@@ -243,3 +243,160 @@ TEST_CASE("2024 fix: write() length checks against 32-bit overflow", "[bmc][vari
         CHECK(rig.bmc.write(Bytes{2, 0, 0, 0, 0x1c}, true) == -EINVAL);
     }
 }
+
+// struct ipmi_ssif_msg on the BMC: offsets 0..3 `len` (u32, little endian), 4..257
+// payload[0..253], 258..259 tail padding (the struct is aligned to its u32), so
+// sizeof(struct ipmi_ssif_msg) = 260.
+namespace {
+// What a daemon passes to write(): len = 1, payload[0] = 0x1c, then filler up to `count`.
+Bytes write_buffer(size_t count, uint32_t len, uint8_t filler) {
+    Bytes buf = encode_ssif_msg(len, nullptr, 0);
+    buf.push_back(0x1c);
+    while (buf.size() < count)
+        buf.push_back(filler);
+    return buf;
+}
+} // namespace
+
+TEST_CASE("write() counts 257..261 with len 1 while a request is pending", "[bmc][device]") {
+    // ssif_bmc_write: count > sizeof(struct ipmi_ssif_msg) = 260 is -EINVAL before
+    // anything is copied; for count <= 260 only 4 + len = 5 <= count matters. count 257
+    // ends inside payload (payload[0..252]), 258 fills payload[0..253], 259 and 260 reach
+    // one and two bytes of the tail padding. Every variant has the same size check.
+    for (BmcVariant v : {BmcVariant::V8_2022, BmcVariant::Mainline}) {
+        for (size_t count = 257; count <= 261; ++count) {
+            CAPTURE(bmc_variant_name(v), count);
+            BmcRig rig(v);
+            REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+            rig.take_request();
+            REQUIRE(rig.bmc.busy());
+            const long ret = rig.bmc.write(write_buffer(count, 1, 0xee), true);
+            if (count <= 260) {
+                // Taken: the return is the count, the timer is cancelled, busy clears.
+                CHECK(ret == static_cast<long>(count));
+                CHECK(rig.hooks.cancelled == 1);
+                CHECK_FALSE(rig.bmc.busy());
+                CHECK(rig.bmc.response_pending());
+                // The host reads len = 1 byte: count 1, 0x1c, then the PEC over
+                // addr+W 0x20, 0x03, addr+R 0x21, 0x01, 0x1c. The filler is never sent.
+                CHECK(rig.read(kReadStart) == Bytes{1, 0x1c, read_pec(kReadStart, {1, 0x1c})});
+                CHECK_FALSE(rig.bmc.response_pending());
+            } else {
+                // 261 > 260: -EINVAL; the BMC stays busy and NAKs the host's read address.
+                CHECK(ret == -EINVAL);
+                CHECK(rig.hooks.cancelled == 0);
+                CHECK(rig.bmc.busy());
+                CHECK_FALSE(rig.bmc.response_pending());
+                CHECK(rig.read(kReadStart) == Bytes{});
+            }
+        }
+    }
+}
+
+TEST_CASE("v8 takes len 255 and 256 in a 260-byte write: the padding goes on the wire",
+          "[bmc][variant][device]") {
+    // v8's ssif_bmc_write checks only len != 0 and count >= 4 + len, so with count 260 it
+    // takes len up to 256: payload[0..253] and the two padding bytes 258..259 of the
+    // struct. The 2024 fix adds len <= IPMI_SSIF_PAYLOAD_MAX (254). len 257 needs a count
+    // of 261, over sizeof(struct ipmi_ssif_msg): refused by both.
+    for (BmcVariant v : {BmcVariant::V8_2022, BmcVariant::Fix2024WriteLength}) {
+        CAPTURE(bmc_variant_name(v));
+        BmcRig rig(v);
+        REQUIRE(rig.write(kWriteSingle, {0x18, 0x01}, true));
+        rig.take_request();
+        // payload[i] = i for i < 254; the padding bytes carry 0xa5, 0x5a.
+        Bytes buf = encode_ssif_msg(256, nullptr, 0);
+        const Bytes body = pattern(254);
+        buf.insert(buf.end(), body.begin(), body.end());
+        buf.push_back(0xa5);
+        buf.push_back(0x5a);
+        REQUIRE(buf.size() == 260);
+        Bytes len257 = buf;
+        len257[0] = 1; // 257 = 0x101
+        len257[1] = 1;
+        CHECK(rig.bmc.write(len257, true) == -EINVAL);
+        if (v != BmcVariant::V8_2022) {
+            CHECK(rig.bmc.write(buf, true) == -EINVAL);
+            buf[0] = 255;
+            CHECK(rig.bmc.write(buf, true) == -EINVAL);
+            continue;
+        }
+        REQUIRE(rig.bmc.write(buf, true) == 260);
+        // 256 bytes in parts: start 30 (payload 0..29), 7 middles of 31 (30..246), end
+        // 9 (247..255), whose last two are the padding 0xa5 0x5a.
+        const Bytes start = rig.read(kReadStart);
+        REQUIRE(start.size() == 34);
+        CHECK(Bytes(start.begin() + 3, start.begin() + 33) == pattern(30));
+        for (int block = 0; block < 7; ++block) {
+            const Bytes middle = rig.read(kReadMiddle);
+            REQUIRE(middle.size() == 34);
+            CHECK(middle[1] == block);
+            CHECK(Bytes(middle.begin() + 2, middle.begin() + 33) ==
+                  pattern(31, static_cast<uint8_t>(30 + 31 * block)));
+        }
+        const Bytes end = rig.read(kReadMiddle);
+        REQUIRE(end.size() == 12); // count, 0xFF + 9 bytes, PEC
+        CHECK(end[0] == 10);
+        CHECK(end[1] == 0xff);
+        Bytes tail = pattern(7, 247);
+        tail.push_back(0xa5);
+        tail.push_back(0x5a);
+        CHECK(Bytes(end.begin() + 2, end.begin() + 11) == tail);
+        CHECK_FALSE(rig.bmc.response_pending());
+    }
+}
+
+TEST_CASE("read() copies min(4 + request.len, 260) and needs a buffer that large",
+          "[bmc][device]") {
+    // With Linux's 254-byte payload 4 + len is at most 258 < 260, so read() always returns
+    // 4 + len: 4 + 254 = 258 for the largest request, whatever the caller's buffer size.
+    BmcRig rig;
+    CHECK(rig.bmc.msg_size() == 260);
+    const Bytes request = pattern(254, 0x10);
+    REQUIRE(rig.write(kWriteStart, Bytes(request.begin(), request.begin() + 32), true));
+    for (size_t at = 32; at + 32 <= 224; at += 32)
+        REQUIRE(
+            rig.write(kWriteMiddle, Bytes(request.begin() + at, request.begin() + at + 32), true));
+    REQUIRE(rig.write(kWriteEnd, Bytes(request.begin() + 224, request.end()), true));
+    Bytes msg;
+    CHECK(rig.bmc.read(257, true, msg) == -EINVAL);
+    CHECK(rig.bmc.read(260, true, msg) == 258);
+    REQUIRE(msg.size() == 258);
+    CHECK(Bytes(msg.begin(), msg.begin() + 4) == Bytes{254, 0, 0, 0});
+    CHECK(Bytes(msg.begin() + 4, msg.end()) == request);
+}
+
+TEST_CASE("the response timer runs on the BMC's timer wheel", "[bmc][timer]") {
+    // handle_request: mod_timer(jiffies + msecs_to_jiffies(500)) in the slave interrupt,
+    // base clock = jiffies J. msecs_to_jiffies rounds up: 500 ms is 50 ticks at HZ=100, 125
+    // at 250, 500 at 1000. The wheel (calc_wheel_index): a delta below 63 is level 0 and
+    // runs on tick J + d + 1; 63..503 is level 1, 8-tick buckets, run on
+    // ((J + d) >> 3) + 1) << 3; 504..4031 is level 2, 64-tick buckets.
+    const auto runs = [](unsigned hz, uint64_t now_ns, unsigned ms = kResponseTimeoutMs) {
+        return response_timer_expiry_ns(Jiffies(hz), ms, now_ns);
+    };
+    SECTION("HZ=100: 10 ms ticks, 50 jiffies, level 0: tick J + 51") {
+        CHECK(runs(100, 559'700) == 510'000'000);       // J 0: tick 51
+        CHECK(runs(100, 9'999'999) == 510'000'000);     // still J 0: 500.000001 ms later
+        CHECK(runs(100, 10'000'000) == 520'000'000);    // J 1: tick 52
+        CHECK(runs(100, 495'300'000) == 1'000'000'000); // J 49: tick 100
+    }
+    SECTION("HZ=250: 4 ms ticks, 125 jiffies, level 1") {
+        CHECK(runs(250, 559'700) == 512'000'000);    // J 0: 125 >> 3 = 15, tick 16 * 8 = 128
+        CHECK(runs(250, 8'100'000) == 512'000'000);  // J 2: 127 >> 3 = 15, tick 128
+        CHECK(runs(250, 12'000'000) == 544'000'000); // J 3: 128 >> 3 = 16, tick 136
+    }
+    SECTION("HZ=1000: 1 ms ticks, 500 jiffies, level 1: 501..508 ms after the jiffy") {
+        CHECK(runs(1000, 559'700) == 504'000'000);    // J 0: 500 >> 3 = 62, tick 63 * 8 = 504
+        CHECK(runs(1000, 3'900'000) == 504'000'000);  // J 3: 503 >> 3 = 62, tick 504
+        CHECK(runs(1000, 4'000'000) == 512'000'000);  // J 4: 504 >> 3 = 63, tick 512
+        CHECK(runs(1000, 7'000'000) == 512'000'000);  // J 7: 507 >> 3 = 63, tick 512
+        CHECK(runs(1000, 8'000'000) == 512'000'000);  // J 8: 508 >> 3 = 63, tick 512
+        CHECK(runs(1000, 12'000'000) == 520'000'000); // J 12: 512 >> 3 = 64, tick 65 * 8 = 520
+    }
+    SECTION("a downstream 15 s timeout at HZ=1000 is level 3 (512-tick buckets)") {
+        // 15000 jiffies: LVL_START(3) = 4032 <= 15000 < LVL_START(4) = 32256.
+        // J 0: (15000 >> 9) + 1 = 30, tick 30 * 512 = 15360.
+        CHECK(runs(1000, 559'700, 15'000) == 15'360'000'000);
+    }
+}

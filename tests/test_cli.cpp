@@ -212,6 +212,10 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {R"({"version":1,"bmc":{"responder":{"test_command":{"length":0}}}})",
          "$.bmc.responder.test_command.length"},
         {R"({"version":1,"bmc":{"response_timeout_ms":0}})", "$.bmc.response_timeout_ms"},
+        // RESPONSE_TIMEOUT is whole ms (msecs_to_jiffies takes an unsigned int).
+        {R"({"version":1,"bmc":{"response_timeout_ms":500.5}})", "$.bmc.response_timeout_ms"},
+        // The BMC kernel's HZ: the Kconfig choices, as host.hz.
+        {R"({"version":1,"bmc":{"hz":200}})", "$.bmc.hz"},
         {R"({"version":1,"bmc":{"daemon":{"silent":"yes"}}})", "$.bmc.daemon.silent"},
         // Host link, probe, watch; BMC end mode, alerts, incoming items.
         {R"({"version":1,"host":{"probe":true,"pec":false}})", "$.host.pec"},

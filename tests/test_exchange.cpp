@@ -88,10 +88,19 @@ TEST_CASE("the response timer fires before the daemon answers", "[exchange][time
     options.until_ns = 700'000'000;
     const RunResult r = run_scenario(get_device_id(600'000'000), options);
 
+    // The request ends at write_end (0.5597 ms), in the BMC's jiffy 0 at its default
+    // HZ=100 (10 ms ticks). mod_timer(jiffies + msecs_to_jiffies(500)) = 0 + 50: below 63
+    // ticks, wheel level 0, so it runs on tick 0 + 50 + 1 = 51, at 510 ms.
     const uint64_t write_end = kIdle + kStart + 6 * kByte + kStop;
+    const uint64_t timer_runs = 51 * 10'000'000ull;
     const auto fired = select(events.events, "bmc", "timer_fired");
     REQUIRE(fired.size() == 1);
-    CHECK(fired[0].t_ns == write_end + 500'000'000);
+    CHECK(fired[0].t_ns == timer_runs);
+    const auto armed = select(events.events, "bmc", "timer_armed");
+    REQUIRE(armed.size() == 1);
+    CHECK(armed[0].t_ns == write_end);
+    CHECK(num_field(armed[0], "jiffies") == 50);
+    CHECK(num_field(armed[0], "expires_ns") == static_cast<int64_t>(timer_runs));
 
     // The first read at 6 ms (tick 0 + 5 + 1); each read ends within its tick, so every
     // retry is armed with the base clock one past jiffies: 60 jiffies from tick T run on
@@ -101,7 +110,7 @@ TEST_CASE("the response timer fires before the daemon answers", "[exchange][time
     REQUIRE(errors.size() == 12); // 6 + 61k ms for k = 0..11, the last at 677 ms
     for (size_t k = 0; k < errors.size(); ++k) {
         const uint64_t start = 6'000'000 + 61'000'000 * k;
-        if (start < write_end + 500'000'000) {
+        if (start < timer_runs) {
             CHECK(str_field(errors[k], "status") == "address_nak");
             CHECK(errors[k].t_ns == start + kStart + kByte + kStop);
         } else {

@@ -4,9 +4,9 @@
 
 #include <cerrno>
 
+#include "models/common/jiffies.h"
 #include "models/smbus/adapter.h"
 #include "models/ssif/framing.h"
-#include "models/ssif/host/jiffies.h"
 #include "models/ssif/host/probe.h"
 #include "models/ssif/host/write_parts.h"
 #include "tests/write_shape.h"

@@ -119,15 +119,15 @@ TEST_CASE("JUnit: one test case per check, all passing for a passing scenario", 
                     "/scenarios/fault-nak-address.json --quiet --junit " + dir + "/j.xml");
     REQUIRE(r.exit_code == 0);
     const std::string xml = read_file(dir + "/j.xml");
-    // 7 spec checks (T6max, all_answered, ipmi_messages, faults_fired, tTIMEOUT, tLOW:SEXT,
-    // ssif_framing); request 1: error, completion_code, write_attempts, read_attempts,
-    // parts_read; bmc final_state and aborting; 3 counts.
-    CHECK(xml.find("<testsuites tests=\"17\" failures=\"0\">") != std::string::npos);
+    // 8 spec checks (T6max, all_answered, ipmi_messages, faults_fired, tTIMEOUT, tLOW:SEXT,
+    // ssif_framing, driver_memory_safety); request 1: error, completion_code,
+    // write_attempts, read_attempts, parts_read; bmc final_state and aborting; 3 counts.
+    CHECK(xml.find("<testsuites tests=\"18\" failures=\"0\">") != std::string::npos);
     size_t cases = 0;
     for (size_t at = xml.find("<testcase "); at != std::string::npos;
          at = xml.find("<testcase ", at + 1))
         ++cases;
-    CHECK(cases == 17);
+    CHECK(cases == 18);
     CHECK(xml.find("<failure") == std::string::npos);
 }
 

@@ -182,6 +182,23 @@ Check check_interrupts_accounted(const ZpciResult& z) {
     return c;
 }
 
+Check check_driver_memory_safety(const RunResult& r) {
+    Check c;
+    c.name = "driver_memory_safety";
+    c.description = "no store past ssif_bmc's part buffer payload and PEC (a host's part over "
+                    "32 bytes + PEC writes into struct ssif_bmc_ctx)";
+    if (r.bmc_oob_writes > 0) {
+        c.pass = false;
+        c.detail = std::to_string(r.bmc_oob_writes) +
+                   " store(s) out of bounds in the BMC's struct ssif_bmc_ctx: ";
+        for (size_t i = 0; i < r.bmc_first_oob_writes.size(); ++i)
+            c.detail += (i ? ", " : "") + r.bmc_first_oob_writes[i];
+        if (r.bmc_oob_writes > r.bmc_first_oob_writes.size())
+            c.detail += ", ...";
+    }
+    return c;
+}
+
 void apply_expected_verdict(const Scenario& scenario, Check& check) {
     const auto it = scenario.expect.spec.find(check.name);
     if (it == scenario.expect.spec.end() || it->second == Expectations::Verdict::Pass)

@@ -63,6 +63,11 @@ Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uin
 // pending bit, or dropped for a named reason; no violation.
 Check check_interrupts_accounted(const ZpciResult& zpci);
 
+// The BMC driver's memory: no store past a legal SMBus block in ssif_bmc's part buffer
+// (payload[33] on, where a host's part of more than 32 bytes + PEC writes into the rest
+// of struct ssif_bmc_ctx: the part buffer's index, the padding, the pending response).
+Check check_driver_memory_safety(const RunResult& result);
+
 // Turns a spec check into "must fail" when the scenario expects that verdict.
 void apply_expected_verdict(const Scenario& scenario, Check& check);
 

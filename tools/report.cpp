@@ -188,8 +188,8 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (r.link.pec ? "on" : "off")
         << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant) << " at HZ=" << s.host.hz
         << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant) << " at " << hex8(s.bmc.addr7)
-        << ", daemon latency " << ms(s.daemon.latency_ns) << (s.daemon.silent ? " (silent)" : "")
-        << "\n";
+        << " HZ=" << s.bmc.hz << ", daemon latency " << ms(s.daemon.latency_ns)
+        << (s.daemon.silent ? " (silent)" : "") << "\n";
 
     out << "  host link: " << ssif::describe(r.link) << "\n";
     // Every step of each request when there are few; one line each up to a screenful.

@@ -360,6 +360,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.host_stats = host.stats();
     result.bmc_final_state = bmc.driver().state();
     result.bmc_aborting = bmc.driver().aborting();
+    result.bmc_oob_writes = bmc.driver().oob_writes();
+    result.bmc_first_oob_writes = bmc.driver().first_oob_writes();
     result.coverage = bmc.driver().coverage();
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
@@ -376,7 +378,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
                      check_faults_fired(s.faults, result.faults_fired, why_not_fired),
                      bus_timing.timeout(),
                      bus_timing.low_sext(),
-                     framing.result()};
+                     framing.result(),
+                     check_driver_memory_safety(result)};
     if (result.zpci.enabled)
         result.checks.push_back(check_interrupts_accounted(result.zpci));
     for (Check& c : result.checks)

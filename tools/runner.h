@@ -72,6 +72,8 @@ struct RunResult {
     uint64_t bus_bytes = 0; // bytes on the SMBus wires, addresses included
     ssif::BmcState bmc_final_state = ssif::BmcState::Ready;
     bool bmc_aborting = false;
+    uint64_t bmc_oob_writes = 0;                   // stores past a legal part in ssif_bmc's memory
+    std::vector<std::string> bmc_first_oob_writes; // "payload[35] = response.len[0]", ...
     std::array<std::array<uint64_t, ssif::kSlaveEventCount>, ssif::kBmcStateCount> coverage{};
     std::vector<Check> checks;
     // When the BMC had each request and the daemon answered it (t_ns of its write), for

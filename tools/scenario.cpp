@@ -46,6 +46,7 @@ const std::vector<std::string>& known_events() {
                                                     "bmc.timer_fired",
                                                     "bmc.request_available",
                                                     "bmc.alert",
+                                                    "bmc.oob_write",
                                                     "daemon.open",
                                                     "daemon.read",
                                                     "daemon.write",
@@ -116,11 +117,17 @@ void read_bus(ObjectReader bus, Scenario& s) {
     bus.finish();
 }
 
+// A kernel's CONFIG_HZ, one of the kernel's Kconfig choices (kernel/Kconfig.hz).
+unsigned read_hz(ObjectReader& r, unsigned fallback) {
+    const auto hz = static_cast<unsigned>(r.integer("hz", fallback, 100, 1000));
+    if (hz != 100 && hz != 250 && hz != 300 && hz != 1000)
+        r.fail("hz", "unsupported HZ " + std::to_string(hz) +
+                         " (accepted: 100, 250, 300, 1000, as the kernel's Kconfig offers)");
+    return hz;
+}
+
 void read_host(ObjectReader host, Scenario& s) {
-    s.host.hz = static_cast<unsigned>(host.integer("hz", s.host.hz, 100, 1000));
-    if (s.host.hz != 100 && s.host.hz != 250 && s.host.hz != 300 && s.host.hz != 1000)
-        host.fail("hz", "unsupported HZ " + std::to_string(s.host.hz) +
-                            " (accepted: 100, 250, 300, 1000, as the kernel's Kconfig offers)");
+    s.host.hz = read_hz(host, s.host.hz);
     const std::string variant = host.choice("variant", ssif::host_variant_name(s.host.variant),
                                             {"mainline", "pre-2023", "2023-timers", "2023-flags",
                                              "2024-msleep", "2024-probe", "6.1", "6.12"});
@@ -235,7 +242,9 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
         bmc.choice("variant", "mainline",
                    {"v8-2022", "2024-write-len", "2025-request-loss", "2026-desync", "mainline"});
     ssif::parse_bmc_variant(variant, &s.bmc.variant);
-    s.bmc.response_timeout_ns = bmc.millis("response_timeout_ms", 500, 1, 3'600'000);
+    s.bmc.response_timeout_ms = static_cast<unsigned>(
+        bmc.integer("response_timeout_ms", s.bmc.response_timeout_ms, 1, 3'600'000));
+    s.bmc.hz = read_hz(bmc, s.bmc.hz);
     const std::string end =
         bmc.choice("multipart_end", "0x08",
                    {"0x08", "0x08-or-short-0x07", "short-0x07", "short-0x07-nonzero"});
@@ -601,7 +610,8 @@ ojson scenario_to_json(const Scenario& s) {
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {{"address", s.bmc.addr7},
                 {"variant", ssif::bmc_variant_name(s.bmc.variant)},
-                {"response_timeout_ms", s.bmc.response_timeout_ns / 1e6},
+                {"response_timeout_ms", s.bmc.response_timeout_ms},
+                {"hz", s.bmc.hz},
                 {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
                 {"smbus_alert", s.bmc.smbus_alert},
                 {"max_message", s.bmc.max_message},

@@ -21,8 +21,8 @@ namespace ssifsim::tools {
 
 // The spec checks every run makes, by the names scenarios and reports use.
 constexpr const char* kSpecChecks[] = {
-    "T6max",    "all_answered", "ipmi_messages", "faults_fired",
-    "tTIMEOUT", "tLOW:SEXT",    "ssif_framing",  "interrupts_accounted"};
+    "T6max",     "all_answered", "ipmi_messages",        "faults_fired",        "tTIMEOUT",
+    "tLOW:SEXT", "ssif_framing", "driver_memory_safety", "interrupts_accounted"};
 
 // What one request must come to; each field set is one expectation.
 struct RequestExpectation {

@@ -8,7 +8,7 @@ namespace ssifsim::ssif {
 
 BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
                      VcdWriter* tl_vcd)
-    : sc_module(name), config_(config), log_(log),
+    : sc_module(name), config_(config), jiffies_(config.hz), log_(log),
       bmc_(config.addr7, config.variant, *this, config.multipart_end, config.max_message),
       vcd_(tl_vcd) {
     SC_METHOD(on_timer);
@@ -41,10 +41,13 @@ smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
 }
 
 void BmcModule::arm_response_timer() {
+    const uint64_t now = sim_now_ns();
+    const uint64_t expires = response_timer_expiry_ns(jiffies_, config_.response_timeout_ms, now);
     timer_event_.cancel();
-    timer_event_.notify(ns(config_.response_timeout_ns));
-    EventBuilder(log_, sim_now_ns(), "bmc", "timer_armed")
-        .num("expires_ns", static_cast<int64_t>(sim_now_ns() + config_.response_timeout_ns));
+    timer_event_.notify(ns(expires - now));
+    EventBuilder(log_, now, "bmc", "timer_armed")
+        .num("jiffies", static_cast<int64_t>(jiffies_.from_msecs(config_.response_timeout_ms)))
+        .num("expires_ns", static_cast<int64_t>(expires));
 }
 
 void BmcModule::cancel_response_timer() {
@@ -63,6 +66,13 @@ void BmcModule::response_consumed() {
 
 void BmcModule::warn(const std::string& text) {
     EventBuilder(log_, sim_now_ns(), "bmc", "warn").str("text", text);
+}
+
+void BmcModule::oob_write(uint8_t index, const std::string& field, uint8_t value) {
+    EventBuilder(log_, sim_now_ns(), "bmc", "oob_write")
+        .num("offset", index)
+        .str("field", field)
+        .hex("value", value);
 }
 
 void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {

@@ -14,8 +14,11 @@ namespace ssifsim::ssif {
 struct BmcConfig {
     uint8_t addr7 = 0x10;
     BmcVariant variant = BmcVariant::Mainline;
-    // RESPONSE_TIMEOUT: 500 ms upstream; downstream trees use 15 s.
-    uint64_t response_timeout_ns = 500'000'000;
+    // RESPONSE_TIMEOUT in ms.
+    unsigned response_timeout_ms = kResponseTimeoutMs;
+    // The BMC kernel's CONFIG_HZ: 100 in OpenBMC's Aspeed kernels (their defconfigs set no
+    // HZ, and arch/arm/Kconfig's "Timer frequency" choice then takes its first entry, HZ_100).
+    unsigned hz = 100;
     MultipartEnd multipart_end = MultipartEnd::End08;
     // Assert SMBALERT# when a response is ready (Linux ssif_bmc never does; some BMCs do).
     bool smbus_alert = false;
@@ -49,12 +52,14 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     void request_available() override;
     void response_consumed() override;
     void warn(const std::string& text) override;
+    void oob_write(uint8_t index, const std::string& field, uint8_t value) override;
     void transition(BmcState from, BmcState to, smbus::SlaveEvent ev) override;
 
     void on_timer(); // SC_METHOD
     void trace();
 
     BmcConfig config_;
+    Jiffies jiffies_; // the BMC's
     EventSink& log_;
     SsifBmc bmc_;
     sc_core::sc_event timer_event_;

@@ -288,18 +288,62 @@ void SsifBmc::handle_write_received(uint8_t val) {
         part_.length = val;
         part_.index = 0;
     } else {
-        // The kernel stores payload[index++] into a 32-byte array followed by the pec and
-        // index fields: index 32 lands on pec (the PEC of a full part), index 33 on index
-        // itself (the store wins over the increment); past that lies struct padding.
+        // payload[index++] = val: at index 33 the store to `index` itself comes after the
+        // increment (the compiled order), so the byte becomes the next index.
         const uint8_t at = part_.index++;
-        if (at < kPartMax)
-            part_.payload[at] = val;
-        else if (at == kPartMax)
-            part_.pec = val;
-        else if (at == kPartMax + 1)
-            part_.index = val;
+        store_part_byte(at, val);
     }
     msg_idx_++;
+}
+
+const CtxSpan& part_reach_span(uint8_t index, unsigned* offset) {
+    for (const CtxSpan& span : kPartReach) {
+        if (index >= span.first && index < span.first + span.size) {
+            *offset = index - span.first;
+            return span;
+        }
+    }
+    *offset = 0; // unreachable: the spans cover 0..255
+    return kPartReach[0];
+}
+
+std::string part_reach_field(uint8_t index) {
+    unsigned k = 0;
+    const CtxSpan& span = part_reach_span(index, &k);
+    return span.size == 1 ? span.name : std::string(span.name) + "[" + std::to_string(k) + "]";
+}
+
+uint8_t SsifBmc::part_byte(uint8_t index) const {
+    unsigned k = 0;
+    switch (part_reach_span(index, &k).field) {
+    case CtxField::PartPayload: return part_.payload[k];
+    case CtxField::PartPec: return part_.pec;
+    case CtxField::PartIndex: return part_.index;
+    case CtxField::Padding: return ctx_padding_;
+    case CtxField::ResponseLen: return static_cast<uint8_t>(response_.len >> (8 * k));
+    case CtxField::ResponsePayload: return response_.payload[k];
+    }
+    return 0;
+}
+
+void SsifBmc::store_part_byte(uint8_t index, uint8_t val) {
+    unsigned k = 0;
+    switch (part_reach_span(index, &k).field) {
+    case CtxField::PartPayload: part_.payload[k] = val; break;
+    case CtxField::PartPec: part_.pec = val; break;
+    case CtxField::PartIndex: part_.index = val; break;
+    case CtxField::Padding: ctx_padding_ = val; break;
+    case CtxField::ResponseLen:
+        response_.len = (response_.len & ~(0xffu << (8 * k))) | (uint32_t{val} << (8 * k));
+        break;
+    case CtxField::ResponsePayload: response_.payload[k] = val; break;
+    }
+    if (index < kFirstOutOfBoundsIndex)
+        return;
+    const std::string field = part_reach_field(index);
+    if (oob_writes_++ < kListedOobWrites)
+        first_oob_writes_.push_back("payload[" + std::to_string(index) + "] = " + field);
+    hooks_.oob_write(index, field, val);
 }
 
 bool SsifBmc::validate_request_part() {
@@ -310,13 +354,15 @@ bool SsifBmc::validate_request_part() {
     if (part_.index != part_.length + 1)
         return false;
     pec_support_ = true;
-    part_.pec = part_.length < kPartMax ? part_.payload[part_.length] : part_.pec;
+    // payload[length]: the PEC byte, or for a count over 32 whatever lies there.
+    part_.pec = part_byte(part_.length);
     uint8_t pec = smbus::pec_update(0, addr8_);
     pec = smbus::pec_update(pec, part_.smbus_cmd);
     pec = smbus::pec_update(pec, part_.length);
-    // A zero-length End part is illegal SMBus 2.0 but some hosts send it; tolerated.
-    for (unsigned i = 0; i < part_.length && i < kPartMax; ++i)
-        pec = smbus::pec_update(pec, part_.payload[i]);
+    // A zero-length End part is illegal SMBus 2.0 but some hosts send it; tolerated. A count
+    // over 32 takes the PEC over what follows the payload (pec, index, ...).
+    for (unsigned i = 0; i < part_.length; ++i)
+        pec = smbus::pec_update(pec, part_byte(static_cast<uint8_t>(i)));
     return pec == part_.pec;
 }
 
@@ -324,7 +370,7 @@ void SsifBmc::process_request_part() {
     switch (part_.smbus_cmd) {
     case kWriteSingle:
         request_.len = part_.length;
-        std::memcpy(request_.payload.data(), part_.payload.data(), part_.length);
+        copy_part(request_.payload.data());
         break;
     case kWriteStart: request_.len = 0; [[fallthrough]];
     case kWriteMiddle:
@@ -334,7 +380,7 @@ void SsifBmc::process_request_part() {
             hooks_.warn("request exceeded " + std::to_string(max_message_) + " bytes, aborting");
             aborting_ = true;
         } else {
-            std::memcpy(request_.payload.data() + request_.len, part_.payload.data(), part_.length);
+            copy_part(request_.payload.data() + request_.len);
             request_.len += part_.length;
         }
         break;
@@ -343,10 +389,16 @@ void SsifBmc::process_request_part() {
     }
 }
 
+void SsifBmc::copy_part(uint8_t* dst) const {
+    // memcpy(dst, part->payload, part->length): a count over 32 copies what follows.
+    for (unsigned i = 0; i < part_.length; ++i)
+        dst[i] = part_byte(static_cast<uint8_t>(i));
+}
+
 void SsifBmc::handle_request() {
     busy_ = true;
     request_available_ = true;
-    response_.clear(max_message_);
+    response_.clear(payload_area());
     hooks_.request_available();
     response_timer_armed_ = true;
     hooks_.arm_response_timer();
@@ -422,10 +474,12 @@ void SsifBmc::set_multipart_response_buffer() {
 }
 
 void SsifBmc::copy_response(uint8_t* dst, unsigned from, unsigned n) const {
-    // A response whose length passed the v8 write() check by 32-bit overflow reads past
-    // the payload buffer; what lies beyond is modelled as zeros.
+    // v8's write() takes len 255 and 256 (count up to sizeof(struct ipmi_ssif_msg)): those
+    // responses end in the struct's padding, which write() filled. A length that passed the
+    // v8 check by 32-bit overflow reads past the struct; what lies beyond is modelled as
+    // zeros.
     for (unsigned i = 0; i < n; ++i)
-        dst[i] = from + i < max_message_ ? response_.payload[from + i] : 0;
+        dst[i] = from + i < payload_area() ? response_.payload[from + i] : 0;
 }
 
 void SsifBmc::calculate_response_part_pec() {
@@ -447,6 +501,12 @@ void SsifBmc::handle_read_processed(uint8_t& val) {
     else
         val = 0;
     part_.index++;
+}
+
+uint64_t response_timer_expiry_ns(const Jiffies& bmc_jiffies, unsigned timeout_ms,
+                                  uint64_t now_ns) {
+    const uint64_t clk = bmc_jiffies.at(now_ns);
+    return bmc_jiffies.timer_expiry_ns(bmc_jiffies.from_msecs(timeout_ms), now_ns, clk);
 }
 
 // ---- userspace device --------------------------------------------------------------------
@@ -509,16 +569,15 @@ long SsifBmc::write(const Bytes& buf, bool nonblock) {
         return -EINVAL;
     hooks_.cancel_response_timer();
     response_timer_armed_ = false;
-    // copy_from_user into a stack struct, then copied whole: bytes past `count` are
-    // whatever was on the stack (0 here).
-    response_.clear(max_message_);
+    // memcpy(&response, &msg, count): bytes past `count` keep handle_request's memset (0).
+    response_.clear(payload_area());
     response_.len = len;
     if (count > kMsgLenField)
         std::memcpy(response_.payload.data(), buf.data() + kMsgLenField, count - kMsgLenField);
     is_singlepart_read_ = response_.len <= kPartMax;
     response_in_progress_ = true;
     busy_ = false;
-    request_.clear(max_message_);
+    request_.clear(payload_area());
     return static_cast<long>(count);
 }
 

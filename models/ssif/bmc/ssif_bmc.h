@@ -11,8 +11,10 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/jiffies.h"
 #include "models/smbus/slave.h"
 #include "models/ssif/framing.h"
 
@@ -52,18 +54,77 @@ enum class MultipartEnd {
 bool parse_multipart_end(const std::string& name, MultipartEnd* out);
 const char* multipart_end_name(MultipartEnd e);
 
+// RESPONSE_TIMEOUT: how long ssif_bmc waits for userspace's response, in ms (500 upstream;
+// downstream trees use 15 s).
+constexpr unsigned kResponseTimeoutMs = 500;
+
+// When the response timer runs: handle_request's mod_timer(&response_timer, jiffies +
+// msecs_to_jiffies(timeout_ms)) on the BMC's kernel, called at now_ns from the slave
+// interrupt (the STOP ending the request). The BMC's jiffies count from time 0 like the
+// host's, and the base clock of its timer wheel is at jiffies (the response timer is taken
+// to be the only timer on that CPU's wheel), so Jiffies::wheel_expiry decides the tick.
+uint64_t response_timer_expiry_ns(const Jiffies& bmc_jiffies, unsigned timeout_ms, uint64_t now_ns);
+
+// The driver's memory as part_buf.payload[index] reaches it. handle_write_received stores
+// each byte after the count at payload[index++] while msg_idx <= MAX_TRANSACTION (36), so up
+// to 35 bytes, and byte 33 overwrites `index` itself: a u8, so the next store, and
+// validate_request_part's and process_request_part's reads of payload[length], reach
+// payload[0..255]. There lies struct ssif_bmc_ctx (v8 and mainline alike) on a 32-bit ARM
+// BMC (little endian, ILP32, bool and u8 one byte): `struct timer_list response_timer`
+// ends on a 4-byte boundary and ten one-byte fields (response_timer_inited ... aborting)
+// follow, so part_buf (37 bytes, alignment 1) starts at 2 mod 4 and ends at 3 mod 4; one
+// byte of padding aligns `struct ipmi_ssif_msg response` (u32 len) to 4. payload[255] is
+// response.payload[216]: nothing past response is reachable.
+enum class CtxField { PartPayload, PartPec, PartIndex, Padding, ResponseLen, ResponsePayload };
+struct CtxSpan {
+    CtxField field;
+    unsigned first; // payload index of its first byte
+    unsigned size;
+    const char* name;
+};
+inline constexpr CtxSpan kPartReach[] = {
+    {CtxField::PartPayload, 0, 32, "part_buf.payload"},
+    {CtxField::PartPec, 32, 1, "part_buf.pec"},
+    {CtxField::PartIndex, 33, 1, "part_buf.index"},
+    {CtxField::Padding, 34, 1, "padding"},
+    {CtxField::ResponseLen, 35, 4, "response.len"},
+    {CtxField::ResponsePayload, 39, 256 - 39, "response.payload"},
+};
+// The span payload[index] falls in, and the byte's offset in it.
+const CtxSpan& part_reach_span(uint8_t index, unsigned* offset);
+// "part_buf.index", "padding", "response.len[0]" (byte 0, the least significant),
+// "response.payload[3]".
+std::string part_reach_field(uint8_t index);
+// A store past a legal part: a block carries at most 32 bytes + PEC, which land in payload
+// and, for a full part's PEC, in `pec` (validate_request_part reads it there as
+// payload[32]). From payload[33] on the host writes where no SMBus block can reach.
+constexpr unsigned kFirstOutOfBoundsIndex = 33;
+
 // What the driver asks of the kernel around it.
 class BmcHooks {
   public:
     virtual ~BmcHooks() = default;
-    virtual void arm_response_timer() = 0;    // mod_timer(now + timeout)
+    virtual void arm_response_timer() = 0;    // response_timer_expiry_ns
     virtual void cancel_response_timer() = 0; // del_timer
     virtual void request_available() = 0;     // wake_up_all: a reader may proceed
     virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed
+    // A store to payload[index] at or past kFirstOutOfBoundsIndex: what it hit.
+    virtual void oob_write(uint8_t, const std::string&, uint8_t) {}
     // dev_warn/dev_err lines and state changes, for the event log.
     virtual void warn(const std::string&) {}
     virtual void transition(BmcState, BmcState, smbus::SlaveEvent) {}
 };
+
+// sizeof(struct ipmi_ssif_msg) (include/uapi/linux/ipmi_ssif_bmc.h): `unsigned int len`
+// then `u8 payload[payload_max]`; the u32 gives the struct 4-byte alignment, so its size is
+// rounded up to a multiple of 4. Linux's payload of IPMI_SSIF_PAYLOAD_MAX = 254 bytes gives
+// 4 + 254 + 2 bytes of tail padding = 260. ssif_bmc_write accepts counts up to it and
+// ssif_bmc_read copies min(4 + request.len, it).
+constexpr size_t sizeof_ipmi_ssif_msg(unsigned payload_max) {
+    return 4 + (size_t{payload_max} + 3) / 4 * 4;
+}
+constexpr size_t kSizeofIpmiSsifMsg = sizeof_ipmi_ssif_msg(kMessageMax);
+static_assert(kSizeofIpmiSsifMsg == 260, "u32 len + u8 payload[254], padded to 4");
 
 // struct ipmi_ssif_msg as it crosses the userspace device: u32 len (little endian), then
 // `payload_bytes` of payload. The one place that lays it out.
@@ -82,8 +143,9 @@ class SsifBmc : public smbus::SmbusSlave {
     SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks,
             MultipartEnd multipart_end = MultipartEnd::End08, unsigned max_message = kMessageMax);
 
-    // The size of struct ipmi_ssif_msg: what a reader of the device asks for.
-    size_t msg_size() const { return kMsgLenField + max_message_; }
+    // sizeof(struct ipmi_ssif_msg) for this BMC's payload buffer (kSizeofIpmiSsifMsg in
+    // Linux): the largest count write() takes, and what a reader of the device asks for.
+    size_t msg_size() const { return sizeof_ipmi_ssif_msg(max_message_); }
 
     // The I2C slave callback (ssif_bmc_cb): -EBUSY while a request awaits its response.
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
@@ -108,6 +170,11 @@ class SsifBmc : public smbus::SmbusSlave {
     bool aborting() const { return aborting_; }
     bool response_pending() const { return response_in_progress_; }
     uint8_t smbus_command() const { return part_.smbus_cmd; }
+    // Stores past a legal part (kFirstOutOfBoundsIndex): how many, and the first few
+    // ("payload[33] = part_buf.index").
+    static constexpr size_t kListedOobWrites = 4;
+    uint64_t oob_writes() const { return oob_writes_; }
+    const std::vector<std::string>& first_oob_writes() const { return first_oob_writes_; }
     // How often each (state, event) pair occurred, by the state the event found.
     const std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>& coverage() const {
         return coverage_;
@@ -126,16 +193,21 @@ class SsifBmc : public smbus::SmbusSlave {
         uint8_t pec = 0;
         uint8_t index = 0;
     };
-    // struct ipmi_ssif_msg; len is an unsigned int in the kernel.
+    // struct ipmi_ssif_msg; len is an unsigned int in the kernel. `payload` holds the
+    // payload buffer and the struct's tail padding (payload_area() bytes are the BMC's).
     struct Message {
         uint32_t len = 0;
         std::array<uint8_t, kLargestMessage> payload{};
-        // Empty, as a zeroed struct of the BMC's buffer size (the rest is never read).
-        void clear(unsigned buffer) {
+        // memset(&msg, 0, sizeof(struct ipmi_ssif_msg)) (the rest is never read).
+        void clear(size_t area) {
             len = 0;
-            std::fill_n(payload.begin(), buffer, uint8_t{0});
+            std::fill_n(payload.begin(), area, uint8_t{0});
         }
     };
+    static_assert(sizeof_ipmi_ssif_msg(kLargestMessage) - 4 <= kLargestMessage,
+                  "Message::payload holds the largest buffer with its padding");
+    // The bytes after `len` in struct ipmi_ssif_msg: the payload buffer and its padding.
+    size_t payload_area() const { return msg_size() - kMsgLenField; }
 
     // One function per slave event, as the driver has.
     void on_read_requested(uint8_t& val);
@@ -150,7 +222,11 @@ class SsifBmc : public smbus::SmbusSlave {
     bool ends_request(const PartBuffer& part) const;
     void process_smbus_cmd(uint8_t cmd);
     void handle_write_received(uint8_t val);
+    // part_buf.payload[index] read and written where the driver's memory has it (kPartReach).
+    uint8_t part_byte(uint8_t index) const;
+    void store_part_byte(uint8_t index, uint8_t val);
     bool validate_request_part();
+    void copy_part(uint8_t* dst) const;
     void process_request_part();
     void handle_request();
     void complete_response();
@@ -184,9 +260,12 @@ class SsifBmc : public smbus::SmbusSlave {
     bool busy_ = false;
     bool aborting_ = false;
     PartBuffer part_;
+    uint8_t ctx_padding_ = 0; // the byte between part_buf and response
     Message response_;
     Message request_;
     std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount> coverage_{};
+    uint64_t oob_writes_ = 0;
+    std::vector<std::string> first_oob_writes_;
 };
 
 } // namespace ssifsim::ssif

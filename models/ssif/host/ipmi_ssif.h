@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/jiffies.h"
 #include "models/smbus/adapter.h"
 #include "models/smbus/bus.h"
-#include "models/ssif/host/jiffies.h"
 #include "models/ssif/host/probe.h"
 #include "models/ssif/host/write_parts.h"
 

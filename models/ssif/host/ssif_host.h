@@ -12,13 +12,13 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/jiffies.h"
 #include "models/common/stop_gate.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/adapter.h"
 #include "models/smbus/alert.h"
 #include "models/smbus/bus.h"
 #include "models/ssif/host/ipmi_ssif.h"
-#include "models/ssif/host/jiffies.h"
 #include "models/ssif/host/probe.h"
 
 namespace ssifsim::ssif {

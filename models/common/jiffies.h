@@ -1,4 +1,4 @@
-// Kernel time as the host driver sees it: jiffies at a configurable HZ, and the timer wheel
+// Kernel time as a driver sees it: jiffies at a configurable HZ, and the timer wheel
 // that decides on which tick a timer runs. ipmi_ssif converts its microsecond constants
 // itself, rounding down: jiffies = usec * 1000 / TICK_NSEC (so 5 ms is 5, 1 or 0 jiffies at
 // HZ 1000, 250, 100).
@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace ssifsim::ssif {
+namespace ssifsim {
 
 class Jiffies {
   public:
@@ -88,4 +88,4 @@ class TimerBase {
     uint64_t last_run_tick_ = ~0ull;
 };
 
-} // namespace ssifsim::ssif
+} // namespace ssifsim

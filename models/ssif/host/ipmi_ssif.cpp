@@ -142,8 +142,13 @@ void IpmiSsif::send_handler(const Bytes& payload) {
 }
 
 void IpmiSsif::idle() {
-    // Loops rather than recursing: a request that fails before any transfer (no interface,
-    // too big) completes at once and the next one starts.
+    // One loop, never nested: a request that fails before any transfer (no interface, too
+    // big) completes at once and calls idle() again from inside start_next_msg; that inner
+    // call returns and this loop starts the next one, so a long run of such requests does
+    // not grow the stack.
+    if (dispatching_)
+        return;
+    dispatching_ = true;
     while (registered_ && !msg_ && !powered_off_ && !hung_ && state_ == DriverState::Idle) {
         if (req_flags_ && link_.found) {
             start_flag_fetch();
@@ -151,9 +156,10 @@ void IpmiSsif::idle() {
         }
         req_flags_ = false;
         if (waiting_.empty())
-            return;
+            break;
         start_next_msg();
     }
+    dispatching_ = false;
 }
 
 void IpmiSsif::start_next_msg() {

@@ -277,6 +277,7 @@ class IpmiSsif {
     // A user's message whose host died, delivered at power_on.
     std::optional<RequestOutcome> powered_off_;
     bool hung_ = false;
+    bool dispatching_ = false; // inside idle()
 
     uint64_t watch_period_ = 0; // jiffies; 0: off
     uint8_t msg_flags_ = 0;

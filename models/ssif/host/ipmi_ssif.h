@@ -182,6 +182,17 @@ class IpmiSsifHooks {
     virtual void state_changed(DriverState state) = 0;
 };
 
+// A message in flight in IpmiSsif; its kind decides who gets the response: a user's request,
+// the message handler's own, or the driver's (flags, events, messages). (At namespace scope:
+// clang cannot construct a nested class with member initializers in std::optional.)
+enum class MessageKind { User, Handler, Driver };
+struct InFlightMessage {
+    MessageKind kind = MessageKind::User;
+    RequestOutcome out;
+    std::vector<WritePart> parts;
+    size_t part = 0; // the part being written
+};
+
 // The response answers the request: netfn + 1 and the same command (ipmi_msghandler and the
 // driver's own checks).
 bool answers(const Bytes& request, const Bytes& response);
@@ -227,14 +238,8 @@ class IpmiSsif {
     size_t queued() const { return waiting_.size(); }
 
   private:
-    // What a message in flight is (its kind decides who gets the response).
-    enum class Kind { User, Handler, Driver };
-    struct Message {
-        Kind kind = Kind::User;
-        RequestOutcome out;
-        std::vector<WritePart> parts;
-        size_t part = 0; // the part being written
-    };
+    using Kind = MessageKind;
+    using Message = InFlightMessage;
 
     void start_next_msg();
     void start_message(Kind kind, const Bytes& payload, int id, bool curr_msg);

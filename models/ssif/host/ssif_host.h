@@ -188,8 +188,7 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     sc_core::sc_event watch_start_; // the watch timer is armed for the first time
     std::optional<Bytes> handler_response_;
     bool hung_ = false;
-    bool fed_all_ = false;      // the workload has handed over its last request
-    uint64_t power_off_ns_ = 0; // the off time of the fault that killed the host
+    bool fed_all_ = false; // the workload has handed over its last request
 
     smbus::AlertLine* alert_line_ = nullptr;
     sc_core::sc_mutex adapter_lock_; // i2c adapter lock: the driver and the alert work

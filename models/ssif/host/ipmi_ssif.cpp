@@ -83,6 +83,16 @@ const char* driver_state_name(DriverState s) {
     return name_of(kStateNames, s);
 }
 
+Bytes hosed_response(const Bytes& request) {
+    const uint8_t netfn_lun = request.size() > 0 ? request[0] : 0;
+    const uint8_t cmd = request.size() > 1 ? request[1] : 0;
+    return {static_cast<uint8_t>(netfn_lun | 0x04), cmd, kCcUnspecified};
+}
+
+bool valid_device_id(const Bytes& response) {
+    return response.size() >= 9 && response[2] == kCcOk;
+}
+
 bool answers(const Bytes& request, const Bytes& response) {
     return request.size() >= 2 && response.size() >= 2 &&
            (response[0] >> 2) == ((request[0] >> 2) | 1) && response[1] == request[1];
@@ -369,10 +379,13 @@ void IpmiSsif::wait(uint64_t usec, const char* reason, HostPhase phase) {
     hooks_.arm_timer(DriverTimer::Retry, expires);
 }
 
+void IpmiSsif::end_wait() {
+    msg_->out.timeline.push_back({"wait", wait_reason_, "", wait_start_ns_, hooks_.now_ns()});
+}
+
 void IpmiSsif::retry_timeout() {
-    const uint64_t now = hooks_.now_ns();
-    timers_.ran(now);
-    msg_->out.timeline.push_back({"wait", wait_reason_, "", wait_start_ns_, now});
+    timers_.ran(hooks_.now_ns());
+    end_wait();
     const bool waiting = waiting_alert_, resend = do_resend_;
     waiting_alert_ = false;
     do_resend_ = false;
@@ -403,10 +416,9 @@ void IpmiSsif::alert() {
         got_alert_ = true;
         action = "noted";
     }
-    const uint64_t now = hooks_.now_ns();
-    EventBuilder(log_, now, "host", "alert").str("action", action);
+    EventBuilder(log_, hooks_.now_ns(), "host", "alert").str("action", action);
     if (read_now) {
-        msg_->out.timeline.push_back({"wait", wait_reason_, "", wait_start_ns_, now});
+        end_wait();
         start_get();
     }
 }
@@ -421,10 +433,7 @@ void IpmiSsif::finish(bool ok) {
     switch (m.kind) {
     case Kind::User: user_done(std::move(m.out), ok); break;
     case Kind::Handler: {
-        Bytes rsp = m.out.response;
-        if (!ok) // return_hosed_msg
-            rsp = {static_cast<uint8_t>(m.out.request[0] | 0x04), m.out.request[1], kCcUnspecified};
-        hooks_.handler_done(rsp);
+        hooks_.handler_done(ok ? m.out.response : hosed_response(m.out.request));
         break;
     }
     case Kind::Driver: driver_message_done(m.out.request, m.out.response, ok); break;
@@ -454,11 +463,8 @@ void IpmiSsif::user_done(RequestOutcome out, bool ok) {
         return;
     }
     if (!out.error.empty() && out.error != "mismatched_response") {
-        // return_hosed_msg: the IPMI layer gets netfn+1, cmd, 0xFF.
         ++stats_.hosed;
-        const uint8_t netfn_lun = out.request.size() > 0 ? out.request[0] : 0;
-        const uint8_t cmd = out.request.size() > 1 ? out.request[1] : 0;
-        out.response = {static_cast<uint8_t>(netfn_lun | 0x04), cmd, kCcUnspecified};
+        out.response = hosed_response(out.request);
         out.completion_code = kCcUnspecified;
         out.completed_ns = hooks_.now_ns();
     }

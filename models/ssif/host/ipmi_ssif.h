@@ -193,6 +193,13 @@ struct InFlightMessage {
     size_t part = 0; // the part being written
 };
 
+// return_hosed_msg: what the message handler gets for a message the driver failed: the
+// request's netfn + 1, its cmd, completion code 0xFF.
+Bytes hosed_response(const Bytes& request);
+// A Get Device ID response ipmi_demangle_device_id accepts: at least 7 bytes from the
+// completion code on, and that code 0 (ssif_detect, bmc_device_id_handler).
+bool valid_device_id(const Bytes& response);
+
 // The response answers the request: netfn + 1 and the same command (ipmi_msghandler and the
 // driver's own checks).
 bool answers(const Bytes& request, const Bytes& response);
@@ -263,6 +270,8 @@ class IpmiSsif {
     void handle_flags();
     void wait(uint64_t usec, const char* reason, HostPhase phase);
     void arm_watch(uint64_t expires_ns);
+    // The retry timer's wait ends now (it ran, or an alert cut it short): into the timeline.
+    void end_wait();
     void set_phase(HostPhase p);
     void set_state(DriverState s);
 

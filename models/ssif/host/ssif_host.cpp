@@ -362,7 +362,7 @@ bool SsifHost::register_smi() {
     // the model takes it as a failure.)
     handler_message({app::kNetfnLun, app::kGetDeviceId}, rsp);
     const bool device_id =
-        rsp.size() >= 9 && rsp[2] == kCcOk && answers({app::kNetfnLun, app::kGetDeviceId}, rsp);
+        valid_device_id(rsp) && answers({app::kNetfnLun, app::kGetDeviceId}, rsp);
     unsigned channels = 0;
     if (device_id) {
         // __scan_channels, for IPMI 1.5 and later (the version byte: major in the low
@@ -387,10 +387,10 @@ bool SsifHost::register_smi() {
 }
 
 bool SsifHost::detect() {
-    // ssif_detect: do_cmd's answer must carry the request's netfn + 1 and cmd, and
-    // ipmi_demangle_device_id wants at least 7 bytes from the completion code on, which is 0.
+    // ssif_detect: do_cmd's answer carries the request's netfn + 1 and cmd; then
+    // ipmi_demangle_device_id's rule.
     Bytes rsp;
-    return do_cmd({app::kNetfnLun, app::kGetDeviceId}, rsp) && rsp.size() >= 9 && rsp[2] == kCcOk;
+    return do_cmd({app::kNetfnLun, app::kGetDeviceId}, rsp) && valid_device_id(rsp);
 }
 
 LinkSetup SsifHost::probe() {

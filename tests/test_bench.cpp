@@ -15,7 +15,7 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     REQUIRE(r.exit_code == 0);
     const json doc = json::parse(r.out);
     const json& w = doc["workloads"];
-    for (const char* name : {"ssif-mixed", "ssif-mixed-vcd", "ssif-mixed-10x",
+    for (const char* name : {"ssif-mixed", "ssif-mixed-vcd", "ssif-mixed-10x", "ssif-burst",
                              "zpci-storm-floating", "zpci-storm-directed", "raw-kernel"}) {
         INFO(name);
         REQUIRE(w.contains(name));
@@ -31,6 +31,8 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     CHECK(w["ssif-mixed"]["requests"] == 1000);
     CHECK(w["ssif-mixed-vcd"]["requests"] == 1000);
     CHECK(w["ssif-mixed-10x"]["requests"] == 10000);
+    // ssif-burst: the same 1% of ssif-mixed's requests, all due at time 0.
+    CHECK(w["ssif-burst"]["requests"] == 1000);
     // The same seed gives the same run with or without the waveforms.
     CHECK(w["ssif-mixed-vcd"]["sim_seconds"] == w["ssif-mixed"]["sim_seconds"]);
     CHECK(w["ssif-mixed-vcd"]["activations"] == w["ssif-mixed"]["activations"]);
@@ -43,9 +45,9 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     CHECK(w["raw-kernel"]["activations"].get<double>() >= target);
     CHECK(w["raw-kernel"]["activations"].get<double>() <= target + 8);
     CHECK(w["ssif-mixed"]["raw_activations_per_s"] == w["raw-kernel"]["activations_per_s"]);
-    // One goal line each: speed, requests, VCD cost, memory, and activations for ssif-mixed
-    // and both storms.
-    CHECK(doc["goals"].size() == 7);
+    // One goal line each: speed, requests, VCD cost, memory (longer, and all due at once), and
+    // activations for ssif-mixed and both storms.
+    CHECK(doc["goals"].size() == 8);
 }
 
 TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {

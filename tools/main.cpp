@@ -238,7 +238,8 @@ int cmd_bench(const std::vector<std::string>& args) {
         "workload", po::value(&workloads)->value_name("NAME")->composing(),
         "run only this workload (repeatable): ssif-mixed, ssif-mixed-vcd, zpci-storm-floating, "
         "zpci-storm-directed, raw-kernel")("json", "print one JSON document instead of the table")(
-        "memory", "also run ssif-mixed 10 times longer and compare the peak RSS")(
+        "memory", "also run ssif-mixed 10 times longer, and with all its requests due at once, and "
+                  "compare the peak RSS")(
         "vcd-dir", po::value(&o.vcd_dir)->value_name("DIR")->default_value(o.vcd_dir),
         "where ssif-mixed-vcd writes its waveforms (removed after; about 5 GB at scale 1)");
     const po::variables_map vm = parse_command(args, opts);

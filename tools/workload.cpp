@@ -4,15 +4,30 @@
 
 namespace ssifsim::tools {
 
+namespace {
+std::vector<ssif::HostRequest> by_time(std::vector<ssif::HostRequest> listed) {
+    std::stable_sort(
+        listed.begin(), listed.end(),
+        [](const ssif::HostRequest& a, const ssif::HostRequest& b) { return a.at_ns < b.at_ns; });
+    return listed;
+}
+} // namespace
+
 WorkloadRequests::WorkloadRequests(const std::vector<ssif::HostRequest>& listed,
                                    const std::vector<Generator>& generators, uint64_t seed)
-    : listed_(listed), total_(listed.size()) {
-    std::stable_sort(
-        listed_.begin(), listed_.end(),
-        [](const ssif::HostRequest& a, const ssif::HostRequest& b) { return a.at_ns < b.at_ns; });
-    for (size_t i = 0; i < listed_.size(); ++i)
-        due_.push({listed_[i].at_ns, 0, i});
-    int next_id = static_cast<int>(listed.size()) + 1;
+    : WorkloadRequests(std::make_shared<const std::vector<ssif::HostRequest>>(by_time(listed)),
+                       generators, seed) {}
+
+std::unique_ptr<ssif::RequestSource> WorkloadRequests::replay() const {
+    return std::unique_ptr<ssif::RequestSource>(new WorkloadRequests(listed_, generators_, seed_));
+}
+
+WorkloadRequests::WorkloadRequests(Listed listed, const std::vector<Generator>& generators,
+                                   uint64_t seed)
+    : listed_(std::move(listed)), generators_(generators), seed_(seed), total_(listed_->size()) {
+    for (size_t i = 0; i < listed_->size(); ++i)
+        due_.push({(*listed_)[i].at_ns, 0, i});
+    int next_id = static_cast<int>(listed_->size()) + 1;
     streams_.resize(generators.size());
     drawn_.resize(generators.size());
     for (size_t k = 0; k < generators.size(); ++k) {
@@ -54,7 +69,7 @@ bool WorkloadRequests::next(ssif::HostRequest* out) {
     const Due d = due_.top();
     due_.pop();
     if (d.source == 0) {
-        *out = listed_[d.seq];
+        *out = (*listed_)[d.seq];
         return true;
     }
     *out = drawn_[d.source - 1];

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <queue>
 #include <string>
 #include <vector>
@@ -36,14 +37,20 @@ struct Generator {
 // Listed requests keep their ids; generator k's ids follow the list and the generators
 // before it. Each generated request asks the test command for a response of the drawn size:
 // data[0] is that size, the rest counts up.
+// `generators` must outlive it and its replays.
 class WorkloadRequests : public ssif::RequestSource {
   public:
     WorkloadRequests(const std::vector<ssif::HostRequest>& listed,
                      const std::vector<Generator>& generators, uint64_t seed);
     bool next(ssif::HostRequest* out) override;
     size_t total() const override { return total_; }
+    // The same inputs from the start: the generators draw the same values from the same seed.
+    std::unique_ptr<ssif::RequestSource> replay() const override;
 
   private:
+    using Listed = std::shared_ptr<const std::vector<ssif::HostRequest>>;
+    WorkloadRequests(Listed listed, const std::vector<Generator>& generators, uint64_t seed);
+
     struct Stream {
         const Generator* generator = nullptr;
         Rng rng{0};
@@ -64,7 +71,9 @@ class WorkloadRequests : public ssif::RequestSource {
     // Draws the stream's next request into its slot and queues it; false when done.
     void draw(size_t k);
 
-    std::vector<ssif::HostRequest> listed_; // sorted by time, stable
+    Listed listed_; // sorted by time, stable; shared with the replays
+    const std::vector<Generator>& generators_;
+    uint64_t seed_;
     std::vector<Stream> streams_;
     std::vector<ssif::HostRequest> drawn_; // one pending request per stream
     std::priority_queue<Due, std::vector<Due>, std::greater<Due>> due_;

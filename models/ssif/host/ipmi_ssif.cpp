@@ -98,10 +98,19 @@ bool answers(const Bytes& request, const Bytes& response) {
            (response[0] >> 2) == ((request[0] >> 2) | 1) && response[1] == request[1];
 }
 
+bool DequeXmitQueue::pop(HostRequest* out) {
+    if (requests_.empty())
+        return false;
+    *out = std::move(requests_.front());
+    requests_.pop_front();
+    return true;
+}
+
 IpmiSsif::IpmiSsif(const HostKernel& kernel, const smbus::HostAdapter& adapter,
-                   const Jiffies& jiffies, TimerBase& timers, IpmiSsifHooks& hooks, EventSink& log)
+                   const Jiffies& jiffies, TimerBase& timers, IpmiSsifHooks& hooks, EventSink& log,
+                   XmitQueue* xmit)
     : kernel_(kernel), adapter_(adapter), jiffies_(jiffies), timers_(timers), hooks_(hooks),
-      log_(log) {}
+      log_(log), waiting_(xmit ? *xmit : own_waiting_) {}
 
 void IpmiSsif::set_phase(HostPhase p) {
     hooks_.phase_changed(p);
@@ -143,7 +152,7 @@ void IpmiSsif::arm_watch(uint64_t expires_ns) {
 }
 
 void IpmiSsif::send(const HostRequest& request) {
-    waiting_.push_back(request);
+    waiting_.push(request);
     idle();
 }
 
@@ -165,7 +174,7 @@ void IpmiSsif::idle() {
             continue;
         }
         req_flags_ = false;
-        if (waiting_.empty())
+        if (waiting_.size() == 0)
             break;
         start_next_msg();
     }
@@ -173,8 +182,8 @@ void IpmiSsif::idle() {
 }
 
 void IpmiSsif::start_next_msg() {
-    const HostRequest request = waiting_.front();
-    waiting_.pop_front();
+    HostRequest request;
+    waiting_.pop(&request);
     RequestOutcome out;
     out.id = request.id;
     out.request = request.payload;

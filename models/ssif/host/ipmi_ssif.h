@@ -204,11 +204,34 @@ bool valid_device_id(const Bytes& response);
 // driver's own checks).
 bool answers(const Bytes& request, const Bytes& response);
 
+// The user requests waiting for the driver: ipmi_msghandler's xmit_msgs, where smi_send
+// queues a message while another is in flight. Oldest first.
+class XmitQueue {
+  public:
+    virtual ~XmitQueue() = default;
+    virtual void push(const HostRequest& request) = 0;
+    // The oldest request; false when none waits.
+    virtual bool pop(HostRequest* out) = 0;
+    virtual size_t size() const = 0;
+};
+
+// An XmitQueue that keeps each request until the driver takes it.
+class DequeXmitQueue : public XmitQueue {
+  public:
+    void push(const HostRequest& request) override { requests_.push_back(request); }
+    bool pop(HostRequest* out) override;
+    size_t size() const override { return requests_.size(); }
+
+  private:
+    std::deque<HostRequest> requests_;
+};
+
 class IpmiSsif {
   public:
-    // `timers` is the CPU's timer base the probe's msleep shares.
+    // `timers` is the CPU's timer base the probe's msleep shares. `xmit` holds the requests
+    // that wait (it must outlive the driver); without one the driver keeps its own.
     IpmiSsif(const HostKernel& kernel, const smbus::HostAdapter& adapter, const Jiffies& jiffies,
-             TimerBase& timers, IpmiSsifHooks& hooks, EventSink& log);
+             TimerBase& timers, IpmiSsifHooks& hooks, EventSink& log, XmitQueue* xmit = nullptr);
 
     // ---- events --------------------------------------------------------------------------
     // ssif_probe runs (the model's state `probing`), then its result, before the message
@@ -286,7 +309,8 @@ class IpmiSsif {
     bool registered_ = false;
     DriverState state_ = DriverState::Idle;
     HostStats stats_;
-    std::deque<HostRequest> waiting_;
+    DequeXmitQueue own_waiting_;
+    XmitQueue& waiting_;
     std::optional<Message> msg_;
     // A user's message whose host died, delivered at power_on.
     std::optional<RequestOutcome> powered_off_;

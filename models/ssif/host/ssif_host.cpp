@@ -25,12 +25,28 @@ const char* enumeration_name(Enumeration e) {
     return name_of(kEnumerationNames, e);
 }
 
+void ReplayXmitQueue::push(const HostRequest& request) {
+    if (replay_)
+        ++waiting_;
+    else
+        kept_.push(request);
+}
+
+bool ReplayXmitQueue::pop(HostRequest* out) {
+    if (!replay_)
+        return kept_.pop(out);
+    if (waiting_ == 0 || !replay_->next(out))
+        return false;
+    --waiting_;
+    return true;
+}
+
 SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
                    EventSink& log, VcdWriter* tl_vcd)
     : sc_module(name), config_(config), kernel_(host_kernel(config.variant)),
       adapter_(smbus::host_adapter(config.adapter)), jiffies_(config.hz), timers_(jiffies_),
       bus_(bus), log_(log), vcd_(tl_vcd),
-      driver_(kernel_, adapter_, jiffies_, timers_, *this, log) {
+      driver_(kernel_, adapter_, jiffies_, timers_, *this, log, &xmit_) {
     SC_THREAD(feed);
     SC_THREAD(kthread);
     SC_THREAD(watch_thread);

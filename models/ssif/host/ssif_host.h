@@ -6,6 +6,7 @@
 // Alert Response Address on SMBALERT#.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <systemc>
@@ -76,6 +77,27 @@ class RequestSource {
     // The next request in time order; false when there are no more.
     virtual bool next(HostRequest* out) = 0;
     virtual size_t total() const = 0;
+    // A second cursor at the first request that yields the same requests in the same order,
+    // or null if the source cannot. With one, the requests waiting for the driver are not
+    // kept: the host counts them and draws each again from the replay when the driver takes
+    // it, so memory does not grow with how many are due at once.
+    virtual std::unique_ptr<RequestSource> replay() const { return nullptr; }
+};
+
+// The message handler's queue when the workload can replay itself: a count of the requests
+// handed over, each drawn again from the replay when the driver takes it.
+class ReplayXmitQueue : public XmitQueue {
+  public:
+    // Use `replay` from now on (before any request is pushed).
+    void set_replay(std::unique_ptr<RequestSource> replay) { replay_ = std::move(replay); }
+    void push(const HostRequest& request) override;
+    bool pop(HostRequest* out) override;
+    size_t size() const override { return replay_ ? waiting_ : kept_.size(); }
+
+  private:
+    std::unique_ptr<RequestSource> replay_;
+    size_t waiting_ = 0;
+    DequeXmitQueue kept_; // without a replay
 };
 
 // Receives each request's outcome as it completes; the host keeps none of them.
@@ -94,7 +116,10 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
              EventSink& log, VcdWriter* tl_vcd);
 
     // The workload and where the outcomes go. Call before the simulation starts.
-    void set_requests(RequestSource* requests) { requests_ = requests; }
+    void set_requests(RequestSource* requests) {
+        requests_ = requests;
+        xmit_.set_replay(requests ? requests->replay() : nullptr);
+    }
     void set_outcome_sink(OutcomeSink* sink) { outcome_sink_ = sink; }
     // Tell the gate once every submitted request has completed (it stops the simulation
     // when every party is done).
@@ -175,6 +200,7 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     EventSink& log_;
     VcdWriter* vcd_;
     int sig_phase_ = -1, sig_state_ = -1;
+    ReplayXmitQueue xmit_;
     IpmiSsif driver_;
 
     // What the driver asked of its kthread.

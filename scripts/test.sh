@@ -19,7 +19,7 @@ cmake -S . -B build-asan -DSSIFSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
 cmake --build build-asan -j "$jobs"
 (cd build-asan &&
     ASAN_OPTIONS=exitcode=86:detect_leaks=1 \
-    LSAN_OPTIONS=exitcode=86:suppressions="$PWD/../tests/lsan.supp" \
+    LSAN_OPTIONS=exitcode=86 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 \
     ctest --output-on-failure -j "$jobs")
 step "sanitizer build and test"

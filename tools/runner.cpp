@@ -11,6 +11,7 @@
 
 #include "models/common/sim_time.h"
 #include "models/common/stop_gate.h"
+#include "models/common/thread_reaper.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/bus.h"
 #include "models/smbus/foreign_master.h"
@@ -212,7 +213,7 @@ class InterruptSink : public EventSink {
     void record(const Event&) override {
         if (!stopped_ && interrupt_signal() != 0) {
             stopped_ = true;
-            sc_core::sc_stop();
+            sc_core::sc_pause(); // not sc_stop: the reaper still needs a delta cycle
         }
     }
 
@@ -310,6 +311,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     std::unique_ptr<smbus::ForeignMaster> foreign;
     if (auto transfers = foreign_transfers(s, bmc); !transfers.empty())
         foreign = std::make_unique<smbus::ForeignMaster>("foreign", bus, log, std::move(transfers));
+    ThreadReaper reaper("reaper");
     const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
     StopGate gate; // without an end time: stop when the host and the MSI stream are done
     if (until_ns == 0) {
@@ -410,7 +412,14 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         write_junit(junit_out->open(), s, result);
         result.output_error = junit_out->commit();
     }
-    return result;
+
+    // Unwind the threads still waiting, so that what their frames hold is freed. Nothing of
+    // that last delta cycle may reach the outputs or the result: the log's sinks are gone,
+    // the VCDs have finished, and the collector writes into a result no longer returned.
+    RunResult done = std::move(result);
+    log.clear();
+    reaper.reap();
+    return done;
 }
 
 } // namespace ssifsim::tools

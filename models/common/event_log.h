@@ -54,6 +54,8 @@ class MemorySink : public EventSink {
 class TeeSink : public EventSink {
   public:
     void add(EventSink* sink) { sinks_.push_back(sink); }
+    // No event reaches any sink from now on.
+    void clear() { sinks_.clear(); }
     void record(const Event& event) override;
 
   private:

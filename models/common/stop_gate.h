@@ -1,5 +1,6 @@
 // Stops the simulation when every party that runs to completion (the host's requests, the
-// zPCI MSI stream) says it is done.
+// zPCI MSI stream) says it is done. It pauses (sc_pause) rather than stops, so that a
+// ThreadReaper can still unwind the threads left waiting.
 #pragma once
 
 #include <systemc>
@@ -11,7 +12,7 @@ class StopGate {
     void expect() { ++pending_; }
     void done() {
         if (pending_ > 0 && --pending_ == 0)
-            sc_core::sc_stop();
+            sc_core::sc_pause();
     }
 
   private:

@@ -126,6 +126,8 @@ void VcdWriter::flush_pending() {
 }
 
 void VcdWriter::change(uint64_t t_ns, int signal, uint64_t value) {
+    if (finished_)
+        return; // the file is complete
     started_ = true;
     if (t_ns < pending_t_)
         throw std::logic_error("VcdWriter: time went backwards");

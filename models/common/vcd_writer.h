@@ -29,7 +29,8 @@ class VcdWriter {
     // signal at one time keep the last; a change to the current value writes nothing.
     void change(uint64_t t_ns, int signal, uint64_t value);
 
-    // Flushes pending changes and writes a final timestamp so viewers show the tail.
+    // Flushes pending changes and writes a final timestamp so viewers show the tail; later
+    // changes are ignored.
     void finish(uint64_t t_end_ns);
 
   private:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need from Debian's packages (only what is missing),
 # then configures and builds into ./build. Safe to run again: it does only what is left.
+# Arguments name the targets to build (scripts/quickstart.sh: just `ssifsim`); none: all,
+# the tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +22,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" > /dev/null
-cmake --build build -j "$(nproc)"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build build -j "$(nproc)" "${targets[@]}"

@@ -108,6 +108,13 @@ void print_zpci(std::ostream& out, const ZpciResult& z) {
     if (z.violations.size() > shown)
         out << "  ... " << z.violations.size() - shown << " more in the report\n";
 }
+// "20.000000 ms", or for a range "1.000000 to 5.000000 ms (uniform per request)".
+std::string daemon_latency_text(const ssif::DaemonConfig& d) {
+    if (d.latency_max_ns <= d.latency_ns)
+        return ms(d.latency_ns);
+    const std::string low = ms(d.latency_ns);
+    return low.substr(0, low.size() - 3) + " to " + ms(d.latency_max_ns) + " (uniform per request)";
+}
 } // namespace
 
 ojson build_report(const Scenario& s, const RunResult& r) {
@@ -188,7 +195,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (r.link.pec ? "on" : "off")
         << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant) << " at HZ=" << s.host.hz
         << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant) << " at " << hex8(s.bmc.addr7)
-        << " HZ=" << s.bmc.hz << ", daemon latency " << ms(s.daemon.latency_ns)
+        << " HZ=" << s.bmc.hz << ", daemon latency " << daemon_latency_text(s.daemon)
         << (s.daemon.silent ? " (silent)" : "") << "\n";
 
     out << "  host link: " << ssif::describe(r.link) << "\n";

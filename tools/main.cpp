@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
 #include <systemc>
 
@@ -190,6 +191,9 @@ int cmd_run(const std::vector<std::string>& args) {
     if (!vm.count("quiet"))
         print_summary(std::cout, scenario, result, options);
     std::cout.flush();
+    if (options.progress) // a terminal: after the summary, how long the run took
+        *options.progress << "  wall time " << std::fixed << std::setprecision(3)
+                          << result.wall_seconds << " s\n";
     if (!std::cout) {
         std::cerr << "ssifsim: standard output: cannot write the summary\n";
         return kExitOutput;

@@ -237,6 +237,7 @@ std::string transaction_vcd_path(const std::string& vcd_path) {
 }
 
 RunResult run_scenario(const Scenario& s, const RunOptions& options) {
+    const auto wall_start = std::chrono::steady_clock::now();
     // Every output is opened before any is truncated; bad paths are found before anything
     // changes on disk (what a failed prepare created is removed again).
     std::vector<std::unique_ptr<OutputFile>> outputs;
@@ -397,6 +398,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         result.checks.push_back(c);
     }
 
+    result.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     // The streams first (the VCDs' writers flushed them in finish()): if one of them failed,
     // no report or JUnit file claims a result.
     for (OutputFile* f : {log_out, vcd_out, tl_out})

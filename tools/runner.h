@@ -86,6 +86,9 @@ struct RunResult {
     ssif::LinkSetup link;                         // what the host used (probed or stated)
     ssif::HostStats host_stats;
     ZpciResult zpci;
+    // Wall seconds from the start of the run to its last check (JUnit's `time`, the terminal's
+    // last line); never in the report or the log, which stay deterministic.
+    double wall_seconds = 0;
     int interrupted_by = 0; // the signal that stopped the run early (tools/interrupt.h), or 0
     // An output that could not be written completely, named (then the outputs after it in
     // the order log, VCDs, report, JUnit were not written); "" if all were.

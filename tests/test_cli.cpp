@@ -957,3 +957,33 @@ TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") 
     CHECK(pipe.out.find("request(s) answered") == std::string::npos);
     CHECK(pipe.out.find('\r') == std::string::npos);
 }
+
+TEST_CASE("a failed request's summary names its chain of causes: a daemon answering too late",
+          "[cli][summary]") {
+    // The daemon answers at 600 ms; the BMC's response timer (500 ms, 50 jiffies at HZ=100)
+    // fires first, so the driver refuses the response and the host's reads find nothing.
+    const std::string dir = make_temp_dir("late");
+    write_file(dir + "/late.json", R"({"version": 1, "bmc": {"daemon": {"latency_ms": 600}},
+        "workload": {"requests": [{"netfn": "0x06", "cmd": "0x01"}]}})");
+    const CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/late.json");
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    const std::string chain[] = {
+        "why it failed, from the models' records:",
+        "0.559700 ms  the BMC had the request and armed its response timer (50 jiffies): it "
+        "fires at 510.000000 ms",
+        "6.105000 ms  reads 1 to 9 (9), until 494.105000 ms: NAKed at the address",
+        "510.000000 ms  the BMC's response timer fired before the daemon answered",
+        "555.385000 ms  reads 10 to 250 (241), until 15195.385000 ms: returned count 0",
+        "600.559700 ms  the daemon's write of the response failed with -22 (EINVAL), "
+        "600.000000 ms after it read the request: too late, the BMC's timer had fired at "
+        "510.000000 ms",
+        "15195.385000 ms  the host gave up: read_failed after 1 write(s) and 250 read(s)"};
+    size_t at = 0;
+    for (const std::string& link : chain) {
+        INFO(link);
+        const size_t found = r.out.find(link, at);
+        REQUIRE(found != std::string::npos); // each link, in this order
+        at = found + link.size();
+    }
+}

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "tools/causes.h"
 #include "tools/format.h"
 #include "tools/interrupt.h"
 
@@ -226,6 +227,11 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         }
         out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
             << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+        if (const auto why = explain_failure(o, r.cause_records); !why.empty()) {
+            out << "    why it failed, from the models' records:\n";
+            for (const std::string& l : why)
+                out << "    " << l << "\n";
+        }
         out << "    parts written " << o.parts_written << ", read " << o.parts_read
             << "; retries: write " << o.write_retries() << ", read " << o.read_retries() << "\n";
         out << "    request to response " << ms(o.response_ns()) << " = bus " << ms(bus_ns)

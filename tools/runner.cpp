@@ -17,6 +17,7 @@
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
 #include "tools/bus_checks.h"
+#include "tools/causes.h"
 #include "tools/checks.h"
 #include "tools/format.h"
 #include "tools/interrupt.h"
@@ -267,6 +268,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     log.add(&milestones);
     FaultPlan faults(s.faults);
     log.add(&faults);
+    CauseRecorder causes(RunResult::kExplainedRequests);
+    log.add(&causes);
     InterruptSink interrupt;
     log.add(&interrupt);
     std::optional<ProgressSink> progress;
@@ -367,6 +370,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
     result.event_counts = milestones.counts;
+    result.cause_records = causes.records();
     std::vector<std::string> why_not_fired;
     for (size_t i = 0; i < s.faults.size(); ++i) {
         result.faults_fired.push_back(faults.fired(i));

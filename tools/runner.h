@@ -81,6 +81,9 @@ struct RunResult {
     static constexpr size_t kExplainedRequests = 10;
     std::vector<uint64_t> daemon_writes_ns;
     std::vector<uint64_t> requests_available_ns;
+    // The events a failed request among the first kExplainedRequests is explained with
+    // (tools/causes.h), in time order.
+    std::vector<Event> cause_records;
     std::map<std::string, uint64_t> event_counts; // by "src.ev", those expect.counts names
     std::vector<uint64_t> faults_fired;           // per scenario fault
     ssif::LinkSetup link;                         // what the host used (probed or stated)

@@ -64,11 +64,20 @@ void VcdWriter::drain() {
     used_ = 0;
 }
 
-int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t initial) {
+int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t initial,
+                          std::vector<std::string> value_names) {
     if (started_)
         throw std::logic_error("VcdWriter: signal added after the first change");
-    signals_.push_back({name, vcd_id(signals_.size()), width, initial, initial, false});
+    signals_.push_back(
+        {name, vcd_id(signals_.size()), width, initial, initial, false, std::move(value_names)});
     return static_cast<int>(signals_.size() - 1);
+}
+
+std::vector<VcdWriter::SignalInfo> VcdWriter::signals() const {
+    std::vector<SignalInfo> out;
+    for (const Signal& s : signals_)
+        out.push_back({s.name, s.width, s.value_names});
+    return out;
 }
 
 void VcdWriter::write_header() {

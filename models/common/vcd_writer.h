@@ -22,8 +22,19 @@ class VcdWriter {
     VcdWriter(const VcdWriter&) = delete;
     VcdWriter& operator=(const VcdWriter&) = delete;
 
-    // Declares a signal before the first change; returns its handle.
-    int add_signal(const std::string& name, unsigned width, uint64_t initial);
+    // Declares a signal before the first change; returns its handle. value_names[v], if
+    // given, names value v (a state), for viewers' translate tables.
+    int add_signal(const std::string& name, unsigned width, uint64_t initial,
+                   std::vector<std::string> value_names = {});
+
+    // The declared signals, in order: what a viewer's save file may reference.
+    struct SignalInfo {
+        std::string name;
+        unsigned width;
+        std::vector<std::string> value_names;
+    };
+    std::vector<SignalInfo> signals() const;
+    const std::string& scope() const { return scope_; }
 
     // Records a change at time t_ns. Times never go backwards; several changes of one
     // signal at one time keep the last; a change to the current value writes nothing.
@@ -40,6 +51,7 @@ class VcdWriter {
         uint64_t written;
         uint64_t pending;
         bool dirty;
+        std::vector<std::string> value_names;
     };
     void write_header();
     void flush_pending();

@@ -1,7 +1,9 @@
 // The ssifsim command as a user runs it: the quickstart's outputs, their agreement with
 // each other and with sigrok's decode, determinism, and bad input.
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -986,4 +988,96 @@ TEST_CASE("a failed request's summary names its chain of causes: a daemon answer
         REQUIRE(found != std::string::npos); // each link, in this order
         at = found + link.size();
     }
+}
+
+namespace {
+// The VCD's signals: "scope.name" -> width.
+std::map<std::string, unsigned> vcd_signals(const std::string& vcd) {
+    std::map<std::string, unsigned> out;
+    std::vector<std::string> scopes;
+    std::istringstream in(vcd.substr(0, vcd.find("$enddefinitions")));
+    std::string word;
+    while (in >> word) {
+        if (word == "$scope") {
+            std::string kind, name;
+            in >> kind >> name;
+            scopes.push_back(name);
+        } else if (word == "$upscope") {
+            scopes.pop_back();
+        } else if (word == "$var") {
+            std::string type, id, name;
+            unsigned width = 0;
+            in >> type >> width >> id >> name;
+            std::string path;
+            for (const std::string& s : scopes)
+                path += s + ".";
+            out[path + name] = width;
+        }
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("the GTKWave save files and filter files reference only signals of their VCD",
+          "[cli][vcd][gtkwave]") {
+    const QuickstartRun q = run_quickstart("gtkw");
+    REQUIRE(q.result.exit_code == 0);
+    size_t signals_seen = 0, filters_seen = 0;
+    for (const std::string& base : {std::string("q"), std::string("q.tl")}) {
+        const std::string gtkw = read_file(q.dir + "/" + base + ".gtkw");
+        REQUIRE_FALSE(gtkw.empty());
+        const auto signals = vcd_signals(read_file(q.dir + "/" + base + ".vcd"));
+        REQUIRE_FALSE(signals.empty());
+        std::istringstream in(gtkw);
+        std::string line;
+        std::optional<std::string> filter; // the filter of the next signal
+        while (std::getline(in, line)) {
+            INFO(base + ".gtkw: " + line);
+            if (line.rfind("[dumpfile] ", 0) == 0) {
+                CHECK(line.find(base + ".vcd\"") != std::string::npos);
+                continue;
+            }
+            if (line.empty() || line[0] == '[' || line[0] == '*' || line[0] == '@' ||
+                line[0] == '-')
+                continue;
+            if (line[0] == '^') {
+                filter = line.substr(line.find(' ') + 1);
+                continue;
+            }
+            // A signal: scope.name, with [msb:0] for a vector of msb + 1 bits.
+            std::string name = line;
+            unsigned width = 1;
+            if (const size_t bracket = line.find('['); bracket != std::string::npos) {
+                name = line.substr(0, bracket);
+                width = static_cast<unsigned>(std::stoul(line.substr(bracket + 1))) + 1;
+            }
+            REQUIRE(signals.count(name) == 1);
+            CHECK(signals.at(name) == width);
+            ++signals_seen;
+            if (filter) {
+                // Every value the filter names fits the signal's width.
+                std::istringstream table(read_file(*filter));
+                std::string entry;
+                size_t values = 0;
+                while (std::getline(table, entry)) {
+                    if (entry.empty() || entry[0] == '#')
+                        continue;
+                    CHECK(std::stoull(entry) < (1ULL << width));
+                    ++values;
+                }
+                CHECK(values > 0);
+                ++filters_seen;
+                filter.reset();
+            }
+        }
+    }
+    // The wires, 5 BMC signals and 2 host signals; bmc_state, host_phase and host_state by name.
+    CHECK(signals_seen == 2 + 5 + 2);
+    CHECK(filters_seen == 3);
+    // Determinism: the same run in the same place writes the same save file.
+    const std::string first = read_file(q.dir + "/q.tl.gtkw");
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json --quiet --vcd " + q.dir + "/q.vcd")
+                .exit_code == 0);
+    CHECK(read_file(q.dir + "/q.tl.gtkw") == first);
 }

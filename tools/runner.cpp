@@ -20,6 +20,7 @@
 #include "tools/causes.h"
 #include "tools/checks.h"
 #include "tools/format.h"
+#include "tools/gtkw.h"
 #include "tools/interrupt.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
@@ -409,6 +410,15 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     for (OutputFile* f : {log_out, vcd_out, tl_out})
         if (f && result.output_error.empty())
             result.output_error = f->commit();
+    // A GTKWave save file (and its filter files) beside each VCD.
+    if (wire_vcd && result.output_error.empty()) {
+        try {
+            write_gtkw(options.vcd_path, *wire_vcd, result.end_ns);
+            write_gtkw(transaction_vcd_path(options.vcd_path), *tl_vcd, result.end_ns);
+        } catch (const std::runtime_error& e) {
+            result.output_error = e.what();
+        }
+    }
     if (report_out && result.output_error.empty()) {
         report_out->open() << build_report(s, result).dump(2) << '\n';
         result.output_error = report_out->commit();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -40,10 +41,27 @@ class VcdWriter {
     // signal at one time keep the last; a change to the current value writes nothing.
     void change(uint64_t t_ns, int signal, uint64_t value);
 
+    // Mirrors every signal declared from now on, and its changes, into `other` too (under the
+    // same names): one file with this writer's waveforms besides its own. This writer's
+    // changes may lie up to max_lag_ns before `other`'s latest own change (a wire trace draws
+    // a byte's bits when its ACK is due) or anywhere after it: `other` then holds every
+    // change in time order until its own changes are max_lag_ns past it, or it finishes.
+    void mirror_to(VcdWriter* other, uint64_t max_lag_ns);
+
     // Flushes pending changes and writes a final timestamp so viewers show the tail.
     void finish(uint64_t t_end_ns);
 
   private:
+    struct Held {
+        uint64_t t_ns;
+        int signal;
+        uint64_t value;
+    };
+    // Each source's changes come in time order (a writer's times never go backwards), so the
+    // held changes are two queues merged as they are released.
+    static void hold(std::deque<Held>& queue, uint64_t t_ns, int signal, uint64_t value);
+    void record(uint64_t t_ns, int signal, uint64_t value);
+    void release_held(uint64_t until_ns); // the held changes up to until_ns, in time order
     struct Signal {
         std::string name;
         std::string id;
@@ -81,6 +99,12 @@ class VcdWriter {
     uint64_t pending_t_ = 0;
     uint64_t stamped_t_ = 0; // the last '#t' written (the header writes #0)
     bool finished_ = false;
+    VcdWriter* mirror_ = nullptr;
+    std::vector<int> mirror_ids_; // this writer's signal -> its handle in mirror_
+    // A writer mirrored into holds its changes for this long (mirror_to), in time order.
+    bool holding_ = false;
+    uint64_t max_lag_ns_ = 0;
+    std::deque<Held> held_own_, held_mirrored_;
 };
 
 } // namespace ssifsim

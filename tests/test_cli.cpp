@@ -1023,10 +1023,14 @@ TEST_CASE("the GTKWave save files and filter files reference only signals of the
     const QuickstartRun q = run_quickstart("gtkw");
     REQUIRE(q.result.exit_code == 0);
     size_t signals_seen = 0, filters_seen = 0;
-    for (const std::string& base : {std::string("q"), std::string("q.tl")}) {
-        const std::string gtkw = read_file(q.dir + "/" + base + ".gtkw");
+    // q.gtkw shows q.tl.vcd (the wires and the states); q.wires.gtkw shows the wires' file.
+    const std::pair<std::string, std::string> views[] = {{"q.gtkw", "q.tl.vcd"},
+                                                         {"q.wires.gtkw", "q.vcd"}};
+    for (const auto& [save, vcd] : views) {
+        const std::string base = save;
+        const std::string gtkw = read_file(q.dir + "/" + save);
         REQUIRE_FALSE(gtkw.empty());
-        const auto signals = vcd_signals(read_file(q.dir + "/" + base + ".vcd"));
+        const auto signals = vcd_signals(read_file(q.dir + "/" + vcd));
         REQUIRE_FALSE(signals.empty());
         std::istringstream in(gtkw);
         std::string line;
@@ -1034,7 +1038,7 @@ TEST_CASE("the GTKWave save files and filter files reference only signals of the
         while (std::getline(in, line)) {
             INFO(base + ".gtkw: " + line);
             if (line.rfind("[dumpfile] ", 0) == 0) {
-                CHECK(line.find(base + ".vcd\"") != std::string::npos);
+                CHECK(line.find("/" + vcd + "\"") != std::string::npos);
                 continue;
             }
             if (line.empty() || line[0] == '[' || line[0] == '*' || line[0] == '@' ||
@@ -1071,13 +1075,56 @@ TEST_CASE("the GTKWave save files and filter files reference only signals of the
             }
         }
     }
-    // The wires, 5 BMC signals and 2 host signals; bmc_state, host_phase and host_state by name.
-    CHECK(signals_seen == 2 + 5 + 2);
+    // The wires, 5 BMC signals and 2 host signals; the wires again; bmc_state, host_phase and
+    // host_state by name.
+    CHECK(signals_seen == 2 + 5 + 2 + 2);
     CHECK(filters_seen == 3);
     // Determinism: the same run in the same place writes the same save file.
-    const std::string first = read_file(q.dir + "/q.tl.gtkw");
+    const std::string first = read_file(q.dir + "/q.gtkw");
     REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
                         "/scenarios/quickstart.json --quiet --vcd " + q.dir + "/q.vcd")
                 .exit_code == 0);
-    CHECK(read_file(q.dir + "/q.tl.gtkw") == first);
+    CHECK(read_file(q.dir + "/q.gtkw") == first);
+}
+
+namespace {
+// Each change of smbus_scl and smbus_sda in a VCD: "t name value".
+std::vector<std::string> wire_changes(const std::string& vcd) {
+    std::map<std::string, std::string> ids; // id -> name
+    std::vector<std::string> out;
+    std::istringstream in(vcd);
+    std::string line, t = "0";
+    bool body = false;
+    while (std::getline(in, line)) {
+        if (!body) {
+            std::istringstream words(line);
+            std::string var, type, width, id, name;
+            words >> var >> type >> width >> id >> name;
+            if (var == "$var" && (name == "smbus_scl" || name == "smbus_sda"))
+                ids[id] = name;
+            body = line.rfind("$enddefinitions", 0) == 0;
+        } else if (!line.empty() && line[0] == '#') {
+            t = line.substr(1);
+        } else if (!line.empty() && (line[0] == '0' || line[0] == '1') &&
+                   ids.count(line.substr(1))) {
+            out.push_back(t + " " + ids[line.substr(1)] + " " + line[0]);
+        }
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("the transaction-level VCD carries the wires edge for edge as the wire VCD",
+          "[cli][vcd][gtkwave]") {
+    // A run with a lost STOP and a clock stretch as well as ordinary transfers.
+    for (const char* name : {"quickstart", "fault-lost-stop", "fault-clock-stretch"}) {
+        INFO(name);
+        const std::string dir = make_temp_dir("tlwires");
+        REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() + "/scenarios/" + name +
+                            ".json --quiet --vcd " + dir + "/w.vcd")
+                    .exit_code == 0);
+        const auto wires = wire_changes(read_file(dir + "/w.vcd"));
+        REQUIRE(wires.size() > 100);
+        CHECK(wire_changes(read_file(dir + "/w.tl.vcd")) == wires);
+    }
 }

@@ -39,13 +39,17 @@ std::string gtkw_path(const std::string& vcd_path) {
     return without_vcd(vcd_path) + ".gtkw";
 }
 
-std::vector<std::string> write_gtkw(const std::string& vcd_path, const VcdWriter& vcd,
-                                    uint64_t end_ns) {
+std::string wires_gtkw_path(const std::string& vcd_path) {
+    return without_vcd(vcd_path) + ".wires.gtkw";
+}
+
+std::vector<std::string> write_gtkw(const std::string& save_path, const std::string& vcd_path,
+                                    const VcdWriter& vcd, uint64_t end_ns) {
     std::vector<std::string> written;
     const std::string base = std::filesystem::absolute(without_vcd(vcd_path)).string();
     std::string text = "[*] ssifsim: GTKWave save file for " + vcd_path + "\n";
     text += "[dumpfile] \"" + std::filesystem::absolute(vcd_path).string() + "\"\n";
-    text += "[savefile] \"" + std::filesystem::absolute(gtkw_path(vcd_path)).string() + "\"\n";
+    text += "[savefile] \"" + std::filesystem::absolute(save_path).string() + "\"\n";
     text += "[timestart] 0\n[size] 1400 600\n[pos] -1 -1\n";
     // The whole run in about 1200 pixels: GTKWave shows 2^-zoom time units per pixel.
     const double zoom = -std::log2(std::max<double>(1.0, static_cast<double>(end_ns) / 1200.0));
@@ -79,8 +83,8 @@ std::vector<std::string> write_gtkw(const std::string& vcd_path, const VcdWriter
         if (!body.empty())
             text += std::string("@800200\n-") + group + "\n" + body + "@1000200\n-" + group + "\n";
     }
-    write_checked(gtkw_path(vcd_path), text);
-    written.push_back(gtkw_path(vcd_path));
+    write_checked(save_path, text);
+    written.push_back(save_path);
     return written;
 }
 

@@ -289,6 +289,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     if (vcd_file) {
         wire_vcd = std::make_unique<VcdWriter>(*vcd_file, "smbus");
         tl_vcd = std::make_unique<VcdWriter>(*tl_file, "ssifsim");
+        // The transaction-level file holds the wires too: one file, one time axis for GTKWave.
+        // The bus draws a byte's bits when its ACK is due, 8 bit periods after they began.
+        wire_vcd->mirror_to(tl_vcd.get(), 16 * s.bus.bit_ns());
     }
 
     smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
@@ -413,8 +416,13 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     // A GTKWave save file (and its filter files) beside each VCD.
     if (wire_vcd && result.output_error.empty()) {
         try {
-            write_gtkw(options.vcd_path, *wire_vcd, result.end_ns);
-            write_gtkw(transaction_vcd_path(options.vcd_path), *tl_vcd, result.end_ns);
+            const std::string tl_path = transaction_vcd_path(options.vcd_path);
+            for (const std::string& f :
+                 write_gtkw(gtkw_path(options.vcd_path), tl_path, *tl_vcd, result.end_ns))
+                result.viewer_files.push_back(f);
+            for (const std::string& f : write_gtkw(wires_gtkw_path(options.vcd_path),
+                                                   options.vcd_path, *wire_vcd, result.end_ns))
+                result.viewer_files.push_back(f);
         } catch (const std::runtime_error& e) {
             result.output_error = e.what();
         }

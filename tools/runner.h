@@ -93,6 +93,8 @@ struct RunResult {
     // last line); never in the report or the log, which stay deterministic.
     double wall_seconds = 0;
     int interrupted_by = 0; // the signal that stopped the run early (tools/interrupt.h), or 0
+    // The GTKWave save and filter files written beside the VCDs (tools/gtkw.h).
+    std::vector<std::string> viewer_files;
     // An output that could not be written completely, named (then the outputs after it in
     // the order log, VCDs, report, JUnit were not written); "" if all were.
     std::string output_error;

@@ -4,6 +4,7 @@
 
 #include "tools/causes.h"
 #include "tools/format.h"
+#include "tools/gtkw.h"
 #include "tools/interrupt.h"
 
 namespace ssifsim::tools {
@@ -299,8 +300,9 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (!options.report_path.empty())
         out << "  report:    " << options.report_path << "\n";
     if (!options.vcd_path.empty())
-        out << "  waveforms: " << options.vcd_path << " (wires: smbus_scl, smbus_sda), "
-            << transaction_vcd_path(options.vcd_path) << " (BMC and host states)\n";
+        out << "  waveforms: " << options.vcd_path << " (wires: smbus_scl, smbus_sda; for sigrok), "
+            << transaction_vcd_path(options.vcd_path) << " (the wires and the states)\n"
+            << "  GTKWave:   gtkwave " << gtkw_path(options.vcd_path) << "\n";
     out << (r.interrupted_by ? "INTERRUPTED" : r.passed() ? "PASS" : "FAIL") << "\n";
 }
 

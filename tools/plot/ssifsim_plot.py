@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Plots of an ssifsim run's report, or of a sweep's failing seeds, with Debian's matplotlib.
 
-  ssifsim_plot.py REPORT.json [--out DIR] [--format svg|png] [--request ID]
+  ssifsim_plot.py REPORT.json [--log LOG.jsonl] [--out DIR] [--format svg|png] [--request ID]
       NAME.response.FMT   request to response: histogram and CDF, with the T6max line
       NAME.over-time.FMT  request to response against the simulated time the request started
       NAME.timeline.FMT   one request's time line (--request, default the slowest listed):
-                          writes, timer waits, NAKed and failed reads, the read that got it
+                          writes, timer waits, NAKed and failed reads, the read that got it;
+                          with the run's --log, also the daemon's latency (its read of the
+                          request to its write of the response) and the BMC's response timer
   ssifsim_plot.py --sweep DIR [--out DIR] [--format svg|png]
       sweep.faults.FMT    which fault kinds the failing seeds' scenarios held, how often
 
@@ -27,7 +29,7 @@ plt.rcParams['svg.hashsalt'] = 'ssifsim'  # stable ids in SVG output
 SAVE_METADATA = {'svg': {'Date': None}, 'png': {}}
 
 COLOURS = {'write': '#4c72b0', 'read': '#55a868', 'wait': '#dddddd', 'failed': '#c44e52',
-           'nak': '#dd8452'}
+           'nak': '#dd8452', 'daemon': '#8172b3'}
 
 
 def fail(message):
@@ -117,7 +119,34 @@ def segment_colour(seg):
     return COLOURS['nak'] if status == 'address_nak' else COLOURS['failed']
 
 
-def plot_timeline(report, out_dir, name, fmt, request_id):
+def daemon_spans(log_path, start_ns, end_ns):
+    """From the event log: the daemon's (read, write or failed write) pairs and the BMC's
+    response timer firing, within [start_ns, end_ns]."""
+    spans, fired, read_ns = [], [], None
+    try:
+        with open(log_path) as f:
+            for line in f:
+                if '"daemon"' not in line and '"timer_fired"' not in line:
+                    continue
+                e = json.loads(line)
+                t = e['t_ns']
+                if t < start_ns or t > end_ns:
+                    continue
+                if e['src'] == 'daemon' and e['ev'] == 'read':
+                    read_ns = t
+                elif e['src'] == 'daemon' and e['ev'] in ('write', 'write_failed') and read_ns is not None:
+                    spans.append((read_ns, t, e['ev'] == 'write'))
+                    read_ns = None
+                elif e['src'] == 'bmc' and e['ev'] == 'timer_fired':
+                    fired.append(t)
+    except (OSError, ValueError, KeyError) as e:
+        fail('%s: %s' % (log_path, e))
+    if read_ns is not None:
+        spans.append((read_ns, end_ns, False))  # never answered within the request
+    return spans, fired
+
+
+def plot_timeline(report, out_dir, name, fmt, request_id, log_path=None):
     reqs = report['requests']
     if request_id is None:
         req = max(reqs, key=lambda r: r['response_ns'])
@@ -127,21 +156,30 @@ def plot_timeline(report, out_dir, name, fmt, request_id):
             fail('--request %d: not among the report\'s listed requests' % request_id)
         req = matches[0]
     segs = req['timeline']
-    fig, ax = plt.subplots(figsize=(8, 2.6))
+    fig, ax = plt.subplots(figsize=(8, 3))
     t0 = req['started_ns']
-    rows = {'write': 2, 'wait': 1, 'read': 0}
+    rows = {'write': 3, 'wait': 2, 'read': 1}
+    if log_path:
+        spans, fired = daemon_spans(log_path, req['started_ns'], req['completed_ns'])
+        for begin, end, ok in spans:
+            ax.broken_barh([((begin - t0) / 1e6, max((end - begin) / 1e6, 1e-3))], (-0.4, 0.8),
+                           facecolors=COLOURS['daemon'] if ok else COLOURS['failed'],
+                           edgecolor='black', linewidth=0.3)
+        for t in fired:
+            ax.axvline((t - t0) / 1e6, color=COLOURS['failed'], linestyle=':')
     for seg in segs:
         start = (seg['start_ns'] - t0) / 1e6
         width = max((seg['end_ns'] - seg['start_ns']) / 1e6, 1e-3)
         ax.broken_barh([(start, width)], (rows.get(seg['what'], 1) - 0.4, 0.8),
                        facecolors=segment_colour(seg), edgecolor='black', linewidth=0.3)
-    ax.set_yticks([0, 1, 2])
-    ax.set_yticklabels(['reads', 'timer waits', 'writes'])
+    ax.set_yticks([0, 1, 2, 3])
+    ax.set_yticklabels(['daemon' if log_path else '', 'reads', 'timer waits', 'writes'])
     ax.set_xlabel('ms since the driver started the request')
     handles = [plt.Rectangle((0, 0), 1, 1, color=COLOURS[k]) for k in
-               ('write', 'read', 'nak', 'failed', 'wait')]
-    ax.legend(handles, ['write ok', 'read ok', 'read NAKed', 'failed', 'timer wait'],
-              loc='upper center', bbox_to_anchor=(0.5, -0.45), ncol=5, fontsize=8)
+               ('write', 'read', 'nak', 'failed', 'wait', 'daemon')]
+    ax.legend(handles, ['write ok', 'read ok', 'read NAKed', 'failed', 'timer wait',
+                        'daemon latency'],
+              loc='upper center', bbox_to_anchor=(0.5, -0.4), ncol=6, fontsize=8)
     outcome = req['error'] or 'cc ' + req['completion_code']
     request = req['request'] if len(req['request']) <= 24 else req['request'][:24] + ' ...'
     ax.set_title('%s: request %d (%s) %.3f ms, %s' % (
@@ -181,6 +219,8 @@ def main():
     p.add_argument('--out', metavar='DIR', help='where to write (default: beside the input)')
     p.add_argument('--format', choices=('svg', 'png'), default='svg')
     p.add_argument('--request', type=int, metavar='ID', help='the request of the time line')
+    p.add_argument('--log', metavar='LOG', help='the run\'s event log: adds the daemon\'s '
+                   'latency and the BMC\'s timer to the time line')
     a = p.parse_args()
     if bool(a.report) == bool(a.sweep):
         fail('give a REPORT or --sweep DIR (see --help)')
@@ -203,7 +243,7 @@ def main():
             break
     plot_response(report, out, name, a.format)
     plot_over_time(report, out, name, a.format)
-    plot_timeline(report, out, name, a.format, a.request)
+    plot_timeline(report, out, name, a.format, a.request, a.log)
     return 0
 
 

@@ -24,6 +24,12 @@ for name in quickstart host-generator; do
     cmp "$out/$name.response.svg" "$out/$name.response.first.svg"
     cmp "$out/$name.timeline.svg" "$out/$name.timeline.first.svg"
 done
+# A sweep's failing seeds (here two scenarios from the repo standing in for them): the fault
+# kinds they held.
+mkdir -p "$out/sweep"
+cp "$source/scenarios/fault-nak-address.json" "$source/scenarios/fault-lost-stop.json" "$out/sweep/"
+"$python" "$source/tools/plot/ssifsim_plot.py" --sweep "$out/sweep" > /dev/null
+[ -s "$out/sweep/sweep.faults.svg" ] || { echo "missing or empty: $out/sweep/sweep.faults.svg"; exit 1; }
 status=0
 "$python" "$source/tools/plot/ssifsim_plot.py" "$out/quickstart.jsonl" 2> "$out/err" || status=$?
 [ "$status" -eq 2 ] && grep -q "quickstart.jsonl" "$out/err" || { echo "bad input: exit $status"; exit 1; }

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need from Debian's packages (only what is missing),
 # then configures and builds into ./build. Safe to run again: it does only what is left.
+# Arguments name the targets to build (scripts/quickstart.sh: just `ssifsim`); none: all,
+# the tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang and libclang-rt-14-dev: the scenario loader's libFuzzer target (scripts/test.sh).
+# python3: the sigrok decoder's test (tests/sigrok_ssif.py); python3-matplotlib: the plots
+# (tools/plot/ssifsim_plot.py).
 packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev
-          nlohmann-json3-dev catch2 sigrok-cli clang-format clang libclang-rt-14-dev)
+          nlohmann-json3-dev catch2 sigrok-cli clang-format clang libclang-rt-14-dev
+          python3 python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,4 +25,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" > /dev/null
-cmake --build build -j "$(nproc)"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build build -j "$(nproc)" "${targets[@]}"

@@ -1,7 +1,9 @@
 // The ssifsim command as a user runs it: the quickstart's outputs, their agreement with
 // each other and with sigrok's decode, determinism, and bad input.
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -956,4 +958,173 @@ TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") 
         run_command(ssifsim_binary() + " run " + dir + "/long.json --until 4000s");
     CHECK(pipe.out.find("request(s) answered") == std::string::npos);
     CHECK(pipe.out.find('\r') == std::string::npos);
+}
+
+TEST_CASE("a failed request's summary names its chain of causes: a daemon answering too late",
+          "[cli][summary]") {
+    // The daemon answers at 600 ms; the BMC's response timer (500 ms, 50 jiffies at HZ=100)
+    // fires first, so the driver refuses the response and the host's reads find nothing.
+    const std::string dir = make_temp_dir("late");
+    write_file(dir + "/late.json", R"({"version": 1, "bmc": {"daemon": {"latency_ms": 600}},
+        "workload": {"requests": [{"netfn": "0x06", "cmd": "0x01"}]}})");
+    const CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/late.json");
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    const std::string chain[] = {
+        "why it failed, from the models' records:",
+        "0.559700 ms  the BMC had the request and armed its response timer (50 jiffies): it "
+        "fires at 510.000000 ms",
+        "6.105000 ms  reads 1 to 9 (9), until 494.105000 ms: NAKed at the address",
+        "510.000000 ms  the BMC's response timer fired before the daemon answered",
+        "555.385000 ms  reads 10 to 250 (241), until 15195.385000 ms: returned count 0",
+        "600.559700 ms  the daemon's write of the response failed with -22 (EINVAL), "
+        "600.000000 ms after it read the request: too late, the BMC's timer had fired at "
+        "510.000000 ms",
+        "15195.385000 ms  the host gave up: read_failed after 1 write(s) and 250 read(s)"};
+    size_t at = 0;
+    for (const std::string& link : chain) {
+        INFO(link);
+        const size_t found = r.out.find(link, at);
+        REQUIRE(found != std::string::npos); // each link, in this order
+        at = found + link.size();
+    }
+}
+
+namespace {
+// The VCD's signals: "scope.name" -> width.
+std::map<std::string, unsigned> vcd_signals(const std::string& vcd) {
+    std::map<std::string, unsigned> out;
+    std::vector<std::string> scopes;
+    std::istringstream in(vcd.substr(0, vcd.find("$enddefinitions")));
+    std::string word;
+    while (in >> word) {
+        if (word == "$scope") {
+            std::string kind, name;
+            in >> kind >> name;
+            scopes.push_back(name);
+        } else if (word == "$upscope") {
+            scopes.pop_back();
+        } else if (word == "$var") {
+            std::string type, id, name;
+            unsigned width = 0;
+            in >> type >> width >> id >> name;
+            std::string path;
+            for (const std::string& s : scopes)
+                path += s + ".";
+            out[path + name] = width;
+        }
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("the GTKWave save files and filter files reference only signals of their VCD",
+          "[cli][vcd][gtkwave]") {
+    const QuickstartRun q = run_quickstart("gtkw");
+    REQUIRE(q.result.exit_code == 0);
+    size_t signals_seen = 0, filters_seen = 0;
+    // q.gtkw shows q.tl.vcd (the wires and the states); q.wires.gtkw shows the wires' file.
+    const std::pair<std::string, std::string> views[] = {{"q.gtkw", "q.tl.vcd"},
+                                                         {"q.wires.gtkw", "q.vcd"}};
+    for (const auto& [save, vcd] : views) {
+        const std::string base = save;
+        const std::string gtkw = read_file(q.dir + "/" + save);
+        REQUIRE_FALSE(gtkw.empty());
+        const auto signals = vcd_signals(read_file(q.dir + "/" + vcd));
+        REQUIRE_FALSE(signals.empty());
+        std::istringstream in(gtkw);
+        std::string line;
+        std::optional<std::string> filter; // the filter of the next signal
+        while (std::getline(in, line)) {
+            INFO(base + ".gtkw: " + line);
+            if (line.rfind("[dumpfile] ", 0) == 0) {
+                CHECK(line.find("/" + vcd + "\"") != std::string::npos);
+                continue;
+            }
+            if (line.empty() || line[0] == '[' || line[0] == '*' || line[0] == '@' ||
+                line[0] == '-')
+                continue;
+            if (line[0] == '^') {
+                filter = line.substr(line.find(' ') + 1);
+                continue;
+            }
+            // A signal: scope.name, with [msb:0] for a vector of msb + 1 bits.
+            std::string name = line;
+            unsigned width = 1;
+            if (const size_t bracket = line.find('['); bracket != std::string::npos) {
+                name = line.substr(0, bracket);
+                width = static_cast<unsigned>(std::stoul(line.substr(bracket + 1))) + 1;
+            }
+            REQUIRE(signals.count(name) == 1);
+            CHECK(signals.at(name) == width);
+            ++signals_seen;
+            if (filter) {
+                // Every value the filter names fits the signal's width.
+                std::istringstream table(read_file(*filter));
+                std::string entry;
+                size_t values = 0;
+                while (std::getline(table, entry)) {
+                    if (entry.empty() || entry[0] == '#')
+                        continue;
+                    CHECK(std::stoull(entry) < (1ULL << width));
+                    ++values;
+                }
+                CHECK(values > 0);
+                ++filters_seen;
+                filter.reset();
+            }
+        }
+    }
+    // The wires, 5 BMC signals and 2 host signals; the wires again; bmc_state, host_phase and
+    // host_state by name.
+    CHECK(signals_seen == 2 + 5 + 2 + 2);
+    CHECK(filters_seen == 3);
+    // Determinism: the same run in the same place writes the same save file.
+    const std::string first = read_file(q.dir + "/q.gtkw");
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json --quiet --vcd " + q.dir + "/q.vcd")
+                .exit_code == 0);
+    CHECK(read_file(q.dir + "/q.gtkw") == first);
+}
+
+namespace {
+// Each change of smbus_scl and smbus_sda in a VCD: "t name value".
+std::vector<std::string> wire_changes(const std::string& vcd) {
+    std::map<std::string, std::string> ids; // id -> name
+    std::vector<std::string> out;
+    std::istringstream in(vcd);
+    std::string line, t = "0";
+    bool body = false;
+    while (std::getline(in, line)) {
+        if (!body) {
+            std::istringstream words(line);
+            std::string var, type, width, id, name;
+            words >> var >> type >> width >> id >> name;
+            if (var == "$var" && (name == "smbus_scl" || name == "smbus_sda"))
+                ids[id] = name;
+            body = line.rfind("$enddefinitions", 0) == 0;
+        } else if (!line.empty() && line[0] == '#') {
+            t = line.substr(1);
+        } else if (!line.empty() && (line[0] == '0' || line[0] == '1') &&
+                   ids.count(line.substr(1))) {
+            out.push_back(t + " " + ids[line.substr(1)] + " " + line[0]);
+        }
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("the transaction-level VCD carries the wires edge for edge as the wire VCD",
+          "[cli][vcd][gtkwave]") {
+    // A run with a lost STOP and a clock stretch as well as ordinary transfers.
+    for (const char* name : {"quickstart", "fault-lost-stop", "fault-clock-stretch"}) {
+        INFO(name);
+        const std::string dir = make_temp_dir("tlwires");
+        REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() + "/scenarios/" + name +
+                            ".json --quiet --vcd " + dir + "/w.vcd")
+                    .exit_code == 0);
+        const auto wires = wire_changes(read_file(dir + "/w.vcd"));
+        REQUIRE(wires.size() > 100);
+        CHECK(wire_changes(read_file(dir + "/w.tl.vcd")) == wires);
+    }
 }

@@ -111,6 +111,8 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
     if (!vcd_path.empty()) {
         std::remove(vcd_path.c_str());
         std::remove(transaction_vcd_path(vcd_path).c_str());
+        for (const std::string& f : r.viewer_files)
+            std::remove(f.c_str());
     }
     Figures f;
     f.sim_seconds = r.end_ns / 1e9;

@@ -11,7 +11,9 @@
 namespace ssifsim::tools {
 
 // T6max (IPMI v2.0 §12): each request's response within the limit; a request that never
-// got one fails it. Fed one outcome at a time.
+// got one fails it. Fed one outcome at a time. The worst figure and the detail name the same
+// request: when the check fails, the longest of the requests that failed it (the detail also
+// counts them and names the first); when it passes, the longest of all.
 class T6Check {
   public:
     explicit T6Check(uint64_t limit_ns);
@@ -19,7 +21,14 @@ class T6Check {
     Check result(size_t completed, size_t submitted) const;
 
   private:
-    Check check_;
+    Check check_; // name, description, limit
+    uint64_t longest_ns_ = 0;
+    int longest_id_ = 0;
+    uint64_t failures_ = 0;
+    uint64_t worst_failed_ns_ = 0;
+    int worst_failed_id_ = 0;
+    std::string worst_failed_detail_;
+    std::string first_failed_; // "request 3 at t=..."
 };
 
 // Every submitted request completed.

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "tools/causes.h"
 #include "tools/format.h"
+#include "tools/gtkw.h"
 #include "tools/interrupt.h"
 
 namespace ssifsim::tools {
@@ -108,6 +110,13 @@ void print_zpci(std::ostream& out, const ZpciResult& z) {
     if (z.violations.size() > shown)
         out << "  ... " << z.violations.size() - shown << " more in the report\n";
 }
+// "20.000000 ms", or for a range "1.000000 to 5.000000 ms (uniform per request)".
+std::string daemon_latency_text(const ssif::DaemonConfig& d) {
+    if (d.latency_max_ns <= d.latency_ns)
+        return ms(d.latency_ns);
+    const std::string low = ms(d.latency_ns);
+    return low.substr(0, low.size() - 3) + " to " + ms(d.latency_max_ns) + " (uniform per request)";
+}
 } // namespace
 
 ojson build_report(const Scenario& s, const RunResult& r) {
@@ -188,7 +197,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (r.link.pec ? "on" : "off")
         << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant) << " at HZ=" << s.host.hz
         << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant) << " at " << hex8(s.bmc.addr7)
-        << " HZ=" << s.bmc.hz << ", daemon latency " << ms(s.daemon.latency_ns)
+        << " HZ=" << s.bmc.hz << ", daemon latency " << daemon_latency_text(s.daemon)
         << (s.daemon.silent ? " (silent)" : "") << "\n";
 
     out << "  host link: " << ssif::describe(r.link) << "\n";
@@ -219,6 +228,11 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         }
         out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
             << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+        if (const auto why = explain_failure(o, r.cause_records); !why.empty()) {
+            out << "    why it failed, from the models' records:\n";
+            for (const std::string& l : why)
+                out << "    " << l << "\n";
+        }
         out << "    parts written " << o.parts_written << ", read " << o.parts_read
             << "; retries: write " << o.write_retries() << ", read " << o.read_retries() << "\n";
         out << "    request to response " << ms(o.response_ns()) << " = bus " << ms(bus_ns)
@@ -286,8 +300,9 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (!options.report_path.empty())
         out << "  report:    " << options.report_path << "\n";
     if (!options.vcd_path.empty())
-        out << "  waveforms: " << options.vcd_path << " (wires: smbus_scl, smbus_sda), "
-            << transaction_vcd_path(options.vcd_path) << " (BMC and host states)\n";
+        out << "  waveforms: " << options.vcd_path << " (wires: smbus_scl, smbus_sda; for sigrok), "
+            << transaction_vcd_path(options.vcd_path) << " (the wires and the states)\n"
+            << "  GTKWave:   gtkwave " << gtkw_path(options.vcd_path) << "\n";
     out << (r.interrupted_by ? "INTERRUPTED" : r.passed() ? "PASS" : "FAIL") << "\n";
 }
 

@@ -18,8 +18,10 @@
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
 #include "tools/bus_checks.h"
+#include "tools/causes.h"
 #include "tools/checks.h"
 #include "tools/format.h"
+#include "tools/gtkw.h"
 #include "tools/interrupt.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
@@ -238,6 +240,7 @@ std::string transaction_vcd_path(const std::string& vcd_path) {
 }
 
 RunResult run_scenario(const Scenario& s, const RunOptions& options) {
+    const auto wall_start = std::chrono::steady_clock::now();
     // Every output is opened before any is truncated; bad paths are found before anything
     // changes on disk (what a failed prepare created is removed again).
     std::vector<std::unique_ptr<OutputFile>> outputs;
@@ -267,6 +270,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     log.add(&milestones);
     FaultPlan faults(s.faults);
     log.add(&faults);
+    CauseRecorder causes(RunResult::kExplainedRequests);
+    log.add(&causes);
     InterruptSink interrupt;
     log.add(&interrupt);
     std::optional<ProgressSink> progress;
@@ -285,6 +290,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     if (vcd_file) {
         wire_vcd = std::make_unique<VcdWriter>(*vcd_file, "smbus");
         tl_vcd = std::make_unique<VcdWriter>(*tl_file, "ssifsim");
+        // The transaction-level file holds the wires too: one file, one time axis for GTKWave.
+        // The bus draws a byte's bits when its ACK is due, 8 bit periods after they began.
+        wire_vcd->mirror_to(tl_vcd.get(), 16 * s.bus.bit_ns());
     }
 
     smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
@@ -368,6 +376,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
     result.event_counts = milestones.counts;
+    result.cause_records = causes.records();
     std::vector<std::string> why_not_fired;
     for (size_t i = 0; i < s.faults.size(); ++i) {
         result.faults_fired.push_back(faults.fired(i));
@@ -399,11 +408,27 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         result.checks.push_back(c);
     }
 
+    result.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     // The streams first (the VCDs' writers flushed them in finish()): if one of them failed,
     // no report or JUnit file claims a result.
     for (OutputFile* f : {log_out, vcd_out, tl_out})
         if (f && result.output_error.empty())
             result.output_error = f->commit();
+    // A GTKWave save file (and its filter files) beside each VCD.
+    if (wire_vcd && result.output_error.empty()) {
+        try {
+            const std::string tl_path = transaction_vcd_path(options.vcd_path);
+            for (const std::string& f :
+                 write_gtkw(gtkw_path(options.vcd_path), tl_path, *tl_vcd, result.end_ns))
+                result.viewer_files.push_back(f);
+            for (const std::string& f : write_gtkw(wires_gtkw_path(options.vcd_path),
+                                                   options.vcd_path, *wire_vcd, result.end_ns))
+                result.viewer_files.push_back(f);
+        } catch (const std::runtime_error& e) {
+            result.output_error = e.what();
+        }
+    }
     if (report_out && result.output_error.empty()) {
         report_out->open() << build_report(s, result).dump(2) << '\n';
         result.output_error = report_out->commit();

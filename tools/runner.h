@@ -81,12 +81,20 @@ struct RunResult {
     static constexpr size_t kExplainedRequests = 10;
     std::vector<uint64_t> daemon_writes_ns;
     std::vector<uint64_t> requests_available_ns;
+    // The events a failed request among the first kExplainedRequests is explained with
+    // (tools/causes.h), in time order.
+    std::vector<Event> cause_records;
     std::map<std::string, uint64_t> event_counts; // by "src.ev", those expect.counts names
     std::vector<uint64_t> faults_fired;           // per scenario fault
     ssif::LinkSetup link;                         // what the host used (probed or stated)
     ssif::HostStats host_stats;
     ZpciResult zpci;
+    // Wall seconds from the start of the run to its last check (JUnit's `time`, the terminal's
+    // last line); never in the report or the log, which stay deterministic.
+    double wall_seconds = 0;
     int interrupted_by = 0; // the signal that stopped the run early (tools/interrupt.h), or 0
+    // The GTKWave save and filter files written beside the VCDs (tools/gtkw.h).
+    std::vector<std::string> viewer_files;
     // An output that could not be written completely, named (then the outputs after it in
     // the order log, VCDs, report, JUnit were not written); "" if all were.
     std::string output_error;

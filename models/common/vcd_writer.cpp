@@ -1,5 +1,6 @@
 #include "models/common/vcd_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -64,11 +65,22 @@ void VcdWriter::drain() {
     used_ = 0;
 }
 
-int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t initial) {
+int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t initial,
+                          std::vector<std::string> value_names) {
     if (started_)
         throw std::logic_error("VcdWriter: signal added after the first change");
-    signals_.push_back({name, vcd_id(signals_.size()), width, initial, initial, false});
+    if (mirror_)
+        mirror_ids_.push_back(mirror_->add_signal(name, width, initial, value_names));
+    signals_.push_back(
+        {name, vcd_id(signals_.size()), width, initial, initial, false, std::move(value_names)});
     return static_cast<int>(signals_.size() - 1);
+}
+
+std::vector<VcdWriter::SignalInfo> VcdWriter::signals() const {
+    std::vector<SignalInfo> out;
+    for (const Signal& s : signals_)
+        out.push_back({s.name, s.width, s.value_names});
+    return out;
 }
 
 void VcdWriter::write_header() {
@@ -125,9 +137,52 @@ void VcdWriter::flush_pending() {
     dirty_list_.clear();
 }
 
+void VcdWriter::mirror_to(VcdWriter* other, uint64_t max_lag_ns) {
+    mirror_ = other;
+    other->holding_ = true;
+    other->max_lag_ns_ = std::max(other->max_lag_ns_, max_lag_ns);
+}
+
 void VcdWriter::change(uint64_t t_ns, int signal, uint64_t value) {
     if (finished_)
         return; // the file is complete
+    if (mirror_ && static_cast<size_t>(signal) < mirror_ids_.size())
+        hold(mirror_->held_mirrored_, t_ns, mirror_ids_[signal], value);
+    if (!holding_) {
+        record(t_ns, signal, value);
+        return;
+    }
+    hold(held_own_, t_ns, signal, value);
+    if (t_ns > max_lag_ns_) // nothing mirrored will come max_lag_ns before an own change
+        release_held(t_ns - max_lag_ns_);
+}
+
+void VcdWriter::hold(std::deque<Held>& queue, uint64_t t_ns, int signal, uint64_t value) {
+    if (!queue.empty() && t_ns < queue.back().t_ns)
+        throw std::logic_error("VcdWriter: time went backwards");
+    queue.push_back({t_ns, signal, value});
+}
+
+void VcdWriter::release_held(uint64_t until_ns) {
+    for (;;) {
+        // The earlier of the two fronts; at one time, the mirrored change first.
+        std::deque<Held>* from = nullptr;
+        if (!held_mirrored_.empty() && held_mirrored_.front().t_ns <= until_ns)
+            from = &held_mirrored_;
+        if (!held_own_.empty() && held_own_.front().t_ns <= until_ns &&
+            (!from || held_own_.front().t_ns < from->front().t_ns))
+            from = &held_own_;
+        if (!from)
+            return;
+        const Held h = from->front();
+        from->pop_front();
+        // A change later than promised is written at the latest time written (never
+        // backwards).
+        record(std::max(h.t_ns, pending_t_), h.signal, h.value);
+    }
+}
+
+void VcdWriter::record(uint64_t t_ns, int signal, uint64_t value) {
     started_ = true;
     if (t_ns < pending_t_)
         throw std::logic_error("VcdWriter: time went backwards");
@@ -146,6 +201,7 @@ void VcdWriter::change(uint64_t t_ns, int signal, uint64_t value) {
 void VcdWriter::finish(uint64_t t_end_ns) {
     if (finished_)
         return;
+    release_held(UINT64_MAX);
     flush_pending();
     if (t_end_ns > stamped_t_)
         put_time(t_end_ns / timescale_ns_);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -22,18 +23,46 @@ class VcdWriter {
     VcdWriter(const VcdWriter&) = delete;
     VcdWriter& operator=(const VcdWriter&) = delete;
 
-    // Declares a signal before the first change; returns its handle.
-    int add_signal(const std::string& name, unsigned width, uint64_t initial);
+    // Declares a signal before the first change; returns its handle. value_names[v], if
+    // given, names value v (a state), for viewers' translate tables.
+    int add_signal(const std::string& name, unsigned width, uint64_t initial,
+                   std::vector<std::string> value_names = {});
+
+    // The declared signals, in order: what a viewer's save file may reference.
+    struct SignalInfo {
+        std::string name;
+        unsigned width;
+        std::vector<std::string> value_names;
+    };
+    std::vector<SignalInfo> signals() const;
+    const std::string& scope() const { return scope_; }
 
     // Records a change at time t_ns. Times never go backwards; several changes of one
     // signal at one time keep the last; a change to the current value writes nothing.
     void change(uint64_t t_ns, int signal, uint64_t value);
+
+    // Mirrors every signal declared from now on, and its changes, into `other` too (under the
+    // same names): one file with this writer's waveforms besides its own. This writer's
+    // changes may lie up to max_lag_ns before `other`'s latest own change (a wire trace draws
+    // a byte's bits when its ACK is due) or anywhere after it: `other` then holds every
+    // change in time order until its own changes are max_lag_ns past it, or it finishes.
+    void mirror_to(VcdWriter* other, uint64_t max_lag_ns);
 
     // Flushes pending changes and writes a final timestamp so viewers show the tail; later
     // changes are ignored.
     void finish(uint64_t t_end_ns);
 
   private:
+    struct Held {
+        uint64_t t_ns;
+        int signal;
+        uint64_t value;
+    };
+    // Each source's changes come in time order (a writer's times never go backwards), so the
+    // held changes are two queues merged as they are released.
+    static void hold(std::deque<Held>& queue, uint64_t t_ns, int signal, uint64_t value);
+    void record(uint64_t t_ns, int signal, uint64_t value);
+    void release_held(uint64_t until_ns); // the held changes up to until_ns, in time order
     struct Signal {
         std::string name;
         std::string id;
@@ -41,6 +70,7 @@ class VcdWriter {
         uint64_t written;
         uint64_t pending;
         bool dirty;
+        std::vector<std::string> value_names;
     };
     void write_header();
     void flush_pending();
@@ -70,6 +100,12 @@ class VcdWriter {
     uint64_t pending_t_ = 0;
     uint64_t stamped_t_ = 0; // the last '#t' written (the header writes #0)
     bool finished_ = false;
+    VcdWriter* mirror_ = nullptr;
+    std::vector<int> mirror_ids_; // this writer's signal -> its handle in mirror_
+    // A writer mirrored into holds its changes for this long (mirror_to), in time order.
+    bool holding_ = false;
+    uint64_t max_lag_ns_ = 0;
+    std::deque<Held> held_own_, held_mirrored_;
 };
 
 } // namespace ssifsim

@@ -15,7 +15,10 @@ BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, Even
     sensitive << timer_event_;
     dont_initialize();
     if (vcd_) {
-        sig_state_ = vcd_->add_signal("bmc_state", 3, 0);
+        std::vector<std::string> states;
+        for (int s = 0; s < kBmcStateCount; ++s)
+            states.push_back(bmc_state_name(static_cast<BmcState>(s)));
+        sig_state_ = vcd_->add_signal("bmc_state", 3, 0, states);
         sig_busy_ = vcd_->add_signal("bmc_busy", 1, 0);
         sig_aborting_ = vcd_->add_signal("bmc_aborting", 1, 0);
         sig_pending_ = vcd_->add_signal("bmc_response_pending", 1, 0);

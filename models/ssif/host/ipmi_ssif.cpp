@@ -79,6 +79,17 @@ const char* watch_name(Watch w) {
     return name_of(kWatchNames, w);
 }
 
+const char* host_phase_name(HostPhase p) {
+    static const Named<HostPhase> names[] = {{"idle", HostPhase::Idle},
+                                             {"writing", HostPhase::Writing},
+                                             {"wait_first_read", HostPhase::WaitFirstRead},
+                                             {"reading", HostPhase::Reading},
+                                             {"wait_read_retry", HostPhase::WaitReadRetry},
+                                             {"wait_write_retry", HostPhase::WaitWriteRetry},
+                                             {"off", HostPhase::Off}};
+    return name_of(names, p);
+}
+
 const char* driver_state_name(DriverState s) {
     return name_of(kStateNames, s);
 }

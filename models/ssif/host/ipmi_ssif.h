@@ -95,6 +95,7 @@ struct HostStats {
 
 // What the driver thread is doing, for the waveform (host_phase).
 enum class HostPhase { Idle, Writing, WaitFirstRead, Reading, WaitReadRetry, WaitWriteRetry, Off };
+const char* host_phase_name(HostPhase p);
 
 struct HostRequest {
     int id = 0;

@@ -52,8 +52,13 @@ SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus
     SC_THREAD(watch_thread);
     SC_THREAD(alert_worker);
     if (vcd_) {
-        sig_phase_ = vcd_->add_signal("host_phase", 3, 0);
-        sig_state_ = vcd_->add_signal("host_state", 3, 0);
+        std::vector<std::string> phases, states;
+        for (int p = 0; p <= static_cast<int>(HostPhase::Off); ++p)
+            phases.push_back(host_phase_name(static_cast<HostPhase>(p)));
+        for (int s = 0; s <= static_cast<int>(DriverState::Probing); ++s)
+            states.push_back(driver_state_name(static_cast<DriverState>(s)));
+        sig_phase_ = vcd_->add_signal("host_phase", 3, 0, phases);
+        sig_state_ = vcd_->add_signal("host_state", 3, 0, states);
     }
 }
 

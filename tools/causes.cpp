@@ -1,0 +1,182 @@
+#include "tools/causes.h"
+
+#include <cstring>
+
+#include "tools/format.h"
+
+namespace ssifsim::tools {
+
+namespace {
+
+const FieldValue* field(const Event& e, const char* key) {
+    for (const Field& f : e.fields)
+        if (f.key == key)
+            return &f.value;
+    return nullptr;
+}
+
+int64_t num(const Event& e, const char* key, int64_t otherwise = 0) {
+    const FieldValue* v = field(e, key);
+    const int64_t* n = v ? std::get_if<int64_t>(v) : nullptr;
+    return n ? *n : otherwise;
+}
+
+std::string str(const Event& e, const char* key) {
+    const FieldValue* v = field(e, key);
+    const std::string* s = v ? std::get_if<std::string>(v) : nullptr;
+    return s ? *s : std::string();
+}
+
+bool flag(const Event& e, const char* key) {
+    const FieldValue* v = field(e, key);
+    const bool* b = v ? std::get_if<bool>(v) : nullptr;
+    return b && *b;
+}
+
+// "-22 (EINVAL)" for the errnos the models return.
+std::string errno_text(int64_t ret) {
+    struct Name {
+        int64_t value;
+        const char* name;
+    };
+    static const Name names[] = {{-5, "EIO"},        {-6, "ENXIO"},    {-11, "EAGAIN"},
+                                 {-14, "EFAULT"},    {-16, "EBUSY"},   {-22, "EINVAL"},
+                                 {-71, "EPROTO"},    {-74, "EBADMSG"}, {-110, "ETIMEDOUT"},
+                                 {-121, "EREMOTEIO"}};
+    for (const Name& n : names)
+        if (n.value == ret)
+            return std::to_string(ret) + " (" + n.name + ")";
+    return std::to_string(ret);
+}
+
+// What a host transfer error means, in words.
+std::string transfer_error_text(const Event& e) {
+    const std::string status = str(e, "status");
+    const std::string errnum = errno_text(num(e, "errno"));
+    if (status == "address_nak")
+        return "NAKed at the address (the BMC busy: no response yet), " + errnum;
+    if (status == "bad_length")
+        return "returned count " + std::to_string(num(e, "count")) +
+               " (bad_length: nothing to send), " + errnum;
+    if (status == "bad_pec")
+        return "had a bad PEC, " + errnum;
+    return status + ", " + errnum;
+}
+
+bool kept(const Event& e) {
+    if (e.src == "bmc")
+        return e.ev == "request_available" || e.ev == "timer_armed" || e.ev == "timer_fired" ||
+               e.ev == "timer_cancelled";
+    if (e.src == "daemon")
+        return e.ev == "read" || e.ev == "write" || e.ev == "write_failed";
+    if (e.src == "host")
+        return e.ev == "read_error" || e.ev == "write_error" || e.ev == "response";
+    return e.src == "fault";
+}
+} // namespace
+
+void CauseRecorder::record(const Event& e) {
+    if (responses_ > max_responses_ || !kept(e))
+        return;
+    if (e.src == "host" && e.ev == "response")
+        ++responses_;
+    records_.push_back(e);
+}
+
+std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
+                                         const std::vector<Event>& records) {
+    std::vector<std::string> lines;
+    if (o.error.empty())
+        return lines;
+    const auto line = [&lines](uint64_t t_ns, const std::string& text) {
+        char at[32];
+        std::snprintf(at, sizeof at, "%12.6f ms  ", t_ns / 1e6);
+        lines.push_back(at + text);
+    };
+    // A run of transfer errors of one kind is one line, closed when another kind comes or the
+    // request ends: "6.105000 ms  reads 1 to 9, until 494.105000 ms: NAKed ...".
+    struct Run {
+        size_t line = SIZE_MAX;
+        std::string what, text;
+        uint64_t first_ns = 0, last_ns = 0;
+        int first = 0, last = 0;
+    } run;
+    const auto close_run = [&lines, &run] {
+        if (run.line == SIZE_MAX)
+            return;
+        std::string& l = lines[run.line];
+        if (run.first == run.last)
+            l += run.what + " " + std::to_string(run.first) + " " + run.text;
+        else
+            l += run.what + "s " + std::to_string(run.first) + " to " + std::to_string(run.last) +
+                 " (" + std::to_string(run.last - run.first + 1) + "), until " + ms(run.last_ns) +
+                 ": " + run.text;
+        run.line = SIZE_MAX;
+    };
+    int reads = 0, writes = 0;
+    uint64_t daemon_read_ns = 0, timer_fired_ns = 0;
+    bool timer_fired = false, bmc_had_it = false;
+    for (const Event& e : records) {
+        if (e.t_ns < o.started_ns || e.t_ns > o.completed_ns)
+            continue;
+        if (e.src == "host") {
+            if (num(e, "id", -1) != o.id || e.ev == "response")
+                continue;
+            const bool read = e.ev == "read_error";
+            int& n = read ? reads : writes;
+            ++n;
+            const std::string what = read ? "read" : "write";
+            const std::string text = transfer_error_text(e);
+            if (run.line != SIZE_MAX && run.what == what && run.text == text) {
+                run.last = n;
+                run.last_ns = e.t_ns;
+                continue;
+            }
+            close_run();
+            line(e.t_ns, "");
+            run = {lines.size() - 1, what, text, e.t_ns, e.t_ns, n, n};
+            continue;
+        }
+        if (e.src == "bmc" && e.ev == "timer_armed") {
+            bmc_had_it = true;
+            line(e.t_ns, "the BMC had the request and armed its response timer (" +
+                             std::to_string(num(e, "jiffies")) + " jiffies): it fires at " +
+                             ms(static_cast<uint64_t>(num(e, "expires_ns"))));
+        } else if (e.src == "bmc" && e.ev == "timer_fired") {
+            timer_fired = true;
+            timer_fired_ns = e.t_ns;
+            line(e.t_ns, std::string("the BMC's response timer fired ") +
+                             (flag(e, "response_pending")
+                                  ? "with the response unread: the driver drops it and aborts"
+                                  : "before the daemon answered: the driver aborts, and takes no "
+                                    "response for this request any more"));
+        } else if (e.src == "daemon" && e.ev == "read") {
+            daemon_read_ns = e.t_ns;
+            line(e.t_ns, "the daemon read the request");
+        } else if (e.src == "daemon" && e.ev == "write") {
+            line(e.t_ns, "the daemon wrote the response, " + ms(e.t_ns - daemon_read_ns) +
+                             " after reading the request");
+        } else if (e.src == "daemon" && e.ev == "write_failed") {
+            std::string why = "the daemon's write of the response failed with " +
+                              errno_text(num(e, "ret")) + ", " + ms(e.t_ns - daemon_read_ns) +
+                              " after it read the request";
+            if (timer_fired)
+                why += ": too late, the BMC's timer had fired at " + ms(timer_fired_ns);
+            line(e.t_ns, why);
+        } else if (e.src == "fault") {
+            line(e.t_ns, "fault " + std::to_string(num(e, "fault")) + " (" + e.ev + ") applied");
+        }
+    }
+    close_run();
+    if (!bmc_had_it)
+        line(o.completed_ns, "the BMC never had the request: no part of it completed a request "
+                             "the driver made available to its daemon");
+    std::string end = "the host gave up: " + o.error + " after " +
+                      std::to_string(o.write_attempts) + " write(s) and " +
+                      std::to_string(o.read_attempts) + " read(s), completion code " +
+                      hex8(o.completion_code);
+    line(o.completed_ns, end);
+    return lines;
+}
+
+} // namespace ssifsim::tools

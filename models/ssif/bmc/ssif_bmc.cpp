@@ -411,7 +411,7 @@ void SsifBmc::on_response_timeout() {
     busy_ = false;
     response_timer_armed_ = false;
     aborting_ = true;
-    hooks_.warn("response timeout: aborting");
+    // response_timeout prints nothing (v8 and mainline alike): the wrapper logs the expiry.
 }
 
 // ---- response path -----------------------------------------------------------------------

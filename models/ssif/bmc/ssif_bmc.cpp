@@ -106,6 +106,14 @@ bool SsifBmc::has_fix(Fix fix) const {
     return false;
 }
 
+void SsifBmc::warn(const std::string& text) {
+    hooks_.log("warn", text);
+}
+
+void SsifBmc::err(const std::string& text) {
+    hooks_.log("err", text);
+}
+
 void SsifBmc::set_state(BmcState next) {
     if (next != state_)
         hooks_.transition(state_, next, current_event_);
@@ -134,13 +142,13 @@ void SsifBmc::on_read_requested(uint8_t& val) {
     case BmcState::Start:
     case BmcState::ReqRecving:
     case BmcState::ResSending:
-        hooks_.warn(std::string("unexpected READ REQUESTED in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected READ REQUESTED in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         val = 0;
         return;
     case BmcState::SmbusCmd:
         if (!supported_read_cmd(part_.smbus_cmd)) {
-            hooks_.warn("unknown SMBus read command");
+            warn("unknown SMBus read command");
             aborting_ = true;
         }
         set_state(aborting_ ? BmcState::Aborting : BmcState::ResSending);
@@ -169,7 +177,7 @@ void SsifBmc::on_read_processed(uint8_t& val) {
     case BmcState::Start:
     case BmcState::ReqRecving:
     case BmcState::SmbusCmd:
-        hooks_.warn(std::string("unexpected READ PROCESSED in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected READ PROCESSED in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         val = 0;
         return;
@@ -190,7 +198,7 @@ void SsifBmc::on_write_requested(uint8_t& val) {
     case BmcState::Start:
     case BmcState::ReqRecving:
     case BmcState::ResSending:
-        hooks_.warn(std::string("unexpected WRITE REQUEST in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected WRITE REQUEST in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         return;
     case BmcState::Aborting: break; // v8: stays ABORTING until a STOP
@@ -203,13 +211,13 @@ void SsifBmc::on_write_received(uint8_t& val) {
     switch (state_) {
     case BmcState::Ready:
     case BmcState::ResSending:
-        hooks_.warn(std::string("unexpected WRITE RECEIVED in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected WRITE RECEIVED in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         break;
     case BmcState::Start: set_state(BmcState::SmbusCmd); break;
     case BmcState::SmbusCmd:
         if (!supported_write_cmd(part_.smbus_cmd)) {
-            hooks_.warn("unknown SMBus write command");
+            warn("unknown SMBus write command");
             aborting_ = true;
         }
         set_state(aborting_ ? BmcState::Aborting : BmcState::ReqRecving);
@@ -236,7 +244,7 @@ void SsifBmc::on_stop() {
     case BmcState::Start:
     case BmcState::SmbusCmd:
     case BmcState::Aborting:
-        hooks_.warn(std::string("unexpected SLAVE STOP in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected SLAVE STOP in state=") + bmc_state_name(state_));
         set_state(BmcState::Ready);
         break;
     case BmcState::ReqRecving:
@@ -248,7 +256,7 @@ void SsifBmc::on_stop() {
         } else {
             // Drop this write and everything until the next valid write start.
             // (The driver stays in REQ_RECVING here; the next WRITE_REQUESTED aborts.)
-            hooks_.warn("invalid pec");
+            err("invalid pec");
             aborting_ = true;
         }
         break;
@@ -377,7 +385,7 @@ void SsifBmc::process_request_part() {
     case kWriteEnd: {
         const unsigned len = request_.len + part_.length;
         if (len > max_message_) {
-            hooks_.warn("request exceeded " + std::to_string(max_message_) + " bytes, aborting");
+            warn("request exceeded " + std::to_string(max_message_) + " bytes, aborting");
             aborting_ = true;
         } else {
             copy_part(request_.payload.data() + request_.len);
@@ -385,7 +393,7 @@ void SsifBmc::process_request_part() {
         }
         break;
     }
-    default: hooks_.warn("unexpected SMBus command in process_request_part"); break;
+    default: err("unexpected SMBus command in process_request_part"); break;
     }
 }
 
@@ -468,7 +476,7 @@ void SsifBmc::set_multipart_response_buffer() {
         remain_len_ = counter(remain_len_ - part_len);
         copy_response(&part_.payload[1], nbytes_processed_, part_len);
         break;
-    default: hooks_.warn("unexpected SMBus command in set_multipart_response_buffer"); break;
+    default: err("unexpected SMBus command in set_multipart_response_buffer"); break;
     }
     nbytes_processed_ = counter(nbytes_processed_ + part_len);
 }

@@ -110,8 +110,9 @@ class BmcHooks {
     virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed
     // A store to payload[index] at or past kFirstOutOfBoundsIndex: what it hit.
     virtual void oob_write(uint8_t, const std::string&, uint8_t) {}
-    // dev_warn/dev_err lines and state changes, for the event log.
-    virtual void warn(const std::string&) {}
+    // A line of the driver's kernel log, with its printk level as the variant prints it
+    // ("warn" dev_warn, "err" dev_err, "debug" dev_dbg); and state changes, for the event log.
+    virtual void log(const char* /*level*/, const std::string&) {}
     virtual void transition(BmcState, BmcState, smbus::SlaveEvent) {}
 };
 
@@ -217,6 +218,9 @@ class SsifBmc : public smbus::SmbusSlave {
     void on_stop();
 
     void set_state(BmcState next);
+    // The driver's log lines: warn() for its dev_warn calls, err() for its dev_err calls.
+    void warn(const std::string& text);
+    void err(const std::string& text);
     // The multipart_end switch: which write commands exist, and which part ends a request.
     bool supported_write_cmd(uint8_t cmd) const;
     bool ends_request(const PartBuffer& part) const;

@@ -70,6 +70,10 @@ void BmcModule::log(const char* level, const std::string& text) {
     EventBuilder(log_, sim_now_ns(), "bmc", "warn").str("level", level).str("text", text);
 }
 
+void BmcModule::use_after_free(const std::string& what) {
+    EventBuilder(log_, sim_now_ns(), "bmc", "use_after_free").str("what", what);
+}
+
 void BmcModule::oob_write(uint8_t index, const std::string& field, uint8_t value) {
     EventBuilder(log_, sim_now_ns(), "bmc", "oob_write")
         .num("offset", index)

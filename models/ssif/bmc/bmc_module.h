@@ -52,6 +52,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     void request_available() override;
     void response_consumed() override;
     void log(const char* level, const std::string& text) override;
+    void use_after_free(const std::string& what) override;
     void oob_write(uint8_t index, const std::string& field, uint8_t value) override;
     void transition(BmcState from, BmcState to, smbus::SlaveEvent ev) override;
 

@@ -27,7 +27,10 @@ constexpr Named<BmcVariant> kVariantNames[] = {
     {"v8-2022", BmcVariant::V8_2022},
     {"2024-write-len", BmcVariant::Fix2024WriteLength},
     {"2025-request-loss", BmcVariant::Fix2025RequestLoss},
+    {"2026-remove-timer", BmcVariant::Fix2026RemoveTimer},
+    {"2026-efault", BmcVariant::Fix2026CopyToUser},
     {"2026-desync", BmcVariant::Fix2026Desync},
+    {"2026-dbg", BmcVariant::Fix2026DebugLevel},
     {"mainline", BmcVariant::Mainline},
 };
 
@@ -101,13 +104,18 @@ bool SsifBmc::has_fix(Fix fix) const {
     switch (fix) {
     case Fix::WriteLength: return variant_ >= BmcVariant::Fix2024WriteLength;
     case Fix::RequestLoss: return variant_ >= BmcVariant::Fix2025RequestLoss;
+    case Fix::RemoveTimer: return variant_ >= BmcVariant::Fix2026RemoveTimer;
+    case Fix::CopyToUser: return variant_ >= BmcVariant::Fix2026CopyToUser;
     case Fix::Desync: return variant_ >= BmcVariant::Fix2026Desync;
+    case Fix::DebugLevel: return variant_ >= BmcVariant::Fix2026DebugLevel;
     }
     return false;
 }
 
 void SsifBmc::warn(const std::string& text) {
-    hooks_.log("warn", text);
+    // c9c99b7b7051 "change log level to dbg in irq callback": every dev_warn becomes dev_dbg
+    // (the dev_err lines stay).
+    hooks_.log(has_fix(Fix::DebugLevel) ? "debug" : "warn", text);
 }
 
 void SsifBmc::err(const std::string& text) {
@@ -413,6 +421,14 @@ void SsifBmc::handle_request() {
 }
 
 void SsifBmc::on_response_timeout() {
+    if (removed_) {
+        // response_timeout takes ssif_bmc->lock and writes busy, response_timer_inited and
+        // aborting in a context devres has freed.
+        ++use_after_free_;
+        hooks_.use_after_free("response_timeout ran after remove: struct ssif_bmc_ctx freed "
+                              "(lock, busy, response_timer_inited, aborting)");
+        return;
+    }
     // A response already being sent wins over the timer.
     if (response_in_progress_)
         return;
@@ -540,7 +556,16 @@ void SsifBmc::release() {
     running_ = false;
 }
 
-long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
+void SsifBmc::remove() {
+    // 7fc3e2546cf3: timer_delete_sync(&response_timer) before i2c_slave_unregister.
+    if (has_fix(Fix::RemoveTimer) && response_timer_armed_) {
+        hooks_.cancel_response_timer();
+        response_timer_armed_ = false;
+    }
+    removed_ = true;
+}
+
+long SsifBmc::read(size_t count, bool nonblock, Bytes& out, size_t copyable) {
     (void)nonblock; // a blocking reader waits in the wrapper for request_available()
     if (!request_available_)
         return -EAGAIN;
@@ -548,7 +573,14 @@ long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
     if (count < n)
         return -EINVAL;
     out = encode_ssif_msg(request_.len, request_.payload.data(), n - kMsgLenField);
-    request_available_ = false;
+    request_available_ = false; // taken even if the copy fails
+    if (copyable < n) {
+        // copy_to_user() returns the bytes it could not copy. ea641be7a4fa turns that into
+        // -EFAULT; before it read() returned the count as if all had been copied.
+        out.resize(copyable);
+        if (has_fix(Fix::CopyToUser))
+            return -EFAULT;
+    }
     return static_cast<long>(n);
 }
 

@@ -47,6 +47,10 @@ const std::vector<std::string>& known_events() {
                                                     "bmc.request_available",
                                                     "bmc.alert",
                                                     "bmc.oob_write",
+                                                    "bmc.use_after_free",
+                                                    "bmc.removed",
+                                                    "bmc.slave_disabled",
+                                                    "bmc.slave_enabled",
                                                     "daemon.open",
                                                     "daemon.read",
                                                     "daemon.write",
@@ -63,6 +67,8 @@ const std::vector<std::string>& known_events() {
                                                     "fault.daemon_slow",
                                                     "fault.daemon_silent",
                                                     "fault.daemon_malformed",
+                                                    "fault.daemon_efault",
+                                                    "fault.bmc_remove",
                                                     "zpci.setup",
                                                     "zpci.setup_failed",
                                                     "zpci.msi",
@@ -240,7 +246,8 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
         bmc.fail("address", "7-bit address outside 0x08..0x77 (the rest are reserved)");
     const std::string variant =
         bmc.choice("variant", "mainline",
-                   {"v8-2022", "2024-write-len", "2025-request-loss", "2026-desync", "mainline"});
+                   {"v8-2022", "2024-write-len", "2025-request-loss", "2026-remove-timer",
+                    "2026-efault", "2026-desync", "2026-dbg", "mainline"});
     ssif::parse_bmc_variant(variant, &s.bmc.variant);
     s.bmc.response_timeout_ms = static_cast<unsigned>(
         bmc.integer("response_timeout_ms", s.bmc.response_timeout_ms, 1, 3'600'000));

@@ -37,11 +37,15 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     // The userspace device, for a daemon's SC_THREAD. Blocking calls wait as the kernel's
     // wait_event_interruptible does.
     int dev_open();
-    long dev_read(Bytes& out, bool nonblock = false);
+    // `copyable`: the bytes copy_to_user() can write before the reader's buffer faults.
+    long dev_read(Bytes& out, bool nonblock = false, size_t copyable = SsifBmc::kCopyAll);
     long dev_write(const Bytes& buf, bool nonblock = false);
 
     // The SMBALERT# line to pull when a response is ready (config.smbus_alert).
     void set_alert_line(smbus::AlertLine* line) { alert_line_ = line; }
+
+    // ssif_bmc_remove at `at_ns` (the scenario's bmc_remove fault `fault_id`).
+    void schedule_remove(uint64_t at_ns, int fault_id);
 
     const SsifBmc& driver() const { return bmc_; }
     const BmcConfig& config() const { return config_; }
@@ -56,7 +60,8 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     void oob_write(uint8_t index, const std::string& field, uint8_t value) override;
     void transition(BmcState from, BmcState to, smbus::SlaveEvent ev) override;
 
-    void on_timer(); // SC_METHOD
+    void on_timer();  // SC_METHOD
+    void on_remove(); // SC_METHOD
     void trace();
 
     BmcConfig config_;
@@ -66,6 +71,8 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     sc_core::sc_event timer_event_;
     sc_core::sc_event request_event_;
     sc_core::sc_event consumed_event_;
+    sc_core::sc_event remove_event_;
+    int remove_fault_ = -1;
     VcdWriter* vcd_;
     smbus::AlertLine* alert_line_ = nullptr;
     int sig_state_ = -1, sig_busy_ = -1, sig_aborting_ = -1, sig_cmd_ = -1, sig_pending_ = -1;

@@ -249,6 +249,10 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
                    {"v8-2022", "2024-write-len", "2025-request-loss", "2026-remove-timer",
                     "2026-efault", "2026-desync", "2026-dbg", "mainline"});
     ssif::parse_bmc_variant(variant, &s.bmc.variant);
+    const std::string controller = bmc.text("controller", "aspeed");
+    if (!ssif::parse_bmc_controller(controller, &s.bmc.controller))
+        bmc.fail("controller", "unknown value \"" + controller +
+                                   "\" (accepted: " + ssif::bmc_controller_names() + ")");
     s.bmc.response_timeout_ms = static_cast<unsigned>(
         bmc.integer("response_timeout_ms", s.bmc.response_timeout_ms, 1, 3'600'000));
     s.bmc.hz = read_hz(bmc, s.bmc.hz);
@@ -617,6 +621,7 @@ ojson scenario_to_json(const Scenario& s) {
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {{"address", s.bmc.addr7},
                 {"variant", ssif::bmc_variant_name(s.bmc.variant)},
+                {"controller", ssif::bmc_controller_name(s.bmc.controller)},
                 {"response_timeout_ms", s.bmc.response_timeout_ms},
                 {"hz", s.bmc.hz},
                 {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},

@@ -10,7 +10,7 @@ BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, Even
                      VcdWriter* tl_vcd)
     : sc_module(name), config_(config), jiffies_(config.hz), log_(log),
       bmc_(config.addr7, config.variant, *this, config.multipart_end, config.max_message),
-      vcd_(tl_vcd) {
+      controller_(config.controller), vcd_(tl_vcd) {
     SC_METHOD(on_timer);
     sensitive << timer_event_;
     dont_initialize();
@@ -39,11 +39,18 @@ void BmcModule::trace() {
 
 smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
     // i2c_slave_unregister: the controller no longer matches the address.
-    if (bmc_.removed())
+    // i2c_slave_unregister, or the address disabled: the controller does not match it.
+    if (bmc_.removed() || !controller_.enabled())
         return smbus::SlaveAnswer::Absent;
-    const smbus::SlaveAnswer answer = bmc_.on_event(ev, val);
+    const smbus::SlaveAnswer answer = controller_.answer(ev, bmc_.on_event(ev, val));
+    if (!controller_.enabled())
+        log_slave(false);
     trace();
     return answer;
+}
+
+void BmcModule::log_slave(bool enabled) {
+    EventBuilder(log_, sim_now_ns(), "bmc", enabled ? "slave_enabled" : "slave_disabled");
 }
 
 void BmcModule::arm_response_timer() {
@@ -99,6 +106,8 @@ void BmcModule::on_timer() {
     EventBuilder(log_, sim_now_ns(), "bmc", "timer_fired")
         .flag("response_pending", bmc_.response_pending());
     bmc_.on_response_timeout();
+    if (controller_.response_timeout())
+        log_slave(true);
     trace();
 }
 
@@ -134,6 +143,8 @@ long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
     long ret;
     while ((ret = bmc_.write(buf, nonblock)) == -EAGAIN && !nonblock)
         wait_on(consumed_event_);
+    if (ret > 0 && controller_.response_written())
+        log_slave(true);
     trace();
     if (ret > 0 && config_.smbus_alert && alert_line_) {
         alert_line_->assert_by(config_.addr7);

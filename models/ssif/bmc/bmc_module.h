@@ -7,6 +7,7 @@
 #include "models/common/event_log.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/alert.h"
+#include "models/ssif/bmc/controller.h"
 #include "models/ssif/bmc/ssif_bmc.h"
 
 namespace ssifsim::ssif {
@@ -24,6 +25,8 @@ struct BmcConfig {
     bool smbus_alert = false;
     // The message buffer: 254 bytes in Linux ssif_bmc; other firmware may have more.
     unsigned max_message = kMessageMax;
+    // The I2C controller under the slave (and the downstream ssif_bmc patches for it).
+    BmcController controller = BmcController::Aspeed;
 };
 
 class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {
@@ -63,11 +66,13 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     void on_timer();  // SC_METHOD
     void on_remove(); // SC_METHOD
     void trace();
+    void log_slave(bool enabled);
 
     BmcConfig config_;
     Jiffies jiffies_; // the BMC's
     EventSink& log_;
     SsifBmc bmc_;
+    SlaveController controller_;
     sc_core::sc_event timer_event_;
     sc_core::sc_event request_event_;
     sc_core::sc_event consumed_event_;

@@ -158,6 +158,9 @@ void read_host(ObjectReader host, Scenario& s) {
     link.pec = host.boolean("pec", link.pec);
     link.max_transmit =
         static_cast<unsigned>(host.integer("max_transmit", link.max_transmit, 2, 255));
+    // Not found by the probe: a property of the host's own driver, not of the BMC.
+    link.max_part = static_cast<unsigned>(
+        host.integer("max_part", link.max_part, ssif::kPartMax, ssif::kPartMax + 3));
     link.cmd8_works = host.choice("multipart_end", link.cmd8_works ? "0x08" : "short-0x07",
                                   {"0x08", "short-0x07"}) == "0x08";
     link.supports_alert = host.boolean("alerts", link.supports_alert);
@@ -604,7 +607,8 @@ ojson scenario_to_json(const Scenario& s) {
                  {"variant", ssif::host_variant_name(s.host.variant)},
                  {"probe", s.host.probe},
                  {"adapter", smbus::adapter_name(s.host.adapter)},
-                 {"adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6}};
+                 {"adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6},
+                 {"max_part", s.host.link.max_part}};
     if (s.host.probe)
         j["host"]["enumeration"] = ssif::enumeration_name(s.host.enumeration);
     if (!s.host.probe) {

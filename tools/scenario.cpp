@@ -247,11 +247,10 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
     if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
         bmc.fail("address", "7-bit address outside 0x08..0x77 (the rest are reserved)");
-    const std::string variant =
-        bmc.choice("variant", "mainline",
-                   {"v8-2022", "2024-write-len", "2025-request-loss", "2026-remove-timer",
-                    "2026-efault", "2026-desync", "2026-dbg", "mainline"});
-    ssif::parse_bmc_variant(variant, &s.bmc.variant);
+    const std::string variant = bmc.text("variant", "mainline");
+    if (!ssif::parse_bmc_variant(variant, &s.bmc.variant))
+        bmc.fail("variant",
+                 "unknown value \"" + variant + "\" (accepted: " + ssif::bmc_variant_names() + ")");
     const std::string controller = bmc.text("controller", "aspeed");
     if (!ssif::parse_bmc_controller(controller, &s.bmc.controller))
         bmc.fail("controller", "unknown value \"" + controller +

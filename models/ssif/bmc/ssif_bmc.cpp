@@ -23,16 +23,33 @@ constexpr Named<BmcState> kStateNames[] = {
     {"ABORTING", BmcState::Aborting},
 };
 
-constexpr Named<BmcVariant> kVariantNames[] = {
-    {"v8-2022", BmcVariant::V8_2022},
-    {"2024-write-len", BmcVariant::Fix2024WriteLength},
-    {"2025-request-loss", BmcVariant::Fix2025RequestLoss},
-    {"2026-remove-timer", BmcVariant::Fix2026RemoveTimer},
-    {"2026-efault", BmcVariant::Fix2026CopyToUser},
-    {"2026-desync", BmcVariant::Fix2026Desync},
-    {"2026-dbg", BmcVariant::Fix2026DebugLevel},
-    {"mainline", BmcVariant::Mainline},
+// The version table: each driver version, as scenarios name it, and the fixes it has
+// (sources: BmcVariant in ssif_bmc.h, the README's BMC section).
+struct VariantRow {
+    BmcVariant id;
+    const char* name;
+    bool write_length, request_loss, remove_timer, copy_to_user, desync, debug_level;
 };
+constexpr VariantRow kVariants[] = {
+    // clang-format off
+    // fixes: write_length, request_loss, remove_timer, copy_to_user, desync, debug_level
+    {BmcVariant::V8_2022,            "v8-2022",           false, false, false, false, false, false},
+    {BmcVariant::Fix2024WriteLength, "2024-write-len",    true,  false, false, false, false, false},
+    {BmcVariant::Fix2025RequestLoss, "2025-request-loss", true,  true,  false, false, false, false},
+    {BmcVariant::Fix2026RemoveTimer, "2026-remove-timer", true,  true,  true,  false, false, false},
+    {BmcVariant::Fix2026CopyToUser,  "2026-efault",       true,  true,  true,  true,  false, false},
+    {BmcVariant::Fix2026Desync,      "2026-desync",       true,  true,  true,  true,  true,  false},
+    {BmcVariant::Fix2026DebugLevel,  "2026-dbg",          true,  true,  true,  true,  true,  true},
+    {BmcVariant::Mainline,           "mainline",          true,  true,  true,  true,  true,  true},
+    // clang-format on
+};
+
+const VariantRow& variant_row(BmcVariant v) {
+    for (const VariantRow& row : kVariants)
+        if (row.id == v)
+            return row;
+    return kVariants[0];
+}
 
 constexpr Named<MultipartEnd> kMultipartEndNames[] = {
     {"0x08", MultipartEnd::End08},
@@ -88,11 +105,24 @@ bool SsifBmc::ends_request(const PartBuffer& part) const {
 }
 
 bool parse_bmc_variant(const std::string& name, BmcVariant* out) {
-    return value_of(kVariantNames, name, out);
+    for (const VariantRow& row : kVariants) {
+        if (name == row.name) {
+            *out = row.id;
+            return true;
+        }
+    }
+    return false;
 }
 
 const char* bmc_variant_name(BmcVariant v) {
-    return name_of(kVariantNames, v);
+    return variant_row(v).name;
+}
+
+std::string bmc_variant_names() {
+    std::string out;
+    for (const VariantRow& row : kVariants)
+        out += (out.empty() ? "" : ", ") + std::string(row.name);
+    return out;
 }
 
 SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks, MultipartEnd multipart_end,
@@ -101,13 +131,14 @@ SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks, MultipartEn
       max_message_(std::min(max_message, kLargestMessage)), hooks_(hooks) {}
 
 bool SsifBmc::has_fix(Fix fix) const {
+    const VariantRow& row = variant_row(variant_);
     switch (fix) {
-    case Fix::WriteLength: return variant_ >= BmcVariant::Fix2024WriteLength;
-    case Fix::RequestLoss: return variant_ >= BmcVariant::Fix2025RequestLoss;
-    case Fix::RemoveTimer: return variant_ >= BmcVariant::Fix2026RemoveTimer;
-    case Fix::CopyToUser: return variant_ >= BmcVariant::Fix2026CopyToUser;
-    case Fix::Desync: return variant_ >= BmcVariant::Fix2026Desync;
-    case Fix::DebugLevel: return variant_ >= BmcVariant::Fix2026DebugLevel;
+    case Fix::WriteLength: return row.write_length;
+    case Fix::RequestLoss: return row.request_loss;
+    case Fix::RemoveTimer: return row.remove_timer;
+    case Fix::CopyToUser: return row.copy_to_user;
+    case Fix::Desync: return row.desync;
+    case Fix::DebugLevel: return row.debug_level;
     }
     return false;
 }

@@ -45,6 +45,7 @@ enum class BmcVariant {
 // unknown name.
 bool parse_bmc_variant(const std::string& name, BmcVariant* out);
 const char* bmc_variant_name(BmcVariant v);
+std::string bmc_variant_names(); // "v8-2022, 2024-write-len, ...", for messages
 
 // How the BMC recognises the last part of a multi-part write. Linux ssif_bmc (every
 // variant) knows only 0x08; other firmware follows the IPMI spec's text, where a middle

@@ -107,3 +107,21 @@ TEST_CASE("log levels: dev_warn lines become dev_dbg at 2026-dbg, dev_err stays"
         CHECK(rig.hooks.levels[1] == "err");
     }
 }
+
+TEST_CASE("6.12: Debian's 6.12.117 has the 2026 fixes but the remove one", "[bmc][2026]") {
+    // Read in linux-source-6.12 (6.12.117): ssif_bmc_read turns a failed copy_to_user into
+    // -EFAULT, the slave callback prints at dev_dbg, and ssif_bmc_remove only unregisters the
+    // slave and the misc device (no timer_delete_sync/del_timer_sync).
+    Rig2026 rig(BmcVariant::Debian612);
+    rig.request({0x18, 0x01});
+    Bytes out;
+    CHECK(rig.bmc.read(rig.bmc.msg_size(), true, out, 0) == -EFAULT);
+    rig.bmc.remove();
+    CHECK(rig.hooks.cancelled == 0);
+    rig.bmc.on_response_timeout();
+    CHECK(rig.bmc.use_after_free() == 1);
+    BmcRig log_rig(BmcVariant::Debian612);
+    log_rig.event(SlaveEvent::Stop);
+    REQUIRE(log_rig.hooks.levels.size() == 1);
+    CHECK(log_rig.hooks.levels[0] == "debug");
+}

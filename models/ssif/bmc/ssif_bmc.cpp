@@ -41,6 +41,7 @@ constexpr VariantRow kVariants[] = {
     {BmcVariant::Fix2026Desync,      "2026-desync",       true,  true,  true,  true,  true,  false},
     {BmcVariant::Fix2026DebugLevel,  "2026-dbg",          true,  true,  true,  true,  true,  true},
     {BmcVariant::Mainline,           "mainline",          true,  true,  true,  true,  true,  true},
+    {BmcVariant::Debian612,          "6.12",              true,  true,  false, true,  true,  true},
     // clang-format on
 };
 

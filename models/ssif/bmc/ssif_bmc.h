@@ -39,10 +39,13 @@ enum class BmcVariant {
     Fix2026Desync,      // 1d38e849adb6: a 0x02/0x06 in ABORTING goes straight to SMBUS_CMD
     Fix2026DebugLevel,  // c9c99b7b7051: the slave callback's dev_warn lines become dev_dbg
     Mainline,           // every fix above
+    // Releases read against their source (not steps):
+    Debian612, // Debian's 6.12.117: every fix above but 7fc3e2546cf3 (remove) (6.12.94 took
+               // the copy_to_user, desync and log-level patches)
 };
 // Names as scenarios spell them: v8-2022, 2024-write-len, 2025-request-loss,
-// 2026-remove-timer, 2026-efault, 2026-desync, 2026-dbg, mainline. Returns false for an
-// unknown name.
+// 2026-remove-timer, 2026-efault, 2026-desync, 2026-dbg, mainline, 6.12. Returns false
+// for an unknown name.
 bool parse_bmc_variant(const std::string& name, BmcVariant* out);
 const char* bmc_variant_name(BmcVariant v);
 std::string bmc_variant_names(); // "v8-2022, 2024-write-len, ...", for messages

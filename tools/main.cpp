@@ -138,12 +138,9 @@ int cmd_run(const std::vector<std::string>& args) {
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario with its "
                      "faults, prints what the host, the bus, the BMC and its\ndaemon did, "
-                     "and checks the specs (T6max, all_answered, ipmi_messages,\nfaults_fired, "
-                     "tTIMEOUT, tLOW:SEXT, ssif_framing, driver_memory_safety) and the\n"
-                     "scenario's expectations. Exit 0 if every check passed, 1 if not, 2 for "
-                     "bad\ninput, 3 for an internal error. The scenario's keys (bmc.variant, "
-                     "bmc.controller,\nhost.max_part, ...) are in scenarios/README.md; "
-                     "--print-config shows them resolved.\n\n"
+                     "and checks the specs (T6max, all_answered, ipmi_messages,\nfaults_fired) "
+                     "and the scenario's expectations. Exit 0 if every check passed,\n1 if "
+                     "not, 2 for bad input, 3 for an internal error.\n\n"
                   << opts;
         return kExitPass;
     }

@@ -22,9 +22,13 @@ struct FakeHooks : BmcHooks {
     void arm_response_timer() override { ++armed; }
     void cancel_response_timer() override { ++cancelled; }
     void request_available() override { ++available; }
-    void warn(const std::string& text) override { warnings.push_back(text); }
+    void log(const char* level, const std::string& text) override {
+        warnings.push_back(text);
+        levels.push_back(level);
+    }
     int armed = 0, cancelled = 0, available = 0;
     std::vector<std::string> warnings;
+    std::vector<std::string> levels;
 };
 
 inline constexpr uint8_t kAddr7 = 0x10;

@@ -84,6 +84,17 @@ TEST_CASE("ssif_framing: each broken rule is one violation, the first one explai
                       "is 1..32) (7 violations in all)");
 }
 
+TEST_CASE("ssif_framing: a write part of more than 32 bytes breaks the SMBus 2.0 block limit",
+          "[checks][framing]") {
+    // SMBus 2.0 block write: count 1..32 (REFERENCE.md section 1); host.max_part 35 sends 35.
+    Feeder f;
+    f.kept.reserve(4);
+    f.write(0x02, 35);
+    const Check c = f.framing.result();
+    CHECK_FALSE(c.pass);
+    CHECK(c.detail == "t=0.000000 ms: write 0x02 with count 35 (SMBus 2.0 block count is 1..32)");
+}
+
 TEST_CASE("ssif_framing: transfers to another address and NAKed writes are not judged",
           "[checks][framing]") {
     Feeder f;

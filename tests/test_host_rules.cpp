@@ -114,6 +114,19 @@ std::string shape(const std::vector<WritePart>& parts) {
 }
 } // namespace
 
+TEST_CASE("host.max_part: a non-Linux host's parts of up to 35 bytes", "[host][write]") {
+    // The same split with max_part in place of 32: up to max_part bytes as one 0x02, then a
+    // max_part 0x06, max_part 0x07s, and the end (0x08 with the rest; without 0x08 the first
+    // 0x07 shorter than max_part ends it).
+    CHECK(shape(write_parts(counting(35), true, 35)) == "02:35");
+    CHECK(shape(write_parts(counting(36), true, 35)) == "06:35 08:1");
+    CHECK(shape(write_parts(counting(70), true, 35)) == "06:35 08:35");
+    CHECK(shape(write_parts(counting(71), true, 35)) == "06:35 07:35 08:1");
+    CHECK(shape(write_parts(counting(70), false, 35)) == "06:35 07:35 07:0");
+    CHECK(shape(write_parts(counting(33), true, 33)) == "02:33");
+    CHECK(shape(write_parts(counting(34), false, 33)) == "06:33 07:1");
+}
+
 TEST_CASE("a request is split into SMBus writes as the probe's end decides", "[host][write]") {
     CHECK(shape(write_parts(counting(2), true)) == "02:2");
     CHECK(shape(write_parts(counting(32), true)) == "02:32");

@@ -66,9 +66,9 @@ void SsifFramingCheck::violation(uint64_t t_ns, const std::string& what) {
 
 void SsifFramingCheck::write_part(uint64_t t_ns, uint8_t command, unsigned count) {
     using namespace ssif;
-    if (count == 0)
-        violation(t_ns,
-                  "write " + hex8(command) + " with count 0 (SMBus 2.0 block count is 1..32)");
+    if (count == 0 || count > kPartMax)
+        violation(t_ns, "write " + hex8(command) + " with count " + std::to_string(count) +
+                            " (SMBus 2.0 block count is 1..32)");
     switch (command) {
     case kWriteSingle: write_open_ = false; break;
     case kWriteStart:

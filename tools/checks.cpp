@@ -199,7 +199,8 @@ Check check_driver_memory_safety(const RunResult& r) {
     Check c;
     c.name = "driver_memory_safety";
     c.description = "no store past ssif_bmc's part buffer payload and PEC (a host's part over "
-                    "32 bytes + PEC writes into struct ssif_bmc_ctx)";
+                    "32 bytes + PEC writes into struct ssif_bmc_ctx), and no use of the context "
+                    "after ssif_bmc_remove freed it";
     if (r.bmc_oob_writes > 0) {
         c.pass = false;
         c.detail = std::to_string(r.bmc_oob_writes) +
@@ -208,6 +209,13 @@ Check check_driver_memory_safety(const RunResult& r) {
             c.detail += (i ? ", " : "") + r.bmc_first_oob_writes[i];
         if (r.bmc_oob_writes > r.bmc_first_oob_writes.size())
             c.detail += ", ...";
+    }
+    if (r.bmc_use_after_free > 0) {
+        c.pass = false;
+        c.detail += (c.detail.empty() ? "" : "; ") + std::string("use after free: ") +
+                    "response_timeout ran " + std::to_string(r.bmc_use_after_free) +
+                    " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (the response "
+                    "timer was left armed)";
     }
     return c;
 }

@@ -22,6 +22,8 @@ constexpr Named<FaultType> kFaultNames[] = {
     {"clock_stretch", FaultType::ClockStretch},
     {"held_low", FaultType::HeldLow},
     {"foreign_master", FaultType::ForeignMaster},
+    {"daemon_efault", FaultType::DaemonEfault},
+    {"bmc_remove", FaultType::BmcRemove},
 };
 
 FaultType parse_type(ObjectReader& r) {
@@ -95,6 +97,15 @@ Fault read_fault(ObjectReader r) {
         f.latency_ns = r.millis("latency_ms", 0, 0, 3'600'000);
         break;
     case FaultType::DaemonSilent: read_daemon_aim(r, f); break;
+    case FaultType::DaemonEfault:
+        read_daemon_aim(r, f);
+        f.copied = static_cast<unsigned>(r.integer("copied", 0, 0, 259));
+        break;
+    case FaultType::BmcRemove:
+        if (!r.has("at_ms"))
+            r.fail("at_ms", "missing; bmc_remove needs the time of the remove");
+        f.from_ns = r.millis("at_ms", 0, 0, 3'600'000);
+        break;
     case FaultType::ClockStretch:
         read_transfer_aim(r, f, -1);
         // The target stretches once it has been addressed: after the address at the earliest.
@@ -174,7 +185,7 @@ const char* fault_type_name(FaultType t) {
 
 bool Fault::daemon() const {
     return type == FaultType::DaemonSlow || type == FaultType::DaemonSilent ||
-           type == FaultType::DaemonMalformed;
+           type == FaultType::DaemonMalformed || type == FaultType::DaemonEfault;
 }
 
 std::vector<Fault> read_faults(ObjectReader& root) {
@@ -191,6 +202,8 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
         if (f.daemon()) {
             j["read"] = f.nth;
             j["count"] = f.count;
+        } else if (f.type == FaultType::BmcRemove) {
+            j["at_ms"] = f.from_ns / 1e6;
         } else if (f.type == FaultType::ForeignMaster) {
             j["op"] = f.foreign_read ? "read" : "write";
             if (f.state)
@@ -231,6 +244,7 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
             if (f.write_bytes >= 0)
                 j["write_bytes"] = f.write_bytes;
             break;
+        case FaultType::DaemonEfault: j["copied"] = f.copied; break;
         case FaultType::ClockStretch:
             j["after_bytes"] = f.after_bytes;
             j["stretch_ms"] = f.held_ns / 1e6;
@@ -243,7 +257,8 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
             break;
         case FaultType::LostStop:
         case FaultType::DaemonSilent:
-        case FaultType::ForeignMaster: break;
+        case FaultType::ForeignMaster:
+        case FaultType::BmcRemove: break;
         }
         out.push_back(j);
     }
@@ -316,7 +331,9 @@ ssif::DaemonFault FaultPlan::next_request(int nth) {
         d.id = static_cast<int>(i);
         d.kind = f.type == FaultType::DaemonSlow     ? ssif::DaemonFault::Kind::Slow
                  : f.type == FaultType::DaemonSilent ? ssif::DaemonFault::Kind::Silent
+                 : f.type == FaultType::DaemonEfault ? ssif::DaemonFault::Kind::ReadFault
                                                      : ssif::DaemonFault::Kind::Malformed;
+        d.copyable = f.copied;
         d.latency_ns = f.latency_ns;
         d.len = f.len;
         d.count = f.write_bytes;
@@ -353,6 +370,8 @@ std::string FaultPlan::why_not_fired(size_t i) const {
     const Fault& f = faults_[i];
     if (f.type == FaultType::ForeignMaster)
         return "the BMC never reached the state it waits for in the run";
+    if (f.type == FaultType::BmcRemove)
+        return "the run ended before its at_ms";
     if (f.daemon())
         return "the daemon read " + std::to_string(seen_[i]) + " request(s); it aims at read " +
                std::to_string(f.nth);

@@ -25,6 +25,8 @@ enum class FaultType {
     ClockStretch,    // the BMC holds SCL low between bytes (SMBus tLOW:SEXT, tTIMEOUT)
     HeldLow,         // a stuck device holds SCL or SDA low (SMBus tTIMEOUT)
     ForeignMaster,   // another master reads or writes the BMC, in a given BMC state
+    DaemonEfault,    // the daemon's read() buffer faults: copy_to_user() fails part way
+    BmcRemove,       // ssif_bmc is removed (unbound) at a time
 };
 const char* fault_type_name(FaultType t);
 
@@ -58,8 +60,11 @@ struct Fault {
     uint64_t latency_ns = 0; // DaemonSlow
     int64_t len = -1;        // DaemonMalformed: the length field (-1: the true one)
     int write_bytes = -1;    // DaemonMalformed: the byte count given to write()
+    unsigned copied = 0;     // DaemonEfault: the bytes copy_to_user() writes before it faults
     bool daemon() const;
-    bool host_transfer() const { return !daemon() && type != FaultType::ForeignMaster; }
+    bool host_transfer() const {
+        return !daemon() && type != FaultType::ForeignMaster && type != FaultType::BmcRemove;
+    }
 };
 
 // Reads $.faults; throws InputError naming the JSON path.

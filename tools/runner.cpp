@@ -305,6 +305,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
     bus.attach(s.bmc.addr7, &bmc);
     bmc.set_alert_line(&alert_line);
+    for (size_t i = 0; i < s.faults.size(); ++i)
+        if (s.faults[i].type == FaultType::BmcRemove)
+            bmc.schedule_remove(s.faults[i].from_ns, static_cast<int>(i));
     ssif::IpmiResponder responder(s.responder);
     ssif::DaemonConfig daemon_config = s.daemon;
     daemon_config.seed = s.seed;
@@ -372,6 +375,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.bmc_aborting = bmc.driver().aborting();
     result.bmc_oob_writes = bmc.driver().oob_writes();
     result.bmc_first_oob_writes = bmc.driver().first_oob_writes();
+    result.bmc_use_after_free = bmc.driver().use_after_free();
     result.coverage = bmc.driver().coverage();
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;

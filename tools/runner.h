@@ -74,6 +74,7 @@ struct RunResult {
     bool bmc_aborting = false;
     uint64_t bmc_oob_writes = 0;                   // stores past a legal part in ssif_bmc's memory
     std::vector<std::string> bmc_first_oob_writes; // "payload[35] = response.len[0]", ...
+    uint64_t bmc_use_after_free = 0; // the response timer ran on a removed driver's context
     std::array<std::array<uint64_t, ssif::kSlaveEventCount>, ssif::kBmcStateCount> coverage{};
     std::vector<Check> checks;
     // When the BMC had each request and the daemon answered it (t_ns of its write), for

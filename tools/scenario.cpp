@@ -47,6 +47,10 @@ const std::vector<std::string>& known_events() {
                                                     "bmc.request_available",
                                                     "bmc.alert",
                                                     "bmc.oob_write",
+                                                    "bmc.use_after_free",
+                                                    "bmc.removed",
+                                                    "bmc.slave_disabled",
+                                                    "bmc.slave_enabled",
                                                     "daemon.open",
                                                     "daemon.read",
                                                     "daemon.write",
@@ -63,6 +67,8 @@ const std::vector<std::string>& known_events() {
                                                     "fault.daemon_slow",
                                                     "fault.daemon_silent",
                                                     "fault.daemon_malformed",
+                                                    "fault.daemon_efault",
+                                                    "fault.bmc_remove",
                                                     "zpci.setup",
                                                     "zpci.setup_failed",
                                                     "zpci.msi",
@@ -152,6 +158,9 @@ void read_host(ObjectReader host, Scenario& s) {
     link.pec = host.boolean("pec", link.pec);
     link.max_transmit =
         static_cast<unsigned>(host.integer("max_transmit", link.max_transmit, 2, 255));
+    // Not found by the probe: a property of the host's own driver, not of the BMC.
+    link.max_part = static_cast<unsigned>(
+        host.integer("max_part", link.max_part, ssif::kPartMax, ssif::kPartMax + 3));
     link.cmd8_works = host.choice("multipart_end", link.cmd8_works ? "0x08" : "short-0x07",
                                   {"0x08", "short-0x07"}) == "0x08";
     link.supports_alert = host.boolean("alerts", link.supports_alert);
@@ -238,10 +247,14 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
     if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
         bmc.fail("address", "7-bit address outside 0x08..0x77 (the rest are reserved)");
-    const std::string variant =
-        bmc.choice("variant", "mainline",
-                   {"v8-2022", "2024-write-len", "2025-request-loss", "2026-desync", "mainline"});
-    ssif::parse_bmc_variant(variant, &s.bmc.variant);
+    const std::string variant = bmc.text("variant", "mainline");
+    if (!ssif::parse_bmc_variant(variant, &s.bmc.variant))
+        bmc.fail("variant",
+                 "unknown value \"" + variant + "\" (accepted: " + ssif::bmc_variant_names() + ")");
+    const std::string controller = bmc.text("controller", "aspeed");
+    if (!ssif::parse_bmc_controller(controller, &s.bmc.controller))
+        bmc.fail("controller", "unknown value \"" + controller +
+                                   "\" (accepted: " + ssif::bmc_controller_names() + ")");
     s.bmc.response_timeout_ms = static_cast<unsigned>(
         bmc.integer("response_timeout_ms", s.bmc.response_timeout_ms, 1, 3'600'000));
     s.bmc.hz = read_hz(bmc, s.bmc.hz);
@@ -593,7 +606,8 @@ ojson scenario_to_json(const Scenario& s) {
                  {"variant", ssif::host_variant_name(s.host.variant)},
                  {"probe", s.host.probe},
                  {"adapter", smbus::adapter_name(s.host.adapter)},
-                 {"adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6}};
+                 {"adapter_timeout_ms", s.bus.adapter_timeout_ns / 1e6},
+                 {"max_part", s.host.link.max_part}};
     if (s.host.probe)
         j["host"]["enumeration"] = ssif::enumeration_name(s.host.enumeration);
     if (!s.host.probe) {
@@ -610,6 +624,7 @@ ojson scenario_to_json(const Scenario& s) {
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {{"address", s.bmc.addr7},
                 {"variant", ssif::bmc_variant_name(s.bmc.variant)},
+                {"controller", ssif::bmc_controller_name(s.bmc.controller)},
                 {"response_timeout_ms", s.bmc.response_timeout_ms},
                 {"hz", s.bmc.hz},
                 {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},

@@ -7,6 +7,7 @@
 #include "models/common/event_log.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/alert.h"
+#include "models/ssif/bmc/controller.h"
 #include "models/ssif/bmc/ssif_bmc.h"
 
 namespace ssifsim::ssif {
@@ -24,6 +25,8 @@ struct BmcConfig {
     bool smbus_alert = false;
     // The message buffer: 254 bytes in Linux ssif_bmc; other firmware may have more.
     unsigned max_message = kMessageMax;
+    // The I2C controller under the slave (and the downstream ssif_bmc patches for it).
+    BmcController controller = BmcController::Aspeed;
 };
 
 class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {
@@ -37,11 +40,15 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     // The userspace device, for a daemon's SC_THREAD. Blocking calls wait as the kernel's
     // wait_event_interruptible does.
     int dev_open();
-    long dev_read(Bytes& out, bool nonblock = false);
+    // `copyable`: the bytes copy_to_user() can write before the reader's buffer faults.
+    long dev_read(Bytes& out, bool nonblock = false, size_t copyable = SsifBmc::kCopyAll);
     long dev_write(const Bytes& buf, bool nonblock = false);
 
     // The SMBALERT# line to pull when a response is ready (config.smbus_alert).
     void set_alert_line(smbus::AlertLine* line) { alert_line_ = line; }
+
+    // ssif_bmc_remove at `at_ns` (the scenario's bmc_remove fault `fault_id`).
+    void schedule_remove(uint64_t at_ns, int fault_id);
 
     const SsifBmc& driver() const { return bmc_; }
     const BmcConfig& config() const { return config_; }
@@ -51,20 +58,26 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     void cancel_response_timer() override;
     void request_available() override;
     void response_consumed() override;
-    void warn(const std::string& text) override;
+    void log(const char* level, const std::string& text) override;
+    void use_after_free(const std::string& what) override;
     void oob_write(uint8_t index, const std::string& field, uint8_t value) override;
     void transition(BmcState from, BmcState to, smbus::SlaveEvent ev) override;
 
-    void on_timer(); // SC_METHOD
+    void on_timer();  // SC_METHOD
+    void on_remove(); // SC_METHOD
     void trace();
+    void log_slave(bool enabled);
 
     BmcConfig config_;
     Jiffies jiffies_; // the BMC's
     EventSink& log_;
     SsifBmc bmc_;
+    SlaveController controller_;
     sc_core::sc_event timer_event_;
     sc_core::sc_event request_event_;
     sc_core::sc_event consumed_event_;
+    sc_core::sc_event remove_event_;
+    int remove_fault_ = -1;
     VcdWriter* vcd_;
     smbus::AlertLine* alert_line_ = nullptr;
     int sig_state_ = -1, sig_busy_ = -1, sig_aborting_ = -1, sig_cmd_ = -1, sig_pending_ = -1;

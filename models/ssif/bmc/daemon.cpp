@@ -1,5 +1,7 @@
 #include "models/ssif/bmc/daemon.h"
 
+#include <algorithm>
+
 #include "models/common/sim_time.h"
 
 namespace ssifsim::ssif {
@@ -16,18 +18,33 @@ void BmcDaemon::run() {
     EventBuilder(log_, sim_now_ns(), "daemon", "open").num("ret", opened);
     if (opened < 0)
         return;
+    buffer_.assign(bmc_.driver().msg_size(), 0);
     for (int nth = 1;; ++nth) {
+        const DaemonFault fault = faults_ ? faults_->next_request(nth) : DaemonFault{};
+        const bool read_fault = fault.kind == DaemonFault::Kind::ReadFault;
         Bytes msg;
-        const long got = bmc_.dev_read(msg);
+        const long got = bmc_.dev_read(msg, false, read_fault ? fault.copyable : SsifBmc::kCopyAll);
+        if (read_fault)
+            EventBuilder(log_, sim_now_ns(), "fault", "daemon_efault")
+                .num("fault", fault.id)
+                .num("copied", static_cast<int64_t>(msg.size()));
         if (got < 0) {
             EventBuilder(log_, sim_now_ns(), "daemon", "read").num("ret", got);
             continue;
         }
-        const Bytes request(msg.begin() + SsifBmc::kMsgLenField, msg.end());
+        // What copy_to_user wrote lands over what the buffer held; the daemon takes the
+        // request from the buffer by its length field, as far as read() said it got.
+        std::copy(msg.begin(), msg.end(), buffer_.begin());
+        uint32_t len = 0;
+        for (unsigned i = 0; i < SsifBmc::kMsgLenField; ++i)
+            len |= static_cast<uint32_t>(buffer_[i]) << (8 * i);
+        const size_t payload =
+            std::min<size_t>(len, static_cast<size_t>(got) - SsifBmc::kMsgLenField);
+        const Bytes request(buffer_.begin() + SsifBmc::kMsgLenField,
+                            buffer_.begin() + SsifBmc::kMsgLenField + static_cast<long>(payload));
         EventBuilder(log_, sim_now_ns(), "daemon", "read")
             .num("ret", got)
             .bytes("request", request);
-        const DaemonFault fault = faults_ ? faults_->next_request(nth) : DaemonFault{};
         if (fault.kind == DaemonFault::Kind::Silent || config_.silent) {
             if (fault.kind == DaemonFault::Kind::Silent)
                 EventBuilder(log_, sim_now_ns(), "fault", "daemon_silent").num("fault", fault.id);

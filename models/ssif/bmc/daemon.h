@@ -24,7 +24,7 @@ struct DaemonConfig {
 
 // A fault the scenario aims at the daemon's handling of one request (tools/faults.h).
 struct DaemonFault {
-    enum class Kind { None, Slow, Silent, Malformed };
+    enum class Kind { None, Slow, Silent, Malformed, ReadFault };
     int id = -1; // the fault's index in the scenario, for the log
     Kind kind = Kind::None;
     uint64_t latency_ns = 0; // Slow: this latency instead of the configured one
@@ -32,6 +32,9 @@ struct DaemonFault {
     // many bytes write() is given (-1: the length field and the whole response).
     int64_t len = -1;
     int count = -1;
+    // ReadFault: the daemon's read() buffer takes only this many bytes before it faults
+    // (copy_to_user() fails part way; 0: at once).
+    size_t copyable = 0;
 };
 
 class DaemonFaultSource {
@@ -56,6 +59,7 @@ class BmcDaemon : public sc_core::sc_module {
     IpmiResponder& responder_;
     EventSink& log_;
     DaemonFaultSource* faults_ = nullptr;
+    Bytes buffer_; // the daemon's read() buffer, kept from read to read
     Rng rng_;
 };
 

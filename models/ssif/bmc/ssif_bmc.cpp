@@ -23,13 +23,34 @@ constexpr Named<BmcState> kStateNames[] = {
     {"ABORTING", BmcState::Aborting},
 };
 
-constexpr Named<BmcVariant> kVariantNames[] = {
-    {"v8-2022", BmcVariant::V8_2022},
-    {"2024-write-len", BmcVariant::Fix2024WriteLength},
-    {"2025-request-loss", BmcVariant::Fix2025RequestLoss},
-    {"2026-desync", BmcVariant::Fix2026Desync},
-    {"mainline", BmcVariant::Mainline},
+// The version table: each driver version, as scenarios name it, and the fixes it has
+// (sources: BmcVariant in ssif_bmc.h, the README's BMC section).
+struct VariantRow {
+    BmcVariant id;
+    const char* name;
+    bool write_length, request_loss, remove_timer, copy_to_user, desync, debug_level;
 };
+constexpr VariantRow kVariants[] = {
+    // clang-format off
+    // fixes: write_length, request_loss, remove_timer, copy_to_user, desync, debug_level
+    {BmcVariant::V8_2022,            "v8-2022",           false, false, false, false, false, false},
+    {BmcVariant::Fix2024WriteLength, "2024-write-len",    true,  false, false, false, false, false},
+    {BmcVariant::Fix2025RequestLoss, "2025-request-loss", true,  true,  false, false, false, false},
+    {BmcVariant::Fix2026RemoveTimer, "2026-remove-timer", true,  true,  true,  false, false, false},
+    {BmcVariant::Fix2026CopyToUser,  "2026-efault",       true,  true,  true,  true,  false, false},
+    {BmcVariant::Fix2026Desync,      "2026-desync",       true,  true,  true,  true,  true,  false},
+    {BmcVariant::Fix2026DebugLevel,  "2026-dbg",          true,  true,  true,  true,  true,  true},
+    {BmcVariant::Mainline,           "mainline",          true,  true,  true,  true,  true,  true},
+    {BmcVariant::Debian612,          "6.12",              true,  true,  false, true,  true,  true},
+    // clang-format on
+};
+
+const VariantRow& variant_row(BmcVariant v) {
+    for (const VariantRow& row : kVariants)
+        if (row.id == v)
+            return row;
+    return kVariants[0];
+}
 
 constexpr Named<MultipartEnd> kMultipartEndNames[] = {
     {"0x08", MultipartEnd::End08},
@@ -85,11 +106,24 @@ bool SsifBmc::ends_request(const PartBuffer& part) const {
 }
 
 bool parse_bmc_variant(const std::string& name, BmcVariant* out) {
-    return value_of(kVariantNames, name, out);
+    for (const VariantRow& row : kVariants) {
+        if (name == row.name) {
+            *out = row.id;
+            return true;
+        }
+    }
+    return false;
 }
 
 const char* bmc_variant_name(BmcVariant v) {
-    return name_of(kVariantNames, v);
+    return variant_row(v).name;
+}
+
+std::string bmc_variant_names() {
+    std::string out;
+    for (const VariantRow& row : kVariants)
+        out += (out.empty() ? "" : ", ") + std::string(row.name);
+    return out;
 }
 
 SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks, MultipartEnd multipart_end,
@@ -98,12 +132,26 @@ SsifBmc::SsifBmc(uint8_t addr7, BmcVariant variant, BmcHooks& hooks, MultipartEn
       max_message_(std::min(max_message, kLargestMessage)), hooks_(hooks) {}
 
 bool SsifBmc::has_fix(Fix fix) const {
+    const VariantRow& row = variant_row(variant_);
     switch (fix) {
-    case Fix::WriteLength: return variant_ >= BmcVariant::Fix2024WriteLength;
-    case Fix::RequestLoss: return variant_ >= BmcVariant::Fix2025RequestLoss;
-    case Fix::Desync: return variant_ >= BmcVariant::Fix2026Desync;
+    case Fix::WriteLength: return row.write_length;
+    case Fix::RequestLoss: return row.request_loss;
+    case Fix::RemoveTimer: return row.remove_timer;
+    case Fix::CopyToUser: return row.copy_to_user;
+    case Fix::Desync: return row.desync;
+    case Fix::DebugLevel: return row.debug_level;
     }
     return false;
+}
+
+void SsifBmc::warn(const std::string& text) {
+    // c9c99b7b7051 "change log level to dbg in irq callback": every dev_warn becomes dev_dbg
+    // (the dev_err lines stay).
+    hooks_.log(has_fix(Fix::DebugLevel) ? "debug" : "warn", text);
+}
+
+void SsifBmc::err(const std::string& text) {
+    hooks_.log("err", text);
 }
 
 void SsifBmc::set_state(BmcState next) {
@@ -134,13 +182,13 @@ void SsifBmc::on_read_requested(uint8_t& val) {
     case BmcState::Start:
     case BmcState::ReqRecving:
     case BmcState::ResSending:
-        hooks_.warn(std::string("unexpected READ REQUESTED in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected READ REQUESTED in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         val = 0;
         return;
     case BmcState::SmbusCmd:
         if (!supported_read_cmd(part_.smbus_cmd)) {
-            hooks_.warn("unknown SMBus read command");
+            warn("unknown SMBus read command");
             aborting_ = true;
         }
         set_state(aborting_ ? BmcState::Aborting : BmcState::ResSending);
@@ -169,7 +217,7 @@ void SsifBmc::on_read_processed(uint8_t& val) {
     case BmcState::Start:
     case BmcState::ReqRecving:
     case BmcState::SmbusCmd:
-        hooks_.warn(std::string("unexpected READ PROCESSED in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected READ PROCESSED in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         val = 0;
         return;
@@ -190,7 +238,7 @@ void SsifBmc::on_write_requested(uint8_t& val) {
     case BmcState::Start:
     case BmcState::ReqRecving:
     case BmcState::ResSending:
-        hooks_.warn(std::string("unexpected WRITE REQUEST in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected WRITE REQUEST in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         return;
     case BmcState::Aborting: break; // v8: stays ABORTING until a STOP
@@ -203,13 +251,13 @@ void SsifBmc::on_write_received(uint8_t& val) {
     switch (state_) {
     case BmcState::Ready:
     case BmcState::ResSending:
-        hooks_.warn(std::string("unexpected WRITE RECEIVED in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected WRITE RECEIVED in state=") + bmc_state_name(state_));
         set_state(BmcState::Aborting);
         break;
     case BmcState::Start: set_state(BmcState::SmbusCmd); break;
     case BmcState::SmbusCmd:
         if (!supported_write_cmd(part_.smbus_cmd)) {
-            hooks_.warn("unknown SMBus write command");
+            warn("unknown SMBus write command");
             aborting_ = true;
         }
         set_state(aborting_ ? BmcState::Aborting : BmcState::ReqRecving);
@@ -236,7 +284,7 @@ void SsifBmc::on_stop() {
     case BmcState::Start:
     case BmcState::SmbusCmd:
     case BmcState::Aborting:
-        hooks_.warn(std::string("unexpected SLAVE STOP in state=") + bmc_state_name(state_));
+        warn(std::string("unexpected SLAVE STOP in state=") + bmc_state_name(state_));
         set_state(BmcState::Ready);
         break;
     case BmcState::ReqRecving:
@@ -248,7 +296,7 @@ void SsifBmc::on_stop() {
         } else {
             // Drop this write and everything until the next valid write start.
             // (The driver stays in REQ_RECVING here; the next WRITE_REQUESTED aborts.)
-            hooks_.warn("invalid pec");
+            err("invalid pec");
             aborting_ = true;
         }
         break;
@@ -377,7 +425,7 @@ void SsifBmc::process_request_part() {
     case kWriteEnd: {
         const unsigned len = request_.len + part_.length;
         if (len > max_message_) {
-            hooks_.warn("request exceeded " + std::to_string(max_message_) + " bytes, aborting");
+            warn("request exceeded " + std::to_string(max_message_) + " bytes, aborting");
             aborting_ = true;
         } else {
             copy_part(request_.payload.data() + request_.len);
@@ -385,7 +433,7 @@ void SsifBmc::process_request_part() {
         }
         break;
     }
-    default: hooks_.warn("unexpected SMBus command in process_request_part"); break;
+    default: err("unexpected SMBus command in process_request_part"); break;
     }
 }
 
@@ -405,13 +453,21 @@ void SsifBmc::handle_request() {
 }
 
 void SsifBmc::on_response_timeout() {
+    if (removed_) {
+        // response_timeout takes ssif_bmc->lock and writes busy, response_timer_inited and
+        // aborting in a context devres has freed.
+        ++use_after_free_;
+        hooks_.use_after_free("response_timeout ran after remove: struct ssif_bmc_ctx freed "
+                              "(lock, busy, response_timer_inited, aborting)");
+        return;
+    }
     // A response already being sent wins over the timer.
     if (response_in_progress_)
         return;
     busy_ = false;
     response_timer_armed_ = false;
     aborting_ = true;
-    hooks_.warn("response timeout: aborting");
+    // response_timeout prints nothing (v8 and mainline alike): the wrapper logs the expiry.
 }
 
 // ---- response path -----------------------------------------------------------------------
@@ -468,7 +524,7 @@ void SsifBmc::set_multipart_response_buffer() {
         remain_len_ = counter(remain_len_ - part_len);
         copy_response(&part_.payload[1], nbytes_processed_, part_len);
         break;
-    default: hooks_.warn("unexpected SMBus command in set_multipart_response_buffer"); break;
+    default: err("unexpected SMBus command in set_multipart_response_buffer"); break;
     }
     nbytes_processed_ = counter(nbytes_processed_ + part_len);
 }
@@ -532,7 +588,16 @@ void SsifBmc::release() {
     running_ = false;
 }
 
-long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
+void SsifBmc::remove() {
+    // 7fc3e2546cf3: timer_delete_sync(&response_timer) before i2c_slave_unregister.
+    if (has_fix(Fix::RemoveTimer) && response_timer_armed_) {
+        hooks_.cancel_response_timer();
+        response_timer_armed_ = false;
+    }
+    removed_ = true;
+}
+
+long SsifBmc::read(size_t count, bool nonblock, Bytes& out, size_t copyable) {
     (void)nonblock; // a blocking reader waits in the wrapper for request_available()
     if (!request_available_)
         return -EAGAIN;
@@ -540,7 +605,14 @@ long SsifBmc::read(size_t count, bool nonblock, Bytes& out) {
     if (count < n)
         return -EINVAL;
     out = encode_ssif_msg(request_.len, request_.payload.data(), n - kMsgLenField);
-    request_available_ = false;
+    request_available_ = false; // taken even if the copy fails
+    if (copyable < n) {
+        // copy_to_user() returns the bytes it could not copy. ea641be7a4fa turns that into
+        // -EFAULT; before it read() returned the count as if all had been copied.
+        out.resize(copyable);
+        if (has_fix(Fix::CopyToUser))
+            return -EFAULT;
+    }
     return static_cast<long>(n);
 }
 

@@ -33,13 +33,22 @@ enum class BmcVariant {
     V8_2022,            // the seed
     Fix2024WriteLength, // write(): count >= 4 and 1 <= len <= 254 (32-bit overflow)
     Fix2025RequestLoss, // complete_response() no longer wipes a request just started
-    Fix2026Desync,      // a 0x02/0x06 in ABORTING goes straight to SMBUS_CMD
+    // The Apr 2026 series (Jian Zhang, merged for 7.1), one step per patch in its order:
+    Fix2026RemoveTimer, // 7fc3e2546cf3: remove() cancels the response timer (timer_delete_sync)
+    Fix2026CopyToUser,  // ea641be7a4fa: read() returns -EFAULT when copy_to_user() fails
+    Fix2026Desync,      // 1d38e849adb6: a 0x02/0x06 in ABORTING goes straight to SMBUS_CMD
+    Fix2026DebugLevel,  // c9c99b7b7051: the slave callback's dev_warn lines become dev_dbg
     Mainline,           // every fix above
+    // Releases read against their source (not steps):
+    Debian612, // Debian's 6.12.117: every fix above but 7fc3e2546cf3 (remove) (6.12.94 took
+               // the copy_to_user, desync and log-level patches)
 };
 // Names as scenarios spell them: v8-2022, 2024-write-len, 2025-request-loss,
-// 2026-desync, mainline. Returns false for an unknown name.
+// 2026-remove-timer, 2026-efault, 2026-desync, 2026-dbg, mainline, 6.12. Returns false
+// for an unknown name.
 bool parse_bmc_variant(const std::string& name, BmcVariant* out);
 const char* bmc_variant_name(BmcVariant v);
+std::string bmc_variant_names(); // "v8-2022, 2024-write-len, ...", for messages
 
 // How the BMC recognises the last part of a multi-part write. Linux ssif_bmc (every
 // variant) knows only 0x08; other firmware follows the IPMI spec's text, where a middle
@@ -108,10 +117,13 @@ class BmcHooks {
     virtual void cancel_response_timer() = 0; // del_timer
     virtual void request_available() = 0;     // wake_up_all: a reader may proceed
     virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed
+    // The response timer ran after remove() freed the context (before 7fc3e2546cf3).
+    virtual void use_after_free(const std::string&) {}
     // A store to payload[index] at or past kFirstOutOfBoundsIndex: what it hit.
     virtual void oob_write(uint8_t, const std::string&, uint8_t) {}
-    // dev_warn/dev_err lines and state changes, for the event log.
-    virtual void warn(const std::string&) {}
+    // A line of the driver's kernel log, with its printk level as the variant prints it
+    // ("warn" dev_warn, "err" dev_err, "debug" dev_dbg); and state changes, for the event log.
+    virtual void log(const char* /*level*/, const std::string&) {}
     virtual void transition(BmcState, BmcState, smbus::SlaveEvent) {}
 };
 
@@ -157,10 +169,19 @@ class SsifBmc : public smbus::SmbusSlave {
     int open();
     void release();
     // read(): on success `out` holds the u32 length (little endian) and the payload.
-    long read(size_t count, bool nonblock, Bytes& out);
+    // `copyable`: how many bytes copy_to_user() can write to the reader's buffer before it
+    // faults (a bad or short user buffer); `out` then holds only those.
+    static constexpr size_t kCopyAll = ~size_t{0};
+    long read(size_t count, bool nonblock, Bytes& out, size_t copyable = kCopyAll);
     // write(): `buf` is what userspace passes: u32 length (little endian) + payload.
     long write(const Bytes& buf, bool nonblock);
     bool poll_readable() const { return request_available_; }
+
+    // ssif_bmc_remove (the device unbound or the module unloaded): the slave is
+    // unregistered; from 7fc3e2546cf3 on the response timer is cancelled first. The context
+    // is devm-allocated, so it is freed right after.
+    void remove();
+    bool removed() const { return removed_; }
     bool write_would_block() const { return response_in_progress_; }
 
     // Observers for the wrapper, tests and the report.
@@ -175,13 +196,15 @@ class SsifBmc : public smbus::SmbusSlave {
     static constexpr size_t kListedOobWrites = 4;
     uint64_t oob_writes() const { return oob_writes_; }
     const std::vector<std::string>& first_oob_writes() const { return first_oob_writes_; }
+    // Accesses to the context after remove() freed it (a response timer left armed).
+    uint64_t use_after_free() const { return use_after_free_; }
     // How often each (state, event) pair occurred, by the state the event found.
     const std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>& coverage() const {
         return coverage_;
     }
 
   private:
-    enum class Fix { WriteLength, RequestLoss, Desync };
+    enum class Fix { WriteLength, RequestLoss, RemoveTimer, CopyToUser, Desync, DebugLevel };
     bool has_fix(Fix fix) const;
 
     // The part being received or sent (struct ssif_part_buffer).
@@ -217,6 +240,9 @@ class SsifBmc : public smbus::SmbusSlave {
     void on_stop();
 
     void set_state(BmcState next);
+    // The driver's log lines: warn() for its dev_warn calls, err() for its dev_err calls.
+    void warn(const std::string& text);
+    void err(const std::string& text);
     // The multipart_end switch: which write commands exist, and which part ends a request.
     bool supported_write_cmd(uint8_t cmd) const;
     bool ends_request(const PartBuffer& part) const;
@@ -259,12 +285,14 @@ class SsifBmc : public smbus::SmbusSlave {
     bool response_in_progress_ = false;
     bool busy_ = false;
     bool aborting_ = false;
+    bool removed_ = false;
     PartBuffer part_;
     uint8_t ctx_padding_ = 0; // the byte between part_buf and response
     Message response_;
     Message request_;
     std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount> coverage_{};
     uint64_t oob_writes_ = 0;
+    uint64_t use_after_free_ = 0;
     std::vector<std::string> first_oob_writes_;
 };
 

@@ -220,7 +220,7 @@ void IpmiSsif::start_message(Kind kind, const Bytes& payload, int id, bool curr_
     msg_->kind = kind;
     msg_->out.id = id;
     msg_->out.request = payload;
-    msg_->parts = write_parts(payload, link_.cmd8_works);
+    msg_->parts = write_parts(payload, link_.cmd8_works, link_.max_part);
     curr_msg_ = curr_msg;
     retries_left_ = kernel_.send_attempts; // start_send
     start_resend();

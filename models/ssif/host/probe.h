@@ -7,6 +7,7 @@
 #include <string>
 
 #include "models/common/event_log.h"
+#include "models/ssif/framing.h"
 
 namespace ssifsim::ssif {
 
@@ -15,6 +16,9 @@ struct LinkSetup {
     unsigned max_transmit = 254; // max_xmit_msg_size: a longer request fails at once (-E2BIG)
     unsigned max_receive = 254;  // max_recv_msg_size: recorded; the read path does not use it
     bool cmd8_works = true;      // multi-part writes end with 0x08, else with a short 0x07
+    // The most bytes the host puts in one write part: 32 (I2C_SMBUS_BLOCK_MAX) for Linux;
+    // up to 35 for a non-Linux host (host.max_part), which ssif_bmc stores past its buffer.
+    unsigned max_part = kPartMax;
     bool has_event_buffer = false;
     bool supports_alert = false;
     bool found = true; // the probe and the registration succeeded: the interface exists

@@ -160,6 +160,7 @@ void SsifHost::kthread() {
             link.found = false; // i2c_detect found nothing: ssif_probe never runs
         else
             link = probe();
+        link.max_part = config_.link.max_part; // the host's own, not found by the probe
         driver_.probe_ended(link);
         if (link.found)
             link.found = register_smi();

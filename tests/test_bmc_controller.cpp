@@ -9,20 +9,20 @@ using namespace ssifsim;
 using namespace ssifsim::ssif;
 using namespace ssifsim::test;
 
-TEST_CASE("aspeed: a busy answer NAKs the address (the model's default rule)",
+TEST_CASE("address-nak: a busy answer NAKs the address (the model's default rule)",
           "[bmc][controller]") {
-    SlaveController c(BmcController::Aspeed);
+    SlaveController c(BmcController::AddressNak);
     CHECK(c.answer(SlaveEvent::WriteRequested, SlaveAnswer::Busy) == SlaveAnswer::Busy);
     CHECK(c.answer(SlaveEvent::ReadRequested, SlaveAnswer::Busy) == SlaveAnswer::Busy);
     CHECK(c.answer(SlaveEvent::WriteRequested, SlaveAnswer::Ack) == SlaveAnswer::Ack);
     CHECK(c.enabled());
 }
 
-TEST_CASE("aspeed-nak-next-byte: RX_CMD_LAST after a busy WRITE_REQUESTED", "[bmc][controller]") {
+TEST_CASE("aspeed: RX_CMD_LAST after a busy WRITE_REQUESTED", "[bmc][controller]") {
     // aspeed_i2c_slave_irq: WRITE_REQUESTED's address phase is already ACKed; an error
     // return writes ASPEED_I2CD_M_S_RX_CMD_LAST, so the one byte received next is NAKed.
     // READ_REQUESTED, READ_PROCESSED and WRITE_RECEIVED returns are not looked at.
-    SlaveController c(BmcController::AspeedNakNextByte);
+    SlaveController c(BmcController::Aspeed);
     CHECK(c.answer(SlaveEvent::WriteRequested, SlaveAnswer::Busy) == SlaveAnswer::Ack);
     CHECK(c.answer(SlaveEvent::WriteReceived, SlaveAnswer::Busy) == SlaveAnswer::Busy);
     CHECK(c.answer(SlaveEvent::Stop, SlaveAnswer::Busy) == SlaveAnswer::Ack);

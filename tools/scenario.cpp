@@ -251,7 +251,7 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     if (!ssif::parse_bmc_variant(variant, &s.bmc.variant))
         bmc.fail("variant",
                  "unknown value \"" + variant + "\" (accepted: " + ssif::bmc_variant_names() + ")");
-    const std::string controller = bmc.text("controller", "aspeed");
+    const std::string controller = bmc.text("controller", "address-nak");
     if (!ssif::parse_bmc_controller(controller, &s.bmc.controller))
         bmc.fail("controller", "unknown value \"" + controller +
                                    "\" (accepted: " + ssif::bmc_controller_names() + ")");

@@ -26,7 +26,7 @@ struct BmcConfig {
     // The message buffer: 254 bytes in Linux ssif_bmc; other firmware may have more.
     unsigned max_message = kMessageMax;
     // The I2C controller under the slave (and the downstream ssif_bmc patches for it).
-    BmcController controller = BmcController::Aspeed;
+    BmcController controller = BmcController::AddressNak;
 };
 
 class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {

@@ -11,8 +11,8 @@
 namespace ssifsim::ssif {
 
 enum class BmcController {
-    Aspeed,                // the default: a busy answer NAKs the address
-    AspeedNakNextByte,     // i2c-aspeed.c as it is: address ACKed, the next byte NAKed
+    AddressNak,            // the default: a busy answer NAKs the address (no real controller)
+    Aspeed,                // i2c-aspeed.c: address ACKed, the next byte NAKed
     Npcm,                  // i2c-npcm7xx.c: every byte ACKed, the answer ignored
     Npcm2024SlaveDisable,  // + Nuvoton's ssif_bmc slave disable/enable (Sep 2024)
     Npcm2025TimeoutEnable, // + the slave enabled again when the response timer fires (Mar 2025)
@@ -39,10 +39,11 @@ struct ControllerRow {
 };
 
 inline constexpr ControllerRow kControllers[] = {
-    {BmcController::Aspeed, "aspeed", BusyRule::NakAddress, false, false,
-     "the model's Aspeed rule before bmc.controller (REFERENCE.md section 1): a busy answer NAKs "
-     "the address or the data byte"},
-    {BmcController::AspeedNakNextByte, "aspeed-nak-next-byte", BusyRule::NakNextByte, false, false,
+    {BmcController::AddressNak, "address-nak", BusyRule::NakAddress, false, false,
+     "an idealised controller, ssifsim's only rule before bmc.controller: a busy answer NAKs "
+     "the address or the data byte, as the SMBus specification lets a busy device NACK its own "
+     "address; no Linux slave controller driver read here does so"},
+    {BmcController::Aspeed, "aspeed", BusyRule::NakNextByte, false, false,
      "drivers/i2c/busses/i2c-aspeed.c aspeed_i2c_slave_irq (6.12.117): the address phase is "
      "already ACKed; an error from WRITE_REQUESTED issues RX_CMD_LAST so the next byte is "
      "NAKed; READ_REQUESTED's and READ_PROCESSED's return values are not looked at"},
@@ -85,6 +86,6 @@ class SlaveController {
 };
 bool parse_bmc_controller(const std::string& name, BmcController* out);
 const char* bmc_controller_name(BmcController c);
-std::string bmc_controller_names(); // "aspeed, aspeed-nak-next-byte, ...", for messages
+std::string bmc_controller_names(); // "address-nak, aspeed, ...", for messages
 
 } // namespace ssifsim::ssif

@@ -1,6 +1,6 @@
 // The ssif_bmc state machine driven event by event, without SystemC: each test feeds the
 // slave events a Linux I2C controller delivers for one SMBus transfer and checks what
-// the driver does, per the seed's code and the later fixes (REFERENCE.md §4).
+// the driver does, per v8 of the driver and the later fixes (the variant table in ssif_bmc.cpp).
 #include <catch2/catch.hpp>
 #include <cerrno>
 

@@ -1,5 +1,5 @@
 // A streaming VCD writer. It writes only what Debian's sigrok-cli 0.7.2 VCD reader accepts
-// when every signal is 1 bit wide (REFERENCE.md §6): no $comment after $enddefinitions,
+// when every signal is 1 bit wide (libsigrok 0.5.2's VCD input): no $comment after $enddefinitions,
 // no $dumpvars, and plain 0/1 values; initial values are written at #0 as ordinary changes.
 // Vector signals are written as b... values, which GTKWave reads (sigrok does not).
 #pragma once

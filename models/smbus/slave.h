@@ -16,8 +16,8 @@ enum class SlaveEvent {
 
 const char* slave_event_name(SlaveEvent ev);
 
-// What the callback returned: 0, or -EBUSY which the controller turns into a NAK
-// (Aspeed asserts NAK on the address or data byte; see REFERENCE.md §1).
+// What the callback returned: 0, or -EBUSY, which the controller may turn into a NAK (which
+// byte it NAKs, if any, is the controller's: BmcController in models/ssif/bmc/controller.h).
 // Absent: no backend answers the address (the slave is unregistered or its address
 // disabled): the controller does not match it and the master sees a NAK.
 enum class SlaveAnswer { Ack, Busy, Absent };

@@ -4,7 +4,7 @@ namespace ssifsim::smbus {
 
 WireTrace::WireTrace(VcdWriter* vcd, const SmbusTiming& timing) : vcd_(vcd), timing_(timing) {
     if (vcd_) {
-        // Leaf names must be unique: sigrok drops scopes (REFERENCE.md §6).
+        // Leaf names must be unique: sigrok's VCD input drops scopes.
         scl_ = vcd_->add_signal("smbus_scl", 1, 1);
         sda_ = vcd_->add_signal("smbus_sda", 1, 1);
     }

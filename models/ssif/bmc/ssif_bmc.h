@@ -3,7 +3,7 @@
 // userspace device (/dev/ipmi-ssif-host). No SystemC here: the response timer is asked for
 // through BmcHooks, which the SystemC wrapper (bmc_module.h) or a test implements.
 //
-// The code follows v8 of the driver (June 2022, shared/seeds/000_*); each later upstream
+// The code follows v8 of the driver (posted June 2022, merged as dd2bc5cc9e25); each later upstream
 // fix is a step of BmcVariant, and every behaviour a fix changed asks has_fix() in one place.
 #pragma once
 

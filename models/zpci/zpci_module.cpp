@@ -18,7 +18,7 @@ ZpciSystem::ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, E
                        VcdWriter* tl_vcd)
     : sc_core::sc_module(name), config_(config), log_(log), vcd_(tl_vcd),
       kernel_(config.kernel, accounting_), facility_(kernel_, config.kernel.cpus),
-      cpus_(config.kernel.cpus), stats_(config.kernel.cpus) {
+      fallback_ipis_(config.kernel.cpus), cpus_(config.kernel.cpus), stats_(config.kernel.cpus) {
     for (size_t c = 0; c < cpus_.size(); ++c) {
         cpus_[c].wake = std::make_unique<sc_core::sc_event>();
         if (vcd_)
@@ -312,10 +312,12 @@ void ZpciSystem::fallback_handler(int c) {
     scan_then_rescan(
         c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
         [&](unsigned long cpu) {
-            if (++cpus_[cpu].scheduled > 1)
+            const int target = static_cast<int>(cpu);
+            if (fallback_ipis_.schedule(c, target, cpus_[cpu].online) ==
+                FallbackIpis::Call::Coalesced)
                 return;
             ++stats_[static_cast<size_t>(c)].ipis_sent;
-            send_ipi(static_cast<int>(cpu));
+            send_ipi(target);
         });
 }
 
@@ -330,10 +332,9 @@ void ZpciSystem::send_ipi(int target) {
 
 // zpci_handle_remote_irq: scan without re-enabling, again while more were scheduled.
 void ZpciSystem::remote_handler(int c) {
-    Cpu& cpu = cpus_[static_cast<size_t>(c)];
     do {
         cpu_local_handler(c, false);
-    } while (--cpu.scheduled > 0);
+    } while (fallback_ipis_.pass_done(c));
 }
 
 void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {

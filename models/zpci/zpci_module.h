@@ -16,6 +16,7 @@
 #include "models/common/event_log.h"
 #include "models/common/vcd_writer.h"
 #include "models/zpci/facility.h"
+#include "models/zpci/fallback.h"
 #include "models/zpci/kernel_irq.h"
 
 namespace ssifsim {
@@ -104,7 +105,6 @@ class ZpciSystem : public sc_core::sc_module {
         bool directed_pending = false;
         bool ipi_pending = false;
         uint64_t ipi_due_ns = 0;
-        int scheduled = 0; // cpu_irq_data.scheduled
         std::unique_ptr<sc_core::sc_event> wake;
         int vcd = -1;
     };
@@ -139,6 +139,7 @@ class ZpciSystem : public sc_core::sc_module {
     IrqAccounting accounting_;
     ZpciKernel kernel_;
     ZpciFacility facility_;
+    FallbackIpis fallback_ipis_;
     std::vector<Cpu> cpus_;
     std::vector<CpuStats> stats_;
     // The current target CPU of each function's MSIs, by fid, per index.

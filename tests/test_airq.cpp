@@ -4,6 +4,7 @@
 
 #include "models/zpci/airq_vector.h"
 #include "models/zpci/facility.h"
+#include "models/zpci/fallback.h"
 #include "models/zpci/kernel_irq.h"
 
 using namespace ssifsim::zpci;
@@ -270,4 +271,46 @@ TEST_CASE("facility: directed to an offline CPU takes the fallback summary path"
     k.disable(5, 20);
     CHECK_FALSE(hw.msi(5, 0, 2, true, 30, acc).registered);
     CHECK(acc.counts().not_registered == 1);
+}
+
+// zpci_handle_fallback_irq increments the target's cpu_irq_data.scheduled and calls
+// smp_call_function_single_async only when the increment returns 1, ignoring its result;
+// zpci_handle_remote_irq decrements after each pass and repeats while the result is above
+// 0. generic_exec_single (kernel/smp.c) returns -ENXIO for an offline CPU without queueing,
+// so nothing ever decrements: scheduled stays 1 and every later fallback for that CPU
+// increments past 1 and calls nothing (every kernel version).
+TEST_CASE("zpci fallback: an IPI to an offline CPU is dropped and scheduled stays 1") {
+    FallbackIpis ipis(2);
+    CHECK(ipis.schedule(0, 1, false) == FallbackIpis::Call::Dropped);
+    CHECK(ipis.scheduled(1) == 1);
+    // CPU 1 is back online: scheduled is still 1, so 1 -> 2 and no call is made.
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Coalesced);
+    CHECK(ipis.scheduled(1) == 2);
+    // A second offline episode: 2 -> 3, still no call.
+    CHECK(ipis.schedule(0, 1, false) == FallbackIpis::Call::Coalesced);
+    CHECK(ipis.scheduled(1) == 3);
+}
+
+// An online target: the 0 -> 1 call queues the IPI; increments while it is on its way
+// coalesce; the remote handler scans once per increment (atomic_dec_return 2 -> 1: again,
+// 1 -> 0: stop), and the next fallback for it queues a new IPI.
+TEST_CASE("zpci fallback: an online CPU's IPI is queued once and the remote scan repeats") {
+    FallbackIpis ipis(2);
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Queued);
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Coalesced);
+    CHECK(ipis.pass_done(1));       // 2 -> 1: scan again
+    CHECK_FALSE(ipis.pass_done(1)); // 1 -> 0: done
+    CHECK(ipis.scheduled(1) == 0);
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Queued);
+}
+
+// generic_exec_single checks cpu == smp_processor_id() first: the fallback handler finding
+// its own CPU's summary bit runs zpci_handle_remote_irq there at once (0 -> 1, then the
+// handler's decrement 1 -> 0).
+TEST_CASE("zpci fallback: the handler's own CPU runs the scan at once") {
+    FallbackIpis ipis(2);
+    CHECK(ipis.schedule(1, 1, true) == FallbackIpis::Call::RunHere);
+    CHECK(ipis.scheduled(1) == 1);
+    CHECK_FALSE(ipis.pass_done(1));
+    CHECK(ipis.scheduled(1) == 0);
 }

@@ -13,10 +13,14 @@ namespace ssifsim::zpci {
 
 class FallbackIpis {
   public:
-    // What smp_call_function_single_async did with the remote scan for the target CPU.
+    // What smp_call_function_single_async did with the remote scan for the target CPU
+    // (generic_exec_single, kernel/smp.c).
     enum class Call {
         Coalesced, // `scheduled` was already above 0: no call at all
         Queued,    // an IPI is on its way to the target
+        RunHere,   // the target is the calling CPU: the scan runs at once, no IPI
+        Dropped,   // the target is offline: -ENXIO, which zpci_handle_fallback_irq ignores,
+                   // so `scheduled` stays at 1 and every later call for it is Coalesced
     };
 
     explicit FallbackIpis(unsigned cpus) : scheduled_(cpus, 0) {}

@@ -308,16 +308,29 @@ void ZpciSystem::cpu_local_handler(int c, bool rescan) {
 
 // zpci_handle_fallback_irq: the summary bit of each CPU with work; schedule its scan by
 // IPI, only on the 0 -> 1 transition of its "scheduled" count; re-enable with SIC single.
+// The scan of this CPU's own bit runs here at once; an offline CPU's IPI is dropped for
+// good (FallbackIpis).
 void ZpciSystem::fallback_handler(int c) {
     scan_then_rescan(
         c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
         [&](unsigned long cpu) {
             const int target = static_cast<int>(cpu);
-            if (fallback_ipis_.schedule(c, target, cpus_[cpu].online) ==
-                FallbackIpis::Call::Coalesced)
-                return;
-            ++stats_[static_cast<size_t>(c)].ipis_sent;
-            send_ipi(target);
+            switch (fallback_ipis_.schedule(c, target, cpus_[cpu].online)) {
+            case FallbackIpis::Call::Coalesced: break;
+            case FallbackIpis::Call::Queued:
+                ++stats_[static_cast<size_t>(c)].ipis_sent;
+                send_ipi(target);
+                break;
+            case FallbackIpis::Call::RunHere:
+                if (config_.log_each_msi)
+                    event("zpci", "ipi_here").num("cpu", target);
+                remote_handler(c);
+                break;
+            case FallbackIpis::Call::Dropped:
+                if (config_.log_each_msi)
+                    event("zpci", "ipi_dropped").num("to", target).str("error", "-ENXIO");
+                break;
+            }
         });
 }
 

@@ -672,9 +672,14 @@ TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones
         for (const ojson& m : v["zpci"]["msis"])
             if (m.contains("fault"))
                 kinds.insert("msi " + m["fault"].get<std::string>());
-        for (const ojson& a : v["zpci"]["actions"])
+        bool offline = false;
+        for (const ojson& a : v["zpci"]["actions"]) {
             kinds.insert(a["kind"].get<std::string>());
-        CHECK(v["expect"]["spec"]["interrupts_accounted"] == "pass");
+            offline = offline || a["kind"] == "cpu_offline";
+        }
+        // The fixed code accounts for every MSI, but for an offline CPU's dropped fallback
+        // IPI (-ENXIO from smp_call_function_single_async, every version).
+        CHECK(v["expect"]["spec"]["interrupts_accounted"] == (offline ? "any" : "pass"));
         if (seed == 1) { // a variation is a scenario that loads as it is
             write_file(dir + "/v.json", v.dump());
             CHECK_NOTHROW(load_scenario(dir + "/v.json"));

@@ -44,12 +44,18 @@ EventBuilder ZpciSystem::event(const char* src, const char* ev) {
     return EventBuilder(log_, sim_now_ns(), src, ev);
 }
 
+// With log "summary" (storms), the first kSummaryViolationsPerKind violations of each kind
+// are logged; the report and the summary event count them all.
 void ZpciSystem::log_violations_since(size_t first) {
     const auto& all = accounting_.violations();
-    for (size_t i = first; i < all.size(); ++i)
+    for (size_t i = first; i < all.size(); ++i) {
+        if (!config_.log_each_msi &&
+            ++violations_by_kind_[static_cast<size_t>(all[i].kind)] > kSummaryViolationsPerKind)
+            continue;
         EventBuilder(log_, all[i].t_ns, "zpci", "violation")
             .str("kind", name_of(kViolationNames, all[i].kind))
             .str("detail", all[i].detail);
+    }
     violations_logged_ = all.size();
 }
 

@@ -5,8 +5,10 @@
 // IrqAccounting; this module adds time, ordering, the log and the waveform.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -152,6 +154,8 @@ class ZpciSystem : public sc_core::sc_module {
     std::vector<std::string> setup_failures_;
     uint64_t fallbacks_ = 0;
     size_t violations_logged_ = 0;
+    static constexpr uint64_t kSummaryViolationsPerKind = 10;
+    std::array<uint64_t, std::size(kViolationNames)> violations_by_kind_{};
     // Handlers waited on by raise_and_wait, by (fid << 16 | index).
     std::map<uint64_t, std::unique_ptr<sc_core::sc_event>> waiters_;
     int vcd_msis_ = -1;

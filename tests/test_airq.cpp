@@ -314,3 +314,27 @@ TEST_CASE("zpci fallback: the handler's own CPU runs the scan at once") {
     CHECK_FALSE(ipis.pass_done(1));
     CHECK(ipis.scheduled(1) == 0);
 }
+
+// airq_iv_alloc sets end to bit + num + 1 when an allocation reaches it: taking all 2048
+// bits of a cache-line vector makes end 2049. airq_iv_scan(iv, start, end) calls
+// find_next_bit_inv(iv->vector, end, start), which reads word by word up to bit end - 1:
+// when no bit is set in [start, 2048) it reads word 32, past the 256-byte vector. A bit
+// found earlier stops the search inside the vector.
+TEST_CASE("zpci airq scan to end 2049 reads past a full 2048-bit vector") {
+    AirqVector v(AirqVector::kCachelineBits, AirqVector::kAlloc | AirqVector::kCacheline);
+    REQUIRE(v.alloc(2048) == 0);
+    CHECK(v.end() == 2049);
+    bool past = true;
+    bool was = false;
+    v.set(5, &was);
+    CHECK(v.scan(0, v.end(), &past) == 5);
+    CHECK_FALSE(past); // found inside the vector
+    CHECK(v.scan(5, v.end(), &past) == kNo);
+    CHECK(past); // nothing in [5, 2048): the search went on into bit 2048
+    // 2047 bits: end 2048, an empty scan stays inside.
+    AirqVector w(AirqVector::kCachelineBits, AirqVector::kAlloc | AirqVector::kCacheline);
+    REQUIRE(w.alloc(2047) == 0);
+    CHECK(w.end() == 2048);
+    CHECK(w.scan(0, w.end(), &past) == kNo);
+    CHECK_FALSE(past);
+}

@@ -83,9 +83,11 @@ unsigned long AirqVector::free(unsigned long bit, unsigned long num,
     return beyond;
 }
 
-unsigned long AirqVector::scan(unsigned long start, unsigned long end) {
+unsigned long AirqVector::scan(unsigned long start, unsigned long end, bool* read_past) {
     const unsigned long limit = end < bits_ ? end : bits_;
     const unsigned long bit = find_next_inv(vector_, limit, start);
+    if (read_past)
+        *read_past = bit >= limit && end > bits_ && start < end;
     if (bit >= limit)
         return kNoBit;
     vector_[bit >> 6] &= ~mask(bit);

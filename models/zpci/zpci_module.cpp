@@ -265,11 +265,11 @@ void ZpciSystem::run_interrupt(int c, Work work) {
 // The loop all of pci_irq.c's handlers share: hand each set bit of `v` to `on_bit`; when a
 // scan comes up empty, re-enable interrupts and scan once more (with `rescan`), then stop.
 template <typename Reenable, typename OnBit>
-void ZpciSystem::scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable reenable,
-                                  OnBit on_bit) {
+void ZpciSystem::scan_then_rescan(int c, AirqVector& v, const char* what, bool rescan,
+                                  Reenable reenable, OnBit on_bit) {
     int irqs_on = 0;
     for (unsigned long bit = 0;;) {
-        bit = v.scan(bit, v.end());
+        bit = scan(c, v, bit, what);
         if (bit == AirqVector::kNoBit) {
             if (!rescan || irqs_on++)
                 break;
@@ -286,13 +286,13 @@ void ZpciSystem::scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable re
 // and dispatch every set bit; re-enable with SIC single.
 void ZpciSystem::floating_handler(int c) {
     scan_then_rescan(
-        c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
+        c, kernel_.summary(), "summary vector", true, [this] { facility_.reenable_floating(); },
         [&](unsigned long si) {
             for (unsigned long ai = 0;;) {
                 AirqVector* aibv = kernel_.function_vector(si); // gone if unplugged meanwhile
                 if (!aibv)
                     break;
-                ai = aibv->scan(ai, aibv->end());
+                ai = scan(c, *aibv, ai, "function vector");
                 if (ai == AirqVector::kNoBit)
                     break;
                 aibv->lock(ai);
@@ -308,7 +308,7 @@ void ZpciSystem::floating_handler(int c) {
 void ZpciSystem::cpu_local_handler(int c, bool rescan) {
     AirqVector& dibv = kernel_.cpu_vector(c);
     scan_then_rescan(
-        c, dibv, rescan, [this, c] { facility_.reenable_directed(c); },
+        c, dibv, "directed vector", rescan, [this, c] { facility_.reenable_directed(c); },
         [&](unsigned long bit) { dispatch(c, dibv, bit); });
 }
 
@@ -318,7 +318,7 @@ void ZpciSystem::cpu_local_handler(int c, bool rescan) {
 // good (FallbackIpis).
 void ZpciSystem::fallback_handler(int c) {
     scan_then_rescan(
-        c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
+        c, kernel_.summary(), "summary vector", true, [this] { facility_.reenable_floating(); },
         [&](unsigned long cpu) {
             const int target = static_cast<int>(cpu);
             switch (fallback_ipis_.schedule(c, target, cpus_[cpu].online)) {
@@ -354,6 +354,21 @@ void ZpciSystem::remote_handler(int c) {
     do {
         cpu_local_handler(c, false);
     } while (fallback_ipis_.pass_done(c));
+}
+
+// The directed handler scans [0, airq_iv_end(dibv)): CPU 0's vector, the allocating one,
+// has end 2049 once an allocation ends at bit 2047, so a scan that finds nothing reads the
+// word past the 256-byte vector (an out-of-bounds read in the kernel).
+unsigned long ZpciSystem::scan(int c, AirqVector& v, unsigned long start, const char* what) {
+    bool read_past = false;
+    const unsigned long end = v.end();
+    const unsigned long bit = v.scan(start, end, &read_past);
+    if (read_past)
+        accounting_.violation(ViolationKind::BeyondVector, sim_now_ns(),
+                              cpu_src(c) + "'s scan of the " + what + " [" + std::to_string(start) +
+                                  ", " + std::to_string(end) + ") read past the end of the " +
+                                  std::to_string(v.bits()) + "-bit vector");
+    return bit;
 }
 
 void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {

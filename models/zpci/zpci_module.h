@@ -120,12 +120,16 @@ class ZpciSystem : public sc_core::sc_module {
     bool take_work(int c, Work* work);
     void run_interrupt(int c, Work work);
     template <typename Reenable, typename OnBit>
-    void scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable reenable, OnBit on_bit);
+    void scan_then_rescan(int c, AirqVector& v, const char* what, bool rescan, Reenable reenable,
+                          OnBit on_bit);
     void floating_handler(int c);
     void fallback_handler(int c);
     void cpu_local_handler(int c, bool rescan);
     void remote_handler(int c);
     void dispatch(int c, AirqVector& v, unsigned long bit);
+    // airq_iv_scan(v, start, airq_iv_end(v)) by a handler on CPU `c`; a read past the
+    // vector is a violation.
+    unsigned long scan(int c, AirqVector& v, unsigned long start, const char* what);
     void raise(const Msi& m);
     void post_floating();
     void send_ipi(int target);

@@ -338,3 +338,42 @@ TEST_CASE("zpci airq scan to end 2049 reads past a full 2048-bit vector") {
     CHECK(w.scan(0, w.end(), &past) == kNo);
     CHECK_FALSE(past);
 }
+
+// zpci_compose_msi_msg per variant, for fid 7 with bits 2..5 (fid 0 holds 0..1):
+// v1 (the seed): msg->data = data->hwirq - zdev->msi_first_bit, hwirq = (7 << 32) | index,
+//   so index 1 gives (7 << 32 | 1) - 2, whose low 32 bits are 0xffffffff; the machine sets
+//   dibvo (2) + data = 0x100000001, which wraps at 32 bits to bit 1: fid 0's.
+// merged, fixed (and the code before the series, hwirq - bit): data = the index, 1, and the
+//   machine sets bit 2 + 1 = 3, the function's own.
+// Floating: aibvo 0 and first bit 0, so v1's data is (7 << 32 | 1) - 0 -> 1 as well.
+TEST_CASE("zpci MSI data per variant and the bit the machine derives from it") {
+    for (IrqVariant variant : {IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
+        INFO(name_of(kVariantNames, variant));
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Directed, variant, 1, 0}, acc);
+        REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
+        REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
+        const ZpciKernel::Function& f0 = *k.function(0);
+        const ZpciKernel::Function& f7 = *k.function(7);
+        REQUIRE(f7.first_bit == 2);
+        const uint32_t data = k.msi_data(f7, 1);
+        const unsigned long bit = ZpciKernel::msi_bit(f7, data, Delivery::Directed);
+        if (variant == IrqVariant::V1) {
+            CHECK(data == 0xffffffffU);
+            CHECK(bit == 1);
+        } else {
+            CHECK(data == 1);
+            CHECK(bit == 3);
+        }
+        // A function whose first bit is 0 gets its own bits in every variant.
+        CHECK(k.msi_data(f0, 1) == 1);
+        CHECK(ZpciKernel::msi_bit(f0, k.msi_data(f0, 1), Delivery::Directed) == 1);
+
+        IrqAccounting facc;
+        ZpciKernel fk({Delivery::Floating, variant, 1, 0}, facc);
+        REQUIRE(fk.enable(function(7, 1, 8, 4), 0).empty());
+        const ZpciKernel::Function& ff = *fk.function(7);
+        CHECK(fk.msi_data(ff, 1) == 1);
+        CHECK(ZpciKernel::msi_bit(ff, 1, Delivery::Floating) == 1);
+    }
+}

@@ -88,6 +88,11 @@ class IrqAccounting {
     void raised() { ++counts_.raised; }
     void not_registered() { ++counts_.not_registered; }
     void lost_in_fabric() { ++counts_.lost_in_fabric; }
+    // The machine's bit for an MSI lies past its vector: no bit set, the MSI misdirected.
+    void dropped_beyond(uint64_t t_ns, std::string detail) {
+        ++counts_.misdirected;
+        violation(ViolationKind::BeyondVector, t_ns, std::move(detail));
+    }
     // A scan cleared the bit: what was pending on it.
     std::vector<MsiSource> take(const AirqVector* v, unsigned long bit);
     // The handler ran for the sources taken from one bit. `live(fid)`: is it set up.

@@ -229,6 +229,25 @@ void ZpciKernel::free_bits(AirqVector& v, unsigned long bit, unsigned long num, 
         accounting_.cleared(t_ns, &v, b, [this](uint32_t fid) { return live(fid); });
 }
 
+// v1's zpci_compose_msi_msg (the seed) writes data->hwirq - zdev->msi_first_bit into the
+// 32-bit msg->data; its hwirq is (fid << 32) | index, so the data is index - first_bit
+// modulo 2^32. The code before the series (arch_setup_msi_irqs: hwirq - bit, counted from
+// the first bit) and the merged one write the MSI index.
+uint32_t ZpciKernel::msi_data(const Function& f, unsigned index) const {
+    switch (rules_.msi_data) {
+    case MsiData::Index: break;
+    case MsiData::HwirqMinusFirstBit:
+        return static_cast<uint32_t>(
+            encode_hwirq(config_.variant, f.config.fid, f.config.devfn, index) - f.first_bit);
+    }
+    return index;
+}
+
+unsigned long ZpciKernel::msi_bit(const Function& f, uint32_t data, Delivery delivery) {
+    const unsigned long offset = delivery == Delivery::Directed ? f.first_bit : 0;
+    return static_cast<uint32_t>(offset + data);
+}
+
 std::optional<Handler> ZpciKernel::resolve(const AirqVector& v, unsigned long bit) const {
     uint64_t ptr = 0;
     if (!v.get_ptr(bit, &ptr))

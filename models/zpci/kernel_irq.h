@@ -79,6 +79,13 @@ class ZpciKernel {
     AirqVector* function_vector(unsigned long aisb); // floating zpci_ibv[si]
     AirqVector& cpu_vector(int cpu) { return *cpu_ibv_[static_cast<size_t>(cpu)]; }
 
+    // zpci_compose_msi_msg: the MSI data of a live function's MSI `index`, as its variant
+    // writes it (a 32-bit field).
+    uint32_t msi_data(const Function& f, unsigned index) const;
+    // The bit the machine sets for that data: dibvo (msi_first_bit; 0 when floating) + data,
+    // wrapped at 32 bits (what the machine does with a larger sum is not public).
+    static unsigned long msi_bit(const Function& f, uint32_t data, Delivery delivery);
+
     // generic_handle_domain_irq for the values stored at a vector bit: the handler it reaches.
     std::optional<Handler> resolve(const AirqVector& v, unsigned long bit) const;
     // The hwirq value stored at a bit (for the log), as the handler reads it.

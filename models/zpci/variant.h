@@ -28,6 +28,13 @@ enum class ClearOnFree {
     Correct,    // fixed: bit = first_bit + decode(hwirq)
 };
 
+// zpci_compose_msi_msg: the MSI data written for a directed or floating MSI; the machine
+// sets bit dibvo + data (aibvo 0 when floating).
+enum class MsiData {
+    Index,              // the MSI index (before the series: hwirq - bit; merged, fixed)
+    HwirqMinusFirstBit, // v1: data = hwirq - msi_first_bit with hwirq (fid << 32) | index
+};
+
 struct VariantRules {
     // zpci_msi_domain_alloc stores the per-bit values in every CPU's directed vector; v1 only
     // in the vector of the CPU that runs the allocation.
@@ -38,15 +45,17 @@ struct VariantRules {
     // Directed teardown frees max_msi bits although prepare allocated min(nvec, max_msi).
     bool teardown_frees_max_msi;
     ClearOnFree clear_on_free;
+    MsiData msi_data;
 };
 
 inline VariantRules rules_for(IrqVariant v) {
     switch (v) {
-    case IrqVariant::V1: return {false, false, true, ClearOnFree::None};
-    case IrqVariant::Merged: return {true, true, true, ClearOnFree::IndexTwice};
-    case IrqVariant::Fixed: return {true, true, false, ClearOnFree::Correct};
+    case IrqVariant::V1:
+        return {false, false, true, ClearOnFree::None, MsiData::HwirqMinusFirstBit};
+    case IrqVariant::Merged: return {true, true, true, ClearOnFree::IndexTwice, MsiData::Index};
+    case IrqVariant::Fixed: return {true, true, false, ClearOnFree::Correct, MsiData::Index};
     }
-    return {true, true, false, ClearOnFree::Correct};
+    return {true, true, false, ClearOnFree::Correct, MsiData::Index};
 }
 
 // zpci_encode_hwirq / zpci_decode_hwirq_msi_index.

@@ -377,3 +377,14 @@ TEST_CASE("zpci MSI data per variant and the bit the machine derives from it") {
         CHECK(ZpciKernel::msi_bit(ff, 1, Delivery::Floating) == 1);
     }
 }
+
+// msi_domain_set_affinity calls the parent's irq_set_affinity and then, unless told the
+// parent did it all, recomposes the message with irq_chip_compose_msi_msg and writes it.
+// v1's zpci_compose_msi_msg picks cpumask_first(&desc->affinity->mask): the descriptor's
+// mask from allocation, which set_affinity does not touch, so the rewritten message names
+// the old CPU. The merged code's message follows the new affinity.
+TEST_CASE("zpci affinity changes move the MSI in every variant but v1") {
+    CHECK_FALSE(rules_for(IrqVariant::V1).affinity_moves_msi);
+    CHECK(rules_for(IrqVariant::Merged).affinity_moves_msi);
+    CHECK(rules_for(IrqVariant::Fixed).affinity_moves_msi);
+}

@@ -46,16 +46,22 @@ struct VariantRules {
     bool teardown_frees_max_msi;
     ClearOnFree clear_on_free;
     MsiData msi_data;
+    // An affinity change rewrites the MSI message with the CPU it asks for. v1: no.
+    // msi_domain_set_affinity recomposes after the parent's callback, and v1's
+    // zpci_compose_msi_msg takes the CPU from the descriptor's affinity mask fixed at
+    // allocation (desc->affinity), so the message keeps the allocation-time CPU.
+    bool affinity_moves_msi;
 };
 
 inline VariantRules rules_for(IrqVariant v) {
     switch (v) {
     case IrqVariant::V1:
-        return {false, false, true, ClearOnFree::None, MsiData::HwirqMinusFirstBit};
-    case IrqVariant::Merged: return {true, true, true, ClearOnFree::IndexTwice, MsiData::Index};
-    case IrqVariant::Fixed: return {true, true, false, ClearOnFree::Correct, MsiData::Index};
+        return {false, false, true, ClearOnFree::None, MsiData::HwirqMinusFirstBit, false};
+    case IrqVariant::Merged:
+        return {true, true, true, ClearOnFree::IndexTwice, MsiData::Index, true};
+    case IrqVariant::Fixed: return {true, true, false, ClearOnFree::Correct, MsiData::Index, true};
     }
-    return {true, true, false, ClearOnFree::Correct, MsiData::Index};
+    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true};
 }
 
 // zpci_encode_hwirq / zpci_decode_hwirq_msi_index.

@@ -159,13 +159,21 @@ void ZpciSystem::actions() {
         if (a.t_ns > now)
             wait_for(a.t_ns - now);
         switch (a.kind) {
-        case ZpciAction::Kind::Affinity:
-            if (auto f = targets_.find(a.fid); f != targets_.end())
+        case ZpciAction::Kind::Affinity: {
+            // msi_domain_set_affinity: the message is recomposed; where it points is the
+            // variant's (VariantRules::affinity_moves_msi).
+            const bool moves = kernel_.rules().affinity_moves_msi;
+            if (auto f = targets_.find(a.fid); moves && f != targets_.end())
                 for (size_t i = 0; i < f->second.size(); ++i)
                     if (a.index < 0 || static_cast<size_t>(a.index) == i)
                         f->second[i] = a.cpu;
-            event("zpci", "affinity").num("fid", a.fid).num("index", a.index).num("cpu", a.cpu);
+            event("zpci", "affinity")
+                .num("fid", a.fid)
+                .num("index", a.index)
+                .num("cpu", a.cpu)
+                .flag("msi_moved", moves);
             break;
+        }
         case ZpciAction::Kind::Plug:
             event("zpci", "hot_plug").num("fid", a.fid);
             for (const FunctionConfig& f : config_.functions)

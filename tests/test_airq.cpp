@@ -145,7 +145,7 @@ TEST_CASE("hwirq encodings per variant") {
 TEST_CASE("directed setup allocates from CPU 0's pool and stores values per variant") {
     for (IrqVariant variant : {IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+        ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
         REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
         CHECK(k.function(0)->first_bit == 0);
@@ -166,7 +166,7 @@ TEST_CASE("directed setup allocates from CPU 0's pool and stores values per vari
 
 TEST_CASE("directed pool is 2048 bits: prepare fails with -EIO when it is spent") {
     IrqAccounting acc;
-    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0}, acc);
+    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0, {}}, acc);
     for (uint32_t fid = 0; fid < 64; ++fid)
         REQUIRE(k.enable(function(fid, static_cast<uint8_t>(fid), 32, 32), 0).empty());
     CHECK(k.function(63)->first_bit == 2016);
@@ -177,7 +177,7 @@ TEST_CASE("directed pool is 2048 bits: prepare fails with -EIO when it is spent"
 TEST_CASE("merged teardown frees max_msi bits: the neighbour's bits are handed out again") {
     for (IrqVariant variant : {IrqVariant::Merged, IrqVariant::Fixed}) {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+        ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(1, 1, 8, 4), 0).empty()); // bits 0..3, max_msi 8
         REQUIRE(k.enable(function(2, 2, 8, 4), 0).empty()); // bits 4..7
         bool was = false;
@@ -202,7 +202,7 @@ TEST_CASE("merged teardown frees max_msi bits: the neighbour's bits are handed o
 TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
     SECTION("directed: the neighbour's bits 4 and 6 lose their values") {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Directed, IrqVariant::Merged, 2, 0}, acc);
+        ZpciKernel k({Delivery::Directed, IrqVariant::Merged, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty()); // bits 0..3
         REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());               // bits 4..7
         k.disable(1, 50);
@@ -217,7 +217,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
     }
     SECTION("floating: bits 4 and 6 lie past the function's 4-bit vector") {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Floating, IrqVariant::Merged, 2, 0}, acc);
+        ZpciKernel k({Delivery::Floating, IrqVariant::Merged, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty());
         k.disable(1, 50);
         CHECK(count(acc, ViolationKind::WrongBitCleared) == 3);
@@ -227,7 +227,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
         for (auto [variant, type] : {std::pair{IrqVariant::Fixed, MsiType::Msi},
                                      std::pair{IrqVariant::Merged, MsiType::MsiX}}) {
             IrqAccounting acc;
-            ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+            ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
             REQUIRE(k.enable(function(1, 1, 4, 4, type), 0).empty());
             REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());
             k.disable(1, 50);
@@ -239,7 +239,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
 
 TEST_CASE("facility: floating single mode raises one interrupt until re-enabled") {
     IrqAccounting acc;
-    ZpciKernel k({Delivery::Floating, IrqVariant::Fixed, 2, 0}, acc);
+    ZpciKernel k({Delivery::Floating, IrqVariant::Fixed, 2, 0, {}}, acc);
     REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
     ZpciFacility hw(k, 2);
     auto first = hw.msi(5, 1, 0, true, 10, acc);
@@ -256,7 +256,7 @@ TEST_CASE("facility: floating single mode raises one interrupt until re-enabled"
 
 TEST_CASE("facility: directed to an offline CPU takes the fallback summary path") {
     IrqAccounting acc;
-    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0}, acc);
+    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0, {}}, acc);
     REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
     ZpciFacility hw(k, 4);
     auto online = hw.msi(5, 1, 2, true, 10, acc);
@@ -350,7 +350,7 @@ TEST_CASE("zpci MSI data per variant and the bit the machine derives from it") {
     for (IrqVariant variant : {IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
         INFO(name_of(kVariantNames, variant));
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Directed, variant, 1, 0}, acc);
+        ZpciKernel k({Delivery::Directed, variant, 1, 0, {}}, acc);
         REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
         REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
         const ZpciKernel::Function& f0 = *k.function(0);
@@ -370,7 +370,7 @@ TEST_CASE("zpci MSI data per variant and the bit the machine derives from it") {
         CHECK(ZpciKernel::msi_bit(f0, k.msi_data(f0, 1), Delivery::Directed) == 1);
 
         IrqAccounting facc;
-        ZpciKernel fk({Delivery::Floating, variant, 1, 0}, facc);
+        ZpciKernel fk({Delivery::Floating, variant, 1, 0, {}}, facc);
         REQUIRE(fk.enable(function(7, 1, 8, 4), 0).empty());
         const ZpciKernel::Function& ff = *fk.function(7);
         CHECK(fk.msi_data(ff, 1) == 1);
@@ -387,4 +387,28 @@ TEST_CASE("zpci affinity changes move the MSI in every variant but v1") {
     CHECK_FALSE(rules_for(IrqVariant::V1).affinity_moves_msi);
     CHECK(rules_for(IrqVariant::Merged).affinity_moves_msi);
     CHECK(rules_for(IrqVariant::Fixed).affinity_moves_msi);
+}
+
+// The CPU field of a directed MSI address: since "s390/pci: use physical CPU address for
+// IRQ routing" (2020) it is smp_cpu_get_cpu_address(cpu); before, the logical number. With
+// CPUs 0, 1, 2 at addresses 0, 2, 4 the machine (which routes by address) takes logical
+// CPU 1's MSI to CPU 1 on fixed; pre-2020 writes 1, an address no CPU has, and writes 2
+// for logical CPU 2, which is CPU 1's address.
+TEST_CASE("zpci MSI address CPU field per variant and the CPU the machine reaches") {
+    IrqAccounting acc;
+    ZpciKernelConfig c{Delivery::Directed, IrqVariant::Fixed, 3, 0, {}};
+    c.cpu_address = {0, 2, 4};
+    ZpciKernel fixed(c, acc);
+    CHECK(fixed.msi_cpu_field(1) == 2);
+    CHECK(fixed.cpu_with_address(fixed.msi_cpu_field(1)) == 1);
+    CHECK(fixed.cpu_with_address(fixed.msi_cpu_field(2)) == 2);
+    c.variant = IrqVariant::Pre2020;
+    ZpciKernel old(c, acc);
+    CHECK(old.msi_cpu_field(1) == 1);
+    CHECK(old.cpu_with_address(old.msi_cpu_field(1)) == -1);
+    CHECK(old.cpu_with_address(old.msi_cpu_field(2)) == 1);
+    // No address map: addresses are the logical numbers, both variants reach their CPU.
+    c.cpu_address.clear();
+    ZpciKernel plain(c, acc);
+    CHECK(plain.cpu_with_address(plain.msi_cpu_field(2)) == 2);
 }

@@ -40,6 +40,7 @@ enum class ViolationKind {
     WrongBitCleared,  // free reset the per-bit values of a bit that is not the freed one's
     BeyondVector,     // an access past the end of a vector
     Undelivered,      // still pending at the end of the run
+    NoCpu,            // a directed MSI names a CPU address no CPU has
 };
 inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"misrouted", ViolationKind::Misrouted},
@@ -48,7 +49,8 @@ inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"lost_pending", ViolationKind::LostPending},
     {"wrong_bit_cleared", ViolationKind::WrongBitCleared},
     {"beyond_vector", ViolationKind::BeyondVector},
-    {"undelivered", ViolationKind::Undelivered}};
+    {"undelivered", ViolationKind::Undelivered},
+    {"no_cpu", ViolationKind::NoCpu}};
 
 struct Violation {
     ViolationKind kind;
@@ -90,8 +92,12 @@ class IrqAccounting {
     void lost_in_fabric() { ++counts_.lost_in_fabric; }
     // The machine's bit for an MSI lies past its vector: no bit set, the MSI misdirected.
     void dropped_beyond(uint64_t t_ns, std::string detail) {
+        dropped(ViolationKind::BeyondVector, t_ns, std::move(detail));
+    }
+    // The machine could not place the MSI: misdirected, with the violation's kind.
+    void dropped(ViolationKind kind, uint64_t t_ns, std::string detail) {
         ++counts_.misdirected;
-        violation(ViolationKind::BeyondVector, t_ns, std::move(detail));
+        violation(kind, t_ns, std::move(detail));
     }
     // A scan cleared the bit: what was pending on it.
     std::vector<MsiSource> take(const AirqVector* v, unsigned long bit);

@@ -248,6 +248,24 @@ unsigned long ZpciKernel::msi_bit(const Function& f, uint32_t data, Delivery del
     return static_cast<uint32_t>(offset + data);
 }
 
+// Since "s390/pci: use physical CPU address for IRQ routing" (2020) the MSI address takes
+// smp_cpu_get_cpu_address(cpu) (arch_setup_msi_irqs, zpci_set_irq_affinity, the merged
+// compose); before it, the logical CPU number. The machine routes by address.
+int ZpciKernel::msi_cpu_field(int cpu) const {
+    if (rules_.msi_cpu == MsiCpu::LogicalNumber || config_.cpu_address.empty())
+        return cpu;
+    return config_.cpu_address[static_cast<size_t>(cpu)];
+}
+
+int ZpciKernel::cpu_with_address(int field) const {
+    if (config_.cpu_address.empty())
+        return field >= 0 && static_cast<unsigned>(field) < config_.cpus ? field : -1;
+    for (size_t c = 0; c < config_.cpu_address.size(); ++c)
+        if (config_.cpu_address[c] == field)
+            return static_cast<int>(c);
+    return -1;
+}
+
 std::optional<Handler> ZpciKernel::resolve(const AirqVector& v, unsigned long bit) const {
     uint64_t ptr = 0;
     if (!v.get_ptr(bit, &ptr))

@@ -41,6 +41,8 @@ struct ZpciKernelConfig {
     IrqVariant variant = IrqVariant::Fixed;
     unsigned cpus = 2;
     int setup_cpu = 0; // the CPU that runs the MSI setup (v1 stores values only there)
+    // Each logical CPU's address (STAP, smp_cpu_get_cpu_address); empty: the same numbers.
+    std::vector<int> cpu_address;
 };
 
 // ZPCI_NR_DEVICES (CONFIG_PCI_NR_FUNCTIONS default): floating summary bits.
@@ -85,6 +87,11 @@ class ZpciKernel {
     // The bit the machine sets for that data: dibvo (msi_first_bit; 0 when floating) + data,
     // wrapped at 32 bits (what the machine does with a larger sum is not public).
     static unsigned long msi_bit(const Function& f, uint32_t data, Delivery delivery);
+
+    // The CPU field the variant writes into a directed MSI address for logical CPU `cpu`.
+    int msi_cpu_field(int cpu) const;
+    // The machine: the logical CPU whose address is `field`; -1 if none has it.
+    int cpu_with_address(int field) const;
 
     // generic_handle_domain_irq for the values stored at a vector bit: the handler it reaches.
     std::optional<Handler> resolve(const AirqVector& v, unsigned long bit) const;

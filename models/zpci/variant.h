@@ -14,12 +14,24 @@ inline constexpr Named<Delivery> kDeliveryNames[] = {{"floating", Delivery::Floa
                                                      {"directed", Delivery::Directed}};
 
 enum class IrqVariant {
-    V1,     // the seed patch (v1 of "Migrate s390 IRQ logic to IRQ domain API")
-    Merged, // the merged version (v8/v9)
-    Fixed,  // the merged version with both of its defects corrected
+    Pre2020, // CPU-directed interrupts before the 2020 fix "s390/pci: use physical CPU
+             // address for IRQ routing": the MSI address names the logical CPU number; its
+             // other rules are taken as fixed's (the code before the series kept the
+             // values in every CPU's vector and freed what it allocated)
+    V1,      // the seed patch (v1 of "Migrate s390 IRQ logic to IRQ domain API")
+    Merged,  // the merged version (v8/v9)
+    Fixed,   // the merged version with both of its defects corrected
 };
-inline constexpr Named<IrqVariant> kVariantNames[] = {
-    {"v1", IrqVariant::V1}, {"merged", IrqVariant::Merged}, {"fixed", IrqVariant::Fixed}};
+inline constexpr Named<IrqVariant> kVariantNames[] = {{"pre-2020", IrqVariant::Pre2020},
+                                                      {"v1", IrqVariant::V1},
+                                                      {"merged", IrqVariant::Merged},
+                                                      {"fixed", IrqVariant::Fixed}};
+
+// What the CPU field of a directed MSI address holds.
+enum class MsiCpu {
+    Address,       // smp_cpu_get_cpu_address(cpu): the CPU's address (STAP), since 2020
+    LogicalNumber, // the logical CPU number (before the 2020 fix)
+};
 
 // zpci_msi_domain_free: which per-bit values it resets.
 enum class ClearOnFree {
@@ -51,17 +63,23 @@ struct VariantRules {
     // zpci_compose_msi_msg takes the CPU from the descriptor's affinity mask fixed at
     // allocation (desc->affinity), so the message keeps the allocation-time CPU.
     bool affinity_moves_msi;
+    MsiCpu msi_cpu;
 };
 
 inline VariantRules rules_for(IrqVariant v) {
     switch (v) {
+    case IrqVariant::Pre2020:
+        return {
+            true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::LogicalNumber};
     case IrqVariant::V1:
-        return {false, false, true, ClearOnFree::None, MsiData::HwirqMinusFirstBit, false};
+        return {false, false,          true, ClearOnFree::None, MsiData::HwirqMinusFirstBit,
+                false, MsiCpu::Address};
     case IrqVariant::Merged:
-        return {true, true, true, ClearOnFree::IndexTwice, MsiData::Index, true};
-    case IrqVariant::Fixed: return {true, true, false, ClearOnFree::Correct, MsiData::Index, true};
+        return {true, true, true, ClearOnFree::IndexTwice, MsiData::Index, true, MsiCpu::Address};
+    case IrqVariant::Fixed:
+        return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address};
     }
-    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true};
+    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address};
 }
 
 // zpci_encode_hwirq / zpci_decode_hwirq_msi_index.

@@ -110,7 +110,29 @@ void ZpciSystem::raise(const Msi& m) {
         return;
     }
     const auto f = targets_.find(m.fid);
-    const int target = f != targets_.end() && m.index < f->second.size() ? f->second[m.index] : 0;
+    const int wanted = f != targets_.end() && m.index < f->second.size() ? f->second[m.index] : 0;
+    // The MSI address holds the variant's CPU field; the machine routes it by CPU address.
+    int target = wanted;
+    if (config_.kernel.delivery == Delivery::Directed && kernel_.live(m.fid)) {
+        const int field = kernel_.msi_cpu_field(wanted);
+        target = kernel_.cpu_with_address(field);
+        if (target < 0) {
+            accounting_.raised();
+            accounting_.dropped(ViolationKind::NoCpu, now,
+                                "the MSI of fid " + std::to_string(m.fid) + " index " +
+                                    std::to_string(m.index) + " for cpu" + std::to_string(wanted) +
+                                    " names CPU address " + std::to_string(field) +
+                                    ", which no CPU has");
+            if (config_.log_each_msi)
+                event("zpci", "msi")
+                    .num("fid", m.fid)
+                    .num("index", m.index)
+                    .num("cpu_address", field)
+                    .str("result", "no_cpu");
+            log_violations_since(violations_logged_);
+            return;
+        }
+    }
     const bool online = cpus_[static_cast<size_t>(target)].online;
     const ZpciFacility::MsiResult r =
         facility_.msi(m.fid, m.index, target, online, now, accounting_);

@@ -412,3 +412,27 @@ TEST_CASE("zpci MSI address CPU field per variant and the CPU the machine reache
     ZpciKernel plain(c, acc);
     CHECK(plain.cpu_with_address(plain.msi_cpu_field(2)) == 2);
 }
+
+// arch_teardown_msi_irqs before the series set zpci_ibv[aisb] = NULL before releasing the
+// vector; v1's and the merged zpci_msi_teardown release the vector (airq_iv_release) and
+// free the summary bit but leave zpci_ibv[aisb] pointing at the released vector.
+TEST_CASE("zpci floating teardown leaves zpci_ibv[aisb] stale in v1 and merged") {
+    for (IrqVariant variant :
+         {IrqVariant::Pre2020, IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
+        INFO(name_of(kVariantNames, variant));
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Floating, variant, 1, 0, {}}, acc);
+        REQUIRE(k.enable(function(9, 1, 8, 4), 0).empty());
+        const unsigned long aisb = k.function(9)->aisb;
+        AirqVector* v = k.function_vector(aisb);
+        REQUIRE(v);
+        CHECK_FALSE(k.freed_owner(v));
+        k.disable(9, 100);
+        CHECK(k.freed_owner(v) == 9u);
+        CHECK_FALSE(k.summary().allocated(aisb)); // airq_iv_free_bit
+        if (variant == IrqVariant::Pre2020)
+            CHECK(k.function_vector(aisb) == nullptr);
+        else
+            CHECK(k.function_vector(aisb) == v);
+    }
+}

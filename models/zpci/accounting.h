@@ -41,6 +41,7 @@ enum class ViolationKind {
     BeyondVector,     // an access past the end of a vector
     Undelivered,      // still pending at the end of the run
     NoCpu,            // a directed MSI names a CPU address no CPU has
+    UseAfterFree,     // a handler reached a released vector
 };
 inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"misrouted", ViolationKind::Misrouted},
@@ -50,7 +51,8 @@ inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"wrong_bit_cleared", ViolationKind::WrongBitCleared},
     {"beyond_vector", ViolationKind::BeyondVector},
     {"undelivered", ViolationKind::Undelivered},
-    {"no_cpu", ViolationKind::NoCpu}};
+    {"no_cpu", ViolationKind::NoCpu},
+    {"use_after_free", ViolationKind::UseAfterFree}};
 
 struct Violation {
     ViolationKind kind;

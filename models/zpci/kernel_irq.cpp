@@ -51,6 +51,13 @@ AirqVector* ZpciKernel::function_vector(unsigned long aisb) {
     return aisb < function_ibv_.size() ? function_ibv_[aisb] : nullptr;
 }
 
+std::optional<uint32_t> ZpciKernel::freed_owner(const AirqVector* v) const {
+    auto it = freed_.find(v);
+    if (it == freed_.end())
+        return std::nullopt;
+    return it->second.first;
+}
+
 std::string ZpciKernel::enable(const FunctionConfig& config, uint64_t t_ns) {
     Function& f = functions_[config.fid];
     if (f.live)
@@ -207,8 +214,10 @@ void ZpciKernel::teardown(Function& f, uint64_t t_ns) {
         for (unsigned long b = 0; b < f.aibv->bits(); ++b)
             if (f.aibv->test(b))
                 accounting_.cleared(t_ns, f.aibv.get(), b, is_live);
-        function_ibv_[f.aisb] = nullptr;
-        f.aibv.reset(); // airq_iv_release
+        if (rules_.teardown_clears_ibv)
+            function_ibv_[f.aisb] = nullptr;
+        const AirqVector* released = f.aibv.get();
+        freed_[released] = {f.config.fid, std::move(f.aibv)}; // airq_iv_release
         sbv_->free(f.aisb, 1);
         f.aisb = AirqVector::kNoBit;
     }

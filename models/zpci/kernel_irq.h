@@ -78,7 +78,10 @@ class ZpciKernel {
 
     // The vectors the hardware and the handlers use.
     AirqVector& summary() { return *sbv_; }
-    AirqVector* function_vector(unsigned long aisb); // floating zpci_ibv[si]
+    AirqVector* function_vector(unsigned long aisb); // floating zpci_ibv[si], maybe stale
+    // A released floating vector (airq_iv_release): the model keeps its memory; the fid it
+    // belonged to, or nullopt while it is live.
+    std::optional<uint32_t> freed_owner(const AirqVector* v) const;
     AirqVector& cpu_vector(int cpu) { return *cpu_ibv_[static_cast<size_t>(cpu)]; }
 
     // zpci_compose_msi_msg: the MSI data of a live function's MSI `index`, as its variant
@@ -118,6 +121,8 @@ class ZpciKernel {
     std::vector<std::unique_ptr<AirqVector>> cpu_ibv_; // directed
     std::vector<AirqVector*> function_ibv_;            // floating, by summary bit
     std::map<uint32_t, Function> functions_;
+    // Released floating vectors, kept so a stale zpci_ibv entry stays a valid address here.
+    std::map<const AirqVector*, std::pair<uint32_t, std::unique_ptr<AirqVector>>> freed_;
     // The parent domain(s): (domain token, hwirq) -> handler. v1 has one domain, token 0.
     std::map<std::pair<uint64_t, uint64_t>, Handler> domain_;
     // Which live function owns each directed pool bit (to see a double allocation).

@@ -64,23 +64,29 @@ struct VariantRules {
     // allocation (desc->affinity), so the message keeps the allocation-time CPU.
     bool affinity_moves_msi;
     MsiCpu msi_cpu;
+    // Floating teardown sets zpci_ibv[aisb] to NULL (arch_teardown_msi_irqs before the
+    // series). v1 and the merged code release the vector and leave the pointer; fixed
+    // corrects only the merged code's two defects and leaves it too.
+    bool teardown_clears_ibv;
 };
 
+// One row per variant. Columns: values_on_every_cpu, domain_per_bus, teardown_frees_max_msi,
+// clear_on_free, msi_data, affinity_moves_msi, msi_cpu, teardown_clears_ibv.
+// clang-format off
 inline VariantRules rules_for(IrqVariant v) {
     switch (v) {
     case IrqVariant::Pre2020:
-        return {
-            true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::LogicalNumber};
+        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::LogicalNumber, true};
     case IrqVariant::V1:
-        return {false, false,          true, ClearOnFree::None, MsiData::HwirqMinusFirstBit,
-                false, MsiCpu::Address};
+        return {false, false, true,  ClearOnFree::None,       MsiData::HwirqMinusFirstBit, false, MsiCpu::Address,       false};
     case IrqVariant::Merged:
-        return {true, true, true, ClearOnFree::IndexTwice, MsiData::Index, true, MsiCpu::Address};
+        return {true,  true,  true,  ClearOnFree::IndexTwice, MsiData::Index,              true,  MsiCpu::Address,       false};
     case IrqVariant::Fixed:
-        return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address};
+        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::Address,       false};
     }
-    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address};
+    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address, false};
 }
+// clang-format on
 
 // zpci_encode_hwirq / zpci_decode_hwirq_msi_index.
 inline uint64_t encode_hwirq(IrqVariant v, uint32_t fid, uint8_t devfn, unsigned index) {

@@ -318,17 +318,27 @@ void ZpciSystem::floating_handler(int c) {
     scan_then_rescan(
         c, kernel_.summary(), "summary vector", true, [this] { facility_.reenable_floating(); },
         [&](unsigned long si) {
+            // The kernel reads zpci_ibv[si] once per summary bit: an unplug while the loop
+            // runs releases the vector under it, and v1 and merged leave the entry itself
+            // pointing at the released vector (VariantRules::teardown_clears_ibv).
+            AirqVector* aibv = kernel_.function_vector(si);
+            if (!aibv)
+                return; // the kernel would scan NULL; the summary bit went with the teardown
             for (unsigned long ai = 0;;) {
-                AirqVector* aibv = kernel_.function_vector(si); // gone if unplugged meanwhile
-                if (!aibv)
-                    break;
+                if (const std::optional<uint32_t> fid = kernel_.freed_owner(aibv)) {
+                    accounting_.violation(ViolationKind::UseAfterFree, sim_now_ns(),
+                                          cpu_src(c) + "'s floating handler scans fid " +
+                                              std::to_string(*fid) + "'s vector (summary bit " +
+                                              std::to_string(si) +
+                                              ") after its teardown released it");
+                    break; // what freed memory holds is not modelled: the scan stops here
+                }
                 ai = scan(c, *aibv, ai, "function vector");
                 if (ai == AirqVector::kNoBit)
                     break;
                 aibv->lock(ai);
                 dispatch(c, *aibv, ai);
-                if (kernel_.function_vector(si) == aibv)
-                    aibv->unlock(ai);
+                aibv->unlock(ai);
             }
         });
 }

@@ -50,6 +50,10 @@ class AirqVector {
     // kernel's find_next_bit_inv reads the word past the vector: the model reads nothing
     // there and sets *read_past (when given) so the caller can name the violation.
     unsigned long scan(unsigned long start, unsigned long end, bool* read_past = nullptr);
+    // The two steps of scan apart: find the next set bit without clearing it, then clear
+    // it (clear_bit_inv); clear returns whether the bit was still set.
+    unsigned long find(unsigned long start, unsigned long end, bool* read_past = nullptr) const;
+    bool clear(unsigned long bit);
 
     // The hardware side: an adapter sets a bit. Returns true if it was already set (the new
     // interrupt merges with the pending one). False, and nothing set, beyond the vector.

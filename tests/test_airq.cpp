@@ -436,3 +436,17 @@ TEST_CASE("zpci floating teardown leaves zpci_ibv[aisb] stale in v1 and merged")
             CHECK(k.function_vector(aisb) == v);
     }
 }
+
+// airq_iv_scan is find_next_bit_inv, then clear_bit_inv (not a test-and-clear): two CPUs
+// that both find bit 1 before either clears it both return it. The first clear finds it
+// set, the second already clear.
+TEST_CASE("zpci airq find then clear: two finders of one bit") {
+    AirqVector v(64, AirqVector::kBitlock);
+    bool was = false;
+    v.set(1, &was);
+    CHECK(v.find(0, v.end()) == 1); // CPU 0 finds it
+    CHECK(v.find(0, v.end()) == 1); // CPU 1 finds it too: nothing cleared yet
+    CHECK(v.clear(1));              // CPU 0 clears: it was set
+    CHECK_FALSE(v.clear(1));        // CPU 1 clears: already clear, it dispatches anyway
+    CHECK(v.find(0, v.end()) == kNo);
+}

@@ -249,6 +249,7 @@ void read_zpci(ObjectReader zpci, ZpciScenario& out) {
     t.entry_ns = nanos(zpci, "entry_ns", t.entry_ns);
     t.per_bit_ns = nanos(zpci, "per_bit_ns", t.per_bit_ns);
     t.ipi_ns = nanos(zpci, "ipi_ns", t.ipi_ns);
+    t.find_clear_ns = nanos(zpci, "find_clear_ns", t.find_clear_ns);
     out.config.log_each_msi = zpci.choice("log", "each", {"each", "summary"}) == "each";
     read_functions(zpci, out);
     read_msis(zpci, out);
@@ -294,6 +295,7 @@ ojson zpci_to_json(const ZpciScenario& z) {
                {"entry_ns", c.timing.entry_ns},
                {"per_bit_ns", c.timing.per_bit_ns},
                {"ipi_ns", c.timing.ipi_ns},
+               {"find_clear_ns", c.timing.find_clear_ns},
                {"log", c.log_each_msi ? "each" : "summary"}};
     if (!c.kernel.cpu_address.empty())
         j["cpu_addresses"] = c.kernel.cpu_address;

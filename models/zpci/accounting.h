@@ -42,6 +42,7 @@ enum class ViolationKind {
     Undelivered,      // still pending at the end of the run
     NoCpu,            // a directed MSI names a CPU address no CPU has
     UseAfterFree,     // a handler reached a released vector
+    DoubleDispatch,   // two handlers found the same bit before either cleared it
 };
 inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"misrouted", ViolationKind::Misrouted},
@@ -52,7 +53,8 @@ inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"beyond_vector", ViolationKind::BeyondVector},
     {"undelivered", ViolationKind::Undelivered},
     {"no_cpu", ViolationKind::NoCpu},
-    {"use_after_free", ViolationKind::UseAfterFree}};
+    {"use_after_free", ViolationKind::UseAfterFree},
+    {"double_dispatch", ViolationKind::DoubleDispatch}};
 
 struct Violation {
     ViolationKind kind;

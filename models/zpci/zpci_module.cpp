@@ -402,7 +402,26 @@ void ZpciSystem::remote_handler(int c) {
 unsigned long ZpciSystem::scan(int c, AirqVector& v, unsigned long start, const char* what) {
     bool read_past = false;
     const unsigned long end = v.end();
-    const unsigned long bit = v.scan(start, end, &read_past);
+    bool overlap = false;
+    for (size_t o = 0; o < cpus_.size(); ++o)
+        overlap = overlap || (static_cast<int>(o) != c && cpus_[o].busy);
+    unsigned long bit = AirqVector::kNoBit;
+    if (config_.timing.find_clear_ns == 0 || !overlap) {
+        bit = v.scan(start, end, &read_past);
+    } else {
+        // find_next_bit_inv, then clear_bit_inv: another CPU's handler can find the same
+        // bit in between, and both dispatch it.
+        bit = v.find(start, end, &read_past);
+        if (bit != AirqVector::kNoBit) {
+            wait_for(config_.timing.find_clear_ns);
+            if (!v.clear(bit))
+                accounting_.violation(ViolationKind::DoubleDispatch, sim_now_ns(),
+                                      cpu_src(c) + " found bit " + std::to_string(bit) +
+                                          " of the " + what +
+                                          " and another CPU's handler cleared it before " +
+                                          cpu_src(c) + " did: both dispatch it");
+        }
+    }
     if (read_past)
         accounting_.violation(ViolationKind::BeyondVector, sim_now_ns(),
                               cpu_src(c) + "'s scan of the " + what + " [" + std::to_string(start) +

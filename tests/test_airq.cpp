@@ -4,6 +4,7 @@
 
 #include "models/zpci/airq_vector.h"
 #include "models/zpci/facility.h"
+#include "models/zpci/fallback.h"
 #include "models/zpci/kernel_irq.h"
 
 using namespace ssifsim::zpci;
@@ -144,7 +145,7 @@ TEST_CASE("hwirq encodings per variant") {
 TEST_CASE("directed setup allocates from CPU 0's pool and stores values per variant") {
     for (IrqVariant variant : {IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+        ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
         REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
         CHECK(k.function(0)->first_bit == 0);
@@ -165,7 +166,7 @@ TEST_CASE("directed setup allocates from CPU 0's pool and stores values per vari
 
 TEST_CASE("directed pool is 2048 bits: prepare fails with -EIO when it is spent") {
     IrqAccounting acc;
-    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0}, acc);
+    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0, {}}, acc);
     for (uint32_t fid = 0; fid < 64; ++fid)
         REQUIRE(k.enable(function(fid, static_cast<uint8_t>(fid), 32, 32), 0).empty());
     CHECK(k.function(63)->first_bit == 2016);
@@ -176,7 +177,7 @@ TEST_CASE("directed pool is 2048 bits: prepare fails with -EIO when it is spent"
 TEST_CASE("merged teardown frees max_msi bits: the neighbour's bits are handed out again") {
     for (IrqVariant variant : {IrqVariant::Merged, IrqVariant::Fixed}) {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+        ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(1, 1, 8, 4), 0).empty()); // bits 0..3, max_msi 8
         REQUIRE(k.enable(function(2, 2, 8, 4), 0).empty()); // bits 4..7
         bool was = false;
@@ -201,7 +202,7 @@ TEST_CASE("merged teardown frees max_msi bits: the neighbour's bits are handed o
 TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
     SECTION("directed: the neighbour's bits 4 and 6 lose their values") {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Directed, IrqVariant::Merged, 2, 0}, acc);
+        ZpciKernel k({Delivery::Directed, IrqVariant::Merged, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty()); // bits 0..3
         REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());               // bits 4..7
         k.disable(1, 50);
@@ -216,7 +217,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
     }
     SECTION("floating: bits 4 and 6 lie past the function's 4-bit vector") {
         IrqAccounting acc;
-        ZpciKernel k({Delivery::Floating, IrqVariant::Merged, 2, 0}, acc);
+        ZpciKernel k({Delivery::Floating, IrqVariant::Merged, 2, 0, {}}, acc);
         REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty());
         k.disable(1, 50);
         CHECK(count(acc, ViolationKind::WrongBitCleared) == 3);
@@ -226,7 +227,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
         for (auto [variant, type] : {std::pair{IrqVariant::Fixed, MsiType::Msi},
                                      std::pair{IrqVariant::Merged, MsiType::MsiX}}) {
             IrqAccounting acc;
-            ZpciKernel k({Delivery::Directed, variant, 2, 0}, acc);
+            ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
             REQUIRE(k.enable(function(1, 1, 4, 4, type), 0).empty());
             REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());
             k.disable(1, 50);
@@ -238,7 +239,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
 
 TEST_CASE("facility: floating single mode raises one interrupt until re-enabled") {
     IrqAccounting acc;
-    ZpciKernel k({Delivery::Floating, IrqVariant::Fixed, 2, 0}, acc);
+    ZpciKernel k({Delivery::Floating, IrqVariant::Fixed, 2, 0, {}}, acc);
     REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
     ZpciFacility hw(k, 2);
     auto first = hw.msi(5, 1, 0, true, 10, acc);
@@ -255,7 +256,7 @@ TEST_CASE("facility: floating single mode raises one interrupt until re-enabled"
 
 TEST_CASE("facility: directed to an offline CPU takes the fallback summary path") {
     IrqAccounting acc;
-    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0}, acc);
+    ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0, {}}, acc);
     REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
     ZpciFacility hw(k, 4);
     auto online = hw.msi(5, 1, 2, true, 10, acc);
@@ -270,4 +271,182 @@ TEST_CASE("facility: directed to an offline CPU takes the fallback summary path"
     k.disable(5, 20);
     CHECK_FALSE(hw.msi(5, 0, 2, true, 30, acc).registered);
     CHECK(acc.counts().not_registered == 1);
+}
+
+// zpci_handle_fallback_irq increments the target's cpu_irq_data.scheduled and calls
+// smp_call_function_single_async only when the increment returns 1, ignoring its result;
+// zpci_handle_remote_irq decrements after each pass and repeats while the result is above
+// 0. generic_exec_single (kernel/smp.c) returns -ENXIO for an offline CPU without queueing,
+// so nothing ever decrements: scheduled stays 1 and every later fallback for that CPU
+// increments past 1 and calls nothing (every kernel version).
+TEST_CASE("zpci fallback: an IPI to an offline CPU is dropped and scheduled stays 1") {
+    FallbackIpis ipis(2);
+    CHECK(ipis.schedule(0, 1, false) == FallbackIpis::Call::Dropped);
+    CHECK(ipis.scheduled(1) == 1);
+    // CPU 1 is back online: scheduled is still 1, so 1 -> 2 and no call is made.
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Coalesced);
+    CHECK(ipis.scheduled(1) == 2);
+    // A second offline episode: 2 -> 3, still no call.
+    CHECK(ipis.schedule(0, 1, false) == FallbackIpis::Call::Coalesced);
+    CHECK(ipis.scheduled(1) == 3);
+}
+
+// An online target: the 0 -> 1 call queues the IPI; increments while it is on its way
+// coalesce; the remote handler scans once per increment (atomic_dec_return 2 -> 1: again,
+// 1 -> 0: stop), and the next fallback for it queues a new IPI.
+TEST_CASE("zpci fallback: an online CPU's IPI is queued once and the remote scan repeats") {
+    FallbackIpis ipis(2);
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Queued);
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Coalesced);
+    CHECK(ipis.pass_done(1));       // 2 -> 1: scan again
+    CHECK_FALSE(ipis.pass_done(1)); // 1 -> 0: done
+    CHECK(ipis.scheduled(1) == 0);
+    CHECK(ipis.schedule(0, 1, true) == FallbackIpis::Call::Queued);
+}
+
+// generic_exec_single checks cpu == smp_processor_id() first: the fallback handler finding
+// its own CPU's summary bit runs zpci_handle_remote_irq there at once (0 -> 1, then the
+// handler's decrement 1 -> 0).
+TEST_CASE("zpci fallback: the handler's own CPU runs the scan at once") {
+    FallbackIpis ipis(2);
+    CHECK(ipis.schedule(1, 1, true) == FallbackIpis::Call::RunHere);
+    CHECK(ipis.scheduled(1) == 1);
+    CHECK_FALSE(ipis.pass_done(1));
+    CHECK(ipis.scheduled(1) == 0);
+}
+
+// airq_iv_alloc sets end to bit + num + 1 when an allocation reaches it: taking all 2048
+// bits of a cache-line vector makes end 2049. airq_iv_scan(iv, start, end) calls
+// find_next_bit_inv(iv->vector, end, start), which reads word by word up to bit end - 1:
+// when no bit is set in [start, 2048) it reads word 32, past the 256-byte vector. A bit
+// found earlier stops the search inside the vector.
+TEST_CASE("zpci airq scan to end 2049 reads past a full 2048-bit vector") {
+    AirqVector v(AirqVector::kCachelineBits, AirqVector::kAlloc | AirqVector::kCacheline);
+    REQUIRE(v.alloc(2048) == 0);
+    CHECK(v.end() == 2049);
+    bool past = true;
+    bool was = false;
+    v.set(5, &was);
+    CHECK(v.scan(0, v.end(), &past) == 5);
+    CHECK_FALSE(past); // found inside the vector
+    CHECK(v.scan(5, v.end(), &past) == kNo);
+    CHECK(past); // nothing in [5, 2048): the search went on into bit 2048
+    // 2047 bits: end 2048, an empty scan stays inside.
+    AirqVector w(AirqVector::kCachelineBits, AirqVector::kAlloc | AirqVector::kCacheline);
+    REQUIRE(w.alloc(2047) == 0);
+    CHECK(w.end() == 2048);
+    CHECK(w.scan(0, w.end(), &past) == kNo);
+    CHECK_FALSE(past);
+}
+
+// zpci_compose_msi_msg per variant, for fid 7 with bits 2..5 (fid 0 holds 0..1):
+// v1 (the seed): msg->data = data->hwirq - zdev->msi_first_bit, hwirq = (7 << 32) | index,
+//   so index 1 gives (7 << 32 | 1) - 2, whose low 32 bits are 0xffffffff; the machine sets
+//   dibvo (2) + data = 0x100000001, which wraps at 32 bits to bit 1: fid 0's.
+// merged, fixed (and the code before the series, hwirq - bit): data = the index, 1, and the
+//   machine sets bit 2 + 1 = 3, the function's own.
+// Floating: aibvo 0 and first bit 0, so v1's data is (7 << 32 | 1) - 0 -> 1 as well.
+TEST_CASE("zpci MSI data per variant and the bit the machine derives from it") {
+    for (IrqVariant variant : {IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
+        INFO(name_of(kVariantNames, variant));
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Directed, variant, 1, 0, {}}, acc);
+        REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
+        REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
+        const ZpciKernel::Function& f0 = *k.function(0);
+        const ZpciKernel::Function& f7 = *k.function(7);
+        REQUIRE(f7.first_bit == 2);
+        const uint32_t data = k.msi_data(f7, 1);
+        const unsigned long bit = ZpciKernel::msi_bit(f7, data, Delivery::Directed);
+        if (variant == IrqVariant::V1) {
+            CHECK(data == 0xffffffffU);
+            CHECK(bit == 1);
+        } else {
+            CHECK(data == 1);
+            CHECK(bit == 3);
+        }
+        // A function whose first bit is 0 gets its own bits in every variant.
+        CHECK(k.msi_data(f0, 1) == 1);
+        CHECK(ZpciKernel::msi_bit(f0, k.msi_data(f0, 1), Delivery::Directed) == 1);
+
+        IrqAccounting facc;
+        ZpciKernel fk({Delivery::Floating, variant, 1, 0, {}}, facc);
+        REQUIRE(fk.enable(function(7, 1, 8, 4), 0).empty());
+        const ZpciKernel::Function& ff = *fk.function(7);
+        CHECK(fk.msi_data(ff, 1) == 1);
+        CHECK(ZpciKernel::msi_bit(ff, 1, Delivery::Floating) == 1);
+    }
+}
+
+// msi_domain_set_affinity calls the parent's irq_set_affinity and then, unless told the
+// parent did it all, recomposes the message with irq_chip_compose_msi_msg and writes it.
+// v1's zpci_compose_msi_msg picks cpumask_first(&desc->affinity->mask): the descriptor's
+// mask from allocation, which set_affinity does not touch, so the rewritten message names
+// the old CPU. The merged code's message follows the new affinity.
+TEST_CASE("zpci affinity changes move the MSI in every variant but v1") {
+    CHECK_FALSE(rules_for(IrqVariant::V1).affinity_moves_msi);
+    CHECK(rules_for(IrqVariant::Merged).affinity_moves_msi);
+    CHECK(rules_for(IrqVariant::Fixed).affinity_moves_msi);
+}
+
+// The CPU field of a directed MSI address: since "s390/pci: use physical CPU address for
+// IRQ routing" (2020) it is smp_cpu_get_cpu_address(cpu); before, the logical number. With
+// CPUs 0, 1, 2 at addresses 0, 2, 4 the machine (which routes by address) takes logical
+// CPU 1's MSI to CPU 1 on fixed; pre-2020 writes 1, an address no CPU has, and writes 2
+// for logical CPU 2, which is CPU 1's address.
+TEST_CASE("zpci MSI address CPU field per variant and the CPU the machine reaches") {
+    IrqAccounting acc;
+    ZpciKernelConfig c{Delivery::Directed, IrqVariant::Fixed, 3, 0, {}};
+    c.cpu_address = {0, 2, 4};
+    ZpciKernel fixed(c, acc);
+    CHECK(fixed.msi_cpu_field(1) == 2);
+    CHECK(fixed.cpu_with_address(fixed.msi_cpu_field(1)) == 1);
+    CHECK(fixed.cpu_with_address(fixed.msi_cpu_field(2)) == 2);
+    c.variant = IrqVariant::Pre2020;
+    ZpciKernel old(c, acc);
+    CHECK(old.msi_cpu_field(1) == 1);
+    CHECK(old.cpu_with_address(old.msi_cpu_field(1)) == -1);
+    CHECK(old.cpu_with_address(old.msi_cpu_field(2)) == 1);
+    // No address map: addresses are the logical numbers, both variants reach their CPU.
+    c.cpu_address.clear();
+    ZpciKernel plain(c, acc);
+    CHECK(plain.cpu_with_address(plain.msi_cpu_field(2)) == 2);
+}
+
+// arch_teardown_msi_irqs before the series set zpci_ibv[aisb] = NULL before releasing the
+// vector; v1's and the merged zpci_msi_teardown release the vector (airq_iv_release) and
+// free the summary bit but leave zpci_ibv[aisb] pointing at the released vector.
+TEST_CASE("zpci floating teardown leaves zpci_ibv[aisb] stale in v1 and merged") {
+    for (IrqVariant variant :
+         {IrqVariant::Pre2020, IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
+        INFO(name_of(kVariantNames, variant));
+        IrqAccounting acc;
+        ZpciKernel k({Delivery::Floating, variant, 1, 0, {}}, acc);
+        REQUIRE(k.enable(function(9, 1, 8, 4), 0).empty());
+        const unsigned long aisb = k.function(9)->aisb;
+        AirqVector* v = k.function_vector(aisb);
+        REQUIRE(v);
+        CHECK_FALSE(k.freed_owner(v));
+        k.disable(9, 100);
+        CHECK(k.freed_owner(v) == 9u);
+        CHECK_FALSE(k.summary().allocated(aisb)); // airq_iv_free_bit
+        if (variant == IrqVariant::Pre2020)
+            CHECK(k.function_vector(aisb) == nullptr);
+        else
+            CHECK(k.function_vector(aisb) == v);
+    }
+}
+
+// airq_iv_scan is find_next_bit_inv, then clear_bit_inv (not a test-and-clear): two CPUs
+// that both find bit 1 before either clears it both return it. The first clear finds it
+// set, the second already clear.
+TEST_CASE("zpci airq find then clear: two finders of one bit") {
+    AirqVector v(64, AirqVector::kBitlock);
+    bool was = false;
+    v.set(1, &was);
+    CHECK(v.find(0, v.end()) == 1); // CPU 0 finds it
+    CHECK(v.find(0, v.end()) == 1); // CPU 1 finds it too: nothing cleared yet
+    CHECK(v.clear(1));              // CPU 0 clears: it was set
+    CHECK_FALSE(v.clear(1));        // CPU 1 clears: already clear, it dispatches anyway
+    CHECK(v.find(0, v.end()) == kNo);
 }

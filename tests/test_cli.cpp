@@ -293,6 +293,9 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
          "$.host.irq_fid"},
         {R"({"version":1,"zpci":{"cpus":0}})", "$.zpci.cpus"},
         {R"({"version":1,"zpci":{"cpus":2,"setup_cpu":2}})", "$.zpci.setup_cpu"},
+        {R"({"version":1,"zpci":{"cpus":2,"cpu_addresses":[0]}})", "$.zpci.cpu_addresses"},
+        {R"({"version":1,"zpci":{"cpus":2,"cpu_addresses":[3,3]}})", "$.zpci.cpu_addresses[1]"},
+        {R"({"version":1,"zpci":{"cpus":2,"cpu_addresses":[0,-1]}})", "$.zpci.cpu_addresses[1]"},
         {R"({"version":1,"zpci":{"functions":[{"fid":1,"nvec":3,"type":"msi"}]}})",
          "$.zpci.functions[0].nvec"},
         {R"({"version":1,"zpci":{"functions":[{"fid":1},{"fid":1,"devfn":2}]}})",
@@ -680,9 +683,15 @@ TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones
         for (const ojson& m : v["zpci"]["msis"])
             if (m.contains("fault"))
                 kinds.insert("msi " + m["fault"].get<std::string>());
-        for (const ojson& a : v["zpci"]["actions"])
+        bool offline = false;
+        for (const ojson& a : v["zpci"]["actions"]) {
             kinds.insert(a["kind"].get<std::string>());
-        CHECK(v["expect"]["spec"]["interrupts_accounted"] == "pass");
+            offline = offline || a["kind"] == "cpu_offline" || a["kind"] == "hot_unplug";
+        }
+        // The fixed code accounts for every MSI, but for an offline CPU's dropped fallback
+        // IPI (-ENXIO from smp_call_function_single_async) and a floating scan of an
+        // unplugged function's released vector (every version).
+        CHECK(v["expect"]["spec"]["interrupts_accounted"] == (offline ? "any" : "pass"));
         if (seed == 1) { // a variation is a scenario that loads as it is
             write_file(dir + "/v.json", v.dump());
             CHECK_NOTHROW(load_scenario(dir + "/v.json"));

@@ -74,6 +74,8 @@ const std::vector<std::string>& known_events() {
                                                     "zpci.msi",
                                                     "zpci.msi_lost",
                                                     "zpci.ipi",
+                                                    "zpci.ipi_here",
+                                                    "zpci.ipi_dropped",
                                                     "zpci.affinity",
                                                     "zpci.hot_plug",
                                                     "zpci.hot_unplug",

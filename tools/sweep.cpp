@@ -102,8 +102,13 @@ ojson random_foreign_master(Rng& rng, double last_ms) {
 
 // zPCI faults for a template with a zpci section: a lost or duplicated MSI, a CPU offline
 // and back, or a hot-unplug; aimed at the listed functions other than the host's
-// controller. Returns false when the template has none to aim at.
-bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid) {
+// controller. Returns false when the template has none to aim at. `strands` is set for
+// faults every kernel version mishandles, even the fixed code: a CPU offline (the fallback
+// handler's IPI to it is dropped, -ENXIO, so its MSIs can stay pending to the end) and a
+// hot-unplug (a floating handler inside the function's vector goes on scanning it after
+// the teardown released it).
+bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid, bool* strands) {
+    *strands = false;
     std::vector<ojson> fids;
     for (const ojson& fn : zpci["functions"])
         for (int64_t k = 0; k < fn.value("count", int64_t{1}); ++k)
@@ -125,6 +130,7 @@ bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid) {
         break;
     case 1: {
         const uint64_t cpu = rng.uniform(0, cpus - 1);
+        *strands = true;
         zpci["msis"].push_back({{"fid", fid}, {"at_ns", at_ns}, {"count", rng.uniform(1, 20)}});
         zpci["actions"].push_back({{"at_ns", at_ns}, {"kind", "cpu_offline"}, {"cpu", cpu}});
         zpci["actions"].push_back({{"at_ns", at_ns + rng.uniform(1000, 1'000'000)},
@@ -133,6 +139,7 @@ bool add_random_zpci_fault(Rng& rng, ojson& zpci, const ojson& irq_fid) {
         break;
     }
     default:
+        *strands = true;
         zpci["msis"].push_back({{"fid", fid}, {"at_ns", at_ns}, {"count", rng.uniform(1, 20)}});
         zpci["actions"].push_back(
             {{"at_ns", at_ns + rng.uniform(0, 100'000)}, {"kind", "hot_unplug"}, {"fid", fid}});
@@ -226,17 +233,20 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
     if (rng.uniform(0, 3) == 0 && !probe)
         faults.push_back(random_foreign_master(rng, last_ms));
     v["faults"] = faults;
+    bool strands = false;
     const bool zpci_fault =
         v.contains("zpci") &&
-        add_random_zpci_fault(rng, v["zpci"], v["host"].value("irq_fid", ojson()));
+        add_random_zpci_fault(rng, v["zpci"], v["host"].value("irq_fid", ojson()), &strands);
     ojson expect = {{"t6_max_ms", t["expect"]["t6_max_ms"]}};
     expect["spec"] = {{"T6max", "any"},        {"all_answered", "pass"}, {"ipmi_messages", "any"},
                       {"faults_fired", "any"}, {"tTIMEOUT", "any"},      {"tLOW:SEXT", "any"},
                       {"ssif_framing", "any"}};
-    // The fixed parent-domain code accounts for every MSI whatever the fault; older variants
-    // show their bugs.
+    // The fixed parent-domain code accounts for every MSI whatever the fault, but for an
+    // offline CPU's dropped IPI and a scan of an unplugged function's released vector
+    // (every version); older variants show their bugs.
     if (zpci_fault)
-        expect["spec"]["interrupts_accounted"] = t["zpci"]["variant"] == "fixed" ? "pass" : "any";
+        expect["spec"]["interrupts_accounted"] =
+            t["zpci"]["variant"] == "fixed" && !strands ? "pass" : "any";
     expect["requests"] = ojson::array();
     // Only the fixed drivers promise recovery: older variants show their bugs.
     if (t["host"]["variant"] == "mainline" && t["bmc"]["variant"] == "mainline")

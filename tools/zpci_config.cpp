@@ -223,14 +223,33 @@ void read_zpci(ObjectReader zpci, ZpciScenario& out) {
     zpci::ZpciKernelConfig& k = out.config.kernel;
     value_of(zpci::kDeliveryNames, zpci.choice("delivery", "directed", {"directed", "floating"}),
              &k.delivery);
-    value_of(zpci::kVariantNames, zpci.choice("variant", "fixed", {"fixed", "merged", "v1"}),
-             &k.variant);
+    value_of(zpci::kVariantNames,
+             zpci.choice("variant", "fixed", {"fixed", "merged", "v1", "pre-2020"}), &k.variant);
     k.cpus = static_cast<unsigned>(zpci.integer("cpus", 2, 1, 256));
     k.setup_cpu = static_cast<int>(zpci.integer("setup_cpu", 0, 0, k.cpus - 1));
+    if (zpci.has("cpu_addresses")) {
+        if (!zpci.is_array("cpu_addresses"))
+            zpci.fail("cpu_addresses", "expected a list of CPU addresses, one per CPU");
+        for (const auto& [element, path] : zpci.array("cpu_addresses")) {
+            if (!element->is_number_integer() || element->get<int64_t>() < 0 ||
+                element->get<int64_t>() > 65535)
+                throw InputError(zpci.file() + ": " + path + ": expected a CPU address 0..65535");
+            const int address = element->get<int>();
+            if (std::find(k.cpu_address.begin(), k.cpu_address.end(), address) !=
+                k.cpu_address.end())
+                throw InputError(zpci.file() + ": " + path + ": CPU address " +
+                                 std::to_string(address) + " given twice");
+            k.cpu_address.push_back(address);
+        }
+        if (k.cpu_address.size() != k.cpus)
+            zpci.fail("cpu_addresses", "lists " + std::to_string(k.cpu_address.size()) +
+                                           " addresses for " + std::to_string(k.cpus) + " CPUs");
+    }
     zpci::CpuTiming& t = out.config.timing;
     t.entry_ns = nanos(zpci, "entry_ns", t.entry_ns);
     t.per_bit_ns = nanos(zpci, "per_bit_ns", t.per_bit_ns);
     t.ipi_ns = nanos(zpci, "ipi_ns", t.ipi_ns);
+    t.find_clear_ns = nanos(zpci, "find_clear_ns", t.find_clear_ns);
     out.config.log_each_msi = zpci.choice("log", "each", {"each", "summary"}) == "each";
     read_functions(zpci, out);
     read_msis(zpci, out);
@@ -276,7 +295,10 @@ ojson zpci_to_json(const ZpciScenario& z) {
                {"entry_ns", c.timing.entry_ns},
                {"per_bit_ns", c.timing.per_bit_ns},
                {"ipi_ns", c.timing.ipi_ns},
+               {"find_clear_ns", c.timing.find_clear_ns},
                {"log", c.log_each_msi ? "each" : "summary"}};
+    if (!c.kernel.cpu_address.empty())
+        j["cpu_addresses"] = c.kernel.cpu_address;
     ojson functions = ojson::array();
     for (const zpci::FunctionConfig& f : c.functions)
         functions.push_back({{"fid", f.fid},

@@ -40,6 +40,9 @@ enum class ViolationKind {
     WrongBitCleared,  // free reset the per-bit values of a bit that is not the freed one's
     BeyondVector,     // an access past the end of a vector
     Undelivered,      // still pending at the end of the run
+    NoCpu,            // a directed MSI names a CPU address no CPU has
+    UseAfterFree,     // a handler reached a released vector
+    DoubleDispatch,   // two handlers found the same bit before either cleared it
 };
 inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"misrouted", ViolationKind::Misrouted},
@@ -48,7 +51,10 @@ inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"lost_pending", ViolationKind::LostPending},
     {"wrong_bit_cleared", ViolationKind::WrongBitCleared},
     {"beyond_vector", ViolationKind::BeyondVector},
-    {"undelivered", ViolationKind::Undelivered}};
+    {"undelivered", ViolationKind::Undelivered},
+    {"no_cpu", ViolationKind::NoCpu},
+    {"use_after_free", ViolationKind::UseAfterFree},
+    {"double_dispatch", ViolationKind::DoubleDispatch}};
 
 struct Violation {
     ViolationKind kind;
@@ -88,6 +94,15 @@ class IrqAccounting {
     void raised() { ++counts_.raised; }
     void not_registered() { ++counts_.not_registered; }
     void lost_in_fabric() { ++counts_.lost_in_fabric; }
+    // The machine's bit for an MSI lies past its vector: no bit set, the MSI misdirected.
+    void dropped_beyond(uint64_t t_ns, std::string detail) {
+        dropped(ViolationKind::BeyondVector, t_ns, std::move(detail));
+    }
+    // The machine could not place the MSI: misdirected, with the violation's kind.
+    void dropped(ViolationKind kind, uint64_t t_ns, std::string detail) {
+        ++counts_.misdirected;
+        violation(kind, t_ns, std::move(detail));
+    }
     // A scan cleared the bit: what was pending on it.
     std::vector<MsiSource> take(const AirqVector* v, unsigned long bit);
     // The handler ran for the sources taken from one bit. `live(fid)`: is it set up.

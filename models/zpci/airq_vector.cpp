@@ -83,13 +83,27 @@ unsigned long AirqVector::free(unsigned long bit, unsigned long num,
     return beyond;
 }
 
-unsigned long AirqVector::scan(unsigned long start, unsigned long end) {
+unsigned long AirqVector::scan(unsigned long start, unsigned long end, bool* read_past) {
+    const unsigned long bit = find(start, end, read_past);
+    if (bit != kNoBit)
+        clear(bit);
+    return bit;
+}
+
+unsigned long AirqVector::find(unsigned long start, unsigned long end, bool* read_past) const {
     const unsigned long limit = end < bits_ ? end : bits_;
     const unsigned long bit = find_next_inv(vector_, limit, start);
-    if (bit >= limit)
-        return kNoBit;
+    if (read_past)
+        *read_past = bit >= limit && end > bits_ && start < end;
+    return bit >= limit ? kNoBit : bit;
+}
+
+bool AirqVector::clear(unsigned long bit) {
+    if (bit >= bits_)
+        return false;
+    const bool was = test_inv(vector_, bit);
     vector_[bit >> 6] &= ~mask(bit);
-    return bit;
+    return was;
 }
 
 bool AirqVector::set(unsigned long bit, bool* was_set) {

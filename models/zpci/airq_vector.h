@@ -45,8 +45,15 @@ class AirqVector {
     unsigned long free(unsigned long bit, unsigned long num,
                        std::vector<unsigned long>* cleared = nullptr);
     // airq_iv_scan: the next set bit in [start, end), cleared before it is returned (find,
-    // then clear: two steps, as the kernel does them); kNoBit if none.
-    unsigned long scan(unsigned long start, unsigned long end);
+    // then clear: two steps, as the kernel does them); kNoBit if none. With `end` past the
+    // vector (a full ALLOC vector's end is bits + 1) and no set bit in [start, bits), the
+    // kernel's find_next_bit_inv reads the word past the vector: the model reads nothing
+    // there and sets *read_past (when given) so the caller can name the violation.
+    unsigned long scan(unsigned long start, unsigned long end, bool* read_past = nullptr);
+    // The two steps of scan apart: find the next set bit without clearing it, then clear
+    // it (clear_bit_inv); clear returns whether the bit was still set.
+    unsigned long find(unsigned long start, unsigned long end, bool* read_past = nullptr) const;
+    bool clear(unsigned long bit);
 
     // The hardware side: an adapter sets a bit. Returns true if it was already set (the new
     // interrupt merges with the pending one). False, and nothing set, beyond the vector.

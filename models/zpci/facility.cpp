@@ -24,10 +24,20 @@ ZpciFacility::MsiResult ZpciFacility::msi(uint32_t fid, unsigned index, int targ
     }
     r.registered = true;
     const MsiSource source{fid, index, t_ns, 0};
-    if (kernel_.config().delivery == Delivery::Floating) {
+    const Delivery delivery = kernel_.config().delivery;
+    // The bit comes from the MSI data the variant composed (zpci_compose_msi_msg).
+    r.bit = ZpciKernel::msi_bit(*f, kernel_.msi_data(*f, index), delivery);
+    auto beyond = [&](const AirqVector& v) {
+        accounting.dropped_beyond(t_ns, describe(source) + " sets bit " + std::to_string(r.bit) +
+                                            ", past the " + std::to_string(v.bits()) +
+                                            "-bit vector");
+        r.raise = Raise::None;
+        return r;
+    };
+    if (delivery == Delivery::Floating) {
         r.vector = f->aibv.get();
-        r.bit = index; // aibvo 0: the MSI data is the bit
-        f->aibv->set(r.bit, &r.merged);
+        if (!f->aibv->set(r.bit, &r.merged))
+            return beyond(*f->aibv);
         accounting.pending(r.vector, r.bit, source);
         bool summary_was_set = false;
         kernel_.summary().set(f->aisb, &summary_was_set);
@@ -35,10 +45,10 @@ ZpciFacility::MsiResult ZpciFacility::msi(uint32_t fid, unsigned index, int targ
         return r;
     }
     r.cpu = target_cpu;
-    r.bit = f->first_bit + index; // dibvo + MSI data
     AirqVector& v = kernel_.cpu_vector(target_cpu);
     r.vector = &v;
-    v.set(r.bit, &r.merged);
+    if (!v.set(r.bit, &r.merged))
+        return beyond(v);
     accounting.pending(r.vector, r.bit, source);
     if (!target_online) {
         r.fallback = true;

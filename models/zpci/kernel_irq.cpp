@@ -51,6 +51,13 @@ AirqVector* ZpciKernel::function_vector(unsigned long aisb) {
     return aisb < function_ibv_.size() ? function_ibv_[aisb] : nullptr;
 }
 
+std::optional<uint32_t> ZpciKernel::freed_owner(const AirqVector* v) const {
+    auto it = freed_.find(v);
+    if (it == freed_.end())
+        return std::nullopt;
+    return it->second.first;
+}
+
 std::string ZpciKernel::enable(const FunctionConfig& config, uint64_t t_ns) {
     Function& f = functions_[config.fid];
     if (f.live)
@@ -207,8 +214,10 @@ void ZpciKernel::teardown(Function& f, uint64_t t_ns) {
         for (unsigned long b = 0; b < f.aibv->bits(); ++b)
             if (f.aibv->test(b))
                 accounting_.cleared(t_ns, f.aibv.get(), b, is_live);
-        function_ibv_[f.aisb] = nullptr;
-        f.aibv.reset(); // airq_iv_release
+        if (rules_.teardown_clears_ibv)
+            function_ibv_[f.aisb] = nullptr;
+        const AirqVector* released = f.aibv.get();
+        freed_[released] = {f.config.fid, std::move(f.aibv)}; // airq_iv_release
         sbv_->free(f.aisb, 1);
         f.aisb = AirqVector::kNoBit;
     }
@@ -227,6 +236,43 @@ void ZpciKernel::free_bits(AirqVector& v, unsigned long bit, unsigned long num, 
                                   "-bit vector");
     for (unsigned long b : cleared)
         accounting_.cleared(t_ns, &v, b, [this](uint32_t fid) { return live(fid); });
+}
+
+// v1's zpci_compose_msi_msg (the seed) writes data->hwirq - zdev->msi_first_bit into the
+// 32-bit msg->data; its hwirq is (fid << 32) | index, so the data is index - first_bit
+// modulo 2^32. The code before the series (arch_setup_msi_irqs: hwirq - bit, counted from
+// the first bit) and the merged one write the MSI index.
+uint32_t ZpciKernel::msi_data(const Function& f, unsigned index) const {
+    switch (rules_.msi_data) {
+    case MsiData::Index: break;
+    case MsiData::HwirqMinusFirstBit:
+        return static_cast<uint32_t>(
+            encode_hwirq(config_.variant, f.config.fid, f.config.devfn, index) - f.first_bit);
+    }
+    return index;
+}
+
+unsigned long ZpciKernel::msi_bit(const Function& f, uint32_t data, Delivery delivery) {
+    const unsigned long offset = delivery == Delivery::Directed ? f.first_bit : 0;
+    return static_cast<uint32_t>(offset + data);
+}
+
+// Since "s390/pci: use physical CPU address for IRQ routing" (2020) the MSI address takes
+// smp_cpu_get_cpu_address(cpu) (arch_setup_msi_irqs, zpci_set_irq_affinity, the merged
+// compose); before it, the logical CPU number. The machine routes by address.
+int ZpciKernel::msi_cpu_field(int cpu) const {
+    if (rules_.msi_cpu == MsiCpu::LogicalNumber || config_.cpu_address.empty())
+        return cpu;
+    return config_.cpu_address[static_cast<size_t>(cpu)];
+}
+
+int ZpciKernel::cpu_with_address(int field) const {
+    if (config_.cpu_address.empty())
+        return field >= 0 && static_cast<unsigned>(field) < config_.cpus ? field : -1;
+    for (size_t c = 0; c < config_.cpu_address.size(); ++c)
+        if (config_.cpu_address[c] == field)
+            return static_cast<int>(c);
+    return -1;
 }
 
 std::optional<Handler> ZpciKernel::resolve(const AirqVector& v, unsigned long bit) const {

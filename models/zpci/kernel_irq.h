@@ -41,6 +41,8 @@ struct ZpciKernelConfig {
     IrqVariant variant = IrqVariant::Fixed;
     unsigned cpus = 2;
     int setup_cpu = 0; // the CPU that runs the MSI setup (v1 stores values only there)
+    // Each logical CPU's address (STAP, smp_cpu_get_cpu_address); empty: the same numbers.
+    std::vector<int> cpu_address;
 };
 
 // ZPCI_NR_DEVICES (CONFIG_PCI_NR_FUNCTIONS default): floating summary bits.
@@ -76,8 +78,23 @@ class ZpciKernel {
 
     // The vectors the hardware and the handlers use.
     AirqVector& summary() { return *sbv_; }
-    AirqVector* function_vector(unsigned long aisb); // floating zpci_ibv[si]
+    AirqVector* function_vector(unsigned long aisb); // floating zpci_ibv[si], maybe stale
+    // A released floating vector (airq_iv_release): the model keeps its memory; the fid it
+    // belonged to, or nullopt while it is live.
+    std::optional<uint32_t> freed_owner(const AirqVector* v) const;
     AirqVector& cpu_vector(int cpu) { return *cpu_ibv_[static_cast<size_t>(cpu)]; }
+
+    // zpci_compose_msi_msg: the MSI data of a live function's MSI `index`, as its variant
+    // writes it (a 32-bit field).
+    uint32_t msi_data(const Function& f, unsigned index) const;
+    // The bit the machine sets for that data: dibvo (msi_first_bit; 0 when floating) + data,
+    // wrapped at 32 bits (what the machine does with a larger sum is not public).
+    static unsigned long msi_bit(const Function& f, uint32_t data, Delivery delivery);
+
+    // The CPU field the variant writes into a directed MSI address for logical CPU `cpu`.
+    int msi_cpu_field(int cpu) const;
+    // The machine: the logical CPU whose address is `field`; -1 if none has it.
+    int cpu_with_address(int field) const;
 
     // generic_handle_domain_irq for the values stored at a vector bit: the handler it reaches.
     std::optional<Handler> resolve(const AirqVector& v, unsigned long bit) const;
@@ -104,6 +121,8 @@ class ZpciKernel {
     std::vector<std::unique_ptr<AirqVector>> cpu_ibv_; // directed
     std::vector<AirqVector*> function_ibv_;            // floating, by summary bit
     std::map<uint32_t, Function> functions_;
+    // Released floating vectors, kept so a stale zpci_ibv entry stays a valid address here.
+    std::map<const AirqVector*, std::pair<uint32_t, std::unique_ptr<AirqVector>>> freed_;
     // The parent domain(s): (domain token, hwirq) -> handler. v1 has one domain, token 0.
     std::map<std::pair<uint64_t, uint64_t>, Handler> domain_;
     // Which live function owns each directed pool bit (to see a double allocation).

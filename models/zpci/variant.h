@@ -14,18 +14,37 @@ inline constexpr Named<Delivery> kDeliveryNames[] = {{"floating", Delivery::Floa
                                                      {"directed", Delivery::Directed}};
 
 enum class IrqVariant {
-    V1,     // the seed patch (v1 of "Migrate s390 IRQ logic to IRQ domain API")
-    Merged, // the merged version (v8/v9)
-    Fixed,  // the merged version with both of its defects corrected
+    Pre2020, // CPU-directed interrupts before the 2020 fix "s390/pci: use physical CPU
+             // address for IRQ routing": the MSI address names the logical CPU number; its
+             // other rules are taken as fixed's (the code before the series kept the
+             // values in every CPU's vector and freed what it allocated)
+    V1,      // the seed patch (v1 of "Migrate s390 IRQ logic to IRQ domain API")
+    Merged,  // the merged version (v8/v9)
+    Fixed,   // the merged version with both of its defects corrected
 };
-inline constexpr Named<IrqVariant> kVariantNames[] = {
-    {"v1", IrqVariant::V1}, {"merged", IrqVariant::Merged}, {"fixed", IrqVariant::Fixed}};
+inline constexpr Named<IrqVariant> kVariantNames[] = {{"pre-2020", IrqVariant::Pre2020},
+                                                      {"v1", IrqVariant::V1},
+                                                      {"merged", IrqVariant::Merged},
+                                                      {"fixed", IrqVariant::Fixed}};
+
+// What the CPU field of a directed MSI address holds.
+enum class MsiCpu {
+    Address,       // smp_cpu_get_cpu_address(cpu): the CPU's address (STAP), since 2020
+    LogicalNumber, // the logical CPU number (before the 2020 fix)
+};
 
 // zpci_msi_domain_free: which per-bit values it resets.
 enum class ClearOnFree {
     None,       // v1 resets only the irq data, the vector keeps the old values
     IndexTwice, // merged: bit = first_bit + decode(hwirq) + i, the index counted twice
     Correct,    // fixed: bit = first_bit + decode(hwirq)
+};
+
+// zpci_compose_msi_msg: the MSI data written for a directed or floating MSI; the machine
+// sets bit dibvo + data (aibvo 0 when floating).
+enum class MsiData {
+    Index,              // the MSI index (before the series: hwirq - bit; merged, fixed)
+    HwirqMinusFirstBit, // v1: data = hwirq - msi_first_bit with hwirq (fid << 32) | index
 };
 
 struct VariantRules {
@@ -38,16 +57,36 @@ struct VariantRules {
     // Directed teardown frees max_msi bits although prepare allocated min(nvec, max_msi).
     bool teardown_frees_max_msi;
     ClearOnFree clear_on_free;
+    MsiData msi_data;
+    // An affinity change rewrites the MSI message with the CPU it asks for. v1: no.
+    // msi_domain_set_affinity recomposes after the parent's callback, and v1's
+    // zpci_compose_msi_msg takes the CPU from the descriptor's affinity mask fixed at
+    // allocation (desc->affinity), so the message keeps the allocation-time CPU.
+    bool affinity_moves_msi;
+    MsiCpu msi_cpu;
+    // Floating teardown sets zpci_ibv[aisb] to NULL (arch_teardown_msi_irqs before the
+    // series). v1 and the merged code release the vector and leave the pointer; fixed
+    // corrects only the merged code's two defects and leaves it too.
+    bool teardown_clears_ibv;
 };
 
+// One row per variant. Columns: values_on_every_cpu, domain_per_bus, teardown_frees_max_msi,
+// clear_on_free, msi_data, affinity_moves_msi, msi_cpu, teardown_clears_ibv.
+// clang-format off
 inline VariantRules rules_for(IrqVariant v) {
     switch (v) {
-    case IrqVariant::V1: return {false, false, true, ClearOnFree::None};
-    case IrqVariant::Merged: return {true, true, true, ClearOnFree::IndexTwice};
-    case IrqVariant::Fixed: return {true, true, false, ClearOnFree::Correct};
+    case IrqVariant::Pre2020:
+        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::LogicalNumber, true};
+    case IrqVariant::V1:
+        return {false, false, true,  ClearOnFree::None,       MsiData::HwirqMinusFirstBit, false, MsiCpu::Address,       false};
+    case IrqVariant::Merged:
+        return {true,  true,  true,  ClearOnFree::IndexTwice, MsiData::Index,              true,  MsiCpu::Address,       false};
+    case IrqVariant::Fixed:
+        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::Address,       false};
     }
-    return {true, true, false, ClearOnFree::Correct};
+    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address, false};
 }
+// clang-format on
 
 // zpci_encode_hwirq / zpci_decode_hwirq_msi_index.
 inline uint64_t encode_hwirq(IrqVariant v, uint32_t fid, uint8_t devfn, unsigned index) {

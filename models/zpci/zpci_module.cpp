@@ -18,7 +18,7 @@ ZpciSystem::ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, E
                        VcdWriter* tl_vcd)
     : sc_core::sc_module(name), config_(config), log_(log), vcd_(tl_vcd),
       kernel_(config.kernel, accounting_), facility_(kernel_, config.kernel.cpus),
-      cpus_(config.kernel.cpus), stats_(config.kernel.cpus) {
+      fallback_ipis_(config.kernel.cpus), cpus_(config.kernel.cpus), stats_(config.kernel.cpus) {
     for (size_t c = 0; c < cpus_.size(); ++c) {
         cpus_[c].wake = std::make_unique<sc_core::sc_event>();
         if (vcd_)
@@ -44,12 +44,18 @@ EventBuilder ZpciSystem::event(const char* src, const char* ev) {
     return EventBuilder(log_, sim_now_ns(), src, ev);
 }
 
+// With log "summary" (storms), the first kSummaryViolationsPerKind violations of each kind
+// are logged; the report and the summary event count them all.
 void ZpciSystem::log_violations_since(size_t first) {
     const auto& all = accounting_.violations();
-    for (size_t i = first; i < all.size(); ++i)
+    for (size_t i = first; i < all.size(); ++i) {
+        if (!config_.log_each_msi &&
+            ++violations_by_kind_[static_cast<size_t>(all[i].kind)] > kSummaryViolationsPerKind)
+            continue;
         EventBuilder(log_, all[i].t_ns, "zpci", "violation")
             .str("kind", name_of(kViolationNames, all[i].kind))
             .str("detail", all[i].detail);
+    }
     violations_logged_ = all.size();
 }
 
@@ -104,7 +110,29 @@ void ZpciSystem::raise(const Msi& m) {
         return;
     }
     const auto f = targets_.find(m.fid);
-    const int target = f != targets_.end() && m.index < f->second.size() ? f->second[m.index] : 0;
+    const int wanted = f != targets_.end() && m.index < f->second.size() ? f->second[m.index] : 0;
+    // The MSI address holds the variant's CPU field; the machine routes it by CPU address.
+    int target = wanted;
+    if (config_.kernel.delivery == Delivery::Directed && kernel_.live(m.fid)) {
+        const int field = kernel_.msi_cpu_field(wanted);
+        target = kernel_.cpu_with_address(field);
+        if (target < 0) {
+            accounting_.raised();
+            accounting_.dropped(ViolationKind::NoCpu, now,
+                                "the MSI of fid " + std::to_string(m.fid) + " index " +
+                                    std::to_string(m.index) + " for cpu" + std::to_string(wanted) +
+                                    " names CPU address " + std::to_string(field) +
+                                    ", which no CPU has");
+            if (config_.log_each_msi)
+                event("zpci", "msi")
+                    .num("fid", m.fid)
+                    .num("index", m.index)
+                    .num("cpu_address", field)
+                    .str("result", "no_cpu");
+            log_violations_since(violations_logged_);
+            return;
+        }
+    }
     const bool online = cpus_[static_cast<size_t>(target)].online;
     const ZpciFacility::MsiResult r =
         facility_.msi(m.fid, m.index, target, online, now, accounting_);
@@ -153,13 +181,21 @@ void ZpciSystem::actions() {
         if (a.t_ns > now)
             wait_for(a.t_ns - now);
         switch (a.kind) {
-        case ZpciAction::Kind::Affinity:
-            if (auto f = targets_.find(a.fid); f != targets_.end())
+        case ZpciAction::Kind::Affinity: {
+            // msi_domain_set_affinity: the message is recomposed; where it points is the
+            // variant's (VariantRules::affinity_moves_msi).
+            const bool moves = kernel_.rules().affinity_moves_msi;
+            if (auto f = targets_.find(a.fid); moves && f != targets_.end())
                 for (size_t i = 0; i < f->second.size(); ++i)
                     if (a.index < 0 || static_cast<size_t>(a.index) == i)
                         f->second[i] = a.cpu;
-            event("zpci", "affinity").num("fid", a.fid).num("index", a.index).num("cpu", a.cpu);
+            event("zpci", "affinity")
+                .num("fid", a.fid)
+                .num("index", a.index)
+                .num("cpu", a.cpu)
+                .flag("msi_moved", moves);
             break;
+        }
         case ZpciAction::Kind::Plug:
             event("zpci", "hot_plug").num("fid", a.fid);
             for (const FunctionConfig& f : config_.functions)
@@ -259,11 +295,11 @@ void ZpciSystem::run_interrupt(int c, Work work) {
 // The loop all of pci_irq.c's handlers share: hand each set bit of `v` to `on_bit`; when a
 // scan comes up empty, re-enable interrupts and scan once more (with `rescan`), then stop.
 template <typename Reenable, typename OnBit>
-void ZpciSystem::scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable reenable,
-                                  OnBit on_bit) {
+void ZpciSystem::scan_then_rescan(int c, AirqVector& v, const char* what, bool rescan,
+                                  Reenable reenable, OnBit on_bit) {
     int irqs_on = 0;
     for (unsigned long bit = 0;;) {
-        bit = v.scan(bit, v.end());
+        bit = scan(c, v, bit, what);
         if (bit == AirqVector::kNoBit) {
             if (!rescan || irqs_on++)
                 break;
@@ -280,19 +316,29 @@ void ZpciSystem::scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable re
 // and dispatch every set bit; re-enable with SIC single.
 void ZpciSystem::floating_handler(int c) {
     scan_then_rescan(
-        c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
+        c, kernel_.summary(), "summary vector", true, [this] { facility_.reenable_floating(); },
         [&](unsigned long si) {
+            // The kernel reads zpci_ibv[si] once per summary bit: an unplug while the loop
+            // runs releases the vector under it, and v1 and merged leave the entry itself
+            // pointing at the released vector (VariantRules::teardown_clears_ibv).
+            AirqVector* aibv = kernel_.function_vector(si);
+            if (!aibv)
+                return; // the kernel would scan NULL; the summary bit went with the teardown
             for (unsigned long ai = 0;;) {
-                AirqVector* aibv = kernel_.function_vector(si); // gone if unplugged meanwhile
-                if (!aibv)
-                    break;
-                ai = aibv->scan(ai, aibv->end());
+                if (const std::optional<uint32_t> fid = kernel_.freed_owner(aibv)) {
+                    accounting_.violation(ViolationKind::UseAfterFree, sim_now_ns(),
+                                          cpu_src(c) + "'s floating handler scans fid " +
+                                              std::to_string(*fid) + "'s vector (summary bit " +
+                                              std::to_string(si) +
+                                              ") after its teardown released it");
+                    break; // what freed memory holds is not modelled: the scan stops here
+                }
+                ai = scan(c, *aibv, ai, "function vector");
                 if (ai == AirqVector::kNoBit)
                     break;
                 aibv->lock(ai);
                 dispatch(c, *aibv, ai);
-                if (kernel_.function_vector(si) == aibv)
-                    aibv->unlock(ai);
+                aibv->unlock(ai);
             }
         });
 }
@@ -302,20 +348,35 @@ void ZpciSystem::floating_handler(int c) {
 void ZpciSystem::cpu_local_handler(int c, bool rescan) {
     AirqVector& dibv = kernel_.cpu_vector(c);
     scan_then_rescan(
-        c, dibv, rescan, [this, c] { facility_.reenable_directed(c); },
+        c, dibv, "directed vector", rescan, [this, c] { facility_.reenable_directed(c); },
         [&](unsigned long bit) { dispatch(c, dibv, bit); });
 }
 
 // zpci_handle_fallback_irq: the summary bit of each CPU with work; schedule its scan by
 // IPI, only on the 0 -> 1 transition of its "scheduled" count; re-enable with SIC single.
+// The scan of this CPU's own bit runs here at once; an offline CPU's IPI is dropped for
+// good (FallbackIpis).
 void ZpciSystem::fallback_handler(int c) {
     scan_then_rescan(
-        c, kernel_.summary(), true, [this] { facility_.reenable_floating(); },
+        c, kernel_.summary(), "summary vector", true, [this] { facility_.reenable_floating(); },
         [&](unsigned long cpu) {
-            if (++cpus_[cpu].scheduled > 1)
-                return;
-            ++stats_[static_cast<size_t>(c)].ipis_sent;
-            send_ipi(static_cast<int>(cpu));
+            const int target = static_cast<int>(cpu);
+            switch (fallback_ipis_.schedule(c, target, cpus_[cpu].online)) {
+            case FallbackIpis::Call::Coalesced: break;
+            case FallbackIpis::Call::Queued:
+                ++stats_[static_cast<size_t>(c)].ipis_sent;
+                send_ipi(target);
+                break;
+            case FallbackIpis::Call::RunHere:
+                if (config_.log_each_msi)
+                    event("zpci", "ipi_here").num("cpu", target);
+                remote_handler(c);
+                break;
+            case FallbackIpis::Call::Dropped:
+                if (config_.log_each_msi)
+                    event("zpci", "ipi_dropped").num("to", target).str("error", "-ENXIO");
+                break;
+            }
         });
 }
 
@@ -330,10 +391,43 @@ void ZpciSystem::send_ipi(int target) {
 
 // zpci_handle_remote_irq: scan without re-enabling, again while more were scheduled.
 void ZpciSystem::remote_handler(int c) {
-    Cpu& cpu = cpus_[static_cast<size_t>(c)];
     do {
         cpu_local_handler(c, false);
-    } while (--cpu.scheduled > 0);
+    } while (fallback_ipis_.pass_done(c));
+}
+
+// The directed handler scans [0, airq_iv_end(dibv)): CPU 0's vector, the allocating one,
+// has end 2049 once an allocation ends at bit 2047, so a scan that finds nothing reads the
+// word past the 256-byte vector (an out-of-bounds read in the kernel).
+unsigned long ZpciSystem::scan(int c, AirqVector& v, unsigned long start, const char* what) {
+    bool read_past = false;
+    const unsigned long end = v.end();
+    bool overlap = false;
+    for (size_t o = 0; o < cpus_.size(); ++o)
+        overlap = overlap || (static_cast<int>(o) != c && cpus_[o].busy);
+    unsigned long bit = AirqVector::kNoBit;
+    if (config_.timing.find_clear_ns == 0 || !overlap) {
+        bit = v.scan(start, end, &read_past);
+    } else {
+        // find_next_bit_inv, then clear_bit_inv: another CPU's handler can find the same
+        // bit in between, and both dispatch it.
+        bit = v.find(start, end, &read_past);
+        if (bit != AirqVector::kNoBit) {
+            wait_for(config_.timing.find_clear_ns);
+            if (!v.clear(bit))
+                accounting_.violation(ViolationKind::DoubleDispatch, sim_now_ns(),
+                                      cpu_src(c) + " found bit " + std::to_string(bit) +
+                                          " of the " + what +
+                                          " and another CPU's handler cleared it before " +
+                                          cpu_src(c) + " did: both dispatch it");
+        }
+    }
+    if (read_past)
+        accounting_.violation(ViolationKind::BeyondVector, sim_now_ns(),
+                              cpu_src(c) + "'s scan of the " + what + " [" + std::to_string(start) +
+                                  ", " + std::to_string(end) + ") read past the end of the " +
+                                  std::to_string(v.bits()) + "-bit vector");
+    return bit;
 }
 
 void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {

@@ -5,8 +5,10 @@
 // IrqAccounting; this module adds time, ordering, the log and the waveform.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -16,6 +18,7 @@
 #include "models/common/event_log.h"
 #include "models/common/vcd_writer.h"
 #include "models/zpci/facility.h"
+#include "models/zpci/fallback.h"
 #include "models/zpci/kernel_irq.h"
 
 namespace ssifsim {
@@ -29,6 +32,9 @@ struct CpuTiming {
     uint64_t entry_ns = 2000;  // interrupt entry to the first scan
     uint64_t per_bit_ns = 500; // one dispatched bit: the device handler's run
     uint64_t ipi_ns = 3000;    // smp_call_function_single_async to the handler running
+    // airq_iv_scan's find to its clear, taken apart only while another CPU is in a handler
+    // (0: one instant, as before).
+    uint64_t find_clear_ns = 0;
 };
 
 struct Msi {
@@ -104,7 +110,6 @@ class ZpciSystem : public sc_core::sc_module {
         bool directed_pending = false;
         bool ipi_pending = false;
         uint64_t ipi_due_ns = 0;
-        int scheduled = 0; // cpu_irq_data.scheduled
         std::unique_ptr<sc_core::sc_event> wake;
         int vcd = -1;
     };
@@ -118,12 +123,16 @@ class ZpciSystem : public sc_core::sc_module {
     bool take_work(int c, Work* work);
     void run_interrupt(int c, Work work);
     template <typename Reenable, typename OnBit>
-    void scan_then_rescan(int c, AirqVector& v, bool rescan, Reenable reenable, OnBit on_bit);
+    void scan_then_rescan(int c, AirqVector& v, const char* what, bool rescan, Reenable reenable,
+                          OnBit on_bit);
     void floating_handler(int c);
     void fallback_handler(int c);
     void cpu_local_handler(int c, bool rescan);
     void remote_handler(int c);
     void dispatch(int c, AirqVector& v, unsigned long bit);
+    // airq_iv_scan(v, start, airq_iv_end(v)) by a handler on CPU `c`; a read past the
+    // vector is a violation.
+    unsigned long scan(int c, AirqVector& v, unsigned long start, const char* what);
     void raise(const Msi& m);
     void post_floating();
     void send_ipi(int target);
@@ -139,6 +148,7 @@ class ZpciSystem : public sc_core::sc_module {
     IrqAccounting accounting_;
     ZpciKernel kernel_;
     ZpciFacility facility_;
+    FallbackIpis fallback_ipis_;
     std::vector<Cpu> cpus_;
     std::vector<CpuStats> stats_;
     // The current target CPU of each function's MSIs, by fid, per index.
@@ -151,6 +161,8 @@ class ZpciSystem : public sc_core::sc_module {
     std::vector<std::string> setup_failures_;
     uint64_t fallbacks_ = 0;
     size_t violations_logged_ = 0;
+    static constexpr uint64_t kSummaryViolationsPerKind = 10;
+    std::array<uint64_t, std::size(kViolationNames)> violations_by_kind_{};
     // Handlers waited on by raise_and_wait, by (fid << 16 | index).
     std::map<uint64_t, std::unique_ptr<sc_core::sc_event>> waiters_;
     int vcd_msis_ = -1;

@@ -1,5 +1,5 @@
 // AirqVector and the parent-domain variants, call by call, against the kernel's rules
-// (drivers/s390/cio/airq.c, arch/s390/pci/pci_irq.c; REFERENCE.md §5).
+// (drivers/s390/cio/airq.c, arch/s390/pci/pci_irq.c).
 #include <catch2/catch.hpp>
 
 #include "models/zpci/airq_vector.h"

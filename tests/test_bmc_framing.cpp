@@ -1,5 +1,5 @@
 // SSIF framing through the ssif_bmc driver: multi-part requests of every interesting
-// length in, responses of every length 1..254 out (IPMI v2.0 §12.6, REFERENCE.md §2).
+// length in, responses of every length 1..254 out (IPMI v2.0 §12.6).
 #include <catch2/catch.hpp>
 
 #include "tests/bmc_rig.h"

@@ -86,7 +86,8 @@ TEST_CASE("ssif_framing: each broken rule is one violation, the first one explai
 
 TEST_CASE("ssif_framing: a write part of more than 32 bytes breaks the SMBus 2.0 block limit",
           "[checks][framing]") {
-    // SMBus 2.0 block write: count 1..32 (REFERENCE.md section 1); host.max_part 35 sends 35.
+    // SMBus 2.0 block write: count 1..32 (its Block Write/Read protocol); host.max_part 35
+    // sends 35.
     Feeder f;
     f.kept.reserve(4);
     f.write(0x02, 35);

@@ -1,4 +1,4 @@
-// The s390 PCI interrupt code as each kernel version has it (REFERENCE.md §5): the delivery
+// The s390 PCI interrupt code as each kernel version has it (arch/s390/pci/pci_irq.c): the delivery
 // mode, and the MSI parent domain's variants with their known defects, one row per variant.
 #pragma once
 

@@ -27,7 +27,7 @@ class StopGate;
 
 namespace ssifsim::zpci {
 
-// Handler costs: scenario parameters (no published figures exist, REFERENCE.md §5).
+// Handler costs: scenario parameters (no published figures exist).
 struct CpuTiming {
     uint64_t entry_ns = 2000;  // interrupt entry to the first scan
     uint64_t per_bit_ns = 500; // one dispatched bit: the device handler's run

@@ -389,11 +389,11 @@ TEST_CASE("zpci affinity changes move the MSI in every variant but v1") {
     CHECK(rules_for(IrqVariant::Fixed).affinity_moves_msi);
 }
 
-// The CPU field of a directed MSI address: since "s390/pci: use physical CPU address for
-// IRQ routing" (2020) it is smp_cpu_get_cpu_address(cpu); before, the logical number. With
-// CPUs 0, 1, 2 at addresses 0, 2, 4 the machine (which routes by address) takes logical
-// CPU 1's MSI to CPU 1 on fixed; pre-2020 writes 1, an address no CPU has, and writes 2
-// for logical CPU 2, which is CPU 1's address.
+// The CPU field of a directed MSI address: since a2bd4097b3ec "s390/pci: fix CPU
+// address in MSI for directed IRQ" (Dec 2020) it is smp_cpu_get_cpu_address(cpu); before, the
+// logical number. With CPUs 0, 1, 2 at addresses 0, 2, 4 the machine (which routes by address)
+// takes logical CPU 1's MSI to CPU 1 on fixed; pre-2020 writes 1, an address no CPU has, and writes
+// 2 for logical CPU 2, which is CPU 1's address.
 TEST_CASE("zpci MSI address CPU field per variant and the CPU the machine reaches") {
     IrqAccounting acc;
     ZpciKernelConfig c{Delivery::Directed, IrqVariant::Fixed, 3, 0, {}};

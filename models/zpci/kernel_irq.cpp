@@ -257,8 +257,8 @@ unsigned long ZpciKernel::msi_bit(const Function& f, uint32_t data, Delivery del
     return static_cast<uint32_t>(offset + data);
 }
 
-// Since "s390/pci: use physical CPU address for IRQ routing" (2020) the MSI address takes
-// smp_cpu_get_cpu_address(cpu) (arch_setup_msi_irqs, zpci_set_irq_affinity, the merged
+// Since a2bd4097b3ec "s390/pci: fix CPU address in MSI for directed IRQ" (Dec 2020) the MSI address
+// takes smp_cpu_get_cpu_address(cpu) (arch_setup_msi_irqs, zpci_set_irq_affinity, the merged
 // compose); before it, the logical CPU number. The machine routes by address.
 int ZpciKernel::msi_cpu_field(int cpu) const {
     if (rules_.msi_cpu == MsiCpu::LogicalNumber || config_.cpu_address.empty())

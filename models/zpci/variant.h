@@ -14,8 +14,8 @@ inline constexpr Named<Delivery> kDeliveryNames[] = {{"floating", Delivery::Floa
                                                      {"directed", Delivery::Directed}};
 
 enum class IrqVariant {
-    Pre2020, // CPU-directed interrupts before the 2020 fix "s390/pci: use physical CPU
-             // address for IRQ routing": the MSI address names the logical CPU number; its
+    Pre2020, // CPU-directed interrupts before a2bd4097b3ec "s390/pci: fix CPU address in
+             // MSI for directed IRQ" (Dec 2020): the MSI address names the logical CPU; its
              // other rules are taken as fixed's (the code before the series kept the
              // values in every CPU's vector and freed what it allocated)
     V1,      // the seed patch (v1 of "Migrate s390 IRQ logic to IRQ domain API")

@@ -389,6 +389,20 @@ TEST_CASE("zpci affinity changes move the MSI in every variant but v1") {
     CHECK(rules_for(IrqVariant::Fixed).affinity_moves_msi);
 }
 
+// An affinity change in floating mode. v1's zpci_irq_chip has irq_set_affinity =
+// irq_chip_set_affinity_parent and only zpci_directed_irq_init replaces it; the per-device
+// chip's msi_domain_set_affinity calls it on the zpci parent domain's irq_data, whose
+// parent_data is NULL (the domain has no parent), and irq_chip_set_affinity_parent reads
+// parent_data->chip: an oops. Before the series the floating chip has no irq_set_affinity,
+// and the merged code sets MSI_FLAG_NO_AFFINITY in floating mode, so irq_do_set_affinity
+// returns -EINVAL.
+TEST_CASE("zpci floating affinity: v1 oopses, every other variant refuses") {
+    CHECK(rules_for(IrqVariant::V1).floating_affinity == FloatingAffinity::NullParentOops);
+    CHECK(rules_for(IrqVariant::Pre2020).floating_affinity == FloatingAffinity::Refused);
+    CHECK(rules_for(IrqVariant::Merged).floating_affinity == FloatingAffinity::Refused);
+    CHECK(rules_for(IrqVariant::Fixed).floating_affinity == FloatingAffinity::Refused);
+}
+
 // The CPU field of a directed MSI address: since a2bd4097b3ec "s390/pci: fix CPU
 // address in MSI for directed IRQ" (Dec 2020) it is smp_cpu_get_cpu_address(cpu); before, the
 // logical number. With CPUs 0, 1, 2 at addresses 0, 2, 4 the machine (which routes by address)

@@ -43,6 +43,7 @@ enum class ViolationKind {
     NoCpu,            // a directed MSI names a CPU address no CPU has
     UseAfterFree,     // a handler reached a released vector
     DoubleDispatch,   // two handlers found the same bit before either cleared it
+    KernelOops,       // the real kernel dereferences a NULL pointer here
 };
 inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"misrouted", ViolationKind::Misrouted},
@@ -54,7 +55,8 @@ inline constexpr Named<ViolationKind> kViolationNames[] = {
     {"undelivered", ViolationKind::Undelivered},
     {"no_cpu", ViolationKind::NoCpu},
     {"use_after_free", ViolationKind::UseAfterFree},
-    {"double_dispatch", ViolationKind::DoubleDispatch}};
+    {"double_dispatch", ViolationKind::DoubleDispatch},
+    {"kernel_oops", ViolationKind::KernelOops}};
 
 struct Violation {
     ViolationKind kind;

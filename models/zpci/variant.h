@@ -47,6 +47,19 @@ enum class MsiData {
     HwirqMinusFirstBit, // v1: data = hwirq - msi_first_bit with hwirq (fid << 32) | index
 };
 
+// What an affinity change does to a floating-mode MSI (there is no CPU in its message).
+enum class FloatingAffinity {
+    // Refused with -EINVAL: the chip has no irq_set_affinity (before the series
+    // zpci_irq_chip only gets zpci_set_irq_affinity in zpci_directed_irq_init; the merged
+    // code adds MSI_FLAG_NO_AFFINITY to the parent ops in floating mode), so
+    // irq_do_set_affinity returns -EINVAL.
+    Refused,
+    // v1: zpci_irq_chip's static irq_set_affinity is irq_chip_set_affinity_parent and only
+    // directed init replaces it; msi_domain_set_affinity calls it on the zpci parent domain,
+    // which has no parent, and it dereferences parent_data (NULL): the kernel oopses.
+    NullParentOops,
+};
+
 struct VariantRules {
     // zpci_msi_domain_alloc stores the per-bit values in every CPU's directed vector; v1 only
     // in the vector of the CPU that runs the allocation.
@@ -68,23 +81,25 @@ struct VariantRules {
     // series). v1 and the merged code release the vector and leave the pointer; fixed
     // corrects only the merged code's two defects and leaves it too.
     bool teardown_clears_ibv;
+    FloatingAffinity floating_affinity;
 };
 
 // One row per variant. Columns: values_on_every_cpu, domain_per_bus, teardown_frees_max_msi,
-// clear_on_free, msi_data, affinity_moves_msi, msi_cpu, teardown_clears_ibv.
+// clear_on_free, msi_data, affinity_moves_msi, msi_cpu, teardown_clears_ibv, floating_affinity.
 // clang-format off
 inline VariantRules rules_for(IrqVariant v) {
     switch (v) {
     case IrqVariant::Pre2020:
-        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::LogicalNumber, true};
+        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::LogicalNumber, true,  FloatingAffinity::Refused};
     case IrqVariant::V1:
-        return {false, false, true,  ClearOnFree::None,       MsiData::HwirqMinusFirstBit, false, MsiCpu::Address,       false};
+        return {false, false, true,  ClearOnFree::None,       MsiData::HwirqMinusFirstBit, false, MsiCpu::Address,       false, FloatingAffinity::NullParentOops};
     case IrqVariant::Merged:
-        return {true,  true,  true,  ClearOnFree::IndexTwice, MsiData::Index,              true,  MsiCpu::Address,       false};
+        return {true,  true,  true,  ClearOnFree::IndexTwice, MsiData::Index,              true,  MsiCpu::Address,       false, FloatingAffinity::Refused};
     case IrqVariant::Fixed:
-        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::Address,       false};
+        return {true,  true,  false, ClearOnFree::Correct,    MsiData::Index,              true,  MsiCpu::Address,       false, FloatingAffinity::Refused};
     }
-    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address, false};
+    return {true, true, false, ClearOnFree::Correct, MsiData::Index, true, MsiCpu::Address, false,
+            FloatingAffinity::Refused};
 }
 // clang-format on
 

@@ -175,6 +175,25 @@ void ZpciSystem::post_floating() {
         }
 }
 
+void ZpciSystem::floating_affinity(const ZpciAction& a) {
+    // A floating MSI names no CPU: the change is refused, or, in v1, oopses the kernel
+    // (VariantRules::floating_affinity).
+    const bool oops = kernel_.rules().floating_affinity == FloatingAffinity::NullParentOops;
+    event("zpci", "affinity")
+        .num("fid", a.fid)
+        .num("index", a.index)
+        .num("cpu", a.cpu)
+        .flag("msi_moved", false)
+        .str("result", oops ? "oops" : "einval");
+    if (oops) {
+        accounting_.violation(ViolationKind::KernelOops, sim_now_ns(),
+                              "affinity change of fid " + std::to_string(a.fid) +
+                                  " in floating mode: irq_chip_set_affinity_parent on the "
+                                  "parent domain, whose parent_data is NULL");
+        log_violations_since(violations_logged_);
+    }
+}
+
 void ZpciSystem::actions() {
     for (const ZpciAction& a : config_.actions) {
         const uint64_t now = sim_now_ns();
@@ -182,6 +201,10 @@ void ZpciSystem::actions() {
             wait_for(a.t_ns - now);
         switch (a.kind) {
         case ZpciAction::Kind::Affinity: {
+            if (config_.kernel.delivery == Delivery::Floating) {
+                floating_affinity(a);
+                break;
+            }
             // msi_domain_set_affinity: the message is recomposed; where it points is the
             // variant's (VariantRules::affinity_moves_msi).
             const bool moves = kernel_.rules().affinity_moves_msi;

@@ -119,6 +119,8 @@ class ZpciSystem : public sc_core::sc_module {
     void set_up(const FunctionConfig& f, uint64_t t_ns);
     void msi_source();
     void actions();
+    // An affinity action in floating mode (VariantRules::floating_affinity).
+    void floating_affinity(const ZpciAction& a);
     void cpu_thread(int c);
     bool take_work(int c, Work* work);
     void run_interrupt(int c, Work work);

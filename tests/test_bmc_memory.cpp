@@ -48,6 +48,25 @@ struct MemRig {
         REQUIRE(bmc.read(bmc.msg_size(), true, out) > 0);
         return Bytes(out.begin() + SsifBmc::kMsgLenField, out.end());
     }
+    // S addr+W, 0x03, Sr addr+R: the count ssif_bmc answers READ_REQUESTED with.
+    uint8_t read_start() {
+        uint8_t a = kAddrW, cmd = kReadStart, count = kAddrR;
+        bmc.on_event(SlaveEvent::WriteRequested, a);
+        bmc.on_event(SlaveEvent::WriteReceived, cmd);
+        bmc.on_event(SlaveEvent::ReadRequested, count);
+        return count;
+    }
+    // The next `n` bytes (READ_PROCESSED), each event's value starting as `fill`, so that a
+    // byte the driver does not set shows.
+    Bytes read_bytes(int n, uint8_t fill) {
+        Bytes got;
+        for (int i = 0; i < n; ++i) {
+            uint8_t v = fill;
+            bmc.on_event(SlaveEvent::ReadProcessed, v);
+            got.push_back(v);
+        }
+        return got;
+    }
     OobHooks hooks;
     SsifBmc bmc;
 };
@@ -198,14 +217,18 @@ TEST_CASE("a 35-byte 0x07 part overwrites a pending response", "[bmc][memory]") 
     // does not discard the pending response (only 0x02/0x06 do).
     const Bytes rsp{0x1c, 0x01, 0x00, 0x20, 0x01, 0x01, 0x23,
                     0x02, 0xbf, 0x29, 0xa0, 0x00, 0x01, 0x00};
+    // Get Device ID taken by the daemon and answered with rsp (4 + 14 bytes written).
+    const auto answered = [&rsp](MemRig& rig) {
+        rig.write(part(kWriteSingle, 2, {0x18, 0x01}));
+        rig.take_request();
+        REQUIRE(rig.bmc.write(encode_ssif_msg(rsp), true) == 18);
+    };
     SECTION("byte 33 = 35, count 36: byte 34 = 5 is response.len's low byte") {
         // index = 35, payload[35] = response.len[0] = 5, index = 36 = length: taken
         // without PEC (pec_support false), stored in the request, no request ends. The
         // host's read gets a 5-byte response with no PEC byte.
         MemRig rig;
-        rig.write(part(kWriteSingle, 2, {0x18, 0x01}));
-        rig.take_request();
-        REQUIRE(rig.bmc.write(encode_ssif_msg(rsp), true) == 18);
+        answered(rig);
         Bytes d = data(35);
         d[33] = 35;
         d[34] = 5;
@@ -213,45 +236,23 @@ TEST_CASE("a 35-byte 0x07 part overwrites a pending response", "[bmc][memory]") 
         CHECK(rig.hooks.stores ==
               std::vector<OobHooks::Store>{{33, "part_buf.index", 35}, {35, "response.len[0]", 5}});
         CHECK(rig.bmc.response_pending());
-        uint8_t a = kAddrW, cmd = kReadStart, count = kAddrR;
-        rig.bmc.on_event(SlaveEvent::WriteRequested, a);
-        rig.bmc.on_event(SlaveEvent::WriteReceived, cmd);
-        rig.bmc.on_event(SlaveEvent::ReadRequested, count);
-        CHECK(count == 5);
-        Bytes got;
-        for (int i = 0; i < 6; ++i) {
-            uint8_t v = 0xee;
-            rig.bmc.on_event(SlaveEvent::ReadProcessed, v);
-            got.push_back(v);
-        }
+        CHECK(rig.read_start() == 5);
         // Five response bytes, then 0 where a PEC would be (pec_support is false).
-        CHECK(got == Bytes{0x1c, 0x01, 0x00, 0x20, 0x01, 0x00});
+        CHECK(rig.read_bytes(6, 0xee) == Bytes{0x1c, 0x01, 0x00, 0x20, 0x01, 0x00});
     }
     SECTION("byte 33 = 42, count 43: byte 34 = 0x5a is response.payload[3]") {
         // index = 42 = 39 + 3, payload[42] = response.payload[3], index = 43 = length.
         MemRig rig;
-        rig.write(part(kWriteSingle, 2, {0x18, 0x01}));
-        rig.take_request();
-        REQUIRE(rig.bmc.write(encode_ssif_msg(rsp), true) == 18);
+        answered(rig);
         Bytes d = data(35);
         d[33] = 42;
         d[34] = 0x5a;
         rig.write(part(kWriteMiddle, 43, d));
         CHECK(rig.hooks.stores == std::vector<OobHooks::Store>{{33, "part_buf.index", 42},
                                                                {42, "response.payload[3]", 0x5a}});
-        uint8_t a = kAddrW, cmd = kReadStart, count = kAddrR;
-        rig.bmc.on_event(SlaveEvent::WriteRequested, a);
-        rig.bmc.on_event(SlaveEvent::WriteReceived, cmd);
-        rig.bmc.on_event(SlaveEvent::ReadRequested, count);
-        CHECK(count == 14);
-        Bytes got;
-        for (int i = 0; i < 14; ++i) {
-            uint8_t v = 0;
-            rig.bmc.on_event(SlaveEvent::ReadProcessed, v);
-            got.push_back(v);
-        }
+        CHECK(rig.read_start() == 14);
         Bytes expected = rsp;
         expected[3] = 0x5a;
-        CHECK(got == expected);
+        CHECK(rig.read_bytes(14, 0) == expected);
     }
 }

@@ -55,6 +55,7 @@ const std::vector<std::string>& known_events() {
                                                     "daemon.read",
                                                     "daemon.write",
                                                     "daemon.write_failed",
+                                                    "daemon.unanswered",
                                                     "fault.nak",
                                                     "fault.corrupt_pec",
                                                     "fault.lost_stop",

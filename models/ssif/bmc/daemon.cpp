@@ -7,8 +7,8 @@
 namespace ssifsim::ssif {
 
 BmcDaemon::BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, BmcModule& bmc,
-                     IpmiResponder& responder, EventSink& log)
-    : sc_module(name), config_(config), bmc_(bmc), responder_(responder), log_(log),
+                     IpmiBackend& backend, EventSink& log)
+    : sc_module(name), config_(config), bmc_(bmc), backend_(backend), log_(log),
       rng_(config.seed ^ 0x64616d6eULL /* "damn": apart from the workload's */) {
     SC_THREAD(run);
 }
@@ -60,7 +60,12 @@ void BmcDaemon::run() {
                 .num("latency_ns", static_cast<int64_t>(latency));
         }
         wait_for(latency);
-        const Bytes response = responder_.respond(request, sim_now_ns());
+        const std::optional<Bytes> answer = backend_.respond(request, sim_now_ns());
+        if (!answer) {
+            EventBuilder(log_, sim_now_ns(), "daemon", "unanswered").bytes("request", request);
+            continue;
+        }
+        const Bytes& response = *answer;
         Bytes buf = encode_ssif_msg(response);
         if (fault.kind == DaemonFault::Kind::Malformed) {
             const uint32_t len = fault.len < 0 ? static_cast<uint32_t>(response.size())

@@ -8,7 +8,7 @@
 #include "models/common/event_log.h"
 #include "models/common/rng.h"
 #include "models/ssif/bmc/bmc_module.h"
-#include "models/ssif/bmc/responder.h"
+#include "models/ssif/bmc/ipmi_backend.h"
 
 namespace ssifsim::ssif {
 
@@ -48,7 +48,7 @@ class BmcDaemon : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(BmcDaemon);
     BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, BmcModule& bmc,
-              IpmiResponder& responder, EventSink& log);
+              IpmiBackend& backend, EventSink& log);
     void set_faults(DaemonFaultSource* faults) { faults_ = faults; }
 
   private:
@@ -56,7 +56,7 @@ class BmcDaemon : public sc_core::sc_module {
 
     DaemonConfig config_;
     BmcModule& bmc_;
-    IpmiResponder& responder_;
+    IpmiBackend& backend_;
     EventSink& log_;
     DaemonFaultSource* faults_ = nullptr;
     Bytes buffer_; // the daemon's read() buffer, kept from read to read

@@ -35,7 +35,7 @@ void IpmiResponder::take_incoming(IncomingItem::Kind kind, uint64_t now_ns, Byte
     rsp.push_back(kCcDataNotAvailable);
 }
 
-Bytes IpmiResponder::respond(const Bytes& request, uint64_t now_ns) {
+Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
     const uint8_t netfn_lun = request.size() > 0 ? request[0] : 0;
     const uint8_t cmd = request.size() > 1 ? request[1] : 0;
     const uint8_t netfn = netfn_lun >> 2;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/ssif/bmc/ipmi_backend.h"
 
 namespace ssifsim::ssif {
 
@@ -60,7 +61,7 @@ struct ResponderConfig {
     std::vector<IncomingItem> incoming; // in time order
 };
 
-class IpmiResponder {
+class IpmiResponder : public IpmiBackend {
   public:
     // IPMI v2.0 App network function commands.
     static constexpr uint8_t kNetfnApp = 0x06;
@@ -86,8 +87,12 @@ class IpmiResponder {
 
     // request: netfn/lun, cmd, data. Shorter than 2 bytes: completion code 0xC7.
     // Unknown commands: 0xC1. Stateful: message flags, global enables and the incoming
-    // items taken persist. `now_ns` decides which incoming items have arrived.
-    Bytes respond(const Bytes& request, uint64_t now_ns = 0);
+    // items taken persist. `now_ns` decides which incoming items have arrived. Always
+    // answers.
+    Bytes answer(const Bytes& request, uint64_t now_ns = 0);
+    std::optional<Bytes> respond(const Bytes& request, uint64_t now_ns) override {
+        return answer(request, now_ns);
+    }
 
   private:
     uint8_t message_flags(uint64_t now_ns) const;

@@ -13,10 +13,7 @@ namespace {
 constexpr unsigned long kNo = AirqVector::kNoBit;
 
 size_t count(const IrqAccounting& a, ViolationKind k) {
-    size_t n = 0;
-    for (const Violation& v : a.violations())
-        n += v.kind == k;
-    return n;
+    return a.violation_counts()[static_cast<size_t>(k)];
 }
 
 FunctionConfig function(uint32_t fid, uint8_t devfn, unsigned max_msi, unsigned nvec,
@@ -160,7 +157,7 @@ TEST_CASE("directed setup allocates from CPU 0's pool and stores values per vari
         } else {
             CHECK(on_cpu1 == Handler{7, 1});
         }
-        CHECK(acc.violations().empty());
+        CHECK(acc.kept_violations().empty());
     }
 }
 
@@ -190,11 +187,11 @@ TEST_CASE("merged teardown frees max_msi bits: the neighbour's bits are handed o
             CHECK(count(acc, ViolationKind::LostPending) == 1);
             CHECK(k.function(3)->first_bit == 0); // 0..7: over fid 2's 4..7
             CHECK(count(acc, ViolationKind::DoubleAllocation) == 4);
-            CHECK(acc.violations().front().t_ns == 200);
+            CHECK(acc.kept_violations().front().t_ns == 200);
         } else {
             CHECK(k.cpu_vector(0).test(5));
             CHECK(k.function(3)->first_bit == 8); // 0..3 are free but too few
-            CHECK(acc.violations().empty());
+            CHECK(acc.kept_violations().empty());
         }
     }
 }
@@ -207,9 +204,9 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
         REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());               // bits 4..7
         k.disable(1, 50);
         CHECK(count(acc, ViolationKind::WrongBitCleared) == 3); // bits 2, 4, 6
-        CHECK(acc.violations()[0].detail ==
+        CHECK(acc.kept_violations()[0].detail ==
               "free of fid 1 index 1 reset the values of bit 2, the bit of its index 2");
-        CHECK(acc.violations()[1].detail ==
+        CHECK(acc.kept_violations()[1].detail ==
               "free of fid 1 index 2 reset the values of bit 4, the bit of fid 2 index 0");
         CHECK_FALSE(k.resolve(k.cpu_vector(1), 4).has_value());
         CHECK(k.resolve(k.cpu_vector(1), 5) == Handler{2, 1});
@@ -231,7 +228,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
             REQUIRE(k.enable(function(1, 1, 4, 4, type), 0).empty());
             REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());
             k.disable(1, 50);
-            CHECK(acc.violations().empty());
+            CHECK(acc.kept_violations().empty());
             CHECK(k.resolve(k.cpu_vector(1), 4) == Handler{2, 0});
         }
     }
@@ -463,4 +460,24 @@ TEST_CASE("zpci airq find then clear: two finders of one bit") {
     CHECK(v.clear(1));              // CPU 0 clears: it was set
     CHECK_FALSE(v.clear(1));        // CPU 1 clears: already clear, it dispatches anyway
     CHECK(v.find(0, v.end()) == kNo);
+}
+
+TEST_CASE("a storm's violations are all counted and heard, the first of each kind kept") {
+    IrqAccounting acc;
+    uint64_t heard = 0;
+    acc.on_violation([&heard](const Violation&) { ++heard; });
+    const uint64_t misrouted = IrqAccounting::kKeptPerKind + 150;
+    for (uint64_t t = 0; t < misrouted; ++t)
+        acc.violation(ViolationKind::Misrouted, t, "misrouted " + std::to_string(t));
+    acc.violation(ViolationKind::NoCpu, misrouted, "no cpu");
+    CHECK(heard == misrouted + 1);
+    CHECK(acc.violation_total() == misrouted + 1);
+    CHECK(count(acc, ViolationKind::Misrouted) == misrouted);
+    CHECK(count(acc, ViolationKind::NoCpu) == 1);
+    // Kept: the first kKeptPerKind misrouted ones, then the one NoCpu, in time order.
+    REQUIRE(acc.kept_violations().size() == IrqAccounting::kKeptPerKind + 1);
+    CHECK(acc.kept_violations()[IrqAccounting::kKeptPerKind - 1].t_ns ==
+          IrqAccounting::kKeptPerKind - 1);
+    CHECK(acc.kept_violations().back().kind == ViolationKind::NoCpu);
+    CHECK_FALSE(acc.accounted());
 }

@@ -180,7 +180,7 @@ Check check_interrupts_accounted(const ZpciResult& z) {
     if (!z.violations.empty()) {
         const zpci::Violation& v = z.violations.front();
         c.pass = false;
-        c.detail = std::to_string(z.violations.size()) + " violation(s); first " +
+        c.detail = std::to_string(z.violation_total) + " violation(s); first " +
                    name_of(zpci::kViolationNames, v.kind) + " at t=" + ms(v.t_ns) + ": " + v.detail;
     } else if (!z.accounted) {
         const zpci::MsiCounts& n = z.counts;
@@ -312,9 +312,10 @@ void expect_request(std::vector<Check>& out, const RequestExpectation& e, const 
 void expect_zpci(std::vector<Check>& out, const ZpciScenario& z, const ZpciResult& r) {
     const auto show = [](uint64_t v) { return std::to_string(v); };
     for (const auto& [kind, expected] : z.expect_violations) {
-        uint64_t actual = 0;
-        for (const zpci::Violation& v : r.violations)
-            actual += name_of(zpci::kViolationNames, v.kind) == kind;
+        zpci::ViolationKind named{};
+        const uint64_t actual = value_of(zpci::kViolationNames, kind, &named)
+                                    ? r.violation_counts[static_cast<size_t>(named)]
+                                    : 0;
         expect_equal(out, "zpci violations " + kind, "the number of " + kind + " violations",
                      actual, expected, show);
     }

@@ -56,6 +56,9 @@ ojson zpci_json(const ZpciResult& z) {
         violations.push_back({{"kind", name_of(zpci::kViolationNames, v.kind)},
                               {"t_ns", v.t_ns},
                               {"detail", v.detail}});
+    ojson violation_counts = ojson::object();
+    for (const auto& [name, kind] : zpci::kViolationNames)
+        violation_counts[name] = z.violation_counts[static_cast<size_t>(kind)];
     ojson cpus = ojson::array();
     for (size_t c = 0; c < z.cpus.size(); ++c) {
         const zpci::CpuStats& st = z.cpus[c];
@@ -73,6 +76,7 @@ ojson zpci_json(const ZpciResult& z) {
         msis[name] = count;
     return {{"msis", msis},
             {"accounted", z.accounted},
+            {"violation_counts", violation_counts},
             {"violations", violations},
             {"latency_ns", distribution_json(z.latency)},
             {"fallbacks", z.fallbacks},
@@ -107,8 +111,8 @@ void print_zpci(std::ostream& out, const ZpciResult& z) {
     for (size_t i = 0; i < shown; ++i)
         out << "  violation " << name_of(zpci::kViolationNames, z.violations[i].kind) << " at "
             << z.violations[i].t_ns << " ns: " << z.violations[i].detail << "\n";
-    if (z.violations.size() > shown)
-        out << "  ... " << z.violations.size() - shown << " more in the report\n";
+    if (z.violation_total > shown)
+        out << "  ... " << z.violation_total - shown << " more; the report counts them by kind\n";
 }
 // "20.000000 ms", or for a range "1.000000 to 5.000000 ms (uniform per request)".
 std::string daemon_latency_text(const ssif::DaemonConfig& d) {

@@ -162,7 +162,9 @@ ZpciResult zpci_result(const zpci::ZpciSystem& z) {
     ZpciResult r;
     r.enabled = true;
     r.counts = z.accounting().counts();
-    r.violations = z.accounting().violations();
+    r.violations = z.accounting().kept_violations();
+    r.violation_counts = z.accounting().violation_counts();
+    r.violation_total = z.accounting().violation_total();
     r.accounted = z.accounting().accounted();
     r.latency = z.accounting().latency().summary();
     r.cpus = z.cpu_stats();

@@ -51,7 +51,9 @@ struct DaemonExchange {
 struct ZpciResult {
     bool enabled = false;
     zpci::MsiCounts counts;
-    std::vector<zpci::Violation> violations;
+    std::vector<zpci::Violation> violations; // the first of each kind (IrqAccounting::kKeptPerKind)
+    std::array<uint64_t, zpci::kViolationKinds> violation_counts{}; // every one, by kind
+    uint64_t violation_total = 0;
     bool accounted = true;
     Distribution latency; // MSI to its handler
     std::vector<zpci::CpuStats> cpus;

@@ -8,7 +8,12 @@ std::string describe(const MsiSource& s) {
 }
 
 void IrqAccounting::violation(ViolationKind kind, uint64_t t_ns, std::string detail) {
-    violations_.push_back({kind, t_ns, std::move(detail)});
+    const Violation v{kind, t_ns, std::move(detail)};
+    if (listener_)
+        listener_(v);
+    ++violation_total_;
+    if (++violation_counts_[static_cast<size_t>(kind)] <= kKeptPerKind)
+        kept_.push_back(v);
 }
 
 void IrqAccounting::pending(const AirqVector* v, unsigned long bit, const MsiSource& source) {
@@ -32,8 +37,9 @@ std::vector<MsiSource> IrqAccounting::take(const AirqVector* v, unsigned long bi
 
 bool IrqAccounting::accounted() const {
     const MsiCounts& c = counts_;
-    return violations_.empty() && c.raised == c.delivered + c.merged + c.discarded +
-                                                  c.not_registered + c.misdirected + c.undelivered;
+    return violation_total_ == 0 && c.raised == c.delivered + c.merged + c.discarded +
+                                                    c.not_registered + c.misdirected +
+                                                    c.undelivered;
 }
 
 } // namespace ssifsim::zpci

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -88,8 +89,16 @@ inline std::array<std::pair<const char*, uint64_t>, 8> named_counts(const MsiCou
              {"undelivered", c.undelivered}}};
 }
 
+inline constexpr size_t kViolationKinds = std::size(kViolationNames);
+
+// Where each MSI went, and every violation of the interrupt path's invariants. A storm can
+// raise millions of violations: each is counted by kind, the first kKeptPerKind of each kind
+// are kept with their detail, and the listener (the log) sees every one as it happens.
 class IrqAccounting {
   public:
+    static constexpr size_t kKeptPerKind = 100;
+    using ViolationListener = std::function<void(const Violation&)>;
+    void on_violation(ViolationListener listener) { listener_ = std::move(listener); }
     void violation(ViolationKind kind, uint64_t t_ns, std::string detail);
     // The hardware set (or found set) a bit for this MSI.
     void pending(const AirqVector* v, unsigned long bit, const MsiSource& source);
@@ -118,7 +127,13 @@ class IrqAccounting {
     template <typename Live> void finish(uint64_t t_ns, Live live);
 
     const MsiCounts& counts() const { return counts_; }
-    const std::vector<Violation>& violations() const { return violations_; }
+    // The first kKeptPerKind violations of each kind, in the order they happened.
+    const std::vector<Violation>& kept_violations() const { return kept_; }
+    // Every violation, by kind (indexed by ViolationKind), and in all.
+    const std::array<uint64_t, kViolationKinds>& violation_counts() const {
+        return violation_counts_;
+    }
+    uint64_t violation_total() const { return violation_total_; }
     const DurationStats& latency() const { return latency_; } // MSI to its handler
     bool accounted() const;                                   // no violation and the counts add up
 
@@ -131,7 +146,10 @@ class IrqAccounting {
     };
     std::unordered_map<Key, std::vector<MsiSource>, KeyHash> pending_;
     MsiCounts counts_;
-    std::vector<Violation> violations_;
+    std::vector<Violation> kept_;
+    std::array<uint64_t, kViolationKinds> violation_counts_{};
+    uint64_t violation_total_ = 0;
+    ViolationListener listener_;
     DurationStats latency_;
 };
 

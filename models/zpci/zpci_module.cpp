@@ -19,6 +19,12 @@ ZpciSystem::ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, E
     : sc_core::sc_module(name), config_(config), log_(log), vcd_(tl_vcd),
       kernel_(config.kernel, accounting_), facility_(kernel_, config.kernel.cpus),
       fallback_ipis_(config.kernel.cpus), cpus_(config.kernel.cpus), stats_(config.kernel.cpus) {
+    // Violations wait for log_violations(), which logs them after the event that raised them.
+    accounting_.on_violation([this](const Violation& v) {
+        if (config_.log_each_msi ||
+            ++violations_by_kind_[static_cast<size_t>(v.kind)] <= kSummaryViolationsPerKind)
+            unlogged_violations_.push_back(v);
+    });
     for (size_t c = 0; c < cpus_.size(); ++c) {
         cpus_[c].wake = std::make_unique<sc_core::sc_event>();
         if (vcd_)
@@ -46,17 +52,12 @@ EventBuilder ZpciSystem::event(const char* src, const char* ev) {
 
 // With log "summary" (storms), the first kSummaryViolationsPerKind violations of each kind
 // are logged; the report and the summary event count them all.
-void ZpciSystem::log_violations_since(size_t first) {
-    const auto& all = accounting_.violations();
-    for (size_t i = first; i < all.size(); ++i) {
-        if (!config_.log_each_msi &&
-            ++violations_by_kind_[static_cast<size_t>(all[i].kind)] > kSummaryViolationsPerKind)
-            continue;
-        EventBuilder(log_, all[i].t_ns, "zpci", "violation")
-            .str("kind", name_of(kViolationNames, all[i].kind))
-            .str("detail", all[i].detail);
-    }
-    violations_logged_ = all.size();
+void ZpciSystem::log_violations() {
+    for (const Violation& v : unlogged_violations_)
+        EventBuilder(log_, v.t_ns, "zpci", "violation")
+            .str("kind", name_of(kViolationNames, v.kind))
+            .str("detail", v.detail);
+    unlogged_violations_.clear();
 }
 
 // Boot: every function's driver sets up its MSIs at time 0, in the scenario's order; the
@@ -83,7 +84,7 @@ void ZpciSystem::set_up(const FunctionConfig& f, uint64_t t_ns) {
         if (zdev->aisb != AirqVector::kNoBit)
             e.num("summary_bit", static_cast<int64_t>(zdev->aisb));
     }
-    log_violations_since(violations_logged_);
+    log_violations();
 }
 
 void ZpciSystem::msi_source() {
@@ -129,7 +130,7 @@ void ZpciSystem::raise(const Msi& m) {
                     .num("index", m.index)
                     .num("cpu_address", field)
                     .str("result", "no_cpu");
-            log_violations_since(violations_logged_);
+            log_violations();
             return;
         }
     }
@@ -190,7 +191,7 @@ void ZpciSystem::floating_affinity(const ZpciAction& a) {
                               "affinity change of fid " + std::to_string(a.fid) +
                                   " in floating mode: irq_chip_set_affinity_parent on the "
                                   "parent domain, whose parent_data is NULL");
-        log_violations_since(violations_logged_);
+        log_violations();
     }
 }
 
@@ -228,7 +229,7 @@ void ZpciSystem::actions() {
         case ZpciAction::Kind::Unplug:
             event("zpci", "hot_unplug").num("fid", a.fid);
             kernel_.disable(a.fid, sim_now_ns());
-            log_violations_since(violations_logged_);
+            log_violations();
             break;
         case ZpciAction::Kind::CpuOffline:
             cpus_[static_cast<size_t>(a.cpu)].online = false;
@@ -312,7 +313,7 @@ void ZpciSystem::run_interrupt(int c, Work work) {
     st.busy_ns += sim_now_ns() - start;
     if (vcd_)
         vcd_->change(sim_now_ns(), cpu.vcd, 0);
-    log_violations_since(violations_logged_);
+    log_violations();
 }
 
 // The loop all of pci_irq.c's handlers share: hand each set bit of `v` to `on_bit`; when a
@@ -506,11 +507,11 @@ void ZpciSystem::maybe_done() {
 
 void ZpciSystem::finish(uint64_t t_ns) {
     accounting_.finish(t_ns, [this](uint32_t fid) { return kernel_.live(fid); });
-    log_violations_since(violations_logged_);
+    log_violations();
     EventBuilder e(log_, t_ns, "zpci", "summary");
     for (const auto& [name, n] : named_counts(accounting_.counts()))
         e.num(name, static_cast<int64_t>(n));
-    e.num("violations", static_cast<int64_t>(accounting_.violations().size()));
+    e.num("violations", static_cast<int64_t>(accounting_.violation_total()));
 }
 
 } // namespace ssifsim::zpci

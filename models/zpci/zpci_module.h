@@ -139,7 +139,7 @@ class ZpciSystem : public sc_core::sc_module {
     void post_floating();
     void send_ipi(int target);
     void maybe_done();
-    void log_violations_since(size_t first);
+    void log_violations();
     EventBuilder event(const char* src, const char* ev);
     std::string cpu_src(int c) const { return "cpu" + std::to_string(c); }
 
@@ -162,7 +162,7 @@ class ZpciSystem : public sc_core::sc_module {
     StopGate* gate_ = nullptr;
     std::vector<std::string> setup_failures_;
     uint64_t fallbacks_ = 0;
-    size_t violations_logged_ = 0;
+    std::vector<Violation> unlogged_violations_;
     static constexpr uint64_t kSummaryViolationsPerKind = 10;
     std::array<uint64_t, std::size(kViolationNames)> violations_by_kind_{};
     // Handlers waited on by raise_and_wait, by (fid << 16 | index).

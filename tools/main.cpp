@@ -1,5 +1,6 @@
-// The ssifsim command line: run, validate, sweep, bench. Exit codes: 0 all checks hold, 1 a check
-// failed, 2 bad input (the message names the file and the JSON path), 3 internal error.
+// The ssifsim command line: run, validate, sweep, bench, conformance. Exit codes: 0 all checks
+// hold, 1 a check failed, 2 bad input (the message names the file and the JSON path), 3 internal
+// error.
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <iostream>
 #include <systemc>
 
+#include "kernel/airq/airq_conformance.h"
 #include "tools/bench.h"
 #include "tools/interrupt.h"
 #include "tools/report.h"
@@ -37,6 +39,8 @@ Usage:
   ssifsim sweep TEMPLATE [options]   seeded random fault campaign over a template
   ssifsim bench [options]            the performance benchmark: standard workloads against
                                      the raw SystemC kernel
+  ssifsim conformance [options]      hold a model to the real kernel code it models
+                                     (needs a build with the kernel source)
   ssifsim COMMAND --help             the options of a command
   ssifsim --version
 
@@ -290,6 +294,52 @@ int cmd_bench(const std::vector<std::string>& args) {
     return run_bench(o, std::cout);
 }
 
+int cmd_conformance(const std::vector<std::string>& args) {
+    std::string target = "airq";
+    uint64_t events = 200'000;
+    std::string seed_text = "1";
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "target", po::value(&target)->value_name("MODEL")->default_value(target),
+        "the model to hold to its kernel code: airq (AirqVector against "
+        "drivers/s390/cio/airq.c)")("events",
+                                    po::value(&events)->value_name("N")->default_value(events),
+                                    "calls to make on each side, in random sequences")(
+        "seed", po::value(&seed_text)->value_name("S")->default_value("1"),
+        "the sequences' seed (0..2^63-1)");
+    const po::variables_map vm = parse_command(args, opts);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim conformance [options]\n\nDrives a model and the real "
+                     "kernel code it models with the same random call\nsequences and compares "
+                     "every result and the state after each call. Each kind\nof divergence is "
+                     "reported once, its sequence shrunk to the fewest calls that\nstill "
+                     "diverge. Exit 0 with no divergence, 1 with one, 2 for bad input or a\n"
+                     "build without the kernel source (README: Kernel in the loop).\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (vm.count("scenario"))
+        return usage_error("conformance: takes no scenario file");
+    if (target != "airq")
+        return usage_error("--target: unknown model '" + target + "' (known: airq)");
+    if (events < 1)
+        return usage_error("--events: must be at least 1");
+    uint64_t seed = 0;
+    if (!parse_seed(seed_text, &seed))
+        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
+    if (!ssifsim::kernel::make_kernel_airq()) {
+        std::cerr << "ssifsim: conformance: this build has no kernel source to compare with; "
+                     "run\n  bash scripts/kernel-source.sh build/kernel-source\n  cmake -S . -B "
+                     "build -DSSIFSIM_KERNEL_SOURCE=build/kernel-source\nand build again "
+                     "(README: Kernel in the loop)\n";
+        return kExitBadInput;
+    }
+    const ssifsim::kernel::AirqConformance c = ssifsim::kernel::run_airq_conformance(
+        events, seed, ssifsim::kernel::make_model_airq, ssifsim::kernel::make_kernel_airq);
+    ssifsim::kernel::print_airq_conformance(std::cout, c);
+    return c.divergences.empty() ? kExitPass : kExitCheckFailed;
+}
+
 } // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -315,6 +365,8 @@ int sc_main(int argc, char* argv[]) {
             return cmd_sweep(args);
         if (command == "bench")
             return cmd_bench(args);
+        if (command == "conformance")
+            return cmd_conformance(args);
         return usage_error("unknown command '" + command + "'");
     } catch (const InputError& e) {
         std::cerr << "ssifsim: " << printable(e.what()) << "\n";

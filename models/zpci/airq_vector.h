@@ -72,6 +72,8 @@ class AirqVector {
     void unlock(unsigned long bit);
 
     const std::vector<uint64_t>& words() const { return vector_; }
+    // The allocation bitmap's words (1 = free), empty without kAlloc.
+    const std::vector<uint64_t>& avail_words() const { return avail_; }
 
   private:
     static uint64_t mask(unsigned long bit) { return uint64_t{1} << (63 - (bit & 63)); }

@@ -1,0 +1,192 @@
+/* The userspace shim the kernel's own C files compile against, unmodified, for the
+ * kernel-in-the-loop conformance runs (README: "Kernel in the loop"). Force-included into
+ * each kernel file; the headers those files name are empty stand-ins in include/, so every
+ * kernel identifier they use is defined here, once. Written for this project from the
+ * kernel's documented interfaces; it holds no kernel code.
+ *
+ * Execution model: single-threaded and synchronous. Locks record nothing but a would-spin
+ * (bit_spin_lock on a held bit), which the caller reads back; memory comes from the C heap. */
+#ifndef SSIFSIM_KSHIM_H
+#define SSIFSIM_KSHIM_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Types (include/linux/types.h). */
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef uint64_t dma_addr_t;
+typedef unsigned int gfp_t;
+typedef int irqreturn_t;
+typedef struct {
+    int held;
+} spinlock_t;
+
+/* Annotations that mean nothing in userspace. */
+#define __init
+#define __exit
+#define __must_check
+#define EXPORT_SYMBOL(sym) extern int ssifsim_exported_##sym
+#define EXPORT_SYMBOL_GPL(sym) extern int ssifsim_exported_##sym
+#define likely(x) (x)
+#define unlikely(x) (x)
+#define GFP_KERNEL 0u
+#define PAGE_SIZE 4096ul
+#define IRQ_HANDLED 1
+
+/* Bits (include/linux/bits.h, bitops.h): an unsigned long is 64 bits, as on s390. */
+#define BITS_PER_BYTE 8
+#define BITS_PER_LONG 64
+#define BITS_TO_LONGS(nr) (((nr) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+static inline unsigned long __fls(unsigned long word) {
+    return 63 - __builtin_clzl(word);
+}
+/* set_bit(nr) and friends act on bit nr % 64 of word nr / 64, counted from the least
+ * significant bit of the word's value (the generic bitops), on s390 too. */
+static inline void set_bit(unsigned long nr, volatile unsigned long* p) {
+    p[nr / BITS_PER_LONG] |= 1ul << (nr % BITS_PER_LONG);
+}
+static inline void clear_bit(unsigned long nr, volatile unsigned long* p) {
+    p[nr / BITS_PER_LONG] &= ~(1ul << (nr % BITS_PER_LONG));
+}
+static inline bool test_bit(unsigned long nr, const volatile unsigned long* p) {
+    return (p[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG)) & 1;
+}
+static inline bool test_and_set_bit(unsigned long nr, volatile unsigned long* p) {
+    bool old = test_bit(nr, p);
+    set_bit(nr, p);
+    return old;
+}
+/* s390's MSB-0 numbering (arch/s390/include/asm/bitops.h): bit nr ^ (BITS_PER_LONG - 1). */
+static inline void set_bit_inv(unsigned long nr, volatile unsigned long* p) {
+    set_bit(nr ^ (BITS_PER_LONG - 1), p);
+}
+static inline void clear_bit_inv(unsigned long nr, volatile unsigned long* p) {
+    clear_bit(nr ^ (BITS_PER_LONG - 1), p);
+}
+static inline bool test_bit_inv(unsigned long nr, const volatile unsigned long* p) {
+    return test_bit(nr ^ (BITS_PER_LONG - 1), p);
+}
+unsigned long find_first_bit_inv(const unsigned long* addr, unsigned long size);
+unsigned long find_next_bit_inv(const unsigned long* addr, unsigned long size,
+                                unsigned long offset);
+
+/* Locks: nothing runs concurrently. A bit spinlock taken twice would spin for ever in the
+ * kernel; here it counts in kshim_would_spin for the caller to see. */
+extern unsigned long kshim_would_spin;
+#define DEFINE_SPINLOCK(name) spinlock_t name = {0}
+#define spin_lock_init(l) ((l)->held = 0)
+#define spin_lock(l) ((void)(l))
+#define spin_unlock(l) ((void)(l))
+#define spin_lock_irqsave(l, flags) ((void)(l), (flags) = 0)
+#define spin_unlock_irqrestore(l, flags) ((void)(l), (void)(flags))
+static inline void bit_spin_lock(int nr, unsigned long* addr) {
+    if (test_and_set_bit((unsigned long)nr, addr))
+        ++kshim_would_spin;
+}
+static inline void bit_spin_unlock(int nr, unsigned long* addr) {
+    clear_bit((unsigned long)nr, addr);
+}
+
+/* Memory (include/linux/slab.h, dmapool.h; drivers/s390/cio/css.c's cio_dma_*). */
+/* Every block has one guard word after it. airq_iv_scan up to airq_iv_end reads one word
+ * past the vector when a vector of a multiple of 64 bits is full (its end is then bits + 1)
+ * and no bit below is set: the kernel reads whatever the DMA pool holds there; the guard
+ * makes it defined (zero after a DMA block: no interrupt pending there; all ones after a
+ * kmalloc block). The conformance harness counts those reads. */
+void* kmalloc(size_t size, gfp_t gfp);
+void* kzalloc(size_t size, gfp_t gfp);
+void kfree(const void* p);
+void* cio_dma_zalloc(size_t size);
+void cio_dma_free(void* p, size_t size);
+struct device;
+struct dma_pool {
+    size_t size;
+};
+struct device* cio_get_dma_css_dev(void);
+struct dma_pool* dma_pool_create(const char* name, struct device* dev, size_t size, size_t align,
+                                 size_t boundary);
+void* dma_pool_zalloc(struct dma_pool* pool, gfp_t gfp, dma_addr_t* handle);
+void dma_pool_free(struct dma_pool* pool, void* p, dma_addr_t handle);
+/* s390's cache line (arch/s390/include/asm/cache.h: L1_CACHE_BYTES 256). */
+static inline int cache_line_size(void) {
+    return 256;
+}
+
+/* Lists (include/linux/list.h, rculist.h), for register_adapter_interrupt. */
+struct hlist_node {
+    struct hlist_node *next, **pprev;
+};
+struct hlist_head {
+    struct hlist_node* first;
+};
+#define container_of(ptr, type, member) ((type*)((char*)(ptr)-offsetof(type, member)))
+static inline int hlist_unhashed(const struct hlist_node* h) {
+    return !h->pprev;
+}
+static inline void hlist_add_head_rcu(struct hlist_node* n, struct hlist_head* h) {
+    n->next = h->first;
+    if (h->first)
+        h->first->pprev = &n->next;
+    h->first = n;
+    n->pprev = &h->first;
+}
+static inline void hlist_del_rcu(struct hlist_node* n) {
+    *n->pprev = n->next;
+    if (n->next)
+        n->next->pprev = n->pprev;
+    n->pprev = NULL;
+}
+#define hlist_entry_safe(ptr, type, member) ((ptr) ? container_of(ptr, type, member) : NULL)
+#define hlist_for_each_entry_rcu(pos, head, member)                                                \
+    for (pos = hlist_entry_safe((head)->first, __typeof__(*(pos)), member); pos;                   \
+         pos = hlist_entry_safe((pos)->member.next, __typeof__(*(pos)), member))
+#define rcu_read_lock() ((void)0)
+#define rcu_read_unlock() ((void)0)
+#define synchronize_rcu() ((void)0)
+
+/* The channel subsystem and interrupt plumbing airq.c registers with; the conformance
+ * runs never raise an adapter interrupt through it. */
+#define MAX_ISC 7
+#define THIN_INTERRUPT 3
+struct tpi_info {
+    u32 isc;
+};
+struct pt_regs {
+    struct tpi_info tpi_info;
+};
+struct pt_regs* get_irq_regs(void);
+#define trace_s390_cio_adapter_int(info) ((void)(info))
+#define CIO_TRACE_EVENT(level, text) ((void)(level), (void)(text))
+static inline void isc_register(u8 isc) {
+    (void)isc;
+}
+static inline void isc_unregister(u8 isc) {
+    (void)isc;
+}
+struct irq_chip {
+    int unused;
+};
+extern struct irq_chip dummy_irq_chip;
+typedef void (*irq_flow_handler_t)(void* desc);
+void handle_percpu_irq(void* desc);
+typedef irqreturn_t (*irq_handler_t)(int, void*);
+static inline void irq_set_chip_and_handler(unsigned int irq, struct irq_chip* chip,
+                                            irq_flow_handler_t handle) {
+    (void)irq, (void)chip, (void)handle;
+}
+static inline int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
+                              const char* name, void* dev) {
+    (void)irq, (void)handler, (void)flags, (void)name, (void)dev;
+    return 0;
+}
+void panic(const char* fmt, ...) __attribute__((noreturn));
+
+#endif

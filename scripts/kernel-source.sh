@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Kernel in the loop: extracts the kernel files the simulator compiles unmodified (never
+# committed: the kernel is GPL) from Debian's linux-source-6.12 package, installing the
+# package if it is missing, into DEST (default: build/kernel-source). Prints DEST; configure
+# with `cmake -DSSIFSIM_KERNEL_SOURCE=DEST` (scripts/setup.sh does when it is there).
+# A tree of your own (a patched kernel) needs no extraction: point SSIFSIM_KERNEL_SOURCE at it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest="${1:-build/kernel-source}"
+package=linux-source-6.12
+tarball=/usr/src/linux-source-6.12.tar.xz
+# The files, relative to the tree's root: airq.c and the header with its inline helpers
+# (airq_iv_lock, set/get_data, set/get_ptr), and s390's MSB-0 bit search (find_*_bit_inv).
+files=(drivers/s390/cio/airq.c arch/s390/include/asm/airq.h arch/s390/lib/find.c)
+
+if [ ! -f "$tarball" ]; then
+    echo "kernel-source: installing $package" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends \
+        "$package" >&2
+fi
+have=1
+for f in "${files[@]}"; do [ -f "$dest/$f" ] || have=0; done
+if [ "$have" = 0 ]; then
+    mkdir -p "$dest"
+    tar -xJf "$tarball" -C "$dest" --strip-components=1 "${files[@]/#/$package/}"
+fi
+echo "$dest"

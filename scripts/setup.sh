@@ -24,7 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" > /dev/null
+# Kernel in the loop (scripts/kernel-source.sh) when its extract is there.
+kernel=()
+[ -d build/kernel-source ] && kernel=(-DSSIFSIM_KERNEL_SOURCE="$PWD/build/kernel-source")
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" "${kernel[@]}" > /dev/null
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done
 cmake --build build -j "$(nproc)" "${targets[@]}"

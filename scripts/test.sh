@@ -8,6 +8,8 @@ jobs="$(nproc)"
 step() { echo "== $1: $(( SECONDS - step_start )) s"; step_start=$SECONDS; }
 step_start=$SECONDS
 
+# The real kernel code the conformance tests compile (Debian's linux-source-6.12).
+bash scripts/kernel-source.sh build/kernel-source > /dev/null
 bash scripts/setup.sh
 (cd build && ctest --output-on-failure -j "$jobs")
 step "build and test"
@@ -15,6 +17,7 @@ step "build and test"
 # The sanitizer build: -O1 keeps its build time down. A sanitizer report ends the process
 # with exit code 86, which no test takes for an expected outcome; UBSan halts at its first.
 cmake -S . -B build-asan -DSSIFSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+    -DSSIFSIM_KERNEL_SOURCE="$PWD/build/kernel-source" \
     "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" > /dev/null
 cmake --build build-asan -j "$jobs"
 (cd build-asan &&

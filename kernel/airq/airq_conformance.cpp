@@ -142,39 +142,6 @@ std::optional<AirqDivergence> replay(const std::vector<AirqOp>& sequence,
     return std::nullopt;
 }
 
-// ddmin over the calls after Create: the smallest sequence that still diverges the same way.
-AirqDivergence shrink(AirqDivergence found, const AirqFactory& model,
-                      const AirqFactory& reference) {
-    const size_t original = found.original_length;
-    size_t parts = 2;
-    while (found.sequence.size() > 1) {
-        const std::vector<AirqOp>& seq = found.sequence;
-        const size_t body = seq.size() - 1;
-        parts = std::min(parts, body);
-        const size_t chunk = (body + parts - 1) / parts;
-        bool reduced = false;
-        for (size_t from = 1; from < seq.size() && !reduced; from += chunk) {
-            std::vector<AirqOp> candidate(seq.begin(), seq.begin() + static_cast<long>(from));
-            candidate.insert(candidate.end(),
-                             seq.begin() + static_cast<long>(std::min(from + chunk, seq.size())),
-                             seq.end());
-            const std::optional<AirqDivergence> d = replay(candidate, model, reference, nullptr);
-            if (d && d->kind == found.kind) {
-                found = *d;
-                parts = std::max<size_t>(parts - 1, 2);
-                reduced = true;
-            }
-        }
-        if (!reduced) {
-            if (parts >= body)
-                break;
-            parts = std::min(body, parts * 2);
-        }
-    }
-    found.original_length = original;
-    return found;
-}
-
 } // namespace
 
 std::string to_string(const AirqOp& op) {
@@ -277,7 +244,10 @@ AirqConformance run_airq_conformance(uint64_t events, uint64_t seed, const AirqF
         for (const AirqDivergence& seen : out.divergences)
             known = known || seen.kind == d->kind;
         if (!known)
-            out.divergences.push_back(shrink(*d, model, reference));
+            out.divergences.push_back(shrink_divergence(
+                *d,
+                [&](const std::vector<AirqOp>& s) { return replay(s, model, reference, nullptr); },
+                1));
     }
     return out;
 }

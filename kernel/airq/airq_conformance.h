@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/divergence.h"
 #include "models/common/rng.h"
 
 namespace ssifsim::kernel {
@@ -63,12 +64,7 @@ std::unique_ptr<AirqImpl> make_model_airq();
 // The real airq.c; nullptr when the build has no kernel source (-DSSIFSIM_KERNEL_SOURCE).
 std::unique_ptr<AirqImpl> make_kernel_airq();
 
-struct AirqDivergence {
-    std::string kind;             // "<call> <what>": "alloc end", "scan result", ...
-    std::vector<AirqOp> sequence; // shrunk; the last call is where they differ
-    size_t original_length = 0;   // the calls before shrinking
-    std::string model, reference; // what each gave there
-};
+using AirqDivergence = Divergence<AirqOp>;
 
 struct AirqConformance {
     uint64_t events = 0;                 // calls made on each side

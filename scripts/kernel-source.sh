@@ -10,8 +10,10 @@ dest="${1:-build/kernel-source}"
 package=linux-source-6.12
 tarball=/usr/src/linux-source-6.12.tar.xz
 # The files, relative to the tree's root: airq.c and the header with its inline helpers
-# (airq_iv_lock, set/get_data, set/get_ptr), and s390's MSB-0 bit search (find_*_bit_inv).
-files=(drivers/s390/cio/airq.c arch/s390/include/asm/airq.h arch/s390/lib/find.c)
+# (airq_iv_lock, set/get_data, set/get_ptr), s390's MSB-0 bit search (find_*_bit_inv); the
+# BMC's ssif_bmc.c and its userspace struct (CMakeLists.txt's KERNEL_FILES).
+files=(drivers/s390/cio/airq.c arch/s390/include/asm/airq.h arch/s390/lib/find.c
+       drivers/char/ipmi/ssif_bmc.c include/uapi/linux/ipmi_ssif_bmc.h)
 
 if [ ! -f "$tarball" ]; then
     echo "kernel-source: installing $package" >&2

@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "kernel/airq/airq_conformance.h"
+#include "kernel/ssif_bmc/bmc_conformance.h"
 #include "tools/bench.h"
 #include "tools/interrupt.h"
 #include "tools/report.h"
@@ -295,16 +296,18 @@ int cmd_bench(const std::vector<std::string>& args) {
 }
 
 int cmd_conformance(const std::vector<std::string>& args) {
-    std::string target = "airq";
+    namespace k = ssifsim::kernel;
+    std::string target = "all";
     uint64_t events = 200'000;
     std::string seed_text = "1";
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
         "target", po::value(&target)->value_name("MODEL")->default_value(target),
         "the model to hold to its kernel code: airq (AirqVector against "
-        "drivers/s390/cio/airq.c)")("events",
-                                    po::value(&events)->value_name("N")->default_value(events),
-                                    "calls to make on each side, in random sequences")(
+        "drivers/s390/cio/airq.c), bmc (SsifBmc, variant 6.12, against "
+        "drivers/char/ipmi/ssif_bmc.c), or all")(
+        "events", po::value(&events)->value_name("N")->default_value(events),
+        "calls to make on each side, per model, in random sequences")(
         "seed", po::value(&seed_text)->value_name("S")->default_value("1"),
         "the sequences' seed (0..2^63-1)");
     const po::variables_map vm = parse_command(args, opts);
@@ -320,24 +323,34 @@ int cmd_conformance(const std::vector<std::string>& args) {
     }
     if (vm.count("scenario"))
         return usage_error("conformance: takes no scenario file");
-    if (target != "airq")
-        return usage_error("--target: unknown model '" + target + "' (known: airq)");
+    if (target != "airq" && target != "bmc" && target != "all")
+        return usage_error("--target: unknown model '" + target + "' (known: airq, bmc, all)");
     if (events < 1)
         return usage_error("--events: must be at least 1");
     uint64_t seed = 0;
     if (!parse_seed(seed_text, &seed))
         return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
-    if (!ssifsim::kernel::make_kernel_airq()) {
+    if (!k::make_kernel_airq()) {
         std::cerr << "ssifsim: conformance: this build has no kernel source to compare with; "
                      "run\n  bash scripts/kernel-source.sh build/kernel-source\n  cmake -S . -B "
-                     "build -DSSIFSIM_KERNEL_SOURCE=build/kernel-source\nand build again "
+                     "build -DSSIFSIM_KERNEL_SOURCE=$PWD/build/kernel-source\nand build again "
                      "(README: Kernel in the loop)\n";
         return kExitBadInput;
     }
-    const ssifsim::kernel::AirqConformance c = ssifsim::kernel::run_airq_conformance(
-        events, seed, ssifsim::kernel::make_model_airq, ssifsim::kernel::make_kernel_airq);
-    ssifsim::kernel::print_airq_conformance(std::cout, c);
-    return c.divergences.empty() ? kExitPass : kExitCheckFailed;
+    size_t divergences = 0;
+    if (target == "airq" || target == "all") {
+        const k::AirqConformance c =
+            k::run_airq_conformance(events, seed, k::make_model_airq, k::make_kernel_airq);
+        k::print_airq_conformance(std::cout, c);
+        divergences += c.divergences.size();
+    }
+    if (target == "bmc" || target == "all") {
+        const k::BmcConformance c = k::run_bmc_conformance(
+            events, seed, [] { return k::make_model_bmc(); }, k::make_kernel_bmc);
+        k::print_bmc_conformance(std::cout, c);
+        divergences += c.divergences.size();
+    }
+    return divergences == 0 ? kExitPass : kExitCheckFailed;
 }
 
 } // namespace

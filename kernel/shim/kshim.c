@@ -3,6 +3,12 @@
 #include <stdarg.h>
 
 unsigned long kshim_would_spin;
+unsigned long kshim_log_lines;
+unsigned long kshim_waits;
+i2c_slave_cb_t kshim_slave_cb;
+struct miscdevice* kshim_misc;
+unsigned long jiffies;
+unsigned int kshim_hz = 100;
 struct irq_chip dummy_irq_chip;
 
 static void* guarded(size_t size, int zero, unsigned char guard) {
@@ -33,6 +39,15 @@ void* cio_dma_zalloc(size_t size) {
 void cio_dma_free(void* p, size_t size) {
     (void)size;
     free(p);
+}
+
+u8 i2c_smbus_pec(u8 crc, u8* p, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+        crc ^= p[i];
+        for (int bit = 0; bit < 8; ++bit)
+            crc = (u8)(crc & 0x80 ? (crc << 1) ^ 0x07 : crc << 1);
+    }
+    return crc;
 }
 
 struct device* cio_get_dma_css_dev(void) {

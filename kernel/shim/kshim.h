@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 /* Types (include/linux/types.h). */
 typedef uint8_t u8;
@@ -36,6 +37,7 @@ typedef struct {
 #define EXPORT_SYMBOL(sym) extern int ssifsim_exported_##sym
 #define EXPORT_SYMBOL_GPL(sym) extern int ssifsim_exported_##sym
 #define likely(x) (x)
+#define fallthrough __attribute__((__fallthrough__))
 #define unlikely(x) (x)
 #define GFP_KERNEL 0u
 #define PAGE_SIZE 4096ul
@@ -188,5 +190,189 @@ static inline int request_irq(unsigned int irq, irq_handler_t handler, unsigned 
     return 0;
 }
 void panic(const char* fmt, ...) __attribute__((noreturn));
+
+/* ------------------------------------------------------------------------------------------
+ * For drivers/char/ipmi/ssif_bmc.c: the I2C slave interface, the misc device and its file
+ * operations, a timer, jiffies, wait queues. */
+typedef uint8_t __u8;
+/* loff_t, ssize_t: from <sys/types.h>. */
+typedef unsigned int __poll_t;
+#define __user
+#define THIS_MODULE NULL
+#define O_NONBLOCK 04000
+#define EPOLLIN 0x0001u
+#define MODULE_DEVICE_TABLE(type, name) extern int ssifsim_device_table_##type
+#define MODULE_AUTHOR(text) extern int ssifsim_module_author
+#define MODULE_DESCRIPTION(text) extern int ssifsim_module_description
+#define MODULE_LICENSE(text) extern int ssifsim_module_license
+#define sizeof_field(type, member) sizeof(((type*)0)->member)
+#define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
+#define spin_lock_irq(l) ((void)(l))
+#define spin_unlock_irq(l) ((void)(l))
+
+/* Logging: the driver's dev_* lines are counted, not printed (the harness compares the
+ * state they describe, not their text). */
+extern unsigned long kshim_log_lines;
+#define dev_dbg(dev, ...) ((void)(dev), ++kshim_log_lines)
+#define dev_warn(dev, ...) ((void)(dev), ++kshim_log_lines)
+#define dev_err(dev, ...) ((void)(dev), ++kshim_log_lines)
+
+struct device {
+    int unused;
+};
+/* i2c_smbus_pec (drivers/i2c/i2c-core-smbus.c): the SMBus PEC, CRC-8 with the polynomial
+ * x^8 + x^2 + x + 1 (SMBus 3.1 section 6.4), folded over `count` bytes from `crc`. Written out
+ * here on purpose, apart from the model's PEC, so that the kernel's side of a comparison
+ * shares no code with the model's. */
+u8 i2c_smbus_pec(u8 crc, u8* p, size_t count);
+/* The I2C slave interface (include/linux/i2c.h); the events in the kernel's order. */
+enum i2c_slave_event {
+    I2C_SLAVE_READ_REQUESTED,
+    I2C_SLAVE_WRITE_REQUESTED,
+    I2C_SLAVE_READ_PROCESSED,
+    I2C_SLAVE_WRITE_RECEIVED,
+    I2C_SLAVE_STOP,
+};
+#define I2C_CLIENT_SLAVE 0x20
+struct i2c_client {
+    unsigned short flags;
+    unsigned short addr;
+    struct device dev;
+    void* clientdata;
+};
+typedef int (*i2c_slave_cb_t)(struct i2c_client* client, enum i2c_slave_event event, u8* val);
+struct i2c_device_id {
+    char name[20];
+    unsigned long driver_data;
+};
+struct of_device_id {
+    char compatible[128];
+};
+struct i2c_driver {
+    struct {
+        const char* name;
+        const struct of_device_id* of_match_table;
+    } driver;
+    int (*probe)(struct i2c_client* client);
+    void (*remove)(struct i2c_client* client);
+    const struct i2c_device_id* id_table;
+};
+static inline void* i2c_get_clientdata(const struct i2c_client* c) {
+    return c->clientdata;
+}
+static inline void i2c_set_clientdata(struct i2c_client* c, void* data) {
+    c->clientdata = data;
+}
+/* The one registered slave callback (the harness calls it as the controller would). */
+extern i2c_slave_cb_t kshim_slave_cb;
+static inline int i2c_slave_register(struct i2c_client* c, i2c_slave_cb_t cb) {
+    (void)c;
+    kshim_slave_cb = cb;
+    return 0;
+}
+static inline int i2c_slave_unregister(struct i2c_client* c) {
+    (void)c;
+    kshim_slave_cb = NULL;
+    return 0;
+}
+/* module_i2c_driver(drv): the driver's registration, which the harness reaches instead. */
+#define module_i2c_driver(drv)                                                                     \
+    struct i2c_driver* kshim_i2c_driver(void) {                                                    \
+        return &(drv);                                                                             \
+    }
+
+/* The misc device and its file operations (include/linux/miscdevice.h, fs.h, poll.h). */
+struct file {
+    void* private_data;
+    unsigned int f_flags;
+};
+struct inode {
+    int unused;
+};
+typedef struct {
+    int unused;
+} poll_table;
+struct file_operations {
+    void* owner;
+    int (*open)(struct inode*, struct file*);
+    ssize_t (*read)(struct file*, char*, size_t, loff_t*);
+    ssize_t (*write)(struct file*, const char*, size_t, loff_t*);
+    int (*release)(struct inode*, struct file*);
+    __poll_t (*poll)(struct file*, poll_table*);
+};
+#define MISC_DYNAMIC_MINOR 255
+struct miscdevice {
+    int minor;
+    const char* name;
+    const struct file_operations* fops;
+    struct device* parent;
+};
+extern struct miscdevice* kshim_misc;
+static inline int misc_register(struct miscdevice* m) {
+    kshim_misc = m;
+    return 0;
+}
+static inline void misc_deregister(struct miscdevice* m) {
+    (void)m;
+    kshim_misc = NULL;
+}
+static inline void* devm_kzalloc(struct device* dev, size_t size, gfp_t gfp) {
+    (void)dev;
+    return kzalloc(size, gfp);
+}
+static inline unsigned long copy_to_user(void* to, const void* from, unsigned long n) {
+    memcpy(to, from, n);
+    return 0;
+}
+static inline unsigned long copy_from_user(void* to, const void* from, unsigned long n) {
+    memcpy(to, from, n);
+    return 0;
+}
+
+/* Wait queues: the harness reads and writes with O_NONBLOCK, so nothing waits; a wait that
+ * is reached anyway is counted and interrupted. */
+typedef struct {
+    int unused;
+} wait_queue_head_t;
+extern unsigned long kshim_waits;
+#define init_waitqueue_head(q) ((void)(q))
+#define wake_up_all(q) ((void)(q))
+#define poll_wait(file, q, table) ((void)(file), (void)(q), (void)(table))
+#define wait_event_interruptible(q, cond) ((void)(q), ++kshim_waits, -512 /* -ERESTARTSYS */)
+
+/* Timers and jiffies (include/linux/timer.h, jiffies.h): the harness owns the clock and
+ * runs an expired timer's function itself. 8-byte aligned and a multiple of 8 long, so the
+ * one-byte fields after a struct timer_list start on a 4-byte boundary as on 32-bit ARM. */
+struct timer_list {
+    void (*function)(struct timer_list*);
+    unsigned long expires;
+    unsigned long pending;
+};
+extern unsigned long jiffies;
+extern unsigned int kshim_hz;
+static inline unsigned long msecs_to_jiffies(unsigned int ms) {
+    return ((unsigned long)ms * kshim_hz + 999) / 1000; /* rounds up, as the kernel does */
+}
+#define from_timer(var, timer, field) container_of(timer, __typeof__(*var), field)
+static inline void timer_setup(struct timer_list* t, void (*fn)(struct timer_list*),
+                               unsigned int flags) {
+    (void)flags;
+    t->function = fn;
+    t->pending = 0;
+}
+static inline int mod_timer(struct timer_list* t, unsigned long expires) {
+    const int was = t->pending != 0;
+    t->expires = expires;
+    t->pending = 1;
+    return was;
+}
+static inline int del_timer(struct timer_list* t) {
+    const int was = t->pending != 0;
+    t->pending = 0;
+    return was;
+}
+#define del_timer_sync del_timer
+#define timer_delete del_timer
+#define timer_delete_sync del_timer
 
 #endif

@@ -1,0 +1,1 @@
+/* Empty: kshim.h defines what the kernel file takes from here. */

@@ -1,0 +1,77 @@
+/* Reaches into the real ssif_bmc.c for kernel_ssif_bmc.h: the driver's functions and its
+ * struct ssif_bmc_ctx are private to its file, so this file includes it. */
+#include "ssif_bmc.c"
+
+#include "kernel_ssif_bmc.h"
+
+static struct i2c_client client;
+static struct file file;
+static struct inode inode;
+
+static struct ssif_bmc_ctx* ctx(void) {
+    return i2c_get_clientdata(&client);
+}
+
+int kbmc_probe(unsigned short addr7) {
+    memset(&client, 0, sizeof(client));
+    client.addr = addr7;
+    return kshim_i2c_driver()->probe(&client);
+}
+
+void kbmc_remove(void) {
+    struct ssif_bmc_ctx* c = ctx();
+    kshim_i2c_driver()->remove(&client);
+    kfree(c);
+    client.clientdata = NULL;
+}
+
+int kbmc_event(int event, unsigned char* val) {
+    return kshim_slave_cb(&client, (enum i2c_slave_event)event, val);
+}
+
+int kbmc_open(void) {
+    file.private_data = kshim_misc; /* misc_open's doing */
+    file.f_flags = O_NONBLOCK;
+    return kshim_misc->fops->open(&inode, &file);
+}
+void kbmc_release(void) {
+    kshim_misc->fops->release(&inode, &file);
+}
+long kbmc_read(unsigned char* buf, size_t count) {
+    loff_t pos = 0;
+    return kshim_misc->fops->read(&file, (char*)buf, count, &pos);
+}
+long kbmc_write(const unsigned char* buf, size_t count) {
+    loff_t pos = 0;
+    return kshim_misc->fops->write(&file, (const char*)buf, count, &pos);
+}
+unsigned kbmc_poll(void) {
+    return kshim_misc->fops->poll(&file, NULL);
+}
+
+int kbmc_timer_pending(void) {
+    return ctx()->response_timer.pending != 0;
+}
+void kbmc_timer_fire(void) {
+    struct timer_list* t = &ctx()->response_timer;
+    if (!t->pending)
+        return;
+    t->pending = 0;
+    t->function(t);
+}
+
+int kbmc_state(void) {
+    return (int)ctx()->state;
+}
+int kbmc_busy(void) {
+    return ctx()->busy;
+}
+int kbmc_aborting(void) {
+    return ctx()->aborting;
+}
+int kbmc_request_available(void) {
+    return ctx()->request_available;
+}
+int kbmc_response_in_progress(void) {
+    return ctx()->response_in_progress;
+}

@@ -175,4 +175,9 @@ TEST_CASE("sweep --shard and sweep-merge refuse what is not one campaign", "[cam
     const CommandResult other = run_command(ssifsim_binary() + " sweep-merge " + dir + "/s");
     CHECK(other.exit_code == 2);
     CHECK(other.out.find("$.first_seed: 9 differs") != std::string::npos);
+    // A file that is not a summary: exit 2 naming it.
+    write_file(dir + "/bad.json", R"({"format": 5})");
+    const CommandResult bad = run_command(ssifsim_binary() + " sweep-merge " + dir + "/bad.json");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.out.find(dir + "/bad.json: not a complete sweep summary") != std::string::npos);
 }

@@ -576,12 +576,14 @@ int run_sweep_merge(const MergeOptions& o, std::ostream& out) {
         const auto bad = [&](const std::string& path, const std::string& what) {
             return InputError(file + ": " + path + ": " + what);
         };
-        if (!doc.is_object() || doc.value("format", "") != "ssifsim-sweep-summary")
-            throw bad("$.format", "not an ssifsim sweep summary");
-        if (doc.value("version", 0) != 1)
-            throw bad("$.version", "unknown summary version (accepted: 1)");
-        const ojson s = ojson::parse(doc.dump());
         try {
+            if (!doc.is_object() || doc.value("format", "") != "ssifsim-sweep-summary")
+                throw bad("$.format", "not an ssifsim sweep summary");
+            if (doc.value("version", 0) != 1)
+                throw bad("$.version", "unknown summary version (accepted: 1)");
+            // Again, keeping its keys' order (load_json_file has checked the text).
+            std::ifstream in(file, std::ios::binary);
+            const ojson s = ojson::parse(std::string(std::istreambuf_iterator<char>(in), {}));
             if (merged.is_null()) {
                 merged = {{"format", s.at("format")},     {"version", s.at("version")},
                           {"template", s.at("template")}, {"first_seed", s.at("first_seed")},

@@ -165,6 +165,11 @@ TEST_CASE("sweep --shard and sweep-merge refuse what is not one campaign", "[cam
                               "/scenarios/quickstart.json --count 4 --out " + dir + "/s ";
     CHECK(run_command(sweep + "--shard 2/2").exit_code == 2);
     CHECK(run_command(sweep + "--shard 1").exit_code == 2);
+    // A summary that cannot be written: exit 2 before any seed runs, nothing left behind.
+    const CommandResult unwritable = run_command(sweep + "--summary " + dir + "/no/such/s.json");
+    CHECK(unwritable.exit_code == 2);
+    CHECK(unwritable.out.find(dir + "/no/such/s.json") != std::string::npos);
+    CHECK(run_command("test -e " + dir + "/s").exit_code != 0);
     // Shard 0 of 2 alone: the merge misses shard 1/2 and says so.
     REQUIRE(run_command(sweep + "--shard 0/2").exit_code == 0);
     const CommandResult missing = run_command(ssifsim_binary() + " sweep-merge " + dir + "/s");

@@ -438,12 +438,18 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
     if (stat(o.out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         throw InputError(o.out_dir + ": cannot create the directory for failing scenarios");
 
-    // Every output is opened before the campaign starts, so a bad path is exit 2 at once.
+    // Every output is opened before the campaign starts, so a bad path is exit 2 at once,
+    // leaving nothing behind (the directory only if this sweep made it empty).
     for (const std::string& path : {o.summary_path, o.junit_path}) {
         if (path.empty())
             continue;
-        OutputFile probe(path, OutputFile::Kind::Document);
-        probe.prepare();
+        try {
+            OutputFile probe(path, OutputFile::Kind::Document);
+            probe.prepare();
+        } catch (const InputError&) {
+            rmdir(o.out_dir.c_str());
+            throw;
+        }
     }
 
     ojson failures = ojson::array();

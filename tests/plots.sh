@@ -30,6 +30,14 @@ mkdir -p "$out/sweep"
 cp "$source/scenarios/fault-nak-address.json" "$source/scenarios/fault-lost-stop.json" "$out/sweep/"
 "$python" "$source/tools/plot/ssifsim_plot.py" --sweep "$out/sweep" > /dev/null
 [ -s "$out/sweep/sweep.faults.svg" ] || { echo "missing or empty: $out/sweep/sweep.faults.svg"; exit 1; }
+# A sweep also keeps each failing seed's shrunk scenario and may write its summary there:
+# neither is a failing seed, so the plot stays the same.
+cp "$out/sweep/sweep.faults.svg" "$out/sweep-before.svg"
+cp "$source/scenarios/fault-lost-stop.json" "$out/sweep/fault-lost-stop.min.json"
+echo '{"format": "ssifsim-sweep-summary"}' > "$out/sweep/summary-0-of-2.json"
+"$python" "$source/tools/plot/ssifsim_plot.py" --sweep "$out/sweep" > /dev/null
+cmp -s "$out/sweep/sweep.faults.svg" "$out/sweep-before.svg" ||
+    { echo "the sweep plot counted a shrunk scenario or a summary"; exit 1; }
 status=0
 "$python" "$source/tools/plot/ssifsim_plot.py" "$out/quickstart.jsonl" 2> "$out/err" || status=$?
 [ "$status" -eq 2 ] && grep -q "quickstart.jsonl" "$out/err" || { echo "bad input: exit $status"; exit 1; }

@@ -42,6 +42,12 @@ CommandResult run_command_stdout(const std::string& command) {
     return run_shell(command);
 }
 
+std::string check_junit(const std::string& path) {
+    return run_command(std::string(SSIFSIM_PYTHON3) + " " + source_dir() +
+                       "/tests/junit_check.py " + path)
+        .out;
+}
+
 std::string make_temp_dir(const std::string& tag) {
     std::string templ = "/tmp/ssifsim-test-" + tag + "-XXXXXX";
     if (!mkdtemp(templ.data()))

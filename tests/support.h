@@ -27,6 +27,9 @@ CommandResult run_command_stdout(const std::string& command);
 std::string make_temp_dir(const std::string& tag);
 
 std::string read_file(const std::string& path);
+// Runs tests/junit_check.py on a JUnit file: "tests=N failures=M\n" if it is valid JUnit,
+// else the rule it breaks (the one validator for run's and sweep's JUnit output).
+std::string check_junit(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
 // Events of one source and kind, in order.

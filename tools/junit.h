@@ -4,11 +4,20 @@
 
 #include <ostream>
 
+#include "tools/json_reader.h"
 #include "tools/runner.h"
 
 namespace ssifsim::tools {
 
 void write_junit(std::ostream& out, const Scenario& scenario, const RunResult& result);
+
+// JUnit XML of a sweep from its summary (tools/sweep.h): one test suite for the campaign,
+// a failed test case "seed N" per failing seed (the message its outcome, check and reason;
+// the text its scenario, shrunk scenario with its size, and the command that reproduces it)
+// and one passing test case "N seed(s) passed" for the rest (absent if none passed). `time`
+// is wall seconds: the suite's the campaign's, a failing seed's its run, the passing case's
+// the rest; the seeds and shards are properties.
+void write_sweep_junit(std::ostream& out, const ojson& summary);
 
 // Escapes text for an XML attribute or element.
 std::string xml_escape(const std::string& text);

@@ -1,9 +1,11 @@
-// The ssifsim command line: run, validate, sweep, bench, conformance. Exit codes: 0 all checks
-// hold, 1 a check failed, 2 bad input (the message names the file and the JSON path), 3 internal
-// error.
+// The ssifsim command line: run, validate, sweep, shrink, sweep-merge, bench, conformance.
+// Exit codes: 0 all checks hold, 1 a check failed, 2 bad input (the message names the file and
+// the JSON path), 3 internal error.
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <systemc>
@@ -12,6 +14,7 @@
 #include "kernel/ssif_bmc/bmc_conformance.h"
 #include "tools/bench.h"
 #include "tools/interrupt.h"
+#include "tools/output_file.h"
 #include "tools/report.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
@@ -37,7 +40,12 @@ Usage:
   ssifsim run SCENARIO [options]     run one scenario, print a summary, check the specs
                                      and the scenario's expectations
   ssifsim validate SCENARIO...       check scenario files without running them
-  ssifsim sweep TEMPLATE [options]   seeded random fault campaign over a template
+  ssifsim sweep TEMPLATE [options]   seeded random fault campaign over a template; each
+                                     failing seed's scenario is shrunk
+  ssifsim shrink SCENARIO [options]  shrink a failing scenario to a minimal one that fails
+                                     the same way
+  ssifsim sweep-merge DIR... [options]
+                                     merge the summaries of a campaign's shards
   ssifsim bench [options]            the performance benchmark: standard workloads against
                                      the raw SystemC kernel
   ssifsim conformance [options]      hold a model to the real kernel code it models
@@ -209,18 +217,42 @@ int cmd_run(const std::vector<std::string>& args) {
     return result.passed() ? kExitPass : kExitCheckFailed;
 }
 
+// "K/N" with 0 <= K < N.
+bool parse_shard(const std::string& text, int* shard, int* shards) {
+    unsigned k = 0, n = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%u/%u%c", &k, &n, &tail) != 2 || n < 1 || n > 1'000'000 ||
+        k >= n || text.find_first_not_of("0123456789/") != std::string::npos)
+        return false;
+    *shard = static_cast<int>(k);
+    *shards = static_cast<int>(n);
+    return true;
+}
+
 int cmd_sweep(const std::vector<std::string>& args) {
     SweepOptions o;
-    std::string seed_text = "1";
+    std::string seed_text = "1", shard_text;
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
         "count", po::value(&o.count)->value_name("N")->default_value(o.count),
-        "how many seeds to run")("seed", po::value(&seed_text)->value_name("S")->default_value("1"),
-                                 "the first seed; the others follow it (all within 0..2^63-1)")(
+        "how many seeds the campaign has (all shards together)")(
+        "seed", po::value(&seed_text)->value_name("S")->default_value("1"),
+        "the first seed; the others follow it (all within 0..2^63-1)")(
         "out", po::value(&o.out_dir)->value_name("DIR")->default_value(o.out_dir),
-        "where the scenarios of failing seeds are kept")(
+        "where the scenarios of failing seeds (and their shrunk forms) are kept")(
         "timeout", po::value(&o.timeout_s)->value_name("SECONDS")->default_value(o.timeout_s),
-        "wall time after which a run counts as hung");
+        "wall time after which a run (a seed's or a shrinking candidate's) counts as hung")(
+        "shard", po::value(&shard_text)->value_name("K/N"),
+        "run only the seeds seed + i with i mod N == K (0 <= K < N), and write the summary "
+        "to DIR/summary-K-of-N.json unless --summary says where")(
+        "summary", po::value(&o.summary_path)->value_name("FILE"),
+        "write a JSON summary: seeds run, failures with their files and reasons, fault kinds "
+        "drawn, wall time (for sweep-merge)")(
+        "junit", po::value(&o.junit_path)->value_name("FILE"),
+        "write JUnit XML for CI: a failed test case per failing seed, one passing test case "
+        "for the rest")("no-shrink", "keep failing scenarios as they are, without shrinking")(
+        "shrink-runs", po::value(&o.shrink_runs)->value_name("N")->default_value(o.shrink_runs),
+        "at most N candidate runs to shrink one failing seed's scenario");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim sweep TEMPLATE [options]\n\nFor each seed, makes a scenario "
@@ -228,9 +260,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
                      "its requests, and a clean Get Device ID 20 s after them,\nand runs it in "
                      "a child process. Invariants: the run neither crashes nor hangs,\nevery "
                      "request completes, and with mainline host and BMC the clean request\nis "
-                     "answered (completion code 0). A failing seed's scenario is kept in DIR;\n"
-                     "'ssifsim run' on it reproduces the failure. Exit 0 if no seed failed, 1 if "
-                     "one did,\n2 for bad input. A progress bar is drawn only on a terminal.\n\n"
+                     "answered (completion code 0). A failing seed's scenario is kept in DIR as\n"
+                     "sweep-SEED.json; 'ssifsim run' on it reproduces the failure. It is then "
+                     "shrunk\n(as 'ssifsim shrink' does) to sweep-SEED.min.json, which fails the "
+                     "same way.\nA seed's scenario is the same file whatever the sharding; "
+                     "'ssifsim sweep-merge'\nputs the shards' summaries together. Exit 0 if no "
+                     "seed failed, 1 if one did,\n2 for bad input, 3 if an output could not be "
+                     "written. A progress bar is drawn\nonly on a terminal.\n\n"
                   << opts;
         return kExitPass;
     }
@@ -243,14 +279,124 @@ int cmd_sweep(const std::vector<std::string>& args) {
         return usage_error("--count: must be at least 1");
     if (o.timeout_s < 1)
         return usage_error("--timeout: must be at least 1 second");
+    if (o.shrink_runs < 1)
+        return usage_error("--shrink-runs: must be at least 1");
     if (!parse_seed(seed_text, &o.seed))
         return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
     if (static_cast<uint64_t>(o.count - 1) > static_cast<uint64_t>(INT64_MAX) - o.seed)
         return usage_error("--seed: " + seed_text + " + --count " + std::to_string(o.count) +
                            " passes the largest seed a scenario takes (" + kSeedRange + ")");
+    if (vm.count("shard")) {
+        if (!parse_shard(shard_text, &o.shard, &o.shards))
+            return usage_error("--shard: '" + shard_text +
+                               "' is not K/N with 0 <= K < N (e.g. 0/4 ... 3/4)");
+        if (o.summary_path.empty())
+            o.summary_path = shard_summary_path(o.out_dir, o.shard, o.shards);
+    }
+    o.shrink = !vm.count("no-shrink");
     o.template_file = files[0];
     o.progress = isatty(STDOUT_FILENO);
     return run_sweep(o, std::cout);
+}
+
+int cmd_shrink(const std::vector<std::string>& args) {
+    std::string out_path;
+    int timeout_s = 60, max_runs = 200;
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "out", po::value(&out_path)->value_name("FILE"),
+        "where the shrunk scenario goes (default: SCENARIO with .json replaced by .min.json)")(
+        "timeout", po::value(&timeout_s)->value_name("SECONDS")->default_value(timeout_s),
+        "wall time after which a candidate's run counts as hung")(
+        "max-runs", po::value(&max_runs)->value_name("N")->default_value(max_runs),
+        "at most N candidate runs");
+    const po::variables_map vm = parse_command(args, opts);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim shrink SCENARIO [options]\n\nRuns SCENARIO; if it fails, "
+                     "reduces it by delta debugging (ddmin) to a minimal\nscenario that fails "
+                     "the same way (the same outcome, the same first failed check,\nthe same "
+                     "reason up to its numbers): drops faults, zPCI MSIs and actions and\n"
+                     "requests, lowers the faults' numbers (nth and count to 1, times earlier, "
+                     "sizes\nsmaller), shortens data and moves requests earlier, running each "
+                     "candidate in a\nchild process. Prints the shrunk scenario's size against "
+                     "the original's.\nExit 0 shrunk (written), 1 the scenario does not fail "
+                     "(nothing written), 2 bad\ninput, 3 if the output could not be written.\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (!vm.count("scenario"))
+        return usage_error("shrink: no scenario file given");
+    const auto files = vm["scenario"].as<std::vector<std::string>>();
+    if (files.size() != 1)
+        return usage_error("shrink: one scenario at a time");
+    if (timeout_s < 1)
+        return usage_error("--timeout: must be at least 1 second");
+    if (max_runs < 1)
+        return usage_error("--max-runs: must be at least 1");
+    const std::string& file = files[0];
+    load_scenario(file); // bad input: exit 2 before anything runs
+    if (out_path.empty())
+        out_path = (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0
+                        ? file.substr(0, file.size() - 5)
+                        : file) +
+                   ".min.json";
+    {
+        OutputFile probe(out_path, OutputFile::Kind::Document);
+        probe.prepare(); // an output that cannot be written: exit 2 before the runs
+    }
+    const ChildOutcome first = run_file_in_child(file, timeout_s);
+    const FailureSignature target = signature_of(first);
+    if (!target.failed()) {
+        std::cout << file << ": passes; nothing to shrink\n";
+        return kExitCheckFailed;
+    }
+    // As written (its keys in their order), so a sweep's file shrinks as the sweep shrank it.
+    std::ifstream in(file, std::ios::binary);
+    const ojson original = ojson::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+    std::cout << file << ": " << target.outcome << (target.check.empty() ? "" : ": ")
+              << target.check << ": " << target.reason << "\n";
+    const std::string scratch = out_path + ".candidate.json";
+    ShrinkResult r = shrink_scenario(original, target, file_oracle(scratch, timeout_s), max_runs);
+    std::remove(scratch.c_str());
+    OutputFile output(out_path, OutputFile::Kind::Document);
+    output.prepare();
+    output.open() << r.scenario.dump(2) << "\n";
+    const std::string error = output.commit();
+    if (!error.empty()) {
+        std::cerr << "ssifsim: " << printable(error) << "\n";
+        return kExitOutput;
+    }
+    std::cout << "shrunk: " << out_path << ": " << describe_size(scenario_size(r.scenario))
+              << " (the original: " << describe_size(scenario_size(original)) << "), " << r.runs
+              << " candidate run(s)" << (r.budget_spent ? ", stopped at --max-runs" : "") << "\n";
+    return kExitPass;
+}
+
+int cmd_sweep_merge(const std::vector<std::string>& args) {
+    MergeOptions o;
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "summary", po::value(&o.summary_path)->value_name("FILE"),
+        "write the merged JSON summary (failures' paths relative to FILE's directory)")(
+        "junit", po::value(&o.junit_path)->value_name("FILE"),
+        "write JUnit XML of the whole campaign");
+    const po::variables_map vm = parse_command(args, opts);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim sweep-merge DIR|FILE... [options]\n\nReads the summaries "
+                     "of one campaign's shards (each DIR's summary-K-of-N.json,\nor the FILEs "
+                     "named), checks that they are one campaign (template, first\nseed, count, "
+                     "N) with every shard once, and prints and writes the merged\ncampaign: the "
+                     "same totals, failures and fault kinds as one unsharded sweep.\nExit 0 if "
+                     "no seed failed, 1 if one did, 2 for bad input (a summary missing,\n"
+                     "malformed or from another campaign, a shard missing), 3 if an output "
+                     "could\nnot be written.\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (!vm.count("scenario"))
+        return usage_error("sweep-merge: no shard directory or summary given");
+    o.inputs = vm["scenario"].as<std::vector<std::string>>();
+    return run_sweep_merge(o, std::cout);
 }
 
 int cmd_bench(const std::vector<std::string>& args) {
@@ -376,6 +522,10 @@ int sc_main(int argc, char* argv[]) {
             return cmd_validate(args);
         if (command == "sweep")
             return cmd_sweep(args);
+        if (command == "shrink")
+            return cmd_shrink(args);
+        if (command == "sweep-merge")
+            return cmd_sweep_merge(args);
         if (command == "bench")
             return cmd_bench(args);
         if (command == "conformance")

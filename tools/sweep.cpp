@@ -1,13 +1,19 @@
 #include "tools/sweep.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tools/child.h"
+#include "tools/junit.h"
+#include "tools/output_file.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
 #include "tools/workload.h"
@@ -159,7 +165,21 @@ bool write_text(const std::string& path, const std::string& text) {
     return !out.fail();
 }
 
-// The child: runs one scenario file quietly; the first failed check goes to `report_fd`.
+// Writes a whole document (summary, JUnit, shrunk scenario) to a temporary beside `path` and
+// renames it over `path`; "" or the error naming the file.
+std::string write_document(const std::string& path, const std::string& text) {
+    try {
+        OutputFile file(path, OutputFile::Kind::Document);
+        file.prepare();
+        file.open() << text;
+        return file.commit();
+    } catch (const InputError& e) {
+        return e.what();
+    }
+}
+
+// The child: runs one scenario file quietly; the first failed check's name, a newline and
+// its reason go to `report_fd`.
 int run_child(const std::string& file, int report_fd, int timeout_s) {
     alarm(static_cast<unsigned>(timeout_s)); // a hang ends in SIGALRM
     int code = 3;
@@ -170,15 +190,15 @@ int run_child(const std::string& file, int report_fd, int timeout_s) {
         code = r.passed() ? 0 : 1;
         for (const Check& c : r.checks) {
             if (!c.pass) {
-                why = c.name + ": " + c.detail;
+                why = c.name + "\n" + c.detail;
                 break;
             }
         }
     } catch (const InputError& e) {
         code = 2;
-        why = e.what();
+        why = std::string("\n") + e.what();
     } catch (const std::exception& e) {
-        why = std::string("internal error: ") + e.what();
+        why = std::string("\ninternal error: ") + e.what();
     }
     return write_all(report_fd, why) ? code : 3;
 }
@@ -189,7 +209,18 @@ std::string describe_status(int status) {
                    ? "hung (killed after the timeout)"
                    : "crashed (signal " + std::to_string(WTERMSIG(status)) + ")";
     const int code = WEXITSTATUS(status);
-    return code == 1 ? "an invariant failed" : code == 2 ? "bad input" : "internal error";
+    return code == 0   ? ""
+           : code == 1 ? "an invariant failed"
+           : code == 2 ? "bad input"
+                       : "internal error";
+}
+
+// The child's "name\nreason" split in two.
+std::pair<std::string, std::string> check_and_reason(const std::string& output) {
+    const size_t nl = output.find('\n');
+    if (nl == std::string::npos)
+        return {"", output};
+    return {output.substr(0, nl), output.substr(nl + 1)};
 }
 
 void draw_progress(std::ostream& out, int done, int total, int failures) {
@@ -198,6 +229,75 @@ void draw_progress(std::ostream& out, int done, int total, int failures) {
     out << "\r  [" << std::string(static_cast<size_t>(filled), '#')
         << std::string(static_cast<size_t>(kWidth - filled), ' ') << "] " << done << "/" << total
         << " seeds, " << failures << " failure(s)" << std::flush;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+ojson size_json(const ScenarioSize& s) {
+    return {{"faults", s.faults},
+            {"requests", s.requests},
+            {"data_bytes", s.data_bytes},
+            {"file_bytes", s.file_bytes}};
+}
+
+// `path` as seen from directory `base` (both as given, relative to the working directory).
+std::string relative_to(const std::string& path, const std::string& base) {
+    namespace fs = std::filesystem;
+    return fs::proximate(fs::path(path), fs::path(base.empty() ? "." : base))
+        .lexically_normal()
+        .generic_string();
+}
+
+std::string directory_of(const std::string& file) {
+    const std::string dir = std::filesystem::path(file).parent_path().generic_string();
+    return dir.empty() ? "." : dir;
+}
+
+std::string shard_name(int shard, int shards) {
+    return std::to_string(shard) + "/" + std::to_string(shards);
+}
+
+// The printed verdict of a failure: "an invariant failed: CHECK: REASON".
+std::string failure_line(const ojson& f) {
+    std::string line = f["outcome"].get<std::string>();
+    if (!f["check"].get<std::string>().empty())
+        line += ": " + f["check"].get<std::string>();
+    if (!f["reason"].get<std::string>().empty())
+        line += ": " + f["reason"].get<std::string>();
+    return line;
+}
+
+// The summary with `map` applied to its failures' paths.
+ojson with_paths(ojson summary, const std::function<std::string(const std::string&)>& map) {
+    for (ojson& f : summary["failures"])
+        for (const char* key : {"file", "shrunk"})
+            if (f[key].is_string())
+                f[key] = map(f[key].get<std::string>());
+    return summary;
+}
+
+// Writes the summary and the JUnit file a sweep or a merge was asked for, each with the
+// failures' paths relative to its own directory; "" or the error.
+std::string write_outputs(const ojson& summary, const std::string& summary_path,
+                          const std::string& junit_path) {
+    if (!summary_path.empty()) {
+        const std::string dir = directory_of(summary_path);
+        const ojson doc =
+            with_paths(summary, [&](const std::string& p) { return relative_to(p, dir); });
+        const std::string error = write_document(summary_path, doc.dump(2) + "\n");
+        if (!error.empty())
+            return error;
+    }
+    if (!junit_path.empty()) {
+        const std::string dir = directory_of(junit_path);
+        std::ostringstream xml;
+        write_sweep_junit(
+            xml, with_paths(summary, [&](const std::string& p) { return relative_to(p, dir); }));
+        return write_document(junit_path, xml.str());
+    }
+    return "";
 }
 
 } // namespace
@@ -255,6 +355,61 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
     return v;
 }
 
+std::map<std::string, int> drawn_fault_kinds(const ojson& v, const ojson& t) {
+    std::map<std::string, int> kinds;
+    for (const ojson& f : v["faults"])
+        ++kinds[f["type"].get<std::string>() +
+                (f.contains("line") ? "/" + f["line"].get<std::string>() : "")];
+    // zPCI faults are added to the template's own MSIs and actions: count the difference.
+    const auto zpci_kinds = [](const ojson& s, int sign, std::map<std::string, int>& into) {
+        if (!s.contains("zpci"))
+            return;
+        for (const ojson& m : s["zpci"]["msis"])
+            if (m.contains("fault"))
+                into["msi " + m["fault"].get<std::string>()] += sign;
+        for (const ojson& a : s["zpci"]["actions"])
+            into[a["kind"].get<std::string>()] += sign;
+    };
+    zpci_kinds(v, 1, kinds);
+    zpci_kinds(t, -1, kinds);
+    for (auto it = kinds.begin(); it != kinds.end();)
+        it = it->second > 0 ? std::next(it) : kinds.erase(it);
+    return kinds;
+}
+
+ChildOutcome run_file_in_child(const std::string& file, int timeout_s) {
+    return run_in_child([&](int fd) { return run_child(file, fd, timeout_s); });
+}
+
+FailureSignature signature_of(const ChildOutcome& child) {
+    FailureSignature sig;
+    sig.outcome = describe_status(child.status);
+    if (sig.failed()) {
+        const auto [check, reason] = check_and_reason(child.output);
+        sig.check = number_class(check);
+        sig.reason = number_class(reason);
+    }
+    return sig;
+}
+
+ShrinkOracle file_oracle(const std::string& scratch_file, int timeout_s) {
+    return [scratch_file, timeout_s](const ojson& candidate) {
+        if (!write_text(scratch_file, candidate.dump(2) + "\n"))
+            throw InputError(scratch_file + ": cannot write");
+        try {
+            load_scenario(scratch_file); // refused here costs no child
+        } catch (const InputError& e) {
+            return FailureSignature{"bad input", "", number_class(e.what())};
+        }
+        return signature_of(run_file_in_child(scratch_file, timeout_s));
+    };
+}
+
+std::string shard_summary_path(const std::string& out_dir, int shard, int shards) {
+    return out_dir + "/summary-" + std::to_string(shard) + "-of-" + std::to_string(shards) +
+           ".json";
+}
+
 int run_sweep(const SweepOptions& o, std::ostream& out) {
     const Scenario tmpl = load_scenario(o.template_file);
     if (!tmpl.generators.empty())
@@ -277,42 +432,243 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
                          "request) can complete, so every seed would fail; use 0 or at least " +
                          std::to_string(needed_ns / 1'000'000));
     const ojson resolved = scenario_to_json(tmpl);
+    const auto t0 = std::chrono::steady_clock::now();
     mkdir(o.out_dir.c_str(), 0755); // may exist already
     struct stat st {};
     if (stat(o.out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         throw InputError(o.out_dir + ": cannot create the directory for failing scenarios");
 
-    int failures = 0;
-    for (int i = 0; i < o.count; ++i) {
+    // Every output is opened before the campaign starts, so a bad path is exit 2 at once,
+    // leaving nothing behind (the directory only if this sweep made it empty).
+    for (const std::string& path : {o.summary_path, o.junit_path}) {
+        if (path.empty())
+            continue;
+        try {
+            OutputFile probe(path, OutputFile::Kind::Document);
+            probe.prepare();
+        } catch (const InputError&) {
+            rmdir(o.out_dir.c_str());
+            throw;
+        }
+    }
+
+    ojson failures = ojson::array();
+    std::map<std::string, int> kinds;
+    int seeds_run = 0;
+    const int mine = (o.count - o.shard + o.shards - 1) / o.shards; // this shard's seeds
+    for (int i = o.shard; i < o.count; i += o.shards) {
         const uint64_t seed = o.seed + static_cast<uint64_t>(i);
         const std::string file = o.out_dir + "/sweep-" + std::to_string(seed) + ".json";
-        if (!write_text(file, make_variation(resolved, o.template_file, seed).dump(2) + "\n"))
+        const ojson variation = make_variation(resolved, o.template_file, seed);
+        for (const auto& [kind, n] : drawn_fault_kinds(variation, resolved))
+            kinds[kind] += n;
+        if (!write_text(file, variation.dump(2) + "\n"))
             throw InputError(file + ": cannot write");
         out.flush();
-        const ChildOutcome child =
-            run_in_child([&](int fd) { return run_child(file, fd, o.timeout_s); });
-        const int status = child.status;
-        const std::string& why = child.output;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        const auto seed_t0 = std::chrono::steady_clock::now();
+        const ChildOutcome child = run_file_in_child(file, o.timeout_s);
+        const double seed_wall = seconds_since(seed_t0);
+        ++seeds_run;
+        const FailureSignature sig = signature_of(child);
+        if (!sig.failed()) {
             std::remove(file.c_str());
         } else {
-            ++failures;
+            const auto [check, reason] = check_and_reason(child.output);
+            ojson f = {{"seed", seed},           {"file", file},     {"outcome", sig.outcome},
+                       {"check", check},         {"reason", reason}, {"shrunk", nullptr},
+                       {"size", ojson::object()}};
+            f["size"]["original"] = size_json(scenario_size(variation));
             if (o.progress)
                 out << "\r" << std::string(70, ' ') << "\r";
-            out << "seed " << seed << ": " << describe_status(status)
-                << (why.empty() ? "" : ": " + why) << "\n  reproduce: ssifsim run " << file << "\n";
+            out << "seed " << seed << ": " << failure_line(f) << "\n  reproduce: ssifsim run "
+                << file << "\n";
+            if (o.shrink) {
+                const std::string scratch =
+                    o.out_dir + "/.shrinking-" + std::to_string(seed) + ".json";
+                const ShrinkResult r = shrink_scenario(
+                    variation, sig, file_oracle(scratch, o.timeout_s), o.shrink_runs);
+                std::remove(scratch.c_str());
+                const std::string shrunk =
+                    o.out_dir + "/sweep-" + std::to_string(seed) + ".min.json";
+                const std::string error = write_document(shrunk, r.scenario.dump(2) + "\n");
+                if (!error.empty()) {
+                    std::cerr << "ssifsim: " << error << "\n";
+                    return 3;
+                }
+                f["shrunk"] = shrunk;
+                f["size"]["shrunk"] = size_json(scenario_size(r.scenario));
+                out << "  shrunk:    " << shrunk << ": " << describe_size(scenario_size(r.scenario))
+                    << " (the original: " << describe_size(scenario_size(variation)) << "), "
+                    << r.runs << " candidate run(s)"
+                    << (r.budget_spent ? ", stopped at --shrink-runs" : "") << "\n";
+            }
+            f["wall_seconds"] = seed_wall;
+            failures.push_back(f);
         }
         if (o.progress)
-            draw_progress(out, i + 1, o.count, failures);
+            draw_progress(out, seeds_run, mine, static_cast<int>(failures.size()));
     }
     if (o.progress)
         out << "\n";
-    out << "sweep of " << o.template_file << ": " << o.count << " seed(s) from " << o.seed << ", "
-        << failures << " failure(s)" << (failures ? ", kept in " + o.out_dir + "/" : std::string())
-        << "\n";
-    if (failures == 0)
-        rmdir(o.out_dir.c_str()); // only if empty
-    return failures ? 1 : 0;
+    const double wall = seconds_since(t0);
+    ojson summary = {{"format", "ssifsim-sweep-summary"},
+                     {"version", 1},
+                     {"template", o.template_file},
+                     {"first_seed", o.seed},
+                     {"count", o.count},
+                     {"seeds_run", seeds_run},
+                     {"failure_count", failures.size()},
+                     {"failures", failures},
+                     {"fault_kinds", ojson(kinds)}};
+    const std::string name = shard_name(o.shard, o.shards);
+    summary["run"] = {
+        {"shards", {name}}, {"wall_seconds", wall}, {"wall_seconds_by_shard", {{name, wall}}}};
+    out << "sweep of " << o.template_file << ": " << seeds_run << " seed(s) from " << o.seed;
+    if (o.shards > 1)
+        out << " (shard " << name << " of --count " << o.count << ")";
+    out << ", " << failures.size() << " failure(s)"
+        << (failures.empty() ? std::string() : ", kept in " + o.out_dir + "/") << "\n";
+    const std::string error = write_outputs(summary, o.summary_path, o.junit_path);
+    if (!error.empty()) {
+        std::cerr << "ssifsim: " << error << "\n";
+        return 3;
+    }
+    // Only if empty (no summary in it), and not while other shards may be writing into it.
+    if (failures.empty() && o.shards == 1)
+        rmdir(o.out_dir.c_str());
+    return failures.empty() ? 0 : 1;
+}
+
+int run_sweep_merge(const MergeOptions& o, std::ostream& out) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    for (const std::string& input : o.inputs) {
+        std::error_code ec;
+        if (fs::is_directory(input, ec)) {
+            std::vector<std::string> found;
+            for (const fs::directory_entry& e : fs::directory_iterator(input, ec)) {
+                const std::string name = e.path().filename().string();
+                unsigned k = 0, n = 0;
+                char tail = 0;
+                if (std::sscanf(name.c_str(), "summary-%u-of-%u.jso%c", &k, &n, &tail) == 3 &&
+                    tail == 'n' &&
+                    name == "summary-" + std::to_string(k) + "-of-" + std::to_string(n) + ".json")
+                    found.push_back(e.path().generic_string());
+            }
+            if (ec)
+                throw InputError(input + ": cannot read the directory: " + ec.message());
+            if (found.empty())
+                throw InputError(input + ": no shard summary (summary-K-of-N.json) in it");
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else {
+            files.push_back(input);
+        }
+    }
+    for (const std::string& path : {o.summary_path, o.junit_path}) {
+        if (path.empty())
+            continue;
+        OutputFile probe(path, OutputFile::Kind::Document);
+        probe.prepare();
+    }
+    ojson merged;
+    std::map<std::string, int> kinds;
+    std::map<int, std::string> shard_files; // shard index -> the summary that ran it
+    int shards = 0;
+    ojson failures = ojson::array();
+    double wall = 0;
+    for (const std::string& file : files) {
+        const json doc = load_json_file(file);
+        const auto bad = [&](const std::string& path, const std::string& what) {
+            return InputError(file + ": " + path + ": " + what);
+        };
+        try {
+            if (!doc.is_object() || doc.value("format", "") != "ssifsim-sweep-summary")
+                throw bad("$.format", "not an ssifsim sweep summary");
+            if (doc.value("version", 0) != 1)
+                throw bad("$.version", "unknown summary version (accepted: 1)");
+            // Again, keeping its keys' order (load_json_file has checked the text).
+            std::ifstream in(file, std::ios::binary);
+            const ojson s = ojson::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+            if (merged.is_null()) {
+                merged = {{"format", s.at("format")},     {"version", s.at("version")},
+                          {"template", s.at("template")}, {"first_seed", s.at("first_seed")},
+                          {"count", s.at("count")},       {"seeds_run", 0}};
+            }
+            for (const char* key : {"template", "first_seed", "count"})
+                if (s.at(key) != merged[key])
+                    throw bad(std::string("$.") + key,
+                              s.at(key).dump() + " differs from the first summary's " +
+                                  merged[key].dump() + ": not the same campaign");
+            merged["seeds_run"] =
+                merged["seeds_run"].get<int64_t>() + s.at("seeds_run").get<int64_t>();
+            for (const auto& [kind, n] : s.at("fault_kinds").items())
+                kinds[kind] += n.get<int>();
+            const std::string dir = directory_of(file);
+            for (ojson f : s.at("failures")) {
+                for (const char* key : {"file", "shrunk"})
+                    if (f.at(key).is_string())
+                        f[key] = (fs::path(dir) / f[key].get<std::string>())
+                                     .lexically_normal()
+                                     .generic_string();
+                failures.push_back(f);
+            }
+            for (const auto& name : s.at("run").at("shards")) {
+                unsigned k = 0, n = 0;
+                if (std::sscanf(name.get<std::string>().c_str(), "%u/%u", &k, &n) != 2 || k >= n)
+                    throw bad("$.run.shards", "not a shard K/N: " + name.dump());
+                if (shards != 0 && static_cast<int>(n) != shards)
+                    throw bad("$.run.shards", "shard " + name.get<std::string>() +
+                                                  " of a campaign split in " +
+                                                  std::to_string(shards) + " elsewhere");
+                shards = static_cast<int>(n);
+                if (!shard_files.emplace(static_cast<int>(k), file).second)
+                    throw bad("$.run.shards", "shard " + name.get<std::string>() + " is in " +
+                                                  shard_files[static_cast<int>(k)] + " too");
+            }
+            wall += s.at("run").at("wall_seconds").get<double>();
+            for (const auto& [name, seconds] : s.at("run").at("wall_seconds_by_shard").items())
+                merged["run_by_shard"][name] = seconds;
+        } catch (const ojson::exception& e) {
+            throw InputError(file + ": not a complete sweep summary (" + e.what() + ")");
+        }
+    }
+    if (static_cast<int>(shard_files.size()) != shards) {
+        std::string missing;
+        for (int k = 0; k < shards; ++k)
+            if (!shard_files.count(k))
+                missing += (missing.empty() ? "" : ", ") + shard_name(k, shards);
+        throw InputError("sweep-merge: shard(s) " + missing +
+                         " missing: the totals would not be "
+                         "the campaign's");
+    }
+    std::stable_sort(failures.begin(), failures.end(), [](const ojson& a, const ojson& b) {
+        return a["seed"].get<uint64_t>() < b["seed"].get<uint64_t>();
+    });
+    ojson by_shard = merged["run_by_shard"];
+    merged.erase("run_by_shard");
+    merged["failure_count"] = failures.size();
+    merged["failures"] = failures;
+    merged["fault_kinds"] = ojson(kinds);
+    ojson names = ojson::array();
+    for (const auto& [k, file] : shard_files)
+        names.push_back(shard_name(k, shards));
+    merged["run"] = {
+        {"shards", names}, {"wall_seconds", wall}, {"wall_seconds_by_shard", by_shard}};
+    for (const ojson& f : failures)
+        out << "seed " << f["seed"].get<uint64_t>() << ": " << failure_line(f)
+            << "\n  reproduce: ssifsim run "
+            << (f["shrunk"].is_string() ? f["shrunk"] : f["file"]).get<std::string>() << "\n";
+    out << "sweep of " << merged["template"].get<std::string>() << ": "
+        << merged["seeds_run"].get<int64_t>() << " seed(s) from "
+        << merged["first_seed"].get<uint64_t>() << " in " << shards << " shard(s), "
+        << failures.size() << " failure(s)\n";
+    const std::string error = write_outputs(merged, o.summary_path, o.junit_path);
+    if (!error.empty()) {
+        std::cerr << "ssifsim: " << error << "\n";
+        return 3;
+    }
+    return failures.empty() ? 0 : 1;
 }
 
 } // namespace ssifsim::tools

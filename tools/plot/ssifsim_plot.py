@@ -190,7 +190,11 @@ def plot_timeline(report, out_dir, name, fmt, request_id, log_path=None):
 
 
 def plot_sweep(sweep_dir, out_dir, fmt):
-    files = sorted(glob.glob(os.path.join(sweep_dir, '*.json')))
+    # The failing seeds' scenarios as the sweep drew them: not their shrunk forms
+    # (*.min.json) nor the campaign's summaries (summary*.json).
+    files = sorted(p for p in glob.glob(os.path.join(sweep_dir, '*.json'))
+                   if not p.endswith('.min.json')
+                   and not os.path.basename(p).startswith('summary'))
     counts = collections.Counter()
     for path in files:
         try:

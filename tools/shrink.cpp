@@ -1,0 +1,360 @@
+#include "tools/shrink.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+namespace ssifsim::tools {
+
+std::string number_class(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        const unsigned char ch = static_cast<unsigned char>(text[i]);
+        if (ch == '0' && i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X')) {
+            size_t end = i + 2;
+            while (end < text.size() && std::isxdigit(static_cast<unsigned char>(text[end])))
+                ++end;
+            out.append(text, i, end - i);
+            i = end;
+        } else if (std::isdigit(ch)) {
+            while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+                ++i;
+            out += '#';
+        } else if (std::isalpha(ch) || ch == '_') {
+            // A word with digits in it (an identifier such as "tLOW" or "cpu3") is kept whole.
+            const size_t start = i;
+            while (i < text.size() &&
+                   (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+                ++i;
+            out.append(text, start, i - start);
+        } else {
+            out += text[i++];
+        }
+    }
+    return out;
+}
+
+ScenarioSize scenario_size(const ojson& s) {
+    ScenarioSize size;
+    if (s.contains("faults"))
+        size.faults += s["faults"].size();
+    if (s.contains("zpci")) {
+        const ojson& z = s["zpci"];
+        if (z.contains("msis"))
+            for (const ojson& m : z["msis"])
+                size.faults += m.contains("fault") ? 1 : 0;
+        if (z.contains("actions"))
+            size.faults += z["actions"].size();
+    }
+    if (s.contains("workload") && s["workload"].contains("requests")) {
+        size.requests = s["workload"]["requests"].size();
+        for (const ojson& r : s["workload"]["requests"])
+            if (r.contains("data"))
+                size.data_bytes += r["data"].size();
+    }
+    size.file_bytes = s.dump(2).size() + 1;
+    return size;
+}
+
+std::string describe_size(const ScenarioSize& s) {
+    return std::to_string(s.faults) + " fault(s), " + std::to_string(s.requests) + " request(s), " +
+           std::to_string(s.data_bytes) + " data byte(s), " + std::to_string(s.file_bytes) +
+           " bytes";
+}
+
+std::vector<size_t> ddmin(size_t n, const std::function<bool(const std::vector<size_t>&)>& fails) {
+    std::set<std::vector<size_t>> asked; // every subset asked about and found not failing
+    const auto ask = [&](const std::vector<size_t>& subset) {
+        return asked.insert(subset).second && fails(subset);
+    };
+    if (n > 0 && ask({}))
+        return {};
+    std::vector<size_t> items(n);
+    for (size_t i = 0; i < n; ++i)
+        items[i] = i;
+    size_t granularity = 2;
+    while (items.size() >= 2) {
+        // Split into `granularity` chunks as even as possible.
+        std::vector<std::vector<size_t>> chunks;
+        for (size_t k = 0, start = 0; k < granularity; ++k) {
+            const size_t end = start + (items.size() - start) / (granularity - k);
+            chunks.emplace_back(items.begin() + static_cast<std::ptrdiff_t>(start),
+                                items.begin() + static_cast<std::ptrdiff_t>(end));
+            start = end;
+        }
+        bool reduced = false;
+        for (const auto& chunk : chunks) { // reduce to a subset
+            if (ask(chunk)) {
+                items = chunk;
+                granularity = 2;
+                reduced = true;
+                break;
+            }
+        }
+        if (!reduced && granularity > 2) { // reduce to a complement (for 2, the chunks)
+            for (const auto& chunk : chunks) {
+                std::vector<size_t> rest;
+                std::set_difference(items.begin(), items.end(), chunk.begin(), chunk.end(),
+                                    std::back_inserter(rest));
+                if (ask(rest)) {
+                    items = rest;
+                    granularity = std::max<size_t>(granularity - 1, 2);
+                    reduced = true;
+                    break;
+                }
+            }
+        }
+        if (!reduced) {
+            if (granularity >= items.size())
+                break;
+            granularity = std::min(granularity * 2, items.size());
+        }
+    }
+    return items;
+}
+
+namespace {
+
+ojson pick(const ojson& array, const std::vector<size_t>& keep) {
+    ojson out = ojson::array();
+    for (size_t k : keep)
+        out.push_back(array[k]);
+    return out;
+}
+
+// Keys whose numbers name something (a PCI function, a CPU, a devfn) rather than measure it.
+bool is_identity(const std::string& key) {
+    return key == "fid" || key == "cpu" || key == "devfn";
+}
+
+// Keys whose smallest meaningful value is 1: an occurrence, a count, a request or read aim
+// (request 0 would mean "any request", a broader aim, not a simpler one).
+bool counts_from_one(const std::string& key) {
+    return key == "nth" || key == "count" || key == "request" || key == "read";
+}
+
+// Smaller values to try for a number, in order: the least, 1, half.
+std::vector<ojson> lower_values(const ojson& v, const std::string& key) {
+    std::vector<ojson> out;
+    const double least = counts_from_one(key) ? 1 : 0;
+    if (v.is_number_float()) {
+        const double x = v.get<double>();
+        for (double c : {least, 1.0, std::floor(x / 2)})
+            if (c < x && c >= least && std::find(out.begin(), out.end(), ojson(c)) == out.end())
+                out.push_back(c);
+    } else if (v.is_number_integer()) {
+        const int64_t x = v.get<int64_t>();
+        for (int64_t c : {static_cast<int64_t>(least), int64_t{1}, x / 2})
+            if (c < x && c >= static_cast<int64_t>(least) &&
+                std::find(out.begin(), out.end(), ojson(c)) == out.end())
+                out.push_back(c);
+    }
+    return out;
+}
+
+class Shrinker {
+  public:
+    Shrinker(const FailureSignature& target, const ShrinkOracle& oracle, int max_runs)
+        : target_(target), oracle_(oracle), max_runs_(max_runs) {}
+
+    ShrinkResult run(const ojson& failing) {
+        current_ = failing;
+        tried_.insert(current_.dump());
+        for (bool changed = true; changed && !spent_;) {
+            changed = false;
+            changed = shrink_list(ojson::json_pointer("/faults")) || changed;
+            changed = shrink_list(ojson::json_pointer("/zpci/msis")) || changed;
+            changed = shrink_list(ojson::json_pointer("/zpci/actions")) || changed;
+            changed = shrink_requests() || changed;
+            for (const char* list : {"/faults", "/zpci/msis", "/zpci/actions"})
+                changed = lower_numbers(ojson::json_pointer(list)) || changed;
+            changed = simplify_requests() || changed;
+        }
+        return {current_, runs_, spent_};
+    }
+
+  private:
+    // Runs a candidate (never the same one twice); true if it fails as the target.
+    bool fails_same_way(const ojson& candidate) {
+        if (!tried_.insert(candidate.dump()).second)
+            return false;
+        if (runs_ >= max_runs_) {
+            spent_ = true;
+            return false;
+        }
+        ++runs_;
+        return oracle_(candidate) == target_;
+    }
+
+    // Replaces the value at `at` with each of `values` in turn, keeping the first that fails
+    // the same way; true if one did.
+    bool try_values(const ojson::json_pointer& at, const std::vector<ojson>& values) {
+        for (const ojson& value : values) {
+            ojson candidate = current_;
+            candidate[at] = value;
+            if (fails_same_way(candidate)) {
+                current_ = std::move(candidate);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    bool shrink_list(const ojson::json_pointer& at) {
+        if (!current_.contains(at) || !current_[at].is_array() || current_[at].empty())
+            return false;
+        const ojson items = current_[at];
+        const std::vector<size_t> keep = ddmin(items.size(), [&](const std::vector<size_t>& s) {
+            ojson candidate = current_;
+            candidate[at] = pick(items, s);
+            return fails_same_way(candidate);
+        });
+        if (keep.size() == items.size())
+            return false;
+        current_[at] = pick(items, keep);
+        return true;
+    }
+
+    // The scenario with only the requests `keep` (indices), renumbered. A fault aimed at a
+    // request (`request`) or at the daemon's read of one (`read`) follows it, or, if it was
+    // dropped, moves to the next request kept (the one that now comes in its place), and is
+    // dropped if none is left; an expectation goes with its request.
+    ojson with_requests(const std::vector<size_t>& keep) const {
+        ojson c = current_;
+        const size_t n = current_["workload"]["requests"].size();
+        std::vector<int64_t> same(n + 2, 0), next(n + 2, 0); // by old id 1..n
+        for (size_t j = 0; j < keep.size(); ++j)
+            same[keep[j] + 1] = static_cast<int64_t>(j + 1);
+        for (size_t id = n; id >= 1; --id)
+            next[id] = same[id] != 0 ? same[id] : next[id + 1];
+        const auto remap = [&](ojson& item, const char* key, const std::vector<int64_t>& to) {
+            if (!item.contains(key) || !item[key].is_number_integer() || item[key] <= 0 ||
+                item[key] > static_cast<int64_t>(n))
+                return true; // any request, or aimed past the list: left as it was
+            item[key] = to[item[key].get<size_t>()];
+            return item[key] != 0;
+        };
+        c["workload"]["requests"] = pick(current_["workload"]["requests"], keep);
+        if (c.contains("faults")) {
+            ojson faults = ojson::array();
+            for (ojson f : c["faults"])
+                if (remap(f, "request", next) && remap(f, "read", next))
+                    faults.push_back(f);
+            c["faults"] = faults;
+        }
+        if (c.contains("expect") && c["expect"].contains("requests")) {
+            ojson expected = ojson::array();
+            for (ojson e : c["expect"]["requests"])
+                if (remap(e, "id", same))
+                    expected.push_back(e);
+            c["expect"]["requests"] = expected;
+        }
+        return c;
+    }
+
+    bool shrink_requests() {
+        if (!current_.contains("workload") || !current_["workload"].contains("requests"))
+            return false;
+        const size_t n = current_["workload"]["requests"].size();
+        if (n == 0)
+            return false;
+        ojson best;
+        const std::vector<size_t> keep = ddmin(n, [&](const std::vector<size_t>& s) {
+            ojson candidate = with_requests(s);
+            if (!fails_same_way(candidate))
+                return false;
+            best = std::move(candidate);
+            return true;
+        });
+        if (keep.size() == n)
+            return false;
+        current_ = best; // the last candidate that failed is the one ddmin kept
+        return true;
+    }
+
+    bool lower_numbers(const ojson::json_pointer& list) {
+        if (!current_.contains(list) || !current_[list].is_array())
+            return false;
+        bool changed = false;
+        for (size_t i = 0; i < current_[list].size(); ++i) {
+            const ojson::json_pointer item = list / i;
+            std::vector<std::string> keys;
+            for (const auto& [key, value] : current_[item].items())
+                keys.push_back(key);
+            for (const std::string& key : keys) {
+                if (is_identity(key))
+                    continue;
+                const ojson::json_pointer at = item / key;
+                if (current_[at].is_array()) { // bytes: none, then half
+                    while (!current_[at].empty()) {
+                        const ojson& bytes = current_[at];
+                        const ojson half(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(
+                                                                            bytes.size() / 2));
+                        if (!try_values(at, {ojson::array(), half}))
+                            break;
+                        changed = true;
+                    }
+                    continue;
+                }
+                while (try_values(at, lower_values(current_[at], key)))
+                    changed = true;
+            }
+        }
+        return changed;
+    }
+
+    bool simplify_requests() {
+        if (!current_.contains("workload") || !current_["workload"].contains("requests"))
+            return false;
+        bool changed = false;
+        const ojson::json_pointer list("/workload/requests");
+        for (size_t i = 0; i < current_[list].size(); ++i) {
+            const ojson::json_pointer data = list / i / "data";
+            while (current_.contains(data) && !current_[data].empty()) {
+                const ojson& bytes = current_[data];
+                const ojson half(bytes.begin(),
+                                 bytes.begin() + static_cast<std::ptrdiff_t>(bytes.size() / 2));
+                if (!try_values(data, {ojson::array(), half}))
+                    break;
+                changed = true;
+            }
+            // Earlier, but not before the request before it (requests are listed in time).
+            const ojson::json_pointer at = list / i / "at_ms";
+            for (;;) {
+                if (!current_.contains(at) || !current_[at].is_number())
+                    break;
+                const double prev = i == 0 ? 0 : current_[list / (i - 1) / "at_ms"].get<double>();
+                const double now = current_[at].get<double>();
+                std::vector<ojson> earlier;
+                if (prev < now)
+                    earlier.push_back(prev);
+                const double mid = std::floor((prev + now) / 2);
+                if (mid > prev && mid < now)
+                    earlier.push_back(mid);
+                if (!try_values(at, earlier))
+                    break;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    const FailureSignature& target_;
+    const ShrinkOracle& oracle_;
+    const int max_runs_;
+    int runs_ = 0;
+    bool spent_ = false;
+    std::set<std::string> tried_;
+    ojson current_;
+};
+
+} // namespace
+
+ShrinkResult shrink_scenario(const ojson& failing, const FailureSignature& target,
+                             const ShrinkOracle& oracle, int max_runs) {
+    return Shrinker(target, oracle, max_runs).run(failing);
+}
+
+} // namespace ssifsim::tools

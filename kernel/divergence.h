@@ -2,11 +2,12 @@
 // the real kernel code, and its shrinking by delta debugging.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "tools/ddmin.h"
 
 namespace ssifsim::kernel {
 
@@ -17,38 +18,30 @@ template <typename Op> struct Divergence {
     std::string model, reference; // what each gave there
 };
 
-// ddmin (Zeller and Hildebrandt, "Simplifying and isolating failure-inducing input", 2002)
-// over the calls after the first `keep` (which set the device up): removes ever smaller
-// chunks while `replay(candidate)` still diverges with the same kind, down to a 1-minimal
-// sequence (no single call can go). `replay` returns the first divergence of a sequence,
-// cut at the call where it shows.
+// Shrinks `found` by ddmin (tools/ddmin.h) over the calls after the first `keep` (which set
+// the device up), while `replay(candidate)` still diverges with the same kind, then cuts the
+// sequence where the divergence shows, until nothing shrinks: a 1-minimal sequence (no single
+// call can go). `replay` returns the first divergence of a sequence, cut at its call.
 template <typename Op, typename Replay>
 Divergence<Op> shrink_divergence(Divergence<Op> found, const Replay& replay, size_t keep) {
     const size_t original = found.original_length;
-    size_t parts = 2;
-    while (found.sequence.size() > keep) {
-        const std::vector<Op>& seq = found.sequence;
-        const size_t body = seq.size() - keep;
-        parts = std::min(parts, body);
-        const size_t chunk = (body + parts - 1) / parts;
-        bool reduced = false;
-        for (size_t from = keep; from < seq.size() && !reduced; from += chunk) {
-            std::vector<Op> candidate(seq.begin(), seq.begin() + static_cast<long>(from));
-            candidate.insert(candidate.end(),
-                             seq.begin() + static_cast<long>(std::min(from + chunk, seq.size())),
-                             seq.end());
-            const std::optional<Divergence<Op>> d = replay(candidate);
-            if (d && d->kind == found.kind) {
-                found = *d;
-                parts = std::max<size_t>(parts - 1, 2);
-                reduced = true;
-            }
-        }
-        if (!reduced) {
-            if (parts >= body)
-                break;
-            parts = std::min(body, parts * 2);
-        }
+    for (;;) {
+        const std::vector<Op> seq = found.sequence;
+        const auto candidate = [&](const std::vector<size_t>& subset) {
+            std::vector<Op> c(seq.begin(), seq.begin() + static_cast<long>(keep));
+            for (size_t i : subset)
+                c.push_back(seq[keep + i]);
+            return c;
+        };
+        const std::vector<size_t> kept =
+            tools::ddmin(seq.size() - keep, [&](const std::vector<size_t>& subset) {
+                const std::optional<Divergence<Op>> d = replay(candidate(subset));
+                return d && d->kind == found.kind;
+            });
+        const std::optional<Divergence<Op>> smaller = replay(candidate(kept));
+        if (!smaller || smaller->sequence.size() >= found.sequence.size())
+            break;
+        found = *smaller;
     }
     found.original_length = original;
     return found;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/ddmin.h"
 #include "tools/json_reader.h"
 
 namespace ssifsim::tools {
@@ -47,12 +48,6 @@ struct ScenarioSize {
 ScenarioSize scenario_size(const ojson& scenario);
 // "3 fault(s), 5 request(s), 12 data byte(s), 4711 bytes"
 std::string describe_size(const ScenarioSize& size);
-
-// Classic ddmin over `n` items (indices 0..n-1): returns a subset, in index order, for which
-// `fails` holds and from which no single chunk of the final granularity can be removed (for
-// one item, it is 1-minimal). `fails` is first asked about the empty set. `fails` must hold
-// for all n items; it is never asked about the same subset twice.
-std::vector<size_t> ddmin(size_t n, const std::function<bool(const std::vector<size_t>&)>& fails);
 
 struct ShrinkResult {
     ojson scenario;            // the smallest candidate that failed the same way

@@ -159,4 +159,188 @@ TEST_CASE("check: the run's VCD resampled at 1 MHz and 24 MHz with glitches give
             same_results(s, rate);
 }
 
+// ---- kernel traces ---------------------------------------------------------------------------
+//
+// The lines are written as the kernel prints them (include/trace/events/smbus.h, Linux 6.12):
+//   smbus_write:  "i2c-%d a=%03x f=%04x c=%x %s l=%u [%*phD]" with buf = data->block, so a
+//                 BLOCK_DATA write shows the count then the data, l = block[0] + 1;
+//   smbus_read:   "i2c-%d a=%03x f=%04x c=%x %s";
+//   smbus_reply:  like smbus_write (only when res >= 0);
+//   smbus_result: "i2c-%d a=%03x f=%04x c=%x %s %s res=%d", "wr" or "rd".
+// %*phD is hex with '-' between the bytes (lib/vsprintf.c hex_string). f=0004 is
+// I2C_CLIENT_PEC (include/linux/i2c.h), set by ipmi_ssif when the BMC takes PEC. The prefix
+// is the trace file's "task-pid [cpu] flags timestamp:" (kernel/trace/trace_output.c).
+
+namespace {
+
+std::string tl(const char* ts, const std::string& rest) {
+    return std::string("    kworker/u8:2-91      [001] .....  ") + ts + ": " + rest + "\n";
+}
+const std::string kWrite = "smbus_write: i2c-1 a=010 f=0004 c=2 BLOCK_DATA l=3 [02-18-01]";
+const std::string kRead = "smbus_read: i2c-1 a=010 f=0004 c=3 BLOCK_DATA";
+// Get Device ID's response as the quickstart's BMC gives it: 14 bytes, count 0x0e.
+const std::string kReply = "smbus_reply: i2c-1 a=010 f=0004 c=3 BLOCK_DATA l=15 "
+                           "[0e-1c-01-00-20-01-01-23-02-bf-29-a0-00-01-00]";
+std::string result(const char* rw, int c, int res) {
+    return "smbus_result: i2c-1 a=010 f=0004 c=" + std::to_string(c) + " BLOCK_DATA " + rw +
+           " res=" + std::to_string(res);
+}
+
+tools::CaptureResult check_trace(const std::string& text,
+                                 ssif::HostVariant v = ssif::HostVariant::Mainline) {
+    std::istringstream in(text);
+    const tools::Capture cap = tools::parse_ftrace(in, "trace.txt");
+    tools::CaptureCheckOptions o;
+    o.host_variant = v;
+    return tools::check_capture(cap, o);
+}
+
+const tools::Check& check_named(const tools::CaptureResult& r, const std::string& name) {
+    for (const tools::Check& c : r.checks)
+        if (c.name == name)
+            return c;
+    FAIL("no check " << name);
+    return r.checks.front();
+}
+
+} // namespace
+
+TEST_CASE("check: a kernel trace of a normal exchange", "[capture]") {
+    const std::string text = "# tracer: nop\n#\n" + tl("100.000000", kWrite) +
+                             tl("100.000560", result("wr", 2, 0)) + tl("100.006000", kRead) +
+                             tl("100.007735", kReply) + tl("100.007735", result("rd", 3, 0));
+    const tools::CaptureResult r = check_trace(text);
+    REQUIRE(r.outcomes.size() == 1);
+    const ssif::RequestOutcome& o = r.outcomes[0];
+    CHECK(o.request == Bytes{0x18, 0x01});
+    CHECK(o.response == Bytes{0x1c, 0x01, 0x00, 0x20, 0x01, 0x01, 0x23, 0x02, 0xbf, 0x29, 0xa0,
+                              0x00, 0x01, 0x00});
+    CHECK(o.error.empty());
+    // From the write's smbus_write line to the read's smbus_result: 7.735 ms.
+    CHECK(o.response_ns() == 7'735'000);
+    CHECK(o.read_attempts == 1);
+    // 5.44 ms between the write's result and the read: more than SSIF_MSG_PART_JIFFIES, 5
+    // jiffies at HZ=1000 (ipmi_ssif.c SSIF_MSG_PART_USEC 5000).
+    CHECK(check_named(r, "host_timing").pass);
+    CHECK(r.passed());
+    // No wire timing in a kernel trace: the wire checks are not made.
+    for (const tools::Check& c : r.checks)
+        CHECK((c.name != "tTIMEOUT" && c.name != "tLOW:SEXT" && c.name != "bmc_conformance"));
+}
+
+TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES", "[capture]") {
+    // -ENXIO: the BMC NAKed its address (Documentation/i2c/fault-codes.rst).
+    const auto trace = [](const char* retry_at, const char* retry_end) {
+        return tl("100.000000", kWrite) + tl("100.000560", result("wr", 2, 0)) +
+               tl("100.006000", kRead) + tl("100.006105", result("rd", 3, -6)) +
+               tl(retry_at, kRead) + tl(retry_end, kReply) + tl(retry_end, result("rd", 3, 0));
+    };
+    // 60.895 ms after the NAK: SSIF_MSG_USEC is 60 ms from Jan 2023 on, 60 jiffies at HZ=1000.
+    const tools::CaptureResult ok = check_trace(trace("100.067000", "100.068735"));
+    REQUIRE(ok.outcomes.size() == 1);
+    CHECK(ok.outcomes[0].read_attempts == 2);
+    CHECK(ok.outcomes[0].error.empty());
+    CHECK(ok.outcomes[0].timeline[3].detail == "read_retry");
+    CHECK(ok.passed());
+    // 20.895 ms after it: too soon for mainline (60 ms); what the pre-2023 driver waited
+    // (SSIF_MSG_USEC 20000: 20 jiffies).
+    const std::string early = trace("100.027000", "100.028735");
+    const tools::CaptureResult mainline = check_trace(early);
+    const tools::Check& timing = check_named(mainline, "host_timing");
+    CHECK_FALSE(timing.pass);
+    CHECK(timing.detail.find("t=100027.000000 ms") == 0);
+    CHECK(timing.detail.find("SSIF_MSG_JIFFIES (60 jiffies") != std::string::npos);
+    CHECK(mainline.host_findings.size() == 1);
+    CHECK(check_trace(early, ssif::HostVariant::Pre2023).passed());
+}
+
+TEST_CASE("check: a kernel trace of a write retry, and a bad PEC", "[capture]") {
+    // The write NAKed, resent 60.44 ms later (SSIF_REQ_RETRY_USEC 60 ms from Jan 2023).
+    const std::string text =
+        tl("100.000000", kWrite) + tl("100.000105", result("wr", 2, -6)) +
+        tl("100.060545", kWrite) + tl("100.061105", result("wr", 2, 0)) + tl("100.067000", kRead) +
+        tl("100.068735", kReply) + tl("100.068735", result("rd", 3, 0)) +
+        // i2c-core's emulation beneath smbus_*: counted, not a second transfer.
+        tl("100.200000", "i2c_write: i2c-1 #0 a=010 f=0000 l=4 [02-02-18-01]") +
+        tl("100.200000", kWrite) + tl("100.200560", result("wr", 2, 0)) + tl("100.206000", kRead) +
+        tl("100.207735", result("rd", 3, -74));
+    const tools::CaptureResult r = check_trace(text);
+    REQUIRE(r.outcomes.size() == 1);
+    CHECK(r.outcomes[0].write_attempts == 2);
+    CHECK(r.outcomes[0].error.empty());
+    CHECK(check_named(r, "host_timing").pass);
+    // -EBADMSG: the adapter found the BMC's PEC wrong.
+    const tools::Check& pec = check_named(r, "pec");
+    CHECK_FALSE(pec.pass);
+    CHECK(pec.detail.find("t=200.000000") == std::string::npos); // times are the trace's
+    CHECK(pec.detail.find("t=100206.000000 ms") == 0);
+    // The second request is in flight when the trace ends.
+    CHECK(r.submitted == 2);
+    CHECK(r.completed == 1);
+}
+
+TEST_CASE("check: a kernel trace line that does not parse names the file and line", "[capture]") {
+    std::istringstream in(tl("100.000000", "smbus_write: i2c-1 a=zz f=0004 c=2 BLOCK_DATA"));
+    CHECK_THROWS_WITH(tools::parse_ftrace(in, "t.txt"),
+                      Catch::Contains("t.txt:1: smbus_write: a=, f= and c= must be hex"));
+}
+
+// ---- conformance ---------------------------------------------------------------------------
+
+TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is flagged",
+          "[capture]") {
+    // Drawn with the bus model's own wire renderer at 100 kHz (q = 2.5 us, a bit 10 us).
+    std::ostringstream vcd_text;
+    smbus::SmbusTiming timing;
+    uint64_t read_address_ack_ns = 0;
+    {
+        VcdWriter vcd(vcd_text, "smbus");
+        smbus::WireTrace wire(&vcd, timing);
+        const uint64_t bit = timing.bit_ns(), byte = timing.byte_ns();
+        // A write of Get Device ID (0x02, count 2, 18 01, PEC) at 10 us, every byte ACKed.
+        Bytes w = {0x20, 0x02, 0x02, 0x18, 0x01};
+        w.push_back(smbus::pec_of(w));
+        uint64_t t = 10'000;
+        wire.start(t);
+        t += timing.start_ns();
+        for (uint8_t b : w) {
+            wire.byte(t, b, true);
+            t += byte;
+        }
+        wire.stop(t);
+        // 6 ms later a read of 0x03 whose address the BMC ACKs, answering count 1, 0x00:
+        // the request is still with the daemon and no response was read for it.
+        t = 6'000'000;
+        wire.start(t);
+        t += timing.start_ns();
+        read_address_ack_ns = t + 8 * bit + 2 * timing.quarter_ns();
+        for (uint8_t b : {uint8_t{0x20}, uint8_t{0x03}}) {
+            wire.byte(t, b, true);
+            t += byte;
+        }
+        wire.repeated_start(t);
+        t += timing.repeated_start_ns();
+        const Bytes r = {0x21, 0x01, 0x00};
+        for (size_t i = 0; i < r.size(); ++i) {
+            wire.byte(t, r[i], i + 1 < r.size());
+            t += byte;
+        }
+        wire.stop(t);
+        vcd.finish(t + timing.stop_ns());
+    }
+    std::istringstream in(vcd_text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "busy.vcd", {});
+    REQUIRE(cap.transfers.size() == 2);
+    const tools::CaptureResult r = tools::check_capture(cap, {});
+    REQUIRE_FALSE(r.bmc_findings.empty());
+    const tools::Finding& f = r.bmc_findings.front();
+    // The address byte's ACK bit: START 2q, 8 data bits, then SCL rises 2q into the 9th.
+    CHECK(f.t_ns == read_address_ack_ns);
+    // ssif_bmc_cb returns -EBUSY while busy; behind the address-nak controller that NAKs
+    // the address.
+    CHECK(f.what.find("the BMC ACKed its address (write)") == 0);
+    CHECK(f.what.find("ssif_bmc would NAK it (busy") != std::string::npos);
+    CHECK_FALSE(check_named(r, "bmc_conformance").pass);
+}
+
 } // namespace ssifsim::test

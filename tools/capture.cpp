@@ -321,14 +321,15 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
     std::map<std::string, int> width_of;
     uint64_t fs_per_unit = 0;
     std::string token;
-    size_t line = 1;
-    const auto next = [&in, &line](std::string& tok) {
+    size_t line = 1, token_line = 1; // the line read to, and the one the last token began on
+    const auto next = [&in, &line, &token_line](std::string& tok) {
         tok.clear();
         int c;
         while ((c = in.get()) != EOF && std::isspace(c))
             line += c == '\n';
         if (c == EOF)
             return false;
+        token_line = line;
         do
             tok += static_cast<char>(c);
         while ((c = in.get()) != EOF && !std::isspace(c));
@@ -347,6 +348,7 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
     };
     bool defs_done = false;
     while (!defs_done && next(token)) {
+        const size_t kw_line = token_line;
         if (token == "$enddefinitions") {
             until_end(nullptr);
             defs_done = true;
@@ -357,24 +359,25 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
             for (const std::string& w : words)
                 text += w;
             if (!timescale_fs(text, &fs_per_unit))
-                fail(file, line, "$timescale '" + text + "' is not 1, 10 or 100 s/ms/us/ns/ps/fs");
+                fail(file, kw_line,
+                     "$timescale '" + text + "' is not 1, 10 or 100 s/ms/us/ns/ps/fs");
         } else if (token == "$var") {
             std::vector<std::string> words;
             until_end(&words);
             if (words.size() < 4)
-                fail(file, line, "$var needs a type, a width, an id and a name");
+                fail(file, kw_line, "$var needs a type, a width, an id and a name");
             int width = 0;
             try {
                 width = std::stoi(words[1]);
             } catch (const std::exception&) {
-                fail(file, line, "$var width '" + words[1] + "' is not a number");
+                fail(file, kw_line, "$var width '" + words[1] + "' is not a number");
             }
             id_of[words[3]] = words[2];
             width_of[words[3]] = width;
         } else if (token.size() > 1 && token[0] == '$') {
             until_end(nullptr); // $date, $version, $comment, $scope, $upscope
         } else {
-            fail(file, line, "'" + token + "' before $enddefinitions: not a VCD file");
+            fail(file, kw_line, "'" + token + "' before $enddefinitions: not a VCD file");
         }
     }
     if (!defs_done)
@@ -424,11 +427,11 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
             for (size_t i = 1; i < token.size(); ++i) {
                 if (!std::isdigit(static_cast<unsigned char>(token[i])) ||
                     t > (std::numeric_limits<uint64_t>::max() - 9) / 10)
-                    fail(file, line, "timestamp '" + token + "' is not a time");
+                    fail(file, token_line, "timestamp '" + token + "' is not a time");
                 t = t * 10 + static_cast<uint64_t>(token[i] - '0');
             }
             if (any_time && t < now)
-                fail(file, line, "timestamp " + token + " goes back in time");
+                fail(file, token_line, "timestamp " + token + " goes back in time");
             now = t;
             if (!any_time)
                 cap.begin_ns = t;
@@ -437,13 +440,13 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
             change(token.substr(1), c0);
         } else if (c0 == 'b' || c0 == 'B' || c0 == 'r' || c0 == 'R') {
             if (!next(token))
-                fail(file, line, "a vector value without its id");
+                fail(file, token_line, "a vector value without its id");
         } else if (token == "$comment") {
             until_end(nullptr);
         } else if (c0 == '$') {
             continue; // $dumpvars, $dumpall, $dumpon, $dumpoff, $end
         } else {
-            fail(file, line, "'" + token + "' is not a VCD value change");
+            fail(file, token_line, "'" + token + "' is not a VCD value change");
         }
     }
     // Units to ns, refusing a span that does not fit.

@@ -105,6 +105,7 @@ std::map<std::string, bool> verdicts(const json& report) {
     return out;
 }
 
+// `rate_hz` 0: the capture is the run's VCD converted to sigrok's .sr by sigrok-cli (at 10 MHz).
 void same_results(const std::string& scenario, uint64_t rate_hz) {
     const std::string dir = make_temp_dir("capture-" + scenario + "-" + std::to_string(rate_hz));
     const CommandResult run =
@@ -113,8 +114,14 @@ void same_results(const std::string& scenario, uint64_t rate_hz) {
     REQUIRE(run.exit_code != 2);
     const json run_report = json::parse(read_file(dir + "/run.json"));
     const json& cfg = run_report["config"];
-    const std::string capture = dir + "/capture.vcd";
-    write_file(capture, resample(read_file(dir + "/run.vcd"), rate_hz, 7));
+    std::string capture = dir + "/capture.vcd";
+    if (rate_hz) {
+        write_file(capture, resample(read_file(dir + "/run.vcd"), rate_hz, 7));
+    } else {
+        capture = dir + "/capture.sr";
+        REQUIRE(run_command("sigrok-cli -I vcd:downsample=100 -i " + dir + "/run.vcd -o " + capture)
+                    .exit_code == 0);
+    }
     const CommandResult check =
         run_command(ssifsim_binary() + " check " + capture + " -q --report " + dir + "/check.json" +
                     " --bmc-address " + std::to_string(cfg["bmc"]["address"].get<int>()) +
@@ -126,7 +133,8 @@ void same_results(const std::string& scenario, uint64_t rate_hz) {
     INFO(scenario << " at " << rate_hz << " Hz: " << check.out);
     REQUIRE(check.exit_code != 2);
     const json check_report = json::parse(read_file(dir + "/check.json"));
-    CHECK(check_report["decoded"]["glitches"].get<uint64_t>() > 0); // the filter had work
+    if (rate_hz)
+        CHECK(check_report["decoded"]["glitches"].get<uint64_t>() > 0); // the filter had work
     const auto run_v = verdicts(run_report), check_v = verdicts(check_report);
     for (const char* name : kShared) {
         INFO(name);
@@ -157,6 +165,23 @@ TEST_CASE("check: the run's VCD resampled at 1 MHz and 24 MHz with glitches give
     for (const char* s : scenarios)
         for (const uint64_t rate : {1'000'000ull, 24'000'000ull})
             same_results(s, rate);
+}
+
+TEST_CASE("check: a sigrok .sr of the quickstart, through sigrok-cli, gives the run's results",
+          "[capture]") {
+    same_results("quickstart", 0);
+    same_results("fault-nak-address", 0);
+}
+
+TEST_CASE("check: bad input is exit 2 naming the file, and nothing is written", "[capture]") {
+    const std::string dir = make_temp_dir("capture-bad");
+    write_file(dir + "/x.vcd", "$timescale 3 ns $end\n$enddefinitions $end\n");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " check " + dir + "/x.vcd --report " + dir + "/r.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(dir + "/x.vcd:1: $timescale '3ns' is not") != std::string::npos);
+    CHECK(run_command("test -e " + dir + "/r.json").exit_code != 0);
+    CHECK(run_command(ssifsim_binary() + " check " + dir + "/none.txt").exit_code == 2);
 }
 
 // ---- kernel traces ---------------------------------------------------------------------------

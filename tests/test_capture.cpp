@@ -159,9 +159,17 @@ void same_results(const std::string& scenario, uint64_t rate_hz) {
 TEST_CASE("check: the run's VCD resampled at 1 MHz and 24 MHz with glitches gives the run's "
           "check results",
           "[capture]") {
-    const char* const scenarios[] = {
-        "quickstart",      "fault-clock-stretch", "fault-daemon-silent",  "fault-daemon-slow",
-        "fault-lost-stop", "fault-nak-address",   "fault-nak-count-byte", "fault-skip-block"};
+    const char* const scenarios[] = {"quickstart",
+                                     "fault-clock-stretch",
+                                     "fault-clock-stretch-timeout",
+                                     "fault-daemon-silent",
+                                     "fault-corrupt-pec-bmc-to-host",
+                                     "fault-daemon-slow",
+                                     "fault-lost-stop",
+                                     "fault-nak-address",
+                                     "fault-nak-count-byte",
+                                     "fault-skip-block",
+                                     "fault-response-too-long"};
     for (const char* s : scenarios)
         for (const uint64_t rate : {1'000'000ull, 24'000'000ull})
             same_results(s, rate);

@@ -103,6 +103,13 @@ class EdgeDecoder {
         if (level == scl_)
             return;
         scl_ = level;
+        // A clock held low for over 1 ms (the low phase is at most 50 us down to 10 kHz):
+        // the master may have given up from its start on (an adapter timeout); its edges
+        // after the line came free are its STOP.
+        if (in_transfer_ && level && t - scl_fell_ > 1'000'000 && !held_)
+            held_ = true, cur_.master_done_ns = scl_fell_;
+        if (in_transfer_ && !held_)
+            cur_.master_done_ns = t;
         if (!level) {
             scl_fell_ = t;
             return;
@@ -163,6 +170,7 @@ class EdgeDecoder {
         cur_ = CapturedTransfer{};
         cur_.wire = true;
         cur_.start_ns = t;
+        held_ = false;
         scl_lows_.clear();
         in_transfer_ = true;
         nbits_ = 0;
@@ -301,6 +309,7 @@ class EdgeDecoder {
     Capture& cap_;
     bool scl_ = true, sda_ = true; // pulled up until a change says otherwise
     uint64_t scl_fell_ = 0, sda_fell_ = 0;
+    bool held_ = false; // this transfer's clock was held: master_done_ns is fixed
     bool in_transfer_ = false;
     CapturedTransfer cur_;
     std::vector<uint64_t> scl_lows_;
@@ -674,7 +683,7 @@ Capture parse_ftrace(std::istream& in, const std::string& file) {
             }
             CapturedTransfer t = std::move(it->second);
             open.erase(it);
-            t.end_ns = t_ns;
+            t.end_ns = t.master_done_ns = t_ns;
             t.errno_value = res;
             t.status = status_of_errno(res);
             if (t.status != SmbusStatus::Ok && std::string(t.op) == "block_read")

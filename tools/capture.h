@@ -37,6 +37,10 @@ struct CapturedTransfer {
     bool pec_ok = true; // that byte was the CRC-8 of the transfer (smbus/pec.h)
     uint64_t start_ns = 0; // START (a kernel trace: the smbus_write/smbus_read line)
     uint64_t end_ns = 0;   // STOP (a kernel trace: the smbus_result line)
+    // When the master was last seen driving the transfer: its last SCL edge (a master that
+    // gave up on a held line has returned its error before the line is free and the STOP
+    // comes); a kernel trace: end_ns.
+    uint64_t master_done_ns = 0;
     // Wire captures only: the longest time a line stayed low within the transfer, which one,
     // and the clock low time beyond the transfer's usual SCL low phase, summed (a stretch).
     uint64_t longest_low_ns = 0;

@@ -139,7 +139,8 @@ class Exchanges {
     void segment(const CapturedTransfer& t, const char* what, const std::string& reason) {
         if (!cur_->timeline.empty() && !reason.empty()) {
             const uint64_t from = cur_->timeline.back().end_ns;
-            const uint64_t gap = t.start_ns > from ? t.start_ns - from : 0;
+            // The driver's timer started when the transfer before returned to it.
+            const uint64_t gap = t.start_ns > last_done_ns_ ? t.start_ns - last_done_ns_ : 0;
             cur_->timeline.push_back({"wait", reason, "", from, std::max(from, t.start_ns)});
             const uint64_t need = timers_.min_wait_ns(reason);
             if (gap < need)
@@ -152,6 +153,7 @@ class Exchanges {
         }
         // A read the BMC NAKed at its address is start_get's 0x03; a write's part is unknown.
         const bool read = std::strcmp(what, "read") == 0;
+        last_done_ns_ = t.master_done_ns;
         cur_->timeline.push_back(
             {what, bare_address_nak(t) ? (read ? hex8(ssif::kReadStart) : "?") : hex8(t.command),
              smbus::status_name(t.status), t.start_ns, t.end_ns});
@@ -230,6 +232,9 @@ class Exchanges {
         segment(t, "read", wait);
         if (t.status != SmbusStatus::Ok) {
             multi_open_ = false;
+            // SSIF_RECV_RETRIES reads in all: then the driver fails the message.
+            if (start && cur_->read_attempts >= timers_.kernel.read_attempts)
+                end_request(t.end_ns, "read_failed");
             return;
         }
         if (t.command == ssif::kReadStart) {
@@ -244,7 +249,12 @@ class Exchanges {
             response_ = t.data;
         } else if (t.command == ssif::kReadMiddle && multi_open_ && !t.data.empty()) {
             cur_->parts_read++;
-            // msg_done_handler: a middle part out of sequence fails the message.
+            // msg_done_handler: a part that takes the response past IPMI_MAX_MSG_LENGTH
+            // fails the message (-E2BIG), as does a middle part out of sequence.
+            if (response_.size() + t.data.size() - 1 > ssif::kIpmiMaxMsgLength) {
+                multi_open_ = false;
+                return end_request(t.end_ns, "too_big");
+            }
             if (t.data[0] != ssif::kReadEndBlock && t.data[0] != next_block_++) {
                 multi_open_ = false;
                 return end_request(t.end_ns, "bad_block");
@@ -275,7 +285,8 @@ class Exchanges {
     Bytes request_, response_;
     bool write_complete_ = false, write_attempt_ok_ = false, multi_open_ = false;
     int reads_ = 0;
-    unsigned next_block_ = 0; // the block number the next middle part carries
+    unsigned next_block_ = 0;   // the block number the next middle part carries
+    uint64_t last_done_ns_ = 0; // the master_done_ns of the request's last transfer
 };
 
 Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t* checked) {
@@ -363,7 +374,22 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
     timers_until(t.start_ns);
     // Only a response that answers the request (netfn + 1, the same command) can be the
     // daemon's: other bytes are the BMC's own doing.
-    if (response && bmc_.busy() && !bmc_.response_pending() && answers(request_, *response)) {
+    // And only when the BMC let this read go on past its address and command: so it had
+    // the response by then.
+    const bool read_goes_on = t.bytes[0].ack && (t.bytes.size() < 2 || t.bytes[1].ack);
+    const bool waiting = bmc_.busy() && !bmc_.response_pending();
+    // A read cut short before the BMC sent its count shows no bytes to compare: if the BMC
+    // let it go on, the daemon may have answered, with bytes the wire never showed; a
+    // response that answers the request (netfn + 1, cmd, completion code 0) stands in.
+    bool sent_nothing = t.restart_at != 0;
+    for (const WireByte& b : t.bytes)
+        sent_nothing = sent_nothing && b.from_master;
+    Bytes stand_in;
+    if (!response && waiting && read_goes_on && sent_nothing && request_.size() >= 2) {
+        stand_in = {static_cast<uint8_t>((request_[0] & 0xfc) + 4), request_[1], ssif::kCcOk};
+        response = &stand_in;
+    }
+    if (response && read_goes_on && waiting && answers(request_, *response)) {
         // The daemon's answer, just before the read that took it.
         bmc_.write(ssif::encode_ssif_msg(*response), true);
         controller_.response_written();
@@ -444,8 +470,25 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     BusTimingCheck bus_timing;
     SsifFramingCheck framing(o.bmc_addr7);
     std::optional<BmcReplay> replay;
-    if (cap.wire_timing)
+    // For each read, the response the host read next, before it wrote another request: the
+    // daemon had answered by the time the BMC let that read go on, or any read before it.
+    std::vector<Bytes> next_response(cap.transfers.size());
+    if (cap.wire_timing) {
         replay.emplace(o);
+        Bytes pending;
+        for (size_t i = cap.transfers.size(); i-- > 0;) {
+            const CapturedTransfer& t = cap.transfers[i];
+            if (t.addr7 != o.bmc_addr7)
+                continue;
+            if (is_op(t, "block_write") &&
+                (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart))
+                pending.clear();
+            if (const Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
+                pending = r;
+            if (is_op(t, "block_read"))
+                next_response[i] = pending;
+        }
+    }
     for (size_t i = 0; i < cap.transfers.size(); ++i) {
         const CapturedTransfer& t = cap.transfers[i];
         if (t.addr7 != o.bmc_addr7) {
@@ -457,10 +500,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
             bus_timing.transfer_done(record);
         framing.transfer_done(record);
         exchanges.transfer(t);
-        if (replay) {
-            const Bytes response = response_from(cap.transfers, i, o.bmc_addr7);
-            replay->transfer(t, response.empty() ? nullptr : &response);
-        }
+        if (replay)
+            replay->transfer(t, next_response[i].empty() ? nullptr : &next_response[i]);
     }
     exchanges.finish();
     if (replay)

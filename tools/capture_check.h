@@ -52,14 +52,15 @@ struct CaptureResult {
 
 // The BMC's side of a wire capture replayed into ssif_bmc behind the stated controller: its
 // ACK or NAK of each byte the host sent and each byte it sent are compared with the
-// driver's. The daemon is taken to have answered a request just before the first read that
-// the captured BMC answered with a response (its bytes reassembled from the wire); a
-// request whose response was never read is still with the daemon. The response timer runs
+// driver's. The daemon is taken to have answered a request just before the first read the
+// captured BMC let go on past its address and command, if the host read a response to that
+// request later (its bytes reassembled from the wire) before it wrote another; a request
+// whose response was never read is still with the daemon. The response timer runs
 // at the BMC's HZ from the STOP that ended the request.
 class BmcReplay : private ssif::BmcHooks {
   public:
     explicit BmcReplay(const CaptureCheckOptions& options);
-    // `response`: the response the transfer begins to read (a read whose count the BMC sent),
+    // `response`: for a read, the response the host read next for the request it is on,
     // else null.
     void transfer(const CapturedTransfer& t, const Bytes* response);
     const std::vector<Finding>& findings() const { return findings_; }

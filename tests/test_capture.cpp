@@ -1,6 +1,7 @@
 // ssifsim check: captures the simulator wrote, resampled as a logic analyzer would write them
 // and with glitches added, give the run's own check results; kernel trace text in the
 // format of the smbus_* tracepoints; and the BMC conformance replay.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
@@ -106,11 +107,15 @@ std::map<std::string, bool> verdicts(const json& report) {
 }
 
 // `rate_hz` 0: the capture is the run's VCD converted to sigrok's .sr by sigrok-cli (at 10 MHz).
+// `scenario`: a name in scenarios/, or a path.
 void same_results(const std::string& scenario, uint64_t rate_hz) {
-    const std::string dir = make_temp_dir("capture-" + scenario + "-" + std::to_string(rate_hz));
-    const CommandResult run =
-        run_command(ssifsim_binary() + " run " + source_dir() + "/scenarios/" + scenario +
-                    ".json -q --vcd " + dir + "/run.vcd --report " + dir + "/run.json");
+    const bool path = scenario.find('/') != std::string::npos;
+    const std::string dir = make_temp_dir(
+        "capture-" + (path ? std::to_string(std::hash<std::string>{}(scenario)) : scenario) + "-" +
+        std::to_string(rate_hz));
+    const std::string file = path ? scenario : source_dir() + "/scenarios/" + scenario + ".json";
+    const CommandResult run = run_command(ssifsim_binary() + " run " + file + " -q --vcd " + dir +
+                                          "/run.vcd --report " + dir + "/run.json");
     REQUIRE(run.exit_code != 2);
     const json run_report = json::parse(read_file(dir + "/run.json"));
     const json& cfg = run_report["config"];
@@ -173,6 +178,97 @@ TEST_CASE("check: the run's VCD resampled at 1 MHz and 24 MHz with glitches give
     for (const char* s : scenarios)
         for (const uint64_t rate : {1'000'000ull, 24'000'000ull})
             same_results(s, rate);
+}
+
+TEST_CASE("check: the quickstart on a 10 kHz bus sampled at 1 MHz, and on a 1 MHz bus sampled "
+          "at 24 MHz, gives the run's results",
+          "[capture]") {
+    // SMBus 3.1 Table 1 spans 10 kHz to 1 MHz; a logic analyzer samples a few times faster
+    // than the clock's quarter period (25 us at 10 kHz, 250 ns at 1 MHz).
+    const std::string dir = make_temp_dir("capture-freq");
+    std::string text = read_file(source_dir() + "/scenarios/quickstart.json");
+    const std::string at = "\"freq_hz\": 100000";
+    REQUIRE(text.find(at) != std::string::npos);
+    for (const auto& [freq, rate] : {std::pair<const char*, uint64_t>{"10000", 1'000'000},
+                                     std::pair<const char*, uint64_t>{"1000000", 24'000'000}}) {
+        std::string changed = text;
+        changed.replace(changed.find(at), at.size(), "\"freq_hz\": " + std::string(freq));
+        const std::string file = dir + "/quickstart-" + freq + ".json";
+        write_file(file, changed);
+        same_results(file, rate);
+    }
+}
+
+TEST_CASE("check: a capture starting mid-transfer, with another device on the bus", "[capture]") {
+    // The quickstart's wires, cut 100 us into the request's write (so the host's request is
+    // not in the capture), with a plain write to a device at 0x50 drawn before the first read.
+    const std::string dir = make_temp_dir("capture-cut");
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json -q --vcd " + dir + "/q.vcd")
+                .exit_code == 0);
+    std::ostringstream other;
+    {
+        VcdWriter vcd(other, "x");
+        smbus::SmbusTiming timing;
+        smbus::WireTrace wire(&vcd, timing);
+        uint64_t t = 3'000'000; // between the write's end (0.56 ms) and the read (6 ms)
+        wire.start(t);
+        t += timing.start_ns();
+        for (uint8_t b : {uint8_t{0xa0}, uint8_t{0x00}}) {
+            wire.byte(t, b, true);
+            t += timing.byte_ns();
+        }
+        wire.stop(t);
+        vcd.finish(t + timing.stop_ns());
+    }
+    // Merge: the quickstart's changes after 100 us, and the 0x50 write's.
+    const auto changes = [](const std::string& vcd, const char* scl, const char* sda) {
+        std::vector<std::pair<uint64_t, std::string>> out;
+        std::istringstream in(vcd);
+        std::string line, scl_id, sda_id;
+        uint64_t t = 0;
+        while (std::getline(in, line)) {
+            std::istringstream w(line);
+            std::string a, type, width, id, name;
+            w >> a;
+            if (a == "$var" && w >> type >> width >> id >> name) {
+                if (name == scl)
+                    scl_id = id;
+                if (name == sda)
+                    sda_id = id;
+            } else if (!a.empty() && a[0] == '#') {
+                t = std::stoull(a.substr(1));
+            } else if (!a.empty() && (a[0] == '0' || a[0] == '1') && t > 0) {
+                const std::string id = a.substr(1);
+                if (id == scl_id || id == sda_id)
+                    out.push_back({t, std::string(1, a[0]) + (id == scl_id ? "!" : "\"")});
+            }
+        }
+        return out;
+    };
+    auto all = changes(read_file(dir + "/q.vcd"), "smbus_scl", "smbus_sda");
+    all.erase(
+        std::remove_if(all.begin(), all.end(), [](const auto& c) { return c.first < 100'000; }),
+        all.end());
+    for (const auto& c : changes(other.str(), "smbus_scl", "smbus_sda"))
+        all.push_back(c);
+    std::stable_sort(all.begin(), all.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::ostringstream cut;
+    cut << "$timescale 1 ns $end\n$var wire 1 ! scl $end\n$var wire 1 \" sda $end\n"
+        << "$enddefinitions $end\n";
+    for (const auto& [t, change] : all)
+        cut << "#" << t << "\n" << change << "\n";
+    std::istringstream in(cut.str());
+    const tools::Capture cap = tools::decode_vcd(in, "cut.vcd", {});
+    // The cut write never shows a START: only the 0x50 write and the two reads decode.
+    REQUIRE(cap.transfers.size() == 3);
+    CHECK(cap.transfers[0].addr7 == 0x50);
+    const tools::CaptureResult r = tools::check_capture(cap, {});
+    CHECK(r.other_transfers == 1);
+    // Both reads come with no request of the capture before them: not judged as requests.
+    CHECK(r.unpaired_reads == 2);
+    CHECK(r.outcomes.empty());
 }
 
 TEST_CASE("check: a sigrok .sr of the quickstart, through sigrok-cli, gives the run's results",

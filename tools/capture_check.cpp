@@ -98,10 +98,17 @@ class Exchanges {
   public:
     Exchanges(const CaptureCheckOptions& o, CaptureResult& r) : timers_(o), r_(r) {}
 
-    void transfer(const CapturedTransfer& t) {
+    // `write_follows`: the next transfer to the BMC is a 0x02 or 0x06 write.
+    void transfer(const CapturedTransfer& t, bool write_follows) {
         const bool bare = bare_address_nak(t);
         const bool write = is_op(t, "block_write") && !bare;
         const bool read = is_op(t, "block_read") || (bare && cur_ && write_complete_);
+        // With no request open, a bare NAK is a write attempt only if a write follows
+        // (a resend); else it is a read of a request the capture does not hold.
+        if (bare && !read && !cur_ && !write_follows) {
+            ++r_.unpaired_reads;
+            return;
+        }
         if (bare && !read)
             return write_part(t, true);
         if (write)
@@ -473,6 +480,16 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // For each read, the response the host read next, before it wrote another request: the
     // daemon had answered by the time the BMC let that read go on, or any read before it.
     std::vector<Bytes> next_response(cap.transfers.size());
+    std::vector<bool> write_follows(cap.transfers.size());
+    bool write_next = false;
+    for (size_t i = cap.transfers.size(); i-- > 0;) {
+        const CapturedTransfer& t = cap.transfers[i];
+        if (t.addr7 != o.bmc_addr7)
+            continue;
+        write_follows[i] = write_next;
+        write_next = is_op(t, "block_write") &&
+                     (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart);
+    }
     if (cap.wire_timing) {
         replay.emplace(o);
         Bytes pending;
@@ -499,7 +516,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         if (cap.wire_timing)
             bus_timing.transfer_done(record);
         framing.transfer_done(record);
-        exchanges.transfer(t);
+        exchanges.transfer(t, write_follows[i]);
         if (replay)
             replay->transfer(t, next_response[i].empty() ? nullptr : &next_response[i]);
     }

@@ -286,6 +286,16 @@ TEST_CASE("check: bad input is exit 2 naming the file, and nothing is written", 
     CHECK(r.out.find(dir + "/x.vcd:1: $timescale '3ns' is not") != std::string::npos);
     CHECK(run_command("test -e " + dir + "/r.json").exit_code != 0);
     CHECK(run_command(ssifsim_binary() + " check " + dir + "/none.txt").exit_code == 2);
+    // A directory or a device is refused before it is read (/dev/zero would never end); a
+    // binary file's bytes are shown escaped.
+    const CommandResult d = run_command(ssifsim_binary() + " check " + dir + " --format vcd");
+    CHECK(d.exit_code == 2);
+    CHECK(d.out.find("not a regular file") != std::string::npos);
+    CHECK(run_command(ssifsim_binary() + " check /dev/zero --format vcd").exit_code == 2);
+    const CommandResult b =
+        run_command(ssifsim_binary() + " check " + ssifsim_binary() + " --format vcd");
+    CHECK(b.exit_code == 2);
+    CHECK(b.out.find(":1: '\\x7fELF\\x02") != std::string::npos);
 }
 
 // ---- kernel traces ---------------------------------------------------------------------------

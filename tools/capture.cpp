@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -34,6 +35,19 @@ namespace {
 
 [[noreturn]] void fail(const std::string& file, size_t line, const std::string& what) {
     throw InputError(file + (line ? ":" + std::to_string(line) : std::string()) + ": " + what);
+}
+
+// The first bytes of a word for a message: control bytes as \xNN (a NUL would end the
+// message's C string).
+std::string shown(const std::string& word) {
+    std::string out;
+    for (size_t i = 0; i < word.size() && i < 16; ++i) {
+        const auto c = static_cast<unsigned char>(word[i]);
+        char buf[8];
+        std::snprintf(buf, sizeof buf, c < 0x20 || c == 0x7f ? "\\x%02x" : "%c", c);
+        out += buf;
+    }
+    return out + (word.size() > 16 ? "..." : "");
 }
 
 std::string lower(std::string s) {
@@ -320,6 +334,10 @@ class EdgeDecoder {
 
 } // namespace
 
+// The longest word a VCD holds here (identifiers, timestamps, keywords): a binary file's
+// "word" is cut off there rather than read whole.
+constexpr size_t kMaxToken = 4096;
+
 Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOptions& options) {
     Capture cap;
     cap.file = file;
@@ -331,7 +349,7 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
     uint64_t fs_per_unit = 0;
     std::string token;
     size_t line = 1, token_line = 1; // the line read to, and the one the last token began on
-    const auto next = [&in, &line, &token_line](std::string& tok) {
+    const auto next = [&in, &line, &token_line, &file](std::string& tok) {
         tok.clear();
         int c;
         while ((c = in.get()) != EOF && std::isspace(c))
@@ -341,7 +359,10 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
         token_line = line;
         do
             tok += static_cast<char>(c);
-        while ((c = in.get()) != EOF && !std::isspace(c));
+        while ((c = in.get()) != EOF && !std::isspace(c) && tok.size() <= kMaxToken);
+        if (tok.size() > kMaxToken)
+            fail(file, token_line,
+                 "'" + shown(tok) + "': a word of over 4096 bytes: not a VCD file");
         line += c == '\n';
         return true;
     };
@@ -386,7 +407,7 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
         } else if (token.size() > 1 && token[0] == '$') {
             until_end(nullptr); // $date, $version, $comment, $scope, $upscope
         } else {
-            fail(file, kw_line, "'" + token + "' before $enddefinitions: not a VCD file");
+            fail(file, kw_line, "'" + shown(token) + "' before $enddefinitions: not a VCD file");
         }
     }
     if (!defs_done)
@@ -436,7 +457,7 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
             for (size_t i = 1; i < token.size(); ++i) {
                 if (!std::isdigit(static_cast<unsigned char>(token[i])) ||
                     t > (std::numeric_limits<uint64_t>::max() - 9) / 10)
-                    fail(file, token_line, "timestamp '" + token + "' is not a time");
+                    fail(file, token_line, "timestamp '" + shown(token) + "' is not a time");
                 t = t * 10 + static_cast<uint64_t>(token[i] - '0');
             }
             if (any_time && t < now)
@@ -455,7 +476,7 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
         } else if (c0 == '$') {
             continue; // $dumpvars, $dumpall, $dumpon, $dumpoff, $end
         } else {
-            fail(file, token_line, "'" + token + "' is not a VCD value change");
+            fail(file, token_line, "'" + shown(token) + "' is not a VCD value change");
         }
     }
     // Units to ns, refusing a span that does not fit.

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <fstream>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -432,8 +433,12 @@ int cmd_check(const std::vector<std::string>& args) {
     if (format != "vcd" && format != "sr" && format != "ftrace")
         return usage_error("--format: '" + format + "' is not vcd, sr or ftrace");
     const auto wall_start = std::chrono::steady_clock::now();
-    if (access(file.c_str(), R_OK) != 0)
+    // A directory, a device or a FIFO is no capture (/dev/zero would never end).
+    struct stat st;
+    if (stat(file.c_str(), &st) != 0 || access(file.c_str(), R_OK) != 0)
         throw InputError(file + ": cannot read it");
+    if (!S_ISREG(st.st_mode))
+        throw InputError(file + ": not a regular file");
     Capture capture;
     if (format == "ftrace") {
         std::ifstream in(file);

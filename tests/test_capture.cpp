@@ -174,7 +174,8 @@ TEST_CASE("check: the run's VCD resampled at 1 MHz and 24 MHz with glitches give
                                      "fault-nak-address",
                                      "fault-nak-count-byte",
                                      "fault-skip-block",
-                                     "fault-response-too-long"};
+                                     "fault-response-too-long",
+                                     "fault-held-low-i801"};
     for (const char* s : scenarios)
         for (const uint64_t rate : {1'000'000ull, 24'000'000ull})
             same_results(s, rate);

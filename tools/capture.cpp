@@ -219,8 +219,14 @@ class EdgeDecoder {
             ++cap_.partial_bytes;
         in_transfer_ = false;
         cur_.end_ns = t;
-        if (cur_.bytes.empty())
-            return; // START then STOP: nothing to judge
+        if (cur_.bytes.empty()) {
+            // No whole byte (a master that lost the arbitration in its address byte): no
+            // SSIF part, but its lines' low times count for the bus checks.
+            cur_.op = "incomplete";
+            cur_.status = SmbusStatus::Abandoned;
+            cap_.transfers.push_back(std::move(cur_));
+            return;
+        }
         // The usual SCL low phase is the median of the transfer's; what goes beyond twice
         // that was a stretch (the wires do not tell who held SCL: it is counted as the
         // target's, the master keeping its own clock).

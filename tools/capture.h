@@ -27,7 +27,9 @@ struct WireByte {
 
 // One transfer, START to STOP. op and status as the bus model names them (bus.h).
 struct CapturedTransfer {
-    const char* op = "i2c_write"; // block_write, block_read, receive_byte, i2c_write, i2c_read
+    // block_write, block_read, receive_byte, i2c_write, i2c_read; "incomplete": no whole
+    // byte between START and STOP (addr7 and command 0)
+    const char* op = "i2c_write";
     uint8_t addr7 = 0;
     uint8_t command = 0;
     smbus::SmbusStatus status = smbus::SmbusStatus::Ok;

@@ -508,13 +508,14 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     }
     for (size_t i = 0; i < cap.transfers.size(); ++i) {
         const CapturedTransfer& t = cap.transfers[i];
-        if (t.addr7 != o.bmc_addr7) {
-            ++r.other_transfers;
-            continue;
-        }
         const smbus::TransferRecord record = t.record();
+        // The bus's timing holds for every transfer on it, as a run's observers see them.
         if (cap.wire_timing)
             bus_timing.transfer_done(record);
+        if (t.addr7 != o.bmc_addr7 || is_op(t, "incomplete")) {
+            r.other_transfers += !is_op(t, "incomplete");
+            continue;
+        }
         framing.transfer_done(record);
         exchanges.transfer(t, write_follows[i]);
         if (replay)

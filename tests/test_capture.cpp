@@ -392,6 +392,13 @@ TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES
     CHECK(timing.detail.find("SSIF_MSG_JIFFIES (60 jiffies") != std::string::npos);
     CHECK(mainline.host_findings.size() == 1);
     CHECK(check_trace(early, ssif::HostVariant::Pre2023).passed());
+    // A DesignWare controller returns -EREMOTEIO (121) for a NAK (i2c_dw_handle_tx_abort).
+    std::string dw = trace("100.067000", "100.068735");
+    dw.replace(dw.find("res=-6"), 6, "res=-121");
+    std::istringstream in(dw);
+    const tools::Capture cap = tools::parse_ftrace(in, "dw.txt", smbus::AdapterKind::DesignWare);
+    REQUIRE(cap.transfers.size() == 3);
+    CHECK(cap.transfers[1].status == smbus::SmbusStatus::AddressNak);
 }
 
 TEST_CASE("check: a kernel trace of a write retry, and a bad PEC", "[capture]") {

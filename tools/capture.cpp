@@ -8,6 +8,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "models/smbus/adapter.h"
 #include "models/smbus/pec.h"
 #include "tools/json_reader.h"
 
@@ -576,24 +577,22 @@ bool dash_hex(const std::string& text, Bytes* out) {
     return true;
 }
 
-SmbusStatus status_of_errno(int res) {
-    switch (-res) {
-    case 0: return SmbusStatus::Ok;
-    case 6: return SmbusStatus::AddressNak;       // ENXIO
-    case 5: return SmbusStatus::DataNak;          // EIO
-    case 74: return SmbusStatus::BadPec;          // EBADMSG
-    case 71: return SmbusStatus::BadLength;       // EPROTO
-    case 110: return SmbusStatus::Timeout;        // ETIMEDOUT
-    case 11: return SmbusStatus::ArbitrationLost; // EAGAIN
-    default: return SmbusStatus::DataNak;
-    }
+// The status whose errno the host's controller returns (smbus/adapter.h, the one table);
+// another errno is a failure of the data phase.
+SmbusStatus status_of_errno(int res, const smbus::HostAdapter& adapter) {
+    for (SmbusStatus st : {SmbusStatus::Ok, SmbusStatus::AddressNak, SmbusStatus::DataNak,
+                           SmbusStatus::BadPec, SmbusStatus::BadLength, SmbusStatus::Timeout,
+                           SmbusStatus::ArbitrationLost, SmbusStatus::Abandoned})
+        if (smbus::transfer_errno(adapter, st) == res)
+            return st;
+    return SmbusStatus::DataNak;
 }
 
 constexpr unsigned kI2cClientPec = 0x04; // include/linux/i2c.h I2C_CLIENT_PEC
 
 } // namespace
 
-Capture parse_ftrace(std::istream& in, const std::string& file) {
+Capture parse_ftrace(std::istream& in, const std::string& file, smbus::AdapterKind controller) {
     Capture cap;
     cap.file = file;
     cap.format = "ftrace";
@@ -712,7 +711,7 @@ Capture parse_ftrace(std::istream& in, const std::string& file) {
             open.erase(it);
             t.end_ns = t.master_done_ns = t_ns;
             t.errno_value = res;
-            t.status = status_of_errno(res);
+            t.status = status_of_errno(res, smbus::host_adapter(controller));
             if (t.status != SmbusStatus::Ok && std::string(t.op) == "block_read")
                 t.data.clear(); // what a failed read returns is not the BMC's
             if (t.status == SmbusStatus::BadPec)

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "models/smbus/adapter.h"
 #include "models/smbus/bus.h"
 
 namespace ssifsim::tools {
@@ -87,8 +88,11 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
 
 // Parses kernel trace text: lines with `TIMESTAMP: smbus_write: ...` (also smbus_read,
 // smbus_reply, smbus_result; i2c_* lines are counted and noted, their messages are the same
-// transfers seen below i2c-core's SMBus emulation). Other lines are skipped. Throws
-// InputError for a tracepoint line whose fields do not parse, naming the file and line.
-Capture parse_ftrace(std::istream& in, const std::string& file);
+// transfers seen below i2c-core's SMBus emulation). Other lines are skipped. smbus_result's
+// res is read as `adapter` returns each status (smbus/adapter.h: -ENXIO a NAKed address with
+// i2c-core's defaults, -EREMOTEIO any NAK on DesignWare). Throws InputError for a
+// tracepoint line whose fields do not parse, naming the file and line.
+Capture parse_ftrace(std::istream& in, const std::string& file,
+                     smbus::AdapterKind adapter = smbus::AdapterKind::Generic);
 
 } // namespace ssifsim::tools

@@ -351,6 +351,7 @@ int cmd_check(const std::vector<std::string>& args) {
     std::string host_variant = ssif::host_variant_name(o.host_variant);
     std::string bmc_variant = ssif::bmc_variant_name(o.bmc_variant);
     std::string controller = ssif::bmc_controller_name(o.bmc_controller);
+    std::string adapter = smbus::adapter_name(smbus::AdapterKind::Generic);
     double t6_ms = 250;
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
@@ -373,8 +374,10 @@ int cmd_check(const std::vector<std::string>& args) {
         "write the decoded transfers as JSON Lines, in the run's event log shape")(
         "host-variant", po::value(&host_variant)->value_name("V")->default_value(host_variant),
         "the host's ipmi_ssif version, for its timers (as scenarios name it)")(
-        "host-hz", po::value(&o.host_hz)->value_name("HZ")->default_value(o.host_hz),
-        "the host kernel's HZ (100, 250, 300, 1000)")(
+        "host-adapter", po::value(&adapter)->value_name("A")->default_value(adapter),
+        "the host's SMBus controller, for the errnos in a kernel trace: generic, i801, "
+        "designware")("host-hz", po::value(&o.host_hz)->value_name("HZ")->default_value(o.host_hz),
+                      "the host kernel's HZ (100, 250, 300, 1000)")(
         "bmc-variant", po::value(&bmc_variant)->value_name("V")->default_value(bmc_variant),
         "the ssif_bmc version the BMC is held to")(
         "bmc-controller", po::value(&controller)->value_name("C")->default_value(controller),
@@ -416,6 +419,9 @@ int cmd_check(const std::vector<std::string>& args) {
     if (!ssif::parse_bmc_controller(controller, &o.bmc_controller))
         return usage_error("--bmc-controller: unknown '" + controller + "' (" +
                            ssif::bmc_controller_names() + ")");
+    smbus::AdapterKind adapter_kind;
+    if (!smbus::parse_adapter(adapter, &adapter_kind))
+        return usage_error("--host-adapter: unknown '" + adapter + "' (generic, i801, designware)");
     for (const unsigned hz : {o.host_hz, o.bmc_hz})
         if (hz != 100 && hz != 250 && hz != 300 && hz != 1000)
             return usage_error("--host-hz/--bmc-hz: " + std::to_string(hz) +
@@ -442,7 +448,7 @@ int cmd_check(const std::vector<std::string>& args) {
     Capture capture;
     if (format == "ftrace") {
         std::ifstream in(file);
-        capture = parse_ftrace(in, file);
+        capture = parse_ftrace(in, file, adapter_kind);
     } else {
         const std::string vcd = format == "sr" ? sr_to_vcd(file) : file;
         std::ifstream in(vcd);

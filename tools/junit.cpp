@@ -28,23 +28,29 @@ std::string xml_escape(const std::string& text) {
 }
 
 void write_junit(std::ostream& out, const Scenario& s, const RunResult& r) {
+    write_junit_suite(out, s.file, s.description, r.end_ns, r.checks, r.wall_seconds);
+}
+
+void write_junit_suite(std::ostream& out, const std::string& name, const std::string& description,
+                       uint64_t simulated_ns, const std::vector<Check>& checks,
+                       double wall_seconds) {
     size_t failures = 0;
-    for (const Check& c : r.checks)
+    for (const Check& c : checks)
         failures += c.pass ? 0 : 1;
-    const std::string suite = xml_escape(s.file);
+    const std::string suite = xml_escape(name);
     // `time` is the run's wall seconds, on the suite and on each test case (every check is a
     // verdict over the whole run); the simulated time is a property.
     char wall[32];
-    std::snprintf(wall, sizeof wall, "%.3f", r.wall_seconds);
+    std::snprintf(wall, sizeof wall, "%.3f", wall_seconds);
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        << "<testsuites tests=\"" << r.checks.size() << "\" failures=\"" << failures << "\">\n"
-        << "  <testsuite name=\"" << suite << "\" tests=\"" << r.checks.size() << "\" failures=\""
+        << "<testsuites tests=\"" << checks.size() << "\" failures=\"" << failures << "\">\n"
+        << "  <testsuite name=\"" << suite << "\" tests=\"" << checks.size() << "\" failures=\""
         << failures << "\" errors=\"0\" skipped=\"0\" time=\"" << wall << "\">\n"
         << "    <properties>\n"
-        << "      <property name=\"description\" value=\"" << xml_escape(s.description) << "\"/>\n"
-        << "      <property name=\"simulated\" value=\"" << ms(r.end_ns) << "\"/>\n"
+        << "      <property name=\"description\" value=\"" << xml_escape(description) << "\"/>\n"
+        << "      <property name=\"simulated\" value=\"" << ms(simulated_ns) << "\"/>\n"
         << "    </properties>\n";
-    for (const Check& c : r.checks) {
+    for (const Check& c : checks) {
         out << "    <testcase classname=\"" << suite << "\" time=\"" << wall << "\" name=\""
             << xml_escape(c.name) << "\">";
         if (!c.pass)

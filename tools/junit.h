@@ -19,6 +19,13 @@ void write_junit(std::ostream& out, const Scenario& scenario, const RunResult& r
 // the rest; the seeds and shards are properties.
 void write_sweep_junit(std::ostream& out, const ojson& summary);
 
+// The same for any list of checks: suite `name` (a scenario or a capture file), its
+// description, `simulated_ns` (the span the checks cover, a property) and the wall seconds
+// (the `time` of the suite and of each test case).
+void write_junit_suite(std::ostream& out, const std::string& name, const std::string& description,
+                       uint64_t simulated_ns, const std::vector<Check>& checks,
+                       double wall_seconds);
+
 // Escapes text for an XML attribute or element.
 std::string xml_escape(const std::string& text);
 

@@ -1,4 +1,4 @@
-// The ssifsim command line: run, validate, sweep, shrink, sweep-merge, bench, conformance.
+// The ssifsim command line: run, validate, sweep, shrink, sweep-merge, bench, conformance, check.
 // Exit codes: 0 all checks hold, 1 a check failed, 2 bad input (the message names the file and
 // the JSON path), 3 internal error.
 #include <algorithm>
@@ -13,16 +13,30 @@
 #include "kernel/airq/airq_conformance.h"
 #include "kernel/ssif_bmc/bmc_conformance.h"
 #include "tools/bench.h"
+#include "tools/capture.h"
+#include "tools/capture_check.h"
 #include "tools/interrupt.h"
+#include "tools/jsonl_sink.h"
+#include "tools/junit.h"
 #include "tools/output_file.h"
 #include "tools/report.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
 #include "tools/sweep.h"
+#include <chrono>
+#include <fstream>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;
 
 namespace po = boost::program_options;
 using namespace ssifsim::tools;
+namespace ssif = ssifsim::ssif;
+namespace smbus = ssifsim::smbus;
+using ssifsim::EventBuilder;
 
 namespace {
 
@@ -50,6 +64,8 @@ Usage:
                                      the raw SystemC kernel
   ssifsim conformance [options]      hold a model to the real kernel code it models
                                      (needs a build with the kernel source)
+  ssifsim check CAPTURE [options]    hold a real capture (VCD, sigrok .sr, kernel trace
+                                     text) to the same checks and to the drivers' rules
   ssifsim COMMAND --help             the options of a command
   ssifsim --version
 
@@ -499,6 +515,215 @@ int cmd_conformance(const std::vector<std::string>& args) {
     return divergences == 0 ? kExitPass : kExitCheckFailed;
 }
 
+// sigrok's .sr through `sigrok-cli -i FILE -O vcd` (sigrok-cli reads every format
+// libsigrok knows; its VCD output keeps the capture's samplerate as the timescale).
+std::string sr_to_vcd(const std::string& file) {
+    char path[] = "/tmp/ssifsim-sr-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0)
+        throw InputError(file + ": cannot create a temporary file for sigrok-cli's VCD");
+    close(fd);
+    std::vector<std::string> args = {"sigrok-cli", "-i", file, "-O", "vcd", "-o", path};
+    std::vector<char*> argv;
+    for (std::string& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid;
+    int status = 0;
+    if (posix_spawnp(&pid, "sigrok-cli", nullptr, nullptr, argv.data(), environ) != 0 ||
+        waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        unlink(path);
+        throw InputError(file + ": sigrok-cli could not convert it to VCD (is sigrok-cli "
+                                "installed, and is this a sigrok session file?)");
+    }
+    return path;
+}
+
+bool parse_address(const std::string& text, uint8_t* out) {
+    try {
+        size_t used = 0;
+        const unsigned long v = std::stoul(text, &used, 0);
+        if (used != text.size() || v < 0x03 || v > 0x77)
+            return false;
+        *out = static_cast<uint8_t>(v);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+int cmd_check(const std::vector<std::string>& args) {
+    CaptureCheckOptions o;
+    WireDecodeOptions wire;
+    std::string format, address = "0x10", report_path, junit_path, log_path;
+    std::string host_variant = ssif::host_variant_name(o.host_variant);
+    std::string bmc_variant = ssif::bmc_variant_name(o.bmc_variant);
+    std::string controller = ssif::bmc_controller_name(o.bmc_controller);
+    std::string adapter = smbus::adapter_name(smbus::AdapterKind::Generic);
+    double t6_ms = 250;
+    po::options_description opts("Options");
+    opts.add_options()("help,h", "show this help")(
+        "format", po::value(&format)->value_name("vcd|sr|ftrace"),
+        "the capture's format; default: from its name (.vcd, .sr; anything else is read as "
+        "kernel trace text)")("scl", po::value(&wire.scl)->value_name("NAME"),
+                              "the SCL signal's name in a VCD or .sr (default: the one "
+                              "1-bit signal whose name contains 'scl')")(
+        "sda", po::value(&wire.sda)->value_name("NAME"), "the SDA signal's name, likewise")(
+        "glitch-ns", po::value(&wire.glitch_ns)->value_name("N"),
+        "remove pulses shorter than N ns on either line (default: 50 ns, I2C's tSP, or 1.5 "
+        "sample periods when the capture's samples are coarser)")(
+        "bmc-address", po::value(&address)->value_name("A")->default_value(address),
+        "the BMC's 7-bit address (0x03..0x77); transfers to other addresses are counted, "
+        "not judged")("report", po::value(&report_path)->value_name("FILE"),
+                      "write the JSON report: requests, checks, conformance findings")(
+        "junit", po::value(&junit_path)->value_name("FILE"),
+        "write JUnit XML: one test case per check")(
+        "log", po::value(&log_path)->value_name("FILE"),
+        "write the decoded transfers as JSON Lines, in the run's event log shape")(
+        "host-variant", po::value(&host_variant)->value_name("V")->default_value(host_variant),
+        "the host's ipmi_ssif version, for its timers (as scenarios name it)")(
+        "host-adapter", po::value(&adapter)->value_name("A")->default_value(adapter),
+        "the host's SMBus controller, for the errnos in a kernel trace: generic, i801, "
+        "designware")("host-hz", po::value(&o.host_hz)->value_name("HZ")->default_value(o.host_hz),
+                      "the host kernel's HZ (100, 250, 300, 1000)")(
+        "bmc-variant", po::value(&bmc_variant)->value_name("V")->default_value(bmc_variant),
+        "the ssif_bmc version the BMC is held to")(
+        "bmc-controller", po::value(&controller)->value_name("C")->default_value(controller),
+        "the BMC's I2C controller, for what a busy answer looks like on the wire")(
+        "bmc-hz", po::value(&o.bmc_hz)->value_name("HZ")->default_value(o.bmc_hz),
+        "the BMC kernel's HZ, for its response timer")(
+        "t6-max-ms", po::value(&t6_ms)->value_name("MS")->default_value(250),
+        "T6max, request to response (IPMI v2.0 12.7)")(
+        "quiet,q", "print nothing but errors; the exit code tells the result");
+    const po::variables_map vm = parse_command(args, opts);
+    if (vm.count("help")) {
+        std::cout << "Usage: ssifsim check CAPTURE [options]\n\nDecodes a capture of SSIF "
+                     "traffic and holds it to the checks a run applies: a\nlogic analyzer's "
+                     "VCD or sigrok .sr (SCL/SDA decoded to START, bytes, ACK/NAK and\nSTOP "
+                     "by ssifsim's own edge decoder, with their times), or kernel trace "
+                     "text\n(the smbus_* tracepoints, from 'trace-cmd report' or "
+                     "/sys/kernel/tracing/trace).\nChecks: T6max, all_answered, "
+                     "ipmi_messages, tTIMEOUT and tLOW:SEXT (wire captures),\nssif_framing, "
+                     "pec, host_timing (the waits against ipmi_ssif's timers) and\n"
+                     "bmc_conformance (wire captures: the BMC's ACKs, NAKs and bytes replayed "
+                     "into\nssif_bmc). Exit 0 if every check passed, 1 if not, 2 for bad "
+                     "input.\n\n"
+                  << opts;
+        return kExitPass;
+    }
+    if (!vm.count("scenario"))
+        return usage_error("check: no capture file given");
+    const auto files = vm["scenario"].as<std::vector<std::string>>();
+    if (files.size() != 1)
+        return usage_error("check: one capture at a time");
+    const std::string& file = files[0];
+    if (!parse_address(address, &o.bmc_addr7))
+        return usage_error("--bmc-address: '" + address + "' is not a 7-bit address 0x03..0x77");
+    if (!ssif::parse_host_variant(host_variant, &o.host_variant))
+        return usage_error("--host-variant: unknown '" + host_variant + "'");
+    if (!ssif::parse_bmc_variant(bmc_variant, &o.bmc_variant))
+        return usage_error("--bmc-variant: unknown '" + bmc_variant + "' (" +
+                           ssif::bmc_variant_names() + ")");
+    if (!ssif::parse_bmc_controller(controller, &o.bmc_controller))
+        return usage_error("--bmc-controller: unknown '" + controller + "' (" +
+                           ssif::bmc_controller_names() + ")");
+    smbus::AdapterKind adapter_kind;
+    if (!smbus::parse_adapter(adapter, &adapter_kind))
+        return usage_error("--host-adapter: unknown '" + adapter + "' (generic, i801, designware)");
+    for (const unsigned hz : {o.host_hz, o.bmc_hz})
+        if (hz != 100 && hz != 250 && hz != 300 && hz != 1000)
+            return usage_error("--host-hz/--bmc-hz: " + std::to_string(hz) +
+                               " is not a kernel HZ (100, 250, 300, 1000)");
+    if (!(t6_ms > 0) || t6_ms > 3.6e6)
+        return usage_error("--t6-max-ms: must be above 0 and at most 3600000");
+    o.t6_max_ns = static_cast<uint64_t>(t6_ms * 1e6);
+    if (format.empty()) {
+        const auto ends = [&file](const std::string& ext) {
+            return file.size() > ext.size() &&
+                   file.compare(file.size() - ext.size(), ext.size(), ext) == 0;
+        };
+        format = ends(".vcd") ? "vcd" : ends(".sr") ? "sr" : "ftrace";
+    }
+    if (format != "vcd" && format != "sr" && format != "ftrace")
+        return usage_error("--format: '" + format + "' is not vcd, sr or ftrace");
+    const auto wall_start = std::chrono::steady_clock::now();
+    // A directory, a device or a FIFO is no capture (/dev/zero would never end).
+    struct stat st;
+    if (stat(file.c_str(), &st) != 0 || access(file.c_str(), R_OK) != 0)
+        throw InputError(file + ": cannot read it");
+    if (!S_ISREG(st.st_mode))
+        throw InputError(file + ": not a regular file");
+    Capture capture;
+    if (format == "ftrace") {
+        std::ifstream in(file);
+        capture = parse_ftrace(in, file, adapter_kind);
+    } else {
+        const std::string vcd = format == "sr" ? sr_to_vcd(file) : file;
+        std::ifstream in(vcd);
+        try {
+            capture = decode_vcd(in, file, wire);
+        } catch (...) {
+            if (format == "sr")
+                unlink(vcd.c_str());
+            throw;
+        }
+        if (format == "sr")
+            unlink(vcd.c_str());
+        capture.format = format;
+    }
+    // Every output is opened before any is written.
+    std::vector<std::unique_ptr<OutputFile>> outputs;
+    const auto output = [&outputs](const std::string& path, OutputFile::Kind kind) {
+        if (path.empty())
+            return static_cast<OutputFile*>(nullptr);
+        outputs.push_back(std::make_unique<OutputFile>(path, kind));
+        outputs.back()->prepare();
+        return outputs.back().get();
+    };
+    OutputFile* log_out = output(log_path, OutputFile::Kind::Stream);
+    OutputFile* report_out = output(report_path, OutputFile::Kind::Document);
+    OutputFile* junit_out = output(junit_path, OutputFile::Kind::Document);
+    CaptureResult result = check_capture(capture, o);
+    result.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    std::string error;
+    if (log_out) {
+        JsonlSink sink(log_out->open());
+        for (const CapturedTransfer& t : capture.transfers)
+            EventBuilder(sink, t.end_ns, "bus", "transfer")
+                .str("op", t.op)
+                .hex("addr", t.addr7)
+                .hex("cmd", t.command)
+                .flag("pec", t.pec)
+                .bytes("data", t.data)
+                .str("status", smbus::status_name(t.status))
+                .num("dur_ns", static_cast<int64_t>(t.end_ns - t.start_ns));
+        error = log_out->commit();
+    }
+    if (report_out && error.empty()) {
+        report_out->open() << capture_report(capture, o, result).dump(2) << '\n';
+        error = report_out->commit();
+    }
+    if (junit_out && error.empty()) {
+        write_junit_suite(junit_out->open(), file,
+                          "capture (" + capture.format + ") held to ssifsim's checks",
+                          capture.end_ns - capture.begin_ns, result.checks, result.wall_seconds);
+        error = junit_out->commit();
+    }
+    if (!error.empty()) {
+        std::cerr << "ssifsim: " << printable(error) << "\n";
+        return kExitOutput;
+    }
+    if (!vm.count("quiet"))
+        print_capture_summary(std::cout, capture, o, result);
+    std::cout.flush();
+    if (!std::cout) {
+        std::cerr << "ssifsim: standard output: cannot write the summary\n";
+        return kExitOutput;
+    }
+    return result.passed() ? kExitPass : kExitCheckFailed;
+}
+
 } // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -530,6 +755,8 @@ int sc_main(int argc, char* argv[]) {
             return cmd_bench(args);
         if (command == "conformance")
             return cmd_conformance(args);
+        if (command == "check")
+            return cmd_check(args);
         return usage_error("unknown command '" + command + "'");
     } catch (const InputError& e) {
         std::cerr << "ssifsim: " << printable(e.what()) << "\n";

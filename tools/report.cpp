@@ -123,6 +123,54 @@ std::string daemon_latency_text(const ssif::DaemonConfig& d) {
 }
 } // namespace
 
+ojson outcome_to_json(const ssif::RequestOutcome& o) {
+    return outcome_json(o);
+}
+
+ojson checks_json(const std::vector<Check>& checks) {
+    ojson out = ojson::array();
+    for (const Check& c : checks) {
+        ojson check = {{"name", c.name}, {"description", c.description}, {"pass", c.pass}};
+        if (c.limit_ns) {
+            check["limit_ns"] = c.limit_ns;
+            check["worst_ns"] = c.worst_ns;
+            check["worst_request"] = c.worst_request;
+        }
+        check["detail"] = c.detail;
+        out.push_back(check);
+    }
+    return out;
+}
+
+void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint64_t* bus_ns,
+                         uint64_t* wait_ns) {
+    out << "\n  request " << o.id << ": " << hex_string(o.request) << "\n";
+    for (const ssif::Segment& seg : o.timeline) {
+        char line[160];
+        std::snprintf(line, sizeof line, "    %12.6f ms  %-5s %-11s %-12s %10.6f ms\n",
+                      seg.start_ns / 1e6, seg.what.c_str(), seg.detail.c_str(), seg.status.c_str(),
+                      (seg.end_ns - seg.start_ns) / 1e6);
+        out << line;
+        (seg.what == "wait" ? *wait_ns : *bus_ns) += seg.end_ns - seg.start_ns;
+    }
+    out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
+        << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+}
+
+void print_checks(std::ostream& out, const std::vector<Check>& checks) {
+    out << "\n  checks:\n";
+    for (const Check& c : checks) {
+        out << "    " << (c.pass ? "pass" : "FAIL") << "  " << c.name << ": " << c.description;
+        if (c.limit_ns)
+            out << "; worst " << ms(c.worst_ns);
+        if (c.worst_request)
+            out << " (request " << c.worst_request << ")";
+        out << "\n";
+        if (!c.detail.empty())
+            out << "          " << c.detail << "\n";
+    }
+}
+
 ojson build_report(const Scenario& s, const RunResult& r) {
     ojson report;
     report["ssifsim_report"] = 1;
@@ -155,18 +203,7 @@ ojson build_report(const Scenario& s, const RunResult& r) {
                         {"events", hs.events},
                         {"watchdog_pretimeouts", hs.watchdog_pretimeouts},
                         {"hosed", hs.hosed}}}};
-    ojson checks = ojson::array();
-    for (const Check& c : r.checks) {
-        ojson check = {{"name", c.name}, {"description", c.description}, {"pass", c.pass}};
-        if (c.limit_ns) {
-            check["limit_ns"] = c.limit_ns;
-            check["worst_ns"] = c.worst_ns;
-            check["worst_request"] = c.worst_request;
-        }
-        check["detail"] = c.detail;
-        checks.push_back(check);
-    }
-    report["checks"] = checks;
+    report["checks"] = checks_json(r.checks);
     ojson faults = ojson::array();
     for (size_t i = 0; i < s.faults.size(); ++i)
         faults.push_back({{"path", s.faults[i].path},
@@ -220,18 +257,8 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     }
     for (size_t i = 0; detailed && i < r.outcomes.size(); ++i) {
         const ssif::RequestOutcome& o = r.outcomes[i];
-        out << "\n  request " << o.id << ": " << hex_string(o.request) << "\n";
         uint64_t bus_ns = 0, wait_ns = 0;
-        for (const ssif::Segment& seg : o.timeline) {
-            char line[160];
-            std::snprintf(line, sizeof line, "    %12.6f ms  %-5s %-11s %-12s %10.6f ms\n",
-                          seg.start_ns / 1e6, seg.what.c_str(), seg.detail.c_str(),
-                          seg.status.c_str(), (seg.end_ns - seg.start_ns) / 1e6);
-            out << line;
-            (seg.what == "wait" ? wait_ns : bus_ns) += seg.end_ns - seg.start_ns;
-        }
-        out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
-            << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+        print_request_steps(out, o, &bus_ns, &wait_ns);
         if (const auto why = explain_failure(o, r.cause_records); !why.empty()) {
             out << "    why it failed, from the models' records:\n";
             for (const std::string& l : why)
@@ -286,17 +313,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (r.zpci.enabled)
         print_zpci(out, r.zpci);
 
-    out << "\n  checks:\n";
-    for (const Check& c : r.checks) {
-        out << "    " << (c.pass ? "pass" : "FAIL") << "  " << c.name << ": " << c.description;
-        if (c.limit_ns)
-            out << "; worst " << ms(c.worst_ns);
-        if (c.worst_request)
-            out << " (request " << c.worst_request << ")";
-        out << "\n";
-        if (!c.detail.empty())
-            out << "          " << c.detail << "\n";
-    }
+    print_checks(out, r.checks);
     out << "  BMC ends in " << ssif::bmc_state_name(r.bmc_final_state)
         << (r.bmc_aborting ? " (aborting)" : "") << "; simulated " << ms(r.end_ns) << "\n";
     if (!options.log_path.empty())

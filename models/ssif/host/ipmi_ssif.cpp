@@ -9,9 +9,6 @@
 namespace ssifsim::ssif {
 
 namespace {
-// IPMI_MAX_MSG_LENGTH: the most a request may hold and a multi-part response reassemble to.
-constexpr size_t kIpmiMaxMsgLength = 272;
-
 // The version table: one row per step, each the one before plus its change.
 constexpr HostKernel kHostKernels[] = {
     {HostVariant::Pre2023, "ipmi_ssif before Jan 2023", 5000, 20000, 0, false, 5, 250, true, false,

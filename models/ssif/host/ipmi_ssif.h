@@ -24,6 +24,9 @@
 
 namespace ssifsim::ssif {
 
+// IPMI_MAX_MSG_LENGTH: the most a request may hold and a multi-part response reassemble to.
+constexpr size_t kIpmiMaxMsgLength = 272;
+
 // ipmi_ssif as it changed over the releases. Each variant is a step on the one before: a
 // behaviour a change brought is a field of the variant's row in one table (host_kernel),
 // never an `if` on the variant itself.

@@ -1,0 +1,493 @@
+// ssifsim check: captures the simulator wrote, resampled as a logic analyzer would write them
+// and with glitches added, give the run's own check results; kernel trace text in the
+// format of the smbus_* tracepoints; and the BMC conformance replay.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "models/common/vcd_writer.h"
+#include "models/smbus/pec.h"
+#include "models/smbus/wire_trace.h"
+#include "tests/support.h"
+#include "tools/capture.h"
+#include "tools/capture_check.h"
+
+namespace ssifsim::test {
+namespace {
+
+using nlohmann::json;
+
+// The resampler: the two wires of a simulator VCD (1 ns) as a logic analyzer sampling at
+// `rate_hz` sees them (a change shows at the first sample at or after it), written the way
+// sigrok-cli's VCD output is laid out (one module, timestamps in samples of a `$timescale`
+// of the sample period when it is a whole number of ns or us). Every `glitch_every`-th change
+// gets a one-sample pulse on the other line half way to the next change: on SDA while SCL is
+// high it would be a false START or STOP, on SCL a false clock.
+std::string resample(const std::string& vcd, uint64_t rate_hz, int glitch_every) {
+    std::istringstream in(vcd);
+    std::string line, scl_id, sda_id;
+    std::vector<std::pair<uint64_t, std::pair<int, int>>> changes; // t_ns, (line, level)
+    uint64_t t = 0;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string w, type, width, id, name;
+        words >> w;
+        if (w == "$var" && words >> type >> width >> id >> name) {
+            if (name == "smbus_scl")
+                scl_id = id;
+            if (name == "smbus_sda")
+                sda_id = id;
+        } else if (!w.empty() && w[0] == '#') {
+            t = std::stoull(w.substr(1));
+        } else if (!w.empty() && (w[0] == '0' || w[0] == '1')) {
+            const std::string id = w.substr(1);
+            if (id == scl_id || id == sda_id)
+                changes.push_back({t, {id == scl_id ? 0 : 1, w[0] - '0'}});
+        }
+    }
+    REQUIRE(!scl_id.empty());
+    REQUIRE(!sda_id.empty());
+    // Sample k is at k * period; timestamps are sample numbers in a 1 ps timescale unless the
+    // period is whole ns.
+    const double period_ps = 1e12 / static_cast<double>(rate_hz);
+    const bool whole_us = rate_hz == 1'000'000;
+    const auto sample_of = [&](uint64_t t_ns) {
+        return static_cast<uint64_t>(std::ceil(static_cast<double>(t_ns) * 1000.0 / period_ps));
+    };
+    const auto stamp = [&](uint64_t sample) {
+        return whole_us ? sample : static_cast<uint64_t>(std::llround(sample * period_ps));
+    };
+    std::map<uint64_t, std::vector<std::pair<int, int>>> out; // sample -> changes
+    int level[2] = {1, 1};
+    for (size_t i = 0; i < changes.size(); ++i) {
+        const auto [t_ns, change] = changes[i];
+        out[sample_of(t_ns)].push_back(change);
+        level[change.first] = change.second;
+        if (glitch_every && i % glitch_every == 0 && i + 1 < changes.size()) {
+            const uint64_t mid = sample_of((t_ns + changes[i + 1].first) / 2);
+            if (mid > sample_of(t_ns) + 1 && mid + 1 < sample_of(changes[i + 1].first)) {
+                const int other = 1 - change.first;
+                out[mid].push_back({other, 1 - level[other]});
+                out[mid + 1].push_back({other, level[other]});
+            }
+        }
+    }
+    std::ostringstream o;
+    o << "$date Mon Nov 30 2026 $end\n$version ssifsim test resampler $end\n"
+      << "$comment\n  Acquisition with 2/2 channels at " << rate_hz << " Hz\n$end\n"
+      << "$timescale 1 " << (whole_us ? "us" : "ps") << " $end\n$scope module libsigrok $end\n"
+      << "$var wire 1 ! SCL $end\n$var wire 1 \" SDA $end\n$upscope $end\n$enddefinitions $end\n"
+      << "#0 1! 1\"\n";
+    for (const auto& [sample, cs] : out) {
+        o << "#" << stamp(sample);
+        for (const auto& [which, lvl] : cs)
+            o << " " << lvl << (which == 0 ? "!" : "\"");
+        o << "\n";
+    }
+    return o.str();
+}
+
+// The checks a run and a capture share; a run's verdict is taken before the scenario's
+// expect.spec turned it (apply_expected_verdict adds "; expected to fail").
+const char* const kShared[] = {"T6max",    "all_answered", "ipmi_messages",
+                               "tTIMEOUT", "tLOW:SEXT",    "ssif_framing"};
+
+std::map<std::string, bool> verdicts(const json& report) {
+    std::map<std::string, bool> out;
+    for (const json& c : report["checks"]) {
+        const std::string d = c["description"];
+        const bool flipped =
+            d.size() > 18 && d.compare(d.size() - 18, 18, "; expected to fail") == 0;
+        out[c["name"]] = c["pass"].get<bool>() != flipped;
+    }
+    return out;
+}
+
+// `rate_hz` 0: the capture is the run's VCD converted to sigrok's .sr by sigrok-cli (at 10 MHz).
+// `scenario`: a name in scenarios/, or a path.
+void same_results(const std::string& scenario, uint64_t rate_hz) {
+    const bool path = scenario.find('/') != std::string::npos;
+    const std::string dir = make_temp_dir(
+        "capture-" + (path ? std::to_string(std::hash<std::string>{}(scenario)) : scenario) + "-" +
+        std::to_string(rate_hz));
+    const std::string file = path ? scenario : source_dir() + "/scenarios/" + scenario + ".json";
+    const CommandResult run = run_command(ssifsim_binary() + " run " + file + " -q --vcd " + dir +
+                                          "/run.vcd --report " + dir + "/run.json");
+    REQUIRE(run.exit_code != 2);
+    const json run_report = json::parse(read_file(dir + "/run.json"));
+    const json& cfg = run_report["config"];
+    std::string capture = dir + "/capture.vcd";
+    if (rate_hz) {
+        write_file(capture, resample(read_file(dir + "/run.vcd"), rate_hz, 7));
+    } else {
+        capture = dir + "/capture.sr";
+        REQUIRE(run_command("sigrok-cli -I vcd:downsample=100 -i " + dir + "/run.vcd -o " + capture)
+                    .exit_code == 0);
+    }
+    const CommandResult check =
+        run_command(ssifsim_binary() + " check " + capture + " -q --report " + dir + "/check.json" +
+                    " --bmc-address " + std::to_string(cfg["bmc"]["address"].get<int>()) +
+                    " --host-hz " + std::to_string(cfg["host"]["hz"].get<int>()) +
+                    " --host-variant " + cfg["host"]["variant"].get<std::string>() +
+                    " --bmc-variant " + cfg["bmc"]["variant"].get<std::string>() +
+                    " --bmc-controller " + cfg["bmc"]["controller"].get<std::string>() +
+                    " --bmc-hz " + std::to_string(cfg["bmc"]["hz"].get<int>()));
+    INFO(scenario << " at " << rate_hz << " Hz: " << check.out);
+    REQUIRE(check.exit_code != 2);
+    const json check_report = json::parse(read_file(dir + "/check.json"));
+    if (rate_hz)
+        CHECK(check_report["decoded"]["glitches"].get<uint64_t>() > 0); // the filter had work
+    const auto run_v = verdicts(run_report), check_v = verdicts(check_report);
+    for (const char* name : kShared) {
+        INFO(name);
+        CHECK(run_v.at(name) == check_v.at(name));
+    }
+    // The same requests, each with the same outcome, and a success with the same response.
+    REQUIRE(run_report["requests"].size() == check_report["requests"].size());
+    for (size_t i = 0; i < run_report["requests"].size(); ++i) {
+        const json& a = run_report["requests"][i];
+        const json& b = check_report["requests"][i];
+        CHECK(a["request"] == b["request"]);
+        CHECK(a["error"] == b["error"]);
+        if (a["error"] == "")
+            CHECK(a["response"] == b["response"]);
+    }
+}
+
+} // namespace
+
+// The scenarios whose traffic the wires show whole (see README, `ssifsim check`, for those
+// that differ and why).
+TEST_CASE("check: the run's VCD resampled at 1 MHz and 24 MHz with glitches gives the run's "
+          "check results",
+          "[capture]") {
+    const char* const scenarios[] = {"quickstart",
+                                     "fault-clock-stretch",
+                                     "fault-clock-stretch-timeout",
+                                     "fault-daemon-silent",
+                                     "fault-corrupt-pec-bmc-to-host",
+                                     "fault-daemon-slow",
+                                     "fault-lost-stop",
+                                     "fault-nak-address",
+                                     "fault-nak-count-byte",
+                                     "fault-skip-block",
+                                     "fault-response-too-long",
+                                     "fault-held-low-i801"};
+    for (const char* s : scenarios)
+        for (const uint64_t rate : {1'000'000ull, 24'000'000ull})
+            same_results(s, rate);
+}
+
+TEST_CASE("check: the quickstart on a 10 kHz bus sampled at 1 MHz, and on a 1 MHz bus sampled "
+          "at 24 MHz, gives the run's results",
+          "[capture]") {
+    // SMBus 3.1 Table 1 spans 10 kHz to 1 MHz; a logic analyzer samples a few times faster
+    // than the clock's quarter period (25 us at 10 kHz, 250 ns at 1 MHz).
+    const std::string dir = make_temp_dir("capture-freq");
+    std::string text = read_file(source_dir() + "/scenarios/quickstart.json");
+    const std::string at = "\"freq_hz\": 100000";
+    REQUIRE(text.find(at) != std::string::npos);
+    for (const auto& [freq, rate] : {std::pair<const char*, uint64_t>{"10000", 1'000'000},
+                                     std::pair<const char*, uint64_t>{"1000000", 24'000'000}}) {
+        std::string changed = text;
+        changed.replace(changed.find(at), at.size(), "\"freq_hz\": " + std::string(freq));
+        const std::string file = dir + "/quickstart-" + freq + ".json";
+        write_file(file, changed);
+        same_results(file, rate);
+    }
+}
+
+TEST_CASE("check: a capture starting mid-transfer, with another device on the bus", "[capture]") {
+    // The quickstart's wires, cut 100 us into the request's write (so the host's request is
+    // not in the capture), with a plain write to a device at 0x50 drawn before the first read.
+    const std::string dir = make_temp_dir("capture-cut");
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json -q --vcd " + dir + "/q.vcd")
+                .exit_code == 0);
+    std::ostringstream other;
+    {
+        VcdWriter vcd(other, "x");
+        smbus::SmbusTiming timing;
+        smbus::WireTrace wire(&vcd, timing);
+        uint64_t t = 3'000'000; // between the write's end (0.56 ms) and the read (6 ms)
+        wire.start(t);
+        t += timing.start_ns();
+        for (uint8_t b : {uint8_t{0xa0}, uint8_t{0x00}}) {
+            wire.byte(t, b, true);
+            t += timing.byte_ns();
+        }
+        wire.stop(t);
+        vcd.finish(t + timing.stop_ns());
+    }
+    // Merge: the quickstart's changes after 100 us, and the 0x50 write's.
+    const auto changes = [](const std::string& vcd, const char* scl, const char* sda) {
+        std::vector<std::pair<uint64_t, std::string>> out;
+        std::istringstream in(vcd);
+        std::string line, scl_id, sda_id;
+        uint64_t t = 0;
+        while (std::getline(in, line)) {
+            std::istringstream w(line);
+            std::string a, type, width, id, name;
+            w >> a;
+            if (a == "$var" && w >> type >> width >> id >> name) {
+                if (name == scl)
+                    scl_id = id;
+                if (name == sda)
+                    sda_id = id;
+            } else if (!a.empty() && a[0] == '#') {
+                t = std::stoull(a.substr(1));
+            } else if (!a.empty() && (a[0] == '0' || a[0] == '1') && t > 0) {
+                const std::string id = a.substr(1);
+                if (id == scl_id || id == sda_id)
+                    out.push_back({t, std::string(1, a[0]) + (id == scl_id ? "!" : "\"")});
+            }
+        }
+        return out;
+    };
+    auto all = changes(read_file(dir + "/q.vcd"), "smbus_scl", "smbus_sda");
+    all.erase(
+        std::remove_if(all.begin(), all.end(), [](const auto& c) { return c.first < 100'000; }),
+        all.end());
+    for (const auto& c : changes(other.str(), "smbus_scl", "smbus_sda"))
+        all.push_back(c);
+    std::stable_sort(all.begin(), all.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::ostringstream cut;
+    cut << "$timescale 1 ns $end\n$var wire 1 ! scl $end\n$var wire 1 \" sda $end\n"
+        << "$enddefinitions $end\n";
+    for (const auto& [t, change] : all)
+        cut << "#" << t << "\n" << change << "\n";
+    std::istringstream in(cut.str());
+    const tools::Capture cap = tools::decode_vcd(in, "cut.vcd", {});
+    // The cut write never shows a START: only the 0x50 write and the two reads decode.
+    REQUIRE(cap.transfers.size() == 3);
+    CHECK(cap.transfers[0].addr7 == 0x50);
+    const tools::CaptureResult r = tools::check_capture(cap, {});
+    CHECK(r.other_transfers == 1);
+    // Both reads come with no request of the capture before them: not judged as requests.
+    CHECK(r.unpaired_reads == 2);
+    CHECK(r.outcomes.empty());
+}
+
+TEST_CASE("check: a sigrok .sr of the quickstart, through sigrok-cli, gives the run's results",
+          "[capture]") {
+    same_results("quickstart", 0);
+    same_results("fault-nak-address", 0);
+}
+
+TEST_CASE("check: bad input is exit 2 naming the file, and nothing is written", "[capture]") {
+    const std::string dir = make_temp_dir("capture-bad");
+    write_file(dir + "/x.vcd", "$timescale 3 ns $end\n$enddefinitions $end\n");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " check " + dir + "/x.vcd --report " + dir + "/r.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(dir + "/x.vcd:1: $timescale '3ns' is not") != std::string::npos);
+    CHECK(run_command("test -e " + dir + "/r.json").exit_code != 0);
+    CHECK(run_command(ssifsim_binary() + " check " + dir + "/none.txt").exit_code == 2);
+    // A directory or a device is refused before it is read (/dev/zero would never end); a
+    // binary file's bytes are shown escaped.
+    const CommandResult d = run_command(ssifsim_binary() + " check " + dir + " --format vcd");
+    CHECK(d.exit_code == 2);
+    CHECK(d.out.find("not a regular file") != std::string::npos);
+    CHECK(run_command(ssifsim_binary() + " check /dev/zero --format vcd").exit_code == 2);
+    const CommandResult b =
+        run_command(ssifsim_binary() + " check " + ssifsim_binary() + " --format vcd");
+    CHECK(b.exit_code == 2);
+    CHECK(b.out.find(":1: '\\x7fELF\\x02") != std::string::npos);
+}
+
+// ---- kernel traces ---------------------------------------------------------------------------
+//
+// The lines are written as the kernel prints them (include/trace/events/smbus.h, Linux 6.12):
+//   smbus_write:  "i2c-%d a=%03x f=%04x c=%x %s l=%u [%*phD]" with buf = data->block, so a
+//                 BLOCK_DATA write shows the count then the data, l = block[0] + 1;
+//   smbus_read:   "i2c-%d a=%03x f=%04x c=%x %s";
+//   smbus_reply:  like smbus_write (only when res >= 0);
+//   smbus_result: "i2c-%d a=%03x f=%04x c=%x %s %s res=%d", "wr" or "rd".
+// %*phD is hex with '-' between the bytes (lib/vsprintf.c hex_string). f=0004 is
+// I2C_CLIENT_PEC (include/linux/i2c.h), set by ipmi_ssif when the BMC takes PEC. The prefix
+// is the trace file's "task-pid [cpu] flags timestamp:" (kernel/trace/trace_output.c).
+
+namespace {
+
+std::string tl(const char* ts, const std::string& rest) {
+    return std::string("    kworker/u8:2-91      [001] .....  ") + ts + ": " + rest + "\n";
+}
+const std::string kWrite = "smbus_write: i2c-1 a=010 f=0004 c=2 BLOCK_DATA l=3 [02-18-01]";
+const std::string kRead = "smbus_read: i2c-1 a=010 f=0004 c=3 BLOCK_DATA";
+// Get Device ID's response as the quickstart's BMC gives it: 14 bytes, count 0x0e.
+const std::string kReply = "smbus_reply: i2c-1 a=010 f=0004 c=3 BLOCK_DATA l=15 "
+                           "[0e-1c-01-00-20-01-01-23-02-bf-29-a0-00-01-00]";
+std::string result(const char* rw, int c, int res) {
+    return "smbus_result: i2c-1 a=010 f=0004 c=" + std::to_string(c) + " BLOCK_DATA " + rw +
+           " res=" + std::to_string(res);
+}
+
+tools::CaptureResult check_trace(const std::string& text,
+                                 ssif::HostVariant v = ssif::HostVariant::Mainline) {
+    std::istringstream in(text);
+    const tools::Capture cap = tools::parse_ftrace(in, "trace.txt");
+    tools::CaptureCheckOptions o;
+    o.host_variant = v;
+    return tools::check_capture(cap, o);
+}
+
+const tools::Check& check_named(const tools::CaptureResult& r, const std::string& name) {
+    for (const tools::Check& c : r.checks)
+        if (c.name == name)
+            return c;
+    FAIL("no check " << name);
+    return r.checks.front();
+}
+
+} // namespace
+
+TEST_CASE("check: a kernel trace of a normal exchange", "[capture]") {
+    const std::string text = "# tracer: nop\n#\n" + tl("100.000000", kWrite) +
+                             tl("100.000560", result("wr", 2, 0)) + tl("100.006000", kRead) +
+                             tl("100.007735", kReply) + tl("100.007735", result("rd", 3, 0));
+    const tools::CaptureResult r = check_trace(text);
+    REQUIRE(r.outcomes.size() == 1);
+    const ssif::RequestOutcome& o = r.outcomes[0];
+    CHECK(o.request == Bytes{0x18, 0x01});
+    CHECK(o.response == Bytes{0x1c, 0x01, 0x00, 0x20, 0x01, 0x01, 0x23, 0x02, 0xbf, 0x29, 0xa0,
+                              0x00, 0x01, 0x00});
+    CHECK(o.error.empty());
+    // From the write's smbus_write line to the read's smbus_result: 7.735 ms.
+    CHECK(o.response_ns() == 7'735'000);
+    CHECK(o.read_attempts == 1);
+    // 5.44 ms between the write's result and the read: more than SSIF_MSG_PART_JIFFIES, 5
+    // jiffies at HZ=1000 (ipmi_ssif.c SSIF_MSG_PART_USEC 5000).
+    CHECK(check_named(r, "host_timing").pass);
+    CHECK(r.passed());
+    // No wire timing in a kernel trace: the wire checks are not made.
+    for (const tools::Check& c : r.checks)
+        CHECK((c.name != "tTIMEOUT" && c.name != "tLOW:SEXT" && c.name != "bmc_conformance"));
+}
+
+TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES", "[capture]") {
+    // -ENXIO: the BMC NAKed its address (Documentation/i2c/fault-codes.rst).
+    const auto trace = [](const char* retry_at, const char* retry_end) {
+        return tl("100.000000", kWrite) + tl("100.000560", result("wr", 2, 0)) +
+               tl("100.006000", kRead) + tl("100.006105", result("rd", 3, -6)) +
+               tl(retry_at, kRead) + tl(retry_end, kReply) + tl(retry_end, result("rd", 3, 0));
+    };
+    // 60.895 ms after the NAK: SSIF_MSG_USEC is 60 ms from Jan 2023 on, 60 jiffies at HZ=1000.
+    const tools::CaptureResult ok = check_trace(trace("100.067000", "100.068735"));
+    REQUIRE(ok.outcomes.size() == 1);
+    CHECK(ok.outcomes[0].read_attempts == 2);
+    CHECK(ok.outcomes[0].error.empty());
+    CHECK(ok.outcomes[0].timeline[3].detail == "read_retry");
+    CHECK(ok.passed());
+    // 20.895 ms after it: too soon for mainline (60 ms); what the pre-2023 driver waited
+    // (SSIF_MSG_USEC 20000: 20 jiffies).
+    const std::string early = trace("100.027000", "100.028735");
+    const tools::CaptureResult mainline = check_trace(early);
+    const tools::Check& timing = check_named(mainline, "host_timing");
+    CHECK_FALSE(timing.pass);
+    CHECK(timing.detail.find("t=100027.000000 ms") == 0);
+    CHECK(timing.detail.find("SSIF_MSG_JIFFIES (60 jiffies") != std::string::npos);
+    CHECK(mainline.host_findings.size() == 1);
+    CHECK(check_trace(early, ssif::HostVariant::Pre2023).passed());
+    // A DesignWare controller returns -EREMOTEIO (121) for a NAK (i2c_dw_handle_tx_abort).
+    std::string dw = trace("100.067000", "100.068735");
+    dw.replace(dw.find("res=-6"), 6, "res=-121");
+    std::istringstream in(dw);
+    const tools::Capture cap = tools::parse_ftrace(in, "dw.txt", smbus::AdapterKind::DesignWare);
+    REQUIRE(cap.transfers.size() == 3);
+    CHECK(cap.transfers[1].status == smbus::SmbusStatus::AddressNak);
+}
+
+TEST_CASE("check: a kernel trace of a write retry, and a bad PEC", "[capture]") {
+    // The write NAKed, resent 60.44 ms later (SSIF_REQ_RETRY_USEC 60 ms from Jan 2023).
+    const std::string text =
+        tl("100.000000", kWrite) + tl("100.000105", result("wr", 2, -6)) +
+        tl("100.060545", kWrite) + tl("100.061105", result("wr", 2, 0)) + tl("100.067000", kRead) +
+        tl("100.068735", kReply) + tl("100.068735", result("rd", 3, 0)) +
+        // i2c-core's emulation beneath smbus_*: counted, not a second transfer.
+        tl("100.200000", "i2c_write: i2c-1 #0 a=010 f=0000 l=4 [02-02-18-01]") +
+        tl("100.200000", kWrite) + tl("100.200560", result("wr", 2, 0)) + tl("100.206000", kRead) +
+        tl("100.207735", result("rd", 3, -74));
+    const tools::CaptureResult r = check_trace(text);
+    REQUIRE(r.outcomes.size() == 1);
+    CHECK(r.outcomes[0].write_attempts == 2);
+    CHECK(r.outcomes[0].error.empty());
+    CHECK(check_named(r, "host_timing").pass);
+    // -EBADMSG: the adapter found the BMC's PEC wrong.
+    const tools::Check& pec = check_named(r, "pec");
+    CHECK_FALSE(pec.pass);
+    CHECK(pec.detail.find("t=200.000000") == std::string::npos); // times are the trace's
+    CHECK(pec.detail.find("t=100206.000000 ms") == 0);
+    // The second request is in flight when the trace ends.
+    CHECK(r.submitted == 2);
+    CHECK(r.completed == 1);
+}
+
+TEST_CASE("check: a kernel trace line that does not parse names the file and line", "[capture]") {
+    std::istringstream in(tl("100.000000", "smbus_write: i2c-1 a=zz f=0004 c=2 BLOCK_DATA"));
+    CHECK_THROWS_WITH(tools::parse_ftrace(in, "t.txt"),
+                      Catch::Contains("t.txt:1: smbus_write: a=, f= and c= must be hex"));
+}
+
+// ---- conformance ---------------------------------------------------------------------------
+
+TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is flagged",
+          "[capture]") {
+    // Drawn with the bus model's own wire renderer at 100 kHz (q = 2.5 us, a bit 10 us).
+    std::ostringstream vcd_text;
+    smbus::SmbusTiming timing;
+    uint64_t read_address_ack_ns = 0;
+    {
+        VcdWriter vcd(vcd_text, "smbus");
+        smbus::WireTrace wire(&vcd, timing);
+        const uint64_t bit = timing.bit_ns(), byte = timing.byte_ns();
+        // A write of Get Device ID (0x02, count 2, 18 01, PEC) at 10 us, every byte ACKed.
+        Bytes w = {0x20, 0x02, 0x02, 0x18, 0x01};
+        w.push_back(smbus::pec_of(w));
+        uint64_t t = 10'000;
+        wire.start(t);
+        t += timing.start_ns();
+        for (uint8_t b : w) {
+            wire.byte(t, b, true);
+            t += byte;
+        }
+        wire.stop(t);
+        // 6 ms later a read of 0x03 whose address the BMC ACKs, answering count 1, 0x00:
+        // the request is still with the daemon and no response was read for it.
+        t = 6'000'000;
+        wire.start(t);
+        t += timing.start_ns();
+        read_address_ack_ns = t + 8 * bit + 2 * timing.quarter_ns();
+        for (uint8_t b : {uint8_t{0x20}, uint8_t{0x03}}) {
+            wire.byte(t, b, true);
+            t += byte;
+        }
+        wire.repeated_start(t);
+        t += timing.repeated_start_ns();
+        const Bytes r = {0x21, 0x01, 0x00};
+        for (size_t i = 0; i < r.size(); ++i) {
+            wire.byte(t, r[i], i + 1 < r.size());
+            t += byte;
+        }
+        wire.stop(t);
+        vcd.finish(t + timing.stop_ns());
+    }
+    std::istringstream in(vcd_text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "busy.vcd", {});
+    REQUIRE(cap.transfers.size() == 2);
+    const tools::CaptureResult r = tools::check_capture(cap, {});
+    REQUIRE_FALSE(r.bmc_findings.empty());
+    const tools::Finding& f = r.bmc_findings.front();
+    // The address byte's ACK bit: START 2q, 8 data bits, then SCL rises 2q into the 9th.
+    CHECK(f.t_ns == read_address_ack_ns);
+    // ssif_bmc_cb returns -EBUSY while busy; behind the address-nak controller that NAKs
+    // the address.
+    CHECK(f.what.find("the BMC ACKed its address (write)") == 0);
+    CHECK(f.what.find("ssif_bmc would NAK it (busy") != std::string::npos);
+    CHECK_FALSE(check_named(r, "bmc_conformance").pass);
+}
+
+} // namespace ssifsim::test

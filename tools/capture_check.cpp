@@ -1,0 +1,674 @@
+#include "tools/capture_check.h"
+
+#include <cstring>
+#include <optional>
+
+#include "tools/bus_checks.h"
+#include "tools/checks.h"
+#include "tools/format.h"
+#include "tools/report.h"
+
+namespace ssifsim::tools {
+
+using smbus::SlaveAnswer;
+using smbus::SlaveEvent;
+using smbus::SmbusStatus;
+
+bool CaptureResult::passed() const {
+    for (const Check& c : checks)
+        if (!c.pass)
+            return false;
+    return true;
+}
+
+namespace {
+
+bool is_op(const CapturedTransfer& t, const char* op) {
+    return std::strcmp(t.op, op) == 0;
+}
+
+// A transfer NAKed at its first address byte: S addr+W NAK P shows no command, so whether
+// the host meant a read or a write follows from where its request stands.
+bool bare_address_nak(const CapturedTransfer& t) {
+    return t.status == SmbusStatus::AddressNak && t.command == 0 && t.count < 0 &&
+           (!t.wire || t.bytes.size() == 1);
+}
+
+// The response a read begins to take, reassembled from it and the 0x09 reads after it
+// (IPMI v2.0 §12.6): a single part, or a start of 00 01 + 30 bytes, middles of a block
+// number + 31 and an end marked 0xff. Empty if the read carried none.
+Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
+    const CapturedTransfer& first = ts[i];
+    if (!is_op(first, "block_read") || first.command != ssif::kReadStart ||
+        first.status != SmbusStatus::Ok || first.data.empty())
+        return {};
+    if (!(first.data.size() == ssif::kPartMax && first.data[0] == 0x00 && first.data[1] == 0x01))
+        return first.data;
+    Bytes out(first.data.begin() + 2, first.data.end());
+    for (size_t j = i + 1; j < ts.size(); ++j) {
+        const CapturedTransfer& t = ts[j];
+        if (t.addr7 != addr7)
+            continue;
+        if (!is_op(t, "block_read") || t.command != ssif::kReadMiddle ||
+            t.status != SmbusStatus::Ok || t.data.empty())
+            break;
+        out.insert(out.end(), t.data.begin() + 1, t.data.end());
+        if (t.data[0] == ssif::kReadEndBlock)
+            break;
+    }
+    return out;
+}
+
+// The IPMI message handler's rule: the response's netfn is the request's + 1 and the
+// command the same (ipmi_msghandler.c handle_one_recv_msg).
+bool answers(const Bytes& request, const Bytes& response) {
+    return response.size() >= 2 && request.size() >= 2 &&
+           (response[0] >> 2) == (request[0] >> 2) + 1 && response[1] == request[1];
+}
+
+// ipmi_ssif's waits (retry_timeout after mod_timer(jiffies + SSIF_*_JIFFIES)): the timer
+// runs on a tick after jiffies + d (kernel/time/timer.c), so at least d ticks pass between
+// the transfer that armed it and the next one.
+struct HostTimers {
+    explicit HostTimers(const CaptureCheckOptions& o)
+        : kernel(ssif::host_kernel(o.host_variant)), jiffies(o.host_hz) {}
+    uint64_t min_wait_ns(const std::string& reason) const {
+        uint64_t usec = 0;
+        if (reason == "first_read")
+            usec = kernel.msg_part_usec;
+        else if (reason == "read_retry")
+            usec = kernel.read_retry_usec;
+        else if (reason == "write_retry" && kernel.write_retry_waits)
+            usec = kernel.write_retry_usec;
+        return jiffies.from_usec(usec) * jiffies.tick_ns();
+    }
+    const char* constant(const std::string& reason) const {
+        return reason == "first_read"   ? "SSIF_MSG_PART_JIFFIES"
+               : reason == "read_retry" ? "SSIF_MSG_JIFFIES"
+                                        : "SSIF_REQ_RETRY_JIFFIES";
+    }
+    const ssif::HostKernel& kernel;
+    Jiffies jiffies;
+};
+
+// Builds each request's outcome from the SSIF parts on the wire, the way ipmi_ssif's
+// message goes: write parts (a retry starts again at 0x02/0x06), then reads until a whole
+// response, or the next request, which ends this one as failed.
+class Exchanges {
+  public:
+    Exchanges(const CaptureCheckOptions& o, CaptureResult& r) : timers_(o), r_(r) {}
+
+    // `write_follows`: the next transfer to the BMC is a 0x02 or 0x06 write.
+    void transfer(const CapturedTransfer& t, bool write_follows) {
+        const bool bare = bare_address_nak(t);
+        const bool write = is_op(t, "block_write") && !bare;
+        const bool read = is_op(t, "block_read") || (bare && cur_ && write_complete_);
+        // With no request open, a bare NAK is a write attempt only if a write follows
+        // (a resend); else it is a read of a request the capture does not hold.
+        if (bare && !read && !cur_ && !write_follows) {
+            ++r_.unpaired_reads;
+            return;
+        }
+        if (bare && !read)
+            return write_part(t, true);
+        if (write)
+            return write_part(t, false);
+        if (read)
+            return read_part(t);
+    }
+
+    void finish() {
+        if (cur_)
+            r_.submitted++; // in flight at the capture's end
+    }
+
+    Check host_timing() const {
+        Check c;
+        c.name = "host_timing";
+        c.description = std::string("the host waited ipmi_ssif's timers (") +
+                        ssif::host_variant_name(timers_.kernel.variant) +
+                        " at HZ=" + std::to_string(timers_.jiffies.hz()) +
+                        ") before each first read, read "
+                        "retry and write retry";
+        c.pass = r_.host_findings.empty();
+        if (!c.pass)
+            c.detail = "t=" + ms(r_.host_findings.front().t_ns) + ": " +
+                       r_.host_findings.front().what +
+                       (r_.host_findings.size() > 1
+                            ? " (" + std::to_string(r_.host_findings.size()) + " in all)"
+                            : std::string());
+        return c;
+    }
+
+    std::vector<std::string> messages_problems;
+
+  private:
+    void segment(const CapturedTransfer& t, const char* what, const std::string& reason) {
+        if (!cur_->timeline.empty() && !reason.empty()) {
+            const uint64_t from = cur_->timeline.back().end_ns;
+            // The driver's timer started when the transfer before returned to it.
+            const uint64_t gap = t.start_ns > last_done_ns_ ? t.start_ns - last_done_ns_ : 0;
+            cur_->timeline.push_back({"wait", reason, "", from, std::max(from, t.start_ns)});
+            const uint64_t need = timers_.min_wait_ns(reason);
+            if (gap < need)
+                r_.host_findings.push_back(
+                    {t.start_ns, std::string(what) + " " + hex8(t.command) + " " + ms(gap) +
+                                     " after the transfer before it; ipmi_ssif waits " +
+                                     timers_.constant(reason) + " (" +
+                                     std::to_string(need / timers_.jiffies.tick_ns()) +
+                                     " jiffies, at least " + ms(need) + ") for " + reason});
+        }
+        // A read the BMC NAKed at its address is start_get's 0x03; a write's part is unknown.
+        const bool read = std::strcmp(what, "read") == 0;
+        last_done_ns_ = t.master_done_ns;
+        cur_->timeline.push_back(
+            {what, bare_address_nak(t) ? (read ? hex8(ssif::kReadStart) : "?") : hex8(t.command),
+             smbus::status_name(t.status), t.start_ns, t.end_ns});
+    }
+
+    void end_request(uint64_t t_ns, const std::string& error) {
+        cur_->completed_ns = t_ns;
+        cur_->error = error;
+        if (!error.empty()) {
+            cur_->response = {};
+            cur_->completion_code = ssif::kCcUnspecified;
+        }
+        r_.submitted++;
+        r_.completed++;
+        r_.outcomes.push_back(*cur_);
+        cur_.reset();
+    }
+
+    void write_part(const CapturedTransfer& t, bool bare) {
+        const uint8_t cmd = t.command;
+        const bool first_part = bare || cmd == ssif::kWriteSingle || cmd == ssif::kWriteStart;
+        std::string wait;
+        if (first_part) {
+            if (cur_ && write_complete_) {
+                // A new request while this one has no response: the host gave up on it.
+                end_request(cur_->timeline.back().end_ns, "read_failed");
+            } else if (cur_ && !write_complete_) {
+                wait = "write_retry"; // start_resend after a failed part
+            }
+            if (!cur_) {
+                cur_.emplace();
+                cur_->id = ++ids_;
+                cur_->started_ns = cur_->submitted_ns = t.start_ns;
+            }
+            cur_->write_attempts++;
+            cur_->parts_written = 0;
+            request_.clear();
+            write_attempt_ok_ = true;
+            write_complete_ = false;
+            reads_ = 0;
+        } else if (!cur_ || write_complete_) {
+            return; // a middle or end part with no write open: ssif_framing judges it
+        }
+        segment(t, "write", wait);
+        // A wrong PEC byte the BMC ACKed is a write that went through, as the host sees it.
+        const bool through = t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec;
+        if (!through || !write_attempt_ok_) {
+            write_attempt_ok_ = false;
+            return;
+        }
+        cur_->parts_written++;
+        request_.insert(request_.end(), t.data.begin(), t.data.end());
+        if (cmd == ssif::kWriteSingle || cmd == ssif::kWriteEnd ||
+            (cmd == ssif::kWriteMiddle && t.data.size() < ssif::kPartMax)) {
+            write_complete_ = true;
+            cur_->request = request_;
+        }
+    }
+
+    void read_part(const CapturedTransfer& t) {
+        if (!cur_ || !write_complete_) {
+            ++r_.unpaired_reads;
+            if (t.status == SmbusStatus::Ok && t.command == ssif::kReadStart)
+                messages_problems.push_back("t=" + ms(t.start_ns) + ": a response (" +
+                                            brief_hex(t.data) +
+                                            ") read with no request "
+                                            "waiting for it (duplicated, or a request before "
+                                            "the capture)");
+            return;
+        }
+        const bool start = bare_address_nak(t) || t.command == ssif::kReadStart;
+        std::string wait;
+        if (start)
+            wait = reads_++ == 0 ? "first_read" : "read_retry";
+        cur_->read_attempts += start;
+        segment(t, "read", wait);
+        if (t.status != SmbusStatus::Ok) {
+            multi_open_ = false;
+            // SSIF_RECV_RETRIES reads in all: then the driver fails the message.
+            if (start && cur_->read_attempts >= timers_.kernel.read_attempts)
+                end_request(t.end_ns, "read_failed");
+            return;
+        }
+        if (t.command == ssif::kReadStart) {
+            response_.clear();
+            cur_->parts_read = 1;
+            if (t.data.size() == ssif::kPartMax && t.data[0] == 0x00 && t.data[1] == 0x01) {
+                response_.assign(t.data.begin() + 2, t.data.end());
+                multi_open_ = true;
+                next_block_ = 0;
+                return;
+            }
+            response_ = t.data;
+        } else if (t.command == ssif::kReadMiddle && multi_open_ && !t.data.empty()) {
+            cur_->parts_read++;
+            // msg_done_handler: a part that takes the response past IPMI_MAX_MSG_LENGTH
+            // fails the message (-E2BIG), as does a middle part out of sequence.
+            if (response_.size() + t.data.size() - 1 > ssif::kIpmiMaxMsgLength) {
+                multi_open_ = false;
+                return end_request(t.end_ns, "too_big");
+            }
+            if (t.data[0] != ssif::kReadEndBlock && t.data[0] != next_block_++) {
+                multi_open_ = false;
+                return end_request(t.end_ns, "bad_block");
+            }
+            response_.insert(response_.end(), t.data.begin() + 1, t.data.end());
+            if (t.data[0] != ssif::kReadEndBlock)
+                return;
+            multi_open_ = false;
+        } else {
+            return;
+        }
+        cur_->response = response_;
+        cur_->completion_code = response_.size() > 2 ? response_[2] : ssif::kCcUnspecified;
+        const Bytes& q = cur_->request;
+        const bool answered = answers(q, response_);
+        if (!answered)
+            messages_problems.push_back("request " + std::to_string(cur_->id) + " (" +
+                                        brief_hex(q) + ", started t=" + ms(cur_->started_ns) +
+                                        ") took " + brief_hex(response_) + " at t=" + ms(t.end_ns) +
+                                        ", which does not answer it (netfn + 1, the same command)");
+        end_request(t.end_ns, answered ? "" : "mismatched_response");
+    }
+
+    HostTimers timers_;
+    CaptureResult& r_;
+    std::optional<ssif::RequestOutcome> cur_;
+    int ids_ = 0;
+    Bytes request_, response_;
+    bool write_complete_ = false, write_attempt_ok_ = false, multi_open_ = false;
+    int reads_ = 0;
+    unsigned next_block_ = 0;   // the block number the next middle part carries
+    uint64_t last_done_ns_ = 0; // the master_done_ns of the request's last transfer
+};
+
+Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t* checked) {
+    Check c;
+    c.name = "pec";
+    c.description = "every PEC byte the BMC and the host sent is the CRC-8 of its transfer "
+                    "(SMBus 2.0 §5.4.1.4)";
+    uint64_t bad = 0;
+    for (const CapturedTransfer& t : ts) {
+        if (t.addr7 != addr7 || !(t.pec || t.status == SmbusStatus::BadPec))
+            continue;
+        ++*checked;
+        if (t.pec_ok && t.status != SmbusStatus::BadPec)
+            continue;
+        if (bad++ == 0)
+            c.detail = "t=" + ms(t.start_ns) + ": " + t.op + " " + hex8(t.command) +
+                       (t.wire ? ": its PEC byte is not the CRC-8 of the bytes before it"
+                               : ": the adapter returned -EBADMSG (a bad PEC)");
+    }
+    if (bad) {
+        c.pass = false;
+        if (bad > 1)
+            c.detail += " (" + std::to_string(bad) + " transfers in all)";
+    }
+    return c;
+}
+
+} // namespace
+
+// ---- the BMC's side replayed into ssif_bmc ------------------------------------------------
+
+BmcReplay::BmcReplay(const CaptureCheckOptions& o)
+    : options_(o), jiffies_(o.bmc_hz), bmc_(o.bmc_addr7, o.bmc_variant, *this),
+      controller_(o.bmc_controller) {
+    bmc_.open();
+}
+
+void BmcReplay::arm_response_timer() {
+    timer_armed_ = true;
+    timer_expires_ns_ = ssif::response_timer_expiry_ns(jiffies_, ssif::kResponseTimeoutMs, now_ns_);
+}
+
+void BmcReplay::request_available() {
+    request_at_ns_ = now_ns_;
+    Bytes msg;
+    if (bmc_.read(bmc_.msg_size(), true, msg) > 0 && msg.size() > ssif::SsifBmc::kMsgLenField)
+        request_.assign(msg.begin() + ssif::SsifBmc::kMsgLenField,
+                        msg.end()); // the daemon takes it
+}
+
+void BmcReplay::log(const char*, const std::string& text) {
+    last_warning_ = text;
+}
+
+void BmcReplay::timers_until(uint64_t t_ns) {
+    if (timer_armed_ && timer_expires_ns_ <= t_ns) {
+        timer_armed_ = false;
+        now_ns_ = timer_expires_ns_;
+        bmc_.on_response_timeout();
+        controller_.response_timeout();
+    }
+    now_ns_ = t_ns;
+}
+
+std::string BmcReplay::why_busy() const {
+    if (bmc_.busy() && !bmc_.aborting())
+        return "busy: the request it had at t=" + ms(request_at_ns_) +
+               " is with its daemon, and no response to it was read";
+    if (!controller_.enabled())
+        return "its slave address disabled while busy (" + std::string(controller_.row().name) +
+               ")";
+    if (bmc_.removed())
+        return "the driver removed";
+    return "";
+}
+
+void BmcReplay::differ(uint64_t t_ns, const std::string& what) {
+    findings_.push_back({t_ns, what + " (ssif_bmc " + ssif::bmc_variant_name(options_.bmc_variant) +
+                                   ", controller " + controller_.row().name + ")"});
+}
+
+void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
+    if (!t.wire || t.bytes.empty())
+        return;
+    timers_until(t.start_ns);
+    // Only a response that answers the request (netfn + 1, the same command) can be the
+    // daemon's: other bytes are the BMC's own doing.
+    // And only when the BMC let this read go on past its address and command: so it had
+    // the response by then.
+    const bool read_goes_on = t.bytes[0].ack && (t.bytes.size() < 2 || t.bytes[1].ack);
+    const bool waiting = bmc_.busy() && !bmc_.response_pending();
+    // A read cut short before the BMC sent its count shows no bytes to compare: if the BMC
+    // let it go on, the daemon may have answered, with bytes the wire never showed; a
+    // response that answers the request (netfn + 1, cmd, completion code 0) stands in.
+    bool sent_nothing = t.restart_at != 0;
+    for (const WireByte& b : t.bytes)
+        sent_nothing = sent_nothing && b.from_master;
+    Bytes stand_in;
+    if (!response && waiting && read_goes_on && sent_nothing && request_.size() >= 2) {
+        stand_in = {static_cast<uint8_t>((request_[0] & 0xfc) + 4), request_[1], ssif::kCcOk};
+        response = &stand_in;
+    }
+    if (response && read_goes_on && waiting && answers(request_, *response)) {
+        // The daemon's answer, just before the read that took it.
+        bmc_.write(ssif::encode_ssif_msg(*response), true);
+        controller_.response_written();
+    }
+    bool addressed = false;
+    std::optional<uint8_t> supplied; // what the driver put in val for the next slave byte
+    bool differed = false;
+    for (size_t i = 0; i < t.bytes.size(); ++i) {
+        const WireByte& b = t.bytes[i];
+        timers_until(b.t_ns);
+        if (!b.from_master) {
+            if (!supplied) {
+                // The master ACKed the previous byte: the controller asks for the next.
+                uint8_t val = 0;
+                bmc_.on_event(SlaveEvent::ReadProcessed, val);
+                supplied = val;
+            }
+            if (*supplied != b.value && !differed) {
+                differed = true;
+                differ(b.t_ns, "the BMC sent " + hex8(b.value) + " as byte " + std::to_string(i) +
+                                   " of this " + t.op + " " + hex8(t.command) +
+                                   "; ssif_bmc would have sent " + hex8(*supplied));
+            }
+            supplied.reset();
+            if (!b.ack)
+                break; // the master's NAK: no more bytes asked for
+            continue;
+        }
+        const bool read_address = i == 0 ? (b.value & 1) : (t.restart_at && i == t.restart_at);
+        const SlaveEvent ev = i == 0 || read_address ? (read_address ? SlaveEvent::ReadRequested
+                                                                     : SlaveEvent::WriteRequested)
+                                                     : SlaveEvent::WriteReceived;
+        const std::string why = why_busy();
+        const ssif::BmcState before = bmc_.state();
+        SlaveAnswer answer = SlaveAnswer::Absent;
+        uint8_t val = b.value;
+        if (!bmc_.removed() && controller_.enabled()) {
+            answer = controller_.answer(ev, bmc_.on_event(ev, val));
+            addressed = true;
+        }
+        if (read_address)
+            supplied = val;
+        const bool model_ack = answer == SlaveAnswer::Ack;
+        if (model_ack != b.ack && !differed) {
+            differed = true;
+            const std::string what =
+                i == 0 || read_address
+                    ? std::string("its address (") + (read_address ? "read" : "write") + ")"
+                    : "byte " + std::to_string(i) + " (" + hex8(b.value) + ")";
+            differ(b.t_ns, std::string("the BMC ") + (b.ack ? "ACKed " : "NAKed ") + what +
+                               " of this " + t.op + (t.command ? " " + hex8(t.command) : "") +
+                               " where ssif_bmc would " + (model_ack ? "ACK it" : "NAK it") +
+                               (why.empty() || model_ack ? "" : " (" + why + ")") + ", in state " +
+                               ssif::bmc_state_name(before));
+        }
+        if (!b.ack)
+            break;
+    }
+    if (bmc_.state() == ssif::BmcState::Aborting && !differed && t.status == SmbusStatus::Ok &&
+        is_op(t, "block_write"))
+        differ(t.start_ns, std::string("the BMC took this ") + t.op + " " + hex8(t.command) +
+                               " in full; ssif_bmc would abort it" +
+                               (last_warning_.empty() ? "" : " (\"" + last_warning_ + "\")"));
+    if (addressed) {
+        timers_until(t.end_ns);
+        uint8_t val = 0;
+        bmc_.on_event(SlaveEvent::Stop, val);
+        controller_.answer(SlaveEvent::Stop, SlaveAnswer::Ack);
+    }
+    last_warning_.clear();
+}
+
+// ---- the checks ----------------------------------------------------------------------------
+
+CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
+    CaptureResult r;
+    Exchanges exchanges(o, r);
+    BusTimingCheck bus_timing;
+    SsifFramingCheck framing(o.bmc_addr7);
+    std::optional<BmcReplay> replay;
+    // For each read, the response the host read next, before it wrote another request: the
+    // daemon had answered by the time the BMC let that read go on, or any read before it.
+    std::vector<Bytes> next_response(cap.transfers.size());
+    std::vector<bool> write_follows(cap.transfers.size());
+    bool write_next = false;
+    for (size_t i = cap.transfers.size(); i-- > 0;) {
+        const CapturedTransfer& t = cap.transfers[i];
+        if (t.addr7 != o.bmc_addr7)
+            continue;
+        write_follows[i] = write_next;
+        write_next = is_op(t, "block_write") &&
+                     (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart);
+    }
+    if (cap.wire_timing) {
+        replay.emplace(o);
+        Bytes pending;
+        for (size_t i = cap.transfers.size(); i-- > 0;) {
+            const CapturedTransfer& t = cap.transfers[i];
+            if (t.addr7 != o.bmc_addr7)
+                continue;
+            if (is_op(t, "block_write") &&
+                (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart))
+                pending.clear();
+            if (const Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
+                pending = r;
+            if (is_op(t, "block_read"))
+                next_response[i] = pending;
+        }
+    }
+    for (size_t i = 0; i < cap.transfers.size(); ++i) {
+        const CapturedTransfer& t = cap.transfers[i];
+        const smbus::TransferRecord record = t.record();
+        // The bus's timing holds for every transfer on it, as a run's observers see them.
+        if (cap.wire_timing)
+            bus_timing.transfer_done(record);
+        if (t.addr7 != o.bmc_addr7 || is_op(t, "incomplete")) {
+            r.other_transfers += !is_op(t, "incomplete");
+            continue;
+        }
+        framing.transfer_done(record);
+        exchanges.transfer(t, write_follows[i]);
+        if (replay)
+            replay->transfer(t, next_response[i].empty() ? nullptr : &next_response[i]);
+    }
+    exchanges.finish();
+    if (replay)
+        r.bmc_findings = replay->findings();
+
+    T6Check t6(o.t6_max_ns);
+    for (const ssif::RequestOutcome& out : r.outcomes)
+        t6.add(out);
+    r.checks.push_back(t6.result(r.completed, r.submitted));
+    r.checks.push_back(check_all_answered(r.completed, r.submitted));
+    Check messages;
+    messages.name = "ipmi_messages";
+    messages.description = "no IPMI message duplicated or mismatched on the wire: each response "
+                           "read answers the request before it (netfn + 1, the same command)";
+    if (!exchanges.messages_problems.empty()) {
+        messages.pass = false;
+        messages.detail = exchanges.messages_problems.front();
+        if (exchanges.messages_problems.size() > 1)
+            messages.detail +=
+                " (and " + std::to_string(exchanges.messages_problems.size() - 1) + " more)";
+    }
+    r.checks.push_back(messages);
+    if (cap.wire_timing) {
+        r.checks.push_back(bus_timing.timeout());
+        r.checks.push_back(bus_timing.low_sext());
+    }
+    r.checks.push_back(framing.result());
+    uint64_t pecs = 0;
+    r.checks.push_back(pec_check(cap.transfers, o.bmc_addr7, &pecs));
+    r.checks.push_back(exchanges.host_timing());
+    if (replay) {
+        Check c;
+        c.name = "bmc_conformance";
+        c.description = std::string("the BMC ACKed, NAKed and sent what ssif_bmc ") +
+                        ssif::bmc_variant_name(o.bmc_variant) + " behind the " +
+                        ssif::bmc_controller_name(o.bmc_controller) + " controller would have";
+        if (!r.bmc_findings.empty()) {
+            c.pass = false;
+            c.detail = "t=" + ms(r.bmc_findings.front().t_ns) + ": " + r.bmc_findings.front().what;
+            if (r.bmc_findings.size() > 1)
+                c.detail += " (" + std::to_string(r.bmc_findings.size()) + " points in all)";
+        }
+        r.checks.push_back(c);
+    }
+    return r;
+}
+
+ojson capture_report(const Capture& cap, const CaptureCheckOptions& o, const CaptureResult& r) {
+    ojson report;
+    report["ssifsim_report"] = 1;
+    report["capture"] = cap.file;
+    report["config"] = {
+        {"format", cap.format},
+        {"bmc_address", hex8(o.bmc_addr7)},
+        {"t6_max_ns", o.t6_max_ns},
+        {"host", {{"variant", ssif::host_variant_name(o.host_variant)}, {"hz", o.host_hz}}},
+        {"bmc",
+         {{"variant", ssif::bmc_variant_name(o.bmc_variant)},
+          {"controller", ssif::bmc_controller_name(o.bmc_controller)},
+          {"hz", o.bmc_hz}}}};
+    ojson decoded = {{"transfers", cap.transfers.size()},
+                     {"other_addresses", r.other_transfers},
+                     {"unpaired_reads", r.unpaired_reads},
+                     {"begin_ns", cap.begin_ns},
+                     {"end_ns", cap.end_ns},
+                     {"notes", cap.notes}};
+    if (cap.wire_timing) {
+        decoded["sample_ns"] = cap.sample_ns;
+        decoded["glitch_filter_ns"] = cap.glitch_ns;
+        decoded["glitches"] = cap.glitches;
+    }
+    report["decoded"] = decoded;
+    ojson requests = ojson::array();
+    DurationStats response;
+    uint64_t failed = 0, write_retries = 0, read_retries = 0;
+    for (const ssif::RequestOutcome& out : r.outcomes) {
+        requests.push_back(outcome_to_json(out));
+        response.add(out.response_ns());
+        failed += !out.error.empty();
+        write_retries += static_cast<uint64_t>(out.write_retries());
+        read_retries += static_cast<uint64_t>(out.read_retries());
+    }
+    report["requests"] = requests;
+    const Distribution d = response.summary();
+    report["summary"] = {{"submitted", r.submitted},
+                         {"completed", r.completed},
+                         {"listed", r.outcomes.size()},
+                         {"failed", failed},
+                         {"write_retries", write_retries},
+                         {"read_retries", read_retries},
+                         {"response_ns",
+                          {{"count", d.count},
+                           {"min", d.min},
+                           {"median", d.median},
+                           {"p99", d.p99},
+                           {"max", d.max}}}};
+    report["checks"] = checks_json(r.checks);
+    const auto findings = [](const std::vector<Finding>& fs) {
+        ojson out = ojson::array();
+        for (const Finding& f : fs)
+            out.push_back({{"t_ns", f.t_ns}, {"what", f.what}});
+        return out;
+    };
+    report["conformance"] = {{"bmc", findings(r.bmc_findings)},
+                             {"host", findings(r.host_findings)}};
+    report["passed"] = r.passed();
+    return report;
+}
+
+void print_capture_summary(std::ostream& out, const Capture& cap, const CaptureCheckOptions& o,
+                           const CaptureResult& r) {
+    out << "ssifsim check: " << cap.file << " (" << cap.format << ", " << ms(cap.begin_ns) << " to "
+        << ms(cap.end_ns) << ")\n  " << cap.transfers.size() << " transfer(s), "
+        << cap.transfers.size() - r.other_transfers << " to the BMC at " << hex8(o.bmc_addr7);
+    if (cap.wire_timing)
+        out << "; sample period " << cap.sample_ns << " ns, glitch filter " << cap.glitch_ns
+            << " ns";
+    out << "\n  held to: host ipmi_ssif " << ssif::host_variant_name(o.host_variant)
+        << " at HZ=" << o.host_hz << "; BMC ssif_bmc " << ssif::bmc_variant_name(o.bmc_variant)
+        << " (" << ssif::bmc_controller_name(o.bmc_controller) << ") at HZ=" << o.bmc_hz << "\n";
+    for (const std::string& n : cap.notes)
+        out << "  note: " << n << "\n";
+    const bool detailed = r.outcomes.size() <= RunResult::kExplainedRequests;
+    for (const ssif::RequestOutcome& req : r.outcomes) {
+        if (!detailed)
+            break;
+        uint64_t bus_ns = 0, wait_ns = 0;
+        print_request_steps(out, req, &bus_ns, &wait_ns);
+        out << "    parts written " << req.parts_written << ", read " << req.parts_read
+            << "; retries: write " << req.write_retries() << ", read " << req.read_retries()
+            << "\n    request to response " << ms(req.response_ns()) << " = bus " << ms(bus_ns)
+            << " + waits " << ms(wait_ns) << "\n";
+    }
+    if (!detailed)
+        out << "\n  " << r.outcomes.size() << " request(s); each is in the report\n";
+    if (r.submitted > r.completed)
+        out << "\n  " << r.submitted - r.completed << " request(s) still in flight at the end\n";
+    for (const auto* list : {&r.bmc_findings, &r.host_findings}) {
+        const char* who = list == &r.bmc_findings ? "BMC" : "host";
+        const size_t shown = std::min<size_t>(list->size(), 10);
+        if (shown)
+            out << "\n  where the " << who << " differed from its Linux driver:\n";
+        for (size_t i = 0; i < shown; ++i)
+            out << "    " << ms((*list)[i].t_ns) << "  " << (*list)[i].what << "\n";
+        if (list->size() > shown)
+            out << "    ... " << list->size() - shown << " more in the report\n";
+    }
+    print_checks(out, r.checks);
+    out << (r.passed() ? "PASS" : "FAIL") << "\n";
+}
+
+} // namespace ssifsim::tools

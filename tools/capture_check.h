@@ -1,0 +1,99 @@
+// `ssifsim check`: a decoded capture (tools/capture.h) held to the checks a run applies, and
+// its devices to the drivers' rules. From the transfers to the BMC's address: the SSIF
+// parts, each request and its response reassembled into the host's RequestOutcome (its
+// transfers and the waits between them), then T6max, all_answered, tTIMEOUT, tLOW:SEXT and
+// ssif_framing through the run's own check classes, and the checks only a capture needs:
+// pec, ipmi_messages as the wire shows it, host_timing (each wait against ipmi_ssif's
+// timers) and bmc_conformance (the BMC's side replayed into ssif_bmc).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "models/ssif/bmc/controller.h"
+#include "models/ssif/bmc/ssif_bmc.h"
+#include "models/ssif/host/ipmi_ssif.h"
+#include "tools/capture.h"
+#include "tools/runner.h"
+
+namespace ssifsim::tools {
+
+// What the capture is held to: the BMC's address, the host driver (its variant's timers at
+// its HZ) and the BMC driver (variant, controller, HZ) whose rules the devices are compared
+// with. Defaults: the scenario format's.
+struct CaptureCheckOptions {
+    uint8_t bmc_addr7 = 0x10;
+    uint64_t t6_max_ns = 250'000'000; // IPMI v2.0 §12.7 T6max
+    ssif::HostVariant host_variant = ssif::HostVariant::Mainline;
+    unsigned host_hz = 1000;
+    ssif::BmcVariant bmc_variant = ssif::BmcVariant::Mainline;
+    ssif::BmcController bmc_controller = ssif::BmcController::AddressNak;
+    unsigned bmc_hz = 100;
+};
+
+// A point where a captured device did what its Linux driver would not have: when, and
+// what the driver would have done instead.
+struct Finding {
+    uint64_t t_ns = 0;
+    std::string what;
+};
+
+struct CaptureResult {
+    std::vector<ssif::RequestOutcome> outcomes; // every request seen, in order
+    size_t submitted = 0, completed = 0;
+    uint64_t other_transfers = 0; // to other addresses (other devices on the bus)
+    uint64_t unpaired_reads = 0;  // reads with no request of the capture before them
+    std::vector<Finding> bmc_findings, host_findings;
+    std::vector<Check> checks;
+    double wall_seconds = 0;
+    bool passed() const;
+};
+
+// The BMC's side of a wire capture replayed into ssif_bmc behind the stated controller: its
+// ACK or NAK of each byte the host sent and each byte it sent are compared with the
+// driver's. The daemon is taken to have answered a request just before the first read the
+// captured BMC let go on past its address and command, if the host read a response to that
+// request later (its bytes reassembled from the wire) before it wrote another; a request
+// whose response was never read is still with the daemon. The response timer runs
+// at the BMC's HZ from the STOP that ended the request.
+class BmcReplay : private ssif::BmcHooks {
+  public:
+    explicit BmcReplay(const CaptureCheckOptions& options);
+    // `response`: for a read, the response the host read next for the request it is on,
+    // else null.
+    void transfer(const CapturedTransfer& t, const Bytes* response);
+    const std::vector<Finding>& findings() const { return findings_; }
+
+  private:
+    void arm_response_timer() override;
+    void cancel_response_timer() override { timer_armed_ = false; }
+    void request_available() override;
+    void log(const char* level, const std::string& text) override;
+    void timers_until(uint64_t t_ns);
+    std::string why_busy() const;
+    void differ(uint64_t t_ns, const std::string& what);
+
+    CaptureCheckOptions options_;
+    Jiffies jiffies_;
+    ssif::SsifBmc bmc_;
+    ssif::SlaveController controller_;
+    uint64_t now_ns_ = 0;
+    bool timer_armed_ = false;
+    uint64_t timer_expires_ns_ = 0;
+    uint64_t request_at_ns_ = 0;
+    Bytes request_; // the request the daemon took last
+    std::string last_warning_;
+    std::vector<Finding> findings_;
+};
+
+CaptureResult check_capture(const Capture& capture, const CaptureCheckOptions& options);
+
+// The report, in a run's shape: the options as the configuration, the requests, the summary
+// figures, the checks, the findings, and what the decoder met.
+ojson capture_report(const Capture& capture, const CaptureCheckOptions& options,
+                     const CaptureResult& result);
+void print_capture_summary(std::ostream& out, const Capture& capture,
+                           const CaptureCheckOptions& options, const CaptureResult& result);
+
+} // namespace ssifsim::tools

@@ -17,6 +17,8 @@
 #include "models/smbus/foreign_master.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
+#include "models/ssif/bmc/scripted_backend.h"
+#include "models/ssif/bmc/ssifbridge.h"
 #include "tools/bus_checks.h"
 #include "tools/causes.h"
 #include "tools/checks.h"
@@ -309,10 +311,18 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         if (s.faults[i].type == FaultType::BmcRemove)
             bmc.schedule_remove(s.faults[i].from_ns, static_cast<int>(i));
     ssif::IpmiResponder responder(s.responder);
-    ssif::DaemonConfig daemon_config = s.daemon;
-    daemon_config.seed = s.seed;
-    ssif::BmcDaemon daemon("daemon", daemon_config, bmc, responder, log);
-    daemon.set_faults(&faults);
+    ssif::ScriptedBackend backend(s.script, responder); // no rules: the responder answers
+    std::unique_ptr<ssif::BmcDaemon> daemon;
+    std::unique_ptr<ssif::SsifBridgeModule> bridge;
+    if (s.daemon_kind == Scenario::DaemonKind::Simple) {
+        ssif::DaemonConfig daemon_config = s.daemon;
+        daemon_config.seed = s.seed;
+        daemon = std::make_unique<ssif::BmcDaemon>("daemon", daemon_config, bmc, backend, log);
+        daemon->set_faults(&faults);
+    } else {
+        bridge =
+            std::make_unique<ssif::SsifBridgeModule>("daemon", s.bridge, bmc, backend, s.seed, log);
+    }
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
     host.set_faults(&faults);
     host.set_alert_line(&alert_line);

@@ -41,6 +41,15 @@ const Bytes* bytes_field(const Event& e, const char* key) {
     return nullptr;
 }
 
+// A daemon's "read" field: which of its reads a write answers (0: none given, the last).
+uint64_t read_field(const Event& e) {
+    for (const Field& f : e.fields)
+        if (f.key == "read")
+            if (const int64_t* v = std::get_if<int64_t>(&f.value))
+                return static_cast<uint64_t>(*v);
+    return 0;
+}
+
 // Picks out what the summary and the checks need from the event stream: the moments the
 // first requests' response times are explained with, the daemon's exchanges (handed to the
 // messages check), and the counts of the events the scenario's expectations name (compared
@@ -72,7 +81,7 @@ class MilestoneSink : public EventSink {
             messages_.daemon_read(*request, e.t_ns);
         const Bytes* response = bytes_field(e, "response");
         if (e.ev == "write" && response)
-            messages_.daemon_wrote(*response, e.t_ns);
+            messages_.daemon_wrote(*response, e.t_ns, read_field(e));
     }
     // One more than the summary explains, so that it can tell there were more.
     std::vector<uint64_t> requests_available_ns;

@@ -57,6 +57,9 @@ TEST_CASE("ssifbridge: one table row per version, oldest first, each named by it
         const BridgeVersionInfo& row = kBridgeVersions[i];
         CHECK(static_cast<size_t>(row.version) == i);
         CHECK(std::string(row.date) >= previous_date);
+        // The full commit hash starts with the short one scenarios use.
+        CHECK(std::string(row.commit).size() == 40);
+        CHECK(std::string(row.commit).rfind(row.name, 0) == 0);
         previous_date = row.date;
         BridgeVersion parsed;
         REQUIRE(parse_bridge_version(row.name, &parsed));
@@ -67,7 +70,7 @@ TEST_CASE("ssifbridge: one table row per version, oldest first, each named by it
 }
 
 TEST_CASE("ssifbridge faf6a6a: a u8 length field misreads the driver's u32 one", "[ssifbridge]") {
-    Rig rig(BridgeVersion::Faf6a6a);
+    Rig rig(BridgeVersion::CppBridge2020);
     // processMessage takes netfn/lun from byte 1 and cmd from byte 2: the u32 len 2 has
     // zeroes there, so ipmid is asked netfn 0, cmd 0 with the rest as data.
     const auto fwd = rig.read(kGetDeviceId, 0);
@@ -82,14 +85,14 @@ TEST_CASE("ssifbridge faf6a6a: a u8 length field misreads the driver's u32 one",
 
 TEST_CASE("ssifbridge faf6a6a answers a D-Bus error 0xCE; 14480ee answers it nothing",
           "[ssifbridge]") {
-    Rig old(BridgeVersion::Faf6a6a);
+    Rig old(BridgeVersion::CppBridge2020);
     const auto fwd = old.read(kGetDeviceId, 0);
     old.bridge.on_ipmid_answer(fwd->read, std::nullopt, 25 * kS);
     // ccResponseNotAvailable for the netfn/lun and cmd the call captured: (0 + 1) << 2, 0.
     REQUIRE(old.device.writes.size() == 1);
     CHECK(old.device.writes[0] == Bytes{0x03, 0x04, 0x00, 0xce});
 
-    Rig fixed(BridgeVersion::R14480ee);
+    Rig fixed(BridgeVersion::LastRequestOnly);
     const auto f = fixed.read(kGetDeviceId, 0);
     fixed.bridge.on_ipmid_answer(f->read, std::nullopt, 40 * kS);
     CHECK(fixed.device.writes.empty());
@@ -98,7 +101,7 @@ TEST_CASE("ssifbridge faf6a6a answers a D-Bus error 0xCE; 14480ee answers it not
 
 TEST_CASE("ssifbridge 5183539: the u32 length field; an answer to an earlier command dropped",
           "[ssifbridge]") {
-    Rig rig(BridgeVersion::R5183539);
+    Rig rig(BridgeVersion::U32Length);
     const auto a = rig.read(kGetDeviceId, 0);
     REQUIRE(a);
     CHECK(a->request == kGetDeviceId);
@@ -117,7 +120,7 @@ TEST_CASE("ssifbridge: two identical requests held; 5183539 writes both answers,
           "last",
           "[ssifbridge]") {
     // The first answer matches the last request read (the resend has the same netfn and cmd).
-    Rig before(BridgeVersion::R5183539);
+    Rig before(BridgeVersion::U32Length);
     const auto a1 = before.read(kGetDeviceId, 0);
     const auto a2 = before.read(kGetDeviceId, 16 * kS);
     before.bridge.on_ipmid_answer(a1->read, kDeviceIdRsp, 21 * kS);
@@ -126,7 +129,7 @@ TEST_CASE("ssifbridge: two identical requests held; 5183539 writes both answers,
 
     // 507782a: with numberOfReqNotRsp above 0 after its decrement, another request awaits
     // ipmid, and the answer is dropped.
-    Rig after(BridgeVersion::R507782a);
+    Rig after(BridgeVersion::NoneOutstanding);
     const auto b1 = after.read(kGetDeviceId, 0);
     const auto b2 = after.read(kGetDeviceId, 16 * kS);
     CHECK(after.bridge.outstanding() == 2);
@@ -139,11 +142,11 @@ TEST_CASE("ssifbridge: two identical requests held; 5183539 writes both answers,
 
 TEST_CASE("ssifbridge f2994dc: 0xCE 14 s after the last read, unless an answer was written",
           "[ssifbridge]") {
-    Rig none(BridgeVersion::R507782a);
+    Rig none(BridgeVersion::NoneOutstanding);
     none.read(kGetDeviceId, 0);
     CHECK_FALSE(none.bridge.keepalive_at());
 
-    Rig rig(BridgeVersion::F2994dc);
+    Rig rig(BridgeVersion::OwnTimeout);
     rig.read(kGetDeviceId, 0);
     CHECK(rig.bridge.keepalive_at() == 14 * kS); // hostReqTimeout, 14000000 us
     const auto b = rig.read(kSelfTest, 1 * kS);
@@ -156,7 +159,7 @@ TEST_CASE("ssifbridge f2994dc: 0xCE 14 s after the last read, unless an answer w
     CHECK_FALSE(rig.bridge.keepalive_at());
 
     // A written answer cancels the timer; a dropped one does not.
-    Rig w(BridgeVersion::F2994dc);
+    Rig w(BridgeVersion::OwnTimeout);
     const auto x = w.read(kGetDeviceId, 0);
     const auto y = w.read(kSelfTest, 1);
     w.bridge.on_ipmid_answer(x->read, kDeviceIdRsp, 2);
@@ -169,13 +172,13 @@ TEST_CASE("ssifbridge f2994dc: 0xCE 14 s after the last read, unless an answer w
 TEST_CASE("ssifbridge: ipmid's late answer after the 0xCE is written by 49c757c, dropped by "
           "fe8bb4c until the next read",
           "[ssifbridge]") {
-    Rig before(BridgeVersion::R49c757c);
+    Rig before(BridgeVersion::SysIfCaps);
     const auto a = before.read(kGetDeviceId, 0);
     before.bridge.on_keepalive(14 * kS);
     before.bridge.on_ipmid_answer(a->read, kDeviceIdRsp, 20 * kS);
     CHECK(before.device.writes.size() == 2); // two responses for one request
 
-    Rig after(BridgeVersion::Fe8bb4c);
+    Rig after(BridgeVersion::DropLate);
     const auto b = after.read(kGetDeviceId, 0);
     after.bridge.on_keepalive(14 * kS);
     after.bridge.on_ipmid_answer(b->read, kDeviceIdRsp, 20 * kS);
@@ -188,7 +191,7 @@ TEST_CASE("ssifbridge: ipmid's late answer after the 0xCE is written by 49c757c,
 
 TEST_CASE("ssifbridge 49c757c answers Get System Interface Capabilities (SSIF) itself",
           "[ssifbridge]") {
-    Rig rig(BridgeVersion::R49c757c);
+    Rig rig(BridgeVersion::SysIfCaps);
     CHECK_FALSE(rig.read({0x18, 0x57, 0x00}, 0));
     // handleGetSysIfCap: cc 0, reserved 0, 0x80 (start/middle/end, no PEC), 0xFF, 0xFF.
     REQUIRE(rig.device.writes.size() == 1);
@@ -197,12 +200,12 @@ TEST_CASE("ssifbridge 49c757c answers Get System Interface Capabilities (SSIF) i
     CHECK_FALSE(rig.bridge.keepalive_at());
     // Another interface type (data byte 1: KCS) goes to ipmid, as every request did before.
     CHECK(rig.read({0x18, 0x57, 0x01}, 1));
-    CHECK(Rig(BridgeVersion::F2994dc).read({0x18, 0x57, 0x00}, 0));
+    CHECK(Rig(BridgeVersion::OwnTimeout).read({0x18, 0x57, 0x00}, 0));
 }
 
 TEST_CASE("ssifbridge: a write that returns -EAGAIN hangs the bridge; a failed read stops it",
           "[ssifbridge]") {
-    Rig rig(BridgeVersion::Fe8bb4c);
+    Rig rig(BridgeVersion::DropLate);
     rig.device.ret = -EAGAIN;
     const auto a = rig.read(kGetDeviceId, 0);
     rig.bridge.on_ipmid_answer(a->read, kDeviceIdRsp, 1);
@@ -212,7 +215,7 @@ TEST_CASE("ssifbridge: a write that returns -EAGAIN hangs the bridge; a failed r
     rig.bridge.on_keepalive(14 * kS);
     CHECK(rig.device.writes.size() == 1);
 
-    Rig r(BridgeVersion::Fe8bb4c);
+    Rig r(BridgeVersion::DropLate);
     CHECK_FALSE(r.bridge.on_read(-EINVAL, r.buffer, 0));
     CHECK(r.bridge.stopped());
     CHECK(test::select(r.log.events, "daemon", "exit").size() == 1);

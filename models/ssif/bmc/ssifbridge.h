@@ -30,26 +30,26 @@ namespace ssifsim::ssif {
 // The bridge's versions that changed what it does on the device, oldest first; each has the
 // rules of the ones before it unless its row says otherwise.
 enum class BridgeVersion {
-    Faf6a6a,
-    B26a9b6,
-    R14480ee,
-    R5183539,
-    R507782a,
-    F2994dc,
-    R49c757c,
-    Fe8bb4c
+    CppBridge2020,   // faf6a6a
+    ReadBuffer255,   // b26a9b6
+    LastRequestOnly, // 14480ee
+    U32Length,       // 5183539
+    NoneOutstanding, // 507782a
+    OwnTimeout,      // f2994dc
+    SysIfCaps,       // 49c757c
+    DropLate,        // fe8bb4c
 };
 
 // One version: its source and its rules (ssifbridged.cpp at that commit).
 struct BridgeVersionInfo {
     BridgeVersion version;
     const char* name;   // as scenarios spell it: the commit's short hash
-    const char* commit; // openbmc/ssifbridge commit
+    const char* commit; // the openbmc/ssifbridge commit, in full
     const char* date;   // its author date
     const char* change; // what it changed, in a line
-    // The request's and response's length field before netfn/lun: 1 (a u8, the layout of
-    // the out-of-tree driver the bridge began with) or 4 (struct ipmi_ssif_msg's unsigned
-    // int len, from 5183539): the bytes after it are parsed as netfn/lun, cmd, data.
+    // The request's and response's length field before netfn/lun: 1 (a u8, before 5183539)
+    // or 4 (struct ipmi_ssif_msg's unsigned int len): the bridge parses the bytes after it
+    // as netfn/lun, cmd, data, and writes its answers behind it.
     unsigned len_field;
     size_t read_count; // the read() buffer (xferBuffer), bytes
     // The D-Bus method call's timeout: sd-bus's default (25 s) for async_method_call, then
@@ -66,30 +66,33 @@ struct BridgeVersionInfo {
 // Oldest first, one row per BridgeVersion, in its order.
 inline constexpr uint64_t kSecondNs = 1'000'000'000;
 inline constexpr BridgeVersionInfo kBridgeVersions[] = {
-    {BridgeVersion::Faf6a6a, "faf6a6a", "faf6a6a", "2020-12-28",
+    {BridgeVersion::CppBridge2020, "faf6a6a", "faf6a6aec9326aaa36ef5af5278f68af9fd3f230",
+     "2020-12-28",
      "the C++ bridge: u8 length field, every ipmid answer written, a D-Bus error answered 0xCE", 1,
      4096, 25 * kSecondNs, true, false, false, 0, false, false},
-    {BridgeVersion::B26a9b6, "b26a9b6", "b26a9b6", "2021-01-29", "read() buffer of 255 bytes", 1,
-     255, 25 * kSecondNs, true, false, false, 0, false, false},
-    {BridgeVersion::R14480ee, "14480ee", "14480ee", "2022-10-18",
+    {BridgeVersion::ReadBuffer255, "b26a9b6", "b26a9b6aea6c578fa71274bed14466607b0d8426",
+     "2021-01-29", "read() buffer of 255 bytes", 1, 255, 25 * kSecondNs, true, false, false, 0,
+     false, false},
+    {BridgeVersion::LastRequestOnly, "14480ee", "14480ee005d287e86ea1d1a8cc58c77a8396eb22",
+     "2022-10-18",
      "only the answer to the last request read is written; a D-Bus error (now after 40 s) is "
      "not answered",
      1, 255, 40 * kSecondNs, false, true, false, 0, false, false},
-    {BridgeVersion::R5183539, "5183539", "5183539", "2022-10-27",
+    {BridgeVersion::U32Length, "5183539", "51835394c3e7e46ab66b21e191b70b95361f518b", "2022-10-27",
      "the length field is an unsigned int (struct ipmi_ssif_msg); read() buffer 254 + 4", 4, 258,
      40 * kSecondNs, false, true, false, 0, false, false},
-    {BridgeVersion::R507782a, "507782a", "507782a", "2022-11-20",
-     "an answer is dropped while another forwarded request awaits ipmid", 4, 258, 40 * kSecondNs,
-     false, true, true, 0, false, false},
-    {BridgeVersion::F2994dc, "f2994dc", "f2994dc", "2022-11-25",
+    {BridgeVersion::NoneOutstanding, "507782a", "507782a8be5d35493edc02efa785d946e5de3420",
+     "2022-11-20", "an answer is dropped while another forwarded request awaits ipmid", 4, 258,
+     40 * kSecondNs, false, true, true, 0, false, false},
+    {BridgeVersion::OwnTimeout, "f2994dc", "f2994dc5767e1fd772a72bde6f133ea9dfa082cd", "2022-11-25",
      "14 s after each read, a 0xCE response to the last request before a 15 s driver timer "
      "aborts it; D-Bus timeout 60 s",
      4, 258, 60 * kSecondNs, false, true, true, 14 * kSecondNs, false, false},
-    {BridgeVersion::R49c757c, "49c757c", "49c757c", "2026-05-27",
+    {BridgeVersion::SysIfCaps, "49c757c", "49c757cec5dd7939968dd54fd60f483193aa3cb9", "2026-05-27",
      "Get System Interface Capabilities (SSIF) answered by the bridge: start/middle/end, 255 "
      "bytes each way",
      4, 258, 60 * kSecondNs, false, true, true, 14 * kSecondNs, true, false},
-    {BridgeVersion::Fe8bb4c, "fe8bb4c", "fe8bb4c", "2026-06-03",
+    {BridgeVersion::DropLate, "fe8bb4c", "fe8bb4ce7789d1c596bdee2168a4a23b3cc9e461", "2026-06-03",
      "ipmid's late answer after the 0xCE response is dropped", 4, 258, 60 * kSecondNs, false, true,
      true, 14 * kSecondNs, true, true},
 };
@@ -196,7 +199,7 @@ class Ipmid {
 };
 
 struct BridgeConfig {
-    BridgeVersion version = BridgeVersion::Fe8bb4c;
+    BridgeVersion version = BridgeVersion::DropLate;
     IpmidConfig ipmid;
 };
 

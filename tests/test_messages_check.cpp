@@ -87,3 +87,40 @@ TEST_CASE("ipmi_messages: a response the daemon gave to another request fails, w
     CHECK(r.detail == "request 1 (18 01, started t=0.000000 ms) took 1c 01 00 20 at "
                       "t=0.006700 ms; the daemon answered 1c 01 00 21");
 }
+
+TEST_CASE("ipmi_messages: a daemon holding two requests; the host takes the earlier one's "
+          "answer: a stale answer",
+          "[checks][messages]") {
+    // ssifbridge before 507782a: request 1 timed out in the host and was resent as request
+    // 2; the bridge writes ipmid's late answer to read 1 while read 2 awaits its own. The
+    // driver hands the host the response last written, so request 2 takes read 1's answer.
+    IpmiMessagesCheck c;
+    c.request_started(0);
+    c.daemon_read(kGetDeviceId, 600); // read 1
+    c.add(outcome(1, 0, 15'000'000, "read_failed", {0x1c, 0x01, 0xff}));
+    c.request_started(16'000'000);
+    c.daemon_read(kGetDeviceId, 16'000'600);     // read 2
+    c.daemon_wrote(kDeviceIdRsp, 21'000'000, 1); // the answer to read 1
+    c.add(outcome(2, 16'000'000, 21'050'000, "", kDeviceIdRsp));
+    const Check r = c.result();
+    CHECK_FALSE(r.pass);
+    CHECK(r.detail == "request 2 (18 01, started t=16.000000 ms) took a stale answer: 1c 01 00 "
+                      "20, the daemon's answer to its read 1 (18 01, read at t=0.000600 ms), "
+                      "written at t=21.000000 ms, before it answered this request's read 2");
+}
+
+TEST_CASE("ipmi_messages: two accepted writes for one read are a duplicate; the answer to "
+          "the request's own read passes",
+          "[checks][messages]") {
+    IpmiMessagesCheck c;
+    c.request_started(0);
+    c.daemon_read(kGetDeviceId, 600);
+    c.daemon_wrote({0x1c, 0x01, 0xce}, 14'000'000, 1); // the bridge's own 0xCE
+    c.add(outcome(1, 0, 14'050'000, "", {0x1c, 0x01, 0xce}));
+    CHECK(c.result().pass);
+    c.daemon_wrote(kDeviceIdRsp, 20'000'000, 1); // ipmid's late answer, accepted
+    const Check r = c.result();
+    CHECK_FALSE(r.pass);
+    CHECK(r.detail == "the daemon answered its read 1 (18 01, read at t=0.000600 ms) twice: a "
+                      "duplicate response, 1c 01 00 20 at t=20.000000 ms");
+}

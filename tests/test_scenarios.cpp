@@ -117,6 +117,37 @@ TEST_CASE("a fix's before-scenario fails on the fixed variant, with the reason i
     CHECK(valid.find(" failures=0") == std::string::npos);
 }
 
+TEST_CASE("each ssifbridge fix's before-scenario fails on the version that fixed it",
+          "[scenarios][expect][ssifbridge]") {
+    // bridge-<commit>-<what>-before runs the version before <commit>; the same scenario on
+    // <commit> itself must miss its expectations (the failure is the one the commit fixed).
+    const std::string dir = make_temp_dir("bridge_before_on_fixed");
+    for (const char* name : {"5183539-len", "507782a-duplicate", "f2994dc-keepalive",
+                             "49c757c-caps", "fe8bb4c-late"}) {
+        const std::string base = source_dir() + "/scenarios/bridge-" + name;
+        json s = json::parse(read_file(base + "-before.json"));
+        const json after = json::parse(read_file(base + "-after.json"));
+        REQUIRE(s["bmc"]["daemon"]["version"] != after["bmc"]["daemon"]["version"]);
+        s["bmc"]["daemon"]["version"] = after["bmc"]["daemon"]["version"];
+        write_file(dir + "/s.json", s.dump(2));
+        const CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/s.json --quiet");
+        INFO(name << ": " << r.out);
+        CHECK(r.exit_code == 1);
+    }
+}
+
+TEST_CASE("a request the hung ssifbridge never read is explained by the hang",
+          "[scenarios][ssifbridge]") {
+    // bridge-fe8bb4c-late-before: the bridge's write of ipmid's late answer at 14020.5597 ms
+    // (0.5597 ms request + 10 ms ipmid + 14010 ms script delay) returns -EAGAIN, so request 2
+    // at 20 s is never read.
+    const CommandResult r = run_command(ssifsim_binary() + " run " + source_dir() +
+                                        "/scenarios/bridge-fe8bb4c-late-before.json");
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("14020.559700 ms  the daemon stopped (write() -EAGAIN") != std::string::npos);
+}
+
 TEST_CASE("JUnit: one test case per check, all passing for a passing scenario", "[cli][junit]") {
     const std::string dir = make_temp_dir("junit");
     const CommandResult r =

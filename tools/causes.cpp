@@ -68,7 +68,8 @@ bool kept(const Event& e) {
         return e.ev == "request_available" || e.ev == "timer_armed" || e.ev == "timer_fired" ||
                e.ev == "timer_cancelled";
     if (e.src == "daemon")
-        return e.ev == "read" || e.ev == "write" || e.ev == "write_failed";
+        return e.ev == "read" || e.ev == "write" || e.ev == "write_failed" || e.ev == "drop" ||
+               e.ev == "dbus_error" || e.ev == "keepalive" || e.ev == "stuck" || e.ev == "exit";
     if (e.src == "host")
         return e.ev == "read_error" || e.ev == "write_error" || e.ev == "response";
     return e.src == "fault";
@@ -117,6 +118,13 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
     uint64_t daemon_read_ns = 0, timer_fired_ns = 0;
     bool timer_fired = false, bmc_had_it = false;
     for (const Event& e : records) {
+        // A daemon that stopped before the request began explains why nothing answered it.
+        const bool stopped = e.src == "daemon" && (e.ev == "stuck" || e.ev == "exit");
+        if (stopped && e.t_ns <= o.completed_ns) {
+            line(e.t_ns,
+                 "the daemon stopped (" + str(e, "why") + "): it reads and writes nothing more");
+            continue;
+        }
         if (e.t_ns < o.started_ns || e.t_ns > o.completed_ns)
             continue;
         if (e.src == "host") {
@@ -163,6 +171,16 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
             if (timer_fired)
                 why += ": too late, the BMC's timer had fired at " + ms(timer_fired_ns);
             line(e.t_ns, why);
+        } else if (e.src == "daemon" && e.ev == "drop") {
+            line(e.t_ns, "the daemon dropped ipmid's answer to its read " +
+                             std::to_string(num(e, "read")) + ": " + str(e, "why"));
+        } else if (e.src == "daemon" && e.ev == "dbus_error") {
+            line(e.t_ns, "ipmid did not answer the daemon's read " +
+                             std::to_string(num(e, "read")) + " within the D-Bus timeout, " +
+                             ms(static_cast<uint64_t>(num(e, "timeout_ns"))));
+        } else if (e.src == "daemon" && e.ev == "keepalive") {
+            line(e.t_ns, "the daemon's own timer ran: it answers its read " +
+                             std::to_string(num(e, "read")) + " 0xCE itself");
         } else if (e.src == "fault") {
             line(e.t_ns, "fault " + std::to_string(num(e, "fault")) + " (" + e.ev + ") applied");
         }

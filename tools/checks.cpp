@@ -73,9 +73,13 @@ void IpmiMessagesCheck::request_started(uint64_t t_ns) {
 }
 
 void IpmiMessagesCheck::daemon_read(const Bytes& request, uint64_t t_ns) {
+    const uint64_t read = ++reads_;
+    recent_.push_back({read, request, t_ns, 0});
+    if (recent_.size() > kRecentReads)
+        recent_.pop_front();
     if (!in_flight_ && !waiting_)
         return; // pairs with no request: idle flag polling, or before the first request
-    exchanges_.push_back({request, t_ns, std::nullopt, 0});
+    exchanges_.push_back({read, request, t_ns, std::nullopt, 0});
     if (!in_flight_)
         judge_waiting(UINT64_MAX); // the first read after the waiting request's start
 }
@@ -84,16 +88,27 @@ void IpmiMessagesCheck::judge_waiting(uint64_t until_ns) {
     if (waiting_)
         judge(*waiting_, until_ns);
     waiting_.reset();
+    waiting_took_.reset();
     // With no request in flight, what is left pairs with none: the next one starts later.
     if (!in_flight_)
         exchanges_.clear();
 }
 
-void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns) {
-    if (exchanges_.empty())
-        return;
-    exchanges_.back().response = response;
-    exchanges_.back().write_ns = t_ns;
+void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns, uint64_t read) {
+    if (read == 0)
+        read = reads_;
+    last_written_ = Written{read, response, t_ns};
+    for (RecentRead& r : recent_)
+        if (r.read == read && ++r.answers == 2)
+            problem("the daemon answered its read " + std::to_string(read) + " (" +
+                    brief_hex(r.request) + ", read at t=" + ms(r.t_ns) +
+                    ") twice: a duplicate response, " + brief_hex(response) + " at t=" + ms(t_ns));
+    for (auto it = exchanges_.rbegin(); it != exchanges_.rend(); ++it)
+        if (it->read == read) {
+            it->response = response;
+            it->write_ns = t_ns;
+            break;
+        }
 }
 
 void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
@@ -102,6 +117,7 @@ void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
     // before): if the daemon has made one, the verdict is known now; else the next read or
     // the next start decides.
     waiting_ = o;
+    waiting_took_ = last_written_;
     if (!exchanges_.empty())
         judge_waiting(UINT64_MAX);
 }
@@ -145,6 +161,20 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
     const bool delivered = o.error.empty() || o.error == "mismatched_response";
     if (!delivered)
         return;
+    const std::optional<Written>& took = waiting_took_;
+    if (ex && took && took->read < ex->read && took->response == o.response) {
+        const auto earlier = std::find_if(recent_.begin(), recent_.end(), [&](const RecentRead& r) {
+            return r.read == took->read;
+        });
+        problem(who() + " took a stale answer: " + brief_hex(o.response) +
+                ", the daemon's answer to its read " + std::to_string(took->read) +
+                (earlier != recent_.end()
+                     ? " (" + brief_hex(earlier->request) + ", read at t=" + ms(earlier->t_ns) + ")"
+                     : std::string()) +
+                ", written at t=" + ms(took->t_ns) + ", before it answered this request's read " +
+                std::to_string(ex->read));
+        return;
+    }
     if (!ex || !ex->response) {
         problem(who() + " took a response the daemon never gave it: " + hex_string(o.response) +
                 " at t=" + ms(o.completed_ns));

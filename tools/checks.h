@@ -41,12 +41,20 @@ Check check_all_answered(size_t completed, size_t submitted);
 // an outcome is judged once that read is known (at completion, or at the daemon's next
 // read, or when the next request starts); the daemon's exchanges outside every request's
 // window (flag polling while idle) are not kept.
+//
+// A daemon that holds several requests (ssifbridge) says which read each write answers. The
+// driver hands the host the response last written to it, so the host's response is the
+// last accepted write before its outcome: if that write answered an earlier read than the
+// request's own, the host took a stale answer; a read answered by two accepted writes is a
+// duplicate.
 class IpmiMessagesCheck {
   public:
     // Each request's start comes before the daemon's reads for it and its outcome.
     void request_started(uint64_t t_ns);
+    // The daemon's reads are numbered from 1 in the order of these calls.
     void daemon_read(const Bytes& request, uint64_t t_ns);
-    void daemon_wrote(const Bytes& response, uint64_t t_ns);
+    // A write the driver accepted; `read`: the read it answers (0: the last one).
+    void daemon_wrote(const Bytes& response, uint64_t t_ns, uint64_t read = 0);
     void add(const ssif::RequestOutcome& o);
     Check result(); // judges the last outcome
     size_t exchanges_held() const { return exchanges_.size(); }
@@ -56,9 +64,28 @@ class IpmiMessagesCheck {
     void judge_waiting(uint64_t until_ns);
     void problem(const std::string& what);
 
+    // A written response, and the read it answered.
+    struct Written {
+        uint64_t read = 0;
+        Bytes response;
+        uint64_t t_ns = 0;
+    };
     std::deque<DaemonExchange> exchanges_;
     bool in_flight_ = false;                      // a request has started and not completed
     std::optional<ssif::RequestOutcome> waiting_; // completed; its daemon read not yet seen
+    uint64_t reads_ = 0;
+    std::optional<Written> last_written_; // the driver's response buffer
+    std::optional<Written> waiting_took_; // what the host took for waiting_
+    // The last kRecentReads reads: their request and the writes that answered them, to name
+    // a duplicate.
+    static constexpr size_t kRecentReads = 64;
+    struct RecentRead {
+        uint64_t read = 0;
+        Bytes request;
+        uint64_t t_ns = 0;
+        int answers = 0;
+    };
+    std::deque<RecentRead> recent_;
     int problems_ = 0;
     std::string first_;
 };

@@ -238,8 +238,14 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (r.link.pec ? "on" : "off")
         << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant) << " at HZ=" << s.host.hz
         << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant) << " at " << hex8(s.bmc.addr7)
-        << " HZ=" << s.bmc.hz << ", daemon latency " << daemon_latency_text(s.daemon)
-        << (s.daemon.silent ? " (silent)" : "") << "\n";
+        << " HZ=" << s.bmc.hz;
+    if (s.daemon_kind == Scenario::DaemonKind::SsifBridge)
+        out << ", ssifbridge " << ssif::bridge_version_info(s.bridge.version).name
+            << " with ipmid latency " << daemon_latency_text(s.daemon)
+            << (s.bridge.ipmid.serial ? " (one at a time)" : " (concurrent)") << "\n";
+    else
+        out << ", daemon latency " << daemon_latency_text(s.daemon)
+            << (s.daemon.silent ? " (silent)" : "") << "\n";
 
     out << "  host link: " << ssif::describe(r.link) << "\n";
     // Every step of each request when there are few; one line each up to a screenful.

@@ -17,6 +17,8 @@
 #include "models/smbus/foreign_master.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
+#include "models/ssif/bmc/scripted_backend.h"
+#include "models/ssif/bmc/ssifbridge.h"
 #include "tools/bus_checks.h"
 #include "tools/causes.h"
 #include "tools/checks.h"
@@ -37,6 +39,15 @@ const Bytes* bytes_field(const Event& e, const char* key) {
         if (f.key == key)
             return std::get_if<Bytes>(&f.value);
     return nullptr;
+}
+
+// A daemon's "read" field: which of its reads a write answers (0: none given, the last).
+uint64_t read_field(const Event& e) {
+    for (const Field& f : e.fields)
+        if (f.key == "read")
+            if (const int64_t* v = std::get_if<int64_t>(&f.value))
+                return static_cast<uint64_t>(*v);
+    return 0;
 }
 
 // Picks out what the summary and the checks need from the event stream: the moments the
@@ -70,7 +81,7 @@ class MilestoneSink : public EventSink {
             messages_.daemon_read(*request, e.t_ns);
         const Bytes* response = bytes_field(e, "response");
         if (e.ev == "write" && response)
-            messages_.daemon_wrote(*response, e.t_ns);
+            messages_.daemon_wrote(*response, e.t_ns, read_field(e));
     }
     // One more than the summary explains, so that it can tell there were more.
     std::vector<uint64_t> requests_available_ns;
@@ -311,10 +322,18 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         if (s.faults[i].type == FaultType::BmcRemove)
             bmc.schedule_remove(s.faults[i].from_ns, static_cast<int>(i));
     ssif::IpmiResponder responder(s.responder);
-    ssif::DaemonConfig daemon_config = s.daemon;
-    daemon_config.seed = s.seed;
-    ssif::BmcDaemon daemon("daemon", daemon_config, bmc, responder, log);
-    daemon.set_faults(&faults);
+    ssif::ScriptedBackend backend(s.script, responder); // no rules: the responder answers
+    std::unique_ptr<ssif::BmcDaemon> daemon;
+    std::unique_ptr<ssif::SsifBridgeModule> bridge;
+    if (s.daemon_kind == Scenario::DaemonKind::Simple) {
+        ssif::DaemonConfig daemon_config = s.daemon;
+        daemon_config.seed = s.seed;
+        daemon = std::make_unique<ssif::BmcDaemon>("daemon", daemon_config, bmc, backend, log);
+        daemon->set_faults(&faults);
+    } else {
+        bridge =
+            std::make_unique<ssif::SsifBridgeModule>("daemon", s.bridge, bmc, backend, s.seed, log);
+    }
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
     host.set_faults(&faults);
     host.set_alert_line(&alert_line);

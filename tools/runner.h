@@ -41,6 +41,7 @@ struct Check {
 
 // One request as the BMC daemon saw it, and its answer if the driver took one.
 struct DaemonExchange {
+    uint64_t read = 0; // the daemon's read, counted from 1
     Bytes request;
     uint64_t read_ns = 0;
     std::optional<Bytes> response;

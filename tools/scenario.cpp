@@ -56,6 +56,13 @@ const std::vector<std::string>& known_events() {
                                                     "daemon.write",
                                                     "daemon.write_failed",
                                                     "daemon.unanswered",
+                                                    "daemon.forward",
+                                                    "daemon.ipmid_answer",
+                                                    "daemon.dbus_error",
+                                                    "daemon.drop",
+                                                    "daemon.keepalive",
+                                                    "daemon.stuck",
+                                                    "daemon.exit",
                                                     "fault.nak",
                                                     "fault.corrupt_pec",
                                                     "fault.lost_stop",
@@ -246,6 +253,58 @@ void read_responder(ObjectReader r, ssif::ResponderConfig& c, unsigned max_messa
     r.finish();
 }
 
+// latency_ms: a number, or {"min": a, "max": b} drawn uniformly per request.
+void read_latency(ObjectReader& r, uint64_t& min_ns, uint64_t& max_ns) {
+    if (r.is_object("latency_ms")) {
+        ObjectReader range = r.object("latency_ms");
+        min_ns = range.millis("min", 0, 0, 3'600'000);
+        max_ns = range.millis("max", min_ns / 1e6, 0, 3'600'000);
+        if (max_ns < min_ns)
+            range.fail("max", "smaller than min (" + ms(min_ns) + ")");
+        range.finish();
+    } else {
+        min_ns = r.millis("latency_ms", min_ns / 1e6, 0, 3'600'000);
+        max_ns = 0;
+    }
+}
+
+// bmc.script: per netfn/cmd (and nth occurrence), an answer (data, completion_code, or
+// "answer": "none") and a delay.
+void read_script(ObjectReader& bmc, std::vector<ssif::ScriptRule>& rules) {
+    for (const auto& [element, path] : bmc.array("script")) {
+        ObjectReader r(*element, path, bmc.file());
+        ssif::ScriptRule rule;
+        if (!r.has("netfn") || !r.has("cmd"))
+            r.fail(r.has("netfn") ? "cmd" : "netfn", "missing (each rule names netfn and cmd)");
+        rule.netfn = read_netfn(r, 0);
+        if (rule.netfn & 1)
+            r.fail("netfn", "odd: a response's network function (name the request's, even)");
+        rule.cmd = r.byte("cmd", 0);
+        rule.nth = static_cast<unsigned>(r.integer("nth", 0, 1, 1'000'000'000));
+        rule.delay_ns = r.millis("delay_ms", 0, 0, 3'600'000);
+        const std::string answer = r.choice("answer", "backend", {"backend", "none"});
+        if (r.has("answer") && answer == "backend" && (r.has("completion_code") || r.has("data")))
+            r.fail("answer", "\"backend\" leaves the answer to the responder; drop it, or "
+                             "completion_code and data");
+        if (answer == "none") {
+            rule.answer = ssif::ScriptRule::Answer::None;
+            for (const char* key : {"completion_code", "data"})
+                if (r.has(key))
+                    r.fail(key, "with \"answer\": \"none\" there is no response to give it");
+        } else if (r.has("completion_code") || r.has("data")) {
+            rule.answer = ssif::ScriptRule::Answer::CompletionCode;
+            rule.completion_code = r.byte("completion_code", 0x00);
+            for (const auto& [byte, byte_path] : r.array("data"))
+                rule.data.push_back(element_byte(*byte, byte_path, r.file()));
+            if (rule.data.size() > ssif::kMessageMax - 3)
+                r.fail("data", "too long (accepted: at most 251 bytes after netfn, cmd and "
+                               "completion code)");
+        }
+        r.finish();
+        rules.push_back(rule);
+    }
+}
+
 void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
     if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
@@ -270,19 +329,46 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
         "max_message", s.bmc.max_message, ssif::kMessageMax, ssif::SsifBmc::kLargestMessage));
 
     ObjectReader daemon = bmc.object("daemon");
-    // A latency, or {"min": a, "max": b} drawn uniformly per request.
-    if (daemon.is_object("latency_ms")) {
-        ObjectReader range = daemon.object("latency_ms");
-        s.daemon.latency_ns = range.millis("min", 0, 0, 3'600'000);
-        s.daemon.latency_max_ns = range.millis("max", s.daemon.latency_ns / 1e6, 0, 3'600'000);
-        if (s.daemon.latency_max_ns < s.daemon.latency_ns)
-            range.fail("max", "smaller than min (" + ms(s.daemon.latency_ns) + ")");
-        range.finish();
+    s.daemon_kind = daemon.choice("kind", "simple", {"simple", "ssifbridge"}) == "simple"
+                        ? Scenario::DaemonKind::Simple
+                        : Scenario::DaemonKind::SsifBridge;
+    const bool bridge = s.daemon_kind == Scenario::DaemonKind::SsifBridge;
+    // The simple daemon's latency, or ipmid's behind the bridge for commands not listed.
+    read_latency(daemon, s.daemon.latency_ns, s.daemon.latency_max_ns);
+    if (bridge) {
+        if (daemon.has("silent"))
+            daemon.fail("silent", "the simple daemon's (kind \"simple\"); behind ssifbridge, "
+                                  "script the commands ipmid leaves unanswered (bmc.script)");
+        const std::string version =
+            daemon.text("version", ssif::bridge_version_info(s.bridge.version).name);
+        if (!ssif::parse_bridge_version(version, &s.bridge.version))
+            daemon.fail("version", "unknown value \"" + version +
+                                       "\" (accepted: " + ssif::bridge_version_names() + ")");
+        s.bridge.ipmid.latency_ns = s.daemon.latency_ns;
+        s.bridge.ipmid.latency_max_ns = s.daemon.latency_max_ns;
+        ObjectReader ipmid = daemon.object("ipmid");
+        s.bridge.ipmid.serial = ipmid.boolean("serial", s.bridge.ipmid.serial);
+        for (const auto& [element, path] : ipmid.array("commands")) {
+            ObjectReader c(*element, path, daemon.file());
+            ssif::IpmidLatency l;
+            l.netfn = read_netfn(c, 0);
+            l.cmd = c.byte("cmd", 0);
+            if (!c.has("netfn") || !c.has("cmd") || !c.has("latency_ms"))
+                c.fail(c.has("netfn") ? (c.has("cmd") ? "latency_ms" : "cmd") : "netfn",
+                       "missing (each command names netfn, cmd and latency_ms)");
+            read_latency(c, l.min_ns, l.max_ns);
+            c.finish();
+            s.bridge.ipmid.commands.push_back(l);
+        }
+        ipmid.finish();
     } else {
-        s.daemon.latency_ns = daemon.millis("latency_ms", 10, 0, 3'600'000);
+        s.daemon.silent = daemon.boolean("silent", s.daemon.silent);
+        for (const char* key : {"version", "ipmid"})
+            if (daemon.has(key))
+                daemon.fail(key, "only with kind \"ssifbridge\"");
     }
-    s.daemon.silent = daemon.boolean("silent", s.daemon.silent);
     daemon.finish();
+    read_script(bmc, s.script);
 
     read_device(bmc.object("device"), s.responder.device);
     read_responder(bmc.object("responder"), s.responder, s.bmc.max_message);
@@ -527,6 +613,10 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     }
     s.faults = read_faults(root);
     for (const Fault& f : s.faults)
+        if (f.daemon() && s.daemon_kind != Scenario::DaemonKind::Simple)
+            root.fail("", f.path + ".type: a daemon fault acts on the simple daemon; "
+                                   "$.bmc.daemon.kind is \"ssifbridge\" (use bmc.script)");
+    for (const Fault& f : s.faults)
         if (!f.daemon() && f.request > static_cast<int>(s.total_requests()))
             root.fail("", f.path + ".request: " + std::to_string(f.request) +
                               " names no request (the workload has " +
@@ -599,6 +689,51 @@ size_t Scenario::total_requests() const {
     return n;
 }
 
+namespace {
+ojson latency_json(uint64_t min_ns, uint64_t max_ns) {
+    return max_ns > min_ns ? ojson{{"min", min_ns / 1e6}, {"max", max_ns / 1e6}}
+                           : ojson(min_ns / 1e6);
+}
+
+ojson daemon_to_json(const Scenario& s) {
+    if (s.daemon_kind == Scenario::DaemonKind::Simple)
+        return {{"kind", "simple"},
+                {"latency_ms", latency_json(s.daemon.latency_ns, s.daemon.latency_max_ns)},
+                {"silent", s.daemon.silent}};
+    ojson commands = ojson::array();
+    for (const ssif::IpmidLatency& c : s.bridge.ipmid.commands)
+        commands.push_back({{"netfn", hex8(c.netfn)},
+                            {"cmd", hex8(c.cmd)},
+                            {"latency_ms", latency_json(c.min_ns, c.max_ns)}});
+    return {{"kind", "ssifbridge"},
+            {"version", ssif::bridge_version_info(s.bridge.version).name},
+            {"latency_ms", latency_json(s.bridge.ipmid.latency_ns, s.bridge.ipmid.latency_max_ns)},
+            {"ipmid", {{"serial", s.bridge.ipmid.serial}, {"commands", commands}}}};
+}
+
+ojson script_to_json(const std::vector<ssif::ScriptRule>& rules) {
+    ojson out = ojson::array();
+    for (const ssif::ScriptRule& r : rules) {
+        ojson rule = {{"netfn", hex8(r.netfn)}, {"cmd", hex8(r.cmd)}};
+        if (r.nth)
+            rule["nth"] = r.nth;
+        if (r.delay_ns)
+            rule["delay_ms"] = r.delay_ns / 1e6;
+        if (r.answer == ssif::ScriptRule::Answer::None) {
+            rule["answer"] = "none";
+        } else if (r.answer == ssif::ScriptRule::Answer::CompletionCode) {
+            rule["completion_code"] = hex8(r.completion_code);
+            ojson data = ojson::array();
+            for (uint8_t b : r.data)
+                data.push_back(hex8(b));
+            rule["data"] = data;
+        }
+        out.push_back(rule);
+    }
+    return out;
+}
+} // namespace
+
 ojson scenario_to_json(const Scenario& s) {
     ojson j = ojson::object();
     j["version"] = s.version;
@@ -633,12 +768,8 @@ ojson scenario_to_json(const Scenario& s) {
                 {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
                 {"smbus_alert", s.bmc.smbus_alert},
                 {"max_message", s.bmc.max_message},
-                {"daemon",
-                 {{"latency_ms", s.daemon.latency_max_ns > s.daemon.latency_ns
-                                     ? ojson{{"min", s.daemon.latency_ns / 1e6},
-                                             {"max", s.daemon.latency_max_ns / 1e6}}
-                                     : ojson(s.daemon.latency_ns / 1e6)},
-                  {"silent", s.daemon.silent}}},
+                {"daemon", daemon_to_json(s)},
+                {"script", script_to_json(s.script)},
                 {"device",
                  {{"device_id", d.device_id},
                   {"device_revision", d.device_revision},

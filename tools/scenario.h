@@ -11,6 +11,8 @@
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
 #include "models/ssif/bmc/responder.h"
+#include "models/ssif/bmc/scripted_backend.h"
+#include "models/ssif/bmc/ssifbridge.h"
 #include "models/ssif/host/ssif_host.h"
 #include "tools/faults.h"
 #include "tools/json_reader.h"
@@ -67,8 +69,14 @@ struct Scenario {
     smbus::SmbusTiming bus;
     ssif::HostConfig host;
     ssif::BmcConfig bmc;
+    // bmc.daemon.kind: the simple daemon (read, latency, write: `daemon`) or OpenBMC's
+    // ssifbridge with ipmid behind it (`bridge`).
+    enum class DaemonKind { Simple, SsifBridge };
+    DaemonKind daemon_kind = DaemonKind::Simple;
     ssif::DaemonConfig daemon;
+    ssif::BridgeConfig bridge;
     ssif::ResponderConfig responder;
+    std::vector<ssif::ScriptRule> script; // bmc.script, in front of the responder
     // workload.requests; the generators' requests are made as the run needs them (ids go
     // on from the list's).
     std::vector<ssif::HostRequest> requests;

@@ -131,11 +131,17 @@ int BmcModule::dev_open() {
     return bmc_.open();
 }
 
-long BmcModule::dev_read(Bytes& out, bool nonblock, size_t copyable) {
+long BmcModule::dev_read(Bytes& out, bool nonblock, size_t copyable, size_t count) {
     long ret;
-    while ((ret = bmc_.read(bmc_.msg_size(), nonblock, out, copyable)) == -EAGAIN && !nonblock)
+    while ((ret = bmc_.read(count ? count : bmc_.msg_size(), nonblock, out, copyable)) == -EAGAIN &&
+           !nonblock)
         wait_on(request_event_);
     return ret;
+}
+
+void BmcModule::wait_readable() {
+    while (!bmc_.poll_readable())
+        wait_on(request_event_);
 }
 
 long BmcModule::dev_write(const Bytes& buf, bool nonblock) {

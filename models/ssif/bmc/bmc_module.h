@@ -41,7 +41,12 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     // wait_event_interruptible does.
     int dev_open();
     // `copyable`: the bytes copy_to_user() can write before the reader's buffer faults.
-    long dev_read(Bytes& out, bool nonblock = false, size_t copyable = SsifBmc::kCopyAll);
+    // `count`: read()'s count, the reader's buffer (0: sizeof(struct ipmi_ssif_msg)).
+    long dev_read(Bytes& out, bool nonblock = false, size_t copyable = SsifBmc::kCopyAll,
+                  size_t count = 0);
+    // poll()/epoll for reading: returns once a request is available (ssif_bmc_poll's EPOLLIN),
+    // without taking it.
+    void wait_readable();
     long dev_write(const Bytes& buf, bool nonblock = false);
 
     // The SMBALERT# line to pull when a response is ready (config.smbus_alert).

@@ -59,7 +59,7 @@ void BmcDaemon::run() {
                 .num("fault", fault.id)
                 .num("latency_ns", static_cast<int64_t>(latency));
         }
-        wait_for(latency);
+        wait_for(latency + backend_.hold_ns(request));
         const std::optional<Bytes> answer = backend_.respond(request, sim_now_ns());
         if (!answer) {
             EventBuilder(log_, sim_now_ns(), "daemon", "unanswered").bytes("request", request);

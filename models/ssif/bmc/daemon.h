@@ -1,5 +1,6 @@
-// The BMC's userspace daemon: opens /dev/ipmi-ssif-host, reads each request, takes its
-// processing latency, and writes the responder's answer, as ssifbridge or a test daemon does.
+// The BMC's userspace daemon of kind "simple": opens /dev/ipmi-ssif-host, reads each request,
+// takes its processing latency, and writes the responder's answer before it reads the next,
+// as a test daemon does (OpenBMC's ssifbridge, which holds several requests, is ssifbridge.h).
 // A write the driver rejects is logged and not retried (the daemon goes on to the next read).
 #pragma once
 

@@ -18,6 +18,14 @@ class IpmiBackend {
     // data), or std::nullopt when the backend gives this request no answer. now_ns: the
     // simulated time of the call, for backends whose state changes with time.
     virtual std::optional<Bytes> respond(const Bytes& request, uint64_t now_ns) = 0;
+    // How much longer than its caller's own latency the backend takes over `request` (a
+    // script's delay_ms, scripted_backend.h), in ns; 0 unless it says otherwise. Called once
+    // for each request as it arrives, before that request's respond(); callers keep the
+    // order: the nth hold_ns() call and the nth respond() call are for the same request.
+    virtual uint64_t hold_ns(const Bytes& request) {
+        (void)request;
+        return 0;
+    }
 };
 
 } // namespace ssifsim::ssif

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "models/ssif/framing.h"
 #include "tools/format.h"
@@ -56,6 +58,15 @@ const std::vector<std::string>& known_events() {
                                                     "daemon.write",
                                                     "daemon.write_failed",
                                                     "daemon.unanswered",
+                                                    "ipmi_sim.version",
+                                                    "ipmi_sim.capabilities",
+                                                    "ipmi_sim.request",
+                                                    "ipmi_sim.response",
+                                                    "ipmi_sim.control",
+                                                    "ipmi_sim.frame_error",
+                                                    "ipmi_sim.failed",
+                                                    "ipmi_sim.output",
+                                                    "ipmi_sim.exit",
                                                     "fault.nak",
                                                     "fault.corrupt_pec",
                                                     "fault.lost_stop",
@@ -246,6 +257,52 @@ void read_responder(ObjectReader r, ssif::ResponderConfig& c, unsigned max_messa
     r.finish();
 }
 
+// Lines for ipmi_sim's files: strings without line breaks (each is one line of the file).
+std::vector<std::string> read_lines(ObjectReader& r, const char* key) {
+    std::vector<std::string> lines;
+    for (const auto& [element, path] : r.array(key)) {
+        if (!element->is_string())
+            throw InputError(r.file() + ": " + path + ": not a string (one line of the file)");
+        const std::string line = element->get<std::string>();
+        if (line.find_first_of("\r\n") != std::string::npos)
+            throw InputError(r.file() + ": " + path +
+                             ": a line break inside a line (give each line as its own string)");
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+void read_ipmi_sim(ObjectReader r, Scenario& s) {
+    DaemonBackend& b = s.backend;
+    if (!r.has("emulator"))
+        r.fail("emulator", "missing: ipmi_sim's emulator commands (ipmi_sim_cmd(5)), a list "
+                           "of lines or a file relative to the scenario, e.g. mc_setbmc, "
+                           "mc_add, mc_enable");
+    if (r.is_string("emulator")) {
+        std::filesystem::path file(r.text("emulator", ""));
+        if (file.is_relative())
+            file = std::filesystem::path(s.file).parent_path() / file;
+        std::ifstream in(file, std::ios::binary);
+        if (!in)
+            r.fail("emulator", "cannot read the emulator command file " + file.string());
+        for (std::string line; std::getline(in, line);) {
+            if (!line.empty() && line.back() == '\r')
+                line.pop_back();
+            b.emulator.push_back(line);
+        }
+    } else {
+        b.emulator = read_lines(r, "emulator");
+    }
+    if (b.emulator.empty())
+        r.fail("emulator", "empty: ipmi_sim has no BMC without mc_add and mc_enable");
+    b.lan_conf = read_lines(r, "lan_conf");
+    b.start_timeout_ms = static_cast<uint64_t>(
+        r.integer("start_timeout_ms", static_cast<int64_t>(b.start_timeout_ms), 100, 600'000));
+    b.ipmi_sim.timeout_ms = static_cast<uint64_t>(
+        r.integer("timeout_ms", static_cast<int64_t>(b.ipmi_sim.timeout_ms), 100, 600'000));
+    r.finish();
+}
+
 void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
     if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
@@ -282,8 +339,20 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
         s.daemon.latency_ns = daemon.millis("latency_ms", 10, 0, 3'600'000);
     }
     s.daemon.silent = daemon.boolean("silent", s.daemon.silent);
+    if (daemon.choice("backend", "builtin", {"builtin", "ipmi_sim"}) == "ipmi_sim")
+        s.backend.kind = DaemonBackend::Kind::IpmiSim;
+    if (s.backend.kind == DaemonBackend::Kind::IpmiSim)
+        read_ipmi_sim(daemon.object("ipmi_sim"), s);
+    else if (daemon.has("ipmi_sim"))
+        daemon.fail("ipmi_sim", "only with \"backend\": \"ipmi_sim\"");
     daemon.finish();
 
+    if (s.backend.kind == DaemonBackend::Kind::IpmiSim)
+        for (const char* key : {"device", "responder"})
+            if (bmc.has(key))
+                bmc.fail(key, "belongs to the builtin responder; with bmc.daemon.backend "
+                              "\"ipmi_sim\" ipmi_sim answers (its identity is in the emulator "
+                              "commands' mc_add)");
     read_device(bmc.object("device"), s.responder.device);
     read_responder(bmc.object("responder"), s.responder, s.bmc.max_message);
     bmc.finish();
@@ -625,49 +694,63 @@ ojson scenario_to_json(const Scenario& s) {
         j["host"]["irq_fid"] = *s.host_irq_fid;
     const ssif::DeviceIdentity& d = s.responder.device;
     const ssif::ResponderConfig& rc = s.responder;
-    j["bmc"] = {{"address", s.bmc.addr7},
-                {"variant", ssif::bmc_variant_name(s.bmc.variant)},
-                {"controller", ssif::bmc_controller_name(s.bmc.controller)},
-                {"response_timeout_ms", s.bmc.response_timeout_ms},
-                {"hz", s.bmc.hz},
-                {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
-                {"smbus_alert", s.bmc.smbus_alert},
-                {"max_message", s.bmc.max_message},
-                {"daemon",
-                 {{"latency_ms", s.daemon.latency_max_ns > s.daemon.latency_ns
-                                     ? ojson{{"min", s.daemon.latency_ns / 1e6},
-                                             {"max", s.daemon.latency_max_ns / 1e6}}
-                                     : ojson(s.daemon.latency_ns / 1e6)},
-                  {"silent", s.daemon.silent}}},
-                {"device",
-                 {{"device_id", d.device_id},
-                  {"device_revision", d.device_revision},
-                  {"firmware_major", d.firmware_major},
-                  {"firmware_minor", d.firmware_minor},
-                  {"ipmi_version", d.ipmi_version},
-                  {"additional_support", d.additional_support},
-                  {"manufacturer_id", d.manufacturer_id},
-                  {"product_id", d.product_id}}}};
+    j["bmc"] = {
+        {"address", s.bmc.addr7},
+        {"variant", ssif::bmc_variant_name(s.bmc.variant)},
+        {"controller", ssif::bmc_controller_name(s.bmc.controller)},
+        {"response_timeout_ms", s.bmc.response_timeout_ms},
+        {"hz", s.bmc.hz},
+        {"multipart_end", ssif::multipart_end_name(s.bmc.multipart_end)},
+        {"smbus_alert", s.bmc.smbus_alert},
+        {"max_message", s.bmc.max_message},
+        {"daemon",
+         {{"latency_ms",
+           s.daemon.latency_max_ns > s.daemon.latency_ns
+               ? ojson{{"min", s.daemon.latency_ns / 1e6}, {"max", s.daemon.latency_max_ns / 1e6}}
+               : ojson(s.daemon.latency_ns / 1e6)},
+          {"silent", s.daemon.silent},
+          {"backend", s.backend.kind == DaemonBackend::Kind::IpmiSim ? "ipmi_sim" : "builtin"}}},
+        {"device",
+         {{"device_id", d.device_id},
+          {"device_revision", d.device_revision},
+          {"firmware_major", d.firmware_major},
+          {"firmware_minor", d.firmware_minor},
+          {"ipmi_version", d.ipmi_version},
+          {"additional_support", d.additional_support},
+          {"manufacturer_id", d.manufacturer_id},
+          {"product_id", d.product_id}}}};
+    if (s.backend.kind == DaemonBackend::Kind::IpmiSim) {
+        const DaemonBackend& b = s.backend;
+        j["bmc"]["daemon"]["ipmi_sim"] = {
+            // The lines themselves, not the file they came from: the printed configuration
+            // (and a sweep's scenario written elsewhere) stands on its own.
+            {"emulator", b.emulator},
+            {"lan_conf", b.lan_conf},
+            {"start_timeout_ms", b.start_timeout_ms},
+            {"timeout_ms", b.ipmi_sim.timeout_ms}};
+        j["bmc"].erase("device");
+    }
     ojson incoming = ojson::array();
     for (const ssif::IncomingItem& in : rc.incoming)
         incoming.push_back(
             {{"at_ms", in.at_ns / 1e6},
              {"kind", in.kind == ssif::IncomingItem::Kind::Message ? "message" : "event"},
              {"data", in.data}});
-    j["bmc"]["responder"] = {
-        {"transactions", kTransactionNames[static_cast<int>(rc.transactions)]},
-        {"pec", rc.pec},
-        {"max_input", rc.max_input},
-        {"max_output", rc.max_output},
-        {"message_flags", rc.message_flags},
-        {"global_enables", rc.global_enables},
-        {"incoming", incoming},
-        {"test_command",
-         {{"netfn", rc.test.netfn},
-          {"cmd", rc.test.cmd},
-          {"length", rc.test.length_from_request ? ojson("request") : ojson(rc.test.length)},
-          {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
-          {"first", rc.test.first}}}};
+    if (s.backend.kind == DaemonBackend::Kind::Builtin)
+        j["bmc"]["responder"] = {
+            {"transactions", kTransactionNames[static_cast<int>(rc.transactions)]},
+            {"pec", rc.pec},
+            {"max_input", rc.max_input},
+            {"max_output", rc.max_output},
+            {"message_flags", rc.message_flags},
+            {"global_enables", rc.global_enables},
+            {"incoming", incoming},
+            {"test_command",
+             {{"netfn", rc.test.netfn},
+              {"cmd", rc.test.cmd},
+              {"length", rc.test.length_from_request ? ojson("request") : ojson(rc.test.length)},
+              {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
+              {"first", rc.test.first}}}};
     ojson requests = ojson::array();
     for (const ssif::HostRequest& r : s.requests) {
         ojson data = ojson::array();

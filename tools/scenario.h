@@ -10,6 +10,7 @@
 #include "models/smbus/timing.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
+#include "models/ssif/bmc/ipmi_sim_backend.h"
 #include "models/ssif/bmc/responder.h"
 #include "models/ssif/host/ssif_host.h"
 #include "tools/faults.h"
@@ -57,6 +58,19 @@ struct Expectations {
 const std::vector<std::string>& known_events();
 bool is_known_event(const std::string& name);
 
+// What answers the daemon's requests (bmc.daemon.backend).
+struct DaemonBackend {
+    enum class Kind { Builtin, IpmiSim };
+    Kind kind = Kind::Builtin;
+    // ipmi_sim: the emulator commands (given inline, or as a file relative to the scenario,
+    // read at loading), lan.conf lines added to the generated one, and the wall-clock
+    // timeouts.
+    std::vector<std::string> emulator;
+    std::vector<std::string> lan_conf;
+    uint64_t start_timeout_ms = 10'000;
+    ssif::IpmiSimConfig ipmi_sim; // its timeout_ms: per answer
+};
+
 struct Scenario {
     static constexpr int kVersion = 1;
 
@@ -68,6 +82,7 @@ struct Scenario {
     ssif::HostConfig host;
     ssif::BmcConfig bmc;
     ssif::DaemonConfig daemon;
+    DaemonBackend backend;
     ssif::ResponderConfig responder;
     // workload.requests; the generators' requests are made as the run needs them (ids go
     // on from the list's).

@@ -8,11 +8,12 @@ cd "$(dirname "$0")/.."
 
 # clang and libclang-rt-14-dev: the scenario loader's libFuzzer target (scripts/test.sh).
 # python3: the sigrok decoder's test (tests/sigrok_ssif.py); python3-matplotlib: the plots
-# (tools/plot/ssifsim_plot.py). parallel: GNU parallel runs a sweep's shards in the shard test
-# (tests/sweep_shards.sh), as README shows it across hosts.
+# (tools/plot/ssifsim_plot.py); openipmi: ipmi_sim, the BMC daemon's ipmi_sim backend.
+# parallel: GNU parallel runs a sweep's shards in the shard test (tests/sweep_shards.sh), as
+# README shows it across hosts.
 packages=(g++ make cmake pkg-config libsystemc-dev libboost-program-options-dev
           nlohmann-json3-dev catch2 sigrok-cli clang-format clang libclang-rt-14-dev
-          python3 python3-matplotlib parallel)
+          python3 python3-matplotlib parallel openipmi)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

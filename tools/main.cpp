@@ -184,9 +184,12 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario with its "
                      "faults, prints what the host, the bus, the BMC and its\ndaemon did, "
                      "and checks the scenario's expectations and the specs:\n"
-                  << spec_check_list() << "\n(interrupts_accounted with a zpci section). Exit 0 "
-                  << "if every check passed, 1 if not,\n2 for bad input, 3 for an internal "
-                     "error.\n\n"
+                  << spec_check_list()
+                  << "\n(interrupts_accounted with a zpci section), and with bmc.daemon.backend "
+                     "\"ipmi_sim\"\nipmi_sim: OpenIPMI's ipmi_sim (started for the run, "
+                     "stopped after it) answered\nevery request. Exit 0 if every check passed, "
+                     "1 if not, 2 for bad input\n(ipmi_sim missing or not starting included), 3 "
+                     "for an internal error.\n\n"
                   << opts;
         return kExitPass;
     }

@@ -17,6 +17,7 @@
 #include "models/smbus/foreign_master.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
+#include "models/ssif/bmc/ipmi_sim_backend.h"
 #include "models/ssif/bmc/scripted_backend.h"
 #include "models/ssif/bmc/ssifbridge.h"
 #include "tools/bus_checks.h"
@@ -25,6 +26,7 @@
 #include "tools/format.h"
 #include "tools/gtkw.h"
 #include "tools/interrupt.h"
+#include "tools/ipmi_sim_process.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
 #include "tools/output_file.h"
@@ -235,6 +237,39 @@ class InterruptSink : public EventSink {
   private:
     bool stopped_ = false;
 };
+
+// Stops the simulation at the first event after the IPMI backend failed (ipmi_sim.failed:
+// the connection lost, or no answer within its wall-clock timeout): every later request
+// would go unanswered, so the run ends there, and its checks say why.
+class BackendFailureSink : public EventSink {
+  public:
+    void record(const Event& e) override {
+        if (e.src == "ipmi_sim" && e.ev == "failed")
+            failed_ = true;
+        if (failed_ && !stopped_ && sc_core::sc_is_running()) {
+            stopped_ = true;
+            sc_core::sc_pause();
+        }
+    }
+
+  private:
+    bool failed_ = false, stopped_ = false;
+};
+
+// The ipmi_sim check: the backend answered every request it was given, and ipmi_sim was
+// running until the end.
+Check check_ipmi_sim(const ssif::IpmiSimBackend& backend, const IpmiSimProcess& process,
+                     uint64_t end_ns) {
+    Check c;
+    c.name = "ipmi_sim";
+    c.description = "ipmi_sim answered every request the daemon forwarded";
+    if (backend.failed()) {
+        c.pass = false;
+        c.detail = backend.failure() + "; ipmi_sim " + process.ending() + "; the run stopped at " +
+                   ms(end_ns) + " and the other checks cover it up to then";
+    }
+    return c;
+}
 } // namespace
 
 bool RunResult::passed() const {
@@ -254,6 +289,17 @@ std::string transaction_vcd_path(const std::string& vcd_path) {
 
 RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     const auto wall_start = std::chrono::steady_clock::now();
+    // An external backend starts first: if it cannot (not installed, a bad emulator command),
+    // that is bad input, found before any output is touched.
+    std::optional<IpmiSimProcess> ipmi_sim;
+    if (s.backend.kind == DaemonBackend::Kind::IpmiSim) {
+        IpmiSimSetup setup;
+        setup.emulator = s.backend.emulator;
+        setup.lan_conf = s.backend.lan_conf;
+        setup.start_timeout_ms = s.backend.start_timeout_ms;
+        setup.source = s.file + ": $.bmc.daemon.ipmi_sim";
+        ipmi_sim.emplace(setup);
+    }
     // Every output is opened before any is truncated; bad paths are found before anything
     // changes on disk (what a failed prepare created is removed again).
     std::vector<std::unique_ptr<OutputFile>> outputs;
@@ -287,6 +333,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     log.add(&causes);
     InterruptSink interrupt;
     log.add(&interrupt);
+    BackendFailureSink backend_failure;
+    log.add(&backend_failure);
     std::optional<ProgressSink> progress;
     if (options.progress) {
         progress.emplace(*options.progress, s.total_requests());
@@ -322,7 +370,15 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         if (s.faults[i].type == FaultType::BmcRemove)
             bmc.schedule_remove(s.faults[i].from_ns, static_cast<int>(i));
     ssif::IpmiResponder responder(s.responder);
-    ssif::ScriptedBackend backend(s.script, responder); // no rules: the responder answers
+    // The answers come from the builtin responder or ipmi_sim, through the scenario's script.
+    std::optional<ssif::IpmiSimBackend> sim_backend;
+    ssif::IpmiBackend* answers = &responder;
+    if (ipmi_sim) {
+        sim_backend.emplace(ipmi_sim->fd(), s.backend.ipmi_sim, log);
+        sim_backend->start(0); // a failure is logged, and stops the run at its first event
+        answers = &*sim_backend;
+    }
+    ssif::ScriptedBackend backend(s.script, *answers); // no rules: the answers pass through
     std::unique_ptr<ssif::BmcDaemon> daemon;
     std::unique_ptr<ssif::SsifBridgeModule> bridge;
     if (s.daemon_kind == Scenario::DaemonKind::Simple) {
@@ -378,6 +434,14 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
 
     result.end_ns = sim_now_ns();
     result.interrupted_by = interrupt_signal();
+    if (ipmi_sim) {
+        // What ipmi_sim printed, and how it ended, at the run's end: its output arrives in
+        // wall time, so only the end is a deterministic place for it in the log.
+        ipmi_sim->stop();
+        for (const std::string& line : ipmi_sim->output())
+            EventBuilder(log, result.end_ns, "ipmi_sim", "output").str("line", line);
+        EventBuilder(log, result.end_ns, "ipmi_sim", "exit").str("status", ipmi_sim->ending());
+    }
     if (zpci_system) {
         zpci_system->finish(result.end_ns);
         result.zpci = zpci_result(*zpci_system);
@@ -418,6 +482,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
                      check_driver_memory_safety(result)};
     if (result.zpci.enabled)
         result.checks.push_back(check_interrupts_accounted(result.zpci));
+    if (sim_backend)
+        result.checks.push_back(check_ipmi_sim(*sim_backend, *ipmi_sim, result.end_ns));
     for (Check& c : result.checks)
         apply_expected_verdict(s, c);
     for (Check& c : check_expectations(s, result))

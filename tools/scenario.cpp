@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "models/ssif/framing.h"
+#include "models/ssif/ipmi_commands.h"
 #include "tools/format.h"
 
 namespace ssifsim::tools {
@@ -63,6 +67,15 @@ const std::vector<std::string>& known_events() {
                                                     "daemon.keepalive",
                                                     "daemon.stuck",
                                                     "daemon.exit",
+                                                    "ipmi_sim.version",
+                                                    "ipmi_sim.capabilities",
+                                                    "ipmi_sim.request",
+                                                    "ipmi_sim.response",
+                                                    "ipmi_sim.control",
+                                                    "ipmi_sim.frame_error",
+                                                    "ipmi_sim.failed",
+                                                    "ipmi_sim.output",
+                                                    "ipmi_sim.exit",
                                                     "fault.nak",
                                                     "fault.corrupt_pec",
                                                     "fault.lost_stop",
@@ -305,6 +318,52 @@ void read_script(ObjectReader& bmc, std::vector<ssif::ScriptRule>& rules) {
     }
 }
 
+// Lines for ipmi_sim's files: strings without line breaks (each is one line of the file).
+std::vector<std::string> read_lines(ObjectReader& r, const char* key) {
+    std::vector<std::string> lines;
+    for (const auto& [element, path] : r.array(key)) {
+        if (!element->is_string())
+            throw InputError(r.file() + ": " + path + ": not a string (one line of the file)");
+        const std::string line = element->get<std::string>();
+        if (line.find_first_of("\r\n") != std::string::npos)
+            throw InputError(r.file() + ": " + path +
+                             ": a line break inside a line (give each line as its own string)");
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+void read_ipmi_sim(ObjectReader r, Scenario& s) {
+    DaemonBackend& b = s.backend;
+    if (!r.has("emulator"))
+        r.fail("emulator", "missing: ipmi_sim's emulator commands (ipmi_sim_cmd(5)), a list "
+                           "of lines or a file relative to the scenario, e.g. mc_setbmc, "
+                           "mc_add, mc_enable");
+    if (r.is_string("emulator")) {
+        std::filesystem::path file(r.text("emulator", ""));
+        if (file.is_relative())
+            file = std::filesystem::path(s.file).parent_path() / file;
+        std::ifstream in(file, std::ios::binary);
+        if (!in)
+            r.fail("emulator", "cannot read the emulator command file " + file.string());
+        for (std::string line; std::getline(in, line);) {
+            if (!line.empty() && line.back() == '\r')
+                line.pop_back();
+            b.emulator.push_back(line);
+        }
+    } else {
+        b.emulator = read_lines(r, "emulator");
+    }
+    if (b.emulator.empty())
+        r.fail("emulator", "empty: ipmi_sim has no BMC without mc_add and mc_enable");
+    b.lan_conf = read_lines(r, "lan_conf");
+    b.start_timeout_ms = static_cast<uint64_t>(
+        r.integer("start_timeout_ms", static_cast<int64_t>(b.start_timeout_ms), 100, 600'000));
+    b.ipmi_sim.timeout_ms = static_cast<uint64_t>(
+        r.integer("timeout_ms", static_cast<int64_t>(b.ipmi_sim.timeout_ms), 100, 600'000));
+    r.finish();
+}
+
 void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
     if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
@@ -367,9 +426,21 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
             if (daemon.has(key))
                 daemon.fail(key, "only with kind \"ssifbridge\"");
     }
+    if (daemon.choice("backend", "builtin", {"builtin", "ipmi_sim"}) == "ipmi_sim")
+        s.backend.kind = DaemonBackend::Kind::IpmiSim;
+    if (s.backend.kind == DaemonBackend::Kind::IpmiSim)
+        read_ipmi_sim(daemon.object("ipmi_sim"), s);
+    else if (daemon.has("ipmi_sim"))
+        daemon.fail("ipmi_sim", "only with \"backend\": \"ipmi_sim\"");
     daemon.finish();
     read_script(bmc, s.script);
 
+    if (s.backend.kind == DaemonBackend::Kind::IpmiSim)
+        for (const char* key : {"device", "responder"})
+            if (bmc.has(key))
+                bmc.fail(key, "belongs to the builtin responder; with bmc.daemon.backend "
+                              "\"ipmi_sim\" ipmi_sim answers (its identity is in the emulator "
+                              "commands' mc_add)");
     read_device(bmc.object("device"), s.responder.device);
     read_responder(bmc.object("responder"), s.responder, s.bmc.max_message);
     bmc.finish();
@@ -392,28 +463,153 @@ SizeRange read_size(ObjectReader& g, const char* key, SizeRange fallback, unsign
     return r;
 }
 
+// An `ipmitool raw` line: netfn, cmd, data bytes, each 0x-prefixed hex or decimal.
+Bytes parse_raw(const std::string& line, const std::string& where) {
+    std::istringstream in(line);
+    Bytes bytes;
+    for (std::string token; in >> token;) {
+        const bool hex =
+            token.size() > 2 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X');
+        const std::string digits = hex ? token.substr(2) : token;
+        const char* allowed = hex ? "0123456789abcdefABCDEF" : "0123456789";
+        if (digits.empty() || digits.size() > 3 ||
+            digits.find_first_not_of(allowed) != std::string::npos ||
+            std::stoul(digits, nullptr, hex ? 16 : 10) > 0xff)
+            throw InputError(where + ": \"" + token +
+                             "\" is not a byte (0x00..0xff or 0..255, as ipmitool raw takes)");
+        bytes.push_back(static_cast<uint8_t>(std::stoul(digits, nullptr, hex ? 16 : 10)));
+    }
+    if (bytes.size() < 2)
+        throw InputError(where + ": an ipmitool raw line needs at least a netfn and a cmd");
+    if (bytes[0] > 0x3f)
+        throw InputError(where + ": netfn " + hex8(bytes[0]) +
+                         " out of range (accepted: 0..0x3f, a 6-bit network function)");
+    bytes[0] = static_cast<uint8_t>(bytes[0] << 2); // LUN 0
+    return bytes;
+}
+
+uint8_t lo(uint16_t v) {
+    return static_cast<uint8_t>(v & 0xff);
+}
+uint8_t hi(uint16_t v) {
+    return static_cast<uint8_t>(v >> 8);
+}
+
+// A named command's requests (IPMI v2.0's request layouts; ipmi_commands.h names the
+// sections). Get SDR with "chunk" is several: the record's bytes from "offset", "chunk" at
+// a time, as ipmitool reads an SDR.
+std::vector<Bytes> named_requests(ObjectReader& r, const ssif::ipmi::NamedCommand& named) {
+    namespace ipmi = ssif::ipmi;
+    const ipmi::Command c = named.command;
+    const auto is = [&c](ipmi::Command o) { return c.netfn == o.netfn && c.cmd == o.cmd; };
+    const auto u16 = [&r](const char* key, int64_t fallback) {
+        return static_cast<uint16_t>(r.integer(key, fallback, 0, 0xffff));
+    };
+    const auto required = [&r, &named](const char* key) {
+        if (!r.has(key))
+            r.fail(key, std::string("missing; ") + named.name + " needs it");
+    };
+    const Bytes head{static_cast<uint8_t>(c.netfn << 2), c.cmd};
+    const auto with = [&head](std::initializer_list<uint8_t> data) {
+        Bytes b = head;
+        b.insert(b.end(), data);
+        return b;
+    };
+    if (is(ipmi::kGetSensorReading)) {
+        required("sensor");
+        return {with({r.byte("sensor", 0)})};
+    }
+    if (is(ipmi::kGetChannelInfo))
+        return {with({r.byte("channel", 0)})};
+    if (is(ipmi::kGetFruInventoryAreaInfo))
+        return {with({r.byte("fru", 0)})};
+    if (is(ipmi::kReadFruData)) {
+        required("bytes");
+        const uint8_t fru = r.byte("fru", 0);
+        const uint16_t offset = u16("offset", 0);
+        const auto bytes = static_cast<uint8_t>(r.integer("bytes", 1, 1, 255));
+        return {with({fru, lo(offset), hi(offset), bytes})};
+    }
+    if (is(ipmi::kGetSdr) || is(ipmi::kGetSelEntry)) {
+        const uint16_t reservation = u16("reservation", 0);
+        const uint16_t record = u16(is(ipmi::kGetSdr) ? "record" : "entry", 0);
+        const auto offset = static_cast<unsigned>(r.integer("offset", 0, 0, 255));
+        // 0xff: the whole record (§33.12).
+        const auto bytes = static_cast<unsigned>(r.integer("bytes", 0xff, 1, 255));
+        const auto chunk =
+            static_cast<unsigned>(r.integer("chunk", static_cast<int64_t>(bytes), 1, 255));
+        if (r.has("chunk") && bytes == 0xff)
+            r.fail("chunk", "needs \"bytes\": how much of the record to read in chunks");
+        if (bytes != 0xff && offset + bytes > 256)
+            r.fail("bytes", "offset + bytes passes 256: the last byte a request can name is 255");
+        std::vector<Bytes> out;
+        for (unsigned at = offset; at < offset + bytes; at += chunk)
+            out.push_back(with({lo(reservation), hi(reservation), lo(record), hi(record),
+                                static_cast<uint8_t>(at),
+                                static_cast<uint8_t>(std::min(chunk, offset + bytes - at))}));
+        return out;
+    }
+    return {head}; // no request data
+}
+
 void read_workload(ObjectReader workload, Scenario& s) {
     int id = 1;
     for (const auto& [element, path] : workload.array("requests")) {
-        ObjectReader r(*element, path, s.file);
-        ssif::HostRequest request;
-        request.id = id++;
-        request.at_ns = r.millis("at_ms", 0, 0, 3'600'000);
-        const uint8_t netfn = read_netfn(r, 0);
-        const uint8_t lun = r.byte("lun", 0);
-        if (lun > 3)
-            r.fail("lun", "out of range (accepted: 0..3)");
-        if (!r.has("netfn") || !r.has("cmd"))
-            r.fail("", "a request needs \"netfn\" and \"cmd\"");
-        request.payload = {static_cast<uint8_t>(netfn << 2 | lun), r.byte("cmd", 0)};
-        for (const auto& [byte, byte_path] : r.array("data"))
-            request.payload.push_back(element_byte(*byte, byte_path, s.file));
-        if (request.payload.size() > kIpmiMaxRequest)
-            r.fail("data", "the request is " + std::to_string(request.payload.size()) +
-                               " bytes; the IPMI message handler takes at most 272 (netfn, cmd "
-                               "and 270 data bytes)");
-        r.finish();
-        s.requests.push_back(request);
+        std::vector<Bytes> payloads;
+        uint64_t at_ns = 0;
+        if (element->is_string()) { // an ipmitool raw line, due at 0
+            payloads.push_back(parse_raw(element->get<std::string>(), s.file + ": " + path));
+        } else {
+            ObjectReader r(*element, path, s.file);
+            at_ns = r.millis("at_ms", 0, 0, 3'600'000);
+            const int forms = r.has("raw") + r.has("command") + (r.has("netfn") || r.has("cmd"));
+            if (forms > 1)
+                r.fail("", "give one of \"raw\" (an ipmitool raw line), \"command\" (a named "
+                           "command) and \"netfn\" with \"cmd\"");
+            if (r.has("raw")) {
+                payloads.push_back(parse_raw(r.text("raw", ""), s.file + ": " + path + ".raw"));
+            } else if (r.has("command")) {
+                const std::string name = r.text("command", "");
+                const ssif::ipmi::NamedCommand* named = ssif::ipmi::find_command(name.c_str());
+                if (!named) {
+                    std::string list;
+                    for (const auto& c : ssif::ipmi::kNamedCommands)
+                        list += (list.empty() ? "" : ", ") + std::string(c.name);
+                    r.fail("command", "unknown command \"" + name + "\" (accepted: " + list + ")");
+                }
+                r.accepts({"sensor", "channel", "fru", "offset", "bytes", "reservation", "record",
+                           "entry", "chunk"});
+                payloads = named_requests(r, *named);
+            } else {
+                const uint8_t netfn = read_netfn(r, 0);
+                const uint8_t lun = r.byte("lun", 0);
+                if (lun > 3)
+                    r.fail("lun", "out of range (accepted: 0..3)");
+                if (!r.has("netfn") || !r.has("cmd"))
+                    r.fail("", "a request needs \"netfn\" and \"cmd\" (or \"raw\", or "
+                               "\"command\")");
+                Bytes payload{static_cast<uint8_t>(netfn << 2 | lun), r.byte("cmd", 0)};
+                for (const auto& [byte, byte_path] : r.array("data"))
+                    payload.push_back(element_byte(*byte, byte_path, s.file));
+                if (payload.size() > kIpmiMaxRequest)
+                    r.fail("data", "the request is " + std::to_string(payload.size()) +
+                                       " bytes; the IPMI message handler takes at most 272 "
+                                       "(netfn, cmd and 270 data bytes)");
+                payloads.push_back(payload);
+            }
+            r.finish();
+        }
+        for (Bytes& payload : payloads) {
+            if (payload.size() > kIpmiMaxRequest)
+                throw InputError(s.file + ": " + path + ": the request is " +
+                                 std::to_string(payload.size()) +
+                                 " bytes; the IPMI message handler takes at most 272");
+            ssif::HostRequest request;
+            request.id = id++;
+            request.at_ns = at_ns;
+            request.payload = std::move(payload);
+            s.requests.push_back(request);
+        }
     }
     for (const auto& [element, path] : workload.array("generators")) {
         ObjectReader r(*element, path, s.file);
@@ -696,16 +892,19 @@ ojson latency_json(uint64_t min_ns, uint64_t max_ns) {
 }
 
 ojson daemon_to_json(const Scenario& s) {
+    const char* backend = s.backend.kind == DaemonBackend::Kind::IpmiSim ? "ipmi_sim" : "builtin";
     if (s.daemon_kind == Scenario::DaemonKind::Simple)
         return {{"kind", "simple"},
                 {"latency_ms", latency_json(s.daemon.latency_ns, s.daemon.latency_max_ns)},
-                {"silent", s.daemon.silent}};
+                {"silent", s.daemon.silent},
+                {"backend", backend}};
     ojson commands = ojson::array();
     for (const ssif::IpmidLatency& c : s.bridge.ipmid.commands)
         commands.push_back({{"netfn", hex8(c.netfn)},
                             {"cmd", hex8(c.cmd)},
                             {"latency_ms", latency_json(c.min_ns, c.max_ns)}});
     return {{"kind", "ssifbridge"},
+            {"backend", backend},
             {"version", ssif::bridge_version_info(s.bridge.version).name},
             {"latency_ms", latency_json(s.bridge.ipmid.latency_ns, s.bridge.ipmid.latency_max_ns)},
             {"ipmid", {{"serial", s.bridge.ipmid.serial}, {"commands", commands}}}};
@@ -779,26 +978,38 @@ ojson scenario_to_json(const Scenario& s) {
                   {"additional_support", d.additional_support},
                   {"manufacturer_id", d.manufacturer_id},
                   {"product_id", d.product_id}}}};
+    if (s.backend.kind == DaemonBackend::Kind::IpmiSim) {
+        const DaemonBackend& b = s.backend;
+        j["bmc"]["daemon"]["ipmi_sim"] = {
+            // The lines themselves, not the file they came from: the printed configuration
+            // (and a sweep's scenario written elsewhere) stands on its own.
+            {"emulator", b.emulator},
+            {"lan_conf", b.lan_conf},
+            {"start_timeout_ms", b.start_timeout_ms},
+            {"timeout_ms", b.ipmi_sim.timeout_ms}};
+        j["bmc"].erase("device");
+    }
     ojson incoming = ojson::array();
     for (const ssif::IncomingItem& in : rc.incoming)
         incoming.push_back(
             {{"at_ms", in.at_ns / 1e6},
              {"kind", in.kind == ssif::IncomingItem::Kind::Message ? "message" : "event"},
              {"data", in.data}});
-    j["bmc"]["responder"] = {
-        {"transactions", kTransactionNames[static_cast<int>(rc.transactions)]},
-        {"pec", rc.pec},
-        {"max_input", rc.max_input},
-        {"max_output", rc.max_output},
-        {"message_flags", rc.message_flags},
-        {"global_enables", rc.global_enables},
-        {"incoming", incoming},
-        {"test_command",
-         {{"netfn", rc.test.netfn},
-          {"cmd", rc.test.cmd},
-          {"length", rc.test.length_from_request ? ojson("request") : ojson(rc.test.length)},
-          {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
-          {"first", rc.test.first}}}};
+    if (s.backend.kind == DaemonBackend::Kind::Builtin)
+        j["bmc"]["responder"] = {
+            {"transactions", kTransactionNames[static_cast<int>(rc.transactions)]},
+            {"pec", rc.pec},
+            {"max_input", rc.max_input},
+            {"max_output", rc.max_output},
+            {"message_flags", rc.message_flags},
+            {"global_enables", rc.global_enables},
+            {"incoming", incoming},
+            {"test_command",
+             {{"netfn", rc.test.netfn},
+              {"cmd", rc.test.cmd},
+              {"length", rc.test.length_from_request ? ojson("request") : ojson(rc.test.length)},
+              {"pattern", rc.test.incrementing ? "incrementing" : "constant"},
+              {"first", rc.test.first}}}};
     ojson requests = ojson::array();
     for (const ssif::HostRequest& r : s.requests) {
         ojson data = ojson::array();

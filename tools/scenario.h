@@ -10,6 +10,7 @@
 #include "models/smbus/timing.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
+#include "models/ssif/bmc/ipmi_sim_backend.h"
 #include "models/ssif/bmc/responder.h"
 #include "models/ssif/bmc/scripted_backend.h"
 #include "models/ssif/bmc/ssifbridge.h"
@@ -59,6 +60,19 @@ struct Expectations {
 const std::vector<std::string>& known_events();
 bool is_known_event(const std::string& name);
 
+// What answers the daemon's requests (bmc.daemon.backend).
+struct DaemonBackend {
+    enum class Kind { Builtin, IpmiSim };
+    Kind kind = Kind::Builtin;
+    // ipmi_sim: the emulator commands (given inline, or as a file relative to the scenario,
+    // read at loading), lan.conf lines added to the generated one, and the wall-clock
+    // timeouts.
+    std::vector<std::string> emulator;
+    std::vector<std::string> lan_conf;
+    uint64_t start_timeout_ms = 10'000;
+    ssif::IpmiSimConfig ipmi_sim; // its timeout_ms: per answer
+};
+
 struct Scenario {
     static constexpr int kVersion = 1;
 
@@ -75,6 +89,7 @@ struct Scenario {
     DaemonKind daemon_kind = DaemonKind::Simple;
     ssif::DaemonConfig daemon;
     ssif::BridgeConfig bridge;
+    DaemonBackend backend;
     ssif::ResponderConfig responder;
     std::vector<ssif::ScriptRule> script; // bmc.script, in front of the responder
     // workload.requests; the generators' requests are made as the run needs them (ids go

@@ -1,6 +1,7 @@
 #include "models/ssif/bmc/responder.h"
 
 #include "models/ssif/framing.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
@@ -63,12 +64,12 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
         rsp.resize(length);
         return rsp;
     }
-    if (netfn != kNetfnApp) {
+    if (netfn != ipmi::kNetfnApp) {
         rsp.push_back(kCcInvalidCommand);
         return rsp;
     }
     switch (cmd) {
-    case kCmdGetDeviceId: {
+    case ipmi::kGetDeviceId.cmd: {
         const DeviceIdentity& d = config_.device;
         append(rsp, {kCcOk, d.device_id, d.device_revision,
                      static_cast<uint8_t>(d.firmware_major & 0x7f), d.firmware_minor,
@@ -78,10 +79,10 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
                      static_cast<uint8_t>(d.product_id), static_cast<uint8_t>(d.product_id >> 8)});
         break;
     }
-    case kCmdGetSelfTestResults:
+    case ipmi::kGetSelfTestResults.cmd:
         append(rsp, {kCcOk, 0x55, 0x00}); // 0x55: no error
         break;
-    case kCmdGetSystemInterfaceCaps:
+    case ipmi::kGetSystemInterfaceCaps.cmd:
         // Data byte 1 selects the interface; only SSIF (0) is answered here.
         if (data.size() != 1 || data[0] != 0) {
             rsp.push_back(kCcInvalidDataField);
@@ -92,10 +93,12 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
                                           (config_.pec ? 0x08 : 0x00)),
                      config_.max_input, config_.max_output});
         break;
-    case kCmdGetMessageFlags: append(rsp, {kCcOk, message_flags(now_ns)}); break;
-    case kCmdGetMessage: take_incoming(IncomingItem::Kind::Message, now_ns, rsp); break;
-    case kCmdReadEventMessageBuffer: take_incoming(IncomingItem::Kind::Event, now_ns, rsp); break;
-    case kCmdClearMessageFlags:
+    case ipmi::kGetMessageFlags.cmd: append(rsp, {kCcOk, message_flags(now_ns)}); break;
+    case ipmi::kGetMessage.cmd: take_incoming(IncomingItem::Kind::Message, now_ns, rsp); break;
+    case ipmi::kReadEventMessageBuffer.cmd:
+        take_incoming(IncomingItem::Kind::Event, now_ns, rsp);
+        break;
+    case ipmi::kClearMessageFlags.cmd:
         if (data.size() != 1) {
             rsp.push_back(kCcRequestLengthInvalid);
             break;
@@ -103,8 +106,8 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
         config_.message_flags &= static_cast<uint8_t>(~data[0]);
         rsp.push_back(kCcOk);
         break;
-    case kCmdGetGlobalEnables: append(rsp, {kCcOk, config_.global_enables}); break;
-    case kCmdSetGlobalEnables:
+    case ipmi::kGetBmcGlobalEnables.cmd: append(rsp, {kCcOk, config_.global_enables}); break;
+    case ipmi::kSetBmcGlobalEnables.cmd:
         if (data.size() != 1) {
             rsp.push_back(kCcRequestLengthInvalid);
             break;

@@ -63,20 +63,10 @@ struct ResponderConfig {
 
 class IpmiResponder : public IpmiBackend {
   public:
-    // IPMI v2.0 App network function commands.
-    static constexpr uint8_t kNetfnApp = 0x06;
-    static constexpr uint8_t kCmdGetDeviceId = 0x01;
-    static constexpr uint8_t kCmdGetSelfTestResults = 0x04;
-    static constexpr uint8_t kCmdSetGlobalEnables = 0x2e;
-    static constexpr uint8_t kCmdGetGlobalEnables = 0x2f;
-    static constexpr uint8_t kCmdClearMessageFlags = 0x30;
-    static constexpr uint8_t kCmdGetMessageFlags = 0x31;
-    static constexpr uint8_t kCmdGetMessage = 0x33;
-    static constexpr uint8_t kCmdReadEventMessageBuffer = 0x35;
+    // The commands it answers are ipmi_commands.h's (one table for every model and tool).
     // Message flags (Get Message Flags, IPMI v2.0 §22.4).
     static constexpr uint8_t kFlagReceiveMessage = 0x01;
     static constexpr uint8_t kFlagEventBuffer = 0x02;
-    static constexpr uint8_t kCmdGetSystemInterfaceCaps = 0x57;
     // Completion codes.
     static constexpr uint8_t kCcInvalidDataField = 0xcc;
     static constexpr uint8_t kCcRequestLengthInvalid = 0xc7;

@@ -29,4 +29,7 @@ if [ "$have" = 0 ]; then
     mkdir -p "$dest"
     tar -xJf "$tarball" -C "$dest" --strip-components=1 "${files[@]/#/$package/}"
 fi
+# Which kernel the files are, for the conformance output (CMakeLists.txt reads it).
+dpkg-query -W -f='Debian ${Package} ${Version}\n' "$package" > "$dest/SOURCE" 2>/dev/null ||
+    echo "$tarball" > "$dest/SOURCE"
 echo "$dest"

@@ -11,6 +11,7 @@
 #include <systemc>
 
 #include "kernel/airq/airq_conformance.h"
+#include "kernel/kernel_source.h"
 #include "kernel/ssif_bmc/bmc_conformance.h"
 #include "tools/bench.h"
 #include "tools/capture.h"
@@ -463,18 +464,23 @@ int cmd_bench(const std::vector<std::string>& args) {
 int cmd_conformance(const std::vector<std::string>& args) {
     namespace k = ssifsim::kernel;
     std::string target = "all";
-    uint64_t events = 200'000;
+    std::string events_text = "200000";
     std::string seed_text = "1";
+    std::string variant_text =
+        ssifsim::ssif::bmc_variant_name(ssifsim::ssif::BmcVariant::Debian612);
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
         "target", po::value(&target)->value_name("MODEL")->default_value(target),
         "the model to hold to its kernel code: airq (AirqVector against "
-        "drivers/s390/cio/airq.c), bmc (SsifBmc, variant 6.12, against "
-        "drivers/char/ipmi/ssif_bmc.c), or all")(
-        "events", po::value(&events)->value_name("N")->default_value(events),
-        "calls to make on each side, per model, in random sequences")(
-        "seed", po::value(&seed_text)->value_name("S")->default_value("1"),
-        "the sequences' seed (0..2^63-1)");
+        "drivers/s390/cio/airq.c), bmc (SsifBmc against drivers/char/ipmi/ssif_bmc.c), or all")(
+        "events", po::value(&events_text)->value_name("N")->default_value(events_text),
+        "calls to make on each side, per model, in random sequences (1..10^12; whole sequences: "
+        "the last one may run past N)")("seed",
+                                        po::value(&seed_text)->value_name("S")->default_value("1"),
+                                        "the sequences' seed (0..2^63-1)")(
+        "bmc-variant", po::value(&variant_text)->value_name("NAME")->default_value(variant_text),
+        "the SsifBmc row held to the kernel's ssif_bmc.c (6.12 is Debian's 6.12.117; another "
+        "row against its own kernel tree, or to see where it differs)");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim conformance [options]\n\nDrives a model and the real "
@@ -490,11 +496,16 @@ int cmd_conformance(const std::vector<std::string>& args) {
         return usage_error("conformance: takes no scenario file");
     if (target != "airq" && target != "bmc" && target != "all")
         return usage_error("--target: unknown model '" + target + "' (known: airq, bmc, all)");
-    if (events < 1)
-        return usage_error("--events: must be at least 1");
+    uint64_t events = 0;
+    if (!parse_seed(events_text, &events) || events < 1 || events > 1'000'000'000'000ULL)
+        return usage_error("--events: '" + events_text + "' is not a count of calls (1..10^12)");
     uint64_t seed = 0;
     if (!parse_seed(seed_text, &seed))
         return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
+    ssifsim::ssif::BmcVariant variant{};
+    if (!ssifsim::ssif::parse_bmc_variant(variant_text, &variant))
+        return usage_error("--bmc-variant: unknown row '" + variant_text +
+                           "' (known: " + ssifsim::ssif::bmc_variant_names() + ")");
     if (!k::make_kernel_airq()) {
         std::cerr << "ssifsim: conformance: this build has no kernel source to compare with; "
                      "run\n  bash scripts/kernel-source.sh build/kernel-source\n  cmake -S . -B "
@@ -502,6 +513,7 @@ int cmd_conformance(const std::vector<std::string>& args) {
                      "(README: Kernel in the loop)\n";
         return kExitBadInput;
     }
+    std::cout << "kernel source: " << k::kernel_source_description() << "\n";
     size_t divergences = 0;
     if (target == "airq" || target == "all") {
         const k::AirqConformance c =
@@ -511,8 +523,8 @@ int cmd_conformance(const std::vector<std::string>& args) {
     }
     if (target == "bmc" || target == "all") {
         const k::BmcConformance c = k::run_bmc_conformance(
-            events, seed, [] { return k::make_model_bmc(); }, k::make_kernel_bmc);
-        k::print_bmc_conformance(std::cout, c);
+            events, seed, [variant] { return k::make_model_bmc(variant); }, k::make_kernel_bmc);
+        k::print_bmc_conformance(std::cout, c, variant);
         divergences += c.divergences.size();
     }
     return divergences == 0 ? kExitPass : kExitCheckFailed;

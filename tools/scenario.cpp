@@ -287,6 +287,7 @@ void read_script(ObjectReader& bmc, std::vector<ssif::ScriptRule>& rules) {
     for (const auto& [element, path] : bmc.array("script")) {
         ObjectReader r(*element, path, bmc.file());
         ssif::ScriptRule rule;
+        r.accepts({"completion_code", "data"}); // read only with an answer to give
         if (!r.has("netfn") || !r.has("cmd"))
             r.fail(r.has("netfn") ? "cmd" : "netfn", "missing (each rule names netfn and cmd)");
         rule.netfn = read_netfn(r, 0);

@@ -275,10 +275,10 @@ BmcConformance run_bmc_conformance(uint64_t events, uint64_t seed, const BmcFact
     return out;
 }
 
-void print_bmc_conformance(std::ostream& out, const BmcConformance& c) {
+void print_bmc_conformance(std::ostream& out, const BmcConformance& c, ssif::BmcVariant variant) {
     out << "ssif_bmc: " << c.events << " calls on " << c.sequences
-        << " devices, the model (SsifBmc, variant 6.12) against drivers/char/ipmi/ssif_bmc.c\n"
-           "  calls:";
+        << " devices, the model (SsifBmc, variant " << ssif::bmc_variant_name(variant)
+        << ") against drivers/char/ipmi/ssif_bmc.c\n  calls:";
     for (size_t k = 0; k < c.calls_by_kind.size(); ++k)
         out << " " << kCallNames[k] << " " << c.calls_by_kind[k];
     out << "\n  states left:";

@@ -76,6 +76,8 @@ std::optional<BmcDivergence> first_bmc_divergence(const std::vector<BmcOp>& sequ
                                                   const BmcFactory& reference);
 BmcConformance run_bmc_conformance(uint64_t events, uint64_t seed, const BmcFactory& model,
                                    const BmcFactory& reference);
-void print_bmc_conformance(std::ostream& out, const BmcConformance& c);
+// `variant`: the model's row the run compared (for the heading).
+void print_bmc_conformance(std::ostream& out, const BmcConformance& c,
+                           ssif::BmcVariant variant = ssif::BmcVariant::Debian612);
 
 } // namespace ssifsim::kernel

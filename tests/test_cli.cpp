@@ -386,6 +386,18 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
     }
 }
 
+TEST_CASE("an unknown key lists every key accepted there, the optional ones too", "[cli][input]") {
+    // A script rule reads completion_code and data only when it gives an answer; a misspelt
+    // one must still be told they exist.
+    const CommandResult r =
+        validate_text("bad.json", R"({"version":1,"workload":{"requests":[{"netfn":6,"cmd":1}]},
+            "bmc":{"script":[{"netfn":6,"cmd":1,"complition_code":"0xc1"}]}})");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("$.bmc.script[0].complition_code:") != std::string::npos);
+    CHECK(r.out.find("completion_code") != std::string::npos);
+    CHECK(r.out.find("data") != std::string::npos);
+}
+
 TEST_CASE("unreadable scenarios: missing file, directory, binary", "[cli][input]") {
     const std::string dir = make_temp_dir("unreadable");
     CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/nope.json");

@@ -219,6 +219,8 @@ TEST_CASE("an emulator command ipmi_sim refuses: exit 2 with what ipmi_sim print
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.out, Catch::Contains("s.json: $.bmc.daemon.ipmi_sim: ipmi_sim"));
     CHECK_THAT(r.out, Catch::Contains("main_sdr_add 0x20 0x00 zz"));
+    // Told at ipmi_sim's "**" line, not after start_timeout_ms with "did not listen".
+    CHECK_THAT(r.out, Catch::Contains("refused an emulator command"));
     CHECK(access((dir + "/run.jsonl").c_str(), F_OK) != 0);
     CHECK(ipmi_sim_children().empty());
 }

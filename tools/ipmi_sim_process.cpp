@@ -211,6 +211,20 @@ IpmiSimProcess::IpmiSimProcess(const IpmiSimSetup& setup) {
             fd_ = try_connect(port);
             if (fd_ >= 0)
                 break;
+            // ipmi_sim prints "**Unknown command: ..." (or another "**" error) for an emulator
+            // line it refuses and reads no further lines: it will not listen, so say so now
+            // rather than at the timeout.
+            const std::vector<std::string> lines = output_lines(out_path);
+            for (const std::string& line : lines)
+                if (line.rfind("**", 0) == 0) {
+                    std::string said;
+                    for (const std::string& l : lines)
+                        said += "\n  " + l;
+                    throw InputError(setup.source +
+                                     ": ipmi_sim refused an emulator command and stopped "
+                                     "reading them (" +
+                                     line.substr(2) + "); it printed:" + said);
+                }
             if (std::chrono::steady_clock::now() >= deadline) {
                 std::string said;
                 for (const std::string& line : output_lines(out_path))

@@ -173,7 +173,8 @@ int cmd_run(const std::vector<std::string>& args) {
         "write the SMBus wires (smbus_scl, smbus_sda; 1 ns) to FILE, decodable with "
         "'sigrok-cli -I vcd -i FILE -P i2c:scl=smbus_scl:sda=smbus_sda -A i2c'; the wires and "
         "the BMC, host and zPCI states go to FILE with .vcd replaced by .tl.vcd, which "
-        "'gtkwave' opens with FILE's .gtkw save file (FILE.wires.gtkw shows FILE)")(
+        "'gtkwave' opens with the save file FILE with .vcd replaced by .gtkw (.wires.gtkw: the "
+        "wires alone)")(
         "until", po::value(&until)->value_name("TIME"),
         "stop at this simulated time (e.g. 250ms, 15s, 100us); default: when every request "
         "has completed")("seed", po::value(&seed_text)->value_name("N"),

@@ -32,14 +32,24 @@ std::string errno_text() {
 // A loopback port nobody listens on now (the kernel's pick for port 0). Another process may
 // take it before ipmi_sim binds it; then ipmi_sim does not listen and the start fails with
 // its own message.
-uint16_t free_loopback_port() {
+// A TCP socket and 127.0.0.1:port for it.
+int tcp_socket() {
     const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         throw std::runtime_error("ipmi_sim: socket: " + errno_text());
+    return s;
+}
+sockaddr_in loopback(uint16_t port) {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
+    a.sin_port = htons(port);
+    return a;
+}
+
+uint16_t free_loopback_port() {
+    const int s = tcp_socket();
+    sockaddr_in a = loopback(0);
     socklen_t len = sizeof a;
     if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
         ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
@@ -52,13 +62,8 @@ uint16_t free_loopback_port() {
 }
 
 int try_connect(uint16_t port) {
-    const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        throw std::runtime_error("ipmi_sim: socket: " + errno_text());
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
+    const int s = tcp_socket();
+    sockaddr_in a = loopback(port);
     if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0)
         return s;
     ::close(s);

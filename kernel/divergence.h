@@ -47,4 +47,15 @@ Divergence<Op> shrink_divergence(Divergence<Op> found, const Replay& replay, siz
     return found;
 }
 
+// Lists `found` in `seen`, shrunk, unless a divergence of its kind is listed already: each
+// kind is reported once, as the first sequence that showed it.
+template <typename Op, typename Replay>
+void note_divergence(std::vector<Divergence<Op>>& seen, const Divergence<Op>& found,
+                     const Replay& replay, size_t keep) {
+    for (const Divergence<Op>& d : seen)
+        if (d.kind == found.kind)
+            return;
+    seen.push_back(shrink_divergence(found, replay, keep));
+}
+
 } // namespace ssifsim::kernel

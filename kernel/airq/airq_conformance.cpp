@@ -240,14 +240,9 @@ AirqConformance run_airq_conformance(uint64_t events, uint64_t seed, const AirqF
         const std::optional<AirqDivergence> d = replay(seq, model, reference, &out);
         if (!d)
             continue;
-        bool known = false;
-        for (const AirqDivergence& seen : out.divergences)
-            known = known || seen.kind == d->kind;
-        if (!known)
-            out.divergences.push_back(shrink_divergence(
-                *d,
-                [&](const std::vector<AirqOp>& s) { return replay(s, model, reference, nullptr); },
-                1));
+        note_divergence(
+            out.divergences, *d,
+            [&](const std::vector<AirqOp>& s) { return replay(s, model, reference, nullptr); }, 1);
     }
     return out;
 }

@@ -263,14 +263,9 @@ BmcConformance run_bmc_conformance(uint64_t events, uint64_t seed, const BmcFact
         const std::optional<BmcDivergence> d = replay(seq, model, reference, &out);
         if (!d)
             continue;
-        bool known = false;
-        for (const BmcDivergence& seen : out.divergences)
-            known = known || seen.kind == d->kind;
-        if (!known)
-            out.divergences.push_back(shrink_divergence(
-                *d,
-                [&](const std::vector<BmcOp>& s) { return replay(s, model, reference, nullptr); },
-                0));
+        note_divergence(
+            out.divergences, *d,
+            [&](const std::vector<BmcOp>& s) { return replay(s, model, reference, nullptr); }, 0);
     }
     return out;
 }

@@ -432,6 +432,27 @@ TEST_CASE("check: a kernel trace line that does not parse names the file and lin
                       Catch::Contains("t.txt:1: smbus_write: a=, f= and c= must be hex"));
 }
 
+TEST_CASE("check: a kernel trace without PEC bytes says pec is not judged", "[capture]") {
+    // f=0000: the calls went without I2C_CLIENT_PEC, so no transfer carries a PEC byte and
+    // the pec check has nothing to hold to the CRC-8.
+    std::string text = tl("100.000000", kWrite) + tl("100.000560", result("wr", 2, 0)) +
+                       tl("100.006000", kRead) + tl("100.007735", kReply) +
+                       tl("100.007735", result("rd", 3, 0));
+    for (size_t at; (at = text.find("f=0004")) != std::string::npos;)
+        text.replace(at, 6, "f=0000");
+    const tools::CaptureResult r = check_trace(text);
+    const tools::Check& pec = check_named(r, "pec");
+    CHECK_FALSE(pec.judged);
+    CHECK(pec.detail == "not judged: the capture carries no PEC bytes");
+    std::ostringstream summary;
+    std::istringstream in(text);
+    tools::print_capture_summary(summary, tools::parse_ftrace(in, "trace.txt"), {}, r);
+    CHECK(summary.str().find("n/a   pec:") != std::string::npos);
+    CHECK(summary.str().find("pass  pec:") == std::string::npos);
+    // With PEC (the normal exchange, f=0004) it is judged.
+    CHECK(check_named(check_trace(text.replace(text.find("f=0000"), 6, "f=0004")), "pec").judged);
+}
+
 // ---- conformance ---------------------------------------------------------------------------
 
 TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is flagged",

@@ -317,6 +317,10 @@ Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t
         c.pass = false;
         if (bad > 1)
             c.detail += " (" + std::to_string(bad) + " transfers in all)";
+    } else if (*checked == 0) {
+        // No PEC byte to hold to the CRC-8: nothing judged, and no claim about them made.
+        c.judged = false;
+        c.detail = "not judged: the capture carries no PEC bytes";
     }
     return c;
 }

@@ -453,6 +453,23 @@ TEST_CASE("check: a kernel trace without PEC bytes says pec is not judged", "[ca
     CHECK(check_named(check_trace(text.replace(text.find("f=0000"), 6, "f=0004")), "pec").judged);
 }
 
+TEST_CASE("check: a negative --glitch-ns, and a VCD given as --format sr, are refused",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-options");
+    const std::string q = dir + "/q.vcd";
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json -q --vcd " + q)
+                .exit_code == 0);
+    const CommandResult neg = run_command(ssifsim_binary() + " check " + q + " --glitch-ns -5");
+    CHECK(neg.exit_code == 2);
+    CHECK(neg.out.find("--glitch-ns: -5 is negative") != std::string::npos);
+    // 0 is no filter, a width allowed.
+    CHECK(run_command(ssifsim_binary() + " check -q " + q + " --glitch-ns 0").exit_code == 0);
+    const CommandResult sr = run_command(ssifsim_binary() + " check " + q + " --format sr");
+    CHECK(sr.exit_code == 2);
+    CHECK(sr.out.find(q + ": not a sigrok session (--format sr") != std::string::npos);
+}
+
 // ---- conformance ---------------------------------------------------------------------------
 
 TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is flagged",

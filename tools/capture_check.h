@@ -42,8 +42,14 @@ struct Finding {
 struct CaptureResult {
     std::vector<ssif::RequestOutcome> outcomes; // every request seen, in order
     size_t submitted = 0, completed = 0;
-    uint64_t other_transfers = 0; // to other addresses (other devices on the bus)
-    uint64_t unpaired_reads = 0;  // reads with no request of the capture before them
+    uint64_t bmc_transfers = 0;        // to the BMC's address, with a whole address byte
+    uint64_t other_transfers = 0;      // to other addresses (other devices on the bus)
+    uint64_t incomplete_transfers = 0; // no whole address byte (op "incomplete")
+    // The request still open when the capture ends (in `submitted`, not in `outcomes`).
+    bool open_at_end = false;
+    int open_id = 0;
+    uint64_t open_since_ns = 0;
+    uint64_t unpaired_reads = 0; // reads with no request of the capture before them
     std::vector<Finding> bmc_findings, host_findings;
     std::vector<Check> checks;
     double wall_seconds = 0;

@@ -694,6 +694,8 @@ int cmd_check(const std::vector<std::string>& args) {
             unlink(vcd.c_str());
         capture.format = format;
     }
+    // Bad input (nothing to judge) is found before any output is prepared.
+    CaptureResult result = check_capture(capture, o);
     // Every output is opened before any is written.
     std::vector<std::unique_ptr<OutputFile>> outputs;
     const auto output = [&outputs](const std::string& path, OutputFile::Kind kind) {
@@ -706,7 +708,6 @@ int cmd_check(const std::vector<std::string>& args) {
     OutputFile* log_out = output(log_path, OutputFile::Kind::Stream);
     OutputFile* report_out = output(report_path, OutputFile::Kind::Document);
     OutputFile* junit_out = output(junit_path, OutputFile::Kind::Document);
-    CaptureResult result = check_capture(capture, o);
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     std::string error;

@@ -626,4 +626,36 @@ TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is fl
     CHECK_FALSE(check_named(r, "bmc_conformance").pass);
 }
 
+TEST_CASE("check: after a host died mid-transfer, the BMC is not blamed for what the wires cannot "
+          "tell",
+          "[capture]") {
+    // fix-2026-desync-before: the host dies in the read at 67 ms after byte 5 (after_bytes 6:
+    // addr+W, cmd, addr+R, count, two data bytes); the simulator leaves the lines low until
+    // the next request's write 2 s later, whose bytes then follow on the same transfer with
+    // no START (its address byte 0x20 reads as "byte 6" the BMC sent). The BMC ran
+    // 2025-request-loss, the variant it is held to: no finding may blame it.
+    const std::string dir = make_temp_dir("capture-host-died");
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/fix-2026-desync-before.json -q --vcd " + dir + "/d.vcd")
+                .exit_code == 0);
+    const CommandResult r =
+        run_command(ssifsim_binary() + " check " + dir +
+                    "/d.vcd -q --bmc-variant 2025-request-loss --report " + dir + "/r.json");
+    INFO(r.out);
+    REQUIRE(r.exit_code != 2);
+    const json report = json::parse(read_file(dir + "/r.json"));
+    CHECK(report["conformance"]["bmc"].empty());
+    for (const json& c : report["checks"]) {
+        if (c["name"] != "bmc_conformance")
+            continue;
+        CHECK(c["pass"].get<bool>());
+        const std::string detail = c["detail"];
+        CHECK(detail.find("not judged from t=") == 0);
+        // The one transfer after it: the read at 2006 ms that took the stale response.
+        CHECK(detail.find("on (1 more transfer(s))") != std::string::npos);
+        CHECK(detail.find("stopped after byte 5") != std::string::npos);
+        CHECK(c["description"].get<std::string>().find(", up to t=") != std::string::npos);
+    }
+}
+
 } // namespace ssifsim::test

@@ -385,9 +385,18 @@ void BmcReplay::differ(uint64_t t_ns, const std::string& what) {
                                    ", controller " + controller_.row().name + ")"});
 }
 
+// SMBus 3.1 Table 1: every device has reset its interface once SCL stayed low for
+// tTIMEOUT,max (35 ms); a byte takes 9 clocks, 0.9 ms at the slowest clock (10 kHz). So two
+// bytes of one transfer more than this apart had the bus stopped between them.
+constexpr uint64_t kTransferBrokenNs = 35'000'000 + 900'000;
+
 void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
     if (!t.wire || t.bytes.empty())
         return;
+    if (lost_at_ns_) {
+        ++unjudged_;
+        return;
+    }
     timers_until(t.start_ns);
     // Only a response that answers the request (netfn + 1, the same command) can be the
     // daemon's: other bytes are the BMC's own doing.
@@ -411,10 +420,30 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
         bmc_.write(ssif::encode_ssif_msg(*response), true);
         controller_.response_written();
     }
+    // The lines stayed low past tTIMEOUT,max mid-transfer (a host that died in it, as fault
+    // host_power_off draws it), then bytes went on without a START: the wires do not say
+    // whose they are (a new transfer's, whose START the held line hid) nor whether the BMC's
+    // controller saw a STOP, so neither this transfer's rest nor what follows is held to the
+    // driver.
+    size_t judged_bytes = t.bytes.size();
+    for (size_t i = 1; i < t.bytes.size(); ++i) {
+        const uint64_t gap = t.bytes[i].t_ns - t.bytes[i - 1].t_ns;
+        if (gap <= kTransferBrokenNs)
+            continue;
+        judged_bytes = i;
+        lost_at_ns_ = t.bytes[i - 1].t_ns;
+        lost_why_ = "the " + std::string(t.op) + " " + hex8(t.command) +
+                    " from t=" + ms(t.start_ns) + " stopped after byte " + std::to_string(i - 1) +
+                    " for " + ms(gap) +
+                    " (beyond tTIMEOUT,max 35 ms, as when a host dies mid-transfer), then went "
+                    "on without a START: whose the bytes after are, and whether the BMC saw a "
+                    "STOP, the capture cannot tell";
+        break;
+    }
     bool addressed = false;
     std::optional<uint8_t> supplied; // what the driver put in val for the next slave byte
     bool differed = false;
-    for (size_t i = 0; i < t.bytes.size(); ++i) {
+    for (size_t i = 0; i < judged_bytes; ++i) {
         const WireByte& b = t.bytes[i];
         timers_until(b.t_ns);
         if (!b.from_master) {
@@ -465,6 +494,8 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
         if (!b.ack)
             break;
     }
+    if (lost_at_ns_)
+        return;
     if (bmc_.state() == ssif::BmcState::Aborting && !differed && t.status == SmbusStatus::Ok &&
         is_op(t, "block_write"))
         differ(t.start_ns, std::string("the BMC took this ") + t.op + " " + hex8(t.command) +
@@ -659,12 +690,19 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         c.description = std::string("the BMC ACKed, NAKed and sent what ssif_bmc ") +
                         ssif::bmc_variant_name(o.bmc_variant) + " behind the " +
                         ssif::bmc_controller_name(o.bmc_controller) + " controller would have";
+        if (replay->lost_at_ns())
+            c.description += ", up to t=" + ms(replay->lost_at_ns());
         if (!r.bmc_findings.empty()) {
             c.pass = false;
             c.detail = "t=" + ms(r.bmc_findings.front().t_ns) + ": " + r.bmc_findings.front().what;
             if (r.bmc_findings.size() > 1)
                 c.detail += " (" + std::to_string(r.bmc_findings.size()) + " points in all)";
         }
+        if (replay->lost_at_ns())
+            c.detail += std::string(c.detail.empty() ? "" : "; ") +
+                        "not judged from t=" + ms(replay->lost_at_ns()) + " on (" +
+                        std::to_string(replay->unjudged()) +
+                        " more transfer(s)): " + replay->lost_why();
         r.checks.push_back(c);
     }
     return r;

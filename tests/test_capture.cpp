@@ -265,11 +265,14 @@ TEST_CASE("check: a capture starting mid-transfer, with another device on the bu
     // The cut write never shows a START: only the 0x50 write and the two reads decode.
     REQUIRE(cap.transfers.size() == 3);
     CHECK(cap.transfers[0].addr7 == 0x50);
-    const tools::CaptureResult r = tools::check_capture(cap, {});
-    CHECK(r.other_transfers == 1);
-    // Both reads come with no request of the capture before them: not judged as requests.
-    CHECK(r.unpaired_reads == 2);
-    CHECK(r.outcomes.empty());
+    // Both reads (the one the busy BMC NAKs at its address, the one that takes the
+    // response) come with no request of the capture before them: no request is rebuilt, so
+    // there is nothing to judge, and that is bad input saying what was found.
+    CHECK_THROWS_WITH(tools::check_capture(cap, {}),
+                      Catch::Contains("cut.vcd: no SSIF request to the BMC at 0x10 rebuilt") &&
+                          Catch::Contains("2 transfer(s) to 0x10, none an SSIF request") &&
+                          Catch::Contains("address NAKed (1), block_read 0x03 (1); 2 read(s) "
+                                          "with no request"));
 }
 
 TEST_CASE("check: a sigrok .sr of the quickstart, through sigrok-cli, gives the run's results",
@@ -432,6 +435,139 @@ TEST_CASE("check: a kernel trace line that does not parse names the file and lin
                       Catch::Contains("t.txt:1: smbus_write: a=, f= and c= must be hex"));
 }
 
+TEST_CASE("check: a kernel trace without PEC bytes says pec is not judged", "[capture]") {
+    // f=0000: the calls went without I2C_CLIENT_PEC, so no transfer carries a PEC byte and
+    // the pec check has nothing to hold to the CRC-8.
+    std::string text = tl("100.000000", kWrite) + tl("100.000560", result("wr", 2, 0)) +
+                       tl("100.006000", kRead) + tl("100.007735", kReply) +
+                       tl("100.007735", result("rd", 3, 0));
+    for (size_t at; (at = text.find("f=0004")) != std::string::npos;)
+        text.replace(at, 6, "f=0000");
+    const tools::CaptureResult r = check_trace(text);
+    const tools::Check& pec = check_named(r, "pec");
+    CHECK_FALSE(pec.judged);
+    CHECK(pec.detail == "not judged: the capture carries no PEC bytes");
+    std::ostringstream summary;
+    std::istringstream in(text);
+    tools::print_capture_summary(summary, tools::parse_ftrace(in, "trace.txt"), {}, r);
+    CHECK(summary.str().find("n/a   pec:") != std::string::npos);
+    CHECK(summary.str().find("pass  pec:") == std::string::npos);
+    // With PEC (the normal exchange, f=0004) it is judged.
+    CHECK(check_named(check_trace(text.replace(text.find("f=0000"), 6, "f=0004")), "pec").judged);
+}
+
+TEST_CASE("check: a capture with no SSIF request to the BMC is bad input, not a pass",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-nothing");
+    const std::string q = dir + "/q.vcd";
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json -q --vcd " + q)
+                .exit_code == 0);
+    const auto check = [&](const std::string& args) {
+        return run_command(ssifsim_binary() + " check " + args + " --report " + dir + "/r.json");
+    };
+    // The quickstart's three transfers (the write, the read the busy BMC NAKs, the read 60 ms
+    // later) all go to 0x10; 0x20 is 0x10 << 1, its 8-bit address byte.
+    const CommandResult eight = check(q + " --bmc-address 0x20");
+    CHECK(eight.exit_code == 2);
+    CHECK(eight.out.find(q + ": no SSIF request to the BMC at 0x20 rebuilt") != std::string::npos);
+    CHECK(eight.out.find("no transfer to 0x20; transfers were addressed to 0x10 (3)") !=
+          std::string::npos);
+    CHECK(eight.out.find("0x20 is the 8-bit address byte of 7-bit 0x10") != std::string::npos);
+    // SCL and SDA swapped: SDA (taken as SCL) never clocks a whole byte between the START
+    // and STOP the real SCL makes, so no transfer has an address.
+    const CommandResult swapped = check(q + " --scl smbus_sda --sda smbus_scl");
+    CHECK(swapped.exit_code == 2);
+    CHECK(swapped.out.find("none with a whole address byte: are SCL and SDA swapped") !=
+          std::string::npos);
+    // A 100 us filter removes every 10 us clock pulse of the 100 kHz bus.
+    const CommandResult wide = check(q + " --glitch-ns 100000");
+    CHECK(wide.exit_code == 2);
+    CHECK(wide.out.find("is --glitch-ns wider than the bus's pulses?") != std::string::npos);
+    // A trace whose calls have no smbus_result: no transfer completed.
+    write_file(dir + "/calls.txt", tl("100.000000", kWrite) + tl("100.006000", kRead));
+    const CommandResult calls = check(dir + "/calls.txt");
+    CHECK(calls.exit_code == 2);
+    CHECK(calls.out.find("calls.txt: no SSIF request to the BMC at 0x10 rebuilt, so nothing to "
+                         "check: no transfer in the capture") != std::string::npos);
+    // Nothing written for any of them.
+    CHECK(run_command("test -e " + dir + "/r.json").exit_code != 0);
+    // The right address passes (the quickstart passes its run).
+    CHECK(check(q).exit_code == 0);
+}
+
+TEST_CASE("check: a truncated capture leaves the open request not judged", "[capture]") {
+    const std::string dir = make_temp_dir("capture-truncated");
+    const std::string q = dir + "/q.vcd";
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json -q --vcd " + q)
+                .exit_code == 0);
+    const std::string text = read_file(q);
+    // The VCD's lines up to the first timestamp past 6.1 ms: the write (0 to 0.56 ms) and the
+    // NAKed first read at 6 ms are in it, the response (read 60 ms later) is not.
+    std::string cut;
+    {
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);) {
+            if (line.size() > 1 && line[0] == '#' && std::stoull(line.substr(1)) > 6'100'000)
+                break;
+            cut += line + "\n";
+        }
+    }
+    const auto check = [](const std::string& vcd, tools::CaptureResult* out) {
+        std::istringstream in(vcd);
+        const tools::Capture cap = tools::decode_vcd(in, "cut.vcd", {});
+        *out = tools::check_capture(cap, {});
+    };
+    tools::CaptureResult r;
+    check(cut, &r);
+    // Request 1 is still open at the end, 6.1 ms after it began, under T6max (250 ms): the
+    // capture cannot tell whether it would have been answered in time.
+    CHECK(r.open_at_end);
+    CHECK(r.outcomes.empty());
+    for (const char* name : {"T6max", "all_answered"}) {
+        INFO(name);
+        const tools::Check& c = check_named(r, name);
+        CHECK(c.pass);
+        CHECK_FALSE(c.judged);
+        CHECK(c.detail.find("request 1 (from t=0.") == 0);
+        CHECK(c.detail.find("still open when the capture ends") != std::string::npos);
+    }
+    CHECK(r.passed());
+    // The same capture ending 300 ms after the request (no change on the lines): over T6max
+    // with no response, a T6max failure whatever came after.
+    tools::CaptureResult late;
+    check(cut + "#300000000\n", &late);
+    const tools::Check& t6 = check_named(late, "T6max");
+    CHECK_FALSE(t6.pass);
+    CHECK(t6.detail.find("had no response") != std::string::npos);
+    CHECK(check_named(late, "all_answered").pass); // the host might still have had it
+    // The file cut mid-line (no newline after its last word): that word is left out, noted,
+    // and what comes before it is decoded; not "goes back in time".
+    std::istringstream in(text.substr(0, 3000));
+    REQUIRE(text[2999] != '\n');
+    const tools::Capture head = tools::decode_vcd(in, "head.vcd", {});
+    REQUIRE_FALSE(head.notes.empty());
+    CHECK(head.notes.front().find("the capture ends in a truncated line") == 0);
+}
+
+TEST_CASE("check: a negative --glitch-ns, and a VCD given as --format sr, are refused",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-options");
+    const std::string q = dir + "/q.vcd";
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/quickstart.json -q --vcd " + q)
+                .exit_code == 0);
+    const CommandResult neg = run_command(ssifsim_binary() + " check " + q + " --glitch-ns -5");
+    CHECK(neg.exit_code == 2);
+    CHECK(neg.out.find("--glitch-ns: -5 is negative") != std::string::npos);
+    // 0 is no filter, a width allowed.
+    CHECK(run_command(ssifsim_binary() + " check -q " + q + " --glitch-ns 0").exit_code == 0);
+    const CommandResult sr = run_command(ssifsim_binary() + " check " + q + " --format sr");
+    CHECK(sr.exit_code == 2);
+    CHECK(sr.out.find(q + ": not a sigrok session (--format sr") != std::string::npos);
+}
+
 // ---- conformance ---------------------------------------------------------------------------
 
 TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is flagged",
@@ -488,6 +624,38 @@ TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is fl
     CHECK(f.what.find("the BMC ACKed its address (write)") == 0);
     CHECK(f.what.find("ssif_bmc would NAK it (busy") != std::string::npos);
     CHECK_FALSE(check_named(r, "bmc_conformance").pass);
+}
+
+TEST_CASE("check: after a host died mid-transfer, the BMC is not blamed for what the wires cannot "
+          "tell",
+          "[capture]") {
+    // fix-2026-desync-before: the host dies in the read at 67 ms after byte 5 (after_bytes 6:
+    // addr+W, cmd, addr+R, count, two data bytes); the simulator leaves the lines low until
+    // the next request's write 2 s later, whose bytes then follow on the same transfer with
+    // no START (its address byte 0x20 reads as "byte 6" the BMC sent). The BMC ran
+    // 2025-request-loss, the variant it is held to: no finding may blame it.
+    const std::string dir = make_temp_dir("capture-host-died");
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/fix-2026-desync-before.json -q --vcd " + dir + "/d.vcd")
+                .exit_code == 0);
+    const CommandResult r =
+        run_command(ssifsim_binary() + " check " + dir +
+                    "/d.vcd -q --bmc-variant 2025-request-loss --report " + dir + "/r.json");
+    INFO(r.out);
+    REQUIRE(r.exit_code != 2);
+    const json report = json::parse(read_file(dir + "/r.json"));
+    CHECK(report["conformance"]["bmc"].empty());
+    for (const json& c : report["checks"]) {
+        if (c["name"] != "bmc_conformance")
+            continue;
+        CHECK(c["pass"].get<bool>());
+        const std::string detail = c["detail"];
+        CHECK(detail.find("not judged from t=") == 0);
+        // The one transfer after it: the read at 2006 ms that took the stale response.
+        CHECK(detail.find("on (1 more transfer(s))") != std::string::npos);
+        CHECK(detail.find("stopped after byte 5") != std::string::npos);
+        CHECK(c["description"].get<std::string>().find(", up to t=") != std::string::npos);
+    }
 }
 
 } // namespace ssifsim::test

@@ -356,7 +356,8 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
     uint64_t fs_per_unit = 0;
     std::string token;
     size_t line = 1, token_line = 1; // the line read to, and the one the last token began on
-    const auto next = [&in, &line, &token_line, &file](std::string& tok) {
+    bool at_eof = false;             // the last token ended at the file's end, not at a space
+    const auto next = [&in, &line, &token_line, &file, &at_eof](std::string& tok) {
         tok.clear();
         int c;
         while ((c = in.get()) != EOF && std::isspace(c))
@@ -371,6 +372,7 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
             fail(file, token_line,
                  "'" + shown(tok) + "': a word of over 4096 bytes: not a VCD file");
         line += c == '\n';
+        at_eof = c == EOF;
         return true;
     };
     const auto until_end = [&](std::vector<std::string>* words) {
@@ -458,6 +460,14 @@ Capture decode_vcd(std::istream& in, const std::string& file, const WireDecodeOp
             gcd = std::gcd(gcd, now);
     };
     while (next(token)) {
+        if (at_eof) {
+            // A VCD's lines end with a newline: a last word without one may have been cut
+            // (a capture truncated mid-line). What comes before it is checked; it is left out.
+            cap.notes.push_back("the capture ends in a truncated line (line " +
+                                std::to_string(token_line) + ", '" + shown(token) +
+                                "' with no end of line after it): that word is left out");
+            break;
+        }
         const char c0 = token[0];
         if (c0 == '#') {
             uint64_t t = 0;

@@ -1,11 +1,13 @@
 #include "tools/capture_check.h"
 
 #include <cstring>
+#include <map>
 #include <optional>
 
 #include "tools/bus_checks.h"
 #include "tools/checks.h"
 #include "tools/format.h"
+#include "tools/json_reader.h"
 #include "tools/report.h"
 
 namespace ssifsim::tools {
@@ -118,8 +120,12 @@ class Exchanges {
     }
 
     void finish() {
-        if (cur_)
-            r_.submitted++; // in flight at the capture's end
+        if (!cur_)
+            return;
+        r_.submitted++; // in flight at the capture's end
+        r_.open_at_end = true;
+        r_.open_id = cur_->id;
+        r_.open_since_ns = cur_->submitted_ns;
     }
 
     Check host_timing() const {
@@ -317,6 +323,10 @@ Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t
         c.pass = false;
         if (bad > 1)
             c.detail += " (" + std::to_string(bad) + " transfers in all)";
+    } else if (*checked == 0) {
+        // No PEC byte to hold to the CRC-8: nothing judged, and no claim about them made.
+        c.judged = false;
+        c.detail = "not judged: the capture carries no PEC bytes";
     }
     return c;
 }
@@ -375,9 +385,18 @@ void BmcReplay::differ(uint64_t t_ns, const std::string& what) {
                                    ", controller " + controller_.row().name + ")"});
 }
 
+// SMBus 3.1 Table 1: every device has reset its interface once SCL stayed low for
+// tTIMEOUT,max (35 ms); a byte takes 9 clocks, 0.9 ms at the slowest clock (10 kHz). So two
+// bytes of one transfer more than this apart had the bus stopped between them.
+constexpr uint64_t kTransferBrokenNs = 35'000'000 + 900'000;
+
 void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
     if (!t.wire || t.bytes.empty())
         return;
+    if (lost_at_ns_) {
+        ++unjudged_;
+        return;
+    }
     timers_until(t.start_ns);
     // Only a response that answers the request (netfn + 1, the same command) can be the
     // daemon's: other bytes are the BMC's own doing.
@@ -401,10 +420,30 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
         bmc_.write(ssif::encode_ssif_msg(*response), true);
         controller_.response_written();
     }
+    // The lines stayed low past tTIMEOUT,max mid-transfer (a host that died in it, as fault
+    // host_power_off draws it), then bytes went on without a START: the wires do not say
+    // whose they are (a new transfer's, whose START the held line hid) nor whether the BMC's
+    // controller saw a STOP, so neither this transfer's rest nor what follows is held to the
+    // driver.
+    size_t judged_bytes = t.bytes.size();
+    for (size_t i = 1; i < t.bytes.size(); ++i) {
+        const uint64_t gap = t.bytes[i].t_ns - t.bytes[i - 1].t_ns;
+        if (gap <= kTransferBrokenNs)
+            continue;
+        judged_bytes = i;
+        lost_at_ns_ = t.bytes[i - 1].t_ns;
+        lost_why_ = "the " + std::string(t.op) + " " + hex8(t.command) +
+                    " from t=" + ms(t.start_ns) + " stopped after byte " + std::to_string(i - 1) +
+                    " for " + ms(gap) +
+                    " (beyond tTIMEOUT,max 35 ms, as when a host dies mid-transfer), then went "
+                    "on without a START: whose the bytes after are, and whether the BMC saw a "
+                    "STOP, the capture cannot tell";
+        break;
+    }
     bool addressed = false;
     std::optional<uint8_t> supplied; // what the driver put in val for the next slave byte
     bool differed = false;
-    for (size_t i = 0; i < t.bytes.size(); ++i) {
+    for (size_t i = 0; i < judged_bytes; ++i) {
         const WireByte& b = t.bytes[i];
         timers_until(b.t_ns);
         if (!b.from_master) {
@@ -455,6 +494,8 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
         if (!b.ack)
             break;
     }
+    if (lost_at_ns_)
+        return;
     if (bmc_.state() == ssif::BmcState::Aborting && !differed && t.status == SmbusStatus::Ok &&
         is_op(t, "block_write"))
         differ(t.start_ns, std::string("the BMC took this ") + t.op + " " + hex8(t.command) +
@@ -470,6 +511,70 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
 }
 
 // ---- the checks ----------------------------------------------------------------------------
+
+namespace {
+
+// A capture from which no SSIF request to the BMC was rebuilt leaves every check with
+// nothing to judge: bad input (as a scenario without requests is), with what was found.
+void refuse_nothing_to_judge(const Capture& cap, const CaptureCheckOptions& o,
+                             const CaptureResult& r) {
+    if (r.submitted > 0)
+        return;
+    const std::string bmc = hex8(o.bmc_addr7);
+    std::string why;
+    if (cap.transfers.empty()) {
+        why = "no transfer in the capture";
+    } else if (r.incomplete_transfers == cap.transfers.size()) {
+        why = std::to_string(cap.transfers.size()) + " transfer(s), none with a whole address byte";
+        if (!cap.glitches) // else the filter's remark below says what removed the clock
+            why += ": are SCL and SDA swapped (--scl, --sda)?";
+    } else if (r.bmc_transfers == 0) {
+        std::map<uint8_t, uint64_t> by_addr;
+        for (const CapturedTransfer& t : cap.transfers)
+            if (!is_op(t, "incomplete"))
+                ++by_addr[t.addr7];
+        why = "no transfer to " + bmc + "; transfers were addressed to ";
+        std::string hint;
+        bool first = true;
+        for (const auto& [addr, n] : by_addr) {
+            why += (first ? "" : ", ") + hex8(addr) + " (" + std::to_string(n) + ")";
+            first = false;
+            if (addr * 2u == o.bmc_addr7)
+                hint = ": " + bmc + " is the 8-bit address byte of 7-bit " + hex8(addr) +
+                       "; --bmc-address takes the 7-bit address";
+        }
+        why += hint;
+    } else {
+        std::map<std::string, uint64_t> by_op;
+        for (const CapturedTransfer& t : cap.transfers)
+            if (t.addr7 == o.bmc_addr7 && !is_op(t, "incomplete"))
+                ++by_op[bare_address_nak(t) ? std::string("address NAKed")
+                        : is_op(t, "block_write") || is_op(t, "block_read")
+                            ? std::string(t.op) + " " + hex8(t.command)
+                            : std::string(t.op)];
+        why = std::to_string(r.bmc_transfers) + " transfer(s) to " + bmc +
+              ", none an SSIF request (a block write 0x02 or 0x06): ";
+        bool first = true;
+        for (const auto& [op, n] : by_op) {
+            why += (first ? "" : ", ") + op + " (" + std::to_string(n) + ")";
+            first = false;
+        }
+        if (r.unpaired_reads)
+            why += "; " + std::to_string(r.unpaired_reads) +
+                   " read(s) with no request of the capture before them (a capture starting "
+                   "after the request was written?)";
+    }
+    if (cap.wire_timing && cap.glitches)
+        why += "; the glitch filter removed " + std::to_string(cap.glitches) +
+               " pulse(s) shorter than " + std::to_string(cap.glitch_ns) +
+               " ns: is --glitch-ns wider than the bus's pulses?";
+    if (cap.unterminated)
+        why += "; the capture ends inside a transfer";
+    throw InputError(cap.file + ": no SSIF request to the BMC at " + bmc +
+                     " rebuilt, so nothing to check: " + why);
+}
+
+} // namespace
 
 CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     CaptureResult r;
@@ -514,8 +619,10 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
             bus_timing.transfer_done(record);
         if (t.addr7 != o.bmc_addr7 || is_op(t, "incomplete")) {
             r.other_transfers += !is_op(t, "incomplete");
+            r.incomplete_transfers += is_op(t, "incomplete");
             continue;
         }
+        ++r.bmc_transfers;
         framing.transfer_done(record);
         exchanges.transfer(t, write_follows[i]);
         if (replay)
@@ -525,11 +632,38 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     if (replay)
         r.bmc_findings = replay->findings();
 
+    refuse_nothing_to_judge(cap, o, r);
+    // A request still open when the capture ends is not judged, unless it had already been
+    // waiting longer than T6max: then it failed T6max whatever came after.
     T6Check t6(o.t6_max_ns);
     for (const ssif::RequestOutcome& out : r.outcomes)
         t6.add(out);
-    r.checks.push_back(t6.result(r.completed, r.submitted));
-    r.checks.push_back(check_all_answered(r.completed, r.submitted));
+    const uint64_t open_for =
+        r.open_at_end && cap.end_ns > r.open_since_ns ? cap.end_ns - r.open_since_ns : 0;
+    const bool open_late = r.open_at_end && open_for > o.t6_max_ns;
+    Check t6_check = t6.result(r.completed, r.completed + (open_late ? 1 : 0));
+    const std::string open_note =
+        "request " + std::to_string(r.open_id) + " (from t=" + ms(r.open_since_ns) +
+        ") still open when the capture ends, " + ms(open_for) + " later: not judged";
+    if (open_late && t6_check.detail.find("no response") != std::string::npos) {
+        t6_check.worst_ns = open_for;
+        t6_check.worst_request = r.open_id;
+        t6_check.detail = "request " + std::to_string(r.open_id) +
+                          " (from t=" + ms(r.open_since_ns) + ") had no response " + ms(open_for) +
+                          " later, when the capture ends, over T6max";
+    } else if (r.open_at_end && !open_late) {
+        if (r.completed == 0)
+            t6_check.judged = false;
+        if (t6_check.pass)
+            t6_check.detail = open_note;
+    }
+    r.checks.push_back(t6_check);
+    Check answered = check_all_answered(r.completed, r.completed);
+    if (r.open_at_end) {
+        answered.judged = r.completed > 0;
+        answered.detail = open_note;
+    }
+    r.checks.push_back(answered);
     Check messages;
     messages.name = "ipmi_messages";
     messages.description = "no IPMI message duplicated or mismatched on the wire: each response "
@@ -556,12 +690,19 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         c.description = std::string("the BMC ACKed, NAKed and sent what ssif_bmc ") +
                         ssif::bmc_variant_name(o.bmc_variant) + " behind the " +
                         ssif::bmc_controller_name(o.bmc_controller) + " controller would have";
+        if (replay->lost_at_ns())
+            c.description += ", up to t=" + ms(replay->lost_at_ns());
         if (!r.bmc_findings.empty()) {
             c.pass = false;
             c.detail = "t=" + ms(r.bmc_findings.front().t_ns) + ": " + r.bmc_findings.front().what;
             if (r.bmc_findings.size() > 1)
                 c.detail += " (" + std::to_string(r.bmc_findings.size()) + " points in all)";
         }
+        if (replay->lost_at_ns())
+            c.detail += std::string(c.detail.empty() ? "" : "; ") +
+                        "not judged from t=" + ms(replay->lost_at_ns()) + " on (" +
+                        std::to_string(replay->unjudged()) +
+                        " more transfer(s)): " + replay->lost_why();
         r.checks.push_back(c);
     }
     return r;
@@ -632,8 +773,10 @@ ojson capture_report(const Capture& cap, const CaptureCheckOptions& o, const Cap
 void print_capture_summary(std::ostream& out, const Capture& cap, const CaptureCheckOptions& o,
                            const CaptureResult& r) {
     out << "ssifsim check: " << cap.file << " (" << cap.format << ", " << ms(cap.begin_ns) << " to "
-        << ms(cap.end_ns) << ")\n  " << cap.transfers.size() << " transfer(s), "
-        << cap.transfers.size() - r.other_transfers << " to the BMC at " << hex8(o.bmc_addr7);
+        << ms(cap.end_ns) << ")\n  " << cap.transfers.size() << " transfer(s), " << r.bmc_transfers
+        << " to the BMC at " << hex8(o.bmc_addr7);
+    if (r.incomplete_transfers)
+        out << ", " << r.incomplete_transfers << " without a whole address byte";
     if (cap.wire_timing)
         out << "; sample period " << cap.sample_ns << " ns, glitch filter " << cap.glitch_ns
             << " ns";

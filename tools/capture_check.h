@@ -42,8 +42,14 @@ struct Finding {
 struct CaptureResult {
     std::vector<ssif::RequestOutcome> outcomes; // every request seen, in order
     size_t submitted = 0, completed = 0;
-    uint64_t other_transfers = 0; // to other addresses (other devices on the bus)
-    uint64_t unpaired_reads = 0;  // reads with no request of the capture before them
+    uint64_t bmc_transfers = 0;        // to the BMC's address, with a whole address byte
+    uint64_t other_transfers = 0;      // to other addresses (other devices on the bus)
+    uint64_t incomplete_transfers = 0; // no whole address byte (op "incomplete")
+    // The request still open when the capture ends (in `submitted`, not in `outcomes`).
+    bool open_at_end = false;
+    int open_id = 0;
+    uint64_t open_since_ns = 0;
+    uint64_t unpaired_reads = 0; // reads with no request of the capture before them
     std::vector<Finding> bmc_findings, host_findings;
     std::vector<Check> checks;
     double wall_seconds = 0;
@@ -64,6 +70,12 @@ class BmcReplay : private ssif::BmcHooks {
     // else null.
     void transfer(const CapturedTransfer& t, const Bytes* response);
     const std::vector<Finding>& findings() const { return findings_; }
+    // Where the replay stopped judging (0: it did not): a transfer whose bytes resume after
+    // a pause no device waits out (see transfer()); the transfers from there on are not
+    // judged, `unjudged` of them.
+    uint64_t lost_at_ns() const { return lost_at_ns_; }
+    uint64_t unjudged() const { return unjudged_; }
+    std::string lost_why() const { return lost_why_; }
 
   private:
     void arm_response_timer() override;
@@ -85,8 +97,12 @@ class BmcReplay : private ssif::BmcHooks {
     Bytes request_; // the request the daemon took last
     std::string last_warning_;
     std::vector<Finding> findings_;
+    uint64_t lost_at_ns_ = 0, unjudged_ = 0;
+    std::string lost_why_;
 };
 
+// Throws InputError (naming the capture and what it holds) when no SSIF request to the
+// BMC's address can be rebuilt from it: there would be nothing to judge.
 CaptureResult check_capture(const Capture& capture, const CaptureCheckOptions& options);
 
 // The report, in a run's shape: the options as the configuration, the requests, the summary

@@ -56,6 +56,8 @@ void write_junit_suite(std::ostream& out, const std::string& name, const std::st
         if (!c.pass)
             out << "\n      <failure message=\"" << xml_escape(c.detail) << "\">"
                 << xml_escape(c.description) << "</failure>\n    ";
+        else if (!c.judged) // nothing to judge: said, not counted as a failure
+            out << "\n      <system-out>" << xml_escape(c.detail) << "</system-out>\n    ";
         out << "</testcase>\n";
     }
     out << "  </testsuite>\n</testsuites>\n";

@@ -25,6 +25,7 @@
 #include "tools/scenario.h"
 #include "tools/sweep.h"
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -652,6 +653,10 @@ int cmd_check(const std::vector<std::string>& args) {
                                " is not a kernel HZ (100, 250, 300, 1000)");
     if (!(t6_ms > 0) || t6_ms > 3.6e6)
         return usage_error("--t6-max-ms: must be above 0 and at most 3600000");
+    // -1 stands for the default inside; a negative width given is a mistake, not a default.
+    if (vm.count("glitch-ns") && wire.glitch_ns < 0)
+        return usage_error("--glitch-ns: " + std::to_string(wire.glitch_ns) +
+                           " is negative; a pulse width is 0 (no filter) or more ns");
     o.t6_max_ns = static_cast<uint64_t>(t6_ms * 1e6);
     if (format.empty()) {
         const auto ends = [&file](const std::string& ext) {
@@ -674,10 +679,25 @@ int cmd_check(const std::vector<std::string>& args) {
         std::ifstream in(file);
         capture = parse_ftrace(in, file, adapter_kind);
     } else {
+        if (format == "sr") {
+            // A sigrok session is a zip archive (PK\3\4); sigrok-cli would read other formats
+            // too, and its VCD of them would not be the session asked for.
+            char magic[4] = {};
+            std::ifstream probe(file, std::ios::binary);
+            if (!probe.read(magic, sizeof magic) || std::memcmp(magic, "PK\x03\x04", 4) != 0)
+                throw InputError(file + ": not a sigrok session (--format sr: a .sr file is a "
+                                        "zip archive, and this one does not begin as one)");
+        }
         const std::string vcd = format == "sr" ? sr_to_vcd(file) : file;
         std::ifstream in(vcd);
         try {
             capture = decode_vcd(in, file, wire);
+        } catch (const InputError& e) {
+            if (format != "sr")
+                throw;
+            unlink(vcd.c_str());
+            throw InputError(std::string(e.what()) + " (in sigrok-cli's VCD of the session, "
+                                                     "--format sr)");
         } catch (...) {
             if (format == "sr")
                 unlink(vcd.c_str());
@@ -687,6 +707,8 @@ int cmd_check(const std::vector<std::string>& args) {
             unlink(vcd.c_str());
         capture.format = format;
     }
+    // Bad input (nothing to judge) is found before any output is prepared.
+    CaptureResult result = check_capture(capture, o);
     // Every output is opened before any is written.
     std::vector<std::unique_ptr<OutputFile>> outputs;
     const auto output = [&outputs](const std::string& path, OutputFile::Kind kind) {
@@ -699,7 +721,6 @@ int cmd_check(const std::vector<std::string>& args) {
     OutputFile* log_out = output(log_path, OutputFile::Kind::Stream);
     OutputFile* report_out = output(report_path, OutputFile::Kind::Document);
     OutputFile* junit_out = output(junit_path, OutputFile::Kind::Document);
-    CaptureResult result = check_capture(capture, o);
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     std::string error;

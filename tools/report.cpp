@@ -131,6 +131,8 @@ ojson checks_json(const std::vector<Check>& checks) {
     ojson out = ojson::array();
     for (const Check& c : checks) {
         ojson check = {{"name", c.name}, {"description", c.description}, {"pass", c.pass}};
+        if (!c.judged)
+            check["judged"] = false; // nothing to judge: `detail` says why
         if (c.limit_ns) {
             check["limit_ns"] = c.limit_ns;
             check["worst_ns"] = c.worst_ns;
@@ -160,7 +162,11 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
 void print_checks(std::ostream& out, const std::vector<Check>& checks) {
     out << "\n  checks:\n";
     for (const Check& c : checks) {
-        out << "    " << (c.pass ? "pass" : "FAIL") << "  " << c.name << ": " << c.description;
+        out << "    "
+            << (!c.pass    ? "FAIL"
+                : c.judged ? "pass"
+                           : "n/a ")
+            << "  " << c.name << ": " << c.description;
         if (c.limit_ns)
             out << "; worst " << ms(c.worst_ns);
         if (c.worst_request)

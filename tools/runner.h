@@ -33,6 +33,9 @@ struct Check {
     std::string name;
     std::string description;
     bool pass = true;
+    // False: there was nothing to judge (pass stays true, detail says why); shown as such,
+    // never as a pass.
+    bool judged = true;
     uint64_t limit_ns = 0;
     uint64_t worst_ns = 0;
     int worst_request = 0;

@@ -710,17 +710,10 @@ int cmd_check(const std::vector<std::string>& args) {
     // Bad input (nothing to judge) is found before any output is prepared.
     CaptureResult result = check_capture(capture, o);
     // Every output is opened before any is written.
-    std::vector<std::unique_ptr<OutputFile>> outputs;
-    const auto output = [&outputs](const std::string& path, OutputFile::Kind kind) {
-        if (path.empty())
-            return static_cast<OutputFile*>(nullptr);
-        outputs.push_back(std::make_unique<OutputFile>(path, kind));
-        outputs.back()->prepare();
-        return outputs.back().get();
-    };
-    OutputFile* log_out = output(log_path, OutputFile::Kind::Stream);
-    OutputFile* report_out = output(report_path, OutputFile::Kind::Document);
-    OutputFile* junit_out = output(junit_path, OutputFile::Kind::Document);
+    OutputFiles outputs;
+    OutputFile* log_out = outputs.prepare(log_path, OutputFile::Kind::Stream);
+    OutputFile* report_out = outputs.prepare(report_path, OutputFile::Kind::Document);
+    OutputFile* junit_out = outputs.prepare(junit_path, OutputFile::Kind::Document);
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     std::string error;

@@ -155,4 +155,12 @@ std::string OutputFile::commit() {
     return "";
 }
 
+OutputFile* OutputFiles::prepare(const std::string& path, OutputFile::Kind kind) {
+    if (path.empty())
+        return nullptr;
+    files_.push_back(std::make_unique<OutputFile>(path, kind));
+    files_.back()->prepare();
+    return files_.back().get();
+}
+
 } // namespace ssifsim::tools

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <streambuf>
 #include <string>
+#include <vector>
 
 namespace ssifsim::tools {
 
@@ -50,6 +51,19 @@ class OutputFile {
     int open_error_ = 0; // the truncation in open() failed
     std::unique_ptr<FdBuf> buf_;
     std::unique_ptr<std::ostream> stream_;
+};
+
+// The outputs of one command, prepared together: each is opened before any is written or
+// truncated, so a bad path is found before anything changes on disk, and what a failed
+// prepare created is removed again when they go.
+class OutputFiles {
+  public:
+    // Prepares `path` (OutputFile::prepare; throws InputError if it cannot); nullptr for an
+    // empty path, an output not asked for.
+    OutputFile* prepare(const std::string& path, OutputFile::Kind kind);
+
+  private:
+    std::vector<std::unique_ptr<OutputFile>> files_;
 };
 
 } // namespace ssifsim::tools

@@ -302,21 +302,15 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     }
     // Every output is opened before any is truncated; bad paths are found before anything
     // changes on disk (what a failed prepare created is removed again).
-    std::vector<std::unique_ptr<OutputFile>> outputs;
-    const auto output = [&outputs](const std::string& path, OutputFile::Kind kind) {
-        if (path.empty())
-            return static_cast<OutputFile*>(nullptr);
-        outputs.push_back(std::make_unique<OutputFile>(path, kind));
-        outputs.back()->prepare();
-        return outputs.back().get();
-    };
-    OutputFile* log_out = output(options.log_path, OutputFile::Kind::Stream);
-    OutputFile* vcd_out = output(options.vcd_path, OutputFile::Kind::Stream);
-    OutputFile* tl_out = options.vcd_path.empty() ? nullptr
-                                                  : output(transaction_vcd_path(options.vcd_path),
-                                                           OutputFile::Kind::Stream);
-    OutputFile* report_out = output(options.report_path, OutputFile::Kind::Document);
-    OutputFile* junit_out = output(options.junit_path, OutputFile::Kind::Document);
+    OutputFiles outputs;
+    OutputFile* log_out = outputs.prepare(options.log_path, OutputFile::Kind::Stream);
+    OutputFile* vcd_out = outputs.prepare(options.vcd_path, OutputFile::Kind::Stream);
+    OutputFile* tl_out =
+        options.vcd_path.empty()
+            ? nullptr
+            : outputs.prepare(transaction_vcd_path(options.vcd_path), OutputFile::Kind::Stream);
+    OutputFile* report_out = outputs.prepare(options.report_path, OutputFile::Kind::Document);
+    OutputFile* junit_out = outputs.prepare(options.junit_path, OutputFile::Kind::Document);
     std::ostream* log_file = log_out ? &log_out->open() : nullptr;
     std::ostream* vcd_file = vcd_out ? &vcd_out->open() : nullptr;
     std::ostream* tl_file = tl_out ? &tl_out->open() : nullptr;

@@ -322,9 +322,12 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
     // With host.probe the daemon also reads the probe's commands and a foreign master's
     // time may fall in the probe: neither could be aimed at the template's requests, so such
     // a template gets only host-transfer faults, which are aimed by request id.
+    // Daemon faults act on the simple daemon only: behind ssifbridge the scenario refuses
+    // them (bmc.script delays answers there), so such a template also gets host faults.
     const bool probe = t["host"].value("probe", false);
+    const bool simple_daemon = t["bmc"]["daemon"].value("kind", "simple") == "simple";
     ojson faults = ojson::array();
-    if (rng.uniform(0, 3) == 0 && !probe) {
+    if (rng.uniform(0, 3) == 0 && !probe && simple_daemon) {
         faults.push_back(random_daemon_fault(rng, n));
     } else {
         for (uint64_t k = rng.uniform(1, 3); k > 0; --k)

@@ -262,6 +262,9 @@ TEST_CASE("shrink keeps the controller bug: the shrunk npcm failure passes with 
         run_command(ssifsim_binary() + " shrink " + original + " --out " + dir + "/min.json");
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
+    // The real check and reason, not the number-masked signature.
+    CHECK(r.out.find("request 2 completion_code: request 2 (done t=") != std::string::npos);
+    CHECK(r.out.find("request #") == std::string::npos);
     const nlohmann::json m = nlohmann::json::parse(read_file(dir + "/min.json"));
     INFO(m.dump(2));
     // Still fails on npcm, and passes with address-nak: it still shows the controller bug.
@@ -270,4 +273,29 @@ TEST_CASE("shrink keeps the controller bug: the shrunk npcm failure passes with 
     CHECK(run_command(ssifsim_binary() + " run " + dir + "/min.json").exit_code == 1);
     CHECK(with_controller(m, "address-nak") == 0);
     CHECK(m["workload"]["requests"].size() == 2);
+}
+
+TEST_CASE("shrink on a scenario refused only when it runs: exit 2, nothing written",
+          "[campaign][cli][ipmi_sim]") {
+    const std::string dir = make_temp_dir("campaign-bad");
+    // ipmi_sim refuses the emulator line "main_sdr_add 0x20 0x00 zz" and never listens: the
+    // run is bad input after start_timeout_ms (3 s). With --timeout 1 the run's own clock
+    // would call that a hang; it must be bad input either way.
+    write_file(dir + "/s.json",
+               R"({"version": 1, "bmc": {"daemon": {"backend": "ipmi_sim", "ipmi_sim": {
+                   "emulator": ["mc_setbmc 0x20",
+                                "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02",
+                                "main_sdr_add 0x20 0x00 zz", "mc_enable 0x20"],
+                   "start_timeout_ms": 3000}}},
+                   "workload": {"requests": [{"netfn": 6, "cmd": 1}]}})");
+    for (const char* timeout : {"60", "1"}) {
+        INFO("--timeout " << timeout);
+        const CommandResult r =
+            run_command(ssifsim_binary() + " shrink " + dir + "/s.json --timeout " + timeout);
+        INFO(r.out);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("s.json: $.bmc.daemon.ipmi_sim: ipmi_sim") != std::string::npos);
+        CHECK(run_command("test -e " + dir + "/s.min.json").exit_code != 0);
+        CHECK(run_command("ls " + dir).out == "s.json\n");
+    }
 }

@@ -273,6 +273,14 @@ TEST_CASE("shrink keeps the controller bug: the shrunk npcm failure passes with 
     CHECK(run_command(ssifsim_binary() + " run " + dir + "/min.json").exit_code == 1);
     CHECK(with_controller(m, "address-nak") == 0);
     CHECK(m["workload"]["requests"].size() == 2);
+
+    // --out naming the scenario itself: refused, exit 2, the original unchanged.
+    const std::string before = read_file(original);
+    const CommandResult same =
+        run_command(ssifsim_binary() + " shrink " + original + " --out " + original);
+    CHECK(same.exit_code == 2);
+    CHECK(same.out.find("must not replace the original") != std::string::npos);
+    CHECK(read_file(original) == before);
 }
 
 TEST_CASE("shrink on a scenario refused only when it runs: exit 2, nothing written",

@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -340,7 +341,8 @@ int cmd_shrink(const std::vector<std::string>& args) {
                      "candidate in a\nchild process. Prints the shrunk scenario's size against "
                      "the original's.\nExit 0 shrunk (written), 1 the scenario does not fail "
                      "(nothing written), 2 bad\ninput (also refused only when it runs, e.g. by "
-                     "ipmi_sim; nothing written), 3\nif the output could not be written.\n\n"
+                     "ipmi_sim, or --out naming\nSCENARIO itself; nothing written), 3 if the "
+                     "output could not be written.\n\n"
                   << opts;
         return kExitPass;
     }
@@ -361,6 +363,10 @@ int cmd_shrink(const std::vector<std::string>& args) {
                         : file) +
                    ".min.json";
     {
+        std::error_code ec;
+        if (std::filesystem::equivalent(file, out_path, ec))
+            throw InputError(out_path + ": --out names the scenario being shrunk; the shrunk "
+                                        "scenario must not replace the original");
         OutputFile probe(out_path, OutputFile::Kind::Document);
         probe.prepare(); // an output that cannot be written: exit 2 before the runs
     }

@@ -919,6 +919,31 @@ TEST_CASE("a fault that never acted says what it met and why none of it qualifie
     CHECK(r.out.find("never happened") == std::string::npos);
 }
 
+TEST_CASE("sweep: an ssifbridge template gets no daemon fault, and every seed's scenario loads",
+          "[cli][sweep]") {
+    using namespace ssifsim::tools;
+    const std::string dir = make_temp_dir("sweep-bridge");
+    const std::string file = source_dir() + "/scenarios/bridge-fe8bb4c-late-after.json";
+    const ojson resolved = scenario_to_json(load_scenario(file));
+    REQUIRE(resolved["bmc"]["daemon"]["kind"] == "ssifbridge");
+    // The loader refuses a daemon fault behind ssifbridge ("a daemon fault acts on the simple
+    // daemon"); a quarter of the seeds over a simple-daemon template draw one (the
+    // quickstart's 100 seeds in the test above do), so over 300 bridge seeds a draw that
+    // ignored the daemon kind would hand the loader ~75 refused files.
+    int host_faults = 0;
+    for (uint64_t seed = 1; seed <= 300; ++seed) {
+        const ojson v = make_variation(resolved, file, seed);
+        INFO("seed " << seed << ": " << v["faults"].dump());
+        for (const ojson& f : v["faults"]) {
+            CHECK(f["type"].get<std::string>().rfind("daemon_", 0) == std::string::npos);
+            host_faults += f["type"] != "foreign_master";
+        }
+        write_file(dir + "/v.json", v.dump());
+        CHECK_NOTHROW(load_scenario(dir + "/v.json"));
+    }
+    CHECK(host_faults >= 300); // every seed has at least one host-transfer fault instead
+}
+
 TEST_CASE("sweep: a probing template gets only faults aimed at its requests; an until_ms that "
           "fails every seed is refused",
           "[cli][sweep]") {

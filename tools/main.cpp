@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -342,7 +343,9 @@ int cmd_shrink(const std::vector<std::string>& args) {
                      "sizes\nsmaller), shortens data and moves requests earlier, running each "
                      "candidate in a\nchild process. Prints the shrunk scenario's size against "
                      "the original's.\nExit 0 shrunk (written), 1 the scenario does not fail "
-                     "(nothing written), 2 bad\ninput, 3 if the output could not be written.\n\n"
+                     "(nothing written), 2 bad\ninput (also refused only when it runs, e.g. by "
+                     "ipmi_sim, or --out naming\nSCENARIO itself; nothing written), 3 if the "
+                     "output could not be written.\n\n"
                   << opts;
         return kExitPass;
     }
@@ -363,6 +366,10 @@ int cmd_shrink(const std::vector<std::string>& args) {
                         : file) +
                    ".min.json";
     {
+        std::error_code ec;
+        if (std::filesystem::equivalent(file, out_path, ec))
+            throw InputError(out_path + ": --out names the scenario being shrunk; the shrunk "
+                                        "scenario must not replace the original");
         OutputFile probe(out_path, OutputFile::Kind::Document);
         probe.prepare(); // an output that cannot be written: exit 2 before the runs
     }
@@ -372,11 +379,16 @@ int cmd_shrink(const std::vector<std::string>& args) {
         std::cout << file << ": passes; nothing to shrink\n";
         return kExitCheckFailed;
     }
+    const auto [check, reason] = check_and_reason(first.output);
+    // Refused when it ran (an ipmi_sim that rejects its emulator lines, ...): bad input, not
+    // a failure to reproduce.
+    if (target.outcome == "bad input")
+        throw InputError(reason);
     // As written (its keys in their order), so a sweep's file shrinks as the sweep shrank it.
     std::ifstream in(file, std::ios::binary);
     const ojson original = ojson::parse(std::string(std::istreambuf_iterator<char>(in), {}));
-    std::cout << file << ": " << target.outcome << (target.check.empty() ? "" : ": ")
-              << target.check << ": " << target.reason << "\n";
+    std::cout << file << ": " << target.outcome << (check.empty() ? "" : ": ") << check << ": "
+              << reason << "\n";
     const std::string scratch = out_path + ".candidate.json";
     ShrinkResult r = shrink_scenario(original, target, file_oracle(scratch, timeout_s), max_runs);
     std::remove(scratch.c_str());

@@ -73,15 +73,54 @@ ojson pick(const ojson& array, const std::vector<size_t>& keep) {
     return out;
 }
 
-// Keys whose numbers name something (a PCI function, a CPU, a devfn) rather than measure it.
+// Keys whose numbers name something (a PCI function, a CPU, a devfn, the request a fault is
+// aimed at by id or by the daemon's read count) rather than measure it: a lower aim is
+// another request, not a simpler fault.
 bool is_identity(const std::string& key) {
-    return key == "fid" || key == "cpu" || key == "devfn";
+    return key == "fid" || key == "cpu" || key == "devfn" || key == "request" || key == "read";
 }
 
-// Keys whose smallest meaningful value is 1: an occurrence, a count, a request or read aim
-// (request 0 would mean "any request", a broader aim, not a simpler one).
+// Keys whose smallest meaningful value is 1: an occurrence, a count.
 bool counts_from_one(const std::string& key) {
-    return key == "nth" || key == "count" || key == "request" || key == "read";
+    return key == "nth" || key == "count";
+}
+
+// A fault aimed at the daemon's read count (a daemon fault).
+bool aims_at_reads(const ojson& fault) {
+    return fault.contains("read");
+}
+
+// A fault that can add daemon reads the requests do not account for, or take some away: a
+// host-transfer fault (a retried or lost request) or a foreign master's write (a request of
+// its own). A daemon fault's `read` then no longer equals its request's position.
+bool shifts_reads(const ojson& fault) {
+    const std::string type = fault.value("type", "");
+    if (type.rfind("daemon_", 0) == 0)
+        return false;
+    return !(type == "foreign_master" && fault.value("op", "") == "read");
+}
+
+bool has_fault(const ojson& s, bool (*which)(const ojson&)) {
+    if (!s.contains("faults") || !s["faults"].is_array())
+        return false;
+    for (const ojson& f : s["faults"])
+        if (which(f))
+            return true;
+    return false;
+}
+
+ojson read_shifters(const ojson& s) {
+    ojson out = ojson::array();
+    if (s.contains("faults") && s["faults"].is_array())
+        for (const ojson& f : s["faults"])
+            if (shifts_reads(f))
+                out.push_back(f);
+    return out;
+}
+
+ojson requests_of(const ojson& s) {
+    return s.contains("workload") && s["workload"].contains("requests") ? s["workload"]["requests"]
+                                                                        : ojson();
 }
 
 // Smaller values to try for a number, in order: the least, 1, half.
@@ -129,12 +168,26 @@ class Shrinker {
     bool fails_same_way(const ojson& candidate) {
         if (!tried_.insert(candidate.dump()).second)
             return false;
+        if (moves_read_aims(candidate))
+            return false; // its daemon fault could hit another request: not a reproducer
         if (runs_ >= max_runs_) {
             spent_ = true;
             return false;
         }
         ++runs_;
         return oracle_(candidate) == target_;
+    }
+
+    // With a daemon fault aimed by read count and a fault that adds or removes daemon reads
+    // (tools/shrink.h), which request a read count names depends on how those reads fall:
+    // a candidate that keeps the daemon fault must then keep those faults and the requests
+    // as they are (dropping the daemon fault itself is fine).
+    bool moves_read_aims(const ojson& candidate) const {
+        if (!has_fault(current_, shifts_reads) || !has_fault(current_, aims_at_reads) ||
+            !has_fault(candidate, aims_at_reads))
+            return false;
+        return read_shifters(candidate) != read_shifters(current_) ||
+               requests_of(candidate) != requests_of(current_);
     }
 
     // Replaces the value at `at` with each of `values` in turn, keeping the first that fails
@@ -167,36 +220,44 @@ class Shrinker {
     }
 
     // The scenario with only the requests `keep` (indices), renumbered. A fault aimed at a
-    // request (`request`) or at the daemon's read of one (`read`) follows it, or, if it was
-    // dropped, moves to the next request kept (the one that now comes in its place), and is
-    // dropped if none is left; an expectation goes with its request.
+    // request (`request`) or at the daemon's reads of some (`read`, and `count` reads from
+    // it) follows them to their new numbers; if one of them was dropped the fault is dropped
+    // too, never moved onto the request that now comes in its place (that would reproduce
+    // "a faulted request fails", not the original failure). An expectation goes with its
+    // request.
     ojson with_requests(const std::vector<size_t>& keep) const {
         ojson c = current_;
         const size_t n = current_["workload"]["requests"].size();
-        std::vector<int64_t> same(n + 2, 0), next(n + 2, 0); // by old id 1..n
+        std::vector<int64_t> same(n + 1, 0); // by old id 1..n: the new id, 0 if dropped
         for (size_t j = 0; j < keep.size(); ++j)
             same[keep[j] + 1] = static_cast<int64_t>(j + 1);
-        for (size_t id = n; id >= 1; --id)
-            next[id] = same[id] != 0 ? same[id] : next[id + 1];
-        const auto remap = [&](ojson& item, const char* key, const std::vector<int64_t>& to) {
+        const auto remap = [&](ojson& item, const char* key, int64_t span) {
             if (!item.contains(key) || !item[key].is_number_integer() || item[key] <= 0 ||
                 item[key] > static_cast<int64_t>(n))
                 return true; // any request, or aimed past the list: left as it was
-            item[key] = to[item[key].get<size_t>()];
-            return item[key] != 0;
+            const int64_t first = item[key].get<int64_t>();
+            for (int64_t id = first; id < first + span; ++id)
+                if (id > static_cast<int64_t>(n) || same[static_cast<size_t>(id)] == 0)
+                    return id > static_cast<int64_t>(n) && id != first; // past the list: kept
+            item[key] = same[static_cast<size_t>(first)];
+            return true;
         };
         c["workload"]["requests"] = pick(current_["workload"]["requests"], keep);
         if (c.contains("faults")) {
             ojson faults = ojson::array();
             for (ojson f : c["faults"])
-                if (remap(f, "request", next) && remap(f, "read", next))
+                if (remap(f, "request", 1) &&
+                    remap(f, "read",
+                          f.contains("count") && f["count"].is_number_integer()
+                              ? std::max<int64_t>(1, f["count"].get<int64_t>())
+                              : 1))
                     faults.push_back(f);
             c["faults"] = faults;
         }
         if (c.contains("expect") && c["expect"].contains("requests")) {
             ojson expected = ojson::array();
             for (ojson e : c["expect"]["requests"])
-                if (remap(e, "id", same))
+                if (remap(e, "id", 1))
                     expected.push_back(e);
             c["expect"]["requests"] = expected;
         }

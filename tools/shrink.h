@@ -62,11 +62,15 @@ using ShrinkOracle = std::function<FailureSignature(const ojson& candidate)>;
 // while the oracle gives `target` for the candidate, until no step makes it smaller or
 // `max_runs` candidates have run. Steps, repeated until none applies: ddmin over the
 // faults, over zpci.msis and zpci.actions, over the requests (renumbered: a fault aimed at
-// a dropped request with `request` or `read` moves to the next one kept, an expectation
-// goes with its request); then, for each fault, MSI and action, each number lowered (0, 1,
-// half: nth and count to 1, later times earlier, smaller sizes; fid, cpu and devfn are
+// requests with `request` or `read` follows them, and is dropped with them if one is
+// dropped, never moved onto another request; an expectation goes with its request); then,
+// for each fault, MSI and action, each number lowered (0, 1, half: nth and count to 1,
+// later times earlier, smaller sizes; fid, cpu, devfn and the aims `request` and `read` are
 // identities and kept); each request's data shortened (none, half) and its time moved
-// earlier (to the previous request's, or halfway).
+// earlier (to the previous request's, or halfway). While a daemon fault aimed by `read`
+// shares the scenario with a fault that adds or removes daemon reads (a host-transfer fault,
+// a foreign master's write), the read count does not follow the request list: no candidate
+// that keeps the daemon fault changes those faults or the requests.
 ShrinkResult shrink_scenario(const ojson& failing, const FailureSignature& target,
                              const ShrinkOracle& oracle, int max_runs);
 

@@ -16,6 +16,7 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tools/child.h"
@@ -58,6 +59,8 @@ std::map<std::string, int> drawn_fault_kinds(const ojson& variation,
 // seconds. The child's output is the first failed check's name, a newline and its reason
 // (or, for bad input or an internal error, a newline and the message).
 ChildOutcome run_file_in_child(const std::string& file, int timeout_s);
+// A child's output split into the failed check's name and its reason (or the message).
+std::pair<std::string, std::string> check_and_reason(const std::string& output);
 // How a child's run failed (tools/shrink.h); an empty outcome for a pass.
 FailureSignature signature_of(const ChildOutcome& child);
 // An oracle for shrink_scenario: writes each candidate to `scratch_file` and runs it with

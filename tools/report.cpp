@@ -144,16 +144,58 @@ ojson checks_json(const std::vector<Check>& checks) {
     return out;
 }
 
+namespace {
+// Two steps alike: the same transfer or wait, ending the same way, as long.
+bool alike(const ssif::Segment& a, const ssif::Segment& b) {
+    return a.what == b.what && a.detail == b.detail && a.status == b.status &&
+           a.end_ns - a.start_ns == b.end_ns - b.start_ns;
+}
+// How many pairs from `i` on repeat the pair at `i` (1: only itself).
+size_t alike_pairs(const std::vector<ssif::Segment>& t, size_t i) {
+    size_t n = 1;
+    while (i + 2 * n + 1 < t.size() && alike(t[i], t[i + 2 * n]) &&
+           alike(t[i + 1], t[i + 2 * n + 1]))
+        ++n;
+    return n;
+}
+} // namespace
+
 void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint64_t* bus_ns,
                          uint64_t* wait_ns) {
     out << "\n  request " << o.id << ": " << hex_string(o.request) << "\n";
-    for (const ssif::Segment& seg : o.timeline) {
+    const auto print = [&out](const ssif::Segment& seg) {
         char line[160];
         std::snprintf(line, sizeof line, "    %12.6f ms  %-5s %-11s %-12s %10.6f ms\n",
                       seg.start_ns / 1e6, seg.what.c_str(), seg.detail.c_str(), seg.status.c_str(),
                       (seg.end_ns - seg.start_ns) / 1e6);
         out << line;
-        (seg.what == "wait" ? *wait_ns : *bus_ns) += seg.end_ns - seg.start_ns;
+    };
+    // A long run of alike pairs (a NAKed read and its retry wait, 250 times) shows its first
+    // two pairs, a line for the rest, and its last pair.
+    constexpr size_t kShownPairs = 3, kCollapsedFrom = 6;
+    const std::vector<ssif::Segment>& t = o.timeline;
+    for (size_t i = 0; i < t.size();) {
+        const size_t pairs = alike_pairs(t, i);
+        size_t used = 1;
+        if (pairs >= kCollapsedFrom) {
+            used = 2 * pairs;
+            const size_t last = i + used - 2;
+            for (size_t k = i; k < i + 2 * (kShownPairs - 1); ++k)
+                print(t[k]);
+            char line[200];
+            std::snprintf(
+                line, sizeof line, "    ... %zu more alike (%s %s %s, then %s %s) up to %.6f ms\n",
+                pairs - kShownPairs, t[i].what.c_str(), t[i].detail.c_str(), t[i].status.c_str(),
+                t[i + 1].what.c_str(), t[i + 1].detail.c_str(), t[last].start_ns / 1e6);
+            out << line;
+            print(t[last]);
+            print(t[last + 1]);
+        } else {
+            print(t[i]);
+        }
+        for (size_t k = i; k < i + used; ++k)
+            (t[k].what == "wait" ? *wait_ns : *bus_ns) += t[k].end_ns - t[k].start_ns;
+        i += used;
     }
     out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
         << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";

@@ -1197,3 +1197,22 @@ TEST_CASE("the transaction-level VCD carries the wires edge for edge as the wire
         CHECK(wire_changes(read_file(dir + "/w.tl.vcd")) == wires);
     }
 }
+
+TEST_CASE("the summary folds a long run of alike retries into one line", "[cli]") {
+    // fault-daemon-silent: the daemon never answers request 1. ipmi_ssif's first read comes
+    // at 6 ms (SSIF_MSG_PART_USEC, 5 ms, and the timer wheel's tick), then one every 61 ms
+    // (SSIF_MSG_JIFFIES, 60 ms, and the tick); ssif_bmc NAKs its address while busy: reads
+    // at 6, 67, ..., 494 ms, 9 NAKed reads each with its retry wait (9 pairs), until the BMC's
+    // 500 ms response timer aborts; then each read gets a count of 0 (bad_length), up to 250
+    // reads in all (SSIF_RECV_RETRIES): 241 more, the last with no wait after it (the host
+    // gives up), so 240 pairs. Shown of each run: two pairs, a line, the last pair: 9 - 3 = 6
+    // and 240 - 3 = 237 folded.
+    const CommandResult r = run_command(ssifsim_binary() + " run " + source_dir() +
+                                        "/scenarios/fault-daemon-silent.json");
+    CHECK_THAT(r.out, Catch::Contains(
+                          "... 6 more alike (read 0x03 address_nak, then wait read_retry) up to "
+                          "494.000000 ms"));
+    CHECK_THAT(r.out, Catch::Contains("... 237 more alike (read 0x03 bad_length, then wait"));
+    // The request's figures still count every step.
+    CHECK_THAT(r.out, Catch::Contains("parts written 1, read 250; retries: write 0, read 249"));
+}

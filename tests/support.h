@@ -42,4 +42,15 @@ Bytes bytes_field(const Event& e, const std::string& key);
 uint8_t hex_field(const Event& e, const std::string& key);
 bool flag_field(const Event& e, const std::string& key);
 
+// A scenario whose ipmi_sim refuses an emulator line: "main_sdr_add 0x20 0x00 zz" has a data
+// byte that is not a number, so ipmi_sim prints "**Invalid data byte given" and, its command
+// file failing, never listens. Bad input for run, shrink and sweep alike.
+inline const char* const kIpmiSimRefusedEmulatorScenario =
+    R"({"version": 1, "bmc": {"daemon": {"backend": "ipmi_sim", "ipmi_sim": {
+        "emulator": ["mc_setbmc 0x20",
+                     "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02",
+                     "main_sdr_add 0x20 0x00 zz", "mc_enable 0x20"],
+        "start_timeout_ms": 3000}}},
+        "workload": {"requests": [{"netfn": 6, "cmd": 1}]}})";
+
 } // namespace ssifsim::test

@@ -286,16 +286,10 @@ TEST_CASE("shrink keeps the controller bug: the shrunk npcm failure passes with 
 TEST_CASE("shrink on a scenario refused only when it runs: exit 2, nothing written",
           "[campaign][cli][ipmi_sim]") {
     const std::string dir = make_temp_dir("campaign-bad");
-    // ipmi_sim refuses the emulator line "main_sdr_add 0x20 0x00 zz" and never listens: the
-    // run is bad input after start_timeout_ms (3 s). With --timeout 1 the run's own clock
-    // would call that a hang; it must be bad input either way.
-    write_file(dir + "/s.json",
-               R"({"version": 1, "bmc": {"daemon": {"backend": "ipmi_sim", "ipmi_sim": {
-                   "emulator": ["mc_setbmc 0x20",
-                                "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02",
-                                "main_sdr_add 0x20 0x00 zz", "mc_enable 0x20"],
-                   "start_timeout_ms": 3000}}},
-                   "workload": {"requests": [{"netfn": 6, "cmd": 1}]}})");
+    // ipmi_sim refuses an emulator line and never listens: the run is bad input as soon as
+    // ipmi_sim prints its "**" line. With --timeout 1 the run's own clock would call a slow
+    // start a hang; it must be bad input either way.
+    write_file(dir + "/s.json", kIpmiSimRefusedEmulatorScenario);
     for (const char* timeout : {"60", "1"}) {
         INFO("--timeout " << timeout);
         const CommandResult r =

@@ -205,15 +205,7 @@ TEST_CASE("without ipmi_sim on PATH: exit 2 naming the package, nothing written"
 TEST_CASE("an emulator command ipmi_sim refuses: exit 2 with what ipmi_sim printed", "[ipmi_sim]") {
     REQUIRE_FALSE(find_ipmi_sim().empty());
     const std::string dir = make_temp_dir("ipmi-sim-bad-emu");
-    // A data byte that is not a number: ipmi_sim prints "**Invalid data byte given" and,
-    // its command file failing, never listens.
-    write_file(dir + "/s.json",
-               R"({"version": 1, "bmc": {"daemon": {"backend": "ipmi_sim", "ipmi_sim": {
-                   "emulator": ["mc_setbmc 0x20",
-                                "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02",
-                                "main_sdr_add 0x20 0x00 zz", "mc_enable 0x20"],
-                   "start_timeout_ms": 3000}}},
-                   "workload": {"requests": [{"netfn": 6, "cmd": 1}]}})");
+    write_file(dir + "/s.json", kIpmiSimRefusedEmulatorScenario);
     const CommandResult r =
         run_command(ssifsim_binary() + " run " + dir + "/s.json --log " + dir + "/run.jsonl");
     CHECK(r.exit_code == 2);

@@ -732,7 +732,7 @@ int cmd_check(const std::vector<std::string>& args) {
     if (log_out) {
         JsonlSink sink(log_out->open());
         for (const CapturedTransfer& t : capture.transfers)
-            EventBuilder(sink, t.end_ns, "bus", "transfer")
+            EventBuilder(sink, t.end_ns, ssifsim::events::kBusTransfer)
                 .str("op", t.op)
                 .hex("addr", t.addr7)
                 .hex("cmd", t.command)

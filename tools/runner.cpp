@@ -433,8 +433,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         // wall time, so only the end is a deterministic place for it in the log.
         ipmi_sim->stop();
         for (const std::string& line : ipmi_sim->output())
-            EventBuilder(log, result.end_ns, "ipmi_sim", "output").str("line", line);
-        EventBuilder(log, result.end_ns, "ipmi_sim", "exit").str("status", ipmi_sim->ending());
+            EventBuilder(log, result.end_ns, events::kIpmiSimOutput).str("line", line);
+        EventBuilder(log, result.end_ns, events::kIpmiSimExit).str("status", ipmi_sim->ending());
     }
     if (zpci_system) {
         zpci_system->finish(result.end_ns);

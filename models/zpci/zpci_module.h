@@ -140,7 +140,8 @@ class ZpciSystem : public sc_core::sc_module {
     void send_ipi(int target);
     void maybe_done();
     void log_violations();
-    EventBuilder event(const char* src, const char* ev);
+    EventBuilder event(EventId id);
+    EventBuilder event(EventId id, int cpu); // a per-CPU event, src "cpu<cpu>"
     std::string cpu_src(int c) const { return "cpu" + std::to_string(c); }
 
     ZpciConfig config_;

@@ -126,7 +126,7 @@ void IpmiSsif::set_phase(HostPhase p) {
 
 void IpmiSsif::set_state(DriverState s) {
     if (s != state_)
-        EventBuilder(log_, hooks_.now_ns(), "host", "state")
+        EventBuilder(log_, hooks_.now_ns(), events::kHostState)
             .str("from", driver_state_name(state_))
             .str("to", driver_state_name(s));
     state_ = s;
@@ -152,7 +152,7 @@ void IpmiSsif::set_need_watch(Watch watch) {
 }
 
 void IpmiSsif::arm_watch(uint64_t expires_ns) {
-    EventBuilder(log_, hooks_.now_ns(), "host", "timer")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostTimer)
         .str("reason", "watch")
         .num("jiffies", static_cast<int64_t>(watch_period_))
         .num("expires_ns", static_cast<int64_t>(expires_ns));
@@ -281,7 +281,7 @@ void IpmiSsif::msg_written_handler(const TransferDone& done) {
         return;
     }
     // A failed part costs one attempt; the whole message is resent from its first part.
-    EventBuilder(log_, hooks_.now_ns(), "host", "write_error")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostWriteError)
         .num("id", msg_->out.id)
         .num("part", static_cast<int64_t>(msg_->part))
         .str("status", smbus::status_name(r.status))
@@ -366,7 +366,7 @@ void IpmiSsif::msg_done_handler(const TransferDone& done) {
 void IpmiSsif::read_error(const TransferDone& done) {
     // An SMBus-level error: retry from 0x03 after SSIF_MSG_USEC.
     const smbus::SmbusResult& r = done.result;
-    EventBuilder(log_, hooks_.now_ns(), "host", "read_error")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostReadError)
         .num("id", msg_->out.id)
         .str("status", smbus::status_name(r.status))
         .num("errno", smbus::transfer_errno(adapter_, r.status))
@@ -387,7 +387,7 @@ void IpmiSsif::wait(uint64_t usec, const char* reason, HostPhase phase) {
     const uint64_t now = hooks_.now_ns();
     const uint64_t delta = jiffies_.from_usec(usec);
     const uint64_t expires = timers_.arm(delta, now);
-    EventBuilder(log_, now, "host", "timer")
+    EventBuilder(log_, now, events::kHostTimer)
         .str("reason", reason)
         .num("jiffies", static_cast<int64_t>(delta))
         .num("expires_ns", static_cast<int64_t>(expires));
@@ -433,7 +433,7 @@ void IpmiSsif::alert() {
         got_alert_ = true;
         action = "noted";
     }
-    EventBuilder(log_, hooks_.now_ns(), "host", "alert").str("action", action);
+    EventBuilder(log_, hooks_.now_ns(), events::kHostAlert).str("action", action);
     if (read_now) {
         end_wait();
         start_get();
@@ -472,7 +472,7 @@ void IpmiSsif::user_done(RequestOutcome out, bool ok) {
         out.response.clear();
         out.completed_ns = hooks_.now_ns();
         set_phase(HostPhase::Off);
-        EventBuilder(log_, hooks_.now_ns(), "host", "power_off")
+        EventBuilder(log_, hooks_.now_ns(), events::kHostPowerOff)
             .num("id", out.id)
             .num("off_ns", static_cast<int64_t>(power_off_ns_));
         powered_off_ = std::move(out);
@@ -489,7 +489,7 @@ void IpmiSsif::user_done(RequestOutcome out, bool ok) {
 }
 
 void IpmiSsif::power_on() {
-    EventBuilder(log_, hooks_.now_ns(), "host", "power_on");
+    EventBuilder(log_, hooks_.now_ns(), events::kHostPowerOn);
     RequestOutcome out = std::move(*powered_off_);
     powered_off_.reset();
     deliver_user(out);
@@ -497,7 +497,7 @@ void IpmiSsif::power_on() {
 
 void IpmiSsif::deliver_user(RequestOutcome& out) {
     set_phase(HostPhase::Idle);
-    EventBuilder(log_, hooks_.now_ns(), "host", "response")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostResponse)
         .num("id", out.id)
         .bytes("payload", out.response)
         .hex("cc", out.completion_code)
@@ -529,7 +529,7 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
             // another command ("Invalid response getting flags") does so from 6d2555cde291
             // on.
             const bool invalid = rsp.size() >= 4 && rsp[2] == kCcOk;
-            EventBuilder(log_, hooks_.now_ns(), "host", "flags_error")
+            EventBuilder(log_, hooks_.now_ns(), events::kHostFlagsError)
                 .str("reason", invalid ? "invalid_response" : "error")
                 .bytes("response", rsp);
             if (invalid && !kernel_.flags_mismatch_goes_idle) {
@@ -543,7 +543,7 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
         }
         ++stats_.flag_fetches;
         msg_flags_ = rsp[3];
-        EventBuilder(log_, hooks_.now_ns(), "host", "flags").hex("flags", msg_flags_);
+        EventBuilder(log_, hooks_.now_ns(), events::kHostFlags).hex("flags", msg_flags_);
         handle_flags();
         return;
     }
@@ -557,7 +557,7 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
         const bool messages = state_ == DriverState::GettingMessages;
         if (good) {
             ++(messages ? stats_.incoming_messages : stats_.events);
-            EventBuilder(log_, hooks_.now_ns(), "host", "incoming")
+            EventBuilder(log_, hooks_.now_ns(), events::kHostIncoming)
                 .str("kind", messages ? "message" : "event")
                 .bytes("payload", rsp);
         } else {

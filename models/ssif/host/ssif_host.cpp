@@ -143,7 +143,7 @@ void SsifHost::feed() {
     while (requests_ && requests_->next(&request)) {
         if (request.at_ns > sim_now_ns())
             wait_for(request.at_ns - sim_now_ns());
-        EventBuilder(log_, sim_now_ns(), "host", "request")
+        EventBuilder(log_, sim_now_ns(), events::kHostRequest)
             .num("id", request.id)
             .bytes("payload", request.payload);
         driver_.send(request);
@@ -167,7 +167,7 @@ void SsifHost::kthread() {
     } else {
         driver_.probe_ended(link);
     }
-    EventBuilder(log_, sim_now_ns(), "host", "link")
+    EventBuilder(log_, sim_now_ns(), events::kHostLink)
         .str("source", config_.probe ? "probe" : "scenario")
         .flag("found", link.found)
         .flag("pec", link.pec)
@@ -215,7 +215,7 @@ void SsifHost::hang() {
     // handed over its last one, nothing of the host's can change and the run may end.
     while (!fed_all_)
         wait_on(fed_);
-    EventBuilder(log_, sim_now_ns(), "host", "hung")
+    EventBuilder(log_, sim_now_ns(), events::kHostHung)
         .str("state", driver_state_name(driver_.state()))
         .num("queued", static_cast<int64_t>(driver_.queued()));
     if (stop_gate_) {
@@ -279,7 +279,7 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
             attempt >= adapter_.retries ||
             jiffies_.at(sim_now_ns()) > first_jiffy + timeout_jiffies)
             break;
-        EventBuilder(log_, sim_now_ns(), "host", "adapter_retry").num("try", attempt + 1);
+        EventBuilder(log_, sim_now_ns(), events::kHostAdapterRetry).num("try", attempt + 1);
     }
     adapter_lock_.unlock();
     if (done.result.status == smbus::SmbusStatus::Abandoned)
@@ -300,7 +300,7 @@ void SsifHost::msleep(uint64_t msecs, const char* reason) {
     const uint64_t now = sim_now_ns();
     const uint64_t delta = jiffies_.from_msecs(msecs) + (kernel_.msleep_extra_jiffy ? 1 : 0);
     const uint64_t expires = timers_.arm(delta, now);
-    EventBuilder(log_, now, "host", "timer")
+    EventBuilder(log_, now, events::kHostTimer)
         .str("reason", reason)
         .num("jiffies", static_cast<int64_t>(delta))
         .num("expires_ns", static_cast<int64_t>(expires));
@@ -332,11 +332,11 @@ bool SsifHost::probe_read(Bytes& rsp) {
 }
 
 bool SsifHost::do_cmd(const Bytes& msg, Bytes& rsp) {
-    EventBuilder(log_, sim_now_ns(), "host", "probe_cmd").bytes("request", msg);
+    EventBuilder(log_, sim_now_ns(), events::kHostProbeCmd).bytes("request", msg);
     rsp.clear();
     const bool ok = probe_write(kWriteSingle, msg, true) && probe_read(rsp) && rsp.size() >= 3 &&
                     answers(msg, rsp);
-    EventBuilder(log_, sim_now_ns(), "host", "probe_rsp").flag("ok", ok).bytes("response", rsp);
+    EventBuilder(log_, sim_now_ns(), events::kHostProbeRsp).flag("ok", ok).bytes("response", rsp);
     return ok;
 }
 
@@ -358,19 +358,19 @@ bool SsifHost::i2c_detect() {
     if (transfer_irq_)
         transfer_irq_->transfer_complete();
     adapter_lock_.unlock();
-    EventBuilder(log_, sim_now_ns(), "host", "quick_write")
+    EventBuilder(log_, sim_now_ns(), events::kHostQuickWrite)
         .str("status", smbus::status_name(r.status));
     return r.ok() && detect();
 }
 
 void SsifHost::handler_message(const Bytes& payload, Bytes& rsp) {
-    EventBuilder(log_, sim_now_ns(), "host", "handler_request").bytes("request", payload);
+    EventBuilder(log_, sim_now_ns(), events::kHostHandlerRequest).bytes("request", payload);
     handler_response_.reset();
     driver_.send_handler(payload);
     while (!handler_response_)
         serve();
     rsp = *handler_response_;
-    EventBuilder(log_, sim_now_ns(), "host", "handler_response").bytes("response", rsp);
+    EventBuilder(log_, sim_now_ns(), events::kHostHandlerResponse).bytes("response", rsp);
 }
 
 bool SsifHost::register_smi() {
@@ -402,7 +402,7 @@ bool SsifHost::register_smi() {
             }
         }
     }
-    EventBuilder(log_, sim_now_ns(), "host", "registered")
+    EventBuilder(log_, sim_now_ns(), events::kHostRegistered)
         .flag("ok", device_id)
         .num("channel_requests", channels);
     return device_id;
@@ -433,14 +433,14 @@ LinkSetup SsifHost::probe() {
         msg[0] = app::kNetfnLun;
         msg[1] = app::kGetDeviceId;
         const bool do_middle = link.max_transmit > 63;
-        EventBuilder(log_, sim_now_ns(), "host", "probe_multipart").str("end", "0x08");
+        EventBuilder(log_, sim_now_ns(), events::kHostProbeMultipart).str("end", "0x08");
         if (!start_multipart_test(msg, do_middle)) {
             link.max_transmit = kPartMax;
         } else if (probe_write(kWriteEnd, Bytes(msg.begin() + 64, msg.end()), false) &&
                    probe_read(rsp)) {
             link.cmd8_works = true;
         } else {
-            EventBuilder(log_, sim_now_ns(), "host", "probe_multipart").str("end", "0x07");
+            EventBuilder(log_, sim_now_ns(), events::kHostProbeMultipart).str("end", "0x07");
             if (!start_multipart_test(msg, do_middle))
                 link.max_transmit = kPartMax;
             else if (!(probe_write(kWriteMiddle, {}, false) && probe_read(rsp)))

@@ -13,116 +13,6 @@
 
 namespace ssifsim::tools {
 
-const std::vector<std::string>& known_events() {
-    static const std::vector<std::string> events = {"bus.start",
-                                                    "bus.restart",
-                                                    "bus.stop",
-                                                    "bus.byte",
-                                                    "bus.transfer",
-                                                    "bus.master_timeout",
-                                                    "bus.arbitration_lost",
-                                                    "host.request",
-                                                    "host.response",
-                                                    "host.timer",
-                                                    "host.write_error",
-                                                    "host.read_error",
-                                                    "host.power_off",
-                                                    "host.power_on",
-                                                    "host.link",
-                                                    "host.state",
-                                                    "host.flags",
-                                                    "host.flags_error",
-                                                    "host.hung",
-                                                    "host.quick_write",
-                                                    "host.handler_request",
-                                                    "host.handler_response",
-                                                    "host.registered",
-                                                    "host.adapter_retry",
-                                                    "host.incoming",
-                                                    "host.alert",
-                                                    "host.probe_cmd",
-                                                    "host.probe_rsp",
-                                                    "host.probe_multipart",
-                                                    "bmc.state",
-                                                    "bmc.warn",
-                                                    "bmc.timer_armed",
-                                                    "bmc.timer_cancelled",
-                                                    "bmc.timer_fired",
-                                                    "bmc.request_available",
-                                                    "bmc.alert",
-                                                    "bmc.oob_write",
-                                                    "bmc.use_after_free",
-                                                    "bmc.removed",
-                                                    "bmc.slave_disabled",
-                                                    "bmc.slave_enabled",
-                                                    "daemon.open",
-                                                    "daemon.read",
-                                                    "daemon.write",
-                                                    "daemon.write_failed",
-                                                    "daemon.unanswered",
-                                                    "daemon.forward",
-                                                    "daemon.ipmid_answer",
-                                                    "daemon.dbus_error",
-                                                    "daemon.drop",
-                                                    "daemon.keepalive",
-                                                    "daemon.stuck",
-                                                    "daemon.exit",
-                                                    "ipmi_sim.version",
-                                                    "ipmi_sim.capabilities",
-                                                    "ipmi_sim.request",
-                                                    "ipmi_sim.response",
-                                                    "ipmi_sim.control",
-                                                    "ipmi_sim.frame_error",
-                                                    "ipmi_sim.failed",
-                                                    "ipmi_sim.output",
-                                                    "ipmi_sim.exit",
-                                                    "fault.nak",
-                                                    "fault.corrupt_pec",
-                                                    "fault.lost_stop",
-                                                    "fault.master_died",
-                                                    "fault.changed_read_byte",
-                                                    "fault.clock_stretch",
-                                                    "fault.scl_held_low",
-                                                    "fault.sda_held_low",
-                                                    "fault.foreign_master",
-                                                    "fault.daemon_slow",
-                                                    "fault.daemon_silent",
-                                                    "fault.daemon_malformed",
-                                                    "fault.daemon_efault",
-                                                    "fault.bmc_remove",
-                                                    "zpci.setup",
-                                                    "zpci.setup_failed",
-                                                    "zpci.msi",
-                                                    "zpci.msi_lost",
-                                                    "zpci.ipi",
-                                                    "zpci.ipi_here",
-                                                    "zpci.ipi_dropped",
-                                                    "zpci.affinity",
-                                                    "zpci.hot_plug",
-                                                    "zpci.hot_unplug",
-                                                    "zpci.violation",
-                                                    "zpci.summary",
-                                                    "cpuN.irq",
-                                                    "cpuN.dispatch",
-                                                    "cpuN.offline",
-                                                    "cpuN.online"};
-    return events;
-}
-
-bool is_known_event(const std::string& name) {
-    const auto& known = known_events();
-    if (std::find(known.begin(), known.end(), name) != known.end())
-        return true;
-    // Per-CPU events: "cpu3.irq" is "cpuN.irq" for CPU 3.
-    size_t digits = 3;
-    while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits])))
-        ++digits;
-    if (name.compare(0, 3, "cpu") != 0 || digits == 3)
-        return false;
-    const std::string generic = "cpuN" + name.substr(digits);
-    return std::find(known.begin(), known.end(), generic) != known.end();
-}
-
 namespace {
 
 // The most requests a workload has (ids are ints; generators make them lazily, so the
@@ -735,12 +625,15 @@ void read_expect(ObjectReader expect, Scenario& s) {
     bmc.finish();
     ObjectReader counts = expect.object("counts");
     for (const std::string& event : counts.keys()) {
-        const auto& known = known_events();
-        if (!is_known_event(event)) {
-            std::string list;
-            for (const std::string& k : known)
-                list += (list.empty() ? "" : ", ") + k;
-            counts.fail(event, "unknown event (accepted: " + list + ")");
+        EventId id;
+        if (!find_event(event, &id)) {
+            std::string close;
+            for (const std::string& k : close_event_keys(event))
+                close += (close.empty() ? "" : " or ") + k;
+            counts.fail(event,
+                        "unknown event" +
+                            (close.empty() ? std::string() : "; did you mean " + close + "?") +
+                            " (accepted: " + event_keys() + ")");
         }
         s.expect.counts[event] = static_cast<uint64_t>(counts.integer(event, 0, 0, INT64_MAX));
     }

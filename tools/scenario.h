@@ -55,11 +55,6 @@ struct Expectations {
     std::map<std::string, uint64_t> counts;
 };
 
-// The log events a count expectation may name ("src.ev").
-// "cpuN.irq" stands for the events of every CPU ("cpu0.irq", "cpu17.irq").
-const std::vector<std::string>& known_events();
-bool is_known_event(const std::string& name);
-
 // What answers the daemon's requests (bmc.daemon.backend).
 struct DaemonBackend {
     enum class Kind { Builtin, IpmiSim };

@@ -140,7 +140,7 @@ TEST_CASE("a 100-byte response is read in four parts on the bus", "[exchange][mu
     const RunResult r = run_scenario(s, options);
     REQUIRE(r.outcomes.size() == 1);
     const ssif::RequestOutcome& o = r.outcomes[0];
-    REQUIRE(o.error.empty());
+    REQUIRE(!o.failed());
     // 100 bytes: start 30, middle 0 with 31, middle 1 with 31, end 0xFF with 8.
     CHECK(o.parts_read == 4);
     Bytes expected{0xc4, 0x01, 0x00};

@@ -172,10 +172,10 @@ class Exchanges {
              smbus::status_name(t.status), t.start_ns, t.end_ns});
     }
 
-    void end_request(uint64_t t_ns, const std::string& error) {
+    void end_request(uint64_t t_ns, ssif::RequestError error) {
         cur_->completed_ns = t_ns;
         cur_->error = error;
-        if (!error.empty()) {
+        if (error != ssif::RequestError::None) {
             cur_->response = {};
             cur_->completion_code = ssif::kCcUnspecified;
         }
@@ -192,7 +192,7 @@ class Exchanges {
         if (first_part) {
             if (cur_ && write_complete_) {
                 // A new request while this one has no response: the host gave up on it.
-                end_request(cur_->timeline.back().end_ns, "read_failed");
+                end_request(cur_->timeline.back().end_ns, ssif::RequestError::ReadFailed);
             } else if (cur_ && !write_complete_) {
                 wait = "write_retry"; // start_resend after a failed part
             }
@@ -247,7 +247,7 @@ class Exchanges {
             multi_open_ = false;
             // SSIF_RECV_RETRIES reads in all: then the driver fails the message.
             if (start && cur_->read_attempts >= timers_.kernel.read_attempts)
-                end_request(t.end_ns, "read_failed");
+                end_request(t.end_ns, ssif::RequestError::ReadFailed);
             return;
         }
         if (t.command == ssif::kReadStart) {
@@ -266,11 +266,11 @@ class Exchanges {
             // fails the message (-E2BIG), as does a middle part out of sequence.
             if (response_.size() + t.data.size() - 1 > ssif::kIpmiMaxMsgLength) {
                 multi_open_ = false;
-                return end_request(t.end_ns, "too_big");
+                return end_request(t.end_ns, ssif::RequestError::TooBig);
             }
             if (t.data[0] != ssif::kReadEndBlock && t.data[0] != next_block_++) {
                 multi_open_ = false;
-                return end_request(t.end_ns, "bad_block");
+                return end_request(t.end_ns, ssif::RequestError::BadBlock);
             }
             response_.insert(response_.end(), t.data.begin() + 1, t.data.end());
             if (t.data[0] != ssif::kReadEndBlock)
@@ -288,7 +288,8 @@ class Exchanges {
                                         brief_hex(q) + ", started t=" + ms(cur_->started_ns) +
                                         ") took " + brief_hex(response_) + " at t=" + ms(t.end_ns) +
                                         ", which does not answer it (netfn + 1, the same command)");
-        end_request(t.end_ns, answered ? "" : "mismatched_response");
+        end_request(t.end_ns,
+                    answered ? ssif::RequestError::None : ssif::RequestError::MismatchedResponse);
     }
 
     HostTimers timers_;
@@ -739,7 +740,7 @@ ojson capture_report(const Capture& cap, const CaptureCheckOptions& o, const Cap
     for (const ssif::RequestOutcome& out : r.outcomes) {
         requests.push_back(outcome_to_json(out));
         response.add(out.response_ns());
-        failed += !out.error.empty();
+        failed += out.failed();
         write_retries += static_cast<uint64_t>(out.write_retries());
         read_retries += static_cast<uint64_t>(out.read_retries());
     }

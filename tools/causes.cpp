@@ -96,7 +96,7 @@ void CauseRecorder::record(const Event& e) {
 std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
                                          const std::vector<Event>& records) {
     std::vector<std::string> lines;
-    if (o.error.empty())
+    if (!o.failed())
         return lines;
     const auto line = [&lines](uint64_t t_ns, const std::string& text) {
         char at[32];
@@ -198,8 +198,8 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
     if (!bmc_had_it)
         line(o.completed_ns, "the BMC never had the request: no part of it completed a request "
                              "the driver made available to its daemon");
-    std::string end = "the host gave up: " + o.error + " after " +
-                      std::to_string(o.write_attempts) + " write(s) and " +
+    std::string end = "the host gave up: " + std::string(ssif::request_error_name(o.error)) +
+                      " after " + std::to_string(o.write_attempts) + " write(s) and " +
                       std::to_string(o.read_attempts) + " read(s), completion code " +
                       hex8(o.completion_code);
     line(o.completed_ns, end);

@@ -19,7 +19,7 @@ void T6Check::add(const ssif::RequestOutcome& o) {
         longest_ns_ = took;
         longest_id_ = o.id;
     }
-    const bool failed = !o.error.empty();
+    const bool failed = o.failed();
     if (!failed && took <= check_.limit_ns)
         return;
     const std::string request = "request " + std::to_string(o.id) + " at t=" + ms(o.started_ns);
@@ -29,10 +29,10 @@ void T6Check::add(const ssif::RequestOutcome& o) {
         return;
     worst_failed_ns_ = took;
     worst_failed_id_ = o.id;
-    worst_failed_detail_ =
-        failed ? request + " got no valid response: it failed (" + o.error + ") after " + ms(took)
-               : request + " took " + ms(took) + ", over the limit of " + ms(check_.limit_ns) +
-                     " by " + ms(took - check_.limit_ns);
+    worst_failed_detail_ = failed ? request + " got no valid response: it failed (" +
+                                        ssif::request_error_name(o.error) + ") after " + ms(took)
+                                  : request + " took " + ms(took) + ", over the limit of " +
+                                        ms(check_.limit_ns) + " by " + ms(took - check_.limit_ns);
 }
 
 Check T6Check::result(size_t completed, size_t submitted) const {
@@ -148,7 +148,7 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
         ex = std::move(exchanges_.front());
         exchanges_.pop_front();
     }
-    if (o.error == "power_off")
+    if (o.error == ssif::RequestError::PowerOff)
         return;             // the host took nothing; whatever the daemon did is not delivered
     const auto who = [&o] { // built only for a problem: most outcomes have none
         return "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
@@ -156,9 +156,9 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
     };
     // A request refused before any transfer, or whose write never got through, was never
     // the BMC's to lose.
-    if (!ex && o.error != "write_failed" && o.write_attempts > 0)
+    if (!ex && o.error != ssif::RequestError::WriteFailed && o.write_attempts > 0)
         problem(who() + " was lost: the host's write went through but the daemon never read it");
-    const bool delivered = o.error.empty() || o.error == "mismatched_response";
+    const bool delivered = !o.failed() || o.error == ssif::RequestError::MismatchedResponse;
     if (!delivered)
         return;
     const std::optional<Written>& took = waiting_took_;
@@ -292,8 +292,9 @@ std::string show_int(int v) {
 std::string show_cc(uint8_t v) {
     return hex8(v);
 }
-std::string show_error(const std::string& e) {
-    return e.empty() ? "success" : "\"" + e + "\"";
+std::string show_error(ssif::RequestError e) {
+    return e == ssif::RequestError::None ? "success"
+                                         : "\"" + std::string(ssif::request_error_name(e)) + "\"";
 }
 std::string show_bytes(const Bytes& b) {
     return b.empty() ? "empty" : "[" + brief_hex(b) + "]";

@@ -29,7 +29,7 @@ ojson outcome_json(const ssif::RequestOutcome& o) {
             {"request", hex_string(o.request)},
             {"response", hex_string(o.response)},
             {"completion_code", hex8(o.completion_code)},
-            {"error", o.error},
+            {"error", ssif::request_error_name(o.error)},
             {"submitted_ns", o.submitted_ns},
             {"started_ns", o.started_ns},
             {"completed_ns", o.completed_ns},
@@ -198,7 +198,7 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
         i += used;
     }
     out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
-        << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+        << (o.failed() ? "  (" + std::string(ssif::request_error_name(o.error)) + ")" : "") << "\n";
 }
 
 void print_checks(std::ostream& out, const std::vector<Check>& checks) {
@@ -302,10 +302,13 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         out << "\n     id  parts w/r  retries w/r    cc  request to response\n";
         for (const ssif::RequestOutcome& o : r.outcomes) {
             char line[160];
-            std::snprintf(line, sizeof line, "  %5d  %4d/%-4d  %5d/%-5d  0x%02x  %s%s\n", o.id,
-                          o.parts_written, o.parts_read, o.write_retries(), o.read_retries(),
-                          o.completion_code, ms(o.response_ns()).c_str(),
-                          o.error.empty() ? "" : ("  (" + o.error + ")").c_str());
+            std::snprintf(
+                line, sizeof line, "  %5d  %4d/%-4d  %5d/%-5d  0x%02x  %s%s\n", o.id,
+                o.parts_written, o.parts_read, o.write_retries(), o.read_retries(),
+                o.completion_code, ms(o.response_ns()).c_str(),
+                !o.failed()
+                    ? ""
+                    : ("  (" + std::string(ssif::request_error_name(o.error)) + ")").c_str());
             out << line;
         }
     }
@@ -342,7 +345,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
             out << "\n";
             // When that read delivered the response, the response time splits into the
             // BMC's part and the host's polling: write + latency + poll gap + read.
-            if (next_read && next_read->end_ns == o.completed_ns && o.error.empty() &&
+            if (next_read && next_read->end_ns == o.completed_ns && !o.failed() &&
                 avail >= o.started_ns) {
                 out << "    = write " << ms(avail - o.started_ns) << " + daemon latency "
                     << ms(answered - avail) << " + wait for the next read poll "

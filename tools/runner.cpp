@@ -116,7 +116,7 @@ class OutcomeCollector : public ssif::OutcomeSink {
         t6_.add(o);
         messages_.add(o);
         response_.add(o.response_ns());
-        result_.failed += !o.error.empty();
+        result_.failed += o.failed();
         result_.write_retries += static_cast<uint64_t>(o.write_retries());
         result_.read_retries += static_cast<uint64_t>(o.read_retries());
         if (result_.outcomes.size() < RunResult::kKeptOutcomes || expected_ids_.count(o.id))

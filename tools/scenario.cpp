@@ -542,10 +542,6 @@ void read_workload(ObjectReader workload, Scenario& s) {
     workload.finish();
 }
 
-constexpr const char* kRequestErrors[] = {
-    "",        "write_failed",    "read_failed",  "bad_block", "bad_part_length",
-    "too_big", "request_too_big", "no_interface", "power_off", "mismatched_response"};
-
 RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
     RequestExpectation e;
     e.path = r.path();
@@ -558,15 +554,14 @@ RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
         e.completion_code = r.byte("completion_code", 0);
     if (r.has("error")) {
         const std::string error = r.text("error", "");
-        bool known = false;
-        std::string accepted;
-        for (const char* name : kRequestErrors) {
-            known = known || error == name;
-            accepted += std::string(accepted.empty() ? "\"\"" : ", ") + name;
-        }
-        if (!known)
+        ssif::RequestError known;
+        if (!value_of(ssif::kRequestErrorNames, error, &known)) {
+            std::string accepted;
+            for (const auto& entry : ssif::kRequestErrorNames)
+                accepted += accepted.empty() ? "\"\"" : std::string(", ") + entry.name;
             r.fail("error", "unknown error \"" + error + "\" (accepted: " + accepted + ")");
-        e.error = error;
+        }
+        e.error = known;
     }
     if (r.has("response")) {
         Bytes bytes;
@@ -948,7 +943,7 @@ ojson scenario_to_json(const Scenario& s) {
         if (e.completion_code)
             r["completion_code"] = *e.completion_code;
         if (e.error)
-            r["error"] = *e.error;
+            r["error"] = ssif::request_error_name(*e.error);
         if (e.response)
             r["response"] = *e.response;
         const std::pair<const char*, const std::optional<int>*> counts[] = {

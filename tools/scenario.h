@@ -32,7 +32,7 @@ struct RequestExpectation {
     int id = 0;
     std::string path; // JSON path, for the report
     std::optional<uint8_t> completion_code;
-    std::optional<std::string> error; // "" expects success
+    std::optional<ssif::RequestError> error; // None expects success
     std::optional<Bytes> response;
     std::optional<int> response_length;
     std::optional<int> write_attempts;

@@ -199,10 +199,10 @@ void IpmiSsif::start_next_msg() {
     out.started_ns = hooks_.now_ns();
     hooks_.request_started(out.id, out.started_ns);
     if (!link_.found) {
-        out.error = "no_interface";
+        out.error = RequestError::NoInterface;
     } else if (request.payload.size() > link_.max_transmit ||
                request.payload.size() > kIpmiMaxMsgLength) {
-        out.error = "request_too_big"; // start_send: -E2BIG before any transfer
+        out.error = RequestError::RequestTooBig; // start_send: -E2BIG before any transfer
     } else {
         start_message(Kind::User, request.payload, request.id, true);
         msg_->out.submitted_ns = out.submitted_ns;
@@ -249,7 +249,7 @@ void IpmiSsif::transfer_done(const TransferDone& done) {
                                   done.end_ns});
     if (done.result.status == smbus::SmbusStatus::Abandoned) {
         // The host died mid-transfer: no retry, no handler runs; the message is over.
-        msg_->out.error = "power_off";
+        msg_->out.error = RequestError::PowerOff;
         power_off_ns_ = done.power_off_ns;
         finish(false);
         return;
@@ -287,7 +287,7 @@ void IpmiSsif::msg_written_handler(const TransferDone& done) {
         .str("status", smbus::status_name(r.status))
         .num("errno", smbus::transfer_errno(adapter_, r.status));
     if (--retries_left_ <= 0) {
-        msg_->out.error = "write_failed";
+        msg_->out.error = RequestError::WriteFailed;
         finish(false);
         return;
     }
@@ -338,12 +338,12 @@ void IpmiSsif::msg_done_handler(const TransferDone& done) {
     const uint8_t block = r.data[0];
     const size_t len = r.data.size() - 1;
     if (block != kReadEndBlock && len != kReadMiddleData) {
-        msg_->out.error = "bad_part_length"; // -EIO, not retried
+        msg_->out.error = RequestError::BadPartLength; // -EIO, not retried
         finish(false);
         return;
     }
     if (response_.size() + len > kIpmiMaxMsgLength) {
-        msg_->out.error = "too_big"; // -E2BIG, not retried
+        msg_->out.error = RequestError::TooBig; // -E2BIG, not retried
         finish(false);
         return;
     }
@@ -355,7 +355,7 @@ void IpmiSsif::msg_done_handler(const TransferDone& done) {
         return;
     }
     if (block != expected_block_) {
-        msg_->out.error = "bad_block"; // -EIO, not retried
+        msg_->out.error = RequestError::BadBlock; // -EIO, not retried
         finish(false);
         return;
     }
@@ -372,7 +372,7 @@ void IpmiSsif::read_error(const TransferDone& done) {
         .num("errno", smbus::transfer_errno(adapter_, r.status))
         .num("count", r.count);
     if (--retries_left_ <= 0) {
-        msg_->out.error = "read_failed";
+        msg_->out.error = RequestError::ReadFailed;
         finish(false);
         return;
     }
@@ -462,11 +462,11 @@ void IpmiSsif::user_done(RequestOutcome out, bool ok) {
         out.completion_code = out.response.size() >= 3 ? out.response[2] : kCcUnspecified;
         // ipmi_msghandler: a response must carry the request's netfn + 1 and its cmd.
         if (!answers(out.request, out.response)) {
-            out.error = "mismatched_response";
+            out.error = RequestError::MismatchedResponse;
             out.completion_code = kCcUnspecified;
         }
     }
-    if (out.error == "power_off") {
+    if (out.error == RequestError::PowerOff) {
         // The host died with the request in flight: nobody gets an answer. It comes back
         // after the off time and goes on with the queue, as a rebooted driver would.
         out.response.clear();
@@ -479,7 +479,7 @@ void IpmiSsif::user_done(RequestOutcome out, bool ok) {
         hooks_.power_off(power_off_ns_);
         return;
     }
-    if (!out.error.empty() && out.error != "mismatched_response") {
+    if (out.failed() && out.error != RequestError::MismatchedResponse) {
         ++stats_.hosed;
         out.response = hosed_response(out.request);
         out.completion_code = kCcUnspecified;
@@ -501,7 +501,7 @@ void IpmiSsif::deliver_user(RequestOutcome& out) {
         .num("id", out.id)
         .bytes("payload", out.response)
         .hex("cc", out.completion_code)
-        .str("error", out.error)
+        .str("error", request_error_name(out.error))
         .num("response_ns", static_cast<int64_t>(out.response_ns()));
     hooks_.request_done(out);
     idle();

@@ -51,7 +51,7 @@ TEST_CASE("a read NAKed while the BMC is busy is retried 60 ms later", "[exchang
     const uint64_t read2_end = read2 + kStart + 4 * kByte + kSr + 15 * kByte + kStop;
 
     REQUIRE(o.timeline.size() == 5);
-    CHECK(o.timeline[0].what == "write");
+    CHECK(o.timeline[0].kind == ssif::SegmentKind::Write);
     CHECK(o.timeline[0].end_ns == write_end);
     CHECK(o.timeline[1].end_ns == read1);
     CHECK(o.timeline[2].status == "address_nak");

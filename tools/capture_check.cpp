@@ -149,26 +149,28 @@ class Exchanges {
     std::vector<std::string> messages_problems;
 
   private:
-    void segment(const CapturedTransfer& t, const char* what, const std::string& reason) {
+    void segment(const CapturedTransfer& t, ssif::SegmentKind kind, const std::string& reason) {
         if (!cur_->timeline.empty() && !reason.empty()) {
             const uint64_t from = cur_->timeline.back().end_ns;
             // The driver's timer started when the transfer before returned to it.
             const uint64_t gap = t.start_ns > last_done_ns_ ? t.start_ns - last_done_ns_ : 0;
-            cur_->timeline.push_back({"wait", reason, "", from, std::max(from, t.start_ns)});
+            cur_->timeline.push_back(
+                {ssif::SegmentKind::Wait, reason, "", from, std::max(from, t.start_ns)});
             const uint64_t need = timers_.min_wait_ns(reason);
             if (gap < need)
                 r_.host_findings.push_back(
-                    {t.start_ns, std::string(what) + " " + hex8(t.command) + " " + ms(gap) +
+                    {t.start_ns, std::string(ssif::segment_kind_name(kind)) + " " +
+                                     hex8(t.command) + " " + ms(gap) +
                                      " after the transfer before it; ipmi_ssif waits " +
                                      timers_.constant(reason) + " (" +
                                      std::to_string(need / timers_.jiffies.tick_ns()) +
                                      " jiffies, at least " + ms(need) + ") for " + reason});
         }
         // A read the BMC NAKed at its address is start_get's 0x03; a write's part is unknown.
-        const bool read = std::strcmp(what, "read") == 0;
+        const bool read = kind == ssif::SegmentKind::Read;
         last_done_ns_ = t.master_done_ns;
         cur_->timeline.push_back(
-            {what, bare_address_nak(t) ? (read ? hex8(ssif::kReadStart) : "?") : hex8(t.command),
+            {kind, bare_address_nak(t) ? (read ? hex8(ssif::kReadStart) : "?") : hex8(t.command),
              smbus::status_name(t.status), t.start_ns, t.end_ns});
     }
 
@@ -210,7 +212,7 @@ class Exchanges {
         } else if (!cur_ || write_complete_) {
             return; // a middle or end part with no write open: ssif_framing judges it
         }
-        segment(t, "write", wait);
+        segment(t, ssif::SegmentKind::Write, wait);
         // A wrong PEC byte the BMC ACKed is a write that went through, as the host sees it.
         const bool through = t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec;
         if (!through || !write_attempt_ok_) {
@@ -242,7 +244,7 @@ class Exchanges {
         if (start)
             wait = reads_++ == 0 ? "first_read" : "read_retry";
         cur_->read_attempts += start;
-        segment(t, "read", wait);
+        segment(t, ssif::SegmentKind::Read, wait);
         if (t.status != SmbusStatus::Ok) {
             multi_open_ = false;
             // SSIF_RECV_RETRIES reads in all: then the driver fails the message.

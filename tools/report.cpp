@@ -18,7 +18,7 @@ constexpr size_t kListedRequests = 100;
 ojson outcome_json(const ssif::RequestOutcome& o) {
     ojson timeline = ojson::array();
     for (const ssif::Segment& seg : o.timeline) {
-        ojson step = {{"what", seg.what}, {"detail", seg.detail}};
+        ojson step = {{"what", ssif::segment_kind_name(seg.kind)}, {"detail", seg.detail}};
         if (!seg.status.empty())
             step["status"] = seg.status;
         step["start_ns"] = seg.start_ns;
@@ -147,7 +147,7 @@ ojson checks_json(const std::vector<Check>& checks) {
 namespace {
 // Two steps alike: the same transfer or wait, ending the same way, as long.
 bool alike(const ssif::Segment& a, const ssif::Segment& b) {
-    return a.what == b.what && a.detail == b.detail && a.status == b.status &&
+    return a.kind == b.kind && a.detail == b.detail && a.status == b.status &&
            a.end_ns - a.start_ns == b.end_ns - b.start_ns;
 }
 // How many pairs from `i` on repeat the pair at `i` (1: only itself).
@@ -166,8 +166,8 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
     const auto print = [&out](const ssif::Segment& seg) {
         char line[160];
         std::snprintf(line, sizeof line, "    %12.6f ms  %-5s %-11s %-12s %10.6f ms\n",
-                      seg.start_ns / 1e6, seg.what.c_str(), seg.detail.c_str(), seg.status.c_str(),
-                      (seg.end_ns - seg.start_ns) / 1e6);
+                      seg.start_ns / 1e6, ssif::segment_kind_name(seg.kind), seg.detail.c_str(),
+                      seg.status.c_str(), (seg.end_ns - seg.start_ns) / 1e6);
         out << line;
     };
     // A long run of alike pairs (a NAKed read and its retry wait, 250 times) shows its first
@@ -185,8 +185,9 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
             char line[200];
             std::snprintf(
                 line, sizeof line, "    ... %zu more alike (%s %s %s, then %s %s) up to %.6f ms\n",
-                pairs - kShownPairs, t[i].what.c_str(), t[i].detail.c_str(), t[i].status.c_str(),
-                t[i + 1].what.c_str(), t[i + 1].detail.c_str(), t[last].start_ns / 1e6);
+                pairs - kShownPairs, ssif::segment_kind_name(t[i].kind), t[i].detail.c_str(),
+                t[i].status.c_str(), ssif::segment_kind_name(t[i + 1].kind),
+                t[i + 1].detail.c_str(), t[last].start_ns / 1e6);
             out << line;
             print(t[last]);
             print(t[last + 1]);
@@ -194,7 +195,8 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
             print(t[i]);
         }
         for (size_t k = i; k < i + used; ++k)
-            (t[k].what == "wait" ? *wait_ns : *bus_ns) += t[k].end_ns - t[k].start_ns;
+            (t[k].kind == ssif::SegmentKind::Wait ? *wait_ns : *bus_ns) +=
+                t[k].end_ns - t[k].start_ns;
         i += used;
     }
     out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
@@ -333,7 +335,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
                 << ms(answered - avail) << " later, at " << ms(answered);
             const ssif::Segment* next_read = nullptr;
             for (const ssif::Segment& seg : o.timeline) {
-                if (seg.what == "read" && seg.start_ns >= answered) {
+                if (seg.kind == ssif::SegmentKind::Read && seg.start_ns >= answered) {
                     next_read = &seg;
                     break;
                 }

@@ -244,7 +244,7 @@ void IpmiSsif::write_part() {
 void IpmiSsif::transfer_done(const TransferDone& done) {
     char cmd[8];
     std::snprintf(cmd, sizeof cmd, "0x%02x", transfer_command_);
-    msg_->out.timeline.push_back({transfer_read_ ? "read" : "write", cmd,
+    msg_->out.timeline.push_back({transfer_read_ ? SegmentKind::Read : SegmentKind::Write, cmd,
                                   smbus::status_name(done.result.status), done.start_ns,
                                   done.end_ns});
     if (done.result.status == smbus::SmbusStatus::Abandoned) {
@@ -397,7 +397,8 @@ void IpmiSsif::wait(uint64_t usec, const char* reason, HostPhase phase) {
 }
 
 void IpmiSsif::end_wait() {
-    msg_->out.timeline.push_back({"wait", wait_reason_, "", wait_start_ns_, hooks_.now_ns()});
+    msg_->out.timeline.push_back(
+        {SegmentKind::Wait, wait_reason_, "", wait_start_ns_, hooks_.now_ns()});
 }
 
 void IpmiSsif::retry_timeout() {

@@ -107,9 +107,23 @@ struct HostRequest {
     Bytes payload;      // netfn/lun, cmd, data
 };
 
+// What a step of a request's life is: a bus transfer (write or read) or a timer wait.
+enum class SegmentKind { Write, Read, Wait };
+
+// The names the report's timeline ("what") and the summary use.
+constexpr Named<SegmentKind> kSegmentKindNames[] = {
+    {"write", SegmentKind::Write},
+    {"read", SegmentKind::Read},
+    {"wait", SegmentKind::Wait},
+};
+
+inline const char* segment_kind_name(SegmentKind k) {
+    return name_of(kSegmentKindNames, k);
+}
+
 // One step of a request's life: a bus transfer or a timer wait, back to back.
 struct Segment {
-    std::string what;   // write, read, wait
+    SegmentKind kind = SegmentKind::Write;
     std::string detail; // SMBus command or timer reason
     std::string status; // bus status for transfers
     uint64_t start_ns = 0;

@@ -74,13 +74,16 @@ ojson zpci_json(const ZpciResult& z) {
     ojson msis = ojson::object();
     for (const auto& [name, count] : zpci::named_counts(z.counts))
         msis[name] = count;
+    std::vector<std::string> setup_failures;
+    for (const zpci::SetupFailure& f : z.setup_failures)
+        setup_failures.push_back(f.text());
     return {{"msis", msis},
             {"accounted", z.accounted},
             {"violation_counts", violation_counts},
             {"violations", violations},
             {"latency_ns", distribution_json(z.latency)},
             {"fallbacks", z.fallbacks},
-            {"setup_failures", z.setup_failures},
+            {"setup_failures", setup_failures},
             {"cpus", cpus}};
 }
 
@@ -106,7 +109,7 @@ void print_zpci(std::ostream& out, const ZpciResult& z) {
         << " rescan(s), " << ipis << " IPI(s), " << z.fallbacks << " fallback MSI(s)\n";
     if (!z.setup_failures.empty())
         out << "  " << z.setup_failures.size()
-            << " function(s) failed MSI setup; first: " << z.setup_failures.front() << "\n";
+            << " function(s) failed MSI setup; first: " << z.setup_failures.front().text() << "\n";
     const size_t shown = std::min<size_t>(z.violations.size(), 10);
     for (size_t i = 0; i < shown; ++i)
         out << "  violation " << name_of(zpci::kViolationNames, z.violations[i].kind) << " at "

@@ -73,13 +73,13 @@ void ZpciSystem::setup() {
 }
 
 void ZpciSystem::set_up(const FunctionConfig& f, uint64_t t_ns) {
-    const std::string error = kernel_.enable(f, t_ns);
-    if (!error.empty()) {
-        setup_failures_.push_back("fid " + std::to_string(f.fid) + ": " + error);
+    const SetupFailure setup = kernel_.enable(f, t_ns);
+    if (setup.error != SetupError::None) {
+        setup_failures_.push_back(setup);
         EventBuilder(log_, t_ns, events::kZpciSetupFailed)
             .num("fid", f.fid)
             .num("nvec", f.nvec)
-            .str("error", error);
+            .str("error", setup.reason());
     } else {
         const ZpciKernel::Function* zdev = kernel_.function(f.fid);
         EventBuilder e(log_, t_ns, events::kZpciSetup);

@@ -99,7 +99,7 @@ class ZpciSystem : public sc_core::sc_module {
     const IrqAccounting& accounting() const { return accounting_; }
     const std::vector<CpuStats>& cpu_stats() const { return stats_; }
     const ZpciKernel& kernel() const { return kernel_; }
-    const std::vector<std::string>& setup_failures() const { return setup_failures_; }
+    const std::vector<SetupFailure>& setup_failures() const { return setup_failures_; }
     uint64_t fallbacks() const { return fallbacks_; }
 
   private:
@@ -161,7 +161,7 @@ class ZpciSystem : public sc_core::sc_module {
     bool actions_done_ = false;
     bool reported_done_ = false;
     StopGate* gate_ = nullptr;
-    std::vector<std::string> setup_failures_;
+    std::vector<SetupFailure> setup_failures_;
     uint64_t fallbacks_ = 0;
     std::vector<Violation> unlogged_violations_;
     static constexpr uint64_t kSummaryViolationsPerKind = 10;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "tools/bus_checks.h"
+#include "tools/check_names.h"
 #include "tools/checks.h"
 #include "tools/format.h"
 #include "tools/json_reader.h"
@@ -130,7 +131,7 @@ class Exchanges {
 
     Check host_timing() const {
         Check c;
-        c.name = "host_timing";
+        c.name = check_name(CheckId::HostTiming);
         c.description = std::string("the host waited ipmi_ssif's timers (") +
                         ssif::host_variant_name(timers_.kernel.variant) +
                         " at HZ=" + std::to_string(timers_.jiffies.hz()) +
@@ -307,7 +308,7 @@ class Exchanges {
 
 Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t* checked) {
     Check c;
-    c.name = "pec";
+    c.name = check_name(CheckId::Pec);
     c.description = "every PEC byte the BMC and the host sent is the CRC-8 of its transfer "
                     "(SMBus 2.0 §5.4.1.4)";
     uint64_t bad = 0;
@@ -668,7 +669,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     }
     r.checks.push_back(answered);
     Check messages;
-    messages.name = "ipmi_messages";
+    messages.name = check_name(CheckId::IpmiMessages);
     messages.description = "no IPMI message duplicated or mismatched on the wire: each response "
                            "read answers the request before it (netfn + 1, the same command)";
     if (!exchanges.messages_problems.empty()) {
@@ -689,7 +690,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     r.checks.push_back(exchanges.host_timing());
     if (replay) {
         Check c;
-        c.name = "bmc_conformance";
+        c.name = check_name(CheckId::BmcConformance);
         c.description = std::string("the BMC ACKed, NAKed and sent what ssif_bmc ") +
                         ssif::bmc_variant_name(o.bmc_variant) + " behind the " +
                         ssif::bmc_controller_name(o.bmc_controller) + " controller would have";

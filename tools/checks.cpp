@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "tools/check_names.h"
 #include "tools/format.h"
 
 namespace ssifsim::tools {
 
 T6Check::T6Check(uint64_t limit_ns) {
-    check_.name = "T6max";
+    check_.name = check_name(CheckId::T6max);
     check_.description =
         "request to response within " + ms(limit_ns) + " (IPMI v2.0 12.7 SSIF timing)";
     check_.limit_ns = limit_ns;
@@ -57,7 +58,7 @@ Check T6Check::result(size_t completed, size_t submitted) const {
 
 Check check_all_answered(size_t completed, size_t submitted) {
     Check c;
-    c.name = "all_answered";
+    c.name = check_name(CheckId::AllAnswered);
     c.description = "every request got a response (none lost)";
     if (completed < submitted) {
         c.pass = false;
@@ -125,7 +126,7 @@ void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
 Check IpmiMessagesCheck::result() {
     judge_waiting(UINT64_MAX);
     Check c;
-    c.name = "ipmi_messages";
+    c.name = check_name(CheckId::IpmiMessages);
     c.description = "no IPMI message lost or duplicated between the host and the BMC daemon";
     c.pass = problems_ == 0;
     c.detail = first_;
@@ -187,7 +188,7 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
 Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired,
                          const std::vector<std::string>& why_not) {
     Check c;
-    c.name = "faults_fired";
+    c.name = check_name(CheckId::FaultsFired);
     c.description =
         "every fault in the scenario happened (" + std::to_string(faults.size()) + " fault(s))";
     for (size_t i = 0; i < faults.size(); ++i) {
@@ -203,7 +204,7 @@ Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uin
 
 Check check_interrupts_accounted(const ZpciResult& z) {
     Check c;
-    c.name = "interrupts_accounted";
+    c.name = check_name(CheckId::InterruptsAccounted);
     c.description = "every MSI reached its own handler, merged with its own pending bit, or was "
                     "dropped for a named reason (" +
                     std::to_string(z.counts.raised) + " raised)";
@@ -227,7 +228,7 @@ Check check_interrupts_accounted(const ZpciResult& z) {
 
 Check check_driver_memory_safety(const RunResult& r) {
     Check c;
-    c.name = "driver_memory_safety";
+    c.name = check_name(CheckId::DriverMemorySafety);
     c.description = "no store past ssif_bmc's part buffer payload and PEC (a host's part over "
                     "32 bytes + PEC writes into struct ssif_bmc_ctx), and no use of the context "
                     "after ssif_bmc_remove freed it";

@@ -261,7 +261,7 @@ class BackendFailureSink : public EventSink {
 Check check_ipmi_sim(const ssif::IpmiSimBackend& backend, const IpmiSimProcess& process,
                      uint64_t end_ns) {
     Check c;
-    c.name = "ipmi_sim";
+    c.name = check_name(CheckId::IpmiSim);
     c.description = "ipmi_sim answered every request the daemon forwarded";
     if (backend.failed()) {
         c.pass = false;
@@ -485,7 +485,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
 
     if (result.interrupted_by) {
         Check c;
-        c.name = "interrupted";
+        c.name = check_name(CheckId::Interrupted);
         c.description = "the run went to its end";
         c.pass = false;
         c.detail = std::string("stopped by ") + signal_name(result.interrupted_by) + " at " +

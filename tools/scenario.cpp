@@ -587,7 +587,8 @@ RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
 void read_expect(ObjectReader expect, Scenario& s) {
     s.expect.t6_max_ns = expect.millis("t6_max_ms", 250, 0, 3'600'000);
     ObjectReader spec = expect.object("spec");
-    for (const char* name : kSpecChecks) {
+    for (const CheckId id : kSpecChecks) {
+        const char* name = check_name(id);
         const std::string verdict = spec.choice(name, "pass", {"pass", "fail", "any"});
         if (spec.has(name))
             s.expect.spec[name] = verdict == "pass"   ? Expectations::Verdict::Pass
@@ -928,7 +929,8 @@ ojson scenario_to_json(const Scenario& s) {
         j["zpci"] = zpci_to_json(s.zpci);
     ojson expect = {{"t6_max_ms", s.expect.t6_max_ns / 1e6}};
     ojson spec = ojson::object();
-    for (const char* name : kSpecChecks) {
+    for (const CheckId id : kSpecChecks) {
+        const char* name = check_name(id);
         const auto it = s.expect.spec.find(name);
         const Expectations::Verdict v =
             it == s.expect.spec.end() ? Expectations::Verdict::Pass : it->second;

@@ -15,17 +15,13 @@
 #include "models/ssif/bmc/scripted_backend.h"
 #include "models/ssif/bmc/ssifbridge.h"
 #include "models/ssif/host/ssif_host.h"
+#include "tools/check_names.h"
 #include "tools/faults.h"
 #include "tools/json_reader.h"
 #include "tools/workload.h"
 #include "tools/zpci_config.h"
 
 namespace ssifsim::tools {
-
-// The spec checks every run makes, by the names scenarios and reports use.
-constexpr const char* kSpecChecks[] = {
-    "T6max",     "all_answered", "ipmi_messages",        "faults_fired",        "tTIMEOUT",
-    "tLOW:SEXT", "ssif_framing", "driver_memory_safety", "interrupts_accounted"};
 
 // What one request must come to; each field set is one expectation.
 struct RequestExpectation {

@@ -375,7 +375,7 @@ Bytes parse_raw(const std::string& line, const std::string& where) {
     if (bytes[0] > 0x3f)
         throw InputError(where + ": netfn " + hex8(bytes[0]) +
                          " out of range (accepted: 0..0x3f, a 6-bit network function)");
-    bytes[0] = static_cast<uint8_t>(bytes[0] << 2); // LUN 0
+    bytes[0] = ssif::ipmi::netfn_lun(bytes[0]); // LUN 0
     return bytes;
 }
 
@@ -400,7 +400,7 @@ std::vector<Bytes> named_requests(ObjectReader& r, const ssif::ipmi::NamedComman
         if (!r.has(key))
             r.fail(key, std::string("missing; ") + named.name + " needs it");
     };
-    const Bytes head{static_cast<uint8_t>(c.netfn << 2), c.cmd};
+    const Bytes head{ssif::ipmi::netfn_lun(c.netfn), c.cmd};
     const auto with = [&head](std::initializer_list<uint8_t> data) {
         Bytes b = head;
         b.insert(b.end(), data);
@@ -479,7 +479,7 @@ void read_workload(ObjectReader workload, Scenario& s) {
                 if (!r.has("netfn") || !r.has("cmd"))
                     r.fail("", "a request needs \"netfn\" and \"cmd\" (or \"raw\", or "
                                "\"command\")");
-                Bytes payload{static_cast<uint8_t>(netfn << 2 | lun), r.byte("cmd", 0)};
+                Bytes payload{ssif::ipmi::netfn_lun(netfn, lun), r.byte("cmd", 0)};
                 for (const auto& [byte, byte_path] : r.array("data"))
                     payload.push_back(element_byte(*byte, byte_path, s.file));
                 if (payload.size() > kIpmiMaxRequest)

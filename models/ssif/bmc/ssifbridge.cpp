@@ -4,12 +4,11 @@
 #include <cerrno>
 
 #include "models/common/sim_time.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
 namespace {
-constexpr uint8_t kNetfnApp = 0x06;
-constexpr uint8_t kCmdGetSystemInterfaceCaps = 0x57;
 constexpr uint8_t kCcResponseNotAvailable = 0xce; // the bridge's own answers
 } // namespace
 
@@ -79,12 +78,13 @@ std::optional<SsifBridge::Forward> SsifBridge::on_read(long got, const Bytes& bu
         keepalive_at_ = now_ns + info_.keepalive_ns; // expires_after restarts it
 
     // 49c757c: handleGetSysIfCap, for the SSIF interface type (data byte 0 = 0).
-    if (info_.answers_sysif_caps && parsed.netfn == kNetfnApp &&
-        parsed.cmd == kCmdGetSystemInterfaceCaps && request.size() > 2 && request[2] == 0x00) {
+    if (info_.answers_sysif_caps && parsed.netfn == ipmi::kGetSystemInterfaceCaps.netfn &&
+        parsed.cmd == ipmi::kGetSystemInterfaceCaps.cmd && request.size() > 2 &&
+        request[2] == 0x00) {
         // cc 0, reserved, transaction support 10b (start/middle/end) without PEC, max input
         // and output message sizes 0xFF (IPMI v2.0 §22.9).
-        const Bytes caps = {static_cast<uint8_t>(((kNetfnApp + 1) << 2) | last_.lun),
-                            kCmdGetSystemInterfaceCaps,
+        const Bytes caps = {ipmi::netfn_lun(ipmi::kGetSystemInterfaceCaps.netfn + 1, last_.lun),
+                            ipmi::kGetSystemInterfaceCaps.cmd,
                             0x00,
                             0x00,
                             0x80,

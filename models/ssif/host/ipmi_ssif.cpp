@@ -5,6 +5,7 @@
 
 #include "models/common/name_table.h"
 #include "models/ssif/framing.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
@@ -516,7 +517,7 @@ void IpmiSsif::start_flag_fetch() {
     // start_flag_fetch and start_clear_flags send without a message (curr_msg stays NULL, so
     // ssif_alert ignores an alert during their transfers); start_recv_msg_fetch and
     // start_event_fetch allocate one.
-    start_message(Kind::Driver, {app::kNetfnLun, app::kGetMessageFlags}, 0, false);
+    start_message(Kind::Driver, ipmi::request(ipmi::kGetMessageFlags), 0, false);
 }
 
 void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool ok) {
@@ -562,8 +563,8 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
                 .str("kind", messages ? "message" : "event")
                 .bytes("payload", rsp);
         } else {
-            msg_flags_ &= static_cast<uint8_t>(
-                ~(messages ? app::kReceiveMessageAvailable : app::kEventMessageBufferFull));
+            msg_flags_ &= static_cast<uint8_t>(~(messages ? ipmi::kFlagReceiveMessageAvailable
+                                                          : ipmi::kFlagEventMessageBufferFull));
         }
         handle_flags();
         return;
@@ -575,17 +576,17 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
 
 void IpmiSsif::handle_flags() {
     // The watchdog pre-timeout first (start_clear_flags), then messages, then events.
-    if (msg_flags_ & app::kWatchdogPreTimeout) {
+    if (msg_flags_ & ipmi::kFlagWatchdogPreTimeout) {
         ++stats_.watchdog_pretimeouts;
-        msg_flags_ &= static_cast<uint8_t>(~app::kWatchdogPreTimeout);
+        msg_flags_ &= static_cast<uint8_t>(~ipmi::kFlagWatchdogPreTimeout);
         set_state(DriverState::ClearingFlags);
         start_message(Kind::Driver,
-                      {app::kNetfnLun, app::kClearMessageFlags, app::kWatchdogPreTimeout}, 0,
+                      ipmi::request(ipmi::kClearMessageFlags, {ipmi::kFlagWatchdogPreTimeout}), 0,
                       false);
         return;
     }
-    const bool messages = msg_flags_ & app::kReceiveMessageAvailable;
-    const bool events = !messages && (msg_flags_ & app::kEventMessageBufferFull);
+    const bool messages = msg_flags_ & ipmi::kFlagReceiveMessageAvailable;
+    const bool events = !messages && (msg_flags_ & ipmi::kFlagEventMessageBufferFull);
     if (!messages && !events) {
         set_state(DriverState::Idle);
         idle();
@@ -593,7 +594,7 @@ void IpmiSsif::handle_flags() {
     }
     set_state(messages ? DriverState::GettingMessages : DriverState::GettingEvents);
     start_message(Kind::Driver,
-                  {app::kNetfnLun, messages ? app::kGetMessage : app::kReadEventMessageBuffer}, 0,
+                  ipmi::request(messages ? ipmi::kGetMessage : ipmi::kReadEventMessageBuffer), 0,
                   true);
 }
 

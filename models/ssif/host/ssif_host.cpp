@@ -5,6 +5,7 @@
 #include "models/common/name_table.h"
 #include "models/common/sim_time.h"
 #include "models/ssif/framing.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
@@ -376,15 +377,14 @@ void SsifHost::handler_message(const Bytes& payload, Bytes& rsp) {
 bool SsifHost::register_smi() {
     Bytes rsp;
     // __get_guid: Get Device GUID; an error only leaves the GUID unset.
-    handler_message({app::kNetfnLun, app::kGetDeviceGuid}, rsp);
+    handler_message(ipmi::request(ipmi::kGetDeviceGuid), rsp);
     // __get_device_id: bmc_device_id_handler wants netfn + 1 and the cmd, completion code 0
     // and what ipmi_demangle_device_id accepts (7 bytes from the completion code on);
     // anything else fails ipmi_add_smi, and ssif_probe with it ("Unable to register
     // device"). (A wrong netfn/cmd is ignored there and the handler would wait for good;
     // the model takes it as a failure.)
-    handler_message({app::kNetfnLun, app::kGetDeviceId}, rsp);
-    const bool device_id =
-        valid_device_id(rsp) && answers({app::kNetfnLun, app::kGetDeviceId}, rsp);
+    handler_message(ipmi::request(ipmi::kGetDeviceId), rsp);
+    const bool device_id = valid_device_id(rsp) && answers(ipmi::request(ipmi::kGetDeviceId), rsp);
     unsigned channels = 0;
     if (device_id) {
         // __scan_channels, for IPMI 1.5 and later (the version byte: major in the low
@@ -395,7 +395,7 @@ bool SsifHost::register_smi() {
         const unsigned major = version & 0x0f, minor = version >> 4;
         if (major > 1 || (major == 1 && minor >= 5)) {
             for (uint8_t ch = 0; ch < kMaxChannels; ++ch) {
-                handler_message({app::kNetfnLun, app::kGetChannelInfo, ch}, rsp);
+                handler_message(ipmi::request(ipmi::kGetChannelInfo, {ch}), rsp);
                 ++channels;
                 if (rsp.size() >= 3 && rsp[2] == kCcInvalidCommand)
                     break;
@@ -412,7 +412,7 @@ bool SsifHost::detect() {
     // ssif_detect: do_cmd's answer carries the request's netfn + 1 and cmd; then
     // ipmi_demangle_device_id's rule.
     Bytes rsp;
-    return do_cmd({app::kNetfnLun, app::kGetDeviceId}, rsp) && valid_device_id(rsp);
+    return do_cmd(ipmi::request(ipmi::kGetDeviceId), rsp) && valid_device_id(rsp);
 }
 
 LinkSetup SsifHost::probe() {
@@ -422,7 +422,7 @@ LinkSetup SsifHost::probe() {
         link.found = false; // "Not present": the interface is never registered
         return link;
     }
-    const bool caps = do_cmd({app::kNetfnLun, app::kGetSystemInterfaceCaps, 0x00 /* SSIF */}, rsp);
+    const bool caps = do_cmd(ipmi::request(ipmi::kGetSystemInterfaceCaps, {0x00 /* SSIF */}), rsp);
     link = link_from_capabilities(caps, rsp);
     link.cmd8_works = false;
 
@@ -430,8 +430,8 @@ LinkSetup SsifHost::probe() {
     // 0x08; if no answer comes, again ended with a zero-length 0x07; else cap at 63.
     if (link.max_transmit > kPartMax) {
         Bytes msg(65, 0x00);
-        msg[0] = app::kNetfnLun;
-        msg[1] = app::kGetDeviceId;
+        msg[0] = ipmi::netfn_lun(ipmi::kGetDeviceId.netfn);
+        msg[1] = ipmi::kGetDeviceId.cmd;
         const bool do_middle = link.max_transmit > 63;
         EventBuilder(log_, sim_now_ns(), events::kHostProbeMultipart).str("end", "0x08");
         if (!start_multipart_test(msg, do_middle)) {
@@ -449,25 +449,26 @@ LinkSetup SsifHost::probe() {
     }
 
     // Make sure the NMI timeout is cleared; then enable the event buffer and alerts.
-    do_cmd({app::kNetfnLun, app::kClearMessageFlags, app::kWatchdogPreTimeout}, rsp);
-    if (!do_cmd({app::kNetfnLun, app::kGetGlobalEnables}, rsp) || rsp.size() < 4 || rsp[2] != 0)
+    do_cmd(ipmi::request(ipmi::kClearMessageFlags, {ipmi::kFlagWatchdogPreTimeout}), rsp);
+    if (!do_cmd(ipmi::request(ipmi::kGetBmcGlobalEnables), rsp) || rsp.size() < 4 || rsp[2] != 0)
         return link;
     uint8_t enables = rsp[3];
-    if (enables & app::kEnableEventMessageBuffer) {
+    if (enables & ipmi::kEnableEventMessageBuffer) {
         link.has_event_buffer = true;
         return link;
     }
-    if (!do_cmd({app::kNetfnLun, app::kSetGlobalEnables,
-                 static_cast<uint8_t>(enables | app::kEnableEventMessageBuffer)},
+    if (!do_cmd(ipmi::request(ipmi::kSetBmcGlobalEnables,
+                              {static_cast<uint8_t>(enables | ipmi::kEnableEventMessageBuffer)}),
                 rsp))
         return link;
     if (rsp[2] == 0) {
         link.has_event_buffer = true;
-        enables |= app::kEnableEventMessageBuffer;
+        enables |= ipmi::kEnableEventMessageBuffer;
     }
-    if (!do_cmd({app::kNetfnLun, app::kSetGlobalEnables,
-                 static_cast<uint8_t>(enables | app::kEnableReceiveMessageInterrupt)},
-                rsp))
+    if (!do_cmd(
+            ipmi::request(ipmi::kSetBmcGlobalEnables,
+                          {static_cast<uint8_t>(enables | ipmi::kEnableReceiveMessageInterrupt)}),
+            rsp))
         return link;
     link.supports_alert = rsp[2] == 0;
     return link;

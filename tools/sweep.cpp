@@ -1,5 +1,4 @@
 #include "tools/sweep.h"
-#include "tools/check_names.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "models/ssif/framing.h"
+#include "models/ssif/ipmi_commands.h"
+#include "tools/check_names.h"
 #include "tools/child.h"
 #include "tools/junit.h"
 #include "tools/output_file.h"
@@ -101,8 +103,11 @@ ojson random_foreign_master(Rng& rng, double last_ms) {
     } else {
         // An SSIF single-part write without PEC (a Get Device ID), or a few stray bytes.
         f["op"] = "write";
-        f["data"] = rng.uniform(0, 1) ? ojson::array({0x02, 0x02, 0x18, 0x01})
-                                      : ojson::array({rng.uniform(0, 255), rng.uniform(0, 255)});
+        const ssif::ipmi::Command id = ssif::ipmi::kGetDeviceId;
+        f["data"] =
+            rng.uniform(0, 1)
+                ? ojson::array({ssif::kWriteSingle, 0x02, ssif::ipmi::netfn_lun(id.netfn), id.cmd})
+                : ojson::array({rng.uniform(0, 255), rng.uniform(0, 255)});
     }
     return f;
 }
@@ -311,9 +316,9 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
     for (const ojson& r : requests)
         last_ms = std::max(last_ms, r["at_ms"].get<double>());
     requests.push_back({{"at_ms", last_ms + kCleanAfterMs},
-                        {"netfn", 0x06},
+                        {"netfn", ssif::ipmi::kGetDeviceId.netfn},
                         {"lun", 0},
-                        {"cmd", 0x01},
+                        {"cmd", ssif::ipmi::kGetDeviceId.cmd},
                         {"data", ojson::array()}});
     // Either one daemon fault, or one to three on the host's transfers: a request a host
     // fault loses would shift which request a daemon fault hits, onto the clean one.

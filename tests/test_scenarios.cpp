@@ -7,7 +7,11 @@
 #include <set>
 #include <sstream>
 
+#include "models/common/event_catalog.h"
+#include "models/ssif/host/ipmi_ssif.h"
+#include "models/zpci/kernel_irq.h"
 #include "tests/support.h"
+#include "tools/check_names.h"
 #include "tools/scenario.h"
 
 using namespace ssifsim::test;
@@ -208,6 +212,25 @@ TEST_CASE("the event catalog names each event once", "[scenarios][expect]") {
         CHECK(found == e.id);
     }
     CHECK(keys.size() == ssifsim::events::kCount);
+}
+
+TEST_CASE("check names, request errors, segment kinds and setup errors are each named once",
+          "[scenarios][expect]") {
+    const auto unique = [](const auto& table) {
+        std::set<std::string> names;
+        for (const auto& entry : table)
+            if (!names.insert(entry.name).second)
+                return false;
+        return true;
+    };
+    CHECK(unique(ssifsim::tools::kCheckNames));
+    CHECK(unique(ssifsim::ssif::kRequestErrorNames));
+    CHECK(unique(ssifsim::ssif::kSegmentKindNames));
+    CHECK(unique(ssifsim::zpci::kSetupErrorNames));
+    CHECK(unique(ssifsim::kEventSourceNames));
+    // Every spec check has a name (name_of gives "?" for an id missing from the table).
+    for (const ssifsim::tools::CheckId id : ssifsim::tools::kSpecChecks)
+        CHECK(std::string(ssifsim::tools::check_name(id)) != "?");
 }
 
 namespace {

@@ -143,8 +143,8 @@ TEST_CASE("directed setup allocates from CPU 0's pool and stores values per vari
     for (IrqVariant variant : {IrqVariant::V1, IrqVariant::Merged, IrqVariant::Fixed}) {
         IrqAccounting acc;
         ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
-        REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
-        REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
+        REQUIRE(k.enable(function(0, 0, 8, 2), 0).error == SetupError::None);
+        REQUIRE(k.enable(function(7, 1, 8, 4), 0).error == SetupError::None);
         CHECK(k.function(0)->first_bit == 0);
         CHECK(k.function(7)->first_bit == 2);
         CHECK(k.cpu_vector(0).end() == 7);
@@ -165,9 +165,10 @@ TEST_CASE("directed pool is 2048 bits: prepare fails with -EIO when it is spent"
     IrqAccounting acc;
     ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0, {}}, acc);
     for (uint32_t fid = 0; fid < 64; ++fid)
-        REQUIRE(k.enable(function(fid, static_cast<uint8_t>(fid), 32, 32), 0).empty());
+        REQUIRE(k.enable(function(fid, static_cast<uint8_t>(fid), 32, 32), 0).error ==
+                SetupError::None);
     CHECK(k.function(63)->first_bit == 2016);
-    CHECK(k.enable(function(64, 64, 32, 32), 0).rfind("-EIO", 0) == 0);
+    CHECK(k.enable(function(64, 64, 32, 32), 0).error == SetupError::NoVectorBits);
     CHECK_FALSE(k.live(64));
 }
 
@@ -175,13 +176,14 @@ TEST_CASE("merged teardown frees max_msi bits: the neighbour's bits are handed o
     for (IrqVariant variant : {IrqVariant::Merged, IrqVariant::Fixed}) {
         IrqAccounting acc;
         ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
-        REQUIRE(k.enable(function(1, 1, 8, 4), 0).empty()); // bits 0..3, max_msi 8
-        REQUIRE(k.enable(function(2, 2, 8, 4), 0).empty()); // bits 4..7
+        REQUIRE(k.enable(function(1, 1, 8, 4), 0).error ==
+                SetupError::None); // bits 0..3, max_msi 8
+        REQUIRE(k.enable(function(2, 2, 8, 4), 0).error == SetupError::None); // bits 4..7
         bool was = false;
         k.cpu_vector(0).set(5, &was);
         acc.pending(&k.cpu_vector(0), 5, MsiSource{2, 1, 100, 0});
         k.disable(1, 200);
-        REQUIRE(k.enable(function(3, 3, 8, 8), 300).empty());
+        REQUIRE(k.enable(function(3, 3, 8, 8), 300).error == SetupError::None);
         if (variant == IrqVariant::Merged) {
             CHECK_FALSE(k.cpu_vector(0).test(5)); // fid 2's pending bit cleared
             CHECK(count(acc, ViolationKind::LostPending) == 1);
@@ -200,8 +202,9 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
     SECTION("directed: the neighbour's bits 4 and 6 lose their values") {
         IrqAccounting acc;
         ZpciKernel k({Delivery::Directed, IrqVariant::Merged, 2, 0, {}}, acc);
-        REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty()); // bits 0..3
-        REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());               // bits 4..7
+        REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).error ==
+                SetupError::None);                                            // bits 0..3
+        REQUIRE(k.enable(function(2, 2, 4, 4), 0).error == SetupError::None); // bits 4..7
         k.disable(1, 50);
         CHECK(count(acc, ViolationKind::WrongBitCleared) == 3); // bits 2, 4, 6
         CHECK(acc.kept_violations()[0].detail ==
@@ -215,7 +218,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
     SECTION("floating: bits 4 and 6 lie past the function's 4-bit vector") {
         IrqAccounting acc;
         ZpciKernel k({Delivery::Floating, IrqVariant::Merged, 2, 0, {}}, acc);
-        REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).empty());
+        REQUIRE(k.enable(function(1, 1, 4, 4, MsiType::Msi), 0).error == SetupError::None);
         k.disable(1, 50);
         CHECK(count(acc, ViolationKind::WrongBitCleared) == 3);
         CHECK(count(acc, ViolationKind::BeyondVector) == 2);
@@ -225,8 +228,8 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
                                      std::pair{IrqVariant::Merged, MsiType::MsiX}}) {
             IrqAccounting acc;
             ZpciKernel k({Delivery::Directed, variant, 2, 0, {}}, acc);
-            REQUIRE(k.enable(function(1, 1, 4, 4, type), 0).empty());
-            REQUIRE(k.enable(function(2, 2, 4, 4), 0).empty());
+            REQUIRE(k.enable(function(1, 1, 4, 4, type), 0).error == SetupError::None);
+            REQUIRE(k.enable(function(2, 2, 4, 4), 0).error == SetupError::None);
             k.disable(1, 50);
             CHECK(acc.kept_violations().empty());
             CHECK(k.resolve(k.cpu_vector(1), 4) == Handler{2, 0});
@@ -237,7 +240,7 @@ TEST_CASE("merged multi-MSI free resets first_bit + index + 2i") {
 TEST_CASE("facility: floating single mode raises one interrupt until re-enabled") {
     IrqAccounting acc;
     ZpciKernel k({Delivery::Floating, IrqVariant::Fixed, 2, 0, {}}, acc);
-    REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
+    REQUIRE(k.enable(function(5, 0, 8, 2), 0).error == SetupError::None);
     ZpciFacility hw(k, 2);
     auto first = hw.msi(5, 1, 0, true, 10, acc);
     CHECK(first.raise == ZpciFacility::Raise::Floating);
@@ -254,7 +257,7 @@ TEST_CASE("facility: floating single mode raises one interrupt until re-enabled"
 TEST_CASE("facility: directed to an offline CPU takes the fallback summary path") {
     IrqAccounting acc;
     ZpciKernel k({Delivery::Directed, IrqVariant::Fixed, 4, 0, {}}, acc);
-    REQUIRE(k.enable(function(5, 0, 8, 2), 0).empty());
+    REQUIRE(k.enable(function(5, 0, 8, 2), 0).error == SetupError::None);
     ZpciFacility hw(k, 4);
     auto online = hw.msi(5, 1, 2, true, 10, acc);
     CHECK(online.raise == ZpciFacility::Raise::Directed);
@@ -348,8 +351,8 @@ TEST_CASE("zpci MSI data per variant and the bit the machine derives from it") {
         INFO(name_of(kVariantNames, variant));
         IrqAccounting acc;
         ZpciKernel k({Delivery::Directed, variant, 1, 0, {}}, acc);
-        REQUIRE(k.enable(function(0, 0, 8, 2), 0).empty());
-        REQUIRE(k.enable(function(7, 1, 8, 4), 0).empty());
+        REQUIRE(k.enable(function(0, 0, 8, 2), 0).error == SetupError::None);
+        REQUIRE(k.enable(function(7, 1, 8, 4), 0).error == SetupError::None);
         const ZpciKernel::Function& f0 = *k.function(0);
         const ZpciKernel::Function& f7 = *k.function(7);
         REQUIRE(f7.first_bit == 2);
@@ -368,7 +371,7 @@ TEST_CASE("zpci MSI data per variant and the bit the machine derives from it") {
 
         IrqAccounting facc;
         ZpciKernel fk({Delivery::Floating, variant, 1, 0, {}}, facc);
-        REQUIRE(fk.enable(function(7, 1, 8, 4), 0).empty());
+        REQUIRE(fk.enable(function(7, 1, 8, 4), 0).error == SetupError::None);
         const ZpciKernel::Function& ff = *fk.function(7);
         CHECK(fk.msi_data(ff, 1) == 1);
         CHECK(ZpciKernel::msi_bit(ff, 1, Delivery::Floating) == 1);
@@ -433,7 +436,7 @@ TEST_CASE("zpci floating teardown leaves zpci_ibv[aisb] stale in v1 and merged")
         INFO(name_of(kVariantNames, variant));
         IrqAccounting acc;
         ZpciKernel k({Delivery::Floating, variant, 1, 0, {}}, acc);
-        REQUIRE(k.enable(function(9, 1, 8, 4), 0).empty());
+        REQUIRE(k.enable(function(9, 1, 8, 4), 0).error == SetupError::None);
         const unsigned long aisb = k.function(9)->aisb;
         AirqVector* v = k.function_vector(aisb);
         REQUIRE(v);

@@ -358,7 +358,7 @@ TEST_CASE("check: a kernel trace of a normal exchange", "[capture]") {
     CHECK(o.request == Bytes{0x18, 0x01});
     CHECK(o.response == Bytes{0x1c, 0x01, 0x00, 0x20, 0x01, 0x01, 0x23, 0x02, 0xbf, 0x29, 0xa0,
                               0x00, 0x01, 0x00});
-    CHECK(o.error.empty());
+    CHECK(!o.failed());
     // From the write's smbus_write line to the read's smbus_result: 7.735 ms.
     CHECK(o.response_ns() == 7'735'000);
     CHECK(o.read_attempts == 1);
@@ -382,7 +382,7 @@ TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES
     const tools::CaptureResult ok = check_trace(trace("100.067000", "100.068735"));
     REQUIRE(ok.outcomes.size() == 1);
     CHECK(ok.outcomes[0].read_attempts == 2);
-    CHECK(ok.outcomes[0].error.empty());
+    CHECK(!ok.outcomes[0].failed());
     CHECK(ok.outcomes[0].timeline[3].detail == "read_retry");
     CHECK(ok.passed());
     // 20.895 ms after it: too soon for mainline (60 ms); what the pre-2023 driver waited
@@ -417,7 +417,7 @@ TEST_CASE("check: a kernel trace of a write retry, and a bad PEC", "[capture]") 
     const tools::CaptureResult r = check_trace(text);
     REQUIRE(r.outcomes.size() == 1);
     CHECK(r.outcomes[0].write_attempts == 2);
-    CHECK(r.outcomes[0].error.empty());
+    CHECK(!r.outcomes[0].failed());
     CHECK(check_named(r, "host_timing").pass);
     // -EBADMSG: the adapter found the BMC's PEC wrong.
     const tools::Check& pec = check_named(r, "pec");

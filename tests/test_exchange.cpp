@@ -51,7 +51,7 @@ TEST_CASE("a read NAKed while the BMC is busy is retried 60 ms later", "[exchang
     const uint64_t read2_end = read2 + kStart + 4 * kByte + kSr + 15 * kByte + kStop;
 
     REQUIRE(o.timeline.size() == 5);
-    CHECK(o.timeline[0].what == "write");
+    CHECK(o.timeline[0].kind == ssif::SegmentKind::Write);
     CHECK(o.timeline[0].end_ns == write_end);
     CHECK(o.timeline[1].end_ns == read1);
     CHECK(o.timeline[2].status == "address_nak");
@@ -140,7 +140,7 @@ TEST_CASE("a 100-byte response is read in four parts on the bus", "[exchange][mu
     const RunResult r = run_scenario(s, options);
     REQUIRE(r.outcomes.size() == 1);
     const ssif::RequestOutcome& o = r.outcomes[0];
-    REQUIRE(o.error.empty());
+    REQUIRE(!o.failed());
     // 100 bytes: start 30, middle 0 with 31, middle 1 with 31, end 0xFF with 8.
     CHECK(o.parts_read == 4);
     Bytes expected{0xc4, 0x01, 0x00};

@@ -86,7 +86,7 @@ void run_writes_of_every_length(ssif::MultipartEnd bmc_end, bool cmd8, unsigned 
         INFO("request of " << len << " bytes");
         if (len > max_transmit) {
             // start_send refuses it: -E2BIG, 0xFF, nothing on the bus.
-            CHECK(o.error == "request_too_big");
+            CHECK(o.error == ssif::RequestError::RequestTooBig);
             CHECK(o.completion_code == 0xff);
             CHECK(o.parts_written == 0);
             continue;
@@ -102,7 +102,8 @@ void run_writes_of_every_length(ssif::MultipartEnd bmc_end, bool cmd8, unsigned 
         next_write += parts.size();
         REQUIRE(next_read < reads.size());
         CHECK(bytes_field(reads[next_read++], "request") == o.request);
-        CHECK(o.error == (len < 2 ? "mismatched_response" : ""));
+        CHECK(o.error ==
+              (len < 2 ? ssif::RequestError::MismatchedResponse : ssif::RequestError::None));
     }
     CHECK(next_read == reads.size());
 }

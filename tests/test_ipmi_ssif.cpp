@@ -108,7 +108,7 @@ TEST_CASE("a single-part request: write, wait SSIF_MSG_PART, read, deliver", "[h
     rig.finish_transfer(smbus::SmbusStatus::Ok, kDeviceIdResponse, 1'735'000);
     REQUIRE(rig.kernel.done.size() == 1);
     const RequestOutcome& o = rig.kernel.done[0];
-    CHECK(o.error.empty());
+    CHECK(!o.failed());
     CHECK(o.response == kDeviceIdResponse);
     CHECK(o.completion_code == 0x00);
     CHECK(o.completed_ns == 7'735'000);
@@ -229,7 +229,7 @@ TEST_CASE("a failed write is resent whole after SSIF_REQ_RETRY, 5 attempts, then
     }
     REQUIRE(rig.kernel.done.size() == 1);
     const RequestOutcome& o = rig.kernel.done[0];
-    CHECK(o.error == "write_failed");
+    CHECK(o.error == ssif::RequestError::WriteFailed);
     CHECK(o.response == Bytes{0x1c, 0x01, 0xff}); // return_hosed_msg
     CHECK(o.write_attempts == 5);
     CHECK(o.parts_written == 10);
@@ -270,7 +270,7 @@ TEST_CASE("a multi-part response: 0x03 start, 0x09 middles by block number, 0xFF
         skipped.resize(32, 0xbb);
         rig.finish_transfer(smbus::SmbusStatus::Ok, skipped, 3'000'000);
         REQUIRE(rig.kernel.done.size() == 1);
-        CHECK(rig.kernel.done[0].error == "bad_block");
+        CHECK(rig.kernel.done[0].error == ssif::RequestError::BadBlock);
         CHECK_FALSE(rig.kernel.retry_timer);
     }
 }

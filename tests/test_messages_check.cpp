@@ -19,7 +19,7 @@ ssif::RequestOutcome outcome(int id, uint64_t started, uint64_t completed, const
     o.request = kGetDeviceId;
     o.started_ns = started;
     o.completed_ns = completed;
-    o.error = error;
+    REQUIRE(value_of(ssif::kRequestErrorNames, std::string(error), &o.error));
     o.response = std::move(response);
     o.write_attempts = 1;
     return o;

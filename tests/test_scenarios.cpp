@@ -7,7 +7,11 @@
 #include <set>
 #include <sstream>
 
+#include "models/common/event_catalog.h"
+#include "models/ssif/host/ipmi_ssif.h"
+#include "models/zpci/kernel_irq.h"
 #include "tests/support.h"
+#include "tools/check_names.h"
 #include "tools/scenario.h"
 
 using namespace ssifsim::test;
@@ -170,9 +174,8 @@ TEST_CASE("JUnit: one test case per check, all passing for a passing scenario", 
 
 TEST_CASE("every event in the golden logs is one a count expectation may name",
           "[scenarios][expect]") {
-    // known_events() is the list expect.counts is validated against; a model that logs a
-    // new kind of event must add it there.
-    const auto& known = ssifsim::tools::known_events();
+    // kEventCatalog is the list the models log through and expect.counts is validated
+    // against: every event of every golden log is in it, under the id it was logged with.
     std::set<std::string> seen;
     for (const std::string& file : scenario_files()) {
         const std::string name = file.substr(file.rfind('/') + 1);
@@ -188,11 +191,76 @@ TEST_CASE("every event in the golden logs is one a count expectation may name",
     REQUIRE(seen.size() >= 20);
     for (const std::string& event : seen) {
         INFO(event);
-        CHECK(ssifsim::tools::is_known_event(event));
+        ssifsim::EventId id;
+        CHECK(ssifsim::find_event(event, &id));
     }
-    CHECK_FALSE(ssifsim::tools::is_known_event("cpu.irq"));
-    CHECK_FALSE(ssifsim::tools::is_known_event("cpu7.nothing"));
-    CHECK(known.size() > 40);
+    ssifsim::EventId id;
+    CHECK(ssifsim::find_event("cpu17.irq", &id));
+    CHECK(id == ssifsim::events::kCpuIrq);
+    CHECK_FALSE(ssifsim::find_event("cpu.irq", &id));
+    CHECK_FALSE(ssifsim::find_event("cpu7.nothing", &id));
+    CHECK_FALSE(ssifsim::find_event("bus", &id));
+}
+
+TEST_CASE("the event catalog names each event once", "[scenarios][expect]") {
+    std::set<std::string> keys;
+    for (const ssifsim::EventName& e : ssifsim::kEventCatalog) {
+        INFO(ssifsim::event_key(e.id));
+        CHECK(keys.insert(ssifsim::event_key(e.id)).second);
+        ssifsim::EventId found;
+        REQUIRE(ssifsim::find_event(ssifsim::event_key(e.id), &found));
+        CHECK(found == e.id);
+    }
+    CHECK(keys.size() == ssifsim::events::kCount);
+}
+
+TEST_CASE("check names, request errors, segment kinds and setup errors are each named once",
+          "[scenarios][expect]") {
+    const auto unique = [](const auto& table) {
+        std::set<std::string> names;
+        for (const auto& entry : table)
+            if (!names.insert(entry.name).second)
+                return false;
+        return true;
+    };
+    CHECK(unique(ssifsim::tools::kCheckNames));
+    CHECK(unique(ssifsim::ssif::kRequestErrorNames));
+    CHECK(unique(ssifsim::ssif::kSegmentKindNames));
+    CHECK(unique(ssifsim::zpci::kSetupErrorNames));
+    CHECK(unique(ssifsim::kEventSourceNames));
+    // Every spec check has a name (name_of gives "?" for an id missing from the table).
+    for (const ssifsim::tools::CheckId id : ssifsim::tools::kSpecChecks)
+        CHECK(std::string(ssifsim::tools::check_name(id)) != "?");
+}
+
+namespace {
+// The error loading a scenario whose expect.counts names `event`; "" when it loads.
+std::string counts_error(const std::string& event) {
+    try {
+        ssifsim::tools::parse_scenario(
+            json::parse(R"({"version": 1, "workload": {"requests": ["6 1"]},
+                            "expect": {"counts": {")" +
+                        event + R"(": 1}}})"),
+            "c.json");
+    } catch (const ssifsim::tools::InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+} // namespace
+
+TEST_CASE("expect.counts takes every catalog event and rejects any other name",
+          "[scenarios][expect]") {
+    for (const ssifsim::EventName& e : ssifsim::kEventCatalog) {
+        INFO(ssifsim::event_key(e.id));
+        CHECK(counts_error(ssifsim::event_key(e.id)) == "");
+    }
+    CHECK(counts_error("cpu3.dispatch") == "");
+    const std::string error = counts_error("bus.bytes");
+    CHECK_THAT(error, Catch::Contains("$.expect.counts.bus.bytes"));
+    CHECK_THAT(error, Catch::Contains("unknown event; did you mean bus.byte?"));
+    CHECK_THAT(error, Catch::Contains("(accepted: bus.start, bus.restart,"));
+    CHECK_THAT(counts_error("nothing.at_all"), Catch::Contains("unknown event (accepted: "));
 }
 
 TEST_CASE("host.irq zpci: a transfer ends when its MSI's handler has run", "[scenarios][zpci]") {

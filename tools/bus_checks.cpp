@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "models/ssif/framing.h"
+#include "tools/check_names.h"
 #include "tools/format.h"
 
 namespace ssifsim::tools {
@@ -12,11 +13,11 @@ using smbus::SmbusStatus;
 using smbus::SmbusTiming;
 
 BusTimingCheck::BusTimingCheck() {
-    timeout_.name = "tTIMEOUT";
+    timeout_.name = check_name(CheckId::TTimeout);
     timeout_.description = "no line held low longer than tTIMEOUT,min " +
                            ms(SmbusTiming::kTimeoutMinNs) + " (SMBus 3.1 Table 1)";
     timeout_.limit_ns = SmbusTiming::kTimeoutMinNs;
-    low_sext_.name = "tLOW:SEXT";
+    low_sext_.name = check_name(CheckId::TLowSext);
     low_sext_.description = "no target stretches the clock longer than " +
                             ms(SmbusTiming::kLowSextNs) +
                             " in all from START to STOP (SMBus 3.1 Table 1)";
@@ -132,7 +133,7 @@ void SsifFramingCheck::read_part(uint64_t t_ns, uint8_t command, unsigned count,
 
 Check SsifFramingCheck::result() const {
     Check c;
-    c.name = "ssif_framing";
+    c.name = check_name(CheckId::SsifFraming);
     c.description = "every part framed as SSIF (IPMI v2.0 §12) over SMBus 2.0 block transfers";
     if (violations_) {
         c.pass = false;

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "tools/bus_checks.h"
+#include "tools/check_names.h"
 #include "tools/checks.h"
 #include "tools/format.h"
 #include "tools/json_reader.h"
@@ -130,7 +131,7 @@ class Exchanges {
 
     Check host_timing() const {
         Check c;
-        c.name = "host_timing";
+        c.name = check_name(CheckId::HostTiming);
         c.description = std::string("the host waited ipmi_ssif's timers (") +
                         ssif::host_variant_name(timers_.kernel.variant) +
                         " at HZ=" + std::to_string(timers_.jiffies.hz()) +
@@ -149,33 +150,35 @@ class Exchanges {
     std::vector<std::string> messages_problems;
 
   private:
-    void segment(const CapturedTransfer& t, const char* what, const std::string& reason) {
+    void segment(const CapturedTransfer& t, ssif::SegmentKind kind, const std::string& reason) {
         if (!cur_->timeline.empty() && !reason.empty()) {
             const uint64_t from = cur_->timeline.back().end_ns;
             // The driver's timer started when the transfer before returned to it.
             const uint64_t gap = t.start_ns > last_done_ns_ ? t.start_ns - last_done_ns_ : 0;
-            cur_->timeline.push_back({"wait", reason, "", from, std::max(from, t.start_ns)});
+            cur_->timeline.push_back(
+                {ssif::SegmentKind::Wait, reason, "", from, std::max(from, t.start_ns)});
             const uint64_t need = timers_.min_wait_ns(reason);
             if (gap < need)
                 r_.host_findings.push_back(
-                    {t.start_ns, std::string(what) + " " + hex8(t.command) + " " + ms(gap) +
+                    {t.start_ns, std::string(ssif::segment_kind_name(kind)) + " " +
+                                     hex8(t.command) + " " + ms(gap) +
                                      " after the transfer before it; ipmi_ssif waits " +
                                      timers_.constant(reason) + " (" +
                                      std::to_string(need / timers_.jiffies.tick_ns()) +
                                      " jiffies, at least " + ms(need) + ") for " + reason});
         }
         // A read the BMC NAKed at its address is start_get's 0x03; a write's part is unknown.
-        const bool read = std::strcmp(what, "read") == 0;
+        const bool read = kind == ssif::SegmentKind::Read;
         last_done_ns_ = t.master_done_ns;
         cur_->timeline.push_back(
-            {what, bare_address_nak(t) ? (read ? hex8(ssif::kReadStart) : "?") : hex8(t.command),
+            {kind, bare_address_nak(t) ? (read ? hex8(ssif::kReadStart) : "?") : hex8(t.command),
              smbus::status_name(t.status), t.start_ns, t.end_ns});
     }
 
-    void end_request(uint64_t t_ns, const std::string& error) {
+    void end_request(uint64_t t_ns, ssif::RequestError error) {
         cur_->completed_ns = t_ns;
         cur_->error = error;
-        if (!error.empty()) {
+        if (error != ssif::RequestError::None) {
             cur_->response = {};
             cur_->completion_code = ssif::kCcUnspecified;
         }
@@ -192,7 +195,7 @@ class Exchanges {
         if (first_part) {
             if (cur_ && write_complete_) {
                 // A new request while this one has no response: the host gave up on it.
-                end_request(cur_->timeline.back().end_ns, "read_failed");
+                end_request(cur_->timeline.back().end_ns, ssif::RequestError::ReadFailed);
             } else if (cur_ && !write_complete_) {
                 wait = "write_retry"; // start_resend after a failed part
             }
@@ -210,7 +213,7 @@ class Exchanges {
         } else if (!cur_ || write_complete_) {
             return; // a middle or end part with no write open: ssif_framing judges it
         }
-        segment(t, "write", wait);
+        segment(t, ssif::SegmentKind::Write, wait);
         // A wrong PEC byte the BMC ACKed is a write that went through, as the host sees it.
         const bool through = t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec;
         if (!through || !write_attempt_ok_) {
@@ -242,12 +245,12 @@ class Exchanges {
         if (start)
             wait = reads_++ == 0 ? "first_read" : "read_retry";
         cur_->read_attempts += start;
-        segment(t, "read", wait);
+        segment(t, ssif::SegmentKind::Read, wait);
         if (t.status != SmbusStatus::Ok) {
             multi_open_ = false;
             // SSIF_RECV_RETRIES reads in all: then the driver fails the message.
             if (start && cur_->read_attempts >= timers_.kernel.read_attempts)
-                end_request(t.end_ns, "read_failed");
+                end_request(t.end_ns, ssif::RequestError::ReadFailed);
             return;
         }
         if (t.command == ssif::kReadStart) {
@@ -266,11 +269,11 @@ class Exchanges {
             // fails the message (-E2BIG), as does a middle part out of sequence.
             if (response_.size() + t.data.size() - 1 > ssif::kIpmiMaxMsgLength) {
                 multi_open_ = false;
-                return end_request(t.end_ns, "too_big");
+                return end_request(t.end_ns, ssif::RequestError::TooBig);
             }
             if (t.data[0] != ssif::kReadEndBlock && t.data[0] != next_block_++) {
                 multi_open_ = false;
-                return end_request(t.end_ns, "bad_block");
+                return end_request(t.end_ns, ssif::RequestError::BadBlock);
             }
             response_.insert(response_.end(), t.data.begin() + 1, t.data.end());
             if (t.data[0] != ssif::kReadEndBlock)
@@ -288,7 +291,8 @@ class Exchanges {
                                         brief_hex(q) + ", started t=" + ms(cur_->started_ns) +
                                         ") took " + brief_hex(response_) + " at t=" + ms(t.end_ns) +
                                         ", which does not answer it (netfn + 1, the same command)");
-        end_request(t.end_ns, answered ? "" : "mismatched_response");
+        end_request(t.end_ns,
+                    answered ? ssif::RequestError::None : ssif::RequestError::MismatchedResponse);
     }
 
     HostTimers timers_;
@@ -304,7 +308,7 @@ class Exchanges {
 
 Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t* checked) {
     Check c;
-    c.name = "pec";
+    c.name = check_name(CheckId::Pec);
     c.description = "every PEC byte the BMC and the host sent is the CRC-8 of its transfer "
                     "(SMBus 2.0 §5.4.1.4)";
     uint64_t bad = 0;
@@ -665,7 +669,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     }
     r.checks.push_back(answered);
     Check messages;
-    messages.name = "ipmi_messages";
+    messages.name = check_name(CheckId::IpmiMessages);
     messages.description = "no IPMI message duplicated or mismatched on the wire: each response "
                            "read answers the request before it (netfn + 1, the same command)";
     if (!exchanges.messages_problems.empty()) {
@@ -686,7 +690,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     r.checks.push_back(exchanges.host_timing());
     if (replay) {
         Check c;
-        c.name = "bmc_conformance";
+        c.name = check_name(CheckId::BmcConformance);
         c.description = std::string("the BMC ACKed, NAKed and sent what ssif_bmc ") +
                         ssif::bmc_variant_name(o.bmc_variant) + " behind the " +
                         ssif::bmc_controller_name(o.bmc_controller) + " controller would have";
@@ -739,7 +743,7 @@ ojson capture_report(const Capture& cap, const CaptureCheckOptions& o, const Cap
     for (const ssif::RequestOutcome& out : r.outcomes) {
         requests.push_back(outcome_to_json(out));
         response.add(out.response_ns());
-        failed += !out.error.empty();
+        failed += out.failed();
         write_retries += static_cast<uint64_t>(out.write_retries());
         read_retries += static_cast<uint64_t>(out.read_retries());
     }

@@ -64,22 +64,31 @@ std::string transfer_error_text(const Event& e) {
 }
 
 bool kept(const Event& e) {
-    if (e.src == "bmc")
-        return e.ev == "request_available" || e.ev == "timer_armed" || e.ev == "timer_fired" ||
-               e.ev == "timer_cancelled";
-    if (e.src == "daemon")
-        return e.ev == "read" || e.ev == "write" || e.ev == "write_failed" || e.ev == "drop" ||
-               e.ev == "dbus_error" || e.ev == "keepalive" || e.ev == "stuck" || e.ev == "exit";
-    if (e.src == "host")
-        return e.ev == "read_error" || e.ev == "write_error" || e.ev == "response";
-    return e.src == "fault";
+    switch (e.id) {
+    case events::kBmcRequestAvailable:
+    case events::kBmcTimerArmed:
+    case events::kBmcTimerFired:
+    case events::kBmcTimerCancelled:
+    case events::kDaemonRead:
+    case events::kDaemonWrite:
+    case events::kDaemonWriteFailed:
+    case events::kDaemonDrop:
+    case events::kDaemonDbusError:
+    case events::kDaemonKeepalive:
+    case events::kDaemonStuck:
+    case events::kDaemonExit:
+    case events::kHostReadError:
+    case events::kHostWriteError:
+    case events::kHostResponse: return true;
+    default: return is_fault(e);
+    }
 }
 } // namespace
 
 void CauseRecorder::record(const Event& e) {
     if (responses_ > max_responses_ || !kept(e))
         return;
-    if (e.src == "host" && e.ev == "response")
+    if (e.id == events::kHostResponse)
         ++responses_;
     records_.push_back(e);
 }
@@ -87,7 +96,7 @@ void CauseRecorder::record(const Event& e) {
 std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
                                          const std::vector<Event>& records) {
     std::vector<std::string> lines;
-    if (o.error.empty())
+    if (!o.failed())
         return lines;
     const auto line = [&lines](uint64_t t_ns, const std::string& text) {
         char at[32];
@@ -119,7 +128,7 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
     bool timer_fired = false, bmc_had_it = false;
     for (const Event& e : records) {
         // A daemon that stopped before the request began explains why nothing answered it.
-        const bool stopped = e.src == "daemon" && (e.ev == "stuck" || e.ev == "exit");
+        const bool stopped = e.id == events::kDaemonStuck || e.id == events::kDaemonExit;
         if (stopped && e.t_ns <= o.completed_ns) {
             line(e.t_ns,
                  "the daemon stopped (" + str(e, "why") + "): it reads and writes nothing more");
@@ -127,10 +136,10 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
         }
         if (e.t_ns < o.started_ns || e.t_ns > o.completed_ns)
             continue;
-        if (e.src == "host") {
-            if (num(e, "id", -1) != o.id || e.ev == "response")
+        if (e.id == events::kHostReadError || e.id == events::kHostWriteError) {
+            if (num(e, "id", -1) != o.id)
                 continue;
-            const bool read = e.ev == "read_error";
+            const bool read = e.id == events::kHostReadError;
             int& n = read ? reads : writes;
             ++n;
             const std::string what = read ? "read" : "write";
@@ -145,12 +154,12 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
             run = {lines.size() - 1, what, text, e.t_ns, e.t_ns, n, n};
             continue;
         }
-        if (e.src == "bmc" && e.ev == "timer_armed") {
+        if (e.id == events::kBmcTimerArmed) {
             bmc_had_it = true;
             line(e.t_ns, "the BMC had the request and armed its response timer (" +
                              std::to_string(num(e, "jiffies")) + " jiffies): it fires at " +
                              ms(static_cast<uint64_t>(num(e, "expires_ns"))));
-        } else if (e.src == "bmc" && e.ev == "timer_fired") {
+        } else if (e.id == events::kBmcTimerFired) {
             timer_fired = true;
             timer_fired_ns = e.t_ns;
             line(e.t_ns, std::string("the BMC's response timer fired ") +
@@ -158,30 +167,30 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
                                   ? "with the response unread: the driver drops it and aborts"
                                   : "before the daemon answered: the driver aborts, and takes no "
                                     "response for this request any more"));
-        } else if (e.src == "daemon" && e.ev == "read") {
+        } else if (e.id == events::kDaemonRead) {
             daemon_read_ns = e.t_ns;
             line(e.t_ns, "the daemon read the request");
-        } else if (e.src == "daemon" && e.ev == "write") {
+        } else if (e.id == events::kDaemonWrite) {
             line(e.t_ns, "the daemon wrote the response, " + ms(e.t_ns - daemon_read_ns) +
                              " after reading the request");
-        } else if (e.src == "daemon" && e.ev == "write_failed") {
+        } else if (e.id == events::kDaemonWriteFailed) {
             std::string why = "the daemon's write of the response failed with " +
                               errno_text(num(e, "ret")) + ", " + ms(e.t_ns - daemon_read_ns) +
                               " after it read the request";
             if (timer_fired)
                 why += ": too late, the BMC's timer had fired at " + ms(timer_fired_ns);
             line(e.t_ns, why);
-        } else if (e.src == "daemon" && e.ev == "drop") {
+        } else if (e.id == events::kDaemonDrop) {
             line(e.t_ns, "the daemon dropped ipmid's answer to its read " +
                              std::to_string(num(e, "read")) + ": " + str(e, "why"));
-        } else if (e.src == "daemon" && e.ev == "dbus_error") {
+        } else if (e.id == events::kDaemonDbusError) {
             line(e.t_ns, "ipmid did not answer the daemon's read " +
                              std::to_string(num(e, "read")) + " within the D-Bus timeout, " +
                              ms(static_cast<uint64_t>(num(e, "timeout_ns"))));
-        } else if (e.src == "daemon" && e.ev == "keepalive") {
+        } else if (e.id == events::kDaemonKeepalive) {
             line(e.t_ns, "the daemon's own timer ran: it answers its read " +
                              std::to_string(num(e, "read")) + " 0xCE itself");
-        } else if (e.src == "fault") {
+        } else if (is_fault(e)) {
             line(e.t_ns, "fault " + std::to_string(num(e, "fault")) + " (" + e.ev + ") applied");
         }
     }
@@ -189,8 +198,8 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
     if (!bmc_had_it)
         line(o.completed_ns, "the BMC never had the request: no part of it completed a request "
                              "the driver made available to its daemon");
-    std::string end = "the host gave up: " + o.error + " after " +
-                      std::to_string(o.write_attempts) + " write(s) and " +
+    std::string end = "the host gave up: " + std::string(ssif::request_error_name(o.error)) +
+                      " after " + std::to_string(o.write_attempts) + " write(s) and " +
                       std::to_string(o.read_attempts) + " read(s), completion code " +
                       hex8(o.completion_code);
     line(o.completed_ns, end);

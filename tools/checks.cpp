@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "tools/check_names.h"
 #include "tools/format.h"
 
 namespace ssifsim::tools {
 
 T6Check::T6Check(uint64_t limit_ns) {
-    check_.name = "T6max";
+    check_.name = check_name(CheckId::T6max);
     check_.description =
         "request to response within " + ms(limit_ns) + " (IPMI v2.0 12.7 SSIF timing)";
     check_.limit_ns = limit_ns;
@@ -19,7 +20,7 @@ void T6Check::add(const ssif::RequestOutcome& o) {
         longest_ns_ = took;
         longest_id_ = o.id;
     }
-    const bool failed = !o.error.empty();
+    const bool failed = o.failed();
     if (!failed && took <= check_.limit_ns)
         return;
     const std::string request = "request " + std::to_string(o.id) + " at t=" + ms(o.started_ns);
@@ -29,10 +30,10 @@ void T6Check::add(const ssif::RequestOutcome& o) {
         return;
     worst_failed_ns_ = took;
     worst_failed_id_ = o.id;
-    worst_failed_detail_ =
-        failed ? request + " got no valid response: it failed (" + o.error + ") after " + ms(took)
-               : request + " took " + ms(took) + ", over the limit of " + ms(check_.limit_ns) +
-                     " by " + ms(took - check_.limit_ns);
+    worst_failed_detail_ = failed ? request + " got no valid response: it failed (" +
+                                        ssif::request_error_name(o.error) + ") after " + ms(took)
+                                  : request + " took " + ms(took) + ", over the limit of " +
+                                        ms(check_.limit_ns) + " by " + ms(took - check_.limit_ns);
 }
 
 Check T6Check::result(size_t completed, size_t submitted) const {
@@ -57,7 +58,7 @@ Check T6Check::result(size_t completed, size_t submitted) const {
 
 Check check_all_answered(size_t completed, size_t submitted) {
     Check c;
-    c.name = "all_answered";
+    c.name = check_name(CheckId::AllAnswered);
     c.description = "every request got a response (none lost)";
     if (completed < submitted) {
         c.pass = false;
@@ -125,7 +126,7 @@ void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
 Check IpmiMessagesCheck::result() {
     judge_waiting(UINT64_MAX);
     Check c;
-    c.name = "ipmi_messages";
+    c.name = check_name(CheckId::IpmiMessages);
     c.description = "no IPMI message lost or duplicated between the host and the BMC daemon";
     c.pass = problems_ == 0;
     c.detail = first_;
@@ -148,7 +149,7 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
         ex = std::move(exchanges_.front());
         exchanges_.pop_front();
     }
-    if (o.error == "power_off")
+    if (o.error == ssif::RequestError::PowerOff)
         return;             // the host took nothing; whatever the daemon did is not delivered
     const auto who = [&o] { // built only for a problem: most outcomes have none
         return "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
@@ -156,9 +157,9 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
     };
     // A request refused before any transfer, or whose write never got through, was never
     // the BMC's to lose.
-    if (!ex && o.error != "write_failed" && o.write_attempts > 0)
+    if (!ex && o.error != ssif::RequestError::WriteFailed && o.write_attempts > 0)
         problem(who() + " was lost: the host's write went through but the daemon never read it");
-    const bool delivered = o.error.empty() || o.error == "mismatched_response";
+    const bool delivered = !o.failed() || o.error == ssif::RequestError::MismatchedResponse;
     if (!delivered)
         return;
     const std::optional<Written>& took = waiting_took_;
@@ -187,7 +188,7 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
 Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired,
                          const std::vector<std::string>& why_not) {
     Check c;
-    c.name = "faults_fired";
+    c.name = check_name(CheckId::FaultsFired);
     c.description =
         "every fault in the scenario happened (" + std::to_string(faults.size()) + " fault(s))";
     for (size_t i = 0; i < faults.size(); ++i) {
@@ -203,7 +204,7 @@ Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uin
 
 Check check_interrupts_accounted(const ZpciResult& z) {
     Check c;
-    c.name = "interrupts_accounted";
+    c.name = check_name(CheckId::InterruptsAccounted);
     c.description = "every MSI reached its own handler, merged with its own pending bit, or was "
                     "dropped for a named reason (" +
                     std::to_string(z.counts.raised) + " raised)";
@@ -227,7 +228,7 @@ Check check_interrupts_accounted(const ZpciResult& z) {
 
 Check check_driver_memory_safety(const RunResult& r) {
     Check c;
-    c.name = "driver_memory_safety";
+    c.name = check_name(CheckId::DriverMemorySafety);
     c.description = "no store past ssif_bmc's part buffer payload and PEC (a host's part over "
                     "32 bytes + PEC writes into struct ssif_bmc_ctx), and no use of the context "
                     "after ssif_bmc_remove freed it";
@@ -292,8 +293,9 @@ std::string show_int(int v) {
 std::string show_cc(uint8_t v) {
     return hex8(v);
 }
-std::string show_error(const std::string& e) {
-    return e.empty() ? "success" : "\"" + e + "\"";
+std::string show_error(ssif::RequestError e) {
+    return e == ssif::RequestError::None ? "success"
+                                         : "\"" + std::string(ssif::request_error_name(e)) + "\"";
 }
 std::string show_bytes(const Bytes& b) {
     return b.empty() ? "empty" : "[" + brief_hex(b) + "]";

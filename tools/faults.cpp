@@ -394,7 +394,7 @@ std::string FaultPlan::why_not_fired(size_t i) const {
 }
 
 void FaultPlan::record(const Event& e) {
-    if (e.src != "fault")
+    if (!is_fault(e))
         return;
     for (const Field& field : e.fields)
         if (field.key == "fault")

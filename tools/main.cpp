@@ -17,6 +17,7 @@
 #include "tools/bench.h"
 #include "tools/capture.h"
 #include "tools/capture_check.h"
+#include "tools/check_names.h"
 #include "tools/interrupt.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
@@ -114,7 +115,8 @@ po::variables_map parse_command(const std::vector<std::string>& args,
 // The spec checks every run makes, from the one list (kSpecChecks), wrapped for a terminal.
 std::string spec_check_list() {
     std::string text, line = " ";
-    for (const char* name : kSpecChecks) {
+    for (const CheckId id : kSpecChecks) {
+        const char* name = check_name(id);
         const std::string item = std::string(" ") + name;
         if (line.size() + item.size() > 78) {
             text += line + "\n";
@@ -631,10 +633,15 @@ int cmd_check(const std::vector<std::string>& args) {
                      "VCD or sigrok .sr (SCL/SDA decoded to START, bytes, ACK/NAK and\nSTOP "
                      "by ssifsim's own edge decoder, with their times), or kernel trace "
                      "text\n(the smbus_* tracepoints, from 'trace-cmd report' or "
-                     "/sys/kernel/tracing/trace).\nChecks: T6max, all_answered, "
-                     "ipmi_messages, tTIMEOUT and tLOW:SEXT (wire captures),\nssif_framing, "
-                     "pec, host_timing (the waits against ipmi_ssif's timers) and\n"
-                     "bmc_conformance (wire captures: the BMC's ACKs, NAKs and bytes replayed "
+                     "/sys/kernel/tracing/trace).\nChecks: "
+                  << check_name(CheckId::T6max) << ", " << check_name(CheckId::AllAnswered) << ", "
+                  << check_name(CheckId::IpmiMessages) << ", " << check_name(CheckId::TTimeout)
+                  << " and " << check_name(CheckId::TLowSext) << " (wire captures),\n"
+                  << check_name(CheckId::SsifFraming) << ", " << check_name(CheckId::Pec) << ", "
+                  << check_name(CheckId::HostTiming)
+                  << " (the waits against ipmi_ssif's timers) and\n"
+                  << check_name(CheckId::BmcConformance)
+                  << " (wire captures: the BMC's ACKs, NAKs and bytes replayed "
                      "into\nssif_bmc). Exit 0 if every check passed, 1 if not, 2 for bad "
                      "input.\n\n"
                   << opts;
@@ -732,7 +739,7 @@ int cmd_check(const std::vector<std::string>& args) {
     if (log_out) {
         JsonlSink sink(log_out->open());
         for (const CapturedTransfer& t : capture.transfers)
-            EventBuilder(sink, t.end_ns, "bus", "transfer")
+            EventBuilder(sink, t.end_ns, ssifsim::events::kBusTransfer)
                 .str("op", t.op)
                 .hex("addr", t.addr7)
                 .hex("cmd", t.command)

@@ -18,7 +18,7 @@ constexpr size_t kListedRequests = 100;
 ojson outcome_json(const ssif::RequestOutcome& o) {
     ojson timeline = ojson::array();
     for (const ssif::Segment& seg : o.timeline) {
-        ojson step = {{"what", seg.what}, {"detail", seg.detail}};
+        ojson step = {{"what", ssif::segment_kind_name(seg.kind)}, {"detail", seg.detail}};
         if (!seg.status.empty())
             step["status"] = seg.status;
         step["start_ns"] = seg.start_ns;
@@ -29,7 +29,7 @@ ojson outcome_json(const ssif::RequestOutcome& o) {
             {"request", hex_string(o.request)},
             {"response", hex_string(o.response)},
             {"completion_code", hex8(o.completion_code)},
-            {"error", o.error},
+            {"error", ssif::request_error_name(o.error)},
             {"submitted_ns", o.submitted_ns},
             {"started_ns", o.started_ns},
             {"completed_ns", o.completed_ns},
@@ -74,13 +74,16 @@ ojson zpci_json(const ZpciResult& z) {
     ojson msis = ojson::object();
     for (const auto& [name, count] : zpci::named_counts(z.counts))
         msis[name] = count;
+    std::vector<std::string> setup_failures;
+    for (const zpci::SetupFailure& f : z.setup_failures)
+        setup_failures.push_back(f.text());
     return {{"msis", msis},
             {"accounted", z.accounted},
             {"violation_counts", violation_counts},
             {"violations", violations},
             {"latency_ns", distribution_json(z.latency)},
             {"fallbacks", z.fallbacks},
-            {"setup_failures", z.setup_failures},
+            {"setup_failures", setup_failures},
             {"cpus", cpus}};
 }
 
@@ -106,7 +109,7 @@ void print_zpci(std::ostream& out, const ZpciResult& z) {
         << " rescan(s), " << ipis << " IPI(s), " << z.fallbacks << " fallback MSI(s)\n";
     if (!z.setup_failures.empty())
         out << "  " << z.setup_failures.size()
-            << " function(s) failed MSI setup; first: " << z.setup_failures.front() << "\n";
+            << " function(s) failed MSI setup; first: " << z.setup_failures.front().text() << "\n";
     const size_t shown = std::min<size_t>(z.violations.size(), 10);
     for (size_t i = 0; i < shown; ++i)
         out << "  violation " << name_of(zpci::kViolationNames, z.violations[i].kind) << " at "
@@ -147,7 +150,7 @@ ojson checks_json(const std::vector<Check>& checks) {
 namespace {
 // Two steps alike: the same transfer or wait, ending the same way, as long.
 bool alike(const ssif::Segment& a, const ssif::Segment& b) {
-    return a.what == b.what && a.detail == b.detail && a.status == b.status &&
+    return a.kind == b.kind && a.detail == b.detail && a.status == b.status &&
            a.end_ns - a.start_ns == b.end_ns - b.start_ns;
 }
 // How many pairs from `i` on repeat the pair at `i` (1: only itself).
@@ -166,8 +169,8 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
     const auto print = [&out](const ssif::Segment& seg) {
         char line[160];
         std::snprintf(line, sizeof line, "    %12.6f ms  %-5s %-11s %-12s %10.6f ms\n",
-                      seg.start_ns / 1e6, seg.what.c_str(), seg.detail.c_str(), seg.status.c_str(),
-                      (seg.end_ns - seg.start_ns) / 1e6);
+                      seg.start_ns / 1e6, ssif::segment_kind_name(seg.kind), seg.detail.c_str(),
+                      seg.status.c_str(), (seg.end_ns - seg.start_ns) / 1e6);
         out << line;
     };
     // A long run of alike pairs (a NAKed read and its retry wait, 250 times) shows its first
@@ -185,8 +188,9 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
             char line[200];
             std::snprintf(
                 line, sizeof line, "    ... %zu more alike (%s %s %s, then %s %s) up to %.6f ms\n",
-                pairs - kShownPairs, t[i].what.c_str(), t[i].detail.c_str(), t[i].status.c_str(),
-                t[i + 1].what.c_str(), t[i + 1].detail.c_str(), t[last].start_ns / 1e6);
+                pairs - kShownPairs, ssif::segment_kind_name(t[i].kind), t[i].detail.c_str(),
+                t[i].status.c_str(), ssif::segment_kind_name(t[i + 1].kind),
+                t[i + 1].detail.c_str(), t[last].start_ns / 1e6);
             out << line;
             print(t[last]);
             print(t[last + 1]);
@@ -194,11 +198,12 @@ void print_request_steps(std::ostream& out, const ssif::RequestOutcome& o, uint6
             print(t[i]);
         }
         for (size_t k = i; k < i + used; ++k)
-            (t[k].what == "wait" ? *wait_ns : *bus_ns) += t[k].end_ns - t[k].start_ns;
+            (t[k].kind == ssif::SegmentKind::Wait ? *wait_ns : *bus_ns) +=
+                t[k].end_ns - t[k].start_ns;
         i += used;
     }
     out << "    response " << hex_string(o.response) << "  cc " << hex8(o.completion_code)
-        << (o.error.empty() ? "" : "  (" + o.error + ")") << "\n";
+        << (o.failed() ? "  (" + std::string(ssif::request_error_name(o.error)) + ")" : "") << "\n";
 }
 
 void print_checks(std::ostream& out, const std::vector<Check>& checks) {
@@ -302,10 +307,13 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
         out << "\n     id  parts w/r  retries w/r    cc  request to response\n";
         for (const ssif::RequestOutcome& o : r.outcomes) {
             char line[160];
-            std::snprintf(line, sizeof line, "  %5d  %4d/%-4d  %5d/%-5d  0x%02x  %s%s\n", o.id,
-                          o.parts_written, o.parts_read, o.write_retries(), o.read_retries(),
-                          o.completion_code, ms(o.response_ns()).c_str(),
-                          o.error.empty() ? "" : ("  (" + o.error + ")").c_str());
+            std::snprintf(
+                line, sizeof line, "  %5d  %4d/%-4d  %5d/%-5d  0x%02x  %s%s\n", o.id,
+                o.parts_written, o.parts_read, o.write_retries(), o.read_retries(),
+                o.completion_code, ms(o.response_ns()).c_str(),
+                !o.failed()
+                    ? ""
+                    : ("  (" + std::string(ssif::request_error_name(o.error)) + ")").c_str());
             out << line;
         }
     }
@@ -330,7 +338,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
                 << ms(answered - avail) << " later, at " << ms(answered);
             const ssif::Segment* next_read = nullptr;
             for (const ssif::Segment& seg : o.timeline) {
-                if (seg.what == "read" && seg.start_ns >= answered) {
+                if (seg.kind == ssif::SegmentKind::Read && seg.start_ns >= answered) {
                     next_read = &seg;
                     break;
                 }
@@ -342,7 +350,7 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
             out << "\n";
             // When that read delivered the response, the response time splits into the
             // BMC's part and the host's polling: write + latency + poll gap + read.
-            if (next_read && next_read->end_ns == o.completed_ns && o.error.empty() &&
+            if (next_read && next_read->end_ns == o.completed_ns && !o.failed() &&
                 avail >= o.started_ns) {
                 out << "    = write " << ms(avail - o.started_ns) << " + daemon latency "
                     << ms(answered - avail) << " + wait for the next read poll "

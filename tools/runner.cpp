@@ -116,7 +116,7 @@ class OutcomeCollector : public ssif::OutcomeSink {
         t6_.add(o);
         messages_.add(o);
         response_.add(o.response_ns());
-        result_.failed += !o.error.empty();
+        result_.failed += o.failed();
         result_.write_retries += static_cast<uint64_t>(o.write_retries());
         result_.read_retries += static_cast<uint64_t>(o.read_retries());
         if (result_.outcomes.size() < RunResult::kKeptOutcomes || expected_ids_.count(o.id))
@@ -261,7 +261,7 @@ class BackendFailureSink : public EventSink {
 Check check_ipmi_sim(const ssif::IpmiSimBackend& backend, const IpmiSimProcess& process,
                      uint64_t end_ns) {
     Check c;
-    c.name = "ipmi_sim";
+    c.name = check_name(CheckId::IpmiSim);
     c.description = "ipmi_sim answered every request the daemon forwarded";
     if (backend.failed()) {
         c.pass = false;
@@ -433,8 +433,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         // wall time, so only the end is a deterministic place for it in the log.
         ipmi_sim->stop();
         for (const std::string& line : ipmi_sim->output())
-            EventBuilder(log, result.end_ns, "ipmi_sim", "output").str("line", line);
-        EventBuilder(log, result.end_ns, "ipmi_sim", "exit").str("status", ipmi_sim->ending());
+            EventBuilder(log, result.end_ns, events::kIpmiSimOutput).str("line", line);
+        EventBuilder(log, result.end_ns, events::kIpmiSimExit).str("status", ipmi_sim->ending());
     }
     if (zpci_system) {
         zpci_system->finish(result.end_ns);
@@ -485,7 +485,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
 
     if (result.interrupted_by) {
         Check c;
-        c.name = "interrupted";
+        c.name = check_name(CheckId::Interrupted);
         c.description = "the run went to its end";
         c.pass = false;
         c.detail = std::string("stopped by ") + signal_name(result.interrupted_by) + " at " +

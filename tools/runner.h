@@ -61,7 +61,7 @@ struct ZpciResult {
     bool accounted = true;
     Distribution latency; // MSI to its handler
     std::vector<zpci::CpuStats> cpus;
-    std::vector<std::string> setup_failures;
+    std::vector<zpci::SetupFailure> setup_failures;
     uint64_t fallbacks = 0; // directed MSIs that took the summary path
 };
 

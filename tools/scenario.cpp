@@ -13,116 +13,6 @@
 
 namespace ssifsim::tools {
 
-const std::vector<std::string>& known_events() {
-    static const std::vector<std::string> events = {"bus.start",
-                                                    "bus.restart",
-                                                    "bus.stop",
-                                                    "bus.byte",
-                                                    "bus.transfer",
-                                                    "bus.master_timeout",
-                                                    "bus.arbitration_lost",
-                                                    "host.request",
-                                                    "host.response",
-                                                    "host.timer",
-                                                    "host.write_error",
-                                                    "host.read_error",
-                                                    "host.power_off",
-                                                    "host.power_on",
-                                                    "host.link",
-                                                    "host.state",
-                                                    "host.flags",
-                                                    "host.flags_error",
-                                                    "host.hung",
-                                                    "host.quick_write",
-                                                    "host.handler_request",
-                                                    "host.handler_response",
-                                                    "host.registered",
-                                                    "host.adapter_retry",
-                                                    "host.incoming",
-                                                    "host.alert",
-                                                    "host.probe_cmd",
-                                                    "host.probe_rsp",
-                                                    "host.probe_multipart",
-                                                    "bmc.state",
-                                                    "bmc.warn",
-                                                    "bmc.timer_armed",
-                                                    "bmc.timer_cancelled",
-                                                    "bmc.timer_fired",
-                                                    "bmc.request_available",
-                                                    "bmc.alert",
-                                                    "bmc.oob_write",
-                                                    "bmc.use_after_free",
-                                                    "bmc.removed",
-                                                    "bmc.slave_disabled",
-                                                    "bmc.slave_enabled",
-                                                    "daemon.open",
-                                                    "daemon.read",
-                                                    "daemon.write",
-                                                    "daemon.write_failed",
-                                                    "daemon.unanswered",
-                                                    "daemon.forward",
-                                                    "daemon.ipmid_answer",
-                                                    "daemon.dbus_error",
-                                                    "daemon.drop",
-                                                    "daemon.keepalive",
-                                                    "daemon.stuck",
-                                                    "daemon.exit",
-                                                    "ipmi_sim.version",
-                                                    "ipmi_sim.capabilities",
-                                                    "ipmi_sim.request",
-                                                    "ipmi_sim.response",
-                                                    "ipmi_sim.control",
-                                                    "ipmi_sim.frame_error",
-                                                    "ipmi_sim.failed",
-                                                    "ipmi_sim.output",
-                                                    "ipmi_sim.exit",
-                                                    "fault.nak",
-                                                    "fault.corrupt_pec",
-                                                    "fault.lost_stop",
-                                                    "fault.master_died",
-                                                    "fault.changed_read_byte",
-                                                    "fault.clock_stretch",
-                                                    "fault.scl_held_low",
-                                                    "fault.sda_held_low",
-                                                    "fault.foreign_master",
-                                                    "fault.daemon_slow",
-                                                    "fault.daemon_silent",
-                                                    "fault.daemon_malformed",
-                                                    "fault.daemon_efault",
-                                                    "fault.bmc_remove",
-                                                    "zpci.setup",
-                                                    "zpci.setup_failed",
-                                                    "zpci.msi",
-                                                    "zpci.msi_lost",
-                                                    "zpci.ipi",
-                                                    "zpci.ipi_here",
-                                                    "zpci.ipi_dropped",
-                                                    "zpci.affinity",
-                                                    "zpci.hot_plug",
-                                                    "zpci.hot_unplug",
-                                                    "zpci.violation",
-                                                    "zpci.summary",
-                                                    "cpuN.irq",
-                                                    "cpuN.dispatch",
-                                                    "cpuN.offline",
-                                                    "cpuN.online"};
-    return events;
-}
-
-bool is_known_event(const std::string& name) {
-    const auto& known = known_events();
-    if (std::find(known.begin(), known.end(), name) != known.end())
-        return true;
-    // Per-CPU events: "cpu3.irq" is "cpuN.irq" for CPU 3.
-    size_t digits = 3;
-    while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits])))
-        ++digits;
-    if (name.compare(0, 3, "cpu") != 0 || digits == 3)
-        return false;
-    const std::string generic = "cpuN" + name.substr(digits);
-    return std::find(known.begin(), known.end(), generic) != known.end();
-}
-
 namespace {
 
 // The most requests a workload has (ids are ints; generators make them lazily, so the
@@ -485,7 +375,7 @@ Bytes parse_raw(const std::string& line, const std::string& where) {
     if (bytes[0] > 0x3f)
         throw InputError(where + ": netfn " + hex8(bytes[0]) +
                          " out of range (accepted: 0..0x3f, a 6-bit network function)");
-    bytes[0] = static_cast<uint8_t>(bytes[0] << 2); // LUN 0
+    bytes[0] = ssif::ipmi::netfn_lun(bytes[0]); // LUN 0
     return bytes;
 }
 
@@ -510,7 +400,7 @@ std::vector<Bytes> named_requests(ObjectReader& r, const ssif::ipmi::NamedComman
         if (!r.has(key))
             r.fail(key, std::string("missing; ") + named.name + " needs it");
     };
-    const Bytes head{static_cast<uint8_t>(c.netfn << 2), c.cmd};
+    const Bytes head{ssif::ipmi::netfn_lun(c.netfn), c.cmd};
     const auto with = [&head](std::initializer_list<uint8_t> data) {
         Bytes b = head;
         b.insert(b.end(), data);
@@ -589,7 +479,7 @@ void read_workload(ObjectReader workload, Scenario& s) {
                 if (!r.has("netfn") || !r.has("cmd"))
                     r.fail("", "a request needs \"netfn\" and \"cmd\" (or \"raw\", or "
                                "\"command\")");
-                Bytes payload{static_cast<uint8_t>(netfn << 2 | lun), r.byte("cmd", 0)};
+                Bytes payload{ssif::ipmi::netfn_lun(netfn, lun), r.byte("cmd", 0)};
                 for (const auto& [byte, byte_path] : r.array("data"))
                     payload.push_back(element_byte(*byte, byte_path, s.file));
                 if (payload.size() > kIpmiMaxRequest)
@@ -652,10 +542,6 @@ void read_workload(ObjectReader workload, Scenario& s) {
     workload.finish();
 }
 
-constexpr const char* kRequestErrors[] = {
-    "",        "write_failed",    "read_failed",  "bad_block", "bad_part_length",
-    "too_big", "request_too_big", "no_interface", "power_off", "mismatched_response"};
-
 RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
     RequestExpectation e;
     e.path = r.path();
@@ -668,15 +554,14 @@ RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
         e.completion_code = r.byte("completion_code", 0);
     if (r.has("error")) {
         const std::string error = r.text("error", "");
-        bool known = false;
-        std::string accepted;
-        for (const char* name : kRequestErrors) {
-            known = known || error == name;
-            accepted += std::string(accepted.empty() ? "\"\"" : ", ") + name;
-        }
-        if (!known)
+        ssif::RequestError known;
+        if (!value_of(ssif::kRequestErrorNames, error, &known)) {
+            std::string accepted;
+            for (const auto& entry : ssif::kRequestErrorNames)
+                accepted += accepted.empty() ? "\"\"" : std::string(", ") + entry.name;
             r.fail("error", "unknown error \"" + error + "\" (accepted: " + accepted + ")");
-        e.error = error;
+        }
+        e.error = known;
     }
     if (r.has("response")) {
         Bytes bytes;
@@ -702,7 +587,8 @@ RequestExpectation read_request_expectation(ObjectReader r, const Scenario& s) {
 void read_expect(ObjectReader expect, Scenario& s) {
     s.expect.t6_max_ns = expect.millis("t6_max_ms", 250, 0, 3'600'000);
     ObjectReader spec = expect.object("spec");
-    for (const char* name : kSpecChecks) {
+    for (const CheckId id : kSpecChecks) {
+        const char* name = check_name(id);
         const std::string verdict = spec.choice(name, "pass", {"pass", "fail", "any"});
         if (spec.has(name))
             s.expect.spec[name] = verdict == "pass"   ? Expectations::Verdict::Pass
@@ -735,12 +621,15 @@ void read_expect(ObjectReader expect, Scenario& s) {
     bmc.finish();
     ObjectReader counts = expect.object("counts");
     for (const std::string& event : counts.keys()) {
-        const auto& known = known_events();
-        if (!is_known_event(event)) {
-            std::string list;
-            for (const std::string& k : known)
-                list += (list.empty() ? "" : ", ") + k;
-            counts.fail(event, "unknown event (accepted: " + list + ")");
+        EventId id;
+        if (!find_event(event, &id)) {
+            std::string close;
+            for (const std::string& k : close_event_keys(event))
+                close += (close.empty() ? "" : " or ") + k;
+            counts.fail(event,
+                        "unknown event" +
+                            (close.empty() ? std::string() : "; did you mean " + close + "?") +
+                            " (accepted: " + event_keys() + ")");
         }
         s.expect.counts[event] = static_cast<uint64_t>(counts.integer(event, 0, 0, INT64_MAX));
     }
@@ -1040,7 +929,8 @@ ojson scenario_to_json(const Scenario& s) {
         j["zpci"] = zpci_to_json(s.zpci);
     ojson expect = {{"t6_max_ms", s.expect.t6_max_ns / 1e6}};
     ojson spec = ojson::object();
-    for (const char* name : kSpecChecks) {
+    for (const CheckId id : kSpecChecks) {
+        const char* name = check_name(id);
         const auto it = s.expect.spec.find(name);
         const Expectations::Verdict v =
             it == s.expect.spec.end() ? Expectations::Verdict::Pass : it->second;
@@ -1055,7 +945,7 @@ ojson scenario_to_json(const Scenario& s) {
         if (e.completion_code)
             r["completion_code"] = *e.completion_code;
         if (e.error)
-            r["error"] = *e.error;
+            r["error"] = ssif::request_error_name(*e.error);
         if (e.response)
             r["response"] = *e.response;
         const std::pair<const char*, const std::optional<int>*> counts[] = {

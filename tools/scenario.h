@@ -15,6 +15,7 @@
 #include "models/ssif/bmc/scripted_backend.h"
 #include "models/ssif/bmc/ssifbridge.h"
 #include "models/ssif/host/ssif_host.h"
+#include "tools/check_names.h"
 #include "tools/faults.h"
 #include "tools/json_reader.h"
 #include "tools/workload.h"
@@ -22,17 +23,12 @@
 
 namespace ssifsim::tools {
 
-// The spec checks every run makes, by the names scenarios and reports use.
-constexpr const char* kSpecChecks[] = {
-    "T6max",     "all_answered", "ipmi_messages",        "faults_fired",        "tTIMEOUT",
-    "tLOW:SEXT", "ssif_framing", "driver_memory_safety", "interrupts_accounted"};
-
 // What one request must come to; each field set is one expectation.
 struct RequestExpectation {
     int id = 0;
     std::string path; // JSON path, for the report
     std::optional<uint8_t> completion_code;
-    std::optional<std::string> error; // "" expects success
+    std::optional<ssif::RequestError> error; // None expects success
     std::optional<Bytes> response;
     std::optional<int> response_length;
     std::optional<int> write_attempts;
@@ -54,11 +50,6 @@ struct Expectations {
     // Exact counts of log events by "src.ev", e.g. "daemon.read".
     std::map<std::string, uint64_t> counts;
 };
-
-// The log events a count expectation may name ("src.ev").
-// "cpuN.irq" stands for the events of every CPU ("cpu0.irq", "cpu17.irq").
-const std::vector<std::string>& known_events();
-bool is_known_event(const std::string& name);
 
 // What answers the daemon's requests (bmc.daemon.backend).
 struct DaemonBackend {

@@ -56,7 +56,7 @@ void WorkloadRequests::draw(size_t k) {
     ssif::HostRequest& r = drawn_[k];
     r.id = s.first_id + s.made;
     r.at_ns = s.at_ns;
-    r.payload = {static_cast<uint8_t>(g.netfn << 2), g.cmd, static_cast<uint8_t>(rsp_len)};
+    r.payload = {ssif::ipmi::netfn_lun(g.netfn), g.cmd, static_cast<uint8_t>(rsp_len)};
     for (unsigned i = 3; i < req_len; ++i)
         r.payload.push_back(static_cast<uint8_t>(i));
     due_.push({r.at_ns, k + 1, static_cast<uint64_t>(s.made)});

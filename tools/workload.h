@@ -13,6 +13,7 @@
 
 #include "models/common/rng.h"
 #include "models/ssif/host/ssif_host.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::tools {
 
@@ -27,8 +28,8 @@ struct Generator {
     uint64_t start_ns = 0;
     bool poisson = false;     // exponential inter-arrival times with mean interval_ns
     uint64_t interval_ns = 0; // fixed gap, or the mean gap
-    uint8_t netfn = 0x30;     // the responder's test command by default
-    uint8_t cmd = 0x01;
+    uint8_t netfn = ssif::ipmi::kOemTest.netfn; // the responder's test command by default
+    uint8_t cmd = ssif::ipmi::kOemTest.cmd;
     SizeRange request_size{3, 3};   // whole request payload: netfn, cmd, data
     SizeRange response_size{3, 32}; // whole response payload: netfn, cmd, cc, data
 };

@@ -1,5 +1,10 @@
 #include "models/common/event_log.h"
 
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+#include <stdexcept>
+
 namespace ssifsim {
 
 void TeeSink::record(const Event& event) {
@@ -7,12 +12,34 @@ void TeeSink::record(const Event& event) {
         sink->record(event);
 }
 
-EventBuilder::EventBuilder(EventSink& sink, uint64_t t_ns, std::string src, std::string ev)
-    : sink_(sink) {
+EventBuilder::EventBuilder(EventSink& sink, uint64_t t_ns, EventId id) : sink_(sink) {
+    const EventName& name = event_name(id);
     event_.t_ns = t_ns;
-    event_.src = std::move(src);
-    event_.ev = std::move(ev);
+    event_.id = id;
+    event_.src = event_source_name(name.src);
+    event_.ev = name.ev;
     event_.fields.reserve(kTypicalFields); // one allocation, not one per field
+}
+
+EventBuilder::EventBuilder(EventSink& sink, uint64_t t_ns, EventId id, int cpu)
+    : EventBuilder(sink, t_ns, id) {
+    event_.src = "cpu" + std::to_string(cpu);
+}
+
+EventBuilder::EventBuilder(EventSink& sink, uint64_t t_ns, const char* src, const char* ev)
+    : sink_(sink) {
+    const auto named = [&](const EventName& e) {
+        return std::strcmp(e.ev, ev) == 0 && std::strcmp(event_source_name(e.src), src) == 0;
+    };
+    const EventName* const end = std::end(kEventCatalog);
+    const EventName* const found = std::find_if(std::begin(kEventCatalog), end, named);
+    if (found == end)
+        throw std::logic_error(std::string("event ") + src + "." + ev + " is not in kEventCatalog");
+    event_.id = found->id;
+    event_.t_ns = t_ns;
+    event_.src = src;
+    event_.ev = ev;
+    event_.fields.reserve(kTypicalFields);
 }
 
 EventBuilder::~EventBuilder() {

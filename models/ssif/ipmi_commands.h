@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <vector>
 
 namespace ssifsim::ssif::ipmi {
 
@@ -14,10 +16,24 @@ constexpr uint8_t kNetfnSensorEvent = 0x04;
 constexpr uint8_t kNetfnApp = 0x06;
 constexpr uint8_t kNetfnStorage = 0x0a;
 
+constexpr uint8_t kNetfnOem = 0x30; // the first OEM/group network function
+
 struct Command {
     uint8_t netfn;
     uint8_t cmd;
 };
+
+// A request's first byte: the network function in bits 7:2, the LUN in bits 1:0 (§5.1).
+constexpr uint8_t netfn_lun(uint8_t netfn, uint8_t lun = 0) {
+    return static_cast<uint8_t>(netfn << 2 | lun);
+}
+
+// A request's bytes for LUN 0: netfn/LUN, cmd, then the data.
+inline std::vector<uint8_t> request(Command c, std::initializer_list<uint8_t> data = {}) {
+    std::vector<uint8_t> bytes{netfn_lun(c.netfn), c.cmd};
+    bytes.insert(bytes.end(), data);
+    return bytes;
+}
 
 // App (netfn 0x06).
 constexpr Command kGetDeviceId{kNetfnApp, 0x01};            // §20.1
@@ -35,6 +51,9 @@ constexpr Command kGetSystemInterfaceCaps{kNetfnApp, 0x57}; // §22.9
 constexpr Command kGetChassisStatus{kNetfnChassis, 0x01}; // §28.2
 // Sensor/Event (netfn 0x04).
 constexpr Command kGetSensorReading{kNetfnSensorEvent, 0x2d}; // §35.14
+// OEM (netfn 0x30): the responder's test command (responder.h TestCommand), whose
+// response length a scenario sets; the workload generators' default.
+constexpr Command kOemTest{kNetfnOem, 0x01};
 // Storage (netfn 0x0a).
 constexpr Command kGetFruInventoryAreaInfo{kNetfnStorage, 0x10}; // §34.1
 constexpr Command kReadFruData{kNetfnStorage, 0x11};             // §34.2
@@ -44,6 +63,14 @@ constexpr Command kGetSdr{kNetfnStorage, 0x23};                  // §33.12
 constexpr Command kGetSelInfo{kNetfnStorage, 0x40};              // §31.2
 constexpr Command kReserveSel{kNetfnStorage, 0x42};              // §31.4
 constexpr Command kGetSelEntry{kNetfnStorage, 0x43};             // §31.5
+
+// Get Message Flags' flags (§22.4).
+constexpr uint8_t kFlagReceiveMessageAvailable = 0x01;
+constexpr uint8_t kFlagEventMessageBufferFull = 0x02;
+constexpr uint8_t kFlagWatchdogPreTimeout = 0x08;
+// Set/Get BMC Global Enables' bits (§22.1).
+constexpr uint8_t kEnableReceiveMessageInterrupt = 0x01;
+constexpr uint8_t kEnableEventMessageBuffer = 0x04;
 
 // The commands a workload names, by the names scenarios use.
 struct NamedCommand {

@@ -58,15 +58,22 @@ std::optional<uint32_t> ZpciKernel::freed_owner(const AirqVector* v) const {
     return it->second.first;
 }
 
-std::string ZpciKernel::enable(const FunctionConfig& config, uint64_t t_ns) {
+std::string SetupFailure::reason() const {
+    std::string text = name_of(kSetupErrorNames, error);
+    if (error == SetupError::NoVectorBits)
+        text += " for " + std::to_string(msis) + " MSIs";
+    return text;
+}
+
+SetupFailure ZpciKernel::enable(const FunctionConfig& config, uint64_t t_ns) {
     Function& f = functions_[config.fid];
     if (f.live)
-        return "already set up";
+        return {config.fid, SetupError::AlreadySetUp, f.nr_irqs};
     f = Function{};
     f.config = config;
     prepare(f, t_ns);
     if (f.first_bit == AirqVector::kNoBit)
-        return "-EIO: no vector bits left for " + std::to_string(f.nr_irqs) + " MSIs";
+        return {config.fid, SetupError::NoVectorBits, f.nr_irqs};
     f.live = true;
     // msi_domain_alloc_irqs: one call for an MSI descriptor, one per MSI-X entry.
     if (config.type == MsiType::Msi) {
@@ -75,7 +82,7 @@ std::string ZpciKernel::enable(const FunctionConfig& config, uint64_t t_ns) {
         for (unsigned i = 0; i < f.nr_irqs; ++i)
             alloc(f, i, 1, t_ns);
     }
-    return "";
+    return {config.fid, SetupError::None, f.nr_irqs};
 }
 
 void ZpciKernel::prepare(Function& f, uint64_t t_ns) {

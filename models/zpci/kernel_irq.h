@@ -22,6 +22,27 @@ namespace ssifsim::zpci {
 enum class MsiType { Msi, MsiX };
 inline constexpr Named<MsiType> kMsiTypeNames[] = {{"msi", MsiType::Msi}, {"msix", MsiType::MsiX}};
 
+// Why pci_alloc_irq_vectors failed for a function (ZpciKernel::enable); None: it did not.
+enum class SetupError { None, AlreadySetUp, NoVectorBits };
+
+// How the report, the summary and the log's zpci.setup_failed say it.
+inline constexpr Named<SetupError> kSetupErrorNames[] = {
+    {"", SetupError::None},
+    {"already set up", SetupError::AlreadySetUp},
+    {"-EIO: no vector bits left", SetupError::NoVectorBits}, // the airq vector is full
+};
+
+// A function whose MSI setup failed: which, why, and how many MSIs it asked for.
+struct SetupFailure {
+    uint32_t fid = 0;
+    SetupError error = SetupError::None;
+    unsigned msis = 0; // min(nvec, max_msi)
+    // "-EIO: no vector bits left for 8 MSIs", "already set up".
+    std::string reason() const;
+    // "fid 32: " and the reason.
+    std::string text() const { return "fid " + std::to_string(fid) + ": " + reason(); }
+};
+
 struct FunctionConfig {
     uint32_t fid = 0;
     uint8_t devfn = 0;
@@ -67,8 +88,8 @@ class ZpciKernel {
     const VariantRules& rules() const { return rules_; }
 
     // pci_alloc_irq_vectors through the parent domain: prepare, then alloc per descriptor.
-    // Returns an empty string, or why it failed as the kernel would (-EIO: no bits left).
-    std::string enable(const FunctionConfig& f, uint64_t t_ns);
+    // Returns error None, or why it failed as the kernel would (-EIO: no bits left).
+    SetupFailure enable(const FunctionConfig& f, uint64_t t_ns);
     // pci_free_irq_vectors on hot-unplug: free per descriptor, then teardown.
     void disable(uint32_t fid, uint64_t t_ns);
 

@@ -46,15 +46,19 @@ ZpciSystem::ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, E
                           ("cpu" + std::to_string(c)).c_str());
 }
 
-EventBuilder ZpciSystem::event(const char* src, const char* ev) {
-    return EventBuilder(log_, sim_now_ns(), src, ev);
+EventBuilder ZpciSystem::event(EventId id) {
+    return EventBuilder(log_, sim_now_ns(), id);
+}
+
+EventBuilder ZpciSystem::event(EventId id, int cpu) {
+    return EventBuilder(log_, sim_now_ns(), id, cpu);
 }
 
 // With log "summary" (storms), the first kSummaryViolationsPerKind violations of each kind
 // are logged; the report and the summary event count them all.
 void ZpciSystem::log_violations() {
     for (const Violation& v : unlogged_violations_)
-        EventBuilder(log_, v.t_ns, "zpci", "violation")
+        EventBuilder(log_, v.t_ns, events::kZpciViolation)
             .str("kind", name_of(kViolationNames, v.kind))
             .str("detail", v.detail);
     unlogged_violations_.clear();
@@ -69,16 +73,16 @@ void ZpciSystem::setup() {
 }
 
 void ZpciSystem::set_up(const FunctionConfig& f, uint64_t t_ns) {
-    const std::string error = kernel_.enable(f, t_ns);
-    if (!error.empty()) {
-        setup_failures_.push_back("fid " + std::to_string(f.fid) + ": " + error);
-        EventBuilder(log_, t_ns, "zpci", "setup_failed")
+    const SetupFailure setup = kernel_.enable(f, t_ns);
+    if (setup.error != SetupError::None) {
+        setup_failures_.push_back(setup);
+        EventBuilder(log_, t_ns, events::kZpciSetupFailed)
             .num("fid", f.fid)
             .num("nvec", f.nvec)
-            .str("error", error);
+            .str("error", setup.reason());
     } else {
         const ZpciKernel::Function* zdev = kernel_.function(f.fid);
-        EventBuilder e(log_, t_ns, "zpci", "setup");
+        EventBuilder e(log_, t_ns, events::kZpciSetup);
         e.num("fid", f.fid).num("first_bit", static_cast<int64_t>(zdev->first_bit));
         e.num("msis", zdev->nr_irqs);
         if (zdev->aisb != AirqVector::kNoBit)
@@ -107,7 +111,7 @@ void ZpciSystem::raise(const Msi& m) {
         vcd_->change(now, vcd_msis_, ++msis_seen_ & 0xffffffff);
     if (m.lost) {
         accounting_.lost_in_fabric();
-        event("zpci", "msi_lost").num("fid", m.fid).num("index", m.index);
+        event(events::kZpciMsiLost).num("fid", m.fid).num("index", m.index);
         return;
     }
     const auto f = targets_.find(m.fid);
@@ -125,7 +129,7 @@ void ZpciSystem::raise(const Msi& m) {
                                     " names CPU address " + std::to_string(field) +
                                     ", which no CPU has");
             if (config_.log_each_msi)
-                event("zpci", "msi")
+                event(events::kZpciMsi)
                     .num("fid", m.fid)
                     .num("index", m.index)
                     .num("cpu_address", field)
@@ -138,7 +142,7 @@ void ZpciSystem::raise(const Msi& m) {
     const ZpciFacility::MsiResult r =
         facility_.msi(m.fid, m.index, target, online, now, accounting_);
     if (config_.log_each_msi) {
-        EventBuilder e(log_, now, "zpci", "msi");
+        EventBuilder e(log_, now, events::kZpciMsi);
         e.num("fid", m.fid).num("index", m.index);
         if (!r.registered) {
             e.str("result", "not_registered");
@@ -180,7 +184,7 @@ void ZpciSystem::floating_affinity(const ZpciAction& a) {
     // A floating MSI names no CPU: the change is refused, or, in v1, oopses the kernel
     // (VariantRules::floating_affinity).
     const bool oops = kernel_.rules().floating_affinity == FloatingAffinity::NullParentOops;
-    event("zpci", "affinity")
+    event(events::kZpciAffinity)
         .num("fid", a.fid)
         .num("index", a.index)
         .num("cpu", a.cpu)
@@ -213,7 +217,7 @@ void ZpciSystem::actions() {
                 for (size_t i = 0; i < f->second.size(); ++i)
                     if (a.index < 0 || static_cast<size_t>(a.index) == i)
                         f->second[i] = a.cpu;
-            event("zpci", "affinity")
+            event(events::kZpciAffinity)
                 .num("fid", a.fid)
                 .num("index", a.index)
                 .num("cpu", a.cpu)
@@ -221,23 +225,23 @@ void ZpciSystem::actions() {
             break;
         }
         case ZpciAction::Kind::Plug:
-            event("zpci", "hot_plug").num("fid", a.fid);
+            event(events::kZpciHotPlug).num("fid", a.fid);
             for (const FunctionConfig& f : config_.functions)
                 if (f.fid == a.fid)
                     set_up(f, sim_now_ns());
             break;
         case ZpciAction::Kind::Unplug:
-            event("zpci", "hot_unplug").num("fid", a.fid);
+            event(events::kZpciHotUnplug).num("fid", a.fid);
             kernel_.disable(a.fid, sim_now_ns());
             log_violations();
             break;
         case ZpciAction::Kind::CpuOffline:
             cpus_[static_cast<size_t>(a.cpu)].online = false;
-            event(cpu_src(a.cpu).c_str(), "offline");
+            event(events::kCpuOffline, a.cpu);
             break;
         case ZpciAction::Kind::CpuOnline:
             cpus_[static_cast<size_t>(a.cpu)].online = true;
-            event(cpu_src(a.cpu).c_str(), "online");
+            event(events::kCpuOnline, a.cpu);
             cpus_[static_cast<size_t>(a.cpu)].wake->notify(sc_core::SC_ZERO_TIME);
             break;
         }
@@ -290,7 +294,7 @@ void ZpciSystem::run_interrupt(int c, Work work) {
         vcd_->change(start, cpu.vcd, 1);
     const char* kind = work == Work::Ipi ? "ipi" : work == Work::Directed ? "directed" : "floating";
     if (config_.log_each_msi)
-        event(cpu_src(c).c_str(), "irq").str("kind", kind);
+        event(events::kCpuIrq, c).str("kind", kind);
     wait_for(config_.timing.entry_ns);
     switch (work) {
     case Work::Ipi:
@@ -393,12 +397,12 @@ void ZpciSystem::fallback_handler(int c) {
                 break;
             case FallbackIpis::Call::RunHere:
                 if (config_.log_each_msi)
-                    event("zpci", "ipi_here").num("cpu", target);
+                    event(events::kZpciIpiHere).num("cpu", target);
                 remote_handler(c);
                 break;
             case FallbackIpis::Call::Dropped:
                 if (config_.log_each_msi)
-                    event("zpci", "ipi_dropped").num("to", target).str("error", "-ENXIO");
+                    event(events::kZpciIpiDropped).num("to", target).str("error", "-ENXIO");
                 break;
             }
         });
@@ -410,7 +414,7 @@ void ZpciSystem::send_ipi(int target) {
     cpu.ipi_due_ns = sim_now_ns() + config_.timing.ipi_ns;
     cpu.wake->notify(sc_core::SC_ZERO_TIME);
     if (config_.log_each_msi)
-        event("zpci", "ipi").num("to", target);
+        event(events::kZpciIpi).num("to", target);
 }
 
 // zpci_handle_remote_irq: scan without re-enabling, again while more were scheduled.
@@ -461,7 +465,7 @@ void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {
     const std::vector<MsiSource> sources = accounting_.take(&v, bit);
     const std::optional<Handler> handler = kernel_.resolve(v, bit);
     if (config_.log_each_msi) {
-        EventBuilder e(log_, now, cpu_src(c), "dispatch");
+        EventBuilder e(log_, now, events::kCpuDispatch, c);
         char hwirq[24];
         std::snprintf(hwirq, sizeof hwirq, "0x%llx",
                       static_cast<unsigned long long>(kernel_.stored_hwirq(v, bit)));
@@ -508,7 +512,7 @@ void ZpciSystem::maybe_done() {
 void ZpciSystem::finish(uint64_t t_ns) {
     accounting_.finish(t_ns, [this](uint32_t fid) { return kernel_.live(fid); });
     log_violations();
-    EventBuilder e(log_, t_ns, "zpci", "summary");
+    EventBuilder e(log_, t_ns, events::kZpciSummary);
     for (const auto& [name, n] : named_counts(accounting_.counts()))
         e.num(name, static_cast<int64_t>(n));
     e.num("violations", static_cast<int64_t>(accounting_.violation_total()));

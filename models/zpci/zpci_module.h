@@ -99,7 +99,7 @@ class ZpciSystem : public sc_core::sc_module {
     const IrqAccounting& accounting() const { return accounting_; }
     const std::vector<CpuStats>& cpu_stats() const { return stats_; }
     const ZpciKernel& kernel() const { return kernel_; }
-    const std::vector<std::string>& setup_failures() const { return setup_failures_; }
+    const std::vector<SetupFailure>& setup_failures() const { return setup_failures_; }
     uint64_t fallbacks() const { return fallbacks_; }
 
   private:
@@ -140,7 +140,8 @@ class ZpciSystem : public sc_core::sc_module {
     void send_ipi(int target);
     void maybe_done();
     void log_violations();
-    EventBuilder event(const char* src, const char* ev);
+    EventBuilder event(EventId id);
+    EventBuilder event(EventId id, int cpu); // a per-CPU event, src "cpu<cpu>"
     std::string cpu_src(int c) const { return "cpu" + std::to_string(c); }
 
     ZpciConfig config_;
@@ -160,7 +161,7 @@ class ZpciSystem : public sc_core::sc_module {
     bool actions_done_ = false;
     bool reported_done_ = false;
     StopGate* gate_ = nullptr;
-    std::vector<std::string> setup_failures_;
+    std::vector<SetupFailure> setup_failures_;
     uint64_t fallbacks_ = 0;
     std::vector<Violation> unlogged_violations_;
     static constexpr uint64_t kSummaryViolationsPerKind = 10;

@@ -53,7 +53,8 @@ smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
 }
 
 void BmcModule::log_slave(bool enabled) {
-    EventBuilder(log_, sim_now_ns(), "bmc", enabled ? "slave_enabled" : "slave_disabled");
+    EventBuilder(log_, sim_now_ns(),
+                 enabled ? events::kBmcSlaveEnabled : events::kBmcSlaveDisabled);
 }
 
 void BmcModule::arm_response_timer() {
@@ -61,19 +62,19 @@ void BmcModule::arm_response_timer() {
     const uint64_t expires = response_timer_expiry_ns(jiffies_, config_.response_timeout_ms, now);
     timer_event_.cancel();
     timer_event_.notify(ns(expires - now));
-    EventBuilder(log_, now, "bmc", "timer_armed")
+    EventBuilder(log_, now, events::kBmcTimerArmed)
         .num("jiffies", static_cast<int64_t>(jiffies_.from_msecs(config_.response_timeout_ms)))
         .num("expires_ns", static_cast<int64_t>(expires));
 }
 
 void BmcModule::cancel_response_timer() {
     timer_event_.cancel();
-    EventBuilder(log_, sim_now_ns(), "bmc", "timer_cancelled");
+    EventBuilder(log_, sim_now_ns(), events::kBmcTimerCancelled);
 }
 
 void BmcModule::request_available() {
     request_event_.notify(sc_core::SC_ZERO_TIME);
-    EventBuilder(log_, sim_now_ns(), "bmc", "request_available");
+    EventBuilder(log_, sim_now_ns(), events::kBmcRequestAvailable);
 }
 
 void BmcModule::response_consumed() {
@@ -83,22 +84,22 @@ void BmcModule::response_consumed() {
 void BmcModule::log(const char* level, const std::string& text) {
     // Every line of the driver's log is a `warn` event (the name scenarios count), marked
     // with the level the variant prints it at.
-    EventBuilder(log_, sim_now_ns(), "bmc", "warn").str("level", level).str("text", text);
+    EventBuilder(log_, sim_now_ns(), events::kBmcWarn).str("level", level).str("text", text);
 }
 
 void BmcModule::use_after_free(const std::string& what) {
-    EventBuilder(log_, sim_now_ns(), "bmc", "use_after_free").str("what", what);
+    EventBuilder(log_, sim_now_ns(), events::kBmcUseAfterFree).str("what", what);
 }
 
 void BmcModule::oob_write(uint8_t index, const std::string& field, uint8_t value) {
-    EventBuilder(log_, sim_now_ns(), "bmc", "oob_write")
+    EventBuilder(log_, sim_now_ns(), events::kBmcOobWrite)
         .num("offset", index)
         .str("field", field)
         .hex("value", value);
 }
 
 void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
-    EventBuilder(log_, sim_now_ns(), "bmc", "state")
+    EventBuilder(log_, sim_now_ns(), events::kBmcState)
         .str("from", bmc_state_name(from))
         .str("to", bmc_state_name(to))
         .str("on", smbus::slave_event_name(ev));
@@ -106,7 +107,7 @@ void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
 
 void BmcModule::on_timer() {
     ++process_activations();
-    EventBuilder(log_, sim_now_ns(), "bmc", "timer_fired")
+    EventBuilder(log_, sim_now_ns(), events::kBmcTimerFired)
         .flag("response_pending", bmc_.response_pending());
     bmc_.on_response_timeout();
     if (controller_.response_timeout())
@@ -121,9 +122,9 @@ void BmcModule::schedule_remove(uint64_t at_ns, int fault_id) {
 
 void BmcModule::on_remove() {
     ++process_activations();
-    EventBuilder(log_, sim_now_ns(), "fault", "bmc_remove").num("fault", remove_fault_);
+    EventBuilder(log_, sim_now_ns(), events::kFaultBmcRemove).num("fault", remove_fault_);
     bmc_.remove();
-    EventBuilder(log_, sim_now_ns(), "bmc", "removed");
+    EventBuilder(log_, sim_now_ns(), events::kBmcRemoved);
     trace();
 }
 
@@ -157,7 +158,7 @@ long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
     trace();
     if (ret > 0 && config_.smbus_alert && alert_line_) {
         alert_line_->assert_by(config_.addr7);
-        EventBuilder(log_, sim_now_ns(), "bmc", "alert");
+        EventBuilder(log_, sim_now_ns(), events::kBmcAlert);
     }
     return ret;
 }

@@ -15,7 +15,7 @@ BmcDaemon::BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, B
 
 void BmcDaemon::run() {
     const int opened = bmc_.dev_open();
-    EventBuilder(log_, sim_now_ns(), "daemon", "open").num("ret", opened);
+    EventBuilder(log_, sim_now_ns(), events::kDaemonOpen).num("ret", opened);
     if (opened < 0)
         return;
     buffer_.assign(bmc_.driver().msg_size(), 0);
@@ -25,11 +25,11 @@ void BmcDaemon::run() {
         Bytes msg;
         const long got = bmc_.dev_read(msg, false, read_fault ? fault.copyable : SsifBmc::kCopyAll);
         if (read_fault)
-            EventBuilder(log_, sim_now_ns(), "fault", "daemon_efault")
+            EventBuilder(log_, sim_now_ns(), events::kFaultDaemonEfault)
                 .num("fault", fault.id)
                 .num("copied", static_cast<int64_t>(msg.size()));
         if (got < 0) {
-            EventBuilder(log_, sim_now_ns(), "daemon", "read").num("ret", got);
+            EventBuilder(log_, sim_now_ns(), events::kDaemonRead).num("ret", got);
             continue;
         }
         // What copy_to_user wrote lands over what the buffer held; the daemon takes the
@@ -42,12 +42,12 @@ void BmcDaemon::run() {
             std::min<size_t>(len, static_cast<size_t>(got) - SsifBmc::kMsgLenField);
         const Bytes request(buffer_.begin() + SsifBmc::kMsgLenField,
                             buffer_.begin() + SsifBmc::kMsgLenField + static_cast<long>(payload));
-        EventBuilder(log_, sim_now_ns(), "daemon", "read")
+        EventBuilder(log_, sim_now_ns(), events::kDaemonRead)
             .num("ret", got)
             .bytes("request", request);
         if (fault.kind == DaemonFault::Kind::Silent || config_.silent) {
             if (fault.kind == DaemonFault::Kind::Silent)
-                EventBuilder(log_, sim_now_ns(), "fault", "daemon_silent").num("fault", fault.id);
+                EventBuilder(log_, sim_now_ns(), events::kFaultDaemonSilent).num("fault", fault.id);
             continue;
         }
         uint64_t latency = config_.latency_max_ns > config_.latency_ns
@@ -55,14 +55,14 @@ void BmcDaemon::run() {
                                : config_.latency_ns;
         if (fault.kind == DaemonFault::Kind::Slow) {
             latency = fault.latency_ns;
-            EventBuilder(log_, sim_now_ns(), "fault", "daemon_slow")
+            EventBuilder(log_, sim_now_ns(), events::kFaultDaemonSlow)
                 .num("fault", fault.id)
                 .num("latency_ns", static_cast<int64_t>(latency));
         }
         wait_for(latency + backend_.hold_ns(request));
         const std::optional<Bytes> answer = backend_.respond(request, sim_now_ns());
         if (!answer) {
-            EventBuilder(log_, sim_now_ns(), "daemon", "unanswered").bytes("request", request);
+            EventBuilder(log_, sim_now_ns(), events::kDaemonUnanswered).bytes("request", request);
             continue;
         }
         const Bytes& response = *answer;
@@ -73,13 +73,14 @@ void BmcDaemon::run() {
             buf = encode_ssif_msg(len, response.data(), response.size());
             if (fault.count >= 0)
                 buf.resize(static_cast<size_t>(fault.count));
-            EventBuilder(log_, sim_now_ns(), "fault", "daemon_malformed")
+            EventBuilder(log_, sim_now_ns(), events::kFaultDaemonMalformed)
                 .num("fault", fault.id)
                 .num("len", len)
                 .num("count", static_cast<int64_t>(buf.size()));
         }
         const long wrote = bmc_.dev_write(buf);
-        EventBuilder(log_, sim_now_ns(), "daemon", wrote < 0 ? "write_failed" : "write")
+        EventBuilder(log_, sim_now_ns(),
+                     wrote < 0 ? events::kDaemonWriteFailed : events::kDaemonWrite)
             .num("ret", wrote)
             .bytes("response", response);
     }

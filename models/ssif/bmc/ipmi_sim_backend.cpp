@@ -16,7 +16,7 @@ void IpmiSimBackend::fail(const std::string& why, uint64_t now_ns) {
     if (failed())
         return;
     failure_ = why;
-    EventBuilder(log_, now_ns, "ipmi_sim", "failed").str("reason", why);
+    EventBuilder(log_, now_ns, events::kIpmiSimFailed).str("reason", why);
 }
 
 bool IpmiSimBackend::send(const Bytes& wire, uint64_t now_ns) {
@@ -39,7 +39,7 @@ void IpmiSimBackend::handle_control(const Bytes& body, uint64_t now_ns) {
     const uint8_t command = body[0];
     const Bytes data(body.begin() + 1, body.end());
     if (static_cast<vm::Control>(command) == vm::Control::Version) {
-        EventBuilder(log_, now_ns, "ipmi_sim", "version")
+        EventBuilder(log_, now_ns, events::kIpmiSimVersion)
             .num("version", data.empty() ? -1 : data[0]);
         if (data.size() != 1 || data[0] != vm::kProtocolVersion)
             fail("ipmi_sim speaks VM protocol version " +
@@ -49,7 +49,7 @@ void IpmiSimBackend::handle_control(const Bytes& body, uint64_t now_ns) {
         version_seen_ = true;
         return;
     }
-    EventBuilder(log_, now_ns, "ipmi_sim", "control")
+    EventBuilder(log_, now_ns, events::kIpmiSimControl)
         .str("command", vm::control_name(command))
         .bytes("data", data);
     switch (static_cast<vm::Control>(command)) {
@@ -73,7 +73,7 @@ std::optional<Bytes> IpmiSimBackend::await(std::optional<uint8_t> seq, bool want
             vm::Frame f = std::move(frames_.front());
             frames_.erase(frames_.begin());
             if (f.kind == vm::Frame::Kind::Error) {
-                EventBuilder(log_, now_ns, "ipmi_sim", "frame_error")
+                EventBuilder(log_, now_ns, events::kIpmiSimFrameError)
                     .str("error", f.error)
                     .bytes("bytes", f.body);
                 continue;
@@ -89,7 +89,7 @@ std::optional<Bytes> IpmiSimBackend::await(std::optional<uint8_t> seq, bool want
             if (seq && f.seq == *seq)
                 return f.body;
             // A response to no request in flight: QEMU drops it too.
-            EventBuilder(log_, now_ns, "ipmi_sim", "frame_error")
+            EventBuilder(log_, now_ns, events::kIpmiSimFrameError)
                 .str("error", "a response with sequence number " + std::to_string(f.seq) +
                                   ", not the one in flight")
                 .bytes("bytes", f.body);
@@ -123,7 +123,7 @@ std::optional<Bytes> IpmiSimBackend::await(std::optional<uint8_t> seq, bool want
 bool IpmiSimBackend::start(uint64_t now_ns) {
     if (!await(std::nullopt, true, now_ns))
         return false;
-    EventBuilder(log_, now_ns, "ipmi_sim", "capabilities")
+    EventBuilder(log_, now_ns, events::kIpmiSimCapabilities)
         .hex("capabilities", config_.capabilities);
     return send(
         vm::encode_control({static_cast<uint8_t>(vm::Control::Capabilities), config_.capabilities}),
@@ -135,7 +135,7 @@ std::optional<Bytes> IpmiSimBackend::respond(const Bytes& request, uint64_t now_
         return std::nullopt;
     const uint8_t seq = ++seq_;
     const Bytes wire = vm::encode_message(seq, request);
-    EventBuilder(log_, now_ns, "ipmi_sim", "request")
+    EventBuilder(log_, now_ns, events::kIpmiSimRequest)
         .num("seq", seq)
         .bytes("message", request)
         .bytes("wire", wire);
@@ -144,7 +144,7 @@ std::optional<Bytes> IpmiSimBackend::respond(const Bytes& request, uint64_t now_
     std::optional<Bytes> response = await(seq, false, now_ns);
     if (!response)
         return std::nullopt;
-    EventBuilder(log_, now_ns, "ipmi_sim", "response")
+    EventBuilder(log_, now_ns, events::kIpmiSimResponse)
         .num("seq", seq)
         .bytes("message", *response)
         .bytes("wire", vm::encode_message(seq, *response));

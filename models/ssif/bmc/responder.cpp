@@ -18,7 +18,8 @@ uint8_t IpmiResponder::message_flags(uint64_t now_ns) const {
         const IncomingItem& item = config_.incoming[i];
         if (taken_[i] || item.at_ns > now_ns)
             continue;
-        flags |= item.kind == IncomingItem::Kind::Message ? kFlagReceiveMessage : kFlagEventBuffer;
+        flags |= item.kind == IncomingItem::Kind::Message ? ipmi::kFlagReceiveMessageAvailable
+                                                          : ipmi::kFlagEventMessageBufferFull;
     }
     return flags;
 }

@@ -7,6 +7,7 @@
 
 #include "models/common/event_log.h"
 #include "models/ssif/bmc/ipmi_backend.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
@@ -28,8 +29,8 @@ enum class SsifTransactions : uint8_t { SinglePart = 0, StartEnd = 1, StartMiddl
 // A command whose response length and bytes the scenario sets, to exercise every
 // single-part and multi-part length.
 struct TestCommand {
-    uint8_t netfn = 0x30; // OEM
-    uint8_t cmd = 0x01;
+    uint8_t netfn = ipmi::kOemTest.netfn;
+    uint8_t cmd = ipmi::kOemTest.cmd;
     unsigned length = 64;     // the whole response payload, 1..254: netfn, cmd, cc, data
     bool incrementing = true; // data bytes count up from `first`; else all equal `first`
     uint8_t first = 0x00;
@@ -64,9 +65,6 @@ struct ResponderConfig {
 class IpmiResponder : public IpmiBackend {
   public:
     // The commands it answers are ipmi_commands.h's (one table for every model and tool).
-    // Message flags (Get Message Flags, IPMI v2.0 §22.4).
-    static constexpr uint8_t kFlagReceiveMessage = 0x01;
-    static constexpr uint8_t kFlagEventBuffer = 0x02;
     // Completion codes.
     static constexpr uint8_t kCcInvalidDataField = 0xcc;
     static constexpr uint8_t kCcRequestLengthInvalid = 0xc7;

@@ -4,12 +4,11 @@
 #include <cerrno>
 
 #include "models/common/sim_time.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
 namespace {
-constexpr uint8_t kNetfnApp = 0x06;
-constexpr uint8_t kCmdGetSystemInterfaceCaps = 0x57;
 constexpr uint8_t kCcResponseNotAvailable = 0xce; // the bridge's own answers
 } // namespace
 
@@ -46,8 +45,8 @@ std::optional<SsifBridge::Forward> SsifBridge::on_read(long got, const Bytes& bu
     // vector from a range that ends before it begins: undefined, std::length_error in
     // practice, which nothing catches.
     if (got < 2 || static_cast<size_t>(got) < at + 2) {
-        EventBuilder(log_, now_ns, "daemon", "read").num("ret", got);
-        EventBuilder(log_, now_ns, "daemon", "exit")
+        EventBuilder(log_, now_ns, events::kDaemonRead).num("ret", got);
+        EventBuilder(log_, now_ns, events::kDaemonExit)
             .str("why",
                  got < 0 ? "read failed (channelAbort)" : "request shorter than its netfn and cmd");
         stopped_ = true;
@@ -60,7 +59,7 @@ std::optional<SsifBridge::Forward> SsifBridge::on_read(long got, const Bytes& bu
         len |= static_cast<uint32_t>(buffer[i]) << (8 * i);
     const size_t payload = std::min<size_t>(len, static_cast<size_t>(got) -
                                                      std::min<size_t>(got, SsifBmc::kMsgLenField));
-    EventBuilder(log_, now_ns, "daemon", "read")
+    EventBuilder(log_, now_ns, events::kDaemonRead)
         .num("ret", got)
         .num("read", static_cast<int64_t>(read))
         .bytes("request",
@@ -79,12 +78,13 @@ std::optional<SsifBridge::Forward> SsifBridge::on_read(long got, const Bytes& bu
         keepalive_at_ = now_ns + info_.keepalive_ns; // expires_after restarts it
 
     // 49c757c: handleGetSysIfCap, for the SSIF interface type (data byte 0 = 0).
-    if (info_.answers_sysif_caps && parsed.netfn == kNetfnApp &&
-        parsed.cmd == kCmdGetSystemInterfaceCaps && request.size() > 2 && request[2] == 0x00) {
+    if (info_.answers_sysif_caps && parsed.netfn == ipmi::kGetSystemInterfaceCaps.netfn &&
+        parsed.cmd == ipmi::kGetSystemInterfaceCaps.cmd && request.size() > 2 &&
+        request[2] == 0x00) {
         // cc 0, reserved, transaction support 10b (start/middle/end) without PEC, max input
         // and output message sizes 0xFF (IPMI v2.0 §22.9).
-        const Bytes caps = {static_cast<uint8_t>(((kNetfnApp + 1) << 2) | last_.lun),
-                            kCmdGetSystemInterfaceCaps,
+        const Bytes caps = {ipmi::netfn_lun(ipmi::kGetSystemInterfaceCaps.netfn + 1, last_.lun),
+                            ipmi::kGetSystemInterfaceCaps.cmd,
                             0x00,
                             0x00,
                             0x80,
@@ -96,7 +96,7 @@ std::optional<SsifBridge::Forward> SsifBridge::on_read(long got, const Bytes& bu
         return std::nullopt;
     }
     forwarded_[read] = parsed;
-    EventBuilder(log_, now_ns, "daemon", "forward")
+    EventBuilder(log_, now_ns, events::kDaemonForward)
         .num("read", static_cast<int64_t>(read))
         .bytes("request", request);
     return Forward{read, request};
@@ -112,7 +112,7 @@ void SsifBridge::on_ipmid_answer(uint64_t read, const std::optional<Bytes>& resp
         forwarded_.erase(call);
     --outstanding_;
     if (!response || response->size() < 2) {
-        EventBuilder(log_, now_ns, "daemon", "dbus_error")
+        EventBuilder(log_, now_ns, events::kDaemonDbusError)
             .num("read", static_cast<int64_t>(read))
             .num("timeout_ns", static_cast<int64_t>(info_.dbus_timeout_ns));
         // faf6a6a answered a D-Bus error for the request it had forwarded; 14480ee on answers
@@ -124,7 +124,7 @@ void SsifBridge::on_ipmid_answer(uint64_t read, const std::optional<Bytes>& resp
         return;
     }
     const Bytes& rsp = *response;
-    EventBuilder(log_, now_ns, "daemon", "ipmid_answer")
+    EventBuilder(log_, now_ns, events::kDaemonIpmidAnswer)
         .num("read", static_cast<int64_t>(read))
         .bytes("response", rsp);
     const uint8_t netfn = rsp[0] >> 2, lun = rsp[0] & 3, cmd = rsp[1];
@@ -142,7 +142,7 @@ void SsifBridge::on_ipmid_answer(uint64_t read, const std::optional<Bytes>& resp
 }
 
 void SsifBridge::drop(uint64_t read, const Bytes& response, const char* why, uint64_t now_ns) {
-    EventBuilder(log_, now_ns, "daemon", "drop")
+    EventBuilder(log_, now_ns, events::kDaemonDrop)
         .num("read", static_cast<int64_t>(read))
         .bytes("response", response)
         .str("why", why)
@@ -153,7 +153,7 @@ void SsifBridge::on_keepalive(uint64_t now_ns) {
     if (stopped_ || !keepalive_at_)
         return;
     keepalive_at_.reset();
-    EventBuilder(log_, now_ns, "daemon", "keepalive")
+    EventBuilder(log_, now_ns, events::kDaemonKeepalive)
         .num("read", static_cast<int64_t>(last_.read))
         .num("outstanding", outstanding_);
     if (info_.drop_after_keepalive)
@@ -178,14 +178,14 @@ void SsifBridge::write(const Bytes& response, uint64_t read, const char* from, u
     uint32_t len = 0;
     for (unsigned i = 0; i < SsifBmc::kMsgLenField && i < buf.size(); ++i)
         len |= static_cast<uint32_t>(buf[i]) << (8 * i);
-    EventBuilder(log_, now_ns, "daemon", ret < 0 ? "write_failed" : "write")
+    EventBuilder(log_, now_ns, ret < 0 ? events::kDaemonWriteFailed : events::kDaemonWrite)
         .num("ret", ret)
         .num("read", static_cast<int64_t>(read))
         .str("from", from)
         .num("len", len)
         .bytes("response", response);
     if (ret == -EAGAIN) {
-        EventBuilder(log_, now_ns, "daemon", "stuck")
+        EventBuilder(log_, now_ns, events::kDaemonStuck)
             .str("why", "write() -EAGAIN: asio's blocking write polls for POLLOUT, which "
                         "ssif_bmc_poll never reports");
         stopped_ = true;
@@ -230,7 +230,7 @@ long SsifBridgeModule::write(const Bytes& buf) {
 
 void SsifBridgeModule::reader() {
     const int opened = bmc_.dev_open();
-    EventBuilder(log_, sim_now_ns(), "daemon", "open").num("ret", opened);
+    EventBuilder(log_, sim_now_ns(), events::kDaemonOpen).num("ret", opened);
     if (opened < 0)
         return;
     for (;;) {

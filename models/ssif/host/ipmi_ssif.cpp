@@ -5,6 +5,7 @@
 
 #include "models/common/name_table.h"
 #include "models/ssif/framing.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
@@ -126,7 +127,7 @@ void IpmiSsif::set_phase(HostPhase p) {
 
 void IpmiSsif::set_state(DriverState s) {
     if (s != state_)
-        EventBuilder(log_, hooks_.now_ns(), "host", "state")
+        EventBuilder(log_, hooks_.now_ns(), events::kHostState)
             .str("from", driver_state_name(state_))
             .str("to", driver_state_name(s));
     state_ = s;
@@ -152,7 +153,7 @@ void IpmiSsif::set_need_watch(Watch watch) {
 }
 
 void IpmiSsif::arm_watch(uint64_t expires_ns) {
-    EventBuilder(log_, hooks_.now_ns(), "host", "timer")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostTimer)
         .str("reason", "watch")
         .num("jiffies", static_cast<int64_t>(watch_period_))
         .num("expires_ns", static_cast<int64_t>(expires_ns));
@@ -199,10 +200,10 @@ void IpmiSsif::start_next_msg() {
     out.started_ns = hooks_.now_ns();
     hooks_.request_started(out.id, out.started_ns);
     if (!link_.found) {
-        out.error = "no_interface";
+        out.error = RequestError::NoInterface;
     } else if (request.payload.size() > link_.max_transmit ||
                request.payload.size() > kIpmiMaxMsgLength) {
-        out.error = "request_too_big"; // start_send: -E2BIG before any transfer
+        out.error = RequestError::RequestTooBig; // start_send: -E2BIG before any transfer
     } else {
         start_message(Kind::User, request.payload, request.id, true);
         msg_->out.submitted_ns = out.submitted_ns;
@@ -244,12 +245,12 @@ void IpmiSsif::write_part() {
 void IpmiSsif::transfer_done(const TransferDone& done) {
     char cmd[8];
     std::snprintf(cmd, sizeof cmd, "0x%02x", transfer_command_);
-    msg_->out.timeline.push_back({transfer_read_ ? "read" : "write", cmd,
+    msg_->out.timeline.push_back({transfer_read_ ? SegmentKind::Read : SegmentKind::Write, cmd,
                                   smbus::status_name(done.result.status), done.start_ns,
                                   done.end_ns});
     if (done.result.status == smbus::SmbusStatus::Abandoned) {
         // The host died mid-transfer: no retry, no handler runs; the message is over.
-        msg_->out.error = "power_off";
+        msg_->out.error = RequestError::PowerOff;
         power_off_ns_ = done.power_off_ns;
         finish(false);
         return;
@@ -281,13 +282,13 @@ void IpmiSsif::msg_written_handler(const TransferDone& done) {
         return;
     }
     // A failed part costs one attempt; the whole message is resent from its first part.
-    EventBuilder(log_, hooks_.now_ns(), "host", "write_error")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostWriteError)
         .num("id", msg_->out.id)
         .num("part", static_cast<int64_t>(msg_->part))
         .str("status", smbus::status_name(r.status))
         .num("errno", smbus::transfer_errno(adapter_, r.status));
     if (--retries_left_ <= 0) {
-        msg_->out.error = "write_failed";
+        msg_->out.error = RequestError::WriteFailed;
         finish(false);
         return;
     }
@@ -338,12 +339,12 @@ void IpmiSsif::msg_done_handler(const TransferDone& done) {
     const uint8_t block = r.data[0];
     const size_t len = r.data.size() - 1;
     if (block != kReadEndBlock && len != kReadMiddleData) {
-        msg_->out.error = "bad_part_length"; // -EIO, not retried
+        msg_->out.error = RequestError::BadPartLength; // -EIO, not retried
         finish(false);
         return;
     }
     if (response_.size() + len > kIpmiMaxMsgLength) {
-        msg_->out.error = "too_big"; // -E2BIG, not retried
+        msg_->out.error = RequestError::TooBig; // -E2BIG, not retried
         finish(false);
         return;
     }
@@ -355,7 +356,7 @@ void IpmiSsif::msg_done_handler(const TransferDone& done) {
         return;
     }
     if (block != expected_block_) {
-        msg_->out.error = "bad_block"; // -EIO, not retried
+        msg_->out.error = RequestError::BadBlock; // -EIO, not retried
         finish(false);
         return;
     }
@@ -366,13 +367,13 @@ void IpmiSsif::msg_done_handler(const TransferDone& done) {
 void IpmiSsif::read_error(const TransferDone& done) {
     // An SMBus-level error: retry from 0x03 after SSIF_MSG_USEC.
     const smbus::SmbusResult& r = done.result;
-    EventBuilder(log_, hooks_.now_ns(), "host", "read_error")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostReadError)
         .num("id", msg_->out.id)
         .str("status", smbus::status_name(r.status))
         .num("errno", smbus::transfer_errno(adapter_, r.status))
         .num("count", r.count);
     if (--retries_left_ <= 0) {
-        msg_->out.error = "read_failed";
+        msg_->out.error = RequestError::ReadFailed;
         finish(false);
         return;
     }
@@ -387,7 +388,7 @@ void IpmiSsif::wait(uint64_t usec, const char* reason, HostPhase phase) {
     const uint64_t now = hooks_.now_ns();
     const uint64_t delta = jiffies_.from_usec(usec);
     const uint64_t expires = timers_.arm(delta, now);
-    EventBuilder(log_, now, "host", "timer")
+    EventBuilder(log_, now, events::kHostTimer)
         .str("reason", reason)
         .num("jiffies", static_cast<int64_t>(delta))
         .num("expires_ns", static_cast<int64_t>(expires));
@@ -397,7 +398,8 @@ void IpmiSsif::wait(uint64_t usec, const char* reason, HostPhase phase) {
 }
 
 void IpmiSsif::end_wait() {
-    msg_->out.timeline.push_back({"wait", wait_reason_, "", wait_start_ns_, hooks_.now_ns()});
+    msg_->out.timeline.push_back(
+        {SegmentKind::Wait, wait_reason_, "", wait_start_ns_, hooks_.now_ns()});
 }
 
 void IpmiSsif::retry_timeout() {
@@ -433,7 +435,7 @@ void IpmiSsif::alert() {
         got_alert_ = true;
         action = "noted";
     }
-    EventBuilder(log_, hooks_.now_ns(), "host", "alert").str("action", action);
+    EventBuilder(log_, hooks_.now_ns(), events::kHostAlert).str("action", action);
     if (read_now) {
         end_wait();
         start_get();
@@ -462,24 +464,24 @@ void IpmiSsif::user_done(RequestOutcome out, bool ok) {
         out.completion_code = out.response.size() >= 3 ? out.response[2] : kCcUnspecified;
         // ipmi_msghandler: a response must carry the request's netfn + 1 and its cmd.
         if (!answers(out.request, out.response)) {
-            out.error = "mismatched_response";
+            out.error = RequestError::MismatchedResponse;
             out.completion_code = kCcUnspecified;
         }
     }
-    if (out.error == "power_off") {
+    if (out.error == RequestError::PowerOff) {
         // The host died with the request in flight: nobody gets an answer. It comes back
         // after the off time and goes on with the queue, as a rebooted driver would.
         out.response.clear();
         out.completed_ns = hooks_.now_ns();
         set_phase(HostPhase::Off);
-        EventBuilder(log_, hooks_.now_ns(), "host", "power_off")
+        EventBuilder(log_, hooks_.now_ns(), events::kHostPowerOff)
             .num("id", out.id)
             .num("off_ns", static_cast<int64_t>(power_off_ns_));
         powered_off_ = std::move(out);
         hooks_.power_off(power_off_ns_);
         return;
     }
-    if (!out.error.empty() && out.error != "mismatched_response") {
+    if (out.failed() && out.error != RequestError::MismatchedResponse) {
         ++stats_.hosed;
         out.response = hosed_response(out.request);
         out.completion_code = kCcUnspecified;
@@ -489,7 +491,7 @@ void IpmiSsif::user_done(RequestOutcome out, bool ok) {
 }
 
 void IpmiSsif::power_on() {
-    EventBuilder(log_, hooks_.now_ns(), "host", "power_on");
+    EventBuilder(log_, hooks_.now_ns(), events::kHostPowerOn);
     RequestOutcome out = std::move(*powered_off_);
     powered_off_.reset();
     deliver_user(out);
@@ -497,11 +499,11 @@ void IpmiSsif::power_on() {
 
 void IpmiSsif::deliver_user(RequestOutcome& out) {
     set_phase(HostPhase::Idle);
-    EventBuilder(log_, hooks_.now_ns(), "host", "response")
+    EventBuilder(log_, hooks_.now_ns(), events::kHostResponse)
         .num("id", out.id)
         .bytes("payload", out.response)
         .hex("cc", out.completion_code)
-        .str("error", out.error)
+        .str("error", request_error_name(out.error))
         .num("response_ns", static_cast<int64_t>(out.response_ns()));
     hooks_.request_done(out);
     idle();
@@ -515,7 +517,7 @@ void IpmiSsif::start_flag_fetch() {
     // start_flag_fetch and start_clear_flags send without a message (curr_msg stays NULL, so
     // ssif_alert ignores an alert during their transfers); start_recv_msg_fetch and
     // start_event_fetch allocate one.
-    start_message(Kind::Driver, {app::kNetfnLun, app::kGetMessageFlags}, 0, false);
+    start_message(Kind::Driver, ipmi::request(ipmi::kGetMessageFlags), 0, false);
 }
 
 void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool ok) {
@@ -529,7 +531,7 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
             // another command ("Invalid response getting flags") does so from 6d2555cde291
             // on.
             const bool invalid = rsp.size() >= 4 && rsp[2] == kCcOk;
-            EventBuilder(log_, hooks_.now_ns(), "host", "flags_error")
+            EventBuilder(log_, hooks_.now_ns(), events::kHostFlagsError)
                 .str("reason", invalid ? "invalid_response" : "error")
                 .bytes("response", rsp);
             if (invalid && !kernel_.flags_mismatch_goes_idle) {
@@ -543,7 +545,7 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
         }
         ++stats_.flag_fetches;
         msg_flags_ = rsp[3];
-        EventBuilder(log_, hooks_.now_ns(), "host", "flags").hex("flags", msg_flags_);
+        EventBuilder(log_, hooks_.now_ns(), events::kHostFlags).hex("flags", msg_flags_);
         handle_flags();
         return;
     }
@@ -557,12 +559,12 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
         const bool messages = state_ == DriverState::GettingMessages;
         if (good) {
             ++(messages ? stats_.incoming_messages : stats_.events);
-            EventBuilder(log_, hooks_.now_ns(), "host", "incoming")
+            EventBuilder(log_, hooks_.now_ns(), events::kHostIncoming)
                 .str("kind", messages ? "message" : "event")
                 .bytes("payload", rsp);
         } else {
-            msg_flags_ &= static_cast<uint8_t>(
-                ~(messages ? app::kReceiveMessageAvailable : app::kEventMessageBufferFull));
+            msg_flags_ &= static_cast<uint8_t>(~(messages ? ipmi::kFlagReceiveMessageAvailable
+                                                          : ipmi::kFlagEventMessageBufferFull));
         }
         handle_flags();
         return;
@@ -574,17 +576,17 @@ void IpmiSsif::driver_message_done(const Bytes& request, const Bytes& rsp, bool 
 
 void IpmiSsif::handle_flags() {
     // The watchdog pre-timeout first (start_clear_flags), then messages, then events.
-    if (msg_flags_ & app::kWatchdogPreTimeout) {
+    if (msg_flags_ & ipmi::kFlagWatchdogPreTimeout) {
         ++stats_.watchdog_pretimeouts;
-        msg_flags_ &= static_cast<uint8_t>(~app::kWatchdogPreTimeout);
+        msg_flags_ &= static_cast<uint8_t>(~ipmi::kFlagWatchdogPreTimeout);
         set_state(DriverState::ClearingFlags);
         start_message(Kind::Driver,
-                      {app::kNetfnLun, app::kClearMessageFlags, app::kWatchdogPreTimeout}, 0,
+                      ipmi::request(ipmi::kClearMessageFlags, {ipmi::kFlagWatchdogPreTimeout}), 0,
                       false);
         return;
     }
-    const bool messages = msg_flags_ & app::kReceiveMessageAvailable;
-    const bool events = !messages && (msg_flags_ & app::kEventMessageBufferFull);
+    const bool messages = msg_flags_ & ipmi::kFlagReceiveMessageAvailable;
+    const bool events = !messages && (msg_flags_ & ipmi::kFlagEventMessageBufferFull);
     if (!messages && !events) {
         set_state(DriverState::Idle);
         idle();
@@ -592,7 +594,7 @@ void IpmiSsif::handle_flags() {
     }
     set_state(messages ? DriverState::GettingMessages : DriverState::GettingEvents);
     start_message(Kind::Driver,
-                  {app::kNetfnLun, messages ? app::kGetMessage : app::kReadEventMessageBuffer}, 0,
+                  ipmi::request(messages ? ipmi::kGetMessage : ipmi::kReadEventMessageBuffer), 0,
                   true);
 }
 

@@ -17,6 +17,7 @@
 
 #include "models/common/event_log.h"
 #include "models/common/jiffies.h"
+#include "models/common/name_table.h"
 #include "models/smbus/adapter.h"
 #include "models/smbus/bus.h"
 #include "models/ssif/host/probe.h"
@@ -106,14 +107,60 @@ struct HostRequest {
     Bytes payload;      // netfn/lun, cmd, data
 };
 
+// What a step of a request's life is: a bus transfer (write or read) or a timer wait.
+enum class SegmentKind { Write, Read, Wait };
+
+// The names the report's timeline ("what") and the summary use.
+constexpr Named<SegmentKind> kSegmentKindNames[] = {
+    {"write", SegmentKind::Write},
+    {"read", SegmentKind::Read},
+    {"wait", SegmentKind::Wait},
+};
+
+inline const char* segment_kind_name(SegmentKind k) {
+    return name_of(kSegmentKindNames, k);
+}
+
 // One step of a request's life: a bus transfer or a timer wait, back to back.
 struct Segment {
-    std::string what;   // write, read, wait
+    SegmentKind kind = SegmentKind::Write;
     std::string detail; // SMBus command or timer reason
     std::string status; // bus status for transfers
     uint64_t start_ns = 0;
     uint64_t end_ns = 0;
 };
+
+// Why a request failed, in RequestOutcome::error; None on success.
+enum class RequestError {
+    None,
+    WriteFailed,        // the write's retries ran out (the driver's error)
+    ReadFailed,         // the read's retries ran out
+    BadBlock,           // a multi-part read's block number out of sequence (-EIO, not retried)
+    BadPartLength,      // a middle part that is not 32 bytes (-EIO, not retried)
+    TooBig,             // a response over the driver's buffer (-E2BIG, not retried)
+    RequestTooBig,      // over the probe's max transmit size: failed before any transfer
+    NoInterface,        // the probe found no BMC
+    PowerOff,           // the host died with the request in flight
+    MismatchedResponse, // the response's netfn/cmd do not answer the request
+};
+
+// The names reports, logs and scenarios (expect.requests[].error) use; "" for None.
+constexpr Named<RequestError> kRequestErrorNames[] = {
+    {"", RequestError::None},
+    {"write_failed", RequestError::WriteFailed},
+    {"read_failed", RequestError::ReadFailed},
+    {"bad_block", RequestError::BadBlock},
+    {"bad_part_length", RequestError::BadPartLength},
+    {"too_big", RequestError::TooBig},
+    {"request_too_big", RequestError::RequestTooBig},
+    {"no_interface", RequestError::NoInterface},
+    {"power_off", RequestError::PowerOff},
+    {"mismatched_response", RequestError::MismatchedResponse},
+};
+
+inline const char* request_error_name(RequestError e) {
+    return name_of(kRequestErrorNames, e);
+}
 
 // What became of one request.
 struct RequestOutcome {
@@ -121,13 +168,10 @@ struct RequestOutcome {
     Bytes request;
     Bytes response; // as delivered to the IPMI layer (0xFF synthesized on failure)
     uint8_t completion_code = 0xff;
-    // Empty on success; write_failed, read_failed, bad_block, bad_part_length, too_big,
-    // request_too_big (over the probe's max transmit size: failed before any transfer),
-    // no_interface (the probe found no BMC) (the driver's errors), power_off (the host died with
-    // the request in flight), or mismatched_response: the response's netfn/cmd do not answer the
-    // request, which the IPMI message handler replaces with completion code 0xFF ("BMC returned
-    // incorrect response"); `response` keeps what the SSIF driver delivered.
-    std::string error;
+    // None on success. MismatchedResponse: the IPMI message handler replaces the response
+    // with completion code 0xFF ("BMC returned incorrect response"); `response` keeps what
+    // the SSIF driver delivered.
+    RequestError error = RequestError::None;
     uint64_t submitted_ns = 0;
     uint64_t started_ns = 0;   // the driver starts the first write
     uint64_t completed_ns = 0; // end of the last read
@@ -136,6 +180,7 @@ struct RequestOutcome {
     int parts_written = 0;
     int parts_read = 0;
     std::vector<Segment> timeline;
+    bool failed() const { return error != RequestError::None; }
     uint64_t response_ns() const { return completed_ns - started_ns; }
     int write_retries() const { return write_attempts > 1 ? write_attempts - 1 : 0; }
     int read_retries() const { return read_attempts > 1 ? read_attempts - 1 : 0; }

@@ -24,28 +24,6 @@ struct LinkSetup {
     bool found = true; // the probe and the registration succeeded: the interface exists
 };
 
-// The App commands the driver sends on its own (IPMI v2.0 §20, §22).
-namespace app {
-constexpr uint8_t kNetfnLun = 0x06 << 2; // App request, LUN 0
-constexpr uint8_t kGetDeviceId = 0x01;
-constexpr uint8_t kGetDeviceGuid = 0x08;
-constexpr uint8_t kSetGlobalEnables = 0x2e;
-constexpr uint8_t kGetGlobalEnables = 0x2f;
-constexpr uint8_t kClearMessageFlags = 0x30;
-constexpr uint8_t kGetMessageFlags = 0x31;
-constexpr uint8_t kGetMessage = 0x33;
-constexpr uint8_t kReadEventMessageBuffer = 0x35;
-constexpr uint8_t kGetChannelInfo = 0x42;
-constexpr uint8_t kGetSystemInterfaceCaps = 0x57;
-// Message flags.
-constexpr uint8_t kReceiveMessageAvailable = 0x01;
-constexpr uint8_t kEventMessageBufferFull = 0x02;
-constexpr uint8_t kWatchdogPreTimeout = 0x08;
-// Global enables.
-constexpr uint8_t kEnableReceiveMessageInterrupt = 0x01;
-constexpr uint8_t kEnableEventMessageBuffer = 0x04;
-} // namespace app
-
 // The probe's reading of a Get System Interface Capabilities response (netfn, cmd, cc,
 // data): transaction support, PEC and sizes, clamped per mode as the driver sanitizes them
 // (single-part 32/32, start-end 63/62, start-middle-end as reported). Anything that is not

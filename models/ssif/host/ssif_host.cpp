@@ -5,6 +5,7 @@
 #include "models/common/name_table.h"
 #include "models/common/sim_time.h"
 #include "models/ssif/framing.h"
+#include "models/ssif/ipmi_commands.h"
 
 namespace ssifsim::ssif {
 
@@ -143,7 +144,7 @@ void SsifHost::feed() {
     while (requests_ && requests_->next(&request)) {
         if (request.at_ns > sim_now_ns())
             wait_for(request.at_ns - sim_now_ns());
-        EventBuilder(log_, sim_now_ns(), "host", "request")
+        EventBuilder(log_, sim_now_ns(), events::kHostRequest)
             .num("id", request.id)
             .bytes("payload", request.payload);
         driver_.send(request);
@@ -167,7 +168,7 @@ void SsifHost::kthread() {
     } else {
         driver_.probe_ended(link);
     }
-    EventBuilder(log_, sim_now_ns(), "host", "link")
+    EventBuilder(log_, sim_now_ns(), events::kHostLink)
         .str("source", config_.probe ? "probe" : "scenario")
         .flag("found", link.found)
         .flag("pec", link.pec)
@@ -215,7 +216,7 @@ void SsifHost::hang() {
     // handed over its last one, nothing of the host's can change and the run may end.
     while (!fed_all_)
         wait_on(fed_);
-    EventBuilder(log_, sim_now_ns(), "host", "hung")
+    EventBuilder(log_, sim_now_ns(), events::kHostHung)
         .str("state", driver_state_name(driver_.state()))
         .num("queued", static_cast<int64_t>(driver_.queued()));
     if (stop_gate_) {
@@ -279,7 +280,7 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
             attempt >= adapter_.retries ||
             jiffies_.at(sim_now_ns()) > first_jiffy + timeout_jiffies)
             break;
-        EventBuilder(log_, sim_now_ns(), "host", "adapter_retry").num("try", attempt + 1);
+        EventBuilder(log_, sim_now_ns(), events::kHostAdapterRetry).num("try", attempt + 1);
     }
     adapter_lock_.unlock();
     if (done.result.status == smbus::SmbusStatus::Abandoned)
@@ -300,7 +301,7 @@ void SsifHost::msleep(uint64_t msecs, const char* reason) {
     const uint64_t now = sim_now_ns();
     const uint64_t delta = jiffies_.from_msecs(msecs) + (kernel_.msleep_extra_jiffy ? 1 : 0);
     const uint64_t expires = timers_.arm(delta, now);
-    EventBuilder(log_, now, "host", "timer")
+    EventBuilder(log_, now, events::kHostTimer)
         .str("reason", reason)
         .num("jiffies", static_cast<int64_t>(delta))
         .num("expires_ns", static_cast<int64_t>(expires));
@@ -332,11 +333,11 @@ bool SsifHost::probe_read(Bytes& rsp) {
 }
 
 bool SsifHost::do_cmd(const Bytes& msg, Bytes& rsp) {
-    EventBuilder(log_, sim_now_ns(), "host", "probe_cmd").bytes("request", msg);
+    EventBuilder(log_, sim_now_ns(), events::kHostProbeCmd).bytes("request", msg);
     rsp.clear();
     const bool ok = probe_write(kWriteSingle, msg, true) && probe_read(rsp) && rsp.size() >= 3 &&
                     answers(msg, rsp);
-    EventBuilder(log_, sim_now_ns(), "host", "probe_rsp").flag("ok", ok).bytes("response", rsp);
+    EventBuilder(log_, sim_now_ns(), events::kHostProbeRsp).flag("ok", ok).bytes("response", rsp);
     return ok;
 }
 
@@ -358,33 +359,32 @@ bool SsifHost::i2c_detect() {
     if (transfer_irq_)
         transfer_irq_->transfer_complete();
     adapter_lock_.unlock();
-    EventBuilder(log_, sim_now_ns(), "host", "quick_write")
+    EventBuilder(log_, sim_now_ns(), events::kHostQuickWrite)
         .str("status", smbus::status_name(r.status));
     return r.ok() && detect();
 }
 
 void SsifHost::handler_message(const Bytes& payload, Bytes& rsp) {
-    EventBuilder(log_, sim_now_ns(), "host", "handler_request").bytes("request", payload);
+    EventBuilder(log_, sim_now_ns(), events::kHostHandlerRequest).bytes("request", payload);
     handler_response_.reset();
     driver_.send_handler(payload);
     while (!handler_response_)
         serve();
     rsp = *handler_response_;
-    EventBuilder(log_, sim_now_ns(), "host", "handler_response").bytes("response", rsp);
+    EventBuilder(log_, sim_now_ns(), events::kHostHandlerResponse).bytes("response", rsp);
 }
 
 bool SsifHost::register_smi() {
     Bytes rsp;
     // __get_guid: Get Device GUID; an error only leaves the GUID unset.
-    handler_message({app::kNetfnLun, app::kGetDeviceGuid}, rsp);
+    handler_message(ipmi::request(ipmi::kGetDeviceGuid), rsp);
     // __get_device_id: bmc_device_id_handler wants netfn + 1 and the cmd, completion code 0
     // and what ipmi_demangle_device_id accepts (7 bytes from the completion code on);
     // anything else fails ipmi_add_smi, and ssif_probe with it ("Unable to register
     // device"). (A wrong netfn/cmd is ignored there and the handler would wait for good;
     // the model takes it as a failure.)
-    handler_message({app::kNetfnLun, app::kGetDeviceId}, rsp);
-    const bool device_id =
-        valid_device_id(rsp) && answers({app::kNetfnLun, app::kGetDeviceId}, rsp);
+    handler_message(ipmi::request(ipmi::kGetDeviceId), rsp);
+    const bool device_id = valid_device_id(rsp) && answers(ipmi::request(ipmi::kGetDeviceId), rsp);
     unsigned channels = 0;
     if (device_id) {
         // __scan_channels, for IPMI 1.5 and later (the version byte: major in the low
@@ -395,14 +395,14 @@ bool SsifHost::register_smi() {
         const unsigned major = version & 0x0f, minor = version >> 4;
         if (major > 1 || (major == 1 && minor >= 5)) {
             for (uint8_t ch = 0; ch < kMaxChannels; ++ch) {
-                handler_message({app::kNetfnLun, app::kGetChannelInfo, ch}, rsp);
+                handler_message(ipmi::request(ipmi::kGetChannelInfo, {ch}), rsp);
                 ++channels;
                 if (rsp.size() >= 3 && rsp[2] == kCcInvalidCommand)
                     break;
             }
         }
     }
-    EventBuilder(log_, sim_now_ns(), "host", "registered")
+    EventBuilder(log_, sim_now_ns(), events::kHostRegistered)
         .flag("ok", device_id)
         .num("channel_requests", channels);
     return device_id;
@@ -412,7 +412,7 @@ bool SsifHost::detect() {
     // ssif_detect: do_cmd's answer carries the request's netfn + 1 and cmd; then
     // ipmi_demangle_device_id's rule.
     Bytes rsp;
-    return do_cmd({app::kNetfnLun, app::kGetDeviceId}, rsp) && valid_device_id(rsp);
+    return do_cmd(ipmi::request(ipmi::kGetDeviceId), rsp) && valid_device_id(rsp);
 }
 
 LinkSetup SsifHost::probe() {
@@ -422,7 +422,7 @@ LinkSetup SsifHost::probe() {
         link.found = false; // "Not present": the interface is never registered
         return link;
     }
-    const bool caps = do_cmd({app::kNetfnLun, app::kGetSystemInterfaceCaps, 0x00 /* SSIF */}, rsp);
+    const bool caps = do_cmd(ipmi::request(ipmi::kGetSystemInterfaceCaps, {0x00 /* SSIF */}), rsp);
     link = link_from_capabilities(caps, rsp);
     link.cmd8_works = false;
 
@@ -430,17 +430,17 @@ LinkSetup SsifHost::probe() {
     // 0x08; if no answer comes, again ended with a zero-length 0x07; else cap at 63.
     if (link.max_transmit > kPartMax) {
         Bytes msg(65, 0x00);
-        msg[0] = app::kNetfnLun;
-        msg[1] = app::kGetDeviceId;
+        msg[0] = ipmi::netfn_lun(ipmi::kGetDeviceId.netfn);
+        msg[1] = ipmi::kGetDeviceId.cmd;
         const bool do_middle = link.max_transmit > 63;
-        EventBuilder(log_, sim_now_ns(), "host", "probe_multipart").str("end", "0x08");
+        EventBuilder(log_, sim_now_ns(), events::kHostProbeMultipart).str("end", "0x08");
         if (!start_multipart_test(msg, do_middle)) {
             link.max_transmit = kPartMax;
         } else if (probe_write(kWriteEnd, Bytes(msg.begin() + 64, msg.end()), false) &&
                    probe_read(rsp)) {
             link.cmd8_works = true;
         } else {
-            EventBuilder(log_, sim_now_ns(), "host", "probe_multipart").str("end", "0x07");
+            EventBuilder(log_, sim_now_ns(), events::kHostProbeMultipart).str("end", "0x07");
             if (!start_multipart_test(msg, do_middle))
                 link.max_transmit = kPartMax;
             else if (!(probe_write(kWriteMiddle, {}, false) && probe_read(rsp)))
@@ -449,25 +449,26 @@ LinkSetup SsifHost::probe() {
     }
 
     // Make sure the NMI timeout is cleared; then enable the event buffer and alerts.
-    do_cmd({app::kNetfnLun, app::kClearMessageFlags, app::kWatchdogPreTimeout}, rsp);
-    if (!do_cmd({app::kNetfnLun, app::kGetGlobalEnables}, rsp) || rsp.size() < 4 || rsp[2] != 0)
+    do_cmd(ipmi::request(ipmi::kClearMessageFlags, {ipmi::kFlagWatchdogPreTimeout}), rsp);
+    if (!do_cmd(ipmi::request(ipmi::kGetBmcGlobalEnables), rsp) || rsp.size() < 4 || rsp[2] != 0)
         return link;
     uint8_t enables = rsp[3];
-    if (enables & app::kEnableEventMessageBuffer) {
+    if (enables & ipmi::kEnableEventMessageBuffer) {
         link.has_event_buffer = true;
         return link;
     }
-    if (!do_cmd({app::kNetfnLun, app::kSetGlobalEnables,
-                 static_cast<uint8_t>(enables | app::kEnableEventMessageBuffer)},
+    if (!do_cmd(ipmi::request(ipmi::kSetBmcGlobalEnables,
+                              {static_cast<uint8_t>(enables | ipmi::kEnableEventMessageBuffer)}),
                 rsp))
         return link;
     if (rsp[2] == 0) {
         link.has_event_buffer = true;
-        enables |= app::kEnableEventMessageBuffer;
+        enables |= ipmi::kEnableEventMessageBuffer;
     }
-    if (!do_cmd({app::kNetfnLun, app::kSetGlobalEnables,
-                 static_cast<uint8_t>(enables | app::kEnableReceiveMessageInterrupt)},
-                rsp))
+    if (!do_cmd(
+            ipmi::request(ipmi::kSetBmcGlobalEnables,
+                          {static_cast<uint8_t>(enables | ipmi::kEnableReceiveMessageInterrupt)}),
+            rsp))
         return link;
     link.supports_alert = rsp[2] == 0;
     return link;

@@ -7,8 +7,6 @@
 // the same at every resolution of 1 ns or finer. Exit 0 when the figures hold; a resolution
 // coarser than 1 ns ends at elaboration with SystemC's error report.
 #include <cstdio>
-#include <cstdlib>
-#include <string>
 #include <systemc>
 
 #include "models/common/event_log.h"
@@ -18,6 +16,7 @@
 #include "models/ssif/bmc/daemon.h"
 #include "models/ssif/bmc/responder.h"
 #include "models/ssif/framing.h"
+#include "tests/time_resolution_arg.h"
 
 using namespace ssifsim;
 
@@ -65,13 +64,10 @@ int sc_main(int argc, char* argv[]) {
         std::fprintf(stderr, "usage: time_resolution RESOLUTION (e.g. 100ps)\n");
         return 2;
     }
-    char* unit = nullptr;
-    const double value = std::strtod(argv[1], &unit);
-    const std::string u = unit;
-    sc_core::sc_set_time_resolution(value, u == "fs"   ? sc_core::SC_FS
-                                           : u == "ps" ? sc_core::SC_PS
-                                           : u == "ns" ? sc_core::SC_NS
-                                                       : sc_core::SC_US);
+    if (!test::set_time_resolution(argv[1])) {
+        std::fprintf(stderr, "time_resolution: '%s' is not a resolution (e.g. 100ps)\n", argv[1]);
+        return 2;
+    }
 
     PrintSink log;
     const smbus::SmbusTiming timing{100000};

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build, run the whole test suite through ctest;
-# then the same suite built with AddressSanitizer and UBSan (build-asan/), and a minute of
-# fuzzing the scenario loader (build-fuzz/). Each step's wall time is printed.
+# install the models into a temporary prefix and build and run the example testbench against
+# them (scripts/install-check.sh); then the same suite built with AddressSanitizer and UBSan
+# (build-asan/), and a minute of fuzzing the scenario loader (build-fuzz/). Each step's wall
+# time is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
@@ -13,6 +15,11 @@ bash scripts/kernel-source.sh build/kernel-source > /dev/null
 bash scripts/setup.sh
 (cd build && ctest --output-on-failure -j "$jobs")
 step "build and test"
+
+# The models as an installed package: its headers each compile on their own, and
+# examples/ssif_testbench builds against it (find_package and pkg-config) and gets its response.
+bash scripts/install-check.sh build
+step "installed package and example testbench"
 
 # The sanitizer build: -O1 keeps its build time down. A sanitizer report ends the process
 # with exit code 86, which no test takes for an expected outcome; UBSan halts at its first.

@@ -1,6 +1,12 @@
 // Simulated time in whole nanoseconds, the unit of the event log and the VCDs, and the
 // only way the models wait: every process resumption passes through wait_for / wait_on,
 // so the benchmark can count SystemC process activations (the kernel keeps no such count).
+//
+// SystemC counts time in ticks of its time resolution: 1 ps unless the platform calls
+// sc_set_time_resolution() before it builds anything. The models work at any resolution of
+// 1 ns or finer (a power of ten: 1 fs .. 1 ns); a coarser one is an error at elaboration
+// (require_time_resolution). SystemC's 64-bit time holds 2^64 ticks: about 213 days at 1 ps,
+// 21 days at 100 fs, 5.1 hours at 1 fs.
 #pragma once
 
 #include <cstdint>
@@ -8,16 +14,38 @@
 
 namespace ssifsim {
 
-// SystemC's time resolution stays at its default of 1 ps, so a time's integer value is in
-// ps; integer arithmetic keeps the hot path free of the double conversions of to_seconds().
+// SystemC's default resolution, 1 ps: 1000 ticks per ns.
 constexpr uint64_t kPsPerNs = 1000;
 
-inline uint64_t sim_now_ns() {
-    return sc_core::sc_time_stamp().value() / kPsPerNs;
+// Ticks of SystemC's time resolution per ns, from sc_get_time_resolution(); throws SystemC's
+// error report (SC_REPORT_ERROR, message type "ssifsim") naming the resolution when it is
+// coarser than 1 ns. Fixes the resolution, as any sc_time does.
+uint64_t time_resolution_ticks_per_ns();
+
+// The same, taken once per process (the resolution cannot change once fixed).
+inline uint64_t ticks_per_ns() {
+    static const uint64_t ticks = time_resolution_ticks_per_ns();
+    return ticks;
 }
 
+// For a module's constructor: fails at elaboration, with the resolution named, when the
+// models cannot count time in it (rather than at the first wait).
+inline void require_time_resolution() {
+    (void)ticks_per_ns();
+}
+
+// The current simulated time in whole ns (rounded down at resolutions finer than 1 ns).
+inline uint64_t sim_now_ns() {
+    const uint64_t ticks = ticks_per_ns();
+    const uint64_t now = sc_core::sc_time_stamp().value();
+    // Integer arithmetic keeps the hot path free of to_seconds()'s doubles; at the default
+    // resolution the divisor is a constant, which compiles to a multiplication.
+    return ticks == kPsPerNs ? now / kPsPerNs : now / ticks;
+}
+
+// n ns as an sc_time, exact at every supported resolution.
 inline sc_core::sc_time ns(uint64_t n) {
-    return sc_core::sc_time::from_value(n * kPsPerNs);
+    return sc_core::sc_time::from_value(n * ticks_per_ns());
 }
 
 // Process activations so far in this process: resumptions from a wait, and method runs.

@@ -19,6 +19,7 @@ ZpciSystem::ZpciSystem(sc_core::sc_module_name name, const ZpciConfig& config, E
     : sc_core::sc_module(name), config_(config), log_(log), vcd_(tl_vcd),
       kernel_(config.kernel, accounting_), facility_(kernel_, config.kernel.cpus),
       fallback_ipis_(config.kernel.cpus), cpus_(config.kernel.cpus), stats_(config.kernel.cpus) {
+    require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     // Violations wait for log_violations(), which logs them after the event that raised them.
     accounting_.on_violation([this](const Violation& v) {
         if (config_.log_each_msi ||

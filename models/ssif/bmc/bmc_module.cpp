@@ -11,6 +11,7 @@ BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, Even
     : sc_module(name), config_(config), jiffies_(config.hz), log_(log),
       bmc_(config.addr7, config.variant, *this, config.multipart_end, config.max_message),
       controller_(config.controller), vcd_(tl_vcd) {
+    require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_METHOD(on_timer);
     sensitive << timer_event_;
     dont_initialize();

@@ -48,6 +48,7 @@ SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus
       adapter_(smbus::host_adapter(config.adapter)), jiffies_(config.hz), timers_(jiffies_),
       bus_(bus), log_(log), vcd_(tl_vcd),
       driver_(kernel_, adapter_, jiffies_, timers_, *this, log, &xmit_) {
+    require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_THREAD(feed);
     SC_THREAD(kthread);
     SC_THREAD(watch_thread);

@@ -26,8 +26,6 @@ namespace ssifsim::smbus {
 
 class SmbusBus : public sc_core::sc_module {
   public:
-    static constexpr unsigned kBlockMax = smbus::kBlockMax;
-
     SC_HAS_PROCESS(SmbusBus);
     // wire_vcd may be null: no wires are drawn.
     SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,

@@ -48,9 +48,12 @@ class SmbusController : public sc_core::sc_module {
   private:
     // One step on the bus; false (and the result's status set) unless it was ACKed.
     bool step(SmbusPayload& p, SmbusResult& result, SmbusStatus nak);
+    // A START with the transfer's fault (its time goes to result.start_ns), or a repeated
+    // START with fault null.
     bool start(uint8_t addr_byte, const TransferFault* fault, SmbusResult& result);
     bool write(uint8_t value, SmbusResult& result);
-    // A byte from the target: returns it; false in *ok when the master gave up.
+    // A byte from the target: returns it; the result's status is set when the master gave
+    // up before it (a held line, a death).
     uint8_t read(bool master_ack, bool recv_len, SmbusResult& result);
     void stop(SmbusResult& result);
     SmbusResult finish(SmbusResult result, const char* op, uint8_t addr7, uint8_t command, bool pec,

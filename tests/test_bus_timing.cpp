@@ -4,6 +4,8 @@
 #include <systemc>
 
 #include "models/smbus/bus.h"
+#include "models/smbus/controller.h"
+#include "models/smbus/linux_slave_target.h"
 
 using namespace ssifsim;
 using namespace ssifsim::smbus;
@@ -45,12 +47,14 @@ class AckSlave : public SmbusSlave {
 
 struct Master : sc_core::sc_module {
     SC_HAS_PROCESS(Master);
-    Master(sc_core::sc_module_name n, SmbusBus& b) : sc_module(n), bus(b) { SC_THREAD(run); }
-    void run() {
-        write = bus.block_write(0x10, 0x02, Bytes(32, 0x5a), false);
-        read = bus.block_read(0x10, 0x03, false);
+    Master(sc_core::sc_module_name n, SmbusController& b) : sc_module(n), controller(b) {
+        SC_THREAD(run);
     }
-    SmbusBus& bus;
+    void run() {
+        write = controller.block_write(0x10, 0x02, Bytes(32, 0x5a), false);
+        read = controller.block_read(0x10, 0x03, false);
+    }
+    SmbusController& controller;
     SmbusResult write, read;
 };
 
@@ -58,8 +62,11 @@ void simulate_32_byte_write(uint32_t freq, uint64_t expected_ns) {
     NullSink log;
     SmbusBus bus("bus", SmbusTiming{freq}, log, nullptr);
     AckSlave slave;
-    bus.attach(0x10, &slave);
-    Master master("master", bus);
+    LinuxSlaveTarget target("target", slave);
+    bus.bind_target(0x10, target.socket);
+    SmbusController controller("controller", log);
+    bus.bind_initiator(controller.socket);
+    Master master("master", controller);
     sc_core::sc_start();
     REQUIRE(master.write.ok());
     CHECK(master.write.end_ns - master.write.start_ns == expected_ns);
@@ -94,12 +101,12 @@ namespace {
 // A master making one 2-byte block write under a fault, at 100 kHz.
 struct FaultedWriter : sc_core::sc_module {
     SC_HAS_PROCESS(FaultedWriter);
-    FaultedWriter(sc_core::sc_module_name n, SmbusBus& b, TransferFault f)
-        : sc_module(n), bus(b), fault(f) {
+    FaultedWriter(sc_core::sc_module_name n, SmbusController& b, TransferFault f)
+        : sc_module(n), controller(b), fault(f) {
         SC_THREAD(run);
     }
-    void run() { result = bus.block_write(0x10, 0x02, Bytes{0x18, 0x01}, false, fault); }
-    SmbusBus& bus;
+    void run() { result = controller.block_write(0x10, 0x02, Bytes{0x18, 0x01}, false, fault); }
+    SmbusController& controller;
     TransferFault fault;
     SmbusResult result;
 };
@@ -140,11 +147,14 @@ TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by 
     NullSink log;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     StopTimes slave;
-    bus.attach(0x10, &slave);
+    LinuxSlaveTarget target("target", slave);
+    bus.bind_target(0x10, target.socket);
+    SmbusController controller("controller", log);
+    bus.bind_initiator(controller.socket);
     Records records;
     bus.add_observer(&records);
     // After the address and after the command.
-    FaultedWriter w("w", bus, held(TransferFault::Holder::TargetScl, 1, 10'000'000, 2));
+    FaultedWriter w("w", controller, held(TransferFault::Holder::TargetScl, 1, 10'000'000, 2));
     sc_core::sc_start();
     REQUIRE(w.result.ok());
     // 5 bytes (addr, cmd, count, 2 data): 5000 + 5 x 90000 + 10000 = 465 us, plus 2 x 10 ms.
@@ -162,9 +172,12 @@ TEST_CASE("SCL held past the adapter timeout: -ETIMEDOUT at the timeout, the STO
     timing.adapter_timeout_ns = 35'000'000;
     SmbusBus bus("bus", timing, log, nullptr);
     StopTimes slave;
-    bus.attach(0x10, &slave);
+    LinuxSlaveTarget target("target", slave);
+    bus.bind_target(0x10, target.socket);
+    SmbusController controller("controller", log);
+    bus.bind_initiator(controller.socket);
     // After the count byte.
-    FaultedWriter w("w", bus, held(TransferFault::Holder::DeviceScl, 3, 50'000'000));
+    FaultedWriter w("w", controller, held(TransferFault::Holder::DeviceScl, 3, 50'000'000));
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::Timeout);
     CHECK(w.result.end_ns - w.result.start_ns == 35'000'000);
@@ -179,9 +192,12 @@ TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit; the re
     NullSink log;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     StopTimes slave;
-    bus.attach(0x10, &slave);
+    LinuxSlaveTarget target("target", slave);
+    bus.bind_target(0x10, target.socket);
+    SmbusController controller("controller", log);
+    bus.bind_initiator(controller.socket);
     // After the address: the command 0x02 = 0b00000010.
-    FaultedWriter w("w", bus, held(TransferFault::Holder::DeviceSda, 1, 30'000'000));
+    FaultedWriter w("w", controller, held(TransferFault::Holder::DeviceSda, 1, 30'000'000));
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::ArbitrationLost);
     // START 5 us + address 90 us; the 1 is bit 6: six 0 bits (60 us) and half a period.

@@ -12,6 +12,8 @@
 #include "models/common/event_log.h"
 #include "models/common/sim_time.h"
 #include "models/smbus/bus.h"
+#include "models/smbus/controller.h"
+#include "models/smbus/linux_slave_target.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
 #include "models/ssif/bmc/responder.h"
@@ -38,15 +40,17 @@ class PrintSink : public EventSink {
 
 struct Master : sc_core::sc_module {
     SC_HAS_PROCESS(Master);
-    Master(sc_core::sc_module_name n, smbus::SmbusBus& b) : sc_module(n), bus(b) { SC_THREAD(run); }
+    Master(sc_core::sc_module_name n, smbus::SmbusController& c) : sc_module(n), controller(c) {
+        SC_THREAD(run);
+    }
     void run() {
-        write = bus.block_write(kAddress, ssif::kWriteSingle, Bytes{0x18, 0x01}, true);
+        write = controller.block_write(kAddress, ssif::kWriteSingle, Bytes{0x18, 0x01}, true);
         // The platform's own time unit, not the models' ns(): 25 ms after the write's STOP.
         sc_core::wait(25, sc_core::SC_MS);
         read_at_ns = sim_now_ns();
-        read = bus.block_read(kAddress, ssif::kReadStart, true);
+        read = controller.block_read(kAddress, ssif::kReadStart, true);
     }
-    smbus::SmbusBus& bus;
+    smbus::SmbusController& controller;
     smbus::SmbusResult write, read;
     uint64_t read_at_ns = 0;
 };
@@ -77,8 +81,11 @@ int sc_main(int argc, char* argv[]) {
     ssif::DaemonConfig daemon_config;
     daemon_config.latency_ns = kLatencyNs;
     ssif::BmcDaemon daemon("daemon", daemon_config, bmc, responder, log);
-    bus.attach(kAddress, &bmc);
-    Master master("master", bus);
+    smbus::LinuxSlaveTarget bmc_slave("bmc_slave", bmc);
+    bus.bind_target(kAddress, bmc_slave.socket);
+    smbus::SmbusController controller("controller", log);
+    bus.bind_initiator(controller.socket);
+    Master master("master", controller);
     sc_core::sc_start();
 
     bool ok = expect(master.write.ok(), "the write is ACKed");

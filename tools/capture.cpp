@@ -280,7 +280,7 @@ class EdgeDecoder {
                 return;
             }
             t.count = b[c].value;
-            if (t.count < 1 || t.count > static_cast<int>(smbus::SmbusBus::kBlockMax)) {
+            if (t.count < 1 || t.count > static_cast<int>(smbus::kBlockMax)) {
                 t.status = SmbusStatus::BadLength; // the master NAKs it and stops
                 return;
             }

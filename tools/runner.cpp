@@ -15,6 +15,7 @@
 #include "models/common/vcd_writer.h"
 #include "models/smbus/bus.h"
 #include "models/smbus/foreign_master.h"
+#include "models/smbus/linux_slave_target.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
 #include "models/ssif/bmc/ipmi_sim_backend.h"
@@ -356,9 +357,11 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     bus.add_observer(&bus_timing);
     bus.add_observer(&framing);
     smbus::AlertLine alert_line;
-    bus.attach(smbus::AlertLine::kAlertResponseAddress, &alert_line);
+    smbus::LinuxSlaveTarget alert_target("alert_response", alert_line);
+    bus.bind_target(smbus::AlertLine::kAlertResponseAddress, alert_target.socket);
     ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
-    bus.attach(s.bmc.addr7, &bmc);
+    smbus::LinuxSlaveTarget bmc_target("bmc_slave", bmc);
+    bus.bind_target(s.bmc.addr7, bmc_target.socket);
     bmc.set_alert_line(&alert_line);
     for (size_t i = 0; i < s.faults.size(); ++i)
         if (s.faults[i].type == FaultType::BmcRemove)
@@ -384,15 +387,18 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         bridge =
             std::make_unique<ssif::SsifBridgeModule>("daemon", s.bridge, bmc, backend, s.seed, log);
     }
-    ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
+    ssif::SsifHost host("host", s.host, log, tl_vcd.get());
+    bus.bind_initiator(host.smbus_socket());
     host.set_faults(&faults);
     host.set_alert_line(&alert_line);
     WorkloadRequests requests(s.requests, s.generators, s.seed);
     host.set_requests(&requests);
     host.set_outcome_sink(&collector);
     std::unique_ptr<smbus::ForeignMaster> foreign;
-    if (auto transfers = foreign_transfers(s, bmc); !transfers.empty())
-        foreign = std::make_unique<smbus::ForeignMaster>("foreign", bus, log, std::move(transfers));
+    if (auto transfers = foreign_transfers(s, bmc); !transfers.empty()) {
+        foreign = std::make_unique<smbus::ForeignMaster>("foreign", log, std::move(transfers));
+        bus.bind_initiator(foreign->smbus_socket());
+    }
     ThreadReaper reaper("reaper");
     const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
     StopGate gate; // without an end time: stop when the host and the MSI stream are done

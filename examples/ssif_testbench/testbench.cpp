@@ -22,6 +22,7 @@
 #include "bus_master.h"
 #include "models/common/event_log.h"
 #include "models/smbus/bus.h"
+#include "models/smbus/linux_slave_target.h"
 #include "models/ssif/bmc/bmc_module.h"
 #include "models/ssif/bmc/daemon.h"
 #include "models/ssif/bmc/responder.h"
@@ -115,9 +116,12 @@ class Top : public sc_core::sc_module {
     Top(sc_core::sc_module_name name)
         : sc_module(name), bus("bus", ssifsim::smbus::SmbusTiming{100000}, log, nullptr),
           bmc("bmc", bmc_config(), log, nullptr), responder(ssifsim::ssif::ResponderConfig{}),
-          daemon("daemon", daemon_config(), bmc, responder, log), master(bus),
-          requester("requester", master) {
-        bus.attach(kBmcAddress, &bmc);
+          daemon("daemon", daemon_config(), bmc, responder, log), bmc_slave("bmc_slave", bmc),
+          master("master"), requester("requester", master) {
+        // The SMBus sockets (models/smbus/socket.h): the master's initiator socket and the
+        // BMC's target socket, the BMC's slave events through a Linux slave-event target.
+        bus.bind_initiator(master.socket);
+        bus.bind_target(kBmcAddress, bmc_slave.socket);
     }
 
     DaemonPrinter log;
@@ -125,6 +129,7 @@ class Top : public sc_core::sc_module {
     ssifsim::ssif::BmcModule bmc;
     ssifsim::ssif::IpmiResponder responder;
     ssifsim::ssif::BmcDaemon daemon;
+    ssifsim::smbus::LinuxSlaveTarget bmc_slave;
     BusMaster master;
     Requester requester;
 

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "models/smbus/bus.h"
+#include "models/smbus/transfer.h"
 
 namespace ssifsim::smbus {
 

@@ -1,34 +1,32 @@
 #include "models/smbus/bus.h"
 
+#include <string>
+
 #include "models/common/sim_time.h"
 #include "models/smbus/pec.h"
 
 namespace ssifsim::smbus {
 
-const char* slave_event_name(SlaveEvent ev) {
-    switch (ev) {
-    case SlaveEvent::WriteRequested: return "write_requested";
-    case SlaveEvent::WriteReceived: return "write_received";
-    case SlaveEvent::ReadRequested: return "read_requested";
-    case SlaveEvent::ReadProcessed: return "read_processed";
-    case SlaveEvent::Stop: return "stop";
-    }
-    return "?";
-}
+namespace {
+const TransferFault kClean;
+} // namespace
 
-const char* status_name(SmbusStatus s) {
-    switch (s) {
-    case SmbusStatus::Ok: return "ok";
-    case SmbusStatus::AddressNak: return "address_nak";
-    case SmbusStatus::DataNak: return "data_nak";
-    case SmbusStatus::BadPec: return "bad_pec";
-    case SmbusStatus::BadLength: return "bad_length";
-    case SmbusStatus::Timeout: return "timeout";
-    case SmbusStatus::ArbitrationLost: return "arbitration_lost";
-    case SmbusStatus::Abandoned: return "abandoned";
-    }
-    return "?";
-}
+// One master's way into the bus: what its initiator socket is bound to.
+class SmbusBus::Port : public SmbusBusIf {
+  public:
+    Port(SmbusBus& bus, int id) : bus_(bus), id_(id) {}
+    void b_transport(SmbusPayload& p) override { bus_.transport(id_, p); }
+    void wait_until_free() override { bus_.wait_until_free(); }
+    void wait_next_transfer_end() override { wait_on(bus_.transfer_end_); }
+    const SmbusTiming& timing() const override { return bus_.timing_; }
+    void transfer_done(TransferRecord& t) override { bus_.transfer_done(id_, t); }
+
+    WireStats last; // of this master's last transfer, kept at its Stop
+
+  private:
+    SmbusBus& bus_;
+    int id_;
+};
 
 SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
                    VcdWriter* wire_vcd)
@@ -39,22 +37,62 @@ SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, Even
     dont_initialize();
 }
 
-void SmbusBus::attach(uint8_t addr7, SmbusSlave* slave) {
-    slaves_[addr7] = slave;
+SmbusBus::~SmbusBus() = default;
+
+void SmbusBus::bind_initiator(SmbusInitiatorSocket& socket) {
+    ports_.push_back(std::make_unique<Port>(*this, static_cast<int>(ports_.size())));
+    socket.bind(*ports_.back());
 }
 
-SmbusBus::Walk SmbusBus::begin(uint8_t addr7, SmbusResult& result, const TransferFault& fault) {
-    Walk walk;
-    walk.fault = &fault;
-    auto it = slaves_.find(addr7);
-    walk.slave = it == slaves_.end() ? nullptr : it->second;
-    wait_until_free();
-    busy_ = true;
-    result.start_ns = sim_now_ns();
-    EventBuilder(log_, result.start_ns, "bus", "start");
-    wire_.start(result.start_ns);
-    wait_for(timing_.start_ns());
-    return walk;
+void SmbusBus::bind_target(uint8_t addr7, SmbusTargetSocket& socket) {
+    if (addr7 >= targets_.size())
+        SC_REPORT_ERROR(
+            name(),
+            ("bind_target: address " + std::to_string(addr7) + " is not a 7-bit address").c_str());
+    for (const auto& [addr, s] : target_sockets_)
+        if (addr == addr7)
+            SC_REPORT_ERROR(name(),
+                            ("bind_target: two targets at 7-bit address " + std::to_string(addr7) +
+                             ": " + s->name() + " and " + socket.name())
+                                .c_str());
+    target_sockets_.emplace_back(addr7, &socket);
+}
+
+void SmbusBus::end_of_elaboration() {
+    for (const auto& [addr, socket] : target_sockets_) {
+        auto* target = dynamic_cast<SmbusTargetIf*>(socket->get_interface());
+        if (!target)
+            SC_REPORT_ERROR(name(), (std::string("target socket ") + socket->name() +
+                                     " is bound to the bus but to no target")
+                                        .c_str());
+        targets_[addr] = target;
+    }
+}
+
+void SmbusBus::transport(int port, SmbusPayload& p) {
+    switch (p.command) {
+    case SmbusCommand::Start: start(port, p); return;
+    case SmbusCommand::Write:
+        require_owner(port, p);
+        write(p);
+        return;
+    case SmbusCommand::Read:
+        require_owner(port, p);
+        read(p);
+        return;
+    case SmbusCommand::Stop:
+        require_owner(port, p);
+        stop(port, p);
+        return;
+    }
+}
+
+void SmbusBus::require_owner(int port, const SmbusPayload& p) const {
+    if (walk_.owner != port)
+        SC_REPORT_ERROR(name(), p.command == SmbusCommand::Stop
+                                    ? "b_transport: a Stop outside the master's transfer"
+                                    : "b_transport: a Write or Read outside the master's "
+                                      "transfer (no Start)");
 }
 
 void SmbusBus::wait_until_free() {
@@ -69,42 +107,76 @@ void SmbusBus::wait_until_free() {
     }
 }
 
+void SmbusBus::start(int port, SmbusPayload& p) {
+    if (walk_.owner == port) {
+        // A repeated START: a master that died after the last byte draws none.
+        if (abandons()) {
+            p.response = SmbusResponse::Abandoned;
+            return;
+        }
+        repeated_start();
+    } else {
+        wait_until_free();
+        busy_ = true;
+        std::vector<SmbusTargetIf*> addressed = std::move(walk_.addressed);
+        addressed.clear(); // keeps its capacity: no allocation per transfer
+        walk_ = Walk{};
+        walk_.addressed = std::move(addressed);
+        walk_.owner = port;
+        walk_.fault = p.fault ? p.fault : &kClean;
+        walk_.start_ns = sim_now_ns();
+        p.start_ns = walk_.start_ns;
+        EventBuilder(log_, walk_.start_ns, "bus", "start");
+        wire_.start(walk_.start_ns);
+        wait_for(timing_.start_ns());
+    }
+    walk_.target = targets_[p.addr7()];
+    send(p);
+}
+
 uint64_t SmbusBus::data_bits() {
     const uint64_t t = sim_now_ns();
     wait_for(8 * timing_.bit_ns());
     return t;
 }
 
-void SmbusBus::log_fault(const Walk& walk, const char* what, const char* key, int64_t value) {
-    EventBuilder(log_, sim_now_ns(), "fault", what).num("fault", walk.fault->id).num(key, value);
+void SmbusBus::log_fault(const char* what, const char* key, int64_t value) {
+    EventBuilder(log_, sim_now_ns(), "fault", what).num("fault", walk_.fault->id).num(key, value);
 }
 
-bool SmbusBus::abandons(Walk& walk, SmbusResult& result) {
-    if (!walk.abandoned && walk.fault->abandon_after_bytes == walk.wire_bytes) {
-        walk.abandoned = true;
-        result.status = SmbusStatus::Abandoned;
-        log_fault(walk, "master_died", "after_bytes", walk.wire_bytes);
+bool SmbusBus::abandons() {
+    if (!walk_.abandoned && walk_.fault->abandon_after_bytes == walk_.wire_bytes) {
+        walk_.abandoned = true;
+        log_fault("master_died", "after_bytes", walk_.wire_bytes);
     }
-    return walk.abandoned;
+    return walk_.abandoned;
 }
 
-bool SmbusBus::interrupted(Walk& walk, SmbusResult& result) {
-    return abandons(walk, result) || held_low(walk, result);
-}
-
-void SmbusBus::note_low(Walk& walk, uint64_t low_ns, const char* by) {
-    if (low_ns > walk.longest_low_ns) {
-        walk.longest_low_ns = low_ns;
-        walk.longest_low_by = by;
-    }
-}
-
-bool SmbusBus::held_low(Walk& walk, SmbusResult& result) {
-    if (walk.stuck_until_ns)
+bool SmbusBus::interrupted(SmbusPayload& p) {
+    if (abandons()) {
+        p.response = SmbusResponse::Abandoned;
         return true;
-    const TransferFault& f = *walk.fault;
-    if (f.hold == TransferFault::Holder::None || walk.wire_bytes < f.hold_after_bytes ||
-        walk.wire_bytes >= f.hold_after_bytes + f.hold_repeats)
+    }
+    if (held_low()) {
+        p.response = SmbusResponse::Timeout;
+        return true;
+    }
+    return false;
+}
+
+void SmbusBus::note_low(uint64_t low_ns, const char* by) {
+    if (low_ns > walk_.stats.longest_low_ns) {
+        walk_.stats.longest_low_ns = low_ns;
+        walk_.stats.longest_low_by = by;
+    }
+}
+
+bool SmbusBus::held_low() {
+    if (walk_.stuck_until_ns)
+        return true;
+    const TransferFault& f = *walk_.fault;
+    if (f.hold == TransferFault::Holder::None || walk_.wire_bytes < f.hold_after_bytes ||
+        walk_.wire_bytes >= f.hold_after_bytes + f.hold_repeats)
         return false;
     const uint64_t now = sim_now_ns();
     const uint64_t release = now + f.hold_ns;
@@ -113,24 +185,24 @@ bool SmbusBus::held_low(Walk& walk, SmbusResult& result) {
                                                                     : "sda_held_low";
     EventBuilder(log_, now, "fault", what)
         .num("fault", f.id)
-        .num("after_bytes", walk.wire_bytes)
+        .num("after_bytes", walk_.wire_bytes)
         .num("held_ns", static_cast<int64_t>(f.hold_ns));
     if (f.hold == TransferFault::Holder::DeviceSda) {
         // The master finds out at the next 1 bit it sends (loses_arbitration).
-        note_low(walk, f.hold_ns, "a device holding SDA");
-        walk.sda_held_until_ns = release;
+        note_low(f.hold_ns, "a device holding SDA");
+        walk_.sda_held_until_ns = release;
         wire_.sda_low(now);
         return false;
     }
     // SCL low after the previous ACK: the master cannot clock on until it is released,
     // and gives up when its adapter timeout passes first.
     if (f.hold == TransferFault::Holder::TargetScl) {
-        walk.target_stretch_ns += f.hold_ns;
-        note_low(walk, f.hold_ns, "the target stretching SCL");
+        walk_.stats.target_stretch_ns += f.hold_ns;
+        note_low(f.hold_ns, "the target stretching SCL");
     } else {
-        note_low(walk, f.hold_ns, "a device holding SCL");
+        note_low(f.hold_ns, "a device holding SCL");
     }
-    const uint64_t deadline = result.start_ns + timing_.adapter_timeout_ns;
+    const uint64_t deadline = walk_.start_ns + timing_.adapter_timeout_ns;
     if (release <= deadline) {
         wait_for(f.hold_ns);
         return false;
@@ -139,16 +211,15 @@ bool SmbusBus::held_low(Walk& walk, SmbusResult& result) {
         wait_for(deadline - now);
     EventBuilder(log_, sim_now_ns(), "bus", "master_timeout")
         .num("released_at_ns", static_cast<int64_t>(release));
-    result.status = SmbusStatus::Timeout;
-    walk.stuck_until_ns = release;
+    walk_.stuck_until_ns = release;
     return true;
 }
 
-bool SmbusBus::loses_arbitration(Walk& walk, uint8_t value) {
-    if (walk.sda_held_until_ns == 0 || value == 0)
+bool SmbusBus::loses_arbitration(uint8_t value) {
+    if (walk_.sda_held_until_ns == 0 || value == 0)
         return false;
     const uint64_t now = sim_now_ns();
-    if (now >= walk.sda_held_until_ns)
+    if (now >= walk_.sda_held_until_ns)
         return false;
     int zeros = 0; // the bits before the first 1, MSB first
     while (!(value & (0x80 >> zeros)))
@@ -159,26 +230,14 @@ bool SmbusBus::loses_arbitration(Walk& walk, uint8_t value) {
     EventBuilder(log_, sim_now_ns(), "bus", "arbitration_lost")
         .hex("byte", value)
         .num("bit", zeros)
-        .num("released_at_ns", static_cast<int64_t>(walk.sda_held_until_ns));
-    walk.stuck_until_ns = walk.sda_held_until_ns;
+        .num("released_at_ns", static_cast<int64_t>(walk_.sda_held_until_ns));
+    walk_.stuck_until_ns = walk_.sda_held_until_ns;
     return true;
 }
 
-void SmbusBus::send(Walk& walk, uint8_t value, SlaveEvent ev, SmbusResult& result) {
-    if (interrupted(walk, result))
-        return;
-    if (loses_arbitration(walk, value)) {
-        result.status = SmbusStatus::ArbitrationLost;
-        return;
-    }
-    if (!master_byte(walk, value, ev))
-        result.status =
-            ev == SlaveEvent::WriteReceived ? SmbusStatus::DataNak : SmbusStatus::AddressNak;
-}
-
-void SmbusBus::ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack) {
-    walk.pec = pec_update(walk.pec, value);
-    ++walk.wire_bytes;
+void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack) {
+    walk_.pec = pec_update(walk_.pec, value);
+    ++walk_.wire_bytes;
     ++wire_bytes_;
     EventBuilder(log_, sim_now_ns(), "bus", "byte")
         .str("dir", dir)
@@ -188,35 +247,78 @@ void SmbusBus::ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const cha
     wait_for(timing_.bit_ns());
 }
 
-bool SmbusBus::master_byte(Walk& walk, uint8_t value, SlaveEvent ev) {
+void SmbusBus::send(SmbusPayload& p) {
+    if (interrupted(p))
+        return;
+    const uint8_t value = p.data;
+    if (loses_arbitration(value)) {
+        p.response = SmbusResponse::ArbitrationLost;
+        return;
+    }
     // The target sees the byte after its 8 data bits and answers on the 9th clock.
     const uint64_t t = data_bits();
     bool ack = false;
-    if (walk.fault->nak_byte == walk.wire_bytes) {
-        log_fault(walk, "nak", "byte", walk.wire_bytes);
-    } else if (walk.slave) {
-        uint8_t val = value;
-        ack = walk.slave->on_event(ev, val) == SlaveAnswer::Ack;
+    if (walk_.fault->nak_byte == walk_.wire_bytes) {
+        log_fault("nak", "byte", walk_.wire_bytes);
+    } else if (walk_.target) {
+        SmbusPayload step;
+        step.command = p.command;
+        step.data = value;
+        walk_.target->transport(step);
+        ack = step.response == SmbusResponse::Ack;
         // An address byte (W or R) reached the target: it will see the STOP.
-        if (ev == SlaveEvent::WriteRequested || ev == SlaveEvent::ReadRequested)
-            walk.slave_addressed = true;
-        if (ev == SlaveEvent::ReadRequested)
-            walk.first_read_byte = val;
+        if (p.command == SmbusCommand::Start) {
+            bool known = false;
+            for (SmbusTargetIf* a : walk_.addressed)
+                known = known || a == walk_.target;
+            if (!known)
+                walk_.addressed.push_back(walk_.target);
+        }
     }
-    ack_bit(walk, t, value, "w", ack);
-    return ack;
+    ack_bit(t, value, "w", ack);
+    p.response = ack ? SmbusResponse::Ack : SmbusResponse::Nak;
 }
 
-void SmbusBus::slave_byte(Walk& walk, uint8_t value, bool master_acks) {
+void SmbusBus::write(SmbusPayload& p) {
+    send(p);
+}
+
+void SmbusBus::read(SmbusPayload& p) {
+    // The target is asked for the byte as the previous one's ACK ends.
+    const uint8_t expected_pec = walk_.pec;
+    SmbusPayload step;
+    step.command = SmbusCommand::Read;
+    step.data = 0xff; // nobody drives SDA: the pull-up reads 1s
+    if (walk_.target)
+        walk_.target->transport(step); // a busy answer cannot NAK a byte the target sends
+    uint8_t value = step.data;
+    if (interrupted(p))
+        return;
+    // A block read's bytes after its count, as the fault changes them (TransferFault).
+    const TransferFault& fault = *walk_.fault;
+    bool ack = p.master_ack;
+    if (p.recv_len) {
+        walk_.count = value;
+        walk_.read_index = 0;
+        ack = value >= 1 && value <= kBlockMax;
+    } else if (walk_.count >= 0) {
+        const int i = walk_.read_index++;
+        if (i < walk_.count && i == fault.read_byte_index) {
+            value = static_cast<uint8_t>(value + fault.read_byte_delta);
+            walk_.data_changed = true;
+            log_fault("changed_read_byte", "index", i);
+        } else if (i == walk_.count && walk_.data_changed) {
+            value = expected_pec; // the target computed its PEC over what it sent
+        } else if (i == walk_.count && fault.corrupt_pec) {
+            value = static_cast<uint8_t>(~value);
+            log_fault("corrupt_pec", "byte", walk_.wire_bytes);
+        }
+    }
     const uint64_t t = data_bits();
-    ack_bit(walk, t, value, "r", master_acks);
-}
-
-uint8_t SmbusBus::ask_slave(Walk& walk, SlaveEvent ev) {
-    uint8_t value = 0xff; // nobody drives SDA: the pull-up reads 1s
-    if (walk.slave)
-        walk.slave->on_event(ev, value); // a busy answer cannot NAK a byte the slave sends
-    return value;
+    ack_bit(t, value, "r", ack);
+    p.data = value;
+    p.master_ack = ack;
+    p.response = SmbusResponse::Ack;
 }
 
 void SmbusBus::repeated_start() {
@@ -228,29 +330,32 @@ void SmbusBus::repeated_start() {
     wait_for(timing_.repeated_start_ns());
 }
 
-void SmbusBus::end(Walk& walk, SmbusResult& result) {
+void SmbusBus::stop(int port, SmbusPayload& p) {
+    p.response = SmbusResponse::Ack;
+    ports_[port]->last = walk_.stats;
+    walk_.owner = -1;
     const uint64_t now = sim_now_ns();
-    if (walk.abandoned) {
+    if (walk_.abandoned) {
         // A dead master draws no STOP; the lines float up and the bus is free at once.
         bus_free_at_ns_ = now;
         busy_ = false;
         transfer_end_.notify(); // immediate: free when nobody waits
         return;
     }
-    if (!walk.stuck_until_ns && now < walk.sda_held_until_ns) {
+    if (!walk_.stuck_until_ns && now < walk_.sda_held_until_ns) {
         // A STOP is SDA rising: the master loses the arbitration there.
         EventBuilder(log_, now, "bus", "arbitration_lost")
             .str("at", "stop")
-            .num("released_at_ns", static_cast<int64_t>(walk.sda_held_until_ns));
-        result.status = SmbusStatus::ArbitrationLost;
-        walk.stuck_until_ns = walk.sda_held_until_ns;
+            .num("released_at_ns", static_cast<int64_t>(walk_.sda_held_until_ns));
+        p.response = SmbusResponse::ArbitrationLost;
+        walk_.stuck_until_ns = walk_.sda_held_until_ns;
     }
-    if (walk.stuck_until_ns) {
+    if (walk_.stuck_until_ns) {
         // The master has given up; the bus stays busy until the line is released. A freed
         // SDA with SCL high is itself a STOP; a freed SCL lets the master draw its STOP.
-        deferred_.release_ns = walk.stuck_until_ns;
-        deferred_.sda = walk.sda_held_until_ns != 0;
-        deferred_.slave = walk.slave_addressed ? walk.slave : nullptr;
+        deferred_.release_ns = walk_.stuck_until_ns;
+        deferred_.sda = walk_.sda_held_until_ns != 0;
+        deferred_.targets = walk_.addressed;
         const uint64_t stop_at = deferred_.release_ns + (deferred_.sda ? 0 : timing_.stop_ns());
         bus_free_at_ns_ = stop_at + timing_.bus_free_ns();
         deferred_stop_event_.notify(ns(stop_at - now));
@@ -259,11 +364,14 @@ void SmbusBus::end(Walk& walk, SmbusResult& result) {
     wire_.stop(sim_now_ns());
     wait_for(timing_.stop_ns());
     EventBuilder(log_, sim_now_ns(), "bus", "stop");
-    if (walk.fault->lose_stop && walk.slave_addressed) {
-        log_fault(walk, "lost_stop", "after_bytes", walk.wire_bytes);
-    } else if (walk.slave && walk.slave_addressed) {
-        uint8_t val = 0;
-        walk.slave->on_event(SlaveEvent::Stop, val);
+    if (walk_.fault->lose_stop && !walk_.addressed.empty()) {
+        log_fault("lost_stop", "after_bytes", walk_.wire_bytes);
+    } else {
+        for (SmbusTargetIf* target : walk_.addressed) {
+            SmbusPayload step;
+            step.command = SmbusCommand::Stop;
+            target->transport(step);
+        }
     }
     bus_free_at_ns_ = sim_now_ns() + timing_.bus_free_ns();
     busy_ = false;
@@ -277,171 +385,23 @@ void SmbusBus::deferred_stop() {
     else
         wire_.stop(deferred_.release_ns);
     EventBuilder(log_, sim_now_ns(), "bus", "stop");
-    if (deferred_.slave) {
-        uint8_t val = 0;
-        deferred_.slave->on_event(SlaveEvent::Stop, val);
+    for (SmbusTargetIf* target : deferred_.targets) {
+        SmbusPayload step;
+        step.command = SmbusCommand::Stop;
+        target->transport(step);
     }
     deferred_ = DeferredStop{};
     busy_ = false;
     transfer_end_.notify(); // immediate: free when nobody waits
 }
 
-SmbusResult SmbusBus::finish(const Walk& walk, SmbusResult result, const char* op, uint8_t addr7,
-                             uint8_t command, bool pec, const Bytes& data) {
-    result.end_ns = sim_now_ns();
-    if (!observers_.empty()) {
-        TransferRecord t;
-        t.op = op;
-        t.addr7 = addr7;
-        t.command = command;
-        t.status = result.status;
-        t.count = walk.count;
-        t.data = &data;
-        t.start_ns = result.start_ns;
-        t.end_ns = result.end_ns;
-        t.longest_low_ns = walk.longest_low_ns;
-        t.longest_low_by = walk.longest_low_by;
-        t.target_stretch_ns = walk.target_stretch_ns;
-        for (TransferObserver* o : observers_)
-            o->transfer_done(t);
-    }
-    EventBuilder(log_, result.end_ns, "bus", "transfer")
-        .str("op", op)
-        .hex("addr", addr7)
-        .hex("cmd", command)
-        .flag("pec", pec)
-        .bytes("data", data)
-        .str("status", status_name(result.status))
-        .num("dur_ns", static_cast<int64_t>(result.end_ns - result.start_ns));
-    return result;
-}
-
-SmbusResult SmbusBus::block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
-                                  const TransferFault& fault) {
-    SmbusResult result;
-    Walk walk = begin(addr7, result, fault);
-
-    Bytes frame;
-    frame.reserve(data.size() + 3);
-    frame.push_back(static_cast<uint8_t>(addr7 << 1));
-    frame.push_back(command);
-    frame.push_back(static_cast<uint8_t>(data.size()));
-    frame.insert(frame.end(), data.begin(), data.end());
-
-    for (size_t i = 0; i < frame.size() && result.ok(); ++i) {
-        send(walk, frame[i], i == 0 ? SlaveEvent::WriteRequested : SlaveEvent::WriteReceived,
-             result);
-        if (i == 2 && result.ok())
-            walk.count = frame[2];
-    }
-    if (result.ok() && pec) {
-        uint8_t value = walk.pec;
-        if (fault.corrupt_pec) {
-            value = static_cast<uint8_t>(~value);
-            log_fault(walk, "corrupt_pec", "byte", walk.wire_bytes);
-        }
-        send(walk, value, SlaveEvent::WriteReceived, result);
-    }
-    end(walk, result);
-    return finish(walk, result, "block_write", addr7, command, pec, data);
-}
-
-SmbusResult SmbusBus::block_read(uint8_t addr7, uint8_t command, bool pec,
-                                 const TransferFault& fault) {
-    SmbusResult result;
-    Walk walk = begin(addr7, result, fault);
-
-    send(walk, static_cast<uint8_t>(addr7 << 1), SlaveEvent::WriteRequested, result);
-    if (result.ok())
-        send(walk, command, SlaveEvent::WriteReceived, result);
-    if (result.ok() && !abandons(walk, result)) {
-        repeated_start();
-        send(walk, static_cast<uint8_t>(addr7 << 1 | 1), SlaveEvent::ReadRequested, result);
-        if (result.ok())
-            read_block(walk, pec, result);
-    }
-    end(walk, result);
-    return finish(walk, result, "block_read", addr7, command, pec, result.data);
-}
-
-SmbusResult SmbusBus::receive_byte(uint8_t addr7) {
-    SmbusResult result;
-    const TransferFault clean;
-    Walk walk = begin(addr7, result, clean);
-    send(walk, static_cast<uint8_t>(addr7 << 1 | 1), SlaveEvent::ReadRequested, result);
-    if (result.ok()) {
-        slave_byte(walk, walk.first_read_byte, false);
-        result.data.push_back(walk.first_read_byte);
-    }
-    end(walk, result);
-    return finish(walk, result, "receive_byte", addr7, 0, false, result.data);
-}
-
-SmbusResult SmbusBus::i2c_write(uint8_t addr7, const Bytes& bytes, const TransferFault& fault) {
-    SmbusResult result;
-    Walk walk = begin(addr7, result, fault);
-    send(walk, static_cast<uint8_t>(addr7 << 1), SlaveEvent::WriteRequested, result);
-    for (size_t i = 0; i < bytes.size() && result.ok(); ++i)
-        send(walk, bytes[i], SlaveEvent::WriteReceived, result);
-    end(walk, result);
-    return finish(walk, result, "i2c_write", addr7, bytes.empty() ? 0 : bytes[0], false, bytes);
-}
-
-SmbusResult SmbusBus::i2c_read(uint8_t addr7, unsigned length) {
-    SmbusResult result;
-    const TransferFault clean;
-    Walk walk = begin(addr7, result, clean);
-    send(walk, static_cast<uint8_t>(addr7 << 1 | 1), SlaveEvent::ReadRequested, result);
-    for (unsigned i = 0; i < length && result.ok(); ++i) {
-        // The first byte was supplied at READ_REQUESTED; each ACK asks for the next.
-        const uint8_t value =
-            i == 0 ? walk.first_read_byte : ask_slave(walk, SlaveEvent::ReadProcessed);
-        slave_byte(walk, value, i + 1 < length);
-        result.data.push_back(value);
-    }
-    end(walk, result);
-    return finish(walk, result, "i2c_read", addr7, 0, false, result.data);
-}
-
-void SmbusBus::read_block(Walk& walk, bool pec, SmbusResult& result) {
-    // The first byte (the count) was supplied at READ_REQUESTED; a Linux master NAKs a
-    // count outside 1..32 and stops (i2c adapters return -EPROTO).
-    if (interrupted(walk, result))
-        return;
-    result.count = walk.first_read_byte;
-    walk.count = result.count;
-    const bool count_ok = result.count >= 1 && result.count <= kBlockMax;
-    slave_byte(walk, result.count, count_ok);
-    if (!count_ok) {
-        result.status = SmbusStatus::BadLength;
-        return;
-    }
-    const TransferFault& fault = *walk.fault;
-    bool data_changed = false;
-    const unsigned total = result.count + (pec ? 1u : 0u);
-    for (unsigned i = 0; i < total; ++i) {
-        // The master ACKed the previous byte: the slave is asked for the next one.
-        const uint8_t expected_pec = walk.pec;
-        uint8_t value = ask_slave(walk, SlaveEvent::ReadProcessed);
-        if (interrupted(walk, result))
-            return;
-        if (i < result.count && static_cast<int>(i) == fault.read_byte_index) {
-            value = static_cast<uint8_t>(value + fault.read_byte_delta);
-            data_changed = true;
-            log_fault(walk, "changed_read_byte", "index", i);
-        } else if (i == result.count && data_changed) {
-            value = expected_pec; // the target computed its PEC over what it sent
-        } else if (i == result.count && fault.corrupt_pec) {
-            value = static_cast<uint8_t>(~value);
-            log_fault(walk, "corrupt_pec", "byte", walk.wire_bytes);
-        }
-        const bool last = i + 1 == total;
-        slave_byte(walk, value, !last);
-        if (i < result.count)
-            result.data.push_back(value);
-        else if (value != expected_pec)
-            result.status = SmbusStatus::BadPec;
-    }
+void SmbusBus::transfer_done(int port, TransferRecord& t) {
+    const WireStats& s = ports_[port]->last;
+    t.longest_low_ns = s.longest_low_ns;
+    t.longest_low_by = s.longest_low_by;
+    t.target_stretch_ns = s.target_stretch_ns;
+    for (TransferObserver* o : observers_)
+        o->transfer_done(t);
 }
 
 } // namespace ssifsim::smbus

@@ -1,177 +1,127 @@
-// The SMBus: owns time on the wires. A master (one SC_THREAD) asks for a block write or a
-// block read; the bus walks the transfer byte by byte at the configured clock, calls the
-// addressed slave through the Linux slave events, turns a busy answer into a NAK, appends
-// and checks PEC, and reports the result. Every byte goes to the event log and the wires
-// to the VCD.
+// The SMBus: an interconnect of masters (initiator sockets) and targets (target sockets)
+// that owns time on the wires. It walks each step a master sends (socket.h) bit period by bit
+// period at the configured clock, waits a second master out until the bus is free, calls
+// the addressed target when the step reaches it, turns anything but its ACK into a NAK,
+// applies the transfer's wire faults (fault.h), logs every START, repeated START, byte and
+// STOP, and draws the wires into the VCD. Its monitor hands every finished transfer to the
+// TransferObservers.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <map>
-#include <string>
+#include <memory>
 #include <systemc>
+#include <utility>
 #include <vector>
 
 #include "models/common/event_log.h"
 #include "models/common/sim_time.h"
 #include "models/smbus/fault.h"
-#include "models/smbus/slave.h"
+#include "models/smbus/socket.h"
 #include "models/smbus/timing.h"
+#include "models/smbus/transfer.h"
 #include "models/smbus/wire_trace.h"
 
 namespace ssifsim::smbus {
 
-// Linux i2c_smbus_* results: 0, -ENXIO (address NAK), -EIO (data NAK), -EBADMSG (PEC),
-// -EPROTO (block count outside 1..32), -ETIMEDOUT (the adapter timeout passed while SCL was
-// held low), -EAGAIN (arbitration lost to a held SDA; i2c-core does not retry it with
-// adap->retries 0); Abandoned: the master died mid-transfer (a fault).
-enum class SmbusStatus {
-    Ok,
-    AddressNak,
-    DataNak,
-    BadPec,
-    BadLength,
-    Timeout,
-    ArbitrationLost,
-    Abandoned
-};
-
-const char* status_name(SmbusStatus s);
-
-struct SmbusResult {
-    SmbusStatus status = SmbusStatus::Ok;
-    Bytes data;            // block read: the data bytes as received (count bytes)
-    uint8_t count = 0;     // block read: the count byte as received
-    uint64_t start_ns = 0; // START
-    uint64_t end_ns = 0;   // end of STOP
-    bool ok() const { return status == SmbusStatus::Ok; }
-};
-
-// What one finished transfer looked like on the wires, for the spec checks.
-struct TransferRecord {
-    const char* op = ""; // block_write, block_read, receive_byte, i2c_read, i2c_write
-    uint8_t addr7 = 0;
-    uint8_t command = 0;
-    SmbusStatus status = SmbusStatus::Ok;
-    int count = -1;              // a block transfer's count byte (-1: none got through)
-    const Bytes* data = nullptr; // the data bytes written or read
-    uint64_t start_ns = 0;
-    uint64_t end_ns = 0;
-    // The longest time a line was held low (a stretched or held SCL, a held SDA), and by
-    // whom; the target's cumulative clock stretch from START to STOP.
-    uint64_t longest_low_ns = 0;
-    const char* longest_low_by = "";
-    uint64_t target_stretch_ns = 0;
-};
-
-class TransferObserver {
-  public:
-    virtual ~TransferObserver() = default;
-    virtual void transfer_done(const TransferRecord& t) = 0;
-};
-
 class SmbusBus : public sc_core::sc_module {
   public:
-    // I2C_SMBUS_BLOCK_MAX: a Linux master takes block counts 1..32 only.
-    static constexpr unsigned kBlockMax = 32;
-
     SC_HAS_PROCESS(SmbusBus);
+    // wire_vcd may be null: no wires are drawn.
     SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
              VcdWriter* wire_vcd);
+    ~SmbusBus() override;
 
-    void attach(uint8_t addr7, SmbusSlave* slave);
+    // Binding, during elaboration only. A master's socket gets its own port into the bus
+    // (the bus tells its transfers apart by it); a target answers the 7-bit address addr7
+    // (0..127, one target per address: anything else is an SC_REPORT_ERROR).
+    void bind_initiator(SmbusInitiatorSocket& socket);
+    void bind_target(uint8_t addr7, SmbusTargetSocket& socket);
+
     void add_observer(TransferObserver* observer) { observers_.push_back(observer); }
     const SmbusTiming& timing() const { return timing_; }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
 
-    // Blocking calls for the master's SC_THREAD: they return when the STOP has ended.
-    // `fault` is applied as it says; the default is a clean transfer.
-    SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
-                            const TransferFault& fault = {});
-    SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec,
-                           const TransferFault& fault = {});
-    // SMBus Receive Byte without PEC: S, addr+R, byte, NAK, P (the host reads the Alert
-    // Response Address this way). `data` holds the byte.
-    SmbusResult receive_byte(uint8_t addr7);
-    // Plain I2C transfers, as a second master makes them: S addr+W bytes P, and S addr+R,
-    // `length` bytes (the master NAKs the last), P.
-    SmbusResult i2c_write(uint8_t addr7, const Bytes& bytes, const TransferFault& fault = {});
-    SmbusResult i2c_read(uint8_t addr7, unsigned length);
-
-    // For a second master: returns once no transfer is in progress and tBUF has passed;
-    // wait_next_transfer_end() returns when the next transfer has ended.
-    void wait_until_free();
-    void wait_next_transfer_end() { wait_on(transfer_end_); }
-
   private:
-    // One transfer in progress: the addressed slave, the running PEC, the fault to apply.
+    class Port;
+    // The wire measurements of a transfer, for its TransferRecord.
+    struct WireStats {
+        uint64_t longest_low_ns = 0;
+        const char* longest_low_by = "";
+        uint64_t target_stretch_ns = 0;
+    };
+    // The transfer on the wires: its master, its fault, the targets it addressed.
     struct Walk {
-        SmbusSlave* slave = nullptr;
-        bool slave_addressed = false;
-        uint8_t pec = 0;
-        uint8_t first_read_byte = 0xff; // supplied at READ_REQUESTED
+        int owner = -1; // the master's port, -1: no transfer
         const TransferFault* fault = nullptr;
-        int wire_bytes = 0; // bytes completed so far, the address included
+        SmbusTargetIf* target = nullptr;       // addressed by the last START
+        std::vector<SmbusTargetIf*> addressed; // saw an address byte: they will see the STOP
+        uint64_t start_ns = 0;
+        uint8_t pec = 0;    // over every wire byte, for a fault that keeps the target's PEC
+        int wire_bytes = 0; // bytes completed so far, the addresses included
         bool abandoned = false;
         // A held line the master gave up on (adapter timeout, lost arbitration): the bus
         // stays busy until it is released; 0 if none.
         uint64_t stuck_until_ns = 0;
         uint64_t sda_held_until_ns = 0;
-        uint64_t longest_low_ns = 0;
-        const char* longest_low_by = "";
-        uint64_t target_stretch_ns = 0;
+        // A block read's count (-1 before it) and the index of the next byte after it.
         int count = -1;
+        int read_index = 0;
+        bool data_changed = false;
+        WireStats stats;
     };
     // The STOP of a transfer the master gave up on, when the held line comes free.
     struct DeferredStop {
         uint64_t release_ns = 0;
         bool sda = false; // SDA rising with SCL high is the STOP; else the master draws one
-        SmbusSlave* slave = nullptr;
+        std::vector<SmbusTargetIf*> targets;
     };
 
-    // Finds the target, waits for a free bus, draws the START.
-    Walk begin(uint8_t addr7, SmbusResult& result, const TransferFault& fault);
-    // True when the transfer cannot go on before the next wire byte: the master died, or
-    // gave up on a held line.
-    bool interrupted(Walk& walk, SmbusResult& result);
-    // A line held low before the next wire byte, as the fault says (see TransferFault).
-    bool held_low(Walk& walk, SmbusResult& result);
-    void note_low(Walk& walk, uint64_t low_ns, const char* by);
-    // The master sends a 1 bit while SDA is held: it has lost the arbitration.
-    bool loses_arbitration(Walk& walk, uint8_t value);
-    void deferred_stop();
-    // The master sends wire byte `value`; sets the result's status on a NAK or abandon.
-    void send(Walk& walk, uint8_t value, SlaveEvent ev, SmbusResult& result);
+    void end_of_elaboration() override;
+
+    // The steps, from a master's port.
+    void transport(int port, SmbusPayload& p);
+    void start(int port, SmbusPayload& p);
+    void write(SmbusPayload& p);
+    void read(SmbusPayload& p);
+    void stop(int port, SmbusPayload& p);
+    void require_owner(int port, const SmbusPayload& p) const;
+    void wait_until_free();
+    void transfer_done(int port, TransferRecord& t);
+
+    // The master sends wire byte `p.data` (a Start's address or a Write); answers p.
+    void send(SmbusPayload& p);
+    // True when the transfer cannot go on before the next wire byte: the master died (p
+    // answered Abandoned), or gave up on a held line (Timeout).
+    bool interrupted(SmbusPayload& p);
     // True (and logged once) when the master dies before the next wire byte.
-    bool abandons(Walk& walk, SmbusResult& result);
-    void log_fault(const Walk& walk, const char* what, const char* key, int64_t value);
+    bool abandons();
+    // A line held low before the next wire byte, as the fault says (see TransferFault).
+    bool held_low();
+    void note_low(uint64_t low_ns, const char* by);
+    // The master sends a 1 bit while SDA is held: it has lost the arbitration.
+    bool loses_arbitration(uint8_t value);
+    void deferred_stop();
+    void log_fault(const char* what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits (returns when they began), then the ACK bit,
     // which also logs and draws the byte.
     uint64_t data_bits();
-    void ack_bit(Walk& walk, uint64_t byte_start, uint8_t value, const char* dir, bool ack);
-    // Master sends a byte; the slave answers through `ev` (unless the fault NAKs it);
-    // returns true when ACKed.
-    bool master_byte(Walk& walk, uint8_t value, SlaveEvent ev);
-    // The slave sends a byte it has supplied; the master ACKs it or not.
-    void slave_byte(Walk& walk, uint8_t value, bool master_acks);
-    uint8_t ask_slave(Walk& walk, SlaveEvent ev);
-    void read_block(Walk& walk, bool pec, SmbusResult& result);
+    void ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack);
     void repeated_start();
-    // The STOP (deferred while a held line keeps the bus); may turn the result into a
-    // lost arbitration when SDA is still held.
-    void end(Walk& walk, SmbusResult& result);
-    SmbusResult finish(const Walk& walk, SmbusResult result, const char* op, uint8_t addr7,
-                       uint8_t command, bool pec, const Bytes& data);
 
     SmbusTiming timing_;
     EventSink& log_;
     WireTrace wire_;
-    std::map<uint8_t, SmbusSlave*> slaves_;
+    std::vector<std::unique_ptr<Port>> ports_;
+    std::vector<std::pair<uint8_t, SmbusTargetSocket*>> target_sockets_;
+    std::array<SmbusTargetIf*, 128> targets_{}; // by address, after elaboration
     // A master may start once the bus has been idle for tBUF, at power-up too (which also
     // keeps the first START edge distinct from the VCD's initial values at time 0).
     uint64_t bus_free_at_ns_;
     uint64_t wire_bytes_ = 0;
     bool busy_ = false; // a transfer is in progress (a second master waits)
+    Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;
     sc_core::sc_event deferred_stop_event_;

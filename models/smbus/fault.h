@@ -1,5 +1,7 @@
-// Electrical faults on one transfer, as a fault plan aims them (tools/faults.h). The bus
-// applies them byte by byte and logs each one it applied as a "fault" event.
+// Electrical faults on one transfer, as a fault plan aims them (tools/faults.h). The master
+// hands them to the bus with the transfer's Start (SmbusPayload::fault); the bus applies them
+// byte by byte, except the master's own write PEC, which its controller corrupts
+// (SmbusController); each one applied is logged as a "fault" event.
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "models/common/event_log.h"
-#include "models/smbus/bus.h"
+#include "models/smbus/controller.h"
 
 namespace ssifsim::smbus {
 
@@ -29,13 +29,16 @@ struct ForeignTransfer {
 class ForeignMaster : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(ForeignMaster);
-    ForeignMaster(sc_core::sc_module_name name, SmbusBus& bus, EventSink& log,
+    ForeignMaster(sc_core::sc_module_name name, EventSink& log,
                   std::vector<ForeignTransfer> transfers);
+
+    // Its controller's initiator socket: bind it to the bus (SmbusBus::bind_initiator).
+    SmbusInitiatorSocket& smbus_socket() { return controller_.socket; }
 
   private:
     void run();
 
-    SmbusBus& bus_;
+    SmbusController controller_;
     EventSink& log_;
     std::vector<ForeignTransfer> transfers_;
 };

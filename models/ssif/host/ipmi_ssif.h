@@ -19,7 +19,7 @@
 #include "models/common/jiffies.h"
 #include "models/common/name_table.h"
 #include "models/smbus/adapter.h"
-#include "models/smbus/bus.h"
+#include "models/smbus/transfer.h"
 #include "models/ssif/host/probe.h"
 #include "models/ssif/host/write_parts.h"
 

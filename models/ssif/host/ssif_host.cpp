@@ -42,11 +42,11 @@ bool ReplayXmitQueue::pop(HostRequest* out) {
     return true;
 }
 
-SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
-                   EventSink& log, VcdWriter* tl_vcd)
+SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, EventSink& log,
+                   VcdWriter* tl_vcd)
     : sc_module(name), config_(config), kernel_(host_kernel(config.variant)),
       adapter_(smbus::host_adapter(config.adapter)), jiffies_(config.hz), timers_(jiffies_),
-      bus_(bus), log_(log), vcd_(tl_vcd),
+      controller_("smbus", log), log_(log), vcd_(tl_vcd),
       driver_(kernel_, adapter_, jiffies_, timers_, *this, log, &xmit_) {
     require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_THREAD(feed);
@@ -244,7 +244,8 @@ void SsifHost::alert_worker() {
         wait_on(alert_line_->asserted());
         while (alert_line_->low()) {
             adapter_lock_.lock();
-            const smbus::SmbusResult r = bus_.receive_byte(smbus::AlertLine::kAlertResponseAddress);
+            const smbus::SmbusResult r =
+                controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress);
             if (transfer_irq_)
                 transfer_irq_->transfer_complete();
             adapter_lock_.unlock();
@@ -268,13 +269,14 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
     // first try.
     const uint64_t first_jiffy = jiffies_.at(done.start_ns);
     const uint64_t timeout_jiffies =
-        (bus_.timing().adapter_timeout_ns + jiffies_.tick_ns() - 1) / jiffies_.tick_ns();
+        (controller_.timing().adapter_timeout_ns + jiffies_.tick_ns() - 1) / jiffies_.tick_ns();
     HostFault fault;
     for (int attempt = 0;; ++attempt) {
         fault = faults_ ? faults_->next_transfer(t.request_id, t.read, t.command) : HostFault{};
         done.result =
-            t.read ? bus_.block_read(config_.bmc_addr7, t.command, t.pec, fault.wire)
-                   : bus_.block_write(config_.bmc_addr7, t.command, t.data, t.pec, fault.wire);
+            t.read
+                ? controller_.block_read(config_.bmc_addr7, t.command, t.pec, fault.wire)
+                : controller_.block_write(config_.bmc_addr7, t.command, t.data, t.pec, fault.wire);
         if (transfer_irq_ && done.result.status != smbus::SmbusStatus::Abandoned)
             transfer_irq_->transfer_complete(); // the i2c driver sleeps until its interrupt
         if (done.result.status != smbus::SmbusStatus::ArbitrationLost ||
@@ -356,7 +358,7 @@ bool SsifHost::i2c_detect() {
     // Faults see it as a write with command 0x00 (it has no command byte).
     adapter_lock_.lock();
     const HostFault fault = faults_ ? faults_->next_transfer(0, false, 0x00) : HostFault{};
-    const smbus::SmbusResult r = bus_.i2c_write(config_.bmc_addr7, {}, fault.wire);
+    const smbus::SmbusResult r = controller_.i2c_write(config_.bmc_addr7, {}, fault.wire);
     if (transfer_irq_)
         transfer_irq_->transfer_complete();
     adapter_lock_.unlock();

@@ -18,7 +18,7 @@
 #include "models/common/vcd_writer.h"
 #include "models/smbus/adapter.h"
 #include "models/smbus/alert.h"
-#include "models/smbus/bus.h"
+#include "models/smbus/controller.h"
 #include "models/ssif/host/ipmi_ssif.h"
 #include "models/ssif/host/probe.h"
 
@@ -112,8 +112,12 @@ class OutcomeSink {
 class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
   public:
     SC_HAS_PROCESS(SsifHost);
-    SsifHost(sc_core::sc_module_name name, const HostConfig& config, smbus::SmbusBus& bus,
-             EventSink& log, VcdWriter* tl_vcd);
+    SsifHost(sc_core::sc_module_name name, const HostConfig& config, EventSink& log,
+             VcdWriter* tl_vcd);
+
+    // The host's SMBus controller's initiator socket: bind it to the bus
+    // (SmbusBus::bind_initiator) before the simulation starts.
+    smbus::SmbusInitiatorSocket& smbus_socket() { return controller_.socket; }
 
     // The workload and where the outcomes go. Call before the simulation starts.
     void set_requests(RequestSource* requests) {
@@ -196,7 +200,7 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     const smbus::HostAdapter& adapter_;
     Jiffies jiffies_;
     TimerBase timers_;
-    smbus::SmbusBus& bus_;
+    smbus::SmbusController controller_; // the i2c adapter the driver's transfers go through
     EventSink& log_;
     VcdWriter* vcd_;
     int sig_phase_ = -1, sig_state_ = -1;

@@ -1,0 +1,65 @@
+// A host's SMBus controller on an initiator socket: the transfer-level calls a Linux master
+// makes (i2c_smbus_xfer's block write and block read with PEC, Receive Byte, plain I2C
+// messages), each built from the bus's byte steps (socket.h). It computes and checks PEC
+// (i2c_smbus_check_pec), refuses a block count outside 1..32 as the kernel does
+// (I2C_M_RECV_LEN), turns the bus's answers into the transfer's status, logs the `bus`
+// `transfer` event and hands the TransferRecord to the bus's monitor.
+#pragma once
+
+#include <cstdint>
+#include <systemc>
+
+#include "models/common/event_log.h"
+#include "models/smbus/fault.h"
+#include "models/smbus/socket.h"
+#include "models/smbus/transfer.h"
+
+namespace ssifsim::smbus {
+
+class SmbusController : public sc_core::sc_module {
+  public:
+    SmbusInitiatorSocket socket;
+
+    SmbusController(sc_core::sc_module_name name, EventSink& log);
+
+    // Blocking calls for the master's SC_THREAD: they return when the STOP has ended (or
+    // the master gave up, fault.h). `fault` is applied as it says (the bus applies its wire
+    // parts, the controller corrupts its own write PEC); the default is a clean transfer.
+    // addr7: the 7-bit address; command: the SMBus command byte; data: 1..32 bytes for a
+    // block write (the caller's to keep in range). A block read's result holds the count
+    // byte and the data bytes as received.
+    SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
+                            const TransferFault& fault = {});
+    SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec,
+                           const TransferFault& fault = {});
+    // SMBus Receive Byte without PEC: S, addr+R, byte, NAK, P (the host reads the Alert
+    // Response Address this way). `data` holds the byte.
+    SmbusResult receive_byte(uint8_t addr7);
+    // Plain I2C transfers, as a second master makes them: S addr+W bytes P, and S addr+R,
+    // `length` bytes (the master NAKs the last), P.
+    SmbusResult i2c_write(uint8_t addr7, const Bytes& bytes, const TransferFault& fault = {});
+    SmbusResult i2c_read(uint8_t addr7, unsigned length);
+
+    // For a master that waits for its moment (SmbusBusIf).
+    void wait_until_free() { socket->wait_until_free(); }
+    void wait_next_transfer_end() { socket->wait_next_transfer_end(); }
+    const SmbusTiming& timing() const { return socket->timing(); }
+
+  private:
+    // One step on the bus; false (and the result's status set) unless it was ACKed.
+    bool step(SmbusPayload& p, SmbusResult& result, SmbusStatus nak);
+    // A START with the transfer's fault (its time goes to result.start_ns), or a repeated
+    // START with fault null.
+    bool start(uint8_t addr_byte, const TransferFault* fault, SmbusResult& result);
+    bool write(uint8_t value, SmbusResult& result);
+    // A byte from the target: returns it; the result's status is set when the master gave
+    // up before it (a held line, a death).
+    uint8_t read(bool master_ack, bool recv_len, SmbusResult& result);
+    void stop(SmbusResult& result);
+    SmbusResult finish(SmbusResult result, const char* op, uint8_t addr7, uint8_t command, bool pec,
+                       const Bytes& data, int count);
+
+    EventSink& log_;
+};
+
+} // namespace ssifsim::smbus

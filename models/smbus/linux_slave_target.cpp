@@ -1,0 +1,67 @@
+#include "models/smbus/linux_slave_target.h"
+
+namespace ssifsim::smbus {
+
+const char* slave_event_name(SlaveEvent ev) {
+    switch (ev) {
+    case SlaveEvent::WriteRequested: return "write_requested";
+    case SlaveEvent::WriteReceived: return "write_received";
+    case SlaveEvent::ReadRequested: return "read_requested";
+    case SlaveEvent::ReadProcessed: return "read_processed";
+    case SlaveEvent::Stop: return "stop";
+    }
+    return "?";
+}
+
+namespace {
+SmbusResponse response(SlaveAnswer a) {
+    switch (a) {
+    case SlaveAnswer::Ack: return SmbusResponse::Ack;
+    case SlaveAnswer::Busy: return SmbusResponse::Busy;
+    case SlaveAnswer::Absent: return SmbusResponse::Nak;
+    }
+    return SmbusResponse::Nak;
+}
+} // namespace
+
+LinuxSlaveTarget::LinuxSlaveTarget(sc_core::sc_module_name name, SmbusSlave& slave)
+    : sc_module(name), socket("socket"), slave_(slave) {
+    socket.bind(*this);
+}
+
+void LinuxSlaveTarget::transport(SmbusPayload& p) {
+    uint8_t val = p.data;
+    switch (p.command) {
+    case SmbusCommand::Start:
+        if (p.is_read()) {
+            p.response = response(slave_.on_event(SlaveEvent::ReadRequested, val));
+            first_read_ = val;
+            first_read_pending_ = true;
+        } else {
+            p.response = response(slave_.on_event(SlaveEvent::WriteRequested, val));
+        }
+        return;
+    case SmbusCommand::Write:
+        p.response = response(slave_.on_event(SlaveEvent::WriteReceived, val));
+        return;
+    case SmbusCommand::Read:
+        if (first_read_pending_) {
+            first_read_pending_ = false;
+            p.data = first_read_;
+        } else {
+            val = 0xff;
+            slave_.on_event(SlaveEvent::ReadProcessed, val);
+            p.data = val;
+        }
+        p.response = SmbusResponse::Ack;
+        return;
+    case SmbusCommand::Stop:
+        first_read_pending_ = false;
+        val = 0;
+        slave_.on_event(SlaveEvent::Stop, val);
+        p.response = SmbusResponse::Ack;
+        return;
+    }
+}
+
+} // namespace ssifsim::smbus

@@ -1,0 +1,39 @@
+// A target socket in front of a Linux I2C slave backend (Documentation/i2c/slave-interface):
+// it turns the bus's byte steps into the slave events a slave-mode controller driver hands
+// its backend (i2c_slave_event), so SsifBmc and AlertLine stay plain C++ behind SmbusSlave.
+//
+//   Start (W)  -> WRITE_REQUESTED (val: the address byte); Ack unless the backend refuses
+//   Write      -> WRITE_RECEIVED (val: the byte)
+//   Start (R)  -> READ_REQUESTED: the backend supplies the first byte, handed out by the
+//                 next Read
+//   Read       -> the byte from READ_REQUESTED, then READ_PROCESSED for each further one
+//                 (the master ACKed the previous byte)
+//   Stop       -> STOP
+//
+// A -EBUSY answer is Busy, an absent backend (its address disabled) Nak; the bus NAKs both.
+#pragma once
+
+#include <cstdint>
+#include <systemc>
+
+#include "models/smbus/slave.h"
+#include "models/smbus/socket.h"
+
+namespace ssifsim::smbus {
+
+class LinuxSlaveTarget : public sc_core::sc_module, public SmbusTargetIf {
+  public:
+    SmbusTargetSocket socket;
+
+    // slave must outlive the module.
+    LinuxSlaveTarget(sc_core::sc_module_name name, SmbusSlave& slave);
+
+    void transport(SmbusPayload& p) override;
+
+  private:
+    SmbusSlave& slave_;
+    uint8_t first_read_ = 0xff; // supplied at READ_REQUESTED
+    bool first_read_pending_ = false;
+};
+
+} // namespace ssifsim::smbus

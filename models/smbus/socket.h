@@ -1,0 +1,114 @@
+// The SMBus/I2C protocol at byte level, as SystemC sockets: a master (initiator) drives the
+// bus one wire step at a time through an SmbusInitiatorSocket; the bus calls each target at
+// the simulated moment the step reaches it through the target's SmbusTargetSocket.
+//
+//   master --SmbusInitiatorSocket--> SmbusBus (wire timing, arbitration, faults, VCD, log)
+//          --SmbusTargetSocket--> target (e.g. LinuxSlaveTarget in front of a Linux slave)
+//
+// A transfer is Start (address byte), then Write or Read steps, an optional repeated Start,
+// and a Stop; the master sends the Stop whatever the steps answered.
+#pragma once
+
+#include <cstdint>
+#include <systemc>
+
+#include "models/smbus/fault.h"
+#include "models/smbus/timing.h"
+#include "models/smbus/transfer.h"
+
+namespace ssifsim::smbus {
+
+enum class SmbusCommand : uint8_t {
+    // START, or a repeated START within the master's transfer, then the address byte in
+    // `data` (addr7 << 1 | R/W).
+    Start,
+    // The master sends the byte in `data`.
+    Write,
+    // The target supplies `data`; the master ACKs it if `master_ack` (the target learns the
+    // ACK from what comes next: a Read after an ACKed byte, or a Stop).
+    Read,
+    // STOP.
+    Stop,
+};
+
+enum class SmbusResponse : uint8_t {
+    Incomplete, // not yet answered
+    Ack,        // Start, Write: the target ACKed the byte; Read, Stop: done
+    Nak,        // Start, Write: no ACK (nobody at the address, or the target refused)
+    Busy,       // from a target only: it cannot take the byte now (-EBUSY); the bus NAKs it
+    // To the master only, from the wires: SCL held past its adapter timeout (-ETIMEDOUT);
+    // SDA held low where it sent a 1 (-EAGAIN); the master died here (a fault).
+    Timeout,
+    ArbitrationLost,
+    Abandoned,
+};
+
+struct SmbusPayload {
+    SmbusCommand command = SmbusCommand::Stop;
+    uint8_t data = 0;
+    // Read: the master ACKs this byte (it will read another). The bus reports back what it
+    // sent.
+    bool master_ack = false;
+    // Read: the byte is a block count (the kernel's I2C_M_RECV_LEN): the master ACKs it when
+    // it is 1..kBlockMax, else NAKs it and stops; master_ack is not looked at.
+    bool recv_len = false;
+    SmbusResponse response = SmbusResponse::Incomplete;
+    // Start of a transfer (not a repeated START): the wire faults the bus applies to it
+    // (fault.h); null: a clean transfer. The fault must outlive the transfer.
+    const TransferFault* fault = nullptr;
+    // Start of a transfer: the bus fills in when the START began (after waiting for a free
+    // bus), in ns.
+    uint64_t start_ns = 0;
+
+    uint8_t addr7() const { return static_cast<uint8_t>(data >> 1); }
+    bool is_read() const { return (data & 1) != 0; }
+};
+
+// What a target implements. The bus calls transport() at the simulated moment the step
+// reaches the target on the wires: Start and Write when the byte's 8 data bits are in (the
+// target answers Ack, Nak or Busy on the 9th clock), Read when the byte is due (the target
+// puts it in `data`), Stop when the STOP has ended. It returns at once, as a controller's
+// interrupt handler does, and must not wait.
+class SmbusTargetIf : public virtual sc_core::sc_interface {
+  public:
+    virtual void transport(SmbusPayload& p) = 0;
+};
+
+// What the bus offers each master.
+class SmbusBusIf : public virtual sc_core::sc_interface {
+  public:
+    // Blocking, from the master's SC_THREAD: returns when the step has taken its wire time.
+    // A Start of a transfer first waits for the bus to be free and idle for tBUF, then takes
+    // the START hold (half a period) and the address byte (9 periods); a repeated Start one
+    // period more; a Write or Read 9 periods; a Stop one period. Faults and held lines
+    // lengthen them (fault.h). Write, Read, Stop outside the master's transfer are an
+    // SC_REPORT_ERROR.
+    virtual void b_transport(SmbusPayload& p) = 0;
+    // For a master that waits for its moment: returns once no transfer is in progress and
+    // tBUF has passed; wait_next_transfer_end() returns when the next transfer has ended.
+    virtual void wait_until_free() = 0;
+    virtual void wait_next_transfer_end() = 0;
+    virtual const SmbusTiming& timing() const = 0;
+    // The monitor: the master hands in its finished transfer right after its Stop (before it
+    // waits again); the bus fills in what it measured on the wires (the longest low line, the
+    // target's clock stretch) and passes it to every TransferObserver.
+    virtual void transfer_done(TransferRecord& t) = 0;
+};
+
+// On a master: bound to the bus with SmbusBus::bind_initiator. Unbound: SystemC's binding
+// error at elaboration.
+class SmbusInitiatorSocket : public sc_core::sc_port<SmbusBusIf> {
+  public:
+    SmbusInitiatorSocket() : sc_port(sc_core::sc_gen_unique_name("smbus_initiator")) {}
+    explicit SmbusInitiatorSocket(const char* name) : sc_port(name) {}
+};
+
+// On a target: bound to its SmbusTargetIf implementation, and to the bus with
+// SmbusBus::bind_target. Unbound: SystemC's binding error at elaboration.
+class SmbusTargetSocket : public sc_core::sc_export<SmbusTargetIf> {
+  public:
+    SmbusTargetSocket() : sc_export(sc_core::sc_gen_unique_name("smbus_target")) {}
+    explicit SmbusTargetSocket(const char* name) : sc_export(name) {}
+};
+
+} // namespace ssifsim::smbus

@@ -26,22 +26,6 @@ EventBuilder::EventBuilder(EventSink& sink, uint64_t t_ns, EventId id, int cpu)
     event_.src = "cpu" + std::to_string(cpu);
 }
 
-EventBuilder::EventBuilder(EventSink& sink, uint64_t t_ns, const char* src, const char* ev)
-    : sink_(sink) {
-    const auto named = [&](const EventName& e) {
-        return std::strcmp(e.ev, ev) == 0 && std::strcmp(event_source_name(e.src), src) == 0;
-    };
-    const EventName* const end = std::end(kEventCatalog);
-    const EventName* const found = std::find_if(std::begin(kEventCatalog), end, named);
-    if (found == end)
-        throw std::logic_error(std::string("event ") + src + "." + ev + " is not in kEventCatalog");
-    event_.id = found->id;
-    event_.t_ns = t_ns;
-    event_.src = src;
-    event_.ev = ev;
-    event_.fields.reserve(kTypicalFields);
-}
-
 EventBuilder::~EventBuilder() {
     sink_.record(event_);
 }

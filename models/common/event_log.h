@@ -77,10 +77,6 @@ class EventBuilder {
     EventBuilder(EventSink& sink, uint64_t t_ns, EventId id);
     // A per-CPU event (EventSource::Cpu), logged with src "cpu<cpu>".
     EventBuilder(EventSink& sink, uint64_t t_ns, EventId id, int cpu);
-    // By the log's names; throws std::logic_error for a pair not in kEventCatalog. Only for
-    // call sites not yet converted to ids (models/smbus/bus.cpp, foreign_master.cpp):
-    // remove it with them.
-    EventBuilder(EventSink& sink, uint64_t t_ns, const char* src, const char* ev);
     ~EventBuilder();
     EventBuilder(const EventBuilder&) = delete;
     EventBuilder& operator=(const EventBuilder&) = delete;

@@ -126,7 +126,7 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         walk_.fault = p.fault ? p.fault : &kClean;
         walk_.start_ns = sim_now_ns();
         p.start_ns = walk_.start_ns;
-        EventBuilder(log_, walk_.start_ns, "bus", "start");
+        EventBuilder(log_, walk_.start_ns, events::kBusStart);
         wire_.start(walk_.start_ns);
         wait_for(timing_.start_ns());
     }
@@ -140,14 +140,14 @@ uint64_t SmbusBus::data_bits() {
     return t;
 }
 
-void SmbusBus::log_fault(const char* what, const char* key, int64_t value) {
-    EventBuilder(log_, sim_now_ns(), "fault", what).num("fault", walk_.fault->id).num(key, value);
+void SmbusBus::log_fault(EventId what, const char* key, int64_t value) {
+    EventBuilder(log_, sim_now_ns(), what).num("fault", walk_.fault->id).num(key, value);
 }
 
 bool SmbusBus::abandons() {
     if (!walk_.abandoned && walk_.fault->abandon_after_bytes == walk_.wire_bytes) {
         walk_.abandoned = true;
-        log_fault("master_died", "after_bytes", walk_.wire_bytes);
+        log_fault(events::kFaultMasterDied, "after_bytes", walk_.wire_bytes);
     }
     return walk_.abandoned;
 }
@@ -180,10 +180,10 @@ bool SmbusBus::held_low() {
         return false;
     const uint64_t now = sim_now_ns();
     const uint64_t release = now + f.hold_ns;
-    const char* what = f.hold == TransferFault::Holder::TargetScl   ? "clock_stretch"
-                       : f.hold == TransferFault::Holder::DeviceScl ? "scl_held_low"
-                                                                    : "sda_held_low";
-    EventBuilder(log_, now, "fault", what)
+    const EventId what = f.hold == TransferFault::Holder::TargetScl   ? events::kFaultClockStretch
+                         : f.hold == TransferFault::Holder::DeviceScl ? events::kFaultSclHeldLow
+                                                                      : events::kFaultSdaHeldLow;
+    EventBuilder(log_, now, what)
         .num("fault", f.id)
         .num("after_bytes", walk_.wire_bytes)
         .num("held_ns", static_cast<int64_t>(f.hold_ns));
@@ -209,7 +209,7 @@ bool SmbusBus::held_low() {
     }
     if (deadline > now)
         wait_for(deadline - now);
-    EventBuilder(log_, sim_now_ns(), "bus", "master_timeout")
+    EventBuilder(log_, sim_now_ns(), events::kBusMasterTimeout)
         .num("released_at_ns", static_cast<int64_t>(release));
     walk_.stuck_until_ns = release;
     return true;
@@ -227,7 +227,7 @@ bool SmbusBus::loses_arbitration(uint8_t value) {
     wire_.lost_arbitration(now, zeros);
     // The master samples SDA low while SCL is high in the bit it sent as a 1.
     wait_for(zeros * timing_.bit_ns() + 2 * timing_.quarter_ns());
-    EventBuilder(log_, sim_now_ns(), "bus", "arbitration_lost")
+    EventBuilder(log_, sim_now_ns(), events::kBusArbitrationLost)
         .hex("byte", value)
         .num("bit", zeros)
         .num("released_at_ns", static_cast<int64_t>(walk_.sda_held_until_ns));
@@ -239,7 +239,7 @@ void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool
     walk_.pec = pec_update(walk_.pec, value);
     ++walk_.wire_bytes;
     ++wire_bytes_;
-    EventBuilder(log_, sim_now_ns(), "bus", "byte")
+    EventBuilder(log_, sim_now_ns(), events::kBusByte)
         .str("dir", dir)
         .hex("byte", value)
         .flag("ack", ack);
@@ -259,7 +259,7 @@ void SmbusBus::send(SmbusPayload& p) {
     const uint64_t t = data_bits();
     bool ack = false;
     if (walk_.fault->nak_byte == walk_.wire_bytes) {
-        log_fault("nak", "byte", walk_.wire_bytes);
+        log_fault(events::kFaultNak, "byte", walk_.wire_bytes);
     } else if (walk_.target) {
         SmbusPayload step;
         step.command = p.command;
@@ -306,12 +306,12 @@ void SmbusBus::read(SmbusPayload& p) {
         if (i < walk_.count && i == fault.read_byte_index) {
             value = static_cast<uint8_t>(value + fault.read_byte_delta);
             walk_.data_changed = true;
-            log_fault("changed_read_byte", "index", i);
+            log_fault(events::kFaultChangedReadByte, "index", i);
         } else if (i == walk_.count && walk_.data_changed) {
             value = expected_pec; // the target computed its PEC over what it sent
         } else if (i == walk_.count && fault.corrupt_pec) {
             value = static_cast<uint8_t>(~value);
-            log_fault("corrupt_pec", "byte", walk_.wire_bytes);
+            log_fault(events::kFaultCorruptPec, "byte", walk_.wire_bytes);
         }
     }
     const uint64_t t = data_bits();
@@ -325,7 +325,7 @@ void SmbusBus::repeated_start() {
     const uint64_t t = sim_now_ns();
     // No STOP event on a repeated START: ssif_bmc expects READ_REQUESTED straight after the
     // command byte (SMBUS_CMD -> RES_SENDING), as the Aspeed controller delivers it.
-    EventBuilder(log_, t, "bus", "restart");
+    EventBuilder(log_, t, events::kBusRestart);
     wire_.repeated_start(t);
     wait_for(timing_.repeated_start_ns());
 }
@@ -344,7 +344,7 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     }
     if (!walk_.stuck_until_ns && now < walk_.sda_held_until_ns) {
         // A STOP is SDA rising: the master loses the arbitration there.
-        EventBuilder(log_, now, "bus", "arbitration_lost")
+        EventBuilder(log_, now, events::kBusArbitrationLost)
             .str("at", "stop")
             .num("released_at_ns", static_cast<int64_t>(walk_.sda_held_until_ns));
         p.response = SmbusResponse::ArbitrationLost;
@@ -363,9 +363,9 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     }
     wire_.stop(sim_now_ns());
     wait_for(timing_.stop_ns());
-    EventBuilder(log_, sim_now_ns(), "bus", "stop");
+    EventBuilder(log_, sim_now_ns(), events::kBusStop);
     if (walk_.fault->lose_stop && !walk_.addressed.empty()) {
-        log_fault("lost_stop", "after_bytes", walk_.wire_bytes);
+        log_fault(events::kFaultLostStop, "after_bytes", walk_.wire_bytes);
     } else {
         for (SmbusTargetIf* target : walk_.addressed) {
             SmbusPayload step;
@@ -384,7 +384,7 @@ void SmbusBus::deferred_stop() {
         wire_.sda_release(deferred_.release_ns);
     else
         wire_.stop(deferred_.release_ns);
-    EventBuilder(log_, sim_now_ns(), "bus", "stop");
+    EventBuilder(log_, sim_now_ns(), events::kBusStop);
     for (SmbusTargetIf* target : deferred_.targets) {
         SmbusPayload step;
         step.command = SmbusCommand::Stop;

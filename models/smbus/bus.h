@@ -103,7 +103,7 @@ class SmbusBus : public sc_core::sc_module {
     // The master sends a 1 bit while SDA is held: it has lost the arbitration.
     bool loses_arbitration(uint8_t value);
     void deferred_stop();
-    void log_fault(const char* what, const char* key, int64_t value);
+    void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits (returns when they began), then the ACK bit,
     // which also logs and draws the byte.
     uint64_t data_bits();

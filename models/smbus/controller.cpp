@@ -83,7 +83,7 @@ SmbusResult SmbusController::finish(SmbusResult result, const char* op, uint8_t 
     t.start_ns = result.start_ns;
     t.end_ns = result.end_ns;
     socket->transfer_done(t);
-    EventBuilder(log_, result.end_ns, "bus", "transfer")
+    EventBuilder(log_, result.end_ns, events::kBusTransfer)
         .str("op", op)
         .hex("addr", addr7)
         .hex("cmd", command)
@@ -116,7 +116,7 @@ SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const B
         uint8_t value = crc;
         if (fault.corrupt_pec) {
             value = static_cast<uint8_t>(~value);
-            EventBuilder(log_, sim_now_ns(), "fault", "corrupt_pec")
+            EventBuilder(log_, sim_now_ns(), events::kFaultCorruptPec)
                 .num("fault", fault.id)
                 .num("byte", static_cast<int64_t>(data.size() + 3));
         }

@@ -22,7 +22,7 @@ void ForeignMaster::run() {
                 controller_.wait_next_transfer_end();
                 continue;
             }
-            EventBuilder(log_, sim_now_ns(), "fault", "foreign_master")
+            EventBuilder(log_, sim_now_ns(), events::kFaultForeignMaster)
                 .num("fault", t.fault_id)
                 .str("op", t.read ? "read" : "write")
                 .str("when", t.when_text);

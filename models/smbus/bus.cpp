@@ -32,6 +32,7 @@ SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, Even
                    VcdWriter* wire_vcd)
     : sc_module(name), timing_(timing), log_(log), wire_(wire_vcd, timing),
       bus_free_at_ns_(timing.bus_free_ns()) {
+    require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_METHOD(deferred_stop);
     sensitive << deferred_stop_event_;
     dont_initialize();

@@ -393,14 +393,22 @@ std::string FaultPlan::why_not_fired(size_t i) const {
     return out;
 }
 
-void FaultPlan::record(const Event& e) {
-    if (e.src != "fault")
+void FaultPlan::fault_applied(int fault_id, uint64_t) {
+    if (fault_id >= 0 && static_cast<size_t>(fault_id) < fired_.size())
+        ++fired_[static_cast<size_t>(fault_id)];
+}
+
+void SmbusFaultEvents::record(const Event& e) {
+    static const char* const kSmbusFaults[] = {
+        "nak",           "corrupt_pec",  "lost_stop",    "master_died",   "changed_read_byte",
+        "clock_stretch", "scl_held_low", "sda_held_low", "foreign_master"};
+    if (e.src != "fault" || std::none_of(std::begin(kSmbusFaults), std::end(kSmbusFaults),
+                                         [&e](const char* name) { return e.ev == name; }))
         return;
     for (const Field& field : e.fields)
         if (field.key == "fault")
             if (const auto* id = std::get_if<int64_t>(&field.value))
-                if (*id >= 0 && static_cast<size_t>(*id) < fired_.size())
-                    ++fired_[static_cast<size_t>(*id)];
+                observer_.fault_applied(static_cast<int>(*id), e.t_ns);
 }
 
 } // namespace ssifsim::tools

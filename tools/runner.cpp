@@ -36,69 +36,54 @@
 namespace ssifsim::tools {
 
 namespace {
-const Bytes* bytes_field(const Event& e, const char* key) {
-    for (const Field& f : e.fields)
-        if (f.key == key)
-            return std::get_if<Bytes>(&f.value);
-    return nullptr;
-}
-
-// A daemon's "read" field: which of its reads a write answers (0: none given, the last).
-uint64_t read_field(const Event& e) {
-    for (const Field& f : e.fields)
-        if (f.key == "read")
-            if (const int64_t* v = std::get_if<int64_t>(&f.value))
-                return static_cast<uint64_t>(*v);
-    return 0;
-}
-
-// Picks out what the summary and the checks need from the event stream: the moments the
-// first requests' response times are explained with, the daemon's exchanges (handed to the
-// messages check), and the counts of the events the scenario's expectations name (compared
-// in place: nothing is built per event).
-class MilestoneSink : public EventSink {
+// The daemon's side of each exchange, as the BMC and its daemon report it: into the
+// messages check, and the moments the summary explains the first requests' response times
+// with.
+class DaemonMilestones : public ssif::DaemonObserver {
   public:
-    MilestoneSink(const std::map<std::string, uint64_t>& expected_counts,
-                  IpmiMessagesCheck& messages)
-        : messages_(messages) {
-        for (const auto& [name, expected] : expected_counts) {
-            const size_t dot = name.find('.');
-            counted_.push_back({name.substr(0, dot), name.substr(dot + 1), name});
-            counts[name] = 0;
-        }
+    explicit DaemonMilestones(IpmiMessagesCheck& messages) : messages_(messages) {}
+    void request_available(uint64_t t_ns) override { keep(requests_available_ns, t_ns); }
+    void request_read(const Bytes& request, uint64_t t_ns) override {
+        messages_.daemon_read(request, t_ns);
     }
-
-    void record(const Event& e) override {
-        for (const Counted& c : counted_)
-            if (e.src == c.src && e.ev == c.ev)
-                ++counts[c.name];
-        if (e.src == "bmc" && e.ev == "request_available")
-            keep(requests_available_ns, e.t_ns);
-        if (e.src != "daemon")
-            return;
-        if (e.ev == "write")
-            keep(daemon_writes_ns, e.t_ns);
-        const Bytes* request = bytes_field(e, "request");
-        if (e.ev == "read" && request)
-            messages_.daemon_read(*request, e.t_ns);
-        const Bytes* response = bytes_field(e, "response");
-        if (e.ev == "write" && response)
-            messages_.daemon_wrote(*response, e.t_ns, read_field(e));
+    void response_written(const Bytes& response, uint64_t t_ns, uint64_t read) override {
+        keep(daemon_writes_ns, t_ns);
+        messages_.daemon_wrote(response, t_ns, read);
     }
     // One more than the summary explains, so that it can tell there were more.
     std::vector<uint64_t> requests_available_ns;
     std::vector<uint64_t> daemon_writes_ns;
-    std::map<std::string, uint64_t> counts;
 
   private:
     static void keep(std::vector<uint64_t>& v, uint64_t t_ns) {
         if (v.size() <= RunResult::kExplainedRequests)
             v.push_back(t_ns);
     }
+    IpmiMessagesCheck& messages_;
+};
+
+// Counts the events the scenario's expectations name (expect.counts): the log as an output,
+// compared in place (nothing is built per event).
+class EventCounter : public EventSink {
+  public:
+    explicit EventCounter(const std::map<std::string, uint64_t>& expected_counts) {
+        for (const auto& [name, expected] : expected_counts) {
+            const size_t dot = name.find('.');
+            counted_.push_back({name.substr(0, dot), name.substr(dot + 1), name});
+            counts[name] = 0;
+        }
+    }
+    void record(const Event& e) override {
+        for (const Counted& c : counted_)
+            if (e.src == c.src && e.ev == c.ev)
+                ++counts[c.name];
+    }
+    std::map<std::string, uint64_t> counts;
+
+  private:
     struct Counted {
         std::string src, ev, name;
     };
-    IpmiMessagesCheck& messages_;
     std::vector<Counted> counted_;
 };
 
@@ -319,10 +304,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     IpmiMessagesCheck messages;
     OutcomeCollector collector(s, result, messages);
     TeeSink log;
-    MilestoneSink milestones(s.expect.counts, messages);
-    log.add(&milestones);
+    EventCounter counter(s.expect.counts);
+    log.add(&counter);
+    DaemonMilestones milestones(messages);
     FaultPlan faults(s.faults);
-    log.add(&faults);
+    SmbusFaultEvents smbus_faults(faults);
+    log.add(&smbus_faults);
     CauseRecorder causes(RunResult::kExplainedRequests);
     log.add(&causes);
     InterruptSink interrupt;
@@ -360,6 +347,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
     bus.attach(s.bmc.addr7, &bmc);
     bmc.set_alert_line(&alert_line);
+    bmc.add_daemon_observer(&milestones);
+    bmc.add_fault_observer(&faults);
     for (size_t i = 0; i < s.faults.size(); ++i)
         if (s.faults[i].type == FaultType::BmcRemove)
             bmc.schedule_remove(s.faults[i].from_ns, static_cast<int>(i));
@@ -380,9 +369,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         daemon_config.seed = s.seed;
         daemon = std::make_unique<ssif::BmcDaemon>("daemon", daemon_config, bmc, backend, log);
         daemon->set_faults(&faults);
+        daemon->add_fault_observer(&faults);
+        daemon->add_observer(&milestones);
     } else {
         bridge =
             std::make_unique<ssif::SsifBridgeModule>("daemon", s.bridge, bmc, backend, s.seed, log);
+        bridge->add_observer(&milestones);
     }
     ssif::SsifHost host("host", s.host, bus, log, tl_vcd.get());
     host.set_faults(&faults);
@@ -458,7 +450,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     result.coverage = bmc.driver().coverage();
     result.requests_available_ns = milestones.requests_available_ns;
     result.daemon_writes_ns = milestones.daemon_writes_ns;
-    result.event_counts = milestones.counts;
+    result.event_counts = counter.counts;
     result.cause_records = causes.records();
     std::vector<std::string> why_not_fired;
     for (size_t i = 0; i < s.faults.size(); ++i) {

@@ -74,6 +74,7 @@ void BmcModule::cancel_response_timer() {
 void BmcModule::request_available() {
     request_event_.notify(sc_core::SC_ZERO_TIME);
     EventBuilder(log_, sim_now_ns(), "bmc", "request_available");
+    daemon_observers_.request_available(sim_now_ns());
 }
 
 void BmcModule::response_consumed() {
@@ -122,6 +123,7 @@ void BmcModule::schedule_remove(uint64_t at_ns, int fault_id) {
 void BmcModule::on_remove() {
     ++process_activations();
     EventBuilder(log_, sim_now_ns(), "fault", "bmc_remove").num("fault", remove_fault_);
+    fault_observers_.fault_applied(remove_fault_, sim_now_ns());
     bmc_.remove();
     EventBuilder(log_, sim_now_ns(), "bmc", "removed");
     trace();

@@ -5,6 +5,7 @@
 #include "tests/support.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
+#include "tools/system/bmc_component.h"
 
 using namespace ssifsim;
 using namespace ssifsim::tools;
@@ -127,8 +128,10 @@ TEST_CASE("the response timer fires before the daemon answers", "[exchange][time
     CHECK(wrote[0].t_ns == write_end + 600'000'000);
     CHECK(num_field(wrote[0], "ret") == -22);
     // The BMC stays aborting; the request has no response yet (the host keeps trying).
-    CHECK(r.bmc_aborting);
-    CHECK(r.bmc_final_state == ssif::BmcState::Ready);
+    const BmcResult* bmc = r.find<BmcResult>();
+    REQUIRE(bmc);
+    CHECK(bmc->aborting);
+    CHECK(bmc->final_state == ssif::BmcState::Ready);
     CHECK(r.outcomes.empty());
 }
 

@@ -48,19 +48,17 @@ std::vector<pid_t> ipmi_sim_children() {
 }
 
 // Kills ipmi_sim (SIGKILL, as a crash would end it) when the daemon reads its nth request.
-class KillAtRead : public EventSink {
+class KillAtRead : public ssif::DaemonObserver {
   public:
     explicit KillAtRead(int nth) : nth_(nth) {}
-    void record(const Event& e) override {
-        if (e.src == "daemon" && e.ev == "read" && ++reads_ == nth_) {
+    void request_read(const Bytes&, uint64_t t_ns) override {
+        if (++reads_ == nth_) {
             for (pid_t pid : ipmi_sim_children())
                 ::kill(pid, SIGKILL);
-            killed_at_ns = e.t_ns;
+            killed_at_ns = t_ns;
         }
-        events.push_back(e);
     }
     uint64_t killed_at_ns = 0;
-    std::vector<Event> events;
 
   private:
     int nth_;
@@ -148,8 +146,10 @@ TEST_CASE("ipmi_sim killed mid-run: a clear failure, a whole log and report, no 
     // The probe and ipmi_add_smi (Get Device GUID, Get Device ID, Get Channel Info 0..15) make
     // the first 24 requests; the 27th is the workload's third, a Get SDR chunk.
     KillAtRead killer(27);
+    MemorySink events;
     RunOptions options;
-    options.extra_sink = &killer;
+    options.daemon_observer = &killer;
+    options.extra_sink = &events;
     options.log_path = dir + "/run.jsonl";
     options.report_path = dir + "/run.report.json";
     const RunResult r = run_scenario(s, options);
@@ -166,7 +166,7 @@ TEST_CASE("ipmi_sim killed mid-run: a clear failure, a whole log and report, no 
     CHECK_THAT(check->detail, Catch::Contains("ipmi_sim closed the connection"));
     CHECK_THAT(check->detail, Catch::Contains("killed by SIGKILL"));
     // The run stops at the failure: the request read when ipmi_sim died is never answered.
-    const auto failed = select(killer.events, "ipmi_sim", "failed");
+    const auto failed = select(events.events, "ipmi_sim", "failed");
     REQUIRE(failed.size() == 1);
     CHECK(r.end_ns == failed[0].t_ns);
     CHECK(r.end_ns >= killer.killed_at_ns);

@@ -14,6 +14,8 @@
 #include "tools/child.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
+#include "tools/system/bus_component.h"
+#include "tools/system/zpci_component.h"
 
 namespace ssifsim::tools {
 
@@ -124,8 +126,10 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
     f.sim_seconds = r.end_ns / 1e9;
     f.wall_seconds = wall;
     f.requests = static_cast<double>(r.completed);
-    f.msis = static_cast<double>(r.zpci.counts.raised);
-    f.bus_bytes = static_cast<double>(r.bus_bytes);
+    if (const ZpciResult* z = r.find<ZpciResult>())
+        f.msis = static_cast<double>(z->counts.raised);
+    if (const BusResult* b = r.find<BusResult>())
+        f.bus_bytes = static_cast<double>(b->wire_bytes);
     f.activations = static_cast<double>(process_activations());
     f.checks_passed = r.passed();
     return write_all(fd, measured_line(f)) ? 0 : 3;

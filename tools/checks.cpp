@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "tools/check_names.h"
 #include "tools/format.h"
 
 namespace ssifsim::tools {
@@ -202,55 +201,6 @@ Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uin
     return c;
 }
 
-Check check_interrupts_accounted(const ZpciResult& z) {
-    Check c;
-    c.name = check_name(CheckId::InterruptsAccounted);
-    c.description = "every MSI reached its own handler, merged with its own pending bit, or was "
-                    "dropped for a named reason (" +
-                    std::to_string(z.counts.raised) + " raised)";
-    if (!z.violations.empty()) {
-        const zpci::Violation& v = z.violations.front();
-        c.pass = false;
-        c.detail = std::to_string(z.violation_total) + " violation(s); first " +
-                   name_of(zpci::kViolationNames, v.kind) + " at t=" + ms(v.t_ns) + ": " + v.detail;
-    } else if (!z.accounted) {
-        const zpci::MsiCounts& n = z.counts;
-        c.pass = false;
-        c.detail = "raised " + std::to_string(n.raised) + " != delivered " +
-                   std::to_string(n.delivered) + " + merged " + std::to_string(n.merged) +
-                   " + discarded " + std::to_string(n.discarded) + " + not_registered " +
-                   std::to_string(n.not_registered) + " + misdirected " +
-                   std::to_string(n.misdirected) + " + undelivered " +
-                   std::to_string(n.undelivered);
-    }
-    return c;
-}
-
-Check check_driver_memory_safety(const RunResult& r) {
-    Check c;
-    c.name = check_name(CheckId::DriverMemorySafety);
-    c.description = "no store past ssif_bmc's part buffer payload and PEC (a host's part over "
-                    "32 bytes + PEC writes into struct ssif_bmc_ctx), and no use of the context "
-                    "after ssif_bmc_remove freed it";
-    if (r.bmc_oob_writes > 0) {
-        c.pass = false;
-        c.detail = std::to_string(r.bmc_oob_writes) +
-                   " store(s) out of bounds in the BMC's struct ssif_bmc_ctx: ";
-        for (size_t i = 0; i < r.bmc_first_oob_writes.size(); ++i)
-            c.detail += (i ? ", " : "") + r.bmc_first_oob_writes[i];
-        if (r.bmc_oob_writes > r.bmc_first_oob_writes.size())
-            c.detail += ", ...";
-    }
-    if (r.bmc_use_after_free > 0) {
-        c.pass = false;
-        c.detail += (c.detail.empty() ? "" : "; ") + std::string("use after free: ") +
-                    "response_timeout ran " + std::to_string(r.bmc_use_after_free) +
-                    " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (the response "
-                    "timer was left armed)";
-    }
-    return c;
-}
-
 void apply_expected_verdict(const Scenario& scenario, Check& check) {
     const auto it = scenario.expect.spec.find(check.name);
     if (it == scenario.expect.spec.end() || it->second == Expectations::Verdict::Pass)
@@ -273,19 +223,6 @@ void apply_expected_verdict(const Scenario& scenario, Check& check) {
 }
 
 namespace {
-
-template <typename T, typename Show>
-void expect_equal(std::vector<Check>& out, std::string name, const std::string& subject,
-                  const T& actual, const T& expected, Show show) {
-    Check c;
-    c.name = std::move(name);
-    c.description = subject + " is " + show(expected);
-    if (!(actual == expected)) {
-        c.pass = false;
-        c.detail = subject + " is " + show(actual) + ", expected " + show(expected);
-    }
-    out.push_back(c);
-}
 
 std::string show_int(int v) {
     return std::to_string(v);
@@ -341,50 +278,24 @@ void expect_request(std::vector<Check>& out, const RequestExpectation& e, const 
                      *e.started_ns, [](uint64_t ns) { return ms(ns); });
 }
 
-void expect_zpci(std::vector<Check>& out, const ZpciScenario& z, const ZpciResult& r) {
-    const auto show = [](uint64_t v) { return std::to_string(v); };
-    for (const auto& [kind, expected] : z.expect_violations) {
-        zpci::ViolationKind named{};
-        const uint64_t actual = value_of(zpci::kViolationNames, kind, &named)
-                                    ? r.violation_counts[static_cast<size_t>(named)]
-                                    : 0;
-        expect_equal(out, "zpci violations " + kind, "the number of " + kind + " violations",
-                     actual, expected, show);
-    }
-    std::map<std::string, uint64_t> counts;
-    for (const auto& [name, n] : zpci::named_counts(r.counts))
-        counts[name] = n;
-    for (const auto& [name, expected] : z.expect_counts)
-        expect_equal(out, "zpci count " + name, "the number of MSIs " + name, counts.at(name),
-                     expected, show);
-    if (z.expect_setup_failed)
-        expect_equal(out, "zpci setup_failed", "the number of functions whose MSI setup failed",
-                     static_cast<uint64_t>(r.setup_failures.size()), *z.expect_setup_failed, show);
-}
-
 } // namespace
 
 std::vector<Check> check_expectations(const Scenario& s, const RunResult& r) {
     std::vector<Check> out;
     for (const RequestExpectation& e : s.expect.requests)
         expect_request(out, e, r);
-    const std::string at_end = "at the end (t=" + ms(r.end_ns) + "), the BMC's ";
-    if (s.expect.bmc_final_state)
-        expect_equal(out, "bmc final_state", at_end + "state", r.bmc_final_state,
-                     *s.expect.bmc_final_state,
-                     [](ssif::BmcState st) { return std::string(ssif::bmc_state_name(st)); });
-    if (s.expect.bmc_aborting)
-        expect_equal(out, "bmc aborting", at_end + "aborting flag", r.bmc_aborting,
-                     *s.expect.bmc_aborting,
-                     [](bool b) { return std::string(b ? "set" : "clear"); });
-    for (const auto& [event, expected] : s.expect.counts) {
-        const auto it = r.event_counts.find(event);
-        const uint64_t actual = it == r.event_counts.end() ? 0 : it->second;
-        expect_equal(out, "count " + event, "the number of " + event + " events", actual, expected,
-                     [](uint64_t v) { return std::to_string(v); });
-    }
-    expect_zpci(out, s.zpci, r.zpci);
     return out;
+}
+
+void order_spec_checks(std::vector<Check>& checks) {
+    const auto rank = [](const Check& c) {
+        const auto* end = std::end(kSpecChecks);
+        return std::find_if(std::begin(kSpecChecks), end,
+                            [&c](CheckId id) { return c.name == check_name(id); }) -
+               std::begin(kSpecChecks);
+    };
+    std::stable_sort(checks.begin(), checks.end(),
+                     [&rank](const Check& a, const Check& b) { return rank(a) < rank(b); });
 }
 
 } // namespace ssifsim::tools

@@ -95,19 +95,30 @@ class IpmiMessagesCheck {
 Check check_faults_fired(const std::vector<Fault>& faults, const std::vector<uint64_t>& fired,
                          const std::vector<std::string>& why_not = {});
 
-// Interrupts accounted for: every MSI delivered to its own handler, merged with its own
-// pending bit, or dropped for a named reason; no violation.
-Check check_interrupts_accounted(const ZpciResult& zpci);
-
-// The BMC driver's memory: no store past a legal SMBus block in ssif_bmc's part buffer
-// (payload[33] on, where a host's part of more than 32 bytes + PEC writes into the rest
-// of struct ssif_bmc_ctx: the part buffer's index, the padding, the pending response).
-Check check_driver_memory_safety(const RunResult& result);
-
 // Turns a spec check into "must fail" when the scenario expects that verdict.
 void apply_expected_verdict(const Scenario& scenario, Check& check);
 
-// The scenario's own expectations: per request, the BMC's final state, event counts.
+// The scenario's expectations on its requests (expect.requests); the components judge their
+// own (ComponentResult::expectations).
 std::vector<Check> check_expectations(const Scenario& scenario, const RunResult& result);
+
+// An expectation: `subject` (what was measured, for the description and detail) is
+// `expected`; `show` prints a value.
+template <typename T, typename Show>
+void expect_equal(std::vector<Check>& out, std::string name, const std::string& subject,
+                  const T& actual, const T& expected, Show show) {
+    Check c;
+    c.name = std::move(name);
+    c.description = subject + " is " + show(expected);
+    if (!(actual == expected)) {
+        c.pass = false;
+        c.detail = subject + " is " + show(actual) + ", expected " + show(expected);
+    }
+    out.push_back(c);
+}
+
+// Orders a run's spec checks as kSpecChecks lists them (a check it does not list, such as
+// ipmi_sim, after them in the order given), whichever component made each.
+void order_spec_checks(std::vector<Check>& checks);
 
 } // namespace ssifsim::tools

@@ -393,14 +393,9 @@ std::string FaultPlan::why_not_fired(size_t i) const {
     return out;
 }
 
-void FaultPlan::record(const Event& e) {
-    if (!is_fault(e))
-        return;
-    for (const Field& field : e.fields)
-        if (field.key == "fault")
-            if (const auto* id = std::get_if<int64_t>(&field.value))
-                if (*id >= 0 && static_cast<size_t>(*id) < fired_.size())
-                    ++fired_[static_cast<size_t>(*id)];
+void FaultPlan::fault_applied(int fault_id, uint64_t) {
+    if (fault_id >= 0 && static_cast<size_t>(fault_id) < fired_.size())
+        ++fired_[static_cast<size_t>(fault_id)];
 }
 
 } // namespace ssifsim::tools

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/fault_observer.h"
 #include "models/ssif/bmc/daemon.h"
 #include "models/ssif/host/ssif_host.h"
 #include "tools/json_reader.h"
@@ -71,15 +72,17 @@ struct Fault {
 std::vector<Fault> read_faults(ObjectReader& root);
 ojson faults_to_json(const std::vector<Fault>& faults);
 
-// Applies the faults during a run and counts which fired (from the "fault" events the
-// models log when they apply one).
-class FaultPlan : public ssif::HostFaultSource, public ssif::DaemonFaultSource, public EventSink {
+// Applies the faults during a run and counts which fired (the models that apply one report
+// it as a FaultObserver).
+class FaultPlan : public ssif::HostFaultSource,
+                  public ssif::DaemonFaultSource,
+                  public FaultObserver {
   public:
     explicit FaultPlan(const std::vector<Fault>& faults);
 
     ssif::HostFault next_transfer(int request_id, bool read, uint8_t command) override;
     ssif::DaemonFault next_request(int nth) override;
-    void record(const Event& e) override;
+    void fault_applied(int fault_id, uint64_t t_ns) override;
 
     const std::vector<Fault>& faults() const { return faults_; }
     uint64_t fired(size_t i) const { return fired_[i]; }

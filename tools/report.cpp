@@ -50,73 +50,6 @@ ojson distribution_json(const Distribution& d) {
         {"count", d.count}, {"min", d.min}, {"median", d.median}, {"p99", d.p99}, {"max", d.max}};
 }
 
-ojson zpci_json(const ZpciResult& z) {
-    ojson violations = ojson::array();
-    for (const zpci::Violation& v : z.violations)
-        violations.push_back({{"kind", name_of(zpci::kViolationNames, v.kind)},
-                              {"t_ns", v.t_ns},
-                              {"detail", v.detail}});
-    ojson violation_counts = ojson::object();
-    for (const auto& [name, kind] : zpci::kViolationNames)
-        violation_counts[name] = z.violation_counts[static_cast<size_t>(kind)];
-    ojson cpus = ojson::array();
-    for (size_t c = 0; c < z.cpus.size(); ++c) {
-        const zpci::CpuStats& st = z.cpus[c];
-        cpus.push_back({{"cpu", c},
-                        {"directed", st.directed},
-                        {"floating", st.floating},
-                        {"ipis", st.ipis},
-                        {"dispatched", st.dispatched},
-                        {"rescans", st.rescans},
-                        {"ipis_sent", st.ipis_sent},
-                        {"busy_ns", st.busy_ns}});
-    }
-    ojson msis = ojson::object();
-    for (const auto& [name, count] : zpci::named_counts(z.counts))
-        msis[name] = count;
-    std::vector<std::string> setup_failures;
-    for (const zpci::SetupFailure& f : z.setup_failures)
-        setup_failures.push_back(f.text());
-    return {{"msis", msis},
-            {"accounted", z.accounted},
-            {"violation_counts", violation_counts},
-            {"violations", violations},
-            {"latency_ns", distribution_json(z.latency)},
-            {"fallbacks", z.fallbacks},
-            {"setup_failures", setup_failures},
-            {"cpus", cpus}};
-}
-
-void print_zpci(std::ostream& out, const ZpciResult& z) {
-    const zpci::MsiCounts& n = z.counts;
-    out << "\n  zPCI: " << n.raised << " MSI(s) raised: " << n.delivered << " delivered, "
-        << n.merged << " merged, " << n.discarded << " discarded, " << n.not_registered
-        << " not registered, " << n.misdirected << " misdirected, " << n.undelivered
-        << " undelivered";
-    if (n.lost_in_fabric)
-        out << "; " << n.lost_in_fabric << " lost in the fabric";
-    out << "\n";
-    if (z.latency.count)
-        out << "  MSI to handler: min " << z.latency.min << " ns, median " << z.latency.median
-            << " ns, p99 " << z.latency.p99 << " ns, max " << z.latency.max << " ns\n";
-    uint64_t irqs = 0, rescans = 0, ipis = 0;
-    for (const zpci::CpuStats& st : z.cpus) {
-        irqs += st.directed + st.floating + st.ipis;
-        rescans += st.rescans;
-        ipis += st.ipis_sent;
-    }
-    out << "  " << z.cpus.size() << " CPU(s): " << irqs << " interrupt(s), " << rescans
-        << " rescan(s), " << ipis << " IPI(s), " << z.fallbacks << " fallback MSI(s)\n";
-    if (!z.setup_failures.empty())
-        out << "  " << z.setup_failures.size()
-            << " function(s) failed MSI setup; first: " << z.setup_failures.front().text() << "\n";
-    const size_t shown = std::min<size_t>(z.violations.size(), 10);
-    for (size_t i = 0; i < shown; ++i)
-        out << "  violation " << name_of(zpci::kViolationNames, z.violations[i].kind) << " at "
-            << z.violations[i].t_ns << " ns: " << z.violations[i].detail << "\n";
-    if (z.violation_total > shown)
-        out << "  ... " << z.violation_total - shown << " more; the report counts them by kind\n";
-}
 // "20.000000 ms", or for a range "1.000000 to 5.000000 ms (uniform per request)".
 std::string daemon_latency_text(const ssif::DaemonConfig& d) {
     if (d.latency_max_ns <= d.latency_ns)
@@ -263,19 +196,9 @@ ojson build_report(const Scenario& s, const RunResult& r) {
                           {"type", fault_type_name(s.faults[i].type)},
                           {"fired", r.faults_fired[i]}});
     report["faults"] = faults;
-    ojson coverage = ojson::array();
-    for (int st = 0; st < ssif::kBmcStateCount; ++st)
-        for (int ev = 0; ev < ssif::kSlaveEventCount; ++ev)
-            if (r.coverage[st][ev])
-                coverage.push_back(
-                    {{"state", ssif::bmc_state_name(static_cast<ssif::BmcState>(st))},
-                     {"event", smbus::slave_event_name(static_cast<smbus::SlaveEvent>(ev))},
-                     {"count", r.coverage[st][ev]}});
-    report["bmc"] = {{"final_state", ssif::bmc_state_name(r.bmc_final_state)},
-                     {"aborting", r.bmc_aborting},
-                     {"coverage", coverage}};
-    if (r.zpci.enabled)
-        report["zpci"] = zpci_json(r.zpci);
+    for (const auto& c : r.components)
+        if (c)
+            c->report(report);
     report["sim_end_ns"] = r.end_ns;
     // Stopped early by a signal: the figures and checks cover the run up to sim_end_ns.
     report["interrupted"] = r.interrupted_by ? ojson(signal_name(r.interrupted_by)) : ojson(false);
@@ -330,34 +253,9 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
             << "; retries: write " << o.write_retries() << ", read " << o.read_retries() << "\n";
         out << "    request to response " << ms(o.response_ns()) << " = bus " << ms(bus_ns)
             << " + timer waits " << ms(wait_ns) << "\n";
-        if (r.outcomes.size() == r.requests_available_ns.size() &&
-            r.outcomes.size() == r.daemon_writes_ns.size()) {
-            const uint64_t avail = r.requests_available_ns[i];
-            const uint64_t answered = r.daemon_writes_ns[i];
-            out << "    the BMC had the request at " << ms(avail) << "; the daemon answered "
-                << ms(answered - avail) << " later, at " << ms(answered);
-            const ssif::Segment* next_read = nullptr;
-            for (const ssif::Segment& seg : o.timeline) {
-                if (seg.kind == ssif::SegmentKind::Read && seg.start_ns >= answered) {
-                    next_read = &seg;
-                    break;
-                }
-            }
-            if (next_read) {
-                out << "; the next read, at " << ms(next_read->start_ns) << ", ended "
-                    << next_read->status;
-            }
-            out << "\n";
-            // When that read delivered the response, the response time splits into the
-            // BMC's part and the host's polling: write + latency + poll gap + read.
-            if (next_read && next_read->end_ns == o.completed_ns && !o.failed() &&
-                avail >= o.started_ns) {
-                out << "    = write " << ms(avail - o.started_ns) << " + daemon latency "
-                    << ms(answered - avail) << " + wait for the next read poll "
-                    << ms(next_read->start_ns - answered) << " + that read "
-                    << ms(next_read->end_ns - next_read->start_ns) << "\n";
-            }
-        }
+        for (const auto& c : r.components)
+            if (c)
+                c->summary_request(out, r, i);
     }
 
     if (r.completed < r.submitted)
@@ -372,12 +270,14 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (hs.alerts || hs.flag_fetches)
         out << "  host: " << hs.alerts << " alert(s), " << hs.flag_fetches << " flag fetch(es), "
             << hs.incoming_messages << " incoming message(s), " << hs.events << " event(s)\n";
-    if (r.zpci.enabled)
-        print_zpci(out, r.zpci);
+    for (const auto& c : r.components)
+        if (c)
+            c->summary_figures(out, r);
 
     print_checks(out, r.checks);
-    out << "  BMC ends in " << ssif::bmc_state_name(r.bmc_final_state)
-        << (r.bmc_aborting ? " (aborting)" : "") << "; simulated " << ms(r.end_ns) << "\n";
+    for (const auto& c : r.components)
+        if (c)
+            c->summary_end(out, r);
     if (!options.log_path.empty())
         out << "  event log: " << options.log_path << "\n";
     if (!options.report_path.empty())

@@ -13,180 +13,20 @@
 #include "models/common/stop_gate.h"
 #include "models/common/thread_reaper.h"
 #include "models/common/vcd_writer.h"
-#include "models/smbus/bus.h"
-#include "models/smbus/foreign_master.h"
-#include "models/smbus/linux_slave_target.h"
-#include "models/ssif/bmc/bmc_module.h"
-#include "models/ssif/bmc/daemon.h"
-#include "models/ssif/bmc/ipmi_sim_backend.h"
-#include "models/ssif/bmc/scripted_backend.h"
-#include "models/ssif/bmc/ssifbridge.h"
-#include "tools/bus_checks.h"
 #include "tools/causes.h"
 #include "tools/checks.h"
 #include "tools/format.h"
 #include "tools/gtkw.h"
 #include "tools/interrupt.h"
-#include "tools/ipmi_sim_process.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
 #include "tools/output_file.h"
 #include "tools/report.h"
-#include "tools/workload.h"
+#include "tools/system/component.h"
 
 namespace ssifsim::tools {
 
 namespace {
-const Bytes* bytes_field(const Event& e, const char* key) {
-    for (const Field& f : e.fields)
-        if (f.key == key)
-            return std::get_if<Bytes>(&f.value);
-    return nullptr;
-}
-
-// A daemon's "read" field: which of its reads a write answers (0: none given, the last).
-uint64_t read_field(const Event& e) {
-    for (const Field& f : e.fields)
-        if (f.key == "read")
-            if (const int64_t* v = std::get_if<int64_t>(&f.value))
-                return static_cast<uint64_t>(*v);
-    return 0;
-}
-
-// Picks out what the summary and the checks need from the event stream: the moments the
-// first requests' response times are explained with, the daemon's exchanges (handed to the
-// messages check), and the counts of the events the scenario's expectations name (compared
-// in place: nothing is built per event).
-class MilestoneSink : public EventSink {
-  public:
-    MilestoneSink(const std::map<std::string, uint64_t>& expected_counts,
-                  IpmiMessagesCheck& messages)
-        : messages_(messages) {
-        for (const auto& [name, expected] : expected_counts) {
-            const size_t dot = name.find('.');
-            counted_.push_back({name.substr(0, dot), name.substr(dot + 1), name});
-            counts[name] = 0;
-        }
-    }
-
-    void record(const Event& e) override {
-        for (const Counted& c : counted_)
-            if (e.src == c.src && e.ev == c.ev)
-                ++counts[c.name];
-        if (e.src == "bmc" && e.ev == "request_available")
-            keep(requests_available_ns, e.t_ns);
-        if (e.src != "daemon")
-            return;
-        if (e.ev == "write")
-            keep(daemon_writes_ns, e.t_ns);
-        const Bytes* request = bytes_field(e, "request");
-        if (e.ev == "read" && request)
-            messages_.daemon_read(*request, e.t_ns);
-        const Bytes* response = bytes_field(e, "response");
-        if (e.ev == "write" && response)
-            messages_.daemon_wrote(*response, e.t_ns, read_field(e));
-    }
-    // One more than the summary explains, so that it can tell there were more.
-    std::vector<uint64_t> requests_available_ns;
-    std::vector<uint64_t> daemon_writes_ns;
-    std::map<std::string, uint64_t> counts;
-
-  private:
-    static void keep(std::vector<uint64_t>& v, uint64_t t_ns) {
-        if (v.size() <= RunResult::kExplainedRequests)
-            v.push_back(t_ns);
-    }
-    struct Counted {
-        std::string src, ev, name;
-    };
-    IpmiMessagesCheck& messages_;
-    std::vector<Counted> counted_;
-};
-
-// Takes each outcome as the host completes it: into the checks and the figures, and kept
-// for the report if it is among the first or an expectation names it.
-class OutcomeCollector : public ssif::OutcomeSink {
-  public:
-    OutcomeCollector(const Scenario& s, RunResult& result, IpmiMessagesCheck& messages)
-        : result_(result), messages_(messages), t6_(s.expect.t6_max_ns) {
-        for (const RequestExpectation& e : s.expect.requests)
-            expected_ids_.insert(e.id);
-    }
-    void started(int, uint64_t t_ns) override { messages_.request_started(t_ns); }
-    void completed(const ssif::RequestOutcome& o) override {
-        t6_.add(o);
-        messages_.add(o);
-        response_.add(o.response_ns());
-        result_.failed += o.failed();
-        result_.write_retries += static_cast<uint64_t>(o.write_retries());
-        result_.read_retries += static_cast<uint64_t>(o.read_retries());
-        if (result_.outcomes.size() < RunResult::kKeptOutcomes || expected_ids_.count(o.id))
-            result_.outcomes.push_back(o);
-    }
-    const T6Check& t6() const { return t6_; }
-    Distribution response() const { return response_.summary(); }
-
-  private:
-    RunResult& result_;
-    IpmiMessagesCheck& messages_;
-    T6Check t6_;
-    DurationStats response_;
-    std::set<int> expected_ids_;
-};
-
-// host.irq "zpci": each transfer's completion is the controller function's MSI 0.
-class ZpciTransferIrq : public ssif::TransferIrq {
-  public:
-    ZpciTransferIrq(zpci::ZpciSystem& system, uint32_t fid) : system_(system), fid_(fid) {}
-    void transfer_complete() override { system_.raise_and_wait(fid_, 0); }
-
-  private:
-    zpci::ZpciSystem& system_;
-    uint32_t fid_;
-};
-
-// The faults of type foreign_master, as the second master's program; each waits for its
-// BMC state, when it names one.
-std::vector<smbus::ForeignTransfer> foreign_transfers(const Scenario& s,
-                                                      const ssif::BmcModule& bmc) {
-    std::vector<smbus::ForeignTransfer> out;
-    for (size_t i = 0; i < s.faults.size(); ++i) {
-        const Fault& f = s.faults[i];
-        if (f.type != FaultType::ForeignMaster)
-            continue;
-        smbus::ForeignTransfer t;
-        t.fault_id = static_cast<int>(i);
-        t.read = f.foreign_read;
-        t.addr7 = static_cast<uint8_t>(f.address >= 0 ? f.address : s.bmc.addr7);
-        t.write_bytes = f.data;
-        t.read_length = f.length;
-        t.from_ns = f.from_ns;
-        t.count = f.count;
-        if (f.state) {
-            const ssif::BmcState state = *f.state;
-            t.when = [&bmc, state] { return bmc.driver().state() == state; };
-            t.when_text = std::string("BMC in ") + ssif::bmc_state_name(state);
-        }
-        out.push_back(std::move(t));
-    }
-    return out;
-}
-
-ZpciResult zpci_result(const zpci::ZpciSystem& z) {
-    ZpciResult r;
-    r.enabled = true;
-    r.counts = z.accounting().counts();
-    r.violations = z.accounting().kept_violations();
-    r.violation_counts = z.accounting().violation_counts();
-    r.violation_total = z.accounting().violation_total();
-    r.accounted = z.accounting().accounted();
-    r.latency = z.accounting().latency().summary();
-    r.cpus = z.cpu_stats();
-    r.setup_failures = z.setup_failures();
-    r.fallbacks = z.fallbacks();
-    return r;
-}
-
 // A progress line for a terminal: the wall clock is read every 4096 events, the line redrawn
 // at most once a second.
 class ProgressSink : public EventSink {
@@ -198,7 +38,7 @@ class ProgressSink : public EventSink {
             out_ << "\r" << std::string(width_, ' ') << "\r" << std::flush;
     }
     void record(const Event& e) override {
-        if (e.src == "host" && e.ev == "response")
+        if (e.id == events::kHostResponse)
             ++answered_;
         if (++events_ % 4096 != 0)
             return;
@@ -239,38 +79,6 @@ class InterruptSink : public EventSink {
     bool stopped_ = false;
 };
 
-// Stops the simulation at the first event after the IPMI backend failed (ipmi_sim.failed:
-// the connection lost, or no answer within its wall-clock timeout): every later request
-// would go unanswered, so the run ends there, and its checks say why.
-class BackendFailureSink : public EventSink {
-  public:
-    void record(const Event& e) override {
-        if (e.src == "ipmi_sim" && e.ev == "failed")
-            failed_ = true;
-        if (failed_ && !stopped_ && sc_core::sc_is_running()) {
-            stopped_ = true;
-            sc_core::sc_pause();
-        }
-    }
-
-  private:
-    bool failed_ = false, stopped_ = false;
-};
-
-// The ipmi_sim check: the backend answered every request it was given, and ipmi_sim was
-// running until the end.
-Check check_ipmi_sim(const ssif::IpmiSimBackend& backend, const IpmiSimProcess& process,
-                     uint64_t end_ns) {
-    Check c;
-    c.name = check_name(CheckId::IpmiSim);
-    c.description = "ipmi_sim answered every request the daemon forwarded";
-    if (backend.failed()) {
-        c.pass = false;
-        c.detail = backend.failure() + "; ipmi_sim " + process.ending() + "; the run stopped at " +
-                   ms(end_ns) + " and the other checks cover it up to then";
-    }
-    return c;
-}
 } // namespace
 
 bool RunResult::passed() const {
@@ -290,17 +98,9 @@ std::string transaction_vcd_path(const std::string& vcd_path) {
 
 RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     const auto wall_start = std::chrono::steady_clock::now();
-    // An external backend starts first: if it cannot (not installed, a bad emulator command),
-    // that is bad input, found before any output is touched.
-    std::optional<IpmiSimProcess> ipmi_sim;
-    if (s.backend.kind == DaemonBackend::Kind::IpmiSim) {
-        IpmiSimSetup setup;
-        setup.emulator = s.backend.emulator;
-        setup.lan_conf = s.backend.lan_conf;
-        setup.start_timeout_ms = s.backend.start_timeout_ms;
-        setup.source = s.file + ": $.bmc.daemon.ipmi_sim";
-        ipmi_sim.emplace(setup);
-    }
+    // The components first: one that cannot start (ipmi_sim not installed) is bad input,
+    // found before any output is touched.
+    std::vector<std::unique_ptr<Component>> components = make_components(s);
     // Every output is opened before any is truncated; bad paths are found before anything
     // changes on disk (what a failed prepare created is removed again).
     OutputFiles outputs;
@@ -318,18 +118,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
 
     RunResult result;
     IpmiMessagesCheck messages;
-    OutcomeCollector collector(s, result, messages);
-    TeeSink log;
-    MilestoneSink milestones(s.expect.counts, messages);
-    log.add(&milestones);
     FaultPlan faults(s.faults);
-    log.add(&faults);
+    TeeSink log;
     CauseRecorder causes(RunResult::kExplainedRequests);
     log.add(&causes);
     InterruptSink interrupt;
     log.add(&interrupt);
-    BackendFailureSink backend_failure;
-    log.add(&backend_failure);
     std::optional<ProgressSink> progress;
     if (options.progress) {
         progress.emplace(*options.progress, s.total_requests());
@@ -350,82 +144,18 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         // The bus draws a byte's bits when its ACK is due, 8 bit periods after they began.
         wire_vcd->mirror_to(tl_vcd.get(), 16 * s.bus.bit_ns());
     }
-
-    smbus::SmbusBus bus("bus", s.bus, log, wire_vcd.get());
-    BusTimingCheck bus_timing;
-    SsifFramingCheck framing(s.bmc.addr7);
-    bus.add_observer(&bus_timing);
-    bus.add_observer(&framing);
-    smbus::AlertLine alert_line;
-    smbus::LinuxSlaveTarget alert_target("alert_response", alert_line);
-    bus.bind_target(smbus::AlertLine::kAlertResponseAddress, alert_target.socket);
-    ssif::BmcModule bmc("bmc", s.bmc, log, tl_vcd.get());
-    smbus::LinuxSlaveTarget bmc_target("bmc_slave", bmc);
-    bus.bind_target(s.bmc.addr7, bmc_target.socket);
-    bmc.set_alert_line(&alert_line);
-    for (size_t i = 0; i < s.faults.size(); ++i)
-        if (s.faults[i].type == FaultType::BmcRemove)
-            bmc.schedule_remove(s.faults[i].from_ns, static_cast<int>(i));
-    ssif::IpmiResponder responder(s.responder);
-    // The answers come from the builtin responder or ipmi_sim, through the scenario's script.
-    std::optional<ssif::IpmiSimBackend> sim_backend;
-    ssif::IpmiBackend* answers = &responder;
-    if (ipmi_sim) {
-        sim_backend.emplace(ipmi_sim->fd(), s.backend.ipmi_sim, log);
-        sim_backend->start(0); // a failure is logged, and stops the run at its first event
-        answers = &*sim_backend;
-    }
-    ssif::ScriptedBackend backend(s.script, *answers); // no rules: the answers pass through
-    std::unique_ptr<ssif::BmcDaemon> daemon;
-    std::unique_ptr<ssif::SsifBridgeModule> bridge;
-    if (s.daemon_kind == Scenario::DaemonKind::Simple) {
-        ssif::DaemonConfig daemon_config = s.daemon;
-        daemon_config.seed = s.seed;
-        daemon = std::make_unique<ssif::BmcDaemon>("daemon", daemon_config, bmc, backend, log);
-        daemon->set_faults(&faults);
-    } else {
-        bridge =
-            std::make_unique<ssif::SsifBridgeModule>("daemon", s.bridge, bmc, backend, s.seed, log);
-    }
-    ssif::SsifHost host("host", s.host, log, tl_vcd.get());
-    bus.bind_initiator(host.smbus_socket());
-    host.set_faults(&faults);
-    host.set_alert_line(&alert_line);
-    WorkloadRequests requests(s.requests, s.generators, s.seed);
-    host.set_requests(&requests);
-    host.set_outcome_sink(&collector);
-    std::unique_ptr<smbus::ForeignMaster> foreign;
-    if (auto transfers = foreign_transfers(s, bmc); !transfers.empty()) {
-        foreign = std::make_unique<smbus::ForeignMaster>("foreign", log, std::move(transfers));
-        bus.bind_initiator(foreign->smbus_socket());
-    }
-    ThreadReaper reaper("reaper");
     const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
     StopGate gate; // without an end time: stop when the host and the MSI stream are done
-    if (until_ns == 0) {
-        gate.expect();
-        host.stop_when_done(&gate);
-    }
-    std::unique_ptr<zpci::ZpciSystem> zpci_system;
-    std::unique_ptr<GeneratedMsis> msis;
-    std::unique_ptr<ZpciTransferIrq> transfer_irq;
-    if (s.zpci.enabled) {
-        zpci_system = std::make_unique<zpci::ZpciSystem>("zpci", s.zpci.config, log, tl_vcd.get());
-        std::vector<uint32_t> raisers = zpci_system->kernel().live_fids();
-        if (s.host_irq_fid) // the controller raises only its own transfer interrupts
-            raisers.erase(std::remove(raisers.begin(), raisers.end(), *s.host_irq_fid),
-                          raisers.end());
-        msis = std::make_unique<GeneratedMsis>(s.zpci, raisers, s.seed);
-        zpci_system->set_schedule(msis.get());
-        if (until_ns == 0) {
-            gate.expect();
-            zpci_system->set_stop_gate(&gate);
-        }
-        if (s.host_irq_fid) {
-            transfer_irq = std::make_unique<ZpciTransferIrq>(*zpci_system, *s.host_irq_fid);
-            host.set_transfer_irq(transfer_irq.get());
-        }
-    }
+    System system{
+        s,        log,    wire_vcd.get(),          tl_vcd.get(), until_ns ? nullptr : &gate, faults,
+        messages, result, options.daemon_observer, components,
+    };
+
+    for (const auto& c : components)
+        c->add_sinks(system, log);
+    for (const auto& c : components)
+        c->build(system);
+    ThreadReaper reaper("reaper");
 
     if (until_ns)
         sc_core::sc_start(ns(until_ns));
@@ -434,60 +164,30 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
 
     result.end_ns = sim_now_ns();
     result.interrupted_by = interrupt_signal();
-    if (ipmi_sim) {
-        // What ipmi_sim printed, and how it ended, at the run's end: its output arrives in
-        // wall time, so only the end is a deterministic place for it in the log.
-        ipmi_sim->stop();
-        for (const std::string& line : ipmi_sim->output())
-            EventBuilder(log, result.end_ns, events::kIpmiSimOutput).str("line", line);
-        EventBuilder(log, result.end_ns, events::kIpmiSimExit).str("status", ipmi_sim->ending());
-    }
-    if (zpci_system) {
-        zpci_system->finish(result.end_ns);
-        result.zpci = zpci_result(*zpci_system);
-    }
+    std::vector<Check> checks;
+    for (const auto& c : components)
+        result.components.push_back(c->finish(system, checks));
     if (wire_vcd) {
         wire_vcd->finish(result.end_ns);
         tl_vcd->finish(result.end_ns);
     }
-    result.bus_bytes = bus.wire_bytes();
-    result.submitted = host.submitted();
-    result.completed = host.completed();
-    result.response = collector.response();
-    result.link = host.link();
-    result.host_stats = host.stats();
-    result.bmc_final_state = bmc.driver().state();
-    result.bmc_aborting = bmc.driver().aborting();
-    result.bmc_oob_writes = bmc.driver().oob_writes();
-    result.bmc_first_oob_writes = bmc.driver().first_oob_writes();
-    result.bmc_use_after_free = bmc.driver().use_after_free();
-    result.coverage = bmc.driver().coverage();
-    result.requests_available_ns = milestones.requests_available_ns;
-    result.daemon_writes_ns = milestones.daemon_writes_ns;
-    result.event_counts = milestones.counts;
     result.cause_records = causes.records();
     std::vector<std::string> why_not_fired;
     for (size_t i = 0; i < s.faults.size(); ++i) {
         result.faults_fired.push_back(faults.fired(i));
         why_not_fired.push_back(faults.fired(i) ? "" : faults.why_not_fired(i));
     }
-
-    result.checks = {collector.t6().result(result.completed, result.submitted),
-                     check_all_answered(result.completed, result.submitted),
-                     messages.result(),
-                     check_faults_fired(s.faults, result.faults_fired, why_not_fired),
-                     bus_timing.timeout(),
-                     bus_timing.low_sext(),
-                     framing.result(),
-                     check_driver_memory_safety(result)};
-    if (result.zpci.enabled)
-        result.checks.push_back(check_interrupts_accounted(result.zpci));
-    if (sim_backend)
-        result.checks.push_back(check_ipmi_sim(*sim_backend, *ipmi_sim, result.end_ns));
-    for (Check& c : result.checks)
+    checks.push_back(messages.result());
+    checks.push_back(check_faults_fired(s.faults, result.faults_fired, why_not_fired));
+    order_spec_checks(checks);
+    for (Check& c : checks)
         apply_expected_verdict(s, c);
+    result.checks = std::move(checks);
     for (Check& c : check_expectations(s, result))
         result.checks.push_back(c);
+    for (const auto& c : result.components)
+        if (c)
+            c->expectations(s, result, result.checks);
 
     if (result.interrupted_by) {
         Check c;
@@ -535,6 +235,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     RunResult done = std::move(result);
     log.clear();
     reaper.reap();
+    while (!components.empty()) // the modules go in the reverse order of their making
+        components.pop_back();
     return done;
 }
 

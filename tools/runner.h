@@ -5,13 +5,16 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "models/common/duration_stats.h"
-#include "models/ssif/bmc/ssif_bmc.h"
+#include "models/ssif/bmc/daemon_observer.h"
 #include "models/ssif/host/ssif_host.h"
+#include "tools/json_reader.h"
 #include "tools/scenario.h"
 
 namespace ssifsim::tools {
@@ -23,6 +26,8 @@ struct RunOptions {
     std::string junit_path;          // JUnit XML: one test case per check
     uint64_t until_ns = 0;           // 0: until every request has completed and nothing is pending
     EventSink* extra_sink = nullptr; // also receives every event (tests, tools)
+    // Also told what crosses /dev/ipmi-ssif-host (tests that act when the daemon reads).
+    ssif::DaemonObserver* daemon_observer = nullptr;
     // Draw a progress line (simulated time, requests answered) on this stream about once a
     // wall second, erased at the end; for a terminal only. Never part of any output file.
     std::ostream* progress = nullptr;
@@ -51,18 +56,25 @@ struct DaemonExchange {
     uint64_t write_ns = 0;
 };
 
-// What became of the MSIs (scenarios with a zpci section).
-struct ZpciResult {
-    bool enabled = false;
-    zpci::MsiCounts counts;
-    std::vector<zpci::Violation> violations; // the first of each kind (IrqAccounting::kKeptPerKind)
-    std::array<uint64_t, zpci::kViolationKinds> violation_counts{}; // every one, by kind
-    uint64_t violation_total = 0;
-    bool accounted = true;
-    Distribution latency; // MSI to its handler
-    std::vector<zpci::CpuStats> cpus;
-    std::vector<zpci::SetupFailure> setup_failures;
-    uint64_t fallbacks = 0; // directed MSIs that took the summary path
+struct RunResult;
+struct Scenario;
+
+// What one component (tools/system/component.h) leaves of a run: its sections of the report,
+// its lines of the summary, its expectations. A snapshot, taken when the run ended: it
+// outlives the models.
+class ComponentResult {
+  public:
+    virtual ~ComponentResult() = default;
+    // Adds its top-level sections to the report (after "faults", in registry order).
+    virtual void report(ojson& /*report*/) const {}
+    // Lines after request i's steps, for the first RunResult::kExplainedRequests.
+    virtual void summary_request(std::ostream&, const RunResult&, size_t /*i*/) const {}
+    // Lines after the response figures, before the checks.
+    virtual void summary_figures(std::ostream&, const RunResult&) const {}
+    // Lines after the checks.
+    virtual void summary_end(std::ostream&, const RunResult&) const {}
+    // Its expectations from the scenario's expect section, judged.
+    virtual void expectations(const Scenario&, const RunResult&, std::vector<Check>&) const {}
 };
 
 struct RunResult {
@@ -75,27 +87,24 @@ struct RunResult {
     Distribution response; // request to response, over every completed request
     uint64_t failed = 0, write_retries = 0, read_retries = 0;
     uint64_t end_ns = 0;
-    uint64_t bus_bytes = 0; // bytes on the SMBus wires, addresses included
-    ssif::BmcState bmc_final_state = ssif::BmcState::Ready;
-    bool bmc_aborting = false;
-    uint64_t bmc_oob_writes = 0;                   // stores past a legal part in ssif_bmc's memory
-    std::vector<std::string> bmc_first_oob_writes; // "payload[35] = response.len[0]", ...
-    uint64_t bmc_use_after_free = 0; // the response timer ran on a removed driver's context
-    std::array<std::array<uint64_t, ssif::kSlaveEventCount>, ssif::kBmcStateCount> coverage{};
     std::vector<Check> checks;
-    // When the BMC had each request and the daemon answered it (t_ns of its write), for
-    // the first kExplainedRequests, by request order: the summary explains their timing.
+    // Every request up to this many has its steps in the summary, and its failure explained.
     static constexpr size_t kExplainedRequests = 10;
-    std::vector<uint64_t> daemon_writes_ns;
-    std::vector<uint64_t> requests_available_ns;
     // The events a failed request among the first kExplainedRequests is explained with
     // (tools/causes.h), in time order.
     std::vector<Event> cause_records;
-    std::map<std::string, uint64_t> event_counts; // by "src.ev", those expect.counts names
-    std::vector<uint64_t> faults_fired;           // per scenario fault
-    ssif::LinkSetup link;                         // what the host used (probed or stated)
+    std::vector<uint64_t> faults_fired; // per scenario fault
+    ssif::LinkSetup link;               // what the host used (probed or stated)
     ssif::HostStats host_stats;
-    ZpciResult zpci;
+    // What each component made of the run, in registry order (tools/system/registry.cpp).
+    std::vector<std::shared_ptr<const ComponentResult>> components;
+    // The result of type T (e.g. BmcResult), or nullptr if no component gave one.
+    template <typename T> const T* find() const {
+        for (const auto& c : components)
+            if (const T* t = dynamic_cast<const T*>(c.get()))
+                return t;
+        return nullptr;
+    }
     // Wall seconds from the start of the run to its last check (JUnit's `time`, the terminal's
     // last line); never in the report or the log, which stay deterministic.
     double wall_seconds = 0;

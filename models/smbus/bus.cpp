@@ -143,6 +143,7 @@ uint64_t SmbusBus::data_bits() {
 
 void SmbusBus::log_fault(EventId what, const char* key, int64_t value) {
     EventBuilder(log_, sim_now_ns(), what).num("fault", walk_.fault->id).num(key, value);
+    fault_observers_.fault_applied(walk_.fault->id, sim_now_ns());
 }
 
 bool SmbusBus::abandons() {
@@ -188,6 +189,7 @@ bool SmbusBus::held_low() {
         .num("fault", f.id)
         .num("after_bytes", walk_.wire_bytes)
         .num("held_ns", static_cast<int64_t>(f.hold_ns));
+    fault_observers_.fault_applied(f.id, now);
     if (f.hold == TransferFault::Holder::DeviceSda) {
         // The master finds out at the next 1 bit it sends (loses_arbitration).
         note_low(f.hold_ns, "a device holding SDA");

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/fault_observer.h"
 #include "models/common/sim_time.h"
 #include "models/smbus/fault.h"
 #include "models/smbus/socket.h"
@@ -39,6 +40,8 @@ class SmbusBus : public sc_core::sc_module {
     void bind_target(uint8_t addr7, SmbusTargetSocket& socket);
 
     void add_observer(TransferObserver* observer) { observers_.push_back(observer); }
+    // Told of each wire fault the bus applies (fault.h), as it logs the "fault" event.
+    void add_fault_observer(FaultObserver* observer) { fault_observers_.add(observer); }
     const SmbusTiming& timing() const { return timing_; }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
@@ -126,6 +129,7 @@ class SmbusBus : public sc_core::sc_module {
     DeferredStop deferred_;
     sc_core::sc_event deferred_stop_event_;
     std::vector<TransferObserver*> observers_;
+    FaultObservers fault_observers_;
 };
 
 } // namespace ssifsim::smbus

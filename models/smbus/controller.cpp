@@ -119,6 +119,7 @@ SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const B
             EventBuilder(log_, sim_now_ns(), events::kFaultCorruptPec)
                 .num("fault", fault.id)
                 .num("byte", static_cast<int64_t>(data.size() + 3));
+            fault_observers_.fault_applied(fault.id, sim_now_ns());
         }
         write(value, result);
     }

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "models/common/event_log.h"
+#include "models/common/fault_observer.h"
 #include "models/smbus/fault.h"
 #include "models/smbus/socket.h"
 #include "models/smbus/transfer.h"
@@ -44,6 +45,9 @@ class SmbusController : public sc_core::sc_module {
     void wait_until_free() { socket->wait_until_free(); }
     void wait_next_transfer_end() { socket->wait_next_transfer_end(); }
     const SmbusTiming& timing() const { return socket->timing(); }
+    // Told of each fault the controller applies itself (a corrupted write PEC), as it logs
+    // the "fault" event.
+    void add_fault_observer(FaultObserver* observer) { fault_observers_.add(observer); }
 
   private:
     // One step on the bus; false (and the result's status set) unless it was ACKed.
@@ -60,6 +64,7 @@ class SmbusController : public sc_core::sc_module {
                        const Bytes& data, int count);
 
     EventSink& log_;
+    FaultObservers fault_observers_;
 };
 
 } // namespace ssifsim::smbus

@@ -26,6 +26,7 @@ void ForeignMaster::run() {
                 .num("fault", t.fault_id)
                 .str("op", t.read ? "read" : "write")
                 .str("when", t.when_text);
+            fault_observers_.fault_applied(t.fault_id, sim_now_ns());
             if (t.read)
                 controller_.i2c_read(t.addr7, t.read_length);
             else

@@ -34,6 +34,8 @@ class ForeignMaster : public sc_core::sc_module {
 
     // Its controller's initiator socket: bind it to the bus (SmbusBus::bind_initiator).
     SmbusInitiatorSocket& smbus_socket() { return controller_.socket; }
+    // Told of each foreign_master fault as it starts its transfer.
+    void add_fault_observer(FaultObserver* observer) { fault_observers_.add(observer); }
 
   private:
     void run();
@@ -41,6 +43,7 @@ class ForeignMaster : public sc_core::sc_module {
     SmbusController controller_;
     EventSink& log_;
     std::vector<ForeignTransfer> transfers_;
+    FaultObservers fault_observers_;
 };
 
 } // namespace ssifsim::smbus

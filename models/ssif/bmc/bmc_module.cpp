@@ -76,6 +76,7 @@ void BmcModule::cancel_response_timer() {
 void BmcModule::request_available() {
     request_event_.notify(sc_core::SC_ZERO_TIME);
     EventBuilder(log_, sim_now_ns(), events::kBmcRequestAvailable);
+    daemon_observers_.request_available(sim_now_ns());
 }
 
 void BmcModule::response_consumed() {
@@ -124,6 +125,7 @@ void BmcModule::schedule_remove(uint64_t at_ns, int fault_id) {
 void BmcModule::on_remove() {
     ++process_activations();
     EventBuilder(log_, sim_now_ns(), events::kFaultBmcRemove).num("fault", remove_fault_);
+    fault_observers_.fault_applied(remove_fault_, sim_now_ns());
     bmc_.remove();
     EventBuilder(log_, sim_now_ns(), events::kBmcRemoved);
     trace();

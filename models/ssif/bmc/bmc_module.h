@@ -5,9 +5,11 @@
 #include <systemc>
 
 #include "models/common/event_log.h"
+#include "models/common/fault_observer.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/alert.h"
 #include "models/ssif/bmc/controller.h"
+#include "models/ssif/bmc/daemon_observer.h"
 #include "models/ssif/bmc/ssif_bmc.h"
 
 namespace ssifsim::ssif {
@@ -54,6 +56,10 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
 
     // ssif_bmc_remove at `at_ns` (the scenario's bmc_remove fault `fault_id`).
     void schedule_remove(uint64_t at_ns, int fault_id);
+    // Told each time the driver makes a request available to the daemon.
+    void add_daemon_observer(DaemonObserver* o) { daemon_observers_.add(o); }
+    // Told when the scheduled remove (a fault) happens.
+    void add_fault_observer(FaultObserver* o) { fault_observers_.add(o); }
 
     const SsifBmc& driver() const { return bmc_; }
     const BmcConfig& config() const { return config_; }
@@ -83,6 +89,8 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     sc_core::sc_event consumed_event_;
     sc_core::sc_event remove_event_;
     int remove_fault_ = -1;
+    DaemonObservers daemon_observers_;
+    FaultObservers fault_observers_;
     VcdWriter* vcd_;
     smbus::AlertLine* alert_line_ = nullptr;
     int sig_state_ = -1, sig_busy_ = -1, sig_aborting_ = -1, sig_cmd_ = -1, sig_pending_ = -1;

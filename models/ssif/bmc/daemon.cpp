@@ -24,10 +24,12 @@ void BmcDaemon::run() {
         const bool read_fault = fault.kind == DaemonFault::Kind::ReadFault;
         Bytes msg;
         const long got = bmc_.dev_read(msg, false, read_fault ? fault.copyable : SsifBmc::kCopyAll);
-        if (read_fault)
+        if (read_fault) {
             EventBuilder(log_, sim_now_ns(), events::kFaultDaemonEfault)
                 .num("fault", fault.id)
                 .num("copied", static_cast<int64_t>(msg.size()));
+            fault_observers_.fault_applied(fault.id, sim_now_ns());
+        }
         if (got < 0) {
             EventBuilder(log_, sim_now_ns(), events::kDaemonRead).num("ret", got);
             continue;
@@ -45,9 +47,12 @@ void BmcDaemon::run() {
         EventBuilder(log_, sim_now_ns(), events::kDaemonRead)
             .num("ret", got)
             .bytes("request", request);
+        observers_.request_read(request, sim_now_ns());
         if (fault.kind == DaemonFault::Kind::Silent || config_.silent) {
-            if (fault.kind == DaemonFault::Kind::Silent)
+            if (fault.kind == DaemonFault::Kind::Silent) {
                 EventBuilder(log_, sim_now_ns(), events::kFaultDaemonSilent).num("fault", fault.id);
+                fault_observers_.fault_applied(fault.id, sim_now_ns());
+            }
             continue;
         }
         uint64_t latency = config_.latency_max_ns > config_.latency_ns
@@ -58,6 +63,7 @@ void BmcDaemon::run() {
             EventBuilder(log_, sim_now_ns(), events::kFaultDaemonSlow)
                 .num("fault", fault.id)
                 .num("latency_ns", static_cast<int64_t>(latency));
+            fault_observers_.fault_applied(fault.id, sim_now_ns());
         }
         wait_for(latency + backend_.hold_ns(request));
         const std::optional<Bytes> answer = backend_.respond(request, sim_now_ns());
@@ -77,12 +83,15 @@ void BmcDaemon::run() {
                 .num("fault", fault.id)
                 .num("len", len)
                 .num("count", static_cast<int64_t>(buf.size()));
+            fault_observers_.fault_applied(fault.id, sim_now_ns());
         }
         const long wrote = bmc_.dev_write(buf);
         EventBuilder(log_, sim_now_ns(),
                      wrote < 0 ? events::kDaemonWriteFailed : events::kDaemonWrite)
             .num("ret", wrote)
             .bytes("response", response);
+        if (wrote >= 0)
+            observers_.response_written(response, sim_now_ns(), 0);
     }
 }
 

@@ -7,8 +7,10 @@
 #include <systemc>
 
 #include "models/common/event_log.h"
+#include "models/common/fault_observer.h"
 #include "models/common/rng.h"
 #include "models/ssif/bmc/bmc_module.h"
+#include "models/ssif/bmc/daemon_observer.h"
 #include "models/ssif/bmc/ipmi_backend.h"
 
 namespace ssifsim::ssif {
@@ -51,6 +53,10 @@ class BmcDaemon : public sc_core::sc_module {
     BmcDaemon(sc_core::sc_module_name name, const DaemonConfig& config, BmcModule& bmc,
               IpmiBackend& backend, EventSink& log);
     void set_faults(DaemonFaultSource* faults) { faults_ = faults; }
+    // Told each request read and each response the driver accepted.
+    void add_observer(DaemonObserver* o) { observers_.add(o); }
+    // Told each fault the daemon applies (as it logs the "fault" event).
+    void add_fault_observer(FaultObserver* o) { fault_observers_.add(o); }
 
   private:
     void run(); // SC_THREAD
@@ -60,6 +66,8 @@ class BmcDaemon : public sc_core::sc_module {
     IpmiBackend& backend_;
     EventSink& log_;
     DaemonFaultSource* faults_ = nullptr;
+    DaemonObservers observers_;
+    FaultObservers fault_observers_;
     Bytes buffer_; // the daemon's read() buffer, kept from read to read
     Rng rng_;
 };

@@ -59,12 +59,13 @@ std::optional<SsifBridge::Forward> SsifBridge::on_read(long got, const Bytes& bu
         len |= static_cast<uint32_t>(buffer[i]) << (8 * i);
     const size_t payload = std::min<size_t>(len, static_cast<size_t>(got) -
                                                      std::min<size_t>(got, SsifBmc::kMsgLenField));
+    const Bytes framed(buffer.begin() + SsifBmc::kMsgLenField,
+                       buffer.begin() + SsifBmc::kMsgLenField + static_cast<long>(payload));
     EventBuilder(log_, now_ns, events::kDaemonRead)
         .num("ret", got)
         .num("read", static_cast<int64_t>(read))
-        .bytes("request",
-               Bytes(buffer.begin() + SsifBmc::kMsgLenField,
-                     buffer.begin() + SsifBmc::kMsgLenField + static_cast<long>(payload)));
+        .bytes("request", framed);
+    observers_.request_read(framed, now_ns);
 
     // The bridge's own parse: netfn/lun and cmd after its length field, data up to `got`.
     const Last parsed{static_cast<uint8_t>(buffer[at] >> 2), static_cast<uint8_t>(buffer[at] & 3),
@@ -184,6 +185,8 @@ void SsifBridge::write(const Bytes& response, uint64_t read, const char* from, u
         .str("from", from)
         .num("len", len)
         .bytes("response", response);
+    if (ret >= 0)
+        observers_.response_written(response, now_ns, read);
     if (ret == -EAGAIN) {
         EventBuilder(log_, now_ns, events::kDaemonStuck)
             .str("why", "write() -EAGAIN: asio's blocking write polls for POLLOUT, which "

@@ -23,6 +23,7 @@
 #include "models/common/event_log.h"
 #include "models/common/rng.h"
 #include "models/ssif/bmc/bmc_module.h"
+#include "models/ssif/bmc/daemon_observer.h"
 #include "models/ssif/bmc/ipmi_backend.h"
 
 namespace ssifsim::ssif {
@@ -115,6 +116,8 @@ class SsifBridge {
     SsifBridge(BridgeVersion version, BridgeDevice& device, EventSink& log);
 
     const BridgeVersionInfo& info() const { return info_; }
+    // Told each request read and each response the driver accepted (with the read it answers).
+    void add_observer(DaemonObserver* o) { observers_.add(o); }
     // The count the bridge's read() asks for.
     size_t read_count() const { return info_.read_count; }
 
@@ -156,6 +159,7 @@ class SsifBridge {
     const BridgeVersionInfo& info_;
     BridgeDevice& device_;
     EventSink& log_;
+    DaemonObservers observers_;
     uint64_t reads_ = 0;
     Last last_;           // prevReqCmd: the last request read
     int outstanding_ = 0; // numberOfReqNotRsp
@@ -212,6 +216,7 @@ class SsifBridgeModule : public sc_core::sc_module, private BridgeDevice {
     SsifBridgeModule(sc_core::sc_module_name name, const BridgeConfig& config, BmcModule& bmc,
                      IpmiBackend& backend, uint64_t seed, EventSink& log);
     const SsifBridge& bridge() const { return bridge_; }
+    void add_observer(DaemonObserver* o) { bridge_.add_observer(o); }
 
   private:
     long write(const Bytes& buf) override;

@@ -118,6 +118,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // The host's SMBus controller's initiator socket: bind it to the bus
     // (SmbusBus::bind_initiator) before the simulation starts.
     smbus::SmbusInitiatorSocket& smbus_socket() { return controller_.socket; }
+    // Told of each fault the host's controller applies itself (a corrupted write PEC); the
+    // bus reports the wire faults.
+    void add_fault_observer(FaultObserver* observer) { controller_.add_fault_observer(observer); }
 
     // The workload and where the outcomes go. Call before the simulation starts.
     void set_requests(RequestSource* requests) {

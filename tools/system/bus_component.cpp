@@ -1,0 +1,22 @@
+#include "tools/system/bus_component.h"
+
+namespace ssifsim::tools {
+
+void BusComponent::build(System& system) {
+    bus_ = std::make_unique<smbus::SmbusBus>("bus", s_.bus, system.log, system.wire_vcd);
+    bus_->add_observer(&timing_);
+    bus_->add_fault_observer(&system.faults);
+    // SMBALERT# answers at the Alert Response Address (SMBus 2.0 appendix A) as a target.
+    alert_target_ = std::make_unique<smbus::LinuxSlaveTarget>("alert_response", alert_line_);
+    bus_->bind_target(smbus::AlertLine::kAlertResponseAddress, alert_target_->socket);
+}
+
+std::shared_ptr<const ComponentResult> BusComponent::finish(System&, std::vector<Check>& checks) {
+    checks.push_back(timing_.timeout());
+    checks.push_back(timing_.low_sext());
+    auto r = std::make_shared<BusResult>();
+    r->wire_bytes = bus_->wire_bytes();
+    return r;
+}
+
+} // namespace ssifsim::tools

@@ -1,0 +1,35 @@
+#include "tools/system/event_counts_component.h"
+
+namespace ssifsim::tools {
+
+EventCountsComponent::EventCountsComponent(const Scenario& s) {
+    for (const auto& [name, expected] : s.expect.counts) {
+        const size_t dot = name.find('.');
+        counter_.counted.push_back({name.substr(0, dot), name.substr(dot + 1), name});
+        counter_.counts[name] = 0;
+    }
+}
+
+void EventCountsComponent::Counter::record(const Event& e) {
+    for (const Counted& c : counted)
+        if (e.src == c.src && e.ev == c.ev)
+            ++counts[c.name];
+}
+
+std::shared_ptr<const ComponentResult> EventCountsComponent::finish(System&, std::vector<Check>&) {
+    auto r = std::make_shared<EventCountsResult>();
+    r->counts = counter_.counts;
+    return r;
+}
+
+void EventCountsResult::expectations(const Scenario& s, const RunResult&,
+                                     std::vector<Check>& out) const {
+    for (const auto& [event, expected] : s.expect.counts) {
+        const auto it = counts.find(event);
+        const uint64_t actual = it == counts.end() ? 0 : it->second;
+        expect_equal(out, "count " + event, "the number of " + event + " events", actual, expected,
+                     [](uint64_t v) { return std::to_string(v); });
+    }
+}
+
+} // namespace ssifsim::tools

@@ -1,0 +1,40 @@
+// The scenario's expect.counts: how many events of each named "src.ev" the log holds. This
+// reads the log as an output (what was logged), the one thing the log is read back for.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tools/system/component.h"
+
+namespace ssifsim::tools {
+
+struct EventCountsResult : ComponentResult {
+    std::map<std::string, uint64_t> counts; // by "src.ev", those expect.counts names
+    void expectations(const Scenario& s, const RunResult& r,
+                      std::vector<Check>& out) const override;
+};
+
+class EventCountsComponent : public Component {
+  public:
+    explicit EventCountsComponent(const Scenario& s);
+    void add_sinks(System&, TeeSink& sinks) override { sinks.add(&counter_); }
+    void build(System&) override {}
+    std::shared_ptr<const ComponentResult> finish(System&, std::vector<Check>&) override;
+
+  private:
+    // Counts in place: nothing is built per event.
+    class Counter : public EventSink {
+      public:
+        void record(const Event& e) override;
+        struct Counted {
+            std::string src, ev, name;
+        };
+        std::vector<Counted> counted;
+        std::map<std::string, uint64_t> counts;
+    };
+    Counter counter_;
+};
+
+} // namespace ssifsim::tools

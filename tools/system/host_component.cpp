@@ -1,0 +1,58 @@
+#include "tools/system/host_component.h"
+
+#include "tools/system/bus_component.h"
+
+namespace ssifsim::tools {
+
+HostComponent::OutcomeCollector::OutcomeCollector(const Scenario& s, RunResult& result,
+                                                  IpmiMessagesCheck& messages)
+    : result_(result), messages_(messages), t6_(s.expect.t6_max_ns) {
+    for (const RequestExpectation& e : s.expect.requests)
+        expected_ids_.insert(e.id);
+}
+
+void HostComponent::OutcomeCollector::completed(const ssif::RequestOutcome& o) {
+    t6_.add(o);
+    messages_.add(o);
+    response_.add(o.response_ns());
+    result_.failed += o.failed();
+    result_.write_retries += static_cast<uint64_t>(o.write_retries());
+    result_.read_retries += static_cast<uint64_t>(o.read_retries());
+    if (result_.outcomes.size() < RunResult::kKeptOutcomes || expected_ids_.count(o.id))
+        result_.outcomes.push_back(o);
+}
+
+HostComponent::~HostComponent() = default;
+
+void HostComponent::build(System& system) {
+    collector_.emplace(s_, system.result, system.messages);
+    BusComponent& bus = system.get<BusComponent>();
+    host_ = std::make_unique<ssif::SsifHost>("host", s_.host, system.log, system.tl_vcd);
+    // The host's SMBus controller (its i2c adapter) is a master on the bus.
+    bus.bus().bind_initiator(host_->smbus_socket());
+    host_->add_fault_observer(&system.faults);
+    host_->set_faults(&system.faults);
+    host_->set_alert_line(&bus.alert_line());
+    requests_.emplace(s_.requests, s_.generators, s_.seed);
+    host_->set_requests(&*requests_);
+    host_->set_outcome_sink(&*collector_);
+    if (system.gate) {
+        system.gate->expect();
+        host_->stop_when_done(system.gate);
+    }
+}
+
+std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
+                                                             std::vector<Check>& checks) {
+    RunResult& r = system.result;
+    r.submitted = host_->submitted();
+    r.completed = host_->completed();
+    r.response = collector_->response();
+    r.link = host_->link();
+    r.host_stats = host_->stats();
+    checks.push_back(collector_->t6().result(r.completed, r.submitted));
+    checks.push_back(check_all_answered(r.completed, r.submitted));
+    return nullptr;
+}
+
+} // namespace ssifsim::tools

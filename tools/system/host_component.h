@@ -1,0 +1,52 @@
+// The host: Linux ipmi_ssif on its SMBus adapter (SsifHost), fed the scenario's workload;
+// its outcomes are the run's (RunResult::outcomes and the figures over them), judged by
+// T6max and all_answered.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "models/common/duration_stats.h"
+#include "models/ssif/host/ssif_host.h"
+#include "tools/system/component.h"
+#include "tools/workload.h"
+
+namespace ssifsim::tools {
+
+class HostComponent : public Component {
+  public:
+    explicit HostComponent(const Scenario& s) : s_(s) {}
+    ~HostComponent() override;
+    void build(System& system) override;
+    std::shared_ptr<const ComponentResult> finish(System& system,
+                                                  std::vector<Check>& checks) override;
+
+    ssif::SsifHost& host() { return *host_; }
+
+  private:
+    // Takes each outcome as the host completes it: into the checks and the figures, and
+    // kept for the report if it is among the first or an expectation names it.
+    class OutcomeCollector : public ssif::OutcomeSink {
+      public:
+        OutcomeCollector(const Scenario& s, RunResult& result, IpmiMessagesCheck& messages);
+        void started(int, uint64_t t_ns) override { messages_.request_started(t_ns); }
+        void completed(const ssif::RequestOutcome& o) override;
+        const T6Check& t6() const { return t6_; }
+        Distribution response() const { return response_.summary(); }
+
+      private:
+        RunResult& result_;
+        IpmiMessagesCheck& messages_;
+        T6Check t6_;
+        DurationStats response_;
+        std::set<int> expected_ids_;
+    };
+
+    const Scenario& s_;
+    std::optional<OutcomeCollector> collector_;
+    std::optional<WorkloadRequests> requests_;
+    std::unique_ptr<ssif::SsifHost> host_;
+};
+
+} // namespace ssifsim::tools

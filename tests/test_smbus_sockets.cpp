@@ -260,3 +260,27 @@ TEST_CASE("sockets: two targets at one address are refused at binding", "[bus][s
     bus.bind_target(0x10, a.socket);
     CHECK_THROWS_WITH(bus.bind_target(0x10, b.socket), Catch::Contains("two targets"));
 }
+
+TEST_CASE("sockets: a clock outside 10 kHz .. 1 MHz is refused with the value and the range",
+          "[bus][sockets][timing]") {
+    NullSink log;
+    for (uint32_t hz : {0u, 5'000u, 9'999u, 1'000'001u, 5'000'000u}) {
+        CAPTURE(hz);
+        CHECK_THROWS_WITH(SmbusBus("bus", SmbusTiming{hz}, log, nullptr),
+                          Catch::Contains("SMBus clock " + std::to_string(hz) + " Hz") &&
+                              Catch::Contains("10000..1000000 Hz"));
+    }
+    // The limits themselves are supported.
+    SmbusBus slow("slow", SmbusTiming{SmbusTiming::kMinFreqHz}, log, nullptr);
+    SmbusBus fast("fast", SmbusTiming{SmbusTiming::kMaxFreqHz}, log, nullptr);
+    CHECK(fast.timing().bit_ns() == 1000);
+}
+
+TEST_CASE("sockets: a refused clock stops the bus even when errors do not throw",
+          "[bus][sockets][timing]") {
+    // A platform that only displays and logs errors (sc_report_handler::set_actions).
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR,
+                                            sc_core::SC_DISPLAY | sc_core::SC_LOG);
+    NullSink log;
+    CHECK_THROWS_AS(SmbusBus("bus", SmbusTiming{0}, log, nullptr), std::runtime_error);
+}

@@ -1,5 +1,6 @@
 #include "models/smbus/bus.h"
 
+#include <stdexcept>
 #include <string>
 
 #include "models/common/sim_time.h"
@@ -9,6 +10,21 @@ namespace ssifsim::smbus {
 
 namespace {
 const TransferFault kClean;
+
+// The timing, when its clock is one the bus runs at (SmbusTiming::supported).
+const SmbusTiming& supported_timing(const char* bus, const SmbusTiming& timing) {
+    if (!SmbusTiming::supported(timing.freq_hz)) {
+        const std::string message =
+            "SMBus clock " + std::to_string(timing.freq_hz) +
+            " Hz is outside the supported range " + std::to_string(SmbusTiming::kMinFreqHz) +
+            ".." + std::to_string(SmbusTiming::kMaxFreqHz) + " Hz (SmbusTiming::freq_hz)";
+        SC_REPORT_ERROR(bus, message.c_str());
+        // A platform whose error reports do not throw still must not run a bus whose bit
+        // period is 0 or a division by zero (as require_time_resolution does).
+        throw std::runtime_error(message);
+    }
+    return timing;
+}
 } // namespace
 
 // One master's way into the bus: what its initiator socket is bound to.
@@ -30,7 +46,8 @@ class SmbusBus::Port : public SmbusBusIf {
 
 SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
                    VcdWriter* wire_vcd)
-    : sc_module(name), timing_(timing), log_(log), wire_(wire_vcd, timing),
+    : sc_module(name), timing_(supported_timing(this->name(), timing)), log_(log),
+      wire_(wire_vcd, timing_),
       bus_free_at_ns_(timing.bus_free_ns()) {
     require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_METHOD(deferred_stop);

@@ -28,6 +28,9 @@ namespace ssifsim::smbus {
 class SmbusBus : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(SmbusBus);
+    // timing.freq_hz must lie in SmbusTiming::kMinFreqHz..kMaxFreqHz (10 kHz .. 1 MHz):
+    // anything else is an SC_REPORT_ERROR naming the value and the range, and (should the
+    // platform's error actions not throw) a std::runtime_error, as a bus cannot run at it.
     // wire_vcd may be null: no wires are drawn.
     SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
              VcdWriter* wire_vcd);

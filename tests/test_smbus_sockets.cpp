@@ -258,7 +258,10 @@ TEST_CASE("sockets: two targets at one address are refused at binding", "[bus][s
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     TestTarget a("a"), b("b");
     bus.bind_target(0x10, a.socket);
-    CHECK_THROWS_WITH(bus.bind_target(0x10, b.socket), Catch::Contains("two targets"));
+    // Addresses are written in hex, as the SMBus specification and i2cdetect write them.
+    CHECK_THROWS_WITH(bus.bind_target(0x10, b.socket),
+                      Catch::Contains("two targets at 7-bit address 0x10"));
+    CHECK_THROWS_WITH(bus.bind_target(200, b.socket), Catch::Contains("address 0xc8 is not"));
 }
 
 TEST_CASE("sockets: a clock outside 10 kHz .. 1 MHz is refused with the value and the range",

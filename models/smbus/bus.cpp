@@ -66,11 +66,11 @@ void SmbusBus::bind_target(uint8_t addr7, SmbusTargetSocket& socket) {
     if (addr7 >= targets_.size())
         SC_REPORT_ERROR(
             name(),
-            ("bind_target: address " + std::to_string(addr7) + " is not a 7-bit address").c_str());
+            ("bind_target: address " + hex_byte(addr7) + " is not a 7-bit address").c_str());
     for (const auto& [addr, s] : target_sockets_)
         if (addr == addr7)
             SC_REPORT_ERROR(name(),
-                            ("bind_target: two targets at 7-bit address " + std::to_string(addr7) +
+                            ("bind_target: two targets at 7-bit address " + hex_byte(addr7) +
                              ": " + s->name() + " and " + socket.name())
                                 .c_str());
     target_sockets_.emplace_back(addr7, &socket);

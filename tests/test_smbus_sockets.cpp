@@ -287,3 +287,52 @@ TEST_CASE("sockets: a refused clock stops the bus even when errors do not throw"
     NullSink log;
     CHECK_THROWS_AS(SmbusBus("bus", SmbusTiming{0}, log, nullptr), std::runtime_error);
 }
+
+namespace {
+// A platform whose errors are displayed and logged but do not throw.
+void errors_do_not_throw() {
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR,
+                                            sc_core::SC_DISPLAY | sc_core::SC_LOG);
+}
+} // namespace
+
+TEST_CASE("sockets: when errors do not throw, a bad binding is reported and ignored",
+          "[bus][sockets][binding]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget a("a"), b("b");
+    bus.bind_target(0x10, a.socket);
+    bus.bind_target(0x10, b.socket); // a duplicate: a keeps the address
+    bus.bind_target(200, b.socket);  // not a 7-bit address: nothing written past the table
+    TestMaster master("master", {start(0x10, false), write(0x55), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 2);
+    REQUIRE(master.done.size() == 3);
+    CHECK(master.done[1].response == SmbusResponse::Ack);
+    CHECK(a.seen.size() == 3);
+    CHECK(b.seen.empty());
+}
+
+TEST_CASE("sockets: when errors do not throw, steps outside a transfer answer Nak at once",
+          "[bus][sockets][binding]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", {write(0x01), read(false), stop(), start(0x10, false), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 3);
+    REQUIRE(master.done.size() == 5);
+    for (size_t i = 0; i < 3; ++i) {
+        CHECK(master.done[i].response == SmbusResponse::Nak);
+        CHECK(master.done_ns[i] == 0); // no wire time
+    }
+    // The master's transfer after them is a clean one.
+    CHECK(master.done[3].response == SmbusResponse::Ack);
+    CHECK(master.done[3].start_ns == 4'700);
+    CHECK(target.seen == std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Stop});
+}

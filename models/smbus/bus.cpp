@@ -63,16 +63,21 @@ void SmbusBus::bind_initiator(SmbusInitiatorSocket& socket) {
 }
 
 void SmbusBus::bind_target(uint8_t addr7, SmbusTargetSocket& socket) {
-    if (addr7 >= targets_.size())
+    // After each report the binding is ignored, for a platform whose errors do not throw.
+    if (addr7 >= targets_.size()) {
         SC_REPORT_ERROR(
             name(),
             ("bind_target: address " + hex_byte(addr7) + " is not a 7-bit address").c_str());
+        return;
+    }
     for (const auto& [addr, s] : target_sockets_)
-        if (addr == addr7)
+        if (addr == addr7) {
             SC_REPORT_ERROR(name(),
                             ("bind_target: two targets at 7-bit address " + hex_byte(addr7) +
                              ": " + s->name() + " and " + socket.name())
                                 .c_str());
+            return;
+        }
     target_sockets_.emplace_back(addr7, &socket);
 }
 
@@ -91,26 +96,31 @@ void SmbusBus::transport(int port, SmbusPayload& p) {
     switch (p.command) {
     case SmbusCommand::Start: start(port, p); return;
     case SmbusCommand::Write:
-        require_owner(port, p);
-        write(p);
+        if (owns(port, p))
+            write(p);
         return;
     case SmbusCommand::Read:
-        require_owner(port, p);
-        read(p);
+        if (owns(port, p))
+            read(p);
         return;
     case SmbusCommand::Stop:
-        require_owner(port, p);
-        stop(port, p);
+        if (owns(port, p))
+            stop(port, p);
         return;
     }
 }
 
-void SmbusBus::require_owner(int port, const SmbusPayload& p) const {
-    if (walk_.owner != port)
-        SC_REPORT_ERROR(name(), p.command == SmbusCommand::Stop
-                                    ? "b_transport: a Stop outside the master's transfer"
-                                    : "b_transport: a Write or Read outside the master's "
-                                      "transfer (no Start)");
+bool SmbusBus::owns(int port, SmbusPayload& p) const {
+    if (walk_.owner == port)
+        return true;
+    SC_REPORT_ERROR(name(), p.command == SmbusCommand::Stop
+                                ? "b_transport: a Stop outside the master's transfer"
+                                : "b_transport: a Write or Read outside the master's "
+                                  "transfer (no Start)");
+    // Errors that do not throw: the step takes no wire time and nothing answers it (there
+    // is no transfer of this master's to put it in).
+    p.response = SmbusResponse::Nak;
+    return false;
 }
 
 void SmbusBus::wait_until_free() {

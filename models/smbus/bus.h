@@ -38,7 +38,8 @@ class SmbusBus : public sc_core::sc_module {
 
     // Binding, during elaboration only. A master's socket gets its own port into the bus
     // (the bus tells its transfers apart by it); a target answers the 7-bit address addr7
-    // (0..127, one target per address: anything else is an SC_REPORT_ERROR).
+    // (0..127, one target per address: anything else is an SC_REPORT_ERROR, and the binding
+    // is ignored when the platform's error actions do not throw).
     void bind_initiator(SmbusInitiatorSocket& socket);
     void bind_target(uint8_t addr7, SmbusTargetSocket& socket);
 
@@ -92,7 +93,9 @@ class SmbusBus : public sc_core::sc_module {
     void write(SmbusPayload& p);
     void read(SmbusPayload& p);
     void stop(int port, SmbusPayload& p);
-    void require_owner(int port, const SmbusPayload& p) const;
+    // True when port's master has a transfer on the wires; else an SC_REPORT_ERROR and, if
+    // it does not throw, p answered Nak.
+    bool owns(int port, SmbusPayload& p) const;
     void wait_until_free();
     void transfer_done(int port, TransferRecord& t);
 

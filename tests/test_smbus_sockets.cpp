@@ -76,9 +76,10 @@ struct TestTarget : sc_core::sc_module, SmbusTargetIf {
         seen_ns.push_back(sim_now_ns());
         if (p.command == SmbusCommand::Read)
             p.data = next++;
-        p.response = answer;
+        p.response = nak_address && p.command == SmbusCommand::Start ? SmbusResponse::Nak : answer;
     }
     SmbusResponse answer = SmbusResponse::Ack;
+    bool nak_address = false;
     uint8_t next = 0xa0;
     std::vector<SmbusCommand> seen;
     std::vector<uint8_t> seen_data;
@@ -335,4 +336,85 @@ TEST_CASE("sockets: when errors do not throw, steps outside a transfer answer Na
     CHECK(master.done[3].response == SmbusResponse::Ack);
     CHECK(master.done[3].start_ns == 4'700);
     CHECK(target.seen == std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Stop});
+}
+
+namespace {
+void check_direction_error(bool read_first) {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", {start(0x10, !read_first), read_first ? read(false) : write(1),
+                                 stop()});
+    bus.bind_initiator(master.socket);
+    CHECK_THROWS_WITH(sc_core::sc_start(),
+                      Catch::Contains(read_first ? "a Read in a write transfer"
+                                                 : "a Write in a read transfer"));
+}
+} // namespace
+
+TEST_CASE("sockets: a Read in a write transfer is an error", "[bus][sockets][direction]") {
+    check_direction_error(true);
+}
+
+TEST_CASE("sockets: a Write in a read transfer is an error", "[bus][sockets][direction]") {
+    check_direction_error(false);
+}
+
+TEST_CASE("sockets: when errors do not throw, a step against the direction answers Nak at "
+          "once and reaches no target",
+          "[bus][sockets][direction]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", {start(0x10, false), read(false), start(0x10, true), write(1),
+                                 read(false), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 2);
+    REQUIRE(master.done.size() == 6);
+    CHECK(master.done[1].response == SmbusResponse::Nak);
+    CHECK(master.done_ns[1] == master.done_ns[0]);
+    CHECK(master.done[3].response == SmbusResponse::Nak);
+    CHECK(master.done_ns[3] == master.done_ns[2]);
+    CHECK(master.done[4].data == 0xa0);
+    CHECK(target.seen == std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Start,
+                                                   SmbusCommand::Read, SmbusCommand::Stop});
+}
+
+TEST_CASE("sockets: after a target NAKs its address, the transfer's bytes reach nobody and "
+          "are NAKed",
+          "[bus][sockets]") {
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    target.nak_address = true;
+    bus.bind_target(0x10, target.socket);
+    // A master that writes on after the NAK (the host's controller stops), then reads from
+    // the NAKing target and from an address nobody answers.
+    TestMaster master("master", {start(0x10, false), write(0x05), write(0x77), start(0x10, true),
+                                 read(false), stop(), start(0x33, true), read(false), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    REQUIRE(master.done.size() == 9);
+    CHECK(master.done[0].response == SmbusResponse::Nak);
+    CHECK(master.done[1].response == SmbusResponse::Nak);
+    CHECK(master.done[2].response == SmbusResponse::Nak);
+    CHECK(master.done[3].response == SmbusResponse::Nak);
+    CHECK(master.done[4].data == 0xff); // nobody drives SDA: the pull-up's 1s
+    CHECK(master.done[7].data == 0xff);
+    // The target saw its two address bytes and, having seen one, the STOP; no data byte.
+    CHECK(target.seen == std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Start,
+                                                   SmbusCommand::Stop});
+    // The bytes still cross the wires, NAKed, in their wire time.
+    std::vector<bool> master_bytes_acked;
+    for (const Event& e : log.events) {
+        if (e.ev != "byte" || std::get<std::string>(e.fields[0].value) != "w")
+            continue;
+        master_bytes_acked.push_back(std::get<bool>(e.fields[2].value));
+    }
+    // The address with W, two writes, the address with R, the address 0x33 with R.
+    CHECK(master_bytes_acked == std::vector<bool>(5, false));
 }

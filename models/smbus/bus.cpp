@@ -96,11 +96,11 @@ void SmbusBus::transport(int port, SmbusPayload& p) {
     switch (p.command) {
     case SmbusCommand::Start: start(port, p); return;
     case SmbusCommand::Write:
-        if (owns(port, p))
+        if (owns(port, p) && in_direction(p))
             write(p);
         return;
     case SmbusCommand::Read:
-        if (owns(port, p))
+        if (owns(port, p) && in_direction(p))
             read(p);
         return;
     case SmbusCommand::Stop:
@@ -120,6 +120,20 @@ bool SmbusBus::owns(int port, SmbusPayload& p) const {
     // Errors that do not throw: the step takes no wire time and nothing answers it (there
     // is no transfer of this master's to put it in).
     p.response = SmbusResponse::Nak;
+    return false;
+}
+
+bool SmbusBus::in_direction(SmbusPayload& p) const {
+    const bool read = p.command == SmbusCommand::Read;
+    if (read == walk_.read)
+        return true;
+    // The R/W bit of the address byte sets who drives SDA until the next (repeated) START
+    // (I2C-bus specification section 3.1.10): a master cannot turn the direction round.
+    SC_REPORT_ERROR(name(), read ? "b_transport: a Read in a write transfer (the last Start's "
+                                   "address byte had R/W = 0)"
+                                 : "b_transport: a Write in a read transfer (the last Start's "
+                                   "address byte had R/W = 1)");
+    p.response = SmbusResponse::Nak; // errors that do not throw: no wire time, nothing answers
     return false;
 }
 
@@ -158,8 +172,14 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         wire_.start(walk_.start_ns);
         wait_for(timing_.start_ns());
     }
+    walk_.read = p.is_read();
     walk_.target = targets_[p.addr7()];
     send(p);
+    // A target that did not ACK its address is not selected: the rest of this part of the
+    // transfer goes to nobody (the master's bytes are NAKed, a read gets the pull-up's 1s).
+    // It still sees the STOP (send noted it as addressed).
+    if (p.response != SmbusResponse::Ack)
+        walk_.target = nullptr;
 }
 
 uint64_t SmbusBus::data_bits() {

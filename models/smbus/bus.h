@@ -62,7 +62,8 @@ class SmbusBus : public sc_core::sc_module {
     struct Walk {
         int owner = -1; // the master's port, -1: no transfer
         const TransferFault* fault = nullptr;
-        SmbusTargetIf* target = nullptr;       // addressed by the last START
+        SmbusTargetIf* target = nullptr;       // addressed by the last START, and ACKed it
+        bool read = false;                     // the last START's R/W bit
         std::vector<SmbusTargetIf*> addressed; // saw an address byte: they will see the STOP
         uint64_t start_ns = 0;
         uint8_t pec = 0;    // over every wire byte, for a fault that keeps the target's PEC
@@ -96,6 +97,9 @@ class SmbusBus : public sc_core::sc_module {
     // True when port's master has a transfer on the wires; else an SC_REPORT_ERROR and, if
     // it does not throw, p answered Nak.
     bool owns(int port, SmbusPayload& p) const;
+    // True when a Write follows an address byte with R/W 0, a Read one with R/W 1; else an
+    // SC_REPORT_ERROR and, if it does not throw, p answered Nak.
+    bool in_direction(SmbusPayload& p) const;
     void wait_until_free();
     void transfer_done(int port, TransferRecord& t);
 

@@ -81,9 +81,11 @@ class SmbusBusIf : public virtual sc_core::sc_interface {
     // A Start of a transfer first waits for the bus to be free and idle for tBUF, then takes
     // the START hold (half a period) and the address byte (9 periods); a repeated Start one
     // period more; a Write or Read 9 periods; a Stop one period. Faults and held lines
-    // lengthen them (fault.h). Write, Read, Stop outside the master's transfer are an
-    // SC_REPORT_ERROR; should it not throw (the platform's error actions), the step takes no
-    // time and answers Nak.
+    // lengthen them (fault.h). Write, Read, Stop outside the master's transfer, a Read after
+    // an address byte with R/W 0 and a Write after one with R/W 1 are an SC_REPORT_ERROR;
+    // should it not throw (the platform's error actions), the step takes no time and
+    // answers Nak. After an address nobody ACKed, the steps up to the next Start reach no
+    // target: a Write is NAKed, a Read gets 0xff.
     virtual void b_transport(SmbusPayload& p) = 0;
     // For a master that waits for its moment: returns once no transfer is in progress and
     // tBUF has passed; wait_next_transfer_end() returns when the next transfer has ended.

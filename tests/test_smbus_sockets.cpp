@@ -418,3 +418,30 @@ TEST_CASE("sockets: after a target NAKs its address, the transfer's bytes reach 
     // The address with W, two writes, the address with R, the address 0x33 with R.
     CHECK(master_bytes_acked == std::vector<bool>(5, false));
 }
+
+namespace {
+// A target that ACKs its address but answers nothing else.
+struct SilentTarget : sc_core::sc_module, SmbusTargetIf {
+    SmbusTargetSocket socket{"socket"};
+    explicit SilentTarget(sc_core::sc_module_name n) : sc_module(n) { socket.bind(*this); }
+    void transport(SmbusPayload& p) override {
+        if (p.command == SmbusCommand::Start && !p.is_read())
+            p.response = SmbusResponse::Ack;
+    }
+};
+} // namespace
+
+TEST_CASE("sockets: a target that leaves a Start or Write Incomplete NAKs it",
+          "[bus][sockets]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    SilentTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", {start(0x10, false), write(0x01), stop(), start(0x10, true), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    REQUIRE(master.done.size() == 5);
+    CHECK(master.done[0].response == SmbusResponse::Ack);
+    CHECK(master.done[1].response == SmbusResponse::Nak);
+    CHECK(master.done[3].response == SmbusResponse::Nak);
+}

@@ -32,7 +32,7 @@ enum class SmbusCommand : uint8_t {
 };
 
 enum class SmbusResponse : uint8_t {
-    Incomplete, // not yet answered
+    Incomplete, // not yet answered; a target that leaves a Start or Write so: a NAK
     Ack,        // Start, Write: the target ACKed the byte; Read, Stop: done
     Nak,        // Start, Write: no ACK (nobody at the address, or the target refused)
     Busy,       // from a target only: it cannot take the byte now (-EBUSY); the bus NAKs it
@@ -68,7 +68,10 @@ struct SmbusPayload {
 // reaches the target on the wires: Start and Write when the byte's 8 data bits are in (the
 // target answers Ack, Nak or Busy on the 9th clock), Read when the byte is due (the target
 // puts it in `data`), Stop when the STOP has ended. It returns at once, as a controller's
-// interrupt handler does, and must not wait.
+// interrupt handler does, and must not wait. The bus ACKs a Start or Write only when the
+// target answered Ack: Nak, Busy and a `response` left Incomplete are a NAK on the wire (a
+// target that does not pull SDA low on the 9th clock). On a Read and a Stop the response is
+// not looked at; a Read's byte is `data` as the target left it.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:
     virtual void transport(SmbusPayload& p) = 0;

@@ -445,3 +445,44 @@ TEST_CASE("sockets: a target that leaves a Start or Write Incomplete NAKs it",
     CHECK(master.done[1].response == SmbusResponse::Nak);
     CHECK(master.done[3].response == SmbusResponse::Nak);
 }
+
+namespace {
+// A platform process that binds a target to the bus once the simulation runs.
+struct LateBinder : sc_core::sc_module {
+    SC_HAS_PROCESS(LateBinder);
+    LateBinder(sc_core::sc_module_name n, SmbusBus& bus) : sc_module(n), bus_(bus) {
+        SC_THREAD(run);
+    }
+    void run() {
+        bus_.bind_target(0x60, target.socket);
+        returned = true;
+    }
+    SmbusBus& bus_;
+    TestTarget target{"target"};
+    bool returned = false;
+};
+} // namespace
+
+TEST_CASE("sockets: binding a target after elaboration is an error", "[bus][sockets][binding]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    LateBinder late("late", bus);
+    CHECK_THROWS_WITH(sc_core::sc_start(),
+                      Catch::Contains("late.target.socket bound after elaboration"));
+}
+
+TEST_CASE("sockets: when errors do not throw, a binding after elaboration is ignored",
+          "[bus][sockets][binding]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    LateBinder late("late", bus);
+    TestMaster master("master", {start(0x60, false), stop()}, 1'000);
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(late.returned);
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 1);
+    REQUIRE(master.done.size() == 2);
+    CHECK(master.done[0].response == SmbusResponse::Nak);
+    CHECK(late.target.seen.empty());
+}

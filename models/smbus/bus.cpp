@@ -57,13 +57,28 @@ SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, Even
 
 SmbusBus::~SmbusBus() = default;
 
+bool SmbusBus::elaborating(const char* what, const sc_core::sc_object& socket) const {
+    if (!elaborated_)
+        return true;
+    // The targets are looked up (end_of_elaboration) and SystemC's ports bound once, at
+    // elaboration: a later binding would never take effect.
+    SC_REPORT_ERROR(name(), (std::string(what) + ": " + socket.name() +
+                             " bound after elaboration (from a running process?); ignored")
+                                .c_str());
+    return false;
+}
+
 void SmbusBus::bind_initiator(SmbusInitiatorSocket& socket) {
+    if (!elaborating("bind_initiator", socket))
+        return;
     ports_.push_back(std::make_unique<Port>(*this, static_cast<int>(ports_.size())));
     socket.bind(*ports_.back());
 }
 
 void SmbusBus::bind_target(uint8_t addr7, SmbusTargetSocket& socket) {
     // After each report the binding is ignored, for a platform whose errors do not throw.
+    if (!elaborating("bind_target", socket))
+        return;
     if (addr7 >= targets_.size()) {
         SC_REPORT_ERROR(
             name(),
@@ -82,6 +97,7 @@ void SmbusBus::bind_target(uint8_t addr7, SmbusTargetSocket& socket) {
 }
 
 void SmbusBus::end_of_elaboration() {
+    elaborated_ = true;
     for (const auto& [addr, socket] : target_sockets_) {
         auto* target = dynamic_cast<SmbusTargetIf*>(socket->get_interface());
         if (!target)

@@ -38,8 +38,9 @@ class SmbusBus : public sc_core::sc_module {
 
     // Binding, during elaboration only. A master's socket gets its own port into the bus
     // (the bus tells its transfers apart by it); a target answers the 7-bit address addr7
-    // (0..127, one target per address: anything else is an SC_REPORT_ERROR, and the binding
-    // is ignored when the platform's error actions do not throw).
+    // (0..127, one target per address). Anything else, and a binding after elaboration
+    // (from a running process), is an SC_REPORT_ERROR; the binding is ignored when the
+    // platform's error actions do not throw.
     void bind_initiator(SmbusInitiatorSocket& socket);
     void bind_target(uint8_t addr7, SmbusTargetSocket& socket);
 
@@ -87,6 +88,8 @@ class SmbusBus : public sc_core::sc_module {
     };
 
     void end_of_elaboration() override;
+    // True before end_of_elaboration; else an SC_REPORT_ERROR naming the socket.
+    bool elaborating(const char* what, const sc_core::sc_object& socket) const;
 
     // The steps, from a master's port.
     void transport(int port, SmbusPayload& p);
@@ -134,6 +137,7 @@ class SmbusBus : public sc_core::sc_module {
     uint64_t bus_free_at_ns_;
     uint64_t wire_bytes_ = 0;
     bool busy_ = false; // a transfer is in progress (a second master waits)
+    bool elaborated_ = false; // bindings are closed
     Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;

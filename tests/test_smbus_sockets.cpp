@@ -486,3 +486,42 @@ TEST_CASE("sockets: when errors do not throw, a binding after elaboration is ign
     CHECK(master.done[0].response == SmbusResponse::Nak);
     CHECK(late.target.seen.empty());
 }
+
+TEST_CASE("sockets: a master that never sends its Stop is named; the bus stays busy",
+          "[bus][sockets]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster forgetful("forgetful", {start(0x10, false), write(0x00)});
+    TestMaster second("second", {start(0x10, true), read(false), stop()}, 1'000);
+    bus.bind_initiator(forgetful.socket);
+    bus.bind_initiator(second.socket);
+    sc_core::sc_start();
+    // The second master still waits for a free bus.
+    CHECK(second.done.empty());
+    CHECK(bus.transfer_in_progress());
+    REQUIRE(bus.open_transfer_master() != nullptr);
+    CHECK(std::string(bus.open_transfer_master()) == "forgetful.socket");
+    // Ending the simulation says so.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_CACHE_REPORT);
+    sc_core::sc_stop();
+    const sc_core::sc_report* warning = sc_core::sc_report_handler::get_cached_report();
+    REQUIRE(warning != nullptr);
+    CHECK_THAT(warning->get_msg(),
+               Catch::Contains("forgetful.socket left its transfer open (a Start at 4700 ns "
+                               "and no Stop)") &&
+                   Catch::Contains("1 master(s) still waiting"));
+}
+
+TEST_CASE("sockets: after a clean transfer the bus is free and names nobody", "[bus][sockets]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", write_then_read());
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK_FALSE(bus.transfer_in_progress());
+    CHECK(bus.open_transfer_master() == nullptr);
+}

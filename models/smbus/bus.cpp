@@ -30,14 +30,20 @@ const SmbusTiming& supported_timing(const char* bus, const SmbusTiming& timing) 
 // One master's way into the bus: what its initiator socket is bound to.
 class SmbusBus::Port : public SmbusBusIf {
   public:
-    Port(SmbusBus& bus, int id) : bus_(bus), id_(id) {}
-    void b_transport(SmbusPayload& p) override { bus_.transport(id_, p); }
+    Port(SmbusBus& bus, int id, const char* socket) : socket_name(socket), bus_(bus), id_(id) {}
+    void b_transport(SmbusPayload& p) override {
+        in_step = true;
+        bus_.transport(id_, p);
+        in_step = false;
+    }
     void wait_until_free() override { bus_.wait_until_free(); }
     void wait_next_transfer_end() override { wait_on(bus_.transfer_end_); }
     const SmbusTiming& timing() const override { return bus_.timing_; }
     void transfer_done(TransferRecord& t) override { bus_.transfer_done(id_, t); }
 
     WireStats last; // of this master's last transfer, kept at its Stop
+    const std::string socket_name;
+    bool in_step = false; // the master is inside b_transport
 
   private:
     SmbusBus& bus_;
@@ -71,7 +77,8 @@ bool SmbusBus::elaborating(const char* what, const sc_core::sc_object& socket) c
 void SmbusBus::bind_initiator(SmbusInitiatorSocket& socket) {
     if (!elaborating("bind_initiator", socket))
         return;
-    ports_.push_back(std::make_unique<Port>(*this, static_cast<int>(ports_.size())));
+    ports_.push_back(
+        std::make_unique<Port>(*this, static_cast<int>(ports_.size()), socket.name()));
     socket.bind(*ports_.back());
 }
 
@@ -106,6 +113,24 @@ void SmbusBus::end_of_elaboration() {
                                         .c_str());
         targets_[addr] = target;
     }
+}
+
+const char* SmbusBus::open_transfer_master() const {
+    return walk_.owner >= 0 ? ports_[walk_.owner]->socket_name.c_str() : nullptr;
+}
+
+void SmbusBus::end_of_simulation() {
+    // A master that ended (or waits elsewhere) between its Start and its Stop keeps the bus
+    // busy for good; any master waiting for a free bus hangs with no other sign of it. One
+    // stopped inside a step (sc_stop during its wire time) has left nothing open.
+    if (walk_.owner < 0 || ports_[walk_.owner]->in_step)
+        return;
+    SC_REPORT_WARNING(name(), (std::string(open_transfer_master()) +
+                               " left its transfer open (a Start at " +
+                               std::to_string(walk_.start_ns) + " ns and no Stop): the bus " +
+                               "stayed busy, " + std::to_string(waiting_) +
+                               " master(s) still waiting for it")
+                                  .c_str());
 }
 
 void SmbusBus::transport(int port, SmbusPayload& p) {
@@ -155,14 +180,16 @@ bool SmbusBus::in_direction(SmbusPayload& p) const {
 
 void SmbusBus::wait_until_free() {
     // A master waits for the transfer in progress, then out the bus free time (tBUF).
+    ++waiting_;
     for (;;) {
         if (busy_)
             wait_on(transfer_end_);
         else if (sim_now_ns() < bus_free_at_ns_)
             wait_for(bus_free_at_ns_ - sim_now_ns());
         else
-            return;
+            break;
     }
+    --waiting_;
 }
 
 void SmbusBus::start(int port, SmbusPayload& p) {

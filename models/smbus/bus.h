@@ -50,6 +50,11 @@ class SmbusBus : public sc_core::sc_module {
     const SmbusTiming& timing() const { return timing_; }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
+    // The bus is busy: a master's transfer is open (Start without its Stop yet), or a line
+    // held low keeps it busy after the master gave up (fault.h). Masters wait meanwhile.
+    bool transfer_in_progress() const { return busy_; }
+    // The name of the initiator socket whose transfer is open, or null.
+    const char* open_transfer_master() const;
 
   private:
     class Port;
@@ -88,6 +93,11 @@ class SmbusBus : public sc_core::sc_module {
     };
 
     void end_of_elaboration() override;
+    // An SC_REPORT_WARNING naming the master that left its transfer open (it is not inside
+    // a step: it ended or waits elsewhere without its Stop). SystemC calls it when sc_stop()
+    // ended the simulation; after sc_start() returns for want of events, a platform asks
+    // transfer_in_progress() and open_transfer_master().
+    void end_of_simulation() override;
     // True before end_of_elaboration; else an SC_REPORT_ERROR naming the socket.
     bool elaborating(const char* what, const sc_core::sc_object& socket) const;
 
@@ -138,6 +148,7 @@ class SmbusBus : public sc_core::sc_module {
     uint64_t wire_bytes_ = 0;
     bool busy_ = false; // a transfer is in progress (a second master waits)
     bool elaborated_ = false; // bindings are closed
+    int waiting_ = 0;         // masters in wait_until_free
     Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;

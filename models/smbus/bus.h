@@ -31,7 +31,9 @@ class SmbusBus : public sc_core::sc_module {
     // timing.freq_hz must lie in SmbusTiming::kMinFreqHz..kMaxFreqHz (10 kHz .. 1 MHz):
     // anything else is an SC_REPORT_ERROR naming the value and the range, and (should the
     // platform's error actions not throw) a std::runtime_error, as a bus cannot run at it.
-    // wire_vcd may be null: no wires are drawn.
+    // log receives the bus's events (event_catalog.h, source `bus`): start, restart, byte
+    // (dir w/r, the byte, ack; at its ACK bit), stop, master_timeout, arbitration_lost; and
+    // the `fault` events of the wire faults it applies. It must outlive the bus. wire_vcd may be null: no wires are drawn.
     SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
              VcdWriter* wire_vcd);
     ~SmbusBus() override;

@@ -95,6 +95,10 @@ class SmbusBusIf : public virtual sc_core::sc_interface {
     virtual void b_transport(SmbusPayload& p) = 0;
     // For a master that waits for its moment: returns once no transfer is in progress and
     // tBUF has passed; wait_next_transfer_end() returns when the next transfer has ended.
+    // When two masters wait for a free bus, the one SystemC resumes first takes it (its
+    // Start is in before the other runs): SystemC's process order, which the standard
+    // leaves unspecified; the bus models no arbitration between simultaneous STARTs. A
+    // Start waits the same way.
     virtual void wait_until_free() = 0;
     virtual void wait_next_transfer_end() = 0;
     virtual const SmbusTiming& timing() const = 0;

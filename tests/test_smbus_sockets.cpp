@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/smbus/bus.h"
+#include "models/smbus/controller.h"
 #include "models/smbus/linux_slave_target.h"
 #include "models/smbus/socket.h"
 
@@ -524,4 +525,48 @@ TEST_CASE("sockets: after a clean transfer the bus is free and names nobody", "[
     sc_core::sc_start();
     CHECK_FALSE(bus.transfer_in_progress());
     CHECK(bus.open_transfer_master() == nullptr);
+}
+
+namespace {
+// A master on an SmbusController that makes the calls the controller refuses.
+struct RefusedCalls : sc_core::sc_module {
+    SC_HAS_PROCESS(RefusedCalls);
+    explicit RefusedCalls(sc_core::sc_module_name n, EventSink& log)
+        : sc_module(n), controller("controller", log) {
+        SC_THREAD(run);
+    }
+    void run() {
+        results.push_back(controller.i2c_read(0x50, 0));
+        results.push_back(controller.block_write(0x10, 0x02, Bytes(256, 0xaa), true));
+    }
+    SmbusController controller;
+    std::vector<SmbusResult> results;
+};
+} // namespace
+
+TEST_CASE("controller: an i2c_read of 0 bytes is refused", "[bus][sockets][controller]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    RefusedCalls master("master", log);
+    bus.bind_initiator(master.controller.socket);
+    CHECK_THROWS_WITH(sc_core::sc_start(), Catch::Contains("i2c_read to 0x50: a read of 0 bytes"));
+}
+
+TEST_CASE("controller: when errors do not throw, refused calls are BadLength and stay off the "
+          "bus",
+          "[bus][sockets][controller]") {
+    errors_do_not_throw();
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    RefusedCalls master("master", log);
+    bus.bind_initiator(master.controller.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 2);
+    REQUIRE(master.results.size() == 2);
+    for (const SmbusResult& r : master.results) {
+        CHECK(r.status == SmbusStatus::BadLength);
+        CHECK(r.end_ns == 0);
+    }
+    CHECK(bus.wire_bytes() == 0);
+    CHECK(log.events.empty());
 }

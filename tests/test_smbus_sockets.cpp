@@ -345,12 +345,12 @@ void check_direction_error(bool read_first) {
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     TestTarget target("target");
     bus.bind_target(0x10, target.socket);
-    TestMaster master("master", {start(0x10, !read_first), read_first ? read(false) : write(1),
-                                 stop()});
+    TestMaster master("master",
+                      {start(0x10, !read_first), read_first ? read(false) : write(1), stop()});
     bus.bind_initiator(master.socket);
-    CHECK_THROWS_WITH(sc_core::sc_start(),
-                      Catch::Contains(read_first ? "a Read in a write transfer"
-                                                 : "a Write in a read transfer"));
+    CHECK_THROWS_WITH(
+        sc_core::sc_start(),
+        Catch::Contains(read_first ? "a Read in a write transfer" : "a Write in a read transfer"));
 }
 } // namespace
 
@@ -407,8 +407,8 @@ TEST_CASE("sockets: after a target NAKs its address, the transfer's bytes reach 
     CHECK(master.done[4].data == 0xff); // nobody drives SDA: the pull-up's 1s
     CHECK(master.done[7].data == 0xff);
     // The target saw its two address bytes and, having seen one, the STOP; no data byte.
-    CHECK(target.seen == std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Start,
-                                                   SmbusCommand::Stop});
+    CHECK(target.seen ==
+          std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Start, SmbusCommand::Stop});
     // The bytes still cross the wires, NAKed, in their wire time.
     std::vector<bool> master_bytes_acked;
     for (const Event& e : log.events) {
@@ -432,13 +432,13 @@ struct SilentTarget : sc_core::sc_module, SmbusTargetIf {
 };
 } // namespace
 
-TEST_CASE("sockets: a target that leaves a Start or Write Incomplete NAKs it",
-          "[bus][sockets]") {
+TEST_CASE("sockets: a target that leaves a Start or Write Incomplete NAKs it", "[bus][sockets]") {
     NullSink log;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     SilentTarget target("target");
     bus.bind_target(0x10, target.socket);
-    TestMaster master("master", {start(0x10, false), write(0x01), stop(), start(0x10, true), stop()});
+    TestMaster master("master",
+                      {start(0x10, false), write(0x01), stop(), start(0x10, true), stop()});
     bus.bind_initiator(master.socket);
     sc_core::sc_start();
     REQUIRE(master.done.size() == 5);
@@ -488,7 +488,7 @@ TEST_CASE("sockets: when errors do not throw, a binding after elaboration is ign
     CHECK(late.target.seen.empty());
 }
 
-TEST_CASE("sockets: a master that never sends its Stop is named; the bus stays busy",
+TEST_CASE("sockets: a master that never sends its Stop is named, the bus stays busy",
           "[bus][sockets]") {
     NullSink log;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);

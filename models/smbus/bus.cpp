@@ -16,8 +16,8 @@ const SmbusTiming& supported_timing(const char* bus, const SmbusTiming& timing) 
     if (!SmbusTiming::supported(timing.freq_hz)) {
         const std::string message =
             "SMBus clock " + std::to_string(timing.freq_hz) +
-            " Hz is outside the supported range " + std::to_string(SmbusTiming::kMinFreqHz) +
-            ".." + std::to_string(SmbusTiming::kMaxFreqHz) + " Hz (SmbusTiming::freq_hz)";
+            " Hz is outside the supported range " + std::to_string(SmbusTiming::kMinFreqHz) + ".." +
+            std::to_string(SmbusTiming::kMaxFreqHz) + " Hz (SmbusTiming::freq_hz)";
         SC_REPORT_ERROR(bus, message.c_str());
         // A platform whose error reports do not throw still must not run a bus whose bit
         // period is 0 or a division by zero (as require_time_resolution does).
@@ -53,8 +53,7 @@ class SmbusBus::Port : public SmbusBusIf {
 SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
                    VcdWriter* wire_vcd)
     : sc_module(name), timing_(supported_timing(this->name(), timing)), log_(log),
-      wire_(wire_vcd, timing_),
-      bus_free_at_ns_(timing.bus_free_ns()) {
+      wire_(wire_vcd, timing_), bus_free_at_ns_(timing.bus_free_ns()) {
     require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_METHOD(deferred_stop);
     sensitive << deferred_stop_event_;
@@ -77,8 +76,7 @@ bool SmbusBus::elaborating(const char* what, const sc_core::sc_object& socket) c
 void SmbusBus::bind_initiator(SmbusInitiatorSocket& socket) {
     if (!elaborating("bind_initiator", socket))
         return;
-    ports_.push_back(
-        std::make_unique<Port>(*this, static_cast<int>(ports_.size()), socket.name()));
+    ports_.push_back(std::make_unique<Port>(*this, static_cast<int>(ports_.size()), socket.name()));
     socket.bind(*ports_.back());
 }
 
@@ -94,10 +92,9 @@ void SmbusBus::bind_target(uint8_t addr7, SmbusTargetSocket& socket) {
     }
     for (const auto& [addr, s] : target_sockets_)
         if (addr == addr7) {
-            SC_REPORT_ERROR(name(),
-                            ("bind_target: two targets at 7-bit address " + hex_byte(addr7) +
-                             ": " + s->name() + " and " + socket.name())
-                                .c_str());
+            SC_REPORT_ERROR(name(), ("bind_target: two targets at 7-bit address " +
+                                     hex_byte(addr7) + ": " + s->name() + " and " + socket.name())
+                                        .c_str());
             return;
         }
     target_sockets_.emplace_back(addr7, &socket);
@@ -125,12 +122,11 @@ void SmbusBus::end_of_simulation() {
     // stopped inside a step (sc_stop during its wire time) has left nothing open.
     if (walk_.owner < 0 || ports_[walk_.owner]->in_step)
         return;
-    SC_REPORT_WARNING(name(), (std::string(open_transfer_master()) +
-                               " left its transfer open (a Start at " +
-                               std::to_string(walk_.start_ns) + " ns and no Stop): the bus " +
-                               "stayed busy, " + std::to_string(waiting_) +
-                               " master(s) still waiting for it")
-                                  .c_str());
+    SC_REPORT_WARNING(
+        name(), (std::string(open_transfer_master()) + " left its transfer open (a Start at " +
+                 std::to_string(walk_.start_ns) + " ns and no Stop): the bus stayed busy, " +
+                 std::to_string(waiting_) + " master(s) still waiting for it")
+                    .c_str());
 }
 
 void SmbusBus::transport(int port, SmbusPayload& p) {

@@ -33,7 +33,8 @@ class SmbusBus : public sc_core::sc_module {
     // platform's error actions not throw) a std::runtime_error, as a bus cannot run at it.
     // log receives the bus's events (event_catalog.h, source `bus`): start, restart, byte
     // (dir w/r, the byte, ack; at its ACK bit), stop, master_timeout, arbitration_lost; and
-    // the `fault` events of the wire faults it applies. It must outlive the bus. wire_vcd may be null: no wires are drawn.
+    // the `fault` events of the wire faults it applies. It must outlive the bus.
+    // wire_vcd may be null: no wires are drawn.
     SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
              VcdWriter* wire_vcd);
     ~SmbusBus() override;
@@ -148,7 +149,7 @@ class SmbusBus : public sc_core::sc_module {
     // keeps the first START edge distinct from the VCD's initial values at time 0).
     uint64_t bus_free_at_ns_;
     uint64_t wire_bytes_ = 0;
-    bool busy_ = false; // a transfer is in progress (a second master waits)
+    bool busy_ = false;       // a transfer is in progress (a second master waits)
     bool elaborated_ = false; // bindings are closed
     int waiting_ = 0;         // masters in wait_until_free
     Walk walk_;

@@ -32,9 +32,10 @@ class SmbusController : public sc_core::sc_module {
     //
     // block_write: data.size() is sent as the count byte, and the bytes as they are. SMBus
     // allows 1..32 (kBlockMax), but the controller sends 0 (i2c-core's emulated block write
-    // takes it, and SSIF ends a message of a multiple of 32 bytes with a zero-length 0x07) and 33..255 (a non-Linux host: host.max_part) as a master would: keeping to
-    // SMBus is the caller's. More than 255 cannot be counted in the count byte: an
-    // SC_REPORT_ERROR, and (when it does not throw) BadLength without touching the bus.
+    // takes it, and SSIF ends a message of a multiple of 32 bytes with a zero-length 0x07)
+    // and 33..255 (a non-Linux host: host.max_part) as a master would: keeping to SMBus is
+    // the caller's. More than 255 cannot be counted in the count byte: an SC_REPORT_ERROR,
+    // and (when it does not throw) BadLength without touching the bus.
     SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
                             const TransferFault& fault = {});
     SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec,

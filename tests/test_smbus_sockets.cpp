@@ -570,3 +570,22 @@ TEST_CASE("controller: when errors do not throw, refused calls are BadLength and
     CHECK(bus.wire_bytes() == 0);
     CHECK(log.events.empty());
 }
+
+TEST_CASE("sockets: without sc_stop, the bus names the master that left its transfer open as "
+          "it is destroyed",
+          "[bus][sockets]") {
+    sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_CACHE_REPORT);
+    {
+        NullSink log;
+        SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+        TestTarget target("target");
+        bus.bind_target(0x10, target.socket);
+        TestMaster forgetful("forgetful", {start(0x10, false)});
+        bus.bind_initiator(forgetful.socket);
+        sc_core::sc_start();
+        CHECK(sc_core::sc_report_handler::get_cached_report() == nullptr);
+    }
+    const sc_core::sc_report* warning = sc_core::sc_report_handler::get_cached_report();
+    REQUIRE(warning != nullptr);
+    CHECK_THAT(warning->get_msg(), Catch::Contains("forgetful.socket left its transfer open"));
+}

@@ -60,7 +60,14 @@ SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, Even
     dont_initialize();
 }
 
-SmbusBus::~SmbusBus() = default;
+SmbusBus::~SmbusBus() {
+    // SystemC calls end_of_simulation only after sc_stop(); a platform whose sc_start()
+    // returned for want of events (the other masters hanging) hears of it here.
+    try {
+        report_open_transfer();
+    } catch (...) { // a warning the platform made throw: never out of a destructor
+    }
+}
 
 bool SmbusBus::elaborating(const char* what, const sc_core::sc_object& socket) const {
     if (!elaborated_)
@@ -117,11 +124,16 @@ const char* SmbusBus::open_transfer_master() const {
 }
 
 void SmbusBus::end_of_simulation() {
+    report_open_transfer();
+}
+
+void SmbusBus::report_open_transfer() {
     // A master that ended (or waits elsewhere) between its Start and its Stop keeps the bus
     // busy for good; any master waiting for a free bus hangs with no other sign of it. One
     // stopped inside a step (sc_stop during its wire time) has left nothing open.
-    if (walk_.owner < 0 || ports_[walk_.owner]->in_step)
+    if (open_reported_ || walk_.owner < 0 || ports_[walk_.owner]->in_step)
         return;
+    open_reported_ = true;
     SC_REPORT_WARNING(
         name(), (std::string(open_transfer_master()) + " left its transfer open (a Start at " +
                  std::to_string(walk_.start_ns) + " ns and no Stop): the bus stayed busy, " +

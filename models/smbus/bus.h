@@ -97,10 +97,11 @@ class SmbusBus : public sc_core::sc_module {
 
     void end_of_elaboration() override;
     // An SC_REPORT_WARNING naming the master that left its transfer open (it is not inside
-    // a step: it ended or waits elsewhere without its Stop). SystemC calls it when sc_stop()
-    // ended the simulation; after sc_start() returns for want of events, a platform asks
-    // transfer_in_progress() and open_transfer_master().
+    // a step: it ended or waits elsewhere without its Stop), once: at end_of_simulation
+    // (SystemC calls it after sc_stop()), else when the bus is destroyed. A platform can ask
+    // transfer_in_progress() and open_transfer_master() as soon as sc_start() returns.
     void end_of_simulation() override;
+    void report_open_transfer();
     // True before end_of_elaboration; else an SC_REPORT_ERROR naming the socket.
     bool elaborating(const char* what, const sc_core::sc_object& socket) const;
 
@@ -152,6 +153,7 @@ class SmbusBus : public sc_core::sc_module {
     bool busy_ = false;       // a transfer is in progress (a second master waits)
     bool elaborated_ = false; // bindings are closed
     int waiting_ = 0;         // masters in wait_until_free
+    bool open_reported_ = false;
     Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;

@@ -8,8 +8,8 @@
 // A transfer is Start (address byte), then Write or Read steps, an optional repeated Start,
 // and a Stop; the master sends the Stop whatever the steps answered. A master must end every
 // transfer with a Stop: until then the bus is busy and every other master waits for it,
-// forever if the master never sends one (SmbusBus warns at end_of_simulation and answers
-// transfer_in_progress()).
+// forever if the master never sends one (SmbusBus then warns at end_of_simulation, or when
+// it is destroyed, and answers transfer_in_progress()).
 #pragma once
 
 #include <cstdint>

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/smbus/bus.h"
+#include "models/smbus/controller.h"
 #include "models/smbus/linux_slave_target.h"
 #include "models/smbus/socket.h"
 
@@ -76,9 +77,10 @@ struct TestTarget : sc_core::sc_module, SmbusTargetIf {
         seen_ns.push_back(sim_now_ns());
         if (p.command == SmbusCommand::Read)
             p.data = next++;
-        p.response = answer;
+        p.response = nak_address && p.command == SmbusCommand::Start ? SmbusResponse::Nak : answer;
     }
     SmbusResponse answer = SmbusResponse::Ack;
+    bool nak_address = false;
     uint8_t next = 0xa0;
     std::vector<SmbusCommand> seen;
     std::vector<uint8_t> seen_data;
@@ -258,5 +260,332 @@ TEST_CASE("sockets: two targets at one address are refused at binding", "[bus][s
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     TestTarget a("a"), b("b");
     bus.bind_target(0x10, a.socket);
-    CHECK_THROWS_WITH(bus.bind_target(0x10, b.socket), Catch::Contains("two targets"));
+    // Addresses are written in hex, as the SMBus specification and i2cdetect write them.
+    CHECK_THROWS_WITH(bus.bind_target(0x10, b.socket),
+                      Catch::Contains("two targets at 7-bit address 0x10"));
+    CHECK_THROWS_WITH(bus.bind_target(200, b.socket), Catch::Contains("address 0xc8 is not"));
+}
+
+TEST_CASE("sockets: a clock outside 10 kHz .. 1 MHz is refused with the value and the range",
+          "[bus][sockets][timing]") {
+    NullSink log;
+    for (uint32_t hz : {0u, 5'000u, 9'999u, 1'000'001u, 5'000'000u}) {
+        CAPTURE(hz);
+        CHECK_THROWS_WITH(SmbusBus("bus", SmbusTiming{hz}, log, nullptr),
+                          Catch::Contains("SMBus clock " + std::to_string(hz) + " Hz") &&
+                              Catch::Contains("10000..1000000 Hz"));
+    }
+    // The limits themselves are supported.
+    SmbusBus slow("slow", SmbusTiming{SmbusTiming::kMinFreqHz}, log, nullptr);
+    SmbusBus fast("fast", SmbusTiming{SmbusTiming::kMaxFreqHz}, log, nullptr);
+    CHECK(fast.timing().bit_ns() == 1000);
+}
+
+TEST_CASE("sockets: a refused clock stops the bus even when errors do not throw",
+          "[bus][sockets][timing]") {
+    // A platform that only displays and logs errors (sc_report_handler::set_actions).
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR,
+                                            sc_core::SC_DISPLAY | sc_core::SC_LOG);
+    NullSink log;
+    CHECK_THROWS_AS(SmbusBus("bus", SmbusTiming{0}, log, nullptr), std::runtime_error);
+}
+
+namespace {
+// A platform whose errors are displayed and logged but do not throw.
+void errors_do_not_throw() {
+    sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR,
+                                            sc_core::SC_DISPLAY | sc_core::SC_LOG);
+}
+} // namespace
+
+TEST_CASE("sockets: when errors do not throw, a bad binding is reported and ignored",
+          "[bus][sockets][binding]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget a("a"), b("b");
+    bus.bind_target(0x10, a.socket);
+    bus.bind_target(0x10, b.socket); // a duplicate: a keeps the address
+    bus.bind_target(200, b.socket);  // not a 7-bit address: nothing written past the table
+    TestMaster master("master", {start(0x10, false), write(0x55), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 2);
+    REQUIRE(master.done.size() == 3);
+    CHECK(master.done[1].response == SmbusResponse::Ack);
+    CHECK(a.seen.size() == 3);
+    CHECK(b.seen.empty());
+}
+
+TEST_CASE("sockets: when errors do not throw, steps outside a transfer answer Nak at once",
+          "[bus][sockets][binding]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", {write(0x01), read(false), stop(), start(0x10, false), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 3);
+    REQUIRE(master.done.size() == 5);
+    for (size_t i = 0; i < 3; ++i) {
+        CHECK(master.done[i].response == SmbusResponse::Nak);
+        CHECK(master.done_ns[i] == 0); // no wire time
+    }
+    // The master's transfer after them is a clean one.
+    CHECK(master.done[3].response == SmbusResponse::Ack);
+    CHECK(master.done[3].start_ns == 4'700);
+    CHECK(target.seen == std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Stop});
+}
+
+namespace {
+void check_direction_error(bool read_first) {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master",
+                      {start(0x10, !read_first), read_first ? read(false) : write(1), stop()});
+    bus.bind_initiator(master.socket);
+    CHECK_THROWS_WITH(
+        sc_core::sc_start(),
+        Catch::Contains(read_first ? "a Read in a write transfer" : "a Write in a read transfer"));
+}
+} // namespace
+
+TEST_CASE("sockets: a Read in a write transfer is an error", "[bus][sockets][direction]") {
+    check_direction_error(true);
+}
+
+TEST_CASE("sockets: a Write in a read transfer is an error", "[bus][sockets][direction]") {
+    check_direction_error(false);
+}
+
+TEST_CASE("sockets: when errors do not throw, a step against the direction answers Nak at "
+          "once and reaches no target",
+          "[bus][sockets][direction]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", {start(0x10, false), read(false), start(0x10, true), write(1),
+                                 read(false), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 2);
+    REQUIRE(master.done.size() == 6);
+    CHECK(master.done[1].response == SmbusResponse::Nak);
+    CHECK(master.done_ns[1] == master.done_ns[0]);
+    CHECK(master.done[3].response == SmbusResponse::Nak);
+    CHECK(master.done_ns[3] == master.done_ns[2]);
+    CHECK(master.done[4].data == 0xa0);
+    CHECK(target.seen == std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Start,
+                                                   SmbusCommand::Read, SmbusCommand::Stop});
+}
+
+TEST_CASE("sockets: after a target NAKs its address, the transfer's bytes reach nobody and "
+          "are NAKed",
+          "[bus][sockets]") {
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    target.nak_address = true;
+    bus.bind_target(0x10, target.socket);
+    // A master that writes on after the NAK (the host's controller stops), then reads from
+    // the NAKing target and from an address nobody answers.
+    TestMaster master("master", {start(0x10, false), write(0x05), write(0x77), start(0x10, true),
+                                 read(false), stop(), start(0x33, true), read(false), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    REQUIRE(master.done.size() == 9);
+    CHECK(master.done[0].response == SmbusResponse::Nak);
+    CHECK(master.done[1].response == SmbusResponse::Nak);
+    CHECK(master.done[2].response == SmbusResponse::Nak);
+    CHECK(master.done[3].response == SmbusResponse::Nak);
+    CHECK(master.done[4].data == 0xff); // nobody drives SDA: the pull-up's 1s
+    CHECK(master.done[7].data == 0xff);
+    // The target saw its two address bytes and, having seen one, the STOP; no data byte.
+    CHECK(target.seen ==
+          std::vector<SmbusCommand>{SmbusCommand::Start, SmbusCommand::Start, SmbusCommand::Stop});
+    // The bytes still cross the wires, NAKed, in their wire time.
+    std::vector<bool> master_bytes_acked;
+    for (const Event& e : log.events) {
+        if (e.ev != "byte" || std::get<std::string>(e.fields[0].value) != "w")
+            continue;
+        master_bytes_acked.push_back(std::get<bool>(e.fields[2].value));
+    }
+    // The address with W, two writes, the address with R, the address 0x33 with R.
+    CHECK(master_bytes_acked == std::vector<bool>(5, false));
+}
+
+namespace {
+// A target that ACKs its address but answers nothing else.
+struct SilentTarget : sc_core::sc_module, SmbusTargetIf {
+    SmbusTargetSocket socket{"socket"};
+    explicit SilentTarget(sc_core::sc_module_name n) : sc_module(n) { socket.bind(*this); }
+    void transport(SmbusPayload& p) override {
+        if (p.command == SmbusCommand::Start && !p.is_read())
+            p.response = SmbusResponse::Ack;
+    }
+};
+} // namespace
+
+TEST_CASE("sockets: a target that leaves a Start or Write Incomplete NAKs it", "[bus][sockets]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    SilentTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master",
+                      {start(0x10, false), write(0x01), stop(), start(0x10, true), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    REQUIRE(master.done.size() == 5);
+    CHECK(master.done[0].response == SmbusResponse::Ack);
+    CHECK(master.done[1].response == SmbusResponse::Nak);
+    CHECK(master.done[3].response == SmbusResponse::Nak);
+}
+
+namespace {
+// A platform process that binds a target to the bus once the simulation runs.
+struct LateBinder : sc_core::sc_module {
+    SC_HAS_PROCESS(LateBinder);
+    LateBinder(sc_core::sc_module_name n, SmbusBus& bus) : sc_module(n), bus_(bus) {
+        SC_THREAD(run);
+    }
+    void run() {
+        bus_.bind_target(0x60, target.socket);
+        returned = true;
+    }
+    SmbusBus& bus_;
+    TestTarget target{"target"};
+    bool returned = false;
+};
+} // namespace
+
+TEST_CASE("sockets: binding a target after elaboration is an error", "[bus][sockets][binding]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    LateBinder late("late", bus);
+    CHECK_THROWS_WITH(sc_core::sc_start(),
+                      Catch::Contains("late.target.socket bound after elaboration"));
+}
+
+TEST_CASE("sockets: when errors do not throw, a binding after elaboration is ignored",
+          "[bus][sockets][binding]") {
+    errors_do_not_throw();
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    LateBinder late("late", bus);
+    TestMaster master("master", {start(0x60, false), stop()}, 1'000);
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK(late.returned);
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 1);
+    REQUIRE(master.done.size() == 2);
+    CHECK(master.done[0].response == SmbusResponse::Nak);
+    CHECK(late.target.seen.empty());
+}
+
+TEST_CASE("sockets: a master that never sends its Stop is named, the bus stays busy",
+          "[bus][sockets]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster forgetful("forgetful", {start(0x10, false), write(0x00)});
+    TestMaster second("second", {start(0x10, true), read(false), stop()}, 1'000);
+    bus.bind_initiator(forgetful.socket);
+    bus.bind_initiator(second.socket);
+    sc_core::sc_start();
+    // The second master still waits for a free bus.
+    CHECK(second.done.empty());
+    CHECK(bus.transfer_in_progress());
+    REQUIRE(bus.open_transfer_master() != nullptr);
+    CHECK(std::string(bus.open_transfer_master()) == "forgetful.socket");
+    // Ending the simulation says so.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_CACHE_REPORT);
+    sc_core::sc_stop();
+    const sc_core::sc_report* warning = sc_core::sc_report_handler::get_cached_report();
+    REQUIRE(warning != nullptr);
+    CHECK_THAT(warning->get_msg(),
+               Catch::Contains("forgetful.socket left its transfer open (a Start at 4700 ns "
+                               "and no Stop)") &&
+                   Catch::Contains("1 master(s) still waiting"));
+}
+
+TEST_CASE("sockets: after a clean transfer the bus is free and names nobody", "[bus][sockets]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master", write_then_read());
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    CHECK_FALSE(bus.transfer_in_progress());
+    CHECK(bus.open_transfer_master() == nullptr);
+}
+
+namespace {
+// A master on an SmbusController that makes the calls the controller refuses.
+struct RefusedCalls : sc_core::sc_module {
+    SC_HAS_PROCESS(RefusedCalls);
+    explicit RefusedCalls(sc_core::sc_module_name n, EventSink& log)
+        : sc_module(n), controller("controller", log) {
+        SC_THREAD(run);
+    }
+    void run() {
+        results.push_back(controller.i2c_read(0x50, 0));
+        results.push_back(controller.block_write(0x10, 0x02, Bytes(256, 0xaa), true));
+    }
+    SmbusController controller;
+    std::vector<SmbusResult> results;
+};
+} // namespace
+
+TEST_CASE("controller: an i2c_read of 0 bytes is refused", "[bus][sockets][controller]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    RefusedCalls master("master", log);
+    bus.bind_initiator(master.controller.socket);
+    CHECK_THROWS_WITH(sc_core::sc_start(), Catch::Contains("i2c_read to 0x50: a read of 0 bytes"));
+}
+
+TEST_CASE("controller: when errors do not throw, refused calls are BadLength and stay off the "
+          "bus",
+          "[bus][sockets][controller]") {
+    errors_do_not_throw();
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    RefusedCalls master("master", log);
+    bus.bind_initiator(master.controller.socket);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 2);
+    REQUIRE(master.results.size() == 2);
+    for (const SmbusResult& r : master.results) {
+        CHECK(r.status == SmbusStatus::BadLength);
+        CHECK(r.end_ns == 0);
+    }
+    CHECK(bus.wire_bytes() == 0);
+    CHECK(log.events.empty());
+}
+
+TEST_CASE("sockets: without sc_stop, the bus names the master that left its transfer open as "
+          "it is destroyed",
+          "[bus][sockets]") {
+    sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_CACHE_REPORT);
+    {
+        NullSink log;
+        SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+        TestTarget target("target");
+        bus.bind_target(0x10, target.socket);
+        TestMaster forgetful("forgetful", {start(0x10, false)});
+        bus.bind_initiator(forgetful.socket);
+        sc_core::sc_start();
+        CHECK(sc_core::sc_report_handler::get_cached_report() == nullptr);
+    }
+    const sc_core::sc_report* warning = sc_core::sc_report_handler::get_cached_report();
+    REQUIRE(warning != nullptr);
+    CHECK_THAT(warning->get_msg(), Catch::Contains("forgetful.socket left its transfer open"));
 }

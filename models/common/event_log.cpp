@@ -51,8 +51,15 @@ EventBuilder& EventBuilder::bytes(std::string key, Bytes v) {
     return *this;
 }
 
+namespace {
+constexpr char kDigits[] = "0123456789abcdef";
+} // namespace
+
+std::string hex_byte(uint8_t value) {
+    return std::string("0x") + kDigits[value >> 4] + kDigits[value & 0xf];
+}
+
 std::string hex_string(const Bytes& bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;
     out.reserve(bytes.size() * 3);
     for (size_t i = 0; i < bytes.size(); ++i) {

@@ -95,5 +95,7 @@ class EventBuilder {
 
 // Renders bytes as space-separated lowercase hex: "18 01".
 std::string hex_string(const Bytes& bytes);
+// Renders one byte (an address, a command) as the messages write it: "0x50".
+std::string hex_byte(uint8_t value);
 
 } // namespace ssifsim

@@ -1,5 +1,6 @@
 #include "models/smbus/bus.h"
 
+#include <stdexcept>
 #include <string>
 
 #include "models/common/sim_time.h"
@@ -9,19 +10,40 @@ namespace ssifsim::smbus {
 
 namespace {
 const TransferFault kClean;
+
+// The timing, when its clock is one the bus runs at (SmbusTiming::supported).
+const SmbusTiming& supported_timing(const char* bus, const SmbusTiming& timing) {
+    if (!SmbusTiming::supported(timing.freq_hz)) {
+        const std::string message =
+            "SMBus clock " + std::to_string(timing.freq_hz) +
+            " Hz is outside the supported range " + std::to_string(SmbusTiming::kMinFreqHz) + ".." +
+            std::to_string(SmbusTiming::kMaxFreqHz) + " Hz (SmbusTiming::freq_hz)";
+        SC_REPORT_ERROR(bus, message.c_str());
+        // A platform whose error reports do not throw still must not run a bus whose bit
+        // period is 0 or a division by zero (as require_time_resolution does).
+        throw std::runtime_error(message);
+    }
+    return timing;
+}
 } // namespace
 
 // One master's way into the bus: what its initiator socket is bound to.
 class SmbusBus::Port : public SmbusBusIf {
   public:
-    Port(SmbusBus& bus, int id) : bus_(bus), id_(id) {}
-    void b_transport(SmbusPayload& p) override { bus_.transport(id_, p); }
+    Port(SmbusBus& bus, int id, const char* socket) : socket_name(socket), bus_(bus), id_(id) {}
+    void b_transport(SmbusPayload& p) override {
+        in_step = true;
+        bus_.transport(id_, p);
+        in_step = false;
+    }
     void wait_until_free() override { bus_.wait_until_free(); }
     void wait_next_transfer_end() override { wait_on(bus_.transfer_end_); }
     const SmbusTiming& timing() const override { return bus_.timing_; }
     void transfer_done(TransferRecord& t) override { bus_.transfer_done(id_, t); }
 
     WireStats last; // of this master's last transfer, kept at its Stop
+    const std::string socket_name;
+    bool in_step = false; // the master is inside b_transport
 
   private:
     SmbusBus& bus_;
@@ -30,36 +52,63 @@ class SmbusBus::Port : public SmbusBusIf {
 
 SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
                    VcdWriter* wire_vcd)
-    : sc_module(name), timing_(timing), log_(log), wire_(wire_vcd, timing),
-      bus_free_at_ns_(timing.bus_free_ns()) {
+    : sc_module(name), timing_(supported_timing(this->name(), timing)), log_(log),
+      wire_(wire_vcd, timing_), bus_free_at_ns_(timing.bus_free_ns()) {
     require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_METHOD(deferred_stop);
     sensitive << deferred_stop_event_;
     dont_initialize();
 }
 
-SmbusBus::~SmbusBus() = default;
+SmbusBus::~SmbusBus() {
+    // SystemC calls end_of_simulation only after sc_stop(); a platform whose sc_start()
+    // returned for want of events (the other masters hanging) hears of it here.
+    try {
+        report_open_transfer();
+    } catch (...) { // a warning the platform made throw: never out of a destructor
+    }
+}
+
+bool SmbusBus::elaborating(const char* what, const sc_core::sc_object& socket) const {
+    if (!elaborated_)
+        return true;
+    // The targets are looked up (end_of_elaboration) and SystemC's ports bound once, at
+    // elaboration: a later binding would never take effect.
+    SC_REPORT_ERROR(name(), (std::string(what) + ": " + socket.name() +
+                             " bound after elaboration (from a running process?); ignored")
+                                .c_str());
+    return false;
+}
 
 void SmbusBus::bind_initiator(SmbusInitiatorSocket& socket) {
-    ports_.push_back(std::make_unique<Port>(*this, static_cast<int>(ports_.size())));
+    if (!elaborating("bind_initiator", socket))
+        return;
+    ports_.push_back(std::make_unique<Port>(*this, static_cast<int>(ports_.size()), socket.name()));
     socket.bind(*ports_.back());
 }
 
 void SmbusBus::bind_target(uint8_t addr7, SmbusTargetSocket& socket) {
-    if (addr7 >= targets_.size())
+    // After each report the binding is ignored, for a platform whose errors do not throw.
+    if (!elaborating("bind_target", socket))
+        return;
+    if (addr7 >= targets_.size()) {
         SC_REPORT_ERROR(
             name(),
-            ("bind_target: address " + std::to_string(addr7) + " is not a 7-bit address").c_str());
+            ("bind_target: address " + hex_byte(addr7) + " is not a 7-bit address").c_str());
+        return;
+    }
     for (const auto& [addr, s] : target_sockets_)
-        if (addr == addr7)
-            SC_REPORT_ERROR(name(),
-                            ("bind_target: two targets at 7-bit address " + std::to_string(addr7) +
-                             ": " + s->name() + " and " + socket.name())
-                                .c_str());
+        if (addr == addr7) {
+            SC_REPORT_ERROR(name(), ("bind_target: two targets at 7-bit address " +
+                                     hex_byte(addr7) + ": " + s->name() + " and " + socket.name())
+                                        .c_str());
+            return;
+        }
     target_sockets_.emplace_back(addr7, &socket);
 }
 
 void SmbusBus::end_of_elaboration() {
+    elaborated_ = true;
     for (const auto& [addr, socket] : target_sockets_) {
         auto* target = dynamic_cast<SmbusTargetIf*>(socket->get_interface());
         if (!target)
@@ -70,42 +119,85 @@ void SmbusBus::end_of_elaboration() {
     }
 }
 
+const char* SmbusBus::open_transfer_master() const {
+    return walk_.owner >= 0 ? ports_[walk_.owner]->socket_name.c_str() : nullptr;
+}
+
+void SmbusBus::end_of_simulation() {
+    report_open_transfer();
+}
+
+void SmbusBus::report_open_transfer() {
+    // A master that ended (or waits elsewhere) between its Start and its Stop keeps the bus
+    // busy for good; any master waiting for a free bus hangs with no other sign of it. One
+    // stopped inside a step (sc_stop during its wire time) has left nothing open.
+    if (open_reported_ || walk_.owner < 0 || ports_[walk_.owner]->in_step)
+        return;
+    open_reported_ = true;
+    SC_REPORT_WARNING(
+        name(), (std::string(open_transfer_master()) + " left its transfer open (a Start at " +
+                 std::to_string(walk_.start_ns) + " ns and no Stop): the bus stayed busy, " +
+                 std::to_string(waiting_) + " master(s) still waiting for it")
+                    .c_str());
+}
+
 void SmbusBus::transport(int port, SmbusPayload& p) {
     switch (p.command) {
     case SmbusCommand::Start: start(port, p); return;
     case SmbusCommand::Write:
-        require_owner(port, p);
-        write(p);
+        if (owns(port, p) && in_direction(p))
+            write(p);
         return;
     case SmbusCommand::Read:
-        require_owner(port, p);
-        read(p);
+        if (owns(port, p) && in_direction(p))
+            read(p);
         return;
     case SmbusCommand::Stop:
-        require_owner(port, p);
-        stop(port, p);
+        if (owns(port, p))
+            stop(port, p);
         return;
     }
 }
 
-void SmbusBus::require_owner(int port, const SmbusPayload& p) const {
-    if (walk_.owner != port)
-        SC_REPORT_ERROR(name(), p.command == SmbusCommand::Stop
-                                    ? "b_transport: a Stop outside the master's transfer"
-                                    : "b_transport: a Write or Read outside the master's "
-                                      "transfer (no Start)");
+bool SmbusBus::owns(int port, SmbusPayload& p) const {
+    if (walk_.owner == port)
+        return true;
+    SC_REPORT_ERROR(name(), p.command == SmbusCommand::Stop
+                                ? "b_transport: a Stop outside the master's transfer"
+                                : "b_transport: a Write or Read outside the master's "
+                                  "transfer (no Start)");
+    // Errors that do not throw: the step takes no wire time and nothing answers it (there
+    // is no transfer of this master's to put it in).
+    p.response = SmbusResponse::Nak;
+    return false;
+}
+
+bool SmbusBus::in_direction(SmbusPayload& p) const {
+    const bool read = p.command == SmbusCommand::Read;
+    if (read == walk_.read)
+        return true;
+    // The R/W bit of the address byte sets who drives SDA until the next (repeated) START
+    // (I2C-bus specification section 3.1.10): a master cannot turn the direction round.
+    SC_REPORT_ERROR(name(), read ? "b_transport: a Read in a write transfer (the last Start's "
+                                   "address byte had R/W = 0)"
+                                 : "b_transport: a Write in a read transfer (the last Start's "
+                                   "address byte had R/W = 1)");
+    p.response = SmbusResponse::Nak; // errors that do not throw: no wire time, nothing answers
+    return false;
 }
 
 void SmbusBus::wait_until_free() {
     // A master waits for the transfer in progress, then out the bus free time (tBUF).
+    ++waiting_;
     for (;;) {
         if (busy_)
             wait_on(transfer_end_);
         else if (sim_now_ns() < bus_free_at_ns_)
             wait_for(bus_free_at_ns_ - sim_now_ns());
         else
-            return;
+            break;
     }
+    --waiting_;
 }
 
 void SmbusBus::start(int port, SmbusPayload& p) {
@@ -131,8 +223,14 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         wire_.start(walk_.start_ns);
         wait_for(timing_.start_ns());
     }
+    walk_.read = p.is_read();
     walk_.target = targets_[p.addr7()];
     send(p);
+    // A target that did not ACK its address is not selected: the rest of this part of the
+    // transfer goes to nobody (the master's bytes are NAKed, a read gets the pull-up's 1s).
+    // It still sees the STOP (send noted it as addressed).
+    if (p.response != SmbusResponse::Ack)
+        walk_.target = nullptr;
 }
 
 uint64_t SmbusBus::data_bits() {

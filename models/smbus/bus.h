@@ -28,6 +28,12 @@ namespace ssifsim::smbus {
 class SmbusBus : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(SmbusBus);
+    // timing.freq_hz must lie in SmbusTiming::kMinFreqHz..kMaxFreqHz (10 kHz .. 1 MHz):
+    // anything else is an SC_REPORT_ERROR naming the value and the range, and (should the
+    // platform's error actions not throw) a std::runtime_error, as a bus cannot run at it.
+    // log receives the bus's events (event_catalog.h, source `bus`): start, restart, byte
+    // (dir w/r, the byte, ack; at its ACK bit), stop, master_timeout, arbitration_lost; and
+    // the `fault` events of the wire faults it applies. It must outlive the bus.
     // wire_vcd may be null: no wires are drawn.
     SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
              VcdWriter* wire_vcd);
@@ -35,7 +41,9 @@ class SmbusBus : public sc_core::sc_module {
 
     // Binding, during elaboration only. A master's socket gets its own port into the bus
     // (the bus tells its transfers apart by it); a target answers the 7-bit address addr7
-    // (0..127, one target per address: anything else is an SC_REPORT_ERROR).
+    // (0..127, one target per address). Anything else, and a binding after elaboration
+    // (from a running process), is an SC_REPORT_ERROR; the binding is ignored when the
+    // platform's error actions do not throw.
     void bind_initiator(SmbusInitiatorSocket& socket);
     void bind_target(uint8_t addr7, SmbusTargetSocket& socket);
 
@@ -45,6 +53,11 @@ class SmbusBus : public sc_core::sc_module {
     const SmbusTiming& timing() const { return timing_; }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
+    // The bus is busy: a master's transfer is open (Start without its Stop yet), or a line
+    // held low keeps it busy after the master gave up (fault.h). Masters wait meanwhile.
+    bool transfer_in_progress() const { return busy_; }
+    // The name of the initiator socket whose transfer is open, or null.
+    const char* open_transfer_master() const;
 
   private:
     class Port;
@@ -58,7 +71,8 @@ class SmbusBus : public sc_core::sc_module {
     struct Walk {
         int owner = -1; // the master's port, -1: no transfer
         const TransferFault* fault = nullptr;
-        SmbusTargetIf* target = nullptr;       // addressed by the last START
+        SmbusTargetIf* target = nullptr;       // addressed by the last START, and ACKed it
+        bool read = false;                     // the last START's R/W bit
         std::vector<SmbusTargetIf*> addressed; // saw an address byte: they will see the STOP
         uint64_t start_ns = 0;
         uint8_t pec = 0;    // over every wire byte, for a fault that keeps the target's PEC
@@ -82,6 +96,14 @@ class SmbusBus : public sc_core::sc_module {
     };
 
     void end_of_elaboration() override;
+    // An SC_REPORT_WARNING naming the master that left its transfer open (it is not inside
+    // a step: it ended or waits elsewhere without its Stop), once: at end_of_simulation
+    // (SystemC calls it after sc_stop()), else when the bus is destroyed. A platform can ask
+    // transfer_in_progress() and open_transfer_master() as soon as sc_start() returns.
+    void end_of_simulation() override;
+    void report_open_transfer();
+    // True before end_of_elaboration; else an SC_REPORT_ERROR naming the socket.
+    bool elaborating(const char* what, const sc_core::sc_object& socket) const;
 
     // The steps, from a master's port.
     void transport(int port, SmbusPayload& p);
@@ -89,7 +111,12 @@ class SmbusBus : public sc_core::sc_module {
     void write(SmbusPayload& p);
     void read(SmbusPayload& p);
     void stop(int port, SmbusPayload& p);
-    void require_owner(int port, const SmbusPayload& p) const;
+    // True when port's master has a transfer on the wires; else an SC_REPORT_ERROR and, if
+    // it does not throw, p answered Nak.
+    bool owns(int port, SmbusPayload& p) const;
+    // True when a Write follows an address byte with R/W 0, a Read one with R/W 1; else an
+    // SC_REPORT_ERROR and, if it does not throw, p answered Nak.
+    bool in_direction(SmbusPayload& p) const;
     void wait_until_free();
     void transfer_done(int port, TransferRecord& t);
 
@@ -123,7 +150,10 @@ class SmbusBus : public sc_core::sc_module {
     // keeps the first START edge distinct from the VCD's initial values at time 0).
     uint64_t bus_free_at_ns_;
     uint64_t wire_bytes_ = 0;
-    bool busy_ = false; // a transfer is in progress (a second master waits)
+    bool busy_ = false;       // a transfer is in progress (a second master waits)
+    bool elaborated_ = false; // bindings are closed
+    int waiting_ = 0;         // masters in wait_until_free
+    bool open_reported_ = false;
     Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;

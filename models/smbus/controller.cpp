@@ -1,5 +1,7 @@
 #include "models/smbus/controller.h"
 
+#include <string>
+
 #include "models/common/sim_time.h"
 #include "models/smbus/pec.h"
 
@@ -70,6 +72,14 @@ void SmbusController::stop(SmbusResult& result) {
         result.status = SmbusStatus::ArbitrationLost;
 }
 
+SmbusResult SmbusController::refuse(const char* op, uint8_t addr7, const std::string& why) {
+    SC_REPORT_ERROR(name(), (std::string(op) + " to " + hex_byte(addr7) + ": " + why).c_str());
+    SmbusResult result;
+    result.status = SmbusStatus::BadLength;
+    result.start_ns = result.end_ns = sim_now_ns();
+    return result;
+}
+
 SmbusResult SmbusController::finish(SmbusResult result, const char* op, uint8_t addr7,
                                     uint8_t command, bool pec, const Bytes& data, int count) {
     result.end_ns = sim_now_ns();
@@ -98,6 +108,9 @@ SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const B
                                          bool pec, const TransferFault& fault) {
     // S addr+W [A] command [A] count [A] data... [A] (PEC [A]) P; the PEC covers every byte
     // before it, the address included (SMBus 3.1 section 6.4).
+    if (data.size() > 255)
+        return refuse("block_write", addr7,
+                      std::to_string(data.size()) + " bytes do not fit the count byte");
     SmbusResult result;
     const uint8_t addr_byte = static_cast<uint8_t>(addr7 << 1);
     const uint8_t count_byte = static_cast<uint8_t>(data.size());
@@ -185,6 +198,8 @@ SmbusResult SmbusController::i2c_write(uint8_t addr7, const Bytes& bytes,
 }
 
 SmbusResult SmbusController::i2c_read(uint8_t addr7, unsigned length) {
+    if (length == 0)
+        return refuse("i2c_read", addr7, "a read of 0 bytes");
     SmbusResult result;
     const TransferFault clean;
     bool ok = start(static_cast<uint8_t>(addr7 << 1 | 1), &clean, result);

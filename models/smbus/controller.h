@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <systemc>
 
 #include "models/common/event_log.h"
@@ -26,9 +27,15 @@ class SmbusController : public sc_core::sc_module {
     // Blocking calls for the master's SC_THREAD: they return when the STOP has ended (or
     // the master gave up, fault.h). `fault` is applied as it says (the bus applies its wire
     // parts, the controller corrupts its own write PEC); the default is a clean transfer.
-    // addr7: the 7-bit address; command: the SMBus command byte; data: 1..32 bytes for a
-    // block write (the caller's to keep in range). A block read's result holds the count
-    // byte and the data bytes as received.
+    // addr7: the 7-bit address; command: the SMBus command byte. A block read's result
+    // holds the count byte and the data bytes as received.
+    //
+    // block_write: data.size() is sent as the count byte, and the bytes as they are. SMBus
+    // allows 1..32 (kBlockMax), but the controller sends 0 (i2c-core's emulated block write
+    // takes it, and SSIF ends a message of a multiple of 32 bytes with a zero-length 0x07)
+    // and 33..255 (a non-Linux host: host.max_part) as a master would: keeping to SMBus is
+    // the caller's. More than 255 cannot be counted in the count byte: an SC_REPORT_ERROR,
+    // and (when it does not throw) BadLength without touching the bus.
     SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
                             const TransferFault& fault = {});
     SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec,
@@ -37,7 +44,10 @@ class SmbusController : public sc_core::sc_module {
     // Response Address this way). `data` holds the byte.
     SmbusResult receive_byte(uint8_t addr7);
     // Plain I2C transfers, as a second master makes them: S addr+W bytes P, and S addr+R,
-    // `length` bytes (the master NAKs the last), P.
+    // `length` bytes (the master NAKs the last), P. An i2c_read of 0 bytes is an
+    // SC_REPORT_ERROR, and (when it does not throw) BadLength without touching the bus: the
+    // target drives SDA from its ACK on and the master cannot draw the STOP before a byte
+    // (I2C_AQ_NO_ZERO_LEN_READ, which most adapters set).
     SmbusResult i2c_write(uint8_t addr7, const Bytes& bytes, const TransferFault& fault = {});
     SmbusResult i2c_read(uint8_t addr7, unsigned length);
 
@@ -60,6 +70,9 @@ class SmbusController : public sc_core::sc_module {
     // up before it (a held line, a death).
     uint8_t read(bool master_ack, bool recv_len, SmbusResult& result);
     void stop(SmbusResult& result);
+    // A call the controller refuses before the bus: SC_REPORT_ERROR with `why`, and (when it
+    // does not throw) BadLength.
+    SmbusResult refuse(const char* op, uint8_t addr7, const std::string& why);
     SmbusResult finish(SmbusResult result, const char* op, uint8_t addr7, uint8_t command, bool pec,
                        const Bytes& data, int count);
 

@@ -6,7 +6,10 @@
 //          --SmbusTargetSocket--> target (e.g. LinuxSlaveTarget in front of a Linux slave)
 //
 // A transfer is Start (address byte), then Write or Read steps, an optional repeated Start,
-// and a Stop; the master sends the Stop whatever the steps answered.
+// and a Stop; the master sends the Stop whatever the steps answered. A master must end every
+// transfer with a Stop: until then the bus is busy and every other master waits for it,
+// forever if the master never sends one (SmbusBus then warns at end_of_simulation, or when
+// it is destroyed, and answers transfer_in_progress()).
 #pragma once
 
 #include <cstdint>
@@ -32,7 +35,7 @@ enum class SmbusCommand : uint8_t {
 };
 
 enum class SmbusResponse : uint8_t {
-    Incomplete, // not yet answered
+    Incomplete, // not yet answered; a target that leaves a Start or Write so: a NAK
     Ack,        // Start, Write: the target ACKed the byte; Read, Stop: done
     Nak,        // Start, Write: no ACK (nobody at the address, or the target refused)
     Busy,       // from a target only: it cannot take the byte now (-EBUSY); the bus NAKs it
@@ -68,7 +71,10 @@ struct SmbusPayload {
 // reaches the target on the wires: Start and Write when the byte's 8 data bits are in (the
 // target answers Ack, Nak or Busy on the 9th clock), Read when the byte is due (the target
 // puts it in `data`), Stop when the STOP has ended. It returns at once, as a controller's
-// interrupt handler does, and must not wait.
+// interrupt handler does, and must not wait. The bus ACKs a Start or Write only when the
+// target answered Ack: Nak, Busy and a `response` left Incomplete are a NAK on the wire (a
+// target that does not pull SDA low on the 9th clock). On a Read and a Stop the response is
+// not looked at; a Read's byte is `data` as the target left it.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:
     virtual void transport(SmbusPayload& p) = 0;
@@ -81,11 +87,18 @@ class SmbusBusIf : public virtual sc_core::sc_interface {
     // A Start of a transfer first waits for the bus to be free and idle for tBUF, then takes
     // the START hold (half a period) and the address byte (9 periods); a repeated Start one
     // period more; a Write or Read 9 periods; a Stop one period. Faults and held lines
-    // lengthen them (fault.h). Write, Read, Stop outside the master's transfer are an
-    // SC_REPORT_ERROR.
+    // lengthen them (fault.h). Write, Read, Stop outside the master's transfer, a Read after
+    // an address byte with R/W 0 and a Write after one with R/W 1 are an SC_REPORT_ERROR;
+    // should it not throw (the platform's error actions), the step takes no time and
+    // answers Nak. After an address nobody ACKed, the steps up to the next Start reach no
+    // target: a Write is NAKed, a Read gets 0xff.
     virtual void b_transport(SmbusPayload& p) = 0;
     // For a master that waits for its moment: returns once no transfer is in progress and
     // tBUF has passed; wait_next_transfer_end() returns when the next transfer has ended.
+    // When two masters wait for a free bus, the one SystemC resumes first takes it (its
+    // Start is in before the other runs): SystemC's process order, which the standard
+    // leaves unspecified; the bus models no arbitration between simultaneous STARTs. A
+    // Start waits the same way.
     virtual void wait_until_free() = 0;
     virtual void wait_next_transfer_end() = 0;
     virtual const SmbusTiming& timing() const = 0;

@@ -8,11 +8,15 @@
 namespace ssifsim::smbus {
 
 struct SmbusTiming {
+    // The SCL clock in Hz, kMinFreqHz..kMaxFreqHz: SmbusBus refuses any other (and the
+    // durations below are meaningless outside it; 0 divides by zero).
     uint32_t freq_hz = 100000;
 
-    // Supported clock range: SMBus 10 kHz .. 1 MHz (SMBus 3.x "Fm+").
+    // Supported clock range: SMBus 10 kHz .. 1 MHz (SMBus 3.x "Fm+"). The one place for it:
+    // the bus and the scenario loader both check against these.
     static constexpr uint32_t kMinFreqHz = 10000;
     static constexpr uint32_t kMaxFreqHz = 1000000;
+    static constexpr bool supported(uint32_t hz) { return hz >= kMinFreqHz && hz <= kMaxFreqHz; }
 
     // A quarter SCL period, rounded to whole ns; the bit period is four of them.
     uint64_t quarter_ns() const;

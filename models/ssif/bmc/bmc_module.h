@@ -39,16 +39,30 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
 
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
 
-    // The userspace device, for a daemon's SC_THREAD. Blocking calls wait as the kernel's
-    // wait_event_interruptible does.
+    // The userspace device (/dev/ipmi-ssif-host), for a daemon's SC_THREAD: SsifBmc's
+    // open/read/write (ssif_bmc.h) with their return values, the syscalls': a byte count or
+    // 0 on success, -errno on failure. Blocking calls wait as the kernel's
+    // wait_event_interruptible does. Buffers are struct ipmi_ssif_msg as it crosses the
+    // device (encode_ssif_msg, ssif_bmc.h): u32 len, little endian, then len payload bytes
+    // (the IPMI message: NetFn/LUN, command, data; a response also the completion code).
+    //
+    // open(): 0, or -EBUSY while another file has the device open.
     int dev_open();
-    // `copyable`: the bytes copy_to_user() can write before the reader's buffer faults.
-    // `count`: read()'s count, the reader's buffer (0: sizeof(struct ipmi_ssif_msg)).
+    // read(): the request, into `out` (u32 len + payload); returns its size in bytes.
+    // Blocks until a request is there unless `nonblock` (-EAGAIN then). -EINVAL when
+    // `count` is smaller than the message; -EFAULT (from ea641be7a4fa on) when the copy
+    // faults. `copyable`: the bytes copy_to_user() can write before the reader's buffer
+    // faults. `count`: read()'s count, the reader's buffer (0: sizeof(struct ipmi_ssif_msg)).
     long dev_read(Bytes& out, bool nonblock = false, size_t copyable = SsifBmc::kCopyAll,
                   size_t count = 0);
     // poll()/epoll for reading: returns once a request is available (ssif_bmc_poll's EPOLLIN),
     // without taking it.
     void wait_readable();
+    // write(): the response in `buf`, u32 len + payload (a payload alone is read as a length
+    // and refused); returns the bytes taken. -EINVAL for a len of 0 or past the buffer, a
+    // `buf` shorter than 4 + len or longer than sizeof(struct ipmi_ssif_msg), or no request
+    // awaiting its response (the response timer fired); blocks while the previous response
+    // is still being read unless `nonblock` (-EAGAIN then); -ENODEV after remove.
     long dev_write(const Bytes& buf, bool nonblock = false);
 
     // The SMBALERT# line to pull when a response is ready (config.smbus_alert).

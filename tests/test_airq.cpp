@@ -82,7 +82,7 @@ TEST_CASE("airq alloc is first fit with the kernel's end bookkeeping") {
     CHECK(v.end() == 10);
 }
 
-TEST_CASE("airq alloc fails when no run fits; a full vector's end is bits + 1") {
+TEST_CASE("airq alloc fails when no run fits, a full vector's end is bits + 1") {
     AirqVector v(8, AirqVector::kAlloc);
     CHECK(v.alloc(8) == 0);
     CHECK(v.end() == 9);

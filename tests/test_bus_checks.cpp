@@ -111,7 +111,7 @@ TEST_CASE("ssif_framing: transfers to another address and NAKed writes are not j
     CHECK(f.framing.result().pass);
 }
 
-TEST_CASE("tTIMEOUT and tLOW:SEXT: 10 ms three times breaks only tLOW:SEXT; 26 ms once both",
+TEST_CASE("tTIMEOUT and tLOW:SEXT: 10 ms three times breaks only tLOW:SEXT, 26 ms once both",
           "[checks][timeout]") {
     BusTimingCheck check;
     TransferRecord t;

@@ -186,7 +186,7 @@ TEST_CASE("SCL held past the adapter timeout: -ETIMEDOUT at the timeout, the STO
     CHECK(slave.stops_ns[0] == w.result.start_ns + 5'000 + 270'000 + 50'000'000 + 10'000);
 }
 
-TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit; the release is the "
+TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit, the release is the "
           "STOP",
           "[bus][timing][fault]") {
     NullSink log;

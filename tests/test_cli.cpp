@@ -634,7 +634,7 @@ TEST_CASE("times and totals that would wrap in the run are refused at validation
               .exit_code == 0);
 }
 
-TEST_CASE("print-config shows every default; validate accepts the quickstart", "[cli]") {
+TEST_CASE("print-config shows every default, validate accepts the quickstart", "[cli]") {
     const std::string quickstart = source_dir() + "/scenarios/quickstart.json";
     const CommandResult cfg =
         run_command_stdout(ssifsim_binary() + " run --print-config " + quickstart);
@@ -944,7 +944,7 @@ TEST_CASE("sweep: an ssifbridge template gets no daemon fault, and every seed's 
     CHECK(host_faults >= 300); // every seed has at least one host-transfer fault instead
 }
 
-TEST_CASE("sweep: a probing template gets only faults aimed at its requests; an until_ms that "
+TEST_CASE("sweep: a probing template gets only faults aimed at its requests, an until_ms that "
           "fails every seed is refused",
           "[cli][sweep]") {
     using namespace ssifsim::tools;
@@ -966,9 +966,12 @@ TEST_CASE("sweep: a probing template gets only faults aimed at its requests; an 
     const ojson quick =
         scenario_to_json(load_scenario(source_dir() + "/scenarios/quickstart.json"));
     std::set<std::string> types;
-    for (uint64_t seed = 1; seed <= 100; ++seed)
-        for (const ojson& f : make_variation(quick, "q.json", seed)["faults"])
+    for (uint64_t seed = 1; seed <= 100; ++seed) {
+        // A named variation: a range-for over a temporary's ["faults"] would dangle.
+        const ojson v = make_variation(quick, "q.json", seed);
+        for (const ojson& f : v["faults"])
             types.insert(f["type"].get<std::string>());
+    }
     CHECK(types.count("foreign_master") == 1);
     CHECK(types.count("daemon_silent") == 1);
 

@@ -119,7 +119,7 @@ TEST_CASE("a single-part request: write, wait SSIF_MSG_PART, read, deliver", "[h
     CHECK(o.timeline[1].end_ns == 6'000'000);
 }
 
-TEST_CASE("a NAKed read is retried on the wheel's tick; an alert ends the wait", "[host][core]") {
+TEST_CASE("a NAKed read is retried on the wheel's tick, an alert ends the wait", "[host][core]") {
     Rig rig;
     rig.driver.send(get_device_id(1));
     rig.finish_transfer(smbus::SmbusStatus::Ok, {}, 559'700);

@@ -33,7 +33,7 @@ void idle_flag_polls(IpmiMessagesCheck& c, uint64_t from, int n) {
 }
 } // namespace
 
-TEST_CASE("ipmi_messages: idle flag polling is not kept; a delivered request passes",
+TEST_CASE("ipmi_messages: idle flag polling is not kept, a delivered request passes",
           "[checks][messages]") {
     IpmiMessagesCheck c;
     idle_flag_polls(c, 0, 10'000);
@@ -88,7 +88,7 @@ TEST_CASE("ipmi_messages: a response the daemon gave to another request fails, w
                       "t=0.006700 ms; the daemon answered 1c 01 00 21");
 }
 
-TEST_CASE("ipmi_messages: a daemon holding two requests; the host takes the earlier one's "
+TEST_CASE("ipmi_messages: a daemon holding two requests, the host takes the earlier one's "
           "answer: a stale answer",
           "[checks][messages]") {
     // ssifbridge before 507782a: request 1 timed out in the host and was resent as request
@@ -109,7 +109,7 @@ TEST_CASE("ipmi_messages: a daemon holding two requests; the host takes the earl
                       "written at t=21.000000 ms, before it answered this request's read 2");
 }
 
-TEST_CASE("ipmi_messages: two accepted writes for one read are a duplicate; the answer to "
+TEST_CASE("ipmi_messages: two accepted writes for one read are a duplicate, the answer to "
           "the request's own read passes",
           "[checks][messages]") {
     IpmiMessagesCheck c;

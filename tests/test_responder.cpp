@@ -60,7 +60,7 @@ TEST_CASE("the test command answers the configured length and pattern", "[respon
     CHECK(long_rsp[253] == 0xaa);
 }
 
-TEST_CASE("unknown commands answer 0xC1; short requests 0xC7", "[responder]") {
+TEST_CASE("unknown commands answer 0xC1, short requests 0xC7", "[responder]") {
     IpmiResponder r{ResponderConfig{}};
     CHECK(r.answer({0x18, 0x99}) == Bytes{0x1c, 0x99, 0xc1});
     CHECK(r.answer({0x28, 0x01}) == Bytes{0x2c, 0x01, 0xc1}); // netfn 0x0a (storage)

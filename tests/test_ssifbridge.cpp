@@ -83,7 +83,7 @@ TEST_CASE("ssifbridge faf6a6a: a u8 length field misreads the driver's u32 one",
     CHECK(rig.device.writes[0] == Bytes{0x03, 0x04, 0x00, 0xc1});
 }
 
-TEST_CASE("ssifbridge faf6a6a answers a D-Bus error 0xCE; 14480ee answers it nothing",
+TEST_CASE("ssifbridge faf6a6a answers a D-Bus error 0xCE, 14480ee answers it nothing",
           "[ssifbridge]") {
     Rig old(BridgeVersion::CppBridge2020);
     const auto fwd = old.read(kGetDeviceId, 0);
@@ -99,7 +99,7 @@ TEST_CASE("ssifbridge faf6a6a answers a D-Bus error 0xCE; 14480ee answers it not
     CHECK(fixed.bridge.outstanding() == 0);
 }
 
-TEST_CASE("ssifbridge 5183539: the u32 length field; an answer to an earlier command dropped",
+TEST_CASE("ssifbridge 5183539: the u32 length field, an answer to an earlier command dropped",
           "[ssifbridge]") {
     Rig rig(BridgeVersion::U32Length);
     const auto a = rig.read(kGetDeviceId, 0);
@@ -116,7 +116,7 @@ TEST_CASE("ssifbridge 5183539: the u32 length field; an answer to an earlier com
     CHECK(test::select(rig.log.events, "daemon", "drop").size() == 1);
 }
 
-TEST_CASE("ssifbridge: two identical requests held; 5183539 writes both answers, 507782a the "
+TEST_CASE("ssifbridge: two identical requests held, 5183539 writes both answers, 507782a the "
           "last",
           "[ssifbridge]") {
     // The first answer matches the last request read (the resend has the same netfn and cmd).
@@ -203,7 +203,7 @@ TEST_CASE("ssifbridge 49c757c answers Get System Interface Capabilities (SSIF) i
     CHECK(Rig(BridgeVersion::OwnTimeout).read({0x18, 0x57, 0x00}, 0));
 }
 
-TEST_CASE("ssifbridge: a write that returns -EAGAIN hangs the bridge; a failed read stops it",
+TEST_CASE("ssifbridge: a write that returns -EAGAIN hangs the bridge, a failed read stops it",
           "[ssifbridge]") {
     Rig rig(BridgeVersion::DropLate);
     rig.device.ret = -EAGAIN;

@@ -10,6 +10,7 @@
 #include <systemc>
 #include <vector>
 
+#include "models/smbus/alert.h"
 #include "models/smbus/bus.h"
 #include "models/smbus/controller.h"
 #include "models/smbus/linux_slave_target.h"
@@ -588,4 +589,71 @@ TEST_CASE("sockets: without sc_stop, the bus names the master that left its tran
     const sc_core::sc_report* warning = sc_core::sc_report_handler::get_cached_report();
     REQUIRE(warning != nullptr);
     CHECK_THAT(warning->get_msg(), Catch::Contains("forgetful.socket left its transfer open"));
+}
+
+namespace {
+// Two targets' SMBALERT# outputs, each pulled low at its time; and a host's input that notes
+// when the line fell and rose.
+struct AlertingTargets : sc_core::sc_module {
+    AlertOutPort low_target{"low_target"};   // 0x10
+    AlertOutPort high_target{"high_target"}; // 0x20
+    SC_HAS_PROCESS(AlertingTargets);
+    explicit AlertingTargets(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(run); }
+    void run() {
+        wait_for(10'000);
+        high_target->write(true);
+        wait_for(1'000);
+        low_target->write(true);
+    }
+};
+struct AlertInput : sc_core::sc_module {
+    AlertInPort smbalert{"smbalert"};
+    SC_HAS_PROCESS(AlertInput);
+    explicit AlertInput(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(run); }
+    void run() {
+        for (;;) {
+            wait_on(smbalert->value_changed_event());
+            changes.emplace_back(sim_now_ns(), smbalert->read());
+        }
+    }
+    std::vector<std::pair<uint64_t, bool>> changes;
+};
+} // namespace
+
+TEST_CASE("SMBALERT#: the wired-AND of the targets' pins, the ARA answers the lowest address "
+          "and releases it",
+          "[bus][alert]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    AlertLine line("smbalert");
+    LinuxSlaveTarget ara("ara", line);
+    bus.bind_target(AlertLine::kAlertResponseAddress, ara.socket);
+    AlertingTargets targets("targets");
+    targets.low_target(line.pin(0x10));
+    targets.high_target(line.pin(0x20));
+    AlertInput host("host");
+    host.smbalert(line.smbalert);
+    // Three Receive Bytes from 0x0C from 100 us on, each S 0x19 byte(NAK) P: 5 + 90 + 90 + 10
+    // = 195 us, then tBUF 4.7 us before the next START.
+    const std::vector<SmbusPayload> ara_read = {start(AlertLine::kAlertResponseAddress, true),
+                                                read(false), stop()};
+    std::vector<SmbusPayload> steps;
+    for (int i = 0; i < 3; ++i)
+        steps.insert(steps.end(), ara_read.begin(), ara_read.end());
+    TestMaster master("master", steps, 100'000);
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+
+    REQUIRE(master.done.size() == 9);
+    // SMBus 2.0 appendix A: the lowest address wins the ARA arbitration (its address in bits
+    // 7:1) and lets go; then the other; then nobody asserts and nobody ACKs 0x0C.
+    CHECK(master.done[0].response == SmbusResponse::Ack);
+    CHECK(master.done[1].data == 0x10 << 1);
+    CHECK(master.done[3].response == SmbusResponse::Ack);
+    CHECK(master.done[4].data == 0x20 << 1);
+    CHECK(master.done[6].response == SmbusResponse::Nak);
+    // The line fell when the first pin was pulled (10 us) and rose when the second ARA read
+    // released the last pin: at its address byte's 8th bit, 100 + 199.7 + 5 + 80 us.
+    const std::vector<std::pair<uint64_t, bool>> expected = {{10'000, true}, {384'700, false}};
+    CHECK(host.changes == expected);
 }

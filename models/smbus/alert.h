@@ -1,44 +1,56 @@
 // SMBALERT#: a wired-AND line a target pulls low to ask the host for attention. The host
 // learns who by a Receive Byte from the Alert Response Address 0x0C: the asserting target
 // with the lowest address wins the arbitration, answers its address and releases the line
-// (SMBus 2.0 appendix A). The line is its own slave at 0x0C here.
+// (SMBus 2.0 appendix A).
+//
+// As signals: each target that can alert has a pin here, pin(addr7), which its SMBALERT#
+// output port writes true to pull the line low; `smbalert` is the line as a host's input sees
+// it (true while any pin pulls it low). The line is also the targets' answer at 0x0C (bind it
+// to the bus behind a LinuxSlaveTarget): the winner's pin is released there, as its own SMBus
+// slave logic would release it.
 #pragma once
 
 #include <cstdint>
-#include <set>
+#include <map>
+#include <memory>
 #include <systemc>
 
 #include "models/smbus/slave.h"
 
 namespace ssifsim::smbus {
 
-class AlertLine : public SmbusSlave {
+// A target's SMBALERT# output: write true to pull the line low. Optional: a target left
+// unbound never alerts.
+using AlertOutPort =
+    sc_core::sc_port<sc_core::sc_signal_inout_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND>;
+// A host's SMBALERT# input: true while the line is low. Optional: a host left unbound
+// never sees an alert.
+using AlertInPort =
+    sc_core::sc_port<sc_core::sc_signal_in_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND>;
+
+class AlertLine : public sc_core::sc_module, public SmbusSlave {
   public:
     static constexpr uint8_t kAlertResponseAddress = 0x0c;
 
-    // A target pulls the line low; a second assert while low changes nothing.
-    void assert_by(uint8_t addr7) {
-        asserters_.insert(addr7);
-        asserted_.notify(sc_core::SC_ZERO_TIME);
-    }
-    bool low() const { return !asserters_.empty(); }
-    sc_core::sc_event& asserted() { return asserted_; }
+    // The line as a host's input sees it: true while low (bind an AlertInPort to it).
+    sc_core::sc_signal<bool> smbalert;
 
-    // The ARA read: the lowest address answers (7-bit address in bits 7:1) and lets go.
-    SlaveAnswer on_event(SlaveEvent ev, uint8_t& val) override {
-        if (ev == SlaveEvent::ReadRequested && !asserters_.empty()) {
-            const uint8_t winner = *asserters_.begin();
-            val = static_cast<uint8_t>(winner << 1);
-            asserters_.erase(asserters_.begin());
-        } else if (ev == SlaveEvent::ReadRequested) {
-            return SlaveAnswer::Busy; // nobody asserts: no one ACKs the ARA
-        }
-        return SlaveAnswer::Ack;
-    }
+    explicit AlertLine(sc_core::sc_module_name name);
+
+    // The pin of the target at 7-bit address addr7, made on first use during elaboration:
+    // bind the target's AlertOutPort to it. Two writers: the target asserts, the ARA
+    // releases.
+    sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>& pin(uint8_t addr7);
+
+    // The ARA read: the lowest address whose pin is low answers (7-bit address in bits 7:1)
+    // and lets go; with none, nobody ACKs the ARA.
+    SlaveAnswer on_event(SlaveEvent ev, uint8_t& val) override;
 
   private:
-    std::set<uint8_t> asserters_;
-    sc_core::sc_event asserted_;
+    void before_end_of_elaboration() override;
+    void resolve(); // the wired-AND: smbalert follows the pins
+
+    std::map<uint8_t, std::unique_ptr<sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>>> pins_;
 };
 
 } // namespace ssifsim::smbus

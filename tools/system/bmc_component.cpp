@@ -114,7 +114,8 @@ void BmcComponent::build(System& system) {
     // The BMC's slave-mode controller: ssif_bmc's slave events behind a target socket.
     bmc_target_ = std::make_unique<smbus::LinuxSlaveTarget>("bmc_slave", *bmc_);
     bus.bind_target(s.bmc.addr7, bmc_target_->socket);
-    bmc_->set_alert_line(&system.get<BusComponent>().alert_line());
+    if (s.bmc.smbus_alert) // the BMC's SMBALERT# output on its pin of the line
+        bmc_->smbalert(system.get<BusComponent>().alert_line().pin(s.bmc.addr7));
     bmc_->add_daemon_observer(&*milestones_);
     if (system.daemon_observer)
         bmc_->add_daemon_observer(system.daemon_observer);

@@ -6,8 +6,10 @@ void BusComponent::build(System& system) {
     bus_ = std::make_unique<smbus::SmbusBus>("bus", s_.bus, system.log, system.wire_vcd);
     bus_->add_observer(&timing_);
     bus_->add_fault_observer(&system.faults);
-    // SMBALERT# answers at the Alert Response Address (SMBus 2.0 appendix A) as a target.
-    alert_target_ = std::make_unique<smbus::LinuxSlaveTarget>("alert_response", alert_line_);
+    // SMBALERT#, and the targets' answer at the Alert Response Address (SMBus 2.0 appendix
+    // A) behind a target socket.
+    alert_line_ = std::make_unique<smbus::AlertLine>("smbalert");
+    alert_target_ = std::make_unique<smbus::LinuxSlaveTarget>("alert_response", *alert_line_);
     bus_->bind_target(smbus::AlertLine::kAlertResponseAddress, alert_target_->socket);
 }
 

@@ -26,13 +26,13 @@ class BusComponent : public Component {
 
     // The interconnect the other components bind their masters and targets to.
     smbus::SmbusBus& bus() { return *bus_; }
-    smbus::AlertLine& alert_line() { return alert_line_; }
+    smbus::AlertLine& alert_line() { return *alert_line_; }
 
   private:
     const Scenario& s_;
     std::unique_ptr<smbus::SmbusBus> bus_;
     BusTimingCheck timing_;
-    smbus::AlertLine alert_line_;
+    std::unique_ptr<smbus::AlertLine> alert_line_;
     std::unique_ptr<smbus::LinuxSlaveTarget> alert_target_;
 };
 

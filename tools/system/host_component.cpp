@@ -32,7 +32,7 @@ void HostComponent::build(System& system) {
     bus.bus().bind_initiator(host_->smbus_socket());
     host_->add_fault_observer(&system.faults);
     host_->set_faults(&system.faults);
-    host_->set_alert_line(&bus.alert_line());
+    host_->smbalert(bus.alert_line().smbalert);
     requests_.emplace(s_.requests, s_.generators, s_.seed);
     host_->set_requests(&*requests_);
     host_->set_outcome_sink(&*collector_);

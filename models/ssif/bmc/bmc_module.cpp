@@ -159,8 +159,8 @@ long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
     if (ret > 0 && controller_.response_written())
         log_slave(true);
     trace();
-    if (ret > 0 && config_.smbus_alert && alert_line_) {
-        alert_line_->assert_by(config_.addr7);
+    if (ret > 0 && config_.smbus_alert && smbalert.size() > 0) {
+        smbalert->write(true);
         EventBuilder(log_, sim_now_ns(), events::kBmcAlert);
     }
     return ret;

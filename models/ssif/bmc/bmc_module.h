@@ -65,8 +65,9 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     // is still being read unless `nonblock` (-EAGAIN then); -ENODEV after remove.
     long dev_write(const Bytes& buf, bool nonblock = false);
 
-    // The SMBALERT# line to pull when a response is ready (config.smbus_alert).
-    void set_alert_line(smbus::AlertLine* line) { alert_line_ = line; }
+    // SMBALERT#, pulled low (written true) when a response is ready and config.smbus_alert
+    // is set: bind it to the line's pin for config.addr7 (AlertLine::pin). Unbound: no alert.
+    smbus::AlertOutPort smbalert;
 
     // ssif_bmc_remove at `at_ns` (the scenario's bmc_remove fault `fault_id`).
     void schedule_remove(uint64_t at_ns, int fault_id);
@@ -106,7 +107,6 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     DaemonObservers daemon_observers_;
     FaultObservers fault_observers_;
     VcdWriter* vcd_;
-    smbus::AlertLine* alert_line_ = nullptr;
     int sig_state_ = -1, sig_busy_ = -1, sig_aborting_ = -1, sig_cmd_ = -1, sig_pending_ = -1;
 };
 

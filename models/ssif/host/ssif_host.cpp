@@ -238,11 +238,11 @@ void SsifHost::watch_thread() {
 }
 
 void SsifHost::alert_worker() {
-    if (!alert_line_)
+    if (smbalert.size() == 0)
         return;
     for (;;) {
-        wait_on(alert_line_->asserted());
-        while (alert_line_->low()) {
+        wait_on(smbalert->posedge_event());
+        while (smbalert->read()) {
             adapter_lock_.lock();
             const smbus::SmbusResult r =
                 controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress);

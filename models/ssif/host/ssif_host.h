@@ -137,7 +137,7 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     void set_faults(HostFaultSource* faults) { faults_ = faults; }
     // The SMBALERT# line: when it goes low the host reads the Alert Response Address and,
     // if the BMC answers, runs the driver's alert handler (ssif_alert).
-    void set_alert_line(smbus::AlertLine* line) { alert_line_ = line; }
+    smbus::AlertInPort smbalert; // SMBALERT#: true while low. Unbound: no alerts are seen.
 
     size_t completed() const { return completed_; }
     size_t submitted() const { return requests_ ? requests_->total() : 0; }
@@ -223,7 +223,6 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     bool hung_ = false;
     bool fed_all_ = false; // the workload has handed over its last request
 
-    smbus::AlertLine* alert_line_ = nullptr;
     sc_core::sc_mutex adapter_lock_; // i2c adapter lock: the driver and the alert work
     bool probed_ = false;
 

@@ -15,6 +15,7 @@
 #include "models/smbus/controller.h"
 #include "models/smbus/linux_slave_target.h"
 #include "models/smbus/socket.h"
+#include "models/ssif/bmc/bmc_module.h"
 
 using namespace ssifsim;
 using namespace ssifsim::smbus;
@@ -656,4 +657,21 @@ TEST_CASE("SMBALERT#: the wired-AND of the targets' pins, the ARA answers the lo
     // released the last pin: at its address byte's 8th bit, 100 + 199.7 + 5 + 80 us.
     const std::vector<std::pair<uint64_t, bool>> expected = {{10'000, true}, {384'700, false}};
     CHECK(host.changes == expected);
+}
+
+TEST_CASE("a BMC bound at another address than its BmcConfig::addr7 is warned about once",
+          "[bus][bmc]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    ssif::BmcConfig config; // addr7 0x10
+    ssif::BmcModule bmc("bmc", config, log, nullptr);
+    LinuxSlaveTarget target("bmc_slave", bmc);
+    bus.bind_target(0x11, target.socket);
+    // Two single-part writes to 0x11 (S 0x22 0x02 count data... P): the first warns.
+    TestMaster master("master", {start(0x11, false), write(0x02), write(0x02), write(0x18),
+                                 write(0x01), stop(), start(0x11, false), write(0x02), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_report_handler::set_actions("ssifsim/bmc address", sc_core::SC_LOG);
+    sc_core::sc_start();
+    CHECK(sc_core::sc_report_handler::get_count("ssifsim/bmc address") == 1);
 }

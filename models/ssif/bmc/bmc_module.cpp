@@ -46,11 +46,26 @@ smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
     // i2c_slave_unregister, or the address disabled: the controller does not match it.
     if (bmc_.removed() || !controller_.enabled())
         return smbus::SlaveAnswer::Absent;
+    if (ev == smbus::SlaveEvent::WriteRequested)
+        check_address(val);
     const smbus::SlaveAnswer answer = controller_.answer(ev, bmc_.on_event(ev, val));
     if (!controller_.enabled())
         log_slave(false);
     trace();
     return answer;
+}
+
+void BmcModule::check_address(uint8_t address_byte) {
+    const uint8_t addr7 = static_cast<uint8_t>(address_byte >> 1);
+    if (addr7 == config_.addr7 || address_warned_)
+        return;
+    address_warned_ = true;
+    SC_REPORT_WARNING("ssifsim/bmc address",
+                      (std::string(name()) + " is configured at " + hex_byte(config_.addr7) +
+                       " (BmcConfig::addr7) but was addressed at " + hex_byte(addr7) +
+                       ": bind its target socket at its own address, or the PEC it checks "
+                       "over the address will not match")
+                          .c_str());
 }
 
 void BmcModule::log_slave(bool enabled) {

@@ -15,6 +15,9 @@
 namespace ssifsim::ssif {
 
 struct BmcConfig {
+    // Its 7-bit address: the one its target socket must be bound at on the bus (ssif_bmc
+    // checks the PEC over it); addressed at another, the module warns once ("ssifsim/bmc
+    // address").
     uint8_t addr7 = 0x10;
     BmcVariant variant = BmcVariant::Mainline;
     // RESPONSE_TIMEOUT in ms.
@@ -80,6 +83,11 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     const BmcConfig& config() const { return config_; }
 
   private:
+    // The address byte of a WRITE_REQUESTED names another address than config.addr7: the
+    // PEC the driver checks would not match. Warns once.
+    void check_address(uint8_t address_byte);
+    bool address_warned_ = false;
+
     void arm_response_timer() override;
     void cancel_response_timer() override;
     void request_available() override;

@@ -4,15 +4,18 @@ namespace ssifsim::tools {
 
 EventCountsComponent::EventCountsComponent(const Scenario& s) {
     for (const auto& [name, expected] : s.expect.counts) {
-        const size_t dot = name.find('.');
-        counter_.counted.push_back({name.substr(0, dot), name.substr(dot + 1), name});
         counter_.counts[name] = 0;
+        EventId id{};
+        if (!find_event(name, &id)) // the loader refuses such a name: none is logged
+            continue;
+        const bool per_cpu = event_name(id).src == EventSource::Cpu;
+        counter_.counted.push_back({id, per_cpu ? name.substr(0, name.find('.')) : "", name});
     }
 }
 
 void EventCountsComponent::Counter::record(const Event& e) {
     for (const Counted& c : counted)
-        if (e.src == c.src && e.ev == c.ev)
+        if (e.id == c.id && (c.cpu_src.empty() || e.src == c.cpu_src))
             ++counts[c.name];
 }
 

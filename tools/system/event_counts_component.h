@@ -24,12 +24,14 @@ class EventCountsComponent : public Component {
     std::shared_ptr<const ComponentResult> finish(System&, std::vector<Check>&) override;
 
   private:
-    // Counts in place: nothing is built per event.
+    // Counts in place, by catalog id: nothing is built or compared as text per event.
     class Counter : public EventSink {
       public:
         void record(const Event& e) override;
         struct Counted {
-            std::string src, ev, name;
+            EventId id;
+            std::string cpu_src; // a per-CPU event's source ("cpu3"), which must match too
+            std::string name;
         };
         std::vector<Counted> counted;
         std::map<std::string, uint64_t> counts;

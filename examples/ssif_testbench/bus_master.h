@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <systemc>
 
 #include "models/common/event_log.h"
@@ -34,7 +35,7 @@ class BusMaster : public sc_core::sc_module {
     Transfer block_write(uint8_t addr7, uint8_t command, const ssifsim::Bytes& data) {
         Transfer t;
         t.status = write_block(t, addr7, command, data);
-        t.ok = t.status[0] == 'o';
+        t.ok = std::strcmp(t.status, "ok") == 0;
         stop(t);
         return t;
     }
@@ -43,7 +44,7 @@ class BusMaster : public sc_core::sc_module {
     Transfer block_read(uint8_t addr7, uint8_t command) {
         Transfer t;
         t.status = read_block(t, addr7, command);
-        t.ok = t.status[0] == 'o';
+        t.ok = std::strcmp(t.status, "ok") == 0;
         stop(t);
         return t;
     }

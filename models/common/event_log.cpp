@@ -1,10 +1,5 @@
 #include "models/common/event_log.h"
 
-#include <algorithm>
-#include <cstring>
-#include <iterator>
-#include <stdexcept>
-
 namespace ssifsim {
 
 void TeeSink::record(const Event& event) {

@@ -1,6 +1,7 @@
 // The benchmark at 1% of its size, so that it cannot rot: every workload runs, its counts
 // are the workload's, and the JSON carries every figure. Speed itself is never asserted.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "tests/support.h"
@@ -15,8 +16,9 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     REQUIRE(r.exit_code == 0);
     const json doc = json::parse(r.out);
     const json& w = doc["workloads"];
-    for (const char* name : {"ssif-mixed", "ssif-mixed-vcd", "ssif-mixed-10x", "ssif-burst",
-                             "zpci-storm-floating", "zpci-storm-directed", "raw-kernel"}) {
+    for (const char* name :
+         {"ssif-mixed", "floor", "ssif-mixed-vcd", "ssif-mixed-10x", "ssif-burst",
+          "zpci-storm-floating", "zpci-storm-directed", "raw-kernel"}) {
         INFO(name);
         REQUIRE(w.contains(name));
         for (const char* key :
@@ -29,6 +31,16 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     }
     // 1% of 70,000 single-part and 30,000 multi-part requests, and ten times that.
     CHECK(w["ssif-mixed"]["requests"] == 1000);
+    // The floor takes ssif-mixed's file scaled the same way (each generator's count times
+    // 0.01, rounded: 700 + 300) and counts each request the host driver completes.
+    CHECK(w["floor"]["requests"] == 1000);
+    CHECK(w["floor"]["log_events"].get<double>() > 0);
+    CHECK(w["floor"]["activations"] == 0); // no SystemC process
+    // The floor does the SystemC run's work: its plain time counter ends where the run's
+    // simulated time does, with the same bytes on the wire (the same transfers, NAKed
+    // reads and retries included).
+    CHECK(w["floor"]["sim_seconds"] == w["ssif-mixed"]["sim_seconds"]);
+    CHECK(w["floor"]["bus_bytes"] == w["ssif-mixed"]["bus_bytes"]);
     CHECK(w["ssif-mixed-vcd"]["requests"] == 1000);
     CHECK(w["ssif-mixed-10x"]["requests"] == 10000);
     // ssif-burst: the same 1% of ssif-mixed's requests, all due at time 0.
@@ -45,9 +57,31 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     CHECK(w["raw-kernel"]["activations"].get<double>() >= target);
     CHECK(w["raw-kernel"]["activations"].get<double>() <= target + 8);
     CHECK(w["ssif-mixed"]["raw_activations_per_s"] == w["raw-kernel"]["activations_per_s"]);
-    // One goal line each: speed, requests, VCD cost, memory (longer, and all due at once), and
-    // activations for ssif-mixed and both storms.
-    CHECK(doc["goals"].size() == 8);
+    // The cost ratios: per request for the SSIF workloads, per MSI for the storms, finite and
+    // positive (their size is never asserted).
+    const auto positive = [&w](const char* name, const char* key) {
+        INFO(name << " " << key);
+        REQUIRE(w[name].contains(key));
+        const double v = w[name][key].get<double>();
+        CHECK(std::isfinite(v));
+        CHECK(v > 0);
+    };
+    for (const char* name : {"ssif-mixed", "ssif-mixed-vcd", "ssif-mixed-10x", "ssif-burst"})
+        for (const char* key :
+             {"activations_per_request", "raw_activations_per_request", "floor_ratio"})
+            positive(name, key);
+    for (const char* name : {"zpci-storm-floating", "zpci-storm-directed"})
+        for (const char* key : {"activations_per_msi", "raw_activations_per_msi"})
+            positive(name, key);
+    // raw_activations_per_request is raw-kernel's activations per second over the
+    // workload's requests per second.
+    CHECK(w["ssif-mixed"]["raw_activations_per_request"].get<double>() ==
+          Approx(w["raw-kernel"]["activations_per_s"].get<double>() /
+                 w["ssif-mixed"]["requests_per_s"].get<double>()));
+    // One goal line each: speed, requests, VCD cost, memory (longer, and all due at once),
+    // activations for ssif-mixed and both storms, raw activations and floor requests per
+    // ssif-mixed request, and raw activations per MSI for both storms.
+    CHECK(doc["goals"].size() == 12);
 }
 
 TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {

@@ -11,6 +11,7 @@
 
 #include "models/common/sim_time.h"
 #include "tools/bench_files.h"
+#include "tools/bench_floor.h"
 #include "tools/child.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
@@ -28,6 +29,12 @@ constexpr double kGoalRequestsPerS = 20'000;
 constexpr double kGoalVcdSlowdown = 3;
 constexpr double kGoalActivationShare = 1.0 / 3;
 constexpr double kGoalMemoryGrowth = 1.2;
+// The cost ratios (the performance issue's goals, from the same run): an ssif-mixed request
+// at most 50 raw activations' and 3 floor requests' worth of wall time, an MSI at most 3 raw
+// activations'.
+constexpr double kGoalRawPerRequest = 50;
+constexpr double kGoalFloorRatio = 3;
+constexpr double kGoalRawPerMsi = 3;
 constexpr int kRawThreads = 8; // about as many processes as the SSIF model runs
 constexpr double kRawDefaultActivations = 20e6;
 
@@ -37,33 +44,81 @@ struct Figures {
     double sim_seconds = 0, wall_seconds = 0;
     double requests = 0, msis = 0, bus_bytes = 0, activations = 0;
     double peak_rss_mb = 0;
+    double log_events = 0; // floor: the log events its models built
     double per_wall(double n) const { return wall_seconds > 0 ? n / wall_seconds : 0; }
     double sim_over_wall() const { return per_wall(sim_seconds); }
+    // Wall seconds per request and per MSI; 0 without any.
+    double wall_per(double n) const { return n > 0 ? wall_seconds / n : 0; }
+    bool ssif() const { return name.rfind("ssif-", 0) == 0; }
+    bool storm() const { return name.rfind("zpci-storm-", 0) == 0; }
 };
 
-ojson figures_json(const Figures& f, double raw_per_s) {
-    return {{"sim_seconds", f.sim_seconds},
-            {"wall_seconds", f.wall_seconds},
-            {"sim_over_wall", f.sim_over_wall()},
-            {"requests", f.requests},
-            {"requests_per_s", f.per_wall(f.requests)},
-            {"msis", f.msis},
-            {"msis_per_s", f.per_wall(f.msis)},
+// The cost ratios of one workload, each measured within the run; 0 where the run lacks
+// what a ratio needs (no raw-kernel or floor workload, no requests or MSIs).
+struct Ratios {
+    double activations_per_request = 0; // the model's own process activations
+    double activations_per_msi = 0;
+    // Wall time per request (per MSI) in raw-kernel activations: raw_activations_per_s /
+    // requests_per_s (msis_per_s).
+    double raw_activations_per_request = 0;
+    double raw_activations_per_msi = 0;
+    // Wall time per request against the floor workload's.
+    double floor_ratio = 0;
+};
+
+Ratios ratios(const Figures& f, double raw_per_s, const Figures* floor_run) {
+    Ratios r;
+    if (f.ssif() && f.requests > 0) {
+        r.activations_per_request = f.activations / f.requests;
+        r.raw_activations_per_request = raw_per_s * f.wall_per(f.requests);
+        if (floor_run && floor_run->wall_per(floor_run->requests) > 0)
+            r.floor_ratio = f.wall_per(f.requests) / floor_run->wall_per(floor_run->requests);
+    }
+    if (f.storm() && f.msis > 0) {
+        r.activations_per_msi = f.activations / f.msis;
+        r.raw_activations_per_msi = raw_per_s * f.wall_per(f.msis);
+    }
+    return r;
+}
+
+ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run) {
+    ojson j = {{"sim_seconds", f.sim_seconds},
+               {"wall_seconds", f.wall_seconds},
+               {"sim_over_wall", f.sim_over_wall()},
+               {"requests", f.requests},
+               {"requests_per_s", f.per_wall(f.requests)},
+               {"msis", f.msis},
+               {"msis_per_s", f.per_wall(f.msis)},
+               {"bus_bytes", f.bus_bytes},
             {"bus_bytes_per_s", f.per_wall(f.bus_bytes)},
-            {"activations", f.activations},
-            {"activations_per_s", f.per_wall(f.activations)},
-            {"raw_activations_per_s", raw_per_s},
-            {"peak_rss_mb", f.peak_rss_mb},
-            {"checks_passed", f.checks_passed}};
+               {"activations", f.activations},
+               {"activations_per_s", f.per_wall(f.activations)},
+               {"raw_activations_per_s", raw_per_s},
+               {"peak_rss_mb", f.peak_rss_mb},
+               {"checks_passed", f.checks_passed}};
+    // The ratios a workload has: present only when measured (finite and positive).
+    const Ratios r = ratios(f, raw_per_s, floor_run);
+    const auto add = [&j](const char* key, double v) {
+        if (v > 0)
+            j[key] = v;
+    };
+    add("activations_per_request", r.activations_per_request);
+    add("raw_activations_per_request", r.raw_activations_per_request);
+    add("floor_ratio", r.floor_ratio);
+    add("activations_per_msi", r.activations_per_msi);
+    add("raw_activations_per_msi", r.raw_activations_per_msi);
+    if (f.name == "floor")
+        j["log_events"] = f.log_events;
+    return j;
 }
 
 // What a child measured, sent to the parent through the pipe as one JSON line; the parent
 // adds the name and the peak RSS.
 std::string measured_line(const Figures& f) {
-    return ojson{{"sim_seconds", f.sim_seconds},    {"wall_seconds", f.wall_seconds},
-                 {"requests", f.requests},          {"msis", f.msis},
-                 {"bus_bytes", f.bus_bytes},        {"activations", f.activations},
-                 {"checks_passed", f.checks_passed}}
+    return ojson{{"sim_seconds", f.sim_seconds}, {"wall_seconds", f.wall_seconds},
+                 {"requests", f.requests},       {"msis", f.msis},
+                 {"bus_bytes", f.bus_bytes},     {"activations", f.activations},
+                 {"log_events", f.log_events},   {"checks_passed", f.checks_passed}}
         .dump();
 }
 
@@ -75,6 +130,7 @@ Figures read_measured(const json& j) {
     f.msis = j["msis"];
     f.bus_bytes = j["bus_bytes"];
     f.activations = j["activations"];
+    f.log_events = j["log_events"];
     f.checks_passed = j["checks_passed"];
     return f;
 }
@@ -135,6 +191,22 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
     return write_all(fd, measured_line(f)) ? 0 : 3;
 }
 
+// The floor: the same requests through the plain C++ cores (tools/bench_floor.h), no
+// SystemC; timed from the first request generated to the last response delivered.
+int measure_floor(const json& doc, int fd) {
+    const Scenario s = parse_scenario(doc, "floor");
+    const auto t0 = std::chrono::steady_clock::now();
+    const FloorResult r = run_floor(s);
+    Figures f;
+    f.wall_seconds = seconds_since(t0);
+    f.sim_seconds = r.end_ns / 1e9;
+    f.requests = static_cast<double>(r.requests);
+    f.bus_bytes = static_cast<double>(r.wire_bytes);
+    f.log_events = static_cast<double>(r.events);
+    f.checks_passed = r.failed == 0 && r.requests == s.total_requests();
+    return write_all(fd, measured_line(f)) ? 0 : 3;
+}
+
 // The raw kernel: threads that only wait, each on its own period, until `target`
 // activations in all; the same wait helper as the models, so the same counting.
 int measure_raw_kernel(uint64_t target, int fd) {
@@ -190,8 +262,9 @@ std::string fixed(double v, int decimals) {
 } // namespace
 
 const std::vector<std::string>& bench_workload_names() {
-    static const std::vector<std::string> names = {
-        "ssif-mixed", "ssif-mixed-vcd", "zpci-storm-floating", "zpci-storm-directed", "raw-kernel"};
+    static const std::vector<std::string> names = {"ssif-mixed",          "floor",
+                                                   "ssif-mixed-vcd",      "zpci-storm-floating",
+                                                   "zpci-storm-directed", "raw-kernel"};
     return names;
 }
 
@@ -214,6 +287,10 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
     };
     if (wanted("ssif-mixed"))
         runs.push_back(scenario("ssif-mixed", bench_files::kSsifMixed, o.scale, ""));
+    if (wanted("floor")) {
+        const json doc = scaled(bench_files::kSsifMixed, o.scale);
+        runs.push_back(run_measured("floor", [&doc](int fd) { return measure_floor(doc, fd); }));
+    }
     if (wanted("ssif-mixed-vcd"))
         runs.push_back(scenario("ssif-mixed-vcd", bench_files::kSsifMixed, o.scale,
                                 o.vcd_dir + "/ssifsim-bench-" + std::to_string(getpid()) + ".vcd"));
@@ -264,18 +341,36 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
     for (const Figures& f : runs) {
         // The model's workloads; the VCD and memory runs measure other things.
         if (f.name == "raw-kernel" || raw_per_s <= 0 || f.name == "ssif-mixed-10x" ||
-            f.name == "ssif-mixed-vcd" || f.name == "ssif-burst")
+            f.name == "ssif-mixed-vcd" || f.name == "ssif-burst" || f.name == "floor")
             continue;
         const double share = f.per_wall(f.activations) / raw_per_s;
         goals.push_back({f.name + " makes at least a third of raw-kernel's activations per second",
                          share, kGoalActivationShare, share >= kGoalActivationShare});
+    }
+    const Figures* floor_run = find("floor");
+    if (const Figures* m = find("ssif-mixed")) {
+        const Ratios r = ratios(*m, raw_per_s, floor_run);
+        if (r.raw_activations_per_request > 0)
+            goals.push_back({"an ssif-mixed request costs at most 50 raw-kernel activations",
+                             r.raw_activations_per_request, kGoalRawPerRequest,
+                             r.raw_activations_per_request <= kGoalRawPerRequest});
+        if (r.floor_ratio > 0)
+            goals.push_back({"an ssif-mixed request costs at most 3 floor requests", r.floor_ratio,
+                             kGoalFloorRatio, r.floor_ratio <= kGoalFloorRatio});
+    }
+    for (const Figures& f : runs) {
+        const Ratios r = ratios(f, raw_per_s, floor_run);
+        if (r.raw_activations_per_msi > 0)
+            goals.push_back({"a " + f.name + " MSI costs at most 3 raw-kernel activations",
+                             r.raw_activations_per_msi, kGoalRawPerMsi,
+                             r.raw_activations_per_msi <= kGoalRawPerMsi});
     }
 
     if (o.json) {
         ojson doc = {{"ssifsim_bench", 1}, {"scale", o.scale}};
         ojson workloads = ojson::object();
         for (const Figures& f : runs)
-            workloads[f.name] = figures_json(f, raw_per_s);
+            workloads[f.name] = figures_json(f, raw_per_s, floor_run);
         doc["workloads"] = workloads;
         ojson goal_list = ojson::array();
         for (const Goal& g : goals)
@@ -297,6 +392,24 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                       f.name.c_str(), f.sim_seconds, f.wall_seconds, f.sim_over_wall(),
                       f.per_wall(f.requests), f.per_wall(f.msis), f.per_wall(f.bus_bytes),
                       f.per_wall(f.activations), f.peak_rss_mb, f.checks_passed ? "pass" : "FAIL");
+        out << line;
+    }
+    // The cost ratios, each from this run's figures ("-": not measured in this run).
+    const auto ratio = [](double v) { return v > 0 ? fixed(v, v < 10 ? 2 : 1) : std::string("-"); };
+    out << "\ncost ratios (wall time per request or MSI, in raw-kernel activations and in floor "
+           "requests):\n";
+    std::snprintf(line, sizeof line, "%-20s %9s %11s %11s %9s %11s\n", "workload", "act/req",
+                  "raw act/req", "floor ratio", "act/MSI", "raw act/MSI");
+    out << line;
+    for (const Figures& f : runs) {
+        if (!f.ssif() && !f.storm())
+            continue;
+        const Ratios r = ratios(f, raw_per_s, floor_run);
+        std::snprintf(line, sizeof line, "%-20s %9s %11s %11s %9s %11s\n", f.name.c_str(),
+                      ratio(r.activations_per_request).c_str(),
+                      ratio(r.raw_activations_per_request).c_str(), ratio(r.floor_ratio).c_str(),
+                      ratio(r.activations_per_msi).c_str(),
+                      ratio(r.raw_activations_per_msi).c_str());
         out << line;
     }
     if (!goals.empty())

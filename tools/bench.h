@@ -1,11 +1,17 @@
 // ssifsim bench: the standard workloads, each in its own process, measured in simulated
 // and wall time, requests, bus bytes, SystemC process activations and peak RSS, against the
-// raw SystemC kernel doing the same number of activations with no model work.
+// raw SystemC kernel doing the same number of activations with no model work, and against
+// the floor: the same requests through the plain C++ models with no SystemC at all.
 //   ssif-mixed           bench/ssif-mixed.json: 100,000 IPMI requests, no waveforms
+//   floor                ssif-mixed's requests through the plain C++ cores (bench_floor.h)
 //   ssif-mixed-vcd       the same with the full VCD (wires and transaction level)
 //   zpci-storm-floating  scenarios/zpci-storm-floating.json: 1,000,000 MSIs
 //   zpci-storm-directed  scenarios/zpci-storm-directed.json
 //   raw-kernel           as many activations as ssif-mixed made, from threads that only wait
+// Per workload, the cost ratios measured within the same run: an ssif workload's wall time
+// per request in raw-kernel activations (raw_activations_per_request) and in floor requests
+// (floor_ratio), a storm's wall time per MSI in raw-kernel activations
+// (raw_activations_per_msi), and the model's own activations per request or MSI.
 // Speed is measured here and never in a timed test.
 #pragma once
 

@@ -443,8 +443,9 @@ int cmd_bench(const std::vector<std::string>& args) {
         "scale", po::value(&o.scale)->value_name("F")->default_value(1.0, "1"),
         "workload sizes times F (0.01: the smoke test's 1,000 requests and 10,000 MSIs)")(
         "workload", po::value(&workloads)->value_name("NAME")->composing(),
-        "run only this workload (repeatable): ssif-mixed, ssif-mixed-vcd, zpci-storm-floating, "
-        "zpci-storm-directed, raw-kernel")("json", "print one JSON document instead of the table")(
+        "run only this workload (repeatable): ssif-mixed, floor, ssif-mixed-vcd, "
+        "zpci-storm-floating, zpci-storm-directed, raw-kernel")(
+        "json", "print one JSON document instead of the table")(
         "memory", "also run ssif-mixed 10 times longer, and with all its requests due at once, and "
                   "compare the peak RSS")(
         "vcd-dir", po::value(&o.vcd_dir)->value_name("DIR")->default_value(o.vcd_dir),
@@ -456,7 +457,12 @@ int cmd_bench(const std::vector<std::string>& args) {
                      "requests, bus bytes and SystemC process activations per\nwall second, "
                      "and the peak RSS; then the goals, met or missed. raw-kernel makes as\n"
                      "many activations as ssif-mixed from threads that do nothing but wait: "
-                     "the\nceiling the models are measured against. Workloads: "
+                     "the\nceiling the models are measured against; floor pushes ssif-mixed's "
+                     "requests\nthrough the plain C++ host, bus framing, PEC and BMC code with "
+                     "no SystemC: the\nmodels' own cost. The cost ratios, from the same run: "
+                     "raw act/req (an SSIF\nrequest's wall time in raw-kernel activations), "
+                     "floor ratio (in floor requests),\nraw act/MSI (a storm MSI's), and the "
+                     "model's own activations per request or MSI.\nWorkloads: "
                      "bench/ssif-mixed.json,\nscenarios/zpci-storm-floating.json and "
                      "-directed.json, compiled in. Speed is\nmeasured here, never in a "
                      "timed test; the figures are this machine's.\n\n"

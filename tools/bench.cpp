@@ -90,7 +90,7 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
                {"msis", f.msis},
                {"msis_per_s", f.per_wall(f.msis)},
                {"bus_bytes", f.bus_bytes},
-            {"bus_bytes_per_s", f.per_wall(f.bus_bytes)},
+               {"bus_bytes_per_s", f.per_wall(f.bus_bytes)},
                {"activations", f.activations},
                {"activations_per_s", f.per_wall(f.activations)},
                {"raw_activations_per_s", raw_per_s},
@@ -395,12 +395,16 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         out << line;
     }
     // The cost ratios, each from this run's figures ("-": not measured in this run).
+    const bool any_ratios = std::any_of(runs.begin(), runs.end(),
+                                        [](const Figures& f) { return f.ssif() || f.storm(); });
     const auto ratio = [](double v) { return v > 0 ? fixed(v, v < 10 ? 2 : 1) : std::string("-"); };
-    out << "\ncost ratios (wall time per request or MSI, in raw-kernel activations and in floor "
-           "requests):\n";
-    std::snprintf(line, sizeof line, "%-20s %9s %11s %11s %9s %11s\n", "workload", "act/req",
-                  "raw act/req", "floor ratio", "act/MSI", "raw act/MSI");
-    out << line;
+    if (any_ratios) {
+        out << "\ncost ratios (wall time per request or MSI, in raw-kernel activations and in "
+               "floor requests):\n";
+        std::snprintf(line, sizeof line, "%-20s %9s %11s %11s %9s %11s\n", "workload", "act/req",
+                      "raw act/req", "floor ratio", "act/MSI", "raw act/MSI");
+        out << line;
+    }
     for (const Figures& f : runs) {
         if (!f.ssif() && !f.storm())
             continue;

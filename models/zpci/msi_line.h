@@ -28,9 +28,9 @@ class MsiLine : public sc_core::sc_module {
     };
 
     Request irq;
-    // True once the MSI's handler has run (written from the CPU's process that ran it), false
-    // when `irq` falls: the device lowers its request once its handler has run, a four-phase
-    // handshake. Bind the device's input port to it.
+    // True once the MSI's handler has run while `irq` is high (written from the CPU's process
+    // that ran it), false when `irq` falls: the device lowers its request once its handler
+    // has run, a four-phase handshake. Bind the device's input port to it.
     sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> handled;
 
     // Wires the line to `system`'s function `fid`, MSI `index` (0-based), during

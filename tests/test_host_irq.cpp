@@ -159,10 +159,22 @@ struct TestDevice : sc_core::sc_module {
 };
 } // namespace
 
-TEST_CASE("MsiLine: a rising edge raises the function's MSI, handled rises when its handler "
-          "has run",
-          "[zpci][irq]") {
-    NullSink log;
+namespace {
+// The function's own MSI 0 once, at 1 us, before the device raises its line.
+struct OneEarlyMsi : zpci::MsiSchedule {
+    bool next(zpci::Msi* out) override {
+        if (given_)
+            return false;
+        given_ = true;
+        *out = zpci::Msi{1'000, 0x20, 0, false, false};
+        return true;
+    }
+
+  private:
+    bool given_ = false;
+};
+
+zpci::ZpciConfig one_function_on_cpu1() {
     zpci::ZpciConfig config;
     config.kernel.cpus = 2;
     zpci::FunctionConfig f;
@@ -172,7 +184,15 @@ TEST_CASE("MsiLine: a rising edge raises the function's MSI, handled rises when 
     config.functions.push_back(f);
     config.timing.entry_ns = 4'000;
     config.timing.per_bit_ns = 1'000;
-    zpci::ZpciSystem zpci("zpci", config, log, nullptr);
+    return config;
+}
+} // namespace
+
+TEST_CASE("MsiLine: a rising edge raises the function's MSI, handled rises when its handler "
+          "has run",
+          "[zpci][irq]") {
+    NullSink log;
+    zpci::ZpciSystem zpci("zpci", one_function_on_cpu1(), log, nullptr);
     zpci::MsiLine line("line", zpci, 0x20, 0);
     TestDevice device("device");
     device.irq(line.irq);
@@ -183,4 +203,22 @@ TEST_CASE("MsiLine: a rising edge raises the function's MSI, handled rises when 
     CHECK(zpci.accounting().counts().raised == 1);
     CHECK(zpci.accounting().counts().delivered == 1);
     CHECK(line.handled.read() == false); // lowered again once the device lowered its request
+}
+
+TEST_CASE("MsiLine: a handler run while the line is low does not raise handled", "[zpci][irq]") {
+    NullSink log;
+    zpci::ZpciSystem zpci("zpci", one_function_on_cpu1(), log, nullptr);
+    OneEarlyMsi early;
+    zpci.set_schedule(&early);
+    zpci::MsiLine line("line", zpci, 0x20, 0);
+    TestDevice device("device");
+    device.irq(line.irq);
+    device.handled(line.handled);
+    sc_core::sc_start();
+    // The early MSI's handler runs at 1 + 4 + 1 us with the line low: no answer to anyone.
+    // Had it raised handled, the device's own request at 10 us would find it already high and
+    // never see a rising edge; it sees one when its own MSI's handler has run, at 15 us.
+    CHECK(device.handled_ns == 10'000 + 4'000 + 1'000);
+    CHECK(zpci.accounting().counts().raised == 2);
+    CHECK(zpci.accounting().counts().delivered == 2);
 }

@@ -18,6 +18,18 @@
 
 namespace ssifsim::smbus {
 
+// The controller's transfer-complete interrupt as signals, for a host that waits for it (the
+// i2c bus driver's master_xfer sleeps on a completion that the controller's ISR completes,
+// e.g. i2c_dw_xfer on cmd_complete, completed by i2c_dw_isr).
+//
+// The interrupt request output: the host writes true when a transfer has ended and false
+// once the handler has run (the ISR cleared the controller's interrupt status). Optional.
+using IrqOutPort =
+    sc_core::sc_port<sc_core::sc_signal_inout_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND>;
+// The handler-ran input: a rising edge says the interrupt's handler has run. Optional.
+using IrqInPort =
+    sc_core::sc_port<sc_core::sc_signal_in_if<bool>, 1, sc_core::SC_ZERO_OR_MORE_BOUND>;
+
 class SmbusController : public sc_core::sc_module {
   public:
     SmbusInitiatorSocket socket;

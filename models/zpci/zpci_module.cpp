@@ -9,7 +9,7 @@
 namespace ssifsim::zpci {
 
 namespace {
-uint64_t waiter_key(uint32_t fid, unsigned index) {
+uint64_t msi_key(uint32_t fid, unsigned index) {
     return (uint64_t{fid} << 16) | index;
 }
 } // namespace
@@ -480,18 +480,18 @@ void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {
                            [this](uint32_t fid) { return kernel_.live(fid); });
     wait_for(config_.timing.per_bit_ns); // the device's handler runs
     if (handler) {
-        auto w = waiters_.find(waiter_key(handler->fid, handler->index));
-        if (w != waiters_.end() && w->second)
-            w->second->notify(sc_core::SC_ZERO_TIME);
+        auto h = on_handled_.find(msi_key(handler->fid, handler->index));
+        if (h != on_handled_.end())
+            h->second();
     }
 }
 
-void ZpciSystem::raise_and_wait(uint32_t fid, unsigned index) {
-    std::unique_ptr<sc_core::sc_event>& e = waiters_[waiter_key(fid, index)];
-    if (!e)
-        e = std::make_unique<sc_core::sc_event>();
+void ZpciSystem::raise_msi(uint32_t fid, unsigned index) {
     raise(Msi{sim_now_ns(), fid, index, false, false});
-    wait_on(*e);
+}
+
+void ZpciSystem::on_handled(uint32_t fid, unsigned index, std::function<void()> f) {
+    on_handled_[msi_key(fid, index)] = std::move(f);
 }
 
 void ZpciSystem::maybe_done() {

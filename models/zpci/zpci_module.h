@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -90,9 +91,12 @@ class ZpciSystem : public sc_core::sc_module {
     void set_schedule(MsiSchedule* schedule) { schedule_ = schedule; }
     // Done once the schedule and the actions are spent and no CPU has work left.
     void set_stop_gate(StopGate* gate) { gate_ = gate; }
-    // From a process: raise `fid`'s MSI `index` now and return once its handler has run
-    // (the host's SMBus controller waits for its transfer-complete interrupt this way).
-    void raise_and_wait(uint32_t fid, unsigned index);
+    // A device's interrupt wired to a function's MSI (MsiLine, msi_line.h). raise_msi: from a
+    // process, `fid`'s MSI `index` is written now, as the schedule's are (logged, routed,
+    // counted). on_handled: during elaboration, `f` is called from the CPU's process each time
+    // the handler of that MSI has run (its dispatch, then per_bit_ns); one per MSI.
+    void raise_msi(uint32_t fid, unsigned index);
+    void on_handled(uint32_t fid, unsigned index, std::function<void()> f);
     // End of run: what is still pending becomes undelivered.
     void finish(uint64_t t_ns);
 
@@ -166,8 +170,8 @@ class ZpciSystem : public sc_core::sc_module {
     std::vector<Violation> unlogged_violations_;
     static constexpr uint64_t kSummaryViolationsPerKind = 10;
     std::array<uint64_t, std::size(kViolationNames)> violations_by_kind_{};
-    // Handlers waited on by raise_and_wait, by (fid << 16 | index).
-    std::map<uint64_t, std::unique_ptr<sc_core::sc_event>> waiters_;
+    // on_handled's calls, by (fid << 16 | index).
+    std::map<uint64_t, std::function<void()>> on_handled_;
     int vcd_msis_ = -1;
     uint64_t msis_seen_ = 0;
 };

@@ -8,17 +8,6 @@
 
 namespace ssifsim::tools {
 
-// host.irq "zpci": each transfer's completion is the controller function's MSI 0.
-class ZpciComponent::TransferIrq : public ssif::TransferIrq {
-  public:
-    TransferIrq(zpci::ZpciSystem& system, uint32_t fid) : system_(system), fid_(fid) {}
-    void transfer_complete() override { system_.raise_and_wait(fid_, 0); }
-
-  private:
-    zpci::ZpciSystem& system_;
-    uint32_t fid_;
-};
-
 ZpciComponent::ZpciComponent(const Scenario& s) : s_(s) {}
 
 ZpciComponent::~ZpciComponent() = default;
@@ -38,8 +27,11 @@ void ZpciComponent::build(System& system) {
         system_->set_stop_gate(system.gate);
     }
     if (s.host_irq_fid) {
-        transfer_irq_ = std::make_unique<TransferIrq>(*system_, *s.host_irq_fid);
-        system.get<HostComponent>().host().set_transfer_irq(transfer_irq_.get());
+        // host.irq "zpci": the host's controller interrupt is MSI 0 of its function.
+        host_irq_ = std::make_unique<zpci::MsiLine>("host_irq", *system_, *s.host_irq_fid, 0);
+        ssif::SsifHost& host = system.get<HostComponent>().host();
+        host.irq(host_irq_->irq);
+        host.irq_handled(host_irq_->handled);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/zpci/msi_line.h"
 #include "models/zpci/zpci_module.h"
 #include "tools/system/component.h"
 #include "tools/zpci_config.h"
@@ -47,11 +48,10 @@ class ZpciComponent : public Component {
                                                   std::vector<Check>& checks) override;
 
   private:
-    class TransferIrq;
     const Scenario& s_;
     std::unique_ptr<zpci::ZpciSystem> system_;
     std::unique_ptr<GeneratedMsis> msis_;
-    std::unique_ptr<TransferIrq> transfer_irq_;
+    std::unique_ptr<zpci::MsiLine> host_irq_;
 };
 
 } // namespace ssifsim::tools

@@ -1,6 +1,7 @@
 #include "models/ssif/host/ssif_host.h"
 
 #include <algorithm>
+#include <string>
 
 #include "models/common/name_table.h"
 #include "models/common/sim_time.h"
@@ -53,6 +54,9 @@ SsifHost::SsifHost(sc_core::sc_module_name name, const HostConfig& config, Event
     SC_THREAD(kthread);
     SC_THREAD(watch_thread);
     SC_THREAD(alert_worker);
+    SC_METHOD(drive_irq);
+    sensitive << irq_changed_;
+    dont_initialize();
     if (vcd_) {
         std::vector<std::string> phases, states;
         for (int p = 0; p <= static_cast<int>(HostPhase::Off); ++p)
@@ -246,8 +250,7 @@ void SsifHost::alert_worker() {
             adapter_lock_.lock();
             const smbus::SmbusResult r =
                 controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress);
-            if (transfer_irq_)
-                transfer_irq_->transfer_complete();
+            transfer_interrupt();
             adapter_lock_.unlock();
             const bool ours = r.ok() && !r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7;
             if (ours)
@@ -259,6 +262,32 @@ void SsifHost::alert_worker() {
 }
 
 // ---- SMBus calls ------------------------------------------------------------------------------
+
+void SsifHost::end_of_elaboration() {
+    if ((irq.size() == 0) != (irq_handled.size() == 0))
+        SC_REPORT_ERROR("ssifsim/host irq",
+                        (std::string(name()) + ": irq and irq_handled are bound together or not "
+                                               "at all (the host waits for the handler it raised)")
+                            .c_str());
+    irq_wired_ = irq.size() != 0 && irq_handled.size() != 0;
+}
+
+void SsifHost::transfer_interrupt() {
+    if (!irq_wired_)
+        return;
+    // The controller raises its interrupt at the transfer's end; master_xfer sleeps on its
+    // completion until the ISR has run (i2c_dw_xfer's wait on cmd_complete).
+    irq_level_ = true;
+    irq_changed_.notify(); // immediate: drive_irq writes it in this delta, seen in the next
+    wait_on(irq_handled->posedge_event());
+    irq_level_ = false; // the ISR cleared the controller's interrupt status
+    irq_changed_.notify();
+}
+
+void SsifHost::drive_irq() {
+    ++process_activations();
+    irq->write(irq_level_);
+}
 
 TransferDone SsifHost::transfer(const HostTransfer& t) {
     adapter_lock_.lock();
@@ -277,8 +306,8 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
             t.read
                 ? controller_.block_read(config_.bmc_addr7, t.command, t.pec, fault.wire)
                 : controller_.block_write(config_.bmc_addr7, t.command, t.data, t.pec, fault.wire);
-        if (transfer_irq_ && done.result.status != smbus::SmbusStatus::Abandoned)
-            transfer_irq_->transfer_complete(); // the i2c driver sleeps until its interrupt
+        if (done.result.status != smbus::SmbusStatus::Abandoned)
+            transfer_interrupt();
         if (done.result.status != smbus::SmbusStatus::ArbitrationLost ||
             attempt >= adapter_.retries ||
             jiffies_.at(sim_now_ns()) > first_jiffy + timeout_jiffies)
@@ -359,8 +388,7 @@ bool SsifHost::i2c_detect() {
     adapter_lock_.lock();
     const HostFault fault = faults_ ? faults_->next_transfer(0, false, 0x00) : HostFault{};
     const smbus::SmbusResult r = controller_.i2c_write(config_.bmc_addr7, {}, fault.wire);
-    if (transfer_irq_)
-        transfer_irq_->transfer_complete();
+    transfer_interrupt();
     adapter_lock_.unlock();
     EventBuilder(log_, sim_now_ns(), events::kHostQuickWrite)
         .str("status", smbus::status_name(r.status));

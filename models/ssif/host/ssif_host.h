@@ -60,16 +60,6 @@ class HostFaultSource {
     virtual HostFault next_transfer(int request_id, bool read, uint8_t command) = 0;
 };
 
-// The SMBus controller's transfer-complete interrupt. Without one the driver sees each
-// transfer end the moment the bus is done (an ideal polled controller).
-class TransferIrq {
-  public:
-    virtual ~TransferIrq() = default;
-    // Called from the driver's process after each transfer: returns once the interrupt has
-    // been delivered and the controller's handler has run.
-    virtual void transfer_complete() = 0;
-};
-
 // The workload, pulled by the host one request at a time.
 class RequestSource {
   public:
@@ -131,13 +121,25 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // Tell the gate once every submitted request has completed (it stops the simulation
     // when every party is done).
     void stop_when_done(StopGate* gate) { stop_gate_ = gate; }
-    // The controller's interrupt path (host.irq "zpci"); none by default.
-    void set_transfer_irq(TransferIrq* irq) { transfer_irq_ = irq; }
     // Faults to apply to the host's transfers; none by default.
     void set_faults(HostFaultSource* faults) { faults_ = faults; }
     // The SMBALERT# line: when it goes low the host reads the Alert Response Address and,
     // if the BMC answers, runs the driver's alert handler (ssif_alert).
     smbus::AlertInPort smbalert; // SMBALERT#: true while low. Unbound: no alerts are seen.
+    // The SMBus controller's transfer-complete interrupt (an embedding platform's interrupt
+    // controller, or host.irq "zpci": a zPCI function's MSI, zpci::MsiLine). After each
+    // transfer that reached the bus (an abandoned one, the host powered off, raises none) the
+    // host writes `irq` true at the transfer's end (from one process of its own: a plain
+    // sc_signal<bool> will do) and the driver's thread sleeps, holding the adapter, until
+    // `irq_handled` rises: the controller's handler has run and completed the i2c transfer's
+    // completion. Then the host writes `irq` false and the transfer returns. The time between
+    // is the transfer's: the request's timeline and everything after it move by it (no
+    // adapter timeout: a handler that never runs leaves the driver asleep). Bind both or
+    // neither (one alone is an SC_REPORT_ERROR at elaboration, "ssifsim/host irq"; if that
+    // does not throw, the host ignores both). Unbound: an ideal polled controller, each
+    // transfer ends the moment its STOP does, with no interrupt and no wait.
+    smbus::IrqOutPort irq;        // true from a transfer's end until its handler has run
+    smbus::IrqInPort irq_handled; // rising edge: the handler has run
 
     size_t completed() const { return completed_; }
     size_t submitted() const { return requests_ ? requests_->total() : 0; }
@@ -184,6 +186,12 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     TransferDone transfer(const HostTransfer& t);
     smbus::SmbusResult probe_transfer(bool read, uint8_t command, const Bytes& data);
     void maybe_stop();
+    // After a transfer that reached the bus: its interrupt, and the wait for its handler.
+    void transfer_interrupt();
+    // SC_METHOD: the one process that writes `irq` (the driver's thread and the alert work
+    // both make transfers).
+    void drive_irq();
+    void end_of_elaboration() override;
 
     // IpmiSsifHooks
     uint64_t now_ns() const override;
@@ -231,7 +239,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     OutcomeSink* outcome_sink_ = nullptr;
     size_t completed_ = 0;
     StopGate* stop_gate_ = nullptr;
-    TransferIrq* transfer_irq_ = nullptr;
+    bool irq_wired_ = false; // irq and irq_handled bound (end_of_elaboration)
+    bool irq_level_ = false; // what drive_irq writes to irq
+    sc_core::sc_event irq_changed_;
     HostFaultSource* faults_ = nullptr;
 };
 

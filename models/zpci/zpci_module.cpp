@@ -431,11 +431,8 @@ void ZpciSystem::remote_handler(int c) {
 unsigned long ZpciSystem::scan(int c, AirqVector& v, unsigned long start, const char* what) {
     bool read_past = false;
     const unsigned long end = v.end();
-    bool overlap = false;
-    for (size_t o = 0; o < cpus_.size(); ++o)
-        overlap = overlap || (static_cast<int>(o) != c && cpus_[o].busy);
     unsigned long bit = AirqVector::kNoBit;
-    if (config_.timing.find_clear_ns == 0 || !overlap) {
+    if (config_.timing.find_clear_ns == 0 || !other_cpu_busy(c)) {
         bit = v.scan(start, end, &read_past);
     } else {
         // find_next_bit_inv, then clear_bit_inv: another CPU's handler can find the same
@@ -457,6 +454,13 @@ unsigned long ZpciSystem::scan(int c, AirqVector& v, unsigned long start, const 
                                   ", " + std::to_string(end) + ") read past the end of the " +
                                   std::to_string(v.bits()) + "-bit vector");
     return bit;
+}
+
+bool ZpciSystem::other_cpu_busy(int c) const {
+    for (size_t o = 0; o < cpus_.size(); ++o)
+        if (static_cast<int>(o) != c && cpus_[o].busy)
+            return true;
+    return false;
 }
 
 void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {

@@ -24,18 +24,23 @@ AirqVector::AirqVector(unsigned long bits, unsigned flags)
         data_.assign(bits, 0);
 }
 
+// A word at a time (the kernel's find_next_bit_inv does the same): bit 0 is a word's top bit,
+// so the first set bit of a word is its count of leading zeros.
 unsigned long AirqVector::find_next_inv(const std::vector<uint64_t>& words, unsigned long size,
                                         unsigned long from) {
-    for (unsigned long bit = from; bit < size; ++bit) {
-        const uint64_t word = words[bit >> 6];
-        if ((bit & 63) == 0 && word == 0) {
-            bit += 63; // skip an empty word
-            continue;
+    if (from >= size)
+        return size;
+    unsigned long i = from >> 6;
+    uint64_t word = words[i] & (~uint64_t{0} >> (from & 63)); // the bits at or after `from`
+    for (;;) {
+        if (word != 0) {
+            const unsigned long bit = (i << 6) + static_cast<unsigned long>(__builtin_clzll(word));
+            return bit < size ? bit : size; // a set bit past `size` (avail_'s tail) is not one
         }
-        if (word & mask(bit))
-            return bit;
+        if (((i + 1) << 6) >= size)
+            return size;
+        word = words[++i];
     }
-    return size;
 }
 
 unsigned long AirqVector::alloc(unsigned long num) {

@@ -97,11 +97,14 @@ void ZpciSystem::msi_source() {
     while (schedule_ && schedule_->next(&m)) {
         const uint64_t now = sim_now_ns();
         if (m.t_ns > now)
-            wait_for(m.t_ns - now);
+            wait_for_next_msi(m.t_ns - now);
+        deferring_wakes_ = config_.source_starts_entry;
         raise(m);
         if (m.duplicated)
             raise(Msi{m.t_ns, m.fid, m.index, false, false});
+        deferring_wakes_ = false;
     }
+    notify_deferred_wakes();
     schedule_done_ = true;
     maybe_done();
 }
@@ -166,17 +169,92 @@ void ZpciSystem::raise(const Msi& m) {
         post_floating();
     } else if (r.raise == ZpciFacility::Raise::Directed) {
         cpus_[static_cast<size_t>(r.cpu)].directed_pending = true;
-        cpus_[static_cast<size_t>(r.cpu)].wake->notify(sc_core::SC_ZERO_TIME);
+        wake(static_cast<size_t>(r.cpu));
     }
+}
+
+void ZpciSystem::wake(size_t c) {
+    const Cpu& cpu = cpus_[c];
+    if (cpu.entry_started && sim_now_ns() < cpu.entry_start_ns + config_.timing.entry_ns)
+        return; // its thread would be in the entry's timed wait, where the wake is lost
+    if (!deferring_wakes_) {
+        cpus_[c].wake->notify(sc_core::SC_ZERO_TIME);
+        return;
+    }
+    // One delta notification per event: a second wake of the same CPU adds nothing.
+    for (size_t d : deferred_wakes_)
+        if (d == c)
+            return;
+    deferred_wakes_.push_back(c);
+}
+
+void ZpciSystem::notify_deferred_wakes() {
+    for (size_t c : deferred_wakes_)
+        cpus_[c].wake->notify(sc_core::SC_ZERO_TIME);
+    deferred_wakes_.clear();
+}
+
+// The woken CPUs' threads would run in the next delta cycle, take their work and start the
+// entry's timed wait, in the reverse order of the wakes (SystemC's reference kernel triggers
+// a delta cycle's notifications last one first); the MSI source does the same in their
+// stead when nothing else runs at this time (no other process, no other notification),
+// after making its own timed wait's notification first. SystemC's timed-event queue then
+// holds the same notifications, made in the same order, as without it: the order of
+// processes due at one time (which decides, say, whether an MSI arriving as a handler scans
+// is found by that scan) comes from that queue, and stays as it was.
+void ZpciSystem::wait_for_next_msi(uint64_t dt_ns) {
+    if (deferred_wakes_.empty() || !can_start_entries()) {
+        notify_deferred_wakes();
+        wait_for(dt_ns);
+        return;
+    }
+    next_msi_.notify(ns(dt_ns));
+    for (auto c = deferred_wakes_.rbegin(); c != deferred_wakes_.rend(); ++c)
+        if (!cpus_[*c].busy) // a busy CPU's thread is in a timed wait: the wake did nothing
+            start_entry_for(*c);
+    deferred_wakes_.clear();
+    wait_on(next_msi_);
+}
+
+// Whether each woken CPU would take its work at once (take_work, in the order their threads
+// would run) from an idle wait on its wake event alone, with nothing else to run at this time.
+bool ZpciSystem::can_start_entries() const {
+    if (config_.timing.entry_ns == 0 || sc_core::sc_pending_activity_at_current_time())
+        return false; // a zero entry is a delta wait; others run in the next delta too
+    bool floating = floating_pending_;
+    const uint64_t now = sim_now_ns();
+    for (auto c = deferred_wakes_.rbegin(); c != deferred_wakes_.rend(); ++c) {
+        const Cpu& cpu = cpus_[*c];
+        if (cpu.busy)
+            continue;
+        if (cpu.waiting != Waiting::Wake || !cpu.online)
+            return false;
+        if ((cpu.ipi_pending && now >= cpu.ipi_due_ns) || cpu.directed_pending)
+            continue;
+        if (!floating)
+            return false; // woken for nothing: its thread would look for the end of the run
+        floating = false;
+    }
+    return true;
+}
+
+void ZpciSystem::start_entry_for(size_t c) {
+    Cpu& cpu = cpus_[c];
+    Work work = Work::Ipi;
+    take_work(static_cast<int>(c), &work); // it takes some: can_start_entries
+    cpu.entry_start_ns = enter_interrupt(static_cast<int>(c), work);
+    cpu.entry_work = work;
+    cpu.entry_started = true;
+    cpu.wake->notify(ns(config_.timing.entry_ns)); // the entry's wait, on the thread's event
 }
 
 // A floating interrupt goes to one CPU that can take it: the lowest-numbered idle online
 // one, else the first to finish its handler.
 void ZpciSystem::post_floating() {
     floating_pending_ = true;
-    for (Cpu& cpu : cpus_)
-        if (cpu.online && !cpu.busy) {
-            cpu.wake->notify(sc_core::SC_ZERO_TIME);
+    for (size_t c = 0; c < cpus_.size(); ++c)
+        if (cpus_[c].online && !cpus_[c].busy) {
+            wake(c);
             return;
         }
 }
@@ -243,7 +321,7 @@ void ZpciSystem::actions() {
         case ZpciAction::Kind::CpuOnline:
             cpus_[static_cast<size_t>(a.cpu)].online = true;
             event(events::kCpuOnline, a.cpu);
-            cpus_[static_cast<size_t>(a.cpu)].wake->notify(sc_core::SC_ZERO_TIME);
+            wake(static_cast<size_t>(a.cpu));
             break;
         }
     }
@@ -273,22 +351,36 @@ bool ZpciSystem::take_work(int c, Work* work) {
 void ZpciSystem::cpu_thread(int c) {
     Cpu& cpu = cpus_[static_cast<size_t>(c)];
     for (;;) {
+        if (cpu.entry_started) { // the MSI source took the interrupt for this CPU
+            cpu.entry_started = false;
+            run_handler(c, cpu.entry_work, cpu.entry_start_ns);
+            continue;
+        }
         Work work;
         if (take_work(c, &work)) {
             run_interrupt(c, work);
             continue;
         }
         maybe_done();
-        if (cpu.online && cpu.ipi_pending) // an IPI on its way: wake for it too
+        if (cpu.online && cpu.ipi_pending) { // an IPI on its way: wake for it too
+            cpu.waiting = Waiting::WakeOrIpi;
             wait_for_or(cpu.ipi_due_ns - sim_now_ns(), *cpu.wake);
-        else
+        } else {
+            cpu.waiting = Waiting::Wake;
             wait_on(*cpu.wake);
+        }
+        cpu.waiting = Waiting::Nothing;
     }
 }
 
 void ZpciSystem::run_interrupt(int c, Work work) {
+    const uint64_t start = enter_interrupt(c, work);
+    wait_for(config_.timing.entry_ns);
+    run_handler(c, work, start);
+}
+
+uint64_t ZpciSystem::enter_interrupt(int c, Work work) {
     Cpu& cpu = cpus_[static_cast<size_t>(c)];
-    CpuStats& st = stats_[static_cast<size_t>(c)];
     const uint64_t start = sim_now_ns();
     cpu.busy = true;
     if (vcd_)
@@ -296,7 +388,12 @@ void ZpciSystem::run_interrupt(int c, Work work) {
     const char* kind = work == Work::Ipi ? "ipi" : work == Work::Directed ? "directed" : "floating";
     if (config_.log_each_msi)
         event(events::kCpuIrq, c).str("kind", kind);
-    wait_for(config_.timing.entry_ns);
+    return start;
+}
+
+void ZpciSystem::run_handler(int c, Work work, uint64_t start) {
+    Cpu& cpu = cpus_[static_cast<size_t>(c)];
+    CpuStats& st = stats_[static_cast<size_t>(c)];
     switch (work) {
     case Work::Ipi:
         ++st.ipis;
@@ -413,7 +510,7 @@ void ZpciSystem::send_ipi(int target) {
     Cpu& cpu = cpus_[static_cast<size_t>(target)];
     cpu.ipi_pending = true;
     cpu.ipi_due_ns = sim_now_ns() + config_.timing.ipi_ns;
-    cpu.wake->notify(sc_core::SC_ZERO_TIME);
+    wake(static_cast<size_t>(target));
     if (config_.log_each_msi)
         event(events::kZpciIpi).num("to", target);
 }
@@ -431,11 +528,8 @@ void ZpciSystem::remote_handler(int c) {
 unsigned long ZpciSystem::scan(int c, AirqVector& v, unsigned long start, const char* what) {
     bool read_past = false;
     const unsigned long end = v.end();
-    bool overlap = false;
-    for (size_t o = 0; o < cpus_.size(); ++o)
-        overlap = overlap || (static_cast<int>(o) != c && cpus_[o].busy);
     unsigned long bit = AirqVector::kNoBit;
-    if (config_.timing.find_clear_ns == 0 || !overlap) {
+    if (config_.timing.find_clear_ns == 0 || !other_cpu_busy(c)) {
         bit = v.scan(start, end, &read_past);
     } else {
         // find_next_bit_inv, then clear_bit_inv: another CPU's handler can find the same
@@ -457,6 +551,13 @@ unsigned long ZpciSystem::scan(int c, AirqVector& v, unsigned long start, const 
                                   ", " + std::to_string(end) + ") read past the end of the " +
                                   std::to_string(v.bits()) + "-bit vector");
     return bit;
+}
+
+bool ZpciSystem::other_cpu_busy(int c) const {
+    for (size_t o = 0; o < cpus_.size(); ++o)
+        if (static_cast<int>(o) != c && cpus_[o].busy)
+            return true;
+    return false;
 }
 
 void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {

@@ -68,6 +68,11 @@ struct ZpciConfig {
     std::vector<FunctionConfig> functions;
     std::vector<ZpciAction> actions; // in time order
     bool log_each_msi = true;        // false: setup, teardown, violations and the summary only
+    // The MSI source starts the interrupt entry of the idle CPUs its MSIs wake, when they
+    // would be the only processes to run at that time (ZpciSystem::wait_for_next_msi): one
+    // activation less per interrupt, with the same log, report and waveform. false: each
+    // woken CPU's thread starts its own entry (the reference the tests compare against).
+    bool source_starts_entry = true;
 };
 
 struct CpuStats {
@@ -108,9 +113,17 @@ class ZpciSystem : public sc_core::sc_module {
 
   private:
     enum class Work { Ipi, Directed, Floating };
+    // What a CPU's thread waits for when it is not running.
+    enum class Waiting { Nothing, Wake, WakeOrIpi };
     struct Cpu {
         bool online = true;
         bool busy = false;
+        Waiting waiting = Waiting::Nothing; // Nothing: running, or in a handler's timed wait
+        // The MSI source started this CPU's interrupt entry (start_entry_for): its thread
+        // waits on `wake`, notified for the end of the entry, and runs `entry_work` then.
+        bool entry_started = false;
+        Work entry_work = Work::Ipi;
+        uint64_t entry_start_ns = 0;
         bool directed_pending = false;
         bool ipi_pending = false;
         uint64_t ipi_due_ns = 0;
@@ -128,6 +141,20 @@ class ZpciSystem : public sc_core::sc_module {
     void cpu_thread(int c);
     bool take_work(int c, Work* work);
     void run_interrupt(int c, Work work);
+    // run_interrupt's parts: the interrupt taken (busy, waveform, log; returns its start),
+    // and after the entry latency the handler and the return from it.
+    uint64_t enter_interrupt(int c, Work work);
+    void run_handler(int c, Work work, uint64_t start_ns);
+    // Wakes CPU `c`'s thread (a delta notification); while the MSI source raises, the wakes
+    // wait for wait_for_next_msi. None for a CPU whose entry the source started, before the
+    // entry's end: its thread would be in the entry's timed wait, where a wake is lost (and
+    // the notification would cancel the one that ends the entry).
+    void wake(size_t c);
+    void notify_deferred_wakes();
+    // The MSI source's wait for its next MSI, `dt_ns` ahead, after raising this time's MSIs.
+    void wait_for_next_msi(uint64_t dt_ns);
+    bool can_start_entries() const;
+    void start_entry_for(size_t c);
     template <typename Reenable, typename OnBit>
     void scan_then_rescan(int c, AirqVector& v, const char* what, bool rescan, Reenable reenable,
                           OnBit on_bit);
@@ -139,6 +166,9 @@ class ZpciSystem : public sc_core::sc_module {
     // airq_iv_scan(v, start, airq_iv_end(v)) by a handler on CPU `c`; a read past the
     // vector is a violation.
     unsigned long scan(int c, AirqVector& v, unsigned long start, const char* what);
+    // Is a CPU other than `c` in a handler (airq_iv_scan's find and clear can interleave)?
+    // Asked only when find_clear_ns takes them apart: a storm scans millions of times.
+    bool other_cpu_busy(int c) const;
     void raise(const Msi& m);
     void post_floating();
     void send_ipi(int target);
@@ -172,6 +202,10 @@ class ZpciSystem : public sc_core::sc_module {
     std::array<uint64_t, std::size(kViolationNames)> violations_by_kind_{};
     // on_handled's calls, by (fid << 16 | index).
     std::map<uint64_t, std::function<void()>> on_handled_;
+    // The CPUs the MSI source's raises woke at this time, in the order they were woken.
+    std::vector<size_t> deferred_wakes_;
+    bool deferring_wakes_ = false;
+    sc_core::sc_event next_msi_; // the MSI source's own wait when it starts entries
     int vcd_msis_ = -1;
     uint64_t msis_seen_ = 0;
 };

@@ -271,8 +271,11 @@ FaultPlan::FaultPlan(const std::vector<Fault>& faults)
 
 // A fault applies to the nth matching occurrence and the count-1 after it. When two
 // faults aim at the same occurrence the first listed applies.
-ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t command) {
-    ssif::HostFault out;
+smbus::TransferFault FaultPlan::next_transfer(const smbus::TransferTag& tag) {
+    const int request_id = tag.request;
+    const bool read = tag.read;
+    const uint8_t command = tag.command;
+    smbus::TransferFault w;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
         if (!f.host_transfer() || (f.request && f.request != request_id) ||
@@ -282,13 +285,12 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
         const int n = ++seen_[i];
         if (n < f.nth || n >= f.nth + f.count)
             continue;
-        if (out.wire.active()) {
+        if (w.active()) {
             ++taken_[i];
             continue;
         }
         if (armed_[i]++ == 0)
             first_armed_[i] = {request_id, read, command, sim_now_ns()};
-        smbus::TransferFault& w = out.wire;
         w.id = static_cast<int>(i);
         switch (f.type) {
         case FaultType::Nak: w.nak_byte = f.byte; break;
@@ -296,7 +298,7 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
         case FaultType::LostStop: w.lose_stop = true; break;
         case FaultType::HostPowerOff:
             w.abandon_after_bytes = f.after_bytes;
-            out.power_off_ns = f.off_ns;
+            w.off_ns = f.off_ns;
             break;
         case FaultType::SkipBlock:
             w.read_byte_index = 0; // the block number
@@ -317,7 +319,7 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
         default: break;
         }
     }
-    return out;
+    return w;
 }
 
 ssif::DaemonFault FaultPlan::next_request(int nth) {

@@ -8,8 +8,8 @@
 
 #include "models/common/event_log.h"
 #include "models/common/fault_observer.h"
+#include "models/smbus/fault.h"
 #include "models/ssif/bmc/daemon.h"
-#include "models/ssif/host/ssif_host.h"
 #include "tools/json_reader.h"
 
 namespace ssifsim::tools {
@@ -73,14 +73,15 @@ std::vector<Fault> read_faults(ObjectReader& root);
 ojson faults_to_json(const std::vector<Fault>& faults);
 
 // Applies the faults during a run and counts which fired (the models that apply one report
-// it as a FaultObserver).
-class FaultPlan : public ssif::HostFaultSource,
+// it as a FaultObserver). It decides the transfer faults as the host's fault injector's
+// source (smbus::SmbusFaultInjector) and the daemon's faults as the daemon's.
+class FaultPlan : public smbus::TransferFaultSource,
                   public ssif::DaemonFaultSource,
                   public FaultObserver {
   public:
     explicit FaultPlan(const std::vector<Fault>& faults);
 
-    ssif::HostFault next_transfer(int request_id, bool read, uint8_t command) override;
+    smbus::TransferFault next_transfer(const smbus::TransferTag& tag) override;
     ssif::DaemonFault next_request(int nth) override;
     void fault_applied(int fault_id, uint64_t t_ns) override;
 

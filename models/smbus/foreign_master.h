@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/fault_observer.h"
 #include "models/smbus/controller.h"
 
 namespace ssifsim::smbus {

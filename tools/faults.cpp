@@ -271,14 +271,14 @@ FaultPlan::FaultPlan(const std::vector<Fault>& faults)
 
 // A fault applies to the nth matching occurrence and the count-1 after it. When two
 // faults aim at the same occurrence the first listed applies.
-smbus::TransferFault FaultPlan::next_transfer(const smbus::TransferTag& tag) {
+smbus::TransferFault FaultPlan::next_transfer(FaultMaster master, const smbus::TransferTag& tag) {
     const int request_id = tag.request;
     const bool read = tag.read;
     const uint8_t command = tag.command;
     smbus::TransferFault w;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
-        if (!f.host_transfer() || (f.request && f.request != request_id) ||
+        if (!f.host_transfer() || f.master != master || (f.request && f.request != request_id) ||
             (f.op_read >= 0 && f.op_read != static_cast<int>(read)) ||
             (f.command >= 0 && f.command != command) || sim_now_ns() < f.from_ns)
             continue;

@@ -33,7 +33,7 @@ void HostComponent::build(System& system) {
     faults_ = std::make_unique<smbus::SmbusFaultInjector>("host_faults", system.log);
     host_->smbus_socket().bind(faults_->target_socket);
     bus.bus().bind_initiator(faults_->initiator_socket);
-    faults_->set_source(&system.faults);
+    faults_->set_source(&system.faults.transfers_of(FaultMaster::Host));
     faults_->add_fault_observer(&system.faults);
     host_->smbalert(bus.alert_line().smbalert);
     requests_.emplace(s_.requests, s_.generators, s_.seed);

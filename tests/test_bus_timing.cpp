@@ -5,6 +5,7 @@
 
 #include "models/smbus/bus.h"
 #include "models/smbus/controller.h"
+#include "models/smbus/fault_injector.h"
 #include "models/smbus/linux_slave_target.h"
 
 using namespace ssifsim;
@@ -98,17 +99,23 @@ TEST_CASE("a simulated 32-byte block write takes 791.25 us at 400 kHz", "[bus][t
 }
 
 namespace {
-// A master making one 2-byte block write under a fault, at 100 kHz.
+// A master making one tagged 2-byte block write, at 100 kHz.
 struct FaultedWriter : sc_core::sc_module {
     SC_HAS_PROCESS(FaultedWriter);
-    FaultedWriter(sc_core::sc_module_name n, SmbusController& b, TransferFault f)
-        : sc_module(n), controller(b), fault(f) {
+    FaultedWriter(sc_core::sc_module_name n, SmbusController& b) : sc_module(n), controller(b) {
         SC_THREAD(run);
     }
-    void run() { result = controller.block_write(0x10, 0x02, Bytes{0x18, 0x01}, false, fault); }
+    void run() { result = controller.block_write(0x10, 0x02, Bytes{0x18, 0x01}, false, &tag); }
     SmbusController& controller;
-    TransferFault fault;
+    TransferTag tag{1, false, 0x02};
     SmbusResult result;
+};
+
+// Faults every tagged transfer the same way.
+struct FixedFault : TransferFaultSource {
+    explicit FixedFault(TransferFault f) : fault(f) {}
+    TransferFault next_transfer(const TransferTag&) override { return fault; }
+    TransferFault fault;
 };
 
 struct StopTimes : SmbusSlave {
@@ -150,11 +157,15 @@ TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by 
     LinuxSlaveTarget target("target", slave);
     bus.bind_target(0x10, target.socket);
     SmbusController controller("controller", log);
-    bus.bind_initiator(controller.socket);
+    FixedFault source(held(TransferFault::Holder::TargetScl, 1, 10'000'000, 2));
+    SmbusFaultInjector faults("faults", log);
+    faults.set_source(&source);
+    controller.socket.bind(faults.target_socket);
+    bus.bind_initiator(faults.initiator_socket);
     Records records;
     bus.add_observer(&records);
     // After the address and after the command.
-    FaultedWriter w("w", controller, held(TransferFault::Holder::TargetScl, 1, 10'000'000, 2));
+    FaultedWriter w("w", controller);
     sc_core::sc_start();
     REQUIRE(w.result.ok());
     // 5 bytes (addr, cmd, count, 2 data): 5000 + 5 x 90000 + 10000 = 465 us, plus 2 x 10 ms.
@@ -175,9 +186,13 @@ TEST_CASE("SCL held past the adapter timeout: -ETIMEDOUT at the timeout, the STO
     LinuxSlaveTarget target("target", slave);
     bus.bind_target(0x10, target.socket);
     SmbusController controller("controller", log);
-    bus.bind_initiator(controller.socket);
+    FixedFault source(held(TransferFault::Holder::DeviceScl, 3, 50'000'000));
+    SmbusFaultInjector faults("faults", log);
+    faults.set_source(&source);
+    controller.socket.bind(faults.target_socket);
+    bus.bind_initiator(faults.initiator_socket);
     // After the count byte.
-    FaultedWriter w("w", controller, held(TransferFault::Holder::DeviceScl, 3, 50'000'000));
+    FaultedWriter w("w", controller);
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::Timeout);
     CHECK(w.result.end_ns - w.result.start_ns == 35'000'000);
@@ -195,9 +210,13 @@ TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit, the re
     LinuxSlaveTarget target("target", slave);
     bus.bind_target(0x10, target.socket);
     SmbusController controller("controller", log);
-    bus.bind_initiator(controller.socket);
+    FixedFault source(held(TransferFault::Holder::DeviceSda, 1, 30'000'000));
+    SmbusFaultInjector faults("faults", log);
+    faults.set_source(&source);
+    controller.socket.bind(faults.target_socket);
+    bus.bind_initiator(faults.initiator_socket);
     // After the address: the command 0x02 = 0b00000010.
-    FaultedWriter w("w", controller, held(TransferFault::Holder::DeviceSda, 1, 30'000'000));
+    FaultedWriter w("w", controller);
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::ArbitrationLost);
     // START 5 us + address 90 us; the 1 is bit 6: six 0 bits (60 us) and half a period.

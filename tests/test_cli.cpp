@@ -275,6 +275,22 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {R"({"version":1,"faults":[{"type":"foreign_master","op":"write"}]})", "$.faults[0].data"},
         {R"({"version":1,"faults":[{"type":"foreign_master","op":"read","request":1}]})",
          "$.faults[0].request"},
+        // A fault aimed at the foreign master's transfers.
+        {R"({"version":1,"faults":[{"type":"nak","master":"bmc"}]})", "$.faults[0].master"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","op":"read"},
+             {"type":"corrupt_pec","direction":"host_to_bmc","master":"foreign"}]})",
+         "$.faults[1].master"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","op":"read"},
+             {"type":"host_power_off","master":"foreign"}]})",
+         "$.faults[1].master"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","op":"read"},
+             {"type":"nak","master":"foreign","request":1}]})",
+         "$.faults[1].request"},
+        {R"({"version":1,"faults":[{"type":"foreign_master","op":"read"},
+             {"type":"nak","master":"foreign","op":"read","byte":1}]})",
+         "$.faults[1].byte"},
+        {R"({"version":1,"faults":[{"type":"lost_stop","master":"foreign"}]})",
+         "$.faults[0].master"},
         // Workload generators.
         // A daemon latency range.
         {R"({"version":1,"bmc":{"daemon":{"latency_ms":{"min":5,"max":1}}}})",

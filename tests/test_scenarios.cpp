@@ -292,6 +292,50 @@ TEST_CASE("host.irq zpci: a transfer ends when its MSI's handler has run", "[sce
     CHECK(irq["response_ns"].get<uint64_t>() == 68740000);
 }
 
+TEST_CASE("faults aimed at the foreign master act on its transfers as on the host's",
+          "[scenarios][fault]") {
+    const std::string dir = make_temp_dir("foreign_aimed");
+    const CommandResult r = run_command(
+        ssifsim_binary() + " run " + source_dir() +
+        "/scenarios/fault-foreign-master-aimed.json --quiet --log " + dir + "/log.jsonl");
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> bmc; // ssif_bmc's warnings and state changes after the host's
+                                  // first request (7.735 ms), in order
+    std::istringstream lines(read_file(dir + "/log.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+        const json e = json::parse(line);
+        if (e["src"] != "bmc" || e["t_ns"].get<uint64_t>() <= 7'735'000)
+            continue;
+        if (e["ev"] == "warn")
+            bmc.push_back(e["text"].get<std::string>());
+        else if (e["ev"] == "state")
+            bmc.push_back(e["from"].get<std::string>() + ">" + e["to"].get<std::string>() + " " +
+                          e["on"].get<std::string>());
+    }
+    // 1. nak byte 0 on the foreign master's first read: its address byte is NAKed before
+    //    the target sees it (TransferFault::nak_byte; a NACK ends the transfer, I2C-bus
+    //    specification section 3.1.6): ssif_bmc gets no slave event and does not warn.
+    // 2. Its second read reaches ssif_bmc in READY: on_read_requested_event warns "unexpected
+    //    READ REQUESTED in state=READY" and goes to SSIF_ABORTING. Its STOP is lost, so
+    //    on_stop_event never puts it back to READY (no "unexpected SLAVE STOP" warning).
+    // 3. The host's write of request 2 at 100 ms: on_write_requested_event leaves ABORTING
+    //    as it is, then on_write_received_event in ABORTING takes the command 0x02 (a
+    //    supported_write_start_cmd) to SSIF_SMBUS_CMD and clears `aborting`: the request goes
+    //    through, its STOP ends in READY, and its read is answered.
+    const std::vector<std::string> expected = {
+        "unexpected READ REQUESTED in state=READY",
+        "READY>ABORTING read_requested",
+        "ABORTING>SMBUS_CMD write_received",
+        "SMBUS_CMD>REQ_RECVING write_received",
+        "REQ_RECVING>READY stop",
+        "READY>START write_requested",
+        "START>SMBUS_CMD write_received",
+        "SMBUS_CMD>RES_SENDING read_requested",
+        "RES_SENDING>READY stop",
+    };
+    CHECK(bmc == expected);
+}
+
 TEST_CASE("print-config of every scenario is a scenario that runs to the same log",
           "[scenarios][cli]") {
     const std::string dir = make_temp_dir("print_config");

@@ -13,6 +13,7 @@
 #include "models/smbus/alert.h"
 #include "models/smbus/bus.h"
 #include "models/smbus/controller.h"
+#include "models/smbus/fault_injector.h"
 #include "models/smbus/linux_slave_target.h"
 #include "models/smbus/socket.h"
 #include "models/ssif/bmc/bmc_module.h"
@@ -674,4 +675,104 @@ TEST_CASE("a BMC bound at another address than its BmcConfig::addr7 is warned ab
     sc_core::sc_report_handler::set_actions("ssifsim/bmc address", sc_core::SC_LOG);
     sc_core::sc_start();
     CHECK(sc_core::sc_report_handler::get_count("ssifsim/bmc address") == 1);
+}
+
+namespace {
+// Faults every tagged transfer the same way, and counts the transfers it was asked about.
+struct FixedFault : TransferFaultSource {
+    TransferFault next_transfer(const TransferTag& tag) override {
+        asked.push_back(tag.command);
+        return fault;
+    }
+    TransferFault fault;
+    std::vector<uint8_t> asked;
+};
+struct Applied : FaultObserver {
+    void fault_applied(int fault_id, uint64_t t_ns) override {
+        ids.push_back(fault_id);
+        at_ns.push_back(t_ns);
+    }
+    std::vector<int> ids;
+    std::vector<uint64_t> at_ns;
+};
+} // namespace
+
+TEST_CASE("fault injector: a tagged write's PEC byte goes out inverted and is logged with its "
+          "wire byte",
+          "[bus][sockets][fault]") {
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    // S addr+W, command 0x02, count 1, 0x18, PEC 0x55 (marked), P.
+    TransferTag tag{7, false, 0x02};
+    SmbusPayload s = start(0x10, false);
+    s.tag = &tag;
+    SmbusPayload pec = write(0x55);
+    pec.pec = true;
+    TestMaster master("master", {s, write(0x02), write(0x01), write(0x18), pec, stop()});
+    FixedFault source;
+    source.fault.id = 3;
+    source.fault.corrupt_pec = true;
+    SmbusFaultInjector faults("faults", log);
+    faults.set_source(&source);
+    Applied applied;
+    faults.add_fault_observer(&applied);
+    master.socket.bind(faults.target_socket);
+    bus.bind_initiator(faults.initiator_socket);
+    sc_core::sc_start();
+
+    CHECK(source.asked == std::vector<uint8_t>{0x02}); // once, on the transfer's Start
+    CHECK(tag.fault_id == 3);
+    // The target got ~0x55 = 0xaa for the PEC; the other bytes as sent.
+    CHECK(target.seen_data == std::vector<uint8_t>{0x20, 0x02, 0x01, 0x18, 0xaa, 0x00});
+    // The fault event when the master sends its PEC: after START (4.7 + 5 us) and four bytes
+    // of 90 us; its wire byte is 4 (the address is 0).
+    const uint64_t pec_ns = 4'700 + 5'000 + 4 * 90'000;
+    std::vector<std::string> faults_logged;
+    for (const Event& e : log.events)
+        if (is_fault(e))
+            faults_logged.push_back(e.ev + "@" + std::to_string(e.t_ns) + " fault " +
+                                    std::to_string(std::get<int64_t>(e.fields[0].value)) +
+                                    " byte " +
+                                    std::to_string(std::get<int64_t>(e.fields[1].value)));
+    CHECK(faults_logged ==
+          std::vector<std::string>{"corrupt_pec@" + std::to_string(pec_ns) + " fault 3 byte 4"});
+    CHECK(applied.ids == std::vector<int>{3});
+    CHECK(applied.at_ns == std::vector<uint64_t>{pec_ns});
+}
+
+TEST_CASE("fault injector: an untagged transfer passes clean and uncounted and a fault that "
+          "kills the master hands back its off time",
+          "[bus][sockets][fault]") {
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    // An untagged write with a marked PEC, then a tagged one the fault kills after the
+    // address: the master gets Abandoned for its next byte, the tag the off time.
+    SmbusPayload pec = write(0x55);
+    pec.pec = true;
+    TransferTag tag{0, false, 0x00};
+    SmbusPayload tagged = start(0x10, false);
+    tagged.tag = &tag;
+    TestMaster master("master", {start(0x10, false), pec, stop(), tagged, write(0x01), stop()});
+    FixedFault source;
+    source.fault.id = 0;
+    source.fault.corrupt_pec = true;
+    source.fault.abandon_after_bytes = 1;
+    source.fault.off_ns = 2'000'000;
+    SmbusFaultInjector faults("faults", log);
+    faults.set_source(&source);
+    master.socket.bind(faults.target_socket);
+    bus.bind_initiator(faults.initiator_socket);
+    sc_core::sc_start();
+
+    CHECK(source.asked.size() == 1); // the tagged transfer only
+    REQUIRE(master.done.size() == 6);
+    CHECK(master.done[1].response == SmbusResponse::Ack);
+    CHECK(target.seen_data[1] == 0x55); // the untagged PEC as sent
+    CHECK(master.done[4].response == SmbusResponse::Abandoned);
+    CHECK(tag.fault_id == 0);
+    CHECK(tag.off_ns == 2'000'000);
 }

@@ -36,9 +36,23 @@ FaultType parse_type(ObjectReader& r) {
     return type;
 }
 
-// The keys that aim a fault at host transfers. `fixed_read`: the type decides read or
+// The keys that aim a fault at a master's transfers. `fixed_read`: the type decides read or
 // write (-1: the scenario may say).
 void read_transfer_aim(ObjectReader& r, Fault& f, int fixed_read) {
+    f.master = r.choice("master", "host", {"host", "foreign"}) == "foreign" ? FaultMaster::Foreign
+                                                                            : FaultMaster::Host;
+    if (f.master == FaultMaster::Foreign) {
+        // The foreign master's plain I2C transfers (ForeignMaster) belong to no IPMI request
+        // and carry no PEC; killing a master and skipping a block number are the host's.
+        if (f.type == FaultType::CorruptPec || f.type == FaultType::HostPowerOff ||
+            f.type == FaultType::SkipBlock)
+            r.fail("master", std::string(fault_type_name(f.type)) +
+                                 " aims at the host's transfers only (accepted: host); a "
+                                 "foreign master takes nak, lost_stop, clock_stretch, held_low");
+        if (r.has("request"))
+            r.fail("request", "a foreign master's transfers belong to no IPMI request; aim "
+                              "with op, command (its first byte written), at_ms, nth");
+    }
     f.request = static_cast<int>(r.integer("request", 0, 0, 1'000'000));
     if (fixed_read < 0) {
         const std::string op = r.choice("op", "any", {"any", "read", "write"});
@@ -69,6 +83,9 @@ Fault read_fault(ObjectReader r) {
         if (f.op_read == 1 && f.byte > 2)
             r.fail("byte", "a read's master bytes are 0 (address+W), 1 (command) and "
                            "2 (address+R); the target sends the rest");
+        if (f.master == FaultMaster::Foreign && f.op_read == 1 && f.byte > 0)
+            r.fail("byte", "a foreign master's read (S addr+R, bytes, P) has one master "
+                           "byte, 0 (its address); the target sends the rest");
         break;
     case FaultType::CorruptPec: {
         if (!r.has("direction"))
@@ -190,8 +207,17 @@ bool Fault::daemon() const {
 
 std::vector<Fault> read_faults(ObjectReader& root) {
     std::vector<Fault> faults;
-    for (const auto& [element, path] : root.array("faults"))
+    const auto elements = root.array("faults");
+    for (const auto& [element, path] : elements)
         faults.push_back(read_fault(ObjectReader(*element, path, root.file())));
+    const bool foreign = std::any_of(faults.begin(), faults.end(), [](const Fault& f) {
+        return f.type == FaultType::ForeignMaster;
+    });
+    for (size_t i = 0; i < faults.size() && !foreign; ++i)
+        if (faults[i].host_transfer() && faults[i].master == FaultMaster::Foreign)
+            ObjectReader(*elements[i].first, elements[i].second, root.file())
+                .fail("master", "\"foreign\" aims at the foreign master's transfers, and the "
+                                "scenario has none: add a fault of type foreign_master");
     return faults;
 }
 
@@ -217,7 +243,10 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
             else
                 j["data"] = f.data;
         } else {
-            j["request"] = f.request;
+            if (f.master == FaultMaster::Foreign)
+                j["master"] = "foreign";
+            else
+                j["request"] = f.request;
             // corrupt_pec's direction and skip_block's 0x09 reads fix op and command.
             if (f.type != FaultType::CorruptPec && f.type != FaultType::SkipBlock)
                 j["op"] = f.op_read < 0 ? "any" : f.op_read ? "read" : "write";
@@ -271,24 +300,26 @@ FaultPlan::FaultPlan(const std::vector<Fault>& faults)
 
 // A fault applies to the nth matching occurrence and the count-1 after it. When two
 // faults aim at the same occurrence the first listed applies.
-ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t command) {
-    ssif::HostFault out;
+smbus::TransferFault FaultPlan::next_transfer(FaultMaster master, const smbus::TransferTag& tag) {
+    const int request_id = tag.request;
+    const bool read = tag.read;
+    const uint8_t command = tag.command;
+    smbus::TransferFault w;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
-        if (!f.host_transfer() || (f.request && f.request != request_id) ||
+        if (!f.host_transfer() || f.master != master || (f.request && f.request != request_id) ||
             (f.op_read >= 0 && f.op_read != static_cast<int>(read)) ||
             (f.command >= 0 && f.command != command) || sim_now_ns() < f.from_ns)
             continue;
         const int n = ++seen_[i];
         if (n < f.nth || n >= f.nth + f.count)
             continue;
-        if (out.wire.active()) {
+        if (w.active()) {
             ++taken_[i];
             continue;
         }
         if (armed_[i]++ == 0)
             first_armed_[i] = {request_id, read, command, sim_now_ns()};
-        smbus::TransferFault& w = out.wire;
         w.id = static_cast<int>(i);
         switch (f.type) {
         case FaultType::Nak: w.nak_byte = f.byte; break;
@@ -296,7 +327,7 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
         case FaultType::LostStop: w.lose_stop = true; break;
         case FaultType::HostPowerOff:
             w.abandon_after_bytes = f.after_bytes;
-            out.power_off_ns = f.off_ns;
+            w.off_ns = f.off_ns;
             break;
         case FaultType::SkipBlock:
             w.read_byte_index = 0; // the block number
@@ -317,7 +348,7 @@ ssif::HostFault FaultPlan::next_transfer(int request_id, bool read, uint8_t comm
         default: break;
         }
     }
-    return out;
+    return w;
 }
 
 ssif::DaemonFault FaultPlan::next_request(int nth) {

@@ -8,8 +8,8 @@
 
 #include "models/common/event_log.h"
 #include "models/common/fault_observer.h"
+#include "models/smbus/fault.h"
 #include "models/ssif/bmc/daemon.h"
-#include "models/ssif/host/ssif_host.h"
 #include "tools/json_reader.h"
 
 namespace ssifsim::tools {
@@ -31,11 +31,19 @@ enum class FaultType {
 };
 const char* fault_type_name(FaultType t);
 
+// Whose transfers a transfer fault aims at: each master's fault injector asks the plan for
+// its own (FaultPlan::transfers_of).
+enum class FaultMaster {
+    Host,    // the SSIF host's transfers (the probe's, the driver's), not its ARA reads
+    Foreign, // the foreign master's (the faults of type foreign_master)
+};
+
 struct Fault {
     FaultType type = FaultType::Nak;
     std::string path; // JSON path, for messages
-    // Aim at host transfers: request id (0: any), read/write (-1: either), SMBus command
-    // (-1: any), from this time on; the nth matching transfer and `count` after it.
+    // Aim at a master's transfers: whose, request id (0: any), read/write (-1: either), SMBus
+    // command (-1: any), from this time on; the nth matching transfer and `count` after it.
+    FaultMaster master = FaultMaster::Host;
     int request = 0;
     int op_read = -1;
     int command = -1;
@@ -73,14 +81,19 @@ std::vector<Fault> read_faults(ObjectReader& root);
 ojson faults_to_json(const std::vector<Fault>& faults);
 
 // Applies the faults during a run and counts which fired (the models that apply one report
-// it as a FaultObserver).
-class FaultPlan : public ssif::HostFaultSource,
-                  public ssif::DaemonFaultSource,
-                  public FaultObserver {
+// it as a FaultObserver). It is the source of every master's fault injector
+// (smbus::SmbusFaultInjector, through transfers_of) and of the daemon's faults.
+class FaultPlan : public ssif::DaemonFaultSource, public FaultObserver {
   public:
     explicit FaultPlan(const std::vector<Fault>& faults);
+    FaultPlan(const FaultPlan&) = delete; // its sources point back to it
+    FaultPlan& operator=(const FaultPlan&) = delete;
 
-    ssif::HostFault next_transfer(int request_id, bool read, uint8_t command) override;
+    // The source for the fault injector in front of `master`: it decides the transfer
+    // faults aimed at that master's tagged transfers. It lives as long as the plan.
+    smbus::TransferFaultSource& transfers_of(FaultMaster master) {
+        return masters_[static_cast<size_t>(master)];
+    }
     ssif::DaemonFault next_request(int nth) override;
     void fault_applied(int fault_id, uint64_t t_ns) override;
 
@@ -91,6 +104,19 @@ class FaultPlan : public ssif::HostFaultSource,
     std::string why_not_fired(size_t i) const;
 
   private:
+    class MasterFaults : public smbus::TransferFaultSource {
+      public:
+        MasterFaults(FaultPlan& plan, FaultMaster master) : plan_(plan), master_(master) {}
+        smbus::TransferFault next_transfer(const smbus::TransferTag& tag) override {
+            return plan_.next_transfer(master_, tag);
+        }
+
+      private:
+        FaultPlan& plan_;
+        FaultMaster master_;
+    };
+    smbus::TransferFault next_transfer(FaultMaster master, const smbus::TransferTag& tag);
+
     // A transfer a fault was armed on.
     struct Armed {
         int request = 0;
@@ -104,6 +130,7 @@ class FaultPlan : public ssif::HostFaultSource,
     std::vector<uint64_t> armed_;    // transfers handed the fault, per fault
     std::vector<Armed> first_armed_; // the first of them
     std::vector<uint64_t> taken_;    // in its window but taken by an earlier-listed fault
+    MasterFaults masters_[2] = {{*this, FaultMaster::Host}, {*this, FaultMaster::Foreign}};
 };
 
 } // namespace ssifsim::tools

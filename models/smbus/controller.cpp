@@ -36,21 +36,22 @@ bool SmbusController::step(SmbusPayload& p, SmbusResult& result, SmbusStatus nak
     return false;
 }
 
-bool SmbusController::start(uint8_t addr_byte, const TransferFault* fault, SmbusResult& result) {
+bool SmbusController::start(uint8_t addr_byte, bool first, TransferTag* tag, SmbusResult& result) {
     SmbusPayload p;
     p.command = SmbusCommand::Start;
     p.data = addr_byte;
-    p.fault = fault;
+    p.tag = tag;
     const bool ok = step(p, result, SmbusStatus::AddressNak);
-    if (fault)
+    if (first)
         result.start_ns = p.start_ns;
     return ok;
 }
 
-bool SmbusController::write(uint8_t value, SmbusResult& result) {
+bool SmbusController::write(uint8_t value, SmbusResult& result, bool pec) {
     SmbusPayload p;
     p.command = SmbusCommand::Write;
     p.data = value;
+    p.pec = pec;
     return step(p, result, SmbusStatus::DataNak);
 }
 
@@ -105,7 +106,7 @@ SmbusResult SmbusController::finish(SmbusResult result, const char* op, uint8_t 
 }
 
 SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const Bytes& data,
-                                         bool pec, const TransferFault& fault) {
+                                         bool pec, TransferTag* tag) {
     // S addr+W [A] command [A] count [A] data... [A] (PEC [A]) P; the PEC covers every byte
     // before it, the address included (SMBus 3.1 section 6.4).
     if (data.size() > 255)
@@ -116,7 +117,7 @@ SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const B
     const uint8_t count_byte = static_cast<uint8_t>(data.size());
     int count = -1;
     uint8_t crc = pec_update(0, addr_byte);
-    bool ok = start(addr_byte, &fault, result) && write(command, result);
+    bool ok = start(addr_byte, true, tag, result) && write(command, result);
     crc = pec_update(crc, command);
     if (ok && (ok = write(count_byte, result)))
         count = count_byte;
@@ -125,29 +126,21 @@ SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const B
         ok = write(data[i], result);
         crc = pec_update(crc, data[i]);
     }
-    if (ok && pec) {
-        uint8_t value = crc;
-        if (fault.corrupt_pec) {
-            value = static_cast<uint8_t>(~value);
-            EventBuilder(log_, sim_now_ns(), events::kFaultCorruptPec)
-                .num("fault", fault.id)
-                .num("byte", static_cast<int64_t>(data.size() + 3));
-            fault_observers_.fault_applied(fault.id, sim_now_ns());
-        }
-        write(value, result);
-    }
+    if (ok && pec)
+        write(crc, result, true);
     stop(result);
     return finish(result, "block_write", addr7, command, pec, data, count);
 }
 
 SmbusResult SmbusController::block_read(uint8_t addr7, uint8_t command, bool pec,
-                                        const TransferFault& fault) {
+                                        TransferTag* tag) {
     // S addr+W [A] command [A] Sr addr+R [A] [count] A [data] A... ([PEC]) NA P.
     SmbusResult result;
     const uint8_t addr_w = static_cast<uint8_t>(addr7 << 1);
     const uint8_t addr_r = static_cast<uint8_t>(addr_w | 1);
     int count = -1;
-    if (start(addr_w, &fault, result) && write(command, result) && start(addr_r, nullptr, result)) {
+    if (start(addr_w, true, tag, result) && write(command, result) &&
+        start(addr_r, false, nullptr, result)) {
         uint8_t crc = pec_update(pec_update(pec_update(0, addr_w), command), addr_r);
         result.count = read(false, true, result);
         if (result.ok()) {
@@ -175,10 +168,9 @@ SmbusResult SmbusController::block_read(uint8_t addr7, uint8_t command, bool pec
     return finish(result, "block_read", addr7, command, pec, result.data, count);
 }
 
-SmbusResult SmbusController::receive_byte(uint8_t addr7) {
+SmbusResult SmbusController::receive_byte(uint8_t addr7, TransferTag* tag) {
     SmbusResult result;
-    const TransferFault clean;
-    if (start(static_cast<uint8_t>(addr7 << 1 | 1), &clean, result)) {
+    if (start(static_cast<uint8_t>(addr7 << 1 | 1), true, tag, result)) {
         const uint8_t value = read(false, false, result);
         if (result.ok())
             result.data.push_back(value);
@@ -187,22 +179,20 @@ SmbusResult SmbusController::receive_byte(uint8_t addr7) {
     return finish(result, "receive_byte", addr7, 0, false, result.data, -1);
 }
 
-SmbusResult SmbusController::i2c_write(uint8_t addr7, const Bytes& bytes,
-                                       const TransferFault& fault) {
+SmbusResult SmbusController::i2c_write(uint8_t addr7, const Bytes& bytes, TransferTag* tag) {
     SmbusResult result;
-    bool ok = start(static_cast<uint8_t>(addr7 << 1), &fault, result);
+    bool ok = start(static_cast<uint8_t>(addr7 << 1), true, tag, result);
     for (size_t i = 0; i < bytes.size() && ok; ++i)
         ok = write(bytes[i], result);
     stop(result);
     return finish(result, "i2c_write", addr7, bytes.empty() ? 0 : bytes[0], false, bytes, -1);
 }
 
-SmbusResult SmbusController::i2c_read(uint8_t addr7, unsigned length) {
+SmbusResult SmbusController::i2c_read(uint8_t addr7, unsigned length, TransferTag* tag) {
     if (length == 0)
         return refuse("i2c_read", addr7, "a read of 0 bytes");
     SmbusResult result;
-    const TransferFault clean;
-    bool ok = start(static_cast<uint8_t>(addr7 << 1 | 1), &clean, result);
+    bool ok = start(static_cast<uint8_t>(addr7 << 1 | 1), true, tag, result);
     for (unsigned i = 0; i < length && ok; ++i) {
         const uint8_t value = read(i + 1 < length, false, result);
         if (!(ok = result.ok()))

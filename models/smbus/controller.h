@@ -3,7 +3,9 @@
 // messages), each built from the bus's byte steps (socket.h). It computes and checks PEC
 // (i2c_smbus_check_pec), refuses a block count outside 1..32 as the kernel does
 // (I2C_M_RECV_LEN), turns the bus's answers into the transfer's status, logs the `bus`
-// `transfer` event and hands the TransferRecord to the bus's monitor.
+// `transfer` event and hands the TransferRecord to the bus's monitor. It knows no faults: a
+// fault injector on its socket path (fault_injector.h) applies them to the transfers the
+// caller tags.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +13,6 @@
 #include <systemc>
 
 #include "models/common/event_log.h"
-#include "models/common/fault_observer.h"
 #include "models/smbus/fault.h"
 #include "models/smbus/socket.h"
 #include "models/smbus/transfer.h"
@@ -37,8 +38,9 @@ class SmbusController : public sc_core::sc_module {
     SmbusController(sc_core::sc_module_name name, EventSink& log);
 
     // Blocking calls for the master's SC_THREAD: they return when the STOP has ended (or
-    // the master gave up, fault.h). `fault` is applied as it says (the bus applies its wire
-    // parts, the controller corrupts its own write PEC); the default is a clean transfer.
+    // the master gave up, fault.h). `tag` goes with the transfer's Start (SmbusPayload::tag)
+    // for the fault injectors on the path, which write back into it what they applied; null
+    // (the default): untagged. A block write marks its PEC byte (SmbusPayload::pec).
     // addr7: the 7-bit address; command: the SMBus command byte. A block read's result
     // holds the count byte and the data bytes as received.
     //
@@ -49,35 +51,32 @@ class SmbusController : public sc_core::sc_module {
     // the caller's. More than 255 cannot be counted in the count byte: an SC_REPORT_ERROR,
     // and (when it does not throw) BadLength without touching the bus.
     SmbusResult block_write(uint8_t addr7, uint8_t command, const Bytes& data, bool pec,
-                            const TransferFault& fault = {});
-    SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec,
-                           const TransferFault& fault = {});
+                            TransferTag* tag = nullptr);
+    SmbusResult block_read(uint8_t addr7, uint8_t command, bool pec, TransferTag* tag = nullptr);
     // SMBus Receive Byte without PEC: S, addr+R, byte, NAK, P (the host reads the Alert
     // Response Address this way). `data` holds the byte.
-    SmbusResult receive_byte(uint8_t addr7);
+    SmbusResult receive_byte(uint8_t addr7, TransferTag* tag = nullptr);
     // Plain I2C transfers, as a second master makes them: S addr+W bytes P, and S addr+R,
     // `length` bytes (the master NAKs the last), P. An i2c_read of 0 bytes is an
     // SC_REPORT_ERROR, and (when it does not throw) BadLength without touching the bus: the
     // target drives SDA from its ACK on and the master cannot draw the STOP before a byte
     // (I2C_AQ_NO_ZERO_LEN_READ, which most adapters set).
-    SmbusResult i2c_write(uint8_t addr7, const Bytes& bytes, const TransferFault& fault = {});
-    SmbusResult i2c_read(uint8_t addr7, unsigned length);
+    SmbusResult i2c_write(uint8_t addr7, const Bytes& bytes, TransferTag* tag = nullptr);
+    SmbusResult i2c_read(uint8_t addr7, unsigned length, TransferTag* tag = nullptr);
 
     // For a master that waits for its moment (SmbusBusIf).
     void wait_until_free() { socket->wait_until_free(); }
     void wait_next_transfer_end() { socket->wait_next_transfer_end(); }
     const SmbusTiming& timing() const { return socket->timing(); }
-    // Told of each fault the controller applies itself (a corrupted write PEC), as it logs
-    // the "fault" event.
-    void add_fault_observer(FaultObserver* observer) { fault_observers_.add(observer); }
 
   private:
     // One step on the bus; false (and the result's status set) unless it was ACKed.
     bool step(SmbusPayload& p, SmbusResult& result, SmbusStatus nak);
-    // A START with the transfer's fault (its time goes to result.start_ns), or a repeated
-    // START with fault null.
-    bool start(uint8_t addr_byte, const TransferFault* fault, SmbusResult& result);
-    bool write(uint8_t value, SmbusResult& result);
+    // A transfer's START with its tag (its time goes to result.start_ns), or a repeated
+    // START (`first` false, no tag).
+    bool start(uint8_t addr_byte, bool first, TransferTag* tag, SmbusResult& result);
+    // `pec`: the byte is the master's PEC (SmbusPayload::pec).
+    bool write(uint8_t value, SmbusResult& result, bool pec = false);
     // A byte from the target: returns it; the result's status is set when the master gave
     // up before it (a held line, a death).
     uint8_t read(bool master_ack, bool recv_len, SmbusResult& result);
@@ -89,7 +88,6 @@ class SmbusController : public sc_core::sc_module {
                        const Bytes& data, int count);
 
     EventSink& log_;
-    FaultObservers fault_observers_;
 };
 
 } // namespace ssifsim::smbus

@@ -27,10 +27,14 @@ void ForeignMaster::run() {
                 .str("op", t.read ? "read" : "write")
                 .str("when", t.when_text);
             fault_observers_.fault_applied(t.fault_id, sim_now_ns());
+            // Tagged for the fault injectors on its path: read or write, and as command the
+            // first byte written (an SMBus command's place; 0x00 for a read).
+            TransferTag tag{0, t.read,
+                            t.read || t.write_bytes.empty() ? uint8_t{0} : t.write_bytes[0]};
             if (t.read)
-                controller_.i2c_read(t.addr7, t.read_length);
+                controller_.i2c_read(t.addr7, t.read_length, &tag);
             else
-                controller_.i2c_write(t.addr7, t.write_bytes);
+                controller_.i2c_write(t.addr7, t.write_bytes, &tag);
             ++done;
         }
     }

@@ -1,7 +1,8 @@
 // A second master on the bus (another host, a PMBus controller, a misbehaving device) that
 // makes plain I2C reads and writes: each waits for its time, then for a moment when the bus
 // is free and its condition holds (for SSIF: the BMC in a given state), and goes in the order
-// listed.
+// listed. It tags its transfers (TransferTag: read or write, the first byte written as the
+// command, no request) for a fault injector placed in front of it.
 #pragma once
 
 #include <functional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "models/common/event_log.h"
+#include "models/common/fault_observer.h"
 #include "models/smbus/controller.h"
 
 namespace ssifsim::smbus {
@@ -32,7 +34,8 @@ class ForeignMaster : public sc_core::sc_module {
     ForeignMaster(sc_core::sc_module_name name, EventSink& log,
                   std::vector<ForeignTransfer> transfers);
 
-    // Its controller's initiator socket: bind it to the bus (SmbusBus::bind_initiator).
+    // Its controller's initiator socket: bind it to the bus (SmbusBus::bind_initiator), or
+    // to a fault injector (SmbusFaultInjector::target_socket).
     SmbusInitiatorSocket& smbus_socket() { return controller_.socket; }
     // Told of each foreign_master fault as it starts its transfer.
     void add_fault_observer(FaultObserver* observer) { fault_observers_.add(observer); }

@@ -2,8 +2,13 @@
 // bus one wire step at a time through an SmbusInitiatorSocket; the bus calls each target at
 // the simulated moment the step reaches it through the target's SmbusTargetSocket.
 //
-//   master --SmbusInitiatorSocket--> SmbusBus (wire timing, arbitration, faults, VCD, log)
-//          --SmbusTargetSocket--> target (e.g. LinuxSlaveTarget in front of a Linux slave)
+//   master --SmbusInitiatorSocket--> [SmbusFaultInjector] --SmbusInitiatorSocket-->
+//     SmbusBus (wire timing, arbitration, wire faults, VCD, log)
+//     --SmbusTargetSocket--> target (e.g. LinuxSlaveTarget in front of a Linux slave)
+//
+// A component on the path between a master and the bus (as SmbusFaultInjector) offers
+// SmbusBusIf on an SmbusBusExport, which the master's socket binds to, and passes the steps on
+// through its own initiator socket.
 //
 // A transfer is Start (address byte), then Write or Read steps, an optional repeated Start,
 // and a Stop; the master sends the Stop whatever the steps answered. A master must end every
@@ -57,8 +62,16 @@ struct SmbusPayload {
     bool recv_len = false;
     SmbusResponse response = SmbusResponse::Incomplete;
     // Start of a transfer (not a repeated START): the wire faults the bus applies to it
-    // (fault.h); null: a clean transfer. The fault must outlive the transfer.
+    // (fault.h), set by a fault injector on the path; null: a clean transfer. The fault must
+    // outlive the transfer.
     const TransferFault* fault = nullptr;
+    // Start of a transfer: what the master says the transfer is, for the fault injectors on
+    // its path (fault.h), which also write back what they applied; null: untagged (no
+    // injector faults it). The bus does not look at it. It must outlive the Start.
+    TransferTag* tag = nullptr;
+    // Write: this byte is the master's PEC (SMBus 3.1 section 6.4), which a fault injector
+    // may corrupt. The bus does not look at it.
+    bool pec = false;
     // Start of a transfer: the bus fills in when the START began (after waiting for a free
     // bus), in ns.
     uint64_t start_ns = 0;
@@ -108,12 +121,21 @@ class SmbusBusIf : public virtual sc_core::sc_interface {
     virtual void transfer_done(TransferRecord& t) = 0;
 };
 
-// On a master: bound to the bus with SmbusBus::bind_initiator. Unbound: SystemC's binding
+// On a master: bound to the bus with SmbusBus::bind_initiator, or to a component on the
+// path (its SmbusBusExport) with bind(). Unbound: SystemC's binding
 // error at elaboration.
 class SmbusInitiatorSocket : public sc_core::sc_port<SmbusBusIf> {
   public:
     SmbusInitiatorSocket() : sc_port(sc_core::sc_gen_unique_name("smbus_initiator")) {}
     explicit SmbusInitiatorSocket(const char* name) : sc_port(name) {}
+};
+
+// On a component between masters and the bus (SmbusFaultInjector): the bus as its master
+// sees it, bound to the component's SmbusBusIf; a master's SmbusInitiatorSocket binds to it.
+class SmbusBusExport : public sc_core::sc_export<SmbusBusIf> {
+  public:
+    SmbusBusExport() : sc_export(sc_core::sc_gen_unique_name("smbus_bus")) {}
+    explicit SmbusBusExport(const char* name) : sc_export(name) {}
 };
 
 // On a target: bound to its SmbusTargetIf implementation, and to the bus with

@@ -39,7 +39,12 @@ void ForeignMasterComponent::build(System& system) {
         !transfers.empty()) {
         foreign_ =
             std::make_unique<smbus::ForeignMaster>("foreign", system.log, std::move(transfers));
-        system.get<BusComponent>().bus().bind_initiator(foreign_->smbus_socket());
+        // Through a fault injector, as every master: the faults aimed at its transfers.
+        faults_ = std::make_unique<smbus::SmbusFaultInjector>("foreign_faults", system.log);
+        foreign_->smbus_socket().bind(faults_->target_socket);
+        system.get<BusComponent>().bus().bind_initiator(faults_->initiator_socket);
+        faults_->set_source(&system.faults.transfers_of(FaultMaster::Foreign));
+        faults_->add_fault_observer(&system.faults);
         foreign_->add_fault_observer(&system.faults);
     }
 }

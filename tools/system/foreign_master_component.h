@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "models/smbus/fault_injector.h"
 #include "models/smbus/foreign_master.h"
 #include "tools/system/component.h"
 
@@ -20,6 +21,7 @@ class ForeignMasterComponent : public Component {
   private:
     const Scenario& s_;
     std::unique_ptr<smbus::ForeignMaster> foreign_;
+    std::unique_ptr<smbus::SmbusFaultInjector> faults_; // between the foreign master and the bus
 };
 
 } // namespace ssifsim::tools

@@ -28,10 +28,13 @@ void HostComponent::build(System& system) {
     collector_.emplace(s_, system.result, system.messages);
     BusComponent& bus = system.get<BusComponent>();
     host_ = std::make_unique<ssif::SsifHost>("host", s_.host, system.log, system.tl_vcd);
-    // The host's SMBus controller (its i2c adapter) is a master on the bus.
-    bus.bus().bind_initiator(host_->smbus_socket());
-    host_->add_fault_observer(&system.faults);
-    host_->set_faults(&system.faults);
+    // The host's SMBus controller (its i2c adapter) is a master on the bus, through a fault
+    // injector that applies the scenario's faults to its transfers.
+    faults_ = std::make_unique<smbus::SmbusFaultInjector>("host_faults", system.log);
+    host_->smbus_socket().bind(faults_->target_socket);
+    bus.bus().bind_initiator(faults_->initiator_socket);
+    faults_->set_source(&system.faults.transfers_of(FaultMaster::Host));
+    faults_->add_fault_observer(&system.faults);
     host_->smbalert(bus.alert_line().smbalert);
     requests_.emplace(s_.requests, s_.generators, s_.seed);
     host_->set_requests(&*requests_);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "models/common/duration_stats.h"
+#include "models/smbus/fault_injector.h"
 #include "models/ssif/host/ssif_host.h"
 #include "tools/system/component.h"
 #include "tools/workload.h"
@@ -47,6 +48,7 @@ class HostComponent : public Component {
     std::optional<OutcomeCollector> collector_;
     std::optional<WorkloadRequests> requests_;
     std::unique_ptr<ssif::SsifHost> host_;
+    std::unique_ptr<smbus::SmbusFaultInjector> faults_; // between the host and the bus
 };
 
 } // namespace ssifsim::tools

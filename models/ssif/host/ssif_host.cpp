@@ -299,13 +299,12 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
     const uint64_t first_jiffy = jiffies_.at(done.start_ns);
     const uint64_t timeout_jiffies =
         (controller_.timing().adapter_timeout_ns + jiffies_.tick_ns() - 1) / jiffies_.tick_ns();
-    HostFault fault;
+    smbus::TransferTag tag;
     for (int attempt = 0;; ++attempt) {
-        fault = faults_ ? faults_->next_transfer(t.request_id, t.read, t.command) : HostFault{};
+        tag = {t.request_id, t.read, t.command};
         done.result =
-            t.read
-                ? controller_.block_read(config_.bmc_addr7, t.command, t.pec, fault.wire)
-                : controller_.block_write(config_.bmc_addr7, t.command, t.data, t.pec, fault.wire);
+            t.read ? controller_.block_read(config_.bmc_addr7, t.command, t.pec, &tag)
+                   : controller_.block_write(config_.bmc_addr7, t.command, t.data, t.pec, &tag);
         if (done.result.status != smbus::SmbusStatus::Abandoned)
             transfer_interrupt();
         if (done.result.status != smbus::SmbusStatus::ArbitrationLost ||
@@ -316,7 +315,7 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
     }
     adapter_lock_.unlock();
     if (done.result.status == smbus::SmbusStatus::Abandoned)
-        done.power_off_ns = fault.power_off_ns;
+        done.power_off_ns = tag.off_ns;
     done.end_ns = sim_now_ns();
     return done;
 }
@@ -386,8 +385,8 @@ bool SsifHost::i2c_detect() {
     // 0x30-0x37 and 0x50-0x5f, which SSIF's are; an address NAK means nothing is there.
     // Faults see it as a write with command 0x00 (it has no command byte).
     adapter_lock_.lock();
-    const HostFault fault = faults_ ? faults_->next_transfer(0, false, 0x00) : HostFault{};
-    const smbus::SmbusResult r = controller_.i2c_write(config_.bmc_addr7, {}, fault.wire);
+    smbus::TransferTag tag{0, false, 0x00};
+    const smbus::SmbusResult r = controller_.i2c_write(config_.bmc_addr7, {}, &tag);
     transfer_interrupt();
     adapter_lock_.unlock();
     EventBuilder(log_, sim_now_ns(), events::kHostQuickWrite)

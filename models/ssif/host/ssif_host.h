@@ -47,19 +47,6 @@ struct HostConfig {
     Watch watch = Watch::Off;
 };
 
-// A fault the scenario aims at one of the host's transfers (tools/faults.h decides which).
-struct HostFault {
-    smbus::TransferFault wire;
-    uint64_t power_off_ns = 0; // with wire.abandon_after_bytes: how long the host stays off
-};
-
-class HostFaultSource {
-  public:
-    virtual ~HostFaultSource() = default;
-    // Called before each transfer: the request it belongs to, read or write, SMBus command.
-    virtual HostFault next_transfer(int request_id, bool read, uint8_t command) = 0;
-};
-
 // The workload, pulled by the host one request at a time.
 class RequestSource {
   public:
@@ -106,11 +93,13 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
              VcdWriter* tl_vcd);
 
     // The host's SMBus controller's initiator socket: bind it to the bus
-    // (SmbusBus::bind_initiator) before the simulation starts.
+    // (SmbusBus::bind_initiator), or to a fault injector in front of it
+    // (SmbusFaultInjector::target_socket), before the simulation starts. The host tags the
+    // driver's transfers and i2c_detect's Quick Write (smbus::TransferTag: the IPMI request
+    // id, 0 for the probe's; read or write; the SMBus command, 0x00 for the Quick Write), not
+    // its Alert Response Address reads. A transfer a fault kills (SmbusStatus::Abandoned)
+    // powers the host off for the tag's off_ns (ssif_host power_off).
     smbus::SmbusInitiatorSocket& smbus_socket() { return controller_.socket; }
-    // Told of each fault the host's controller applies itself (a corrupted write PEC); the
-    // bus reports the wire faults.
-    void add_fault_observer(FaultObserver* observer) { controller_.add_fault_observer(observer); }
 
     // The workload and where the outcomes go. Call before the simulation starts.
     void set_requests(RequestSource* requests) {
@@ -121,8 +110,6 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // Tell the gate once every submitted request has completed (it stops the simulation
     // when every party is done).
     void stop_when_done(StopGate* gate) { stop_gate_ = gate; }
-    // Faults to apply to the host's transfers; none by default.
-    void set_faults(HostFaultSource* faults) { faults_ = faults; }
     // The SMBALERT# line: when it goes low the host reads the Alert Response Address and,
     // if the BMC answers, runs the driver's alert handler (ssif_alert).
     smbus::AlertInPort smbalert; // SMBALERT#: true while low. Unbound: no alerts are seen.
@@ -242,7 +229,6 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     bool irq_wired_ = false; // irq and irq_handled bound (end_of_elaboration)
     bool irq_level_ = false; // what drive_irq writes to irq
     sc_core::sc_event irq_changed_;
-    HostFaultSource* faults_ = nullptr;
 };
 
 } // namespace ssifsim::ssif

@@ -39,8 +39,25 @@ FaultType parse_type(ObjectReader& r) {
 // The keys that aim a fault at a master's transfers. `fixed_read`: the type decides read or
 // write (-1: the scenario may say).
 void read_transfer_aim(ObjectReader& r, Fault& f, int fixed_read) {
-    f.master = r.choice("master", "host", {"host", "foreign"}) == "foreign" ? FaultMaster::Foreign
-                                                                            : FaultMaster::Host;
+    const std::string master = r.choice("master", "host", {"host", "foreign", "alert_response"});
+    f.master = master == "foreign"          ? FaultMaster::Foreign
+               : master == "alert_response" ? FaultMaster::AlertResponse
+                                            : FaultMaster::Host;
+    if (f.master == FaultMaster::AlertResponse) {
+        // The host's ARA read is a Receive Byte (S 0x0C+R, the alerting device's address,
+        // P; SMBus 3.1 section 6.5.8) without PEC (smbus_alert does not use it): no request,
+        // no command, always a read; killing the host and skipping a block number are the
+        // driver transfers'.
+        if (f.type == FaultType::CorruptPec || f.type == FaultType::HostPowerOff ||
+            f.type == FaultType::SkipBlock)
+            r.fail("master", std::string(fault_type_name(f.type)) +
+                                 " aims at the host's transfers only (accepted: host); the ARA "
+                                 "read takes nak, lost_stop, clock_stretch, held_low");
+        for (const char* key : {"request", "op", "command"})
+            if (r.has(key))
+                r.fail(key, "the ARA read (a Receive Byte from 0x0C) belongs to no IPMI request, "
+                            "is always a read and has no command; aim with at_ms, nth");
+    }
     if (f.master == FaultMaster::Foreign) {
         // The foreign master's plain I2C transfers (ForeignMaster) belong to no IPMI request
         // and carry no PEC; killing a master and skipping a block number are the host's.
@@ -54,7 +71,9 @@ void read_transfer_aim(ObjectReader& r, Fault& f, int fixed_read) {
                               "with op, command (its first byte written), at_ms, nth");
     }
     f.request = static_cast<int>(r.integer("request", 0, 0, 1'000'000));
-    if (fixed_read < 0) {
+    if (f.master == FaultMaster::AlertResponse) {
+        f.op_read = 1;
+    } else if (fixed_read < 0) {
         const std::string op = r.choice("op", "any", {"any", "read", "write"});
         f.op_read = op == "any" ? -1 : op == "read" ? 1 : 0;
     } else {
@@ -80,6 +99,9 @@ Fault read_fault(ObjectReader r) {
     case FaultType::Nak:
         read_transfer_aim(r, f, -1);
         f.byte = static_cast<int>(r.integer("byte", 0, 0, 36));
+        if (f.master == FaultMaster::AlertResponse && f.byte > 0)
+            r.fail("byte", "the ARA read (S 0x0C+R, a byte, P) has one master byte, 0 (the "
+                           "address: nobody answers the ARA); the alerting device sends the rest");
         if (f.op_read == 1 && f.byte > 2)
             r.fail("byte", "a read's master bytes are 0 (address+W), 1 (command) and "
                            "2 (address+R); the target sends the rest");
@@ -131,6 +153,10 @@ Fault read_fault(ObjectReader r) {
             r.fail("stretch_ms", "missing; clock_stretch needs how long each stretch lasts");
         f.held_ns = r.millis("stretch_ms", 0, 0.001, 3'600'000);
         f.gaps = static_cast<int>(r.integer("gaps", 1, 1, 36));
+        if (f.master == FaultMaster::AlertResponse && (f.after_bytes != 1 || f.gaps != 1))
+            r.fail(f.after_bytes != 1 ? "after_bytes" : "gaps",
+                   "the ARA read has one byte gap, before the byte the alerting device sends: "
+                   "after_bytes 1, gaps 1");
         break;
     case FaultType::HeldLow:
         read_transfer_aim(r, f, -1);
@@ -141,6 +167,11 @@ Fault read_fault(ObjectReader r) {
         if (!r.has("held_ms"))
             r.fail("held_ms", "missing; held_low needs how long the line stays low");
         f.held_ns = r.millis("held_ms", 0, 0.001, 3'600'000);
+        if (f.master == FaultMaster::AlertResponse && f.after_bytes > (f.sda ? 0 : 1))
+            r.fail("after_bytes", f.sda ? "the ARA read's one master byte is 0 (the address); "
+                                          "a held SDA does not stop the alerting device's byte"
+                                        : "the ARA read has bytes 0 (the address) and 1 (the "
+                                          "alerting device's)");
         if (f.sda && f.op_read != 0 && f.after_bytes > 2)
             r.fail("after_bytes", "a read's bytes from the fourth on come from the target, "
                                   "which a held SDA does not stop; hold SDA at 0..2, or aim at "
@@ -245,10 +276,14 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
         } else {
             if (f.master == FaultMaster::Foreign)
                 j["master"] = "foreign";
+            else if (f.master == FaultMaster::AlertResponse)
+                j["master"] = "alert_response";
             else
                 j["request"] = f.request;
-            // corrupt_pec's direction and skip_block's 0x09 reads fix op and command.
-            if (f.type != FaultType::CorruptPec && f.type != FaultType::SkipBlock)
+            // corrupt_pec's direction and skip_block's 0x09 reads fix op and command, and
+            // the ARA read is a read.
+            if (f.type != FaultType::CorruptPec && f.type != FaultType::SkipBlock &&
+                f.master != FaultMaster::AlertResponse)
                 j["op"] = f.op_read < 0 ? "any" : f.op_read ? "read" : "write";
             if (f.command >= 0 && f.type != FaultType::SkipBlock)
                 j["command"] = f.command;
@@ -304,6 +339,8 @@ smbus::TransferFault FaultPlan::next_transfer(FaultMaster master, const smbus::T
     const int request_id = tag.request;
     const bool read = tag.read;
     const uint8_t command = tag.command;
+    if (tag.kind == smbus::TransferTag::Kind::AlertResponse)
+        master = FaultMaster::AlertResponse; // through the host's injector
     smbus::TransferFault w;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];

@@ -36,6 +36,9 @@ const char* fault_type_name(FaultType t);
 enum class FaultMaster {
     Host,    // the SSIF host's transfers (the probe's, the driver's), not its ARA reads
     Foreign, // the foreign master's (the faults of type foreign_master)
+    // The host's Alert Response Address reads (smbus_alert's Receive Byte from 0x0C, SMBus
+    // 3.1 section 6.5.8): they pass the host's injector, tagged TransferTag::Kind::AlertResponse.
+    AlertResponse,
 };
 
 struct Fault {
@@ -91,8 +94,10 @@ class FaultPlan : public ssif::DaemonFaultSource, public FaultObserver {
 
     // The source for the fault injector in front of `master`: it decides the transfer
     // faults aimed at that master's tagged transfers. It lives as long as the plan.
+    // AlertResponse gives the host's: the ARA reads pass the host's injector, and the plan
+    // tells them apart by their tag's kind.
     smbus::TransferFaultSource& transfers_of(FaultMaster master) {
-        return masters_[static_cast<size_t>(master)];
+        return masters_[master == FaultMaster::Foreign ? 1 : 0];
     }
     ssif::DaemonFault next_request(int nth) override;
     void fault_applied(int fault_id, uint64_t t_ns) override;

@@ -55,6 +55,11 @@ struct TransferTag {
                          // request id; 0: none, e.g. the probe's transfers)
     bool read = false;   // a read (block read), else a write
     uint8_t command = 0; // the SMBus command byte (0x00 for a transfer without one)
+    // What the transfer is for, so that a plan can aim at the host's Alert Response Address
+    // reads (a Receive Byte from 0x0C, SMBus 3.1 section 6.5.8: smbus_alert's
+    // i2c_smbus_read_byte) apart from its driver's transfers on the same path.
+    enum class Kind { Transfer, AlertResponse };
+    Kind kind = Kind::Transfer;
     // Set by the injector that faulted the transfer, on its Start: the fault's id (-1: none)
     // and, for a fault that kills the master (abandon_after_bytes), how long it stays off
     // (TransferFault::off_ns).

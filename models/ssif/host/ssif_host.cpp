@@ -248,8 +248,12 @@ void SsifHost::alert_worker() {
         wait_on(smbalert->posedge_event());
         while (smbalert->read()) {
             adapter_lock_.lock();
+            // Tagged as the ARA read, so that faults can aim at it apart from the driver's
+            // transfers; it has no request and no command byte.
+            smbus::TransferTag tag{0, true, 0x00};
+            tag.kind = smbus::TransferTag::Kind::AlertResponse;
             const smbus::SmbusResult r =
-                controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress);
+                controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress, &tag);
             transfer_interrupt();
             adapter_lock_.unlock();
             const bool ours = r.ok() && !r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7;

@@ -336,6 +336,50 @@ TEST_CASE("faults aimed at the foreign master act on its transfers as on the hos
     CHECK(bmc == expected);
 }
 
+TEST_CASE("a fault aimed at the ARA read acts on it, not on the host's driver transfers",
+          "[scenarios][fault]") {
+    const std::string dir = make_temp_dir("alert_response_aimed");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + source_dir() +
+                    "/scenarios/fault-alert-response.json --quiet --log " + dir + "/log.jsonl");
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> ara;    // the ARA reads: status
+    std::vector<std::string> faults; // fault events: type byte
+    int host_alerts = 0;
+    int address_naks_to_bmc = 0; // the host's driver transfers NAKed at the BMC's address
+    uint64_t response_ns = 0;
+    std::istringstream lines(read_file(dir + "/log.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+        const json e = json::parse(line);
+        if (e["src"] == "bus" && e["ev"] == "transfer" && e["addr"] == "0x0c")
+            ara.push_back(e["op"].get<std::string>() + " " + e["status"].get<std::string>());
+        else if (e["src"] == "bus" && e["ev"] == "transfer" && e["status"] == "address_nak")
+            ++address_naks_to_bmc;
+        else if (e["src"] == "fault")
+            faults.push_back(e["ev"].get<std::string>() + " " +
+                             std::to_string(e["byte"].get<int>()));
+        else if (e["src"] == "host" && e["ev"] == "alert")
+            ++host_alerts;
+        else if (e["src"] == "host" && e["ev"] == "response")
+            response_ns = e["response_ns"].get<uint64_t>();
+    }
+    // smbus_alert (i2c-smbus) reads the ARA with i2c_smbus_read_byte() and, on a failure
+    // (status < 0, here -ENXIO: nobody ACKs 0x0C+R), breaks out of its loop before
+    // device_for_each_child(..., smbus_do_alert): no driver's alert callback runs, so
+    // ssif_alert never starts the read early.
+    // 1. The fault aims at the ARA read only: the one Receive Byte from 0x0C is NAKed at its
+    //    address (wire byte 0), the only fault event.
+    CHECK(ara == std::vector<std::string>{"receive_byte address_nak"});
+    CHECK(faults == std::vector<std::string>{"nak 0"});
+    // 2. No host alert event (ssif_alert is not called).
+    CHECK(host_alerts == 0);
+    // 3. The host's driver transfers are not faulted: its one NAK at the BMC's address is the
+    //    busy BMC's own at the first read (6 ms), and the response comes from the read at the
+    //    65 ms retry, as in host-alert.json without SMBALERT# (68.735 ms).
+    CHECK(address_naks_to_bmc == 1);
+    CHECK(response_ns == 68'735'000);
+}
+
 TEST_CASE("print-config of every scenario is a scenario that runs to the same log",
           "[scenarios][cli]") {
     const std::string dir = make_temp_dir("print_config");

@@ -246,7 +246,10 @@ void SsifHost::alert_worker() {
         return;
     for (;;) {
         wait_on(smbalert->posedge_event());
-        while (smbalert->read()) {
+        // smbus_alert (drivers/i2c/i2c-smbus.c) reads the ARA until a read fails: each
+        // device with an alert pending answers one read and releases SMBALERT#, so the last
+        // read of every alert is one nobody answers (an address NAK), whatever the line does.
+        for (;;) {
             adapter_lock_.lock();
             // Tagged as the ARA read, so that faults can aim at it apart from the driver's
             // transfers; it has no request and no command byte.
@@ -256,11 +259,10 @@ void SsifHost::alert_worker() {
                 controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress, &tag);
             transfer_interrupt();
             adapter_lock_.unlock();
-            const bool ours = r.ok() && !r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7;
-            if (ours)
-                driver_.alert();
-            else if (!r.ok())
+            if (!r.ok())
                 break;
+            if (!r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7)
+                driver_.alert(); // smbus_do_alert: the answering client's driver, ssif_alert
         }
     }
 }

@@ -110,8 +110,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // Tell the gate once every submitted request has completed (it stops the simulation
     // when every party is done).
     void stop_when_done(StopGate* gate) { stop_gate_ = gate; }
-    // The SMBALERT# line: when it goes low the host reads the Alert Response Address and,
-    // if the BMC answers, runs the driver's alert handler (ssif_alert).
+    // The SMBALERT# line: when it goes low the host reads the Alert Response Address until
+    // a read fails (nobody answers), as smbus_alert does, and for each read the BMC answers
+    // runs the driver's alert handler (ssif_alert).
     smbus::AlertInPort smbalert; // SMBALERT#: true while low. Unbound: no alerts are seen.
     // The SMBus controller's transfer-complete interrupt (an embedding platform's interrupt
     // controller, or host.irq "zpci": a zPCI function's MSI, zpci::MsiLine). After each

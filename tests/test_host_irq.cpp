@@ -222,3 +222,20 @@ TEST_CASE("MsiLine: a handler run while the line is low does not raise handled",
     CHECK(zpci.accounting().counts().raised == 2);
     CHECK(zpci.accounting().counts().delivered == 2);
 }
+
+// A line that nothing can answer leaves its device asleep for good, so it is refused when it
+// is made: a fid the configuration lacks, an MSI index the function was not given (it asked
+// for nvec = 1: MSI 0 only), and a second line on an MSI that has one.
+TEST_CASE("MsiLine: a line on no function, past the function's MSIs, or on a wired MSI is "
+          "refused",
+          "[zpci][irq]") {
+    NullSink log;
+    zpci::ZpciSystem zpci("zpci", one_function_on_cpu1(), log, nullptr);
+    CHECK_THROWS_WITH(zpci::MsiLine("no_function", zpci, 0x21, 0),
+                      Catch::Contains("fid 33 MSI 0: no such function"));
+    CHECK_THROWS_WITH(zpci::MsiLine("past_nvec", zpci, 0x20, 1),
+                      Catch::Contains("fid 32 MSI 1: the function has MSIs 0..0"));
+    zpci::MsiLine first("first", zpci, 0x20, 0);
+    CHECK_THROWS_WITH(zpci::MsiLine("second", zpci, 0x20, 0),
+                      Catch::Contains("fid 32 MSI 0: a second line on the same MSI"));
+}

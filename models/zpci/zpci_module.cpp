@@ -1,7 +1,9 @@
 #define SC_INCLUDE_DYNAMIC_PROCESSES // sc_spawn: one process per CPU
 #include "models/zpci/zpci_module.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "models/common/sim_time.h"
 #include "models/common/stop_gate.h"
@@ -592,7 +594,27 @@ void ZpciSystem::raise_msi(uint32_t fid, unsigned index) {
 }
 
 void ZpciSystem::on_handled(uint32_t fid, unsigned index, std::function<void()> f) {
-    on_handled_[msi_key(fid, index)] = std::move(f);
+    // A line nothing can answer would leave its device asleep for good with no other sign.
+    const std::string msi = "fid " + std::to_string(fid) + " MSI " + std::to_string(index);
+    const auto function = std::find_if(config_.functions.begin(), config_.functions.end(),
+                                       [fid](const FunctionConfig& c) { return c.fid == fid; });
+    if (function == config_.functions.end()) {
+        SC_REPORT_ERROR(kMsiLineReport, (msi + ": no such function in the zPCI configuration "
+                                               "(ZpciConfig::functions)")
+                                            .c_str());
+        return;
+    }
+    if (index >= std::min(function->nvec, function->max_msi)) {
+        SC_REPORT_ERROR(kMsiLineReport,
+                        (msi + ": the function has MSIs 0.." +
+                         std::to_string(std::min(function->nvec, function->max_msi) - 1) +
+                         " (min(nvec, max_msi))")
+                            .c_str());
+        return;
+    }
+    if (!on_handled_.emplace(msi_key(fid, index), std::move(f)).second)
+        SC_REPORT_ERROR(kMsiLineReport,
+                        (msi + ": a second line on the same MSI (one line per MSI)").c_str());
 }
 
 void ZpciSystem::maybe_done() {

@@ -99,7 +99,11 @@ class ZpciSystem : public sc_core::sc_module {
     // A device's interrupt wired to a function's MSI (MsiLine, msi_line.h). raise_msi: from a
     // process, `fid`'s MSI `index` is written now, as the schedule's are (logged, routed,
     // counted). on_handled: during elaboration, `f` is called from the CPU's process each time
-    // the handler of that MSI has run (its dispatch, then per_bit_ns); one per MSI.
+    // the handler of that MSI has run (its dispatch, then per_bit_ns); one per MSI. An
+    // on_handled for a fid not in ZpciConfig::functions, an index at or past min(nvec,
+    // max_msi), or an MSI that has one already is an SC_REPORT_ERROR (kMsiLineReport), and
+    // ignored if that does not throw.
+    static constexpr const char* kMsiLineReport = "ssifsim/zpci msi_line";
     void raise_msi(uint32_t fid, unsigned index);
     void on_handled(uint32_t fid, unsigned index, std::function<void()> f);
     // End of run: what is still pending becomes undelivered.

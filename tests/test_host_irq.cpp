@@ -141,6 +141,29 @@ TEST_CASE("host irq: irq bound without irq_handled is refused at elaboration", "
                       Catch::Contains("host: irq and irq_handled are bound together"));
 }
 
+// A platform that never runs the handler: the driver sleeps after its first transfer. Its
+// first transfer is the write's (nobody answers 0x10: a NAKed address), START tBUF after
+// power-up: kBuf + kStart + kByte + kStop = 4.7 + 5 + 90 + 10 us, where irq rises.
+TEST_CASE("host irq: a driver still asleep on an unhandled interrupt is named at the end",
+          "[host][irq]") {
+    sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_CACHE_REPORT);
+    {
+        LonelyHost host("host");
+        sc_core::sc_signal<bool> request("request"), handled("handled");
+        host.host.irq(request);
+        host.host.irq_handled(handled);
+        sc_core::sc_start();
+        CHECK(request.read()); // raised, never lowered
+        CHECK(host.outcomes.done.empty());
+        CHECK(sc_core::sc_report_handler::get_cached_report() == nullptr);
+    }
+    const sc_core::sc_report* warning = sc_core::sc_report_handler::get_cached_report();
+    REQUIRE(warning != nullptr);
+    CHECK_THAT(warning->get_msg(),
+               Catch::Contains("host: the driver is still asleep on its transfer interrupt, "
+                               "raised at 109700 ns: irq_handled never rose"));
+}
+
 namespace {
 // A device that raises its line at 10 us and lowers it when handled rises.
 struct TestDevice : sc_core::sc_module {

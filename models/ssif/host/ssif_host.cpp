@@ -269,9 +269,34 @@ void SsifHost::alert_worker() {
 
 // ---- SMBus calls ------------------------------------------------------------------------------
 
+SsifHost::~SsifHost() {
+    // SystemC calls end_of_simulation only after sc_stop(); a platform whose sc_start()
+    // returned for want of events hears of the sleeping driver here.
+    try {
+        report_unhandled_irq();
+    } catch (...) { // a warning the platform made throw: never out of a destructor
+    }
+}
+
+void SsifHost::end_of_simulation() {
+    report_unhandled_irq();
+}
+
+void SsifHost::report_unhandled_irq() {
+    if (!irq_waiting_ || irq_reported_)
+        return;
+    irq_reported_ = true;
+    SC_REPORT_WARNING(kIrqReport, (std::string(name()) +
+                                   ": the driver is still asleep on its "
+                                   "transfer interrupt, raised at " +
+                                   std::to_string(irq_raised_ns_) +
+                                   " ns: irq_handled never rose (its handler did not run)")
+                                      .c_str());
+}
+
 void SsifHost::end_of_elaboration() {
     if ((irq.size() == 0) != (irq_handled.size() == 0))
-        SC_REPORT_ERROR("ssifsim/host irq",
+        SC_REPORT_ERROR(kIrqReport,
                         (std::string(name()) + ": irq and irq_handled are bound together or not "
                                                "at all (the host waits for the handler it raised)")
                             .c_str());
@@ -285,7 +310,10 @@ void SsifHost::transfer_interrupt() {
     // completion until the ISR has run (i2c_dw_xfer's wait on cmd_complete).
     irq_level_ = true;
     irq_changed_.notify(); // immediate: drive_irq writes it in this delta, seen in the next
+    irq_waiting_ = true;
+    irq_raised_ns_ = sim_now_ns();
     wait_on(irq_handled->posedge_event());
+    irq_waiting_ = false;
     irq_level_ = false; // the ISR cleared the controller's interrupt status
     irq_changed_.notify();
 }

@@ -125,9 +125,14 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // adapter timeout: a handler that never runs leaves the driver asleep). Bind both or
     // neither (one alone is an SC_REPORT_ERROR at elaboration, "ssifsim/host irq"; if that
     // does not throw, the host ignores both). Unbound: an ideal polled controller, each
-    // transfer ends the moment its STOP does, with no interrupt and no wait.
+    // transfer ends the moment its STOP does, with no interrupt and no wait. A driver still
+    // asleep on it when the simulation ends is an SC_REPORT_WARNING (kIrqReport) naming
+    // when `irq` rose: at end_of_simulation (after sc_stop()), else when the host is
+    // destroyed.
     smbus::IrqOutPort irq;        // true from a transfer's end until its handler has run
     smbus::IrqInPort irq_handled; // rising edge: the handler has run
+    static constexpr const char* kIrqReport = "ssifsim/host irq";
+    ~SsifHost() override;
 
     size_t completed() const { return completed_; }
     size_t submitted() const { return requests_ ? requests_->total() : 0; }
@@ -180,6 +185,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // both make transfers).
     void drive_irq();
     void end_of_elaboration() override;
+    void end_of_simulation() override;
+    // The warning that the driver sleeps on an interrupt nobody handled, once.
+    void report_unhandled_irq();
 
     // IpmiSsifHooks
     uint64_t now_ns() const override;
@@ -227,8 +235,11 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     OutcomeSink* outcome_sink_ = nullptr;
     size_t completed_ = 0;
     StopGate* stop_gate_ = nullptr;
-    bool irq_wired_ = false; // irq and irq_handled bound (end_of_elaboration)
-    bool irq_level_ = false; // what drive_irq writes to irq
+    bool irq_wired_ = false;   // irq and irq_handled bound (end_of_elaboration)
+    bool irq_level_ = false;   // what drive_irq writes to irq
+    bool irq_waiting_ = false; // the driver sleeps until irq_handled rises
+    bool irq_reported_ = false;
+    uint64_t irq_raised_ns_ = 0;
     sc_core::sc_event irq_changed_;
 };
 

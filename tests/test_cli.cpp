@@ -378,6 +378,7 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {R"({"version":1,"zpci":{"cpus":2,"actions":[{"kind":"cpu_offline","cpu":9}]}})",
          "$.zpci.actions[0].cpu"},
         {R"({"version":1,"host":{"irq":"zpci"}})", "$.host.irq_fid"},
+        {R"({"version":1,"host":{"irq":"zpci","irq_fid":3}})", "$.host.irq_fid"},
         {R"({"version":1,"host":{"irq":"zpci","irq_fid":3},"zpci":{"functions":[{"fid":1}]}})",
          "$.host.irq_fid"},
         {R"({"version":1,"expect":{"zpci":{}}})", "$.expect.zpci"},
@@ -426,8 +427,8 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         INFO("scenario text: " << c.text);
         const CommandResult r = validate_text("bad.json", c.text);
         CHECK(r.exit_code == 2);
-        CHECK(r.out.find("bad.json") != std::string::npos);
-        CHECK(r.out.find(std::string(c.path) + ":") != std::string::npos);
+        // "FILE: PATH: what", the path once (not "$: $.host.irq_fid: ...").
+        CHECK(r.out.find("bad.json: " + std::string(c.path) + ":") != std::string::npos);
     }
 }
 

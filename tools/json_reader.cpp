@@ -335,6 +335,10 @@ void ObjectReader::fail(const std::string& key, const std::string& what) const {
     fail_at(file_, key.empty() ? path_ : key_path(key), what);
 }
 
+void ObjectReader::fail_path(const std::string& path, const std::string& what) const {
+    fail_at(file_, path, what);
+}
+
 bool ObjectReader::has(const std::string& key) const {
     return value_.contains(key);
 }

@@ -78,6 +78,8 @@ class ObjectReader {
     void finish() const;
 
     [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+    // The same for a JSON path given whole (say "$.host.irq_fid"): a check across sections.
+    [[noreturn]] void fail_path(const std::string& path, const std::string& what) const;
     const std::string& path() const { return path_; }
     const std::string& file() const { return file_; }
 

@@ -673,9 +673,10 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
             doc["bmc"]["responder"]["test_command"].contains("length"))
             length = &doc["bmc"]["responder"]["test_command"]["length"];
         if (length && length->is_number())
-            root.fail("", "$.bmc.responder.test_command.length: a fixed length contradicts "
-                          "workload.generators, whose requests set the response size (use "
-                          "\"request\" or leave it out)");
+            root.fail_path("$.bmc.responder.test_command.length",
+                           "a fixed length contradicts "
+                           "workload.generators, whose requests set the response size (use "
+                           "\"request\" or leave it out)");
         s.responder.test.length_from_request = true;
     }
     if (root.has("zpci"))
@@ -690,23 +691,27 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
                 boots = f.boot;
             }
         if (!found)
-            root.fail("", "$.host.irq_fid: fid " + std::to_string(*s.host_irq_fid) +
-                              " is not in zpci.functions");
+            root.fail_path("$.host.irq_fid",
+                           "fid " + std::to_string(*s.host_irq_fid) +
+                               (root.has("zpci") ? " is not in zpci.functions"
+                                                 : ": the scenario has no zpci section"));
         if (!boots)
-            root.fail("", "$.host.irq_fid: fid " + std::to_string(*s.host_irq_fid) +
-                              " has \"boot\": false; the host's SMBus controller must be set "
-                              "up at boot");
+            root.fail_path("$.host.irq_fid",
+                           "fid " + std::to_string(*s.host_irq_fid) +
+                               " has \"boot\": false; the host's SMBus controller must be set "
+                               "up at boot");
     }
     s.faults = read_faults(root);
     for (const Fault& f : s.faults)
         if (f.daemon() && s.daemon_kind != Scenario::DaemonKind::Simple)
-            root.fail("", f.path + ".type: a daemon fault acts on the simple daemon; "
-                                   "$.bmc.daemon.kind is \"ssifbridge\" (use bmc.script)");
+            root.fail_path(f.path + ".type",
+                           "a daemon fault acts on the simple daemon; "
+                           "$.bmc.daemon.kind is \"ssifbridge\" (use bmc.script)");
     for (const Fault& f : s.faults)
         if (!f.daemon() && f.request > static_cast<int>(s.total_requests()))
-            root.fail("", f.path + ".request: " + std::to_string(f.request) +
-                              " names no request (the workload has " +
-                              std::to_string(s.total_requests()) + ")");
+            root.fail_path(f.path + ".request", std::to_string(f.request) +
+                                                    " names no request (the workload has " +
+                                                    std::to_string(s.total_requests()) + ")");
     read_expect(root.object("expect"), s);
     root.finish();
     // A scenario that makes no traffic would pass every check: a CI scenario that lost its

@@ -399,8 +399,9 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                                         [](const Figures& f) { return f.ssif() || f.storm(); });
     const auto ratio = [](double v) { return v > 0 ? fixed(v, v < 10 ? 2 : 1) : std::string("-"); };
     if (any_ratios) {
-        out << "\ncost ratios (wall time per request or MSI, in raw-kernel activations and in "
-               "floor requests):\n";
+        out << "\ncost ratios (act: the model's own activations per request or MSI; raw act: "
+               "its wall time\nper request or MSI in raw-kernel activations; floor ratio: "
+               "per request, in floor requests):\n";
         std::snprintf(line, sizeof line, "%-20s %9s %11s %11s %9s %11s\n", "workload", "act/req",
                       "raw act/req", "floor ratio", "act/MSI", "raw act/MSI");
         out << line;

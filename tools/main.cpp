@@ -465,7 +465,10 @@ int cmd_bench(const std::vector<std::string>& args) {
                      "model's own activations per request or MSI.\nWorkloads: "
                      "bench/ssif-mixed.json,\nscenarios/zpci-storm-floating.json and "
                      "-directed.json, compiled in. Speed is\nmeasured here, never in a "
-                     "timed test; the figures are this machine's.\n\n"
+                     "timed test; the figures are this machine's, and at a\nsmall --scale "
+                     "(runs of tens of ms) they swing between runs. Exit status: 0,\nmet or "
+                     "missed goals alike (they are figures to read, not a gate); 3 if a\n"
+                     "workload's process failed.\n\n"
                   << opts;
         return kExitPass;
     }

@@ -953,6 +953,14 @@ TEST_CASE("a fault that never acted says what it met and why none of it qualifie
     CHECK(r.out.find("nak at $.faults[0] never happened: 2 transfer(s) matched its aim") !=
           std::string::npos);
     CHECK(r.out.find("armed on") == std::string::npos);
+    // Aimed at the foreign master past its two reads: the count is of its transfers, and
+    // the message says so (not the host's request, op, command).
+    r = run(R"({"type":"foreign_master","op":"read","state":"READY","at_ms":30,"count":2},
+               {"type":"nak","master":"foreign","byte":0,"nth":3})");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("nak at $.faults[1] never happened: 2 of the foreign master's transfer(s) "
+                     "matched its aim (op, command, at_ms); nth 3, count 1 count those") !=
+          std::string::npos);
     // Two faults on one transfer: the first listed takes it.
     r = run(R"({"type":"lost_stop","op":"write"},{"type":"nak","op":"write","byte":2})");
     CHECK(r.exit_code == 1);

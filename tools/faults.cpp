@@ -443,10 +443,19 @@ std::string FaultPlan::why_not_fired(size_t i) const {
     if (f.daemon())
         return "the daemon read " + std::to_string(seen_[i]) + " request(s); it aims at read " +
                std::to_string(f.nth);
-    std::string out = std::to_string(seen_[i]) +
-                      " transfer(s) matched its aim (request, op, command, at_ms); nth " +
-                      std::to_string(f.nth) + ", count " + std::to_string(f.count) +
-                      " count those transfers (parts), not requests";
+    // What the aim counted: the host's transfers (parts of its requests), the foreign
+    // master's, or the host's ARA reads.
+    const char* counted = f.master == FaultMaster::Foreign ? " of the foreign master's transfer(s)"
+                          : f.master == FaultMaster::AlertResponse ? " of the host's ARA read(s)"
+                                                                   : " transfer(s)";
+    const char* aim = f.master == FaultMaster::Foreign         ? " (op, command, at_ms)"
+                      : f.master == FaultMaster::AlertResponse ? " (at_ms)"
+                                                               : " (request, op, command, at_ms)";
+    std::string out =
+        std::to_string(seen_[i]) + counted + " matched its aim" + aim + "; nth " +
+        std::to_string(f.nth) + ", count " + std::to_string(f.count) +
+        (f.master == FaultMaster::Host ? " count those transfers (parts), not requests"
+                                       : " count those");
     if (taken_[i])
         out += "; " + std::to_string(taken_[i]) +
                " of its transfer(s) went to a fault listed before it (one fault per transfer)";
@@ -454,8 +463,15 @@ std::string FaultPlan::why_not_fired(size_t i) const {
         const Armed& a = first_armed_[i];
         char cmd[8];
         std::snprintf(cmd, sizeof cmd, "0x%02x", a.command);
-        out += "; it was armed on " + std::to_string(armed_[i]) + " (first: request " +
-               std::to_string(a.request) + ", " + (a.read ? "read " : "write ") + cmd + " at " +
+        // The transfer as its master tagged it: the ARA read has nothing to tell, a foreign
+        // read no command.
+        const std::string first =
+            f.master == FaultMaster::AlertResponse ? ""
+            : f.master == FaultMaster::Foreign
+                ? (a.read ? std::string("read ") : "write " + std::string(cmd) + " ")
+                : "request " + std::to_string(a.request) + ", " + (a.read ? "read " : "write ") +
+                      cmd + " ";
+        out += "; it was armed on " + std::to_string(armed_[i]) + " (first: " + first + "at " +
                std::to_string(a.t_ns) + " ns) but none qualified: " + cannot_act(f);
     }
     return out;

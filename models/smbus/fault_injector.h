@@ -13,7 +13,10 @@
 // wrong and NAKs it or drops the message), logged as a `fault` `corrupt_pec` event at that
 // moment (the wire byte's index, counting the address) and told to its FaultObservers.
 // Untagged transfers, and all with no source set, pass untouched; every step takes the
-// bus's time only.
+// bus's time only. Only a transfer's first Start is looked at: the tag of a repeated START
+// (a block read's Sr addr+R) is ignored, and may be null. The tag must live until the
+// transfer's Stop has returned (the injector writes into it on the Start only, but a
+// master reads what was applied after the transfer).
 #pragma once
 
 #include <systemc>

@@ -92,6 +92,10 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
         CHECK(r.exit_code == 2);
         CHECK(r.out.find("ssifsim: ") != std::string::npos);
     }
+    // An option boost cannot parse points to bench's own help, where the options are.
+    const CommandResult r = run_command(ssifsim_binary() + " bench --scale x");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("Try 'ssifsim bench --help'.") != std::string::npos);
 }
 
 TEST_CASE("bench: a tiny scale still ends (the raw kernel runs at least one activation)",

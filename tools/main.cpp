@@ -77,8 +77,11 @@ Exit codes: 0 every check passed, 1 a check failed, 2 bad input, 3 internal erro
 The scenario format is described in scenarios/README.md.
 )";
 
-int usage_error(const std::string& what) {
-    std::cerr << "ssifsim: " << printable(what) << "\nTry 'ssifsim --help'.\n";
+// `command`: the command whose options were wrong, whose own --help the user is sent to;
+// empty: the top-level help.
+int usage_error(const std::string& what, const std::string& command = "") {
+    std::cerr << "ssifsim: " << printable(what) << "\nTry 'ssifsim "
+              << (command.empty() ? "" : command + " ") << "--help'.\n";
     return kExitBadInput;
 }
 
@@ -788,6 +791,7 @@ int sc_main(int argc, char* argv[]) {
     // "Simulation stopped by user" and friends are not for our users.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     std::vector<std::string> args(argv + 1, argv + argc);
+    std::string command; // once known: its options' errors point to its --help
     try {
         if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
             std::cout << kTopHelp;
@@ -797,7 +801,7 @@ int sc_main(int argc, char* argv[]) {
             std::cout << "ssifsim 0.1.0\n";
             return kExitPass;
         }
-        const std::string command = args[0];
+        command = args[0];
         args.erase(args.begin());
         if (command == "run")
             return cmd_run(args);
@@ -820,7 +824,7 @@ int sc_main(int argc, char* argv[]) {
         std::cerr << "ssifsim: " << printable(e.what()) << "\n";
         return kExitBadInput;
     } catch (const po::error& e) {
-        return usage_error(e.what());
+        return usage_error(e.what(), command);
     } catch (const std::exception& e) {
         std::cerr << "ssifsim: internal error: " << printable(e.what()) << "\n";
         return kExitInternal;

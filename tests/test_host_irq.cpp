@@ -12,6 +12,7 @@
 #include "models/smbus/bus.h"
 #include "models/ssif/host/ssif_host.h"
 #include "models/zpci/msi_line.h"
+#include "tests/support.h"
 
 using namespace ssifsim;
 
@@ -85,7 +86,7 @@ struct LonelyHost {
                 t.push_back(s);
         return t;
     }
-    NullSink log;
+    MemorySink log;
     smbus::SmbusBus bus;
     ssif::SsifHost host;
     OneRequest requests;
@@ -141,9 +142,28 @@ TEST_CASE("host irq: irq bound without irq_handled is refused at elaboration", "
                       Catch::Contains("host: irq and irq_handled are bound together"));
 }
 
-// A platform that never runs the handler: the driver sleeps after its first transfer. Its
-// first transfer is the write's (nobody answers 0x10: a NAKed address), START tBUF after
-// power-up: kBuf + kStart + kByte + kStop = 4.7 + 5 + 90 + 10 us, where irq rises.
+// A platform that never runs the handler. The driver's first transfer is the write's
+// (nobody answers 0x10: a NAKed address), its START tBUF after power-up, at 4.7 us; its
+// STOP ends at kBuf + kStart + kByte + kStop = 109.7 us, where irq rises. The bus driver
+// waits for its completion at most adap->timeout (HZ: 1 s) from when it started the
+// transfer (i2c_dw_xfer's wait_for_completion_timeout), so the transfer fails with
+// -ETIMEDOUT at 4.7 us + 1 s, and irq falls then (i2c_dw_init resets the controller).
+TEST_CASE("host irq: an interrupt nobody handles times the transfer out after the adapter's "
+          "timeout",
+          "[host][irq]") {
+    LonelyHost host("host");
+    sc_core::sc_signal<bool> request("request"), handled("handled");
+    host.host.irq(request);
+    host.host.irq_handled(handled);
+    sc_core::sc_start(sc_core::sc_time(1'500, sc_core::SC_MS));
+    const std::vector<Event> timeouts = test::select(host.log.events, "host", "irq_timeout");
+    REQUIRE_FALSE(timeouts.empty());
+    CHECK(timeouts[0].t_ns == 4'700 + 1'000'000'000);
+    CHECK(test::num_field(timeouts[0], "raised_ns") == 109'700);
+}
+
+// A run that ends while the driver sleeps on its interrupt (here half a second in, the
+// adapter's timeout being 1 s) names it as the host is destroyed.
 TEST_CASE("host irq: a driver still asleep on an unhandled interrupt is named at the end",
           "[host][irq]") {
     sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_CACHE_REPORT);
@@ -152,8 +172,8 @@ TEST_CASE("host irq: a driver still asleep on an unhandled interrupt is named at
         sc_core::sc_signal<bool> request("request"), handled("handled");
         host.host.irq(request);
         host.host.irq_handled(handled);
-        sc_core::sc_start();
-        CHECK(request.read()); // raised, never lowered
+        sc_core::sc_start(sc_core::sc_time(500, sc_core::SC_MS));
+        CHECK(request.read()); // raised, not yet lowered
         CHECK(host.outcomes.done.empty());
         CHECK(sc_core::sc_report_handler::get_cached_report() == nullptr);
     }

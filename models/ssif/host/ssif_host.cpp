@@ -255,9 +255,9 @@ void SsifHost::alert_worker() {
             // transfers; it has no request and no command byte.
             smbus::TransferTag tag{0, true, 0x00};
             tag.kind = smbus::TransferTag::Kind::AlertResponse;
-            const smbus::SmbusResult r =
+            smbus::SmbusResult r =
                 controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress, &tag);
-            transfer_interrupt();
+            transfer_interrupt(r);
             adapter_lock_.unlock();
             if (!r.ok())
                 break;
@@ -303,17 +303,27 @@ void SsifHost::end_of_elaboration() {
     irq_wired_ = irq.size() != 0 && irq_handled.size() != 0;
 }
 
-void SsifHost::transfer_interrupt() {
+void SsifHost::transfer_interrupt(smbus::SmbusResult& result) {
     if (!irq_wired_)
         return;
     // The controller raises its interrupt at the transfer's end; master_xfer sleeps on its
-    // completion until the ISR has run (i2c_dw_xfer's wait on cmd_complete).
+    // completion until the ISR has run, at most adap->timeout from when it started the
+    // transfer (i2c_dw_xfer's wait_for_completion_timeout on cmd_complete).
     irq_level_ = true;
     irq_changed_.notify(); // immediate: drive_irq writes it in this delta, seen in the next
     irq_waiting_ = true;
     irq_raised_ns_ = sim_now_ns();
-    wait_on(irq_handled->posedge_event());
+    const uint64_t deadline = result.start_ns + controller_.timing().adapter_timeout_ns;
+    if (deadline > sim_now_ns())
+        wait_for_or(deadline - sim_now_ns(), irq_handled->posedge_event());
     irq_waiting_ = false;
+    if (!irq_handled->read()) {
+        // Timed out: i2c_dw_xfer logs "controller timed out", re-initialises the controller
+        // (which drops its interrupt) and returns -ETIMEDOUT.
+        EventBuilder(log_, sim_now_ns(), events::kHostIrqTimeout)
+            .num("raised_ns", static_cast<int64_t>(irq_raised_ns_));
+        result.status = smbus::SmbusStatus::Timeout;
+    }
     irq_level_ = false; // the ISR cleared the controller's interrupt status
     irq_changed_.notify();
 }
@@ -340,7 +350,7 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
             t.read ? controller_.block_read(config_.bmc_addr7, t.command, t.pec, &tag)
                    : controller_.block_write(config_.bmc_addr7, t.command, t.data, t.pec, &tag);
         if (done.result.status != smbus::SmbusStatus::Abandoned)
-            transfer_interrupt();
+            transfer_interrupt(done.result);
         if (done.result.status != smbus::SmbusStatus::ArbitrationLost ||
             attempt >= adapter_.retries ||
             jiffies_.at(sim_now_ns()) > first_jiffy + timeout_jiffies)
@@ -420,8 +430,8 @@ bool SsifHost::i2c_detect() {
     // Faults see it as a write with command 0x00 (it has no command byte).
     adapter_lock_.lock();
     smbus::TransferTag tag{0, false, 0x00};
-    const smbus::SmbusResult r = controller_.i2c_write(config_.bmc_addr7, {}, &tag);
-    transfer_interrupt();
+    smbus::SmbusResult r = controller_.i2c_write(config_.bmc_addr7, {}, &tag);
+    transfer_interrupt(r);
     adapter_lock_.unlock();
     EventBuilder(log_, sim_now_ns(), events::kHostQuickWrite)
         .str("status", smbus::status_name(r.status));

@@ -121,8 +121,11 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // sc_signal<bool> will do) and the driver's thread sleeps, holding the adapter, until
     // `irq_handled` rises: the controller's handler has run and completed the i2c transfer's
     // completion. Then the host writes `irq` false and the transfer returns. The time between
-    // is the transfer's: the request's timeline and everything after it move by it (no
-    // adapter timeout: a handler that never runs leaves the driver asleep). Bind both or
+    // is the transfer's: the request's timeline and everything after it move by it. The
+    // driver sleeps at most the adapter's timeout (SmbusTiming::adapter_timeout_ns) from the
+    // transfer's START, as a bus driver's wait_for_completion_timeout(adap->timeout) does
+    // (i2c_dw_xfer): past it the host logs irq_timeout, writes `irq` false (the bus driver
+    // resets its controller) and the transfer fails with -ETIMEDOUT. Bind both or
     // neither (one alone is an SC_REPORT_ERROR at elaboration, "ssifsim/host irq"; if that
     // does not throw, the host ignores both). Unbound: an ideal polled controller, each
     // transfer ends the moment its STOP does, with no interrupt and no wait. A driver still
@@ -179,8 +182,10 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     TransferDone transfer(const HostTransfer& t);
     smbus::SmbusResult probe_transfer(bool read, uint8_t command, const Bytes& data);
     void maybe_stop();
-    // After a transfer that reached the bus: its interrupt, and the wait for its handler.
-    void transfer_interrupt();
+    // After a transfer that reached the bus: its interrupt, and the wait for its handler,
+    // at most the adapter's timeout from the transfer's START (result.start_ns); past it
+    // the result becomes Timeout (-ETIMEDOUT).
+    void transfer_interrupt(smbus::SmbusResult& result);
     // SC_METHOD: the one process that writes `irq` (the driver's thread and the alert work
     // both make transfers).
     void drive_irq();

@@ -9,6 +9,7 @@
 
 #include "models/common/event_log.h"
 #include "models/common/sim_time.h"
+#include "models/common/thread_reaper.h"
 #include "models/smbus/bus.h"
 #include "models/ssif/host/ssif_host.h"
 #include "models/zpci/msi_line.h"
@@ -155,7 +156,9 @@ TEST_CASE("host irq: an interrupt nobody handles times the transfer out after th
     sc_core::sc_signal<bool> request("request"), handled("handled");
     host.host.irq(request);
     host.host.irq_handled(handled);
+    ThreadReaper reaper("reaper"); // the run ends mid-request: unwind the host's threads
     sc_core::sc_start(sc_core::sc_time(1'500, sc_core::SC_MS));
+    reaper.reap();
     const std::vector<Event> timeouts = test::select(host.log.events, "host", "irq_timeout");
     REQUIRE_FALSE(timeouts.empty());
     CHECK(timeouts[0].t_ns == 4'700 + 1'000'000'000);

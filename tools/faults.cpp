@@ -43,33 +43,28 @@ void read_transfer_aim(ObjectReader& r, Fault& f, int fixed_read) {
     f.master = master == "foreign"          ? FaultMaster::Foreign
                : master == "alert_response" ? FaultMaster::AlertResponse
                                             : FaultMaster::Host;
+    // Killing a master and skipping a block number are the host driver's transfers', and PEC
+    // is theirs too: the ARA read (smbus_alert) and a foreign master's plain I2C transfers
+    // (ForeignMaster) carry none.
+    if (f.master != FaultMaster::Host &&
+        (f.type == FaultType::CorruptPec || f.type == FaultType::HostPowerOff ||
+         f.type == FaultType::SkipBlock))
+        r.fail("master",
+               std::string(fault_type_name(f.type)) +
+                   " aims at the host's transfers only (accepted: host); " +
+                   (f.master == FaultMaster::AlertResponse ? "the ARA read" : "a foreign master") +
+                   " takes nak, lost_stop, clock_stretch, held_low");
     if (f.master == FaultMaster::AlertResponse) {
         // The host's ARA read is a Receive Byte (S 0x0C+R, the alerting device's address,
-        // P; SMBus 3.1 section 6.5.8) without PEC (smbus_alert does not use it): no request,
-        // no command, always a read; killing the host and skipping a block number are the
-        // driver transfers'.
-        if (f.type == FaultType::CorruptPec || f.type == FaultType::HostPowerOff ||
-            f.type == FaultType::SkipBlock)
-            r.fail("master", std::string(fault_type_name(f.type)) +
-                                 " aims at the host's transfers only (accepted: host); the ARA "
-                                 "read takes nak, lost_stop, clock_stretch, held_low");
+        // P; SMBus 3.1 section 6.5.8): no request, no command, always a read.
         for (const char* key : {"request", "op", "command"})
             if (r.has(key))
                 r.fail(key, "the ARA read (a Receive Byte from 0x0C) belongs to no IPMI request, "
                             "is always a read and has no command; aim with at_ms, nth");
     }
-    if (f.master == FaultMaster::Foreign) {
-        // The foreign master's plain I2C transfers (ForeignMaster) belong to no IPMI request
-        // and carry no PEC; killing a master and skipping a block number are the host's.
-        if (f.type == FaultType::CorruptPec || f.type == FaultType::HostPowerOff ||
-            f.type == FaultType::SkipBlock)
-            r.fail("master", std::string(fault_type_name(f.type)) +
-                                 " aims at the host's transfers only (accepted: host); a "
-                                 "foreign master takes nak, lost_stop, clock_stretch, held_low");
-        if (r.has("request"))
-            r.fail("request", "a foreign master's transfers belong to no IPMI request; aim "
-                              "with op, command (its first byte written), at_ms, nth");
-    }
+    if (f.master == FaultMaster::Foreign && r.has("request"))
+        r.fail("request", "a foreign master's transfers belong to no IPMI request; aim "
+                          "with op, command (its first byte written), at_ms, nth");
     f.request = static_cast<int>(r.integer("request", 0, 0, 1'000'000));
     if (f.master == FaultMaster::AlertResponse) {
         f.op_read = 1;

@@ -240,7 +240,7 @@ std::vector<Fault> read_faults(ObjectReader& root) {
         return f.type == FaultType::ForeignMaster;
     });
     for (size_t i = 0; i < faults.size() && !foreign; ++i)
-        if (faults[i].host_transfer() && faults[i].master == FaultMaster::Foreign)
+        if (faults[i].transfer_fault() && faults[i].master == FaultMaster::Foreign)
             ObjectReader(*elements[i].first, elements[i].second, root.file())
                 .fail("master", "\"foreign\" aims at the foreign master's transfers, and the "
                                 "scenario has none: add a fault of type foreign_master");
@@ -339,7 +339,7 @@ smbus::TransferFault FaultPlan::next_transfer(FaultMaster master, const smbus::T
     smbus::TransferFault w;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
-        if (!f.host_transfer() || f.master != master || (f.request && f.request != request_id) ||
+        if (!f.transfer_fault() || f.master != master || (f.request && f.request != request_id) ||
             (f.op_read >= 0 && f.op_read != static_cast<int>(read)) ||
             (f.command >= 0 && f.command != command) || sim_now_ns() < f.from_ns)
             continue;

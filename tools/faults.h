@@ -74,7 +74,9 @@ struct Fault {
     int write_bytes = -1;    // DaemonMalformed: the byte count given to write()
     unsigned copied = 0;     // DaemonEfault: the bytes copy_to_user() writes before it faults
     bool daemon() const;
-    bool host_transfer() const {
+    // Aimed at one master's SMBus transfers (the host's, a foreign master's, the ARA read),
+    // as its fault injector applies them (FaultPlan::transfers_of).
+    bool transfer_fault() const {
         return !daemon() && type != FaultType::ForeignMaster && type != FaultType::BmcRemove;
     }
 };

@@ -107,6 +107,9 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
         const CommandResult r = run_command(ssifsim_binary() + " bench " + args);
         CHECK(r.exit_code == 2);
         CHECK(r.out.find("ssifsim: ") != std::string::npos);
+        // Every usage error of the command, boost's or bench's own checks, points to the
+        // command's help, where its options are.
+        CHECK(r.out.find("Try 'ssifsim bench --help'.") != std::string::npos);
     }
     // An option boost cannot parse points to bench's own help, where the options are.
     const CommandResult r = run_command(ssifsim_binary() + " bench --scale x");

@@ -145,7 +145,7 @@ int cmd_validate(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (!vm.count("scenario"))
-        return usage_error("validate: no scenario file given");
+        return usage_error("validate: no scenario file given", "validate");
     int status = kExitPass;
     for (const std::string& file : vm["scenario"].as<std::vector<std::string>>()) {
         try {
@@ -203,17 +203,18 @@ int cmd_run(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (!vm.count("scenario"))
-        return usage_error("run: no scenario file given");
+        return usage_error("run: no scenario file given", "run");
     const auto files = vm["scenario"].as<std::vector<std::string>>();
     if (files.size() != 1)
-        return usage_error("run: one scenario at a time");
+        return usage_error("run: one scenario at a time", "run");
     if (!until.empty() && !parse_duration(until, &options.until_ns))
         return usage_error("--until: '" + until + "' is not a duration of at most " + kMaxSimText +
-                           " (e.g. 250ms, 15s)");
+                               " (e.g. 250ms, 15s)",
+                           "run");
     if (vm.count("seed") && !parse_seed(seed_text, &seed))
-        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
+        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")", "run");
     if (!until.empty() && options.until_ns == 0)
-        return usage_error("--until: must be greater than 0");
+        return usage_error("--until: must be greater than 0", "run");
 
     Scenario scenario = load_scenario(files[0]);
     if (vm.count("seed"))
@@ -299,25 +300,28 @@ int cmd_sweep(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (!vm.count("scenario"))
-        return usage_error("sweep: no template scenario given");
+        return usage_error("sweep: no template scenario given", "sweep");
     const auto files = vm["scenario"].as<std::vector<std::string>>();
     if (files.size() != 1)
-        return usage_error("sweep: one template at a time");
+        return usage_error("sweep: one template at a time", "sweep");
     if (o.count < 1)
-        return usage_error("--count: must be at least 1");
+        return usage_error("--count: must be at least 1", "sweep");
     if (o.timeout_s < 1)
-        return usage_error("--timeout: must be at least 1 second");
+        return usage_error("--timeout: must be at least 1 second", "sweep");
     if (o.shrink_runs < 1)
-        return usage_error("--shrink-runs: must be at least 1");
+        return usage_error("--shrink-runs: must be at least 1", "sweep");
     if (!parse_seed(seed_text, &o.seed))
-        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
+        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")",
+                           "sweep");
     if (static_cast<uint64_t>(o.count - 1) > static_cast<uint64_t>(INT64_MAX) - o.seed)
         return usage_error("--seed: " + seed_text + " + --count " + std::to_string(o.count) +
-                           " passes the largest seed a scenario takes (" + kSeedRange + ")");
+                               " passes the largest seed a scenario takes (" + kSeedRange + ")",
+                           "sweep");
     if (vm.count("shard")) {
         if (!parse_shard(shard_text, &o.shard, &o.shards))
             return usage_error("--shard: '" + shard_text +
-                               "' is not K/N with 0 <= K < N (e.g. 0/4 ... 3/4)");
+                                   "' is not K/N with 0 <= K < N (e.g. 0/4 ... 3/4)",
+                               "sweep");
         if (o.summary_path.empty())
             o.summary_path = shard_summary_path(o.out_dir, o.shard, o.shards);
     }
@@ -355,14 +359,14 @@ int cmd_shrink(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (!vm.count("scenario"))
-        return usage_error("shrink: no scenario file given");
+        return usage_error("shrink: no scenario file given", "shrink");
     const auto files = vm["scenario"].as<std::vector<std::string>>();
     if (files.size() != 1)
-        return usage_error("shrink: one scenario at a time");
+        return usage_error("shrink: one scenario at a time", "shrink");
     if (timeout_s < 1)
-        return usage_error("--timeout: must be at least 1 second");
+        return usage_error("--timeout: must be at least 1 second", "shrink");
     if (max_runs < 1)
-        return usage_error("--max-runs: must be at least 1");
+        return usage_error("--max-runs: must be at least 1", "shrink");
     const std::string& file = files[0];
     load_scenario(file); // bad input: exit 2 before anything runs
     if (out_path.empty())
@@ -433,7 +437,7 @@ int cmd_sweep_merge(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (!vm.count("scenario"))
-        return usage_error("sweep-merge: no shard directory or summary given");
+        return usage_error("sweep-merge: no shard directory or summary given", "sweep-merge");
     o.inputs = vm["scenario"].as<std::vector<std::string>>();
     return run_sweep_merge(o, std::cout);
 }
@@ -476,13 +480,13 @@ int cmd_bench(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (vm.count("scenario"))
-        return usage_error("bench: takes no scenario file (the workloads are built in)");
+        return usage_error("bench: takes no scenario file (the workloads are built in)", "bench");
     if (!(o.scale > 0) || o.scale > 100)
-        return usage_error("--scale: must be above 0 and at most 100");
+        return usage_error("--scale: must be above 0 and at most 100", "bench");
     const auto& known = bench_workload_names();
     for (const std::string& w : workloads)
         if (std::find(known.begin(), known.end(), w) == known.end())
-            return usage_error("--workload: unknown workload '" + w + "'");
+            return usage_error("--workload: unknown workload '" + w + "'", "bench");
     o.workloads = workloads;
     o.json = vm.count("json") > 0;
     o.memory = vm.count("memory") > 0;
@@ -521,19 +525,23 @@ int cmd_conformance(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (vm.count("scenario"))
-        return usage_error("conformance: takes no scenario file");
+        return usage_error("conformance: takes no scenario file", "conformance");
     if (target != "airq" && target != "bmc" && target != "all")
-        return usage_error("--target: unknown model '" + target + "' (known: airq, bmc, all)");
+        return usage_error("--target: unknown model '" + target + "' (known: airq, bmc, all)",
+                           "conformance");
     uint64_t events = 0;
     if (!parse_seed(events_text, &events) || events < 1 || events > 1'000'000'000'000ULL)
-        return usage_error("--events: '" + events_text + "' is not a count of calls (1..10^12)");
+        return usage_error("--events: '" + events_text + "' is not a count of calls (1..10^12)",
+                           "conformance");
     uint64_t seed = 0;
     if (!parse_seed(seed_text, &seed))
-        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")");
+        return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")",
+                           "conformance");
     ssifsim::ssif::BmcVariant variant{};
     if (!ssifsim::ssif::parse_bmc_variant(variant_text, &variant))
         return usage_error("--bmc-variant: unknown row '" + variant_text +
-                           "' (known: " + ssifsim::ssif::bmc_variant_names() + ")");
+                               "' (known: " + ssifsim::ssif::bmc_variant_names() + ")",
+                           "conformance");
     if (!k::make_kernel_airq()) {
         std::cerr << "ssifsim: conformance: this build has no kernel source to compare with; "
                      "run\n  bash scripts/kernel-source.sh build/kernel-source\n  cmake -S . -B "
@@ -660,34 +668,40 @@ int cmd_check(const std::vector<std::string>& args) {
         return kExitPass;
     }
     if (!vm.count("scenario"))
-        return usage_error("check: no capture file given");
+        return usage_error("check: no capture file given", "check");
     const auto files = vm["scenario"].as<std::vector<std::string>>();
     if (files.size() != 1)
-        return usage_error("check: one capture at a time");
+        return usage_error("check: one capture at a time", "check");
     const std::string& file = files[0];
     if (!parse_address(address, &o.bmc_addr7))
-        return usage_error("--bmc-address: '" + address + "' is not a 7-bit address 0x03..0x77");
+        return usage_error("--bmc-address: '" + address + "' is not a 7-bit address 0x03..0x77",
+                           "check");
     if (!ssif::parse_host_variant(host_variant, &o.host_variant))
-        return usage_error("--host-variant: unknown '" + host_variant + "'");
+        return usage_error("--host-variant: unknown '" + host_variant + "'", "check");
     if (!ssif::parse_bmc_variant(bmc_variant, &o.bmc_variant))
         return usage_error("--bmc-variant: unknown '" + bmc_variant + "' (" +
-                           ssif::bmc_variant_names() + ")");
+                               ssif::bmc_variant_names() + ")",
+                           "check");
     if (!ssif::parse_bmc_controller(controller, &o.bmc_controller))
         return usage_error("--bmc-controller: unknown '" + controller + "' (" +
-                           ssif::bmc_controller_names() + ")");
+                               ssif::bmc_controller_names() + ")",
+                           "check");
     smbus::AdapterKind adapter_kind;
     if (!smbus::parse_adapter(adapter, &adapter_kind))
-        return usage_error("--host-adapter: unknown '" + adapter + "' (generic, i801, designware)");
+        return usage_error("--host-adapter: unknown '" + adapter + "' (generic, i801, designware)",
+                           "check");
     for (const unsigned hz : {o.host_hz, o.bmc_hz})
         if (hz != 100 && hz != 250 && hz != 300 && hz != 1000)
             return usage_error("--host-hz/--bmc-hz: " + std::to_string(hz) +
-                               " is not a kernel HZ (100, 250, 300, 1000)");
+                                   " is not a kernel HZ (100, 250, 300, 1000)",
+                               "check");
     if (!(t6_ms > 0) || t6_ms > 3.6e6)
-        return usage_error("--t6-max-ms: must be above 0 and at most 3600000");
+        return usage_error("--t6-max-ms: must be above 0 and at most 3600000", "check");
     // -1 stands for the default inside; a negative width given is a mistake, not a default.
     if (vm.count("glitch-ns") && wire.glitch_ns < 0)
         return usage_error("--glitch-ns: " + std::to_string(wire.glitch_ns) +
-                           " is negative; a pulse width is 0 (no filter) or more ns");
+                               " is negative; a pulse width is 0 (no filter) or more ns",
+                           "check");
     o.t6_max_ns = static_cast<uint64_t>(t6_ms * 1e6);
     if (format.empty()) {
         const auto ends = [&file](const std::string& ext) {
@@ -697,7 +711,7 @@ int cmd_check(const std::vector<std::string>& args) {
         format = ends(".vcd") ? "vcd" : ends(".sr") ? "sr" : "ftrace";
     }
     if (format != "vcd" && format != "sr" && format != "ftrace")
-        return usage_error("--format: '" + format + "' is not vcd, sr or ftrace");
+        return usage_error("--format: '" + format + "' is not vcd, sr or ftrace", "check");
     const auto wall_start = std::chrono::steady_clock::now();
     // A directory, a device or a FIFO is no capture (/dev/zero would never end).
     struct stat st;

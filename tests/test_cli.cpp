@@ -752,8 +752,7 @@ TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones
     for (uint64_t seed = 1; seed <= 300; ++seed) {
         const ojson v = make_variation(resolved, "t.json", seed);
         for (const ojson& f : v["faults"])
-            kinds.insert(f["type"].get<std::string>() +
-                         (f.contains("line") ? "/" + f["line"].get<std::string>() : ""));
+            kinds.insert(fault_kind(f));
         for (const ojson& m : v["zpci"]["msis"])
             if (m.contains("fault"))
                 kinds.insert("msi " + m["fault"].get<std::string>());
@@ -771,10 +770,63 @@ TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones
             CHECK_NOTHROW(load_scenario(dir + "/v.json"));
         }
     }
-    for (const char* k : {"nak", "corrupt_pec", "lost_stop", "host_power_off", "skip_block",
-                          "clock_stretch", "held_low/scl", "held_low/sda", "daemon_slow",
-                          "daemon_silent", "daemon_malformed", "foreign_master", "msi lost",
-                          "msi duplicated", "cpu_offline", "cpu_online", "hot_unplug"}) {
+    for (const char* k : {"nak",
+                          "corrupt_pec",
+                          "lost_stop",
+                          "host_power_off",
+                          "skip_block",
+                          "clock_stretch",
+                          "held_low/scl",
+                          "held_low/sda",
+                          "daemon_slow",
+                          "daemon_silent",
+                          "daemon_malformed",
+                          "foreign_master",
+                          "msi lost",
+                          "msi duplicated",
+                          "cpu_offline",
+                          "cpu_online",
+                          "hot_unplug",
+                          "nak@foreign",
+                          "lost_stop@foreign",
+                          "clock_stretch@foreign",
+                          "held_low/sda@foreign",
+                          "held_low/scl@foreign"}) {
+        INFO(k);
+        CHECK(kinds.count(k) == 1);
+    }
+}
+
+TEST_CASE("sweep: an alerting template also gets faults aimed at the host's ARA read and at "
+          "the foreign master, and every such variation loads",
+          "[cli][sweep]") {
+    using namespace ssifsim::tools;
+    const std::string dir = make_temp_dir("sweep-ara");
+    const std::string file = source_dir() + "/scenarios/fault-alert-response.json";
+    const ojson resolved = scenario_to_json(load_scenario(file));
+    REQUIRE(resolved["bmc"]["smbus_alert"] == true);
+    std::set<std::string> kinds;
+    int loaded = 0;
+    for (uint64_t seed = 1; seed <= 300; ++seed) {
+        const ojson v = make_variation(resolved, file, seed);
+        bool other_master = false;
+        for (const ojson& f : v["faults"]) {
+            kinds.insert(fault_kind(f));
+            other_master = other_master || f.contains("master");
+        }
+        if (!other_master)
+            continue;
+        // The loader's checks of what each master's transfers take (read_transfer_aim) hold
+        // for every draw.
+        INFO("seed " << seed << ": " << v["faults"].dump());
+        write_file(dir + "/v.json", v.dump());
+        CHECK_NOTHROW(load_scenario(dir + "/v.json"));
+        ++loaded;
+    }
+    CHECK(loaded > 50);
+    for (const char* k :
+         {"nak@alert_response", "lost_stop@alert_response", "clock_stretch@alert_response",
+          "held_low/sda@alert_response", "held_low/scl@alert_response", "nak@foreign"}) {
         INFO(k);
         CHECK(kinds.count(k) == 1);
     }

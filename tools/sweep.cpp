@@ -112,6 +112,41 @@ ojson random_foreign_master(Rng& rng, double last_ms) {
     return f;
 }
 
+// A fault on another master's transfers, through that master's fault injector (the
+// scenario's "master"): `foreign` for the drawn foreign master's one transfer (a read of
+// `foreign_read`, or a write), `alert_response` for the host's ARA read (a Receive Byte from
+// 0x0C: one master byte, the address, then the alerting device's; smbus_alert). Each type
+// and aim within what the loader takes for that master.
+ojson random_other_master_fault(Rng& rng, const char* master, bool foreign_read) {
+    const bool ara = std::string(master) == "alert_response";
+    const int master_bytes = ara || foreign_read ? 0 : 2; // the last byte a master sends
+    ojson f;
+    switch (rng.uniform(0, 3)) {
+    case 0: f = {{"type", "nak"}, {"byte", rng.uniform(0, master_bytes)}}; break;
+    case 1: f = {{"type", "lost_stop"}}; break;
+    case 2: {
+        // The ARA read has one gap to stretch: after its address (after_bytes 1, gaps 1).
+        f = {{"type", "clock_stretch"},
+             {"after_bytes", ara ? 1 : rng.uniform(1, 2)},
+             {"gaps", 1},
+             {"stretch_ms", static_cast<double>(rng.uniform(1, 1200))}};
+        break;
+    }
+    default: {
+        const bool sda = rng.uniform(0, 1);
+        f = {{"type", "held_low"},
+             {"line", sda ? "sda" : "scl"},
+             {"after_bytes", rng.uniform(0, sda   ? master_bytes
+                                            : ara ? 1
+                                                  : 2)},
+             {"held_ms", static_cast<double>(rng.uniform(1, 2000))}};
+        break;
+    }
+    }
+    f["master"] = master;
+    return f;
+}
+
 // zPCI faults for a template with a zpci section: a lost or duplicated MSI, a CPU offline
 // and back, or a hot-unplug; aimed at the listed functions other than the host's
 // controller. Returns false when the template has none to aim at. `strands` is set for
@@ -330,7 +365,8 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
     const bool probe = t["host"].value("probe", false);
     const bool simple_daemon = t["bmc"]["daemon"].value("kind", "simple") == "simple";
     ojson faults = ojson::array();
-    if (rng.uniform(0, 3) == 0 && !probe && simple_daemon) {
+    const bool daemon_fault = rng.uniform(0, 3) == 0 && !probe && simple_daemon;
+    if (daemon_fault) {
         faults.push_back(random_daemon_fault(rng, n));
     } else {
         for (uint64_t k = rng.uniform(1, 3); k > 0; --k)
@@ -343,6 +379,16 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
     const bool zpci_fault =
         v.contains("zpci") &&
         add_random_zpci_fault(rng, v["zpci"], v["host"].value("irq_fid", ojson()), &strands);
+    // Faults on the other masters' transfers, drawn last so that the draws above stay what
+    // they were for every seed: the foreign master's (when one was drawn) and the host's ARA
+    // read (when the BMC alerts; not with host.probe, whose faults are aimed by request).
+    // Like the host's, they can stall or lose the host's transfers, so never with a daemon
+    // fault: they would shift which request its read count hits.
+    for (const ojson& f : faults)
+        if (f["type"] == "foreign_master" && !daemon_fault && rng.uniform(0, 1) == 0)
+            v["faults"].push_back(random_other_master_fault(rng, "foreign", f["op"] == "read"));
+    if (t["bmc"].value("smbus_alert", false) && !probe && !daemon_fault && rng.uniform(0, 2) == 0)
+        v["faults"].push_back(random_other_master_fault(rng, "alert_response", true));
     ojson expect = {{"t6_max_ms", t["expect"]["t6_max_ms"]}};
     expect["spec"] = ojson::object();
     for (const CheckId id :
@@ -363,11 +409,16 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
     return v;
 }
 
+std::string fault_kind(const ojson& f) {
+    return f["type"].get<std::string>() +
+           (f.contains("line") ? "/" + f["line"].get<std::string>() : "") +
+           (f.value("master", "host") != "host" ? "@" + f["master"].get<std::string>() : "");
+}
+
 std::map<std::string, int> drawn_fault_kinds(const ojson& v, const ojson& t) {
     std::map<std::string, int> kinds;
     for (const ojson& f : v["faults"])
-        ++kinds[f["type"].get<std::string>() +
-                (f.contains("line") ? "/" + f["line"].get<std::string>() : "")];
+        ++kinds[fault_kind(f)];
     // zPCI faults are added to the template's own MSIs and actions: count the difference.
     const auto zpci_kinds = [](const ojson& s, int sign, std::map<std::string, int>& into) {
         if (!s.contains("zpci"))

@@ -50,8 +50,12 @@ struct MergeOptions {
 ojson make_variation(const ojson& resolved_template, const std::string& template_file,
                      uint64_t seed);
 
+// A scenario fault's kind as the sweep counts it: its type, with its line ("held_low/sda")
+// and the master it is aimed at when not the host ("nak@foreign", "lost_stop@alert_response").
+std::string fault_kind(const ojson& fault);
+
 // The fault kinds the sweep drew into `variation` (not those of the template): each fault's
-// type ("held_low/sda" with its line), "msi lost"/"msi duplicated", zPCI action kinds.
+// fault_kind, "msi lost"/"msi duplicated", zPCI action kinds.
 std::map<std::string, int> drawn_fault_kinds(const ojson& variation,
                                              const ojson& resolved_template);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <dirent.h>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -261,6 +262,43 @@ TEST_CASE("expect.counts takes every catalog event and rejects any other name",
     CHECK_THAT(error, Catch::Contains("unknown event; did you mean bus.byte?"));
     CHECK_THAT(error, Catch::Contains("(accepted: bus.start, bus.restart,"));
     CHECK_THAT(counts_error("nothing.at_all"), Catch::Contains("unknown event (accepted: "));
+}
+
+TEST_CASE("expect.counts: cpu1.irq counts one CPU's interrupts, cpuN.irq every CPU's",
+          "[scenarios][expect][zpci]") {
+    const std::string dir = make_temp_dir("cpu_counts");
+    json doc = json::parse(read_file(source_dir() + "/scenarios/zpci-cpu-offline.json"));
+    // Expected counts made to fail, so that the report gives each count as the run made it.
+    doc["expect"]["counts"] = {{"cpu0.irq", 1000}, {"cpu1.irq", 1000}, {"cpuN.irq", 1000}};
+    write_file(dir + "/s.json", doc.dump());
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + dir + "/s.json --quiet --log " + dir +
+                    "/log.jsonl --report " + dir + "/r.json");
+    REQUIRE(r.exit_code == 1);
+    // The log's cpu<k>/irq lines, counted apart.
+    std::map<std::string, uint64_t> in_log;
+    std::istringstream lines(read_file(dir + "/log.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+        const json e = json::parse(line);
+        if (e["ev"] == "irq" && e["src"].get<std::string>().rfind("cpu", 0) == 0)
+            ++in_log[e["src"].get<std::string>() + ".irq"];
+    }
+    REQUIRE(in_log["cpu0.irq"] > 0);
+    REQUIRE(in_log["cpu1.irq"] > 0);
+    std::map<std::string, uint64_t> counted;
+    const json report = json::parse(read_file(dir + "/r.json")); // named: ["checks"] of a
+    for (const json& c : report["checks"]) {                     // temporary would dangle
+        const std::string name = c["name"];
+        // Failed: "the number of cpu0.irq events is 3, expected 1000".
+        if (name.rfind("count cpu", 0) == 0) {
+            const std::string detail = c["detail"];
+            const size_t is = detail.find(" is ") + 4;
+            counted[name.substr(6)] = std::stoull(detail.substr(is, detail.find(',') - is));
+        }
+    }
+    CHECK(counted["cpu0.irq"] == in_log["cpu0.irq"]);
+    CHECK(counted["cpu1.irq"] == in_log["cpu1.irq"]);
+    CHECK(counted["cpuN.irq"] == in_log["cpu0.irq"] + in_log["cpu1.irq"]);
 }
 
 TEST_CASE("host.irq zpci: a transfer ends when its MSI's handler has run", "[scenarios][zpci]") {

@@ -8,8 +8,10 @@ EventCountsComponent::EventCountsComponent(const Scenario& s) {
         EventId id{};
         if (!find_event(name, &id)) // the loader refuses such a name: none is logged
             continue;
-        const bool per_cpu = event_name(id).src == EventSource::Cpu;
-        counter_.counted.push_back({id, per_cpu ? name.substr(0, name.find('.')) : "", name});
+        // "cpu3.irq" counts CPU 3's; "cpuN.irq", as the catalog names it, every CPU's.
+        const std::string src = name.substr(0, name.find('.'));
+        const bool one_cpu = event_name(id).src == EventSource::Cpu && src != "cpuN";
+        counter_.counted.push_back({id, one_cpu ? src : "", name});
     }
 }
 

@@ -258,6 +258,29 @@ TEST_CASE("sockets: a Write outside a transfer is an error, not a crash",
     CHECK_THROWS_WITH(sc_core::sc_start(), Catch::Contains("outside the master's transfer"));
 }
 
+TEST_CASE("sockets: a target that waits inside transport is an error naming it",
+          "[bus][sockets][binding]") {
+    // SmbusTargetIf: transport() runs in the master's thread and must return at once; a
+    // target that waits there (here 1 ns on its command byte) would stall the master's
+    // transfer and shift every wire time after it.
+    struct Sleepy : TestTarget {
+        using TestTarget::TestTarget;
+        void transport(SmbusPayload& p) override {
+            TestTarget::transport(p);
+            if (p.command == SmbusCommand::Write)
+                wait_for(1);
+        }
+    };
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestMaster master("master", {start(0x10, false), write(0x02), stop()});
+    Sleepy sleepy("sleepy");
+    bus.bind_initiator(master.socket);
+    bus.bind_target(0x10, sleepy.socket);
+    CHECK_THROWS_WITH(sc_core::sc_start(),
+                      Catch::Contains("sleepy") && Catch::Contains("waited inside transport()"));
+}
+
 TEST_CASE("sockets: two targets at one address are refused at binding", "[bus][sockets][binding]") {
     NullSink log;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);

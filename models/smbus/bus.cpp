@@ -365,7 +365,7 @@ void SmbusBus::send(SmbusPayload& p) {
         SmbusPayload step;
         step.command = p.command;
         step.data = value;
-        walk_.target->transport(step);
+        deliver(walk_.target, step);
         ack = step.response == SmbusResponse::Ack;
         // An address byte (W or R) reached the target: it will see the STOP.
         if (p.command == SmbusCommand::Start) {
@@ -391,7 +391,7 @@ void SmbusBus::read(SmbusPayload& p) {
     step.command = SmbusCommand::Read;
     step.data = 0xff; // nobody drives SDA: the pull-up reads 1s
     if (walk_.target)
-        walk_.target->transport(step); // a busy answer cannot NAK a byte the target sends
+        deliver(walk_.target, step); // a busy answer cannot NAK a byte the target sends
     uint8_t value = step.data;
     if (interrupted(p))
         return;
@@ -471,12 +471,25 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
         for (SmbusTargetIf* target : walk_.addressed) {
             SmbusPayload step;
             step.command = SmbusCommand::Stop;
-            target->transport(step);
+            deliver(target, step);
         }
     }
     bus_free_at_ns_ = sim_now_ns() + timing_.bus_free_ns();
     busy_ = false;
     transfer_end_.notify(); // immediate: free when nobody waits
+}
+
+void SmbusBus::deliver(SmbusTargetIf* target, SmbusPayload& step) {
+    // Every wait ends in a later delta cycle, so an unchanged count means none happened.
+    const sc_dt::uint64 delta = sc_core::sc_delta_count();
+    target->transport(step);
+    if (sc_core::sc_delta_count() == delta)
+        return;
+    const auto* object = dynamic_cast<const sc_core::sc_object*>(target);
+    SC_REPORT_ERROR(name(), ("the target " + std::string(object ? object->name() : "(unnamed)") +
+                             " waited inside transport(), which must return at once (it runs "
+                             "in the master's thread, as a controller's interrupt handler does)")
+                                .c_str());
 }
 
 void SmbusBus::deferred_stop() {
@@ -489,7 +502,7 @@ void SmbusBus::deferred_stop() {
     for (SmbusTargetIf* target : deferred_.targets) {
         SmbusPayload step;
         step.command = SmbusCommand::Stop;
-        target->transport(step);
+        deliver(target, step);
     }
     deferred_ = DeferredStop{};
     busy_ = false;

@@ -133,6 +133,9 @@ class SmbusBus : public sc_core::sc_module {
     // The master sends a 1 bit while SDA is held: it has lost the arbitration.
     bool loses_arbitration(uint8_t value);
     void deferred_stop();
+    // target->transport(step), which must return at once (SmbusTargetIf): a target that
+    // waited inside it (time or a delta cycle passed) is an SC_REPORT_ERROR naming it.
+    void deliver(SmbusTargetIf* target, SmbusPayload& step);
     void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits (returns when they began), then the ACK bit,
     // which also logs and draws the byte.

@@ -42,7 +42,9 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
     const uint8_t cmd = request.size() > 1 ? request[1] : 0;
     const uint8_t netfn = netfn_lun >> 2;
     const Bytes data(request.size() > 2 ? request.begin() + 2 : request.end(), request.end());
-    // A response carries the request's netfn + 1 (IPMI v2.0 §5.1).
+    // A response carries the request's netfn + 1 (IPMI v2.0 §5.1): request netfns are even,
+    // so that is bit 0 set; an odd (response) netfn sent as a request keeps its value rather
+    // than carrying into the next netfn pair (0x3f would overflow the 6-bit field).
     Bytes rsp{static_cast<uint8_t>(((netfn | 1) << 2) | (netfn_lun & 0x03)), cmd};
     if (request.size() < 2) {
         rsp.push_back(kCcRequestLengthInvalid);

@@ -13,7 +13,7 @@ namespace {
 // (payload[33] on, where a host's part of more than 32 bytes + PEC writes into the rest
 // of struct ssif_bmc_ctx: the part buffer's index, the padding, the pending response), and
 // no use of the context after ssif_bmc_remove freed it.
-Check check_driver_memory_safety(const ssif::SsifBmc& driver) {
+Check check_driver_memory_safety(const ssif::BmcDriver& driver) {
     Check c;
     c.name = check_name(CheckId::DriverMemorySafety);
     c.description = "no store past ssif_bmc's part buffer payload and PEC (a host's part over "

@@ -92,22 +92,18 @@ const std::vector<KernelSide>& kernel_sides() {
 }
 
 std::optional<LogDifference> diff_event_logs(const std::vector<std::string>& model,
-                                             const std::vector<std::string>& kernel,
-                                             size_t context) {
-    const size_t n = std::min(model.size(), kernel.size());
-    size_t i = 0;
-    while (i < n && comparable(model[i]) == comparable(kernel[i]))
-        ++i;
-    if (i == n && model.size() == kernel.size())
-        return std::nullopt;
+                                             const std::vector<std::string>& kernel, size_t limit) {
     LogDifference d;
-    d.index = i;
     d.model_events = model.size();
     d.kernel_events = kernel.size();
-    for (size_t k = i; k < model.size() && k < i + context; ++k)
-        d.model.push_back(model[k]);
-    for (size_t k = i; k < kernel.size() && k < i + context; ++k)
-        d.kernel.push_back(kernel[k]);
+    for (size_t i = 0; i < std::max(model.size(), kernel.size()) && d.pairs.size() < limit; ++i) {
+        const std::string m = i < model.size() ? model[i] : "";
+        const std::string k = i < kernel.size() ? kernel[i] : "";
+        if (m.empty() || k.empty() || comparable(m) != comparable(k))
+            d.pairs.push_back({i, m, k});
+    }
+    if (d.pairs.empty())
+        return std::nullopt;
     return d;
 }
 
@@ -169,13 +165,13 @@ int compare_kernel(const Scenario& scenario, uint64_t until_ns, bool quiet, std:
             out << "identical (" << model_log.size() << " events)\n";
         return kExitPass;
     }
-    out << "different: the logs part at event " << d->index + 1 << " (model " << d->model_events
-        << " events, kernel " << d->kernel_events << "); from there:\n";
-    for (size_t i = 0; i < std::max(d->model.size(), d->kernel.size()); ++i) {
-        out << "  model : " << (i < d->model.size() ? describe_event_line(d->model[i]) : "(end)")
-            << "\n";
-        out << "  kernel: " << (i < d->kernel.size() ? describe_event_line(d->kernel[i]) : "(end)")
-            << "\n";
+    out << "different: model " << d->model_events << " events, kernel " << d->kernel_events
+        << "; the first events that differ (compared in order):\n";
+    for (const LogDifference::Pair& p : d->pairs) {
+        out << "  #" << p.index + 1
+            << " model : " << (p.model.empty() ? "(none)" : describe_event_line(p.model)) << "\n";
+        out << std::string(4 + std::to_string(p.index + 1).size(), ' ')
+            << "kernel: " << (p.kernel.empty() ? "(none)" : describe_event_line(p.kernel)) << "\n";
     }
     return kExitCheckFailed;
 }

@@ -32,14 +32,19 @@ const std::vector<KernelSide>& kernel_sides();
 // values with one field left out: the `text` of a bmc `warn` event (each implementation's
 // own wording of the line; its level, time and place in the log are compared).
 struct LogDifference {
-    size_t index = 0;        // 0-based: the first event that differs
     size_t model_events = 0; // how many events each log has
     size_t kernel_events = 0;
-    std::vector<std::string> model, kernel; // the events from `index` on (up to `context`)
+    // The first `limit` positions (0-based) where the logs differ, compared in lockstep,
+    // with each log's event there ("" past its end).
+    struct Pair {
+        size_t index = 0;
+        std::string model, kernel;
+    };
+    std::vector<Pair> pairs;
 };
 std::optional<LogDifference> diff_event_logs(const std::vector<std::string>& model,
                                              const std::vector<std::string>& kernel,
-                                             size_t context = 5);
+                                             size_t limit = 5);
 // One event as the difference shows it: "t=1.234567 ms bmc state from=READY to=START ...".
 std::string describe_event_line(const std::string& line);
 

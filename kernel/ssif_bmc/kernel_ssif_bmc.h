@@ -1,6 +1,7 @@
 // The real drivers/char/ipmi/ssif_bmc.c, compiled unmodified against kernel/shim (kernel in
-// the loop), as plain functions the conformance harness calls. One device at a time: probe,
-// events and syscalls, remove. Built only with -DSSIFSIM_KERNEL_SOURCE.
+// the loop), as plain functions the conformance harness and a simulation's BMC
+// (kernel_ssif_bmc_driver.h) call. One device at a time: probe, events and syscalls, remove.
+// Built only with -DSSIFSIM_KERNEL_SOURCE.
 #pragma once
 
 #include <stddef.h>

@@ -18,6 +18,7 @@
 #include "tools/capture.h"
 #include "tools/capture_check.h"
 #include "tools/check_names.h"
+#include "tools/compare_kernel.h"
 #include "tools/interrupt.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
@@ -187,7 +188,12 @@ int cmd_run(const std::vector<std::string>& args) {
         "has completed")("seed", po::value(&seed_text)->value_name("N"),
                          "override the scenario's seed (0..2^63-1)")(
         "print-config", "print the resolved configuration with every default, then exit")(
-        "quiet,q", "print nothing but errors; the exit code tells the result");
+        "quiet,q", "print nothing but errors; the exit code tells the result")(
+        "compare-kernel",
+        "run the scenario twice, every side that has a kernel counterpart (the BMC: "
+        "bmc.implementation) as the model and then as the real kernel code, the rest "
+        "identical, and compare the event logs: 'identical (N events)' and exit 0, or the "
+        "first differing events and exit 1 (README: Kernel in the loop)");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario with its "
@@ -198,7 +204,10 @@ int cmd_run(const std::vector<std::string>& args) {
                      "\"ipmi_sim\"\nipmi_sim: OpenIPMI's ipmi_sim (started for the run, "
                      "stopped after it) answered\nevery request. Exit 0 if every check passed, "
                      "1 if not, 2 for bad input\n(ipmi_sim missing or not starting included), 3 "
-                     "for an internal error.\n\n"
+                     "for an internal error.\nWith --compare-kernel: exit 0 if the logs are "
+                     "identical, 1 if they differ, 2 for\nbad input (an option the real code has "
+                     "no counterpart for, a build without the\nkernel source), 3 if a run did not "
+                     "end normally; the checks' verdicts are printed,\nnot judged.\n\n"
                   << opts;
         return kExitPass;
     }
@@ -219,6 +228,14 @@ int cmd_run(const std::vector<std::string>& args) {
     Scenario scenario = load_scenario(files[0]);
     if (vm.count("seed"))
         scenario.seed = seed;
+    if (vm.count("compare-kernel")) {
+        for (const char* output : {"log", "report", "junit", "vcd", "print-config"})
+            if (vm.count(output))
+                return usage_error(std::string("--compare-kernel: --") + output +
+                                   " is not taken with it (the two runs' logs are compared, "
+                                   "not written)");
+        return compare_kernel(scenario, options.until_ns, vm.count("quiet") > 0, std::cout);
+    }
     if (vm.count("print-config")) {
         std::cout << scenario_to_json(scenario).dump(2) << "\n";
         return kExitPass;

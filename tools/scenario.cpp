@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kernel/ssif_bmc/kernel_ssif_bmc_driver.h"
 #include "models/ssif/framing.h"
 #include "models/ssif/ipmi_commands.h"
 #include "tools/format.h"
@@ -259,10 +260,17 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     s.bmc.addr7 = bmc.byte("address", s.bmc.addr7);
     if (s.bmc.addr7 < 0x08 || s.bmc.addr7 > 0x77)
         bmc.fail("address", "7-bit address outside 0x08..0x77 (the rest are reserved)");
-    const std::string variant = bmc.text("variant", "mainline");
+    const bool kernel = bmc.choice("implementation", "model", {"model", "kernel"}) == "kernel";
+    // The real driver is the one release the build has: its variant is the default there.
+    const std::string variant = bmc.text("variant", kernel ? "6.12" : "mainline");
     if (!ssif::parse_bmc_variant(variant, &s.bmc.variant))
         bmc.fail("variant",
                  "unknown value \"" + variant + "\" (accepted: " + ssif::bmc_variant_names() + ")");
+    if (kernel && s.bmc.variant != ssif::BmcVariant::Debian612)
+        bmc.fail("variant", "\"" + variant +
+                                "\" has no real counterpart: with implementation \"kernel\" "
+                                "the driver is the ssif_bmc.c the build has (Debian's 6.12.117), "
+                                "variant \"6.12\" (the default there)");
     const std::string controller = bmc.text("controller", "address-nak");
     if (!ssif::parse_bmc_controller(controller, &s.bmc.controller))
         bmc.fail("controller", "unknown value \"" + controller +
@@ -335,6 +343,8 @@ void read_bmc(ObjectReader bmc, Scenario& s) {
     read_device(bmc.object("device"), s.responder.device);
     read_responder(bmc.object("responder"), s.responder, s.bmc.max_message);
     bmc.finish();
+    if (kernel)
+        use_kernel_bmc(s);
 }
 
 // A size: a number, or {"min": a, "max": b} drawn uniformly.
@@ -828,6 +838,42 @@ ojson script_to_json(const std::vector<ssif::ScriptRule>& rules) {
 }
 } // namespace
 
+const char* implementation_name(Implementation i) {
+    return i == Implementation::Kernel ? "kernel" : "model";
+}
+
+void use_kernel_bmc(Scenario& s) {
+    const auto fail = [&s](const std::string& key, const std::string& what) {
+        throw InputError(s.file + ": $.bmc." + key + ": " + what);
+    };
+    if (!kernel::kernel_bmc_available())
+        fail("implementation",
+             "\"kernel\" needs the kernel source, which this build does not have: run\n"
+             "  bash scripts/kernel-source.sh build/kernel-source\n"
+             "  cmake -S . -B build -DSSIFSIM_KERNEL_SOURCE=$PWD/build/kernel-source\n"
+             "and build again (README: Kernel in the loop)");
+    const ssif::BmcConfig& b = s.bmc;
+    const std::string no_counterpart = " has no counterpart in the real ssif_bmc.c (implementation "
+                                       "\"kernel\"): ";
+    if (b.response_timeout_ms != ssif::kResponseTimeoutMs)
+        fail("response_timeout_ms", std::to_string(b.response_timeout_ms) + no_counterpart +
+                                        "its RESPONSE_TIMEOUT is 500 ms");
+    if (b.multipart_end != ssif::MultipartEnd::End08)
+        fail("multipart_end", std::string("\"") + ssif::multipart_end_name(b.multipart_end) + "\"" +
+                                  no_counterpart + "only 0x08 ends a multi-part write");
+    if (b.smbus_alert)
+        fail("smbus_alert", "true" + no_counterpart + "it never asserts SMBALERT#");
+    if (b.max_message != ssif::kMessageMax)
+        fail("max_message",
+             std::to_string(b.max_message) + no_counterpart + "its IPMI_SSIF_PAYLOAD_MAX is 254");
+    if (ssif::controller_row(b.controller).slave_disabled_while_busy)
+        fail("controller", std::string("\"") + ssif::bmc_controller_name(b.controller) + "\"" +
+                               no_counterpart +
+                               "the slave disable/enable calls are Nuvoton's downstream patches");
+    s.bmc.variant = ssif::BmcVariant::Debian612;
+    s.bmc_implementation = Implementation::Kernel;
+}
+
 ojson scenario_to_json(const Scenario& s) {
     ojson j = ojson::object();
     j["version"] = s.version;
@@ -855,6 +901,7 @@ ojson scenario_to_json(const Scenario& s) {
     const ssif::DeviceIdentity& d = s.responder.device;
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {{"address", s.bmc.addr7},
+                {"implementation", implementation_name(s.bmc_implementation)},
                 {"variant", ssif::bmc_variant_name(s.bmc.variant)},
                 {"controller", ssif::bmc_controller_name(s.bmc.controller)},
                 {"response_timeout_ms", s.bmc.response_timeout_ms},

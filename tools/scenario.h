@@ -64,6 +64,11 @@ struct DaemonBackend {
     ssif::IpmiSimConfig ipmi_sim; // its timeout_ms: per answer
 };
 
+// Which code a side runs (bmc.implementation): the project's model, or the real kernel
+// driver compiled against the shim (README: "Kernel in the loop").
+enum class Implementation { Model, Kernel };
+const char* implementation_name(Implementation i);
+
 struct Scenario {
     static constexpr int kVersion = 1;
 
@@ -74,6 +79,7 @@ struct Scenario {
     smbus::SmbusTiming bus;
     ssif::HostConfig host;
     ssif::BmcConfig bmc;
+    Implementation bmc_implementation = Implementation::Model;
     // bmc.daemon.kind: the simple daemon (read, latency, write: `daemon`) or OpenBMC's
     // ssifbridge with ipmid behind it (`bridge`).
     enum class DaemonKind { Simple, SsifBridge };
@@ -117,6 +123,13 @@ std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warni
 Scenario load_scenario(const std::string& file);
 // The same from a parsed document; `file` names it in messages.
 Scenario parse_scenario(const json& doc, const std::string& file);
+
+// The BMC of `s` as the real ssif_bmc.c (bmc.implementation "kernel", variant "6.12": the
+// source the build has, Debian's 6.12.117): throws InputError naming s.file and the JSON path
+// of a BMC option the real driver has no counterpart for (a response timeout other than its
+// RESPONSE_TIMEOUT, another multi-part end, SMBALERT#, a larger buffer, the downstream
+// Nuvoton patches), or saying how to get the kernel source when the build has none.
+void use_kernel_bmc(Scenario& s);
 
 // The resolved configuration, every default filled in (for --print-config and the report).
 ojson scenario_to_json(const Scenario& s);

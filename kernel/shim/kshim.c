@@ -4,7 +4,11 @@
 
 unsigned long kshim_would_spin;
 unsigned long kshim_log_lines;
+void (*kshim_log_hook)(const char* level, const char* text);
 unsigned long kshim_waits;
+void (*kshim_wake_hook)(wait_queue_head_t* q);
+void (*kshim_timer_hook)(struct timer_list* t, int pending);
+size_t kshim_user_copyable = (size_t)-1;
 i2c_slave_cb_t kshim_slave_cb;
 struct miscdevice* kshim_misc;
 unsigned long jiffies;
@@ -83,4 +87,20 @@ void panic(const char* fmt, ...) {
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     abort();
+}
+
+void kshim_dev_printk(const char* level, const char* fmt, ...) {
+    ++kshim_log_lines;
+    if (!kshim_log_hook)
+        return;
+    char text[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    /* printk's lines end in "\n", or not (a continuation-less line is ended anyway). */
+    const size_t n = strlen(text);
+    if (n && text[n - 1] == '\n')
+        text[n - 1] = '\0';
+    kshim_log_hook(level, text);
 }

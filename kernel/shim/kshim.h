@@ -210,12 +210,16 @@ typedef unsigned int __poll_t;
 #define spin_lock_irq(l) ((void)(l))
 #define spin_unlock_irq(l) ((void)(l))
 
-/* Logging: the driver's dev_* lines are counted, not printed (the harness compares the
- * state they describe, not their text). */
+/* Logging: the driver's dev_* lines are counted, and formatted for kshim_log_hook when one
+ * is set (a simulation's event log); the conformance harness compares the state they
+ * describe, not their text. `level`: "debug", "warn" or "err". */
 extern unsigned long kshim_log_lines;
-#define dev_dbg(dev, ...) ((void)(dev), ++kshim_log_lines)
-#define dev_warn(dev, ...) ((void)(dev), ++kshim_log_lines)
-#define dev_err(dev, ...) ((void)(dev), ++kshim_log_lines)
+extern void (*kshim_log_hook)(const char* level, const char* text);
+void kshim_dev_printk(const char* level, const char* fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define dev_dbg(dev, ...) ((void)(dev), kshim_dev_printk("debug", __VA_ARGS__))
+#define dev_warn(dev, ...) ((void)(dev), kshim_dev_printk("warn", __VA_ARGS__))
+#define dev_err(dev, ...) ((void)(dev), kshim_dev_printk("err", __VA_ARGS__))
 
 struct device {
     int unused;
@@ -320,29 +324,40 @@ static inline void* devm_kzalloc(struct device* dev, size_t size, gfp_t gfp) {
     (void)dev;
     return kzalloc(size, gfp);
 }
+/* copy_to_user returns the bytes it could not copy: the user buffer faults after
+ * kshim_user_copyable bytes (a bad or short buffer; (size_t)-1: never). */
+extern size_t kshim_user_copyable;
 static inline unsigned long copy_to_user(void* to, const void* from, unsigned long n) {
-    memcpy(to, from, n);
-    return 0;
+    const unsigned long copied = n < kshim_user_copyable ? n : (unsigned long)kshim_user_copyable;
+    memcpy(to, from, copied);
+    return n - copied;
 }
 static inline unsigned long copy_from_user(void* to, const void* from, unsigned long n) {
     memcpy(to, from, n);
     return 0;
 }
 
-/* Wait queues: the harness reads and writes with O_NONBLOCK, so nothing waits; a wait that
- * is reached anyway is counted and interrupted. */
+/* Wait queues: the callers read and write with O_NONBLOCK and wait themselves (a
+ * simulation's blocked daemon, on kshim_wake_hook), so nothing waits here; a wait that is
+ * reached anyway is counted and interrupted. */
 typedef struct {
     int unused;
 } wait_queue_head_t;
 extern unsigned long kshim_waits;
+extern void (*kshim_wake_hook)(wait_queue_head_t* q);
+static inline void wake_up_all(wait_queue_head_t* q) {
+    if (kshim_wake_hook)
+        kshim_wake_hook(q);
+}
 #define init_waitqueue_head(q) ((void)(q))
-#define wake_up_all(q) ((void)(q))
 #define poll_wait(file, q, table) ((void)(file), (void)(q), (void)(table))
 #define wait_event_interruptible(q, cond) ((void)(q), ++kshim_waits, -512 /* -ERESTARTSYS */)
 
-/* Timers and jiffies (include/linux/timer.h, jiffies.h): the harness owns the clock and
- * runs an expired timer's function itself. 8-byte aligned and a multiple of 8 long, so the
- * one-byte fields after a struct timer_list start on a 4-byte boundary as on 32-bit ARM. */
+/* Timers and jiffies (include/linux/timer.h, jiffies.h): the caller owns the clock (sets
+ * jiffies and kshim_hz) and runs an expired timer's function itself; kshim_timer_hook, when
+ * set, is told each mod_timer (pending 1, t->expires set) and del_timer (pending 0). 8-byte aligned
+ * and a multiple of 8 long, so the one-byte fields after a struct timer_list start on a 4-byte
+ * boundary as on 32-bit ARM. */
 struct timer_list {
     void (*function)(struct timer_list*);
     unsigned long expires;
@@ -350,6 +365,7 @@ struct timer_list {
 };
 extern unsigned long jiffies;
 extern unsigned int kshim_hz;
+extern void (*kshim_timer_hook)(struct timer_list* t, int pending);
 static inline unsigned long msecs_to_jiffies(unsigned int ms) {
     return ((unsigned long)ms * kshim_hz + 999) / 1000; /* rounds up, as the kernel does */
 }
@@ -364,11 +380,15 @@ static inline int mod_timer(struct timer_list* t, unsigned long expires) {
     const int was = t->pending != 0;
     t->expires = expires;
     t->pending = 1;
+    if (kshim_timer_hook)
+        kshim_timer_hook(t, 1);
     return was;
 }
 static inline int del_timer(struct timer_list* t) {
     const int was = t->pending != 0;
     t->pending = 0;
+    if (kshim_timer_hook)
+        kshim_timer_hook(t, 0);
     return was;
 }
 #define del_timer_sync del_timer

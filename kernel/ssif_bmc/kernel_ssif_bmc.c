@@ -12,6 +12,35 @@ static struct ssif_bmc_ctx* ctx(void) {
     return i2c_get_clientdata(&client);
 }
 
+static struct kbmc_hooks hooks;
+
+static void on_timer(struct timer_list* t, int pending) {
+    if (hooks.timer && ctx() && t == &ctx()->response_timer)
+        hooks.timer(hooks.opaque, pending, t->expires);
+}
+static void on_wake(wait_queue_head_t* q) {
+    if (hooks.wake && ctx() && q == &ctx()->wait_queue)
+        hooks.wake(hooks.opaque, ctx()->busy);
+}
+static void on_log(const char* level, const char* text) {
+    hooks.log(hooks.opaque, level, text);
+}
+
+void kbmc_set_hooks(const struct kbmc_hooks* h) {
+    if (h)
+        hooks = *h;
+    else
+        memset(&hooks, 0, sizeof(hooks));
+    kshim_timer_hook = hooks.timer ? on_timer : NULL;
+    kshim_wake_hook = hooks.wake ? on_wake : NULL;
+    kshim_log_hook = hooks.log ? on_log : NULL;
+}
+
+void kbmc_set_clock(unsigned long jiffies_now, unsigned hz) {
+    jiffies = jiffies_now;
+    kshim_hz = hz;
+}
+
 int kbmc_probe(unsigned short addr7) {
     memset(&client, 0, sizeof(client));
     client.addr = addr7;
@@ -45,6 +74,15 @@ long kbmc_write(const unsigned char* buf, size_t count) {
     loff_t pos = 0;
     return kshim_misc->fops->write(&file, (const char*)buf, count, &pos);
 }
+long kbmc_read_faulting(unsigned char* buf, size_t count, size_t copyable) {
+    kshim_user_copyable = copyable;
+    const long ret = kbmc_read(buf, count);
+    kshim_user_copyable = (size_t)-1;
+    return ret;
+}
+size_t kbmc_msg_size(void) {
+    return sizeof(struct ipmi_ssif_msg);
+}
 unsigned kbmc_poll(void) {
     return kshim_misc->fops->poll(&file, NULL);
 }
@@ -74,4 +112,13 @@ int kbmc_request_available(void) {
 }
 int kbmc_response_in_progress(void) {
     return ctx()->response_in_progress;
+}
+int kbmc_smbus_cmd(void) {
+    return ctx()->part_buf.smbus_cmd;
+}
+int kbmc_msg_idx(void) {
+    return ctx()->msg_idx;
+}
+int kbmc_part_index(void) {
+    return ctx()->part_buf.index;
 }

@@ -2,6 +2,8 @@
 
 #include <systemc>
 
+#include "kernel/ssif_bmc/kernel_ssif_bmc_driver.h"
+#include "models/common/sim_time.h"
 #include "models/smbus/slave.h"
 #include "tools/format.h"
 #include "tools/system/bus_component.h"
@@ -13,7 +15,7 @@ namespace {
 // (payload[33] on, where a host's part of more than 32 bytes + PEC writes into the rest
 // of struct ssif_bmc_ctx: the part buffer's index, the padding, the pending response), and
 // no use of the context after ssif_bmc_remove freed it.
-Check check_driver_memory_safety(const ssif::SsifBmc& driver) {
+Check check_driver_memory_safety(const ssif::BmcDriver& driver) {
     Check c;
     c.name = check_name(CheckId::DriverMemorySafety);
     c.description = "no store past ssif_bmc's part buffer payload and PEC (a host's part over "
@@ -110,7 +112,21 @@ void BmcComponent::build(System& system) {
     framing_.emplace(s.bmc.addr7);
     bus.add_observer(&*framing_);
     milestones_.emplace(system.messages);
-    bmc_ = std::make_unique<ssif::BmcModule>("bmc", s.bmc, system.log, system.tl_vcd);
+    ssif::BmcModule::DriverFactory make_driver; // empty: the model
+    if (s.bmc_implementation == Implementation::Kernel)
+        make_driver = [&s](ssif::BmcHooks& hooks) {
+            std::unique_ptr<ssif::BmcDriver> driver;
+            try {
+                driver = kernel::make_kernel_bmc_driver(s.bmc, hooks, [] { return sim_now_ns(); });
+            } catch (const std::logic_error& e) { // a second one in this process
+                throw InputError(s.file + ": $.bmc.implementation: " + e.what());
+            }
+            if (!driver) // the loader checks first (use_kernel_bmc); an embedding may not
+                throw InputError(s.file + ": $.bmc.implementation: \"kernel\" needs a build "
+                                          "with the kernel source (README: Kernel in the loop)");
+            return driver;
+        };
+    bmc_ = std::make_unique<ssif::BmcModule>("bmc", s.bmc, system.log, system.tl_vcd, make_driver);
     // The BMC's slave-mode controller: ssif_bmc's slave events behind a target socket.
     bmc_target_ = std::make_unique<smbus::LinuxSlaveTarget>("bmc_slave", *bmc_);
     bus.bind_target(s.bmc.addr7, bmc_target_->socket);

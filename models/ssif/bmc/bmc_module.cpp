@@ -7,9 +7,12 @@
 namespace ssifsim::ssif {
 
 BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
-                     VcdWriter* tl_vcd)
+                     VcdWriter* tl_vcd, const DriverFactory& make_driver)
     : sc_module(name), config_(config), jiffies_(config.hz), log_(log),
-      bmc_(config.addr7, config.variant, *this, config.multipart_end, config.max_message),
+      bmc_(make_driver ? make_driver(*this)
+                       : std::make_unique<SsifBmc>(config.addr7, config.variant,
+                                                   static_cast<BmcHooks&>(*this),
+                                                   config.multipart_end, config.max_message)),
       controller_(config.controller), vcd_(tl_vcd) {
     require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_METHOD(on_timer);
@@ -34,21 +37,21 @@ void BmcModule::trace() {
     if (!vcd_)
         return;
     const uint64_t t = sim_now_ns();
-    vcd_->change(t, sig_state_, static_cast<uint64_t>(bmc_.state()));
-    vcd_->change(t, sig_busy_, bmc_.busy());
-    vcd_->change(t, sig_aborting_, bmc_.aborting());
-    vcd_->change(t, sig_pending_, bmc_.response_pending());
-    vcd_->change(t, sig_cmd_, bmc_.smbus_command());
+    vcd_->change(t, sig_state_, static_cast<uint64_t>(bmc_->state()));
+    vcd_->change(t, sig_busy_, bmc_->busy());
+    vcd_->change(t, sig_aborting_, bmc_->aborting());
+    vcd_->change(t, sig_pending_, bmc_->response_pending());
+    vcd_->change(t, sig_cmd_, bmc_->smbus_command());
 }
 
 smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
     // i2c_slave_unregister: the controller no longer matches the address.
     // i2c_slave_unregister, or the address disabled: the controller does not match it.
-    if (bmc_.removed() || !controller_.enabled())
+    if (bmc_->removed() || !controller_.enabled())
         return smbus::SlaveAnswer::Absent;
     if (ev == smbus::SlaveEvent::WriteRequested)
         check_address(val);
-    const smbus::SlaveAnswer answer = controller_.answer(ev, bmc_.on_event(ev, val));
+    const smbus::SlaveAnswer answer = controller_.answer(ev, bmc_->on_event(ev, val));
     if (!controller_.enabled())
         log_slave(false);
     trace();
@@ -74,13 +77,19 @@ void BmcModule::log_slave(bool enabled) {
 }
 
 void BmcModule::arm_response_timer() {
+    // handle_request's mod_timer(&response_timer, jiffies + msecs_to_jiffies(timeout)).
+    mod_response_timer(jiffies_.at(sim_now_ns()) +
+                       jiffies_.from_msecs(config_.response_timeout_ms));
+}
+
+void BmcModule::mod_response_timer(uint64_t expires) {
     const uint64_t now = sim_now_ns();
-    const uint64_t expires = response_timer_expiry_ns(jiffies_, config_.response_timeout_ms, now);
+    const uint64_t at = response_timer_run_ns(jiffies_, expires, now);
     timer_event_.cancel();
-    timer_event_.notify(ns(expires - now));
+    timer_event_.notify(ns(at - now));
     EventBuilder(log_, now, events::kBmcTimerArmed)
-        .num("jiffies", static_cast<int64_t>(jiffies_.from_msecs(config_.response_timeout_ms)))
-        .num("expires_ns", static_cast<int64_t>(expires));
+        .num("jiffies", static_cast<int64_t>(expires - jiffies_.at(now)))
+        .num("expires_ns", static_cast<int64_t>(at));
 }
 
 void BmcModule::cancel_response_timer() {
@@ -125,8 +134,8 @@ void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
 void BmcModule::on_timer() {
     ++process_activations();
     EventBuilder(log_, sim_now_ns(), events::kBmcTimerFired)
-        .flag("response_pending", bmc_.response_pending());
-    bmc_.on_response_timeout();
+        .flag("response_pending", bmc_->response_pending());
+    bmc_->on_response_timeout();
     if (controller_.response_timeout())
         log_slave(true);
     trace();
@@ -141,35 +150,36 @@ void BmcModule::on_remove() {
     ++process_activations();
     EventBuilder(log_, sim_now_ns(), events::kFaultBmcRemove).num("fault", remove_fault_);
     fault_observers_.fault_applied(remove_fault_, sim_now_ns());
-    bmc_.remove();
+    bmc_->remove();
     EventBuilder(log_, sim_now_ns(), events::kBmcRemoved);
     trace();
 }
 
 int BmcModule::dev_open() {
-    return bmc_.open();
+    return bmc_->open();
 }
 
 long BmcModule::dev_read(Bytes& out, bool nonblock, size_t copyable, size_t count) {
     long ret;
-    while ((ret = bmc_.read(count ? count : bmc_.msg_size(), nonblock, out, copyable)) == -EAGAIN &&
+    while ((ret = bmc_->read(count ? count : bmc_->msg_size(), nonblock, out, copyable)) ==
+               -EAGAIN &&
            !nonblock)
         wait_on(request_event_);
     return ret;
 }
 
 void BmcModule::wait_readable() {
-    while (!bmc_.poll_readable())
+    while (!bmc_->poll_readable())
         wait_on(request_event_);
 }
 
 long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
     // After remove the context is freed: a write through a file still open would use it.
     // Not modelled: the write fails as if the device were gone.
-    if (bmc_.removed())
+    if (bmc_->removed())
         return -ENODEV;
     long ret;
-    while ((ret = bmc_.write(buf, nonblock)) == -EAGAIN && !nonblock)
+    while ((ret = bmc_->write(buf, nonblock)) == -EAGAIN && !nonblock)
         wait_on(consumed_event_);
     if (ret > 0 && controller_.response_written())
         log_slave(true);

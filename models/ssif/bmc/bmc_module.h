@@ -2,6 +2,8 @@
 // readers and writers as the kernel would, logs and traces what the driver does.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <systemc>
 
 #include "models/common/event_log.h"
@@ -36,9 +38,13 @@ struct BmcConfig {
 
 class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {
   public:
+    // Makes the driver the module wraps, given the hooks it must call (the module's). Empty:
+    // the SsifBmc model of config.variant.
+    using DriverFactory = std::function<std::unique_ptr<BmcDriver>(BmcHooks&)>;
+
     SC_HAS_PROCESS(BmcModule);
     BmcModule(sc_core::sc_module_name name, const BmcConfig& config, EventSink& log,
-              VcdWriter* tl_vcd);
+              VcdWriter* tl_vcd, const DriverFactory& make_driver = {});
 
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
 
@@ -56,7 +62,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     // `count` is smaller than the message; -EFAULT (from ea641be7a4fa on) when the copy
     // faults. `copyable`: the bytes copy_to_user() can write before the reader's buffer
     // faults. `count`: read()'s count, the reader's buffer (0: sizeof(struct ipmi_ssif_msg)).
-    long dev_read(Bytes& out, bool nonblock = false, size_t copyable = SsifBmc::kCopyAll,
+    long dev_read(Bytes& out, bool nonblock = false, size_t copyable = BmcDriver::kCopyAll,
                   size_t count = 0);
     // poll()/epoll for reading: returns once a request is available (ssif_bmc_poll's EPOLLIN),
     // without taking it.
@@ -79,7 +85,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     // Told when the scheduled remove (a fault) happens.
     void add_fault_observer(FaultObserver* o) { fault_observers_.add(o); }
 
-    const SsifBmc& driver() const { return bmc_; }
+    const BmcDriver& driver() const { return *bmc_; }
     const BmcConfig& config() const { return config_; }
 
   private:
@@ -89,6 +95,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     bool address_warned_ = false;
 
     void arm_response_timer() override;
+    void mod_response_timer(uint64_t expires) override;
     void cancel_response_timer() override;
     void request_available() override;
     void response_consumed() override;
@@ -105,7 +112,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     BmcConfig config_;
     Jiffies jiffies_; // the BMC's
     EventSink& log_;
-    SsifBmc bmc_;
+    std::unique_ptr<BmcDriver> bmc_;
     SlaveController controller_;
     sc_core::sc_event timer_event_;
     sc_core::sc_event request_event_;

@@ -457,8 +457,7 @@ void SsifBmc::on_response_timeout() {
         // response_timeout takes ssif_bmc->lock and writes busy, response_timer_inited and
         // aborting in a context devres has freed.
         ++use_after_free_;
-        hooks_.use_after_free("response_timeout ran after remove: struct ssif_bmc_ctx freed "
-                              "(lock, busy, response_timer_inited, aborting)");
+        hooks_.use_after_free(kResponseTimeoutAfterRemove);
         return;
     }
     // A response already being sent wins over the timer.
@@ -561,8 +560,13 @@ void SsifBmc::handle_read_processed(uint8_t& val) {
 
 uint64_t response_timer_expiry_ns(const Jiffies& bmc_jiffies, unsigned timeout_ms,
                                   uint64_t now_ns) {
+    return response_timer_run_ns(
+        bmc_jiffies, bmc_jiffies.at(now_ns) + bmc_jiffies.from_msecs(timeout_ms), now_ns);
+}
+
+uint64_t response_timer_run_ns(const Jiffies& bmc_jiffies, uint64_t expires, uint64_t now_ns) {
     const uint64_t clk = bmc_jiffies.at(now_ns);
-    return bmc_jiffies.timer_expiry_ns(bmc_jiffies.from_msecs(timeout_ms), now_ns, clk);
+    return std::max(now_ns, bmc_jiffies.start_ns(bmc_jiffies.wheel_expiry(expires, clk)));
 }
 
 // ---- userspace device --------------------------------------------------------------------

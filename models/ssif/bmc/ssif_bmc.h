@@ -73,6 +73,9 @@ constexpr unsigned kResponseTimeoutMs = 500;
 // host's, and the base clock of its timer wheel is at jiffies (the response timer is taken
 // to be the only timer on that CPU's wheel), so Jiffies::wheel_expiry decides the tick.
 uint64_t response_timer_expiry_ns(const Jiffies& bmc_jiffies, unsigned timeout_ms, uint64_t now_ns);
+// The same for mod_timer(&response_timer, expires) with `expires` in the BMC's jiffies (the
+// real driver's call, KernelSsifBmc); never before now_ns.
+uint64_t response_timer_run_ns(const Jiffies& bmc_jiffies, uint64_t expires, uint64_t now_ns);
 
 // The driver's memory as part_buf.payload[index] reaches it. handle_write_received stores
 // each byte after the count at payload[index++] while msg_idx <= MAX_TRANSACTION (36), so up
@@ -113,7 +116,10 @@ constexpr unsigned kFirstOutOfBoundsIndex = 33;
 class BmcHooks {
   public:
     virtual ~BmcHooks() = default;
-    virtual void arm_response_timer() = 0;    // response_timer_expiry_ns
+    virtual void arm_response_timer() = 0; // response_timer_expiry_ns
+    // mod_timer(&response_timer, expires) as the real driver calls it (KernelSsifBmc):
+    // `expires` in the BMC's jiffies. Default: arm_response_timer().
+    virtual void mod_response_timer(uint64_t /*expires*/) { arm_response_timer(); }
     virtual void cancel_response_timer() = 0; // del_timer
     virtual void request_available() = 0;     // wake_up_all: a reader may proceed
     virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed
@@ -145,7 +151,59 @@ inline Bytes encode_ssif_msg(const Bytes& payload) {
     return encode_ssif_msg(static_cast<uint32_t>(payload.size()), payload.data(), payload.size());
 }
 
-class SsifBmc : public smbus::SmbusSlave {
+// What BmcModule drives: one ssif_bmc device behind the I2C slave callback and its userspace
+// device, whichever implementation it is (SsifBmc below, or the real ssif_bmc.c compiled
+// against the kernel shim, kernel/ssif_bmc/kernel_ssif_bmc_driver.h). Return values are the
+// kernel's: byte counts or 0 on success, -errno on failure. Timers, wake-ups, log lines and
+// state changes go out through the BmcHooks the implementation was made with.
+class BmcDriver : public smbus::SmbusSlave {
+  public:
+    // read()'s `copyable` when copy_to_user() never faults.
+    static constexpr size_t kCopyAll = ~size_t{0};
+
+    // The I2C slave callback (ssif_bmc_cb): -EBUSY (SlaveAnswer::Nak) while a request awaits
+    // its response. on_event comes from SmbusSlave.
+    // The response timer expired (response_timeout), run as the timer softirq would.
+    virtual void on_response_timeout() = 0;
+    // The file operations: open (-EBUSY while another file has it open); read (the request,
+    // u32 len + payload, into `out`; -EAGAIN when none and `nonblock`, -EINVAL for a `count`
+    // below the message, -EFAULT when copy_to_user() faults after `copyable` bytes); write
+    // (`buf` is u32 len + payload; the bytes taken or -EINVAL/-EAGAIN); poll's EPOLLIN.
+    virtual int open() = 0;
+    virtual long read(size_t count, bool nonblock, Bytes& out, size_t copyable = kCopyAll) = 0;
+    virtual long write(const Bytes& buf, bool nonblock) = 0;
+    virtual bool poll_readable() const = 0;
+    // ssif_bmc_remove, then the context freed (devm).
+    virtual void remove() = 0;
+    virtual bool removed() const = 0;
+    // sizeof(struct ipmi_ssif_msg): the largest count write() takes, what a reader asks for.
+    virtual size_t msg_size() const = 0;
+
+    // The context's fields, for the wrapper, the waveform, the checks and the report (as
+    // they were at remove() once removed).
+    virtual BmcState state() const = 0;
+    virtual bool busy() const = 0;
+    virtual bool aborting() const = 0;
+    virtual bool response_pending() const = 0; // response_in_progress
+    virtual uint8_t smbus_command() const = 0; // part_buf.smbus_cmd
+    // Stores past a legal part (kFirstOutOfBoundsIndex): how many, and the first few
+    // ("payload[33] = part_buf.index").
+    static constexpr size_t kListedOobWrites = 4;
+    virtual uint64_t oob_writes() const = 0;
+    virtual const std::vector<std::string>& first_oob_writes() const = 0;
+    // Runs of the response timer after remove() freed the context (a timer left armed).
+    virtual uint64_t use_after_free() const = 0;
+    // How often each (state, event) pair occurred, by the state the event found.
+    using Coverage = std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>;
+    virtual const Coverage& coverage() const = 0;
+};
+
+// The use_after_free() hook's text for a response timer that runs after remove().
+inline constexpr const char* kResponseTimeoutAfterRemove =
+    "response_timeout ran after remove: struct ssif_bmc_ctx freed (lock, busy, "
+    "response_timer_inited, aborting)";
+
+class SsifBmc : public BmcDriver {
   public:
     // userspace struct ipmi_ssif_msg: u32 len + the payload buffer, 254 bytes in Linux
     // (IPMI_SSIF_PAYLOAD_MAX); other BMC firmware may have up to kLargestMessage.
@@ -157,51 +215,43 @@ class SsifBmc : public smbus::SmbusSlave {
 
     // sizeof(struct ipmi_ssif_msg) for this BMC's payload buffer (kSizeofIpmiSsifMsg in
     // Linux): the largest count write() takes, and what a reader of the device asks for.
-    size_t msg_size() const { return sizeof_ipmi_ssif_msg(max_message_); }
+    size_t msg_size() const override { return sizeof_ipmi_ssif_msg(max_message_); }
 
     // The I2C slave callback (ssif_bmc_cb): -EBUSY while a request awaits its response.
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
 
     // The response timer expired (response_timeout).
-    void on_response_timeout();
+    void on_response_timeout() override;
 
     // Userspace device. Return the byte count or -errno, as the syscalls do.
-    int open();
+    int open() override;
     void release();
     // read(): on success `out` holds the u32 length (little endian) and the payload.
     // `copyable`: how many bytes copy_to_user() can write to the reader's buffer before it
     // faults (a bad or short user buffer); `out` then holds only those.
-    static constexpr size_t kCopyAll = ~size_t{0};
-    long read(size_t count, bool nonblock, Bytes& out, size_t copyable = kCopyAll);
+    long read(size_t count, bool nonblock, Bytes& out, size_t copyable = kCopyAll) override;
     // write(): `buf` is what userspace passes: u32 length (little endian) + payload.
-    long write(const Bytes& buf, bool nonblock);
-    bool poll_readable() const { return request_available_; }
+    long write(const Bytes& buf, bool nonblock) override;
+    bool poll_readable() const override { return request_available_; }
 
     // ssif_bmc_remove (the device unbound or the module unloaded): the slave is
     // unregistered; from 7fc3e2546cf3 on the response timer is cancelled first. The context
     // is devm-allocated, so it is freed right after.
-    void remove();
-    bool removed() const { return removed_; }
+    void remove() override;
+    bool removed() const override { return removed_; }
     bool write_would_block() const { return response_in_progress_; }
 
     // Observers for the wrapper, tests and the report.
-    BmcState state() const { return state_; }
+    BmcState state() const override { return state_; }
     BmcVariant variant() const { return variant_; }
-    bool busy() const { return busy_; }
-    bool aborting() const { return aborting_; }
-    bool response_pending() const { return response_in_progress_; }
-    uint8_t smbus_command() const { return part_.smbus_cmd; }
-    // Stores past a legal part (kFirstOutOfBoundsIndex): how many, and the first few
-    // ("payload[33] = part_buf.index").
-    static constexpr size_t kListedOobWrites = 4;
-    uint64_t oob_writes() const { return oob_writes_; }
-    const std::vector<std::string>& first_oob_writes() const { return first_oob_writes_; }
-    // Accesses to the context after remove() freed it (a response timer left armed).
-    uint64_t use_after_free() const { return use_after_free_; }
-    // How often each (state, event) pair occurred, by the state the event found.
-    const std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>& coverage() const {
-        return coverage_;
-    }
+    bool busy() const override { return busy_; }
+    bool aborting() const override { return aborting_; }
+    bool response_pending() const override { return response_in_progress_; }
+    uint8_t smbus_command() const override { return part_.smbus_cmd; }
+    uint64_t oob_writes() const override { return oob_writes_; }
+    const std::vector<std::string>& first_oob_writes() const override { return first_oob_writes_; }
+    uint64_t use_after_free() const override { return use_after_free_; }
+    const Coverage& coverage() const override { return coverage_; }
 
   private:
     enum class Fix { WriteLength, RequestLoss, RemoveTimer, CopyToUser, Desync, DebugLevel };
@@ -290,7 +340,7 @@ class SsifBmc : public smbus::SmbusSlave {
     uint8_t ctx_padding_ = 0; // the byte between part_buf and response
     Message response_;
     Message request_;
-    std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount> coverage_{};
+    Coverage coverage_{};
     uint64_t oob_writes_ = 0;
     uint64_t use_after_free_ = 0;
     std::vector<std::string> first_oob_writes_;

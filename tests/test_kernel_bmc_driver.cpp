@@ -1,0 +1,84 @@
+// Kernel in the loop: the real ssif_bmc.c behind the BmcDriver interface (KernelSsifBmc), as
+// BmcModule drives it in a scenario run. Built only with -DSSIFSIM_KERNEL_SOURCE.
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <vector>
+
+#include "kernel/ssif_bmc/kernel_ssif_bmc_driver.h"
+
+using namespace ssifsim;
+using smbus::SlaveAnswer;
+using smbus::SlaveEvent;
+using ssif::BmcState;
+
+namespace {
+struct Recorder : ssif::BmcHooks {
+    std::vector<uint64_t> armed; // mod_response_timer's expires
+    int cancelled = 0, requests = 0, consumed = 0;
+    std::vector<std::string> transitions;
+    void arm_response_timer() override { FAIL("the real driver arms through mod_timer"); }
+    void mod_response_timer(uint64_t expires) override { armed.push_back(expires); }
+    void cancel_response_timer() override { ++cancelled; }
+    void request_available() override { ++requests; }
+    void response_consumed() override { ++consumed; }
+    void transition(BmcState from, BmcState to, SlaveEvent) override {
+        transitions.push_back(std::string(ssif::bmc_state_name(from)) + ">" +
+                              ssif::bmc_state_name(to));
+    }
+};
+} // namespace
+
+TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a single-part request reaches the hooks") {
+    Recorder hooks;
+    ssif::BmcConfig config; // address 0x10, HZ 100
+    uint64_t now = 0;
+    auto bmc = kernel::make_kernel_bmc_driver(config, hooks, [&now] { return now; });
+    REQUIRE(bmc);
+    REQUIRE(bmc->open() == 0);
+    uint8_t v = 0x20; // 0x10 << 1, write
+    bmc->on_event(SlaveEvent::WriteRequested, v);
+    for (uint8_t b : {uint8_t{0x02}, uint8_t{2}, uint8_t{0x18}, uint8_t{0x01}}) {
+        v = b;
+        CHECK(bmc->on_event(SlaveEvent::WriteReceived, v) == SlaveAnswer::Ack);
+    }
+    now = 1'000'000; // the STOP at 1 ms: jiffies 0 at HZ 100
+    // handle_request: busy, request_available, wake_up_all, then mod_timer(jiffies +
+    // msecs_to_jiffies(RESPONSE_TIMEOUT)) = 0 + 500 ms * 100 / 1000 = 50; the callback
+    // then answers -EBUSY (busy and not aborting).
+    CHECK(bmc->on_event(SlaveEvent::Stop, v) == SlaveAnswer::Busy);
+    CHECK(hooks.requests == 1);
+    CHECK(hooks.armed == std::vector<uint64_t>{50});
+    CHECK(hooks.transitions == std::vector<std::string>{"READY>START", "START>SMBUS_CMD",
+                                                        "SMBUS_CMD>REQ_RECVING",
+                                                        "REQ_RECVING>READY"});
+    CHECK(bmc->busy());
+    CHECK(bmc->poll_readable());
+    // read(): u32 len 2, then the two bytes; sizeof(struct ipmi_ssif_msg) is 260.
+    CHECK(bmc->msg_size() == 260);
+    Bytes out;
+    CHECK(bmc->read(bmc->msg_size(), true, out) == 6);
+    CHECK(out == Bytes{2, 0, 0, 0, 0x18, 0x01});
+    // write(): del_timer (the hook's cancel), busy cleared, the response in progress.
+    CHECK(bmc->write(Bytes{3, 0, 0, 0, 0x1c, 0x01, 0x00}, true) == 7);
+    CHECK(hooks.cancelled == 1);
+    CHECK_FALSE(bmc->busy());
+    CHECK(bmc->response_pending());
+    // coverage, by the state each event found: the command byte finds START, the count
+    // SMBUS_CMD (on_write_received_event moves on to REQ_RECVING), the two data bytes
+    // REQ_RECVING.
+    CHECK(bmc->coverage()[static_cast<int>(BmcState::SmbusCmd)]
+                         [static_cast<int>(SlaveEvent::WriteReceived)] == 1);
+    CHECK(bmc->coverage()[static_cast<int>(BmcState::ReqRecving)]
+                         [static_cast<int>(SlaveEvent::WriteReceived)] == 2);
+}
+
+TEST_CASE("kernel ssif_bmc.c as a BmcDriver: one per process") {
+    Recorder hooks;
+    auto first = kernel::make_kernel_bmc_driver(ssif::BmcConfig{}, hooks, [] { return 0; });
+    REQUIRE(first);
+    CHECK_THROWS_AS(kernel::make_kernel_bmc_driver(ssif::BmcConfig{}, hooks, [] { return 0; }),
+                    std::logic_error);
+    first.reset(); // removed: another may be made
+    CHECK(kernel::make_kernel_bmc_driver(ssif::BmcConfig{}, hooks, [] { return 0; }));
+}

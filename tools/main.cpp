@@ -232,8 +232,9 @@ int cmd_run(const std::vector<std::string>& args) {
         for (const char* output : {"log", "report", "junit", "vcd", "print-config"})
             if (vm.count(output))
                 return usage_error(std::string("--compare-kernel: --") + output +
-                                   " is not taken with it (the two runs' logs are compared, "
-                                   "not written)");
+                                       " is not taken with it (the two runs' logs are compared, "
+                                       "not written)",
+                                   "run");
         return compare_kernel(scenario, options.until_ns, vm.count("quiet") > 0, std::cout);
     }
     if (vm.count("print-config")) {

@@ -201,6 +201,8 @@ typedef unsigned int __poll_t;
 #define THIS_MODULE NULL
 #define O_NONBLOCK 04000
 #define EPOLLIN 0x0001u
+/* ssif_bmc.c before v6.2 (the sparse fix that made it EPOLLIN) returns POLLIN: the same bit. */
+#define POLLIN EPOLLIN
 #define MODULE_DEVICE_TABLE(type, name) extern int ssifsim_device_table_##type
 #define MODULE_AUTHOR(text) extern int ssifsim_module_author
 #define MODULE_DESCRIPTION(text) extern int ssifsim_module_description
@@ -257,7 +259,13 @@ struct i2c_driver {
         const char* name;
         const struct of_device_id* of_match_table;
     } driver;
+    /* Before v6.3 i2c_driver.probe also took the matched i2c_device_id (probe_new was the
+     * one-argument form); the build says which form the tree's ssif_bmc.c uses. */
+#ifdef KSHIM_I2C_PROBE_WITH_ID
+    int (*probe)(struct i2c_client* client, const struct i2c_device_id* id);
+#else
     int (*probe)(struct i2c_client* client);
+#endif
     void (*remove)(struct i2c_client* client);
     const struct i2c_device_id* id_table;
 };
@@ -370,6 +378,8 @@ static inline unsigned long msecs_to_jiffies(unsigned int ms) {
     return ((unsigned long)ms * kshim_hz + 999) / 1000; /* rounds up, as the kernel does */
 }
 #define from_timer(var, timer, field) container_of(timer, __typeof__(*var), field)
+/* Its name from v6.16 on. */
+#define timer_container_of from_timer
 static inline void timer_setup(struct timer_list* t, void (*fn)(struct timer_list*),
                                unsigned int flags) {
     (void)flags;

@@ -44,7 +44,12 @@ void kbmc_set_clock(unsigned long jiffies_now, unsigned hz) {
 int kbmc_probe(unsigned short addr7) {
     memset(&client, 0, sizeof(client));
     client.addr = addr7;
+#ifdef KSHIM_I2C_PROBE_WITH_ID
+    /* i2c_device_probe passed the id_table entry that matched: ssif_bmc has one. */
+    return kshim_i2c_driver()->probe(&client, kshim_i2c_driver()->id_table);
+#else
     return kshim_i2c_driver()->probe(&client);
+#endif
 }
 
 void kbmc_remove(void) {

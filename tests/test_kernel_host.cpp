@@ -142,3 +142,23 @@ TEST_CASE("kernel host: loaded with addr= but no adapter_name=, the driver's NUL
     CHECK(!host->link().found);
     reaper.reap();
 }
+
+TEST_CASE("kernel host: an SMBus alert during the probe waits for the device lock",
+          "[kernel][host]") {
+    // host-alert's BMC pulls SMBALERT# with each response it has ready, the probe's and
+    // ipmi_add_smi's included. smbus_do_alert (drivers/i2c/i2c-smbus.c) takes the device lock
+    // before it calls the driver's alert, and really_probe holds that lock across ssif_probe,
+    // ipmi_register_smi's requests included: no ssif_alert runs before the probe has
+    // returned (the link event), and the alerts held back run after it.
+    json s = json::parse(read_file(source_dir() + "/scenarios/host-alert.json"));
+    s.erase("expect");
+    std::string log;
+    const json report = run_with_host(s, "kernel", "khost_alert", &log);
+    const size_t link = log.find(R"("ev":"link")");
+    REQUIRE(link != std::string::npos);
+    const size_t first_alert = log.find(R"("src":"host","ev":"alert")");
+    REQUIRE(first_alert != std::string::npos);
+    CHECK(first_alert > link);
+    CHECK(report["host"]["stats"]["alerts"].get<int>() > 0);
+    CHECK(report["requests"][0]["error"] == "");
+}

@@ -195,6 +195,12 @@ class KernelSsifHost : public sc_core::sc_module, public KernelHost {
     ssif::LinkSetup link_;
     ssif::HostStats stats_;
     bool removed_ = false;
+    bool device_lock_ = false; // the driver's probe or remove runs (device_lock held)
+    sc_core::sc_event device_unlocked_;
+    void device_unlock() {
+        device_lock_ = false;
+        device_unlocked_.notify(sc_core::SC_ZERO_TIME);
+    }
 };
 
 namespace {
@@ -686,8 +692,11 @@ void KernelSsifHost::module_thread() {
                 .str("status", smbus::status_name(r.status));
             rv = r.ok() ? khost_detect() : -ENODEV;
         }
-        if (rv == 0)
+        if (rv == 0) {
+            device_lock_ = true; // really_probe runs the driver's probe under device_lock
             rv = khost_probe();
+            device_unlock();
+        }
         khost_link l;
         khost_get_link(&l);
         link_.found = l.bound != 0;
@@ -720,7 +729,9 @@ void KernelSsifHost::module_thread() {
                 break;
         }
         stats_ = stats();
+        device_lock_ = true; // the driver's remove runs under device_lock too
         khost_unload();
+        device_unlock();
         removed_ = true;
         EventBuilder(log_, sim_now_ns(), events::kHostRemoved);
     } catch (const KernelOops&) {
@@ -746,6 +757,11 @@ void KernelSsifHost::alert_worker() {
             if (!r.ok())
                 break;
             if (!r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7) {
+                // smbus_do_alert takes the device lock before it looks for the driver: an
+                // alert during the probe (ipmi_add_smi's requests included) or the removal
+                // waits for it, then finds the driver bound or gone.
+                while (device_lock_)
+                    wait_on(device_unlocked_);
                 static constexpr const char* kActions[] = {"ignored", "noted", "read_now"};
                 try {
                     const int action = khost_alert(r.data[0] & 1u);

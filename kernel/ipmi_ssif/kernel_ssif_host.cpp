@@ -22,8 +22,13 @@
 #include "models/ssif/framing.h"
 #include "models/ssif/ipmi_commands.h"
 
-// The shim's C declarations the host defines (khost_shim.h, linux/ipmi_smi.h), without the
-// kernel's types: the driver's structs are seen through these few fields.
+// The message handler's interface as the driver sees it (plain C declarations).
+extern "C" {
+#include "kernel/ipmi_ssif/include/linux/ipmi_smi.h"
+}
+
+// The shim's types the host works on, as khost_shim.h defines them (that header is for the
+// driver's C only: its macros rename kernel functions and jiffies); keep the two in step.
 extern "C" {
 struct completion {
     unsigned int done;
@@ -49,26 +54,6 @@ struct i2c_client_head { // struct i2c_client's first fields
     unsigned short flags;
     unsigned short addr;
 };
-struct ipmi_smi;
-struct ipmi_smi_msg {
-    long msgid;
-    void* user_data;
-    int data_size;
-    unsigned char data[272];
-    int rsp_size;
-    unsigned char rsp[272];
-    void (*done)(struct ipmi_smi_msg* msg);
-};
-struct ipmi_smi_handlers {
-    void* owner;
-    int (*start_processing)(void* send_info, struct ipmi_smi* new_intf);
-    void (*shutdown)(void* send_info);
-    int (*get_smi_info)(void* send_info, void* data);
-    void (*sender)(void* send_info, struct ipmi_smi_msg* msg);
-    void (*request_events)(void* send_info);
-    void (*set_need_watch)(void* send_info, unsigned int watch_mask);
-};
-struct ipmi_smi_msg* ipmi_alloc_smi_msg(void);
 } // extern "C"
 
 namespace ssifsim::kernel {
@@ -76,11 +61,11 @@ namespace ssifsim::kernel {
 namespace {
 
 constexpr const char* kOopsReport = "ssifsim/kernel host oops";
-constexpr unsigned kI2cClientPec = 0x04;  // I2C_CLIENT_PEC
-constexpr unsigned kWatchMessages = 1u;   // IPMI_WATCH_MASK_CHECK_MESSAGES
-constexpr unsigned kWatchWatchdog = 2u;   // IPMI_WATCH_MASK_CHECK_WATCHDOG
-constexpr uint8_t kMaxChannels = 16;      // IPMI_MAX_CHANNELS
-constexpr size_t kIpmiMaxMsgLength = 272; // IPMI_MAX_MSG_LENGTH
+constexpr unsigned kI2cClientPec = 0x04; // I2C_CLIENT_PEC
+constexpr unsigned kWatchMessages = 1u;  // IPMI_WATCH_MASK_CHECK_MESSAGES
+constexpr unsigned kWatchWatchdog = 2u;  // IPMI_WATCH_MASK_CHECK_WATCHDOG
+constexpr uint8_t kMaxChannels = 16;     // IPMI_MAX_CHANNELS
+constexpr size_t kIpmiMaxMsgLength = IPMI_MAX_MSG_LENGTH;
 constexpr const char* kAdapterName = "ssifsim SMBus adapter";
 
 // An oops unwinds the task that ran into it (kernel: the task is killed).

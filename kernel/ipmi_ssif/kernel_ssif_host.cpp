@@ -248,6 +248,12 @@ void KernelSsifHost::oops(const char* what, const char* file, int line) {
     const std::string text = std::string(name()) + ": the real ipmi_ssif.c oopsed: " + what +
                              (where.empty() ? "" : " at " + where) + "; its task is ended";
     SC_REPORT_WARNING(kOopsReport, text.c_str());
+    // The driver cannot be trusted to finish its work (its timers may poll on for ever):
+    // the host is done, and the run ends once the other parties are.
+    if (gate_) {
+        gate_->done();
+        gate_ = nullptr;
+    }
     throw KernelOops{};
 }
 
@@ -720,7 +726,7 @@ void KernelSsifHost::module_thread() {
         removed_ = true;
         EventBuilder(log_, sim_now_ns(), events::kHostRemoved);
     } catch (const KernelOops&) {
-        return; // logged; the module's task is gone, and with it the run's end
+        return; // logged, and the gate told
     }
     gate_->done();
     gate_ = nullptr;

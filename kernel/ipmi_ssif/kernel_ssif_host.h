@@ -38,7 +38,7 @@ class KernelHost {
     virtual void set_requests(ssif::RequestSource* requests) = 0;
     virtual void set_outcome_sink(ssif::OutcomeSink* sink) = 0;
     // Once every request has its outcome, the host removes the driver (rmmod: ssif_remove,
-    // shutdown_ssif, kthread_stop), then tells the gate.
+    // shutdown_ssif, kthread_stop), then tells the gate; after an oops it tells it at once.
     virtual void stop_when_done(StopGate* gate) = 0;
     virtual size_t completed() const = 0;
     virtual size_t submitted() const = 0;

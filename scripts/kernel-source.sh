@@ -11,9 +11,11 @@ package=linux-source-6.12
 tarball=/usr/src/linux-source-6.12.tar.xz
 # The files, relative to the tree's root: airq.c and the header with its inline helpers
 # (airq_iv_lock, set/get_data, set/get_ptr), s390's MSB-0 bit search (find_*_bit_inv); the
-# BMC's ssif_bmc.c and its userspace struct (CMakeLists.txt's KERNEL_FILES).
+# BMC's ssif_bmc.c and its userspace struct; the host's ipmi_ssif.c (CMakeLists.txt's
+# KERNEL_FILES).
 files=(drivers/s390/cio/airq.c arch/s390/include/asm/airq.h arch/s390/lib/find.c
-       drivers/char/ipmi/ssif_bmc.c include/uapi/linux/ipmi_ssif_bmc.h)
+       drivers/char/ipmi/ssif_bmc.c include/uapi/linux/ipmi_ssif_bmc.h
+       drivers/char/ipmi/ipmi_ssif.c)
 
 if [ ! -f "$tarball" ]; then
     echo "kernel-source: installing $package" >&2

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kernel/ipmi_ssif/kernel_ssif_host.h"
 #include "kernel/ssif_bmc/kernel_ssif_bmc_driver.h"
 #include "models/ssif/framing.h"
 #include "models/ssif/ipmi_commands.h"
@@ -89,6 +90,11 @@ void read_host(ObjectReader host, Scenario& s) {
     } else if (host.has("irq_fid")) {
         host.fail("irq_fid", "only with irq \"zpci\"");
     }
+    s.host_kernel = host.choice("implementation", "model", {"model", "kernel"}) == "kernel";
+    if (s.host_kernel && !kernel::kernel_host_available())
+        host.fail("implementation", std::string("\"kernel\": ") + kernel::kKernelHostHowTo);
+    if (s.host_kernel && s.host_irq_fid)
+        host.fail("irq", "the kernel host has no interrupt-driven adapter yet: use \"poll\"");
     host.finish();
 }
 
@@ -898,6 +904,8 @@ ojson scenario_to_json(const Scenario& s) {
     j["host"]["irq"] = s.host_irq_fid ? "zpci" : "poll";
     if (s.host_irq_fid)
         j["host"]["irq_fid"] = *s.host_irq_fid;
+    if (s.host_kernel)
+        j["host"]["implementation"] = "kernel";
     const ssif::DeviceIdentity& d = s.responder.device;
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {{"address", s.bmc.addr7},

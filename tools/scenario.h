@@ -100,6 +100,9 @@ struct Scenario {
     // host.irq "zpci": the SMBus controller is this PCI function; its transfer-complete MSI
     // (index 0) wakes the driver. None: the driver sees each transfer end at once.
     std::optional<uint32_t> host_irq_fid;
+    // host.implementation "kernel": the real ipmi_ssif.c runs as the host
+    // (kernel/ipmi_ssif/kernel_ssif_host.h), not the model (SsifHost).
+    bool host_kernel = false;
     Expectations expect;
 };
 

@@ -64,6 +64,9 @@ enum Id : uint16_t {
     kHostProbeCmd,
     kHostProbeRsp,
     kHostProbeMultipart,
+    kHostKernelLog,
+    kHostKernelOops,
+    kHostRemoved,
     // bmc: ssif_bmc (models/ssif/bmc/bmc_module.cpp).
     kBmcState,
     kBmcWarn,
@@ -177,6 +180,11 @@ constexpr EventName kEventCatalog[] = {
     {events::kHostProbeCmd, EventSource::Host, "probe_cmd"},
     {events::kHostProbeRsp, EventSource::Host, "probe_rsp"},
     {events::kHostProbeMultipart, EventSource::Host, "probe_multipart"},
+    // The real ipmi_ssif.c as the host (kernel/ipmi_ssif): its dev_* and pr_* lines, an oops
+    // (the task that ran into it ended), its removal once the workload is done.
+    {events::kHostKernelLog, EventSource::Host, "kernel_log"},
+    {events::kHostKernelOops, EventSource::Host, "kernel_oops"},
+    {events::kHostRemoved, EventSource::Host, "removed"},
     {events::kBmcState, EventSource::Bmc, "state"},
     {events::kBmcWarn, EventSource::Bmc, "warn"},
     {events::kBmcTimerArmed, EventSource::Bmc, "timer_armed"},

@@ -27,16 +27,29 @@ HostComponent::~HostComponent() = default;
 void HostComponent::build(System& system) {
     collector_.emplace(s_, system.result, system.messages);
     BusComponent& bus = system.get<BusComponent>();
-    host_ = std::make_unique<ssif::SsifHost>("host", s_.host, system.log, system.tl_vcd);
     // The host's SMBus controller (its i2c adapter) is a master on the bus, through a fault
     // injector that applies the scenario's faults to its transfers.
     faults_ = std::make_unique<smbus::SmbusFaultInjector>("host_faults", system.log);
-    host_->smbus_socket().bind(faults_->target_socket);
     bus.bus().bind_initiator(faults_->initiator_socket);
     faults_->set_source(&system.faults.transfers_of(FaultMaster::Host));
     faults_->add_fault_observer(&system.faults);
-    host_->smbalert(bus.alert_line().smbalert);
     requests_.emplace(s_.requests, s_.generators, s_.seed);
+    if (s_.host_kernel) {
+        // The scenario loader refused "kernel" in a build without the kernel source.
+        kernel_host_ = kernel::make_kernel_host("host", s_.host, system.log);
+        kernel_host_->smbus_socket().bind(faults_->target_socket);
+        kernel_host_->smbalert()(bus.alert_line().smbalert);
+        kernel_host_->set_requests(&*requests_);
+        kernel_host_->set_outcome_sink(&*collector_);
+        if (system.gate) {
+            system.gate->expect();
+            kernel_host_->stop_when_done(system.gate);
+        }
+        return;
+    }
+    host_ = std::make_unique<ssif::SsifHost>("host", s_.host, system.log, system.tl_vcd);
+    host_->smbus_socket().bind(faults_->target_socket);
+    host_->smbalert(bus.alert_line().smbalert);
     host_->set_requests(&*requests_);
     host_->set_outcome_sink(&*collector_);
     if (system.gate) {
@@ -48,11 +61,18 @@ void HostComponent::build(System& system) {
 std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
                                                              std::vector<Check>& checks) {
     RunResult& r = system.result;
-    r.submitted = host_->submitted();
-    r.completed = host_->completed();
+    if (kernel_host_) {
+        r.submitted = kernel_host_->submitted();
+        r.completed = kernel_host_->completed();
+        r.link = kernel_host_->link();
+        r.host_stats = kernel_host_->stats();
+    } else {
+        r.submitted = host_->submitted();
+        r.completed = host_->completed();
+        r.link = host_->link();
+        r.host_stats = host_->stats();
+    }
     r.response = collector_->response();
-    r.link = host_->link();
-    r.host_stats = host_->stats();
     checks.push_back(collector_->t6().result(r.completed, r.submitted));
     checks.push_back(check_all_answered(r.completed, r.submitted));
     return nullptr;

@@ -1,4 +1,5 @@
-// The host: Linux ipmi_ssif on its SMBus adapter (SsifHost), fed the scenario's workload;
+// The host: Linux ipmi_ssif on its SMBus adapter (the model, SsifHost, or the real driver,
+// kernel::KernelHost), fed the scenario's workload;
 // its outcomes are the run's (RunResult::outcomes and the figures over them), judged by
 // T6max and all_answered.
 #pragma once
@@ -7,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "kernel/ipmi_ssif/kernel_ssif_host.h"
 #include "models/common/duration_stats.h"
 #include "models/smbus/fault_injector.h"
 #include "models/ssif/host/ssif_host.h"
@@ -23,6 +25,7 @@ class HostComponent : public Component {
     std::shared_ptr<const ComponentResult> finish(System& system,
                                                   std::vector<Check>& checks) override;
 
+    // The model host (not with host.implementation "kernel").
     ssif::SsifHost& host() { return *host_; }
 
   private:
@@ -48,6 +51,7 @@ class HostComponent : public Component {
     std::optional<OutcomeCollector> collector_;
     std::optional<WorkloadRequests> requests_;
     std::unique_ptr<ssif::SsifHost> host_;
+    std::unique_ptr<kernel::KernelHost> kernel_host_;   // host.implementation "kernel"
     std::unique_ptr<smbus::SmbusFaultInjector> faults_; // between the host and the bus
 };
 

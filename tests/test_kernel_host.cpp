@@ -1,0 +1,164 @@
+// Kernel in the loop, the host side: the real drivers/char/ipmi/ipmi_ssif.c as a scenario's
+// host (host.implementation "kernel", kernel/ipmi_ssif). Built only with the kernel source.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <systemc>
+
+#include "kernel/ipmi_ssif/kernel_ssif_host.h"
+#include "models/common/event_log.h"
+#include "models/common/thread_reaper.h"
+#include "models/smbus/bus.h"
+#include "tests/support.h"
+
+using namespace ssifsim;
+using namespace ssifsim::test;
+using json = nlohmann::json;
+
+namespace {
+
+// Runs `s` (a scenario) with the host `implementation`; its report.
+json run_with_host(const json& s, const std::string& implementation, const std::string& tag,
+                   std::string* log = nullptr) {
+    const std::string dir = make_temp_dir(tag);
+    json scenario = s;
+    scenario["host"]["implementation"] = implementation;
+    write_file(dir + "/s.json", scenario.dump(2));
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + dir + "/s.json --quiet --report " + dir +
+                    "/report.json --log " + dir + "/log.jsonl");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    if (log)
+        *log = read_file(dir + "/log.jsonl");
+    return json::parse(read_file(dir + "/report.json"));
+}
+
+bool has(const std::string& text, const std::string& what) {
+    return text.find(what) != std::string::npos;
+}
+
+// The log's lines from everyone but the host: the bus, the BMC and its daemon.
+std::string without_host(const std::string& log) {
+    std::string out, line;
+    for (size_t at = 0; at < log.size();) {
+        const size_t end = log.find('\n', at);
+        line = log.substr(at, end == std::string::npos ? std::string::npos : end - at + 1);
+        at = end == std::string::npos ? log.size() : end + 1;
+        if (!has(line, R"("src":"host")"))
+            out += line;
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("kernel host: the quickstart with the real ipmi_ssif.c passes its expectations",
+          "[kernel][host]") {
+    const json s = json::parse(read_file(source_dir() + "/scenarios/quickstart.json"));
+    std::string log;
+    const json report = run_with_host(s, "kernel", "khost_quickstart", &log);
+    for (const json& c : report["checks"]) {
+        INFO(c.dump());
+        CHECK(c["pass"].get<bool>());
+    }
+    // ssif_probe found the quickstart's BMC: its responder announces PEC and single-part
+    // messages only, so the driver caps both directions at 32 bytes (ssif_probe's
+    // SSIF_NO_MULTI clamp).
+    CHECK(report["host"]["link"]["found"].get<bool>());
+    CHECK(report["host"]["link"]["pec"].get<bool>());
+    REQUIRE(report["requests"].size() == 1);
+    const json& o = report["requests"][0];
+    // Get Device ID answered: netfn 0x07 (App + 1) << 2 = 0x1c, cmd 0x01, completion code 0.
+    CHECK(o["response"].get<std::string>().rfind("1c 01 00", 0) == 0);
+    CHECK(o["error"] == "");
+    // Probe, registration (ipmi_add_smi's requests through sender), the request, then rmmod.
+    CHECK(has(log, R"("ev":"handler_request")"));
+    CHECK(has(log, R"("ev":"registered")"));
+    CHECK(has(log, R"("ev":"removed")"));
+    CHECK(!has(log, R"("ev":"kernel_oops")"));
+}
+
+TEST_CASE("kernel host: the model host and the real ipmi_ssif.c give the same outcomes",
+          "[kernel][host]") {
+    // host-generator's 20 requests of 3..100 bytes with responses of 3..254 bytes: single-part
+    // and multi-part writes (0x06, 0x07, 0x08) and reads (0x03, 0x09), at random times. Both
+    // hosts probe (the real driver always does). The model is written from this driver, so
+    // every outcome, its timing, and all the bus saw and the BMC did must be the same; a
+    // difference is a reading of the driver the model got wrong.
+    json s = json::parse(read_file(source_dir() + "/scenarios/host-generator.json"));
+    s["host"] = {{"probe", true}};
+    std::string model_log, kernel_log;
+    const json model = run_with_host(s, "model", "khost_cmp_model", &model_log);
+    const json real = run_with_host(s, "kernel", "khost_cmp_kernel", &kernel_log);
+    CHECK(model["host"]["link"] == real["host"]["link"]);
+    REQUIRE(model["requests"].size() == 20);
+    REQUIRE(real["requests"].size() == 20);
+    for (size_t i = 0; i < model["requests"].size(); ++i) {
+        const json& m = model["requests"][i];
+        const json& k = real["requests"][i];
+        INFO("request " << m["id"]);
+        for (const char* field :
+             {"id", "request", "response", "completion_code", "error", "started_ns", "completed_ns",
+              "write_attempts", "read_attempts", "parts_written", "parts_read"})
+            CHECK(m[field] == k[field]);
+    }
+    CHECK(without_host(model_log) == without_host(kernel_log));
+    CHECK(!without_host(kernel_log).empty());
+}
+
+TEST_CASE("kernel host: a second kernel host in one process is refused", "[kernel][host]") {
+    NullSink log;
+    ssif::HostConfig config;
+    auto first = kernel::make_kernel_host("host1", config, log);
+    REQUIRE(first != nullptr);
+    CHECK_THROWS_WITH(kernel::make_kernel_host("host2", config, log),
+                      Catch::Contains("one kernel host per process"));
+}
+
+TEST_CASE("kernel host: loaded with addr= but no adapter_name=, the driver's NULL strcmp is an "
+          "oops finding, not a crash",
+          "[kernel][host]") {
+    // ssif_probe takes its address's ssif_addr_info (SI_HARDCODED, adapter_name NULL when
+    // insmod gave none) and ssif_check_and_remove strcmp()s that name with the adapter's,
+    // before any transfer: the probe's task dies there in the kernel. Here the host logs it
+    // and ends that thread; the simulation runs on to its end.
+    MemorySink log;
+    smbus::SmbusBus bus("bus", smbus::SmbusTiming{100000}, log, nullptr);
+    kernel::KernelHostOptions options;
+    options.adapter_name = false;
+    auto host = kernel::make_kernel_host("host", ssif::HostConfig{}, log, options);
+    bus.bind_initiator(host->smbus_socket());
+    ThreadReaper reaper("reaper");
+    sc_core::sc_start(ns(1'000'000'000));
+    const std::vector<Event> oops = select(log.events, "host", "kernel_oops");
+    REQUIRE(oops.size() == 1);
+    CHECK(str_field(oops[0], "what") == "NULL pointer dereference in strcmp()");
+    CHECK(str_field(oops[0], "at").rfind("ipmi_ssif.c:", 0) == 0);
+    // The probe never reached the bus, nor its "Trying ..." line, nor the interface.
+    CHECK(select(log.events, "bus", "transfer").empty());
+    CHECK(select(log.events, "host", "kernel_log").size() == 1); // init_ipmi_ssif's banner
+    CHECK(select(log.events, "host", "link").empty());
+    CHECK(!host->link().found);
+    reaper.reap();
+}
+
+TEST_CASE("kernel host: an SMBus alert during the probe waits for the device lock",
+          "[kernel][host]") {
+    // host-alert's BMC pulls SMBALERT# with each response it has ready, the probe's and
+    // ipmi_add_smi's included. smbus_do_alert (drivers/i2c/i2c-smbus.c) takes the device lock
+    // before it calls the driver's alert, and really_probe holds that lock across ssif_probe,
+    // ipmi_register_smi's requests included: no ssif_alert runs before the probe has
+    // returned (the link event), and the alerts held back run after it.
+    json s = json::parse(read_file(source_dir() + "/scenarios/host-alert.json"));
+    s.erase("expect");
+    std::string log;
+    const json report = run_with_host(s, "kernel", "khost_alert", &log);
+    const size_t link = log.find(R"("ev":"link")");
+    REQUIRE(link != std::string::npos);
+    const size_t first_alert = log.find(R"("src":"host","ev":"alert")");
+    REQUIRE(first_alert != std::string::npos);
+    CHECK(first_alert > link);
+    CHECK(report["host"]["stats"]["alerts"].get<int>() > 0);
+    CHECK(report["requests"][0]["error"] == "");
+}

@@ -10,6 +10,7 @@ EventCountsComponent::EventCountsComponent(const Scenario& s) {
             continue;
         const bool per_cpu = event_name(id).src == EventSource::Cpu;
         counter_.counted.push_back({id, per_cpu ? name.substr(0, name.find('.')) : "", name});
+        counter_.ids.set(id);
     }
 }
 

@@ -83,7 +83,8 @@ const FieldValue& field(const Event& e, const std::string& key) {
     for (const Field& f : e.fields)
         if (f.key == key)
             return f.value;
-    throw std::runtime_error("event " + e.src + "/" + e.ev + " has no field " + key);
+    throw std::runtime_error("event " + std::string(e.src) + "/" + std::string(e.ev) +
+                             " has no field " + key);
 }
 } // namespace
 

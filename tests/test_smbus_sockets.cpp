@@ -143,7 +143,7 @@ TEST_CASE("sockets: each step takes its wire time and reaches the target when it
     // The log: START, two bytes, Sr, three bytes, STOP; a byte at its ACK bit.
     std::vector<std::string> evs;
     for (const Event& e : log.events)
-        evs.push_back(e.ev + "@" + std::to_string(e.t_ns));
+        evs.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns));
     CHECK(evs == std::vector<std::string>{"start@4700", "byte@89700", "byte@179700",
                                           "restart@189700", "byte@279700", "byte@369700",
                                           "byte@459700", "stop@479700"});
@@ -438,7 +438,7 @@ TEST_CASE("sockets: after a target NAKs its address, the transfer's bytes reach 
     // The bytes still cross the wires, NAKed, in their wire time.
     std::vector<bool> master_bytes_acked;
     for (const Event& e : log.events) {
-        if (e.ev != "byte" || std::get<std::string>(e.fields[0].value) != "w")
+        if (e.id != events::kBusByte || std::get<std::string>(e.fields[0].value) != "w")
             continue;
         master_bytes_acked.push_back(std::get<bool>(e.fields[2].value));
     }
@@ -755,7 +755,7 @@ TEST_CASE("fault injector: a tagged write's PEC byte goes out inverted and is lo
     std::vector<std::string> faults_logged;
     for (const Event& e : log.events)
         if (is_fault(e))
-            faults_logged.push_back(e.ev + "@" + std::to_string(e.t_ns) + " fault " +
+            faults_logged.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns) + " fault " +
                                     std::to_string(std::get<int64_t>(e.fields[0].value)) +
                                     " byte " +
                                     std::to_string(std::get<int64_t>(e.fields[1].value)));

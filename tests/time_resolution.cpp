@@ -30,9 +30,9 @@ constexpr uint64_t kLatencyNs = 20'000'000;
 class PrintSink : public EventSink {
   public:
     void record(const Event& e) override {
-        std::printf("%llu %s %s\n", static_cast<unsigned long long>(e.t_ns), e.src.c_str(),
-                    e.ev.c_str());
-        if (e.src == "daemon" && e.ev == "write")
+        std::printf("%llu %s %s\n", static_cast<unsigned long long>(e.t_ns),
+                    std::string(e.src).c_str(), std::string(e.ev).c_str());
+        if (e.id == events::kDaemonWrite)
             daemon_write_ns = e.t_ns;
     }
     uint64_t daemon_write_ns = 0;

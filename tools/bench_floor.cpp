@@ -27,16 +27,20 @@ using smbus::SmbusStatus;
 
 constexpr uint64_t kNever = ~uint64_t{0};
 
-// Log formatting: every event the SystemC run's models build is built here too and handed
-// to this sink, which counts it. Counting rather than discarding (NullSink) keeps the
-// events observable, so the work cannot be optimised away, and the count is reported; the
-// run's own sinks (milestone matching, the checks) are left out: they are the harness's
-// work, not the models'. The models build each event whether or not a sink wants it, so
-// this is what a sink that wants the events costs the models.
+// Log events: every event the SystemC run's models offer is offered here too, and this sink
+// counts the offers (EventSink::wants) and wants none. The models build an event only for a
+// sink that wants it, and no sink of the benchmark's SystemC run wants the per-byte ones
+// (it writes no log; its cause recorder keeps a few events of the first requests), so the
+// floor pays what that run's models pay: the offer, not the building. Counting keeps the
+// offers observable, so they cannot be optimised away, and the count is reported.
 class CountingSink : public EventSink {
   public:
-    void record(const Event&) override { ++count; }
-    uint64_t count = 0;
+    bool wants(EventId) const override {
+        ++count;
+        return false;
+    }
+    void record(const Event&) override {}
+    mutable uint64_t count = 0; // wants() is a query to the models; it only counts here
 };
 
 // The SystemC system of a scenario with one host, one BMC and the simple daemon, flattened:

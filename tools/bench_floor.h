@@ -19,7 +19,7 @@ struct FloorResult {
     uint64_t failed = 0;     // of them, those with an error (RequestOutcome::failed)
     uint64_t transfers = 0;  // SMBus block transfers made
     uint64_t wire_bytes = 0; // bytes on the wire, address bytes and PEC included
-    uint64_t events = 0;     // log events built
+    uint64_t events = 0;     // log events the models offered (none is built: no sink wants one)
     uint64_t end_ns = 0;     // simulated time when the last request completed
 };
 

@@ -63,8 +63,8 @@ std::string transfer_error_text(const Event& e) {
     return status + ", " + errnum;
 }
 
-bool kept(const Event& e) {
-    switch (e.id) {
+bool kept(EventId id) {
+    switch (id) {
     case events::kBmcRequestAvailable:
     case events::kBmcTimerArmed:
     case events::kBmcTimerFired:
@@ -80,13 +80,17 @@ bool kept(const Event& e) {
     case events::kHostReadError:
     case events::kHostWriteError:
     case events::kHostResponse: return true;
-    default: return is_fault(e);
+    default: return is_fault(id);
     }
 }
 } // namespace
 
+bool CauseRecorder::wants(EventId id) const {
+    return responses_ <= max_responses_ && kept(id);
+}
+
 void CauseRecorder::record(const Event& e) {
-    if (responses_ > max_responses_ || !kept(e))
+    if (!wants(e.id))
         return;
     if (e.id == events::kHostResponse)
         ++responses_;
@@ -191,7 +195,8 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
             line(e.t_ns, "the daemon's own timer ran: it answers its read " +
                              std::to_string(num(e, "read")) + " 0xCE itself");
         } else if (is_fault(e)) {
-            line(e.t_ns, "fault " + std::to_string(num(e, "fault")) + " (" + e.ev + ") applied");
+            line(e.t_ns, "fault " + std::to_string(num(e, "fault")) + " (" + std::string(e.ev) +
+                             ") applied");
         }
     }
     close_run();

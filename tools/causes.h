@@ -18,6 +18,7 @@ namespace ssifsim::tools {
 class CauseRecorder : public EventSink {
   public:
     explicit CauseRecorder(size_t max_responses) : max_responses_(max_responses) {}
+    bool wants(EventId id) const override;
     void record(const Event& e) override;
     const std::vector<Event>& records() const { return records_; }
 

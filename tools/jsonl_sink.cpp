@@ -22,10 +22,10 @@ struct FieldToJson {
 std::string JsonlSink::format(const Event& event) {
     nlohmann::ordered_json j;
     j["t_ns"] = event.t_ns;
-    j["src"] = event.src;
-    j["ev"] = event.ev;
+    j["src"] = std::string(event.src);
+    j["ev"] = std::string(event.ev);
     for (const Field& f : event.fields)
-        j[f.key] = std::visit(FieldToJson{}, f.value);
+        j[std::string(f.key)] = std::visit(FieldToJson{}, f.value);
     return j.dump();
 }
 

@@ -68,6 +68,7 @@ class ProgressSink : public EventSink {
 // Stops the simulation at the first event after SIGINT, SIGTERM or SIGHUP (tools/interrupt.h).
 class InterruptSink : public EventSink {
   public:
+    bool wants(EventId) const override { return !stopped_ && interrupt_signal() != 0; }
     void record(const Event&) override {
         if (!stopped_ && interrupt_signal() != 0) {
             stopped_ = true;

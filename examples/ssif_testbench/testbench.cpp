@@ -45,14 +45,17 @@ std::string ms(uint64_t t_ns) {
 // What the models log, the daemon's events only: what the BMC's userspace saw.
 class DaemonPrinter : public ssifsim::EventSink {
   public:
+    bool wants(ssifsim::EventId id) const override {
+        return ssifsim::event_name(id).src == ssifsim::EventSource::Daemon;
+    }
     void record(const ssifsim::Event& e) override {
-        if (e.src != "daemon")
+        if (ssifsim::event_name(e.id).src != ssifsim::EventSource::Daemon)
             return;
         char time[24];
         std::snprintf(time, sizeof time, "%13s", ms(e.t_ns).c_str());
-        std::string line = "  " + std::string(time) + "  daemon " + e.ev;
+        std::string line = "  " + std::string(time) + "  daemon " + std::string(e.ev);
         for (const ssifsim::Field& f : e.fields) {
-            line += " " + f.key + "=";
+            line += " " + std::string(f.key) + "=";
             std::visit(
                 [&line](const auto& v) {
                     using T = std::decay_t<decltype(v)>;

@@ -3,8 +3,28 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 namespace ssifsim {
+
+const char* cpu_source_name(int cpu) {
+    // The zPCI configuration's CPUs (at most 256) come from a table made once; any other
+    // number is made once too, under a lock, and kept.
+    static const std::vector<std::string> table = [] {
+        std::vector<std::string> t;
+        for (int c = 0; c < 256; ++c)
+            t.push_back("cpu" + std::to_string(c));
+        return t;
+    }();
+    if (cpu >= 0 && static_cast<size_t>(cpu) < table.size())
+        return table[static_cast<size_t>(cpu)].c_str();
+    static std::mutex lock;
+    static std::map<int, std::string> others; // nodes never move
+    const std::lock_guard<std::mutex> hold(lock);
+    auto it = others.try_emplace(cpu, "cpu" + std::to_string(cpu)).first;
+    return it->second.c_str();
+}
 
 std::string event_key(EventId id) {
     const EventName& e = event_name(id);

@@ -271,6 +271,10 @@ inline const char* event_source_name(EventSource src) {
     return name_of(kEventSourceNames, src);
 }
 
+// The log's `src` of CPU `cpu`'s events: "cpu3". The text lives as long as the program, so an
+// event points at it instead of building it; any cpu >= 0.
+const char* cpu_source_name(int cpu);
+
 // "bus.byte"; "cpuN.irq" for a per-CPU event: the name expect.counts uses.
 std::string event_key(EventId id);
 

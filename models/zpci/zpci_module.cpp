@@ -570,14 +570,16 @@ void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {
     const std::optional<Handler> handler = kernel_.resolve(v, bit);
     if (config_.log_each_msi) {
         EventBuilder e(log_, now, events::kCpuDispatch, c);
-        char hwirq[24];
-        std::snprintf(hwirq, sizeof hwirq, "0x%llx",
-                      static_cast<unsigned long long>(kernel_.stored_hwirq(v, bit)));
-        e.num("bit", static_cast<int64_t>(bit)).str("hwirq", hwirq);
-        if (handler)
-            e.num("fid", handler->fid).num("index", handler->index);
-        else
-            e.str("handler", "none");
+        if (e.wanted()) { // the hwirq's text only for an event a sink wants
+            char hwirq[24];
+            std::snprintf(hwirq, sizeof hwirq, "0x%llx",
+                          static_cast<unsigned long long>(kernel_.stored_hwirq(v, bit)));
+            e.num("bit", static_cast<int64_t>(bit)).str("hwirq", hwirq);
+            if (handler)
+                e.num("fid", handler->fid).num("index", handler->index);
+            else
+                e.str("handler", "none");
+        }
     }
     accounting_.dispatched(now, c, sources, handler,
                            [this](uint32_t fid) { return kernel_.live(fid); });

@@ -80,8 +80,12 @@ void BmcComponent::Milestones::response_written(const Bytes& response, uint64_t 
 // The IPMI backend failed (the connection lost, or no answer within its wall-clock timeout;
 // it logs ipmi_sim.failed as it does): every later request would go unanswered, so the run
 // ends at the first event after it, and its checks say why.
-void BmcComponent::BackendFailureSink::record(const Event&) {
-    if (backend && backend->failed() && !stopped_ && sc_core::sc_is_running()) {
+bool BmcComponent::BackendFailureSink::wants(EventId) const {
+    return backend && backend->failed() && !stopped_ && sc_core::sc_is_running();
+}
+
+void BmcComponent::BackendFailureSink::record(const Event& e) {
+    if (wants(e.id)) {
         stopped_ = true;
         sc_core::sc_pause();
     }

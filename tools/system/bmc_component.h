@@ -73,6 +73,7 @@ class BmcComponent : public Component {
     // Stops the simulation at the first event once the IPMI backend has failed.
     class BackendFailureSink : public EventSink {
       public:
+        bool wants(EventId) const override;
         void record(const Event& e) override;
         const ssif::IpmiSimBackend* backend = nullptr; // the backend that may fail, if any
 

@@ -12,6 +12,7 @@ EventCountsComponent::EventCountsComponent(const Scenario& s) {
         const std::string src = name.substr(0, name.find('.'));
         const bool one_cpu = event_name(id).src == EventSource::Cpu && src != "cpuN";
         counter_.counted.push_back({id, one_cpu ? src : "", name});
+        counter_.ids.set(id);
     }
 }
 

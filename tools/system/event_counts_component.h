@@ -2,6 +2,7 @@
 // reads the log as an output (what was logged), the one thing the log is read back for.
 #pragma once
 
+#include <bitset>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ class EventCountsComponent : public Component {
     // Counts in place, by catalog id: nothing is built or compared as text per event.
     class Counter : public EventSink {
       public:
+        bool wants(EventId id) const override { return ids[id]; }
         void record(const Event& e) override;
         struct Counted {
             EventId id;
@@ -34,6 +36,7 @@ class EventCountsComponent : public Component {
             std::string name;
         };
         std::vector<Counted> counted;
+        std::bitset<events::kCount> ids; // those of `counted`
         std::map<std::string, uint64_t> counts;
     };
     Counter counter_;

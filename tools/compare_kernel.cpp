@@ -1,11 +1,13 @@
 #include "tools/compare_kernel.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/ipmi_ssif/kernel_ssif_host.h"
 #include "kernel/kernel_source.h"
 #include "tools/child.h"
 #include "tools/format.h"
@@ -27,6 +29,39 @@ void bmc_to_model(Scenario& s) {
 std::string describe_bmc_model(const Scenario& s) {
     return std::string("variant ") + ssif::bmc_variant_name(s.bmc.variant);
 }
+bool bmc_one_sided(const json&) {
+    return false;
+}
+
+bool has_host(const Scenario&) {
+    return true;
+}
+// The real ipmi_ssif.c always probes (ssif_probe): the model host is compared probing too.
+void host_to_model(Scenario& s) {
+    s.host_kernel = false;
+    s.host.probe = true;
+}
+void use_kernel_host(Scenario& s) {
+    if (s.host_irq_fid) // as the loader refuses host.implementation "kernel" with it
+        throw InputError(s.file + ": $.host.irq: the kernel host has no interrupt-driven "
+                                  "adapter yet: use \"poll\"");
+    if (!kernel::kernel_host_available())
+        throw InputError(s.file +
+                         ": $.host.implementation: \"kernel\": " + kernel::kKernelHostHowTo);
+    s.host_kernel = true;
+}
+std::string describe_host_model(const Scenario& s) {
+    return std::string("variant ") + ssif::host_variant_name(s.host.variant) + ", probing";
+}
+// The host events both implementations log where they mean the same thing: each request's
+// start and outcome. The model's driver-state, flags, probe and timer lines and the real
+// driver's own dev_* lines and removal have no counterpart on the other side.
+bool host_one_sided(const json& e) {
+    if (e.value("src", "") != "host")
+        return false;
+    const std::string ev = e.value("ev", "");
+    return ev != "request" && ev != "response";
+}
 
 std::vector<std::string> read_lines(const std::string& path) {
     std::ifstream in(path);
@@ -41,6 +76,11 @@ json comparable(const std::string& line) {
     json e = json::parse(line, nullptr, false);
     if (e.is_object() && e.value("src", "") == "bmc" && e.value("ev", "") == "warn")
         e.erase("text");
+    // The real driver hands a failed request back with completion code 0xff alone
+    // (return_hosed_msg): which failure it was (bad_block, too_big, ...) only the model
+    // host can name. The completion code and payload are compared.
+    if (e.is_object() && e.value("src", "") == "host" && e.value("ev", "") == "response")
+        e.erase("error");
     return e;
 }
 
@@ -86,7 +126,8 @@ SideRun run_side(const Scenario& s, uint64_t until_ns, const std::string& log_pa
 
 const std::vector<KernelSide>& kernel_sides() {
     static const std::vector<KernelSide> sides = {
-        {"bmc", has_bmc, bmc_to_model, use_kernel_bmc, describe_bmc_model},
+        {"bmc", has_bmc, bmc_to_model, use_kernel_bmc, describe_bmc_model, bmc_one_sided},
+        {"host", has_host, host_to_model, use_kernel_host, describe_host_model, host_one_sided},
     };
     return sides;
 }
@@ -121,12 +162,23 @@ std::string describe_event_line(const std::string& line) {
     return text;
 }
 
-int compare_kernel(const Scenario& scenario, uint64_t until_ns, bool quiet, std::ostream& out) {
+int compare_kernel(const Scenario& scenario, const std::vector<std::string>& wanted,
+                   uint64_t until_ns, bool quiet, std::ostream& out) {
+    for (const std::string& name : wanted) {
+        bool known = false;
+        for (const KernelSide& side : kernel_sides())
+            known = known || name == side.name;
+        if (!known)
+            throw InputError("--kernel-side: unknown side '" + name + "' (known: bmc, host)");
+    }
     Scenario model = scenario, kernel = scenario;
     std::string sides, model_desc;
+    std::vector<const KernelSide*> compared;
     for (const KernelSide& side : kernel_sides()) {
-        if (!side.present(scenario))
+        if (std::find(wanted.begin(), wanted.end(), side.name) == wanted.end() ||
+            !side.present(scenario))
             continue;
+        compared.push_back(&side);
         side.to_model(model);
         side.to_kernel(kernel); // InputError: exit 2 with the file and key
         sides += std::string(sides.empty() ? "" : ", ") + side.name;
@@ -143,8 +195,21 @@ int compare_kernel(const Scenario& scenario, uint64_t until_ns, bool quiet, std:
     const std::filesystem::path dir = dir_template;
     const SideRun m = run_side(model, until_ns, (dir / "model.jsonl").string());
     const SideRun k = run_side(kernel, until_ns, (dir / "kernel.jsonl").string());
-    const std::vector<std::string> model_log = read_lines((dir / "model.jsonl").string());
-    const std::vector<std::string> kernel_log = read_lines((dir / "kernel.jsonl").string());
+    // The events only one implementation of a compared side logs are left out.
+    const auto two_sided = [&compared](const std::string& path) {
+        std::vector<std::string> lines;
+        for (std::string& line : read_lines(path)) {
+            const json e = json::parse(line, nullptr, false);
+            bool one_sided = false;
+            for (const KernelSide* side : compared)
+                one_sided = one_sided || side->one_sided(e);
+            if (!one_sided)
+                lines.push_back(std::move(line));
+        }
+        return lines;
+    };
+    const std::vector<std::string> model_log = two_sided((dir / "model.jsonl").string());
+    const std::vector<std::string> kernel_log = two_sided((dir / "kernel.jsonl").string());
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);
     for (const SideRun* r : {&m, &k})

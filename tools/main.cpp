@@ -166,7 +166,7 @@ int cmd_validate(const std::vector<std::string>& args) {
 
 int cmd_run(const std::vector<std::string>& args) {
     RunOptions options;
-    std::string until, seed_text;
+    std::string until, seed_text, kernel_side;
     uint64_t seed = 0;
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
@@ -190,10 +190,13 @@ int cmd_run(const std::vector<std::string>& args) {
         "print-config", "print the resolved configuration with every default, then exit")(
         "quiet,q", "print nothing but errors; the exit code tells the result")(
         "compare-kernel",
-        "run the scenario twice, every side that has a kernel counterpart (the BMC: "
-        "bmc.implementation) as the model and then as the real kernel code, the rest "
-        "identical, and compare the event logs: 'identical (N events)' and exit 0, or the "
-        "first differing events and exit 1 (README: Kernel in the loop)");
+        "run the scenario twice, the --kernel-side sides as the model and then as the real "
+        "kernel code, the rest identical, and compare the event logs: 'identical (N events)' "
+        "and exit 0, or the first differing events and exit 1 (README: Kernel in the loop)")(
+        "kernel-side", po::value(&kernel_side)->value_name("SIDE")->default_value("bmc"),
+        "with --compare-kernel: bmc (ssif_bmc.c), host (ipmi_ssif.c; the model host probes, "
+        "as the real driver always does, and only the host's request and response events are "
+        "compared) or all");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario with its "
@@ -224,6 +227,11 @@ int cmd_run(const std::vector<std::string>& args) {
         return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")", "run");
     if (!until.empty() && options.until_ns == 0)
         return usage_error("--until: must be greater than 0", "run");
+    if (!vm["kernel-side"].defaulted() && !vm.count("compare-kernel"))
+        return usage_error("--kernel-side: only with --compare-kernel", "run");
+    if (kernel_side != "bmc" && kernel_side != "host" && kernel_side != "all")
+        return usage_error("--kernel-side: unknown side '" + kernel_side + "' (bmc, host, all)",
+                           "run");
 
     Scenario scenario = load_scenario(files[0]);
     if (vm.count("seed"))
@@ -235,7 +243,10 @@ int cmd_run(const std::vector<std::string>& args) {
                                        " is not taken with it (the two runs' logs are compared, "
                                        "not written)",
                                    "run");
-        return compare_kernel(scenario, options.until_ns, vm.count("quiet") > 0, std::cout);
+        const std::vector<std::string> sides = kernel_side == "all"
+                                                   ? std::vector<std::string>{"bmc", "host"}
+                                                   : std::vector<std::string>{kernel_side};
+        return compare_kernel(scenario, sides, options.until_ns, vm.count("quiet") > 0, std::cout);
     }
     if (vm.count("print-config")) {
         std::cout << scenario_to_json(scenario).dump(2) << "\n";

@@ -197,6 +197,7 @@ std::optional<BmcDivergence> replay(const std::vector<BmcOp>& sequence,
     if (stats)
         ++stats->sequences;
     std::optional<BmcDivergence> log_divergence; // the first, if nothing else diverges
+    bool awaited = false; // the real code awaits a response: a write would reach memcpy
     for (size_t i = 0; i < sequence.size(); ++i) {
         const BmcOp& op = sequence[i];
         const BmcObservation m = model->apply(op);
@@ -209,8 +210,9 @@ std::optional<BmcDivergence> replay(const std::vector<BmcOp>& sequence,
             stats->responses_written += op.kind == Kind::Write && r.result > 0;
             stats->busy_answers += op.kind == Kind::Event && r.result < 0;
             stats->sequences += op.kind == Kind::Remove;
-            stats->boundary_writes += op.kind == Kind::Write && is_boundary_write(op.data) &&
-                                      (r.result != -11 /* -EAGAIN */);
+            stats->boundary_writes +=
+                op.kind == Kind::Write && is_boundary_write(op.data) && awaited;
+            awaited = r.timer_pending && !r.response_in_progress;
             stats->removes_with_timer += op.kind == Kind::Remove && r.timer_after_remove;
             stats->faulted_copies +=
                 op.kind == Kind::ReadFault &&

@@ -84,7 +84,8 @@ struct BmcConformance {
     uint64_t responses_written = 0;       // write() calls the driver took
     uint64_t busy_answers = 0;            // callbacks that returned -EBUSY
     // The calls that reach the later fixes: writes at the length boundaries (len 255, 256 or
-    // 0xfffffffc.., or a count under 4) while a response was awaited (2024 write length);
+    // 0xfffffffc.., or a count under 4) while the real code awaited a response (its timer
+    // pending, no response in progress: only the length check stops them; 2024 write length);
     // removes that left the response timer pending (7fc3e2546cf3); reads whose copy faulted
     // with a request there (ea641be7a4fa); log lines the driver printed (c9c99b7b7051).
     uint64_t boundary_writes = 0;

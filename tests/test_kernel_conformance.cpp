@@ -68,6 +68,13 @@ TEST_CASE("kernel ssif_bmc.c: 200,000 calls, no divergence from the model's 6.12
         INFO("call kind " << k);
         CHECK(c.calls_by_kind[k] > 100);
     }
+    // The calls that reach the later fixes were made, often: writes at the length check's
+    // boundaries while a response was awaited, removes with the response timer pending,
+    // reads whose copy faulted, and log lines whose levels were compared.
+    CHECK(c.boundary_writes > 100);
+    CHECK(c.removes_with_timer > 100);
+    CHECK(c.faulted_copies > 100);
+    CHECK(c.log_lines > 100);
 }
 
 TEST_CASE("kernel ssif_bmc.c: the model's v8-2022 row differs from 6.12.117's code") {
@@ -91,4 +98,117 @@ TEST_CASE("kernel ssif_bmc.c: the model's v8-2022 row differs from 6.12.117's co
         }
     }
     CHECK(desync);
+}
+
+namespace {
+
+using ssifsim::ssif::BmcVariant;
+
+// The divergences of the model's `variant` row against 6.12.117's code, 200,000 calls, seed
+// 1; each one shrunk must replay to its own kind against the real code.
+BmcConformance against_kernel(BmcVariant variant) {
+    const BmcFactory model = [variant] { return make_model_bmc(variant); };
+    BmcConformance c = run_bmc_conformance(200'000, 1, model, make_kernel_bmc);
+    for (const BmcDivergence& d : c.divergences) {
+        INFO(d.kind);
+        const std::optional<BmcDivergence> again =
+            first_bmc_divergence(d.sequence, model, make_kernel_bmc);
+        REQUIRE(again);
+        CHECK(again->kind == d.kind);
+    }
+    return c;
+}
+
+const BmcDivergence* find_kind(const BmcConformance& c, const std::string& kind) {
+    for (const BmcDivergence& d : c.divergences)
+        if (d.kind == kind)
+            return &d;
+    return nullptr;
+}
+
+// A request and the call after it, shrunk 1-minimal: one whole single part (WRITE_REQUESTED,
+// the command, the count, at most 32 data bytes and a PEC, STOP: handle_request arms the
+// response timer and makes the request available) and the call, 38 calls at most; at least
+// the four calls of a request with no data, and the call.
+constexpr size_t kRequestThenCallMin = 5, kRequestThenCallMax = 38;
+
+} // namespace
+
+TEST_CASE("kernel ssif_bmc.c: v8-2022 is caught at the 2024 write-length check") {
+    // 6.12.117's ssif_bmc_write returns -EINVAL when `!msg.len || msg.len >
+    // IPMI_SSIF_PAYLOAD_MAX (254) || count < sizeof(len) + msg.len`. v8 checks only `!msg.len
+    // || count < 4 + msg.len`: a len of 255 or 256 with a 259- or 260-byte count (or one of
+    // 0xfffffffc.., where 4 + len wraps in a 32-bit size_t) is taken while a response is
+    // awaited, and write returns the count. So: "write result", the model's count, -22.
+    const BmcConformance c = against_kernel(BmcVariant::V8_2022);
+    const BmcDivergence* d = find_kind(c, "write result");
+    REQUIRE(d);
+    CHECK(d->reference == "-22");
+    CHECK(std::stol(d->model) == static_cast<long>(d->sequence.back().data.size()));
+    REQUIRE(d->sequence.back().kind == BmcOp::Kind::Write);
+    const ssifsim::Bytes& buf = d->sequence.back().data;
+    REQUIRE(buf.size() >= 4);
+    const uint32_t len = buf[0] | buf[1] << 8 | buf[2] << 16 | static_cast<uint32_t>(buf[3]) << 24;
+    CHECK(len > 254);
+    CHECK(d->sequence.size() >= kRequestThenCallMin);
+    CHECK(d->sequence.size() <= kRequestThenCallMax);
+}
+
+TEST_CASE("kernel ssif_bmc.c: the remove-timer fix 7fc3e2546cf3 is told apart") {
+    // 6.12.117 lacks 7fc3e2546cf3: its ssif_bmc_remove unregisters the slave and the misc
+    // device and leaves the response timer armed, and devm frees the context under it. So
+    // the row that differs from 6.12.117 is the first that has the fix, 2026-remove-timer
+    // (its remove cancels the timer first): a request arms the timer, remove; "remove
+    // timer_after_remove", the model false, the real code true. The row before the fix,
+    // 2025-request-loss, agrees with 6.12.117 there: neither a remove nor a timer run
+    // after it diverges.
+    const BmcConformance fixed = against_kernel(BmcVariant::Fix2026RemoveTimer);
+    const BmcDivergence* d = find_kind(fixed, "remove timer_after_remove");
+    REQUIRE(d);
+    CHECK(d->model == "false");
+    CHECK(d->reference == "true");
+    CHECK(d->sequence.back().kind == BmcOp::Kind::Remove);
+    CHECK(d->sequence.size() >= kRequestThenCallMin);
+    CHECK(d->sequence.size() <= kRequestThenCallMax);
+
+    const BmcConformance before = against_kernel(BmcVariant::Fix2025RequestLoss);
+    CHECK(before.removes_with_timer > 100);
+    for (const BmcDivergence& b : before.divergences) {
+        INFO(b.kind);
+        CHECK(b.kind.rfind("remove ", 0) != 0);
+        CHECK(b.kind.find("use_after_free") == std::string::npos);
+        CHECK(b.kind.find("timer_after_remove") == std::string::npos);
+    }
+}
+
+TEST_CASE("kernel ssif_bmc.c: 2026-remove-timer is caught at the EFAULT fix ea641be7a4fa") {
+    // 6.12.117's ssif_bmc_read: `ret = copy_to_user(buf, &msg, count); if (ret > 0) ret =
+    // -EFAULT;`. Before ea641be7a4fa read returned `count` whatever copy_to_user left
+    // uncopied. A request, then a read whose buffer faults before the message's 4 + len
+    // bytes: "read_fault result", the model 4 + len, the real code -14.
+    const BmcConformance c = against_kernel(BmcVariant::Fix2026RemoveTimer);
+    const BmcDivergence* d = find_kind(c, "read_fault result");
+    REQUIRE(d);
+    CHECK(d->reference == "-14");
+    REQUIRE(d->sequence.back().kind == BmcOp::Kind::ReadFault);
+    CHECK(std::stol(d->model) >= 4);
+    CHECK(d->sequence.back().copyable < static_cast<size_t>(std::stol(d->model)));
+    CHECK(d->sequence.size() >= kRequestThenCallMin);
+    CHECK(d->sequence.size() <= kRequestThenCallMax);
+}
+
+TEST_CASE("kernel ssif_bmc.c: 2026-desync is caught at the log-level fix c9c99b7b7051") {
+    // c9c99b7b7051 turned the slave callback's dev_warn lines into dev_dbg; 6.12.117 has
+    // it. on_stop_event in SSIF_READY prints "unexpected SLAVE STOP" and goes to READY: a
+    // lone STOP is the whole sequence. "stop log", the model warn, the real code debug. The
+    // same for a lone READ_PROCESSED (on_read_processed_event in READY).
+    const BmcConformance c = against_kernel(BmcVariant::Fix2026Desync);
+    for (const char* kind : {"stop log", "read_processed log"}) {
+        INFO(kind);
+        const BmcDivergence* d = find_kind(c, kind);
+        REQUIRE(d);
+        CHECK(d->model == "warn");
+        CHECK(d->reference == "debug");
+        CHECK(d->sequence.size() == 1);
+    }
 }

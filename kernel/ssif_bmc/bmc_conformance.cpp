@@ -1,5 +1,6 @@
 #include "kernel/ssif_bmc/bmc_conformance.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "models/smbus/pec.h"
@@ -17,9 +18,19 @@ constexpr uint8_t kAddrWrite = kAddr7 << 1; // the address byte of a write, as *
 constexpr uint8_t kAddrRead = kAddrWrite | 1;
 
 // calls_by_kind: the five slave events, then the other kinds.
-constexpr const char* kCallNames[] = {
-    "write_requested", "write_received", "read_requested", "read_processed", "stop",      "open",
-    "release",         "read",           "write",          "poll",           "timer_fire"};
+constexpr const char* kCallNames[] = {"write_requested",
+                                      "write_received",
+                                      "read_requested",
+                                      "read_processed",
+                                      "stop",
+                                      "open",
+                                      "release",
+                                      "read",
+                                      "write",
+                                      "poll",
+                                      "timer_fire",
+                                      "read_fault",
+                                      "remove"};
 size_t call_index(const BmcOp& op) {
     return op.kind == Kind::Event ? static_cast<size_t>(op.event)
                                   : 4 + static_cast<size_t>(op.kind);
@@ -33,46 +44,78 @@ std::string hex(uint8_t v) {
 
 class ModelBmc : public BmcImpl, private ssif::BmcHooks {
   public:
-    explicit ModelBmc(ssif::BmcVariant variant) : bmc_(kAddr7, variant, *this) { bmc_.open(); }
+    explicit ModelBmc(ssif::BmcVariant variant)
+        : variant_(variant), bmc_(std::make_unique<ssif::SsifBmc>(kAddr7, variant, hooks())) {
+        bmc_->open();
+    }
     BmcObservation apply(const BmcOp& op) override {
         BmcObservation o;
+        log_.clear();
         switch (op.kind) {
         case Kind::Event: {
             uint8_t val = op.val;
-            const smbus::SlaveAnswer a = bmc_.on_event(op.event, val);
+            const smbus::SlaveAnswer a = bmc_->on_event(op.event, val);
             o.result = a == smbus::SlaveAnswer::Busy ? -16 /* -EBUSY */ : 0;
             o.val = val;
             break;
         }
-        case Kind::Open: o.result = bmc_.open(); break;
-        case Kind::Release: bmc_.release(); break;
-        case Kind::Read: o.result = bmc_.read(op.count, true, o.read); break;
-        case Kind::Write: o.result = bmc_.write(op.data, true); break;
-        case Kind::Poll: o.result = bmc_.poll_readable() ? 1 /* EPOLLIN */ : 0; break;
+        case Kind::Open: o.result = bmc_->open(); break;
+        case Kind::Release: bmc_->release(); break;
+        case Kind::Read: o.result = bmc_->read(op.count, true, o.read); break;
+        case Kind::ReadFault: o.result = bmc_->read(op.count, true, o.read, op.copyable); break;
+        case Kind::Write: o.result = bmc_->write(op.data, true); break;
+        case Kind::Poll: o.result = bmc_->poll_readable() ? 1 /* EPOLLIN */ : 0; break;
         case Kind::TimerFire:
             if (timer_pending_) {
                 timer_pending_ = false;
-                bmc_.on_response_timeout();
+                bmc_->on_response_timeout();
             }
+            // The timer a remove left pending runs on the freed context (the model counts it
+            // through use_after_free()).
+            if (orphan_timer_) {
+                orphan_timer_ = false;
+                removed_->on_response_timeout();
+            }
+            break;
+        case Kind::Remove:
+            bmc_->remove(); // 7fc3e2546cf3 on: cancels the timer through cancel_response_timer
+            orphan_timer_ = orphan_timer_ || timer_pending_;
+            timer_pending_ = false;
+            removed_ = std::move(bmc_);
+            bmc_ = std::make_unique<ssif::SsifBmc>(kAddr7, variant_, hooks());
+            bmc_->open();
             break;
         }
         if (o.result < 0)
             o.read.clear();
-        o.state = static_cast<int>(bmc_.state());
-        o.busy = bmc_.busy();
-        o.aborting = bmc_.aborting();
-        o.request_available = bmc_.poll_readable();
-        o.response_in_progress = bmc_.response_pending();
+        o.state = static_cast<int>(bmc_->state());
+        o.busy = bmc_->busy();
+        o.aborting = bmc_->aborting();
+        o.request_available = bmc_->poll_readable();
+        o.response_in_progress = bmc_->response_pending();
         o.timer_pending = timer_pending_;
+        o.log = log_;
+        o.timer_after_remove = orphan_timer_;
+        o.use_after_free = use_after_free_;
         return o;
     }
 
   private:
+    ssif::BmcHooks& hooks() { return *this; }
     void arm_response_timer() override { timer_pending_ = true; }
     void cancel_response_timer() override { timer_pending_ = false; }
     void request_available() override {}
-    ssif::SsifBmc bmc_;
+    void use_after_free(const std::string&) override { ++use_after_free_; }
+    void log(const char* level, const std::string&) override {
+        log_ += (log_.empty() ? "" : ",") + std::string(level);
+    }
+    const ssif::BmcVariant variant_;
+    std::unique_ptr<ssif::SsifBmc> bmc_;
+    std::unique_ptr<ssif::SsifBmc> removed_; // the last device removed
     bool timer_pending_ = false;
+    bool orphan_timer_ = false; // pending on removed_'s freed context
+    uint64_t use_after_free_ = 0;
+    std::string log_;
 };
 
 // Appends a block write as a master makes it: address, command, count, `data`, and the
@@ -101,6 +144,45 @@ void block_read(std::vector<BmcOp>& seq, uint8_t cmd, size_t bytes, bool stop) {
         seq.push_back({Kind::Event, SlaveEvent::Stop, 0, 0, {}});
 }
 
+// A whole single-part request (0x02, 1..8 bytes, right PEC, STOP): handle_request arms the
+// response timer, so the call after it finds a response awaited.
+void request(std::vector<BmcOp>& seq, Rng& rng) {
+    Bytes data(rng.uniform(1, 8));
+    for (uint8_t& b : data)
+        b = static_cast<uint8_t>(rng.uniform(0, 255));
+    block_write(seq, 0x02, static_cast<uint8_t>(data.size()), data, 1, true);
+}
+
+// A write() at the 2024 write-length check's boundaries: a count under 4 (len not all
+// there), or len 255 or 256 (past IPMI_SSIF_PAYLOAD_MAX) or 0xfffffffc.. (4 + len wraps in
+// a 32-bit size_t) with the payload a 260-byte struct holds (a 259- or 260-byte count).
+Bytes boundary_write(Rng& rng) {
+    if (rng.uniform(0, 3) == 0) {
+        Bytes buf(rng.uniform(0, 3));
+        for (uint8_t& b : buf)
+            b = static_cast<uint8_t>(rng.uniform(0, 255));
+        return buf;
+    }
+    const uint64_t l = rng.uniform(0, 2);
+    const uint32_t len = l == 0   ? 255
+                         : l == 1 ? 256
+                                  : 0xfffffffcu + static_cast<uint32_t>(rng.uniform(0, 3));
+    Bytes buf{static_cast<uint8_t>(len), static_cast<uint8_t>(len >> 8),
+              static_cast<uint8_t>(len >> 16), static_cast<uint8_t>(len >> 24)};
+    const size_t n = len < 0x100 ? 255 : 256;
+    for (size_t i = 0; i < n; ++i)
+        buf.push_back(static_cast<uint8_t>(rng.uniform(0, 255)));
+    return buf;
+}
+
+bool is_boundary_write(const Bytes& buf) {
+    if (buf.size() < 4)
+        return true;
+    const uint32_t len = static_cast<uint32_t>(buf[0]) | static_cast<uint32_t>(buf[1]) << 8 |
+                         static_cast<uint32_t>(buf[2]) << 16 | static_cast<uint32_t>(buf[3]) << 24;
+    return len == 255 || len == 256 || len >= 0xfffffffcu;
+}
+
 uint8_t pick(Rng& rng, std::initializer_list<uint8_t> common) {
     if (rng.uniform(0, 9) == 0)
         return static_cast<uint8_t>(rng.uniform(0, 255));
@@ -114,6 +196,8 @@ std::optional<BmcDivergence> replay(const std::vector<BmcOp>& sequence,
     const std::unique_ptr<BmcImpl> reference = reference_factory();
     if (stats)
         ++stats->sequences;
+    std::optional<BmcDivergence> log_divergence; // the first, if nothing else diverges
+    bool awaited = false; // the real code awaits a response: a write would reach memcpy
     for (size_t i = 0; i < sequence.size(); ++i) {
         const BmcOp& op = sequence[i];
         const BmcObservation m = model->apply(op);
@@ -125,6 +209,16 @@ std::optional<BmcDivergence> replay(const std::vector<BmcOp>& sequence,
             stats->requests_read += op.kind == Kind::Read && r.result > 0;
             stats->responses_written += op.kind == Kind::Write && r.result > 0;
             stats->busy_answers += op.kind == Kind::Event && r.result < 0;
+            stats->sequences += op.kind == Kind::Remove;
+            stats->boundary_writes +=
+                op.kind == Kind::Write && is_boundary_write(op.data) && awaited;
+            awaited = r.timer_pending && !r.response_in_progress;
+            stats->removes_with_timer += op.kind == Kind::Remove && r.timer_after_remove;
+            stats->faulted_copies +=
+                op.kind == Kind::ReadFault &&
+                (r.result == -14 /* -EFAULT */ ||
+                 (r.result > 0 && op.copyable < static_cast<size_t>(r.result)));
+            stats->log_lines += r.log.empty() ? 0 : 1 + std::count(r.log.begin(), r.log.end(), ',');
         }
         auto diverged = [&](const char* what, std::string mv, std::string rv) {
             BmcDivergence d;
@@ -158,8 +252,21 @@ std::optional<BmcDivergence> replay(const std::vector<BmcOp>& sequence,
                             flag(r.response_in_progress));
         if (m.timer_pending != r.timer_pending)
             return diverged("timer", flag(m.timer_pending), flag(r.timer_pending));
+        if (m.timer_after_remove != r.timer_after_remove)
+            return diverged("timer_after_remove", flag(m.timer_after_remove),
+                            flag(r.timer_after_remove));
+        if (m.use_after_free != r.use_after_free)
+            return diverged("use_after_free", std::to_string(m.use_after_free),
+                            std::to_string(r.use_after_free));
+        // A line's printk level changes nothing the driver does, so a sequence whose calls
+        // also diverge in behaviour later reports that: the level (c9c99b7b7051) does not
+        // hide a fix such as 1d38e849adb6 behind the dev_warn its path prints first.
+        if (m.log != r.log && !log_divergence) {
+            const auto lines = [](const std::string& l) { return l.empty() ? "no line" : l; };
+            log_divergence = diverged("log", lines(m.log), lines(r.log));
+        }
     }
-    return std::nullopt;
+    return log_divergence;
 }
 
 } // namespace
@@ -173,6 +280,9 @@ std::string to_string(const BmcOp& op) {
                    : name;
     }
     case Kind::Read: return "read(" + std::to_string(op.count) + ")";
+    case Kind::ReadFault:
+        return "read_fault(" + std::to_string(op.count) + ", faults after " +
+               std::to_string(op.copyable) + ")";
     case Kind::Write: {
         std::string s = "write(";
         for (size_t i = 0; i < op.data.size() && i < 8; ++i)
@@ -191,7 +301,7 @@ std::unique_ptr<BmcImpl> make_model_bmc(ssif::BmcVariant variant) {
 std::vector<BmcOp> random_bmc_sequence(Rng& rng, size_t max_calls) {
     std::vector<BmcOp> seq;
     while (seq.size() < max_calls) {
-        const uint64_t r = rng.uniform(0, 99);
+        const uint64_t r = rng.uniform(0, 108);   // 100..108: the targeted draws
         const bool stop = rng.uniform(0, 9) != 0; // one in ten STOPs lost
         if (r < 40) {
             const uint8_t cmd = pick(rng, {0x02, 0x06, 0x07, 0x08, 0x02, 0x06});
@@ -237,9 +347,30 @@ std::vector<BmcOp> random_bmc_sequence(Rng& rng, size_t max_calls) {
         } else if (r < 97) {
             seq.push_back(
                 {rng.uniform(0, 1) ? Kind::Open : Kind::Release, SlaveEvent::Stop, 0, 0, {}});
-        } else {
+        } else if (r < 100) {
             const auto ev = static_cast<SlaveEvent>(rng.uniform(0, 4));
             seq.push_back({Kind::Event, ev, static_cast<uint8_t>(rng.uniform(0, 255)), 0, {}});
+        } else if (r < 103) {
+            // The write-length boundaries, mostly right after a request (the timer armed).
+            if (rng.uniform(0, 3) != 0)
+                request(seq, rng);
+            seq.push_back({Kind::Write, SlaveEvent::Stop, 0, 0, boundary_write(rng)});
+        } else if (r < 106) {
+            // A read whose copy_to_user() faults part way (or, one in five, never), mostly
+            // when a request is there.
+            if (rng.uniform(0, 3) != 0)
+                request(seq, rng);
+            BmcOp op{Kind::ReadFault, SlaveEvent::Stop, 0, 260, {}};
+            op.copyable = rng.uniform(0, 4) == 0 ? 260 : rng.uniform(0, 11);
+            seq.push_back(op);
+        } else {
+            // remove (then a new device): mostly with a request's response timer pending,
+            // often followed by the timer's expiry.
+            if (rng.uniform(0, 3) != 0)
+                request(seq, rng);
+            seq.push_back({Kind::Remove, SlaveEvent::Stop, 0, 0, {}});
+            if (rng.uniform(0, 1) == 0)
+                seq.push_back({Kind::TimerFire, SlaveEvent::Stop, 0, 0, {}});
         }
     }
     seq.resize(max_calls);
@@ -281,7 +412,9 @@ void print_bmc_conformance(std::ostream& out, const BmcConformance& c, ssif::Bmc
         out << " " << ssif::bmc_state_name(static_cast<ssif::BmcState>(st)) << " "
             << c.calls_by_state[st];
     out << "\n  requests read " << c.requests_read << ", responses written " << c.responses_written
-        << ", -EBUSY answers " << c.busy_answers;
+        << ", -EBUSY answers " << c.busy_answers << "\n  boundary writes " << c.boundary_writes
+        << ", removes with the timer pending " << c.removes_with_timer << ", faulted copies "
+        << c.faulted_copies << ", log lines " << c.log_lines;
     out << "\n  divergences: " << c.divergences.size() << "\n";
     for (const BmcDivergence& d : c.divergences) {
         out << "\n  divergence \"" << d.kind << "\", shrunk from " << d.original_length

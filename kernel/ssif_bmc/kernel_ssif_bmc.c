@@ -52,11 +52,13 @@ int kbmc_probe(unsigned short addr7) {
 #endif
 }
 
-void kbmc_remove(void) {
+int kbmc_remove(void) {
     struct ssif_bmc_ctx* c = ctx();
     kshim_i2c_driver()->remove(&client);
+    const int left = c->response_timer.pending != 0;
     kfree(c);
     client.clientdata = NULL;
+    return left;
 }
 
 int kbmc_event(int event, unsigned char* val) {

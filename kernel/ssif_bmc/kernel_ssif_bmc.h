@@ -11,9 +11,11 @@ extern "C" {
 #endif
 
 // ssif_bmc_probe on a client at `addr7`; 0 or -errno. kbmc_remove: ssif_bmc_remove, then the
-// context freed (devm); a response timer still pending is dropped with it.
+// context freed (devm); a response timer still pending is dropped with it, and kbmc_remove
+// returns 1 then (ssif_bmc_remove left it armed: the kernel would run it on freed memory),
+// else 0.
 int kbmc_probe(unsigned short addr7);
-void kbmc_remove(void);
+int kbmc_remove(void);
 // ssif_bmc_cb(client, event, val): event in the kernel's enum i2c_slave_event order
 // (READ_REQUESTED 0, WRITE_REQUESTED 1, READ_PROCESSED 2, WRITE_RECEIVED 3, STOP 4).
 int kbmc_event(int event, unsigned char* val);

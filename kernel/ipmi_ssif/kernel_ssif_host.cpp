@@ -417,19 +417,16 @@ smbus::SmbusResult KernelSsifHost::bus_transfer(bool read, uint8_t command, cons
                                                 bool pec, smbus::TransferTag& tag) {
     adapter_lock_.lock();
     smbus::SmbusResult result;
-    // __i2c_smbus_xfer's retries of a lost arbitration, as the model host's transfer()
-    // (models/ssif/host/ssif_host.cpp) makes them: at once, up to adapter->retries more
-    // times, while adapter->timeout has not passed since the first try.
-    const uint64_t first_jiffy = jiffies_.at(sim_now_ns());
-    const uint64_t timeout_jiffies =
-        (controller_.timing().adapter_timeout_ns + jiffies_.tick_ns() - 1) / jiffies_.tick_ns();
+    // __i2c_smbus_xfer's retries of a lost arbitration (AdapterRetry), as the model host's
+    // transfer() makes them.
+    const smbus::AdapterRetry retry(adapter_, controller_.timing().adapter_timeout_ns, jiffies_,
+                                    sim_now_ns());
     const smbus::TransferTag asked = tag;
     for (int attempt = 0;; ++attempt) {
         tag = asked;
         result = read ? controller_.block_read(config_.bmc_addr7, command, pec, &tag)
                       : controller_.block_write(config_.bmc_addr7, command, data, pec, &tag);
-        if (result.status != smbus::SmbusStatus::ArbitrationLost || attempt >= adapter_.retries ||
-            jiffies_.at(sim_now_ns()) > first_jiffy + timeout_jiffies)
+        if (!retry.again(result.status, attempt, sim_now_ns()))
             break;
         EventBuilder(log_, sim_now_ns(), events::kHostAdapterRetry).num("try", attempt + 1);
     }

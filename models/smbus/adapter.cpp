@@ -59,4 +59,14 @@ int transfer_errno(const HostAdapter& adapter, SmbusStatus status) {
     return -EIO;
 }
 
+AdapterRetry::AdapterRetry(const HostAdapter& adapter, uint64_t timeout_ns, const Jiffies& jiffies,
+                           uint64_t first_try_ns)
+    : jiffies_(jiffies), retries_(adapter.retries), orig_jiffies_(jiffies.at(first_try_ns)),
+      timeout_jiffies_((timeout_ns + jiffies.tick_ns() - 1) / jiffies.tick_ns()) {}
+
+bool AdapterRetry::again(SmbusStatus status, int attempt, uint64_t now_ns) const {
+    return status == SmbusStatus::ArbitrationLost && attempt < retries_ &&
+           jiffies_.at(now_ns) <= orig_jiffies_ + timeout_jiffies_; // !time_after
+}
+
 } // namespace ssifsim::smbus

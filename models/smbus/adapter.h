@@ -5,8 +5,10 @@
 // controller, with the driver it follows.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
+#include "models/common/jiffies.h"
 #include "models/smbus/transfer.h"
 
 namespace ssifsim::smbus {
@@ -32,6 +34,36 @@ struct HostAdapter {
     unsigned timeout_ms;
 };
 const HostAdapter& host_adapter(AdapterKind a);
+
+// i2c-core's retries of a transfer that lost the arbitration: __i2c_smbus_xfer's loop (and
+// __i2c_transfer's, the same for an emulated SMBus call),
+//   orig_jiffies = jiffies;
+//   for (ret = 0, try = 0; try <= adap->retries; try++) {
+//       ret = <the controller's transfer>;
+//       if (ret != -EAGAIN) break;
+//       if (time_after(jiffies, orig_jiffies + adap->timeout)) break;
+//   }
+// Made when the first try starts; after each try, again() says whether i2c-core tries once
+// more, at once (the caller logs the retry and makes it).
+class AdapterRetry {
+  public:
+    // adapter: its retries (adap->retries). timeout_ns: adap->timeout in ns
+    // (SmbusTiming::adapter_timeout_ns), which the kernel keeps in jiffies: rounded up to
+    // whole ticks of `jiffies`. first_try_ns: the simulated time the first try started at.
+    AdapterRetry(const HostAdapter& adapter, uint64_t timeout_ns, const Jiffies& jiffies,
+                 uint64_t first_try_ns);
+    // After try `attempt` (0: the first, 1: the first retry, ...) ended with `status` at
+    // simulated time now_ns (ns): true when the try lost the arbitration (-EAGAIN), fewer
+    // than adap->retries retries have been made, and jiffies at now_ns is not after the
+    // first try's jiffy + adap->timeout.
+    bool again(SmbusStatus status, int attempt, uint64_t now_ns) const;
+
+  private:
+    Jiffies jiffies_;
+    int retries_;
+    uint64_t orig_jiffies_;
+    uint64_t timeout_jiffies_;
+};
 
 // The negative errno the SMBus call returns for a transfer's status, 0 for ok. The statuses
 // that no controller decides: -EBADMSG for a bad PEC (i2c_smbus_check_pec, or the

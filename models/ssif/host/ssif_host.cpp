@@ -337,12 +337,9 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
     adapter_lock_.lock();
     TransferDone done;
     done.start_ns = sim_now_ns();
-    // __i2c_smbus_xfer: a lost arbitration (-EAGAIN) is tried again at once, up to
-    // adapter->retries more times, unless adapter->timeout (in jiffies) has passed since the
-    // first try.
-    const uint64_t first_jiffy = jiffies_.at(done.start_ns);
-    const uint64_t timeout_jiffies =
-        (controller_.timing().adapter_timeout_ns + jiffies_.tick_ns() - 1) / jiffies_.tick_ns();
+    // __i2c_smbus_xfer: a lost arbitration (-EAGAIN) is tried again at once (AdapterRetry).
+    const smbus::AdapterRetry retry(adapter_, controller_.timing().adapter_timeout_ns, jiffies_,
+                                    done.start_ns);
     smbus::TransferTag tag;
     for (int attempt = 0;; ++attempt) {
         tag = {t.request_id, t.read, t.command};
@@ -351,9 +348,7 @@ TransferDone SsifHost::transfer(const HostTransfer& t) {
                    : controller_.block_write(config_.bmc_addr7, t.command, t.data, t.pec, &tag);
         if (done.result.status != smbus::SmbusStatus::Abandoned)
             transfer_interrupt(done.result);
-        if (done.result.status != smbus::SmbusStatus::ArbitrationLost ||
-            attempt >= adapter_.retries ||
-            jiffies_.at(sim_now_ns()) > first_jiffy + timeout_jiffies)
+        if (!retry.again(done.result.status, attempt, sim_now_ns()))
             break;
         EventBuilder(log_, sim_now_ns(), events::kHostAdapterRetry).num("try", attempt + 1);
     }

@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kernel/ipmi_ssif/kernel_ssif_host.h"
 #include "kernel/kernel_source.h"
 #include "tools/child.h"
 #include "tools/format.h"
@@ -38,17 +37,8 @@ bool has_host(const Scenario&) {
 }
 // The real ipmi_ssif.c always probes (ssif_probe): the model host is compared probing too.
 void host_to_model(Scenario& s) {
-    s.host_kernel = false;
+    s.host_implementation = Implementation::Model;
     s.host.probe = true;
-}
-void use_kernel_host(Scenario& s) {
-    if (s.host_irq_fid) // as the loader refuses host.implementation "kernel" with it
-        throw InputError(s.file + ": $.host.irq: the kernel host has no interrupt-driven "
-                                  "adapter yet: use \"poll\"");
-    if (!kernel::kernel_host_available())
-        throw InputError(s.file +
-                         ": $.host.implementation: \"kernel\": " + kernel::kKernelHostHowTo);
-    s.host_kernel = true;
 }
 std::string describe_host_model(const Scenario& s) {
     return std::string("variant ") + ssif::host_variant_name(s.host.variant) + ", probing";

@@ -90,11 +90,8 @@ void read_host(ObjectReader host, Scenario& s) {
     } else if (host.has("irq_fid")) {
         host.fail("irq_fid", "only with irq \"zpci\"");
     }
-    s.host_kernel = host.choice("implementation", "model", {"model", "kernel"}) == "kernel";
-    if (s.host_kernel && !kernel::kernel_host_available())
-        host.fail("implementation", std::string("\"kernel\": ") + kernel::kKernelHostHowTo);
-    if (s.host_kernel && s.host_irq_fid)
-        host.fail("irq", "the kernel host has no interrupt-driven adapter yet: use \"poll\"");
+    if (host.choice("implementation", "model", {"model", "kernel"}) == "kernel")
+        use_kernel_host(s);
     host.finish();
 }
 
@@ -880,6 +877,17 @@ void use_kernel_bmc(Scenario& s) {
     s.bmc_implementation = Implementation::Kernel;
 }
 
+void use_kernel_host(Scenario& s) {
+    const auto fail = [&s](const std::string& key, const std::string& what) {
+        throw InputError(s.file + ": $.host." + key + ": " + what);
+    };
+    if (!kernel::kernel_host_available())
+        fail("implementation", std::string("\"kernel\": ") + kernel::kKernelHostHowTo);
+    if (s.host_irq_fid)
+        fail("irq", "the kernel host has no interrupt-driven adapter yet: use \"poll\"");
+    s.host_implementation = Implementation::Kernel;
+}
+
 ojson scenario_to_json(const Scenario& s) {
     ojson j = ojson::object();
     j["version"] = s.version;
@@ -904,8 +912,8 @@ ojson scenario_to_json(const Scenario& s) {
     j["host"]["irq"] = s.host_irq_fid ? "zpci" : "poll";
     if (s.host_irq_fid)
         j["host"]["irq_fid"] = *s.host_irq_fid;
-    if (s.host_kernel)
-        j["host"]["implementation"] = "kernel";
+    if (s.host_implementation == Implementation::Kernel)
+        j["host"]["implementation"] = implementation_name(s.host_implementation);
     const ssif::DeviceIdentity& d = s.responder.device;
     const ssif::ResponderConfig& rc = s.responder;
     j["bmc"] = {{"address", s.bmc.addr7},

@@ -64,8 +64,8 @@ struct DaemonBackend {
     ssif::IpmiSimConfig ipmi_sim; // its timeout_ms: per answer
 };
 
-// Which code a side runs (bmc.implementation): the project's model, or the real kernel
-// driver compiled against the shim (README: "Kernel in the loop").
+// Which code a side runs (host.implementation, bmc.implementation): the project's model, or
+// the real kernel driver compiled against the shim (README: "Kernel in the loop").
 enum class Implementation { Model, Kernel };
 const char* implementation_name(Implementation i);
 
@@ -100,9 +100,9 @@ struct Scenario {
     // host.irq "zpci": the SMBus controller is this PCI function; its transfer-complete MSI
     // (index 0) wakes the driver. None: the driver sees each transfer end at once.
     std::optional<uint32_t> host_irq_fid;
-    // host.implementation "kernel": the real ipmi_ssif.c runs as the host
-    // (kernel/ipmi_ssif/kernel_ssif_host.h), not the model (SsifHost).
-    bool host_kernel = false;
+    // host.implementation: the model (SsifHost), or "kernel": the real ipmi_ssif.c runs as
+    // the host (kernel/ipmi_ssif/kernel_ssif_host.h).
+    Implementation host_implementation = Implementation::Model;
     Expectations expect;
 };
 
@@ -133,6 +133,10 @@ Scenario parse_scenario(const json& doc, const std::string& file);
 // RESPONSE_TIMEOUT, another multi-part end, SMBALERT#, a larger buffer, the downstream
 // Nuvoton patches), or saying how to get the kernel source when the build has none.
 void use_kernel_bmc(Scenario& s);
+// The host of `s` as the real ipmi_ssif.c (host.implementation "kernel"): throws InputError
+// naming s.file and the JSON path when the build has no kernel source (saying how to get
+// it), or when host.irq is "zpci" (the kernel host has no interrupt-driven adapter).
+void use_kernel_host(Scenario& s);
 
 // The resolved configuration, every default filled in (for --print-config and the report).
 ojson scenario_to_json(const Scenario& s);

@@ -34,7 +34,7 @@ void HostComponent::build(System& system) {
     faults_->set_source(&system.faults.transfers_of(FaultMaster::Host));
     faults_->add_fault_observer(&system.faults);
     requests_.emplace(s_.requests, s_.generators, s_.seed);
-    if (s_.host_kernel) {
+    if (s_.host_implementation == Implementation::Kernel) {
         // The scenario loader refused "kernel" in a build without the kernel source.
         kernel_host_ = kernel::make_kernel_host("host", s_.host, system.log);
         kernel_host_->smbus_socket().bind(faults_->target_socket);

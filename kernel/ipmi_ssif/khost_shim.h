@@ -1,8 +1,8 @@
 /* The userspace shim drivers/char/ipmi/ipmi_ssif.c compiles against, unmodified, to run as a
  * scenario's host (host.implementation "kernel", README: "Kernel in the loop"). Force-included;
  * the headers the driver names are empty stand-ins in include/, except linux/ipmi_smi.h, the
- * message handler's interface. Written for this project from the kernel's documented
- * interfaces; it holds no kernel code.
+ * message handler's interface; the basics both shims share are ../kbasics.h's. Written for
+ * this project from the kernel's documented interfaces; it holds no kernel code.
  *
  * Apart from kernel/shim/kshim.h (the BMC's and airq's synchronous harness) because the
  * execution model differs: here the driver runs on SystemC threads. Probe, remove and the
@@ -15,15 +15,9 @@
 #define SSIFSIM_KHOST_SHIM_H
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
+
+#include "../kbasics.h"
 
 /* The kernel functions this shim defines out of line carry a khost_ prefix in the object
  * files, so that they never meet another shim's (kernel/shim) in one program. */
@@ -45,14 +39,9 @@
 #define i2c_smbus_read_block_data khost_i2c_smbus_read_block_data
 #define sysfs_emit khost_sysfs_emit
 
-/* Types (include/linux/types.h). */
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+/* Types (include/linux/types.h); the common ones are kbasics.h's. */
 typedef int32_t s32;
 typedef int64_t s64;
-typedef unsigned int gfp_t;
 typedef struct {
     int counter;
 } atomic_t;
@@ -61,20 +50,11 @@ typedef struct {
 #define atomic_inc(a) ((void)++(a)->counter)
 
 /* Annotations and module glue that mean nothing here. */
-#define __init
-#define __exit
 #define __acquires(x)
 #define __releases(x)
-#define GFP_KERNEL 0u
-#define THIS_MODULE NULL
 #define S_IRUGO 0444
-#define EXPORT_SYMBOL(sym) extern int ssifsim_exported_##sym
 #define MODULE_PARM_DESC(name, text) extern int ssifsim_parm_desc_##name
-#define MODULE_DEVICE_TABLE(type, name) extern int ssifsim_device_table_##type
 #define MODULE_ALIAS(text) extern int ssifsim_module_alias
-#define MODULE_AUTHOR(text) extern int ssifsim_module_author
-#define MODULE_DESCRIPTION(text) extern int ssifsim_module_description
-#define MODULE_LICENSE(text) extern int ssifsim_module_license
 #define module_param(name, type, perm) extern int ssifsim_param_##name
 #define module_param_named(name, var, type, perm) extern int ssifsim_param_##name
 #define module_param_array(name, type, nump, perm) extern int ssifsim_param_##name
@@ -90,7 +70,6 @@ typedef struct {
 #define ERESTARTSYS 512 /* include/linux/errno.h: never seen by userspace */
 #define IS_ERR(p) ((unsigned long)(p) >= (unsigned long)-4095)
 #define PTR_ERR(p) ((long)(p))
-#define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 #define NSEC_PER_USEC 1000L
 
 /* An oops: the kernel would kill the task running it. The host logs a finding and ends the
@@ -185,7 +164,6 @@ struct list_head {
     struct list_head *next, *prev;
 };
 #define LIST_HEAD(name) struct list_head name = {&(name), &(name)}
-#define container_of(ptr, type, member) ((type*)((char*)(ptr)-offsetof(type, member)))
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 static inline void list_add_tail(struct list_head* n, struct list_head* head) {
     n->prev = head->prev;
@@ -264,7 +242,6 @@ struct timer_list {
     int pending;
     unsigned long long run_ns; /* when the softirq runs it */
 };
-#define from_timer(var, timer, field) container_of(timer, __typeof__(*var), field)
 static inline void timer_setup(struct timer_list* t, void (*fn)(struct timer_list*),
                                unsigned int flags) {
     (void)flags;

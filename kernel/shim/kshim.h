@@ -1,45 +1,30 @@
 /* The userspace shim the kernel's own C files compile against, unmodified, for the
  * kernel-in-the-loop conformance runs (README: "Kernel in the loop"). Force-included into
  * each kernel file; the headers those files name are empty stand-ins in include/, so every
- * kernel identifier they use is defined here, once. Written for this project from the
- * kernel's documented interfaces; it holds no kernel code.
+ * kernel identifier they use is defined here or in ../kbasics.h (the basics the host's shim
+ * shares), once. Written for this project from the kernel's documented interfaces; it holds
+ * no kernel code.
  *
  * Execution model: single-threaded and synchronous. Locks record nothing but a would-spin
  * (bit_spin_lock on a held bit), which the caller reads back; memory comes from the C heap. */
 #ifndef SSIFSIM_KSHIM_H
 #define SSIFSIM_KSHIM_H
 
-#include <errno.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
+#include "../kbasics.h"
 
-/* Types (include/linux/types.h). */
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
+/* Types (include/linux/types.h); the common ones are kbasics.h's. */
 typedef uint64_t dma_addr_t;
-typedef unsigned int gfp_t;
 typedef int irqreturn_t;
 typedef struct {
     int held;
 } spinlock_t;
 
 /* Annotations that mean nothing in userspace. */
-#define __init
-#define __exit
 #define __must_check
-#define EXPORT_SYMBOL(sym) extern int ssifsim_exported_##sym
 #define EXPORT_SYMBOL_GPL(sym) extern int ssifsim_exported_##sym
 #define likely(x) (x)
 #define fallthrough __attribute__((__fallthrough__))
 #define unlikely(x) (x)
-#define GFP_KERNEL 0u
 #define PAGE_SIZE 4096ul
 #define IRQ_HANDLED 1
 
@@ -129,7 +114,6 @@ struct hlist_node {
 struct hlist_head {
     struct hlist_node* first;
 };
-#define container_of(ptr, type, member) ((type*)((char*)(ptr)-offsetof(type, member)))
 static inline int hlist_unhashed(const struct hlist_node* h) {
     return !h->pprev;
 }
@@ -198,17 +182,11 @@ typedef uint8_t __u8;
 /* loff_t, ssize_t: from <sys/types.h>. */
 typedef unsigned int __poll_t;
 #define __user
-#define THIS_MODULE NULL
 #define O_NONBLOCK 04000
 #define EPOLLIN 0x0001u
 /* ssif_bmc.c before v6.2 (the sparse fix that made it EPOLLIN) returns POLLIN: the same bit. */
 #define POLLIN EPOLLIN
-#define MODULE_DEVICE_TABLE(type, name) extern int ssifsim_device_table_##type
-#define MODULE_AUTHOR(text) extern int ssifsim_module_author
-#define MODULE_DESCRIPTION(text) extern int ssifsim_module_description
-#define MODULE_LICENSE(text) extern int ssifsim_module_license
 #define sizeof_field(type, member) sizeof(((type*)0)->member)
-#define min_t(type, a, b) ((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 #define spin_lock_irq(l) ((void)(l))
 #define spin_unlock_irq(l) ((void)(l))
 
@@ -377,7 +355,6 @@ extern void (*kshim_timer_hook)(struct timer_list* t, int pending);
 static inline unsigned long msecs_to_jiffies(unsigned int ms) {
     return ((unsigned long)ms * kshim_hz + 999) / 1000; /* rounds up, as the kernel does */
 }
-#define from_timer(var, timer, field) container_of(timer, __typeof__(*var), field)
 /* Its name from v6.16 on. */
 #define timer_container_of from_timer
 static inline void timer_setup(struct timer_list* t, void (*fn)(struct timer_list*),

@@ -29,6 +29,17 @@ namespace {
 // fault can keep the host busy with (250 reads take 15 s).
 constexpr double kCleanAfterMs = 20'000;
 
+// A held_low fault: SDA or SCL (one draw), held after 0..sda_after_max bytes (SDA) or
+// 0..scl_after_max bytes (SCL), for 1..2000 ms; drawn in that order.
+ojson random_held_low(Rng& rng, uint64_t sda_after_max, uint64_t scl_after_max) {
+    const bool sda = rng.uniform(0, 1);
+    const uint64_t after_bytes = rng.uniform(0, sda ? sda_after_max : scl_after_max);
+    return {{"type", "held_low"},
+            {"line", sda ? "sda" : "scl"},
+            {"after_bytes", after_bytes},
+            {"held_ms", static_cast<double>(rng.uniform(1, 2000))}};
+}
+
 // One random fault from the catalog, aimed at a template request (1..requests).
 ojson random_host_fault(Rng& rng, int requests) {
     ojson f;
@@ -56,15 +67,10 @@ ojson random_host_fault(Rng& rng, int requests) {
              {"gaps", rng.uniform(1, 3)},
              {"stretch_ms", static_cast<double>(rng.uniform(1, 1200))}};
         break;
-    default: {
+    default:
         // SDA is held at the master's bytes: 0..2 covers reads and writes alike.
-        const bool sda = rng.uniform(0, 1);
-        f = {{"type", "held_low"},
-             {"line", sda ? "sda" : "scl"},
-             {"after_bytes", rng.uniform(0, sda ? 2 : 4)},
-             {"held_ms", static_cast<double>(rng.uniform(1, 2000))}};
+        f = random_held_low(rng, 2, 4);
         break;
-    }
     }
     f["request"] = rng.uniform(1, static_cast<uint64_t>(requests));
     f["nth"] = rng.uniform(1, 3);
@@ -132,16 +138,7 @@ ojson random_other_master_fault(Rng& rng, const char* master, bool foreign_read)
              {"stretch_ms", static_cast<double>(rng.uniform(1, 1200))}};
         break;
     }
-    default: {
-        const bool sda = rng.uniform(0, 1);
-        f = {{"type", "held_low"},
-             {"line", sda ? "sda" : "scl"},
-             {"after_bytes", rng.uniform(0, sda   ? master_bytes
-                                            : ara ? 1
-                                                  : 2)},
-             {"held_ms", static_cast<double>(rng.uniform(1, 2000))}};
-        break;
-    }
+    default: f = random_held_low(rng, master_bytes, ara ? 1 : 2); break;
     }
     f["master"] = master;
     return f;

@@ -264,38 +264,26 @@ void SsifHost::alert_worker() {
         return;
     for (;;) {
         wait_on(smbalert->posedge_event());
-        // smbus_alert (drivers/i2c/i2c-smbus.c) reads the ARA until a read fails: each
-        // device with an alert pending answers one read and releases SMBALERT#, so the last
-        // read of every alert is one nobody answers (an address NAK), whatever the line does.
-        for (;;) {
-            adapter_lock_.lock();
-            // Tagged as the ARA read, so that faults can aim at it apart from the driver's
-            // transfers; it has no request and no command byte.
-            smbus::TransferTag tag{0, true, 0x00};
-            tag.kind = smbus::TransferTag::Kind::AlertResponse;
-            smbus::SmbusResult r =
-                controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress, &tag);
-            transfer_interrupt(r);
-            adapter_lock_.unlock();
-            if (!r.ok())
-                break;
-            if (r.data.empty() || (r.data[0] >> 1) != config_.bmc_addr7)
-                continue;
-            // smbus_do_alert takes device_lock(&client->dev) before it looks at the client's
-            // driver: an alert that comes while ssif_probe runs (the registration's requests
-            // included) waits until the probe has returned, and so do this loop's next ARA
-            // reads; then ssif_alert runs only if the probe bound the driver ("alert with no
-            // driver" otherwise).
-            alert_held_ = binding_ == Binding::Probing;
-            while (binding_ == Binding::Probing)
-                wait_on(device_unlocked_);
-            if (alert_held_) {
-                alert_held_ = false;
-                alert_resumed_.notify(sc_core::SC_ZERO_TIME);
-            }
-            if (binding_ == Binding::Bound)
-                driver_.alert(); // the answering client's driver: ssif_alert
-        }
+        smbus::smbus_alert(
+            controller_, adapter_lock_, [this](smbus::SmbusResult& r) { transfer_interrupt(r); },
+            [this](uint8_t answer) {
+                if ((answer >> 1) != config_.bmc_addr7)
+                    return;
+                // smbus_do_alert takes device_lock(&client->dev) before it looks at the
+                // client's driver: an alert that comes while ssif_probe runs (the
+                // registration's requests included) waits until the probe has returned, and
+                // so do smbus_alert's next ARA reads; then ssif_alert runs only if the probe
+                // bound the driver ("alert with no driver" otherwise).
+                alert_held_ = binding_ == Binding::Probing;
+                while (binding_ == Binding::Probing)
+                    wait_on(device_unlocked_);
+                if (alert_held_) {
+                    alert_held_ = false;
+                    alert_resumed_.notify(sc_core::SC_ZERO_TIME);
+                }
+                if (binding_ == Binding::Bound)
+                    driver_.alert(); // the answering client's driver: ssif_alert
+            });
     }
 }
 

@@ -18,6 +18,7 @@
 #include "models/common/jiffies.h"
 #include "models/common/sim_time.h"
 #include "models/smbus/adapter.h"
+#include "models/smbus/alert.h"
 #include "models/smbus/controller.h"
 #include "models/ssif/framing.h"
 #include "models/ssif/ipmi_commands.h"
@@ -734,17 +735,11 @@ void KernelSsifHost::alert_worker() {
         return;
     for (;;) {
         wait_on(smbalert_->posedge_event());
-        // smbus_alert: read the ARA until a read fails (see the model host's alert_worker).
-        for (;;) {
-            adapter_lock_.lock();
-            smbus::TransferTag tag{0, true, 0x00};
-            tag.kind = smbus::TransferTag::Kind::AlertResponse;
-            const smbus::SmbusResult r =
-                controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress, &tag);
-            adapter_lock_.unlock();
-            if (!r.ok())
-                break;
-            if (!r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7) {
+        smbus::smbus_alert(
+            controller_, adapter_lock_, [](smbus::SmbusResult&) {},
+            [this](uint8_t answer) {
+                if ((answer >> 1) != config_.bmc_addr7)
+                    return;
                 // smbus_do_alert takes the device lock before it looks for the driver: an
                 // alert during the probe (ipmi_add_smi's requests included) or the removal
                 // waits for it, then finds the driver bound or gone.
@@ -752,14 +747,13 @@ void KernelSsifHost::alert_worker() {
                     wait_on(device_unlocked_);
                 static constexpr const char* kActions[] = {"ignored", "noted", "read_now"};
                 try {
-                    const int action = khost_alert(r.data[0] & 1u);
+                    const int action = khost_alert(answer & 1u);
                     if (action > 0)
                         EventBuilder(log_, sim_now_ns(), events::kHostAlert)
                             .str("action", kActions[action - 1]);
                 } catch (const KernelOops&) {
                 }
-            }
-        }
+            });
     }
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/common/sim_time.h"
+#include "models/smbus/controller.h"
 
 namespace ssifsim::smbus {
 
@@ -49,6 +50,25 @@ SlaveAnswer AlertLine::on_event(SlaveEvent ev, uint8_t& val) {
         }
     }
     return SlaveAnswer::Busy; // nobody asserts: no one ACKs the ARA
+}
+
+void smbus_alert(SmbusController& controller, sc_core::sc_mutex& lock,
+                 const std::function<void(SmbusResult&)>& after_read,
+                 const std::function<void(uint8_t answer)>& do_alert) {
+    for (;;) {
+        lock.lock();
+        // Tagged as the ARA read, so that faults can aim at it apart from the driver's
+        // transfers.
+        TransferTag tag{0, true, 0x00};
+        tag.kind = TransferTag::Kind::AlertResponse;
+        SmbusResult r = controller.receive_byte(AlertLine::kAlertResponseAddress, &tag);
+        after_read(r);
+        lock.unlock();
+        if (!r.ok())
+            return;
+        if (!r.data.empty())
+            do_alert(r.data[0]);
+    }
 }
 
 } // namespace ssifsim::smbus

@@ -11,11 +11,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <systemc>
 
 #include "models/smbus/slave.h"
+#include "models/smbus/transfer.h"
 
 namespace ssifsim::smbus {
 
@@ -52,5 +54,21 @@ class AlertLine : public sc_core::sc_module, public SmbusSlave {
 
     std::map<uint8_t, std::unique_ptr<sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>>> pins_;
 };
+
+class SmbusController;
+
+// smbus_alert (drivers/i2c/i2c-smbus.c), a host's work when SMBALERT# falls: reads the Alert
+// Response Address through `controller` until a read fails. Each device with an alert pending
+// answers one read and releases the line, so the last read of every alert is one nobody
+// answers (an address NAK), whatever the line does. Each read is a Receive Byte from 0x0C
+// tagged TransferTag::Kind::AlertResponse (no request, no command byte), made holding `lock`
+// (the host's i2c adapter lock); `after_read` sees its result before the lock drops (a
+// host's transfer interrupt, which may fail it). For each answered read, `do_alert` gets the
+// byte (the device's 7-bit address in bits 7:1, its flag in bit 0): smbus_do_alert's part,
+// the host's (its device lock, its driver's alert handler). Blocks: call from a SystemC
+// thread.
+void smbus_alert(SmbusController& controller, sc_core::sc_mutex& lock,
+                 const std::function<void(SmbusResult&)>& after_read,
+                 const std::function<void(uint8_t answer)>& do_alert);
 
 } // namespace ssifsim::smbus

@@ -135,6 +135,12 @@ void SsifHost::state_changed(DriverState state) {
         vcd_->change(sim_now_ns(), sig_state_, static_cast<uint64_t>(state));
 }
 
+void SsifHost::set_binding(Binding b) {
+    binding_ = b;
+    if (b != Binding::Probing)
+        device_unlocked_.notify(sc_core::SC_ZERO_TIME);
+}
+
 void SsifHost::maybe_stop() {
     if (stop_gate_ && probed_ && completed_ == submitted()) {
         stop_gate_->done();
@@ -162,10 +168,14 @@ void SsifHost::kthread() {
     LinkSetup link = config_.probe ? LinkSetup{} : config_.link;
     if (config_.probe) {
         driver_.probe_started();
-        if (config_.enumeration == Enumeration::Detect && !i2c_detect())
+        if (config_.enumeration == Enumeration::Detect && !i2c_detect()) {
             link.found = false; // i2c_detect found nothing: ssif_probe never runs
-        else
+        } else {
+            // really_probe (drivers/base/dd.c) runs ssif_probe under device_lock; ssif_probe
+            // ends with ipmi_register_smi, whose requests (ipmi_add_smi) are inside it.
+            set_binding(Binding::Probing);
             link = probe();
+        }
         link.max_part = config_.link.max_part; // the host's own, not found by the probe
         driver_.probe_ended(link);
         if (link.found)
@@ -185,6 +195,14 @@ void SsifHost::kthread() {
     probed_ = true;
     driver_.set_need_watch(config_.watch);
     driver_.registered(link.found);
+    // ssif_probe has returned (0 only with the interface registered): the device lock drops
+    // and an alert held back on it goes on (alert_worker).
+    set_binding(link.found ? Binding::Bound : Binding::Unbound);
+    // mutex_unlock wakes the alert work held in smbus_do_alert, which goes on to its next ARA
+    // read at once; the driver's kthread only runs once woken for its first message (the
+    // complete() in start_next_msg): the ARA read takes the adapter first.
+    while (alert_held_)
+        wait_on(alert_resumed_);
     maybe_stop();
     for (;;) {
         if (hung_)
@@ -246,24 +264,26 @@ void SsifHost::alert_worker() {
         return;
     for (;;) {
         wait_on(smbalert->posedge_event());
-        // smbus_alert (drivers/i2c/i2c-smbus.c) reads the ARA until a read fails: each
-        // device with an alert pending answers one read and releases SMBALERT#, so the last
-        // read of every alert is one nobody answers (an address NAK), whatever the line does.
-        for (;;) {
-            adapter_lock_.lock();
-            // Tagged as the ARA read, so that faults can aim at it apart from the driver's
-            // transfers; it has no request and no command byte.
-            smbus::TransferTag tag{0, true, 0x00};
-            tag.kind = smbus::TransferTag::Kind::AlertResponse;
-            smbus::SmbusResult r =
-                controller_.receive_byte(smbus::AlertLine::kAlertResponseAddress, &tag);
-            transfer_interrupt(r);
-            adapter_lock_.unlock();
-            if (!r.ok())
-                break;
-            if (!r.data.empty() && (r.data[0] >> 1) == config_.bmc_addr7)
-                driver_.alert(); // smbus_do_alert: the answering client's driver, ssif_alert
-        }
+        smbus::smbus_alert(
+            controller_, adapter_lock_, [this](smbus::SmbusResult& r) { transfer_interrupt(r); },
+            [this](uint8_t answer) {
+                if ((answer >> 1) != config_.bmc_addr7)
+                    return;
+                // smbus_do_alert takes device_lock(&client->dev) before it looks at the
+                // client's driver: an alert that comes while ssif_probe runs (the
+                // registration's requests included) waits until the probe has returned, and
+                // so do smbus_alert's next ARA reads; then ssif_alert runs only if the probe
+                // bound the driver ("alert with no driver" otherwise).
+                alert_held_ = binding_ == Binding::Probing;
+                while (binding_ == Binding::Probing)
+                    wait_on(device_unlocked_);
+                if (alert_held_) {
+                    alert_held_ = false;
+                    alert_resumed_.notify(sc_core::SC_ZERO_TIME);
+                }
+                if (binding_ == Binding::Bound)
+                    driver_.alert(); // the answering client's driver: ssif_alert
+            });
     }
 }
 

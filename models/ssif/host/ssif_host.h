@@ -112,7 +112,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     void stop_when_done(StopGate* gate) { stop_gate_ = gate; }
     // The SMBALERT# line: when it goes low the host reads the Alert Response Address until
     // a read fails (nobody answers), as smbus_alert does, and for each read the BMC answers
-    // runs the driver's alert handler (ssif_alert).
+    // runs the driver's alert handler (ssif_alert): during the probe (registration included)
+    // only once it has returned, and only if it bound the driver (smbus_do_alert's
+    // device_lock).
     smbus::AlertInPort smbalert; // SMBALERT#: true while low. Unbound: no alerts are seen.
     // The SMBus controller's transfer-complete interrupt (an embedding platform's interrupt
     // controller, or host.irq "zpci": a zPCI function's MSI, zpci::MsiLine). After each
@@ -234,6 +236,16 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
 
     sc_core::sc_mutex adapter_lock_; // i2c adapter lock: the driver and the alert work
     bool probed_ = false;
+
+    // The i2c client's binding to the driver as smbus_do_alert sees it (under device_lock):
+    // Probing while really_probe holds the device lock across ssif_probe (the probe and
+    // ipmi_register_smi's requests), then Bound if ssif_probe returned 0, else Unbound.
+    enum class Binding { Unbound, Probing, Bound };
+    Binding binding_ = Binding::Unbound;
+    sc_core::sc_event device_unlocked_; // the binding left Probing
+    bool alert_held_ = false;           // the alert work waits for the device lock
+    sc_core::sc_event alert_resumed_;   // it has it: its next ARA read is under way
+    void set_binding(Binding b);
 
     RequestSource* requests_ = nullptr;
     sc_core::sc_event fed_;

@@ -142,9 +142,9 @@ void SmbusBus::report_open_transfer() {
 }
 
 void SmbusBus::transport(int port, SmbusPayload& p) {
-    // Only a Write's first act is its data bits' wait (send), which takes the owed time with
-    // it; every other step logs, draws or calls a target first.
-    if (p.command != SmbusCommand::Write)
+    // A Write's first act is its data bits' wait (send), a clean transfer's Stop its STOP's
+    // (stop): each takes the owed time with it. Every other step logs or calls a target first.
+    if (p.command != SmbusCommand::Write && p.command != SmbusCommand::Stop)
         sync();
     switch (p.command) {
     case SmbusCommand::Start: start(port, p); return;
@@ -458,6 +458,10 @@ void SmbusBus::repeated_start(bool follows) {
 }
 
 void SmbusBus::stop(int port, SmbusPayload& p) {
+    // Time is owed only in a clean transfer (owe), where the master neither died nor lost
+    // a held line, so it is owed only on the way to the STOP's own wait below.
+    if (walk_.fault != &kClean)
+        sync();
     p.response = SmbusResponse::Ack;
     ports_[port]->last = walk_.stats;
     walk_.owner = -1;
@@ -488,8 +492,10 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
         deferred_stop_event_.notify(ns(stop_at - now));
         return;
     }
-    wire_.stop(sim_now_ns());
-    wait_for(timing_.stop_ns());
+    // The master draws the STOP after the owed time: one wait for both.
+    wire_.stop(sim_now_ns() + owed_ns_);
+    wait_for(owed_ns_ + timing_.stop_ns());
+    owed_ns_ = 0;
     EventBuilder(log_, sim_now_ns(), events::kBusStop);
     if (walk_.fault->lose_stop && !walk_.addressed.empty()) {
         log_fault(events::kFaultLostStop, "after_bytes", walk_.wire_bytes);

@@ -554,6 +554,76 @@ TEST_CASE("sockets: after a clean transfer the bus is free and names nobody", "[
 }
 
 namespace {
+// write_then_read() as a master that promises each next step at once (next_step_follows on
+// all but the Stop), on a bus with temporal decoupling `on`; how many times the master's
+// thread resumed.
+uint64_t run_followed_write_then_read(bool on, MemorySink& log, TestTarget& target,
+                                      std::vector<uint64_t>& done_ns) {
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    bus.set_temporal_decoupling(on);
+    bus.bind_target(0x10, target.socket);
+    std::vector<SmbusPayload> steps = write_then_read();
+    for (size_t i = 0; i + 1 < steps.size(); ++i)
+        steps[i].next_step_follows = true;
+    TestMaster master("master", steps);
+    bus.bind_initiator(master.socket);
+    const uint64_t before = process_activations();
+    sc_core::sc_start();
+    done_ns = master.done_ns;
+    return process_activations() - before;
+}
+
+// What the first test case derives: the target's moments and the log, whatever the waits.
+const std::vector<uint64_t> kWriteThenReadTargetNs = {89'700,  179'700, 279'700,
+                                                      289'700, 379'700, 479'700};
+const std::vector<std::string> kWriteThenReadLog = {"start@4700",     "byte@89700",  "byte@179700",
+                                                    "restart@189700", "byte@279700", "byte@369700",
+                                                    "byte@459700",    "stop@479700"};
+
+std::vector<std::string> timed_events(const MemorySink& log) {
+    std::vector<std::string> evs;
+    for (const Event& e : log.events)
+        evs.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns));
+    return evs;
+}
+} // namespace
+
+TEST_CASE("sockets: with temporal decoupling followed steps return a bit early and every event "
+          "keeps its time",
+          "[bus][sockets][timing][decoupling]") {
+    MemorySink log;
+    TestTarget target("target");
+    std::vector<uint64_t> done_ns;
+    const uint64_t resumed = run_followed_write_then_read(true, log, target, done_ns);
+    CHECK(target.seen_ns == kWriteThenReadTargetNs);
+    CHECK(timed_events(log) == kWriteThenReadLog);
+    // Each followed step leaves its last bit period owed (the START hold of the first, then
+    // each ACK bit, 10 us), so it returns when its byte is logged; the Stop returns when the
+    // STOP has ended, as without decoupling (first test case: 99.7, 189.7, ... 479.7 us).
+    CHECK(done_ns == std::vector<uint64_t>{89'700, 179'700, 279'700, 369'700, 459'700, 479'700});
+    // The master's thread resumes from tBUF at power-up (1); the address byte's wait takes the
+    // START hold with its data bits (1), the Write's its data bits with the owed ACK bit (1);
+    // the Sr logs, so it waits the ACK bit out first (1), then its address byte (1); each
+    // Read asks the target when the ACK before it has ended (1) and logs its byte after 8
+    // data bits (1), 4 in all; the STOP takes the owed ACK bit with its own period (1): 10.
+    CHECK(resumed == 10);
+}
+
+TEST_CASE("sockets: without temporal decoupling followed steps wait out their wire time",
+          "[bus][sockets][timing][decoupling]") {
+    MemorySink log;
+    TestTarget target("target");
+    std::vector<uint64_t> done_ns;
+    const uint64_t resumed = run_followed_write_then_read(false, log, target, done_ns);
+    CHECK(target.seen_ns == kWriteThenReadTargetNs);
+    CHECK(timed_events(log) == kWriteThenReadLog);
+    CHECK(done_ns == std::vector<uint64_t>{99'700, 189'700, 289'700, 379'700, 469'700, 479'700});
+    // tBUF (1), START hold (1), each of the 5 bytes its data bits and its ACK bit (10), the
+    // Sr's period (1), the STOP's (1): 14.
+    CHECK(resumed == 14);
+}
+
+namespace {
 // A master on an SmbusController that makes the calls the controller refuses.
 struct RefusedCalls : sc_core::sc_module {
     SC_HAS_PROCESS(RefusedCalls);

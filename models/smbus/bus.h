@@ -51,6 +51,15 @@ class SmbusBus : public sc_core::sc_module {
     // Told of each wire fault the bus applies (fault.h), as it logs the "fault" event.
     void add_fault_observer(FaultObserver* observer) { fault_observers_.add(observer); }
     const SmbusTiming& timing() const { return timing_; }
+    // Temporal decoupling (on by default): in a clean transfer (no wire fault), a step the
+    // master marks SmbusPayload::next_step_follows returns without waiting out its last bit
+    // period (the ACK bit, the START hold, a repeated START), which the next step waits out
+    // together with its own wire time, before anything it logs, draws or delivers. Every
+    // event, VCD change and target call keeps its exact time; only the number of SystemC
+    // waits changes (a Write byte takes one instead of two). Off: every step returns when
+    // its wire time has passed, for comparing the two. Set it before the first transfer.
+    void set_temporal_decoupling(bool on) { decoupling_ = on; }
+    bool temporal_decoupling() const { return decoupling_; }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
     // The bus is busy: a master's transfer is open (Start without its Stop yet), or a line
@@ -137,11 +146,18 @@ class SmbusBus : public sc_core::sc_module {
     // waited inside it (time or a delta cycle passed) is an SC_REPORT_ERROR naming it.
     void deliver(SmbusTargetIf* target, SmbusPayload& step);
     void log_fault(EventId what, const char* key, int64_t value);
-    // A byte on the wire: its 8 data bits (returns when they began), then the ACK bit,
-    // which also logs and draws the byte.
+    // A byte on the wire: its 8 data bits, then the ACK bit, which also logs and draws the
+    // byte. data_bits waits out any owed time and the data bits in one wait, and returns
+    // when the data bits began (after the owed time).
     uint64_t data_bits();
-    void ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack);
-    void repeated_start();
+    // `follows`: the payload's next_step_follows.
+    void ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack, bool follows);
+    void repeated_start(bool follows);
+    // The last wire time of a step, dt_ns: left owed to the next step when the step is marked
+    // next_step_follows, the transfer is clean and decoupling is on; else waited out now.
+    void owe(uint64_t dt_ns, bool follows);
+    // Waits out the owed time, before anything that another process or the log could see.
+    void sync();
 
     SmbusTiming timing_;
     EventSink& log_;
@@ -157,6 +173,10 @@ class SmbusBus : public sc_core::sc_module {
     bool elaborated_ = false; // bindings are closed
     int waiting_ = 0;         // masters in wait_until_free
     bool open_reported_ = false;
+    bool decoupling_ = true;
+    // Wire time the open transfer's master has not waited out yet (owe): the bus's time is
+    // sim_now_ns() + owed_ns_; 0 whenever a step ends without next_step_follows.
+    uint64_t owed_ns_ = 0;
     Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;

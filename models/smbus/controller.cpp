@@ -25,6 +25,9 @@ SmbusController::SmbusController(sc_core::sc_module_name name, EventSink& log)
     : sc_module(name), socket("socket"), log_(log) {}
 
 bool SmbusController::step(SmbusPayload& p, SmbusResult& result, SmbusStatus nak) {
+    // Every step but the Stop is followed by another at once: a later step, or the Stop
+    // (below, and after a refused step), with only the framing and PEC in between.
+    p.next_step_follows = true;
     socket->b_transport(p);
     switch (p.response) {
     case SmbusResponse::Ack: return true;

@@ -75,6 +75,14 @@ struct SmbusPayload {
     // Start of a transfer: the bus fills in when the START began (after waiting for a free
     // bus), in ns.
     uint64_t start_ns = 0;
+    // Start, Write, Read: the master sends its next step of this transfer as soon as this one
+    // returns, and does nothing in between that the log, another process or a report could
+    // see (SmbusController does). The bus may then return before the step's wire time is
+    // over, at most one bit period early (the ACK bit, or the START hold), and has the next
+    // step wait it out together with its own: temporal decoupling, as a loosely-timed TLM
+    // initiator's annotated delay, with every event at its exact time (SmbusBus). False: the
+    // step returns when its wire time has passed.
+    bool next_step_follows = false;
 
     uint8_t addr7() const { return static_cast<uint8_t>(data >> 1); }
     bool is_read() const { return (data & 1) != 0; }
@@ -96,7 +104,8 @@ class SmbusTargetIf : public virtual sc_core::sc_interface {
 // What the bus offers each master.
 class SmbusBusIf : public virtual sc_core::sc_interface {
   public:
-    // Blocking, from the master's SC_THREAD: returns when the step has taken its wire time.
+    // Blocking, from the master's SC_THREAD: returns when the step has taken its wire time
+    // (up to one bit period earlier for a step marked SmbusPayload::next_step_follows).
     // A Start of a transfer first waits for the bus to be free and idle for tBUF, then takes
     // the START hold (half a period) and the address byte (9 periods); a repeated Start one
     // period more; a Write or Read 9 periods; a Stop one period. Faults and held lines

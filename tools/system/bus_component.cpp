@@ -1,9 +1,17 @@
 #include "tools/system/bus_component.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace ssifsim::tools {
 
 void BusComponent::build(System& system) {
     bus_ = std::make_unique<smbus::SmbusBus>("bus", s_.bus, system.log, system.wire_vcd);
+    // SSIFSIM_BUS_DECOUPLING=0 turns the bus's temporal decoupling off, for comparing a run
+    // with and without it (README "Performance"; tests/bus_decoupling_golden.cmake): the
+    // outputs must not differ.
+    if (const char* d = std::getenv("SSIFSIM_BUS_DECOUPLING"))
+        bus_->set_temporal_decoupling(std::strcmp(d, "0") != 0);
     bus_->add_observer(&timing_);
     bus_->add_fault_observer(&system.faults);
     // SMBALERT#, and the targets' answer at the Alert Response Address (SMBus 2.0 appendix

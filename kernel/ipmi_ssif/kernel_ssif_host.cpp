@@ -552,6 +552,13 @@ Bytes KernelSsifHost::handler_message(const Bytes& payload) {
 
 void KernelSsifHost::msg_received(ipmi_smi_msg* msg) {
     const Bytes rsp(msg->rsp, msg->rsp + std::max(0, msg->rsp_size));
+    // return_hosed_msg counts each message it gives up on (the hosed statistic) before it
+    // delivers it: this message is a hosed one if the count moved since the last delivery,
+    // whoever's message that was (ipmi_add_smi's own channel scan included).
+    khost_stats s;
+    khost_get_stats(&s);
+    const bool hosed = s.hosed != hosed_seen_;
+    hosed_seen_ = s.hosed;
     if (msg == handler_msg_) {
         handler_msg_ = nullptr;
         handler_rsp_ = rsp;
@@ -560,11 +567,8 @@ void KernelSsifHost::msg_received(ipmi_smi_msg* msg) {
         user_msg_ = nullptr;
         ssif::RequestOutcome out = user_out_;
         out.response = rsp;
-        khost_stats s;
-        khost_get_stats(&s);
-        if (s.hosed != hosed_seen_) {
+        if (hosed) {
             // return_hosed_msg: the driver gave up on it (0xFF). Which way: its last transfer.
-            hosed_seen_ = s.hosed;
             out.error = out.timeline.empty() ? ssif::RequestError::RequestTooBig
                         : user_last_read_    ? ssif::RequestError::ReadFailed
                                              : ssif::RequestError::WriteFailed;

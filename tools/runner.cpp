@@ -158,10 +158,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         c->build(system);
     ThreadReaper reaper("reaper");
 
+    run_until_ns() = until_ns ? until_ns : UINT64_MAX;
     if (until_ns)
         sc_core::sc_start(ns(until_ns));
     else
         sc_core::sc_start();
+    run_until_ns() = 0;
 
     result.end_ns = sim_now_ns();
     result.interrupted_by = interrupt_signal();

@@ -48,6 +48,16 @@ inline sc_core::sc_time ns(uint64_t n) {
     return sc_core::sc_time::from_value(n * ticks_per_ns());
 }
 
+// Where the platform's current sc_start() run ends, in ns: a model that acts ahead of
+// SystemC's clock (SmbusBus's read-ahead) does so only when the act is due before it, so a
+// run ends with the same events as if it had waited. UINT64_MAX: sc_start() without a
+// limit (the run ends only by an sc_stop or sc_pause of some process). 0, the default:
+// unknown (an embedding platform that does not say), and nothing acts ahead.
+inline uint64_t& run_until_ns() {
+    static uint64_t until = 0;
+    return until;
+}
+
 // Process activations so far in this process: resumptions from a wait, and method runs.
 inline uint64_t& process_activations() {
     static uint64_t count = 0;

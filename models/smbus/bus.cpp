@@ -361,17 +361,46 @@ bool SmbusBus::loses_arbitration(uint8_t value) {
     return true;
 }
 
-void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack,
-                       bool follows) {
+void SmbusBus::record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, const char* dir,
+                           bool ack) {
     walk_.pec = pec_update(walk_.pec, value);
     ++walk_.wire_bytes;
     ++wire_bytes_;
-    EventBuilder(log_, sim_now_ns(), events::kBusByte)
+    EventBuilder(log_, ack_ns, events::kBusByte)
         .str("dir", dir)
         .hex("byte", value)
         .flag("ack", ack);
     wire_.byte(byte_start, value, ack);
+}
+
+void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack,
+                       bool follows) {
+    record_byte(byte_start, sim_now_ns(), value, dir, ack);
     owe(timing_.bit_ns(), follows);
+}
+
+bool SmbusBus::reads_ahead(const SmbusPayload& p) const {
+    // A Read's target call (at the start of its data bits) and its byte's record (at its
+    // ACK bit, 8 bit periods later) are the bus's only acts in the byte, so the bus may
+    // record the byte when it calls the target and then wait out the whole byte at once, as long as
+    // nothing else can act in between: no process of the simulation is due before the ACK
+    // bit has begun (or at that very time, where SystemC's process order would decide
+    // which logs first), and the run does not end before it. The master sends its next step
+    // at once (next_step_follows), so the ACK bit is waited out with the byte; in a clean
+    // transfer nothing of the bus happens in it (owe). sc_time_to_pending_activity() is
+    // zero while another process is runnable now, and the time to the next timed
+    // notification otherwise.
+    // And only when no sink wants the byte's event (EventSink::wants): a sink's record() may
+    // act on the run (one pauses it at the first event after SIGINT), which must not happen
+    // ahead of the event's time; unwanted, the event is not built at all.
+    if (!decoupling_ || !p.next_step_follows || walk_.fault != &kClean || owed_ns_ != 0 ||
+        log_.wants(events::kBusByte))
+        return false;
+    const uint64_t ack_ns = sim_now_ns() + 8 * timing_.bit_ns();
+    if (run_until_ns() <= ack_ns)
+        return false;
+    const sc_core::sc_time next = sc_core::sc_time_to_pending_activity();
+    return next > ns(8 * timing_.bit_ns());
 }
 
 void SmbusBus::send(SmbusPayload& p) {
@@ -441,8 +470,15 @@ void SmbusBus::read(SmbusPayload& p) {
             log_fault(events::kFaultCorruptPec, "byte", walk_.wire_bytes);
         }
     }
-    const uint64_t t = data_bits();
-    ack_bit(t, value, "r", ack, p.next_step_follows);
+    if (reads_ahead(p)) {
+        // The byte's data bits, its log event and its ACK bit in one wait (reads_ahead).
+        const uint64_t t = sim_now_ns();
+        record_byte(t, t + 8 * timing_.bit_ns(), value, "r", ack);
+        wait_for(9 * timing_.bit_ns());
+    } else {
+        const uint64_t t = data_bits();
+        ack_bit(t, value, "r", ack, p.next_step_follows);
+    }
     p.data = value;
     p.master_ack = ack;
     p.response = SmbusResponse::Ack;

@@ -56,8 +56,10 @@ class SmbusBus : public sc_core::sc_module {
     // period (the ACK bit, the START hold, a repeated START), which the next step waits out
     // together with its own wire time, before anything it logs, draws or delivers. Every
     // event, VCD change and target call keeps its exact time; only the number of SystemC
-    // waits changes (a Write byte takes one instead of two). Off: every step returns when
-    // its wire time has passed, for comparing the two. Set it before the first transfer.
+    // waits changes (a Write byte takes one instead of two; so does a Read byte when no sink
+    // wants its event, nothing else is due before its ACK bit and the run does not end
+    // before it: reads_ahead). Off: every step returns when its wire time has passed, for
+    // comparing the two. Set it before the first transfer.
     void set_temporal_decoupling(bool on) { decoupling_ = on; }
     bool temporal_decoupling() const { return decoupling_; }
     // Bytes that crossed the wires so far, addresses included.
@@ -152,6 +154,11 @@ class SmbusBus : public sc_core::sc_module {
     uint64_t data_bits();
     // `follows`: the payload's next_step_follows.
     void ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack, bool follows);
+    // The byte's PEC, counts, log event (at ack_ns) and wires (from byte_start).
+    void record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, const char* dir,
+                     bool ack);
+    // A Read may take its data bits, log event and ACK bit in one wait (see bus.cpp).
+    bool reads_ahead(const SmbusPayload& p) const;
     void repeated_start(bool follows);
     // The last wire time of a step, dt_ns: left owed to the next step when the step is marked
     // next_step_follows, the transfer is clean and decoupling is on; else waited out now.

@@ -2,12 +2,15 @@
 // BmcModule drives it in a scenario run. Built only with -DSSIFSIM_KERNEL_SOURCE.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <stdexcept>
 #include <vector>
 
 #include "kernel/ssif_bmc/kernel_ssif_bmc_driver.h"
+#include "tests/support.h"
 
 using namespace ssifsim;
+using namespace ssifsim::test;
 using smbus::SlaveAnswer;
 using smbus::SlaveEvent;
 using ssif::BmcState;
@@ -49,6 +52,7 @@ TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a single-part request reaches the h
     CHECK(bmc->on_event(SlaveEvent::Stop, v) == SlaveAnswer::Busy);
     CHECK(hooks.requests == 1);
     CHECK(hooks.armed == std::vector<uint64_t>{50});
+    CHECK(kernel::kernel_bmc_response_timeout_ms() == 500); // the #define the timer used
     CHECK(hooks.transitions == std::vector<std::string>{"READY>START", "START>SMBUS_CMD",
                                                         "SMBUS_CMD>REQ_RECVING",
                                                         "REQ_RECVING>READY"});
@@ -81,4 +85,21 @@ TEST_CASE("kernel ssif_bmc.c as a BmcDriver: one per process") {
                     std::logic_error);
     first.reset(); // removed: another may be made
     CHECK(kernel::make_kernel_bmc_driver(ssif::BmcConfig{}, hooks, [] { return 0; }));
+}
+
+TEST_CASE("kernel ssif_bmc.c: bmc.response_timeout_ms other than the model's 500 or the "
+          "tree's RESPONSE_TIMEOUT is refused, naming the tree's") {
+    // use_kernel_bmc: the model's default (500) and the tree's own RESPONSE_TIMEOUT are
+    // accepted; 6.12.117's is 500 (#define RESPONSE_TIMEOUT 500 /* ms */), so 300 is refused
+    // (exit 2, the file and JSON path, and the value the tree has) and nothing is written.
+    const std::string dir = make_temp_dir("kbmc_timeout");
+    write_file(dir + "/s.json", R"({"version": 1, "bmc": {"implementation": "kernel",
+        "response_timeout_ms": 300}, "workload": {"requests": [{"netfn": "0x06", "cmd": "0x01"}]}})");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + dir + "/s.json --log " + dir + "/s.jsonl");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find(dir + "/s.json: $.bmc.response_timeout_ms: 300 has no counterpart") !=
+          std::string::npos);
+    CHECK(r.out.find("its RESPONSE_TIMEOUT is 500 ms") != std::string::npos);
+    CHECK_FALSE(std::ifstream(dir + "/s.jsonl").good());
 }

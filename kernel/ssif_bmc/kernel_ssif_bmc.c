@@ -90,6 +90,10 @@ long kbmc_read_faulting(unsigned char* buf, size_t count, size_t copyable) {
 size_t kbmc_msg_size(void) {
     return sizeof(struct ipmi_ssif_msg);
 }
+
+unsigned kbmc_response_timeout_ms(void) {
+    return RESPONSE_TIMEOUT;
+}
 unsigned kbmc_poll(void) {
     return kshim_misc->fops->poll(&file, NULL);
 }

@@ -34,6 +34,8 @@ void kbmc_timer_fire(void);
 long kbmc_read_faulting(unsigned char* buf, size_t count, size_t copyable);
 // sizeof(struct ipmi_ssif_msg) as the driver's header has it.
 size_t kbmc_msg_size(void);
+// The driver's RESPONSE_TIMEOUT (ms; 500 in 6.12.117, another value in a patched tree).
+unsigned kbmc_response_timeout_ms(void);
 
 // What the driver does to the kernel around it, for a simulation (kernel/ssif_bmc/
 // kernel_ssif_bmc_driver.h): all NULL by default (the conformance harness). `timer`: the

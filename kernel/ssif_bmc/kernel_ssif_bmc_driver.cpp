@@ -210,4 +210,8 @@ bool kernel_bmc_available() {
     return true;
 }
 
+unsigned kernel_bmc_response_timeout_ms() {
+    return kbmc_response_timeout_ms();
+}
+
 } // namespace ssifsim::kernel

@@ -24,5 +24,8 @@ std::unique_ptr<ssif::BmcDriver> make_kernel_bmc_driver(const ssif::BmcConfig& c
                                                         std::function<uint64_t()> now_ns);
 // Whether this build has the real ssif_bmc.c (built with -DSSIFSIM_KERNEL_SOURCE).
 bool kernel_bmc_available();
+// The RESPONSE_TIMEOUT (ms) of the ssif_bmc.c this build has: 500 in 6.12.117, what a patched
+// tree says otherwise; 0 in a build without the kernel source.
+unsigned kernel_bmc_response_timeout_ms();
 
 } // namespace ssifsim::kernel

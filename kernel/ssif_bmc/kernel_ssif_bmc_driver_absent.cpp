@@ -12,4 +12,8 @@ bool kernel_bmc_available() {
     return false;
 }
 
+unsigned kernel_bmc_response_timeout_ms() {
+    return 0;
+}
+
 } // namespace ssifsim::kernel

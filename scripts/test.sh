@@ -10,7 +10,8 @@ jobs="$(nproc)"
 step() { echo "== $1: $(( SECONDS - step_start )) s"; step_start=$SECONDS; }
 step_start=$SECONDS
 
-# The real kernel code the conformance tests compile (Debian's linux-source-6.12).
+# The real kernel code the conformance tests compile (Debian's linux-source-6.12, and
+# linux-source-6.1's ipmi_ssif.c for the host's 6.1 rows).
 bash scripts/kernel-source.sh build/kernel-source > /dev/null
 bash scripts/setup.sh
 (cd build && ctest --output-on-failure -j "$jobs")

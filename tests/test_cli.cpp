@@ -174,6 +174,16 @@ CommandResult validate_text(const std::string& name, const std::string& text) {
 }
 } // namespace
 
+TEST_CASE("a null where a value belongs is named once: got null", "[cli][input]") {
+    // JSON null's type name and text are both "null": the message says it once.
+    const std::string dir = make_temp_dir("null_value");
+    write_file(dir + "/s.json", R"({"version":1,"expect":{"counts_from":null}})");
+    const CommandResult r = run_command(ssifsim_binary() + " validate " + dir + "/s.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("$.expect.counts_from: expected a string, got null") != std::string::npos);
+    CHECK(r.out.find("null null") == std::string::npos);
+}
+
 TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[cli][input]") {
     struct Case {
         const char* text;
@@ -400,6 +410,10 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
          "$.faults[0].after_bytes"},
         {R"({"version":1,"faults":[{"type":"lost_stop","request":2}]})", "$.faults[0].request"},
         {R"({"version":1,"faults":[{"type":"daemon_silent","read":0}]})", "$.faults[0].read"},
+        {R"({"version":1,"faults":[{"type":"daemon_silent","request":1,"read":1}]})",
+         "$.faults[0].read"},
+        {R"({"version":1,"faults":[{"type":"daemon_slow","request":0,"latency_ms":5}]})",
+         "$.faults[0].request"},
         // Expectations.
         {R"({"version":1,"expect":{"spec":{"T7max":"fail"}}})", "$.expect.spec.T7max"},
         {R"({"version":1,"expect":{"spec":{"T6max":"maybe"}}})", "$.expect.spec.T6max"},
@@ -422,6 +436,7 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {R"({"version":1,"expect":{"bmc":{"final_state":"IDLE"}}})", "$.expect.bmc.final_state"},
         {R"({"version":1,"expect":{"counts":{"bmc.sneeze":1}}})", "$.expect.counts.bmc.sneeze"},
         {R"({"version":1,"expect":{"counts":{"bmc.warn":-1}}})", "$.expect.counts.bmc.warn"},
+        {R"({"version":1,"expect":{"counts_from":"probe"}})", "$.expect.counts_from"},
     };
     for (const Case& c : cases) {
         INFO("scenario text: " << c.text);
@@ -747,10 +762,10 @@ TEST_CASE("sweep: the random draw reaches every fault the sweep knows, zPCI ones
     t["zpci"]["functions"].push_back({{"fid", 1}, {"devfn", 5}, {"nvec", 4}});
     t["zpci"]["variant"] = "fixed";
     write_file(dir + "/t.json", t.dump());
-    const ojson resolved = scenario_to_json(load_scenario(dir + "/t.json"));
+    const Scenario tmpl = load_scenario(dir + "/t.json");
     std::set<std::string> kinds;
     for (uint64_t seed = 1; seed <= 300; ++seed) {
-        const ojson v = make_variation(resolved, "t.json", seed);
+        const ojson v = make_variation(tmpl, "t.json", seed);
         for (const ojson& f : v["faults"])
             kinds.insert(fault_kind(f));
         for (const ojson& m : v["zpci"]["msis"])
@@ -803,12 +818,12 @@ TEST_CASE("sweep: an alerting template also gets faults aimed at the host's ARA 
     using namespace ssifsim::tools;
     const std::string dir = make_temp_dir("sweep-ara");
     const std::string file = source_dir() + "/scenarios/fault-alert-response.json";
-    const ojson resolved = scenario_to_json(load_scenario(file));
-    REQUIRE(resolved["bmc"]["smbus_alert"] == true);
+    const Scenario tmpl = load_scenario(file);
+    REQUIRE(scenario_to_json(tmpl)["bmc"]["smbus_alert"] == true);
     std::set<std::string> kinds;
     int loaded = 0;
     for (uint64_t seed = 1; seed <= 300; ++seed) {
-        const ojson v = make_variation(resolved, file, seed);
+        const ojson v = make_variation(tmpl, file, seed);
         bool other_master = false;
         for (const ojson& f : v["faults"]) {
             kinds.insert(fault_kind(f));
@@ -1030,15 +1045,15 @@ TEST_CASE("sweep: an ssifbridge template gets no daemon fault, and every seed's 
     using namespace ssifsim::tools;
     const std::string dir = make_temp_dir("sweep-bridge");
     const std::string file = source_dir() + "/scenarios/bridge-fe8bb4c-late-after.json";
-    const ojson resolved = scenario_to_json(load_scenario(file));
-    REQUIRE(resolved["bmc"]["daemon"]["kind"] == "ssifbridge");
+    const Scenario tmpl = load_scenario(file);
+    REQUIRE(scenario_to_json(tmpl)["bmc"]["daemon"]["kind"] == "ssifbridge");
     // The loader refuses a daemon fault behind ssifbridge ("a daemon fault acts on the simple
     // daemon"); a quarter of the seeds over a simple-daemon template draw one (the
     // quickstart's 100 seeds in the test above do), so over 300 bridge seeds a draw that
     // ignored the daemon kind would hand the loader ~75 refused files.
     int host_faults = 0;
     for (uint64_t seed = 1; seed <= 300; ++seed) {
-        const ojson v = make_variation(resolved, file, seed);
+        const ojson v = make_variation(tmpl, file, seed);
         INFO("seed " << seed << ": " << v["faults"].dump());
         for (const ojson& f : v["faults"]) {
             CHECK(f["type"].get<std::string>().rfind("daemon_", 0) == std::string::npos);
@@ -1050,36 +1065,108 @@ TEST_CASE("sweep: an ssifbridge template gets no daemon fault, and every seed's 
     CHECK(host_faults >= 300); // every seed has at least one host-transfer fault instead
 }
 
-TEST_CASE("sweep: a probing template gets only faults aimed at its requests, an until_ms that "
-          "fails every seed is refused",
+TEST_CASE("sweep: the clean request must be answered with fixed code on both sides, the "
+          "kernel BMC counting as fixed",
+          "[cli][sweep]") {
+    using namespace ssifsim::tools;
+    Scenario s = load_scenario(source_dir() + "/scenarios/quickstart.json");
+    REQUIRE(s.host.variant == ssifsim::ssif::HostVariant::Mainline);
+    REQUIRE(s.bmc.variant == ssifsim::ssif::BmcVariant::Mainline);
+    const auto checks_clean = [](const Scenario& t) {
+        const ojson v = make_variation(t, "q.json", 1);
+        return !v["expect"]["requests"].empty();
+    };
+    CHECK(promises_recovery(s));
+    CHECK(checks_clean(s));
+    // The model's 6.12 row lacks 7fc3e2546cf3 and is an older variant: no recovery check.
+    s.bmc.variant = ssifsim::ssif::BmcVariant::Debian612;
+    CHECK_FALSE(promises_recovery(s));
+    CHECK_FALSE(checks_clean(s));
+    // The same row as the kernel BMC (use_kernel_bmc sets it) is the code under test.
+    s.bmc_implementation = Implementation::Kernel;
+    CHECK(promises_recovery(s));
+    CHECK(checks_clean(s));
+    // An older host row keeps its bugs, model or kernel (the kernel host's 6.1 row runs
+    // 6.1.192's ipmi_ssif.c).
+    s.host.variant = ssifsim::ssif::HostVariant::Flags2023;
+    CHECK_FALSE(promises_recovery(s));
+    s.host_implementation = Implementation::Kernel;
+    CHECK_FALSE(promises_recovery(s));
+    s.host.variant = ssifsim::ssif::HostVariant::Mainline;
+    CHECK(promises_recovery(s));
+}
+
+TEST_CASE("sweep: a probing template (host.probe, or the kernel host) gets only faults aimed "
+          "at its requests, an until_ms that fails every seed is refused",
           "[cli][sweep]") {
     using namespace ssifsim::tools;
     const std::string dir = make_temp_dir("sweep-probe");
-    const ojson resolved =
-        scenario_to_json(load_scenario(source_dir() + "/scenarios/host-probe.json"));
-    REQUIRE(resolved["host"]["probe"] == true);
+    const Scenario probing = load_scenario(source_dir() + "/scenarios/host-probe.json");
+    REQUIRE(probing.host.probe);
+    // The daemon reads the probe's and ipmi_add_smi's requests too (request 0 in the
+    // scenario's terms), so a daemon fault aimed with "read" N would hit one of them: it is
+    // aimed with "request" N, which counts only the daemon's reads of workload request N.
+    std::set<std::string> probe_types;
+    bool loaded_daemon_fault = false;
     for (uint64_t seed = 1; seed <= 300; ++seed) {
-        const ojson v = make_variation(resolved, "host-probe.json", seed);
+        const ojson v = make_variation(probing, "host-probe.json", seed);
         for (const ojson& f : v["faults"]) {
             INFO("seed " << seed << ": " << f.dump());
             const std::string type = f["type"];
-            CHECK(type.rfind("daemon_", 0) == std::string::npos);
+            probe_types.insert(type);
             CHECK(type != "foreign_master");
+            CHECK_FALSE(f.contains("read"));
             CHECK(f["request"].get<int>() >= 1);
+            if (type.rfind("daemon_", 0) == 0 && !loaded_daemon_fault) {
+                write_file(dir + "/probe-daemon.json", v.dump());
+                CHECK_NOTHROW(load_scenario(dir + "/probe-daemon.json"));
+                loaded_daemon_fault = true;
+            }
         }
     }
-    // The quickstart still gets daemon faults and foreign masters.
-    const ojson quick =
-        scenario_to_json(load_scenario(source_dir() + "/scenarios/quickstart.json"));
+    CHECK(probe_types.count("daemon_silent") == 1);
+    CHECK(loaded_daemon_fault);
+
+    // The quickstart still gets daemon faults aimed by read count, and foreign masters.
+    const Scenario quick = load_scenario(source_dir() + "/scenarios/quickstart.json");
+    REQUIRE_FALSE(host_probes(quick));
+    // The same template with the real ipmi_ssif.c as its host (drawing needs no kernel
+    // source): ssif_probe always probes and registers before request 1, whatever
+    // host.probe says, so host_probes holds for it.
+    Scenario kernel_quick = quick;
+    kernel_quick.host_implementation = Implementation::Kernel;
+    REQUIRE_FALSE(kernel_quick.host.probe);
+    REQUIRE(host_probes(kernel_quick));
     std::set<std::string> types;
+    int kernel_daemon_faults = 0;
     for (uint64_t seed = 1; seed <= 100; ++seed) {
         // A named variation: a range-for over a temporary's ["faults"] would dangle.
         const ojson v = make_variation(quick, "q.json", seed);
-        for (const ojson& f : v["faults"])
+        const ojson k = make_variation(kernel_quick, "q.json", seed);
+        // Per seed the kernel host draws the model host's daemon and host-transfer faults,
+        // a daemon fault's "read" N becoming "request" N, and no foreign master (nor a
+        // fault on its transfer).
+        ojson expected = ojson::array();
+        for (const ojson& f : v["faults"]) {
             types.insert(f["type"].get<std::string>());
+            if (f["type"] == "foreign_master" || f.contains("master"))
+                continue;
+            ojson e = f;
+            if (e.contains("read")) {
+                CHECK(e["type"].get<std::string>().rfind("daemon_", 0) == 0);
+                e["request"] = e["read"];
+                e.erase("read");
+            }
+            expected.push_back(e);
+        }
+        INFO("seed " << seed);
+        CHECK(k["faults"] == expected);
+        for (const ojson& f : k["faults"])
+            kernel_daemon_faults += f["type"].get<std::string>().rfind("daemon_", 0) == 0;
     }
     CHECK(types.count("foreign_master") == 1);
     CHECK(types.count("daemon_silent") == 1);
+    CHECK(kernel_daemon_faults > 0);
 
     write_file(dir + "/short.json", R"({"version":1,"workload":{"until_ms":1,
         "requests":[{"netfn":6,"cmd":1}]}})");
@@ -1324,4 +1411,24 @@ TEST_CASE("the summary folds a long run of alike retries into one line", "[cli]"
     CHECK_THAT(r.out, Catch::Contains("... 237 more alike (read 0x03 bad_length, then wait"));
     // The request's figures still count every step.
     CHECK_THAT(r.out, Catch::Contains("parts written 1, read 250; retries: write 0, read 249"));
+}
+
+TEST_CASE("run --compare-kernel refuses each one-run output with a reason that fits it",
+          "[cli][compare-kernel]") {
+    // Checked before anything runs, so a build without the kernel source refuses them alike.
+    const std::string q = source_dir() + "/scenarios/quickstart.json";
+    const std::pair<const char*, const char*> cases[] = {
+        {"--log /dev/null", "logs are compared, not written"},
+        {"--report /dev/null", "a report is one run's"},
+        {"--junit /dev/null", "JUnit holds one run's checks"},
+        {"--vcd /dev/null", "a waveform is one run's wires"},
+        {"--print-config", "configurations differ in the compared side"},
+    };
+    for (const auto& [option, reason] : cases) {
+        INFO(option);
+        const CommandResult r =
+            run_command(ssifsim_binary() + " run --compare-kernel " + option + " " + q);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find(reason) != std::string::npos);
+    }
 }

@@ -1,5 +1,6 @@
 // The host driver's rules that need no simulation: jiffies arithmetic, how a request is
-// split into SMBus writes, and how the probe reads the BMC's capabilities.
+// split into SMBus writes, how the probe reads the BMC's capabilities, and the message
+// handler's check of a response against its request.
 #include <catch2/catch.hpp>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include "models/ssif/framing.h"
 #include "models/ssif/host/probe.h"
 #include "models/ssif/host/write_parts.h"
+#include "models/ssif/recv_check.h"
 #include "tests/write_shape.h"
 
 using namespace ssifsim;
@@ -270,4 +272,50 @@ TEST_CASE("the host adapter's retries and errnos follow its driver", "[host][ada
     // i2c_register_adapter: no retries unless the driver sets them; a zero timeout is HZ.
     CHECK(smbus::host_adapter(AdapterKind::Generic).retries == 0);
     CHECK(smbus::host_adapter(AdapterKind::Generic).timeout_ms == 1000);
+}
+
+TEST_CASE("ipmi_msghandler replaces a response too short or not for its request",
+          "[host][msghandler]") {
+    // handle_one_recv_msg: rsp_size < 2 is too small; else (rsp[0] >> 2) != ((data[0] >> 2) | 1)
+    // or rsp[1] != data[1] is incorrect; either way the requester gets data[0] | (1 << 2),
+    // data[1], IPMI_ERR_UNSPECIFIED (0xff). The request: Get Channel Info (netfn 0x06, LUN 2:
+    // 0x06 << 2 | 2 = 0x1a), channel 0; its expected netfn is 0x06 | 1 = 0x07, cmd 0x42, and
+    // the generated response 0x1a | 0x04 = 0x1e, 0x42, 0xff.
+    const Bytes request{0x1a, 0x42, 0x00};
+    const Bytes generated{0x1e, 0x42, 0xff};
+
+    // A match: netfn 0x07 in bits 7:2 with another LUN (0x1c = 0x07 << 2 | 0; the LUN is not
+    // compared), cmd 0x42: passed on as it came, completion code 0xc1 included.
+    const RecvCheck ok = check_received(request, {0x1c, 0x42, 0xc1});
+    CHECK(ok.ok());
+    CHECK(ok.delivered == Bytes{0x1c, 0x42, 0xc1});
+
+    // One byte (rsp_size 1 < 2): too small, whatever it holds.
+    const RecvCheck small = check_received(request, {0x1c});
+    CHECK(small.verdict == RecvVerdict::TooSmall);
+    CHECK(small.expected_netfn == 0x07);
+    CHECK(small.expected_cmd == 0x42);
+    CHECK(small.got_size == 1);
+    CHECK(small.delivered == generated);
+    CHECK(check_received(request, {}).verdict == RecvVerdict::TooSmall);
+
+    // The netfn off: 0x04 >> 2 = 0x01 (Chassis response), not 0x07; a request's own netfn/LUN
+    // byte (0x18 >> 2 = 0x06: the response bit, netfn bit 0, clear) is off too.
+    const RecvCheck netfn = check_received(request, {0x04, 0x42, 0x00});
+    CHECK(netfn.verdict == RecvVerdict::Incorrect);
+    CHECK(netfn.got_netfn == 0x01);
+    CHECK(netfn.got_cmd == 0x42);
+    CHECK(netfn.delivered == generated);
+    CHECK(check_received(request, {0x18, 0x42, 0x00}).verdict == RecvVerdict::Incorrect);
+
+    // The cmd off: 0x1c >> 2 = 0x07 is right, but cmd 0x01 (Get Device ID's) is not 0x42, as
+    // fix-2026-desync-before's stale Get Device ID answer to Get Self Test Results (0x04).
+    const RecvCheck cmd = check_received(request, {0x1c, 0x01, 0x00, 0x20});
+    CHECK(cmd.verdict == RecvVerdict::Incorrect);
+    CHECK(cmd.got_netfn == 0x07);
+    CHECK(cmd.got_cmd == 0x01);
+    CHECK(cmd.delivered == generated);
+
+    // Exactly 2 bytes (no completion code) are not too small: netfn and cmd are checked.
+    CHECK(check_received(request, {0x1c, 0x42}).ok());
 }

@@ -338,11 +338,11 @@ TEST_CASE("faults aimed at the foreign master act on its transfers as on the hos
         "/scenarios/fault-foreign-master-aimed.json --quiet --log " + dir + "/log.jsonl");
     REQUIRE(r.exit_code == 0);
     std::vector<std::string> bmc; // ssif_bmc's warnings and state changes after the host's
-                                  // first request (7.735 ms), in order
+                                  // first request (600 + 7.735 ms), in order
     std::istringstream lines(read_file(dir + "/log.jsonl"));
     for (std::string line; std::getline(lines, line);) {
         const json e = json::parse(line);
-        if (e["src"] != "bmc" || e["t_ns"].get<uint64_t>() <= 7'735'000)
+        if (e["src"] != "bmc" || e["t_ns"].get<uint64_t>() <= 607'735'000)
             continue;
         if (e["ev"] == "warn")
             bmc.push_back(e["text"].get<std::string>());
@@ -356,7 +356,7 @@ TEST_CASE("faults aimed at the foreign master act on its transfers as on the hos
     // 2. Its second read reaches ssif_bmc in READY: on_read_requested_event warns "unexpected
     //    READ REQUESTED in state=READY" and goes to SSIF_ABORTING. Its STOP is lost, so
     //    on_stop_event never puts it back to READY (no "unexpected SLAVE STOP" warning).
-    // 3. The host's write of request 2 at 100 ms: on_write_requested_event leaves ABORTING
+    // 3. The host's write of request 2 at 700 ms: on_write_requested_event leaves ABORTING
     //    as it is, then on_write_received_event in ABORTING takes the command 0x02 (a
     //    supported_write_start_cmd) to SSIF_SMBUS_CMD and clears `aborting`: the request goes
     //    through, its STOP ends in READY, and its read is answered.
@@ -509,4 +509,61 @@ TEST_CASE("the host talks to the BMC at bmc.address", "[scenarios][host]") {
     const std::string log = read_file(dir + "/log.jsonl");
     CHECK(log.find(R"("op":"block_write","addr":"0x20")") != std::string::npos);
     CHECK(log.find(R"("addr":"0x10")") == std::string::npos);
+}
+
+TEST_CASE("a daemon fault aimed at a request hits its read after the probe's, and "
+          "counts_from registered leaves the start-up out",
+          "[scenarios][faults][expect]") {
+    // host-probe: the model host probes and registers (Get Device GUID, Get Device ID, the
+    // channel scan) before request 1, so the daemon reads K start-up requests first, K read
+    // off the clean run's log as the daemon reads before the host's registered event.
+    const std::string dir = make_temp_dir("daemon_request_aim");
+    json doc = json::parse(read_file(source_dir() + "/scenarios/host-probe.json"));
+    doc.erase("expect");
+    write_file(dir + "/clean.json", doc.dump());
+    REQUIRE(run_command(ssifsim_binary() + " run " + dir + "/clean.json --quiet --log " + dir +
+                        "/clean.jsonl")
+                .exit_code == 0);
+    int startup_reads = 0;
+    {
+        std::istringstream lines(read_file(dir + "/clean.jsonl"));
+        for (std::string line; std::getline(lines, line);) {
+            const json e = json::parse(line);
+            if (e["src"] == "host" && e["ev"] == "registered")
+                break;
+            startup_reads += e["src"] == "daemon" && e["ev"] == "read";
+        }
+    }
+    REQUIRE(startup_reads > 0);
+    // Aimed by request 1 and by read K + 1: the same read, so the same log.
+    std::map<std::string, std::string> logs;
+    for (const auto& [name, aim] :
+         {std::pair<std::string, json>{"request", {{"request", 1}}},
+          std::pair<std::string, json>{"read", {{"read", startup_reads + 1}}}}) {
+        json f = {{"type", "daemon_slow"}, {"latency_ms", 300}};
+        f.update(aim);
+        json s = doc;
+        s["faults"] = json::array({f});
+        // Request 1 alone after the start-up: one daemon read and the fault.
+        s["expect"] = {{"spec", {{"T6max", "fail"}}},
+                       {"counts_from", "registered"},
+                       {"counts", {{"daemon.read", 1}, {"fault.daemon_slow", 1}}}};
+        write_file(dir + "/" + name + ".json", s.dump());
+        const CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/" + name +
+                                            ".json --quiet --log " + dir + "/" + name + ".jsonl");
+        INFO(name << ": " << r.out);
+        CHECK(r.exit_code == 0);
+        logs[name] = read_file(dir + "/" + name + ".jsonl");
+        // From the start, the start-up's reads are counted too.
+        s["expect"]["counts_from"] = "start";
+        write_file(dir + "/" + name + "-start.json", s.dump());
+        const CommandResult from_start =
+            run_command(ssifsim_binary() + " run " + dir + "/" + name + "-start.json");
+        INFO(from_start.out);
+        CHECK(from_start.exit_code == 1);
+        CHECK(from_start.out.find("the number of daemon.read events is " +
+                                  std::to_string(startup_reads + 1)) != std::string::npos);
+    }
+    CHECK(logs["request"] == logs["read"]);
+    CHECK(logs["request"].find(R"("ev":"daemon_slow")") != std::string::npos);
 }

@@ -81,7 +81,13 @@ void read_transfer_aim(ObjectReader& r, Fault& f, int fixed_read) {
     f.count = static_cast<int>(r.integer("count", 1, 1, 1'000'000));
 }
 
+// A daemon fault aims at the daemon's nth read, or at its reads of one host request
+// (FaultPlan::next_request says how a read is matched to a request).
 void read_daemon_aim(ObjectReader& r, Fault& f) {
+    if (r.has("read") && r.has("request"))
+        r.fail("read", "aims at the daemon's nth read, \"request\" at its reads of one host "
+                       "request: give one of them");
+    f.request = static_cast<int>(r.integer("request", 0, 1, 1'000'000));
     f.nth = static_cast<int>(r.integer("read", 1, 1, 1'000'000));
     f.count = static_cast<int>(r.integer("count", 1, 1, 1'000'000));
 }
@@ -252,7 +258,10 @@ ojson faults_to_json(const std::vector<Fault>& faults) {
     for (const Fault& f : faults) {
         ojson j = {{"type", fault_type_name(f.type)}};
         if (f.daemon()) {
-            j["read"] = f.nth;
+            if (f.request)
+                j["request"] = f.request;
+            else
+                j["read"] = f.nth;
             j["count"] = f.count;
         } else if (f.type == FaultType::BmcRemove) {
             j["at_ms"] = f.from_ns / 1e6;
@@ -336,6 +345,8 @@ smbus::TransferFault FaultPlan::next_transfer(FaultMaster master, const smbus::T
     const uint8_t command = tag.command;
     if (tag.kind == smbus::TransferTag::Kind::AlertResponse)
         master = FaultMaster::AlertResponse; // through the host's injector
+    if (master == FaultMaster::Host && !read)
+        last_write_request_ = request_id;
     smbus::TransferFault w;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
@@ -383,12 +394,33 @@ smbus::TransferFault FaultPlan::next_transfer(FaultMaster master, const smbus::T
     return w;
 }
 
+bool FaultPlan::waits_for_request() const {
+    return std::any_of(faults_.begin(), faults_.end(),
+                       [](const Fault& f) { return f.daemon() && f.request; });
+}
+
+// A read aimed at by request is the request of the host's last write before it (the daemon
+// asks once the request is there to read): the write that completed the request it reads.
+// Each such fault counts the reads of its request, whether or not an earlier-listed fault
+// takes the read.
 ssif::DaemonFault FaultPlan::next_request(int nth) {
+    std::vector<bool> aimed(faults_.size(), false);
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
-        if (f.daemon())
+        if (!f.daemon())
+            continue;
+        if (!f.request) {
+            aimed[i] = nth >= f.nth && nth < f.nth + f.count;
+        } else if (f.request == last_write_request_) {
+            const int n = ++seen_[i];
+            aimed[i] = n <= f.count;
+        }
+    }
+    for (size_t i = 0; i < faults_.size(); ++i) {
+        const Fault& f = faults_[i];
+        if (f.daemon() && !f.request)
             seen_[i] = std::max(seen_[i], nth);
-        if (!f.daemon() || nth < f.nth || nth >= f.nth + f.count)
+        if (!aimed[i])
             continue;
         ssif::DaemonFault d;
         d.id = static_cast<int>(i);
@@ -435,6 +467,10 @@ std::string FaultPlan::why_not_fired(size_t i) const {
         return "the BMC never reached the state it waits for in the run";
     if (f.type == FaultType::BmcRemove)
         return "the run ended before its at_ms";
+    if (f.daemon() && f.request)
+        return "the daemon read host request " + std::to_string(f.request) + " " +
+               std::to_string(seen_[i]) +
+               " time(s) (a read belongs to the request of the host's last write before it)";
     if (f.daemon())
         return "the daemon read " + std::to_string(seen_[i]) + " request(s); it aims at read " +
                std::to_string(f.nth);

@@ -44,14 +44,16 @@ enum class FaultMaster {
 struct Fault {
     FaultType type = FaultType::Nak;
     std::string path; // JSON path, for messages
-    // Aim at a master's transfers: whose, request id (0: any), read/write (-1: either), SMBus
+    // Aim at a master's transfers: whose, request id (0: any; a daemon fault's: the host
+    // request whose reads it aims at, 0: aimed by `nth` read), read/write (-1: either), SMBus
     // command (-1: any), from this time on; the nth matching transfer and `count` after it.
     FaultMaster master = FaultMaster::Host;
     int request = 0;
     int op_read = -1;
     int command = -1;
     uint64_t from_ns = 0;
-    // Aim at the daemon: the nth request it reads and `count` after it.
+    // Aim at the daemon: the nth request it reads and `count` after it; or, with `request`
+    // (above) set, the first `count` reads of that host request.
     int nth = 1;
     int count = 1;
     // Type-specific.
@@ -102,6 +104,7 @@ class FaultPlan : public ssif::DaemonFaultSource, public FaultObserver {
         return masters_[master == FaultMaster::Foreign ? 1 : 0];
     }
     ssif::DaemonFault next_request(int nth) override;
+    bool waits_for_request() const override;
     void fault_applied(int fault_id, uint64_t t_ns) override;
 
     const std::vector<Fault>& faults() const { return faults_; }
@@ -137,6 +140,7 @@ class FaultPlan : public ssif::DaemonFaultSource, public FaultObserver {
     std::vector<uint64_t> armed_;    // transfers handed the fault, per fault
     std::vector<Armed> first_armed_; // the first of them
     std::vector<uint64_t> taken_;    // in its window but taken by an earlier-listed fault
+    int last_write_request_ = 0;     // the request of the host's last write (0: none, the probe's)
     MasterFaults masters_[2] = {{*this, FaultMaster::Host}, {*this, FaultMaster::Foreign}};
 };
 

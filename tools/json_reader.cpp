@@ -15,6 +15,8 @@ const json ObjectReader::kEmptyObject = json::object();
 
 namespace {
 std::string describe(const json& v) {
+    if (v.is_null())
+        return "null"; // not "null null": its type and its text are one word
     std::string s = v.dump();
     if (s.size() > 40)
         s = cut_utf8(s, 37) + "...";

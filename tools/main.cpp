@@ -192,11 +192,16 @@ int cmd_run(const std::vector<std::string>& args) {
         "compare-kernel",
         "run the scenario twice, the --kernel-side sides as the model and then as the real "
         "kernel code, the rest identical, and compare the event logs: 'identical (N events)' "
-        "and exit 0, or the first differing events and exit 1 (README: Kernel in the loop)")(
+        "and exit 0, or the first differing events and exit 1 (README: Kernel in the loop). "
+        "Not with --log (the two logs are compared, not written), --report, --junit, --vcd "
+        "(each is one run's, and this makes two: run a copy with implementation \"kernel\" "
+        "for the real code's) or --print-config (the two runs' configurations differ in the "
+        "compared side: print the scenario's without --compare-kernel)")(
         "kernel-side", po::value(&kernel_side)->value_name("SIDE")->default_value("bmc"),
         "with --compare-kernel: bmc (ssif_bmc.c), host (ipmi_ssif.c; the model host probes, "
-        "as the real driver always does, and only the host's request and response events are "
-        "compared) or all");
+        "as the real driver always does; of the host's events only request and response are "
+        "compared, a response by completion code and payload, not the model's error name, and "
+        "every event of the bus, the BMC and its daemon is compared) or all");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim run SCENARIO [options]\n\nRuns the scenario with its "
@@ -237,11 +242,23 @@ int cmd_run(const std::vector<std::string>& args) {
     if (vm.count("seed"))
         scenario.seed = seed;
     if (vm.count("compare-kernel")) {
-        for (const char* output : {"log", "report", "junit", "vcd", "print-config"})
+        // Each refusal's reason, as --help's --compare-kernel text lists them.
+        static const std::pair<const char*, const char*> kRefused[] = {
+            {"log", "the two runs' logs are compared, not written"},
+            {"report", "a report is one run's, and this makes two: run a copy with "
+                       "implementation \"kernel\" for the real code's"},
+            {"junit", "JUnit holds one run's checks, and this makes two: the comparison's "
+                      "verdict is its exit code"},
+            {"vcd", "a waveform is one run's wires, and this makes two: run a copy with "
+                    "implementation \"kernel\" for the real code's"},
+            {"print-config", "the two runs' configurations differ in the compared side (the "
+                             "model host probes): print the scenario's without "
+                             "--compare-kernel"},
+        };
+        for (const auto& [output, why] : kRefused)
             if (vm.count(output))
                 return usage_error(std::string("--compare-kernel: --") + output +
-                                       " is not taken with it (the two runs' logs are compared, "
-                                       "not written)",
+                                       " is not taken with it (" + why + ")",
                                    "run");
         const std::vector<std::string> sides = kernel_side == "all"
                                                    ? std::vector<std::string>{"bmc", "host"}

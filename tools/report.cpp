@@ -212,9 +212,11 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (!s.description.empty())
         out << " - " << s.description;
     out << "\n  bus " << s.bus.freq_hz / 1000.0 << " kHz, PEC " << (r.link.pec ? "on" : "off")
-        << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant) << " at HZ=" << s.host.hz
-        << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant) << " at " << hex8(s.bmc.addr7)
-        << " HZ=" << s.bmc.hz;
+        << "; host ipmi_ssif " << ssif::host_variant_name(s.host.variant)
+        << (s.host_implementation == Implementation::Kernel ? " (the real ipmi_ssif.c)" : "")
+        << " at HZ=" << s.host.hz << "; BMC ssif_bmc " << ssif::bmc_variant_name(s.bmc.variant)
+        << (s.bmc_implementation == Implementation::Kernel ? " (the real ssif_bmc.c)" : "")
+        << " at " << hex8(s.bmc.addr7) << " HZ=" << s.bmc.hz;
     if (s.daemon_kind == Scenario::DaemonKind::SsifBridge)
         out << ", ssifbridge " << ssif::bridge_version_info(s.bridge.version).name
             << " with ipmid latency " << daemon_latency_text(s.daemon)

@@ -647,6 +647,8 @@ void read_expect(ObjectReader expect, Scenario& s) {
         s.expect.counts[event] = static_cast<uint64_t>(counts.integer(event, 0, 0, INT64_MAX));
     }
     counts.finish();
+    if (expect.choice("counts_from", "start", {"start", "registered"}) == "registered")
+        s.expect.counts_from = Expectations::CountsFrom::Registered;
     expect.accepts({"zpci"});
     if (expect.has("zpci")) {
         if (!s.zpci.enabled)
@@ -888,9 +890,22 @@ void use_kernel_host(Scenario& s) {
     };
     if (!kernel::kernel_host_available())
         fail("implementation", std::string("\"kernel\": ") + kernel::kKernelHostHowTo);
+    if (const char* missing = kernel::kernel_host_missing_release(s.host.variant))
+        fail("variant", std::string("its row, ") + ssif::host_variant_name(s.host.variant) +
+                            ", runs linux-source-" + missing +
+                            "'s ipmi_ssif.c with implementation \"kernel\", which this build "
+                            "does not have: bash scripts/kernel-source.sh build/kernel-source "
+                            "(it extracts it into build/kernel-source/" +
+                            missing +
+                            ") && bash scripts/setup.sh, or with a tree of your own "
+                            "-DSSIFSIM_KERNEL_SOURCE_6_1=DIR (README: Kernel in the loop)");
     if (s.host_irq_fid)
         fail("irq", "the kernel host has no interrupt-driven adapter yet: use \"poll\"");
     s.host_implementation = Implementation::Kernel;
+}
+
+bool host_probes(const Scenario& s) {
+    return s.host.probe || s.host_implementation == Implementation::Kernel;
 }
 
 ojson scenario_to_json(const Scenario& s) {
@@ -1042,6 +1057,8 @@ ojson scenario_to_json(const Scenario& s) {
         bmc["aborting"] = *s.expect.bmc_aborting;
     expect["bmc"] = bmc;
     expect["counts"] = s.expect.counts;
+    expect["counts_from"] =
+        s.expect.counts_from == Expectations::CountsFrom::Registered ? "registered" : "start";
     if (s.zpci.enabled) {
         ojson z = {{"violations", s.zpci.expect_violations}, {"counts", s.zpci.expect_counts}};
         if (s.zpci.expect_setup_failed)

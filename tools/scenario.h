@@ -49,6 +49,11 @@ struct Expectations {
     std::optional<bool> bmc_aborting;
     // Exact counts of log events by "src.ev", e.g. "daemon.read".
     std::map<std::string, uint64_t> counts;
+    // Where `counts` begins: the start of the run, or the host's last `registered` event (the
+    // end of ipmi_add_smi's start-up requests after the probe), so that the driver's start-up
+    // traffic is left out; a run without that event counts from the start.
+    enum class CountsFrom { Start, Registered };
+    CountsFrom counts_from = CountsFrom::Start;
 };
 
 // What answers the daemon's requests (bmc.daemon.backend).
@@ -137,6 +142,10 @@ void use_kernel_bmc(Scenario& s);
 // naming s.file and the JSON path when the build has no kernel source (saying how to get
 // it), or when host.irq is "zpci" (the kernel host has no interrupt-driven adapter).
 void use_kernel_host(Scenario& s);
+// Whether the host of `s` makes its own requests before workload request 1: host.probe (the
+// model host's probe and ipmi_add_smi's registration), or the kernel host, whose ssif_probe
+// always probes and registers (host.probe does not apply to it).
+bool host_probes(const Scenario& s);
 
 // The resolved configuration, every default filled in (for --print-config and the report).
 ojson scenario_to_json(const Scenario& s);

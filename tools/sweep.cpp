@@ -78,8 +78,10 @@ ojson random_host_fault(Rng& rng, int requests) {
     return f;
 }
 
-// A daemon fault, aimed at one of the template requests' reads by the daemon.
-ojson random_daemon_fault(Rng& rng, int requests) {
+// A daemon fault, aimed at one of the template requests' reads by the daemon: by its read
+// count, or, when the host probes (its own requests are read by the daemon too), by its
+// workload request id.
+ojson random_daemon_fault(Rng& rng, int requests, bool by_request) {
     ojson f;
     switch (rng.uniform(0, 2)) {
     case 0:
@@ -88,7 +90,7 @@ ojson random_daemon_fault(Rng& rng, int requests) {
     case 1: f = {{"type", "daemon_silent"}}; break;
     default: f = {{"type", "daemon_malformed"}, {"len", rng.uniform(0, 300)}}; break;
     }
-    f["read"] = rng.uniform(1, static_cast<uint64_t>(requests));
+    f[by_request ? "request" : "read"] = rng.uniform(1, static_cast<uint64_t>(requests));
     return f;
 }
 
@@ -337,7 +339,14 @@ std::string write_outputs(const ojson& summary, const std::string& summary_path,
 
 } // namespace
 
-ojson make_variation(const ojson& t, const std::string& template_file, uint64_t seed) {
+bool promises_recovery(const Scenario& tmpl) {
+    return tmpl.host.variant == ssif::HostVariant::Mainline &&
+           (tmpl.bmc.variant == ssif::BmcVariant::Mainline ||
+            tmpl.bmc_implementation == Implementation::Kernel);
+}
+
+ojson make_variation(const Scenario& tmpl, const std::string& template_file, uint64_t seed) {
+    const ojson t = scenario_to_json(tmpl);
     Rng rng(seed);
     ojson v = t;
     v["seed"] = seed;
@@ -353,18 +362,21 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
                         {"cmd", ssif::ipmi::kGetDeviceId.cmd},
                         {"data", ojson::array()}});
     // Either one daemon fault, or one to three on the host's transfers: a request a host
-    // fault loses would shift which request a daemon fault hits, onto the clean one.
-    // With host.probe the daemon also reads the probe's commands and a foreign master's
-    // time may fall in the probe: neither could be aimed at the template's requests, so such
-    // a template gets only host-transfer faults, which are aimed by request id.
+    // fault loses would shift which request a daemon fault aimed by read count hits, onto
+    // the clean one.
+    // A probing host (host.probe, or the kernel host: host_probes) makes requests of its own
+    // that the daemon reads too, and a foreign master's time may fall in the probe: its
+    // daemon faults are aimed by workload request id (as host-transfer faults are), and it
+    // gets no foreign master. Without the probe the daemon fault keeps its read count, so
+    // such a template draws what it always drew for each seed.
     // Daemon faults act on the simple daemon only: behind ssifbridge the scenario refuses
     // them (bmc.script delays answers there), so such a template also gets host faults.
-    const bool probe = t["host"].value("probe", false);
+    const bool probe = host_probes(tmpl);
     const bool simple_daemon = t["bmc"]["daemon"].value("kind", "simple") == "simple";
     ojson faults = ojson::array();
-    const bool daemon_fault = rng.uniform(0, 3) == 0 && !probe && simple_daemon;
+    const bool daemon_fault = rng.uniform(0, 3) == 0 && simple_daemon;
     if (daemon_fault) {
-        faults.push_back(random_daemon_fault(rng, n));
+        faults.push_back(random_daemon_fault(rng, n, probe));
     } else {
         for (uint64_t k = rng.uniform(1, 3); k > 0; --k)
             faults.push_back(random_host_fault(rng, n));
@@ -378,7 +390,7 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
         add_random_zpci_fault(rng, v["zpci"], v["host"].value("irq_fid", ojson()), &strands);
     // Faults on the other masters' transfers, drawn last so that the draws above stay what
     // they were for every seed: the foreign master's (when one was drawn) and the host's ARA
-    // read (when the BMC alerts; not with host.probe, whose faults are aimed by request).
+    // read (when the BMC alerts; not with a probing host, whose faults are aimed by request).
     // Like the host's, they can stall or lose the host's transfers, so never with a daemon
     // fault: they would shift which request its read count hits.
     for (const ojson& f : faults)
@@ -399,8 +411,7 @@ ojson make_variation(const ojson& t, const std::string& template_file, uint64_t 
         expect["spec"][check_name(CheckId::InterruptsAccounted)] =
             t["zpci"]["variant"] == "fixed" && !strands ? "pass" : "any";
     expect["requests"] = ojson::array();
-    // Only the fixed drivers promise recovery: older variants show their bugs.
-    if (t["host"]["variant"] == "mainline" && t["bmc"]["variant"] == "mainline")
+    if (promises_recovery(tmpl))
         expect["requests"].push_back({{"id", n + 1}, {"error", ""}, {"completion_code", 0}});
     v["expect"] = expect;
     return v;
@@ -522,7 +533,7 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
     for (int i = o.shard; i < o.count; i += o.shards) {
         const uint64_t seed = o.seed + static_cast<uint64_t>(i);
         const std::string file = o.out_dir + "/sweep-" + std::to_string(seed) + ".json";
-        const ojson variation = make_variation(resolved, o.template_file, seed);
+        const ojson variation = make_variation(tmpl, o.template_file, seed);
         for (const auto& [kind, n] : drawn_fault_kinds(variation, resolved))
             kinds[kind] += n;
         if (!write_text(file, variation.dump(2) + "\n"))

@@ -21,6 +21,7 @@
 
 #include "tools/child.h"
 #include "tools/json_reader.h"
+#include "tools/scenario.h"
 #include "tools/shrink.h"
 
 namespace ssifsim::tools {
@@ -46,9 +47,18 @@ struct MergeOptions {
     std::string junit_path;          // JUnit XML of the merged campaign ("": none)
 };
 
-// The scenario one seed makes from the template (a resolved scenario as JSON).
-ojson make_variation(const ojson& resolved_template, const std::string& template_file,
-                     uint64_t seed);
+// Whether a sweep of `tmpl` holds each seed to answering the clean request (completion code
+// 0), the recovery check: only when both sides run fixed code, since older variants keep
+// their known recovery bugs. The host is fixed in its "mainline" row ("6.12" names it),
+// model or kernel (an older row of the kernel host runs that release's ipmi_ssif.c, e.g.
+// 6.1.192). The BMC is fixed in the model's "mainline", or as the kernel BMC (its row is
+// always "6.12", the build's ssif_bmc.c): that is the code under test, and a campaign
+// replayed against a patched driver is there to check its recovery.
+bool promises_recovery(const Scenario& tmpl);
+
+// The scenario one seed makes from the template (loaded; the variation is its resolved JSON,
+// scenario_to_json, with the drawn faults, the clean request and the sweep's expectations).
+ojson make_variation(const Scenario& tmpl, const std::string& template_file, uint64_t seed);
 
 // A scenario fault's kind as the sweep counts it: its type, with its line ("held_low/sda")
 // and the master it is aimed at when not the host ("nak@foreign", "lost_stop@alert_response").

@@ -22,6 +22,7 @@
 #include "models/smbus/controller.h"
 #include "models/ssif/framing.h"
 #include "models/ssif/ipmi_commands.h"
+#include "models/ssif/recv_check.h"
 
 // The message handler's interface as the driver sees it (plain C declarations).
 extern "C" {
@@ -68,6 +69,33 @@ constexpr unsigned kWatchWatchdog = 2u;  // IPMI_WATCH_MASK_CHECK_WATCHDOG
 constexpr uint8_t kMaxChannels = 16;     // IPMI_MAX_CHANNELS
 constexpr size_t kIpmiMaxMsgLength = IPMI_MAX_MSG_LENGTH;
 constexpr const char* kAdapterName = "ssifsim SMBus adapter";
+constexpr int kErestartsys = 512; // ERESTARTSYS (include/linux/errno.h)
+
+// The releases whose ipmi_ssif.c this build compiled (CMakeLists.txt), by the name the host
+// version table's rows give (HostKernel::kernel_release).
+struct Release {
+    const char* name;
+    const khost_ops* ops;
+    const char* tree; // null: SSIFSIM_KERNEL_SOURCE itself
+};
+constexpr Release kReleases[] = {
+    {"6.12", &khost_ops_6_12, nullptr},
+#ifdef SSIFSIM_KERNEL_HOST_6_1
+    {"6.1", &khost_ops_6_1, SSIFSIM_KERNEL_HOST_6_1_DESCRIPTION},
+#endif
+};
+
+const Release* release_of(ssif::HostVariant variant) {
+    const std::string name = ssif::host_kernel(variant).kernel_release;
+    for (const Release& r : kReleases)
+        if (name == r.name)
+            return &r;
+    return nullptr;
+}
+const khost_ops* release_ops(ssif::HostVariant variant) {
+    const Release* r = release_of(variant);
+    return r ? r->ops : nullptr;
+}
 
 // An oops unwinds the task that ran into it (kernel: the task is killed).
 struct KernelOops {};
@@ -107,6 +135,7 @@ class KernelSsifHost : public sc_core::sc_module, public KernelHost {
     void log_line(const char* level, const std::string& text);
     uint64_t jiffies() const { return jiffies_.at(sim_now_ns()); }
     const Jiffies& jiffies_rules() const { return jiffies_; }
+    bool msleep_extra_jiffy() const { return kernel_.msleep_extra_jiffy; }
     void sleep_jiffies(uint64_t delta, const char* reason);
     int mod_timer(timer_list* t, unsigned long expires);
     int del_timer(timer_list* t);
@@ -140,6 +169,8 @@ class KernelSsifHost : public sc_core::sc_module, public KernelHost {
                                     smbus::TransferTag& tag);
 
     ssif::HostConfig config_;
+    const ssif::HostKernel& kernel_; // the variant's row: which release, msleep's jiffy
+    const khost_ops& driver_;        // that release's ipmi_ssif.c
     KernelHostOptions options_;
     const smbus::HostAdapter& adapter_;
     Jiffies jiffies_;
@@ -181,12 +212,7 @@ class KernelSsifHost : public sc_core::sc_module, public KernelHost {
     ssif::LinkSetup link_;
     ssif::HostStats stats_;
     bool removed_ = false;
-    bool device_lock_ = false; // the driver's probe or remove runs (device_lock held)
-    sc_core::sc_event device_unlocked_;
-    void device_unlock() {
-        device_lock_ = false;
-        device_unlocked_.notify(sc_core::SC_ZERO_TIME);
-    }
+    smbus::DeviceLock device_lock_; // held while the driver's probe or remove runs
 };
 
 namespace {
@@ -202,7 +228,8 @@ KernelSsifHost& host() {
 
 KernelSsifHost::KernelSsifHost(sc_core::sc_module_name name, const ssif::HostConfig& config,
                                EventSink& log, const KernelHostOptions& options)
-    : sc_module(name), config_(config), options_(options),
+    : sc_module(name), config_(config), kernel_(ssif::host_kernel(config.variant)),
+      driver_(*release_ops(config.variant)), options_(options),
       adapter_(smbus::host_adapter(config.adapter)), jiffies_(config.hz), timers_(jiffies_),
       controller_("smbus", log), log_(log) {
     require_time_resolution();
@@ -227,7 +254,7 @@ ssif::HostStats KernelSsifHost::stats() const {
     if (removed_)
         return stats_;
     khost_stats s;
-    khost_get_stats(&s);
+    driver_.get_stats(&s);
     ssif::HostStats out;
     out.alerts = s.alerts;
     out.flag_fetches = s.flag_fetches;
@@ -362,8 +389,15 @@ void KernelSsifHost::complete(completion* c) {
 
 int KernelSsifHost::wait_for_completion(completion* c) {
     check_may_sleep("wait_for_completion");
-    while (c->done == 0)
+    while (c->done == 0) {
+        // do_wait_for_common: a pending signal ends an interruptible wait with -ERESTARTSYS,
+        // and kthread_stop sets TIF_NOTIFY_SIGNAL on the thread, which signal_pending()
+        // counts. 6.1's shutdown_ssif stops its kthread without a complete(): that is how the
+        // thread leaves its wait on wake_thread.
+        if (kthread_should_stop())
+            return -kErestartsys;
         wait_on(completion_event_);
+    }
     --c->done;
     return 0;
 }
@@ -396,7 +430,8 @@ bool KernelSsifHost::kthread_should_stop() {
 int KernelSsifHost::kthread_stop(task_struct_impl* t) {
     check_may_sleep("kthread_stop");
     t->should_stop = true;
-    completion_event_.notify(sc_core::SC_ZERO_TIME); // wake_up_process: it re-checks
+    completion_event_.notify(sc_core::SC_ZERO_TIME); // wake_up_process: it re-checks, and
+                                                     // its interruptible wait ends
     while (!t->exited)
         wait_on(t->exited_event);
     return t->ret;
@@ -440,7 +475,7 @@ int KernelSsifHost::smbus_block(const i2c_client_head* client, bool read, uint8_
     check_may_sleep(read ? "i2c_smbus_read_block_data" : "i2c_smbus_write_block_data");
     const bool pec = (client->flags & kI2cClientPec) != 0;
     // The transfer belongs to the user's request while the driver works on its message.
-    const bool user = user_msg_ && khost_current_msg() == user_msg_;
+    const bool user = user_msg_ && driver_.current_msg() == user_msg_;
     smbus::TransferTag tag{user ? user_out_.id : 0, read, command};
     const uint64_t start = sim_now_ns();
     const smbus::SmbusResult r =
@@ -499,9 +534,8 @@ int KernelSsifHost::register_smi(const ipmi_smi_handlers* handlers, void* send_i
     // ipmi_add_smi's own requests, as the model host's register_smi makes them (ssif_host.cpp):
     // Get Device GUID, Get Device ID (validated), then the channel scan for IPMI 1.5 and later.
     handler_message(ssif::ipmi::request(ssif::ipmi::kGetDeviceGuid));
-    const Bytes id_request = ssif::ipmi::request(ssif::ipmi::kGetDeviceId);
-    Bytes rsp = handler_message(id_request);
-    const bool device_id = ssif::valid_device_id(rsp) && ssif::answers(id_request, rsp);
+    Bytes rsp = handler_message(ssif::ipmi::request(ssif::ipmi::kGetDeviceId));
+    const bool device_id = ssif::valid_device_id(rsp); // netfn/cmd: handler_message's check
     unsigned channels = 0;
     if (device_id) {
         const uint8_t version = rsp[7];
@@ -545,7 +579,10 @@ Bytes KernelSsifHost::handler_message(const Bytes& payload) {
     handlers_->sender(send_info_, msg);
     while (!handler_rsp_)
         wait_on(handler_event_);
-    const Bytes rsp = *handler_rsp_;
+    // handle_one_recv_msg checks the handler's own responses as it does a user's.
+    const ssif::RecvCheck check = ssif::check_received(payload, *handler_rsp_);
+    ssif::log_received_check(log_, sim_now_ns(), check);
+    const Bytes rsp = check.delivered;
     EventBuilder(log_, sim_now_ns(), events::kHostHandlerResponse).bytes("response", rsp);
     return rsp;
 }
@@ -556,7 +593,7 @@ void KernelSsifHost::msg_received(ipmi_smi_msg* msg) {
     // delivers it: this message is a hosed one if the count moved since the last delivery,
     // whoever's message that was (ipmi_add_smi's own channel scan included).
     khost_stats s;
-    khost_get_stats(&s);
+    driver_.get_stats(&s);
     const bool hosed = s.hosed != hosed_seen_;
     hosed_seen_ = s.hosed;
     if (msg == handler_msg_) {
@@ -592,8 +629,10 @@ void KernelSsifHost::user_done(ssif::RequestOutcome out) {
         out.started_ns = out.completed_ns;
     if (out.error == ssif::RequestError::None) {
         out.completion_code = out.response.size() >= 3 ? out.response[2] : ssif::kCcUnspecified;
-        // ipmi_msghandler: a response must carry the request's netfn + 1 and its cmd.
-        if (!ssif::answers(out.request, out.response)) {
+        // ipmi_msghandler's handle_one_recv_msg (recv_check.h), as the model host has it.
+        const ssif::RecvCheck check = ssif::check_received(out.request, out.response);
+        ssif::log_received_check(log_, sim_now_ns(), check);
+        if (!check.ok()) {
             out.error = ssif::RequestError::MismatchedResponse;
             out.completion_code = ssif::kCcUnspecified;
         }
@@ -673,7 +712,8 @@ void KernelSsifHost::module_thread() {
     try {
         // insmod ipmi_ssif addr=0xNN adapter_name=NAME: the address given to the driver, as on
         // a machine whose firmware does not describe the BMC.
-        khost_load(config_.bmc_addr7, options_.adapter_name ? kAdapterName : nullptr, kAdapterName);
+        driver_.load(config_.bmc_addr7, options_.adapter_name ? kAdapterName : nullptr,
+                     kAdapterName);
         int rv = 0;
         if (config_.enumeration == ssif::Enumeration::Detect) {
             // i2c_detect: i2c_default_probe's Quick Write, then the driver's detect.
@@ -683,15 +723,15 @@ void KernelSsifHost::module_thread() {
             adapter_lock_.unlock();
             EventBuilder(log_, sim_now_ns(), events::kHostQuickWrite)
                 .str("status", smbus::status_name(r.status));
-            rv = r.ok() ? khost_detect() : -ENODEV;
+            rv = r.ok() ? driver_.detect() : -ENODEV;
         }
         if (rv == 0) {
-            device_lock_ = true; // really_probe runs the driver's probe under device_lock
-            rv = khost_probe();
-            device_unlock();
+            device_lock_.lock(); // really_probe runs the driver's probe under device_lock
+            rv = driver_.probe();
+            device_lock_.unlock();
         }
         khost_link l;
-        khost_get_link(&l);
+        driver_.get_link(&l);
         link_.found = l.bound != 0;
         link_.pec = l.pec != 0;
         link_.max_transmit = l.max_xmit;
@@ -722,9 +762,9 @@ void KernelSsifHost::module_thread() {
                 break;
         }
         stats_ = stats();
-        device_lock_ = true; // the driver's remove runs under device_lock too
-        khost_unload();
-        device_unlock();
+        device_lock_.lock(); // the driver's remove runs under device_lock too
+        driver_.unload();
+        device_lock_.unlock();
         removed_ = true;
         EventBuilder(log_, sim_now_ns(), events::kHostRemoved);
     } catch (const KernelOops&) {
@@ -747,11 +787,11 @@ void KernelSsifHost::alert_worker() {
                 // smbus_do_alert takes the device lock before it looks for the driver: an
                 // alert during the probe (ipmi_add_smi's requests included) or the removal
                 // waits for it, then finds the driver bound or gone.
-                while (device_lock_)
-                    wait_on(device_unlocked_);
+                while (device_lock_.held())
+                    wait_on(device_lock_.unlocked_event());
                 static constexpr const char* kActions[] = {"ignored", "noted", "read_now"};
                 try {
-                    const int action = khost_alert(answer & 1u);
+                    const int action = driver_.alert(answer & 1u);
                     if (action > 0)
                         EventBuilder(log_, sim_now_ns(), events::kHostAlert)
                             .str("action", kActions[action - 1]);
@@ -767,11 +807,24 @@ bool kernel_host_available() {
     return true;
 }
 
+const char* kernel_host_missing_release(ssif::HostVariant variant) {
+    return release_ops(variant) ? nullptr : ssif::host_kernel(variant).kernel_release;
+}
+
+const char* kernel_host_release_tree(ssif::HostVariant variant) {
+    const Release* r = release_of(variant);
+    return r ? r->tree : nullptr;
+}
+
 std::unique_ptr<KernelHost> make_kernel_host(const char* name, const ssif::HostConfig& config,
                                              EventSink& log, const KernelHostOptions& options) {
     if (g_made)
         throw std::runtime_error("one kernel host per process: ipmi_ssif.c keeps its devices "
                                  "and parameters in statics");
+    if (const char* missing = kernel_host_missing_release(config.variant))
+        throw std::runtime_error(std::string("host variant ") +
+                                 ssif::host_variant_name(config.variant) + " runs " + missing +
+                                 "'s ipmi_ssif.c, which this build does not have");
     g_made = true;
     return std::make_unique<KernelSsifHost>(name, config, log, options);
 }
@@ -810,8 +863,10 @@ unsigned long khost_msecs_to_jiffies(unsigned int ms) {
     return host().jiffies_rules().from_msecs(ms);
 }
 void khost_msleep(unsigned int ms) {
-    // msleep: schedule_timeout of msecs_to_jiffies(ms) (no extra jiffy since 4381b895f544).
-    host().sleep_jiffies(host().jiffies_rules().from_msecs(ms), "msleep");
+    // msleep: schedule_timeout of msecs_to_jiffies(ms), plus one jiffy before 4381b895f544
+    // (timer.c's, so the variant's row says, whichever release's driver runs).
+    host().sleep_jiffies(
+        host().jiffies_rules().from_msecs(ms) + (host().msleep_extra_jiffy() ? 1 : 0), "msleep");
 }
 long khost_schedule_timeout(long timeout) {
     host().sleep_jiffies(timeout > 0 ? static_cast<uint64_t>(timeout) : 0, "schedule_timeout");

@@ -50,6 +50,13 @@ class KernelHost {
 
 // True in a build with the kernel source.
 bool kernel_host_available();
+// The release (HostKernel::kernel_release, "6.1" or "6.12") whose ipmi_ssif.c `variant`'s row
+// runs, if this build lacks it (linux-source-6.1's file is optional: scripts/kernel-source.sh
+// extracts it); null if the build has it.
+const char* kernel_host_missing_release(ssif::HostVariant variant);
+// Where that release's ipmi_ssif.c came from, as the comparison output names it ("DIR (Debian
+// linux-source-6.1 6.1.192-3)"), when it is not SSIFSIM_KERNEL_SOURCE itself; else null.
+const char* kernel_host_release_tree(ssif::HostVariant variant);
 
 // How the driver is loaded, beyond the scenario's HostConfig.
 struct KernelHostOptions {
@@ -61,11 +68,12 @@ struct KernelHostOptions {
 };
 
 // The host module named `name`. Null without the kernel source. A second one in the same
-// process is a std::runtime_error (the driver's statics). HostConfig: bmc_addr7, hz,
-// enumeration (acpi: i2c-core instantiates the device and calls ssif_probe; detect: the Quick
-// Write, ssif_detect, then ssif_probe), adapter (retries, errnos) and watch are used; the
-// driver is the 6.12 one whatever the variant, and always probes (the link keys are what the
-// probe finds).
+// process, or a variant whose release the build lacks (kernel_host_missing_release), is a
+// std::runtime_error. HostConfig: bmc_addr7, hz, enumeration (acpi: i2c-core instantiates the
+// device and calls ssif_probe; detect: the Quick Write, ssif_detect, then ssif_probe), adapter
+// (retries, errnos) and watch are used; variant picks the release the driver is
+// (HostKernel::kernel_release) and whether msleep adds a jiffy; the driver always probes (the
+// link keys are what the probe finds).
 std::unique_ptr<KernelHost> make_kernel_host(const char* name, const ssif::HostConfig& config,
                                              EventSink& log, const KernelHostOptions& options = {});
 

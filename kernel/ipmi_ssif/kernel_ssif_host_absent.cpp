@@ -7,6 +7,14 @@ bool kernel_host_available() {
     return false;
 }
 
+const char* kernel_host_missing_release(ssif::HostVariant variant) {
+    return ssif::host_kernel(variant).kernel_release;
+}
+
+const char* kernel_host_release_tree(ssif::HostVariant) {
+    return nullptr;
+}
+
 std::unique_ptr<KernelHost> make_kernel_host(const char*, const ssif::HostConfig&, EventSink&,
                                              const KernelHostOptions&) {
     return nullptr;

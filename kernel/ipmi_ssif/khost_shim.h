@@ -33,8 +33,6 @@
 #define kthread_should_stop khost_kthread_should_stop
 #define kthread_stop khost_kthread_stop
 #define ktime_get_real_ts64 khost_ktime_get_real_ts64
-#define i2c_add_driver khost_i2c_add_driver
-#define i2c_del_driver khost_i2c_del_driver
 #define i2c_smbus_write_block_data khost_i2c_smbus_write_block_data
 #define i2c_smbus_read_block_data khost_i2c_smbus_read_block_data
 #define sysfs_emit khost_sysfs_emit
@@ -58,13 +56,14 @@ typedef struct {
 #define module_param(name, type, perm) extern int ssifsim_param_##name
 #define module_param_named(name, var, type, perm) extern int ssifsim_param_##name
 #define module_param_array(name, type, nump, perm) extern int ssifsim_param_##name
-/* module_init/module_exit: the host's glue (kernel_ipmi_ssif.c) loads and unloads. */
+/* module_init/module_exit: the host's glue (kernel_ipmi_ssif.c) loads and unloads. Static,
+ * as every name the glue defines for one release: two releases share a program. */
 #define module_init(fn)                                                                            \
-    int khost_module_init(void) {                                                                  \
+    static int khost_module_init(void) {                                                           \
         return fn();                                                                               \
     }
 #define module_exit(fn)                                                                            \
-    void khost_module_exit(void) {                                                                 \
+    static void khost_module_exit(void) {                                                          \
         fn();                                                                                      \
     }
 #define ERESTARTSYS 512 /* include/linux/errno.h: never seen by userspace */
@@ -263,12 +262,13 @@ static inline void init_completion(struct completion* c) {
     c->done = 0;
 }
 void complete(struct completion* c);
-/* Blocks until a complete() (0); -ERESTARTSYS is never returned (no signals here). */
+/* Blocks until a complete() (0). No signals here but kthread_stop's: a kthread told to stop
+ * waits no more (-ERESTARTSYS), as TIF_NOTIFY_SIGNAL makes signal_pending() true. */
 int wait_for_completion_interruptible(struct completion* c);
 
 /* Kernel threads (include/linux/kthread.h): a SystemC thread each. kthread_stop sets the
- * stop flag, wakes the thread if it sleeps on a completion (a kthread's wake_up_process) and
- * waits for it to return. */
+ * stop flag, wakes the thread if it sleeps on a completion (a kthread's wake_up_process; its
+ * interruptible wait then returns -ERESTARTSYS) and waits for it to return. */
 struct task_struct;
 struct task_struct* khost_kthread_run(int (*fn)(void* data), void* data, const char* name);
 #define kthread_run(fn, data, ...) khost_kthread_run((fn), (data), "kssif")
@@ -279,6 +279,7 @@ int kthread_stop(struct task_struct* t);
 static inline void request_module_nowait(const char* name) {
     (void)name;
 }
+#define request_module(name) request_module_nowait(name) /* 6.1's ssif_probe */
 
 /* The device model (include/linux/device.h, sysfs.h): drvdata and the attribute group the
  * driver adds (never read here). */
@@ -327,7 +328,8 @@ struct platform_driver {
         const char* name;
     } driver;
     int (*probe)(struct platform_device*);
-    void (*remove_new)(struct platform_device*);
+    int (*remove)(struct platform_device*);      /* 6.1 */
+    void (*remove_new)(struct platform_device*); /* 6.12 */
     const struct platform_device_id* id_table;
 };
 static inline int platform_driver_register(struct platform_driver* d) {
@@ -384,7 +386,10 @@ struct i2c_driver {
         const char* name;
         const void* acpi_match_table;
     } driver;
+    /* One of the two is set: probe (6.12, one argument since 6.3) or probe_new (6.1, the
+     * one-argument probe's name while the two-argument one was being retired). */
     int (*probe)(struct i2c_client* client);
+    int (*probe_new)(struct i2c_client* client);
     void (*remove)(struct i2c_client* client);
     void (*alert)(struct i2c_client* client, enum i2c_alert_protocol protocol, unsigned int data);
     const struct i2c_device_id* id_table;
@@ -392,9 +397,12 @@ struct i2c_driver {
     const unsigned short* address_list;
 };
 /* i2c_add_driver records the driver; the host (kernel_ipmi_ssif.c) then binds the device the
- * way i2c-core would. i2c_del_driver unbinds it (the driver's remove). */
-int i2c_add_driver(struct i2c_driver* driver);
-void i2c_del_driver(struct i2c_driver* driver);
+ * way i2c-core would. i2c_del_driver unbinds it (the driver's remove). Static: each release's
+ * glue has its own. */
+#ifdef KHOST_OPS /* a release's glue, not khost_common.c */
+static int i2c_add_driver(struct i2c_driver* driver);
+static void i2c_del_driver(struct i2c_driver* driver);
+#endif
 /* SMBus block write and block read (drivers/i2c/i2c-core-smbus.c) on the simulated bus, with
  * PEC when the client has I2C_CLIENT_PEC, i2c-core's retries of a lost arbitration and the
  * adapter's errnos (models/smbus/adapter.h). Block on the adapter's lock and the transfer.

@@ -56,6 +56,7 @@ enum Id : uint16_t {
     kHostQuickWrite,
     kHostHandlerRequest,
     kHostHandlerResponse,
+    kHostHandlerWarn,
     kHostRegistered,
     kHostAdapterRetry,
     kHostIrqTimeout,
@@ -172,6 +173,8 @@ constexpr EventName kEventCatalog[] = {
     {events::kHostQuickWrite, EventSource::Host, "quick_write"},
     {events::kHostHandlerRequest, EventSource::Host, "handler_request"},
     {events::kHostHandlerResponse, EventSource::Host, "handler_response"},
+    // ipmi_msghandler's warning about a response (models/ssif/recv_check.h), both hosts.
+    {events::kHostHandlerWarn, EventSource::Host, "handler_warn"},
     {events::kHostRegistered, EventSource::Host, "registered"},
     {events::kHostAdapterRetry, EventSource::Host, "adapter_retry"},
     {events::kHostIrqTimeout, EventSource::Host, "irq_timeout"},

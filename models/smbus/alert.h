@@ -71,4 +71,27 @@ void smbus_alert(SmbusController& controller, sc_core::sc_mutex& lock,
                  const std::function<void(SmbusResult&)>& after_read,
                  const std::function<void(uint8_t answer)>& do_alert);
 
+// The driver core's device lock on the alerting client (device_lock(&client->dev), a mutex in
+// struct device), as smbus_do_alert meets it: really_probe holds it across the driver's probe
+// (for ipmi_ssif, ssif_probe with ipmi_register_smi's requests) and device_release_driver
+// across its remove, and smbus_do_alert takes it before it looks at the client's driver, so
+// an alert during either waits, and with it smbus_alert's next ARA reads. Only the state and
+// the wake-up: the holder is the host's probe/remove thread, the one waiter its alert work.
+// A waiter loops `while (held()) wait(unlocked_event());` (a SystemC thread).
+class DeviceLock {
+  public:
+    void lock() { held_ = true; }
+    // Drops the lock and wakes a waiter in the next delta cycle (as mutex_unlock wakes it).
+    void unlock() {
+        held_ = false;
+        unlocked_.notify(sc_core::SC_ZERO_TIME);
+    }
+    bool held() const { return held_; }
+    const sc_core::sc_event& unlocked_event() const { return unlocked_; }
+
+  private:
+    bool held_ = false;
+    sc_core::sc_event unlocked_;
+};
+
 } // namespace ssifsim::smbus

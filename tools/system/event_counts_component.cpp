@@ -3,6 +3,10 @@
 namespace ssifsim::tools {
 
 EventCountsComponent::EventCountsComponent(const Scenario& s) {
+    if (s.expect.counts_from == Expectations::CountsFrom::Registered) {
+        counter_.from_registered = true;
+        counter_.ids.set(events::kHostRegistered);
+    }
     for (const auto& [name, expected] : s.expect.counts) {
         counter_.counts[name] = 0;
         EventId id{};
@@ -17,6 +21,10 @@ EventCountsComponent::EventCountsComponent(const Scenario& s) {
 }
 
 void EventCountsComponent::Counter::record(const Event& e) {
+    // The host's start-up ends here: what it logged so far is left out.
+    if (from_registered && e.id == events::kHostRegistered)
+        for (auto& [name, count] : counts)
+            count = 0;
     for (const Counted& c : counted)
         if (e.id == c.id && (c.cpu_src.empty() || e.src == c.cpu_src))
             ++counts[c.name];

@@ -1,5 +1,6 @@
-// The scenario's expect.counts: how many events of each named "src.ev" the log holds. This
-// reads the log as an output (what was logged), the one thing the log is read back for.
+// The scenario's expect.counts: how many events of each named "src.ev" the log holds (from
+// the host's last `registered` event on, with expect.counts_from "registered"). This reads
+// the log as an output (what was logged), the one thing the log is read back for.
 #pragma once
 
 #include <bitset>
@@ -36,7 +37,8 @@ class EventCountsComponent : public Component {
             std::string name;
         };
         std::vector<Counted> counted;
-        std::bitset<events::kCount> ids; // those of `counted`
+        std::bitset<events::kCount> ids; // those of `counted`, and `registered` if it resets
+        bool from_registered = false;    // expect.counts_from "registered": restart there
         std::map<std::string, uint64_t> counts;
     };
     Counter counter_;

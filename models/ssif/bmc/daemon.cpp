@@ -20,6 +20,10 @@ void BmcDaemon::run() {
         return;
     buffer_.assign(bmc_.driver().msg_size(), 0);
     for (int nth = 1;; ++nth) {
+        // Waiting for the request before read() changes no event: read() would wait for the
+        // same wake-up (BmcModule::dev_read).
+        if (faults_ && faults_->waits_for_request())
+            bmc_.wait_readable();
         const DaemonFault fault = faults_ ? faults_->next_request(nth) : DaemonFault{};
         const bool read_fault = fault.kind == DaemonFault::Kind::ReadFault;
         Bytes msg;

@@ -43,8 +43,12 @@ struct DaemonFault {
 class DaemonFaultSource {
   public:
     virtual ~DaemonFaultSource() = default;
-    // Called for each request the daemon reads; `nth` counts them from 1.
+    // Called for each request the daemon reads; `nth` counts them from 1. Before the daemon's
+    // read() blocks, or, if waits_for_request(), once a request is there to read (poll's
+    // EPOLLIN): a source that tells requests apart by what the host wrote needs the request
+    // written before it can decide.
     virtual DaemonFault next_request(int nth) = 0;
+    virtual bool waits_for_request() const { return false; }
 };
 
 class BmcDaemon : public sc_core::sc_module {

@@ -6,27 +6,31 @@
 #include "models/common/name_table.h"
 #include "models/ssif/framing.h"
 #include "models/ssif/ipmi_commands.h"
+#include "models/ssif/recv_check.h"
 
 namespace ssifsim::ssif {
 
 namespace {
 // The version table: one row per step, each the one before plus its change.
 constexpr HostKernel kHostKernels[] = {
+    // Before Jan 2023 and Jan 2023: no release of their own; 6.1.192 has both 2023 changes
+    // (stable backports) and the probe of their time.
     {HostVariant::Pre2023, "ipmi_ssif before Jan 2023", 5000, 20000, 0, false, 5, 250, true, false,
-     false},
+     false, "6.1"},
     {HostVariant::Timers2023,
      "\"ipmi:ssif: Increase the message retry time\" and \"Add a timer between request "
      "retries\" (Jan 2023, in stable from 5.10.176 and 6.1.x)",
-     5000, 60000, 60000, true, 5, 250, true, false, false},
+     5000, 60000, 60000, true, 5, 250, true, false, false, "6.1"},
     {HostVariant::Flags2023, "6d2555cde291 \"ipmi: fix SSIF not responding under certain cond.\"",
-     5000, 60000, 60000, true, 5, 250, true, true, false},
+     5000, 60000, 60000, true, 5, 250, true, true, false, "6.1"},
+    // 4381b895f544 changed timer.c, not ipmi_ssif.c: 6.1.192's driver file is this row's.
     {HostVariant::Msleep2024,
      "4381b895f544 \"timers: Remove historical extra jiffie for timeout in msleep()\" (6.12)", 5000,
-     60000, 60000, true, 5, 250, false, true, false},
+     60000, 60000, true, 5, 250, false, true, false, "6.1"},
     {HostVariant::Probe2024, "88f65f903d25 \"ipmi:ssif: Improve detecting during probing\" (6.12)",
-     5000, 60000, 60000, true, 5, 250, false, true, true},
+     5000, 60000, 60000, true, 5, 250, false, true, true, "6.12"},
     {HostVariant::Mainline, "6.12.117 and later", 5000, 60000, 60000, true, 5, 250, false, true,
-     true},
+     true, "6.12"},
 };
 
 // SSIF_WATCH_MSG_TIMEOUT and SSIF_WATCH_WATCHDOG_TIMEOUT, in ms (msecs_to_jiffies).
@@ -462,8 +466,11 @@ void IpmiSsif::finish(bool ok) {
 void IpmiSsif::user_done(RequestOutcome out, bool ok) {
     if (ok) {
         out.completion_code = out.response.size() >= 3 ? out.response[2] : kCcUnspecified;
-        // ipmi_msghandler: a response must carry the request's netfn + 1 and its cmd.
-        if (!answers(out.request, out.response)) {
+        // ipmi_msghandler's handle_one_recv_msg: the user gets IPMI_ERR_UNSPECIFIED for a
+        // response too short or not for its request (recv_check.h).
+        const RecvCheck check = check_received(out.request, out.response);
+        log_received_check(log_, hooks_.now_ns(), check);
+        if (!check.ok()) {
             out.error = RequestError::MismatchedResponse;
             out.completion_code = kCcUnspecified;
         }

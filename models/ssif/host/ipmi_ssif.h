@@ -67,6 +67,11 @@ struct HostKernel {
     // without a valid answer from 88f65f903d25 on; before it only the i2c_detect path sent
     // Get Device ID, and a probe whose every command failed still registered the interface.
     bool probe_checks_device_id;
+    // The release whose ipmi_ssif.c the kernel host (host.implementation "kernel") runs for
+    // this row: its own where Debian ships it ("6.1": 6.1.192, "6.12": 6.12.117), else the
+    // nearest whose driver file has the row's behaviour or lacks the least of it. msleep's
+    // extra jiffy is timer.c's, not the driver's: the kernel host's msleep follows the row.
+    const char* kernel_release;
 };
 const HostKernel& host_kernel(HostVariant v);
 
@@ -168,9 +173,9 @@ struct RequestOutcome {
     Bytes request;
     Bytes response; // as delivered to the IPMI layer (0xFF synthesized on failure)
     uint8_t completion_code = 0xff;
-    // None on success. MismatchedResponse: the IPMI message handler replaces the response
-    // with completion code 0xFF ("BMC returned incorrect response"); `response` keeps what
-    // the SSIF driver delivered.
+    // None on success. MismatchedResponse: the IPMI message handler replaces a response too
+    // short or not for the request with completion code 0xFF (recv_check.h); `response`
+    // keeps what the SSIF driver delivered.
     RequestError error = RequestError::None;
     uint64_t submitted_ns = 0;
     uint64_t started_ns = 0;   // the driver starts the first write

@@ -7,6 +7,7 @@
 #include "models/common/sim_time.h"
 #include "models/ssif/framing.h"
 #include "models/ssif/ipmi_commands.h"
+#include "models/ssif/recv_check.h"
 
 namespace ssifsim::ssif {
 
@@ -135,12 +136,6 @@ void SsifHost::state_changed(DriverState state) {
         vcd_->change(sim_now_ns(), sig_state_, static_cast<uint64_t>(state));
 }
 
-void SsifHost::set_binding(Binding b) {
-    binding_ = b;
-    if (b != Binding::Probing)
-        device_unlocked_.notify(sc_core::SC_ZERO_TIME);
-}
-
 void SsifHost::maybe_stop() {
     if (stop_gate_ && probed_ && completed_ == submitted()) {
         stop_gate_->done();
@@ -173,7 +168,7 @@ void SsifHost::kthread() {
         } else {
             // really_probe (drivers/base/dd.c) runs ssif_probe under device_lock; ssif_probe
             // ends with ipmi_register_smi, whose requests (ipmi_add_smi) are inside it.
-            set_binding(Binding::Probing);
+            device_lock_.lock();
             link = probe();
         }
         link.max_part = config_.link.max_part; // the host's own, not found by the probe
@@ -197,7 +192,8 @@ void SsifHost::kthread() {
     driver_.registered(link.found);
     // ssif_probe has returned (0 only with the interface registered): the device lock drops
     // and an alert held back on it goes on (alert_worker).
-    set_binding(link.found ? Binding::Bound : Binding::Unbound);
+    bound_ = link.found;
+    device_lock_.unlock();
     // mutex_unlock wakes the alert work held in smbus_do_alert, which goes on to its next ARA
     // read at once; the driver's kthread only runs once woken for its first message (the
     // complete() in start_next_msg): the ARA read takes the adapter first.
@@ -274,14 +270,14 @@ void SsifHost::alert_worker() {
                 // registration's requests included) waits until the probe has returned, and
                 // so do smbus_alert's next ARA reads; then ssif_alert runs only if the probe
                 // bound the driver ("alert with no driver" otherwise).
-                alert_held_ = binding_ == Binding::Probing;
-                while (binding_ == Binding::Probing)
-                    wait_on(device_unlocked_);
+                alert_held_ = device_lock_.held();
+                while (device_lock_.held())
+                    wait_on(device_lock_.unlocked_event());
                 if (alert_held_) {
                     alert_held_ = false;
                     alert_resumed_.notify(sc_core::SC_ZERO_TIME);
                 }
-                if (binding_ == Binding::Bound)
+                if (bound_)
                     driver_.alert(); // the answering client's driver: ssif_alert
             });
     }
@@ -459,7 +455,10 @@ void SsifHost::handler_message(const Bytes& payload, Bytes& rsp) {
     driver_.send_handler(payload);
     while (!handler_response_)
         serve();
-    rsp = *handler_response_;
+    // handle_one_recv_msg checks the handler's own responses as it does a user's.
+    const RecvCheck check = check_received(payload, *handler_response_);
+    log_received_check(log_, sim_now_ns(), check);
+    rsp = check.delivered;
     EventBuilder(log_, sim_now_ns(), events::kHostHandlerResponse).bytes("response", rsp);
 }
 
@@ -470,10 +469,9 @@ bool SsifHost::register_smi() {
     // __get_device_id: bmc_device_id_handler wants netfn + 1 and the cmd, completion code 0
     // and what ipmi_demangle_device_id accepts (7 bytes from the completion code on);
     // anything else fails ipmi_add_smi, and ssif_probe with it ("Unable to register
-    // device"). (A wrong netfn/cmd is ignored there and the handler would wait for good;
-    // the model takes it as a failure.)
+    // device"). A wrong netfn/cmd never gets there: handler_message turned it into 0xFF.
     handler_message(ipmi::request(ipmi::kGetDeviceId), rsp);
-    const bool device_id = valid_device_id(rsp) && answers(ipmi::request(ipmi::kGetDeviceId), rsp);
+    const bool device_id = valid_device_id(rsp);
     unsigned channels = 0;
     if (device_id) {
         // __scan_channels, for IPMI 1.5 and later (the version byte: major in the low

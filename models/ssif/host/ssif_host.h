@@ -237,15 +237,13 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     sc_core::sc_mutex adapter_lock_; // i2c adapter lock: the driver and the alert work
     bool probed_ = false;
 
-    // The i2c client's binding to the driver as smbus_do_alert sees it (under device_lock):
-    // Probing while really_probe holds the device lock across ssif_probe (the probe and
-    // ipmi_register_smi's requests), then Bound if ssif_probe returned 0, else Unbound.
-    enum class Binding { Unbound, Probing, Bound };
-    Binding binding_ = Binding::Unbound;
-    sc_core::sc_event device_unlocked_; // the binding left Probing
-    bool alert_held_ = false;           // the alert work waits for the device lock
-    sc_core::sc_event alert_resumed_;   // it has it: its next ARA read is under way
-    void set_binding(Binding b);
+    // The i2c client's binding to the driver as smbus_do_alert sees it: the device lock held
+    // while really_probe runs ssif_probe (the probe and ipmi_register_smi's requests), then
+    // bound_ if ssif_probe returned 0.
+    smbus::DeviceLock device_lock_;
+    bool bound_ = false;
+    bool alert_held_ = false;         // the alert work waits for the device lock
+    sc_core::sc_event alert_resumed_; // it has it: its next ARA read is under way
 
     RequestSource* requests_ = nullptr;
     sc_core::sc_event fed_;

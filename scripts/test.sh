@@ -24,13 +24,18 @@ step "installed package and example testbench"
 
 # The sanitizer build: -O1 keeps its build time down. A sanitizer report ends the process
 # with exit code 86, which no test takes for an expected outcome; UBSan halts at its first.
+# LeakSanitizer scans no thread stacks for roots (use_stacks=0, which can only report more
+# leaks, not fewer): SystemC 2.3.4 tells ASan of its coroutine switches
+# (__sanitizer_start_switch_fiber), and a test process may end with its main thread's stack
+# range left on a coroutine stack SystemC has freed, where LeakSanitizer's tracer then faults
+# ("Tracer caught signal 11", seen in 36 of 513 tests in one run and none in the next).
 cmake -S . -B build-asan -DSSIFSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
     -DSSIFSIM_KERNEL_SOURCE="$PWD/build/kernel-source" \
     "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" > /dev/null
 cmake --build build-asan -j "$jobs"
 (cd build-asan &&
     ASAN_OPTIONS=exitcode=86:detect_leaks=1 \
-    LSAN_OPTIONS=exitcode=86 \
+    LSAN_OPTIONS=exitcode=86:use_stacks=0 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 \
     ctest --output-on-failure -j "$jobs")
 step "sanitizer build and test"

@@ -12,6 +12,7 @@ namespace ssifsim::tools {
 class JsonlSink : public ssifsim::EventSink {
   public:
     explicit JsonlSink(std::ostream& out) : out_(out) {}
+    bool records_early(EventId) const override { return true; } // writes t_ns, in order
     void record(const Event& event) override;
 
     // One event as its JSON line (no newline); also used by tests.

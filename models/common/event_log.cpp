@@ -9,6 +9,13 @@ bool TeeSink::wants(EventId id) const {
     return false;
 }
 
+bool TeeSink::records_early(EventId id) const {
+    for (const EventSink* sink : sinks_)
+        if (sink->wants(id) && !sink->records_early(id))
+            return false;
+    return true;
+}
+
 void TeeSink::record(const Event& event) {
     for (EventSink* sink : sinks_)
         if (sink->wants(event.id))

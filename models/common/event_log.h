@@ -120,6 +120,12 @@ class EventSink {
     // forwards one), so the answer may change as the run goes (a sink that stops once a
     // signal came); false must mean record() would have ignored it.
     virtual bool wants(EventId /*id*/) const { return true; }
+    // Whether record() may be given an event `id` before the simulation's clock reaches its
+    // t_ns, with nothing else logged in between (a model acting ahead of SystemC's clock:
+    // SmbusBus::reads_ahead): true for a sink that only keeps, writes or counts events by
+    // their t_ns and order; false, the default, for one that acts on the run (pauses it) or
+    // reads the simulation's clock.
+    virtual bool records_early(EventId /*id*/) const { return false; }
     virtual void record(const Event& event) = 0;
 };
 
@@ -127,12 +133,14 @@ class EventSink {
 class NullSink : public EventSink {
   public:
     bool wants(EventId) const override { return false; }
+    bool records_early(EventId) const override { return true; }
     void record(const Event&) override {}
 };
 
 // Keeps every event in memory; for tests and for the run summary.
 class MemorySink : public EventSink {
   public:
+    bool records_early(EventId) const override { return true; }
     void record(const Event& event) override { events.push_back(event); }
     std::vector<Event> events;
 };
@@ -144,6 +152,8 @@ class TeeSink : public EventSink {
     // No event reaches any sink from now on.
     void clear() { sinks_.clear(); }
     bool wants(EventId id) const override;
+    // Every sink that wants the event records it early.
+    bool records_early(EventId id) const override;
     void record(const Event& event) override;
 
   private:

@@ -390,11 +390,12 @@ bool SmbusBus::reads_ahead(const SmbusPayload& p) const {
     // transfer nothing of the bus happens in it (owe). sc_time_to_pending_activity() is
     // zero while another process is runnable now, and the time to the next timed
     // notification otherwise.
-    // And only when no sink wants the byte's event (EventSink::wants): a sink's record() may
-    // act on the run (one pauses it at the first event after SIGINT), which must not happen
-    // ahead of the event's time; unwanted, the event is not built at all.
+    // And only when every sink that wants the byte's event takes it early
+    // (EventSink::records_early): a sink's record() may act on the run (one pauses it at the
+    // first event after SIGINT), which must not happen ahead of the event's time; one that
+    // writes or counts events by their time and order sees the same log either way.
     if (!decoupling_ || !p.next_step_follows || walk_.fault != &kClean || owed_ns_ != 0 ||
-        log_.wants(events::kBusByte))
+        (log_.wants(events::kBusByte) && !log_.records_early(events::kBusByte)))
         return false;
     const uint64_t ack_ns = sim_now_ns() + 8 * timing_.bit_ns();
     if (run_until_ns() <= ack_ns)

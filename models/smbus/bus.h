@@ -56,10 +56,10 @@ class SmbusBus : public sc_core::sc_module {
     // period (the ACK bit, the START hold, a repeated START), which the next step waits out
     // together with its own wire time, before anything it logs, draws or delivers. Every
     // event, VCD change and target call keeps its exact time; only the number of SystemC
-    // waits changes (a Write byte takes one instead of two; so does a Read byte when no sink
-    // wants its event, nothing else is due before its ACK bit and the run does not end
-    // before it: reads_ahead). Off: every step returns when its wire time has passed, for
-    // comparing the two. Set it before the first transfer.
+    // waits changes (a Write byte takes one instead of two; so does a Read byte when every
+    // sink that wants its event records it early, nothing else is due before its ACK bit
+    // and the run does not end before it: reads_ahead). Off: every step returns when its wire time
+    // has passed, for comparing the two. Set it before the first transfer.
     void set_temporal_decoupling(bool on) { decoupling_ = on; }
     bool temporal_decoupling() const { return decoupling_; }
     // Bytes that crossed the wires so far, addresses included.

@@ -30,6 +30,7 @@ class EventCountsComponent : public Component {
     class Counter : public EventSink {
       public:
         bool wants(EventId id) const override { return ids[id]; }
+        bool records_early(EventId) const override { return true; } // counts, in order
         void record(const Event& e) override;
         struct Counted {
             EventId id;

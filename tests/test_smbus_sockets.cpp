@@ -624,6 +624,49 @@ TEST_CASE("sockets: without temporal decoupling followed steps wait out their wi
 }
 
 namespace {
+// A MemorySink that must see each event only once the clock has reached it (as a sink that
+// acts on the run, EventSink::records_early).
+struct OnTimeSink : MemorySink {
+    bool records_early(EventId) const override { return false; }
+};
+} // namespace
+
+TEST_CASE("sockets: a Read byte takes one wait when the run says where it ends and every sink "
+          "wanting its event records it early",
+          "[bus][sockets][timing][decoupling]") {
+    // SmbusBus::reads_ahead: with run_until_ns() known (here: no limit) and nothing else due,
+    // a Read byte that owes no time has its data bits, log event and ACK bit in one wait. The
+    // first Read owes the read address byte's ACK bit, which it waits out before the target
+    // is asked (1, as before), then its data bits with its own ACK bit (1, as before: there
+    // the ACK was owed to the next step); the second, owing nothing, asks the target at once
+    // and waits its 9 bit periods (1 instead of 2): 10 - 1 = 9 resumptions (the count
+    // derived above). The target is asked and each event logged at the same times.
+    run_until_ns() = UINT64_MAX;
+    MemorySink early;
+    TestTarget target("target");
+    std::vector<uint64_t> done_ns;
+    const uint64_t resumed = run_followed_write_then_read(true, early, target, done_ns);
+    CHECK(target.seen_ns == kWriteThenReadTargetNs);
+    CHECK(timed_events(early) == kWriteThenReadLog);
+    CHECK(resumed == 9);
+    run_until_ns() = 0;
+}
+
+TEST_CASE("sockets: a Read byte takes two waits when a sink wanting its event must see it on time",
+          "[bus][sockets][timing][decoupling]") {
+    // The same run, but the sink's records_early() is false: the bus logs each Read byte only
+    // when its data bits have passed, so 10 resumptions, as in the first decoupling case.
+    run_until_ns() = UINT64_MAX;
+    OnTimeSink on_time;
+    TestTarget target("target");
+    std::vector<uint64_t> done_ns;
+    const uint64_t resumed = run_followed_write_then_read(true, on_time, target, done_ns);
+    CHECK(timed_events(on_time) == kWriteThenReadLog);
+    CHECK(resumed == 10);
+    run_until_ns() = 0;
+}
+
+namespace {
 // A master on an SmbusController that makes the calls the controller refuses.
 struct RefusedCalls : sc_core::sc_module {
     SC_HAS_PROCESS(RefusedCalls);

@@ -1,7 +1,8 @@
 #include "models/common/vcd_writer.h"
 
 #include <algorithm>
-#include <charconv>
+#include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace ssifsim {
@@ -20,7 +21,9 @@ std::string vcd_id(size_t index) {
 
 VcdWriter::VcdWriter(std::ostream& out, std::string scope, uint64_t timescale_ns)
     : writer_(out), buf_(kBufferBytes + kLineMax, '\0'), scope_(std::move(scope)),
-      timescale_ns_(timescale_ns) {}
+      timescale_ns_(timescale_ns) {
+    std::fill(std::begin(stamp_digits_), std::end(stamp_digits_), '0');
+}
 
 VcdWriter::~VcdWriter() {
     drain();
@@ -47,11 +50,80 @@ void VcdWriter::commit_line(const char* end) {
         drain();
 }
 
+namespace {
+// Eight ASCII digits as one number, a digit per byte, the last (least significant) digit in
+// the low byte: the byte order SWAR addition needs.
+uint64_t load_digits(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+void store_digits(char* p, uint64_t v) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    std::memcpy(p, &v, sizeof v);
+}
+
+} // namespace
+
+void VcdWriter::set_stamp(uint64_t t) {
+    for (size_t i = kStampDigits; i-- > 0; t /= 10)
+        stamp_digits_[i] = static_cast<char>('0' + t % 10);
+}
+
+bool VcdWriter::add_to_stamp(uint64_t step) {
+    constexpr uint64_t kOnes = 0x0101010101010101;
+    if (step >= 100000000)
+        return false;
+    Step* cached = std::find_if(std::begin(steps_), std::end(steps_),
+                                [step](const Step& s) { return s.step == step; });
+    if (cached == std::end(steps_)) {
+        cached = &steps_[next_step_];
+        next_step_ = (next_step_ + 1) % std::size(steps_);
+        cached->step = step;
+        cached->digits = 0;
+        for (int shift = 0; step != 0; step /= 10, shift += 8)
+            cached->digits |= (step % 10) << shift;
+    }
+    // Eight decimal additions at once: in each byte d + e + 246 passes 255, carrying into the
+    // next byte, exactly when d + e and the carry in make 10 or more, and leaves d + e - 10; a
+    // byte that did not carry holds d + e + 246 (bit 7 set) and gives its 246 back.
+    char* low8 = stamp_digits_ + kStampDigits - 8;
+    const uint64_t sum = load_digits(low8) - '0' * kOnes + cached->digits + 246 * kOnes;
+    const uint64_t no_carry = (sum >> 7) & kOnes;
+    if ((no_carry >> 56) == 0)
+        return false; // the top digit carried into the ninth-last: set_stamp
+    store_digits(low8, sum - 246 * no_carry + '0' * kOnes);
+    return true;
+}
+
 void VcdWriter::put_time(uint64_t t) {
-    constexpr size_t kMax = 22; // '#', 20 digits, '\n'
-    char* p = reserve_line(kMax);
-    *p++ = '#';
-    p = std::to_chars(p, p + kMax - 2, t).ptr;
+    // Stamps only grow, mostly by one or two quarter bits: adding the step to the last stamp's
+    // low digits costs a few instructions where printing t anew divides out all ~13 (that was
+    // a quarter of a VCD run's time).
+    static constexpr auto kPow10 = [] {
+        std::array<uint64_t, kStampDigits> pow10{};
+        uint64_t v = 1;
+        for (uint64_t& p : pow10) {
+            p = v;
+            v *= 10; // wraps after 10^19, which is not used
+        }
+        return pow10;
+    }();
+    if (!add_to_stamp(t - stamp_value_))
+        set_stamp(t);
+    stamp_value_ = t;
+    while (stamp_len_ < kStampDigits && t >= kPow10[stamp_len_])
+        ++stamp_len_;
+    char* p = reserve_line(kStampDigits + 2);
+    *p = '#';
+    std::memcpy(p + 1, stamp_digits_ + kStampDigits - stamp_len_, kStampDigits); // and padding
+    p += 1 + stamp_len_;
     *p++ = '\n';
     commit_line(p);
 }
@@ -71,8 +143,14 @@ int VcdWriter::add_signal(const std::string& name, unsigned width, uint64_t init
         throw std::logic_error("VcdWriter: signal added after the first change");
     if (mirror_)
         mirror_ids_.push_back(mirror_->add_signal(name, width, initial, value_names));
-    signals_.push_back(
-        {name, vcd_id(signals_.size()), width, initial, initial, false, std::move(value_names)});
+    Signal s{name,  vcd_id(signals_.size()), {}, 0, width, initial, initial,
+             false, std::move(value_names)};
+    if (s.id.size() + 1 > sizeof s.id_line)
+        throw std::length_error("VcdWriter: too many signals");
+    s.id.copy(s.id_line, s.id.size());
+    s.id_line[s.id.size()] = '\n';
+    s.id_line_len = s.id.size() + 1;
+    signals_.push_back(std::move(s));
     return static_cast<int>(signals_.size() - 1);
 }
 
@@ -99,7 +177,7 @@ void VcdWriter::write_header() {
 }
 
 void VcdWriter::write_value(const Signal& s, uint64_t v) {
-    char* p = reserve_line(s.width + s.id.size() + 3); // 'b', the bits, ' ', the id, '\n'
+    char* p = reserve_line(s.width + 2 + sizeof s.id_line); // 'b', the bits, ' ', id_line
     if (s.width == 1) {
         *p++ = v ? '1' : '0';
     } else {
@@ -111,26 +189,22 @@ void VcdWriter::write_value(const Signal& s, uint64_t v) {
             *p++ = (v >> bit) & 1 ? '1' : '0';
         *p++ = ' ';
     }
-    for (char c : s.id)
-        *p++ = c;
-    *p++ = '\n';
-    commit_line(p);
+    std::memcpy(p, s.id_line, sizeof s.id_line);
+    commit_line(p + s.id_line_len);
 }
 
 void VcdWriter::flush_pending() {
     if (!header_written_)
         write_header();
-    bool stamped = false;
     for (int index : dirty_list_) {
         Signal& s = signals_[index];
         s.dirty = false;
         if (s.pending == s.written)
             continue;
-        if (!stamped && pending_t_ != stamped_t_) {
-            put_time(pending_t_ / timescale_ns_);
+        if (pending_t_ != stamped_t_) { // the first value written at this time
+            put_time(units(pending_t_));
             stamped_t_ = pending_t_;
         }
-        stamped = true;
         write_value(s, s.pending);
         s.written = s.pending;
     }
@@ -147,26 +221,36 @@ void VcdWriter::change(uint64_t t_ns, int signal, uint64_t value) {
     if (finished_)
         return; // the file is complete
     if (mirror_ && static_cast<size_t>(signal) < mirror_ids_.size())
-        hold(mirror_->held_mirrored_, t_ns, mirror_ids_[signal], value);
+        mirror_->held_mirrored_.push(t_ns, mirror_ids_[signal], value);
     if (!holding_) {
         record(t_ns, signal, value);
         return;
     }
-    hold(held_own_, t_ns, signal, value);
+    held_own_.push(t_ns, signal, value);
     if (t_ns > max_lag_ns_) // nothing mirrored will come max_lag_ns before an own change
         release_held(t_ns - max_lag_ns_);
 }
 
-void VcdWriter::hold(std::deque<Held>& queue, uint64_t t_ns, int signal, uint64_t value) {
-    if (!queue.empty() && t_ns < queue.back().t_ns)
+void VcdWriter::HeldQueue::push(uint64_t t_ns, int signal, uint64_t value) {
+    if (!empty() && t_ns < items_.back().t_ns)
         throw std::logic_error("VcdWriter: time went backwards");
-    queue.push_back({t_ns, signal, value});
+    items_.push_back({t_ns, signal, value});
+}
+
+void VcdWriter::HeldQueue::pop() {
+    if (++head_ == items_.size()) {
+        items_.clear();
+        head_ = 0;
+    } else if (head_ >= 4096 && 2 * head_ >= items_.size()) { // the popped half goes
+        items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+    }
 }
 
 void VcdWriter::release_held(uint64_t until_ns) {
     for (;;) {
         // The earlier of the two fronts; at one time, the mirrored change first.
-        std::deque<Held>* from = nullptr;
+        HeldQueue* from = nullptr;
         if (!held_mirrored_.empty() && held_mirrored_.front().t_ns <= until_ns)
             from = &held_mirrored_;
         if (!held_own_.empty() && held_own_.front().t_ns <= until_ns &&
@@ -175,7 +259,7 @@ void VcdWriter::release_held(uint64_t until_ns) {
         if (!from)
             return;
         const Held h = from->front();
-        from->pop_front();
+        from->pop();
         // A change later than promised is written at the latest time written (never
         // backwards).
         record(std::max(h.t_ns, pending_t_), h.signal, h.value);
@@ -204,7 +288,7 @@ void VcdWriter::finish(uint64_t t_end_ns) {
     release_held(UINT64_MAX);
     flush_pending();
     if (t_end_ns > stamped_t_)
-        put_time(t_end_ns / timescale_ns_);
+        put_time(units(t_end_ns));
     drain();
     writer_.flush();
     finished_ = true;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -59,13 +58,28 @@ class VcdWriter {
         uint64_t value;
     };
     // Each source's changes come in time order (a writer's times never go backwards), so the
-    // held changes are two queues merged as they are released.
-    static void hold(std::deque<Held>& queue, uint64_t t_ns, int signal, uint64_t value);
+    // held changes are two queues merged as they are released. A vector read from `head`:
+    // a wire change is pushed and popped once each, cheaper than a deque's.
+    class HeldQueue {
+      public:
+        bool empty() const { return head_ == items_.size(); }
+        const Held& front() const { return items_[head_]; }
+        void push(uint64_t t_ns, int signal, uint64_t value); // throws if t_ns goes backwards
+        void pop();
+
+      private:
+        std::vector<Held> items_;
+        size_t head_ = 0;
+    };
     void record(uint64_t t_ns, int signal, uint64_t value);
     void release_held(uint64_t until_ns); // the held changes up to until_ns, in time order
     struct Signal {
         std::string name;
         std::string id;
+        // The value line's tail: the id and '\n', copied whole (ids of up to 7 characters:
+        // 94^7 signals).
+        char id_line[8];
+        size_t id_line_len;
         unsigned width;
         uint64_t written;
         uint64_t pending;
@@ -74,6 +88,7 @@ class VcdWriter {
     };
     void write_header();
     void flush_pending();
+    uint64_t units(uint64_t t_ns) const { return timescale_ns_ == 1 ? t_ns : t_ns / timescale_ns_; }
     void write_value(const Signal& s, uint64_t v);
     // The file is written in large blocks from buf_, by a thread of its own: a wire trace
     // makes three changes per bus bit, and writing each would cost more than the simulation.
@@ -85,7 +100,7 @@ class VcdWriter {
     // used part ends at `end`.
     char* reserve_line(size_t max_chars);
     void commit_line(const char* end);
-    void put_time(uint64_t t);
+    void put_time(uint64_t t); // "#t\n"; t at least the last one put_time wrote
     void drain();
 
     BlockWriter writer_;
@@ -99,13 +114,30 @@ class VcdWriter {
     bool header_written_ = false; // written at the first flush, with the values at time 0
     uint64_t pending_t_ = 0;
     uint64_t stamped_t_ = 0; // the last '#t' written (the header writes #0)
+    // The last timestamp put_time wrote, in timescale units, as 20 decimal digits with
+    // leading '0's, its last stamp_len_ the number; the kStampDigits bytes after them let a
+    // line copy a fixed 20 bytes.
+    static constexpr size_t kStampDigits = 20;
+    uint64_t stamp_value_ = 0;
+    char stamp_digits_[2 * kStampDigits];
+    size_t stamp_len_ = 1;
+    bool add_to_stamp(uint64_t step); // false: step too large or a carry past 8 digits
+    void set_stamp(uint64_t t);
+    // Steps between stamps as add_to_stamp adds them: one decimal digit per byte, the least
+    // significant in the low byte. A wire trace steps by one, two or three quarter bits.
+    struct Step {
+        uint64_t step;
+        uint64_t digits;
+    };
+    Step steps_[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
+    size_t next_step_ = 0; // the entry a new step replaces
     bool finished_ = false;
     VcdWriter* mirror_ = nullptr;
     std::vector<int> mirror_ids_; // this writer's signal -> its handle in mirror_
     // A writer mirrored into holds its changes for this long (mirror_to), in time order.
     bool holding_ = false;
     uint64_t max_lag_ns_ = 0;
-    std::deque<Held> held_own_, held_mirrored_;
+    HeldQueue held_own_, held_mirrored_;
 };
 
 } // namespace ssifsim

@@ -22,7 +22,7 @@ std::string vcd_id(size_t index) {
 VcdWriter::VcdWriter(std::ostream& out, std::string scope, uint64_t timescale_ns)
     : writer_(out), buf_(kBufferBytes + kLineMax, '\0'), scope_(std::move(scope)),
       timescale_ns_(timescale_ns) {
-    std::fill(std::begin(stamp_digits_), std::end(stamp_digits_), '0');
+    std::fill(std::begin(high_digits_), std::end(high_digits_), '0');
 }
 
 VcdWriter::~VcdWriter() {
@@ -51,33 +51,27 @@ void VcdWriter::commit_line(const char* end) {
 }
 
 namespace {
-// Eight ASCII digits as one number, a digit per byte, the last (least significant) digit in
-// the low byte: the byte order SWAR addition needs.
-uint64_t load_digits(const char* p) {
-    uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
+constexpr uint64_t kOnes = 0x0101010101010101; // 1 in each byte
 
-void store_digits(char* p, uint64_t v) {
+// Stores eight digits held one per byte, the least significant in the low byte, as ASCII.
+void store_digits(char* p, uint64_t digits) {
+    uint64_t v = digits + '0' * kOnes;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     v = __builtin_bswap64(v);
 #endif
     std::memcpy(p, &v, sizeof v);
 }
-
 } // namespace
 
 void VcdWriter::set_stamp(uint64_t t) {
-    for (size_t i = kStampDigits; i-- > 0; t /= 10)
-        stamp_digits_[i] = static_cast<char>('0' + t % 10);
+    low_digits_ = 0;
+    for (int shift = 0; shift < 64; shift += 8, t /= 10)
+        low_digits_ |= (t % 10) << shift;
+    for (size_t i = kHighDigits; i-- > 0; t /= 10)
+        high_digits_[i] = static_cast<char>('0' + t % 10);
 }
 
 bool VcdWriter::add_to_stamp(uint64_t step) {
-    constexpr uint64_t kOnes = 0x0101010101010101;
     if (step >= 100000000)
         return false;
     Step* cached = std::find_if(std::begin(steps_), std::end(steps_),
@@ -93,12 +87,11 @@ bool VcdWriter::add_to_stamp(uint64_t step) {
     // Eight decimal additions at once: in each byte d + e + 246 passes 255, carrying into the
     // next byte, exactly when d + e and the carry in make 10 or more, and leaves d + e - 10; a
     // byte that did not carry holds d + e + 246 (bit 7 set) and gives its 246 back.
-    char* low8 = stamp_digits_ + kStampDigits - 8;
-    const uint64_t sum = load_digits(low8) - '0' * kOnes + cached->digits + 246 * kOnes;
+    const uint64_t sum = low_digits_ + cached->digits + 246 * kOnes;
     const uint64_t no_carry = (sum >> 7) & kOnes;
     if ((no_carry >> 56) == 0)
-        return false; // the top digit carried into the ninth-last: set_stamp
-    store_digits(low8, sum - 246 * no_carry + '0' * kOnes);
+        return false; // the top digit carried into the high digits: set_stamp
+    low_digits_ = sum - 246 * no_carry;
     return true;
 }
 
@@ -120,10 +113,24 @@ void VcdWriter::put_time(uint64_t t) {
     stamp_value_ = t;
     while (stamp_len_ < kStampDigits && t >= kPow10[stamp_len_])
         ++stamp_len_;
-    char* p = reserve_line(kStampDigits + 2);
-    *p = '#';
-    std::memcpy(p + 1, stamp_digits_ + kStampDigits - stamp_len_, kStampDigits); // and padding
-    p += 1 + stamp_len_;
+    // Each part written from where it is kept: the low digits straight from the register,
+    // not from memory they were just stored to (a load spanning a fresh store stalls).
+    char* p = reserve_line(kStampDigits + 16);
+    *p++ = '#';
+    if (stamp_len_ > 8) {
+        const size_t high = stamp_len_ - 8;
+        std::memcpy(p, high_digits_ + kHighDigits - high, 16); // and what follows them
+        p += high;
+    }
+    if (stamp_len_ >= 8) {
+        store_digits(p, low_digits_);
+        p += 8;
+    } else {
+        char low[8];
+        store_digits(low, low_digits_);
+        std::memcpy(p, low + 8 - stamp_len_, stamp_len_);
+        p += stamp_len_;
+    }
     *p++ = '\n';
     commit_line(p);
 }

@@ -114,12 +114,14 @@ class VcdWriter {
     bool header_written_ = false; // written at the first flush, with the values at time 0
     uint64_t pending_t_ = 0;
     uint64_t stamped_t_ = 0; // the last '#t' written (the header writes #0)
-    // The last timestamp put_time wrote, in timescale units, as 20 decimal digits with
-    // leading '0's, its last stamp_len_ the number; the kStampDigits bytes after them let a
-    // line copy a fixed 20 bytes.
-    static constexpr size_t kStampDigits = 20;
+    // The last timestamp put_time wrote, in timescale units: its eight low decimal digits in
+    // low_digits_, one per byte, the least significant in the low byte (add_to_stamp adds to
+    // them in a register), and the twelve above as ASCII with leading '0's in high_digits_,
+    // whose last 16 bytes a line copies whole. stamp_len_: how many digits the number has.
+    static constexpr size_t kStampDigits = 20, kHighDigits = kStampDigits - 8;
     uint64_t stamp_value_ = 0;
-    char stamp_digits_[2 * kStampDigits];
+    uint64_t low_digits_ = 0;
+    char high_digits_[kHighDigits + 16];
     size_t stamp_len_ = 1;
     bool add_to_stamp(uint64_t step); // false: step too large or a carry past 8 digits
     void set_stamp(uint64_t t);

@@ -71,7 +71,7 @@ void VcdWriter::set_stamp(uint64_t t) {
         high_digits_[i] = static_cast<char>('0' + t % 10);
 }
 
-bool VcdWriter::add_to_stamp(uint64_t step) {
+inline bool VcdWriter::add_to_stamp(uint64_t step) {
     if (step >= 100000000)
         return false;
     Step* cached = std::find_if(std::begin(steps_), std::end(steps_),
@@ -95,7 +95,7 @@ bool VcdWriter::add_to_stamp(uint64_t step) {
     return true;
 }
 
-void VcdWriter::put_time(uint64_t t) {
+inline void VcdWriter::put_time(uint64_t t) {
     // Stamps only grow, mostly by one or two quarter bits: adding the step to the last stamp's
     // low digits costs a few instructions where printing t anew divides out all ~13 (that was
     // a quarter of a VCD run's time).
@@ -183,7 +183,7 @@ void VcdWriter::write_header() {
     header_written_ = true;
 }
 
-void VcdWriter::write_value(const Signal& s, uint64_t v) {
+inline void VcdWriter::write_value(const Signal& s, uint64_t v) {
     char* p = reserve_line(s.width + 2 + sizeof s.id_line); // 'b', the bits, ' ', id_line
     if (s.width == 1) {
         *p++ = v ? '1' : '0';
@@ -200,7 +200,7 @@ void VcdWriter::write_value(const Signal& s, uint64_t v) {
     commit_line(p + s.id_line_len);
 }
 
-void VcdWriter::flush_pending() {
+inline void VcdWriter::flush_pending() {
     if (!header_written_)
         write_header();
     for (int index : dirty_list_) {
@@ -238,13 +238,13 @@ void VcdWriter::change(uint64_t t_ns, int signal, uint64_t value) {
         release_held(t_ns - max_lag_ns_);
 }
 
-void VcdWriter::HeldQueue::push(uint64_t t_ns, int signal, uint64_t value) {
+inline void VcdWriter::HeldQueue::push(uint64_t t_ns, int signal, uint64_t value) {
     if (!empty() && t_ns < items_.back().t_ns)
         throw std::logic_error("VcdWriter: time went backwards");
     items_.push_back({t_ns, signal, value});
 }
 
-void VcdWriter::HeldQueue::pop() {
+inline void VcdWriter::HeldQueue::pop() {
     if (++head_ == items_.size()) {
         items_.clear();
         head_ = 0;
@@ -273,7 +273,7 @@ void VcdWriter::release_held(uint64_t until_ns) {
     }
 }
 
-void VcdWriter::record(uint64_t t_ns, int signal, uint64_t value) {
+inline void VcdWriter::record(uint64_t t_ns, int signal, uint64_t value) {
     started_ = true;
     if (t_ns < pending_t_)
         throw std::logic_error("VcdWriter: time went backwards");

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <sstream>
 #include <systemc>
 
 #include "kernel/ipmi_ssif/kernel_ssif_host.h"
@@ -161,4 +163,55 @@ TEST_CASE("kernel host: an SMBus alert during the probe waits for the device loc
     CHECK(first_alert > link);
     CHECK(report["host"]["stats"]["alerts"].get<int>() > 0);
     CHECK(report["requests"][0]["error"] == "");
+}
+
+TEST_CASE("kernel host: every host event the real ipmi_ssif.c's runs log is in kKernelHostEvents",
+          "[kernel][host]") {
+    // kKernelHostEvents is what the loader refuses counts against (refuse_model_only_counts):
+    // an event the kernel host logs but the table lacks would be refused wrongly. The
+    // quickstart (probe, registration, a request, removal), a corrupted PEC from the BMC (the
+    // driver's read errors and retries) and a NAKed address (write errors).
+    for (const char* name : {"quickstart", "fault-corrupt-pec-bmc-to-host", "fault-nak-address"}) {
+        INFO(name);
+        const json s =
+            json::parse(read_file(source_dir() + "/scenarios/" + std::string(name) + ".json"));
+        std::string log;
+        run_with_host(s, "kernel", std::string("khost_events_") + name, &log);
+        size_t host_events = 0;
+        std::istringstream lines(log);
+        for (std::string line; std::getline(lines, line);) {
+            const json e = json::parse(line);
+            if (e["src"] != "host")
+                continue;
+            ++host_events;
+            EventId id{};
+            const std::string key = "host." + e["ev"].get<std::string>();
+            INFO(key);
+            REQUIRE(find_event(key, &id));
+            CHECK(kernel::kernel_host_logs(id));
+        }
+        CHECK(host_events > 0);
+    }
+}
+
+TEST_CASE("kernel host: expect.counts of a model host event is refused, naming its path",
+          "[kernel][host]") {
+    // host.state is the model host's state machine (SsifHost); the real driver never logs it,
+    // so its count would be 0 whatever the driver did. host.request it does log.
+    const std::string dir = make_temp_dir("khost_counts");
+    json s = json::parse(read_file(source_dir() + "/scenarios/quickstart.json"));
+    s["host"]["implementation"] = "kernel";
+    s["expect"]["counts"] = {{"host.request", 1}};
+    write_file(dir + "/ok.json", s.dump(2));
+    s["expect"]["counts"] = {{"host.request", 1}, {"host.state", 0}};
+    write_file(dir + "/bad.json", s.dump(2));
+    const CommandResult ok = run_command(ssifsim_binary() + " validate " + dir + "/ok.json");
+    INFO(ok.out);
+    CHECK(ok.exit_code == 0);
+    const CommandResult bad =
+        run_command(ssifsim_binary() + " run " + dir + "/bad.json --log " + dir + "/bad.jsonl");
+    INFO(bad.out);
+    CHECK(bad.exit_code == 2);
+    CHECK(has(bad.out, "bad.json: $.expect.counts.host.state: the model host's own event"));
+    CHECK(!std::filesystem::exists(dir + "/bad.jsonl")); // nothing written
 }

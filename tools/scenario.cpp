@@ -658,6 +658,24 @@ void read_expect(ObjectReader expect, Scenario& s) {
     expect.finish();
 }
 
+// A count of a host event only the model host logs would pass on nothing with the real driver
+// (kernel::kKernelHostEvents): a scenario whose host is "kernel" may not ask for one, as for
+// any other option the real driver cannot honour. (--compare-kernel runs a copy with the
+// kernel host and reports its checks, these counts among them, beside the two logs' diff.)
+void refuse_model_only_counts(const Scenario& s) {
+    if (s.host_implementation != Implementation::Kernel)
+        return;
+    for (const auto& [name, expected] : s.expect.counts) {
+        EventId id{};
+        if (find_event(name, &id) && event_name(id).src == EventSource::Host &&
+            !kernel::kernel_host_logs(id))
+            throw InputError(s.file + ": $.expect.counts." + name +
+                             ": the model host's own event, which the real ipmi_ssif.c "
+                             "(host.implementation \"kernel\") never logs: its count would be "
+                             "0 whatever the driver did (the kernel host's events: README, "
+                             "Kernel in the loop)");
+    }
+}
 } // namespace
 
 Scenario load_scenario(const std::string& file) {
@@ -728,6 +746,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
                                                     " names no request (the workload has " +
                                                     std::to_string(s.total_requests()) + ")");
     read_expect(root.object("expect"), s);
+    refuse_model_only_counts(s);
     root.finish();
     // A scenario that makes no traffic would pass every check: a CI scenario that lost its
     // workload must not stay green. It may still mean it, and say so in expect.

@@ -50,6 +50,27 @@ class KernelHost {
 
 // True in a build with the kernel source.
 bool kernel_host_available();
+
+// The host events this host can log (src "host"): those its glue around the driver builds in
+// kernel_ssif_host.cpp, and host.handler_warn, ipmi_msghandler's check of a response
+// (models/ssif/recv_check.h), made for both hosts. The model host's others (host.state,
+// host.flags, host.hung, the probe's host.probe_cmd, ...) are its own state machine's, which
+// the real driver does not have, so expect.counts cannot count them with implementation
+// "kernel" (the scenario loader says so).
+constexpr events::Id kKernelHostEvents[] = {
+    events::kHostRequest,     events::kHostResponse,       events::kHostTimer,
+    events::kHostWriteError,  events::kHostReadError,      events::kHostLink,
+    events::kHostQuickWrite,  events::kHostHandlerRequest, events::kHostHandlerResponse,
+    events::kHostHandlerWarn, events::kHostRegistered,     events::kHostAdapterRetry,
+    events::kHostIncoming,    events::kHostAlert,          events::kHostKernelLog,
+    events::kHostKernelOops,  events::kHostRemoved,
+};
+inline bool kernel_host_logs(EventId id) {
+    for (events::Id e : kKernelHostEvents)
+        if (e == id)
+            return true;
+    return false;
+}
 // The release (HostKernel::kernel_release, "6.1" or "6.12") whose ipmi_ssif.c `variant`'s row
 // runs, if this build lacks it (linux-source-6.1's file is optional: scripts/kernel-source.sh
 // extracts it); null if the build has it.

@@ -26,13 +26,12 @@ void IrqAccounting::pending(const AirqVector* v, unsigned long bit, const MsiSou
     on_bit.push_back(source); // a second source on one bit: two functions share it
 }
 
-std::vector<MsiSource> IrqAccounting::take(const AirqVector* v, unsigned long bit) {
+const std::vector<MsiSource>& IrqAccounting::take(const AirqVector* v, unsigned long bit) {
+    taken_.clear();
     auto it = pending_.find({v, bit});
-    if (it == pending_.end())
-        return {};
-    std::vector<MsiSource> sources = std::move(it->second);
-    pending_.erase(it);
-    return sources;
+    if (it != pending_.end())
+        taken_.swap(it->second); // the entry stays, empty, with taken_'s old storage
+    return taken_;
 }
 
 bool IrqAccounting::accounted() const {

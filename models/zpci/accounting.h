@@ -114,8 +114,9 @@ class IrqAccounting {
         ++counts_.misdirected;
         violation(kind, t_ns, std::move(detail));
     }
-    // A scan cleared the bit: what was pending on it.
-    std::vector<MsiSource> take(const AirqVector* v, unsigned long bit);
+    // A scan cleared the bit: what was pending on it, valid until the next take. The bit's
+    // entry keeps its storage for the next MSI on it: a storm allocates nothing per MSI.
+    const std::vector<MsiSource>& take(const AirqVector* v, unsigned long bit);
     // The handler ran for the sources taken from one bit. `live(fid)`: is it set up.
     template <typename Live>
     void dispatched(uint64_t t_ns, int cpu, const std::vector<MsiSource>& sources,
@@ -144,7 +145,8 @@ class IrqAccounting {
             return std::hash<const void*>()(k.first) ^ (k.second * 0x9e3779b97f4a7c15ULL);
         }
     };
-    std::unordered_map<Key, std::vector<MsiSource>, KeyHash> pending_;
+    std::unordered_map<Key, std::vector<MsiSource>, KeyHash> pending_; // empty: none pending
+    std::vector<MsiSource> taken_;                                     // take's result
     MsiCounts counts_;
     std::vector<Violation> kept_;
     std::array<uint64_t, kViolationKinds> violation_counts_{};

@@ -566,7 +566,7 @@ void ZpciSystem::dispatch(int c, AirqVector& v, unsigned long bit) {
     CpuStats& st = stats_[static_cast<size_t>(c)];
     ++st.dispatched;
     const uint64_t now = sim_now_ns();
-    const std::vector<MsiSource> sources = accounting_.take(&v, bit);
+    const std::vector<MsiSource>& sources = accounting_.take(&v, bit); // used before the wait
     const std::optional<Handler> handler = kernel_.resolve(v, bit);
     if (config_.log_each_msi) {
         EventBuilder e(log_, now, events::kCpuDispatch, c);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <queue>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/zpci/zpci_module.h"
@@ -68,7 +69,7 @@ class GeneratedMsis : public zpci::MsiSchedule {
 
     const ZpciScenario& z_;
     std::vector<uint32_t> live_;
-    std::map<uint32_t, unsigned> nvec_;
+    std::unordered_map<uint32_t, unsigned> nvec_; // by fid: looked up per MSI
     Rng rng_;
     std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
 };

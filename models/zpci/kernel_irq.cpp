@@ -44,6 +44,7 @@ std::vector<uint32_t> ZpciKernel::live_fids() const {
     for (const auto& [fid, f] : functions_)
         if (f.live)
             fids.push_back(fid);
+    std::sort(fids.begin(), fids.end()); // in fid order, whatever the hash's
     return fids;
 }
 

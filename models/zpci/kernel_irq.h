@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/zpci/accounting.h"
@@ -95,7 +96,7 @@ class ZpciKernel {
 
     const Function* function(uint32_t fid) const;
     bool live(uint32_t fid) const;
-    std::vector<uint32_t> live_fids() const;
+    std::vector<uint32_t> live_fids() const; // in fid order
 
     // The vectors the hardware and the handlers use.
     AirqVector& summary() { return *sbv_; }
@@ -141,11 +142,18 @@ class ZpciKernel {
     std::unique_ptr<AirqVector> sbv_;
     std::vector<std::unique_ptr<AirqVector>> cpu_ibv_; // directed
     std::vector<AirqVector*> function_ibv_;            // floating, by summary bit
-    std::map<uint32_t, Function> functions_;
+    // Looked up for every MSI: hashed. (live_fids sorts what it lists.)
+    std::unordered_map<uint32_t, Function> functions_;
     // Released floating vectors, kept so a stale zpci_ibv entry stays a valid address here.
     std::map<const AirqVector*, std::pair<uint32_t, std::unique_ptr<AirqVector>>> freed_;
     // The parent domain(s): (domain token, hwirq) -> handler. v1 has one domain, token 0.
-    std::map<std::pair<uint64_t, uint64_t>, Handler> domain_;
+    // Looked up for every dispatch, never walked: hashed.
+    struct DomainKeyHash {
+        size_t operator()(const std::pair<uint64_t, uint64_t>& k) const {
+            return std::hash<uint64_t>()(k.first * 0x9e3779b97f4a7c15ULL ^ k.second);
+        }
+    };
+    std::unordered_map<std::pair<uint64_t, uint64_t>, Handler, DomainKeyHash> domain_;
     // Which live function owns each directed pool bit (to see a double allocation).
     std::map<unsigned long, uint32_t> bit_owner_;
 };

@@ -1,6 +1,6 @@
 // VcdWriter's timestamps: put_time adds the step since the last stamp to its decimal digits
 // (eight at a time) instead of printing each time anew, so these cases cross every boundary
-// that arithmetic has. The expected text is the VCD grammar (IEEE 1364-2005 18.2.1: a
+// that arithmetic has. The expected text is the VCD grammar (IEEE 1364-2005 18.2: a
 // simulation time is '#' and a decimal number), each number written out here by hand.
 #include <catch2/catch.hpp>
 

@@ -213,5 +213,19 @@ TEST_CASE("kernel host: expect.counts of a model host event is refused, naming i
     INFO(bad.out);
     CHECK(bad.exit_code == 2);
     CHECK(has(bad.out, "bad.json: $.expect.counts.host.state: the model host's own event"));
+    CHECK(has(bad.out, "(the kernel host logs host.request, host.response, host.timer,"));
     CHECK(!std::filesystem::exists(dir + "/bad.jsonl")); // nothing written
+}
+
+TEST_CASE("kernel host: --compare-kernel leaves the model host's own counts out of its kernel copy",
+          "[kernel][host]") {
+    // host-probe.json counts host.probe_cmd (6) and host.probe_multipart (1), which only the
+    // model host logs: with the real driver both would read 0. The kernel copy drops them and
+    // says so; its other checks pass, as the model's do.
+    const CommandResult r = run_command(ssifsim_binary() + " run --compare-kernel --kernel-side " +
+                                        "host " + source_dir() + "/scenarios/host-probe.json");
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(has(r.out, "every check passed; not counted: host.probe_cmd, host.probe_multipart, the "
+                     "model host's own events)"));
 }

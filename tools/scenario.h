@@ -142,6 +142,9 @@ void use_kernel_bmc(Scenario& s);
 // naming s.file and the JSON path when the build has no kernel source (saying how to get
 // it), or when host.irq is "zpci" (the kernel host has no interrupt-driven adapter).
 void use_kernel_host(Scenario& s);
+// Whether `name` (an expect.counts key, "host.state") is a host event only the model host logs:
+// the real ipmi_ssif.c never does (kernel::kKernelHostEvents), so its count says nothing of it.
+bool model_host_only_event(const std::string& name);
 // Whether the host of `s` makes its own requests before workload request 1: host.probe (the
 // model host's probe and ipmi_add_smi's registration), or the kernel host, whose ssif_probe
 // always probes and registers (host.probe does not apply to it).

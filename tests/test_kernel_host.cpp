@@ -215,6 +215,17 @@ TEST_CASE("kernel host: expect.counts of a model host event is refused, naming i
     CHECK(has(bad.out, "bad.json: $.expect.counts.host.state: the model host's own event"));
     CHECK(has(bad.out, "(the kernel host logs host.request, host.response, host.timer,"));
     CHECK(!std::filesystem::exists(dir + "/bad.jsonl")); // nothing written
+    // A misspelt name is offered only events the kernel host may count: host.probe_cmdd is
+    // one edit from host.probe_cmd and two from host.probe_rsp, both the model's own.
+    s["expect"]["counts"] = {{"host.probe_cmdd", 1}};
+    write_file(dir + "/typo.json", s.dump(2));
+    const CommandResult typo = run_command(ssifsim_binary() + " validate " + dir + "/typo.json");
+    INFO(typo.out);
+    CHECK(typo.exit_code == 2);
+    CHECK(has(typo.out, "$.expect.counts.host.probe_cmdd: unknown event (accepted: "));
+    CHECK(has(typo.out, "host.request, host.response,"));
+    CHECK(!has(typo.out, "host.probe_cmd,"));
+    CHECK(!has(typo.out, "host.state"));
 }
 
 TEST_CASE("kernel host: --compare-kernel leaves the model host's own counts out of its kernel copy",

@@ -53,10 +53,11 @@ bool find_event(const std::string& key, EventId* out) {
     return dot != std::string::npos && find_event(key.substr(0, dot), key.substr(dot + 1), out);
 }
 
-std::string event_keys() {
+std::string event_keys(EventFilter offered) {
     std::string list;
     for (const EventName& e : kEventCatalog)
-        list += (list.empty() ? "" : ", ") + event_key(e.id);
+        if (!offered || offered(e.id))
+            list += (list.empty() ? "" : ", ") + event_key(e.id);
     return list;
 }
 
@@ -78,9 +79,11 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 } // namespace
 
-std::vector<std::string> close_event_keys(const std::string& key, size_t max) {
+std::vector<std::string> close_event_keys(const std::string& key, size_t max, EventFilter offered) {
     std::vector<std::pair<size_t, std::string>> scored;
     for (const EventName& e : kEventCatalog) {
+        if (offered && !offered(e.id))
+            continue;
         const std::string k = event_key(e.id);
         scored.emplace_back(edit_distance(key, k), k);
     }

@@ -288,10 +288,15 @@ bool find_event(const std::string& key, EventId* out);
 // The event a log's src and ev name, as find_event.
 bool find_event(const std::string& src, const std::string& ev, EventId* out);
 
+// Which events a list offers (null: every one): a scenario whose host is the real driver
+// cannot count the model host's own events.
+using EventFilter = bool (*)(EventId);
+
 // Every key in catalog order, "bus.start, bus.restart, ...": the list an error offers.
-std::string event_keys();
+std::string event_keys(EventFilter offered = nullptr);
 
 // The catalog keys closest to a misspelt one (edit distance), best first, at most `max`.
-std::vector<std::string> close_event_keys(const std::string& key, size_t max = 3);
+std::vector<std::string> close_event_keys(const std::string& key, size_t max = 3,
+                                          EventFilter offered = nullptr);
 
 } // namespace ssifsim

@@ -167,7 +167,7 @@ TEST_CASE("kernel host: an SMBus alert during the probe waits for the device loc
 
 TEST_CASE("kernel host: every host event the real ipmi_ssif.c's runs log is in kKernelHostEvents",
           "[kernel][host]") {
-    // kKernelHostEvents is what the loader refuses counts against (refuse_model_only_counts):
+    // kKernelHostEvents is what the loader refuses counts against (read_expect):
     // an event the kernel host logs but the table lacks would be refused wrongly. The
     // quickstart (probe, registration, a request, removal), a corrupted PEC from the BMC (the
     // driver's read errors and retries) and a NAKed address (write errors).

@@ -13,6 +13,7 @@ class JsonlSink : public ssifsim::EventSink {
   public:
     explicit JsonlSink(std::ostream& out) : out_(out) {}
     bool records_early(EventId) const override { return true; } // writes t_ns, in order
+    bool records_all_early() const override { return true; }
     void record(const Event& event) override;
 
     // One event as its JSON line (no newline); also used by tests.

@@ -35,6 +35,7 @@ class ProgressSink : public EventSink {
         : out_(out), total_(total_requests), last_(std::chrono::steady_clock::now()) {}
     // Counts events and prints an event's t_ns, on the wall clock's time.
     bool records_early(EventId) const override { return true; }
+    bool records_all_early() const override { return true; }
     ~ProgressSink() override {
         if (drawn_)
             out_ << "\r" << std::string(width_, ' ') << "\r" << std::flush;
@@ -71,6 +72,8 @@ class ProgressSink : public EventSink {
 class InterruptSink : public EventSink {
   public:
     bool wants(EventId) const override { return !stopped_ && interrupt_signal() != 0; }
+    // Wanting no event (no signal yet), it records none early or late.
+    bool records_all_early() const override { return !wants(EventId{}); }
     void record(const Event&) override {
         if (!stopped_ && interrupt_signal() != 0) {
             stopped_ = true;

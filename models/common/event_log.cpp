@@ -16,6 +16,13 @@ bool TeeSink::records_early(EventId id) const {
     return true;
 }
 
+bool TeeSink::records_all_early() const {
+    for (const EventSink* sink : sinks_)
+        if (!sink->records_all_early())
+            return false;
+    return true;
+}
+
 void TeeSink::record(const Event& event) {
     for (EventSink* sink : sinks_)
         if (sink->wants(event.id))

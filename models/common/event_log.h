@@ -126,6 +126,10 @@ class EventSink {
     // their t_ns and order; false, the default, for one that acts on the run (pauses it) or
     // reads the simulation's clock.
     virtual bool records_early(EventId /*id*/) const { return false; }
+    // Whether records_early() holds for every event the sink wants now: asked by a model
+    // acting ahead of the clock that cannot list the events it may log (a target the bus
+    // calls ahead: SmbusTargetIf::takes_delay). False, the default.
+    virtual bool records_all_early() const { return false; }
     virtual void record(const Event& event) = 0;
 };
 
@@ -134,6 +138,7 @@ class NullSink : public EventSink {
   public:
     bool wants(EventId) const override { return false; }
     bool records_early(EventId) const override { return true; }
+    bool records_all_early() const override { return true; }
     void record(const Event&) override {}
 };
 
@@ -141,6 +146,7 @@ class NullSink : public EventSink {
 class MemorySink : public EventSink {
   public:
     bool records_early(EventId) const override { return true; }
+    bool records_all_early() const override { return true; }
     void record(const Event& event) override { events.push_back(event); }
     std::vector<Event> events;
 };
@@ -154,6 +160,7 @@ class TeeSink : public EventSink {
     bool wants(EventId id) const override;
     // Every sink that wants the event records it early.
     bool records_early(EventId id) const override;
+    bool records_all_early() const override;
     void record(const Event& event) override;
 
   private:

@@ -74,6 +74,8 @@ class BmcComponent : public Component {
     class BackendFailureSink : public EventSink {
       public:
         bool wants(EventId) const override;
+        // Wanting no event (the backend is well), it records none early or late.
+        bool records_all_early() const override { return !wants(EventId{}); }
         void record(const Event& e) override;
         const ssif::IpmiSimBackend* backend = nullptr; // the backend that may fail, if any
 

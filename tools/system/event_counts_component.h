@@ -31,6 +31,7 @@ class EventCountsComponent : public Component {
       public:
         bool wants(EventId id) const override { return ids[id]; }
         bool records_early(EventId) const override { return true; } // counts, in order
+        bool records_all_early() const override { return true; }
         void record(const Event& e) override;
         struct Counted {
             EventId id;

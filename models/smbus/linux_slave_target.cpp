@@ -29,20 +29,26 @@ LinuxSlaveTarget::LinuxSlaveTarget(sc_core::sc_module_name name, SmbusSlave& sla
     socket.bind(*this);
 }
 
+SlaveAnswer LinuxSlaveTarget::slave_event(SlaveEvent ev, uint8_t& val, SmbusPayload& p) {
+    if (slave_.takes_delay())
+        return slave_.on_delayed_event(ev, val, p.delay_ns);
+    return slave_.on_event(ev, val);
+}
+
 void LinuxSlaveTarget::transport(SmbusPayload& p) {
     uint8_t val = p.data;
     switch (p.command) {
     case SmbusCommand::Start:
         if (p.is_read()) {
-            p.response = response(slave_.on_event(SlaveEvent::ReadRequested, val));
+            p.response = response(slave_event(SlaveEvent::ReadRequested, val, p));
             first_read_ = val;
             first_read_pending_ = true;
         } else {
-            p.response = response(slave_.on_event(SlaveEvent::WriteRequested, val));
+            p.response = response(slave_event(SlaveEvent::WriteRequested, val, p));
         }
         return;
     case SmbusCommand::Write:
-        p.response = response(slave_.on_event(SlaveEvent::WriteReceived, val));
+        p.response = response(slave_event(SlaveEvent::WriteReceived, val, p));
         return;
     case SmbusCommand::Read:
         if (first_read_pending_) {
@@ -50,7 +56,7 @@ void LinuxSlaveTarget::transport(SmbusPayload& p) {
             p.data = first_read_;
         } else {
             val = 0xff;
-            slave_.on_event(SlaveEvent::ReadProcessed, val);
+            slave_event(SlaveEvent::ReadProcessed, val, p);
             p.data = val;
         }
         p.response = SmbusResponse::Ack;
@@ -58,7 +64,7 @@ void LinuxSlaveTarget::transport(SmbusPayload& p) {
     case SmbusCommand::Stop:
         first_read_pending_ = false;
         val = 0;
-        slave_.on_event(SlaveEvent::Stop, val);
+        slave_event(SlaveEvent::Stop, val, p);
         p.response = SmbusResponse::Ack;
         return;
     }

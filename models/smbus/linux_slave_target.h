@@ -29,8 +29,12 @@ class LinuxSlaveTarget : public sc_core::sc_module, public SmbusTargetIf {
     LinuxSlaveTarget(sc_core::sc_module_name name, SmbusSlave& slave);
 
     void transport(SmbusPayload& p) override;
+    // As the slave's (SmbusSlave::takes_delay).
+    bool takes_delay() const override { return slave_.takes_delay(); }
 
   private:
+    SlaveAnswer slave_event(SlaveEvent ev, uint8_t& val, SmbusPayload& p);
+
     SmbusSlave& slave_;
     uint8_t first_read_ = 0xff; // supplied at READ_REQUESTED
     bool first_read_pending_ = false;

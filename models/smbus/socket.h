@@ -83,6 +83,10 @@ struct SmbusPayload {
     // initiator's annotated delay, with every event at its exact time (SmbusBus). False: the
     // step returns when its wire time has passed.
     bool next_step_follows = false;
+    // From the bus to a target that takes_delay() (SmbusTargetIf): the annotated delay of a
+    // TLM-2.0 loosely-timed b_transport. The step reaches the target at sc_time_stamp() +
+    // delay_ns, the bus being that far ahead of SystemC's clock; 0 for any other target.
+    uint64_t delay_ns = 0;
 
     uint8_t addr7() const { return static_cast<uint8_t>(data >> 1); }
     bool is_read() const { return (data & 1) != 0; }
@@ -96,9 +100,18 @@ struct SmbusPayload {
 // target answered Ack: Nak, Busy and a `response` left Incomplete are a NAK on the wire (a
 // target that does not pull SDA low on the 9th clock). On a Read and a Stop the response is
 // not looked at; a Read's byte is `data` as the target left it.
+//
+// Temporal decoupling: a target whose takes_delay() is true may be called ahead of SystemC's
+// clock, with the step's moment in SmbusPayload::delay_ns. It then logs, traces and times
+// what it does at sc_time_stamp() + delay_ns: an event it notifies is due that long after
+// SystemC's time (what it wakes at once: sc_event::notify(delay_ns)), and it writes no
+// signal. The bus calls ahead only while no other process is due before the step's moment,
+// and waits for what the target made due before it acts past it. One that does not take
+// delay is called at the step's moment, once the bus has waited for it.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:
     virtual void transport(SmbusPayload& p) = 0;
+    virtual bool takes_delay() const { return false; }
 };
 
 // What the bus offers each master.

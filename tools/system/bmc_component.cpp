@@ -118,10 +118,13 @@ void BmcComponent::build(System& system) {
     milestones_.emplace(system.messages);
     ssif::BmcModule::DriverFactory make_driver; // empty: the model
     if (s.bmc_implementation == Implementation::Kernel)
-        make_driver = [&s](ssif::BmcHooks& hooks) {
+        make_driver = [this, &s](ssif::BmcHooks& hooks) {
             std::unique_ptr<ssif::BmcDriver> driver;
+            // The module's clock: a slave event it takes ahead of SystemC's has its own
+            // moment (BmcModule::now_ns). Null while the module is being made (the probe).
+            auto now_ns = [this] { return bmc_ ? bmc_->now_ns() : sim_now_ns(); };
             try {
-                driver = kernel::make_kernel_bmc_driver(s.bmc, hooks, [] { return sim_now_ns(); });
+                driver = kernel::make_kernel_bmc_driver(s.bmc, hooks, now_ns);
             } catch (const std::logic_error& e) { // a second one in this process
                 throw InputError(s.file + ": $.bmc.implementation: " + e.what());
             }

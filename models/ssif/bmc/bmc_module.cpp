@@ -36,7 +36,7 @@ BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, Even
 void BmcModule::trace() {
     if (!vcd_)
         return;
-    const uint64_t t = sim_now_ns();
+    const uint64_t t = now_ns();
     vcd_->change(t, sig_state_, static_cast<uint64_t>(bmc_->state()));
     vcd_->change(t, sig_busy_, bmc_->busy());
     vcd_->change(t, sig_aborting_, bmc_->aborting());
@@ -58,6 +58,14 @@ smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
     return answer;
 }
 
+smbus::SlaveAnswer BmcModule::on_delayed_event(smbus::SlaveEvent ev, uint8_t& val,
+                                               uint64_t delay_ns) {
+    delay_ns_ = delay_ns;
+    const smbus::SlaveAnswer answer = on_event(ev, val);
+    delay_ns_ = 0;
+    return answer;
+}
+
 void BmcModule::check_address(uint8_t address_byte) {
     const uint8_t addr7 = static_cast<uint8_t>(address_byte >> 1);
     if (addr7 == config_.addr7 || address_warned_)
@@ -72,21 +80,19 @@ void BmcModule::check_address(uint8_t address_byte) {
 }
 
 void BmcModule::log_slave(bool enabled) {
-    EventBuilder(log_, sim_now_ns(),
-                 enabled ? events::kBmcSlaveEnabled : events::kBmcSlaveDisabled);
+    EventBuilder(log_, now_ns(), enabled ? events::kBmcSlaveEnabled : events::kBmcSlaveDisabled);
 }
 
 void BmcModule::arm_response_timer() {
     // handle_request's mod_timer(&response_timer, jiffies + msecs_to_jiffies(timeout)).
-    mod_response_timer(jiffies_.at(sim_now_ns()) +
-                       jiffies_.from_msecs(config_.response_timeout_ms));
+    mod_response_timer(jiffies_.at(now_ns()) + jiffies_.from_msecs(config_.response_timeout_ms));
 }
 
 void BmcModule::mod_response_timer(uint64_t expires) {
-    const uint64_t now = sim_now_ns();
+    const uint64_t now = now_ns();
     const uint64_t at = response_timer_run_ns(jiffies_, expires, now);
     timer_event_.cancel();
-    timer_event_.notify(ns(at - now));
+    timer_event_.notify(ns(at - sim_now_ns())); // SystemC's own time: `now` may be ahead
     EventBuilder(log_, now, events::kBmcTimerArmed)
         .num("jiffies", static_cast<int64_t>(expires - jiffies_.at(now)))
         .num("expires_ns", static_cast<int64_t>(at));
@@ -94,38 +100,38 @@ void BmcModule::mod_response_timer(uint64_t expires) {
 
 void BmcModule::cancel_response_timer() {
     timer_event_.cancel();
-    EventBuilder(log_, sim_now_ns(), events::kBmcTimerCancelled);
+    EventBuilder(log_, now_ns(), events::kBmcTimerCancelled);
 }
 
 void BmcModule::request_available() {
-    request_event_.notify(sc_core::SC_ZERO_TIME);
-    EventBuilder(log_, sim_now_ns(), events::kBmcRequestAvailable);
-    daemon_observers_.request_available(sim_now_ns());
+    wake(request_event_);
+    EventBuilder(log_, now_ns(), events::kBmcRequestAvailable);
+    daemon_observers_.request_available(now_ns());
 }
 
 void BmcModule::response_consumed() {
-    consumed_event_.notify(sc_core::SC_ZERO_TIME);
+    wake(consumed_event_);
 }
 
 void BmcModule::log(const char* level, const std::string& text) {
     // Every line of the driver's log is a `warn` event (the name scenarios count), marked
     // with the level the variant prints it at.
-    EventBuilder(log_, sim_now_ns(), events::kBmcWarn).str("level", level).str("text", text);
+    EventBuilder(log_, now_ns(), events::kBmcWarn).str("level", level).str("text", text);
 }
 
 void BmcModule::use_after_free(const std::string& what) {
-    EventBuilder(log_, sim_now_ns(), events::kBmcUseAfterFree).str("what", what);
+    EventBuilder(log_, now_ns(), events::kBmcUseAfterFree).str("what", what);
 }
 
 void BmcModule::oob_write(uint8_t index, const std::string& field, uint8_t value) {
-    EventBuilder(log_, sim_now_ns(), events::kBmcOobWrite)
+    EventBuilder(log_, now_ns(), events::kBmcOobWrite)
         .num("offset", index)
         .str("field", field)
         .hex("value", value);
 }
 
 void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
-    EventBuilder(log_, sim_now_ns(), events::kBmcState)
+    EventBuilder(log_, now_ns(), events::kBmcState)
         .str("from", bmc_state_name(from))
         .str("to", bmc_state_name(to))
         .str("on", smbus::slave_event_name(ev));
@@ -133,7 +139,7 @@ void BmcModule::transition(BmcState from, BmcState to, smbus::SlaveEvent ev) {
 
 void BmcModule::on_timer() {
     ++process_activations();
-    EventBuilder(log_, sim_now_ns(), events::kBmcTimerFired)
+    EventBuilder(log_, now_ns(), events::kBmcTimerFired)
         .flag("response_pending", bmc_->response_pending());
     bmc_->on_response_timeout();
     if (controller_.response_timeout())
@@ -148,10 +154,10 @@ void BmcModule::schedule_remove(uint64_t at_ns, int fault_id) {
 
 void BmcModule::on_remove() {
     ++process_activations();
-    EventBuilder(log_, sim_now_ns(), events::kFaultBmcRemove).num("fault", remove_fault_);
-    fault_observers_.fault_applied(remove_fault_, sim_now_ns());
+    EventBuilder(log_, now_ns(), events::kFaultBmcRemove).num("fault", remove_fault_);
+    fault_observers_.fault_applied(remove_fault_, now_ns());
     bmc_->remove();
-    EventBuilder(log_, sim_now_ns(), events::kBmcRemoved);
+    EventBuilder(log_, now_ns(), events::kBmcRemoved);
     trace();
 }
 
@@ -186,7 +192,7 @@ long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
     trace();
     if (ret > 0 && config_.smbus_alert && smbalert.size() > 0) {
         smbalert->write(true);
-        EventBuilder(log_, sim_now_ns(), events::kBmcAlert);
+        EventBuilder(log_, now_ns(), events::kBmcAlert);
     }
     return ret;
 }

@@ -8,6 +8,7 @@
 
 #include "models/common/event_log.h"
 #include "models/common/fault_observer.h"
+#include "models/common/sim_time.h"
 #include "models/common/vcd_writer.h"
 #include "models/smbus/alert.h"
 #include "models/ssif/bmc/controller.h"
@@ -47,6 +48,15 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
               VcdWriter* tl_vcd, const DriverFactory& make_driver = {});
 
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
+    // Temporal decoupling (smbus::SmbusSlave::takes_delay): an event as at sc_time_stamp() +
+    // delay_ns. Its log events, traces, jiffies and response timer take that moment; a
+    // reader or writer it wakes is notified for it.
+    bool takes_delay() const override { return true; }
+    smbus::SlaveAnswer on_delayed_event(smbus::SlaveEvent ev, uint8_t& val,
+                                        uint64_t delay_ns) override;
+    // The moment of what the module is doing, in ns: SystemC's time, plus the delay of the
+    // slave event it is handling ahead of it (on_delayed_event). The driver's clock.
+    uint64_t now_ns() const { return sim_now_ns() + delay_ns_; }
 
     // The userspace device (/dev/ipmi-ssif-host), for a daemon's SC_THREAD: SsifBmc's
     // open/read/write (ssif_bmc.h) with their return values, the syscalls': a byte count or
@@ -104,6 +114,9 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     void oob_write(uint8_t index, const std::string& field, uint8_t value) override;
     void transition(BmcState from, BmcState to, smbus::SlaveEvent ev) override;
 
+    // Notifies e for now_ns(): the next delta cycle, or, ahead of SystemC's clock, the
+    // moment of the slave event being handled.
+    void wake(sc_core::sc_event& e) { e.notify(ns(delay_ns_)); }
     void on_timer();  // SC_METHOD
     void on_remove(); // SC_METHOD
     void trace();
@@ -119,6 +132,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     sc_core::sc_event consumed_event_;
     sc_core::sc_event remove_event_;
     int remove_fault_ = -1;
+    uint64_t delay_ns_ = 0; // of the slave event being handled (on_delayed_event)
     DaemonObservers daemon_observers_;
     FaultObservers fault_observers_;
     VcdWriter* vcd_;

@@ -631,16 +631,19 @@ struct OnTimeSink : MemorySink {
 };
 } // namespace
 
-TEST_CASE("sockets: a Read byte takes one wait when the run says where it ends and every sink "
-          "wanting its event records it early",
+TEST_CASE("sockets: when the run says where it ends and every sink records early, the bus waits "
+          "only to call a target that takes no delay, and at the STOP",
           "[bus][sockets][timing][decoupling]") {
-    // SmbusBus::reads_ahead: with run_until_ns() known (here: no limit) and nothing else due,
-    // a Read byte that owes no time has its data bits, log event and ACK bit in one wait. The
-    // first Read owes the read address byte's ACK bit, which it waits out before the target
-    // is asked (1, as before), then its data bits with its own ACK bit (1, as before: there
-    // the ACK was owed to the next step); the second, owing nothing, asks the target at once
-    // and waits its 9 bit periods (1 instead of 2): 10 - 1 = 9 resumptions (the count
-    // derived above). The target is asked and each event logged at the same times.
+    // SmbusBus::runs_ahead: with run_until_ns() known (here: no limit), nothing else due and
+    // every sink taking events early, the bus logs ahead of SystemC's clock and owes the wire
+    // time; TestTarget does not take delay, so before each call the bus waits the owed time
+    // out (SmbusBus::deliver). The master's thread resumes from tBUF (1); the address byte
+    // waits its START hold and data bits to call the target (1); the Write its ACK bit and
+    // data bits (1); the Sr logs ahead and its address byte waits the ACK bit, the Sr and its
+    // data bits (1); each Read waits the owed time to ask the target (2), then logs ahead and
+    // owes its 9 bit periods; the STOP waits the owed ACK bit and its own period (1): 7, the
+    // 10 derived above less the Sr's, the second Read's and the first Read's second waits.
+    // The target is asked and each event logged at the same times.
     run_until_ns() = UINT64_MAX;
     MemorySink early;
     TestTarget target("target");
@@ -648,7 +651,81 @@ TEST_CASE("sockets: a Read byte takes one wait when the run says where it ends a
     const uint64_t resumed = run_followed_write_then_read(true, early, target, done_ns);
     CHECK(target.seen_ns == kWriteThenReadTargetNs);
     CHECK(timed_events(early) == kWriteThenReadLog);
-    CHECK(resumed == 9);
+    CHECK(resumed == 7);
+    run_until_ns() = 0;
+}
+
+namespace {
+// A TestTarget that takes delay: it sees each step at SystemC's time plus the bus's delay.
+struct DelayedTarget : TestTarget {
+    using TestTarget::TestTarget;
+    bool takes_delay() const override { return true; }
+    void transport(SmbusPayload& p) override {
+        TestTarget::transport(p);
+        seen_ns.back() += p.delay_ns;
+        delays.push_back(p.delay_ns);
+        if (wake_on_write && p.command == SmbusCommand::Write)
+            woken.notify(ns(p.delay_ns)); // a process woken at the step's moment
+    }
+    bool wake_on_write = false;
+    sc_core::sc_event woken;
+    std::vector<uint64_t> delays;
+};
+
+// Logs an event (bmc.request_available, as BmcModule's woken reader would) when `woken` fires.
+struct Woken : sc_core::sc_module {
+    SC_HAS_PROCESS(Woken);
+    Woken(sc_core::sc_module_name n, EventSink& log, sc_core::sc_event& woken)
+        : sc_module(n), log_(log) {
+        SC_METHOD(run);
+        sensitive << woken;
+        dont_initialize();
+    }
+    void run() { EventBuilder(log_, sim_now_ns(), events::kBmcRequestAvailable); }
+    EventSink& log_;
+};
+} // namespace
+
+TEST_CASE("sockets: a target that takes delay is called ahead at its step's moment, and a clean "
+          "transfer waits once, at its STOP",
+          "[bus][sockets][timing][decoupling]") {
+    // As the case above, but no target call needs SystemC's clock: the master's thread
+    // resumes from tBUF (1) and at the STOP (1). The target is called at the moments derived
+    // in the first test case, each with the delay between SystemC's time (4.7 us, the START)
+    // and the step's moment.
+    run_until_ns() = UINT64_MAX;
+    MemorySink early;
+    DelayedTarget target("target");
+    std::vector<uint64_t> done_ns;
+    const uint64_t resumed = run_followed_write_then_read(true, early, target, done_ns);
+    CHECK(target.seen_ns == kWriteThenReadTargetNs);
+    CHECK(target.delays == std::vector<uint64_t>{85'000, 175'000, 275'000, 285'000, 375'000, 0});
+    CHECK(timed_events(early) == kWriteThenReadLog);
+    CHECK(resumed == 2);
+    run_until_ns() = 0;
+}
+
+TEST_CASE("sockets: a process a target woke ahead of the clock runs at the step's moment, before "
+          "the bus acts past it",
+          "[bus][sockets][timing][decoupling]") {
+    // The Write's target call (179.7 us) wakes a process there. Called at SystemC's time, the
+    // target would have it run in the next delta cycle: after the byte's event (logged at the
+    // ACK bit, the call's moment) and before the Sr (189.7 us). Called ahead, the process is
+    // due at 179.7 us, and the bus, which may act ahead only while nothing else is due
+    // (runs_ahead), waits for it before the Sr: the same log. The master's thread resumes
+    // from tBUF (1), for the Sr (1, the owed ACK bit and Write data bits) and at the STOP (1).
+    run_until_ns() = UINT64_MAX;
+    MemorySink log;
+    DelayedTarget target("target");
+    target.wake_on_write = true;
+    Woken woken("woken", log, target.woken);
+    std::vector<uint64_t> done_ns;
+    const uint64_t resumed = run_followed_write_then_read(true, log, target, done_ns);
+    std::vector<std::string> expected = kWriteThenReadLog;
+    expected.insert(expected.begin() + 3, "request_available@179700");
+    CHECK(timed_events(log) == expected);
+    CHECK(target.seen_ns == kWriteThenReadTargetNs);
+    CHECK(resumed == 3);
     run_until_ns() = 0;
 }
 

@@ -142,15 +142,12 @@ void SmbusBus::report_open_transfer() {
 }
 
 void SmbusBus::transport(int port, SmbusPayload& p) {
-    // A Write's first act is its data bits' wait (send), a clean transfer's Stop its STOP's
-    // (stop): each takes the owed time with it. Every other step logs or calls a target first.
-    if (p.command != SmbusCommand::Write && p.command != SmbusCommand::Stop)
-        sync();
+    // Each step waits the owed time out itself, unless it runs ahead (runs_ahead).
     switch (p.command) {
     case SmbusCommand::Start: start(port, p); return;
     case SmbusCommand::Write:
         if (owns(port, p) && in_direction(p))
-            write(p);
+            send(p);
         return;
     case SmbusCommand::Read:
         if (owns(port, p) && in_direction(p))
@@ -206,6 +203,8 @@ void SmbusBus::wait_until_free() {
 
 void SmbusBus::start(int port, SmbusPayload& p) {
     if (walk_.owner == port) {
+        if (!runs_ahead(p, kNoTargetCall, 0, events::kBusRestart))
+            sync();
         // A repeated START: a master that died after the last byte draws none.
         if (abandons()) {
             p.response = SmbusResponse::Abandoned;
@@ -213,6 +212,7 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         }
         repeated_start(p.next_step_follows);
     } else {
+        sync(); // nothing is owed between transfers: the last one's Stop waited it out
         wait_until_free();
         busy_ = true;
         std::vector<SmbusTargetIf*> addressed = std::move(walk_.addressed);
@@ -237,31 +237,36 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         walk_.target = nullptr;
 }
 
-uint64_t SmbusBus::data_bits() {
-    const uint64_t t = sim_now_ns() + owed_ns_;
+uint64_t SmbusBus::data_bits(bool ahead) {
+    const uint64_t t = now_ns();
+    if (ahead) {
+        owed_ns_ += 8 * timing_.bit_ns();
+        return t;
+    }
     wait_for(owed_ns_ + 8 * timing_.bit_ns());
     owed_ns_ = 0;
     return t;
 }
 
 void SmbusBus::owe(uint64_t dt_ns, bool follows) {
-    // Safe to leave owed: nothing of the bus changes until the next step's data bits end
-    // (a clean transfer has no fault to log or line to hold before them), the master sends
-    // that step at once (next_step_follows), and a Write waits the owed time out with its
-    // data bits before it calls the target; any other step waits it out first (transport).
-    // So every event keeps its time and order; the thread merely sleeps once, not twice.
-    if (decoupling_ && follows && walk_.fault == &kClean)
+    // Safe to leave owed: in a clean transfer nothing of the bus changes before the next
+    // step's acts (no fault to log, no line to hold), the master sends that step at once
+    // (next_step_follows), and that step either waits the owed time out before it acts or
+    // acts ahead of SystemC's clock only where nothing else can (runs_ahead). So every
+    // event keeps its time and order; the thread merely sleeps less often.
+    if (decoupling_ && follows && walk_.fault == &kClean) {
         owed_ns_ += dt_ns;
-    else
-        wait_for(dt_ns);
+        return;
+    }
+    wait_for(owed_ns_ + dt_ns);
+    owed_ns_ = 0;
 }
 
 void SmbusBus::sync() {
     if (owed_ns_ == 0)
         return;
-    const uint64_t dt = owed_ns_;
-    owed_ns_ = 0;
-    wait_for(dt);
+    wait_for(owed_ns_);
+    owed_ns_ = 0; // after the wait: a run paused in it has come this far (now_ns)
 }
 
 void SmbusBus::log_fault(EventId what, const char* key, int64_t value) {
@@ -375,33 +380,40 @@ void SmbusBus::record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, 
 
 void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack,
                        bool follows) {
-    record_byte(byte_start, sim_now_ns(), value, dir, ack);
+    record_byte(byte_start, now_ns(), value, dir, ack);
     owe(timing_.bit_ns(), follows);
 }
 
-bool SmbusBus::reads_ahead(const SmbusPayload& p) const {
-    // A Read's target call (at the start of its data bits) and its byte's record (at its
-    // ACK bit, 8 bit periods later) are the bus's only acts in the byte, so the bus may
-    // record the byte when it calls the target and then wait out the whole byte at once, as long as
-    // nothing else can act in between: no process of the simulation is due before the ACK
-    // bit has begun (or at that very time, where SystemC's process order would decide
-    // which logs first), and the run does not end before it. The master sends its next step
-    // at once (next_step_follows), so the ACK bit is waited out with the byte; in a clean
-    // transfer nothing of the bus happens in it (owe). sc_time_to_pending_activity() is
-    // zero while another process is runnable now, and the time to the next timed
-    // notification otherwise.
-    // And only when every sink that wants the byte's event takes it early
-    // (EventSink::records_early): a sink's record() may act on the run (one pauses it at the
-    // first event after SIGINT), which must not happen ahead of the event's time; one that
-    // writes or counts events by their time and order sees the same log either way.
-    if (!decoupling_ || !p.next_step_follows || walk_.fault != &kClean || owed_ns_ != 0 ||
-        (log_.wants(events::kBusByte) && !log_.records_early(events::kBusByte)))
+bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
+                          EventId logged) const {
+    // The bus may take a step's acts (calling the target, logging, drawing the wires) at
+    // their own times without waiting for SystemC's clock to reach them, as a loosely-timed
+    // TLM initiator does with an annotated delay, as long as nothing else can act in
+    // between: no process of the simulation is due before the last of them (or at that
+    // very time, where SystemC's process order would decide which logs first), and the run
+    // does not end before it. sc_time_to_pending_activity() is zero while another process
+    // is runnable now, and the time to the next timed notification otherwise. The master
+    // sends its next step at once (next_step_follows), and in a clean transfer nothing of
+    // the bus happens between the acts (owe).
+    if (!decoupling_ || !p.next_step_follows || walk_.fault != &kClean)
         return false;
-    const uint64_t ack_ns = sim_now_ns() + 8 * timing_.bit_ns();
-    if (run_until_ns() <= ack_ns)
+    const uint64_t ahead = owed_ns_ + last_ns;
+    if (ahead == 0)
+        return true; // nothing ahead of the clock
+    // Only when every sink that wants the bus's event takes it early (EventSink::
+    // records_early): a sink's record() may act on the run (one pauses it at the first event
+    // after SIGINT), which must not happen ahead of the event's time; one that writes or
+    // counts events by their time and order sees the same log either way. A target called
+    // ahead (SmbusTargetIf::takes_delay) may log anything: every sink must take it early.
+    // (One that does not take delay is called once the owed time is waited out: deliver.)
+    if (log_.wants(logged) && !log_.records_early(logged))
         return false;
-    const sc_core::sc_time next = sc_core::sc_time_to_pending_activity();
-    return next > ns(8 * timing_.bit_ns());
+    if (call_ns != kNoTargetCall && walk_.target && owed_ns_ + call_ns > 0 &&
+        walk_.target->takes_delay() && !log_.records_all_early())
+        return false;
+    if (run_until_ns() <= sim_now_ns() + ahead)
+        return false;
+    return sc_core::sc_time_to_pending_activity() > ns(ahead);
 }
 
 void SmbusBus::send(SmbusPayload& p) {
@@ -413,7 +425,8 @@ void SmbusBus::send(SmbusPayload& p) {
         return;
     }
     // The target sees the byte after its 8 data bits and answers on the 9th clock.
-    const uint64_t t = data_bits();
+    const uint64_t byte_ns = 8 * timing_.bit_ns();
+    const uint64_t t = data_bits(runs_ahead(p, byte_ns, byte_ns, events::kBusByte));
     bool ack = false;
     if (walk_.fault->nak_byte == walk_.wire_bytes) {
         log_fault(events::kFaultNak, "byte", walk_.wire_bytes);
@@ -436,12 +449,12 @@ void SmbusBus::send(SmbusPayload& p) {
     p.response = ack ? SmbusResponse::Ack : SmbusResponse::Nak;
 }
 
-void SmbusBus::write(SmbusPayload& p) {
-    send(p);
-}
-
 void SmbusBus::read(SmbusPayload& p) {
-    // The target is asked for the byte as the previous one's ACK ends.
+    // The target is asked for the byte as the previous one's ACK ends, ahead of SystemC's
+    // clock when the whole byte may be (runs_ahead), else once the owed time is waited out.
+    const uint64_t byte_ns = 8 * timing_.bit_ns();
+    if (!runs_ahead(p, 0, byte_ns, events::kBusByte))
+        sync();
     const uint8_t expected_pec = walk_.pec;
     SmbusPayload step;
     step.command = SmbusCommand::Read;
@@ -471,13 +484,15 @@ void SmbusBus::read(SmbusPayload& p) {
             log_fault(events::kFaultCorruptPec, "byte", walk_.wire_bytes);
         }
     }
-    if (reads_ahead(p)) {
-        // The byte's data bits, its log event and its ACK bit in one wait (reads_ahead).
-        const uint64_t t = sim_now_ns();
-        record_byte(t, t + 8 * timing_.bit_ns(), value, "r", ack);
-        wait_for(9 * timing_.bit_ns());
+    // The target's call may have made something due (a process it woke): asked again, so
+    // that it runs before the byte's event, as after a call at SystemC's time.
+    if (runs_ahead(p, 0, byte_ns, events::kBusByte)) {
+        // The byte's log event ahead, its data bits and ACK bit owed.
+        const uint64_t t = now_ns();
+        record_byte(t, t + byte_ns, value, "r", ack);
+        owe(byte_ns + timing_.bit_ns(), p.next_step_follows);
     } else {
-        const uint64_t t = data_bits();
+        const uint64_t t = data_bits(false);
         ack_bit(t, value, "r", ack, p.next_step_follows);
     }
     p.data = value;
@@ -486,7 +501,7 @@ void SmbusBus::read(SmbusPayload& p) {
 }
 
 void SmbusBus::repeated_start(bool follows) {
-    const uint64_t t = sim_now_ns();
+    const uint64_t t = now_ns();
     // No STOP event on a repeated START: ssif_bmc expects READ_REQUESTED straight after the
     // command byte (SMBUS_CMD -> RES_SENDING), as the Aspeed controller delivers it.
     EventBuilder(log_, t, events::kBusRestart);
@@ -530,7 +545,7 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
         return;
     }
     // The master draws the STOP after the owed time: one wait for both.
-    wire_.stop(sim_now_ns() + owed_ns_);
+    wire_.stop(now_ns());
     wait_for(owed_ns_ + timing_.stop_ns());
     owed_ns_ = 0;
     EventBuilder(log_, sim_now_ns(), events::kBusStop);
@@ -549,6 +564,10 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
 }
 
 void SmbusBus::deliver(SmbusTargetIf* target, SmbusPayload& step) {
+    // A target that does not take delay is called at the step's moment.
+    if (owed_ns_ != 0 && !target->takes_delay())
+        sync();
+    step.delay_ns = owed_ns_;
     // Every wait ends in a later delta cycle, so an unchanged count means none happened.
     const sc_dt::uint64 delta = sc_core::sc_delta_count();
     target->transport(step);

@@ -52,16 +52,21 @@ class SmbusBus : public sc_core::sc_module {
     void add_fault_observer(FaultObserver* observer) { fault_observers_.add(observer); }
     const SmbusTiming& timing() const { return timing_; }
     // Temporal decoupling (on by default): in a clean transfer (no wire fault), a step the
-    // master marks SmbusPayload::next_step_follows returns without waiting out its last bit
-    // period (the ACK bit, the START hold, a repeated START), which the next step waits out
-    // together with its own wire time, before anything it logs, draws or delivers. Every
-    // event, VCD change and target call keeps its exact time; only the number of SystemC
-    // waits changes (a Write byte takes one instead of two; so does a Read byte when every
-    // sink that wants its event records it early, nothing else is due before its ACK bit
-    // and the run does not end before it: reads_ahead). Off: every step returns when its wire time
-    // has passed, for comparing the two. Set it before the first transfer.
+    // master marks SmbusPayload::next_step_follows returns without waiting out its wire
+    // time, which is owed: a later step waits it out together with its own. While nothing
+    // else is due, the sinks take events early and the run does not end first (runs_ahead),
+    // the steps act ahead of SystemC's clock at their own times, a target that takes delay
+    // (SmbusTargetIf::takes_delay) is called with it, and a clean transfer takes a single
+    // wait, at its STOP. Every event, VCD change and target call keeps its exact time and
+    // order; only the number of SystemC waits changes. Off: every step returns when its wire
+    // time has passed, for comparing the two. Set it before the first transfer.
     void set_temporal_decoupling(bool on) { decoupling_ = on; }
     bool temporal_decoupling() const { return decoupling_; }
+    // The bus's time, in ns: SystemC's plus the wire time the open transfer's master has not
+    // waited out yet (temporal decoupling), up to which the bus has logged, drawn and called
+    // its targets. Ahead of SystemC's only while that master runs, or when a process paused
+    // the simulation (sc_pause) in the middle of its transfer.
+    uint64_t now_ns() const { return sim_now_ns() + owed_ns_; }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
     // The bus is busy: a master's transfer is open (Start without its Stop yet), or a line
@@ -119,7 +124,6 @@ class SmbusBus : public sc_core::sc_module {
     // The steps, from a master's port.
     void transport(int port, SmbusPayload& p);
     void start(int port, SmbusPayload& p);
-    void write(SmbusPayload& p);
     void read(SmbusPayload& p);
     void stop(int port, SmbusPayload& p);
     // True when port's master has a transfer on the wires; else an SC_REPORT_ERROR and, if
@@ -149,16 +153,21 @@ class SmbusBus : public sc_core::sc_module {
     void deliver(SmbusTargetIf* target, SmbusPayload& step);
     void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits, then the ACK bit, which also logs and draws the
-    // byte. data_bits waits out any owed time and the data bits in one wait, and returns
-    // when the data bits began (after the owed time).
-    uint64_t data_bits();
+    // byte. data_bits returns when the data bits began (after the owed time) and waits out
+    // the owed time and the data bits in one wait, or, `ahead`, owes them.
+    uint64_t data_bits(bool ahead);
     // `follows`: the payload's next_step_follows.
     void ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack, bool follows);
     // The byte's PEC, counts, log event (at ack_ns) and wires (from byte_start).
     void record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, const char* dir,
                      bool ack);
-    // A Read may take its data bits, log event and ACK bit in one wait (see bus.cpp).
-    bool reads_ahead(const SmbusPayload& p) const;
+    // Whether a step may act ahead of SystemC's clock (see bus.cpp): calling the target
+    // call_ns after the bus's time (kNoTargetCall: it calls none), its last act last_ns
+    // after it, logging `logged`.
+    static constexpr uint64_t kNoTargetCall = UINT64_MAX;
+    bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
+                    EventId logged) const;
+
     void repeated_start(bool follows);
     // The last wire time of a step, dt_ns: left owed to the next step when the step is marked
     // next_step_follows, the transfer is clean and decoupling is on; else waited out now.
@@ -182,7 +191,7 @@ class SmbusBus : public sc_core::sc_module {
     bool open_reported_ = false;
     bool decoupling_ = true;
     // Wire time the open transfer's master has not waited out yet (owe): the bus's time is
-    // sim_now_ns() + owed_ns_; 0 whenever a step ends without next_step_follows.
+    // now_ns(); 0 whenever a step ends without next_step_follows.
     uint64_t owed_ns_ = 0;
     Walk walk_;
     sc_core::sc_event transfer_end_;

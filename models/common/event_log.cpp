@@ -2,6 +2,13 @@
 
 namespace ssifsim {
 
+bool EventSink::records_all_early() const {
+    for (int id = 0; id < events::kCount; ++id)
+        if (wants(static_cast<EventId>(id)) && !records_early(static_cast<EventId>(id)))
+            return false;
+    return true;
+}
+
 bool TeeSink::wants(EventId id) const {
     for (const EventSink* sink : sinks_)
         if (sink->wants(id))

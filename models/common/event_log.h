@@ -128,8 +128,9 @@ class EventSink {
     virtual bool records_early(EventId /*id*/) const { return false; }
     // Whether records_early() holds for every event the sink wants now: asked by a model
     // acting ahead of the clock that cannot list the events it may log (a target the bus
-    // calls ahead: SmbusTargetIf::takes_delay). False, the default.
-    virtual bool records_all_early() const { return false; }
+    // calls ahead: SmbusTargetIf::takes_delay), once a transfer. The default asks both of
+    // every event in the catalog; a sink may answer at once.
+    virtual bool records_all_early() const;
     virtual void record(const Event& event) = 0;
 };
 
@@ -146,7 +147,6 @@ class NullSink : public EventSink {
 class MemorySink : public EventSink {
   public:
     bool records_early(EventId) const override { return true; }
-    bool records_all_early() const override { return true; }
     void record(const Event& event) override { events.push_back(event); }
     std::vector<Event> events;
 };

@@ -221,6 +221,7 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         walk_.addressed = std::move(addressed);
         walk_.owner = port;
         walk_.fault = p.fault ? p.fault : &kClean;
+        walk_.sinks_early = log_.records_all_early();
         walk_.start_ns = sim_now_ns();
         p.start_ns = walk_.start_ns;
         EventBuilder(log_, walk_.start_ns, events::kBusStart);
@@ -229,12 +230,15 @@ void SmbusBus::start(int port, SmbusPayload& p) {
     }
     walk_.read = p.is_read();
     walk_.target = targets_[p.addr7()];
+    walk_.target_takes_delay = walk_.target && walk_.target->takes_delay();
     send(p);
     // A target that did not ACK its address is not selected: the rest of this part of the
     // transfer goes to nobody (the master's bytes are NAKed, a read gets the pull-up's 1s).
     // It still sees the STOP (send noted it as addressed).
-    if (p.response != SmbusResponse::Ack)
+    if (p.response != SmbusResponse::Ack) {
         walk_.target = nullptr;
+        walk_.target_takes_delay = false;
+    }
 }
 
 uint64_t SmbusBus::data_bits(bool ahead) {
@@ -385,7 +389,7 @@ void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool
 }
 
 bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
-                          EventId logged) const {
+                          EventId logged) {
     // The bus may take a step's acts (calling the target, logging, drawing the wires) at
     // their own times without waiting for SystemC's clock to reach them, as a loosely-timed
     // TLM initiator does with an annotated delay, as long as nothing else can act in
@@ -406,14 +410,30 @@ bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last
     // counts events by their time and order sees the same log either way. A target called
     // ahead (SmbusTargetIf::takes_delay) may log anything: every sink must take it early.
     // (One that does not take delay is called once the owed time is waited out: deliver.)
-    if (log_.wants(logged) && !log_.records_early(logged))
-        return false;
-    if (call_ns != kNoTargetCall && walk_.target && owed_ns_ + call_ns > 0 &&
-        walk_.target->takes_delay() && !log_.records_all_early())
-        return false;
+    // The sinks are asked once a transfer (start): only a signal changes their answer, and
+    // any moment is as good a place as another for an asynchronous stop.
+    if (!walk_.sinks_early) {
+        if (log_.wants(logged) && !log_.records_early(logged))
+            return false;
+        if (call_ns != kNoTargetCall && walk_.target_takes_delay && owed_ns_ + call_ns > 0)
+            return false;
+    }
     if (run_until_ns() <= sim_now_ns() + ahead)
         return false;
-    return sc_core::sc_time_to_pending_activity() > ns(ahead);
+    return quiet_ticks() > ahead * ticks_per_ns();
+}
+
+uint64_t SmbusBus::quiet_ticks() {
+    // Only another process's wait or a target's call can make something due: the bus's own
+    // acts (logging, drawing) notify nothing. So SystemC is asked again only after a delta
+    // cycle (every wait ends in a later one) or a target call (deliver).
+    const sc_dt::uint64 delta = sc_core::sc_delta_count();
+    if (!quiet_known_ || quiet_delta_ != delta) {
+        quiet_ticks_ = sc_core::sc_time_to_pending_activity().value();
+        quiet_delta_ = delta;
+        quiet_known_ = true;
+    }
+    return quiet_ticks_;
 }
 
 void SmbusBus::send(SmbusPayload& p) {
@@ -571,6 +591,7 @@ void SmbusBus::deliver(SmbusTargetIf* target, SmbusPayload& step) {
     // Every wait ends in a later delta cycle, so an unchanged count means none happened.
     const sc_dt::uint64 delta = sc_core::sc_delta_count();
     target->transport(step);
+    quiet_known_ = false; // it may have made something due (quiet_ticks)
     if (sc_core::sc_delta_count() == delta)
         return;
     const auto* object = dynamic_cast<const sc_core::sc_object*>(target);

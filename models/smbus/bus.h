@@ -88,6 +88,8 @@ class SmbusBus : public sc_core::sc_module {
         int owner = -1; // the master's port, -1: no transfer
         const TransferFault* fault = nullptr;
         SmbusTargetIf* target = nullptr;       // addressed by the last START, and ACKed it
+        bool target_takes_delay = false;       // its takes_delay(), asked at the START
+        bool sinks_early = false;              // log.records_all_early(), at the START
         bool read = false;                     // the last START's R/W bit
         std::vector<SmbusTargetIf*> addressed; // saw an address byte: they will see the STOP
         uint64_t start_ns = 0;
@@ -165,8 +167,10 @@ class SmbusBus : public sc_core::sc_module {
     // call_ns after the bus's time (kNoTargetCall: it calls none), its last act last_ns
     // after it, logging `logged`.
     static constexpr uint64_t kNoTargetCall = UINT64_MAX;
-    bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
-                    EventId logged) const;
+    bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns, EventId logged);
+    // sc_time_to_pending_activity(), in ticks of SystemC's resolution: the time from
+    // SystemC's now to another process's next act.
+    uint64_t quiet_ticks();
 
     void repeated_start(bool follows);
     // The last wire time of a step, dt_ns: left owed to the next step when the step is marked
@@ -193,6 +197,10 @@ class SmbusBus : public sc_core::sc_module {
     // Wire time the open transfer's master has not waited out yet (owe): the bus's time is
     // now_ns(); 0 whenever a step ends without next_step_follows.
     uint64_t owed_ns_ = 0;
+    // quiet_ticks()'s answer, while sc_delta_count() is quiet_delta_ and no target was called.
+    bool quiet_known_ = false;
+    sc_dt::uint64 quiet_delta_ = 0;
+    uint64_t quiet_ticks_ = 0;
     Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;

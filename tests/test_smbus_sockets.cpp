@@ -664,8 +664,10 @@ struct DelayedTarget : TestTarget {
         TestTarget::transport(p);
         seen_ns.back() += p.delay_ns;
         delays.push_back(p.delay_ns);
-        if (wake_on_write && p.command == SmbusCommand::Write)
+        if (wake_on_write && p.command == SmbusCommand::Write) {
             woken.notify(ns(p.delay_ns)); // a process woken at the step's moment
+            p.notified = true;
+        }
     }
     bool wake_on_write = false;
     sc_core::sc_event woken;
@@ -711,8 +713,9 @@ TEST_CASE("sockets: a process a target woke ahead of the clock runs at the step'
     // The Write's target call (179.7 us) wakes a process there. Called at SystemC's time, the
     // target would have it run in the next delta cycle: after the byte's event (logged at the
     // ACK bit, the call's moment) and before the Sr (189.7 us). Called ahead, the process is
-    // due at 179.7 us, and the bus, which may act ahead only while nothing else is due
-    // (runs_ahead), waits for it before the Sr: the same log. The master's thread resumes
+    // due at 179.7 us; the target says it notified (SmbusPayload::notified), and the bus,
+    // which may act ahead only while nothing else is due (runs_ahead), waits for it before
+    // the Sr: the same log. The master's thread resumes
     // from tBUF (1), for the Sr (1, the owed ACK bit and Write data bits) and at the STOP (1).
     run_until_ns() = UINT64_MAX;
     MemorySink log;

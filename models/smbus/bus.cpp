@@ -1,5 +1,6 @@
 #include "models/smbus/bus.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -418,22 +419,26 @@ bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last
         if (call_ns != kNoTargetCall && walk_.target_takes_delay && owed_ns_ + call_ns > 0)
             return false;
     }
-    if (run_until_ns() <= sim_now_ns() + ahead)
-        return false;
-    return quiet_ticks() > ahead * ticks_per_ns();
+    return ahead < ahead_limit_ns();
 }
 
-uint64_t SmbusBus::quiet_ticks() {
+uint64_t SmbusBus::ahead_limit_ns() {
     // Only another process's wait or a target's call can make something due: the bus's own
     // acts (logging, drawing) notify nothing. So SystemC is asked again only after a delta
-    // cycle (every wait ends in a later one) or a target call (deliver).
+    // cycle (every wait ends in a later one) or a target call that notified (deliver).
     const sc_dt::uint64 delta = sc_core::sc_delta_count();
-    if (!quiet_known_ || quiet_delta_ != delta) {
-        quiet_ticks_ = sc_core::sc_time_to_pending_activity().value();
-        quiet_delta_ = delta;
-        quiet_known_ = true;
-    }
-    return quiet_ticks_;
+    if (quiet_known_ && quiet_delta_ == delta)
+        return ahead_limit_ns_;
+    quiet_delta_ = delta;
+    quiet_known_ = true;
+    // Acts strictly before the next other act (ahead * ticks < quiet: ahead < ceil(quiet /
+    // ticks)) and before the run's end (now + ahead < until).
+    const uint64_t ticks = ticks_per_ns();
+    const uint64_t quiet = sc_core::sc_time_to_pending_activity().value();
+    const uint64_t pending_ns = quiet / ticks + (quiet % ticks != 0);
+    const uint64_t now = sim_now_ns(), until = run_until_ns();
+    ahead_limit_ns_ = std::min(pending_ns, until > now ? until - now : 0);
+    return ahead_limit_ns_;
 }
 
 void SmbusBus::send(SmbusPayload& p) {
@@ -591,7 +596,8 @@ void SmbusBus::deliver(SmbusTargetIf* target, SmbusPayload& step) {
     // Every wait ends in a later delta cycle, so an unchanged count means none happened.
     const sc_dt::uint64 delta = sc_core::sc_delta_count();
     target->transport(step);
-    quiet_known_ = false; // it may have made something due (quiet_ticks)
+    if (step.notified || !target->takes_delay())
+        quiet_known_ = false; // it may have made something due (ahead_limit_ns)
     if (sc_core::sc_delta_count() == delta)
         return;
     const auto* object = dynamic_cast<const sc_core::sc_object*>(target);

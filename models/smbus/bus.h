@@ -168,9 +168,9 @@ class SmbusBus : public sc_core::sc_module {
     // after it, logging `logged`.
     static constexpr uint64_t kNoTargetCall = UINT64_MAX;
     bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns, EventId logged);
-    // sc_time_to_pending_activity(), in ticks of SystemC's resolution: the time from
-    // SystemC's now to another process's next act.
-    uint64_t quiet_ticks();
+    // How far past SystemC's time the bus may act, in ns: its acts must come before another
+    // process's next one (sc_time_to_pending_activity()) and before the run's end.
+    uint64_t ahead_limit_ns();
 
     void repeated_start(bool follows);
     // The last wire time of a step, dt_ns: left owed to the next step when the step is marked
@@ -197,10 +197,11 @@ class SmbusBus : public sc_core::sc_module {
     // Wire time the open transfer's master has not waited out yet (owe): the bus's time is
     // now_ns(); 0 whenever a step ends without next_step_follows.
     uint64_t owed_ns_ = 0;
-    // quiet_ticks()'s answer, while sc_delta_count() is quiet_delta_ and no target was called.
+    // ahead_limit_ns()'s answer, while sc_delta_count() is quiet_delta_ and no target
+    // notified anything since.
     bool quiet_known_ = false;
     sc_dt::uint64 quiet_delta_ = 0;
-    uint64_t quiet_ticks_ = 0;
+    uint64_t ahead_limit_ns_ = 0;
     Walk walk_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;

@@ -31,7 +31,7 @@ LinuxSlaveTarget::LinuxSlaveTarget(sc_core::sc_module_name name, SmbusSlave& sla
 
 SlaveAnswer LinuxSlaveTarget::slave_event(SlaveEvent ev, uint8_t& val, SmbusPayload& p) {
     if (slave_.takes_delay())
-        return slave_.on_delayed_event(ev, val, p.delay_ns);
+        return slave_.on_delayed_event(ev, val, p.delay_ns, p.notified);
     return slave_.on_event(ev, val);
 }
 

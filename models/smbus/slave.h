@@ -27,10 +27,13 @@ class SmbusSlave {
     virtual ~SmbusSlave() = default;
     virtual SlaveAnswer on_event(SlaveEvent ev, uint8_t& val) = 0;
     // Temporal decoupling (SmbusTargetIf::takes_delay): a slave that returns true is handed
-    // its events through on_delayed_event, each as at sc_time_stamp() + delay_ns. False, the
-    // default: on_event, at SystemC's time.
+    // its events through on_delayed_event, each as at sc_time_stamp() + delay_ns; it sets
+    // `notified` when it notified an event (SmbusPayload::notified). False, the default:
+    // on_event, at SystemC's time.
     virtual bool takes_delay() const { return false; }
-    virtual SlaveAnswer on_delayed_event(SlaveEvent ev, uint8_t& val, uint64_t /*delay_ns*/) {
+    virtual SlaveAnswer on_delayed_event(SlaveEvent ev, uint8_t& val, uint64_t /*delay_ns*/,
+                                         bool& notified) {
+        notified = true; // not knowing, it may have
         return on_event(ev, val);
     }
 };

@@ -87,6 +87,10 @@ struct SmbusPayload {
     // TLM-2.0 loosely-timed b_transport. The step reaches the target at sc_time_stamp() +
     // delay_ns, the bus being that far ahead of SystemC's clock; 0 for any other target.
     uint64_t delay_ns = 0;
+    // From such a target back to the bus: it notified an event in this call (made a process
+    // or itself due), so the bus asks SystemC again what is due before it acts further
+    // ahead. Unlooked at from a target that takes no delay: the bus always asks again.
+    bool notified = false;
 
     uint8_t addr7() const { return static_cast<uint8_t>(data >> 1); }
     bool is_read() const { return (data & 1) != 0; }
@@ -104,9 +108,9 @@ struct SmbusPayload {
 // Temporal decoupling: a target whose takes_delay() is true may be called ahead of SystemC's
 // clock, with the step's moment in SmbusPayload::delay_ns. It then logs, traces and times
 // what it does at sc_time_stamp() + delay_ns: an event it notifies is due that long after
-// SystemC's time (what it wakes at once: sc_event::notify(delay_ns)), and it writes no
-// signal. The bus calls ahead only while no other process is due before the step's moment,
-// and waits for what the target made due before it acts past it. One that does not take
+// SystemC's time (what it wakes at once: sc_event::notify(delay_ns)) and sets `notified`,
+// and it writes no signal. The bus calls ahead only while no other process is due before the step's
+// moment, and waits for what the target made due before it acts past it. One that does not take
 // delay is called at the step's moment, once the bus has waited for it.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:

@@ -59,9 +59,11 @@ smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {
 }
 
 smbus::SlaveAnswer BmcModule::on_delayed_event(smbus::SlaveEvent ev, uint8_t& val,
-                                               uint64_t delay_ns) {
+                                               uint64_t delay_ns, bool& notified) {
     delay_ns_ = delay_ns;
+    notified_ = false;
     const smbus::SlaveAnswer answer = on_event(ev, val);
+    notified = notified_;
     delay_ns_ = 0;
     return answer;
 }
@@ -93,6 +95,7 @@ void BmcModule::mod_response_timer(uint64_t expires) {
     const uint64_t at = response_timer_run_ns(jiffies_, expires, now);
     timer_event_.cancel();
     timer_event_.notify(ns(at - sim_now_ns())); // SystemC's own time: `now` may be ahead
+    notified_ = true;
     EventBuilder(log_, now, events::kBmcTimerArmed)
         .num("jiffies", static_cast<int64_t>(expires - jiffies_.at(now)))
         .num("expires_ns", static_cast<int64_t>(at));

@@ -50,10 +50,11 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     smbus::SlaveAnswer on_event(smbus::SlaveEvent ev, uint8_t& val) override;
     // Temporal decoupling (smbus::SmbusSlave::takes_delay): an event as at sc_time_stamp() +
     // delay_ns. Its log events, traces, jiffies and response timer take that moment; a
-    // reader or writer it wakes is notified for it.
+    // reader or writer it wakes is notified for it. `notified`: it woke one or armed the
+    // timer.
     bool takes_delay() const override { return true; }
-    smbus::SlaveAnswer on_delayed_event(smbus::SlaveEvent ev, uint8_t& val,
-                                        uint64_t delay_ns) override;
+    smbus::SlaveAnswer on_delayed_event(smbus::SlaveEvent ev, uint8_t& val, uint64_t delay_ns,
+                                        bool& notified) override;
     // The moment of what the module is doing, in ns: SystemC's time, plus the delay of the
     // slave event it is handling ahead of it (on_delayed_event). The driver's clock.
     uint64_t now_ns() const { return sim_now_ns() + delay_ns_; }
@@ -116,7 +117,10 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
 
     // Notifies e for now_ns(): the next delta cycle, or, ahead of SystemC's clock, the
     // moment of the slave event being handled.
-    void wake(sc_core::sc_event& e) { e.notify(ns(delay_ns_)); }
+    void wake(sc_core::sc_event& e) {
+        e.notify(ns(delay_ns_));
+        notified_ = true;
+    }
     void on_timer();  // SC_METHOD
     void on_remove(); // SC_METHOD
     void trace();
@@ -133,6 +137,7 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     sc_core::sc_event remove_event_;
     int remove_fault_ = -1;
     uint64_t delay_ns_ = 0; // of the slave event being handled (on_delayed_event)
+    bool notified_ = false; // it notified an event since on_delayed_event began
     DaemonObservers daemon_observers_;
     FaultObservers fault_observers_;
     VcdWriter* vcd_;

@@ -53,8 +53,8 @@ class SmbusBus::Port : public SmbusBusIf {
 
 SmbusBus::SmbusBus(sc_core::sc_module_name name, const SmbusTiming& timing, EventSink& log,
                    VcdWriter* wire_vcd)
-    : sc_module(name), timing_(supported_timing(this->name(), timing)), log_(log),
-      wire_(wire_vcd, timing_), bus_free_at_ns_(timing.bus_free_ns()) {
+    : sc_module(name), timing_(supported_timing(this->name(), timing)), bit_ns_(timing_.bit_ns()),
+      log_(log), wire_(wire_vcd, timing_), bus_free_at_ns_(timing.bus_free_ns()) {
     require_time_resolution(); // an embedding platform's resolution, checked at elaboration
     SC_METHOD(deferred_stop);
     sensitive << deferred_stop_event_;
@@ -245,10 +245,10 @@ void SmbusBus::start(int port, SmbusPayload& p) {
 uint64_t SmbusBus::data_bits(bool ahead) {
     const uint64_t t = now_ns();
     if (ahead) {
-        owed_ns_ += 8 * timing_.bit_ns();
+        owed_ns_ += 8 * bit_ns_;
         return t;
     }
-    wait_for(owed_ns_ + 8 * timing_.bit_ns());
+    wait_for(owed_ns_ + 8 * bit_ns_);
     owed_ns_ = 0;
     return t;
 }
@@ -288,6 +288,8 @@ bool SmbusBus::abandons() {
 }
 
 bool SmbusBus::interrupted(SmbusPayload& p) {
+    if (walk_.fault == &kClean)
+        return false; // no master dies, no line is held in a clean transfer
     if (abandons()) {
         p.response = SmbusResponse::Abandoned;
         return true;
@@ -386,7 +388,7 @@ void SmbusBus::record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, 
 void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack,
                        bool follows) {
     record_byte(byte_start, now_ns(), value, dir, ack);
-    owe(timing_.bit_ns(), follows);
+    owe(bit_ns_, follows);
 }
 
 bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
@@ -450,7 +452,7 @@ void SmbusBus::send(SmbusPayload& p) {
         return;
     }
     // The target sees the byte after its 8 data bits and answers on the 9th clock.
-    const uint64_t byte_ns = 8 * timing_.bit_ns();
+    const uint64_t byte_ns = 8 * bit_ns_;
     const uint64_t t = data_bits(runs_ahead(p, byte_ns, byte_ns, events::kBusByte));
     bool ack = false;
     if (walk_.fault->nak_byte == walk_.wire_bytes) {
@@ -477,7 +479,7 @@ void SmbusBus::send(SmbusPayload& p) {
 void SmbusBus::read(SmbusPayload& p) {
     // The target is asked for the byte as the previous one's ACK ends, ahead of SystemC's
     // clock when the whole byte may be (runs_ahead), else once the owed time is waited out.
-    const uint64_t byte_ns = 8 * timing_.bit_ns();
+    const uint64_t byte_ns = 8 * bit_ns_;
     if (!runs_ahead(p, 0, byte_ns, events::kBusByte))
         sync();
     const uint8_t expected_pec = walk_.pec;
@@ -515,7 +517,7 @@ void SmbusBus::read(SmbusPayload& p) {
         // The byte's log event ahead, its data bits and ACK bit owed.
         const uint64_t t = now_ns();
         record_byte(t, t + byte_ns, value, "r", ack);
-        owe(byte_ns + timing_.bit_ns(), p.next_step_follows);
+        owe(byte_ns + bit_ns_, p.next_step_follows);
     } else {
         const uint64_t t = data_bits(false);
         ack_bit(t, value, "r", ack, p.next_step_follows);

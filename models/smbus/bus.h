@@ -180,6 +180,7 @@ class SmbusBus : public sc_core::sc_module {
     void sync();
 
     SmbusTiming timing_;
+    const uint64_t bit_ns_; // timing_.bit_ns(), a division: once
     EventSink& log_;
     WireTrace wire_;
     std::vector<std::unique_ptr<Port>> ports_;

@@ -2,7 +2,8 @@
 
 namespace ssifsim::smbus {
 
-WireTrace::WireTrace(VcdWriter* vcd, const SmbusTiming& timing) : vcd_(vcd), timing_(timing) {
+WireTrace::WireTrace(VcdWriter* vcd, const SmbusTiming& timing)
+    : vcd_(vcd), quarter_ns_(timing.quarter_ns()) {
     if (vcd_) {
         // Leaf names must be unique: sigrok's VCD input drops scopes.
         scl_ = vcd_->add_signal("smbus_scl", 1, 1);
@@ -13,7 +14,7 @@ WireTrace::WireTrace(VcdWriter* vcd, const SmbusTiming& timing) : vcd_(vcd), tim
 void WireTrace::start(uint64_t t) {
     if (!vcd_)
         return;
-    const uint64_t q = timing_.quarter_ns();
+    const uint64_t q = quarter_ns_;
     vcd_->change(t, sda_, 0);
     vcd_->change(t + 2 * q, scl_, 0);
 }
@@ -21,7 +22,7 @@ void WireTrace::start(uint64_t t) {
 void WireTrace::repeated_start(uint64_t t) {
     if (!vcd_)
         return;
-    const uint64_t q = timing_.quarter_ns();
+    const uint64_t q = quarter_ns_;
     vcd_->change(t + q, sda_, 1);
     vcd_->change(t + 2 * q, scl_, 1);
     vcd_->change(t + 3 * q, sda_, 0);
@@ -31,14 +32,14 @@ void WireTrace::repeated_start(uint64_t t) {
 void WireTrace::stop(uint64_t t) {
     if (!vcd_)
         return;
-    const uint64_t q = timing_.quarter_ns();
+    const uint64_t q = quarter_ns_;
     vcd_->change(t + q, sda_, 0);
     vcd_->change(t + 2 * q, scl_, 1);
     vcd_->change(t + 3 * q, sda_, 1);
 }
 
 void WireTrace::bit(uint64_t t, bool level) {
-    const uint64_t q = timing_.quarter_ns();
+    const uint64_t q = quarter_ns_;
     vcd_->change(t + q, sda_, level);
     vcd_->change(t + 2 * q, scl_, 1);
     vcd_->change(t + 4 * q, scl_, 0);
@@ -47,7 +48,7 @@ void WireTrace::bit(uint64_t t, bool level) {
 void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
     if (!vcd_)
         return;
-    const uint64_t period = timing_.bit_ns();
+    const uint64_t period = 4 * quarter_ns_;
     for (int i = 0; i < 8; ++i)
         bit(t + i * period, (value >> (7 - i)) & 1);
     bit(t + 8 * period, !ack);
@@ -66,10 +67,10 @@ void WireTrace::sda_release(uint64_t t) {
 void WireTrace::lost_arbitration(uint64_t t, int zeros) {
     if (!vcd_)
         return;
-    const uint64_t period = timing_.bit_ns();
+    const uint64_t period = 4 * quarter_ns_;
     for (int i = 0; i < zeros; ++i)
         bit(t + i * period, false);
-    vcd_->change(t + zeros * period + 2 * timing_.quarter_ns(), scl_, 1);
+    vcd_->change(t + zeros * period + 2 * quarter_ns_, scl_, 1);
 }
 
 } // namespace ssifsim::smbus

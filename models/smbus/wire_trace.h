@@ -36,7 +36,7 @@ class WireTrace {
     void bit(uint64_t t_ns, bool level);
 
     VcdWriter* vcd_;
-    SmbusTiming timing_;
+    uint64_t quarter_ns_; // SmbusTiming::quarter_ns, a division: once
     int scl_ = -1;
     int sda_ = -1;
 };

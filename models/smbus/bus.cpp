@@ -461,7 +461,7 @@ void SmbusBus::send(SmbusPayload& p) {
         SmbusPayload step;
         step.command = p.command;
         step.data = value;
-        deliver(walk_.target, step);
+        deliver(walk_.target, walk_.target_takes_delay, step);
         ack = step.response == SmbusResponse::Ack;
         // An address byte (W or R) reached the target: it will see the STOP.
         if (p.command == SmbusCommand::Start) {
@@ -487,7 +487,8 @@ void SmbusBus::read(SmbusPayload& p) {
     step.command = SmbusCommand::Read;
     step.data = 0xff; // nobody drives SDA: the pull-up reads 1s
     if (walk_.target)
-        deliver(walk_.target, step); // a busy answer cannot NAK a byte the target sends
+        deliver(walk_.target, walk_.target_takes_delay,
+                step); // a busy answer cannot NAK a byte the target sends
     uint8_t value = step.data;
     if (interrupted(p))
         return;
@@ -582,7 +583,7 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
         for (SmbusTargetIf* target : walk_.addressed) {
             SmbusPayload step;
             step.command = SmbusCommand::Stop;
-            deliver(target, step);
+            deliver(target, target->takes_delay(), step);
         }
     }
     bus_free_at_ns_ = sim_now_ns() + timing_.bus_free_ns();
@@ -590,15 +591,15 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     transfer_end_.notify(); // immediate: free when nobody waits
 }
 
-void SmbusBus::deliver(SmbusTargetIf* target, SmbusPayload& step) {
+void SmbusBus::deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& step) {
     // A target that does not take delay is called at the step's moment.
-    if (owed_ns_ != 0 && !target->takes_delay())
+    if (owed_ns_ != 0 && !takes_delay)
         sync();
     step.delay_ns = owed_ns_;
     // Every wait ends in a later delta cycle, so an unchanged count means none happened.
     const sc_dt::uint64 delta = sc_core::sc_delta_count();
     target->transport(step);
-    if (step.notified || !target->takes_delay())
+    if (step.notified || !takes_delay)
         quiet_known_ = false; // it may have made something due (ahead_limit_ns)
     if (sc_core::sc_delta_count() == delta)
         return;
@@ -619,7 +620,7 @@ void SmbusBus::deferred_stop() {
     for (SmbusTargetIf* target : deferred_.targets) {
         SmbusPayload step;
         step.command = SmbusCommand::Stop;
-        deliver(target, step);
+        deliver(target, target->takes_delay(), step);
     }
     deferred_ = DeferredStop{};
     busy_ = false;

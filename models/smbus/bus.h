@@ -152,7 +152,8 @@ class SmbusBus : public sc_core::sc_module {
     void deferred_stop();
     // target->transport(step), which must return at once (SmbusTargetIf): a target that
     // waited inside it (time or a delta cycle passed) is an SC_REPORT_ERROR naming it.
-    void deliver(SmbusTargetIf* target, SmbusPayload& step);
+    // `takes_delay`: the target's (SmbusTargetIf::takes_delay), asked once a START.
+    void deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& step);
     void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits, then the ACK bit, which also logs and draws the
     // byte. data_bits returns when the data bits began (after the owed time) and waits out

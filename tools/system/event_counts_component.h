@@ -21,7 +21,11 @@ struct EventCountsResult : ComponentResult {
 class EventCountsComponent : public Component {
   public:
     explicit EventCountsComponent(const Scenario& s);
-    void add_sinks(System&, TeeSink& sinks) override { sinks.add(&counter_); }
+    // Only when something is counted: the log asks every sink of every event it offers.
+    void add_sinks(System&, TeeSink& sinks) override {
+        if (counter_.ids.any())
+            sinks.add(&counter_);
+    }
     void build(System&) override {}
     std::shared_ptr<const ComponentResult> finish(System&, std::vector<Check>&) override;
 

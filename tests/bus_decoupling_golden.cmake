@@ -5,8 +5,8 @@
 # --scale P/100` scales them (tools/bench.cpp: rounded, at least 1; its expectations but
 # `expect.spec` go).
 # -DUNTIL=T runs it with --until T. -DNOLOG=1 runs it without --log and compares the report,
-# the waveforms and the console: a Read's byte then takes one wait (SmbusBus::reads_ahead,
-# only when no sink wants the byte's event).
+# the waveforms and the console (SmbusBus::runs_ahead then runs with other sinks than the
+# log file's).
 # Usage: cmake -DSSIFSIM=... -DSCENARIO=... -DOUT=... [-DPERCENT=P] [-DUNTIL=T] [-DNOLOG=1]
 #              -P bus_decoupling_golden.cmake
 set(scenario ${SCENARIO})

@@ -122,7 +122,7 @@ class EventSink {
     virtual bool wants(EventId /*id*/) const { return true; }
     // Whether record() may be given an event `id` before the simulation's clock reaches its
     // t_ns, with nothing else logged in between (a model acting ahead of SystemC's clock:
-    // SmbusBus::reads_ahead): true for a sink that only keeps, writes or counts events by
+    // SmbusBus::runs_ahead): true for a sink that only keeps, writes or counts events by
     // their t_ns and order; false, the default, for one that acts on the run (pauses it) or
     // reads the simulation's clock.
     virtual bool records_early(EventId /*id*/) const { return false; }

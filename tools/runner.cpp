@@ -170,7 +170,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         sc_core::sc_start();
     run_until_ns() = 0;
 
-    // A run paused mid-transfer (a signal) ends where the bus had logged and drawn to.
+    // A run paused mid-transfer (a signal) ends where the bus had logged to.
     result.end_ns = sim_now_ns();
     for (const auto& c : components)
         result.end_ns = std::max(result.end_ns, c->reached_ns());

@@ -375,6 +375,7 @@ bool SmbusBus::loses_arbitration(uint8_t value) {
 
 void SmbusBus::record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, const char* dir,
                            bool ack) {
+    last_act_ns_ = ack_ns;
     walk_.pec = pec_update(walk_.pec, value);
     ++walk_.wire_bytes;
     ++wire_bytes_;
@@ -530,6 +531,7 @@ void SmbusBus::read(SmbusPayload& p) {
 
 void SmbusBus::repeated_start(bool follows) {
     const uint64_t t = now_ns();
+    last_act_ns_ = t;
     // No STOP event on a repeated START: ssif_bmc expects READ_REQUESTED straight after the
     // command byte (SMBUS_CMD -> RES_SENDING), as the Aspeed controller delivers it.
     EventBuilder(log_, t, events::kBusRestart);
@@ -596,6 +598,7 @@ void SmbusBus::deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& st
     if (owed_ns_ != 0 && !takes_delay)
         sync();
     step.delay_ns = owed_ns_;
+    last_act_ns_ = now_ns();
     // Every wait ends in a later delta cycle, so an unchanged count means none happened.
     const sc_dt::uint64 delta = sc_core::sc_delta_count();
     target->transport(step);

@@ -62,11 +62,11 @@ class SmbusBus : public sc_core::sc_module {
     // time has passed, for comparing the two. Set it before the first transfer.
     void set_temporal_decoupling(bool on) { decoupling_ = on; }
     bool temporal_decoupling() const { return decoupling_; }
-    // The bus's time, in ns: SystemC's plus the wire time the open transfer's master has not
-    // waited out yet (temporal decoupling), up to which the bus has logged, drawn and called
-    // its targets. Ahead of SystemC's only while that master runs, or when a process paused
-    // the simulation (sc_pause) in the middle of its transfer.
-    uint64_t now_ns() const { return sim_now_ns() + owed_ns_; }
+    // When the bus last acted (logged a byte or a repeated START, called a target), in ns.
+    // Ahead of sc_time_stamp() only when a process paused the simulation (sc_pause) in the
+    // middle of a transfer the bus ran ahead in (temporal decoupling): the run has logged and
+    // drawn up to there.
+    uint64_t last_act_ns() const { return last_act_ns_; }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
     // The bus is busy: a master's transfer is open (Start without its Stop yet), or a line
@@ -169,6 +169,9 @@ class SmbusBus : public sc_core::sc_module {
     // after it, logging `logged`.
     static constexpr uint64_t kNoTargetCall = UINT64_MAX;
     bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns, EventId logged);
+    // The bus's time, in ns: SystemC's plus the wire time the open transfer's master has
+    // not waited out yet.
+    uint64_t now_ns() const { return sim_now_ns() + owed_ns_; }
     // How far past SystemC's time the bus may act, in ns: its acts must come before another
     // process's next one (sc_time_to_pending_activity()) and before the run's end.
     uint64_t ahead_limit_ns();
@@ -199,6 +202,7 @@ class SmbusBus : public sc_core::sc_module {
     // Wire time the open transfer's master has not waited out yet (owe): the bus's time is
     // now_ns(); 0 whenever a step ends without next_step_follows.
     uint64_t owed_ns_ = 0;
+    uint64_t last_act_ns_ = 0;
     // ahead_limit_ns()'s answer, while sc_delta_count() is quiet_delta_ and no target
     // notified anything since.
     bool quiet_known_ = false;

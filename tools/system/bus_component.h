@@ -21,7 +21,7 @@ class BusComponent : public Component {
   public:
     explicit BusComponent(const Scenario& s) : s_(s) {}
     void build(System& system) override;
-    uint64_t reached_ns() const override { return bus_ ? bus_->now_ns() : 0; }
+    uint64_t reached_ns() const override { return bus_ ? bus_->last_act_ns() : 0; }
     std::shared_ptr<const ComponentResult> finish(System& system,
                                                   std::vector<Check>& checks) override;
 

@@ -49,9 +49,9 @@ class Component {
     // listed before it. Components are built in the registry's order, which is the order
     // SystemC creates their processes in.
     virtual void build(System& system) = 0;
-    // The latest simulated time its models acted at, in ns, when they act ahead of SystemC's
-    // clock (temporal decoupling): a run paused mid-transfer (sc_pause) has logged and drawn
-    // up to there. 0: never ahead.
+    // The latest simulated time its models acted at (logged, drew, called a model), in ns,
+    // when they act ahead of SystemC's clock (temporal decoupling): a run paused
+    // mid-transfer (sc_pause) has logged up to there. 0: never ahead.
     virtual uint64_t reached_ns() const { return 0; }
     // After the simulation, at system.result.end_ns: ends what it runs, appends its checks,
     // and returns what the report and the summary show of it (nullptr: nothing).

@@ -641,8 +641,7 @@ TEST_CASE("sockets: when the run says where it ends and every sink records early
     // waits its START hold and data bits to call the target (1); the Write its ACK bit and
     // data bits (1); the Sr logs ahead and its address byte waits the ACK bit, the Sr and its
     // data bits (1); each Read waits the owed time to ask the target (2), then logs ahead and
-    // owes its 9 bit periods; the STOP waits the owed ACK bit and its own period (1): 7, the
-    // 10 derived above less the Sr's, the second Read's and the first Read's second waits.
+    // owes its 9 bit periods; the STOP waits the last Read's 9 and its own period (1): 7.
     // The target is asked and each event logged at the same times.
     run_until_ns() = UINT64_MAX;
     MemorySink early;
@@ -694,7 +693,7 @@ TEST_CASE("sockets: a target that takes delay is called ahead at its step's mome
     // As the case above, but no target call needs SystemC's clock: the master's thread
     // resumes from tBUF (1) and at the STOP (1). The target is called at the moments derived
     // in the first test case, each with the delay between SystemC's time (4.7 us, the START)
-    // and the step's moment.
+    // and the step's moment; the STOP, after the transfer's one wait, with none.
     run_until_ns() = UINT64_MAX;
     MemorySink early;
     DelayedTarget target("target");

@@ -271,7 +271,7 @@ void SmbusBus::sync() {
     if (owed_ns_ == 0)
         return;
     wait_for(owed_ns_);
-    owed_ns_ = 0; // after the wait: a run paused in it has come this far (now_ns)
+    owed_ns_ = 0;
 }
 
 void SmbusBus::log_fault(EventId what, const char* key, int64_t value) {
@@ -487,9 +487,9 @@ void SmbusBus::read(SmbusPayload& p) {
     SmbusPayload step;
     step.command = SmbusCommand::Read;
     step.data = 0xff; // nobody drives SDA: the pull-up reads 1s
+    // A busy answer cannot NAK a byte the target sends.
     if (walk_.target)
-        deliver(walk_.target, walk_.target_takes_delay,
-                step); // a busy answer cannot NAK a byte the target sends
+        deliver(walk_.target, walk_.target_takes_delay, step);
     uint8_t value = step.data;
     if (interrupted(p))
         return;

@@ -109,9 +109,9 @@ struct SmbusPayload {
 // clock, with the step's moment in SmbusPayload::delay_ns. It then logs, traces and times
 // what it does at sc_time_stamp() + delay_ns: an event it notifies is due that long after
 // SystemC's time (what it wakes at once: sc_event::notify(delay_ns)) and sets `notified`,
-// and it writes no signal. The bus calls ahead only while no other process is due before the step's
-// moment, and waits for what the target made due before it acts past it. One that does not take
-// delay is called at the step's moment, once the bus has waited for it.
+// and it writes no signal. The bus calls ahead only while no other process is due before
+// the step's moment, and waits for what the target made due before it acts past it. One
+// that does not take delay is called at the step's moment, once the bus has waited for it.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:
     virtual void transport(SmbusPayload& p) = 0;

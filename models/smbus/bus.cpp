@@ -516,10 +516,17 @@ void SmbusBus::read(SmbusPayload& p) {
     // The target's call may have made something due (a process it woke): asked again, so
     // that it runs before the byte's event, as after a call at SystemC's time.
     if (runs_ahead(p, 0, byte_ns, events::kBusByte)) {
-        // The byte's log event ahead, its data bits and ACK bit owed.
+        // The byte's log event ahead, its data bits and ACK bit owed; but waited out at once
+        // when the run ends before they do: the transfer's next act (its STOP drawn) would
+        // come past the end, where a bus waiting out each byte never gets.
         const uint64_t t = now_ns();
         record_byte(t, t + byte_ns, value, "r", ack);
-        owe(byte_ns + bit_ns_, p.next_step_follows);
+        if (t + byte_ns + bit_ns_ < run_until_ns()) {
+            owe(byte_ns + bit_ns_, p.next_step_follows);
+        } else {
+            wait_for(owed_ns_ + byte_ns + bit_ns_);
+            owed_ns_ = 0;
+        }
     } else {
         const uint64_t t = data_bits(false);
         ack_bit(t, value, "r", ack, p.next_step_follows);

@@ -248,8 +248,7 @@ uint64_t SmbusBus::data_bits(bool ahead) {
         owed_ns_ += 8 * bit_ns_;
         return t;
     }
-    wait_for(owed_ns_ + 8 * bit_ns_);
-    owed_ns_ = 0;
+    wait_out(8 * bit_ns_);
     return t;
 }
 
@@ -263,15 +262,17 @@ void SmbusBus::owe(uint64_t dt_ns, bool follows) {
         owed_ns_ += dt_ns;
         return;
     }
+    wait_out(dt_ns);
+}
+
+void SmbusBus::wait_out(uint64_t dt_ns) {
     wait_for(owed_ns_ + dt_ns);
     owed_ns_ = 0;
 }
 
 void SmbusBus::sync() {
-    if (owed_ns_ == 0)
-        return;
-    wait_for(owed_ns_);
-    owed_ns_ = 0;
+    if (owed_ns_ != 0)
+        wait_out(0);
 }
 
 void SmbusBus::log_fault(EventId what, const char* key, int64_t value) {
@@ -521,12 +522,10 @@ void SmbusBus::read(SmbusPayload& p) {
         // come past the end, where a bus waiting out each byte never gets.
         const uint64_t t = now_ns();
         record_byte(t, t + byte_ns, value, "r", ack);
-        if (t + byte_ns + bit_ns_ < run_until_ns()) {
+        if (t + byte_ns + bit_ns_ < run_until_ns())
             owe(byte_ns + bit_ns_, p.next_step_follows);
-        } else {
-            wait_for(owed_ns_ + byte_ns + bit_ns_);
-            owed_ns_ = 0;
-        }
+        else
+            wait_out(byte_ns + bit_ns_);
     } else {
         const uint64_t t = data_bits(false);
         ack_bit(t, value, "r", ack, p.next_step_follows);
@@ -583,8 +582,7 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     }
     // The master draws the STOP after the owed time: one wait for both.
     wire_.stop(now_ns());
-    wait_for(owed_ns_ + timing_.stop_ns());
-    owed_ns_ = 0;
+    wait_out(timing_.stop_ns());
     EventBuilder(log_, sim_now_ns(), events::kBusStop);
     if (walk_.fault->lose_stop && !walk_.addressed.empty()) {
         log_fault(events::kFaultLostStop, "after_bytes", walk_.wire_bytes);

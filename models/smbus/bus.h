@@ -182,6 +182,8 @@ class SmbusBus : public sc_core::sc_module {
     void owe(uint64_t dt_ns, bool follows);
     // Waits out the owed time, before anything that another process or the log could see.
     void sync();
+    // Waits out the owed time and dt_ns more in one wait; nothing is owed after it.
+    void wait_out(uint64_t dt_ns);
 
     SmbusTiming timing_;
     const uint64_t bit_ns_; // timing_.bit_ns(), a division: once

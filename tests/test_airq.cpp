@@ -59,6 +59,29 @@ TEST_CASE("airq scan finds set bits in order and clears each") {
     CHECK(v.words()[1] == 0);
 }
 
+// find_next_bit_inv's answer does not depend on how far apart the set bits lie: a bit in
+// the last word of a 5000-bit vector (79 words, so more than 64 words apart) is found from
+// bit 0, and after each is cleared (by scan, clear or free) the next one is.
+TEST_CASE("airq scan finds bits many words apart, and none once all are cleared") {
+    AirqVector v(5000, AirqVector::kAlloc);
+    CHECK(v.alloc(5000) == 0);
+    bool was = false;
+    for (unsigned long b : {4999UL, 0UL, 4095UL, 4096UL, 130UL})
+        v.set(b, &was);
+    CHECK(v.scan(0, 5000) == 0);
+    CHECK(v.scan(1, 5000) == 130);
+    CHECK(v.find(131, 5000) == 4095);
+    CHECK(v.find(131, 4095) == kNo); // `end` is exclusive
+    CHECK(v.clear(4095));
+    CHECK(v.scan(131, 5000) == 4096);
+    std::vector<unsigned long> cleared;
+    v.free(4990, 10, &cleared); // 4999 pending: freeing drops it
+    CHECK(cleared == std::vector<unsigned long>{4999});
+    CHECK(v.scan(0, 5000) == kNo);
+    v.set(64 * 70 + 1, &was); // a word set again after it was emptied
+    CHECK(v.scan(0, 5000) == 64 * 70 + 1);
+}
+
 TEST_CASE("airq alloc is first fit with the kernel's end bookkeeping") {
     AirqVector v(128, AirqVector::kAlloc);
     CHECK(v.end() == 0);

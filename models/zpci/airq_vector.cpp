@@ -11,7 +11,8 @@ size_t words_for(unsigned long bits) {
 } // namespace
 
 AirqVector::AirqVector(unsigned long bits, unsigned flags)
-    : bits_(bits), flags_(flags), end_(flags & kAlloc ? 0 : bits), vector_(words_for(bits)) {
+    : bits_(bits), flags_(flags), end_(flags & kAlloc ? 0 : bits), vector_(words_for(bits)),
+      pending_words_(vector_.size() > 1 ? words_for(vector_.size()) : 0) {
     if ((flags & kCacheline) && bits > kCachelineBits)
         throw std::invalid_argument("a cache-line vector holds at most 2048 bits");
     if (flags & kAlloc)
@@ -41,6 +42,23 @@ unsigned long AirqVector::find_next_inv(const std::vector<uint64_t>& words, unsi
             return size;
         word = words[++i];
     }
+}
+
+unsigned long AirqVector::find_pending(unsigned long size, unsigned long from) const {
+    if (from >= size)
+        return size;
+    unsigned long i = from >> 6;
+    uint64_t word = vector_[i] & (~uint64_t{0} >> (from & 63)); // the bits at or after `from`
+    if (word == 0) {
+        if (pending_words_.empty())
+            return size; // one word: no other
+        i = find_next_inv(pending_words_, vector_.size(), i + 1);
+        if (i >= vector_.size())
+            return size;
+        word = vector_[i];
+    }
+    const unsigned long bit = (i << 6) + static_cast<unsigned long>(__builtin_clzll(word));
+    return bit < size ? bit : size;
 }
 
 unsigned long AirqVector::alloc(unsigned long num) {
@@ -77,7 +95,7 @@ unsigned long AirqVector::free(unsigned long bit, unsigned long num,
         }
         if (cleared && test_inv(vector_, b))
             cleared->push_back(b);
-        vector_[b >> 6] &= ~mask(b); // a left-over interrupt bit is dropped
+        clear_bit(b); // a left-over interrupt bit is dropped
         avail_[b >> 6] |= mask(b);
     }
     // The kernel walks `end` down while the bit below it is allocated: after its own
@@ -97,7 +115,7 @@ unsigned long AirqVector::scan(unsigned long start, unsigned long end, bool* rea
 
 unsigned long AirqVector::find(unsigned long start, unsigned long end, bool* read_past) const {
     const unsigned long limit = end < bits_ ? end : bits_;
-    const unsigned long bit = find_next_inv(vector_, limit, start);
+    const unsigned long bit = find_pending(limit, start);
     if (read_past)
         *read_past = bit >= limit && end > bits_ && start < end;
     return bit >= limit ? kNoBit : bit;
@@ -107,7 +125,7 @@ bool AirqVector::clear(unsigned long bit) {
     if (bit >= bits_)
         return false;
     const bool was = test_inv(vector_, bit);
-    vector_[bit >> 6] &= ~mask(bit);
+    clear_bit(bit);
     return was;
 }
 
@@ -115,7 +133,7 @@ bool AirqVector::set(unsigned long bit, bool* was_set) {
     if (bit >= bits_)
         return false;
     *was_set = test_inv(vector_, bit);
-    vector_[bit >> 6] |= mask(bit);
+    set_bit(bit);
     return true;
 }
 

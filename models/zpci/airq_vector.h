@@ -83,11 +83,31 @@ class AirqVector {
     // find_next_bit_inv: the first set bit at or after `from` below `size`; `size` if none.
     static unsigned long find_next_inv(const std::vector<uint64_t>& words, unsigned long size,
                                        unsigned long from);
+    // find_next_inv over vector_, skipping its zero words through pending_words_ (a scan that
+    // finds nothing reads one summary word per 4096 bits, not every word: the storms scan
+    // 2048-bit vectors twice per interrupt).
+    unsigned long find_pending(unsigned long size, unsigned long from) const;
+    // A bit of vector_ set or cleared, its word's summary bit in pending_words_ kept.
+    void set_bit(unsigned long bit) {
+        uint64_t& word = vector_[bit >> 6];
+        if (word == 0 && !pending_words_.empty())
+            pending_words_[bit >> 12] |= mask(bit >> 6);
+        word |= mask(bit);
+    }
+    void clear_bit(unsigned long bit) {
+        uint64_t& word = vector_[bit >> 6];
+        word &= ~mask(bit);
+        if (word == 0 && !pending_words_.empty())
+            pending_words_[bit >> 12] &= ~mask(bit >> 6);
+    }
 
     unsigned long bits_;
     unsigned flags_;
     unsigned long end_;
     std::vector<uint64_t> vector_;
+    // Bit i (MSB-first, as in vector_) set while vector_[i] has a bit set; empty for a
+    // vector of one word.
+    std::vector<uint64_t> pending_words_;
     std::vector<uint64_t> avail_;   // 1 = free (kAlloc)
     std::vector<uint64_t> bitlock_; // kBitlock
     std::vector<uint64_t> ptr_;     // kPtr

@@ -1,6 +1,7 @@
 #include "models/smbus/controller.h"
 
 #include <string>
+#include <utility>
 
 #include "models/common/sim_time.h"
 #include "models/smbus/pec.h"
@@ -84,7 +85,7 @@ SmbusResult SmbusController::refuse(const char* op, uint8_t addr7, const std::st
     return result;
 }
 
-SmbusResult SmbusController::finish(SmbusResult result, const char* op, uint8_t addr7,
+SmbusResult SmbusController::finish(SmbusResult& result, const char* op, uint8_t addr7,
                                     uint8_t command, bool pec, const Bytes& data, int count) {
     result.end_ns = sim_now_ns();
     TransferRecord t;
@@ -105,7 +106,7 @@ SmbusResult SmbusController::finish(SmbusResult result, const char* op, uint8_t 
         .bytes("data", data)
         .str("status", status_name(result.status))
         .num("dur_ns", static_cast<int64_t>(result.end_ns - result.start_ns));
-    return result;
+    return std::move(result); // a read's data moves to the caller, not copied
 }
 
 SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const Bytes& data,
@@ -154,6 +155,7 @@ SmbusResult SmbusController::block_read(uint8_t addr7, uint8_t command, bool pec
                 result.status = SmbusStatus::BadLength;
             } else {
                 const unsigned total = result.count + (pec ? 1u : 0u);
+                result.data.reserve(result.count);
                 for (unsigned i = 0; i < total && result.ok(); ++i) {
                     const uint8_t value = read(i + 1 < total, false, result);
                     if (!result.ok())

@@ -84,8 +84,10 @@ class SmbusController : public sc_core::sc_module {
     // A call the controller refuses before the bus: SC_REPORT_ERROR with `why`, and (when it
     // does not throw) BadLength.
     SmbusResult refuse(const char* op, uint8_t addr7, const std::string& why);
-    SmbusResult finish(SmbusResult result, const char* op, uint8_t addr7, uint8_t command, bool pec,
-                       const Bytes& data, int count);
+    // The end of a transfer: stamps result.end_ns, reports it to the bus and the log, and
+    // hands `result` back, moved out of the caller's.
+    SmbusResult finish(SmbusResult& result, const char* op, uint8_t addr7, uint8_t command,
+                       bool pec, const Bytes& data, int count);
 
     EventSink& log_;
 };

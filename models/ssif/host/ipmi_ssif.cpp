@@ -223,6 +223,8 @@ void IpmiSsif::start_message(Kind kind, const Bytes& payload, int id, bool curr_
     msg_->out.id = id;
     msg_->out.request = payload;
     msg_->parts = write_parts(payload, link_.cmd8_works, link_.max_part);
+    // Room for its write parts, the wait and as many read parts: one allocation for most.
+    msg_->out.timeline.reserve(2 * msg_->parts.size() + 1);
     curr_msg_ = curr_msg;
     retries_left_ = kernel_.send_attempts; // start_send
     start_resend();

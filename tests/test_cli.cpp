@@ -1209,6 +1209,28 @@ TEST_CASE("validate prints the workload's size and warns about a huge one", "[cl
           std::string::npos);
 }
 
+// A scenario's run ends when its last request completes unless workload.until_ms says
+// otherwise (the host's stop gate), and host.watch's timer does not hold it open: so a watch
+// scenario without until_ms never shows a poll after its last request.
+TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli]") {
+    const std::string dir = make_temp_dir("watch");
+    write_file(dir + "/watch.json", R"({"version":1,"host":{"watch":"messages"},
+        "workload":{"requests":[{"netfn":6,"cmd":1}]}})");
+    CommandResult r = run_command(ssifsim_binary() + " validate " + dir + "/watch.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("  warning: $.host.watch: \"messages\" polls only while the run lasts") !=
+          std::string::npos);
+    // The run itself: it ends with the request's response, before the first poll at 11 ms
+    // (msecs_to_jiffies(10) re-armed, README: Host), so no flags are fetched.
+    r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --log " + dir + "/w.jsonl");
+    CHECK(read_file(dir + "/w.jsonl").find("\"ev\":\"flags\"") == std::string::npos);
+    write_file(dir + "/until.json", R"({"version":1,"host":{"watch":"messages"},
+        "workload":{"requests":[{"netfn":6,"cmd":1}],"until_ms":50}})");
+    r = run_command(ssifsim_binary() + " validate " + dir + "/until.json");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("warning") == std::string::npos);
+}
+
 TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") {
     const std::string dir = make_temp_dir("progress");
     write_file(dir + "/long.json", R"({"version":1,"workload":{"generators":[

@@ -140,8 +140,9 @@ int cmd_validate(const std::vector<std::string>& args) {
             << "Usage: ssifsim validate SCENARIO...\n\nChecks each scenario file "
                "(JSON syntax, every key, type and range) without running it.\n"
                "Prints 'ok FILE' with the workload's size (requests, MSIs, simulated span)\nand a "
-               "warning for a workload that will take long, or the error; exit 2\nif any "
-               "file is bad.\n\n"
+               "warning for a workload that will take long or for what its run will\nnot "
+               "show (host.watch's polls without workload.until_ms), or the error;\nexit 2 if "
+               "any file is bad.\n\n"
             << opts;
         return kExitPass;
     }
@@ -151,7 +152,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     for (const std::string& file : vm["scenario"].as<std::vector<std::string>>()) {
         try {
             const Scenario s = load_scenario(file);
-            std::vector<std::string> warnings;
+            std::vector<std::string> warnings = unreached_warnings(s);
             std::cout << "ok " << file << ": " << describe_size(workload_size(s), &warnings)
                       << "\n";
             for (const std::string& w : warnings)

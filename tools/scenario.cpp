@@ -788,6 +788,16 @@ WorkloadSize workload_size(const Scenario& s) {
     return w;
 }
 
+std::vector<std::string> unreached_warnings(const Scenario& s) {
+    std::vector<std::string> warnings;
+    if (s.host.watch != ssif::Watch::Off && s.until_ns == 0)
+        warnings.push_back(std::string("$.host.watch: \"") + ssif::watch_name(s.host.watch) +
+                           "\" polls only while the run lasts, and without workload.until_ms "
+                           "it ends when the last request completes (at once with none): set "
+                           "until_ms (or run --until TIME) to see the polls after it");
+    return warnings;
+}
+
 std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warnings) {
     char span[48];
     std::snprintf(span, sizeof span, "%.6f s", static_cast<double>(w.span_ns) / 1e9);

@@ -126,6 +126,10 @@ WorkloadSize workload_size(const Scenario& s);
 // "12 requests (2 listed, 10 generated), 0 MSIs, simulated span 1.500000 s"; and, if any
 // figure is above its threshold, a warning line per figure.
 std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warnings);
+// What the scenario seems to ask for that its run will not show, a warning line each: with
+// host.watch and no workload.until_ms, the run ends when the last request completes (at
+// once with none), so the watch's polls after it never run (ssifsim run --until does).
+std::vector<std::string> unreached_warnings(const Scenario& s);
 
 // Loads and validates; throws InputError naming the file and JSON path.
 Scenario load_scenario(const std::string& file);

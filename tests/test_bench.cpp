@@ -1,10 +1,12 @@
 // The benchmark at 1% of its size, so that it cannot rot: every workload runs, its counts
 // are the workload's, and the JSON carries every figure. Speed itself is never asserted.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "tests/support.h"
 
@@ -104,8 +106,8 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
 }
 
 TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
-    for (const char* args :
-         {"--scale 0", "--scale -1", "--scale 1000", "--workload nope", "somefile.json"}) {
+    for (const char* args : {"--scale 0", "--scale -1", "--scale 1000", "--workload nope",
+                             "somefile.json", "--repeat 0", "--repeat 101"}) {
         INFO(args);
         const CommandResult r = run_command(ssifsim_binary() + " bench " + args);
         CHECK(r.exit_code == 2);
@@ -118,6 +120,38 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
     const CommandResult r = run_command(ssifsim_binary() + " bench --scale x");
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("Try 'ssifsim bench --help'.") != std::string::npos);
+}
+
+// --repeat 3: every workload runs three times, and its figures are the run with the
+// median wall time: wall_seconds is the middle one of wall_seconds_runs, and the
+// simulation (the same seed each time) is the same in each.
+TEST_CASE("bench --repeat keeps each workload's median run", "[bench]") {
+    const CommandResult r = run_command_stdout(
+        ssifsim_binary() +
+        " bench --scale 0.002 --repeat 3 --workload ssif-mixed --workload raw-kernel --json");
+    REQUIRE(r.exit_code == 0);
+    const json doc = json::parse(r.out);
+    CHECK(doc["repeat"] == 3);
+    for (const char* name : {"ssif-mixed", "raw-kernel"}) {
+        INFO(name);
+        const json& w = doc["workloads"][name];
+        REQUIRE(w["wall_seconds_runs"].size() == 3);
+        std::vector<double> walls = w["wall_seconds_runs"].get<std::vector<double>>();
+        std::sort(walls.begin(), walls.end());
+        CHECK(w["wall_seconds"].get<double>() == walls[1]);
+    }
+    CHECK(doc["workloads"]["ssif-mixed"]["requests"] == 200);
+    // Its ratio comes from the two medians: raw_activations_per_s / requests_per_s.
+    const json& m = doc["workloads"]["ssif-mixed"];
+    CHECK(m["raw_activations_per_request"].get<double>() ==
+          Approx(m["raw_activations_per_s"].get<double>() / m["requests_per_s"].get<double>()));
+    // Without --repeat, one run and no list.
+    const CommandResult one =
+        run_command_stdout(ssifsim_binary() + " bench --scale 0.002 --workload raw-kernel --json");
+    REQUIRE(one.exit_code == 0);
+    const json d1 = json::parse(one.out);
+    CHECK(d1["repeat"] == 1);
+    CHECK_FALSE(d1["workloads"]["raw-kernel"].contains("wall_seconds_runs"));
 }
 
 TEST_CASE("bench: a tiny scale still ends (the raw kernel runs at least one activation)",

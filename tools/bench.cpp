@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <sys/wait.h>
 #include <systemc>
 #include <unistd.h>
@@ -45,6 +46,8 @@ struct Figures {
     double requests = 0, msis = 0, bus_bytes = 0, activations = 0;
     double peak_rss_mb = 0;
     double log_events = 0; // floor: the log events its models built
+    // With --repeat: every run's wall seconds, in run order (this one is their median).
+    std::vector<double> wall_runs;
     double per_wall(double n) const { return wall_seconds > 0 ? n / wall_seconds : 0; }
     double sim_over_wall() const { return per_wall(sim_seconds); }
     // Wall seconds per request and per MSI; 0 without any.
@@ -113,6 +116,8 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
     add("raw_activations_per_msi", r.raw_activations_per_msi);
     if (f.name == "floor")
         j["log_events"] = f.log_events;
+    if (f.wall_runs.size() > 1)
+        j["wall_seconds_runs"] = f.wall_runs;
     return j;
 }
 
@@ -251,6 +256,22 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
     return f;
 }
 
+// The run with the median wall time (the lower of the two middle ones for an even count),
+// with every run's wall time in wall_runs. Each run of a workload does the same simulation
+// (the same seed), so only the times and the RSS differ between them.
+Figures median_run(const std::vector<Figures>& runs) {
+    std::vector<const Figures*> by_wall;
+    for (const Figures& f : runs)
+        by_wall.push_back(&f);
+    std::stable_sort(by_wall.begin(), by_wall.end(), [](const Figures* a, const Figures* b) {
+        return a->wall_seconds < b->wall_seconds;
+    });
+    Figures median = *by_wall[(by_wall.size() - 1) / 2];
+    for (const Figures& f : runs)
+        median.wall_runs.push_back(f.wall_seconds);
+    return median;
+}
+
 // One goal, met or missed. `id` is stable across releases, for CI that tracks a goal by
 // name ("<workload>/<metric>"); `text` is for people and may be reworded.
 struct Goal {
@@ -282,46 +303,73 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         return o.workloads.empty() ||
                std::find(o.workloads.begin(), o.workloads.end(), name) != o.workloads.end();
     };
+    // Each workload a job; with --repeat, the jobs run round after round (every workload
+    // once, then again), so that a machine's slow minute falls on every workload alike.
+    struct Job {
+        std::string name;
+        std::function<Figures()> run;
+    };
+    std::vector<Job> jobs;
     const auto scenario = [&](const std::string& name, const char* text, double scale,
                               const std::string& vcd) {
-        const json doc = scaled(text, scale);
-        return run_measured(name, [&](int fd) { return measure_scenario(doc, name, vcd, fd); });
+        jobs.push_back({name, [name, doc = scaled(text, scale), vcd] {
+                            return run_measured(
+                                name, [&](int fd) { return measure_scenario(doc, name, vcd, fd); });
+                        }});
     };
+    std::vector<std::vector<Figures>> done; // by job, every run
+    const auto first_run = [&jobs, &done](const std::string& name) -> const Figures* {
+        for (size_t j = 0; j < jobs.size() && j < done.size(); ++j)
+            if (jobs[j].name == name && !done[j].empty())
+                return &done[j].front();
+        return nullptr;
+    };
+    if (wanted("ssif-mixed"))
+        scenario("ssif-mixed", bench_files::kSsifMixed, o.scale, "");
+    if (wanted("floor"))
+        jobs.push_back({"floor", [doc = scaled(bench_files::kSsifMixed, o.scale)] {
+                            return run_measured("floor",
+                                                [&doc](int fd) { return measure_floor(doc, fd); });
+                        }});
+    if (wanted("ssif-mixed-vcd"))
+        scenario("ssif-mixed-vcd", bench_files::kSsifMixed, o.scale,
+                 o.vcd_dir + "/ssifsim-bench-" + std::to_string(getpid()) + ".vcd");
+    if (o.memory) {
+        scenario("ssif-mixed-10x", bench_files::kSsifMixed, o.scale * 10, "");
+        scenario("ssif-burst", bench_files::kSsifBurst, o.scale, "");
+    }
+    if (wanted("zpci-storm-floating"))
+        scenario("zpci-storm-floating", bench_files::kStormFloating, o.scale, "");
+    if (wanted("zpci-storm-directed"))
+        scenario("zpci-storm-directed", bench_files::kStormDirected, o.scale, "");
+    if (wanted("raw-kernel"))
+        jobs.push_back({"raw-kernel", [&first_run, &o] {
+                            // As many activations as ssif-mixed made (the same in every run),
+                            // at least one: a target of 0 would never be reached.
+                            const Figures* mixed = first_run("ssif-mixed");
+                            const auto target = std::max<uint64_t>(
+                                1, static_cast<uint64_t>(mixed ? mixed->activations
+                                                               : kRawDefaultActivations * o.scale));
+                            return run_measured("raw-kernel", [target](int fd) {
+                                return measure_raw_kernel(target, fd);
+                            });
+                        }});
+    done.resize(jobs.size());
+    for (unsigned round = 0; round < o.repeat; ++round)
+        for (size_t j = 0; j < jobs.size(); ++j)
+            done[j].push_back(jobs[j].run());
     std::vector<Figures> runs;
+    for (const std::vector<Figures>& d : done)
+        runs.push_back(median_run(d));
     const auto find = [&runs](const std::string& name) -> const Figures* {
         for (const Figures& f : runs)
             if (f.name == name)
                 return &f;
         return nullptr;
     };
-    if (wanted("ssif-mixed"))
-        runs.push_back(scenario("ssif-mixed", bench_files::kSsifMixed, o.scale, ""));
-    if (wanted("floor")) {
-        const json doc = scaled(bench_files::kSsifMixed, o.scale);
-        runs.push_back(run_measured("floor", [&doc](int fd) { return measure_floor(doc, fd); }));
-    }
-    if (wanted("ssif-mixed-vcd"))
-        runs.push_back(scenario("ssif-mixed-vcd", bench_files::kSsifMixed, o.scale,
-                                o.vcd_dir + "/ssifsim-bench-" + std::to_string(getpid()) + ".vcd"));
-    if (o.memory) {
-        runs.push_back(scenario("ssif-mixed-10x", bench_files::kSsifMixed, o.scale * 10, ""));
-        runs.push_back(scenario("ssif-burst", bench_files::kSsifBurst, o.scale, ""));
-    }
-    if (wanted("zpci-storm-floating"))
-        runs.push_back(scenario("zpci-storm-floating", bench_files::kStormFloating, o.scale, ""));
-    if (wanted("zpci-storm-directed"))
-        runs.push_back(scenario("zpci-storm-directed", bench_files::kStormDirected, o.scale, ""));
     double raw_per_s = 0;
-    if (wanted("raw-kernel")) {
-        const Figures* mixed = find("ssif-mixed");
-        // At least one: a target of 0 would never be reached.
-        const auto target =
-            std::max<uint64_t>(1, static_cast<uint64_t>(mixed ? mixed->activations
-                                                              : kRawDefaultActivations * o.scale));
-        runs.push_back(run_measured("raw-kernel",
-                                    [target](int fd) { return measure_raw_kernel(target, fd); }));
-        raw_per_s = runs.back().per_wall(runs.back().activations);
-    }
+    if (const Figures* raw = find("raw-kernel"))
+        raw_per_s = raw->per_wall(raw->activations);
 
     std::vector<Goal> goals;
     if (const Figures* m = find("ssif-mixed")) {
@@ -388,7 +436,7 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
     }
 
     if (o.json) {
-        ojson doc = {{"ssifsim_bench", 1}, {"scale", o.scale}};
+        ojson doc = {{"ssifsim_bench", 1}, {"scale", o.scale}, {"repeat", o.repeat}};
         ojson workloads = ojson::object();
         for (const Figures& f : runs)
             workloads[f.name] = figures_json(f, raw_per_s, floor_run);
@@ -408,7 +456,12 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         out << doc.dump(2) << "\n";
         return 0;
     }
-    out << "ssifsim bench, scale " << o.scale << " (each workload in its own process)\n\n";
+    out << "ssifsim bench, scale " << o.scale << " (each workload in its own process";
+    out << ")\n";
+    if (o.repeat > 1)
+        out << "each workload run " << o.repeat
+            << " times, round after round; each row is its run with the median wall time\n";
+    out << "\n";
     char line[256];
     std::snprintf(line, sizeof line, "%-20s %10s %8s %9s %8s %9s %9s %13s %7s %6s\n", "workload",
                   "sim s", "wall s", "sim/wall", "req/s", "MSI/s", "bus B/s", "activations/s",

@@ -503,7 +503,10 @@ int cmd_bench(const std::vector<std::string>& args) {
         "memory", "also run ssif-mixed 10 times longer, and with all its requests due at once, and "
                   "compare the peak RSS")(
         "vcd-dir", po::value(&o.vcd_dir)->value_name("DIR")->default_value(o.vcd_dir),
-        "where ssif-mixed-vcd writes its waveforms (removed after; about 5 GB at scale 1)");
+        "where ssif-mixed-vcd writes its waveforms (removed after; about 5 GB at scale 1)")(
+        "repeat", po::value(&o.repeat)->value_name("N")->default_value(o.repeat),
+        "run every workload N times (1..100), round after round, and keep each one's run "
+        "with the median wall time: steadier ratios on a shared machine");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
         std::cout << "Usage: ssifsim bench [options]\n\nRuns each workload in its own process "
@@ -530,6 +533,8 @@ int cmd_bench(const std::vector<std::string>& args) {
         return usage_error("bench: takes no scenario file (the workloads are built in)", "bench");
     if (!(o.scale > 0) || o.scale > 100)
         return usage_error("--scale: must be above 0 and at most 100", "bench");
+    if (o.repeat < 1 || o.repeat > 100)
+        return usage_error("--repeat: must be 1 to 100", "bench");
     const auto& known = bench_workload_names();
     for (const std::string& w : workloads)
         if (std::find(known.begin(), known.end(), w) == known.end())

@@ -1218,10 +1218,11 @@ TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli
         "workload":{"requests":[{"netfn":6,"cmd":1}]}})");
     CommandResult r = run_command(ssifsim_binary() + " validate " + dir + "/watch.json");
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("  warning: $.host.watch: \"messages\" polls only while the run lasts") !=
-          std::string::npos);
-    // The run itself: it ends with the request's response, before the first poll at 11 ms
-    // (msecs_to_jiffies(10) re-armed, README: Host), so no flags are fetched.
+    CHECK(r.out.find("  warning: $.host.watch: \"messages\" polls only while the run lasts: "
+                     "without $.workload.until_ms") != std::string::npos);
+    // The run itself: it ends with the request's response (about 8 ms), before the first
+    // poll at 11 ms (HZ 1000, the default: mod_timer(jiffies + msecs_to_jiffies(10)) runs on
+    // tick 11, README: Host), so no flags are fetched.
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --log " + dir + "/w.jsonl");
     CHECK(read_file(dir + "/w.jsonl").find("\"ev\":\"flags\"") == std::string::npos);
     write_file(dir + "/until.json", R"({"version":1,"host":{"watch":"messages"},

@@ -792,9 +792,10 @@ std::vector<std::string> unreached_warnings(const Scenario& s) {
     std::vector<std::string> warnings;
     if (s.host.watch != ssif::Watch::Off && s.until_ns == 0)
         warnings.push_back(std::string("$.host.watch: \"") + ssif::watch_name(s.host.watch) +
-                           "\" polls only while the run lasts, and without workload.until_ms "
-                           "it ends when the last request completes (at once with none): set "
-                           "until_ms (or run --until TIME) to see the polls after it");
+                           "\" polls only while the run lasts: without $.workload.until_ms the "
+                           "run ends when nothing else is left to do (the last response, the "
+                           "probe, the last MSI), so no poll after that runs; set until_ms, or "
+                           "run --until TIME");
     return warnings;
 }
 

@@ -127,8 +127,9 @@ WorkloadSize workload_size(const Scenario& s);
 // figure is above its threshold, a warning line per figure.
 std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warnings);
 // What the scenario seems to ask for that its run will not show, a warning line each: with
-// host.watch and no workload.until_ms, the run ends when the last request completes (at
-// once with none), so the watch's polls after it never run (ssifsim run --until does).
+// host.watch and no workload.until_ms, the run ends when nothing else is left to do (the
+// last response, the probe, the last MSI), so the watch's polls after that never run
+// (ssifsim run --until runs them).
 std::vector<std::string> unreached_warnings(const Scenario& s);
 
 // Loads and validates; throws InputError naming the file and JSON path.

@@ -46,7 +46,7 @@ struct Figures {
     double requests = 0, msis = 0, bus_bytes = 0, activations = 0;
     double peak_rss_mb = 0;
     double log_events = 0; // floor: the log events its models built
-    // With --repeat: every run's wall seconds, in run order (this one is their median).
+    // Every run's wall seconds, in run order (one without --repeat; this one is their median).
     std::vector<double> wall_runs;
     double per_wall(double n) const { return wall_seconds > 0 ? n / wall_seconds : 0; }
     double sim_over_wall() const { return per_wall(sim_seconds); }
@@ -116,8 +116,7 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
     add("raw_activations_per_msi", r.raw_activations_per_msi);
     if (f.name == "floor")
         j["log_events"] = f.log_events;
-    if (f.wall_runs.size() > 1)
-        j["wall_seconds_runs"] = f.wall_runs;
+    j["wall_seconds_runs"] = f.wall_runs;
     return j;
 }
 
@@ -257,8 +256,9 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
 }
 
 // The run with the median wall time (the lower of the two middle ones for an even count),
-// with every run's wall time in wall_runs. Each run of a workload does the same simulation
-// (the same seed), so only the times and the RSS differ between them.
+// with every run's wall time in wall_runs and the highest peak RSS of them (a peak is a
+// maximum). Each run of a workload does the same simulation (the same seed), so only the
+// times and the RSS differ between them.
 Figures median_run(const std::vector<Figures>& runs) {
     std::vector<const Figures*> by_wall;
     for (const Figures& f : runs)
@@ -267,8 +267,10 @@ Figures median_run(const std::vector<Figures>& runs) {
         return a->wall_seconds < b->wall_seconds;
     });
     Figures median = *by_wall[(by_wall.size() - 1) / 2];
-    for (const Figures& f : runs)
+    for (const Figures& f : runs) {
         median.wall_runs.push_back(f.wall_seconds);
+        median.peak_rss_mb = std::max(median.peak_rss_mb, f.peak_rss_mb);
+    }
     return median;
 }
 
@@ -355,7 +357,7 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                             });
                         }});
     done.resize(jobs.size());
-    for (unsigned round = 0; round < o.repeat; ++round)
+    for (int round = 0; round < o.repeat; ++round)
         for (size_t j = 0; j < jobs.size(); ++j)
             done[j].push_back(jobs[j].run());
     std::vector<Figures> runs;

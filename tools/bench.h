@@ -27,9 +27,10 @@ struct BenchOptions {
     bool memory = false;                // also ssif-mixed 10 times longer: is RSS flat?
     std::vector<std::string> workloads; // empty: all
     std::string vcd_dir = "/tmp";       // where ssif-mixed-vcd writes (removed after)
-    // Runs of each workload, round after round; each keeps the run with the median wall
-    // time (its ratios too), and lists every run's in --json's wall_seconds_runs.
-    unsigned repeat = 1;
+    // Runs of each workload (1..100), round after round; each keeps the run with the median
+    // wall time (its ratios too) and the highest peak RSS, and lists every run's wall time
+    // in --json's wall_seconds_runs.
+    int repeat = 1; // signed: a negative value is refused, not wrapped round
 };
 
 const std::vector<std::string>& bench_workload_names();

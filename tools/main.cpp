@@ -506,26 +506,29 @@ int cmd_bench(const std::vector<std::string>& args) {
         "where ssif-mixed-vcd writes its waveforms (removed after; about 5 GB at scale 1)")(
         "repeat", po::value(&o.repeat)->value_name("N")->default_value(o.repeat),
         "run every workload N times (1..100), round after round, and keep each one's run "
-        "with the median wall time: steadier ratios on a shared machine");
+        "with the median wall time (and its highest peak RSS): steadier ratios on a shared "
+        "machine");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
-        std::cout << "Usage: ssifsim bench [options]\n\nRuns each workload in its own process "
-                     "and prints, per workload: simulated and\nwall seconds, their ratio, "
-                     "requests, bus bytes and SystemC process activations per\nwall second, "
-                     "and the peak RSS; then the goals, met or missed. raw-kernel makes as\n"
-                     "many activations as ssif-mixed from threads that do nothing but wait: "
-                     "the\nceiling the models are measured against; floor pushes ssif-mixed's "
-                     "requests\nthrough the plain C++ host, bus framing, PEC and BMC code with "
-                     "no SystemC: the\nmodels' own cost. The cost ratios, from the same run: "
-                     "raw act/req (an SSIF\nrequest's wall time in raw-kernel activations), "
-                     "floor ratio (in floor requests),\nraw act/MSI (a storm MSI's), and the "
-                     "model's own activations per request or MSI.\nWorkloads: "
-                     "bench/ssif-mixed.json,\nscenarios/zpci-storm-floating.json and "
-                     "-directed.json, compiled in. Speed is\nmeasured here, never in a "
-                     "timed test; the figures are this machine's, and at a\nsmall --scale "
-                     "(runs of tens of ms) they swing between runs. Exit status: 0,\nmet or "
-                     "missed goals alike (they are figures to read, not a gate); 3 if a\n"
-                     "workload's process failed.\n\n"
+        std::cout << "Usage: ssifsim bench [options]\n\n"
+                     "Runs each workload in its own process and prints, per workload: simulated "
+                     "and\nwall seconds, their ratio, requests, bus bytes and SystemC process "
+                     "activations per\nwall second, and the peak RSS; then the goals, met or "
+                     "missed. raw-kernel makes as\nmany activations as ssif-mixed (20 million "
+                     "times the scale without it) from\nthreads that do nothing but wait: the "
+                     "ceiling the models are measured against;\nfloor pushes ssif-mixed's "
+                     "requests through the plain C++ host, bus framing, PEC\nand BMC code with "
+                     "no SystemC: the models' own cost. The cost ratios, from the\nsame run: "
+                     "raw act/req (an SSIF request's wall time in raw-kernel activations),\n"
+                     "floor ratio (in floor requests), raw act/MSI (a storm MSI's), and the "
+                     "model's\nown activations per request or MSI. Workloads: "
+                     "bench/ssif-mixed.json (and\nbench/ssif-burst.json with --memory), "
+                     "scenarios/zpci-storm-floating.json and\n-directed.json, compiled in. "
+                     "Speed is measured here, never in a timed test; the\nfigures are this "
+                     "machine's, and at a small --scale (runs of tens of ms) they\nswing "
+                     "between runs (--repeat steadies them). Exit status: 0, met or missed "
+                     "goals\nalike (they are figures to read, not a gate); 3 if a workload's "
+                     "process failed.\n\n"
                   << opts;
         return kExitPass;
     }

@@ -566,6 +566,12 @@ TEST_CASE("check: a negative --glitch-ns, and a VCD given as --format sr, are re
     const CommandResult sr = run_command(ssifsim_binary() + " check " + q + " --format sr");
     CHECK(sr.exit_code == 2);
     CHECK(sr.out.find(q + ": not a sigrok session (--format sr") != std::string::npos);
+    // A negative HZ is refused as written, not wrapped round modulo 2^32 (-4294966296 would
+    // be 1000, a kernel HZ).
+    const CommandResult hz =
+        run_command(ssifsim_binary() + " check " + q + " --host-hz=-4294966296");
+    CHECK(hz.exit_code == 2);
+    CHECK(hz.out.find("--host-hz/--bmc-hz: -4294966296 is not a kernel HZ") != std::string::npos);
 }
 
 // ---- conformance ---------------------------------------------------------------------------

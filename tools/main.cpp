@@ -667,6 +667,8 @@ int cmd_check(const std::vector<std::string>& args) {
     std::string controller = ssif::bmc_controller_name(o.bmc_controller);
     std::string adapter = smbus::adapter_name(smbus::AdapterKind::Generic);
     double t6_ms = 250;
+    // Signed: a negative HZ is refused by the check below, not wrapped round to a valid one.
+    long long host_hz = o.host_hz, bmc_hz = o.bmc_hz;
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
         "format", po::value(&format)->value_name("vcd|sr|ftrace"),
@@ -690,13 +692,13 @@ int cmd_check(const std::vector<std::string>& args) {
         "the host's ipmi_ssif version, for its timers (as scenarios name it)")(
         "host-adapter", po::value(&adapter)->value_name("A")->default_value(adapter),
         "the host's SMBus controller, for the errnos in a kernel trace: generic, i801, "
-        "designware")("host-hz", po::value(&o.host_hz)->value_name("HZ")->default_value(o.host_hz),
+        "designware")("host-hz", po::value(&host_hz)->value_name("HZ")->default_value(host_hz),
                       "the host kernel's HZ (100, 250, 300, 1000)")(
         "bmc-variant", po::value(&bmc_variant)->value_name("V")->default_value(bmc_variant),
         "the ssif_bmc version the BMC is held to")(
         "bmc-controller", po::value(&controller)->value_name("C")->default_value(controller),
         "the BMC's I2C controller, for what a busy answer looks like on the wire")(
-        "bmc-hz", po::value(&o.bmc_hz)->value_name("HZ")->default_value(o.bmc_hz),
+        "bmc-hz", po::value(&bmc_hz)->value_name("HZ")->default_value(bmc_hz),
         "the BMC kernel's HZ, for its response timer")(
         "t6-max-ms", po::value(&t6_ms)->value_name("MS")->default_value(250),
         "T6max, request to response (IPMI v2.0 12.7)")(
@@ -745,11 +747,13 @@ int cmd_check(const std::vector<std::string>& args) {
     if (!smbus::parse_adapter(adapter, &adapter_kind))
         return usage_error("--host-adapter: unknown '" + adapter + "' (generic, i801, designware)",
                            "check");
-    for (const unsigned hz : {o.host_hz, o.bmc_hz})
+    for (const long long hz : {host_hz, bmc_hz})
         if (hz != 100 && hz != 250 && hz != 300 && hz != 1000)
             return usage_error("--host-hz/--bmc-hz: " + std::to_string(hz) +
                                    " is not a kernel HZ (100, 250, 300, 1000)",
                                "check");
+    o.host_hz = static_cast<unsigned>(host_hz);
+    o.bmc_hz = static_cast<unsigned>(bmc_hz);
     if (!(t6_ms > 0) || t6_ms > 3.6e6)
         return usage_error("--t6-max-ms: must be above 0 and at most 3600000", "check");
     // -1 stands for the default inside; a negative width given is a mistake, not a default.

@@ -155,6 +155,42 @@ TEST_CASE("bench --repeat keeps each workload's median run", "[bench]") {
     CHECK(raw["wall_seconds_runs"] == json::array({raw["wall_seconds"]}));
 }
 
+// A signal to bench, or to its process group (a terminal's Ctrl-C), stops the workload
+// running (its run stops at the next event and removes its waveforms, as `ssifsim run`
+// stops) and bench after it: no table, exit 128 + the signal, nothing left in --vcd-dir.
+TEST_CASE("bench: SIGINT, SIGTERM, SIGHUP stop it, the running workload's waveforms removed",
+          "[bench][signal]") {
+    const std::string dir = make_temp_dir("bench-signal");
+    const struct {
+        const char* name;
+        int exit_code;
+        const char* target; // the shell's kill argument: bench, or its process group
+    } cases[] = {{"INT", 130, "$pid"},
+                 {"TERM", 143, "$pid"},
+                 {"HUP", 129, "$pid"},
+                 {"INT", 130, "-- -$pid"}};
+    for (const auto& c : cases) {
+        INFO("SIG" << c.name << " to " << c.target);
+        const std::string out = make_temp_dir("bench-signal-run");
+        REQUIRE(run_command("mkdir " + out + "/w").exit_code == 0);
+        // bash's set -m: bench in a process group of its own, whose id is its pid. Killed
+        // once a waveform is being written (50 rounds of a run of about a second: mid-run).
+        write_file(out + "/kill.sh",
+                   "set -m\n" + ssifsim_binary() +
+                       " bench --scale 0.05 --workload ssif-mixed-vcd --repeat 50 --vcd-dir " +
+                       out + "/w > " + out + "/stdout 2> " + out + "/stderr &\npid=$!\n" +
+                       "while [ -z \"$(ls -A " + out + "/w)\" ]; do sleep 0.05; done\n" +
+                       "sleep 0.2\nkill -" + c.name + " " + c.target + "\nwait $pid\n" +
+                       "echo \"exit $?\"\n");
+        const CommandResult r = run_command("bash " + out + "/kill.sh");
+        CHECK(r.out == "exit " + std::to_string(c.exit_code) + "\n");
+        CHECK(run_command("ls -A " + out + "/w").out.empty());
+        CHECK(read_file(out + "/stdout").empty());
+        CHECK(read_file(out + "/stderr") == std::string("ssifsim: bench stopped by SIG") + c.name +
+                                                " at ssif-mixed-vcd (no figures printed)\n");
+    }
+}
+
 TEST_CASE("bench: a tiny scale still ends (the raw kernel runs at least one activation)",
           "[bench]") {
     const CommandResult r =

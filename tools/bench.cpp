@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <functional>
+#include <iostream>
 #include <sys/wait.h>
 #include <systemc>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include "tools/bench_files.h"
 #include "tools/bench_floor.h"
 #include "tools/child.h"
+#include "tools/interrupt.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
 #include "tools/system/bus_component.h"
@@ -175,6 +178,7 @@ json scaled(const char* text, double scale) {
 int measure_scenario(const json& doc, const std::string& name, const std::string& vcd_path,
                      int fd) {
     const Scenario s = parse_scenario(doc, name);
+    install_interrupt_handlers(); // a signal stops the run, and its waveforms are removed below
     RunOptions options;
     options.vcd_path = vcd_path;
     const auto t0 = std::chrono::steady_clock::now();
@@ -237,15 +241,47 @@ int measure_raw_kernel(uint64_t target, int fd) {
     return write_all(fd, measured_line(f)) ? 0 : 3;
 }
 
+// SIGINT, SIGTERM and SIGHUP during bench. A workload's process has a process group of its
+// own, so a terminal's Ctrl-C reaches the parent alone, which passes it on once; a scenario
+// workload stops its run at the next event, as `ssifsim run` does (interrupt.h), and
+// removes its waveforms (a second signal would end it at once, leaving them); the parent
+// starts no further workload and exits 128 + the signal, printing no figures.
+volatile std::sig_atomic_t g_signal = 0;
+volatile std::sig_atomic_t g_workload_pid = 0; // the running workload's process, or 0
+
+void on_signal(int signo) {
+    g_signal = signo;
+    if (g_workload_pid > 0)
+        kill(static_cast<pid_t>(g_workload_pid), signo);
+}
+
+void install_bench_signal_handlers() {
+    struct sigaction sa = {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART; // the parent's read of the pipe and wait4 go on
+    for (int signo : {SIGINT, SIGTERM, SIGHUP})
+        sigaction(signo, &sa, nullptr);
+}
+
 Figures run_measured(const std::string& name, const std::function<int(int)>& body) {
-    const ChildOutcome child = run_in_child([&](int fd) {
-        try {
-            return body(fd);
-        } catch (const std::exception& e) {
-            write_all(fd, std::string("error: ") + e.what());
-            return 3;
-        }
-    });
+    const ChildOutcome child = run_in_child(
+        [&](int fd) {
+            // Not the parent's handlers: the default, or the run's own (measure_scenario).
+            for (int signo : {SIGINT, SIGTERM, SIGHUP})
+                std::signal(signo, SIG_DFL);
+            setpgid(0, 0); // signals come from the parent, once
+            try {
+                return body(fd);
+            } catch (const std::exception& e) {
+                write_all(fd, std::string("error: ") + e.what());
+                return 3;
+            }
+        },
+        [](pid_t pid) { g_workload_pid = pid; });
+    g_workload_pid = 0;
+    if (g_signal != 0) // what it measured, if anything, is not a figure to print
+        return Figures{};
     if (!WIFEXITED(child.status) || WEXITSTATUS(child.status) != 0)
         throw std::runtime_error("bench: workload " + name +
                                  " failed: " + (child.output.empty() ? "no output" : child.output));
@@ -357,9 +393,17 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                             });
                         }});
     done.resize(jobs.size());
+    install_bench_signal_handlers();
     for (int round = 0; round < o.repeat; ++round)
-        for (size_t j = 0; j < jobs.size(); ++j)
-            done[j].push_back(jobs[j].run());
+        for (size_t j = 0; j < jobs.size(); ++j) {
+            if (g_signal == 0) // else it came between two workloads: start no other
+                done[j].push_back(jobs[j].run());
+            if (g_signal != 0) {
+                std::cerr << "ssifsim: bench stopped by " << signal_name(g_signal) << " at "
+                          << jobs[j].name << " (no figures printed)\n";
+                return 128 + g_signal;
+            }
+        }
     std::vector<Figures> runs;
     for (const std::vector<Figures>& d : done)
         runs.push_back(median_run(d));

@@ -35,7 +35,9 @@ struct BenchOptions {
 
 const std::vector<std::string>& bench_workload_names();
 
-// Runs the benchmark; returns the exit code (0; 3 if a workload's process failed).
+// Runs the benchmark; returns the exit code (0; 3 if a workload's process failed; 128 + the
+// signal if SIGINT, SIGTERM or SIGHUP stopped it: the running workload stops too, removing
+// its waveforms, and nothing is printed to `out`).
 int run_bench(const BenchOptions& options, std::ostream& out);
 
 } // namespace ssifsim::tools

@@ -19,7 +19,8 @@ bool write_all(int fd, const std::string& text) {
     return true;
 }
 
-ChildOutcome run_in_child(const std::function<int(int report_fd)>& body) {
+ChildOutcome run_in_child(const std::function<int(int report_fd)>& body,
+                          const std::function<void(pid_t)>& started) {
     int pipe_fd[2];
     if (pipe(pipe_fd) != 0)
         throw std::runtime_error("pipe failed");
@@ -35,6 +36,8 @@ ChildOutcome run_in_child(const std::function<int(int report_fd)>& body) {
         _exit(code);
     }
     close(pipe_fd[1]);
+    if (started)
+        started(pid);
     ChildOutcome out;
     char buf[4096];
     for (ssize_t got; (got = read(pipe_fd[0], buf, sizeof buf)) > 0;)

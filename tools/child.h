@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 namespace ssifsim::tools {
 
@@ -16,8 +17,10 @@ struct ChildOutcome {
 };
 
 // Forks; the child calls `body` with the write end of the pipe and exits with its return
-// value (without running the parent's destructors or atexit handlers).
-ChildOutcome run_in_child(const std::function<int(int report_fd)>& body);
+// value (without running the parent's destructors or atexit handlers). `started`, if given,
+// is called in the parent with the child's pid once it runs, before the parent waits.
+ChildOutcome run_in_child(const std::function<int(int report_fd)>& body,
+                          const std::function<void(pid_t)>& started = {});
 
 // Writes all of `text` to `fd`; false on an error.
 bool write_all(int fd, const std::string& text);

@@ -528,7 +528,9 @@ int cmd_bench(const std::vector<std::string>& args) {
                      "machine's, and at a small --scale (runs of tens of ms) they\nswing "
                      "between runs (--repeat steadies them). Exit status: 0, met or missed "
                      "goals\nalike (they are figures to read, not a gate); 3 if a workload's "
-                     "process failed.\n\n"
+                     "process failed;\n128 + the signal if SIGINT, SIGTERM or SIGHUP stopped it "
+                     "(the running workload\nstops too and removes its waveforms; nothing is "
+                     "printed).\n\n"
                   << opts;
         return kExitPass;
     }

@@ -117,6 +117,16 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
         // command's help, where its options are.
         CHECK(r.out.find("Try 'ssifsim bench --help'.") != std::string::npos);
     }
+    // A --vcd-dir the VCD workload could not write to is refused before any workload runs
+    // (none is printed); without that workload it is not used.
+    const CommandResult vcd =
+        run_command(ssifsim_binary() + " bench --scale 0.001 --vcd-dir /nonexistent/dir");
+    CHECK(vcd.exit_code == 2);
+    CHECK(vcd.out.find("--vcd-dir: '/nonexistent/dir' is not a directory") != std::string::npos);
+    CHECK(vcd.out.find("ssif-mixed ") == std::string::npos);
+    CHECK(run_command(ssifsim_binary() +
+                      " bench --scale 0.001 --workload raw-kernel --vcd-dir /nonexistent/dir")
+              .exit_code == 0);
     // An option boost cannot parse points to bench's own help, where the options are.
     const CommandResult r = run_command(ssifsim_binary() + " bench --scale x");
     CHECK(r.exit_code == 2);

@@ -1195,8 +1195,10 @@ TEST_CASE("validate prints the workload's size and warns about a huge one", "[cl
                 "interval_ns":10,"bursts":3,"period_ns":1000000}]}})");
     r = run_command(ssifsim_binary() + " validate " + dir + "/big.json");
     CHECK(r.exit_code == 0);
+    // The generator's requests come every 1 ms, exactly: no random gaps in its span.
     CHECK(r.out.find("big.json: 10000002 request(s) (2 listed, 10000000 generated), 12 MSI(s), "
-                     "simulated span 10000.999000 s") != std::string::npos);
+                     "simulated span 10000.999000 s (when the last is due)\n") !=
+          std::string::npos);
     CHECK(r.out.find("  warning: 10000002 requests (over 1000000): expect a long run") !=
           std::string::npos);
     // A long simulated span: a day and a bit.
@@ -1207,6 +1209,17 @@ TEST_CASE("validate prints the workload's size and warns about a huge one", "[cl
     CHECK(r.out.find("simulated span 90000.000000 s") != std::string::npos);
     CHECK(r.out.find("warning: the workload spans 90000.000000 s of simulated time (over a day)") !=
           std::string::npos);
+    // Poisson arrivals: ten gaps of 100 ms on average (the first request, too, comes after
+    // one), random; a later until_ms is the span instead, and says so.
+    write_file(dir + "/poisson.json", R"({"version":1,"workload":{"generators":[
+        {"count":10,"mean_interval_ms":100}]}})");
+    r = run_command(ssifsim_binary() + " validate " + dir + "/poisson.json");
+    CHECK(r.out.find("simulated span 1.000000 s (when the last is due; random gaps at their "
+                     "mean)\n") != std::string::npos);
+    write_file(dir + "/until.json", R"({"version":1,"workload":{"generators":[
+        {"count":10,"mean_interval_ms":100}],"until_ms":5000}})");
+    r = run_command(ssifsim_binary() + " validate " + dir + "/until.json");
+    CHECK(r.out.find("simulated span 5.000000 s (workload.until_ms)\n") != std::string::npos);
 }
 
 // A scenario's run ends when its last request completes unless workload.until_ms says

@@ -773,6 +773,7 @@ WorkloadSize workload_size(const Scenario& s) {
         w.generated += static_cast<uint64_t>(g.count);
         const uint64_t gaps = static_cast<uint64_t>(g.poisson ? g.count : g.count - 1);
         w.span_ns = std::max(w.span_ns, g.start_ns + gaps * g.interval_ns);
+        w.random_gaps = w.random_gaps || g.poisson;
     }
     for (const MsiGenerator& m : s.zpci.msis) {
         const bool burst = m.pattern == MsiGenerator::Pattern::Burst;
@@ -781,9 +782,11 @@ WorkloadSize workload_size(const Scenario& s) {
             burst ? m.at_ns + (m.bursts - 1) * m.period_ns + (m.count - 1) * m.interval_ns
                   : m.at_ns + (m.count - 1) * m.interval_ns;
         w.span_ns = std::max(w.span_ns, last);
+        w.random_gaps = w.random_gaps || m.pattern == MsiGenerator::Pattern::Poisson;
     }
     for (const zpci::ZpciAction& a : s.zpci.config.actions)
         w.span_ns = std::max(w.span_ns, a.t_ns);
+    w.until_sets_span = s.until_ns > w.span_ns;
     w.span_ns = std::max(w.span_ns, s.until_ns);
     return w;
 }
@@ -815,8 +818,10 @@ std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warni
                             " of simulated time (over a day): expect a long run");
     return std::to_string(requests) + " request(s) (" + std::to_string(w.listed) + " listed, " +
            std::to_string(w.generated) + " generated), " + std::to_string(w.msis) +
-           " MSI(s), simulated span " + span + " (when the last is due" +
-           (w.generated ? "; random gaps at their mean" : "") + ")";
+           " MSI(s), simulated span " + span +
+           (w.until_sets_span ? std::string(" (workload.until_ms)")
+                              : std::string(" (when the last is due") +
+                                    (w.random_gaps ? "; random gaps at their mean" : "") + ")");
 }
 
 size_t Scenario::total_requests() const {

@@ -116,6 +116,8 @@ struct Scenario {
 struct WorkloadSize {
     uint64_t listed = 0, generated = 0, msis = 0;
     uint64_t span_ns = 0;
+    bool random_gaps = false;     // a Poisson generator's last is due at its mean gaps
+    bool until_sets_span = false; // workload.until_ms comes after the last is due
     // Above these a run takes minutes or more of wall time (README's performance table:
     // about 20,000 requests and a few million MSIs per wall second).
     static constexpr uint64_t kManyRequests = 1'000'000;

@@ -337,10 +337,6 @@ const std::vector<std::string>& bench_workload_names() {
 }
 
 int run_bench(const BenchOptions& o, std::ostream& out) {
-    const auto wanted = [&o](const std::string& name) {
-        return o.workloads.empty() ||
-               std::find(o.workloads.begin(), o.workloads.end(), name) != o.workloads.end();
-    };
     // Each workload a job; with --repeat, the jobs run round after round (every workload
     // once, then again), so that a machine's slow minute falls on every workload alike.
     struct Job {
@@ -362,25 +358,25 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                 return &done[j].front();
         return nullptr;
     };
-    if (wanted("ssif-mixed"))
+    if (o.wants("ssif-mixed"))
         scenario("ssif-mixed", bench_files::kSsifMixed, o.scale, "");
-    if (wanted("floor"))
+    if (o.wants("floor"))
         jobs.push_back({"floor", [doc = scaled(bench_files::kSsifMixed, o.scale)] {
                             return run_measured("floor",
                                                 [&doc](int fd) { return measure_floor(doc, fd); });
                         }});
-    if (wanted("ssif-mixed-vcd"))
+    if (o.wants("ssif-mixed-vcd"))
         scenario("ssif-mixed-vcd", bench_files::kSsifMixed, o.scale,
                  o.vcd_dir + "/ssifsim-bench-" + std::to_string(getpid()) + ".vcd");
     if (o.memory) {
         scenario("ssif-mixed-10x", bench_files::kSsifMixed, o.scale * 10, "");
         scenario("ssif-burst", bench_files::kSsifBurst, o.scale, "");
     }
-    if (wanted("zpci-storm-floating"))
+    if (o.wants("zpci-storm-floating"))
         scenario("zpci-storm-floating", bench_files::kStormFloating, o.scale, "");
-    if (wanted("zpci-storm-directed"))
+    if (o.wants("zpci-storm-directed"))
         scenario("zpci-storm-directed", bench_files::kStormDirected, o.scale, "");
-    if (wanted("raw-kernel"))
+    if (o.wants("raw-kernel"))
         jobs.push_back({"raw-kernel", [&first_run, &o] {
                             // As many activations as ssif-mixed made (the same in every run),
                             // at least one: a target of 0 would never be reached.
@@ -502,8 +498,7 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         out << doc.dump(2) << "\n";
         return 0;
     }
-    out << "ssifsim bench, scale " << o.scale << " (each workload in its own process";
-    out << ")\n";
+    out << "ssifsim bench, scale " << o.scale << " (each workload in its own process)\n";
     if (o.repeat > 1)
         out << "each workload run " << o.repeat
             << " times, round after round; each row is its run with the median wall time\n";

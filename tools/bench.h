@@ -15,6 +15,7 @@
 // Speed is measured here and never in a timed test.
 #pragma once
 
+#include <algorithm>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -31,6 +32,12 @@ struct BenchOptions {
     // wall time (its ratios too) and the highest peak RSS, and lists every run's wall time
     // in --json's wall_seconds_runs.
     int repeat = 1; // signed: a negative value is refused, not wrapped round
+
+    // Whether the workload `name` runs: every one when none is named.
+    bool wants(const std::string& name) const {
+        return workloads.empty() ||
+               std::find(workloads.begin(), workloads.end(), name) != workloads.end();
+    }
 };
 
 const std::vector<std::string>& bench_workload_names();

@@ -548,11 +548,10 @@ int cmd_bench(const std::vector<std::string>& args) {
     o.json = vm.count("json") > 0;
     o.memory = vm.count("memory") > 0;
     // Checked before any workload runs, not found by the VCD workload's process midway.
-    const bool writes_vcd = workloads.empty() || std::find(workloads.begin(), workloads.end(),
-                                                           "ssif-mixed-vcd") != workloads.end();
     struct stat dir_stat;
-    if (writes_vcd && (stat(o.vcd_dir.c_str(), &dir_stat) != 0 || !S_ISDIR(dir_stat.st_mode) ||
-                       access(o.vcd_dir.c_str(), W_OK | X_OK) != 0))
+    if (o.wants("ssif-mixed-vcd") &&
+        (stat(o.vcd_dir.c_str(), &dir_stat) != 0 || !S_ISDIR(dir_stat.st_mode) ||
+         access(o.vcd_dir.c_str(), W_OK | X_OK) != 0))
         return usage_error("--vcd-dir: '" + o.vcd_dir +
                                "' is not a directory this process can write (ssif-mixed-vcd "
                                "writes its waveforms there)",

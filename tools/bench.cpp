@@ -260,7 +260,7 @@ void install_bench_signal_handlers() {
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART; // the parent's read of the pipe and wait4 go on
-    for (int signo : {SIGINT, SIGTERM, SIGHUP})
+    for (int signo : kInterruptSignals)
         sigaction(signo, &sa, nullptr);
 }
 
@@ -268,7 +268,7 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
     const ChildOutcome child = run_in_child(
         [&](int fd) {
             // Not the parent's handlers: the default, or the run's own (measure_scenario).
-            for (int signo : {SIGINT, SIGTERM, SIGHUP})
+            for (int signo : kInterruptSignals)
                 std::signal(signo, SIG_DFL);
             setpgid(0, 0); // signals come from the parent, once
             try {

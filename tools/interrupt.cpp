@@ -1,7 +1,6 @@
 #include "tools/interrupt.h"
 
 #include <csignal>
-#include <initializer_list>
 
 namespace ssifsim::tools {
 
@@ -23,7 +22,7 @@ void install_interrupt_handlers() {
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
-    for (int signo : {SIGINT, SIGTERM, SIGHUP})
+    for (int signo : kInterruptSignals)
         sigaction(signo, &sa, nullptr);
 }
 

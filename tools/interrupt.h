@@ -5,7 +5,12 @@
 // that is under way ends the process at once, by the signal.
 #pragma once
 
+#include <csignal>
+
 namespace ssifsim::tools {
+
+// The signals that stop a run (and bench, which passes them on to its workload's run).
+constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
 void install_interrupt_handlers();
 // The signal that asked the run to stop, or 0.

@@ -13,10 +13,11 @@ BlockWriter::~BlockWriter() {
     thread_.join();
 }
 
-std::string BlockWriter::write(std::string&& block) {
+std::string BlockWriter::write(std::string&& block, size_t size) {
+    const size_t length = block.size();
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
-    queue_.push_back(std::move(block));
+    queue_.push_back({std::move(block), size});
     std::string next;
     if (!spare_.empty()) {
         next = std::move(spare_.front());
@@ -24,7 +25,8 @@ std::string BlockWriter::write(std::string&& block) {
     }
     lock.unlock();
     changed_.notify_all();
-    next.clear();
+    if (next.size() != length)
+        next.assign(length, '\0');
     return next;
 }
 
@@ -40,15 +42,15 @@ void BlockWriter::run() {
         changed_.wait(lock, [this] { return !queue_.empty() || stopping_; });
         if (queue_.empty())
             return; // stopping, and nothing left
-        std::string block = std::move(queue_.front());
+        Block block = std::move(queue_.front());
         queue_.pop_front();
         writing_ = true;
         lock.unlock();
-        out_.write(block.data(), static_cast<std::streamsize>(block.size()));
+        out_.write(block.bytes.data(), static_cast<std::streamsize>(block.size));
         lock.lock();
         writing_ = false;
         if (spare_.size() < kMaxQueued)
-            spare_.push_back(std::move(block));
+            spare_.push_back(std::move(block.bytes));
         changed_.notify_all();
     }
 }

@@ -138,9 +138,7 @@ inline void VcdWriter::put_time(uint64_t t) {
 void VcdWriter::drain() {
     if (used_ == 0)
         return;
-    buf_.resize(used_);
-    buf_ = writer_.write(std::move(buf_));
-    buf_.resize(kBufferBytes + kLineMax);
+    buf_ = writer_.write(std::move(buf_), used_);
     used_ = 0;
 }
 

@@ -165,6 +165,31 @@ TEST_CASE("bench --repeat keeps each workload's median run", "[bench]") {
     CHECK(raw["wall_seconds_runs"] == json::array({raw["wall_seconds"]}));
 }
 
+TEST_CASE("bench names the running workload on a terminal, never into a pipe", "[bench][cli]") {
+    const std::string command = ssifsim_binary() +
+                                " bench --scale 0.002 --repeat 2 --workload ssif-mixed --workload "
+                                "raw-kernel";
+    // script(1) gives bench a terminal: one line, redrawn in place ('\r') as each of the two
+    // workloads starts in each of the two rounds, then blanked before the table.
+    const CommandResult tty = run_command("script -qec '" + command + "' /dev/null");
+    REQUIRE(tty.exit_code == 0);
+    for (const char* line : {"\r  bench: ssif-mixed, workload 1 of 2, round 1 of 2, ",
+                             "\r  bench: raw-kernel, workload 2 of 2, round 1 of 2, ",
+                             "\r  bench: ssif-mixed, workload 1 of 2, round 2 of 2, ",
+                             "\r  bench: raw-kernel, workload 2 of 2, round 2 of 2, "}) {
+        INFO(line);
+        CHECK(tty.out.find(line) != std::string::npos);
+    }
+    const size_t table = tty.out.find("ssifsim bench, scale 0.002");
+    REQUIRE(table != std::string::npos);
+    CHECK(tty.out.rfind(" so far", table) < table);
+    CHECK(tty.out.substr(table - 2, 2) == " \r"); // the line blanked, the cursor back
+    const CommandResult pipe = run_command(command);
+    REQUIRE(pipe.exit_code == 0);
+    CHECK(pipe.out.find("bench:") == std::string::npos);
+    CHECK(pipe.out.find('\r') == std::string::npos);
+}
+
 // A signal to bench, or to its process group (a terminal's Ctrl-C), stops the workload
 // running (its run stops at the next event and removes its waveforms, as `ssifsim run`
 // stops) and bench after it: no table, exit 128 + the signal, nothing left in --vcd-dir.

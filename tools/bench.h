@@ -32,6 +32,9 @@ struct BenchOptions {
     // wall time (its ratios too) and the highest peak RSS, and lists every run's wall time
     // in --json's wall_seconds_runs.
     int repeat = 1; // signed: a negative value is refused, not wrapped round
+    // A terminal (null: none): a line naming the workload that runs, its round and the wall
+    // time so far, redrawn as each starts and cleared before the figures are printed.
+    std::ostream* progress = nullptr;
 
     // Whether the workload `name` runs: every one when none is named.
     bool wants(const std::string& name) const {

@@ -530,7 +530,8 @@ int cmd_bench(const std::vector<std::string>& args) {
                      "goals\nalike (they are figures to read, not a gate); 3 if a workload's "
                      "process failed;\n128 + the signal if SIGINT, SIGTERM or SIGHUP stopped it "
                      "(the running workload\nstops too and removes its waveforms; nothing is "
-                     "printed).\n\n"
+                     "printed). On a terminal, standard\nerror shows which workload runs, in "
+                     "which round, and the wall time so far.\n\n"
                   << opts;
         return kExitPass;
     }
@@ -556,6 +557,8 @@ int cmd_bench(const std::vector<std::string>& args) {
                                "' is not a directory this process can write (ssif-mixed-vcd "
                                "writes its waveforms there)",
                            "bench");
+    if (isatty(STDERR_FILENO))
+        o.progress = &std::cerr;
     return run_bench(o, std::cout);
 }
 

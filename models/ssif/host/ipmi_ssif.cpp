@@ -81,6 +81,12 @@ const char* watch_name(Watch w) {
     return name_of(kWatchNames, w);
 }
 
+uint64_t watch_period_jiffies(Watch w, const Jiffies& jiffies) {
+    if (w == Watch::Off)
+        return 0;
+    return jiffies.from_msecs(w == Watch::Messages ? kWatchMessagesMsecs : kWatchWatchdogMsecs);
+}
+
 const char* host_phase_name(HostPhase p) {
     static const Named<HostPhase> names[] = {{"idle", HostPhase::Idle},
                                              {"writing", HostPhase::Writing},
@@ -150,8 +156,7 @@ void IpmiSsif::registered(bool found) {
 void IpmiSsif::set_need_watch(Watch watch) {
     if (watch == Watch::Off)
         return;
-    watch_period_ =
-        jiffies_.from_msecs(watch == Watch::Messages ? kWatchMessagesMsecs : kWatchWatchdogMsecs);
+    watch_period_ = watch_period_jiffies(watch, jiffies_);
     const uint64_t now = hooks_.now_ns();
     arm_watch(timers_.arm(watch_period_, now));
 }

@@ -80,6 +80,9 @@ const HostKernel& host_kernel(HostVariant v);
 enum class Watch { Off, Messages, Watchdog };
 bool parse_watch(const std::string& name, Watch* out);
 const char* watch_name(Watch w);
+// The watch timer's period in jiffies at the host's HZ: msecs_to_jiffies of
+// SSIF_WATCH_MSG_TIMEOUT (10 ms) or SSIF_WATCH_WATCHDOG_TIMEOUT (250 ms); 0 for Off.
+uint64_t watch_period_jiffies(Watch w, const Jiffies& jiffies);
 
 // The driver's state (enum ssif_intf_state), plus the probe before it registers.
 enum class DriverState {

@@ -1245,6 +1245,43 @@ TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli
     CHECK(r.out.find("warning") == std::string::npos);
 }
 
+// The watch timer is armed when the driver registers (after its probe), so its first poll
+// comes no earlier than the timer armed at time 0: mod_timer(jiffies + period) at jiffy 0,
+// with period = msecs_to_jiffies(SSIF_WATCH_*_TIMEOUT), runs on the wheel's tick
+// (calc_wheel_index): "messages" at HZ 1000 is 10 jiffies, level 0, tick 10 + 1 = 11 ms;
+// "watchdog" at HZ 250 is ceil(250 * 250 / 1000) = 63 jiffies = LVL_START(1), level 1 (8
+// ticks a bucket), tick ((63 >> 3) + 1) << 3 = 64, 64 * 4 ms = 256 ms. A workload.until_ms
+// before that shows no poll at all, which validate says.
+TEST_CASE("validate warns when workload.until_ms ends the run before host.watch's first poll",
+          "[cli]") {
+    const std::string dir = make_temp_dir("watch-until");
+    const struct {
+        const char* host;
+        const char* until_ms;
+        const char* warning; // "": none
+    } cases[] = {
+        {R"("watch":"messages")", "10.999",
+         "before host.watch's first poll (\"messages\": 11.000 ms at the earliest, at HZ 1000)"},
+        {R"("watch":"messages")", "11", ""},
+        {R"("watch":"watchdog","hz":250)", "255",
+         "before host.watch's first poll (\"watchdog\": 256.000 ms at the earliest, at HZ 250)"},
+        {R"("watch":"watchdog","hz":250)", "256", ""},
+    };
+    for (const auto& c : cases) {
+        INFO(c.host << " until_ms " << c.until_ms);
+        write_file(dir + "/w.json", std::string(R"({"version":1,"host":{)") + c.host +
+                                        R"(},"workload":{"until_ms":)" + c.until_ms +
+                                        R"(},"expect":{"requests":[]}})");
+        const CommandResult r = run_command(ssifsim_binary() + " validate " + dir + "/w.json");
+        CHECK(r.exit_code == 0);
+        if (*c.warning)
+            CHECK(r.out.find(std::string("  warning: $.workload.until_ms: the run ends at ") +
+                             c.until_ms) != std::string::npos);
+        CHECK(r.out.find(c.warning) != std::string::npos);
+        CHECK((r.out.find("warning") != std::string::npos) == (*c.warning != 0));
+    }
+}
+
 TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") {
     const std::string dir = make_temp_dir("progress");
     write_file(dir + "/long.json", R"({"version":1,"workload":{"generators":[

@@ -141,8 +141,8 @@ int cmd_validate(const std::vector<std::string>& args) {
                "(JSON syntax, every key, type and range) without running it.\n"
                "Prints 'ok FILE' with the workload's size (requests, MSIs, simulated span)\nand a "
                "warning for a workload that will take long or for what its run will\nnot "
-               "show (host.watch's polls without workload.until_ms), or the error;\nexit 2 if "
-               "any file is bad.\n\n"
+               "show (host.watch's polls without workload.until_ms, or with one that\nends the "
+               "run before the first poll), or the error; exit 2 if any file is bad.\n\n"
             << opts;
         return kExitPass;
     }

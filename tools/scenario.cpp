@@ -799,6 +799,24 @@ std::vector<std::string> unreached_warnings(const Scenario& s) {
                            "run ends when nothing else is left to do (the last response, the "
                            "probe, the last MSI), so no poll after that runs; set until_ms, or "
                            "run --until TIME");
+    if (s.host.watch != ssif::Watch::Off && s.until_ns > 0) {
+        // The watch timer is armed when the driver registers, after the probe: at time 0 at
+        // the earliest, and mod_timer(jiffies + period) there runs on the wheel's tick
+        // (Jiffies::wheel_expiry: 11 ms for 10 at HZ 1000, 256 ms for 250); armed later, it
+        // runs no earlier.
+        const Jiffies jiffies(s.host.hz);
+        const uint64_t first_poll_ns = jiffies.start_ns(
+            jiffies.wheel_expiry(ssif::watch_period_jiffies(s.host.watch, jiffies), 0));
+        if (s.until_ns < first_poll_ns) {
+            char text[320];
+            std::snprintf(text, sizeof text,
+                          "$.workload.until_ms: the run ends at %.3f ms, before host.watch's first "
+                          "poll (\"%s\": %.3f ms at the earliest, at HZ %u), so no poll runs",
+                          static_cast<double>(s.until_ns) / 1e6, ssif::watch_name(s.host.watch),
+                          static_cast<double>(first_poll_ns) / 1e6, s.host.hz);
+            warnings.push_back(text);
+        }
+    }
     return warnings;
 }
 

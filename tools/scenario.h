@@ -131,7 +131,8 @@ std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warni
 // What the scenario seems to ask for that its run will not show, a warning line each: with
 // host.watch and no workload.until_ms, the run ends when nothing else is left to do (the
 // last response, the probe, the last MSI), so the watch's polls after that never run
-// (ssifsim run --until runs them).
+// (ssifsim run --until runs them); with a workload.until_ms before the watch's first poll can
+// run, no poll runs at all.
 std::vector<std::string> unreached_warnings(const Scenario& s);
 
 // Loads and validates; throws InputError naming the file and JSON path.

@@ -1238,6 +1238,19 @@ TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli
     // tick 11, README: Host), so no flags are fetched.
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --log " + dir + "/w.jsonl");
     CHECK(read_file(dir + "/w.jsonl").find("\"ev\":\"flags\"") == std::string::npos);
+    // run warns as validate does (on stderr, before it runs), and says --until when that
+    // sets the end: at 5 ms, before the first poll at 11 ms; --quiet says nothing.
+    CHECK(r.out.find("ssifsim: warning: $.host.watch: \"messages\" polls only while the run "
+                     "lasts") != std::string::npos);
+    r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --until 5ms");
+    CHECK(r.out.find("ssifsim: warning: --until: the run ends at 5.000 ms, before host.watch's "
+                     "first poll (\"messages\": 11.000 ms at the earliest, at HZ 1000)") !=
+          std::string::npos);
+    CHECK(r.out.find("$.host.watch") == std::string::npos);
+    r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --until 50ms");
+    CHECK(r.out.find("warning") == std::string::npos);
+    r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --quiet");
+    CHECK(r.out.empty());
     write_file(dir + "/until.json", R"({"version":1,"host":{"watch":"messages"},
         "workload":{"requests":[{"netfn":6,"cmd":1}],"until_ms":50}})");
     r = run_command(ssifsim_binary() + " validate " + dir + "/until.json");

@@ -270,6 +270,9 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cout << scenario_to_json(scenario).dump(2) << "\n";
         return kExitPass;
     }
+    if (!vm.count("quiet")) // what the run will not show, as validate warns
+        for (const std::string& w : unreached_warnings(scenario, options.until_ns))
+            std::cerr << "ssifsim: warning: " << w << "\n";
     if (!vm.count("quiet") && isatty(STDERR_FILENO))
         options.progress = &std::cerr;
     install_interrupt_handlers();

@@ -791,15 +791,17 @@ WorkloadSize workload_size(const Scenario& s) {
     return w;
 }
 
-std::vector<std::string> unreached_warnings(const Scenario& s) {
+std::vector<std::string> unreached_warnings(const Scenario& s, uint64_t run_until_ns) {
     std::vector<std::string> warnings;
-    if (s.host.watch != ssif::Watch::Off && s.until_ns == 0)
+    const uint64_t until_ns = run_until_ns ? run_until_ns : s.until_ns;
+    const char* until_name = run_until_ns ? "--until" : "$.workload.until_ms";
+    if (s.host.watch != ssif::Watch::Off && until_ns == 0)
         warnings.push_back(std::string("$.host.watch: \"") + ssif::watch_name(s.host.watch) +
                            "\" polls only while the run lasts: without $.workload.until_ms the "
                            "run ends when nothing else is left to do (the last response, the "
                            "probe, the last MSI), so no poll after that runs; set until_ms, or "
                            "run --until TIME");
-    if (s.host.watch != ssif::Watch::Off && s.until_ns > 0) {
+    if (s.host.watch != ssif::Watch::Off && until_ns > 0) {
         // The watch timer is armed when the driver registers, after the probe: at time 0 at
         // the earliest, and mod_timer(jiffies + period) there runs on the wheel's tick
         // (Jiffies::wheel_expiry: 11 ms for 10 at HZ 1000, 256 ms for 250); armed later, it
@@ -807,13 +809,14 @@ std::vector<std::string> unreached_warnings(const Scenario& s) {
         const Jiffies jiffies(s.host.hz);
         const uint64_t first_poll_ns = jiffies.start_ns(
             jiffies.wheel_expiry(ssif::watch_period_jiffies(s.host.watch, jiffies), 0));
-        if (s.until_ns < first_poll_ns) {
+        if (until_ns < first_poll_ns) {
             char text[320];
             std::snprintf(text, sizeof text,
-                          "$.workload.until_ms: the run ends at %.3f ms, before host.watch's first "
-                          "poll (\"%s\": %.3f ms at the earliest, at HZ %u), so no poll runs",
-                          static_cast<double>(s.until_ns) / 1e6, ssif::watch_name(s.host.watch),
-                          static_cast<double>(first_poll_ns) / 1e6, s.host.hz);
+                          "%s: the run ends at %.3f ms, before host.watch's first poll (\"%s\": "
+                          "%.3f ms at the earliest, at HZ %u), so no poll runs",
+                          until_name, static_cast<double>(until_ns) / 1e6,
+                          ssif::watch_name(s.host.watch), static_cast<double>(first_poll_ns) / 1e6,
+                          s.host.hz);
             warnings.push_back(text);
         }
     }

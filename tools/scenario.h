@@ -132,8 +132,9 @@ std::string describe_size(const WorkloadSize& w, std::vector<std::string>* warni
 // host.watch and no workload.until_ms, the run ends when nothing else is left to do (the
 // last response, the probe, the last MSI), so the watch's polls after that never run
 // (ssifsim run --until runs them); with a workload.until_ms before the watch's first poll can
-// run, no poll runs at all.
-std::vector<std::string> unreached_warnings(const Scenario& s);
+// run, no poll runs at all. run_until_ns: the run's --until, which overrides until_ms (0:
+// none).
+std::vector<std::string> unreached_warnings(const Scenario& s, uint64_t run_until_ns = 0);
 
 // Loads and validates; throws InputError naming the file and JSON path.
 Scenario load_scenario(const std::string& file);

@@ -1243,14 +1243,18 @@ TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli
     CHECK(r.out.find("ssifsim: warning: $.host.watch: \"messages\" polls only while the run "
                      "lasts") != std::string::npos);
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --until 5ms");
-    CHECK(r.out.find("ssifsim: warning: --until: the run ends at 5.000 ms, before host.watch's "
-                     "first poll (\"messages\": 11.000 ms at the earliest, at HZ 1000)") !=
-          std::string::npos);
+    CHECK(r.out.find("ssifsim: warning: --until: the run ends at 5.000000 ms, before "
+                     "host.watch's first poll can run (\"messages\": at 11.000000 ms at the "
+                     "earliest, at HZ 1000;") != std::string::npos);
     CHECK(r.out.find("$.host.watch") == std::string::npos);
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --until 50ms");
     CHECK(r.out.find("warning") == std::string::npos);
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --quiet");
     CHECK(r.out.empty());
+    // --compare-kernel runs the scenario too (twice): the same warning, once, before.
+    r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --compare-kernel");
+    CHECK(r.out.find("ssifsim: warning: $.host.watch: \"messages\" polls only while the run "
+                     "lasts") == 0);
     write_file(dir + "/until.json", R"({"version":1,"host":{"watch":"messages"},
         "workload":{"requests":[{"netfn":6,"cmd":1}],"until_ms":50}})");
     r = run_command(ssifsim_binary() + " validate " + dir + "/until.json");
@@ -1264,7 +1268,8 @@ TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli
 // (calc_wheel_index): "messages" at HZ 1000 is 10 jiffies, level 0, tick 10 + 1 = 11 ms;
 // "watchdog" at HZ 250 is ceil(250 * 250 / 1000) = 63 jiffies = LVL_START(1), level 1 (8
 // ticks a bucket), tick ((63 >> 3) + 1) << 3 = 64, 64 * 4 ms = 256 ms. A workload.until_ms
-// before that shows no poll at all, which validate says.
+// at or before that shows no poll at all (a run ending at T runs nothing due at T), which
+// validate says.
 TEST_CASE("validate warns when workload.until_ms ends the run before host.watch's first poll",
           "[cli]") {
     const std::string dir = make_temp_dir("watch-until");
@@ -1273,12 +1278,14 @@ TEST_CASE("validate warns when workload.until_ms ends the run before host.watch'
         const char* until_ms;
         const char* warning; // "": none
     } cases[] = {
-        {R"("watch":"messages")", "10.999",
-         "before host.watch's first poll (\"messages\": 11.000 ms at the earliest, at HZ 1000)"},
-        {R"("watch":"messages")", "11", ""},
-        {R"("watch":"watchdog","hz":250)", "255",
-         "before host.watch's first poll (\"watchdog\": 256.000 ms at the earliest, at HZ 250)"},
-        {R"("watch":"watchdog","hz":250)", "256", ""},
+        {R"("watch":"messages")", "11",
+         "before host.watch's first poll can run (\"messages\": at 11.000000 ms at the "
+         "earliest, at HZ 1000; nothing due at the end runs)"},
+        {R"("watch":"messages")", "11.000001", ""},
+        {R"("watch":"watchdog","hz":250)", "256",
+         "before host.watch's first poll can run (\"watchdog\": at 256.000000 ms at the "
+         "earliest, at HZ 250; nothing due at the end runs)"},
+        {R"("watch":"watchdog","hz":250)", "256.000001", ""},
     };
     for (const auto& c : cases) {
         INFO(c.host << " until_ms " << c.until_ms);

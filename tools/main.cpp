@@ -242,6 +242,12 @@ int cmd_run(const std::vector<std::string>& args) {
     Scenario scenario = load_scenario(files[0]);
     if (vm.count("seed"))
         scenario.seed = seed;
+    // What the run will not show, as validate warns: before it runs, on stderr.
+    const auto warn_unreached = [&] {
+        if (!vm.count("quiet"))
+            for (const std::string& w : unreached_warnings(scenario, options.until_ns))
+                std::cerr << "ssifsim: warning: " << w << "\n";
+    };
     if (vm.count("compare-kernel")) {
         // Each refusal's reason, as --help's --compare-kernel text lists them.
         static const std::pair<const char*, const char*> kRefused[] = {
@@ -264,15 +270,14 @@ int cmd_run(const std::vector<std::string>& args) {
         const std::vector<std::string> sides = kernel_side == "all"
                                                    ? std::vector<std::string>{"bmc", "host"}
                                                    : std::vector<std::string>{kernel_side};
+        warn_unreached();
         return compare_kernel(scenario, sides, options.until_ns, vm.count("quiet") > 0, std::cout);
     }
     if (vm.count("print-config")) {
         std::cout << scenario_to_json(scenario).dump(2) << "\n";
         return kExitPass;
     }
-    if (!vm.count("quiet")) // what the run will not show, as validate warns
-        for (const std::string& w : unreached_warnings(scenario, options.until_ns))
-            std::cerr << "ssifsim: warning: " << w << "\n";
+    warn_unreached();
     if (!vm.count("quiet") && isatty(STDERR_FILENO))
         options.progress = &std::cerr;
     install_interrupt_handlers();

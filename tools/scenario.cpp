@@ -805,15 +805,16 @@ std::vector<std::string> unreached_warnings(const Scenario& s, uint64_t run_unti
         // The watch timer is armed when the driver registers, after the probe: at time 0 at
         // the earliest, and mod_timer(jiffies + period) there runs on the wheel's tick
         // (Jiffies::wheel_expiry: 11 ms for 10 at HZ 1000, 256 ms for 250); armed later, it
-        // runs no earlier.
+        // runs no earlier. A run that ends at a time runs nothing due then (sc_start(T)).
         const Jiffies jiffies(s.host.hz);
         const uint64_t first_poll_ns = jiffies.start_ns(
             jiffies.wheel_expiry(ssif::watch_period_jiffies(s.host.watch, jiffies), 0));
-        if (until_ns < first_poll_ns) {
+        if (until_ns <= first_poll_ns) {
             char text[320];
             std::snprintf(text, sizeof text,
-                          "%s: the run ends at %.3f ms, before host.watch's first poll (\"%s\": "
-                          "%.3f ms at the earliest, at HZ %u), so no poll runs",
+                          "%s: the run ends at %.6f ms, before host.watch's first poll can run "
+                          "(\"%s\": at %.6f ms at the earliest, at HZ %u; nothing due at the "
+                          "end runs), so no poll runs",
                           until_name, static_cast<double>(until_ns) / 1e6,
                           ssif::watch_name(s.host.watch), static_cast<double>(first_poll_ns) / 1e6,
                           s.host.hz);

@@ -333,6 +333,9 @@ std::string fixed(double v, int decimals) {
 class ProgressLine {
   public:
     explicit ProgressLine(std::ostream* out) : out_(out) {}
+    ~ProgressLine() { clear(); } // also when a workload's failure is thrown past it
+    ProgressLine(const ProgressLine&) = delete;
+    ProgressLine& operator=(const ProgressLine&) = delete;
     void draw(const std::string& name, size_t job, size_t jobs, int round, int rounds,
               std::chrono::steady_clock::duration elapsed) {
         if (!out_)

@@ -537,9 +537,9 @@ int cmd_bench(const std::vector<std::string>& args) {
                      "between runs (--repeat steadies them). Exit status: 0, met or missed "
                      "goals\nalike (they are figures to read, not a gate); 3 if a workload's "
                      "process failed;\n128 + the signal if SIGINT, SIGTERM or SIGHUP stopped it "
-                     "(the running workload\nstops too and removes its waveforms; nothing is "
-                     "printed). On a terminal, standard\nerror shows which workload runs, in "
-                     "which round, and the wall time so far.\n\n"
+                     "(the running workload\nstops too and removes its waveforms; no figures are "
+                     "printed, one line on\nstderr says so). On a terminal, standard error shows "
+                     "which workload runs, in\nwhich round, and the wall time so far.\n\n"
                   << opts;
         return kExitPass;
     }

@@ -225,13 +225,13 @@ int cmd_run(const std::vector<std::string>& args) {
     const auto files = vm["scenario"].as<std::vector<std::string>>();
     if (files.size() != 1)
         return usage_error("run: one scenario at a time", "run");
-    if (!until.empty() && !parse_duration(until, &options.until_ns))
+    if (vm.count("until") && !parse_duration(until, &options.until_ns))
         return usage_error("--until: '" + until + "' is not a duration of at most " + kMaxSimText +
                                " (e.g. 250ms, 15s)",
                            "run");
     if (vm.count("seed") && !parse_seed(seed_text, &seed))
         return usage_error("--seed: '" + seed_text + "' is not a seed (" + kSeedRange + ")", "run");
-    if (!until.empty() && options.until_ns == 0)
+    if (vm.count("until") && options.until_ns == 0)
         return usage_error("--until: must be greater than 0", "run");
     if (!vm["kernel-side"].defaulted() && !vm.count("compare-kernel"))
         return usage_error("--kernel-side: only with --compare-kernel", "run");

@@ -86,14 +86,20 @@ bool kept(EventId id) {
 } // namespace
 
 bool CauseRecorder::wants(EventId id) const {
-    return responses_ <= max_responses_ && kept(id);
+    return !done_ && responses_ <= max_responses_ && kept(id);
 }
 
 void CauseRecorder::record(const Event& e) {
     if (!wants(e.id))
         return;
-    if (e.id == events::kHostResponse)
+    if (responses_ >= total_requests_ && e.t_ns > last_response_ns_) {
+        done_ = true; // past every request's time in flight: nothing left to explain
+        return;
+    }
+    if (e.id == events::kHostResponse) {
         ++responses_;
+        last_response_ns_ = e.t_ns;
+    }
     records_.push_back(e);
 }
 

@@ -19,6 +19,7 @@
 #include "tools/interrupt.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
+#include "tools/status_line.h"
 #include "tools/system/bus_component.h"
 #include "tools/system/zpci_component.h"
 
@@ -329,39 +330,19 @@ std::string fixed(double v, int decimals) {
 
 // The line bench draws on a terminal while it runs: which workload, in which round, and the
 // wall time so far ("  bench: zpci-storm-directed, workload 5 of 6, round 2 of 3, 1:04 so
-// far"), redrawn in place as each workload starts.
-class ProgressLine {
-  public:
-    explicit ProgressLine(std::ostream* out) : out_(out) {}
-    ~ProgressLine() { clear(); } // also when a workload's failure is thrown past it
-    ProgressLine(const ProgressLine&) = delete;
-    ProgressLine& operator=(const ProgressLine&) = delete;
-    void draw(const std::string& name, size_t job, size_t jobs, int round, int rounds,
-              std::chrono::steady_clock::duration elapsed) {
-        if (!out_)
-            return;
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
-        char so_far[32];
-        std::snprintf(so_far, sizeof so_far, "%lld:%02lld", static_cast<long long>(seconds / 60),
-                      static_cast<long long>(seconds % 60));
-        std::string text = "  bench: " + name + ", workload " + std::to_string(job + 1) + " of " +
-                           std::to_string(jobs);
-        if (rounds > 1)
-            text += ", round " + std::to_string(round + 1) + " of " + std::to_string(rounds);
-        text += std::string(", ") + so_far + " so far";
-        width_ = std::max(width_, text.size());
-        *out_ << "\r" << text << std::string(width_ - text.size(), ' ') << std::flush;
-    }
-    void clear() {
-        if (out_ && width_ > 0)
-            *out_ << "\r" << std::string(width_, ' ') << "\r" << std::flush;
-        width_ = 0;
-    }
-
-  private:
-    std::ostream* out_;
-    size_t width_ = 0; // the longest line drawn: what clear() and a shorter line blank out
-};
+// far").
+std::string progress_text(const std::string& name, size_t job, size_t jobs, int round, int rounds,
+                          std::chrono::steady_clock::duration elapsed) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
+    char so_far[32];
+    std::snprintf(so_far, sizeof so_far, "%lld:%02lld", static_cast<long long>(seconds / 60),
+                  static_cast<long long>(seconds % 60));
+    std::string text = "  bench: " + name + ", workload " + std::to_string(job + 1) + " of " +
+                       std::to_string(jobs);
+    if (rounds > 1)
+        text += ", round " + std::to_string(round + 1) + " of " + std::to_string(rounds);
+    return text + ", " + so_far + " so far";
+}
 
 } // namespace
 
@@ -426,12 +407,13 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                         }});
     done.resize(jobs.size());
     install_bench_signal_handlers();
-    ProgressLine progress(o.progress);
+    StatusLine progress(o.progress);
     const auto started = std::chrono::steady_clock::now();
     for (int round = 0; round < o.repeat; ++round)
         for (size_t j = 0; j < jobs.size(); ++j) {
-            progress.draw(jobs[j].name, j, jobs.size(), round, o.repeat,
-                          std::chrono::steady_clock::now() - started);
+            if (o.progress)
+                progress.draw(progress_text(jobs[j].name, j, jobs.size(), round, o.repeat,
+                                            std::chrono::steady_clock::now() - started));
             if (g_signal == 0) // else it came between two workloads: start no other
                 done[j].push_back(jobs[j].run());
             if (g_signal != 0) {

@@ -22,6 +22,7 @@
 #include "tools/junit.h"
 #include "tools/output_file.h"
 #include "tools/report.h"
+#include "tools/status_line.h"
 #include "tools/system/component.h"
 
 namespace ssifsim::tools {
@@ -32,14 +33,10 @@ namespace {
 class ProgressSink : public EventSink {
   public:
     ProgressSink(std::ostream& out, size_t total_requests)
-        : out_(out), total_(total_requests), last_(std::chrono::steady_clock::now()) {}
+        : line_(&out), total_(total_requests), last_(std::chrono::steady_clock::now()) {}
     // Counts events and prints an event's t_ns, on the wall clock's time.
     bool records_early(EventId) const override { return true; }
     bool records_all_early() const override { return true; }
-    ~ProgressSink() override {
-        if (drawn_)
-            out_ << "\r" << std::string(width_, ' ') << "\r" << std::flush;
-    }
     void record(const Event& e) override {
         if (e.id == events::kHostResponse)
             ++answered_;
@@ -49,23 +46,18 @@ class ProgressSink : public EventSink {
         if (now - last_ < std::chrono::seconds(1))
             return;
         last_ = now;
-        char line[160];
-        std::snprintf(line, sizeof line, "  simulated %.3f s, %llu/%zu request(s) answered",
+        char text[160];
+        std::snprintf(text, sizeof text, "  simulated %.3f s, %llu/%zu request(s) answered",
                       static_cast<double>(e.t_ns) / 1e9, static_cast<unsigned long long>(answered_),
                       total_);
-        const std::string text = line;
-        width_ = std::max(width_, text.size());
-        out_ << "\r" << text << std::string(width_ - text.size(), ' ') << std::flush;
-        drawn_ = true;
+        line_.draw(text);
     }
 
   private:
-    std::ostream& out_;
+    StatusLine line_; // blanked when the sink goes
     size_t total_;
     std::chrono::steady_clock::time_point last_;
     uint64_t events_ = 0, answered_ = 0;
-    size_t width_ = 0;
-    bool drawn_ = false;
 };
 
 // Stops the simulation at the first event after SIGINT, SIGTERM or SIGHUP (tools/interrupt.h).

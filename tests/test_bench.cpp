@@ -188,6 +188,16 @@ TEST_CASE("bench names the running workload on a terminal, never into a pipe", "
     REQUIRE(pipe.exit_code == 0);
     CHECK(pipe.out.find("bench:") == std::string::npos);
     CHECK(pipe.out.find('\r') == std::string::npos);
+    // On a terminal 40 columns wide, the line is cut to 39 (one that wrapped would leave a row
+    // behind at each redraw): every redraw, up to the next '\r', fits.
+    const CommandResult narrow =
+        run_command("script -qec 'stty cols 40; " + command + "' /dev/null");
+    REQUIRE(narrow.exit_code == 0);
+    const size_t end = narrow.out.find("ssifsim bench, scale");
+    REQUIRE(end != std::string::npos);
+    CHECK(narrow.out.find("\r  bench: ssif-mixed, workload 1 of 2, r") != std::string::npos);
+    for (size_t at = narrow.out.find('\r'); at < end; at = narrow.out.find('\r', at + 1))
+        CHECK(std::min(narrow.out.find('\r', at + 1), end) - at - 1 <= 39);
 }
 
 // A signal to bench, or to its process group (a terminal's Ctrl-C), stops the workload

@@ -407,7 +407,7 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                         }});
     done.resize(jobs.size());
     install_bench_signal_handlers();
-    StatusLine progress(o.progress);
+    StatusLine progress(o.progress, STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
     for (int round = 0; round < o.repeat; ++round)
         for (size_t j = 0; j < jobs.size(); ++j) {

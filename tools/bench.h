@@ -33,7 +33,8 @@ struct BenchOptions {
     // in --json's wall_seconds_runs.
     int repeat = 1; // signed: a negative value is refused, not wrapped round
     // A terminal (null: none): a line naming the workload that runs, its round and the wall
-    // time so far, redrawn as each starts and cleared before the figures are printed.
+    // time so far, redrawn as each starts and cleared before the figures are printed (cut to
+    // the width of the terminal on standard error).
     std::ostream* progress = nullptr;
 
     // Whether the workload `name` runs: every one when none is named.

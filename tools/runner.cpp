@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <systemc>
+#include <unistd.h>
 
 #include "models/common/sim_time.h"
 #include "models/common/stop_gate.h"
@@ -33,7 +34,8 @@ namespace {
 class ProgressSink : public EventSink {
   public:
     ProgressSink(std::ostream& out, size_t total_requests)
-        : line_(&out), total_(total_requests), last_(std::chrono::steady_clock::now()) {}
+        : line_(&out, STDERR_FILENO), total_(total_requests),
+          last_(std::chrono::steady_clock::now()) {}
     // Counts events and prints an event's t_ns, on the wall clock's time.
     bool records_early(EventId) const override { return true; }
     bool records_all_early() const override { return true; }

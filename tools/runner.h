@@ -29,7 +29,8 @@ struct RunOptions {
     // Also told what crosses /dev/ipmi-ssif-host (tests that act when the daemon reads).
     ssif::DaemonObserver* daemon_observer = nullptr;
     // Draw a progress line (simulated time, requests answered) on this stream about once a
-    // wall second, erased at the end; for a terminal only. Never part of any output file.
+    // wall second, erased at the end; for a terminal only (cut to the width of the terminal
+    // on standard error). Never part of any output file.
     std::ostream* progress = nullptr;
 };
 

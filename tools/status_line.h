@@ -1,25 +1,31 @@
 // A one-line status on a terminal, redrawn in place: '\r', the text, and blanks over what a
 // longer line before it left; blanked again when done (clear, or on destruction, also when an
-// exception passes). `run`'s progress and bench's draw theirs with it.
+// exception passes). A text wider than the terminal is cut to one column less than its width
+// (TIOCGWINSZ, asked at each draw): a line that wrapped would leave a row behind at each
+// redraw. `run`'s progress and bench's draw theirs with it.
 #pragma once
 
 #include <algorithm>
 #include <ostream>
 #include <string>
+#include <sys/ioctl.h>
 
 namespace ssifsim::tools {
 
 class StatusLine {
   public:
-    // out: the terminal's stream; null draws nothing.
-    explicit StatusLine(std::ostream* out) : out_(out) {}
+    // out: the terminal's stream (null draws nothing); fd: its file descriptor, for its width.
+    StatusLine(std::ostream* out, int fd) : out_(out), fd_(fd) {}
     ~StatusLine() { clear(); }
     StatusLine(const StatusLine&) = delete;
     StatusLine& operator=(const StatusLine&) = delete;
 
-    void draw(const std::string& text) {
+    void draw(std::string text) {
         if (!out_)
             return;
+        winsize size{};
+        if (ioctl(fd_, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 && text.size() >= size.ws_col)
+            text.resize(size.ws_col - 1u);
         width_ = std::max(width_, text.size());
         *out_ << "\r" << text << std::string(width_ - text.size(), ' ') << std::flush;
     }
@@ -31,6 +37,7 @@ class StatusLine {
 
   private:
     std::ostream* out_;
+    int fd_;
     size_t width_ = 0; // the longest line drawn: what clear() and a shorter line blank out
 };
 

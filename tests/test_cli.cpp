@@ -1243,6 +1243,9 @@ TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli
     // sets the end: at 5 ms, before the first poll at 11 ms; --quiet says nothing.
     CHECK(r.out.find("ssifsim: warning: $.host.watch: \"messages\" polls only while the run "
                      "lasts") != std::string::npos);
+    // And its summary says what came of it (a host that probes long gets the same line).
+    CHECK(r.out.find("  host: host.watch \"messages\" fetched no flags by the run's end at ") !=
+          std::string::npos);
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --until 5ms");
     CHECK(r.out.find("ssifsim: warning: --until: the run ends at 5.000000 ms, before "
                      "host.watch's first poll can run (\"messages\": at 11.000000 ms at the "
@@ -1250,6 +1253,12 @@ TEST_CASE("validate warns that host.watch's polls need workload.until_ms", "[cli
     CHECK(r.out.find("$.host.watch") == std::string::npos);
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --until 50ms");
     CHECK(r.out.find("warning") == std::string::npos);
+    // Polls at 11, 22, 33 and 44 ms find the request in flight (its read retried until 67 ms:
+    // the daemon's 10 ms latency), so none fetches flags; by 200 ms one has.
+    CHECK(r.out.find("fetched no flags by the run's end at 50.000000 ms") != std::string::npos);
+    r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --until 200ms");
+    CHECK(r.out.find("fetched no flags") == std::string::npos);
+    CHECK(r.out.find(" flag fetch(es)") != std::string::npos);
     r = run_command(ssifsim_binary() + " run " + dir + "/watch.json --quiet");
     CHECK(r.out.empty());
     // --compare-kernel runs the scenario too (twice): the same warning, once, before.

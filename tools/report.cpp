@@ -272,6 +272,11 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
     if (hs.alerts || hs.flag_fetches)
         out << "  host: " << hs.alerts << " alert(s), " << hs.flag_fetches << " flag fetch(es), "
             << hs.incoming_messages << " incoming message(s), " << hs.events << " event(s)\n";
+    // No poll, or none that fetched: the run ended before the first (validate's warning, or
+    // a probe that ran long), the polls found a request in flight, or a fetch failed.
+    if (s.host.watch != ssif::Watch::Off && hs.flag_fetches == 0)
+        out << "  host: host.watch \"" << ssif::watch_name(s.host.watch)
+            << "\" fetched no flags by the run's end at " << ms(r.end_ns) << "\n";
     for (const auto& c : r.components)
         if (c)
             c->summary_figures(out, r);

@@ -198,6 +198,11 @@ TEST_CASE("bench names the running workload on a terminal, never into a pipe", "
     CHECK(narrow.out.find("\r  bench: ssif-mixed, workload 1 of 2, r") != std::string::npos);
     for (size_t at = narrow.out.find('\r'); at < end; at = narrow.out.find('\r', at + 1))
         CHECK(std::min(narrow.out.find('\r', at + 1), end) - at - 1 <= 39);
+    // One column: no room at all, so nothing is drawn (not the whole line).
+    const CommandResult one = run_command("script -qec 'stty cols 1; " + command + "' /dev/null");
+    REQUIRE(one.exit_code == 0);
+    CHECK(one.out.substr(0, one.out.find("ssifsim bench, scale")).find("bench:") ==
+          std::string::npos);
 }
 
 // A signal to bench, or to its process group (a terminal's Ctrl-C), stops the workload

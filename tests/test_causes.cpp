@@ -1,9 +1,10 @@
-// CauseRecorder keeps the events a failed request is explained with (explain_failure reads
-// those within the request's time in flight, from its start to its response), for the first
-// RunResult::kExplainedRequests requests. A run with fewer requests than that must still stop
-// keeping them once every request has had its response: a host.watch run polls on after its
-// last request, the BMC arming and cancelling its timer and the daemon reading and writing at
-// each poll, and kept those events for as long as it ran (about 1.4 KB a poll).
+// CauseRecorder keeps the events a failed request is explained with: explain_failure reads
+// those within a request's time in flight (from its start, no earlier than its host.request,
+// to its host.response) and a daemon's stop at any time before the response, for the first
+// RunResult::kExplainedRequests requests. Between requests it must keep nothing: a host.watch
+// run polls on with no request in flight (the BMC arming and cancelling its timer, the daemon
+// reading and writing at each poll) and kept those events for as long as it ran (about 1.4 KB
+// a poll), after the last request or before a late one.
 #include <catch2/catch.hpp>
 
 #include <vector>
@@ -31,32 +32,36 @@ std::vector<uint64_t> times(const CauseRecorder& r) {
 }
 } // namespace
 
-TEST_CASE("CauseRecorder: with fewer requests than it explains, it stops past the last response",
-          "[causes]") {
-    CauseRecorder one(10, 1);
-    one.record(at(1, events::kBmcTimerArmed));
-    one.record(at(5, events::kHostResponse));
-    one.record(at(5, events::kBmcTimerCancelled)); // at the response's time: in its window
-    CHECK(one.wants(events::kDaemonRead));
-    one.record(at(6, events::kDaemonRead)); // a poll's, after every request: not kept
-    CHECK_FALSE(one.wants(events::kDaemonRead));
-    one.record(at(7, events::kBmcTimerArmed));
-    CHECK(times(one) == std::vector<uint64_t>{1, 5, 5});
-
-    // No request: nothing after time 0 explains anything.
-    CauseRecorder none(10, 0);
-    none.record(at(0, events::kBmcTimerArmed));
-    none.record(at(3, events::kBmcTimerArmed));
-    CHECK(times(none) == std::vector<uint64_t>{0});
+TEST_CASE("CauseRecorder keeps events only while a request is in flight", "[causes]") {
+    CauseRecorder r(10);
+    r.record(at(1, events::kBmcTimerArmed)); // a poll's, before any request: not kept
+    r.record(at(2, events::kHostRequest));   // counted, not kept
+    r.record(at(3, events::kBmcTimerArmed));
+    r.record(at(5, events::kHostResponse));
+    r.record(at(5, events::kBmcTimerCancelled)); // at the response's time: in its window
+    r.record(at(6, events::kDaemonRead));        // between requests: not kept
+    r.record(at(7, events::kDaemonStuck));       // a daemon's stop explains later requests
+    r.record(at(9, events::kHostRequest));
+    r.record(at(10, events::kHostRequest)); // two in flight
+    r.record(at(11, events::kDaemonRead));
+    r.record(at(12, events::kHostResponse));
+    r.record(at(13, events::kBmcTimerArmed)); // the second still in flight
+    r.record(at(14, events::kHostResponse));
+    r.record(at(15, events::kBmcTimerArmed)); // after the last: not kept
+    CHECK(times(r) == std::vector<uint64_t>{3, 5, 5, 7, 11, 12, 13, 14});
 }
 
-TEST_CASE("CauseRecorder: with more requests than it explains, it stops after one more response",
-          "[causes]") {
-    // Two explained of five: it keeps every event up to and including the third response
-    // (as before the fix), then nothing.
-    CauseRecorder r(2, 5);
-    for (uint64_t t : {1, 2, 3})
-        r.record(at(10 * t, events::kHostResponse));
-    r.record(at(31, events::kDaemonRead));
-    CHECK(times(r) == std::vector<uint64_t>{10, 20, 30});
+TEST_CASE("CauseRecorder stops after the response past those it explains", "[causes]") {
+    // Two explained: it keeps every event up to and including the third response (as it did
+    // before it kept only events in flight), then nothing.
+    CauseRecorder r(2);
+    for (uint64_t t : {1, 2, 3}) {
+        r.record(at(10 * t, events::kHostRequest));
+        r.record(at(10 * t + 1, events::kDaemonRead));
+        r.record(at(10 * t + 2, events::kHostResponse));
+    }
+    r.record(at(40, events::kHostRequest));
+    r.record(at(41, events::kDaemonRead));
+    CHECK(times(r) == std::vector<uint64_t>{11, 12, 21, 22, 31, 32});
+    CHECK_FALSE(r.wants(events::kDaemonRead));
 }

@@ -63,6 +63,11 @@ std::string transfer_error_text(const Event& e) {
     return status + ", " + errnum;
 }
 
+// A daemon that stopped reads and writes nothing more: it explains every request after it.
+bool daemon_stopped(EventId id) {
+    return id == events::kDaemonStuck || id == events::kDaemonExit;
+}
+
 bool kept(EventId id) {
     switch (id) {
     case events::kBmcRequestAvailable:
@@ -86,17 +91,21 @@ bool kept(EventId id) {
 } // namespace
 
 bool CauseRecorder::wants(EventId id) const {
-    return !done_ && responses_ <= max_responses_ && kept(id);
+    return responses_ <= max_responses_ && (kept(id) || id == events::kHostRequest);
 }
 
 void CauseRecorder::record(const Event& e) {
     if (!wants(e.id))
         return;
-    if (responses_ >= total_requests_ && e.t_ns > last_response_ns_) {
-        done_ = true; // past every request's time in flight: nothing left to explain
+    if (e.id == events::kHostRequest) { // counted, not kept: explanations do not read it
+        ++in_flight_;
         return;
     }
+    // Between requests (past the last response's time) an event explains nothing.
+    if (!daemon_stopped(e.id) && in_flight_ == 0 && e.t_ns > last_response_ns_)
+        return;
     if (e.id == events::kHostResponse) {
+        in_flight_ -= in_flight_ > 0 ? 1 : 0;
         ++responses_;
         last_response_ns_ = e.t_ns;
     }
@@ -138,8 +147,7 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
     bool timer_fired = false, bmc_had_it = false;
     for (const Event& e : records) {
         // A daemon that stopped before the request began explains why nothing answered it.
-        const bool stopped = e.id == events::kDaemonStuck || e.id == events::kDaemonExit;
-        if (stopped && e.t_ns <= o.completed_ns) {
+        if (daemon_stopped(e.id) && e.t_ns <= o.completed_ns) {
             line(e.t_ns,
                  "the daemon stopped (" + str(e, "why") + "): it reads and writes nothing more");
             continue;

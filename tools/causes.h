@@ -12,15 +12,15 @@
 namespace ssifsim::tools {
 
 // Keeps the events a failure is explained with (the BMC's timer and request, the daemon's
-// reads and writes, the host's transfer errors, the faults) until `max_responses` host
-// responses have been seen, or, when the run has fewer requests (`total_requests`), until
-// the moment each has had its response: the summary explains only the first few requests
-// within their time in flight, and memory stays flat however long the run (a host.watch
-// run polls on after its last request, its BMC and daemon at work each time).
+// reads and writes, the host's transfer errors, the faults) while a request is in flight
+// (from a host.request to its host.response: explain_failure reads only within a request's
+// start and response), and a daemon's stop whenever it comes (it explains every request
+// after it), until `max_responses` host responses have been seen: the summary explains only
+// the first few requests, and memory stays flat however long the run (a host.watch run polls
+// on, its BMC and daemon at work each time, between requests and after the last).
 class CauseRecorder : public EventSink {
   public:
-    CauseRecorder(size_t max_responses, size_t total_requests)
-        : max_responses_(max_responses), total_requests_(total_requests) {}
+    explicit CauseRecorder(size_t max_responses) : max_responses_(max_responses) {}
     bool wants(EventId id) const override;
     bool records_early(EventId) const override { return true; } // keeps them, in order
     bool records_all_early() const override { return true; }
@@ -29,10 +29,9 @@ class CauseRecorder : public EventSink {
 
   private:
     size_t max_responses_;
-    size_t total_requests_;
     size_t responses_ = 0;
+    size_t in_flight_ = 0; // host.requests not yet answered
     uint64_t last_response_ns_ = 0;
-    bool done_ = false; // every request had its response, and time went past the last
     std::vector<Event> records_;
 };
 

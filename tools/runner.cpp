@@ -120,7 +120,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     IpmiMessagesCheck messages;
     FaultPlan faults(s.faults);
     TeeSink log;
-    CauseRecorder causes(RunResult::kExplainedRequests, s.total_requests());
+    CauseRecorder causes(RunResult::kExplainedRequests);
     log.add(&causes);
     InterruptSink interrupt;
     log.add(&interrupt);

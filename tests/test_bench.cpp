@@ -189,15 +189,22 @@ TEST_CASE("bench names the running workload on a terminal, never into a pipe", "
     CHECK(pipe.out.find("bench:") == std::string::npos);
     CHECK(pipe.out.find('\r') == std::string::npos);
     // On a terminal 40 columns wide, the line is cut to 39 (one that wrapped would leave a row
-    // behind at each redraw): every redraw, up to the next '\r', fits.
+    // behind at each redraw): every redraw (or blanking), up to the next '\r', fits. The
+    // workloads' own stderr shares the terminal: a sanitizer build's warning ("==PID==...")
+    // follows a redraw on its row, and is not judged.
     const CommandResult narrow =
         run_command("script -qec 'stty cols 40; " + command + "' /dev/null");
     REQUIRE(narrow.exit_code == 0);
     const size_t end = narrow.out.find("ssifsim bench, scale");
     REQUIRE(end != std::string::npos);
     CHECK(narrow.out.find("\r  bench: ssif-mixed, workload 1 of 2, r") != std::string::npos);
-    for (size_t at = narrow.out.find('\r'); at < end; at = narrow.out.find('\r', at + 1))
-        CHECK(std::min(narrow.out.find('\r', at + 1), end) - at - 1 <= 39);
+    for (size_t at = narrow.out.find('\r'); at < end; at = narrow.out.find('\r', at + 1)) {
+        std::string drawn =
+            narrow.out.substr(at + 1, std::min(narrow.out.find('\r', at + 1), end) - at - 1);
+        drawn = drawn.substr(0, drawn.find("=="));
+        if (drawn.rfind("  bench:", 0) == 0 || drawn.find_first_not_of(' ') == std::string::npos)
+            CHECK(drawn.size() <= 39);
+    }
     // One column: no room at all, so nothing is drawn (not the whole line).
     const CommandResult one = run_command("script -qec 'stty cols 1; " + command + "' /dev/null");
     REQUIRE(one.exit_code == 0);

@@ -793,34 +793,31 @@ WorkloadSize workload_size(const Scenario& s) {
 
 std::vector<std::string> unreached_warnings(const Scenario& s, uint64_t run_until_ns) {
     std::vector<std::string> warnings;
+    if (s.host.watch == ssif::Watch::Off)
+        return warnings;
     const uint64_t until_ns = run_until_ns ? run_until_ns : s.until_ns;
-    const char* until_name = run_until_ns ? "--until" : "$.workload.until_ms";
-    if (s.host.watch != ssif::Watch::Off && until_ns == 0)
-        warnings.push_back(std::string("$.host.watch: \"") + ssif::watch_name(s.host.watch) +
-                           "\" polls only while the run lasts: without $.workload.until_ms the "
+    const std::string watch = std::string("\"") + ssif::watch_name(s.host.watch) + "\"";
+    if (until_ns == 0) {
+        warnings.push_back("$.host.watch: " + watch +
+                           " polls only while the run lasts: without $.workload.until_ms the "
                            "run ends when nothing else is left to do (the last response, the "
                            "probe, the last MSI), so no poll after that runs; set until_ms, or "
                            "run --until TIME");
-    if (s.host.watch != ssif::Watch::Off && until_ns > 0) {
-        // The watch timer is armed when the driver registers, after the probe: at time 0 at
-        // the earliest, and mod_timer(jiffies + period) there runs on the wheel's tick
-        // (Jiffies::wheel_expiry: 11 ms for 10 at HZ 1000, 256 ms for 250); armed later, it
-        // runs no earlier. A run that ends at a time runs nothing due then (sc_start(T)).
-        const Jiffies jiffies(s.host.hz);
-        const uint64_t first_poll_ns = jiffies.start_ns(
-            jiffies.wheel_expiry(ssif::watch_period_jiffies(s.host.watch, jiffies), 0));
-        if (until_ns <= first_poll_ns) {
-            char text[320];
-            std::snprintf(text, sizeof text,
-                          "%s: the run ends at %.6f ms, before host.watch's first poll can run "
-                          "(\"%s\": at %.6f ms at the earliest, at HZ %u; nothing due at the "
-                          "end runs), so no poll runs",
-                          until_name, static_cast<double>(until_ns) / 1e6,
-                          ssif::watch_name(s.host.watch), static_cast<double>(first_poll_ns) / 1e6,
-                          s.host.hz);
-            warnings.push_back(text);
-        }
+        return warnings;
     }
+    // The watch timer is armed when the driver registers, after the probe: at time 0 at the
+    // earliest, and mod_timer(jiffies + period) there runs on the wheel's tick
+    // (Jiffies::wheel_expiry: 11 ms for 10 at HZ 1000, 256 ms for 250); armed later, it runs
+    // no earlier. A run that ends at a time runs nothing due then (sc_start(T)).
+    const Jiffies jiffies(s.host.hz);
+    const uint64_t first_poll_ns = jiffies.start_ns(
+        jiffies.wheel_expiry(ssif::watch_period_jiffies(s.host.watch, jiffies), 0));
+    if (until_ns <= first_poll_ns)
+        warnings.push_back(
+            std::string(run_until_ns ? "--until" : "$.workload.until_ms") + ": the run ends at " +
+            ms(until_ns) + ", before host.watch's first poll can run (" + watch + ": at " +
+            ms(first_poll_ns) + " at the earliest, at HZ " + std::to_string(s.host.hz) +
+            "; nothing due at the end runs), so no poll runs");
     return warnings;
 }
 

@@ -95,7 +95,7 @@ inline bool VcdWriter::add_to_stamp(uint64_t step) {
     return true;
 }
 
-inline void VcdWriter::put_time(uint64_t t) {
+inline void VcdWriter::advance_stamp(uint64_t t) {
     // Stamps only grow, mostly by one or two quarter bits: adding the step to the last stamp's
     // low digits costs a few instructions where printing t anew divides out all ~13 (that was
     // a quarter of a VCD run's time).
@@ -113,9 +113,11 @@ inline void VcdWriter::put_time(uint64_t t) {
     stamp_value_ = t;
     while (stamp_len_ < kStampDigits && t >= kPow10[stamp_len_])
         ++stamp_len_;
+}
+
+inline char* VcdWriter::write_stamp(char* p) const {
     // Each part written from where it is kept: the low digits straight from the register,
     // not from memory they were just stored to (a load spanning a fresh store stalls).
-    char* p = reserve_line(kStampDigits + 16);
     *p++ = '#';
     if (stamp_len_ > 8) {
         const size_t high = stamp_len_ - 8;
@@ -132,7 +134,12 @@ inline void VcdWriter::put_time(uint64_t t) {
         p += stamp_len_;
     }
     *p++ = '\n';
-    commit_line(p);
+    return p;
+}
+
+inline void VcdWriter::put_time(uint64_t t) {
+    advance_stamp(t);
+    commit_line(write_stamp(reserve_line(kStampLineMax)));
 }
 
 void VcdWriter::drain() {
@@ -176,13 +183,12 @@ void VcdWriter::write_header() {
     for (Signal& s : signals_) {
         if (pending_t_ == 0 && s.dirty)
             s.written = s.pending;
-        write_value(s, s.written);
+        put_value(s, s.written);
     }
     header_written_ = true;
 }
 
-inline void VcdWriter::write_value(const Signal& s, uint64_t v) {
-    char* p = reserve_line(s.width + 2 + sizeof s.id_line); // 'b', the bits, ' ', id_line
+inline char* VcdWriter::write_value(char* p, const Signal& s, uint64_t v) {
     if (s.width == 1) {
         *p++ = v ? '1' : '0';
     } else {
@@ -195,7 +201,12 @@ inline void VcdWriter::write_value(const Signal& s, uint64_t v) {
         *p++ = ' ';
     }
     std::memcpy(p, s.id_line, sizeof s.id_line);
-    commit_line(p + s.id_line_len);
+    return p + s.id_line_len;
+}
+
+inline void VcdWriter::put_value(const Signal& s, uint64_t v) {
+    // 'b', the bits, ' ', id_line
+    commit_line(write_value(reserve_line(s.width + 2 + sizeof s.id_line), s, v));
 }
 
 inline void VcdWriter::flush_pending() {
@@ -210,7 +221,7 @@ inline void VcdWriter::flush_pending() {
             put_time(units(pending_t_));
             stamped_t_ = pending_t_;
         }
-        write_value(s, s.pending);
+        put_value(s, s.pending);
         s.written = s.pending;
     }
     dirty_list_.clear();

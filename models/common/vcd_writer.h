@@ -89,7 +89,9 @@ class VcdWriter {
     void write_header();
     void flush_pending();
     uint64_t units(uint64_t t_ns) const { return timescale_ns_ == 1 ? t_ns : t_ns / timescale_ns_; }
-    void write_value(const Signal& s, uint64_t v);
+    // A value line ("1!", "b101 #") written at p; returns its end. Room: s.width + 2 + 8.
+    static char* write_value(char* p, const Signal& s, uint64_t v);
+    void put_value(const Signal& s, uint64_t v);
     // The file is written in large blocks from buf_, by a thread of its own: a wire trace
     // makes three changes per bus bit, and writing each would cost more than the simulation.
     static constexpr size_t kBufferBytes = 1 << 20;
@@ -101,6 +103,10 @@ class VcdWriter {
     char* reserve_line(size_t max_chars);
     void commit_line(const char* end);
     void put_time(uint64_t t); // "#t\n"; t at least the last one put_time wrote
+    // The stamp's digits set to t (at least the last stamp); then write_stamp writes "#t\n"
+    // at p, in at most kStampLineMax bytes, and returns its end.
+    void advance_stamp(uint64_t t);
+    char* write_stamp(char* p) const;
     void drain();
 
     BlockWriter writer_;
@@ -119,6 +125,7 @@ class VcdWriter {
     // them in a register), and the twelve above as ASCII with leading '0's in high_digits_,
     // whose last 16 bytes a line copies whole. stamp_len_: how many digits the number has.
     static constexpr size_t kStampDigits = 20, kHighDigits = kStampDigits - 8;
+    static constexpr size_t kStampLineMax = kStampDigits + 16; // the copies' whole words
     uint64_t stamp_value_ = 0;
     uint64_t low_digits_ = 0;
     char high_digits_[kHighDigits + 16];

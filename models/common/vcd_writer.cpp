@@ -247,14 +247,19 @@ void VcdWriter::change(uint64_t t_ns, int signal, uint64_t value) {
         release_held(t_ns - max_lag_ns_);
 }
 
-inline void VcdWriter::HeldQueue::push(uint64_t t_ns, int signal, uint64_t value) {
+inline void VcdWriter::HeldQueue::push(uint64_t t_ns, int signal, uint64_t value, bool is_run) {
     if (!empty() && t_ns < items_.back().t_ns)
         throw std::logic_error("VcdWriter: time went backwards");
-    items_.push_back({t_ns, signal, value});
+    items_.push_back({t_ns, signal, is_run, value});
 }
 
-inline void VcdWriter::HeldQueue::pop() {
-    if (++head_ == items_.size()) {
+void VcdWriter::HeldQueue::replace_front(const Held* changes, size_t count) {
+    const auto front = items_.begin() + static_cast<std::ptrdiff_t>(head_);
+    items_.insert(items_.erase(front), changes, changes + count);
+}
+
+inline void VcdWriter::HeldQueue::pop(size_t count) {
+    if ((head_ += count) == items_.size()) {
         items_.clear();
         head_ = 0;
     } else if (head_ >= 4096 && 2 * head_ >= items_.size()) { // the popped half goes
@@ -274,6 +279,16 @@ void VcdWriter::release_held(uint64_t until_ns) {
             from = &held_own_;
         if (!from)
             return;
+        if (from == &held_mirrored_ && from->front().is_run) {
+            // A run is released all at once, when its last change is due (holding changes
+            // longer moves none): then every own change among its changes is held.
+            if (runs_[runs_head_].t_last > until_ns)
+                return;
+            if (release_run()) {
+                held_mirrored_.pop();
+                continue;
+            } // else its changes stand in its place
+        }
         const Held h = from->front();
         from->pop();
         // A change later than promised is written at the latest time written (never
@@ -296,6 +311,224 @@ inline void VcdWriter::record(uint64_t t_ns, int signal, uint64_t value) {
         s.dirty = true;
         dirty_list_.push_back(signal);
     }
+}
+
+void VcdWriter::changes(const Change* list, size_t n) {
+    // Is it a run? Each change's signal as a slot among the run's few.
+    bool run = !finished_ && !holding_ && timescale_ns_ == 1 && n >= 2 && n <= kMaxRun &&
+               list[0].t_ns > pending_t_;
+    int sig[kRunSignals];
+    size_t signals = 0;
+    uint8_t slot[kMaxRun];
+    for (size_t i = 0; run && i < n; ++i) {
+        if (i > 0 && list[i].t_ns <= list[i - 1].t_ns) {
+            run = false;
+            break;
+        }
+        size_t k = 0;
+        while (k < signals && sig[k] != list[i].signal)
+            ++k;
+        if (k == signals) {
+            if (k == kRunSignals || list[i].signal < 0 ||
+                static_cast<size_t>(list[i].signal) >= signals_.size() ||
+                signals_[list[i].signal].width != 1) {
+                run = false;
+                break;
+            }
+            sig[signals++] = list[i].signal;
+        }
+        slot[i] = static_cast<uint8_t>(k);
+    }
+    if (!run) {
+        for (size_t i = 0; i < n; ++i)
+            change(list[i].t_ns, list[i].signal, list[i].value);
+        return;
+    }
+    const size_t count = n - 1; // the last stays pending: another signal may join its time
+    started_ = true;
+    flush_pending(); // the changes at pending_t_, before the run
+
+    // The mirror holds the text if it is its own file's text too: every signal mirrored
+    // under the same identifier (and one time unit, checked as it is released).
+    HeldRun held{list[0].t_ns, list[count - 1].t_ns, count, 0, 0, 0, signals, {}, {}, {}, {}};
+    bool give_text = mirror_ && !mirror_->finished_;
+    Signal* signal[kRunSignals];
+    for (size_t k = 0; k < signals; ++k) {
+        signal[k] = &signals_[sig[k]];
+        held.before[k] = signal[k]->written;
+        held.source[k] = sig[k];
+        if (give_text) {
+            give_text =
+                static_cast<size_t>(sig[k]) < mirror_ids_.size() &&
+                std::memcmp(signal[k]->id_line, mirror_->signals_[mirror_ids_[sig[k]]].id_line,
+                            sizeof signal[k]->id_line) == 0;
+            held.signal[k] = give_text ? mirror_ids_[sig[k]] : -1;
+        }
+    }
+
+    constexpr size_t kRunLineMax = kStampLineMax + 1 + sizeof(Signal::id_line);
+    char* const begin = reserve_line(count * kRunLineMax);
+    char* p = begin;
+    uint16_t text_end[kMaxRun];
+    for (size_t i = 0; i < count; ++i) {
+        const Change& c = list[i];
+        Signal& s = *signal[slot[i]];
+        if (c.value != s.written) { // else, as flush_pending: no line, and no stamp for this time
+            advance_stamp(c.t_ns);
+            p = write_value(write_stamp(p), s, c.value);
+            s.written = c.value;
+            stamped_t_ = c.t_ns;
+            held.last_stamp = c.t_ns;
+        }
+        text_end[i] = static_cast<uint16_t>(p - begin);
+    }
+    for (size_t k = 0; k < signals; ++k)
+        held.after[k] = signal[k]->pending = signal[k]->written;
+    pending_t_ = held.t_last;
+    if (give_text) {
+        mirror_->hold_run(held, list, text_end,
+                          std::string_view(begin, static_cast<size_t>(p - begin)));
+    } else if (mirror_) {
+        for (size_t i = 0; i < count; ++i)
+            if (static_cast<size_t>(list[i].signal) < mirror_ids_.size())
+                mirror_->held_mirrored_.push(list[i].t_ns, mirror_ids_[list[i].signal],
+                                             list[i].value);
+    }
+    commit_line(p);
+    change(list[count].t_ns, list[count].signal, list[count].value);
+}
+
+void VcdWriter::hold_run(HeldRun run, const Change* list, const uint16_t* text_end,
+                         std::string_view text) {
+    held_mirrored_.push(run.t_first, -1, 0, true);
+    if (runs_head_ == runs_.size()) { // nothing held: start over
+        runs_.clear();
+        runs_head_ = 0;
+        runs_base_ += held_runs_.size();
+        held_runs_.clear();
+    }
+    run.at = runs_base_ + held_runs_.size();
+    run.text_size = text.size();
+    held_runs_.append(reinterpret_cast<const char*>(list), run.changes * sizeof *list);
+    held_runs_.append(reinterpret_cast<const char*>(text_end), run.changes * sizeof *text_end);
+    held_runs_.append(text);
+    runs_.push_back(run);
+}
+
+namespace {
+// A held run's changes and text ends, copied out of held_runs_ (which keeps no alignment).
+template <size_t N> struct RunChanges {
+    VcdWriter::Change change[N];
+    uint16_t text_end[N];
+    RunChanges(const char* at, size_t count) {
+        std::memcpy(change, at, count * sizeof *change);
+        std::memcpy(text_end, at + count * sizeof *change, count * sizeof *text_end);
+    }
+};
+} // namespace
+
+bool VcdWriter::release_run() {
+    const HeldRun& run = runs_[runs_head_];
+    const char* const at = held_runs_.data() + (run.at - runs_base_);
+    const char* const text = at + run.changes * (sizeof(Change) + sizeof(uint16_t));
+    // The text is what change-by-change recording would write if nothing was written at or
+    // after the run's first change (none moved to a later time) and the signals hold what the
+    // source's did before the run.
+    bool same = pending_t_ < run.t_first && timescale_ns_ == 1;
+    if (same) {
+        started_ = true;
+        flush_pending(); // as recording the run's first change would
+        for (size_t k = 0; k < run.signals; ++k)
+            same = same && signals_[run.signal[k]].written == run.before[k];
+    }
+    // This writer's own changes up to the run's last, all held by now (release_held), on
+    // signals of its own.
+    size_t own = 0, changing = 0;
+    for (; same && own < held_own_.size() && held_own_.at(own).t_ns <= run.t_last; ++own) {
+        const Held& h = held_own_.at(own);
+        same =
+            std::find(run.signal, run.signal + run.signals, h.signal) == run.signal + run.signals;
+        changing += signals_[h.signal].written != h.value;
+    }
+    if (same && changing == 0) {
+        // They write nothing (BmcModule traces each of its signals at each slave event, mostly
+        // as they were): the text goes whole.
+        put(std::string_view(text, run.text_size));
+        for (size_t k = 0; k < run.signals; ++k) {
+            Signal& s = signals_[run.signal[k]];
+            s.written = s.pending = run.after[k];
+        }
+        pending_t_ = run.t_last;
+        if (run.text_size > 0) // (the stamp's digits follow at the next put_time's step)
+            stamped_t_ = run.last_stamp;
+        held_own_.pop(own);
+    } else if (same) {
+        release_run_around_own(run, own);
+    } else {
+        const RunChanges<kMaxRun> parts(at, run.changes);
+        Held held[kMaxRun];
+        for (size_t i = 0; i < run.changes; ++i) {
+            const Change& c = parts.change[i];
+            const size_t k = static_cast<size_t>(
+                std::find(run.source, run.source + run.signals, c.signal) - run.source);
+            held[i] = {c.t_ns, run.signal[k], false, c.value};
+        }
+        held_mirrored_.replace_front(held, run.changes);
+    }
+    if (++runs_head_ >= 1024 && 2 * runs_head_ >= runs_.size()) { // the released half goes
+        const uint64_t keep_from =
+            runs_head_ < runs_.size() ? runs_[runs_head_].at : runs_base_ + held_runs_.size();
+        held_runs_.erase(0, keep_from - runs_base_);
+        runs_base_ = keep_from;
+        runs_.erase(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(runs_head_));
+        runs_head_ = 0;
+    }
+    return same;
+}
+
+void VcdWriter::release_run_around_own(const HeldRun& run, size_t own) {
+    const char* const at = held_runs_.data() + (run.at - runs_base_);
+    const std::string_view text(at + run.changes * (sizeof(Change) + sizeof(uint16_t)),
+                                run.text_size);
+    const RunChanges<kMaxRun> parts(at, run.changes);
+    size_t done = 0;    // the changes written
+    size_t text_at = 0; // and their text
+    // Writes the text of the changes up to `upto`, leaving this writer as recording them would.
+    const auto write_up_to = [&](size_t upto) {
+        if (upto == done)
+            return;
+        flush_pending(); // an own change recorded before them
+        bool stamped = false;
+        uint64_t last_stamp = 0;
+        for (size_t i = done; i < upto; ++i) {
+            const Change& c = parts.change[i];
+            const size_t k = static_cast<size_t>(
+                std::find(run.source, run.source + run.signals, c.signal) - run.source);
+            Signal& s = signals_[run.signal[k]];
+            if (parts.text_end[i] != (i == 0 ? 0 : parts.text_end[i - 1])) { // it wrote a line
+                s.written = c.value;
+                stamped = true;
+                last_stamp = c.t_ns;
+            }
+            s.pending = s.written;
+        }
+        put(text.substr(text_at, parts.text_end[upto - 1] - text_at));
+        text_at = parts.text_end[upto - 1];
+        pending_t_ = parts.change[upto - 1].t_ns;
+        if (stamped)
+            stamped_t_ = last_stamp;
+        done = upto;
+    };
+    for (size_t o = 0; o < own; ++o) {
+        const Held h = held_own_.at(o);
+        size_t upto = done;
+        while (upto < run.changes && parts.change[upto].t_ns <= h.t_ns) // mirrored first
+            ++upto;
+        write_up_to(upto);
+        record(h.t_ns, h.signal, h.value);
+    }
+    write_up_to(run.changes);
+    held_own_.pop(own);
 }
 
 void VcdWriter::finish(uint64_t t_end_ns) {

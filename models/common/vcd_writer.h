@@ -40,6 +40,19 @@ class VcdWriter {
     // signal at one time keep the last; a change to the current value writes nothing.
     void change(uint64_t t_ns, int signal, uint64_t value);
 
+    // One change, for changes().
+    struct Change {
+        uint64_t t_ns;
+        int signal;
+        uint64_t value;
+    };
+    // Records list[0..n) in order: the same file as change() for each. A run of 1-bit changes
+    // each at a time of its own, after every change before it (a wire trace's byte), is
+    // formatted in one pass, and the writer this one mirrors into copies that text (in parts
+    // around its own changes) rather than formatting it again: a byte's 27 wire changes cost
+    // one call, not 27 through the held and pending bookkeeping of both files.
+    void changes(const Change* list, size_t n);
+
     // Mirrors every signal declared from now on, and its changes, into `other` too (under the
     // same names): one file with this writer's waveforms besides its own. This writer's
     // changes may lie up to max_lag_ns before `other`'s latest own change (a wire trace draws
@@ -55,6 +68,7 @@ class VcdWriter {
     struct Held {
         uint64_t t_ns;
         int signal;
+        bool is_run; // stands for a run of changes: the front of runs_
         uint64_t value;
     };
     // Each source's changes come in time order (a writer's times never go backwards), so the
@@ -64,8 +78,13 @@ class VcdWriter {
       public:
         bool empty() const { return head_ == items_.size(); }
         const Held& front() const { return items_[head_]; }
-        void push(uint64_t t_ns, int signal, uint64_t value); // throws if t_ns goes backwards
-        void pop();
+        size_t size() const { return items_.size() - head_; }
+        const Held& at(size_t i) const { return items_[head_ + i]; }
+        // Throws if t_ns goes backwards.
+        void push(uint64_t t_ns, int signal, uint64_t value, bool is_run = false);
+        void pop(size_t count = 1);
+        // The front entry replaced by `count` changes (in time order, from its time on).
+        void replace_front(const Held* changes, size_t count);
 
       private:
         std::vector<Held> items_;
@@ -73,6 +92,38 @@ class VcdWriter {
     };
     void record(uint64_t t_ns, int signal, uint64_t value);
     void release_held(uint64_t until_ns); // the held changes up to until_ns, in time order
+
+    // changes(): a run (each change at a time of its own, after everything recorded, on one
+    // of at most kRunSignals 1-bit signals) is formatted in one pass. Its text covers all
+    // but its last change, which stays pending (another signal may change at its time); the
+    // writer mirrored into holds a copy of that text with the run's changes (HeldRun) and
+    // writes it whole, or in parts around its own changes, or (where the copy would not be
+    // its own text) records the changes one by one.
+    static constexpr size_t kMaxRun = 64;
+    static constexpr size_t kRunSignals = 4;
+    struct HeldRun {
+        uint64_t t_first, t_last; // of the changes the text covers
+        size_t changes;           // how many
+        uint64_t at;              // in held_runs_ from runs_base_: the changes, ends, text
+        size_t text_size;         // 0: no line; else the last stamp is last_stamp
+        uint64_t last_stamp;
+        size_t signals;
+        int source[kRunSignals];                          // the run's signals: the source's handles
+        int signal[kRunSignals];                          // and this writer's
+        uint64_t before[kRunSignals], after[kRunSignals]; // their written values around it
+    };
+    // The mirror's part: holds the run's first `count` changes behind one held entry, with
+    // their text and where each change's lines end in it (text_end).
+    void hold_run(HeldRun run, const Change* list, const uint16_t* text_end, std::string_view text);
+    // release_held, at a held run once its last change is due: writes it. Returns false
+    // (having written nothing) where change-by-change recording could write other bytes than
+    // its text: something was written at or after its first change (a change moved to a
+    // later time) or a signal stands otherwise than in the source; then the run's changes
+    // replace its entry, to be recorded one by one.
+    bool release_run();
+    // release_run's part when this writer's own changes fall among the run's: the text in
+    // parts, each own change recorded at its place (mirrored first at one time).
+    void release_run_around_own(const HeldRun& run, size_t own);
     struct Signal {
         std::string name;
         std::string id;
@@ -147,6 +198,10 @@ class VcdWriter {
     bool holding_ = false;
     uint64_t max_lag_ns_ = 0;
     HeldQueue held_own_, held_mirrored_;
+    std::vector<HeldRun> runs_; // from runs_head_, in time order
+    size_t runs_head_ = 0;
+    std::string held_runs_;  // each run's changes, text ends and text, in runs_' order
+    uint64_t runs_base_ = 0; // the position of held_runs_[0] in all ever held
 };
 
 } // namespace ssifsim

@@ -48,10 +48,17 @@ void WireTrace::bit(uint64_t t, bool level) {
 void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
     if (!vcd_)
         return;
-    const uint64_t period = 4 * quarter_ns_;
-    for (int i = 0; i < 8; ++i)
-        bit(t + i * period, (value >> (7 - i)) & 1);
-    bit(t + 8 * period, !ack);
+    // The nine bits' 27 changes in one call: the most of a wire trace's changes.
+    const uint64_t q = quarter_ns_;
+    VcdWriter::Change changes[27];
+    for (int i = 0; i < 9; ++i) {
+        const uint64_t bit_start = t + static_cast<uint64_t>(i) * 4 * q;
+        const bool level = i < 8 ? (value >> (7 - i)) & 1 : !ack;
+        changes[3 * i] = {bit_start + q, sda_, level};
+        changes[3 * i + 1] = {bit_start + 2 * q, scl_, 1};
+        changes[3 * i + 2] = {bit_start + 4 * q, scl_, 0};
+    }
+    vcd_->changes(changes, 27);
 }
 
 void WireTrace::sda_low(uint64_t t) {

@@ -27,19 +27,7 @@ class OutputFile::FdBuf : public std::streambuf {
 
     // Writes what is buffered; false if a write failed, now or before.
     bool drain() {
-        const char* p = pbase();
-        size_t left = static_cast<size_t>(pptr() - pbase());
-        while (left > 0 && error_ == 0 && fd_ >= 0) {
-            const ssize_t n = ::write(fd_, p, left);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                error_ = n < 0 ? errno : EIO;
-                break;
-            }
-            p += n;
-            left -= static_cast<size_t>(n);
-        }
+        write_all(pbase(), static_cast<size_t>(pptr() - pbase()));
         setp(buf_.data(), buf_.data() + buf_.size());
         return error_ == 0;
     }
@@ -54,9 +42,33 @@ class OutputFile::FdBuf : public std::streambuf {
         }
         return traits_type::not_eof(ch);
     }
+    // A block at least as large as the buffer (a VCD's megabyte) goes to the file as it is,
+    // after what is buffered, rather than copied through the buffer 64 KiB at a time.
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        if (static_cast<size_t>(n) < buf_.size())
+            return std::streambuf::xsputn(s, n);
+        if (!drain())
+            return 0;
+        write_all(s, static_cast<size_t>(n));
+        return error_ == 0 ? n : 0;
+    }
     int sync() override { return drain() ? 0 : -1; }
 
   private:
+    void write_all(const char* p, size_t left) {
+        while (left > 0 && error_ == 0 && fd_ >= 0) {
+            const ssize_t n = ::write(fd_, p, left);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                error_ = n < 0 ? errno : EIO;
+                break;
+            }
+            p += n;
+            left -= static_cast<size_t>(n);
+        }
+    }
+
     int fd_;
     std::vector<char> buf_;
     int error_ = 0;

@@ -143,9 +143,9 @@ std::string body(const std::string& file) {
 
 // Random calls: source signals 0, 1 (1-bit) and 2 (8-bit); mirror signals 0..1 or 0..2 its own
 // (declared after the mirrored ones, or before them when `own_first`).
-std::vector<Call> random_calls(std::mt19937_64& rng, uint64_t max_lag) {
+std::vector<Call> random_calls(std::mt19937_64& rng, uint64_t max_lag, uint64_t start) {
     std::vector<Call> calls;
-    uint64_t src_t = 1, own_t = 1;
+    uint64_t src_t = start, own_t = start;
     const auto pick = [&](uint64_t n) { return static_cast<uint64_t>(rng() % n); };
     for (int step = 0; step < 400; ++step) {
         const uint64_t kind = pick(10);
@@ -167,7 +167,6 @@ std::vector<Call> random_calls(std::mt19937_64& rng, uint64_t max_lag) {
         } else { // the mirror's own: at most max_lag ahead of the source, often among its run
             own_t = std::max(own_t, src_t > 20 ? src_t - 20 : 0) + pick(8);
             own_t = std::min(own_t, src_t + max_lag);
-            own_t = std::max(own_t, calls.empty() ? 1 : own_t);
             calls.push_back({true, false, 1, own_t, static_cast<int>(pick(3)), pick(3) % 2});
         }
     }
@@ -177,10 +176,15 @@ std::vector<Call> random_calls(std::mt19937_64& rng, uint64_t max_lag) {
 
 TEST_CASE("VCD changes(): runs and a mirror write the files the VCD rules give", "[vcd]") {
     const uint64_t max_lag = 16;
+    // From time 1, and a few thousand ns before stamps carry past their eight low digits, or
+    // gain a digit, or in the middle of a 15-digit time.
+    const uint64_t starts[] = {1, 99'997'000, 9'999'997'000, 99'999'999'997'000,
+                               123'456'789'012'345};
     for (int own_first = 0; own_first < 2; ++own_first) {
         for (uint64_t seed = 1; seed <= 150; ++seed) {
             std::mt19937_64 rng(seed);
-            const std::vector<Call> calls = random_calls(rng, max_lag);
+            const uint64_t start = starts[seed % std::size(starts)];
+            const std::vector<Call> calls = random_calls(rng, max_lag, start);
             std::ostringstream src_out, mirror_out;
             std::vector<std::pair<uint64_t, std::pair<int, uint64_t>>> src_changes, merged;
             uint64_t t_end = 0;
@@ -250,7 +254,7 @@ TEST_CASE("VCD changes(): runs and a mirror write the files the VCD rules give",
                                           mirrored ? src_signals[k].width : (k == 2 ? 3u : 1u),
                                           mirrored ? src_signals[k].written : 0});
             }
-            INFO("seed " << seed << (own_first ? ", own signals first" : ""));
+            INFO("seed " << seed << " from " << start << (own_first ? ", own signals first" : ""));
             CHECK(body(src_out.str()) == model_body(src_signals, src_changes, t_end));
             CHECK(body(mirror_out.str()) == model_body(mirror_signals, merged, t_end));
         }

@@ -53,6 +53,16 @@ void VcdWriter::commit_line(const char* end) {
 namespace {
 constexpr uint64_t kOnes = 0x0101010101010101; // 1 in each byte
 
+constexpr auto kPow10 = [] {
+    std::array<uint64_t, 20> pow10{};
+    uint64_t v = 1;
+    for (uint64_t& p : pow10) {
+        p = v;
+        v *= 10; // wraps after 10^19, which is not used
+    }
+    return pow10;
+}();
+
 // Stores eight digits held one per byte, the least significant in the low byte, as ASCII.
 void store_digits(char* p, uint64_t digits) {
     uint64_t v = digits + '0' * kOnes;
@@ -71,9 +81,7 @@ void VcdWriter::set_stamp(uint64_t t) {
         high_digits_[i] = static_cast<char>('0' + t % 10);
 }
 
-inline bool VcdWriter::add_to_stamp(uint64_t step) {
-    if (step >= 100000000)
-        return false;
+inline uint64_t VcdWriter::step_digits(uint64_t step) {
     Step* cached = std::find_if(std::begin(steps_), std::end(steps_),
                                 [step](const Step& s) { return s.step == step; });
     if (cached == std::end(steps_)) {
@@ -84,14 +92,30 @@ inline bool VcdWriter::add_to_stamp(uint64_t step) {
         for (int shift = 0; step != 0; step /= 10, shift += 8)
             cached->digits |= (step % 10) << shift;
     }
-    // Eight decimal additions at once: in each byte d + e + 246 passes 255, carrying into the
-    // next byte, exactly when d + e and the carry in make 10 or more, and leaves d + e - 10; a
-    // byte that did not carry holds d + e + 246 (bit 7 set) and gives its 246 back.
-    const uint64_t sum = low_digits_ + cached->digits + 246 * kOnes;
+    return cached->digits;
+}
+
+namespace {
+// Eight decimal additions at once: in each byte d + e + 246 passes 255, carrying into the next
+// byte, exactly when d + e and the carry in make 10 or more, and leaves d + e - 10; a byte that
+// did not carry holds d + e + 246 (bit 7 set) and gives its 246 back. carried: whether the top
+// digit carried out.
+uint64_t add_digits(uint64_t digits, uint64_t step_digits, bool& carried) {
+    const uint64_t sum = digits + step_digits + 246 * kOnes;
     const uint64_t no_carry = (sum >> 7) & kOnes;
-    if ((no_carry >> 56) == 0)
+    carried = (no_carry >> 56) == 0;
+    return sum - 246 * no_carry;
+}
+} // namespace
+
+inline bool VcdWriter::add_to_stamp(uint64_t step) {
+    if (step >= 100000000)
+        return false;
+    bool carried;
+    const uint64_t sum = add_digits(low_digits_, step_digits(step), carried);
+    if (carried)
         return false; // the top digit carried into the high digits: set_stamp
-    low_digits_ = sum - 246 * no_carry;
+    low_digits_ = sum;
     return true;
 }
 
@@ -99,15 +123,6 @@ inline void VcdWriter::advance_stamp(uint64_t t) {
     // Stamps only grow, mostly by one or two quarter bits: adding the step to the last stamp's
     // low digits costs a few instructions where printing t anew divides out all ~13 (that was
     // a quarter of a VCD run's time).
-    static constexpr auto kPow10 = [] {
-        std::array<uint64_t, kStampDigits> pow10{};
-        uint64_t v = 1;
-        for (uint64_t& p : pow10) {
-            p = v;
-            v *= 10; // wraps after 10^19, which is not used
-        }
-        return pow10;
-    }();
     if (!add_to_stamp(t - stamp_value_))
         set_stamp(t);
     stamp_value_ = t;
@@ -314,30 +329,24 @@ inline void VcdWriter::record(uint64_t t_ns, int signal, uint64_t value) {
 }
 
 void VcdWriter::changes(const Change* list, size_t n) {
-    // Is it a run? Each change's signal as a slot among the run's few.
+    // Is it a run? Its signals as a set (of the first 64: a run elsewhere is taken change by
+    // change); this is per change, and kept to a few instructions.
     bool run = !finished_ && !holding_ && timescale_ns_ == 1 && n >= 2 && n <= kMaxRun &&
                list[0].t_ns > pending_t_;
+    uint64_t set = 0;
+    bool in_order = true;
+    for (size_t i = 0; run && i < n; ++i) {
+        const auto signal = static_cast<unsigned>(list[i].signal); // a negative one: large
+        in_order &= signal < 64 && (i == 0 || list[i].t_ns > list[i - 1].t_ns);
+        set |= uint64_t{1} << (signal & 63);
+    }
     int sig[kRunSignals];
     size_t signals = 0;
-    uint8_t slot[kMaxRun];
-    for (size_t i = 0; run && i < n; ++i) {
-        if (i > 0 && list[i].t_ns <= list[i - 1].t_ns) {
-            run = false;
-            break;
-        }
-        size_t k = 0;
-        while (k < signals && sig[k] != list[i].signal)
-            ++k;
-        if (k == signals) {
-            if (k == kRunSignals || list[i].signal < 0 ||
-                static_cast<size_t>(list[i].signal) >= signals_.size() ||
-                signals_[list[i].signal].width != 1) {
-                run = false;
-                break;
-            }
-            sig[signals++] = list[i].signal;
-        }
-        slot[i] = static_cast<uint8_t>(k);
+    run = run && in_order && __builtin_popcountll(set) <= static_cast<int>(kRunSignals);
+    for (uint64_t rest = set; run && rest != 0; rest &= rest - 1) {
+        const int signal = __builtin_ctzll(rest);
+        run = static_cast<size_t>(signal) < signals_.size() && signals_[signal].width == 1;
+        sig[signals++] = signal;
     }
     if (!run) {
         for (size_t i = 0; i < n; ++i)
@@ -352,7 +361,7 @@ void VcdWriter::changes(const Change* list, size_t n) {
     // under the same identifier (and one time unit, checked as it is released).
     HeldRun held{list[0].t_ns, list[count - 1].t_ns, count, 0, 0, 0, signals, {}, {}, {}, {}};
     bool give_text = mirror_ && !mirror_->finished_;
-    Signal* signal[kRunSignals];
+    Signal* signal[kRunSignals] = {};
     for (size_t k = 0; k < signals; ++k) {
         signal[k] = &signals_[sig[k]];
         held.before[k] = signal[k]->written;
@@ -369,25 +378,68 @@ void VcdWriter::changes(const Change* list, size_t n) {
     constexpr size_t kRunLineMax = kStampLineMax + 1 + sizeof(Signal::id_line);
     char* const begin = reserve_line(count * kRunLineMax);
     char* p = begin;
-    uint16_t text_end[kMaxRun];
-    for (size_t i = 0; i < count; ++i) {
-        const Change& c = list[i];
-        Signal& s = *signal[slot[i]];
-        if (c.value != s.written) { // else, as flush_pending: no line, and no stamp for this time
-            advance_stamp(c.t_ns);
-            p = write_value(write_stamp(p), s, c.value);
-            s.written = c.value;
-            stamped_t_ = c.t_ns;
-            held.last_stamp = c.t_ns;
+    // Mostly the run's stamps keep the digits above the eighth-last of the last one (a byte
+    // takes 90 us at 100 kHz; those digits change every 100 ms), and so its length: then each
+    // stamp is that prefix, written whole, and the eight low digits advanced by its step.
+    const uint64_t t_last = held.t_last;
+    if (stamp_len_ > 8 && stamp_value_ / 100000000 == t_last / 100000000) {
+        char prefix[16];
+        prefix[0] = '#';
+        const size_t prefix_len = 1 + stamp_len_ - 8;
+        std::memcpy(prefix + 1, high_digits_ + kHighDigits - (stamp_len_ - 8), 15);
+        uint64_t low = low_digits_, last = stamp_value_;
+        // The steps between stamps: mostly one or two quarter bits, kept here.
+        uint64_t step[2] = {0, 0}, digits[2] = {0, 0};
+        for (size_t i = 0; i < count; ++i) {
+            const Change& c = list[i];
+            Signal& s = signals_[c.signal];
+            if (c.value != s.written) { // else, as flush_pending: no line, and no stamp
+                const uint64_t t_step = c.t_ns - last;
+                if (t_step != step[0]) {
+                    std::swap(step[0], step[1]);
+                    std::swap(digits[0], digits[1]);
+                    if (t_step != step[0]) {
+                        step[0] = t_step;
+                        digits[0] = step_digits(t_step);
+                    }
+                }
+                bool carried; // never: the high digits stay
+                low = add_digits(low, digits[0], carried);
+                last = c.t_ns;
+                std::memcpy(p, prefix, sizeof prefix);
+                p += prefix_len;
+                store_digits(p, low);
+                p[8] = '\n';
+                p[9] = c.value ? '1' : '0';
+                std::memcpy(p + 10, s.id_line, sizeof s.id_line);
+                p += 10 + s.id_line_len;
+                s.written = c.value;
+            }
         }
-        text_end[i] = static_cast<uint16_t>(p - begin);
+        low_digits_ = low;
+        stamp_value_ = last;
+        if (p != begin) {
+            stamped_t_ = last;
+            held.last_stamp = last;
+        }
+    } else {
+        for (size_t i = 0; i < count; ++i) {
+            const Change& c = list[i];
+            Signal& s = signals_[c.signal];
+            if (c.value != s.written) {
+                advance_stamp(c.t_ns);
+                p = write_value(write_stamp(p), s, c.value);
+                s.written = c.value;
+                stamped_t_ = c.t_ns;
+                held.last_stamp = c.t_ns;
+            }
+        }
     }
     for (size_t k = 0; k < signals; ++k)
         held.after[k] = signal[k]->pending = signal[k]->written;
     pending_t_ = held.t_last;
     if (give_text) {
-        mirror_->hold_run(held, list, text_end,
-                          std::string_view(begin, static_cast<size_t>(p - begin)));
+        mirror_->hold_run(held, list, std::string_view(begin, static_cast<size_t>(p - begin)));
     } else if (mirror_) {
         for (size_t i = 0; i < count; ++i)
             if (static_cast<size_t>(list[i].signal) < mirror_ids_.size())
@@ -398,8 +450,7 @@ void VcdWriter::changes(const Change* list, size_t n) {
     change(list[count].t_ns, list[count].signal, list[count].value);
 }
 
-void VcdWriter::hold_run(HeldRun run, const Change* list, const uint16_t* text_end,
-                         std::string_view text) {
+void VcdWriter::hold_run(HeldRun run, const Change* list, std::string_view text) {
     held_mirrored_.push(run.t_first, -1, 0, true);
     if (runs_head_ == runs_.size()) { // nothing held: start over
         runs_.clear();
@@ -410,27 +461,22 @@ void VcdWriter::hold_run(HeldRun run, const Change* list, const uint16_t* text_e
     run.at = runs_base_ + held_runs_.size();
     run.text_size = text.size();
     held_runs_.append(reinterpret_cast<const char*>(list), run.changes * sizeof *list);
-    held_runs_.append(reinterpret_cast<const char*>(text_end), run.changes * sizeof *text_end);
     held_runs_.append(text);
     runs_.push_back(run);
 }
 
 namespace {
-// A held run's changes and text ends, copied out of held_runs_ (which keeps no alignment).
+// A held run's changes, copied out of held_runs_ (which keeps no alignment).
 template <size_t N> struct RunChanges {
     VcdWriter::Change change[N];
-    uint16_t text_end[N];
-    RunChanges(const char* at, size_t count) {
-        std::memcpy(change, at, count * sizeof *change);
-        std::memcpy(text_end, at + count * sizeof *change, count * sizeof *text_end);
-    }
+    RunChanges(const char* at, size_t count) { std::memcpy(change, at, count * sizeof *change); }
 };
 } // namespace
 
 bool VcdWriter::release_run() {
     const HeldRun& run = runs_[runs_head_];
     const char* const at = held_runs_.data() + (run.at - runs_base_);
-    const char* const text = at + run.changes * (sizeof(Change) + sizeof(uint16_t));
+    const char* const text = at + run.changes * sizeof(Change);
     // The text is what change-by-change recording would write if nothing was written at or
     // after the run's first change (none moved to a later time) and the signals hold what the
     // source's did before the run.
@@ -488,11 +534,10 @@ bool VcdWriter::release_run() {
 
 void VcdWriter::release_run_around_own(const HeldRun& run, size_t own) {
     const char* const at = held_runs_.data() + (run.at - runs_base_);
-    const std::string_view text(at + run.changes * (sizeof(Change) + sizeof(uint16_t)),
-                                run.text_size);
+    const std::string_view text(at + run.changes * sizeof(Change), run.text_size);
     const RunChanges<kMaxRun> parts(at, run.changes);
     size_t done = 0;    // the changes written
-    size_t text_at = 0; // and their text
+    size_t text_at = 0; // and their text's end
     // Writes the text of the changes up to `upto`, leaving this writer as recording them would.
     const auto write_up_to = [&](size_t upto) {
         if (upto == done)
@@ -500,20 +545,22 @@ void VcdWriter::release_run_around_own(const HeldRun& run, size_t own) {
         flush_pending(); // an own change recorded before them
         bool stamped = false;
         uint64_t last_stamp = 0;
+        size_t end = text_at;
         for (size_t i = done; i < upto; ++i) {
             const Change& c = parts.change[i];
             const size_t k = static_cast<size_t>(
                 std::find(run.source, run.source + run.signals, c.signal) - run.source);
             Signal& s = signals_[run.signal[k]];
-            if (parts.text_end[i] != (i == 0 ? 0 : parts.text_end[i - 1])) { // it wrote a line
+            if (c.value != s.written) { // as in the source: a stamp line and a value line
                 s.written = c.value;
                 stamped = true;
                 last_stamp = c.t_ns;
+                end = text.find('\n', text.find('\n', end) + 1) + 1;
             }
             s.pending = s.written;
         }
-        put(text.substr(text_at, parts.text_end[upto - 1] - text_at));
-        text_at = parts.text_end[upto - 1];
+        put(text.substr(text_at, end - text_at));
+        text_at = end;
         pending_t_ = parts.change[upto - 1].t_ns;
         if (stamped)
             stamped_t_ = last_stamp;

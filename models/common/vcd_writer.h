@@ -104,7 +104,7 @@ class VcdWriter {
     struct HeldRun {
         uint64_t t_first, t_last; // of the changes the text covers
         size_t changes;           // how many
-        uint64_t at;              // in held_runs_ from runs_base_: the changes, ends, text
+        uint64_t at;              // in held_runs_ from runs_base_: the changes, the text
         size_t text_size;         // 0: no line; else the last stamp is last_stamp
         uint64_t last_stamp;
         size_t signals;
@@ -112,9 +112,9 @@ class VcdWriter {
         int signal[kRunSignals];                          // and this writer's
         uint64_t before[kRunSignals], after[kRunSignals]; // their written values around it
     };
-    // The mirror's part: holds the run's first `count` changes behind one held entry, with
-    // their text and where each change's lines end in it (text_end).
-    void hold_run(HeldRun run, const Change* list, const uint16_t* text_end, std::string_view text);
+    // The mirror's part: holds the run's first run.changes changes behind one held entry,
+    // with their text (a stamp line and a value line for each change that wrote one).
+    void hold_run(HeldRun run, const Change* list, std::string_view text);
     // release_held, at a held run once its last change is due: writes it. Returns false
     // (having written nothing) where change-by-change recording could write other bytes than
     // its text: something was written at or after its first change (a change moved to a
@@ -181,7 +181,8 @@ class VcdWriter {
     uint64_t low_digits_ = 0;
     char high_digits_[kHighDigits + 16];
     size_t stamp_len_ = 1;
-    bool add_to_stamp(uint64_t step); // false: step too large or a carry past 8 digits
+    bool add_to_stamp(uint64_t step);    // false: step too large or a carry past 8 digits
+    uint64_t step_digits(uint64_t step); // step (< 10^8) one digit a byte, from steps_
     void set_stamp(uint64_t t);
     // Steps between stamps as add_to_stamp adds them: one decimal digit per byte, the least
     // significant in the low byte. A wire trace steps by one, two or three quarter bits.
@@ -200,7 +201,7 @@ class VcdWriter {
     HeldQueue held_own_, held_mirrored_;
     std::vector<HeldRun> runs_; // from runs_head_, in time order
     size_t runs_head_ = 0;
-    std::string held_runs_;  // each run's changes, text ends and text, in runs_' order
+    std::string held_runs_;  // each run's changes and text, in runs_' order
     uint64_t runs_base_ = 0; // the position of held_runs_[0] in all ever held
 };
 

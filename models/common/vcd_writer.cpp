@@ -333,16 +333,15 @@ void VcdWriter::changes(const Change* list, size_t n) {
     // change); this is per change, and kept to a few instructions.
     bool run = !finished_ && !holding_ && timescale_ns_ == 1 && n >= 2 && n <= kMaxRun &&
                list[0].t_ns > pending_t_;
-    uint64_t set = 0;
-    bool in_order = true;
+    uint64_t set = 0, out_of_order = 0;
     for (size_t i = 0; run && i < n; ++i) {
-        const auto signal = static_cast<unsigned>(list[i].signal); // a negative one: large
-        in_order &= signal < 64 && (i == 0 || list[i].t_ns > list[i - 1].t_ns);
+        const uint64_t signal = static_cast<uint32_t>(list[i].signal); // a negative one: large
+        out_of_order |= (signal >> 6) | (i > 0 && list[i].t_ns <= list[i - 1].t_ns);
         set |= uint64_t{1} << (signal & 63);
     }
     int sig[kRunSignals];
     size_t signals = 0;
-    run = run && in_order && __builtin_popcountll(set) <= static_cast<int>(kRunSignals);
+    run = run && out_of_order == 0 && __builtin_popcountll(set) <= static_cast<int>(kRunSignals);
     for (uint64_t rest = set; run && rest != 0; rest &= rest - 1) {
         const int signal = __builtin_ctzll(rest);
         run = static_cast<size_t>(signal) < signals_.size() && signals_[signal].width == 1;

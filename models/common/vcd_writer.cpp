@@ -389,32 +389,43 @@ void VcdWriter::changes(const Change* list, size_t n) {
         uint64_t low = low_digits_, last = stamp_value_;
         // The steps between stamps: mostly one or two quarter bits, kept here.
         uint64_t step[2] = {0, 0}, digits[2] = {0, 0};
-        for (size_t i = 0; i < count; ++i) {
-            const Change& c = list[i];
-            Signal& s = signals_[c.signal];
-            if (c.value != s.written) { // else, as flush_pending: no line, and no stamp
-                const uint64_t t_step = c.t_ns - last;
-                if (t_step != step[0]) {
-                    std::swap(step[0], step[1]);
-                    std::swap(digits[0], digits[1]);
-                    if (t_step != step[0]) {
-                        step[0] = t_step;
-                        digits[0] = step_digits(t_step);
-                    }
-                }
-                bool carried; // never: the high digits stay
-                low = add_digits(low, digits[0], carried);
-                last = c.t_ns;
-                std::memcpy(p, prefix, sizeof prefix);
-                p += prefix_len;
-                store_digits(p, low);
-                p[8] = '\n';
-                p[9] = c.value ? '1' : '0';
-                std::memcpy(p + 10, s.id_line, sizeof s.id_line);
-                p += 10 + s.id_line_len;
-                s.written = c.value;
-            }
+        // The run's signals as locals (a store through p may alias any member): by slot.
+        uint8_t slot_of[64];
+        uint64_t written[kRunSignals], id_line[kRunSignals], id_len[kRunSignals];
+        for (size_t k = 0; k < signals; ++k) {
+            slot_of[sig[k]] = static_cast<uint8_t>(k);
+            written[k] = signal[k]->written;
+            std::memcpy(&id_line[k], signal[k]->id_line, sizeof id_line[k]);
+            id_len[k] = signal[k]->id_line_len;
         }
+        for (size_t i = 0; i < count; ++i) {
+            const uint64_t t = list[i].t_ns, value = list[i].value;
+            const size_t k = slot_of[list[i].signal];
+            if (value == written[k])
+                continue; // as flush_pending: no line, and no stamp for this time
+            const uint64_t t_step = t - last;
+            if (t_step != step[0]) {
+                std::swap(step[0], step[1]);
+                std::swap(digits[0], digits[1]);
+                if (t_step != step[0]) {
+                    step[0] = t_step;
+                    digits[0] = step_digits(t_step);
+                }
+            }
+            bool carried; // never: the high digits stay
+            low = add_digits(low, digits[0], carried);
+            last = t;
+            std::memcpy(p, prefix, sizeof prefix);
+            p += prefix_len;
+            store_digits(p, low);
+            p[8] = '\n';
+            p[9] = value ? '1' : '0';
+            std::memcpy(p + 10, &id_line[k], sizeof id_line[k]);
+            p += 10 + id_len[k];
+            written[k] = value;
+        }
+        for (size_t k = 0; k < signals; ++k)
+            signal[k]->written = written[k];
         low_digits_ = low;
         stamp_value_ = last;
         if (p != begin) {
@@ -449,19 +460,19 @@ void VcdWriter::changes(const Change* list, size_t n) {
     change(list[count].t_ns, list[count].signal, list[count].value);
 }
 
-void VcdWriter::hold_run(HeldRun run, const Change* list, std::string_view text) {
-    held_mirrored_.push(run.t_first, -1, 0, true);
+void VcdWriter::hold_run(const HeldRun& held, const Change* list, std::string_view text) {
+    held_mirrored_.push(held.t_first, -1, 0, true);
     if (runs_head_ == runs_.size()) { // nothing held: start over
         runs_.clear();
         runs_head_ = 0;
         runs_base_ += held_runs_.size();
         held_runs_.clear();
     }
+    HeldRun& run = runs_.emplace_back(held);
     run.at = runs_base_ + held_runs_.size();
     run.text_size = text.size();
     held_runs_.append(reinterpret_cast<const char*>(list), run.changes * sizeof *list);
     held_runs_.append(text);
-    runs_.push_back(run);
 }
 
 namespace {

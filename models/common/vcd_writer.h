@@ -114,7 +114,7 @@ class VcdWriter {
     };
     // The mirror's part: holds the run's first run.changes changes behind one held entry,
     // with their text (a stamp line and a value line for each change that wrote one).
-    void hold_run(HeldRun run, const Change* list, std::string_view text);
+    void hold_run(const HeldRun& held, const Change* list, std::string_view text);
     // release_held, at a held run once its last change is due: writes it. Returns false
     // (having written nothing) where change-by-change recording could write other bytes than
     // its text: something was written at or after its first change (a change moved to a

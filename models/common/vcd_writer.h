@@ -46,11 +46,12 @@ class VcdWriter {
         int signal;
         uint64_t value;
     };
-    // Records list[0..n) in order: the same file as change() for each. A run of 1-bit changes
-    // each at a time of its own, after every change before it (a wire trace's byte), is
-    // formatted in one pass, and the writer this one mirrors into copies that text (in parts
-    // around its own changes) rather than formatting it again: a byte's 27 wire changes cost
-    // one call, not 27 through the held and pending bookkeeping of both files.
+    // Records list[0..n) in order: the same file as change() for each (times in ns; throws
+    // as change() does when a time goes backwards). A run of 1-bit changes each at a time of
+    // its own, after every change before it (a wire trace's byte), is formatted in one pass,
+    // and the writer this one mirrors into copies that text (in parts around its own
+    // changes) rather than formatting it again: a byte's 27 wire changes cost one call, not
+    // 27 through the held and pending bookkeeping of both files.
     void changes(const Change* list, size_t n);
 
     // Mirrors every signal declared from now on, and its changes, into `other` too (under the

@@ -1,6 +1,5 @@
 #include "models/ssif/bmc/bmc_module.h"
 
-#include <algorithm>
 #include <cerrno>
 
 #include "models/common/sim_time.h"
@@ -37,23 +36,12 @@ BmcModule::BmcModule(sc_core::sc_module_name name, const BmcConfig& config, Even
 void BmcModule::trace() {
     if (!vcd_)
         return;
-    const uint64_t values[] = {static_cast<uint64_t>(bmc_->state()), bmc_->busy(), bmc_->aborting(),
-                               bmc_->response_pending(), bmc_->smbus_command()};
-    // A trace that changes none of them writes nothing; skipping it spares the .tl.vcd's
-    // held-change bookkeeping five times per slave event. The files stay as they were but
-    // where, within one nanosecond, a skipped trace, another signal's change and a trace that
-    // changes something follow each other: there the BMC's lines follow the other signal's
-    // rather than precede it (one time's changes, in another order; none of the scenarios,
-    // nor ssif-mixed at 5%, has that pattern).
-    if (std::equal(std::begin(values), std::end(values), std::begin(traced_)))
-        return;
-    std::copy(std::begin(values), std::end(values), std::begin(traced_));
     const uint64_t t = now_ns();
-    vcd_->change(t, sig_state_, values[0]);
-    vcd_->change(t, sig_busy_, values[1]);
-    vcd_->change(t, sig_aborting_, values[2]);
-    vcd_->change(t, sig_pending_, values[3]);
-    vcd_->change(t, sig_cmd_, values[4]);
+    vcd_->change(t, sig_state_, static_cast<uint64_t>(bmc_->state()));
+    vcd_->change(t, sig_busy_, bmc_->busy());
+    vcd_->change(t, sig_aborting_, bmc_->aborting());
+    vcd_->change(t, sig_pending_, bmc_->response_pending());
+    vcd_->change(t, sig_cmd_, bmc_->smbus_command());
 }
 
 smbus::SlaveAnswer BmcModule::on_event(smbus::SlaveEvent ev, uint8_t& val) {

@@ -124,7 +124,6 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     void on_timer();  // SC_METHOD
     void on_remove(); // SC_METHOD
     void trace();
-    uint64_t traced_[5] = {0, 0, 0, 0, 0}; // the values last traced: first, add_signal's
     void log_slave(bool enabled);
 
     BmcConfig config_;

@@ -165,6 +165,44 @@ TEST_CASE("the wire VCD has nothing sigrok's reader chokes on", "[cli][vcd]") {
         CHECK(body.find(std::string("\n") + c) == std::string::npos);
 }
 
+TEST_CASE("the .tl.vcd orders one time's changes by each signal's first change there",
+          "[cli][vcd]") {
+    // VcdWriter's rule (IEEE 1364-2005 18.2 leaves the order within a time to the writer): at
+    // one time, the signals in the order of their first change there, each with its last
+    // value. Here, at 616.085 ms, three things happen in one nanosecond: the daemon's late
+    // write fails (its 615.5 ms latency ran past the BMC's 500 ms timer) and the BMC traces
+    // its signals, changing none; a zPCI MSI changes zpci_msis; the ACK of the host's next
+    // read's address moves bmc_state READY -> START. The wire's SCL edge comes first (the
+    // wires before the file's own signals at one time), then bmc_state: its first change at
+    // that time is the unchanged trace, before the MSI. A trace skipped because it changes
+    // nothing would put bmc_state after zpci_msis.
+    const std::string dir = make_temp_dir("tlorder");
+    const std::string scenario = R"({"version": 1,
+      "bus": {"freq_hz": 100000},
+      "host": {"hz": 1000, "pec": true, "variant": "mainline"},
+      "bmc": {"address": "0x10", "variant": "mainline", "response_timeout_ms": 500,
+              "daemon": {"latency_ms": 615.5253}},
+      "workload": {"requests": [{"at_ms": 0, "netfn": "0x06", "cmd": "0x01", "data": []}]},
+      "zpci": {"delivery": "directed", "cpus": 2,
+               "functions": [{"fid": 1, "devfn": 1, "max_msi": 8, "nvec": 1}],
+               "msis": [{"fid": 1, "index": 0, "pattern": "periodic", "at_ns": 616084998,
+                         "interval_ns": 1, "count": 5}]}})";
+    write_file(dir + "/s.json", scenario);
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + dir + "/s.json --quiet --vcd " + dir + "/w.vcd");
+    INFO(r.out);
+    const std::string tl = read_file(dir + "/w.tl.vcd");
+    // The identifiers, from the header's $var lines.
+    const auto id_of = [&](const std::string& name) {
+        const size_t end = tl.find(" " + name + " $end");
+        REQUIRE(end != std::string::npos);
+        return tl.substr(tl.rfind(' ', end - 1) + 1, end - tl.rfind(' ', end - 1) - 1);
+    };
+    const std::string expected = "#616085000\n0" + id_of("smbus_scl") + "\nb1 " +
+                                 id_of("bmc_state") + "\nb11 " + id_of("zpci_msis") + "\n";
+    CHECK(tl.find(expected) != std::string::npos);
+}
+
 namespace {
 CommandResult validate_text(const std::string& name, const std::string& text) {
     const std::string dir = make_temp_dir("bad");

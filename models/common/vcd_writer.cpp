@@ -53,7 +53,7 @@ void VcdWriter::commit_line(const char* end) {
 namespace {
 constexpr uint64_t kOnes = 0x0101010101010101; // 1 in each byte
 
-constexpr auto kPow10 = [] {
+constexpr auto kPow10 = [] { // 10^0 .. 10^19: a stamp's 20 digits (kStampDigits)
     std::array<uint64_t, 20> pow10{};
     uint64_t v = 1;
     for (uint64_t& p : pow10) {

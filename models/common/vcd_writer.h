@@ -94,12 +94,12 @@ class VcdWriter {
     void record(uint64_t t_ns, int signal, uint64_t value);
     void release_held(uint64_t until_ns); // the held changes up to until_ns, in time order
 
-    // changes(): a run (each change at a time of its own, after everything recorded, on one
-    // of at most kRunSignals 1-bit signals) is formatted in one pass. Its text covers all
-    // but its last change, which stays pending (another signal may change at its time); the
-    // writer mirrored into holds a copy of that text with the run's changes (HeldRun) and
-    // writes it whole, or in parts around its own changes, or (where the copy would not be
-    // its own text) records the changes one by one.
+    // changes(): a run (each change at a time of its own, after everything recorded, on at
+    // most kRunSignals 1-bit signals among the first 64) is formatted in one pass. Its text
+    // covers all but its last change, which stays pending (another signal may change at its
+    // time); the writer mirrored into holds a copy of that text with the run's changes
+    // (HeldRun) and writes it whole, or in parts around its own changes, or (where the copy
+    // would not be its own text) records the changes one by one.
     static constexpr size_t kMaxRun = 64;
     static constexpr size_t kRunSignals = 4;
     struct HeldRun {

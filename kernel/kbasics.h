@@ -24,6 +24,13 @@ typedef uint64_t u64;
 typedef unsigned int gfp_t;
 #define GFP_KERNEL 0u
 
+/* What kmalloc's memory holds before the driver writes it (include/linux/slab.h: kmalloc does
+ * not zero; the kernel's block holds whatever the slab last held). Both shims fill it with this
+ * pattern, so a driver that reads a byte it never wrote (ipmi_ssif.c's ssif_probe prints
+ * resp[2] of a failed Get System Interface Capabilities) reads the same byte every run; never
+ * zero, so a kmalloc where kzalloc was needed shows. */
+#define KSHIM_KMALLOC_FILL 0xa5
+
 /* Annotations and module glue (include/linux/init.h, export.h, module.h). */
 #define __init
 #define __exit

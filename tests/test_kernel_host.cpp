@@ -109,6 +109,31 @@ TEST_CASE("kernel host: the model host and the real ipmi_ssif.c give the same ou
     CHECK(!without_host(kernel_log).empty());
 }
 
+TEST_CASE("kernel host: a byte the driver prints but never wrote is the shim's kmalloc fill, "
+          "the same every run",
+          "[kernel][host]") {
+    // host-probe-dead-bus-6.1's dead bus (every byte NAKed) under the real ipmi_ssif.c.
+    // ssif_probe: resp = kmalloc(IPMI_MAX_MSG_LENGTH), not zeroed; do_cmd's Get System
+    // Interface Capabilities write fails SSIF_SEND_RETRIES times and returns -ENODEV (-19)
+    // with len still 0, so "Error fetching SSIF: %d %d %2.2x" prints -19, 0 and resp[2], a
+    // byte nothing wrote: the kernel prints what the slab held last; the shim's kmalloc
+    // fills with KSHIM_KMALLOC_FILL (0xa5), so the log is the same run to run.
+    json s = json::parse(read_file(source_dir() + "/scenarios/host-probe-dead-bus-6.1.json"));
+    s.erase("expect"); // its counts name model host events
+    s["host"]["implementation"] = "kernel";
+    const std::string dir = make_temp_dir("khost_kmalloc_fill");
+    write_file(dir + "/s.json", s.dump(2));
+    for (const char* log : {"/a.jsonl", "/b.jsonl"}) {
+        const CommandResult r =
+            run_command(ssifsim_binary() + " run " + dir + "/s.json --quiet --log " + dir + log);
+        INFO(r.out);
+        REQUIRE(r.exit_code == 1); // T6max and the request's answer fail: nothing answers
+    }
+    const std::string log = read_file(dir + "/a.jsonl");
+    CHECK(has(log, "Error fetching SSIF: -19 0 a5, "));
+    CHECK(log == read_file(dir + "/b.jsonl"));
+}
+
 TEST_CASE("kernel host: a second kernel host in one process is refused", "[kernel][host]") {
     NullSink log;
     ssif::HostConfig config;

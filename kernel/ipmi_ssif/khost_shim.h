@@ -117,9 +117,10 @@ struct khost_block {
 };
 extern struct khost_block khost_heap;
 static inline void* khost_alloc(size_t size, int zero) {
-    struct khost_block* b = zero ? calloc(1, sizeof(*b) + size) : malloc(sizeof(*b) + size);
+    struct khost_block* b = malloc(sizeof(*b) + size);
     if (!b)
         return NULL;
+    memset(b + 1, zero ? 0 : KSHIM_KMALLOC_FILL, size);
     b->size = size;
     b->next = khost_heap.next;
     b->prev = &khost_heap;

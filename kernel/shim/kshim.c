@@ -20,7 +20,7 @@ static void* guarded(size_t size, int zero, unsigned char guard) {
     unsigned char* p = malloc(words * sizeof(unsigned long));
     if (!p)
         return NULL;
-    memset(p, zero ? 0 : 0xa5, size); /* kmalloc: not zeroed; a pattern, never zero */
+    memset(p, zero ? 0 : KSHIM_KMALLOC_FILL, size);
     memset(p + size, guard, words * sizeof(unsigned long) - size);
     return p;
 }

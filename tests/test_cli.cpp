@@ -1261,6 +1261,31 @@ TEST_CASE("validate prints the workload's size and warns about a huge one", "[cl
     CHECK(r.out.find("simulated span 5.000000 s (workload.until_ms)\n") != std::string::npos);
 }
 
+// --until before a request is due: the host hands a request to the driver at its at_ms
+// (SsifHost::feed, a host.request event), so one due after the end was never submitted. It is
+// neither in flight nor unanswered: the summary and the report count it apart, and T6max and
+// all_answered judge only what was submitted.
+TEST_CASE("run --until: a request due after the end is not yet due, not in flight", "[cli]") {
+    const std::string dir = make_temp_dir("not_yet_due");
+    write_file(dir + "/s.json", R"({"version":1,"workload":{"requests":[
+        {"at_ms":0,"netfn":"0x06","cmd":"0x01"},{"at_ms":50,"netfn":"0x06","cmd":"0x01"},
+        {"at_ms":500,"netfn":"0x06","cmd":"0x01"}]}})");
+    // Request 1's first read at 6 ms finds no response (the daemon's 10 ms latency), so it
+    // retries after 61 ms (mainline's SSIF_MSG_MSEC 60 + 1 tick at HZ 1000; README: Host) and
+    // completes at about 68 ms: at 60 ms requests 1 and 2 are in flight, 3 is due at 500 ms.
+    const CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/s.json --until " +
+                                        "60ms --report " + dir + "/r.json");
+    INFO(r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("\n  2 request(s) still in flight at 60.000000 ms, 1 more not yet due\n") !=
+          std::string::npos);
+    CHECK(r.out.find("2 of 2 request(s) had no response when the run ended") != std::string::npos);
+    const json summary = json::parse(read_file(dir + "/r.json"))["summary"];
+    CHECK(summary["submitted"] == 2);
+    CHECK(summary["not_yet_due"] == 1);
+    CHECK(summary["completed"] == 0);
+}
+
 // A scenario's run ends when its last request completes unless workload.until_ms says
 // otherwise (the host's stop gate), and host.watch's timer does not hold it open: so a watch
 // scenario without until_ms never shows a poll after its last request.

@@ -167,6 +167,7 @@ ojson build_report(const Scenario& s, const RunResult& r) {
         requests.push_back(outcome_json(o));
     report["requests"] = requests;
     report["summary"] = {{"submitted", r.submitted},
+                         {"not_yet_due", r.not_yet_due},
                          {"completed", r.completed},
                          {"listed", r.outcomes.size()},
                          {"failed", r.failed},
@@ -260,9 +261,13 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
                 c->summary_request(out, r, i);
     }
 
-    if (r.completed < r.submitted)
+    if (r.completed < r.submitted || r.not_yet_due) {
         out << "\n  " << r.submitted - r.completed << " request(s) still in flight at "
-            << ms(r.end_ns) << "\n";
+            << ms(r.end_ns);
+        if (r.not_yet_due)
+            out << ", " << r.not_yet_due << " more not yet due";
+        out << "\n";
+    }
     const Distribution& d = r.response;
     if (d.count > 0)
         out << "\n  request to response over " << d.count << " request(s): min " << ms(d.min)

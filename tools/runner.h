@@ -83,7 +83,8 @@ struct RunResult {
     // the figures below cover every request.
     static constexpr size_t kKeptOutcomes = 1000;
     std::vector<ssif::RequestOutcome> outcomes;
-    size_t submitted = 0;
+    size_t submitted = 0;   // handed to the driver by the run's end
+    size_t not_yet_due = 0; // the workload's requests due after the run's end (--until)
     size_t completed = 0;
     Distribution response; // request to response, over every completed request
     uint64_t failed = 0, write_retries = 0, read_retries = 0;

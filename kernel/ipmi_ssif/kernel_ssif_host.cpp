@@ -126,7 +126,7 @@ class KernelSsifHost : public sc_core::sc_module, public KernelHost {
     void set_outcome_sink(ssif::OutcomeSink* sink) override { sink_ = sink; }
     void stop_when_done(StopGate* gate) override { gate_ = gate; }
     size_t completed() const override { return completed_; }
-    size_t submitted() const override { return requests_ ? requests_->total() : 0; }
+    size_t submitted() const override { return submitted_; }
     ssif::LinkSetup link() const override { return link_; }
     ssif::HostStats stats() const override;
 
@@ -185,6 +185,7 @@ class KernelSsifHost : public sc_core::sc_module, public KernelHost {
     ssif::OutcomeSink* sink_ = nullptr;
     StopGate* gate_ = nullptr;
     size_t completed_ = 0;
+    size_t submitted_ = 0;
     bool fed_all_ = false;
 
     // The timer wheel's timers, armed order kept for equal times.
@@ -701,6 +702,7 @@ void KernelSsifHost::feed() {
         EventBuilder(log_, sim_now_ns(), events::kHostRequest)
             .num("id", request.id)
             .bytes("payload", request.payload);
+        ++submitted_;
         xmit_.push(request);
         msghandler_event_.notify(sc_core::SC_ZERO_TIME);
     }

@@ -41,6 +41,7 @@ class KernelHost {
     // shutdown_ssif, kthread_stop), then tells the gate; after an oops it tells it at once.
     virtual void stop_when_done(StopGate* gate) = 0;
     virtual size_t completed() const = 0;
+    // The requests handed to the driver so far (each a host.request event).
     virtual size_t submitted() const = 0;
     // What ssif_probe found (LinkSetup::found false if the probe failed or never ran).
     virtual ssif::LinkSetup link() const = 0;

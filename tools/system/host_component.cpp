@@ -72,6 +72,7 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
         r.link = host_->link();
         r.host_stats = host_->stats();
     }
+    r.not_yet_due = requests_->total() - r.submitted;
     r.response = collector_->response();
     checks.push_back(collector_->t6().result(r.completed, r.submitted));
     checks.push_back(check_all_answered(r.completed, r.submitted));

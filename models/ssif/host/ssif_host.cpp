@@ -137,7 +137,7 @@ void SsifHost::state_changed(DriverState state) {
 }
 
 void SsifHost::maybe_stop() {
-    if (stop_gate_ && probed_ && completed_ == submitted()) {
+    if (stop_gate_ && probed_ && completed_ == (requests_ ? requests_->total() : 0)) {
         stop_gate_->done();
         stop_gate_ = nullptr; // once
     }
@@ -153,6 +153,7 @@ void SsifHost::feed() {
         EventBuilder(log_, sim_now_ns(), events::kHostRequest)
             .num("id", request.id)
             .bytes("payload", request.payload);
+        ++submitted_;
         driver_.send(request);
     }
     fed_all_ = true;

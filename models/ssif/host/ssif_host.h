@@ -140,7 +140,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     ~SsifHost() override;
 
     size_t completed() const { return completed_; }
-    size_t submitted() const { return requests_ ? requests_->total() : 0; }
+    // The requests handed to the driver so far (each a host.request event); the workload's
+    // later ones, not yet due, are not among them.
+    size_t submitted() const { return submitted_; }
     const LinkSetup& link() const { return driver_.link(); }
     const HostStats& stats() const { return driver_.stats(); }
 
@@ -249,6 +251,7 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     sc_core::sc_event fed_;
     OutcomeSink* outcome_sink_ = nullptr;
     size_t completed_ = 0;
+    size_t submitted_ = 0;
     StopGate* stop_gate_ = nullptr;
     bool irq_wired_ = false;   // irq and irq_handled bound (end_of_elaboration)
     bool irq_level_ = false;   // what drive_irq writes to irq

@@ -16,6 +16,7 @@
 #include "tools/bench_files.h"
 #include "tools/bench_floor.h"
 #include "tools/child.h"
+#include "tools/exit_codes.h"
 #include "tools/interrupt.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
@@ -276,7 +277,7 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
                 return body(fd);
             } catch (const std::exception& e) {
                 write_all(fd, std::string("error: ") + e.what());
-                return 3;
+                return kExitInternal;
             }
         },
         [](pid_t pid) { g_workload_pid = pid; });

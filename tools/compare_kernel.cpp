@@ -10,15 +10,13 @@
 #include "kernel/ipmi_ssif/kernel_ssif_host.h"
 #include "kernel/kernel_source.h"
 #include "tools/child.h"
+#include "tools/exit_codes.h"
 #include "tools/format.h"
 #include "tools/runner.h"
 
 namespace ssifsim::tools {
 
 namespace {
-
-// ssifsim's exit statuses (tools/main.cpp), for the children and compare_kernel's result.
-constexpr int kExitPass = 0, kExitCheckFailed = 1, kExitBadInput = 2, kExitInternal = 3;
 
 bool has_bmc(const Scenario&) {
     return true; // every SSIF scenario has one

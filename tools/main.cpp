@@ -19,6 +19,7 @@
 #include "tools/capture_check.h"
 #include "tools/check_names.h"
 #include "tools/compare_kernel.h"
+#include "tools/exit_codes.h"
 #include "tools/interrupt.h"
 #include "tools/jsonl_sink.h"
 #include "tools/junit.h"
@@ -44,12 +45,6 @@ namespace smbus = ssifsim::smbus;
 using ssifsim::EventBuilder;
 
 namespace {
-
-constexpr int kExitPass = 0;
-constexpr int kExitCheckFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInternal = 3;
-constexpr int kExitOutput = 3; // an output could not be written completely (a full disk)
 
 const char* kTopHelp = R"(ssifsim - a discrete-event simulator of IPMI SSIF over a timed SMBus:
 the host's Linux ipmi_ssif driver, the BMC's Linux ssif_bmc slave state machine and its

@@ -15,6 +15,7 @@
 #include "models/ssif/ipmi_commands.h"
 #include "tools/check_names.h"
 #include "tools/child.h"
+#include "tools/exit_codes.h"
 #include "tools/junit.h"
 #include "tools/output_file.h"
 #include "tools/runner.h"
@@ -567,7 +568,7 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
                 const std::string error = write_document(shrunk, r.scenario.dump(2) + "\n");
                 if (!error.empty()) {
                     std::cerr << "ssifsim: " << error << "\n";
-                    return 3;
+                    return kExitOutput;
                 }
                 f["shrunk"] = shrunk;
                 f["size"]["shrunk"] = size_json(scenario_size(r.scenario));
@@ -605,12 +606,12 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
     const std::string error = write_outputs(summary, o.summary_path, o.junit_path);
     if (!error.empty()) {
         std::cerr << "ssifsim: " << error << "\n";
-        return 3;
+        return kExitOutput;
     }
     // Only if empty (no summary in it), and not while other shards may be writing into it.
     if (failures.empty() && o.shards == 1)
         rmdir(o.out_dir.c_str());
-    return failures.empty() ? 0 : 1;
+    return failures.empty() ? kExitPass : kExitCheckFailed;
 }
 
 int run_sweep_merge(const MergeOptions& o, std::ostream& out) {
@@ -740,9 +741,9 @@ int run_sweep_merge(const MergeOptions& o, std::ostream& out) {
     const std::string error = write_outputs(merged, o.summary_path, o.junit_path);
     if (!error.empty()) {
         std::cerr << "ssifsim: " << error << "\n";
-        return 3;
+        return kExitOutput;
     }
-    return failures.empty() ? 0 : 1;
+    return failures.empty() ? kExitPass : kExitCheckFailed;
 }
 
 } // namespace ssifsim::tools

@@ -124,6 +124,12 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
     CHECK(vcd.exit_code == 2);
     CHECK(vcd.out.find("--vcd-dir: '/nonexistent/dir' is not a directory") != std::string::npos);
     CHECK(vcd.out.find("ssif-mixed ") == std::string::npos);
+    // A directory access() calls writable for root, where no file can be created.
+    const CommandResult proc =
+        run_command(ssifsim_binary() + " bench --scale 0.001 --vcd-dir /proc");
+    CHECK(proc.exit_code == 2);
+    CHECK(proc.out.find("--vcd-dir: '/proc' is not a directory this process can write") !=
+          std::string::npos);
     CHECK(run_command(ssifsim_binary() +
                       " bench --scale 0.001 --workload raw-kernel --vcd-dir /nonexistent/dir")
               .exit_code == 0);

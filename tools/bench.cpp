@@ -275,6 +275,9 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
             setpgid(0, 0); // signals come from the parent, once
             try {
                 return body(fd);
+            } catch (const InputError& e) { // e.g. --vcd-dir's file cannot be created
+                write_all(fd, e.what());
+                return kExitBadInput;
             } catch (const std::exception& e) {
                 write_all(fd, std::string("error: ") + e.what());
                 return kExitInternal;
@@ -284,6 +287,8 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
     g_workload_pid = 0;
     if (g_signal != 0) // what it measured, if anything, is not a figure to print
         return Figures{};
+    if (WIFEXITED(child.status) && WEXITSTATUS(child.status) == kExitBadInput)
+        throw InputError("bench: workload " + name + ": " + child.output);
     if (!WIFEXITED(child.status) || WEXITSTATUS(child.status) != 0)
         throw std::runtime_error("bench: workload " + name +
                                  " failed: " + (child.output.empty() ? "no output" : child.output));

@@ -519,15 +519,13 @@ bool VcdWriter::release_run() {
             stamped_t_ = run.last_stamp;
         held_own_.pop(own);
     } else if (same) {
-        release_run_around_own(run, own);
+        release_run_around_own(run, at, own);
     } else {
         const RunChanges<kMaxRun> parts(at, run.changes);
         Held held[kMaxRun];
         for (size_t i = 0; i < run.changes; ++i) {
             const Change& c = parts.change[i];
-            const size_t k = static_cast<size_t>(
-                std::find(run.source, run.source + run.signals, c.signal) - run.source);
-            held[i] = {c.t_ns, run.signal[k], false, c.value};
+            held[i] = {c.t_ns, run.mirrored(c.signal), false, c.value};
         }
         held_mirrored_.replace_front(held, run.changes);
     }
@@ -542,8 +540,7 @@ bool VcdWriter::release_run() {
     return same;
 }
 
-void VcdWriter::release_run_around_own(const HeldRun& run, size_t own) {
-    const char* const at = held_runs_.data() + (run.at - runs_base_);
+void VcdWriter::release_run_around_own(const HeldRun& run, const char* at, size_t own) {
     const std::string_view text(at + run.changes * sizeof(Change), run.text_size);
     const RunChanges<kMaxRun> parts(at, run.changes);
     size_t done = 0;    // the changes written
@@ -558,9 +555,7 @@ void VcdWriter::release_run_around_own(const HeldRun& run, size_t own) {
         size_t end = text_at;
         for (size_t i = done; i < upto; ++i) {
             const Change& c = parts.change[i];
-            const size_t k = static_cast<size_t>(
-                std::find(run.source, run.source + run.signals, c.signal) - run.source);
-            Signal& s = signals_[run.signal[k]];
+            Signal& s = signals_[run.mirrored(c.signal)];
             if (c.value != s.written) { // as in the source: a stamp line and a value line
                 s.written = c.value;
                 stamped = true;

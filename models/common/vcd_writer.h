@@ -4,6 +4,7 @@
 // Vector signals are written as b... values, which GTKWave reads (sigrok does not).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -112,6 +113,10 @@ class VcdWriter {
         int source[kRunSignals];                          // the run's signals: the source's handles
         int signal[kRunSignals];                          // and this writer's
         uint64_t before[kRunSignals], after[kRunSignals]; // their written values around it
+        // This writer's handle of the run's signal `source_handle` (one of source[]).
+        int mirrored(int source_handle) const {
+            return signal[std::find(source, source + signals, source_handle) - source];
+        }
     };
     // The mirror's part: holds the run's first run.changes changes behind one held entry,
     // with their text (a stamp line and a value line for each change that wrote one).
@@ -124,7 +129,8 @@ class VcdWriter {
     bool release_run();
     // release_run's part when this writer's own changes fall among the run's: the text in
     // parts, each own change recorded at its place (mirrored first at one time).
-    void release_run_around_own(const HeldRun& run, size_t own);
+    // `at`: the run's changes in held_runs_, its text after them.
+    void release_run_around_own(const HeldRun& run, const char* at, size_t own);
     struct Signal {
         std::string name;
         std::string id;

@@ -775,6 +775,32 @@ TEST_CASE("sweep: a failing seed is kept as a scenario that reproduces the failu
     CHECK(read_file(dir + "/a/sweep-8.json") != read_file(dir + "/a/sweep-7.json"));
 }
 
+// On a terminal the bar is a StatusLine (tools/status_line.h): each redraw is '\r', the
+// text cut to one column short of the terminal's width (a line that wrapped would leave a
+// row behind at each redraw), and the bar is blanked before a failure's lines and at the end.
+TEST_CASE("sweep: on a narrow terminal the progress bar fits, and is gone at the end",
+          "[cli][sweep]") {
+    const std::string dir = make_temp_dir("sweep-tty");
+    write_file(dir + "/silent.json", R"({"version":1,"bmc":{"daemon":{"silent":true}},
+        "workload":{"requests":[{"at_ms":0,"netfn":6,"cmd":1}]}})");
+    const CommandResult r = run_command(
+        "script -qec 'stty cols 40; " + ssifsim_binary() + " sweep " + dir +
+        "/silent.json --count 3 --seed 100 --no-shrink --out " + dir + "/out' /dev/null");
+    INFO(r.out);
+    // "  [##########" ... "] 1/3 seeds, 1 failure(s)" is 57 characters: cut to 39.
+    CHECK(r.out.find("\r  [##########                    ] 1/") != std::string::npos);
+    for (size_t at = r.out.find('\r'); at != std::string::npos; at = r.out.find('\r', at + 1)) {
+        const size_t end = r.out.find_first_of("\r\n", at + 1);
+        const std::string drawn = r.out.substr(at + 1, end - at - 1);
+        if (drawn.rfind("  [", 0) == 0)
+            CHECK(drawn.size() <= 39);
+    }
+    // Blanked before a failure's first line (seed 100's comes before any bar), and before the
+    // summary.
+    CHECK(r.out.find("\r                                       \rseed 101: ") != std::string::npos);
+    CHECK(r.out.find("\r                                       \rsweep of ") != std::string::npos);
+}
+
 TEST_CASE("sweep: a template that keeps its invariants leaves nothing behind", "[cli][sweep]") {
     const std::string dir = make_temp_dir("sweep-clean");
     const CommandResult r =

@@ -2,7 +2,7 @@
 // longer line before it left; blanked again when done (clear, or on destruction, also when an
 // exception passes). Text and blanks stop one column short of the terminal's width
 // (TIOCGWINSZ, asked at each draw, so a narrowed terminal is followed): a line that wrapped
-// would leave a row behind at each redraw. `run`'s progress and bench's draw theirs with it.
+// would leave a row behind at each redraw. `run`'s progress, bench's and sweep's bar draw with it.
 #pragma once
 
 #include <algorithm>

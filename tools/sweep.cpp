@@ -20,6 +20,7 @@
 #include "tools/output_file.h"
 #include "tools/runner.h"
 #include "tools/scenario.h"
+#include "tools/status_line.h"
 #include "tools/workload.h"
 
 namespace ssifsim::tools {
@@ -261,12 +262,13 @@ std::string describe_status(int status) {
                        : "internal error";
 }
 
-void draw_progress(std::ostream& out, int done, int total, int failures) {
+// The progress bar's text: "  [#####     ] 5/10 seeds, 1 failure(s)".
+std::string progress_text(int done, int total, int failures) {
     constexpr int kWidth = 30;
     const int filled = total ? done * kWidth / total : kWidth;
-    out << "\r  [" << std::string(static_cast<size_t>(filled), '#')
-        << std::string(static_cast<size_t>(kWidth - filled), ' ') << "] " << done << "/" << total
-        << " seeds, " << failures << " failure(s)" << std::flush;
+    return "  [" + std::string(static_cast<size_t>(filled), '#') +
+           std::string(static_cast<size_t>(kWidth - filled), ' ') + "] " + std::to_string(done) +
+           "/" + std::to_string(total) + " seeds, " + std::to_string(failures) + " failure(s)";
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -531,6 +533,7 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
     std::map<std::string, int> kinds;
     int seeds_run = 0;
     const int mine = (o.count - o.shard + o.shards - 1) / o.shards; // this shard's seeds
+    StatusLine status(o.progress ? &out : nullptr, STDOUT_FILENO);
     for (int i = o.shard; i < o.count; i += o.shards) {
         const uint64_t seed = o.seed + static_cast<uint64_t>(i);
         const std::string file = o.out_dir + "/sweep-" + std::to_string(seed) + ".json";
@@ -553,8 +556,7 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
                        {"check", check},         {"reason", reason}, {"shrunk", nullptr},
                        {"size", ojson::object()}};
             f["size"]["original"] = size_json(scenario_size(variation));
-            if (o.progress)
-                out << "\r" << std::string(70, ' ') << "\r";
+            status.clear();
             out << "seed " << seed << ": " << failure_line(f) << "\n  reproduce: ssifsim run "
                 << file << "\n";
             if (o.shrink && sig.outcome != "bad input") { // nothing to learn by shrinking
@@ -580,11 +582,9 @@ int run_sweep(const SweepOptions& o, std::ostream& out) {
             f["wall_seconds"] = seed_wall;
             failures.push_back(f);
         }
-        if (o.progress)
-            draw_progress(out, seeds_run, mine, static_cast<int>(failures.size()));
+        status.draw(progress_text(seeds_run, mine, static_cast<int>(failures.size())));
     }
-    if (o.progress)
-        out << "\n";
+    status.clear();
     const double wall = seconds_since(t0);
     ojson summary = {{"format", "ssifsim-sweep-summary"},
                      {"version", 1},

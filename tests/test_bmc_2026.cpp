@@ -91,6 +91,28 @@ TEST_CASE("remove(): the armed response timer runs on a freed context before 7fc
     }
 }
 
+TEST_CASE("read() after remove(): ssif_bmc_read would lock the freed context: counted, -ENODEV",
+          "[bmc][2026]") {
+    // misc_deregister leaves the daemon's file open, its private_data the miscdev inside the
+    // devm-freed struct ssif_bmc_ctx: ssif_bmc_read's spin_lock_irqsave and request_available
+    // are used after free, in every release (7fc3e2546cf3 only cancels the timer). Not run:
+    // reported through the hook and failed with -ENODEV, with or without a request waiting.
+    for (const bool waiting : {true, false}) {
+        Rig2026 rig(BmcVariant::Mainline);
+        if (waiting)
+            rig.request({0x18, 0x01});
+        rig.bmc.remove();
+        Bytes out;
+        CHECK(rig.bmc.read(rig.bmc.msg_size(), false, out) == -ENODEV);
+        CHECK(out.empty());
+        CHECK(rig.bmc.read(rig.bmc.msg_size(), true, out) == -ENODEV);
+        CHECK(rig.bmc.reads_after_remove() == 2);
+        CHECK(rig.bmc.use_after_free() == 0); // the timer's count: cancelled on remove
+        CHECK(rig.hooks.uaf == std::vector<std::string>(2, kReadAfterRemove));
+        CHECK(rig.bmc.poll_readable() == waiting); // the request was not taken
+    }
+}
+
 TEST_CASE("log levels: dev_warn lines become dev_dbg at 2026-dbg, dev_err stays", "[bmc][2026]") {
     // A STOP in READY: on_stop_event's "unexpected SLAVE STOP" (dev_warn in v8, dev_dbg
     // after c9c99b7b7051). A bad PEC: on_stop_event's "invalid pec" (dev_err in both).

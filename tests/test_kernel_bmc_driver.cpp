@@ -2,8 +2,10 @@
 // BmcModule drives it in a scenario run. Built only with -DSSIFSIM_KERNEL_SOURCE.
 #include <catch2/catch.hpp>
 
+#include <cerrno>
 #include <fstream>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "kernel/ssif_bmc/kernel_ssif_bmc_driver.h"
@@ -18,6 +20,7 @@ using ssif::BmcState;
 namespace {
 struct Recorder : ssif::BmcHooks {
     std::vector<uint64_t> armed; // mod_response_timer's expires
+    std::vector<std::string> uaf;
     int cancelled = 0, requests = 0, consumed = 0;
     std::vector<std::string> transitions;
     void arm_response_timer() override { FAIL("the real driver arms through mod_timer"); }
@@ -25,6 +28,7 @@ struct Recorder : ssif::BmcHooks {
     void cancel_response_timer() override { ++cancelled; }
     void request_available() override { ++requests; }
     void response_consumed() override { ++consumed; }
+    void use_after_free(const std::string& what) override { uaf.push_back(what); }
     void transition(BmcState from, BmcState to, SlaveEvent) override {
         transitions.push_back(std::string(ssif::bmc_state_name(from)) + ">" +
                               ssif::bmc_state_name(to));
@@ -75,6 +79,23 @@ TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a single-part request reaches the h
                          [static_cast<int>(SlaveEvent::WriteReceived)] == 1);
     CHECK(bmc->coverage()[static_cast<int>(BmcState::ReqRecving)]
                          [static_cast<int>(SlaveEvent::WriteReceived)] == 2);
+}
+
+TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a read() after remove is reported, not run") {
+    // ssif_bmc_remove's misc_deregister leaves the daemon's file open on the context devres
+    // then frees; ssif_bmc_read would lock it. The shim's kbmc_read would follow kshim_misc,
+    // which misc_deregister cleared (a NULL dereference in the simulator): the wrapper
+    // counts the read and fails it with -ENODEV instead.
+    Recorder hooks;
+    auto bmc = kernel::make_kernel_bmc_driver(ssif::BmcConfig{}, hooks, [] { return 0; });
+    REQUIRE(bmc);
+    REQUIRE(bmc->open() == 0);
+    bmc->remove();
+    Bytes out;
+    CHECK(bmc->read(bmc->msg_size(), true, out) == -ENODEV);
+    CHECK(out.empty());
+    CHECK(bmc->reads_after_remove() == 1);
+    CHECK(hooks.uaf == std::vector<std::string>{ssif::kReadAfterRemove});
 }
 
 TEST_CASE("kernel ssif_bmc.c as a BmcDriver: one per process") {

@@ -107,6 +107,14 @@ class KernelSsifBmc : public ssif::BmcDriver {
     }
     long read(size_t count, bool nonblock, Bytes& out, size_t copyable) override {
         (void)nonblock; // the file is O_NONBLOCK: a blocking reader waits in the wrapper
+        if (removed_) {
+            // ssif_bmc_read would run on the context devres freed (the file still holds its
+            // miscdev); the shim's copy is gone and misc_deregister cleared kshim_misc, so it
+            // is reported and not run.
+            ++reads_after_remove_;
+            hooks_.use_after_free(ssif::kReadAfterRemove);
+            return -ENODEV;
+        }
         set_clock();
         Bytes buf(count);
         const long ret = kbmc_read_faulting(buf.data(), buf.size(), copyable);
@@ -146,6 +154,7 @@ class KernelSsifBmc : public ssif::BmcDriver {
     uint64_t oob_writes() const override { return oob_writes_; }
     const std::vector<std::string>& first_oob_writes() const override { return first_oob_writes_; }
     uint64_t use_after_free() const override { return use_after_free_; }
+    uint64_t reads_after_remove() const override { return reads_after_remove_; }
     const Coverage& coverage() const override { return coverage_; }
 
   private:
@@ -195,6 +204,7 @@ class KernelSsifBmc : public ssif::BmcDriver {
     uint64_t oob_writes_ = 0;
     std::vector<std::string> first_oob_writes_;
     uint64_t use_after_free_ = 0;
+    uint64_t reads_after_remove_ = 0;
     Coverage coverage_{};
 };
 

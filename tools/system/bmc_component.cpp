@@ -32,12 +32,19 @@ Check check_driver_memory_safety(const ssif::BmcDriver& driver) {
         if (oob_writes > first_oob_writes.size())
             c.detail += ", ...";
     }
-    if (driver.use_after_free() > 0) {
+    std::vector<std::string> uses;
+    if (driver.use_after_free() > 0)
+        uses.push_back("response_timeout ran " + std::to_string(driver.use_after_free()) +
+                       " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (the response "
+                       "timer was left armed)");
+    if (driver.reads_after_remove() > 0)
+        uses.push_back("the daemon read() its file " + std::to_string(driver.reads_after_remove()) +
+                       " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (ssif_bmc_read "
+                       "locks the context the file still points to)");
+    for (size_t i = 0; i < uses.size(); ++i) {
         c.pass = false;
-        c.detail += (c.detail.empty() ? "" : "; ") + std::string("use after free: ") +
-                    "response_timeout ran " + std::to_string(driver.use_after_free()) +
-                    " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (the response "
-                    "timer was left armed)";
+        c.detail += (c.detail.empty() ? "" : "; ") + std::string(i == 0 ? "use after free: " : "") +
+                    uses[i];
     }
     return c;
 }

@@ -73,6 +73,8 @@ class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private B
     // `count` is smaller than the message; -EFAULT (from ea641be7a4fa on) when the copy
     // faults. `copyable`: the bytes copy_to_user() can write before the reader's buffer
     // faults. `count`: read()'s count, the reader's buffer (0: sizeof(struct ipmi_ssif_msg)).
+    // -ENODEV after remove, where the real read would use the freed context (reported as
+    // bmc.use_after_free, BmcDriver::reads_after_remove).
     long dev_read(Bytes& out, bool nonblock = false, size_t copyable = BmcDriver::kCopyAll,
                   size_t count = 0);
     // poll()/epoll for reading: returns once a request is available (ssif_bmc_poll's EPOLLIN),

@@ -1,6 +1,7 @@
 #include "models/ssif/bmc/daemon.h"
 
 #include <algorithm>
+#include <cerrno>
 
 #include "models/common/sim_time.h"
 
@@ -28,6 +29,14 @@ void BmcDaemon::run() {
         const bool read_fault = fault.kind == DaemonFault::Kind::ReadFault;
         Bytes msg;
         const long got = bmc_.dev_read(msg, false, read_fault ? fault.copyable : SsifBmc::kCopyAll);
+        if (got == -ENODEV) {
+            // The device was removed under the open file (BmcModule::dev_read): every further
+            // read fails at once, so the daemon stops instead of retrying in the same instant.
+            EventBuilder(log_, sim_now_ns(), events::kDaemonRead).num("ret", got);
+            EventBuilder(log_, sim_now_ns(), events::kDaemonExit)
+                .str("why", "read failed (-ENODEV: the device was removed)");
+            return;
+        }
         if (read_fault) {
             EventBuilder(log_, sim_now_ns(), events::kFaultDaemonEfault)
                 .num("fault", fault.id)

@@ -1,7 +1,8 @@
 // The BMC's userspace daemon of kind "simple": opens /dev/ipmi-ssif-host, reads each request,
 // takes its processing latency, and writes the responder's answer before it reads the next,
 // as a test daemon does (OpenBMC's ssifbridge, which holds several requests, is ssifbridge.h).
-// A write the driver rejects is logged and not retried (the daemon goes on to the next read).
+// A write the driver rejects is logged and not retried (the daemon goes on to the next read);
+// a read that fails with -ENODEV (the device removed under the open file) ends the daemon.
 #pragma once
 
 #include <systemc>

@@ -603,6 +603,13 @@ void SsifBmc::remove() {
 
 long SsifBmc::read(size_t count, bool nonblock, Bytes& out, size_t copyable) {
     (void)nonblock; // a blocking reader waits in the wrapper for request_available()
+    if (removed_) {
+        // ssif_bmc_read's to_ssif_bmc(file) is the freed context: its spin_lock_irqsave,
+        // request_available and request are used after free.
+        ++reads_after_remove_;
+        hooks_.use_after_free(kReadAfterRemove);
+        return -ENODEV;
+    }
     if (!request_available_)
         return -EAGAIN;
     const size_t n = std::min<size_t>(kMsgLenField + request_.len, msg_size());

@@ -123,7 +123,8 @@ class BmcHooks {
     virtual void cancel_response_timer() = 0; // del_timer
     virtual void request_available() = 0;     // wake_up_all: a reader may proceed
     virtual void response_consumed() {}       // wake_up_all: a blocked writer may proceed
-    // The response timer ran after remove() freed the context (before 7fc3e2546cf3).
+    // The context used after remove() freed it: the response timer ran (before
+    // 7fc3e2546cf3), or the daemon read() its file.
     virtual void use_after_free(const std::string&) {}
     // A store to payload[index] at or past kFirstOutOfBoundsIndex: what it hit.
     virtual void oob_write(uint8_t, const std::string&, uint8_t) {}
@@ -169,6 +170,10 @@ class BmcDriver : public smbus::SmbusSlave {
     // u32 len + payload, into `out`; -EAGAIN when none and `nonblock`, -EINVAL for a `count`
     // below the message, -EFAULT when copy_to_user() faults after `copyable` bytes); write
     // (`buf` is u32 len + payload; the bytes taken or -EINVAL/-EAGAIN); poll's EPOLLIN.
+    // A read() after remove() runs nothing: ssif_bmc_read would take the lock of the context
+    // devres freed (misc_deregister leaves the daemon's file open on it, file->private_data
+    // still the freed miscdev). It is counted (reads_after_remove(), the use_after_free()
+    // hook's kReadAfterRemove) and fails with -ENODEV, as if the device were gone.
     virtual int open() = 0;
     virtual long read(size_t count, bool nonblock, Bytes& out, size_t copyable = kCopyAll) = 0;
     virtual long write(const Bytes& buf, bool nonblock) = 0;
@@ -193,6 +198,8 @@ class BmcDriver : public smbus::SmbusSlave {
     virtual const std::vector<std::string>& first_oob_writes() const = 0;
     // Runs of the response timer after remove() freed the context (a timer left armed).
     virtual uint64_t use_after_free() const = 0;
+    // read()s of the daemon's file after remove() freed the context.
+    virtual uint64_t reads_after_remove() const = 0;
     // How often each (state, event) pair occurred, by the state the event found.
     using Coverage = std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>;
     virtual const Coverage& coverage() const = 0;
@@ -202,6 +209,10 @@ class BmcDriver : public smbus::SmbusSlave {
 inline constexpr const char* kResponseTimeoutAfterRemove =
     "response_timeout ran after remove: struct ssif_bmc_ctx freed (lock, busy, "
     "response_timer_inited, aborting)";
+// The use_after_free() hook's text for a read() of the daemon's file after remove().
+inline constexpr const char* kReadAfterRemove =
+    "ssif_bmc_read ran after remove: struct ssif_bmc_ctx freed (lock, request_available, "
+    "request)";
 
 class SsifBmc : public BmcDriver {
   public:
@@ -251,6 +262,7 @@ class SsifBmc : public BmcDriver {
     uint64_t oob_writes() const override { return oob_writes_; }
     const std::vector<std::string>& first_oob_writes() const override { return first_oob_writes_; }
     uint64_t use_after_free() const override { return use_after_free_; }
+    uint64_t reads_after_remove() const override { return reads_after_remove_; }
     const Coverage& coverage() const override { return coverage_; }
 
   private:
@@ -343,6 +355,7 @@ class SsifBmc : public BmcDriver {
     Coverage coverage_{};
     uint64_t oob_writes_ = 0;
     uint64_t use_after_free_ = 0;
+    uint64_t reads_after_remove_ = 0;
     std::vector<std::string> first_oob_writes_;
 };
 

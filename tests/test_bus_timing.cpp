@@ -1,12 +1,15 @@
 // The bus's timing, from the bit counts: START is half a period, every byte 9 periods
 // (8 data bits + ACK), a repeated START and a STOP one period each.
 #include <catch2/catch.hpp>
+#include <sstream>
 #include <systemc>
 
+#include "models/common/vcd_writer.h"
 #include "models/smbus/bus.h"
 #include "models/smbus/controller.h"
 #include "models/smbus/fault_injector.h"
 #include "models/smbus/linux_slave_target.h"
+#include "tools/capture.h"
 
 using namespace ssifsim;
 using namespace ssifsim::smbus;
@@ -223,4 +226,75 @@ TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit, the re
     CHECK(w.result.end_ns - w.result.start_ns == 5'000 + 90'000 + 60'000 + 5'000);
     REQUIRE(slave.stops_ns.size() == 1);
     CHECK(slave.stops_ns[0] == w.result.start_ns + 5'000 + 90'000 + 30'000'000);
+}
+
+TEST_CASE("SDA held, released before the master's first 1 bit: no arbitration lost, the wires "
+          "show the whole write",
+          "[bus][timing][fault]") {
+    // The master compares SDA with a 1 bit while SCL is high (I2C-bus specification section
+    // 3.1.8): a device that let SDA go before that bit's SCL rise is never seen. At 100 kHz
+    // (a bit 10 us, a quarter 2.5 us) the hold starts after the address, at START 5 us +
+    // 90 us = 95 us, and ends 50 us later, at 145 us. The command 0x02 = 0b00000010 has its
+    // first 1 in bit 6, whose SCL rises 6 x 10 + 5 = 65 us into the byte, at 160 us: SDA is
+    // free by then (the master drove it low itself through bits 0..5).
+    std::ostringstream vcd_text;
+    uint64_t start_ns = 0;
+    {
+        VcdWriter vcd(vcd_text, "smbus");
+        NullSink log;
+        SmbusBus bus("bus", SmbusTiming{100000}, log, &vcd);
+        StopTimes slave;
+        LinuxSlaveTarget target("target", slave);
+        bus.bind_target(0x10, target.socket);
+        SmbusController controller("controller", log);
+        FixedFault source(held(TransferFault::Holder::DeviceSda, 1, 50'000));
+        SmbusFaultInjector faults("faults", log);
+        faults.set_source(&source);
+        controller.socket.bind(faults.target_socket);
+        bus.bind_initiator(faults.initiator_socket);
+        FaultedWriter w("w", controller);
+        sc_core::sc_start();
+        REQUIRE(w.result.ok());
+        start_ns = w.result.start_ns;
+        // A clean write's time: START 5 us + 5 bytes (addr, cmd, count, 2 data) x 90 us +
+        // STOP 10 us = 465 us; its own STOP is the target's only one.
+        CHECK(w.result.end_ns - start_ns == 465'000);
+        REQUIRE(slave.stops_ns.size() == 1);
+        CHECK(slave.stops_ns[0] == start_ns + 465'000);
+        vcd.finish(sim_now_ns());
+    }
+    // The wires (drawn in time order: the writer throws otherwise) decode as that write,
+    // every byte ACKed.
+    std::istringstream in(vcd_text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "held.vcd", {});
+    REQUIRE(cap.transfers.size() == 1);
+    const tools::CapturedTransfer& t = cap.transfers[0];
+    CHECK(std::string(t.op) == "block_write");
+    CHECK(t.command == 0x02);
+    CHECK(t.data == Bytes{0x18, 0x01});
+    CHECK(t.start_ns == start_ns);
+    REQUIRE(t.bytes.size() == 5);
+    for (const tools::WireByte& b : t.bytes)
+        CHECK(b.ack);
+}
+
+TEST_CASE("SDA held until the first 1 bit's SCL rise: no arbitration lost",
+          "[bus][timing][fault]") {
+    // As above, the command's bit 6 SCL rises 65 us into the byte: a hold of exactly 65 us
+    // from its start has let SDA go as SCL rises, so the master reads its 1.
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    StopTimes slave;
+    LinuxSlaveTarget target("target", slave);
+    bus.bind_target(0x10, target.socket);
+    SmbusController controller("controller", log);
+    FixedFault source(held(TransferFault::Holder::DeviceSda, 1, 65'000));
+    SmbusFaultInjector faults("faults", log);
+    faults.set_source(&source);
+    controller.socket.bind(faults.target_socket);
+    bus.bind_initiator(faults.initiator_socket);
+    FaultedWriter w("w", controller);
+    sc_core::sc_start();
+    CHECK(w.result.ok());
+    CHECK(w.result.end_ns - w.result.start_ns == 465'000);
 }

@@ -358,14 +358,21 @@ bool SmbusBus::loses_arbitration(uint8_t value) {
     if (walk_.sda_held_until_ns == 0 || value == 0)
         return false;
     const uint64_t now = sim_now_ns();
-    if (now >= walk_.sda_held_until_ns)
-        return false;
     int zeros = 0; // the bits before the first 1, MSB first
     while (!(value & (0x80 >> zeros)))
         ++zeros;
+    // The master compares SDA with the bit it sends while SCL is high (I2C-bus specification
+    // section 3.1.8), so the first 1 bit's SCL rise decides. A device that let SDA go by then
+    // is never seen: the master drove SDA low itself through the 0 bits before it, so the
+    // wire shows the plain byte (WireTrace::byte), and the release is no STOP. Compared with
+    // the byte's start instead, a release within its 0 bits lost the arbitration after the
+    // release, and deferred_stop drew that release before the lost bit's SCL rise.
+    const uint64_t sampled = now + zeros * bit_ns_ + 2 * timing_.quarter_ns();
+    if (sampled >= walk_.sda_held_until_ns)
+        return false;
     wire_.lost_arbitration(now, zeros);
     // The master samples SDA low while SCL is high in the bit it sent as a 1.
-    wait_for(zeros * timing_.bit_ns() + 2 * timing_.quarter_ns());
+    wait_for(sampled - now);
     EventBuilder(log_, sim_now_ns(), events::kBusArbitrationLost)
         .hex("byte", value)
         .num("bit", zeros)

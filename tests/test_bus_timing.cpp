@@ -150,25 +150,35 @@ TransferFault held(TransferFault::Holder who, int after_bytes, uint64_t ns, int 
     f.hold_ns = ns;
     return f;
 }
+
+// The bus, a Linux slave at 0x10 that records its STOPs, and a controller whose every
+// transfer is faulted with `fault`.
+struct FaultedBus {
+    explicit FaultedBus(TransferFault fault, SmbusTiming timing = SmbusTiming{100000},
+                        VcdWriter* vcd = nullptr)
+        : bus("bus", timing, log, vcd), source(fault) {
+        bus.bind_target(0x10, target.socket);
+        faults.set_source(&source);
+        controller.socket.bind(faults.target_socket);
+        bus.bind_initiator(faults.initiator_socket);
+    }
+    NullSink log;
+    SmbusBus bus;
+    StopTimes slave;
+    LinuxSlaveTarget target{"target", slave};
+    SmbusController controller{"controller", log};
+    FixedFault source;
+    SmbusFaultInjector faults{"faults", log};
+};
 } // namespace
 
 TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by its length",
           "[bus][timing][fault]") {
-    NullSink log;
-    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
-    StopTimes slave;
-    LinuxSlaveTarget target("target", slave);
-    bus.bind_target(0x10, target.socket);
-    SmbusController controller("controller", log);
-    FixedFault source(held(TransferFault::Holder::TargetScl, 1, 10'000'000, 2));
-    SmbusFaultInjector faults("faults", log);
-    faults.set_source(&source);
-    controller.socket.bind(faults.target_socket);
-    bus.bind_initiator(faults.initiator_socket);
+    FaultedBus rig(held(TransferFault::Holder::TargetScl, 1, 10'000'000, 2));
     Records records;
-    bus.add_observer(&records);
+    rig.bus.add_observer(&records);
     // After the address and after the command.
-    FaultedWriter w("w", controller);
+    FaultedWriter w("w", rig.controller);
     sc_core::sc_start();
     REQUIRE(w.result.ok());
     // 5 bytes (addr, cmd, count, 2 data): 5000 + 5 x 90000 + 10000 = 465 us, plus 2 x 10 ms.
@@ -181,51 +191,31 @@ TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by 
 TEST_CASE("SCL held past the adapter timeout: -ETIMEDOUT at the timeout, the STOP at the "
           "release",
           "[bus][timing][fault]") {
-    NullSink log;
     SmbusTiming timing{100000};
     timing.adapter_timeout_ns = 35'000'000;
-    SmbusBus bus("bus", timing, log, nullptr);
-    StopTimes slave;
-    LinuxSlaveTarget target("target", slave);
-    bus.bind_target(0x10, target.socket);
-    SmbusController controller("controller", log);
-    FixedFault source(held(TransferFault::Holder::DeviceScl, 3, 50'000'000));
-    SmbusFaultInjector faults("faults", log);
-    faults.set_source(&source);
-    controller.socket.bind(faults.target_socket);
-    bus.bind_initiator(faults.initiator_socket);
+    FaultedBus rig(held(TransferFault::Holder::DeviceScl, 3, 50'000'000), timing);
     // After the count byte.
-    FaultedWriter w("w", controller);
+    FaultedWriter w("w", rig.controller);
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::Timeout);
     CHECK(w.result.end_ns - w.result.start_ns == 35'000'000);
     // Held from START (5 us) + 3 bytes (270 us) for 50 ms; the master's STOP takes 10 us.
-    REQUIRE(slave.stops_ns.size() == 1);
-    CHECK(slave.stops_ns[0] == w.result.start_ns + 5'000 + 270'000 + 50'000'000 + 10'000);
+    REQUIRE(rig.slave.stops_ns.size() == 1);
+    CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 5'000 + 270'000 + 50'000'000 + 10'000);
 }
 
 TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit, the release is the "
           "STOP",
           "[bus][timing][fault]") {
-    NullSink log;
-    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
-    StopTimes slave;
-    LinuxSlaveTarget target("target", slave);
-    bus.bind_target(0x10, target.socket);
-    SmbusController controller("controller", log);
-    FixedFault source(held(TransferFault::Holder::DeviceSda, 1, 30'000'000));
-    SmbusFaultInjector faults("faults", log);
-    faults.set_source(&source);
-    controller.socket.bind(faults.target_socket);
-    bus.bind_initiator(faults.initiator_socket);
+    FaultedBus rig(held(TransferFault::Holder::DeviceSda, 1, 30'000'000));
     // After the address: the command 0x02 = 0b00000010.
-    FaultedWriter w("w", controller);
+    FaultedWriter w("w", rig.controller);
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::ArbitrationLost);
     // START 5 us + address 90 us; the 1 is bit 6: six 0 bits (60 us) and half a period.
     CHECK(w.result.end_ns - w.result.start_ns == 5'000 + 90'000 + 60'000 + 5'000);
-    REQUIRE(slave.stops_ns.size() == 1);
-    CHECK(slave.stops_ns[0] == w.result.start_ns + 5'000 + 90'000 + 30'000'000);
+    REQUIRE(rig.slave.stops_ns.size() == 1);
+    CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 5'000 + 90'000 + 30'000'000);
 }
 
 TEST_CASE("SDA held, released before the master's first 1 bit: no arbitration lost, the wires "
@@ -241,26 +231,17 @@ TEST_CASE("SDA held, released before the master's first 1 bit: no arbitration lo
     uint64_t start_ns = 0;
     {
         VcdWriter vcd(vcd_text, "smbus");
-        NullSink log;
-        SmbusBus bus("bus", SmbusTiming{100000}, log, &vcd);
-        StopTimes slave;
-        LinuxSlaveTarget target("target", slave);
-        bus.bind_target(0x10, target.socket);
-        SmbusController controller("controller", log);
-        FixedFault source(held(TransferFault::Holder::DeviceSda, 1, 50'000));
-        SmbusFaultInjector faults("faults", log);
-        faults.set_source(&source);
-        controller.socket.bind(faults.target_socket);
-        bus.bind_initiator(faults.initiator_socket);
-        FaultedWriter w("w", controller);
+        FaultedBus rig(held(TransferFault::Holder::DeviceSda, 1, 50'000), SmbusTiming{100000},
+                       &vcd);
+        FaultedWriter w("w", rig.controller);
         sc_core::sc_start();
         REQUIRE(w.result.ok());
         start_ns = w.result.start_ns;
         // A clean write's time: START 5 us + 5 bytes (addr, cmd, count, 2 data) x 90 us +
         // STOP 10 us = 465 us; its own STOP is the target's only one.
         CHECK(w.result.end_ns - start_ns == 465'000);
-        REQUIRE(slave.stops_ns.size() == 1);
-        CHECK(slave.stops_ns[0] == start_ns + 465'000);
+        REQUIRE(rig.slave.stops_ns.size() == 1);
+        CHECK(rig.slave.stops_ns[0] == start_ns + 465'000);
         vcd.finish(sim_now_ns());
     }
     // The wires (drawn in time order: the writer throws otherwise) decode as that write,
@@ -282,18 +263,8 @@ TEST_CASE("SDA held until the first 1 bit's SCL rise: no arbitration lost",
           "[bus][timing][fault]") {
     // As above, the command's bit 6 SCL rises 65 us into the byte: a hold of exactly 65 us
     // from its start has let SDA go as SCL rises, so the master reads its 1.
-    NullSink log;
-    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
-    StopTimes slave;
-    LinuxSlaveTarget target("target", slave);
-    bus.bind_target(0x10, target.socket);
-    SmbusController controller("controller", log);
-    FixedFault source(held(TransferFault::Holder::DeviceSda, 1, 65'000));
-    SmbusFaultInjector faults("faults", log);
-    faults.set_source(&source);
-    controller.socket.bind(faults.target_socket);
-    bus.bind_initiator(faults.initiator_socket);
-    FaultedWriter w("w", controller);
+    FaultedBus rig(held(TransferFault::Holder::DeviceSda, 1, 65'000));
+    FaultedWriter w("w", rig.controller);
     sc_core::sc_start();
     CHECK(w.result.ok());
     CHECK(w.result.end_ns - w.result.start_ns == 465'000);

@@ -113,6 +113,17 @@ TEST_CASE("read() after remove(): ssif_bmc_read would lock the freed context: co
     }
 }
 
+TEST_CASE("open() after remove(): the device is gone, -ENODEV, nothing used after free",
+          "[bmc][2026]") {
+    // misc_deregister removes the misc device: misc_open finds nothing at its minor and
+    // returns -ENODEV before any file operation of ssif_bmc runs.
+    Rig2026 rig(BmcVariant::Mainline);
+    rig.bmc.remove();
+    CHECK(rig.bmc.open() == -ENODEV);
+    CHECK(rig.bmc.reads_after_remove() == 0);
+    CHECK(rig.hooks.uaf.empty());
+}
+
 TEST_CASE("log levels: dev_warn lines become dev_dbg at 2026-dbg, dev_err stays", "[bmc][2026]") {
     // A STOP in READY: on_stop_event's "unexpected SLAVE STOP" (dev_warn in v8, dev_dbg
     // after c9c99b7b7051). A bad PEC: on_stop_event's "invalid pec" (dev_err in both).

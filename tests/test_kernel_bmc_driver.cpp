@@ -98,6 +98,17 @@ TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a read() after remove is reported, 
     CHECK(hooks.uaf == std::vector<std::string>{ssif::kReadAfterRemove});
 }
 
+TEST_CASE("kernel ssif_bmc.c as a BmcDriver: an open() after remove finds no device") {
+    // misc_open returns -ENODEV for a minor misc_deregister took away; ssif_bmc_open is not
+    // reached (the shim's kbmc_open would follow kshim_misc, cleared: a NULL dereference).
+    Recorder hooks;
+    auto bmc = kernel::make_kernel_bmc_driver(ssif::BmcConfig{}, hooks, [] { return 0; });
+    REQUIRE(bmc);
+    bmc->remove();
+    CHECK(bmc->open() == -ENODEV);
+    CHECK(hooks.uaf.empty());
+}
+
 TEST_CASE("kernel ssif_bmc.c as a BmcDriver: one per process") {
     Recorder hooks;
     auto first = kernel::make_kernel_bmc_driver(ssif::BmcConfig{}, hooks, [] { return 0; });

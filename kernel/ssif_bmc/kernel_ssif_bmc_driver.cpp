@@ -98,6 +98,8 @@ class KernelSsifBmc : public ssif::BmcDriver {
     }
 
     int open() override {
+        if (removed_)
+            return -ENODEV; // misc_open: no misc device at the minor after misc_deregister
         set_clock();
         const int ret = kbmc_open();
         if (ret == 0)

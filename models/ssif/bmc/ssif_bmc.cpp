@@ -582,6 +582,8 @@ Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes
 }
 
 int SsifBmc::open() {
+    if (removed_)
+        return -ENODEV; // misc_open: no misc device at the minor after misc_deregister
     if (running_)
         return -EBUSY;
     running_ = true;

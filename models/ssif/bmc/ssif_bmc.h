@@ -166,7 +166,8 @@ class BmcDriver : public smbus::SmbusSlave {
     // its response. on_event comes from SmbusSlave.
     // The response timer expired (response_timeout), run as the timer softirq would.
     virtual void on_response_timeout() = 0;
-    // The file operations: open (-EBUSY while another file has it open); read (the request,
+    // The file operations: open (-EBUSY while another file has it open, -ENODEV after
+    // remove(): misc_deregister took the device away); read (the request,
     // u32 len + payload, into `out`; -EAGAIN when none and `nonblock`, -EINVAL for a `count`
     // below the message, -EFAULT when copy_to_user() faults after `copyable` bytes); write
     // (`buf` is u32 len + payload; the bytes taken or -EINVAL/-EAGAIN); poll's EPOLLIN.

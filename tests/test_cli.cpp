@@ -1310,6 +1310,24 @@ TEST_CASE("run --until: a request due after the end is not yet due, not in fligh
     CHECK(summary["submitted"] == 2);
     CHECK(summary["not_yet_due"] == 1);
     CHECK(summary["completed"] == 0);
+    // Cut before the first is due (a run ending at a time runs nothing due then, sc_start(T)):
+    // nothing submitted, so T6max and all_answered have nothing to judge, and say so (n/a),
+    // as `check` does for a capture's open request.
+    write_file(dir + "/late.json", R"({"version":1,"workload":{"requests":[
+        {"at_ms":10,"netfn":"0x06","cmd":"0x01"}]}})");
+    const CommandResult none =
+        run_command(ssifsim_binary() + " run " + dir + "/late.json --until 10ms --report " + dir +
+                    "/none.json");
+    INFO(none.out);
+    CHECK(none.exit_code == 0);
+    CHECK(none.out.find("\n  1 request(s) not yet due at 10.000000 ms\n") != std::string::npos);
+    CHECK(none.out.find("n/a   T6max:") != std::string::npos);
+    CHECK(none.out.find("n/a   all_answered:") != std::string::npos);
+    CHECK(none.out.find("not judged: no request was due by the run's end (1 not yet due)") !=
+          std::string::npos);
+    const json checks = json::parse(read_file(dir + "/none.json"))["checks"];
+    CHECK(checks[0]["judged"] == false);
+    CHECK(checks[1]["judged"] == false);
 }
 
 // A scenario's run ends when its last request completes unless workload.until_ms says

@@ -76,6 +76,12 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
     r.response = collector_->response();
     checks.push_back(collector_->t6().result(r.completed, r.submitted));
     checks.push_back(check_all_answered(r.completed, r.submitted));
+    if (r.submitted == 0 && r.not_yet_due > 0) // cut before the first: nothing to judge
+        for (size_t i = checks.size() - 2; i < checks.size(); ++i) {
+            checks[i].judged = false;
+            checks[i].detail = "not judged: no request was due by the run's end (" +
+                               std::to_string(r.not_yet_due) + " not yet due)";
+        }
     return nullptr;
 }
 

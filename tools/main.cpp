@@ -565,7 +565,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     o.memory = vm.count("memory") > 0;
     // Checked before any workload runs, not found by the VCD workload's process midway: by
     // creating a file there (access() passes /proc for root, where nothing can be created).
-    if (o.wants("ssif-mixed-vcd") && !can_create_in(o.vcd_dir))
+    if (o.wants("ssif-mixed-vcd") && (o.vcd_dir.empty() || !can_create_in(o.vcd_dir)))
         return usage_error("--vcd-dir: '" + o.vcd_dir +
                                "' is not a directory this process can write (ssif-mixed-vcd "
                                "writes its waveforms there)",

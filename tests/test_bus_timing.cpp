@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <systemc>
+#include <utility>
 
 #include "models/common/vcd_writer.h"
 #include "models/smbus/bus.h"
@@ -102,14 +103,16 @@ TEST_CASE("a simulated 32-byte block write takes 791.25 us at 400 kHz", "[bus][t
 }
 
 namespace {
-// A master making one tagged 2-byte block write, at 100 kHz.
+// A master making one tagged 2-byte block write (`data`), at 100 kHz.
 struct FaultedWriter : sc_core::sc_module {
     SC_HAS_PROCESS(FaultedWriter);
-    FaultedWriter(sc_core::sc_module_name n, SmbusController& b) : sc_module(n), controller(b) {
+    FaultedWriter(sc_core::sc_module_name n, SmbusController& b, Bytes d = Bytes{0x18, 0x01})
+        : sc_module(n), controller(b), data(std::move(d)) {
         SC_THREAD(run);
     }
-    void run() { result = controller.block_write(0x10, 0x02, Bytes{0x18, 0x01}, false, &tag); }
+    void run() { result = controller.block_write(0x10, 0x02, data, false, &tag); }
     SmbusController& controller;
+    Bytes data;
     TransferTag tag{1, false, 0x02};
     SmbusResult result;
 };
@@ -268,4 +271,55 @@ TEST_CASE("SDA held until the first 1 bit's SCL rise: no arbitration lost",
     sc_core::sc_start();
     CHECK(w.result.ok());
     CHECK(w.result.end_ns - w.result.start_ns == 465'000);
+}
+
+TEST_CASE("SDA held over the STOP: the arbitration lost there, SCL left high, the release is the "
+          "STOP",
+          "[bus][timing][fault]") {
+    // A STOP is SDA rising while SCL is high: the master drives SDA low a quarter into it,
+    // raises SCL at two quarters and lets SDA go at three (WireTrace::stop). At 100 kHz the
+    // write 02 02 18 00 sends its last byte, 0x00 (no 1 bit to lose at; the target ACKs),
+    // from START 5 us + 4 x 90 us = 365 us to 455 us. A hold from 365 us for 120 us, to 485
+    // us, outlasts the master's letting go at 462.5 us: the master loses the arbitration at
+    // the STOP (it returns then, at 455 us); SCL rose at 460 us and stays high, and the
+    // device's release at 485 us is the STOP the target gets.
+    std::ostringstream vcd_text;
+    uint64_t start_ns = 0;
+    {
+        VcdWriter vcd(vcd_text, "smbus");
+        FaultedBus rig(held(TransferFault::Holder::DeviceSda, 4, 120'000), SmbusTiming{100000},
+                       &vcd);
+        FaultedWriter w("w", rig.controller, Bytes{0x18, 0x00});
+        sc_core::sc_start();
+        CHECK(w.result.status == SmbusStatus::ArbitrationLost);
+        start_ns = w.result.start_ns;
+        CHECK(w.result.end_ns - start_ns == 455'000);
+        REQUIRE(rig.slave.stops_ns.size() == 1);
+        CHECK(rig.slave.stops_ns[0] == start_ns + 485'000);
+        vcd.finish(sim_now_ns());
+    }
+    // The wires: the whole write, every byte ACKed, its STOP at the release.
+    std::istringstream in(vcd_text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "held.vcd", {});
+    REQUIRE(cap.transfers.size() == 1);
+    const tools::CapturedTransfer& t = cap.transfers[0];
+    CHECK(std::string(t.op) == "block_write");
+    CHECK(t.data == Bytes{0x18, 0x00});
+    CHECK(t.end_ns == start_ns + 485'000);
+    REQUIRE(t.bytes.size() == 5);
+    for (const tools::WireByte& b : t.bytes)
+        CHECK(b.ack);
+}
+
+TEST_CASE("SDA held until the master lets it go in the STOP: a clean STOP",
+          "[bus][timing][fault]") {
+    // As above, the master lets SDA go at 462.5 us: a hold of 97.5 us from 365 us has ended
+    // by then.
+    FaultedBus rig(held(TransferFault::Holder::DeviceSda, 4, 97'500));
+    FaultedWriter w("w", rig.controller, Bytes{0x18, 0x00});
+    sc_core::sc_start();
+    CHECK(w.result.ok());
+    CHECK(w.result.end_ns - w.result.start_ns == 465'000);
+    REQUIRE(rig.slave.stops_ns.size() == 1);
+    CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 465'000);
 }

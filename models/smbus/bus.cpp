@@ -568,11 +568,15 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
         transfer_end_.notify(); // immediate: free when nobody waits
         return;
     }
-    if (!walk_.stuck_until_ns && now < walk_.sda_held_until_ns) {
-        // A STOP is SDA rising: the master loses the arbitration there.
+    // A STOP is SDA rising while SCL is high: the master drives SDA low itself, raises SCL
+    // and lets SDA go three quarters into it (WireTrace::stop). A device holding SDA past
+    // then costs it the arbitration there, with SCL left high; one that let go before is
+    // never seen.
+    if (!walk_.stuck_until_ns && now + 3 * timing_.quarter_ns() < walk_.sda_held_until_ns) {
         EventBuilder(log_, now, events::kBusArbitrationLost)
             .str("at", "stop")
             .num("released_at_ns", static_cast<int64_t>(walk_.sda_held_until_ns));
+        wire_.stop_lost(now);
         p.response = SmbusResponse::ArbitrationLost;
         walk_.stuck_until_ns = walk_.sda_held_until_ns;
     }

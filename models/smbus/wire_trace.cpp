@@ -80,4 +80,9 @@ void WireTrace::lost_arbitration(uint64_t t, int zeros) {
     vcd_->change(t + zeros * period + 2 * quarter_ns_, scl_, 1);
 }
 
+void WireTrace::stop_lost(uint64_t t) {
+    if (vcd_)
+        vcd_->change(t + 2 * quarter_ns_, scl_, 1);
+}
+
 } // namespace ssifsim::smbus

@@ -31,6 +31,9 @@ class WireTrace {
     // The master clocks `zeros` 0 bits, then loses the arbitration on the next bit: SCL
     // rises and the master drives it no more.
     void lost_arbitration(uint64_t t_ns, int zeros);
+    // The master's STOP with SDA held low by a device: SCL rises and the master drives it no
+    // more; SDA stays low until the device lets it go (sda_release: the STOP).
+    void stop_lost(uint64_t t_ns);
 
   private:
     void bit(uint64_t t_ns, bool level);

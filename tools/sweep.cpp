@@ -262,13 +262,15 @@ std::string describe_status(int status) {
                        : "internal error";
 }
 
-// The progress bar's text: "  [#####     ] 5/10 seeds, 1 failure(s)".
+// The progress line: "  5/10 seeds, 1 failure(s) [#####     ]", the counts first, so a
+// narrow terminal cuts the bar rather than them.
 std::string progress_text(int done, int total, int failures) {
     constexpr int kWidth = 30;
     const int filled = total ? done * kWidth / total : kWidth;
-    return "  [" + std::string(static_cast<size_t>(filled), '#') +
-           std::string(static_cast<size_t>(kWidth - filled), ' ') + "] " + std::to_string(done) +
-           "/" + std::to_string(total) + " seeds, " + std::to_string(failures) + " failure(s)";
+    return "  " + std::to_string(done) + "/" + std::to_string(total) + " seeds, " +
+           std::to_string(failures) + " failure(s) [" +
+           std::string(static_cast<size_t>(filled), '#') +
+           std::string(static_cast<size_t>(kWidth - filled), ' ') + "]";
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

@@ -261,14 +261,14 @@ void print_summary(std::ostream& out, const Scenario& s, const RunResult& r,
                 c->summary_request(out, r, i);
     }
 
-    if (r.completed < r.submitted)
-        out << "\n  " << r.submitted - r.completed << " request(s) still in flight at "
-            << ms(r.end_ns) << (r.not_yet_due ? ", " : "\n");
+    const size_t in_flight = r.submitted - r.completed;
+    if (in_flight && r.not_yet_due)
+        out << "\n  " << in_flight << " request(s) still in flight at " << ms(r.end_ns) << ", "
+            << r.not_yet_due << " more not yet due\n";
+    else if (in_flight)
+        out << "\n  " << in_flight << " request(s) still in flight at " << ms(r.end_ns) << "\n";
     else if (r.not_yet_due)
-        out << "\n  ";
-    if (r.not_yet_due)
-        out << r.not_yet_due << (r.completed < r.submitted ? " more" : " request(s)")
-            << " not yet due" << (r.completed < r.submitted ? "" : " at " + ms(r.end_ns)) << "\n";
+        out << "\n  " << r.not_yet_due << " request(s) not yet due at " << ms(r.end_ns) << "\n";
     const Distribution& d = r.response;
     if (d.count > 0)
         out << "\n  request to response over " << d.count << " request(s): min " << ms(d.min)

@@ -35,7 +35,8 @@ struct TransferFault {
     // A line held low before wire byte `hold_after_bytes` for `hold_ns`: the target
     // stretching the clock (at `hold_repeats` byte gaps in a row), or a stuck device on SCL
     // or SDA. The master waits for a held SCL up to its adapter timeout; a held SDA costs it
-    // the arbitration at the next 1 bit it sends, if still held as SCL rises in that bit.
+    // the arbitration at the next 1 bit it sends, if still held as SCL rises in that bit, or
+    // at the STOP, if still held when the master lets SDA go there.
     enum class Holder { None, TargetScl, DeviceScl, DeviceSda };
     Holder hold = Holder::None;
     int hold_after_bytes = -1;

@@ -280,9 +280,9 @@ TEST_CASE("SDA held over the STOP: the arbitration lost there, SCL left high, th
     // raises SCL at two quarters and lets SDA go at three (WireTrace::stop). At 100 kHz the
     // write 02 02 18 00 sends its last byte, 0x00 (no 1 bit to lose at; the target ACKs),
     // from START 5 us + 4 x 90 us = 365 us to 455 us. A hold from 365 us for 120 us, to 485
-    // us, outlasts the master's letting go at 462.5 us: the master loses the arbitration at
-    // the STOP (it returns then, at 455 us); SCL rose at 460 us and stays high, and the
-    // device's release at 485 us is the STOP the target gets.
+    // us, outlasts the master's letting go at 462.5 us: the master finds SDA low then and
+    // loses the arbitration at the STOP (it returns at 462.5 us); SCL rose at 460 us and
+    // stays high, and the device's release at 485 us is the STOP the target gets.
     std::ostringstream vcd_text;
     uint64_t start_ns = 0;
     {
@@ -293,7 +293,7 @@ TEST_CASE("SDA held over the STOP: the arbitration lost there, SCL left high, th
         sc_core::sc_start();
         CHECK(w.result.status == SmbusStatus::ArbitrationLost);
         start_ns = w.result.start_ns;
-        CHECK(w.result.end_ns - start_ns == 455'000);
+        CHECK(w.result.end_ns - start_ns == 462'500);
         REQUIRE(rig.slave.stops_ns.size() == 1);
         CHECK(rig.slave.stops_ns[0] == start_ns + 485'000);
         vcd.finish(sim_now_ns());

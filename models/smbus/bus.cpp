@@ -560,7 +560,7 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     p.response = SmbusResponse::Ack;
     ports_[port]->last = walk_.stats;
     walk_.owner = -1;
-    const uint64_t now = sim_now_ns();
+    uint64_t now = sim_now_ns();
     if (walk_.abandoned) {
         // A dead master draws no STOP; the lines float up and the bus is free at once.
         bus_free_at_ns_ = now;
@@ -570,13 +570,16 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     }
     // A STOP is SDA rising while SCL is high: the master drives SDA low itself, raises SCL
     // and lets SDA go three quarters into it (WireTrace::stop). A device holding SDA past
-    // then costs it the arbitration there, with SCL left high; one that let go before is
-    // never seen.
-    if (!walk_.stuck_until_ns && now + 3 * timing_.quarter_ns() < walk_.sda_held_until_ns) {
+    // then costs it the arbitration there, found as SDA stays low, with SCL left high; one
+    // that let go before is never seen.
+    const uint64_t sda_let_go_ns = now + 3 * timing_.quarter_ns();
+    if (!walk_.stuck_until_ns && sda_let_go_ns < walk_.sda_held_until_ns) {
+        wire_.stop_lost(now);
+        wait_for(sda_let_go_ns - now);
+        now = sim_now_ns();
         EventBuilder(log_, now, events::kBusArbitrationLost)
             .str("at", "stop")
             .num("released_at_ns", static_cast<int64_t>(walk_.sda_held_until_ns));
-        wire_.stop_lost(now);
         p.response = SmbusResponse::ArbitrationLost;
         walk_.stuck_until_ns = walk_.sda_held_until_ns;
     }

@@ -173,6 +173,22 @@ struct FaultedBus {
     FixedFault source;
     SmbusFaultInjector faults{"faults", log};
 };
+
+// The wires drawn into `vcd_text` (in time order: the writer throws otherwise) decode as one
+// block write 0x02 of `data`, every byte ACKed (tools/capture.h); that transfer.
+tools::CapturedTransfer decode_whole_write(const std::string& vcd_text, const Bytes& data) {
+    std::istringstream in(vcd_text);
+    const tools::Capture cap = tools::decode_vcd(in, "held.vcd", {});
+    REQUIRE(cap.transfers.size() == 1);
+    const tools::CapturedTransfer& t = cap.transfers[0];
+    CHECK(std::string(t.op) == "block_write");
+    CHECK(t.command == 0x02);
+    CHECK(t.data == data);
+    REQUIRE(t.bytes.size() == 5);
+    for (const tools::WireByte& b : t.bytes)
+        CHECK(b.ack);
+    return t;
+}
 } // namespace
 
 TEST_CASE("a clock stretch within the adapter timeout lengthens the transfer by its length",
@@ -247,19 +263,8 @@ TEST_CASE("SDA held, released before the master's first 1 bit: no arbitration lo
         CHECK(rig.slave.stops_ns[0] == start_ns + 465'000);
         vcd.finish(sim_now_ns());
     }
-    // The wires (drawn in time order: the writer throws otherwise) decode as that write,
-    // every byte ACKed.
-    std::istringstream in(vcd_text.str());
-    const tools::Capture cap = tools::decode_vcd(in, "held.vcd", {});
-    REQUIRE(cap.transfers.size() == 1);
-    const tools::CapturedTransfer& t = cap.transfers[0];
-    CHECK(std::string(t.op) == "block_write");
-    CHECK(t.command == 0x02);
-    CHECK(t.data == Bytes{0x18, 0x01});
-    CHECK(t.start_ns == start_ns);
-    REQUIRE(t.bytes.size() == 5);
-    for (const tools::WireByte& b : t.bytes)
-        CHECK(b.ack);
+    // The wires: that write, whole.
+    CHECK(decode_whole_write(vcd_text.str(), Bytes{0x18, 0x01}).start_ns == start_ns);
 }
 
 TEST_CASE("SDA held until the first 1 bit's SCL rise: no arbitration lost",
@@ -298,17 +303,8 @@ TEST_CASE("SDA held over the STOP: the arbitration lost there, SCL left high, th
         CHECK(rig.slave.stops_ns[0] == start_ns + 485'000);
         vcd.finish(sim_now_ns());
     }
-    // The wires: the whole write, every byte ACKed, its STOP at the release.
-    std::istringstream in(vcd_text.str());
-    const tools::Capture cap = tools::decode_vcd(in, "held.vcd", {});
-    REQUIRE(cap.transfers.size() == 1);
-    const tools::CapturedTransfer& t = cap.transfers[0];
-    CHECK(std::string(t.op) == "block_write");
-    CHECK(t.data == Bytes{0x18, 0x00});
-    CHECK(t.end_ns == start_ns + 485'000);
-    REQUIRE(t.bytes.size() == 5);
-    for (const tools::WireByte& b : t.bytes)
-        CHECK(b.ack);
+    // The wires: the whole write, its STOP at the release.
+    CHECK(decode_whole_write(vcd_text.str(), Bytes{0x18, 0x00}).end_ns == start_ns + 485'000);
 }
 
 TEST_CASE("SDA held until the master lets it go in the STOP: a clean STOP",

@@ -788,11 +788,13 @@ TEST_CASE("sweep: on a narrow terminal the progress bar fits, and is gone at the
         "/silent.json --count 3 --seed 100 --no-shrink --out " + dir + "/out' /dev/null");
     INFO(r.out);
     // "  1/3 seeds, 1 failure(s) [##########" ... "]" is 57 characters: cut to 39, the
-    // counts first.
-    CHECK(r.out.find("\r  1/3 seeds, 1 failure(s) [##########  \r") != std::string::npos);
+    // counts first. The seeds' own runs share the terminal: a sanitizer build's warning
+    // ("==PID==...") follows a redraw on its row, and is not judged.
+    CHECK(r.out.find("\r  1/3 seeds, 1 failure(s) [##########") != std::string::npos);
     for (size_t at = r.out.find('\r'); at != std::string::npos; at = r.out.find('\r', at + 1)) {
         const size_t end = r.out.find_first_of("\r\n", at + 1);
-        const std::string drawn = r.out.substr(at + 1, end - at - 1);
+        std::string drawn = r.out.substr(at + 1, end - at - 1);
+        drawn = drawn.substr(0, drawn.find("=="));
         if (drawn.find(" seeds, ") != std::string::npos)
             CHECK(drawn.size() <= 39);
     }

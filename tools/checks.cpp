@@ -19,20 +19,26 @@ void T6Check::add(const ssif::RequestOutcome& o) {
         longest_ns_ = took;
         longest_id_ = o.id;
     }
-    const bool failed = o.failed();
-    if (!failed && took <= check_.limit_ns)
+    const bool failed_request = o.failed();
+    if (!failed_request && took <= check_.limit_ns)
         return;
     const std::string request = "request " + std::to_string(o.id) + " at t=" + ms(o.started_ns);
+    failed(o.id, took, request,
+           failed_request ? request + " got no valid response: it failed (" +
+                                ssif::request_error_name(o.error) + ") after " + ms(took)
+                          : request + " took " + ms(took) + ", over the limit of " +
+                                ms(check_.limit_ns) + " by " + ms(took - check_.limit_ns));
+}
+
+void T6Check::failed(int id, uint64_t took_ns, const std::string& request,
+                     const std::string& detail) {
     if (failures_++ == 0)
         first_failed_ = request;
-    if (failures_ > 1 && took < worst_failed_ns_)
+    if (failures_ > 1 && took_ns < worst_failed_ns_)
         return;
-    worst_failed_ns_ = took;
-    worst_failed_id_ = o.id;
-    worst_failed_detail_ = failed ? request + " got no valid response: it failed (" +
-                                        ssif::request_error_name(o.error) + ") after " + ms(took)
-                                  : request + " took " + ms(took) + ", over the limit of " +
-                                        ms(check_.limit_ns) + " by " + ms(took - check_.limit_ns);
+    worst_failed_ns_ = took_ns;
+    worst_failed_id_ = id;
+    worst_failed_detail_ = detail;
 }
 
 Check T6Check::result(size_t completed, size_t submitted) const {

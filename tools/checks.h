@@ -21,6 +21,8 @@ class T6Check {
     Check result(size_t completed, size_t submitted) const;
 
   private:
+    void failed(int id, uint64_t took_ns, const std::string& request, const std::string& detail);
+
     Check check_; // name, description, limit
     uint64_t longest_ns_ = 0;
     int longest_id_ = 0;

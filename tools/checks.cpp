@@ -30,6 +30,30 @@ void T6Check::add(const ssif::RequestOutcome& o) {
                                 ms(check_.limit_ns) + " by " + ms(took - check_.limit_ns));
 }
 
+bool T6Check::add_open(int id, uint64_t started_ns, uint64_t end_ns) {
+    const uint64_t open_for = end_ns > started_ns ? end_ns - started_ns : 0;
+    if (open_for <= check_.limit_ns)
+        return false;
+    const std::string request = "request " + std::to_string(id) + " at t=" + ms(started_ns);
+    failed(id, open_for, request,
+           request + " had no response " + ms(open_for) + " later, when the run ended, over the " +
+               "limit of " + ms(check_.limit_ns) + " by " + ms(open_for - check_.limit_ns));
+    return true;
+}
+
+bool T6Check::add_waiting(int id, uint64_t handed_ns, uint64_t idle_since_ns, uint64_t end_ns) {
+    const uint64_t idle_for = end_ns > idle_since_ns ? end_ns - idle_since_ns : 0;
+    if (idle_for <= check_.limit_ns)
+        return false;
+    const std::string request = "request " + std::to_string(id) + " at t=" + ms(handed_ns);
+    failed(id, idle_for, request,
+           "request " + std::to_string(id) + " (handed to the driver at t=" + ms(handed_ns) +
+               ") never started: the driver started nothing in the " + ms(idle_for) +
+               " from t=" + ms(idle_since_ns) + " to the run's end, over the limit of " +
+               ms(check_.limit_ns) + " by " + ms(idle_for - check_.limit_ns));
+    return true;
+}
+
 void T6Check::failed(int id, uint64_t took_ns, const std::string& request,
                      const std::string& detail) {
     if (failures_++ == 0)
@@ -253,8 +277,12 @@ void expect_request(std::vector<Check>& out, const RequestExpectation& e, const 
         c.name = prefix + "completed";
         c.description = "request " + std::to_string(e.id) + " completed";
         c.pass = false;
-        c.detail = "request " + std::to_string(e.id) +
-                   " never completed (the run ended at t=" + ms(r.end_ns) + ")";
+        const auto open = r.open_requests.find(e.id);
+        c.detail = open != r.open_requests.end()
+                       ? "request " + std::to_string(e.id) + " (started t=" + ms(open->second) +
+                             ") was still in flight when the run ended at t=" + ms(r.end_ns)
+                       : "request " + std::to_string(e.id) +
+                             " never started (the run ended at t=" + ms(r.end_ns) + ")";
         out.push_back(c);
         return;
     }

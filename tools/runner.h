@@ -86,6 +86,9 @@ struct RunResult {
     size_t submitted = 0;   // handed to the driver by the run's end
     size_t not_yet_due = 0; // the workload's requests due after the run's end (--until)
     size_t completed = 0;
+    // The requests the driver had started and not completed when the run ended: id ->
+    // started_ns (a run cut at its end time, or one whose host never finished).
+    std::map<int, uint64_t> open_requests;
     Distribution response; // request to response, over every completed request
     uint64_t failed = 0, write_retries = 0, read_retries = 0;
     uint64_t end_ns = 0;

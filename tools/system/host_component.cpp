@@ -1,5 +1,8 @@
 #include "tools/system/host_component.h"
 
+#include <algorithm>
+
+#include "tools/format.h"
 #include "tools/system/bus_component.h"
 
 namespace ssifsim::tools {
@@ -12,6 +15,8 @@ HostComponent::OutcomeCollector::OutcomeCollector(const Scenario& s, RunResult& 
 }
 
 void HostComponent::OutcomeCollector::completed(const ssif::RequestOutcome& o) {
+    open_.erase(o.id);
+    last_completed_ns_ = o.completed_ns;
     t6_.add(o);
     messages_.add(o);
     response_.add(o.response_ns());
@@ -74,14 +79,54 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
     }
     r.not_yet_due = requests_->total() - r.submitted;
     r.response = collector_->response();
-    checks.push_back(collector_->t6().result(r.completed, r.submitted));
-    checks.push_back(check_all_answered(r.completed, r.submitted));
-    if (r.submitted == 0 && r.not_yet_due > 0) // cut before the first: nothing to judge
-        for (size_t i = checks.size() - 2; i < checks.size(); ++i) {
-            checks[i].judged = false;
-            checks[i].detail = "not judged: no request was due by the run's end (" +
-                               std::to_string(r.not_yet_due) + " not yet due)";
-        }
+    r.open_requests = collector_->open();
+    // Without an end time the run ends when the host is done: a request without a response
+    // is lost. A run cut at its end time (or by a signal) judges an unanswered request only
+    // once it has waited longer than T6max, as `check` judges a capture's open request.
+    const bool cut = !system.gate || r.interrupted_by != 0;
+    if (!cut) {
+        checks.push_back(collector_->t6().result(r.completed, r.submitted));
+        checks.push_back(check_all_answered(r.completed, r.submitted));
+        return nullptr;
+    }
+    T6Check t6 = collector_->t6();
+    size_t late = 0;
+    for (const auto& [id, started_ns] : r.open_requests)
+        late += t6.add_open(id, started_ns, r.end_ns);
+    // The driver takes its requests in the order they were handed to it (ipmi_msghandler's
+    // queue, then ipmi_ssif's one message at a time): with none started, the first of those
+    // waiting is the one after every completed request.
+    const size_t taken = r.completed + r.open_requests.size();
+    if (r.open_requests.empty() && r.submitted > taken) {
+        std::unique_ptr<ssif::RequestSource> replay = requests_->replay();
+        ssif::HostRequest first;
+        for (size_t i = 0; replay && i <= taken; ++i)
+            replay->next(&first);
+        if (replay)
+            late +=
+                t6.add_waiting(first.id, first.at_ns,
+                               std::max(first.at_ns, collector_->last_completed_ns()), r.end_ns);
+    }
+    Check t6_check = t6.result(r.completed, r.completed);
+    Check answered = check_all_answered(r.completed, r.completed);
+    const size_t in_flight = r.submitted - r.completed;
+    std::string note;
+    if (r.submitted == 0 && r.not_yet_due > 0)
+        note = "not judged: no request was due by the run's end (" + std::to_string(r.not_yet_due) +
+               " not yet due)";
+    else if (in_flight > 0)
+        note = std::to_string(in_flight) + " request(s) still in flight when the run ended at " +
+               ms(r.end_ns) + ": not judged";
+    if (!note.empty()) {
+        if (r.completed == 0 && late == 0)
+            t6_check.judged = false;
+        if (t6_check.pass)
+            t6_check.detail = note;
+        answered.judged = r.completed > 0;
+        answered.detail = note;
+    }
+    checks.push_back(t6_check);
+    checks.push_back(answered);
     return nullptr;
 }
 

@@ -4,6 +4,7 @@
 // T6max and all_answered.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -34,9 +35,15 @@ class HostComponent : public Component {
     class OutcomeCollector : public ssif::OutcomeSink {
       public:
         OutcomeCollector(const Scenario& s, RunResult& result, IpmiMessagesCheck& messages);
-        void started(int, uint64_t t_ns) override { messages_.request_started(t_ns); }
+        void started(int id, uint64_t t_ns) override {
+            messages_.request_started(t_ns);
+            open_.emplace(id, t_ns);
+        }
         void completed(const ssif::RequestOutcome& o) override;
         const T6Check& t6() const { return t6_; }
+        // The requests started and not yet completed: id -> started_ns.
+        const std::map<int, uint64_t>& open() const { return open_; }
+        uint64_t last_completed_ns() const { return last_completed_ns_; }
         Distribution response() const { return response_.summary(); }
 
       private:
@@ -45,6 +52,8 @@ class HostComponent : public Component {
         T6Check t6_;
         DurationStats response_;
         std::set<int> expected_ids_;
+        std::map<int, uint64_t> open_;
+        uint64_t last_completed_ns_ = 0;
     };
 
     const Scenario& s_;

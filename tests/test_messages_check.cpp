@@ -124,3 +124,50 @@ TEST_CASE("ipmi_messages: two accepted writes for one read are a duplicate, the 
     CHECK(r.detail == "the daemon answered its read 1 (18 01, read at t=0.000600 ms) twice: a "
                       "duplicate response, 1c 01 00 20 at t=20.000000 ms");
 }
+
+// A write that fails on the host's side after the BMC took it (arbitration lost at its
+// STOP): ipmi_ssif's msg_written_handler writes the request again and the BMC hands the copy
+// to the daemon as a second read within the request's window. The request reached the daemon
+// twice: a duplicate, whatever the host then took. The host takes the answer to the copy
+// (the copy's command byte made ssif_bmc drop the first answer, complete_response), which is
+// its own: no second problem, as the detail's count shows.
+TEST_CASE("ipmi_messages: a request the daemon read twice is a duplicate, the answer to its "
+          "copy its own",
+          "[checks][messages]") {
+    const Bytes kReadEvent{0x18, 0x35};
+    IpmiMessagesCheck c;
+    c.request_started(0);
+    c.daemon_read(kReadEvent, 1'459'700);                // read 1: event 0xaa dequeued
+    c.daemon_wrote({0x1c, 0x35, 0x00, 0xaa}, 2'459'700); // dropped by the copy's 0x02
+    c.daemon_read(kReadEvent, 61'555'000);               // read 2, the copy: event 0xbb
+    c.daemon_wrote({0x1c, 0x35, 0x00, 0xbb}, 62'555'000);
+    ssif::RequestOutcome o = outcome(1, 0, 67'835'000, "", {0x1c, 0x35, 0x00, 0xbb});
+    o.request = kReadEvent;
+    o.write_attempts = 2;
+    c.add(o);
+    const Check r = c.result();
+    CHECK_FALSE(r.pass);
+    CHECK(r.detail == "request 1 (18 35, started t=0.000000 ms) reached the daemon twice, a "
+                      "duplicate (its reads 1 at t=1.459700 ms, 2 at t=61.555000 ms): the host "
+                      "wrote it again after the BMC had taken it");
+}
+
+// ssifbridge on a controller that cannot refuse a busy BMC (npcm) reads both copies, drops
+// ipmid's answer to the first ("other requests await ipmid") and writes the answer to the
+// second, naming its read: the host took the copy's answer, not one "the daemon never gave
+// it".
+TEST_CASE("ipmi_messages: a bridge answering only a request's copy is a duplicate, nothing "
+          "more",
+          "[checks][messages]") {
+    IpmiMessagesCheck c;
+    c.request_started(0);
+    c.daemon_read(kGetDeviceId, 1'549'700);       // read 1
+    c.daemon_read(kGetDeviceId, 61'645'000);      // read 2, the copy
+    c.daemon_wrote(kDeviceIdRsp, 141'549'700, 2); // the answer to read 2
+    c.add(outcome(1, 0, 190'735'000, "", kDeviceIdRsp));
+    const Check r = c.result();
+    CHECK_FALSE(r.pass);
+    CHECK(r.detail == "request 1 (18 01, started t=0.000000 ms) reached the daemon twice, a "
+                      "duplicate (its reads 1 at t=1.549700 ms, 2 at t=61.645000 ms): the host "
+                      "wrote it again after the BMC had taken it");
+}

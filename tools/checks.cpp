@@ -172,10 +172,14 @@ void IpmiMessagesCheck::problem(const std::string& what) {
 void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) {
     while (!exchanges_.empty() && exchanges_.front().read_ns < o.started_ns)
         exchanges_.pop_front();
-    std::optional<DaemonExchange> ex;
-    if (!exchanges_.empty() && exchanges_.front().read_ns < until_ns &&
-        exchanges_.front().request == o.request) {
-        ex = std::move(exchanges_.front());
+    // The request's reads: the first, and any more of the same bytes after it, copies the
+    // BMC handed over again because the host wrote the request again after the BMC had
+    // taken it (a write that failed on the host's side only, as one losing arbitration at
+    // its STOP: ipmi_ssif's msg_written_handler retries it).
+    std::vector<DaemonExchange> reads;
+    while (!exchanges_.empty() && exchanges_.front().read_ns < until_ns &&
+           exchanges_.front().request == o.request) {
+        reads.push_back(std::move(exchanges_.front()));
         exchanges_.pop_front();
     }
     if (o.error == ssif::RequestError::PowerOff)
@@ -184,6 +188,22 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
         return "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
                ", started t=" + ms(o.started_ns) + ")";
     };
+    if (reads.size() > 1) {
+        std::string when;
+        for (const DaemonExchange& r : reads)
+            when += (when.empty() ? "" : ", ") + std::to_string(r.read) + " at t=" + ms(r.read_ns);
+        problem(who() + " reached the daemon " +
+                (reads.size() == 2 ? "twice" : std::to_string(reads.size()) + " times") +
+                ", a duplicate (its reads " + when +
+                "): the host wrote it again after the BMC had taken it");
+    }
+    const std::optional<Written>& took = waiting_took_;
+    // The read whose answer the host should take: the copy the response it took answers,
+    // else the first.
+    std::optional<DaemonExchange> ex;
+    for (DaemonExchange& r : reads)
+        if (!ex || (took && r.read == took->read))
+            ex = std::move(r);
     // A request refused before any transfer, or whose write never got through, was never
     // the BMC's to lose.
     if (!ex && o.error != ssif::RequestError::WriteFailed && o.write_attempts > 0)
@@ -191,7 +211,6 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
     const bool delivered = !o.failed() || o.error == ssif::RequestError::MismatchedResponse;
     if (!delivered)
         return;
-    const std::optional<Written>& took = waiting_took_;
     if (ex && took && took->read < ex->read && took->response == o.response) {
         const auto earlier = std::find_if(recent_.begin(), recent_.end(), [&](const RecentRead& r) {
             return r.read == took->read;

@@ -44,10 +44,12 @@ class T6Check {
 // Every submitted request completed.
 Check check_all_answered(size_t completed, size_t submitted);
 
-// No IPMI message lost or duplicated: every request the host wrote reached the daemon, and
-// every response the host took is the one the daemon gave to that request. With one
+// No IPMI message lost or duplicated: every request the host wrote reached the daemon once,
+// and every response the host took is the one the daemon gave to that request. With one
 // message in flight, a request pairs with the daemon's first read made after the host
-// started it and before the host started the next one, which must carry the same bytes. So
+// started it and before the host started the next one, which must carry the same bytes;
+// further reads of those bytes right after it are copies (the host wrote the request again
+// after the BMC had taken it), a duplicate, and the host's response may answer any of them. So
 // an outcome is judged once that read is known (at completion, or at the daemon's next
 // read, or when the next request starts); the daemon's exchanges outside every request's
 // window (flag polling while idle) are not kept.

@@ -65,3 +65,37 @@ TEST_CASE("CauseRecorder stops after the response past those it explains", "[cau
     CHECK(times(r) == std::vector<uint64_t>{11, 12, 21, 22, 31, 32});
     CHECK_FALSE(r.wants(events::kDaemonRead));
 }
+
+// A host's reads NAKed at the address are the BMC busy with the request until ssif_bmc is
+// removed (bmc_remove: i2c_slave_unregister), and after it nothing is at the address at all:
+// the explanation says which, and says the removal, as bmc-6.12-remove runs it (the reads at
+// 6.105 and 67.105 ms, the unbind at 100 ms, the next read at 128.105 ms).
+TEST_CASE("explain_failure tells address NAKs after ssif_bmc's removal from a busy BMC's",
+          "[causes]") {
+    ssifsim::MemorySink sink;
+    const auto read_nak = [&sink](uint64_t t_ns) {
+        ssifsim::EventBuilder(sink, t_ns, events::kHostReadError)
+            .num("id", 1)
+            .str("status", "address_nak")
+            .num("errno", -6);
+    };
+    read_nak(6'105'000);
+    read_nak(67'105'000);
+    ssifsim::EventBuilder(sink, 100'000'000, events::kBmcRemoved);
+    read_nak(128'105'000);
+    ssifsim::ssif::RequestOutcome o;
+    o.id = 1;
+    o.started_ns = 0;
+    o.completed_ns = 128'105'000;
+    o.error = ssifsim::ssif::RequestError::ReadFailed;
+    o.write_attempts = 1;
+    o.read_attempts = 3;
+    const std::vector<std::string> lines = ssifsim::tools::explain_failure(o, sink.events);
+    REQUIRE(lines.size() >= 4);
+    CHECK(lines[0] == "    6.105000 ms  reads 1 to 2 (2), until 67.105000 ms: NAKed at the "
+                      "address (the BMC busy: no response yet), -6 (ENXIO)");
+    CHECK(lines[1] == "  100.000000 ms  ssif_bmc was removed (unbound): nothing answers at its "
+                      "address any more");
+    CHECK(lines[2] == "  128.105000 ms  read 3 NAKed at the address (no BMC there: ssif_bmc was "
+                      "removed), -6 (ENXIO)");
+}

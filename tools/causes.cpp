@@ -50,9 +50,13 @@ std::string errno_text(int64_t ret) {
 }
 
 // What a host transfer error means, in words.
-std::string transfer_error_text(const Event& e) {
+// `bmc_removed`: ssif_bmc was unbound before it (i2c_slave_unregister), so nothing answers
+// at the address.
+std::string transfer_error_text(const Event& e, bool bmc_removed) {
     const std::string status = str(e, "status");
     const std::string errnum = errno_text(num(e, "errno"));
+    if (status == "address_nak" && bmc_removed)
+        return "NAKed at the address (no BMC there: ssif_bmc was removed), " + errnum;
     if (status == "address_nak")
         return "NAKed at the address (the BMC busy: no response yet), " + errnum;
     if (status == "bad_length")
@@ -63,9 +67,10 @@ std::string transfer_error_text(const Event& e) {
     return status + ", " + errnum;
 }
 
-// A daemon that stopped reads and writes nothing more: it explains every request after it.
-bool daemon_stopped(EventId id) {
-    return id == events::kDaemonStuck || id == events::kDaemonExit;
+// What lasts: a daemon that stopped reads and writes nothing more, a removed BMC answers
+// nothing more. Such an event explains every request after it.
+bool lasting(EventId id) {
+    return id == events::kDaemonStuck || id == events::kDaemonExit || id == events::kBmcRemoved;
 }
 
 bool kept(EventId id) {
@@ -74,6 +79,7 @@ bool kept(EventId id) {
     case events::kBmcTimerArmed:
     case events::kBmcTimerFired:
     case events::kBmcTimerCancelled:
+    case events::kBmcRemoved:
     case events::kDaemonRead:
     case events::kDaemonWrite:
     case events::kDaemonWriteFailed:
@@ -102,7 +108,7 @@ void CauseRecorder::record(const Event& e) {
         return;
     }
     // Between requests (past the last response's time) an event explains nothing.
-    if (!daemon_stopped(e.id) && in_flight_ == 0 && e.t_ns > last_response_ns_)
+    if (!lasting(e.id) && in_flight_ == 0 && e.t_ns > last_response_ns_)
         return;
     if (e.id == events::kHostResponse) {
         in_flight_ -= in_flight_ > 0 ? 1 : 0;
@@ -144,12 +150,19 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
     };
     int reads = 0, writes = 0;
     uint64_t daemon_read_ns = 0, timer_fired_ns = 0;
-    bool timer_fired = false, bmc_had_it = false;
+    bool timer_fired = false, bmc_had_it = false, bmc_removed = false;
     for (const Event& e : records) {
-        // A daemon that stopped before the request began explains why nothing answered it.
-        if (daemon_stopped(e.id) && e.t_ns <= o.completed_ns) {
-            line(e.t_ns,
-                 "the daemon stopped (" + str(e, "why") + "): it reads and writes nothing more");
+        // A daemon that stopped or a BMC removed, even before the request began, explains why
+        // nothing answered it.
+        if (lasting(e.id) && e.t_ns <= o.completed_ns) {
+            if (e.id == events::kBmcRemoved) {
+                bmc_removed = true;
+                line(e.t_ns, "ssif_bmc was removed (unbound): nothing answers at its address "
+                             "any more");
+            } else {
+                line(e.t_ns, "the daemon stopped (" + str(e, "why") +
+                                 "): it reads and writes nothing more");
+            }
             continue;
         }
         if (e.t_ns < o.started_ns || e.t_ns > o.completed_ns)
@@ -161,7 +174,7 @@ std::vector<std::string> explain_failure(const ssif::RequestOutcome& o,
             int& n = read ? reads : writes;
             ++n;
             const std::string what = read ? "read" : "write";
-            const std::string text = transfer_error_text(e);
+            const std::string text = transfer_error_text(e, bmc_removed);
             if (run.line != SIZE_MAX && run.what == what && run.text == text) {
                 run.last = n;
                 run.last_ns = e.t_ns;

@@ -41,10 +41,12 @@ Check check_driver_memory_safety(const ssif::BmcDriver& driver) {
         uses.push_back("the daemon read() its file " + std::to_string(driver.reads_after_remove()) +
                        " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (ssif_bmc_read "
                        "locks the context the file still points to)");
-    for (size_t i = 0; i < uses.size(); ++i) {
+    std::string all_uses;
+    for (const std::string& use : uses)
+        all_uses += (all_uses.empty() ? "" : "; ") + use;
+    if (!all_uses.empty()) {
         c.pass = false;
-        c.detail += (c.detail.empty() ? "" : "; ") + std::string(i == 0 ? "use after free: " : "") +
-                    uses[i];
+        c.detail += (c.detail.empty() ? "" : "; ") + std::string("use after free: ") + all_uses;
     }
     return c;
 }

@@ -629,23 +629,33 @@ long SsifBmc::read(size_t count, bool nonblock, Bytes& out, size_t copyable) {
     return static_cast<long>(n);
 }
 
-long SsifBmc::write(const Bytes& buf, bool nonblock) {
+long check_write_buffer(const Bytes& buf, size_t msg_size, size_t max_message, bool length_fix,
+                        uint32_t* len) {
     const size_t count = buf.size();
-    if (count > msg_size())
+    if (count > msg_size)
         return -EINVAL;
-    if (has_fix(Fix::WriteLength) && count < kMsgLenField)
+    if (length_fix && count < SsifBmc::kMsgLenField)
         return -EINVAL;
-    uint32_t len = 0;
-    for (unsigned i = 0; i < kMsgLenField && i < count; ++i)
-        len |= static_cast<uint32_t>(buf[i]) << (8 * i);
+    *len = 0;
+    for (unsigned i = 0; i < SsifBmc::kMsgLenField && i < count; ++i)
+        *len |= static_cast<uint32_t>(buf[i]) << (8 * i);
     // The BMC is a 32-bit ARM: size_t is 32 bits, so 4 + len wraps for len >= 0xfffffffc.
-    const uint32_t needed = kMsgLenField + len;
-    if (has_fix(Fix::WriteLength)) {
-        if (len == 0 || len > max_message_ || count < kMsgLenField + size_t{len})
+    const uint32_t needed = SsifBmc::kMsgLenField + *len;
+    if (length_fix) {
+        if (*len == 0 || *len > max_message || count < SsifBmc::kMsgLenField + size_t{*len})
             return -EINVAL;
-    } else if (len == 0 || count < needed) {
+    } else if (*len == 0 || count < needed) {
         return -EINVAL;
     }
+    return 0;
+}
+
+long SsifBmc::write(const Bytes& buf, bool nonblock) {
+    const size_t count = buf.size();
+    uint32_t len = 0;
+    if (const long bad =
+            check_write_buffer(buf, msg_size(), max_message_, has_fix(Fix::WriteLength), &len))
+        return bad;
     (void)nonblock; // a blocking writer waits in the wrapper for response_consumed()
     if (response_in_progress_)
         return -EAGAIN;

@@ -206,6 +206,14 @@ class BmcDriver : public smbus::SmbusSlave {
     virtual const Coverage& coverage() const = 0;
 };
 
+// ssif_bmc_write's checks of the caller's buffer (`buf`: u32 len + payload), made before it
+// takes the context's lock: -EINVAL if they fail, else 0 with the message's length in
+// `len`. `msg_size`: sizeof(struct ipmi_ssif_msg); `max_message`: IPMI_SSIF_PAYLOAD_MAX (254)
+// on Linux; `length_fix`: BmcVariant::Fix2024WriteLength's count >= 4 and len <= max_message
+// (before it, 4 + len wraps in the 32-bit BMC's size_t).
+long check_write_buffer(const Bytes& buf, size_t msg_size, size_t max_message, bool length_fix,
+                        uint32_t* len);
+
 // The use_after_free() hook's text for a response timer that runs after remove().
 inline constexpr const char* kResponseTimeoutAfterRemove =
     "response_timeout ran after remove: struct ssif_bmc_ctx freed (lock, busy, "

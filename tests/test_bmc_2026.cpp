@@ -113,6 +113,25 @@ TEST_CASE("read() after remove(): ssif_bmc_read would lock the freed context: co
     }
 }
 
+TEST_CASE("write() after remove(): past the buffer's checks ssif_bmc_write locks the freed "
+          "context: counted, -ENODEV",
+          "[bmc][2026]") {
+    // ssif_bmc_write checks count and msg.len (copy_from_user into its own stack copy) before
+    // spin_lock_irqsave(&ssif_bmc->lock): a buffer that fails them is -EINVAL and touches
+    // nothing freed; one that passes them uses the context after free.
+    Rig2026 rig(BmcVariant::Mainline);
+    rig.request({0x18, 0x01});
+    rig.bmc.remove();
+    CHECK(rig.bmc.write(encode_ssif_msg(0, nullptr, 0), true) == -EINVAL); // len 0
+    CHECK(rig.bmc.write(Bytes{0x01, 0x00}, true) == -EINVAL);              // count < 4
+    CHECK(rig.hooks.uaf.empty());
+    const uint8_t response[] = {0x1c, 0x01, 0x00};
+    CHECK(rig.bmc.write(encode_ssif_msg(3, response, 3), true) == -ENODEV);
+    CHECK(rig.bmc.writes_after_remove() == 1);
+    CHECK(rig.bmc.reads_after_remove() == 0);
+    CHECK(rig.hooks.uaf == std::vector<std::string>{kWriteAfterRemove});
+}
+
 TEST_CASE("open() after remove(): the device is gone, -ENODEV, nothing used after free",
           "[bmc][2026]") {
     // misc_deregister removes the misc device: misc_open finds nothing at its minor and
@@ -121,6 +140,7 @@ TEST_CASE("open() after remove(): the device is gone, -ENODEV, nothing used afte
     rig.bmc.remove();
     CHECK(rig.bmc.open() == -ENODEV);
     CHECK(rig.bmc.reads_after_remove() == 0);
+    CHECK(rig.bmc.writes_after_remove() == 0);
     CHECK(rig.hooks.uaf.empty());
 }
 

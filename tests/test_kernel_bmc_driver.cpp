@@ -81,7 +81,8 @@ TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a single-part request reaches the h
                          [static_cast<int>(SlaveEvent::WriteReceived)] == 2);
 }
 
-TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a read() after remove is reported, not run") {
+TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a read() or write() after remove is reported, not "
+          "run") {
     // ssif_bmc_remove's misc_deregister leaves the daemon's file open on the context devres
     // then frees; ssif_bmc_read would lock it. The shim's kbmc_read would follow kshim_misc,
     // which misc_deregister cleared (a NULL dereference in the simulator): the wrapper
@@ -96,6 +97,13 @@ TEST_CASE("kernel ssif_bmc.c as a BmcDriver: a read() after remove is reported, 
     CHECK(out.empty());
     CHECK(bmc->reads_after_remove() == 1);
     CHECK(hooks.uaf == std::vector<std::string>{ssif::kReadAfterRemove});
+    // A write: ssif_bmc_write's buffer checks run first (len 0 is -EINVAL, nothing freed
+    // touched), then it locks the freed context: counted, -ENODEV, as the model does.
+    CHECK(bmc->write(ssif::encode_ssif_msg(0, nullptr, 0), true) == -EINVAL);
+    const uint8_t response[] = {0x1c, 0x01, 0x00};
+    CHECK(bmc->write(ssif::encode_ssif_msg(3, response, 3), true) == -ENODEV);
+    CHECK(bmc->writes_after_remove() == 1);
+    CHECK(hooks.uaf == std::vector<std::string>{ssif::kReadAfterRemove, ssif::kWriteAfterRemove});
 }
 
 TEST_CASE("kernel ssif_bmc.c as a BmcDriver: an open() after remove finds no device") {

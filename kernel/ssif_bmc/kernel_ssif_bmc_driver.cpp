@@ -134,6 +134,18 @@ class KernelSsifBmc : public ssif::BmcDriver {
     }
     long write(const Bytes& buf, bool nonblock) override {
         (void)nonblock; // O_NONBLOCK: a blocking writer waits in the wrapper
+        if (removed_) {
+            // As read(): the shim's context is gone. ssif_bmc_write checks the caller's
+            // buffer first (6.12.117 has the 2024 length checks), then locks the freed
+            // context: only a write past those checks uses it.
+            uint32_t len = 0;
+            if (const long bad =
+                    ssif::check_write_buffer(buf, kbmc_msg_size(), ssif::kMessageMax, true, &len))
+                return bad;
+            ++writes_after_remove_;
+            hooks_.use_after_free(ssif::kWriteAfterRemove);
+            return -ENODEV;
+        }
         set_clock();
         const long ret = kbmc_write(buf.data(), buf.size());
         snapshot();
@@ -157,6 +169,7 @@ class KernelSsifBmc : public ssif::BmcDriver {
     const std::vector<std::string>& first_oob_writes() const override { return first_oob_writes_; }
     uint64_t use_after_free() const override { return use_after_free_; }
     uint64_t reads_after_remove() const override { return reads_after_remove_; }
+    uint64_t writes_after_remove() const override { return writes_after_remove_; }
     const Coverage& coverage() const override { return coverage_; }
 
   private:
@@ -207,6 +220,7 @@ class KernelSsifBmc : public ssif::BmcDriver {
     std::vector<std::string> first_oob_writes_;
     uint64_t use_after_free_ = 0;
     uint64_t reads_after_remove_ = 0;
+    uint64_t writes_after_remove_ = 0;
     Coverage coverage_{};
 };
 

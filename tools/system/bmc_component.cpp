@@ -41,6 +41,11 @@ Check check_driver_memory_safety(const ssif::BmcDriver& driver) {
         uses.push_back("the daemon read() its file " + std::to_string(driver.reads_after_remove()) +
                        " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (ssif_bmc_read "
                        "locks the context the file still points to)");
+    if (driver.writes_after_remove() > 0)
+        uses.push_back("the daemon write() its file " +
+                       std::to_string(driver.writes_after_remove()) +
+                       " time(s) after ssif_bmc_remove freed struct ssif_bmc_ctx (ssif_bmc_write "
+                       "locks the context the file still points to)");
     std::string all_uses;
     for (const std::string& use : uses)
         all_uses += (all_uses.empty() ? "" : "; ") + use;

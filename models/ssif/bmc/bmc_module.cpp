@@ -183,11 +183,7 @@ void BmcModule::wait_readable() {
 }
 
 long BmcModule::dev_write(const Bytes& buf, bool nonblock) {
-    // After remove the context is freed: a write through a file still open would use it.
-    // Not modelled: the write fails as if the device were gone.
-    if (bmc_->removed())
-        return -ENODEV;
-    long ret;
+    long ret; // after remove: -EINVAL, or -ENODEV for a use after free (BmcDriver::write)
     while ((ret = bmc_->write(buf, nonblock)) == -EAGAIN && !nonblock)
         wait_on(consumed_event_);
     if (ret > 0 && controller_.response_written())

@@ -656,6 +656,13 @@ long SsifBmc::write(const Bytes& buf, bool nonblock) {
     if (const long bad =
             check_write_buffer(buf, msg_size(), max_message_, has_fix(Fix::WriteLength), &len))
         return bad;
+    if (removed_) {
+        // Past the buffer's checks ssif_bmc_write takes the freed context's lock and reads
+        // response_in_progress and response_timer_inited: used after free.
+        ++writes_after_remove_;
+        hooks_.use_after_free(kWriteAfterRemove);
+        return -ENODEV;
+    }
     (void)nonblock; // a blocking writer waits in the wrapper for response_consumed()
     if (response_in_progress_)
         return -EAGAIN;

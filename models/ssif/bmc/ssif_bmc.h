@@ -174,7 +174,10 @@ class BmcDriver : public smbus::SmbusSlave {
     // A read() after remove() runs nothing: ssif_bmc_read would take the lock of the context
     // devres freed (misc_deregister leaves the daemon's file open on it, file->private_data
     // still the freed miscdev). It is counted (reads_after_remove(), the use_after_free()
-    // hook's kReadAfterRemove) and fails with -ENODEV, as if the device were gone.
+    // hook's kReadAfterRemove) and fails with -ENODEV, as if the device were gone. A write()
+    // after remove() whose buffer passes ssif_bmc_write's checks (check_write_buffer, which
+    // touch only the caller's buffer) would take that lock too: counted the same way
+    // (writes_after_remove(), kWriteAfterRemove), -ENODEV; one that fails them is -EINVAL.
     virtual int open() = 0;
     virtual long read(size_t count, bool nonblock, Bytes& out, size_t copyable = kCopyAll) = 0;
     virtual long write(const Bytes& buf, bool nonblock) = 0;
@@ -199,8 +202,9 @@ class BmcDriver : public smbus::SmbusSlave {
     virtual const std::vector<std::string>& first_oob_writes() const = 0;
     // Runs of the response timer after remove() freed the context (a timer left armed).
     virtual uint64_t use_after_free() const = 0;
-    // read()s of the daemon's file after remove() freed the context.
+    // read()s and write()s of the daemon's file after remove() freed the context.
     virtual uint64_t reads_after_remove() const = 0;
+    virtual uint64_t writes_after_remove() const = 0;
     // How often each (state, event) pair occurred, by the state the event found.
     using Coverage = std::array<std::array<uint64_t, kSlaveEventCount>, kBmcStateCount>;
     virtual const Coverage& coverage() const = 0;
@@ -222,6 +226,10 @@ inline constexpr const char* kResponseTimeoutAfterRemove =
 inline constexpr const char* kReadAfterRemove =
     "ssif_bmc_read ran after remove: struct ssif_bmc_ctx freed (lock, request_available, "
     "request)";
+// The use_after_free() hook's text for a write() of the daemon's file after remove().
+inline constexpr const char* kWriteAfterRemove =
+    "ssif_bmc_write ran after remove: struct ssif_bmc_ctx freed (lock, response_in_progress, "
+    "response_timer_inited)";
 
 class SsifBmc : public BmcDriver {
   public:
@@ -272,6 +280,7 @@ class SsifBmc : public BmcDriver {
     const std::vector<std::string>& first_oob_writes() const override { return first_oob_writes_; }
     uint64_t use_after_free() const override { return use_after_free_; }
     uint64_t reads_after_remove() const override { return reads_after_remove_; }
+    uint64_t writes_after_remove() const override { return writes_after_remove_; }
     const Coverage& coverage() const override { return coverage_; }
 
   private:
@@ -365,6 +374,7 @@ class SsifBmc : public BmcDriver {
     uint64_t oob_writes_ = 0;
     uint64_t use_after_free_ = 0;
     uint64_t reads_after_remove_ = 0;
+    uint64_t writes_after_remove_ = 0;
     std::vector<std::string> first_oob_writes_;
 };
 

@@ -1,11 +1,13 @@
 #include "tools/output_file.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <new>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <vector>
 
 #include "tools/json_reader.h"
 
@@ -13,28 +15,55 @@ namespace ssifsim::tools {
 
 // A stream buffer over a file descriptor that remembers the first failed write's errno;
 // after it, output is dropped (the file is reported as failed at commit).
+//
+// With `direct_from` (a bulk stream: the VCDs) the bytes from that offset on are written
+// past the page cache (O_DIRECT), sparing the kernel's copy of gigabytes; the first ones go
+// through it, so that a waveform of ordinary size never waits for a slow disk. open(2) (NOTES,
+// O_DIRECT) wants the buffer, the length and the file offset aligned to the device's logical
+// block size (kAlign covers the sizes in use): the bytes are copied into an aligned staging
+// buffer and written in whole chunks from an aligned offset. The first drain (sync, commit)
+// clears O_DIRECT and writes the unaligned rest through the page cache, as it does all that
+// follows. Where the file system refuses O_DIRECT (fcntl or the write fails with EINVAL) the
+// file is written the ordinary way, with no error and no byte lost.
 class OutputFile::FdBuf : public std::streambuf {
   public:
-    explicit FdBuf(int fd) : fd_(fd), buf_(1 << 16) {
-        setp(buf_.data(), buf_.data() + buf_.size());
+    FdBuf(int fd, uint64_t direct_from) : fd_(fd), direct_from_(direct_from) {
+        const off_t at = ::lseek(fd_, 0, SEEK_CUR);
+        offset_ = at > 0 ? static_cast<uint64_t>(at) : 0;
+        allocate(kBuffer);
     }
     int error() const { return error_; }
     // After the close: anything written later is dropped.
     void detach() {
-        setp(buf_.data(), buf_.data() + buf_.size());
+        reset();
         fd_ = -1;
     }
 
-    // Writes what is buffered; false if a write failed, now or before.
+    // Writes what is buffered (and leaves O_DIRECT: the tail need not be aligned); false if
+    // a write failed, now or before.
     bool drain() {
-        write_all(pbase(), static_cast<size_t>(pptr() - pbase()));
-        setp(buf_.data(), buf_.data() + buf_.size());
+        const size_t used = static_cast<size_t>(pptr() - pbase());
+        size_t done = 0;
+        if (odirect_) {
+            done = used / kAlign * kAlign;
+            spill(done);
+            stop_direct();
+        }
+        write_all(area_.get() + done, used - done);
+        reset();
         return error_ == 0;
     }
 
   protected:
     int_type overflow(int_type ch) override {
-        if (!drain())
+        if (!odirect_) {
+            if (!drain())
+                return traits_type::eof();
+        } else if (pptr() == epptr()) {
+            spill(size_); // the staging buffer is full: whole chunks
+            reset();
+        }
+        if (error_ != 0)
             return traits_type::eof();
         if (!traits_type::eq_int_type(ch, traits_type::eof())) {
             *pptr() = traits_type::to_char_type(ch);
@@ -42,19 +71,111 @@ class OutputFile::FdBuf : public std::streambuf {
         }
         return traits_type::not_eof(ch);
     }
-    // A block at least as large as the buffer (a VCD's megabyte) goes to the file as it is,
-    // after what is buffered, rather than copied through the buffer 64 KiB at a time.
     std::streamsize xsputn(const char* s, std::streamsize n) override {
-        if (static_cast<size_t>(n) < buf_.size())
-            return std::streambuf::xsputn(s, n);
+        const std::streamsize taken = n; // all of it, or 0 after a failed write
+        const size_t buffered = static_cast<size_t>(pptr() - pbase());
+        if (!odirect_ && direct_from_ != 0 &&
+            offset_ + buffered + static_cast<size_t>(n) > direct_from_)
+            go_direct(s, n);
+        if (odirect_) {
+            // Every byte goes through the aligned staging buffer, written whenever full.
+            for (std::streamsize left = n; left > 0 && error_ == 0;) {
+                if (pptr() == epptr() &&
+                    traits_type::eq_int_type(overflow(traits_type::eof()), traits_type::eof()))
+                    break;
+                const std::streamsize k = std::min<std::streamsize>(left, epptr() - pptr());
+                std::memcpy(pptr(), s, static_cast<size_t>(k));
+                pbump(static_cast<int>(k));
+                s += k;
+                left -= k;
+            }
+            return error_ == 0 ? taken : 0;
+        }
+        // A block at least as large as the buffer (a VCD's megabyte) goes to the file as it is,
+        // after what is buffered, rather than copied through the buffer 64 KiB at a time.
+        if (static_cast<size_t>(n) < size_)
+            return std::streambuf::xsputn(s, n) + (taken - n);
         if (!drain())
             return 0;
         write_all(s, static_cast<size_t>(n));
-        return error_ == 0 ? n : 0;
+        return error_ == 0 ? taken : 0;
     }
     int sync() override { return drain() ? 0 : -1; }
 
   private:
+    static constexpr size_t kAlign = 4096;
+    static constexpr size_t kBuffer = size_t{1} << 16;
+    static constexpr size_t kStage = size_t{1} << 20;
+    struct Free {
+        void operator()(char* p) const { std::free(p); }
+    };
+
+    void allocate(size_t size) {
+        void* p = nullptr;
+        if (::posix_memalign(&p, kAlign, size) != 0)
+            throw std::bad_alloc();
+        area_.reset(static_cast<char*>(p));
+        size_ = size;
+        reset();
+    }
+    void reset() { setp(area_.get(), area_.get() + size_); }
+
+    // At `direct_from_`, once only: drains what is buffered, writes the head of `s` that
+    // brings the file offset to a multiple of kAlign the ordinary way (consuming it from `s`
+    // and `n`), then sets O_DIRECT on a regular file and takes the staging buffer.
+    void go_direct(const char*& s, std::streamsize& n) {
+        direct_from_ = 0;
+        if (!drain())
+            return;
+        const size_t head =
+            std::min<size_t>((kAlign - offset_ % kAlign) % kAlign, static_cast<size_t>(n));
+        write_all(s, head);
+        s += head;
+        n -= static_cast<std::streamsize>(head);
+        struct stat st;
+        if (error_ != 0 || offset_ % kAlign != 0 || ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode))
+            return;
+        const int flags = ::fcntl(fd_, F_GETFL);
+        if (flags < 0 || ::fcntl(fd_, F_SETFL, flags | O_DIRECT) != 0)
+            return;
+        odirect_ = true;
+        allocate(kStage);
+    }
+    void stop_direct() {
+        if (!odirect_)
+            return;
+        odirect_ = false;
+        const int flags = ::fcntl(fd_, F_GETFL);
+        // Still O_DIRECT, the ordinary writes of an unaligned tail would fail.
+        if ((flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) && error_ == 0)
+            error_ = errno;
+    }
+
+    // Writes the first `len` bytes of the staging buffer, a multiple of kAlign, with O_DIRECT;
+    // on EINVAL (O_DIRECT refused) or a short write off the alignment, the rest goes the
+    // ordinary way.
+    void spill(size_t len) {
+        const char* p = area_.get();
+        while (odirect_ && len > 0 && error_ == 0 && fd_ >= 0) {
+            const ssize_t n = ::write(fd_, p, len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && errno == EINVAL) {
+                stop_direct();
+                break;
+            }
+            if (n <= 0) {
+                error_ = n < 0 ? errno : EIO;
+                return;
+            }
+            p += n;
+            len -= static_cast<size_t>(n);
+            offset_ += static_cast<uint64_t>(n);
+            if (static_cast<size_t>(n) % kAlign != 0)
+                stop_direct();
+        }
+        write_all(p, len);
+    }
     void write_all(const char* p, size_t left) {
         while (left > 0 && error_ == 0 && fd_ >= 0) {
             const ssize_t n = ::write(fd_, p, left);
@@ -66,11 +187,16 @@ class OutputFile::FdBuf : public std::streambuf {
             }
             p += n;
             left -= static_cast<size_t>(n);
+            offset_ += static_cast<uint64_t>(n);
         }
     }
 
     int fd_;
-    std::vector<char> buf_;
+    uint64_t direct_from_; // the offset to go O_DIRECT at; 0: not (any more)
+    uint64_t offset_ = 0;  // the file offset: what was written
+    bool odirect_ = false; // O_DIRECT is set; the put area is the aligned staging buffer
+    size_t size_ = 0;
+    std::unique_ptr<char, Free> area_;
     int error_ = 0;
 };
 
@@ -99,7 +225,7 @@ void OutputFile::prepare() {
     const bool exists = ::stat(path_.c_str(), &st) == 0;
     if (exists && S_ISDIR(st.st_mode))
         throw InputError(path_ + ": cannot open for writing: it is a directory");
-    direct_ = kind_ == Kind::Stream || (exists && !S_ISREG(st.st_mode));
+    direct_ = kind_ != Kind::Document || (exists && !S_ISREG(st.st_mode));
     if (direct_) {
         // No O_TRUNC: nothing is changed until every output could be opened.
         fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
@@ -133,10 +259,10 @@ void OutputFile::prepare() {
 
 std::ostream& OutputFile::open() {
     struct stat st;
-    if (kind_ == Kind::Stream && ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) &&
+    if (kind_ != Kind::Document && ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) &&
         ::ftruncate(fd_, 0) != 0)
         open_error_ = errno;
-    buf_ = std::make_unique<FdBuf>(fd_);
+    buf_ = std::make_unique<FdBuf>(fd_, kind_ == Kind::Bulk && open_error_ == 0 ? direct_from_ : 0);
     stream_ = std::make_unique<std::ostream>(buf_.get());
     return *stream_;
 }

@@ -14,9 +14,15 @@ namespace ssifsim::tools {
 
 class OutputFile {
   public:
-    // Stream: written in place as the run goes (the event log, the VCDs), so that it can be
-    // followed; Document: written whole at the end, atomically.
-    enum class Kind { Stream, Document };
+    // Stream: written in place as the run goes (the event log), so that it can be followed;
+    // Bulk: a Stream written in large blocks (the VCDs), past the page cache (O_DIRECT) from
+    // kDirectFrom bytes on where the file system allows, which spares the kernel's copy of
+    // gigabytes (the last unaligned bytes are written at the commit); Document: written whole
+    // at the end, atomically.
+    enum class Kind { Stream, Bulk, Document };
+    // Where a Bulk file goes past the page cache: a smaller one (most runs' waveforms) stays
+    // in it, so that a slow disk does not hold the simulation back.
+    static constexpr uint64_t kDirectFrom = uint64_t{128} << 20;
 
     OutputFile(std::string path, Kind kind);
     // Removes what this run created and did not commit (a new empty file, a temporary).
@@ -34,6 +40,8 @@ class OutputFile {
     // or the close failed, the error naming the file. (No exception: after a simulation,
     // unwinding confuses ASan, whose view of the stack SystemC's thread switches changed.)
     std::string commit();
+    // A Bulk file's kDirectFrom, in bytes (tests); call before open().
+    void set_direct_from(uint64_t bytes) { direct_from_ = bytes; }
 
     const std::string& path() const { return path_; }
 
@@ -49,6 +57,7 @@ class OutputFile {
     std::string temp_path_; // a document's temporary, until renamed
     bool committed_ = false;
     int open_error_ = 0; // the truncation in open() failed
+    uint64_t direct_from_ = kDirectFrom;
     std::unique_ptr<FdBuf> buf_;
     std::unique_ptr<std::ostream> stream_;
 };

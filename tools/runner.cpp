@@ -105,11 +105,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     // changes on disk (what a failed prepare created is removed again).
     OutputFiles outputs;
     OutputFile* log_out = outputs.prepare(options.log_path, OutputFile::Kind::Stream);
-    OutputFile* vcd_out = outputs.prepare(options.vcd_path, OutputFile::Kind::Stream);
+    // The VCDs (gigabytes, in megabyte blocks) past the page cache; the log stays followable.
+    OutputFile* vcd_out = outputs.prepare(options.vcd_path, OutputFile::Kind::Bulk);
     OutputFile* tl_out =
         options.vcd_path.empty()
             ? nullptr
-            : outputs.prepare(transaction_vcd_path(options.vcd_path), OutputFile::Kind::Stream);
+            : outputs.prepare(transaction_vcd_path(options.vcd_path), OutputFile::Kind::Bulk);
     OutputFile* report_out = outputs.prepare(options.report_path, OutputFile::Kind::Document);
     OutputFile* junit_out = outputs.prepare(options.junit_path, OutputFile::Kind::Document);
     std::ostream* log_file = log_out ? &log_out->open() : nullptr;

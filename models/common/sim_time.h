@@ -37,7 +37,9 @@ inline void require_time_resolution() {
 // The current simulated time in whole ns (rounded down at resolutions finer than 1 ns).
 inline uint64_t sim_now_ns() {
     const uint64_t ticks = ticks_per_ns();
-    const uint64_t now = sc_core::sc_time_stamp().value();
+    // sc_time_stamp() is an out-of-line library call; the context's time_stamp() is inline
+    // (the same m_curr_time), and this is asked several times per bus byte.
+    const uint64_t now = sc_core::sc_get_curr_simcontext()->time_stamp().value();
     // Integer arithmetic keeps the hot path free of to_seconds()'s doubles; at the default
     // resolution the divisor is a constant, which compiles to a multiplication.
     return ticks == kPsPerNs ? now / kPsPerNs : now / ticks;

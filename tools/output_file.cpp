@@ -46,7 +46,7 @@ class OutputFile::FdBuf : public std::streambuf {
         size_t done = 0;
         if (odirect_) {
             done = used / kAlign * kAlign;
-            spill(done);
+            write_all(area_.get(), done);
             stop_direct();
         }
         write_all(area_.get() + done, used - done);
@@ -60,7 +60,7 @@ class OutputFile::FdBuf : public std::streambuf {
             if (!drain())
                 return traits_type::eof();
         } else if (pptr() == epptr()) {
-            spill(size_); // the staging buffer is full: whole chunks
+            write_all(area_.get(), size_); // the staging buffer is full: whole chunks
             reset();
         }
         if (error_ != 0)
@@ -151,36 +151,18 @@ class OutputFile::FdBuf : public std::streambuf {
             error_ = errno;
     }
 
-    // Writes the first `len` bytes of the staging buffer, a multiple of kAlign, with O_DIRECT;
-    // on EINVAL (O_DIRECT refused) or a short write off the alignment, the rest goes the
-    // ordinary way.
-    void spill(size_t len) {
-        const char* p = area_.get();
-        while (odirect_ && len > 0 && error_ == 0 && fd_ >= 0) {
-            const ssize_t n = ::write(fd_, p, len);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0 && errno == EINVAL) {
-                stop_direct();
-                break;
-            }
-            if (n <= 0) {
-                error_ = n < 0 ? errno : EIO;
-                return;
-            }
-            p += n;
-            len -= static_cast<size_t>(n);
-            offset_ += static_cast<uint64_t>(n);
-            if (static_cast<size_t>(n) % kAlign != 0)
-                stop_direct();
-        }
-        write_all(p, len);
-    }
+    // Writes `left` bytes at `p`. With O_DIRECT (from the staging buffer, `left` a multiple
+    // of kAlign) an EINVAL (O_DIRECT refused) or a short write off the alignment ends it, and
+    // the rest goes the ordinary way.
     void write_all(const char* p, size_t left) {
         while (left > 0 && error_ == 0 && fd_ >= 0) {
             const ssize_t n = ::write(fd_, p, left);
             if (n < 0 && errno == EINTR)
                 continue;
+            if (n < 0 && errno == EINVAL && odirect_) {
+                stop_direct();
+                continue;
+            }
             if (n <= 0) {
                 error_ = n < 0 ? errno : EIO;
                 break;
@@ -188,6 +170,8 @@ class OutputFile::FdBuf : public std::streambuf {
             p += n;
             left -= static_cast<size_t>(n);
             offset_ += static_cast<uint64_t>(n);
+            if (odirect_ && static_cast<size_t>(n) % kAlign != 0)
+                stop_direct();
         }
     }
 

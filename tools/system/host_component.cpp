@@ -96,11 +96,10 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
     // The driver takes its requests in the order they were handed to it (ipmi_msghandler's
     // queue, then ipmi_ssif's one message at a time): with none started, the first of those
     // waiting is the one after every completed request.
-    const size_t taken = r.completed + r.open_requests.size();
-    if (r.open_requests.empty() && r.submitted > taken) {
+    if (r.open_requests.empty() && r.submitted > r.completed) {
         std::unique_ptr<ssif::RequestSource> replay = requests_->replay();
         ssif::HostRequest first;
-        for (size_t i = 0; replay && i <= taken; ++i)
+        for (size_t i = 0; replay && i <= r.completed; ++i)
             replay->next(&first);
         if (replay)
             late +=

@@ -48,7 +48,7 @@ bool T6Check::add_waiting(int id, uint64_t handed_ns, uint64_t idle_since_ns, ui
     const std::string request = "request " + std::to_string(id) + " at t=" + ms(handed_ns);
     failed(id, idle_for, request,
            "request " + std::to_string(id) + " (handed to the driver at t=" + ms(handed_ns) +
-               ") never started: the driver started nothing in the " + ms(idle_for) +
+               ") never started: the host began no transfer in the " + ms(idle_for) +
                " from t=" + ms(idle_since_ns) + " to the run's end, over the limit of " +
                ms(check_.limit_ns) + " by " + ms(idle_for - check_.limit_ns));
     return true;

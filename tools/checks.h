@@ -23,8 +23,8 @@ class T6Check {
     // not judged (the run was cut, not the BMC slow). Returns whether it failed.
     bool add_open(int id, uint64_t started_ns, uint64_t end_ns);
     // A request handed to the driver at `handed_ns` that it had not started when the run
-    // ended, having started nothing since `idle_since_ns`: judged as add_open from then (a
-    // driver that sits on its work is as late as one that is slow with it).
+    // ended, the host having begun no transfer since `idle_since_ns`: judged as add_open from
+    // then (a driver that sits on its work is as late as one that is slow with it).
     bool add_waiting(int id, uint64_t handed_ns, uint64_t idle_since_ns, uint64_t end_ns);
     Check result(size_t completed, size_t submitted) const;
 

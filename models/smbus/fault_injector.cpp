@@ -15,6 +15,7 @@ void SmbusFaultInjector::b_transport(SmbusPayload& p) {
     case SmbusCommand::Start:
         if (!in_transfer_) { // a transfer's Start, not a repeated START
             in_transfer_ = true;
+            last_start_ns_ = sim_now_ns();
             wire_bytes_ = 0;
             fault_ = source_ && p.tag ? source_->next_transfer(*p.tag) : TransferFault{};
             if (fault_.active())

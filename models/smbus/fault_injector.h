@@ -53,6 +53,10 @@ class SmbusFaultInjector : public sc_core::sc_module, public SmbusBusIf {
     const SmbusTiming& timing() const override { return initiator_socket->timing(); }
     void transfer_done(TransferRecord& t) override { initiator_socket->transfer_done(t); }
 
+    // When the master last began a transfer (its Start step, in ns; 0: never): whether it
+    // is at work, its own traffic included.
+    uint64_t last_transfer_start_ns() const { return last_start_ns_; }
+
   private:
     EventSink& log_;
     TransferFaultSource* source_ = nullptr;
@@ -60,6 +64,7 @@ class SmbusFaultInjector : public sc_core::sc_module, public SmbusBusIf {
     bool in_transfer_ = false; // the master's Start went through, its Stop not yet
     TransferFault fault_;      // of the transfer in progress (the bus holds a pointer to it)
     int wire_bytes_ = 0;       // the master's transfer's wire bytes so far, addresses included
+    uint64_t last_start_ns_ = 0;
 };
 
 } // namespace ssifsim::smbus

@@ -95,16 +95,19 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
         late += t6.add_open(id, started_ns, r.end_ns);
     // The driver takes its requests in the order they were handed to it (ipmi_msghandler's
     // queue, then ipmi_ssif's one message at a time): with none started, the first of those
-    // waiting is the one after every completed request.
+    // waiting is the one after every completed request. It is judged from when the host
+    // last did anything with the bus or a request (the driver's own traffic, a probe or a
+    // flags fetch, keeps it from starting one).
     if (r.open_requests.empty() && r.submitted > r.completed) {
         std::unique_ptr<ssif::RequestSource> replay = requests_->replay();
         ssif::HostRequest first;
         for (size_t i = 0; replay && i <= r.completed; ++i)
             replay->next(&first);
         if (replay)
-            late +=
-                t6.add_waiting(first.id, first.at_ns,
-                               std::max(first.at_ns, collector_->last_completed_ns()), r.end_ns);
+            late += t6.add_waiting(first.id, first.at_ns,
+                                   std::max({first.at_ns, collector_->last_completed_ns(),
+                                             faults_->last_transfer_start_ns()}),
+                                   r.end_ns);
     }
     Check t6_check = t6.result(r.completed, r.completed);
     Check answered = check_all_answered(r.completed, r.completed);

@@ -1373,6 +1373,21 @@ TEST_CASE("run --until: a request in flight longer than T6max fails it", "[cli]"
     CHECK(within.out.find("n/a   T6max:") != std::string::npos);
 }
 
+// A check the scenario expects to fail, cut before it could (fault-daemon-silent expects
+// T6max to fail: its daemon never answers, so request 1, started at 0 ms, fails it only past
+// 250 ms): at 200 ms T6max is not judged, and says so, neither a failure seen nor "it
+// passed".
+TEST_CASE("run --until: an expected failure the run was cut before is n/a, not 'it passed'",
+          "[cli]") {
+    const CommandResult r = run_command(ssifsim_binary() + " run " + source_dir() +
+                                        "/scenarios/fault-daemon-silent.json --until 200ms");
+    INFO(r.out);
+    CHECK(r.out.find("n/a   T6max:") != std::string::npos);
+    CHECK(r.out.find("the scenario expects this check to fail; 2 request(s) still in flight "
+                     "when the run ended at 200.000000 ms: not judged") != std::string::npos);
+    CHECK(r.out.find("FAIL  T6max") == std::string::npos);
+}
+
 // A driver that sits on a request it was handed (fix-host-2023-flags-before: ipmi_ssif before
 // 6d2555cde291 stays in SSIF_GETTING_FLAGS with nothing in flight) never starts it: T6max
 // judges the first waiting request from when the host last did anything, its hand-over at

@@ -171,3 +171,30 @@ TEST_CASE("ipmi_messages: a bridge answering only a request's copy is a duplicat
                       "duplicate (its reads 1 at t=1.549700 ms, 2 at t=61.645000 ms): the host "
                       "wrote it again after the BMC had taken it");
 }
+
+// ipmi_ssif's resend of a multi-part request after a failed 0x07 part carries that part's
+// length byte (0x20) at byte 31 (msg_written_handler's multi_data[multi_pos] = to_write, over
+// the byte before the part): the daemon's read has the request's length, netfn and command
+// but another byte. The request reached the daemon altered; the host's response answers that
+// read, so nothing more is wrong.
+TEST_CASE("ipmi_messages: a request the daemon read with a byte changed is altered, not lost",
+          "[checks][messages]") {
+    Bytes request{0xc0, 0x01};
+    for (uint8_t i = 0; i < 34; ++i)
+        request.push_back(i);
+    Bytes altered = request;
+    altered[31] = 0x20; // was 0x1d
+    const Bytes response{0xc4, 0x01, 0x00};
+    IpmiMessagesCheck c;
+    c.request_started(0);
+    c.daemon_read(altered, 74'514'100);
+    c.daemon_wrote(response, 75'514'100);
+    ssif::RequestOutcome o = outcome(1, 0, 148'554'400, "", response);
+    o.request = request;
+    c.add(o);
+    const Check r = c.result();
+    CHECK_FALSE(r.pass);
+    CHECK(r.detail.find(") reached the daemon altered (its read 1 at t=74.514100 ms): byte 31 "
+                        "0x20, not 0x1d") != std::string::npos);
+    CHECK(r.detail.find("(and") == std::string::npos); // one problem: the response is its own
+}

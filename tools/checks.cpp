@@ -169,6 +169,14 @@ void IpmiMessagesCheck::problem(const std::string& what) {
         first_ = what;
 }
 
+namespace {
+// `read` is `request` altered on the way: as long, the same netfn/lun and command, other bytes.
+bool altered_copy(const Bytes& read, const Bytes& request) {
+    return read.size() == request.size() && read.size() > 2 && read[0] == request[0] &&
+           read[1] == request[1] && read != request;
+}
+} // namespace
+
 void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) {
     while (!exchanges_.empty() && exchanges_.front().read_ns < o.started_ns)
         exchanges_.pop_front();
@@ -182,12 +190,34 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
         reads.push_back(std::move(exchanges_.front()));
         exchanges_.pop_front();
     }
+    // Or its bytes altered on the way, the length and the netfn and command kept (ipmi_ssif
+    // resends a multi-part request with each later part's length byte over the byte before
+    // that part, msg_written_handler's multi_data[multi_pos] = to_write).
+    std::optional<DaemonExchange> altered;
+    if (reads.empty() && !exchanges_.empty() && exchanges_.front().read_ns < until_ns &&
+        altered_copy(exchanges_.front().request, o.request)) {
+        altered = std::move(exchanges_.front());
+        exchanges_.pop_front();
+    }
     if (o.error == ssif::RequestError::PowerOff)
         return;             // the host took nothing; whatever the daemon did is not delivered
     const auto who = [&o] { // built only for a problem: most outcomes have none
         return "request " + std::to_string(o.id) + " (" + hex_string(o.request) +
                ", started t=" + ms(o.started_ns) + ")";
     };
+    if (altered) {
+        size_t first = 0, differ = 0;
+        for (size_t i = o.request.size(); i-- > 0;)
+            if (altered->request[i] != o.request[i]) {
+                first = i;
+                ++differ;
+            }
+        problem(who() + " reached the daemon altered (its read " + std::to_string(altered->read) +
+                " at t=" + ms(altered->read_ns) + "): byte " + std::to_string(first) + " " +
+                hex8(altered->request[first]) + ", not " + hex8(o.request[first]) +
+                (differ > 1 ? " (" + std::to_string(differ) + " bytes differ)" : std::string()));
+        reads.push_back(std::move(*altered));
+    }
     if (reads.size() > 1) {
         std::string when;
         for (const DaemonExchange& r : reads)

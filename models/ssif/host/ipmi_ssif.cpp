@@ -227,9 +227,9 @@ void IpmiSsif::start_message(Kind kind, const Bytes& payload, int id, bool curr_
     msg_->kind = kind;
     msg_->out.id = id;
     msg_->out.request = payload;
-    msg_->parts = write_parts(payload, link_.cmd8_works, link_.max_part);
+    msg_->data = payload; // start_send's memcpy(ssif_info->data + 1, data, len)
     // Room for its write parts, the wait and as many read parts: one allocation for most.
-    msg_->out.timeline.reserve(2 * msg_->parts.size() + 1);
+    msg_->out.timeline.reserve(2 * (payload.size() / link_.max_part + 1) + 1);
     curr_msg_ = curr_msg;
     retries_left_ = kernel_.send_attempts; // start_send
     start_resend();
@@ -241,6 +241,7 @@ void IpmiSsif::start_resend() {
     got_alert_ = false;
     set_phase(HostPhase::Writing);
     ++msg_->out.write_attempts;
+    msg_->parts = write_parts(msg_->data, link_.cmd8_works, link_.max_part);
     msg_->part = 0;
     write_part();
 }
@@ -248,6 +249,14 @@ void IpmiSsif::start_resend() {
 void IpmiSsif::write_part() {
     ++msg_->out.parts_written;
     const WritePart& part = msg_->parts[msg_->part];
+    // msg_written_handler: `multi_data[multi_pos] = to_write; data_to_send = multi_data +
+    // multi_pos`: the block's length byte goes into the driver's copy of the message, over
+    // the last byte of the part before (multi_pos starts at 32, not 33, as start_resend's
+    // comment says). Sent already, it goes out again only if the message is resent: then
+    // the first part carries byte 31 as the second part's length (0x20 for a whole one).
+    // Linux's layout; a host with other part sizes (host.max_part) keeps its message whole.
+    if (msg_->part > 0 && link_.max_part == kPartMax)
+        msg_->data[kPartMax * msg_->part - 1] = static_cast<uint8_t>(part.data.size());
     transfer_read_ = false;
     transfer_command_ = part.command;
     hooks_.start_transfer({msg_->out.id, false, part.command, part.data, link_.pec});

@@ -246,6 +246,10 @@ enum class MessageKind { User, Handler, Driver };
 struct InFlightMessage {
     MessageKind kind = MessageKind::User;
     RequestOutcome out;
+    // The message as the driver holds it (ssif_info->data[1..data_len]), from which each
+    // attempt's parts are cut: msg_written_handler stores each later part's length byte in
+    // it, over the last byte of the part before, so a resend carries those (see write_part).
+    Bytes data;
     std::vector<WritePart> parts;
     size_t part = 0; // the part being written
 };

@@ -250,6 +250,10 @@ TEST_CASE("bad scenarios: exit 2, a message with the file and the JSON path", "[
         {R"({"version":1,"host":{"max_part":31}})", "$.host.max_part"},
         {R"({"version":1,"faults":[{"type":"daemon_efault","copied":260}]})", "$.faults[0].copied"},
         {R"({"version":1,"faults":[{"type":"bmc_remove"}]})", "$.faults[0].at_ms"},
+        // ssif_bmc is unbound once: a second bmc_remove has nothing to remove.
+        {R"({"version":1,"faults":[{"type":"bmc_remove","at_ms":30},
+            {"type":"bmc_remove","at_ms":35}]})",
+         "$.faults[1].type"},
         {"{\"version\":1,\"bmc\":{\"daemon\":{\"latency_ms\":-1}}}", "$.bmc.daemon.latency_ms"},
         {R"({"version":1,"bmc":{"daemon":{"kind":"bridge"}}})", "$.bmc.daemon.kind"},
         {R"({"version":1,"bmc":{"daemon":{"kind":"ssifbridge","version":"HEAD"}}})",

@@ -250,6 +250,13 @@ std::vector<Fault> read_faults(ObjectReader& root) {
             ObjectReader(*elements[i].first, elements[i].second, root.file())
                 .fail("master", "\"foreign\" aims at the foreign master's transfers, and the "
                                 "scenario has none: add a fault of type foreign_master");
+    // ssif_bmc is unbound once: nothing binds it again, so a second unbind has no device.
+    size_t removes = 0;
+    for (size_t i = 0; i < faults.size(); ++i)
+        if (faults[i].type == FaultType::BmcRemove && removes++ > 0)
+            ObjectReader(*elements[i].first, elements[i].second, root.file())
+                .fail("type", "a second bmc_remove: the BMC is removed once (nothing binds it "
+                              "again), so keep one");
     return faults;
 }
 

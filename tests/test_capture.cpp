@@ -200,6 +200,26 @@ TEST_CASE("check: the quickstart on a 10 kHz bus sampled at 1 MHz, and on a 1 MH
     }
 }
 
+// A capture that ends inside a multi-part response: a 40-byte response goes as a 0x03 start
+// (00 01 + 30 bytes, count 32) and a 0x09 end. Cut at 70.5 ms, after the 0x03 read (67.0 to
+// 70.35 ms) and before the 0x09's first whole byte, the capture holds only the start part.
+// The BMC's replay must not take those 30 bytes for the whole response (a single part of
+// count 30, where the wire has 32): all it knows is that the response is longer than a part.
+TEST_CASE("check: a capture that ends inside a multi-part response passes bmc_conformance",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-cut-response");
+    write_file(dir + "/mp.json", R"({"version":1,
+        "bmc":{"responder":{"test_command":{"length":40}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"}]}})");
+    REQUIRE(run_command(ssifsim_binary() + " run " + dir + "/mp.json -q --until 70500us --vcd " +
+                        dir + "/c.vcd")
+                .exit_code == 0);
+    const CommandResult r = run_command(ssifsim_binary() + " check " + dir + "/c.vcd");
+    INFO(r.out);
+    CHECK(r.out.find("pass  bmc_conformance") != std::string::npos);
+    CHECK(r.exit_code == 0);
+}
+
 TEST_CASE("check: a capture starting mid-transfer, with another device on the bus", "[capture]") {
     // The quickstart's wires, cut 100 us into the request's write (so the host's request is
     // not in the capture), with a plain write to a device at 0x50 drawn before the first read.

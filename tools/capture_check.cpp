@@ -39,7 +39,10 @@ bool bare_address_nak(const CapturedTransfer& t) {
 
 // The response a read begins to take, reassembled from it and the 0x09 reads after it
 // (IPMI v2.0 §12.6): a single part, or a start of 00 01 + 30 bytes, middles of a block
-// number + 31 and an end marked 0xff. Empty if the read carried none.
+// number + 31 and an end marked 0xff. Empty if the read carried none. A capture that ends
+// inside it holds only its first parts: the bytes read so far, filled out with zeros to more
+// than one part, which is all that is known of its length (the parts after the capture's
+// end are never judged).
 Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
     const CapturedTransfer& first = ts[i];
     if (!is_op(first, "block_read") || first.command != ssif::kReadStart ||
@@ -48,7 +51,11 @@ Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t a
     if (!(first.data.size() == ssif::kPartMax && first.data[0] == 0x00 && first.data[1] == 0x01))
         return first.data;
     Bytes out(first.data.begin() + 2, first.data.end());
-    for (size_t j = i + 1; j < ts.size(); ++j) {
+    for (size_t j = i + 1;; ++j) {
+        if (j == ts.size()) { // the capture ends
+            out.resize(std::max<size_t>(out.size(), ssif::kPartMax + 1));
+            break;
+        }
         const CapturedTransfer& t = ts[j];
         if (t.addr7 != addr7)
             continue;

@@ -424,6 +424,28 @@ TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES
     CHECK(cap.transfers[1].status == smbus::SmbusStatus::AddressNak);
 }
 
+// ssif_probe and ssif_detect send through do_cmd before the driver sets I2C_CLIENT_PEC:
+// read_response reads at once after the write, with no SSIF_MSG_PART wait. A first read 10 us
+// after a write without PEC (f=0000) is that, and host_timing passes it; the same read after
+// a write with PEC (f=0004) is the message path's wait cut short, and fails it.
+TEST_CASE("check: the probe's do_cmd reads at once after its write without PEC", "[capture]") {
+    const auto trace = [](const std::string& flags) {
+        const auto with = [&flags](std::string line) {
+            for (size_t at = 0; (at = line.find("f=0004", at)) != std::string::npos; at += 6)
+                line.replace(at, 6, "f=" + flags);
+            return line;
+        };
+        return tl("100.000000", with(kWrite)) + tl("100.000560", with(result("wr", 2, 0))) +
+               tl("100.000570", with(kRead)) + tl("100.002305", with(kReply)) +
+               tl("100.002305", with(result("rd", 3, 0)));
+    };
+    CHECK(check_named(check_trace(trace("0000")), "host_timing").pass);
+    const tools::Check pec = check_named(check_trace(trace("0004")), "host_timing");
+    CHECK_FALSE(pec.pass);
+    CHECK(pec.detail.find("read 0x03 0.010000 ms after the transfer before it") !=
+          std::string::npos);
+}
+
 TEST_CASE("check: a kernel trace of a write retry, and a bad PEC", "[capture]") {
     // The write NAKed, resent 60.44 ms later (SSIF_REQ_RETRY_USEC 60 ms from Jan 2023).
     const std::string text =

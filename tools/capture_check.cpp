@@ -165,21 +165,31 @@ class Exchanges {
             cur_->timeline.push_back(
                 {ssif::SegmentKind::Wait, reason, "", from, std::max(from, t.start_ns)});
             const uint64_t need = timers_.min_wait_ns(reason);
-            if (gap < need)
+            // ssif_probe and ssif_detect send through do_cmd, without PEC, whose
+            // read_response reads at once after the write (its retries msleep SSIF_MSG_MSEC,
+            // as long as a read retry): a first read within a jiffy of a write without PEC is
+            // that, not the message path's SSIF_MSG_PART wait cut short.
+            const bool do_cmd_read =
+                reason == "first_read" && !write_pec_ && gap < timers_.jiffies.tick_ns();
+            if (gap < need && !do_cmd_read)
                 r_.host_findings.push_back(
                     {t.start_ns, std::string(ssif::segment_kind_name(kind)) + " " +
-                                     hex8(t.command) + " " + ms(gap) +
+                                     part_label(t, kind) + " " + ms(gap) +
                                      " after the transfer before it; ipmi_ssif waits " +
                                      timers_.constant(reason) + " (" +
                                      std::to_string(need / timers_.jiffies.tick_ns()) +
                                      " jiffies, at least " + ms(need) + ") for " + reason});
         }
-        // A read the BMC NAKed at its address is start_get's 0x03; a write's part is unknown.
-        const bool read = kind == ssif::SegmentKind::Read;
         last_done_ns_ = t.master_done_ns;
         cur_->timeline.push_back(
-            {kind, bare_address_nak(t) ? (read ? hex8(ssif::kReadStart) : "?") : hex8(t.command),
-             smbus::status_name(t.status), t.start_ns, t.end_ns});
+            {kind, part_label(t, kind), smbus::status_name(t.status), t.start_ns, t.end_ns});
+    }
+
+    // A read the BMC NAKed at its address is start_get's 0x03; a write's part is unknown.
+    static std::string part_label(const CapturedTransfer& t, ssif::SegmentKind kind) {
+        if (!bare_address_nak(t))
+            return hex8(t.command);
+        return kind == ssif::SegmentKind::Read ? hex8(ssif::kReadStart) : "?";
     }
 
     void end_request(uint64_t t_ns, ssif::RequestError error) {
@@ -220,6 +230,7 @@ class Exchanges {
         } else if (!cur_ || write_complete_) {
             return; // a middle or end part with no write open: ssif_framing judges it
         }
+        write_pec_ = t.pec;
         segment(t, ssif::SegmentKind::Write, wait);
         // A wrong PEC byte the BMC ACKed is a write that went through, as the host sees it.
         const bool through = t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec;
@@ -308,6 +319,7 @@ class Exchanges {
     int ids_ = 0;
     Bytes request_, response_;
     bool write_complete_ = false, write_attempt_ok_ = false, multi_open_ = false;
+    bool write_pec_ = false; // the request's last write part carried a PEC byte
     int reads_ = 0;
     unsigned next_block_ = 0;   // the block number the next middle part carries
     uint64_t last_done_ns_ = 0; // the master_done_ns of the request's last transfer

@@ -1377,6 +1377,23 @@ TEST_CASE("run --until: a request in flight longer than T6max fails it", "[cli]"
     CHECK(within.out.find("n/a   T6max:") != std::string::npos);
 }
 
+// A cut while the host is off (host_power_off): the request it died with has failed, though
+// the model hands its outcome over only at power-on (IpmiSsif::power_on). fault-host-power-off
+// kills the host after request 1's address byte, at 0.0997 ms (at 100 kHz: the bus free
+// time tBUF 4.7 us before the first START, START 5 us, the byte's 8 bits and ACK 90 us), for
+// 100 ms: cut at 50 ms, request 1 is done with error power_off, as the scenario expects, and
+// T6max judges it as the failed request it is (before, it "was still in flight").
+TEST_CASE("run --until: a request the host died with is failed, not in flight", "[cli]") {
+    const CommandResult r = run_command(ssifsim_binary() + " run " + source_dir() +
+                                        "/scenarios/fault-host-power-off.json --until 50ms");
+    INFO(r.out);
+    CHECK(r.out.find("pass  request 1 error: request 1 (done t=0.099700 ms): outcome is "
+                     "\"power_off\"") != std::string::npos);
+    CHECK(r.out.find("request 1 (started t=0.000000 ms) was still in flight") == std::string::npos);
+    CHECK(r.out.find("request 1 at t=0.000000 ms got no valid response: it failed (power_off) "
+                     "after 0.099700 ms") != std::string::npos);
+}
+
 // A check the scenario expects to fail, cut before it could (fault-daemon-silent expects
 // T6max to fail: its daemon never answers, so request 1, started at 0 ms, fails it only past
 // 250 ms): at 200 ms T6max is not judged, and says so, neither a failure seen nor "it

@@ -78,12 +78,19 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
         r.host_stats = host_->stats();
     }
     r.not_yet_due = requests_->total() - r.submitted;
-    r.response = collector_->response();
-    r.open_requests = collector_->open();
     // Without an end time the run ends when the host is done: a request without a response
     // is lost. A run cut at its end time (or by a signal) judges an unanswered request only
     // once it has waited longer than T6max, as `check` judges a capture's open request.
     const bool cut = !system.gate || r.interrupted_by != 0;
+    // A cut while the host is off: the request it died with has failed (power_off) at its
+    // failure, though the model hands it over only at power-on.
+    if (const ssif::RequestOutcome* off = host_ ? host_->powered_off_request() : nullptr;
+        cut && off) {
+        collector_->completed(*off);
+        ++r.completed;
+    }
+    r.response = collector_->response();
+    r.open_requests = collector_->open();
     if (!cut) {
         checks.push_back(collector_->t6().result(r.completed, r.submitted));
         checks.push_back(check_all_answered(r.completed, r.submitted));

@@ -327,6 +327,9 @@ class IpmiSsif {
     const LinkSetup& link() const { return link_; }
     const HostStats& stats() const { return stats_; }
     size_t queued() const { return waiting_.size(); }
+    // The user's request the host died with (error power_off, completed_ns the failure),
+    // held while the host is off and delivered at power_on; nullptr when none.
+    const RequestOutcome* powered_off() const { return powered_off_ ? &*powered_off_ : nullptr; }
 
   private:
     using Kind = MessageKind;

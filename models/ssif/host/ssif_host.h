@@ -145,6 +145,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     size_t submitted() const { return submitted_; }
     const LinkSetup& link() const { return driver_.link(); }
     const HostStats& stats() const { return driver_.stats(); }
+    // The request the host died with while it is off (host_power_off): failed, its outcome
+    // not yet handed to the outcome sink (that happens at power-on); nullptr when none.
+    const RequestOutcome* powered_off_request() const { return driver_.powered_off(); }
 
   private:
     void feed();         // SC_THREAD: hands each request to the driver at its time

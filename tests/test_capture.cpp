@@ -444,6 +444,17 @@ TEST_CASE("check: the probe's do_cmd reads at once after its write without PEC",
     CHECK_FALSE(pec.pass);
     CHECK(pec.detail.find("read 0x03 0.010000 ms after the transfer before it") !=
           std::string::npos);
+    // The probe reads at once only after its own App requests (do_cmd's Get Device ID, Get
+    // System Interface Capabilities, Clear Message Flags, Get/Set BMC Global Enables, and
+    // test_multipart_messages' Get Device ID padded with zeros): Get Message Flags
+    // (18 31) without PEC read at once is a host on the message path without PEC that cut
+    // the SSIF_MSG_PART wait short, and fails.
+    std::string flags = trace("0000");
+    flags.replace(flags.find("[02-18-01]"), 10, "[02-18-31]");
+    const tools::Check no_pec = check_named(check_trace(flags), "host_timing");
+    CHECK_FALSE(no_pec.pass);
+    CHECK(no_pec.detail.find("read 0x03 0.010000 ms after the transfer before it") !=
+          std::string::npos);
 }
 
 TEST_CASE("check: a kernel trace of a write retry, and a bad PEC", "[capture]") {

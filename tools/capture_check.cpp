@@ -1,9 +1,11 @@
 #include "tools/capture_check.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
 
+#include "models/ssif/ipmi_commands.h"
 #include "tools/bus_checks.h"
 #include "tools/check_names.h"
 #include "tools/checks.h"
@@ -35,6 +37,26 @@ bool is_op(const CapturedTransfer& t, const char* op) {
 bool bare_address_nak(const CapturedTransfer& t) {
     return t.status == SmbusStatus::AddressNak && t.command == 0 && t.count < 0 &&
            (!t.wire || t.bytes.size() == 1);
+}
+
+// A request the probe reads the answer of at once (read_response right after the write):
+// do_cmd's (ssif_detect, ssif_probe), Get Device ID, Get System Interface Capabilities,
+// Clear Message Flags, Get and Set BMC Global Enables, each of netfn App and 2 or 3 bytes;
+// and test_multipart_messages' Get Device ID padded with zeros to 33, 64 or 65 bytes
+// (ipmi_ssif.c in every version the models follow).
+bool probe_request(const Bytes& request) {
+    namespace ipmi = ssif::ipmi;
+    if (request.size() < 2 || request[0] != ipmi::netfn_lun(ipmi::kNetfnApp))
+        return false;
+    if (request[1] == ipmi::kGetDeviceId.cmd)
+        return std::all_of(request.begin() + 2, request.end(), [](uint8_t b) { return b == 0; });
+    if (request.size() > 3)
+        return false;
+    for (const ipmi::Command c : {ipmi::kGetSystemInterfaceCaps, ipmi::kClearMessageFlags,
+                                  ipmi::kGetBmcGlobalEnables, ipmi::kSetBmcGlobalEnables})
+        if (request[1] == c.cmd)
+            return true;
+    return false;
 }
 
 // The response a read begins to take, reassembled from it and the 0x09 reads after it
@@ -165,12 +187,14 @@ class Exchanges {
             cur_->timeline.push_back(
                 {ssif::SegmentKind::Wait, reason, "", from, std::max(from, t.start_ns)});
             const uint64_t need = timers_.min_wait_ns(reason);
-            // ssif_probe and ssif_detect send through do_cmd, without PEC, whose
-            // read_response reads at once after the write (its retries msleep SSIF_MSG_MSEC,
-            // as long as a read retry): a first read within a jiffy of a write without PEC is
-            // that, not the message path's SSIF_MSG_PART wait cut short.
-            const bool do_cmd_read =
-                reason == "first_read" && !write_pec_ && gap < timers_.jiffies.tick_ns();
+            // ssif_probe and ssif_detect send through do_cmd (and test_multipart_messages),
+            // without PEC, whose read_response reads at once after the write (its retries
+            // msleep SSIF_MSG_MSEC, as long as a read retry): a first read within a jiffy of
+            // a write without PEC of one of the probe's requests is that, not the message
+            // path's SSIF_MSG_PART wait cut short.
+            const bool do_cmd_read = reason == "first_read" && !write_pec_ &&
+                                     gap < timers_.jiffies.tick_ns() &&
+                                     probe_request(cur_->request);
             if (gap < need && !do_cmd_read)
                 r_.host_findings.push_back(
                     {t.start_ns, std::string(ssif::segment_kind_name(kind)) + " " +

@@ -424,6 +424,30 @@ TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES
     CHECK(cap.transfers[1].status == smbus::SmbusStatus::AddressNak);
 }
 
+// ssif_alert: smbus_alert's Receive Byte from the Alert Response Address 0x0c answered with
+// the BMC's address (0x10 << 1 = 0x20; i2c-smbus.c takes status >> 1) while the driver waits
+// out SSIF_MSG_JIFFIES after a NAKed read (waiting_alert) deletes the timer and reads at once:
+// the retry 20.1 ms after the NAK, 0.1 ms after the alert, passes host_timing. An alert of
+// another device (0x22: address 0x11) is not the BMC's, and the early retry fails as before.
+TEST_CASE("check: a read right after the BMC's alert passes host_timing", "[capture]") {
+    const auto trace = [](const char* ara_byte) {
+        const std::string ara = " i2c-1 a=00c f=0000 c=0 BYTE";
+        return tl("100.000000", kWrite) + tl("100.000560", result("wr", 2, 0)) +
+               tl("100.006000", kRead) + tl("100.006105", result("rd", 3, -6)) +
+               tl("100.026000", "smbus_read:" + ara) +
+               tl("100.026195", "smbus_reply:" + ara + " l=1 [" + ara_byte + "]") +
+               tl("100.026195", "smbus_result:" + ara + " rd res=0") + tl("100.026300", kRead) +
+               tl("100.028035", kReply) + tl("100.028035", result("rd", 3, 0));
+    };
+    const tools::CaptureResult alerted = check_trace(trace("20"));
+    CHECK(check_named(alerted, "host_timing").pass);
+    CHECK(alerted.other_transfers == 1);
+    const tools::Check other = check_named(check_trace(trace("22")), "host_timing");
+    CHECK_FALSE(other.pass);
+    CHECK(other.detail.find("t=100026.300000 ms: read 0x03 20.195000 ms after the transfer "
+                            "before it; ipmi_ssif waits SSIF_MSG_JIFFIES") == 0);
+}
+
 // ssif_probe and ssif_detect send through do_cmd before the driver sets I2C_CLIENT_PEC:
 // read_response reads at once after the write, with no SSIF_MSG_PART wait. A first read 10 us
 // after a write without PEC (f=0000) is that, and host_timing passes it; the same read after

@@ -696,10 +696,13 @@ Capture parse_ftrace(std::istream& in, const std::string& file, smbus::AdapterKi
             Bytes buf;
             if (words.empty() || !dash_hex(words.back(), &buf))
                 fail(file, line_no, "smbus_reply: the [..] bytes are required");
+            // A block's buf is its count, then the data; a Receive Byte's (BYTE) the byte.
             const auto it = open.find(adapter);
-            if (it != open.end() && !buf.empty()) {
+            if (it != open.end() && !buf.empty() && std::string(it->second.op) == "block_read") {
                 it->second.count = buf[0];
                 it->second.data.assign(buf.begin() + 1, buf.end());
+            } else if (it != open.end()) {
+                it->second.data = buf;
             }
         } else { // smbus_result
             std::string r;

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "models/smbus/alert.h"
 #include "models/ssif/ipmi_commands.h"
 #include "tools/bus_checks.h"
 #include "tools/check_names.h"
@@ -37,6 +38,14 @@ bool is_op(const CapturedTransfer& t, const char* op) {
 bool bare_address_nak(const CapturedTransfer& t) {
     return t.status == SmbusStatus::AddressNak && t.command == 0 && t.count < 0 &&
            (!t.wire || t.bytes.size() == 1);
+}
+
+// smbus_alert's Receive Byte from the Alert Response Address, answered with the BMC's
+// address in bits 7:1 (i2c-smbus.c: addr = status >> 1): ipmi_ssif's ssif_alert runs.
+bool bmc_alerted(const CapturedTransfer& t, uint8_t bmc_addr7) {
+    return t.addr7 == smbus::AlertLine::kAlertResponseAddress &&
+           (is_op(t, "receive_byte") || is_op(t, "i2c_read")) && t.status == SmbusStatus::Ok &&
+           !t.data.empty() && t.data[0] >> 1 == bmc_addr7;
 }
 
 // A request the probe reads the answer of at once (read_response right after the write):
@@ -130,6 +139,9 @@ class Exchanges {
   public:
     Exchanges(const CaptureCheckOptions& o, CaptureResult& r) : timers_(o), r_(r) {}
 
+    // The BMC answered an alert (bmc_alerted) at `t_ns`.
+    void alert(uint64_t t_ns) { alert_ns_ = t_ns; }
+
     // `write_follows`: the next transfer to the BMC is a 0x02 or 0x06 write.
     void transfer(const CapturedTransfer& t, bool write_follows) {
         const bool bare = bare_address_nak(t);
@@ -195,7 +207,14 @@ class Exchanges {
             const bool do_cmd_read = reason == "first_read" && !write_pec_ &&
                                      gap < timers_.jiffies.tick_ns() &&
                                      probe_request(cur_->request);
-            if (gap < need && !do_cmd_read)
+            // ssif_alert: an alert while the driver waits for its timer (waiting_alert, after
+            // the write or a failed read) deletes the timer and reads at once; one during the
+            // write attempt (got_alert, cleared by start_send) makes msg_written_handler
+            // read at once.
+            const uint64_t alert_from = reason == "first_read" ? attempt_start_ns_ : last_done_ns_;
+            const bool alerted = (reason == "first_read" || reason == "read_retry") && alert_ns_ &&
+                                 *alert_ns_ >= alert_from && *alert_ns_ <= t.start_ns;
+            if (gap < need && !do_cmd_read && !alerted)
                 r_.host_findings.push_back(
                     {t.start_ns, std::string(ssif::segment_kind_name(kind)) + " " +
                                      part_label(t, kind) + " " + ms(gap) +
@@ -246,6 +265,7 @@ class Exchanges {
                 cur_->started_ns = cur_->submitted_ns = t.start_ns;
             }
             cur_->write_attempts++;
+            attempt_start_ns_ = t.start_ns;
             cur_->parts_written = 0;
             request_.clear();
             write_attempt_ok_ = true;
@@ -345,8 +365,10 @@ class Exchanges {
     bool write_complete_ = false, write_attempt_ok_ = false, multi_open_ = false;
     bool write_pec_ = false; // the request's last write part carried a PEC byte
     int reads_ = 0;
-    unsigned next_block_ = 0;   // the block number the next middle part carries
-    uint64_t last_done_ns_ = 0; // the master_done_ns of the request's last transfer
+    unsigned next_block_ = 0;          // the block number the next middle part carries
+    uint64_t last_done_ns_ = 0;        // the master_done_ns of the request's last transfer
+    uint64_t attempt_start_ns_ = 0;    // the START of the write attempt's first part
+    std::optional<uint64_t> alert_ns_; // the BMC's last answered alert
 };
 
 Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t* checked) {
@@ -664,6 +686,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         // The bus's timing holds for every transfer on it, as a run's observers see them.
         if (cap.wire_timing)
             bus_timing.transfer_done(record);
+        if (bmc_alerted(t, o.bmc_addr7))
+            exchanges.alert(t.end_ns);
         if (t.addr7 != o.bmc_addr7 || is_op(t, "incomplete")) {
             r.other_transfers += !is_op(t, "incomplete");
             r.incomplete_transfers += is_op(t, "incomplete");

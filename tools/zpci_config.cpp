@@ -352,8 +352,17 @@ ojson zpci_to_json(const ZpciScenario& z) {
 GeneratedMsis::GeneratedMsis(const ZpciScenario& z, const std::vector<uint32_t>& live,
                              uint64_t seed)
     : z_(z), live_(live), rng_(seed ^ 0x7a706369ULL /* "zpci": apart from the workload's */) {
+    std::unordered_map<uint32_t, unsigned> nvec; // by fid
     for (const zpci::FunctionConfig& f : z.config.functions)
-        nvec_[f.fid] = std::min(f.nvec, f.max_msi);
+        nvec[f.fid] = std::min(f.nvec, f.max_msi);
+    const auto nvec_of = [&nvec](uint32_t fid) {
+        const auto it = nvec.find(fid);
+        return it == nvec.end() ? 0u : it->second;
+    };
+    for (uint32_t fid : live_)
+        live_nvec_.push_back(nvec_of(fid));
+    for (const MsiGenerator& m : z.msis)
+        generator_nvec_.push_back(m.fid ? nvec_of(*m.fid) : 0u);
     for (size_t g = 0; g < z.msis.size(); ++g)
         queue_.push({time_of(g, 0, 0), g, 0});
 }
@@ -380,16 +389,19 @@ bool GeneratedMsis::next(zpci::Msi* out) {
         if (p.seq + 1 < total)
             queue_.push({time_of(p.generator, p.seq + 1, p.t_ns), p.generator, p.seq + 1});
         uint32_t fid = 0;
+        unsigned nvec = generator_nvec_[p.generator];
         if (m.fid) {
             fid = *m.fid;
         } else if (!live_.empty()) {
-            fid = live_[rng_.uniform(0, live_.size() - 1)];
+            const size_t pick = rng_.uniform(0, live_.size() - 1);
+            fid = live_[pick];
+            nvec = live_nvec_[pick];
         } else {
             continue; // no function has interrupts: nobody can raise one
         }
         unsigned index = static_cast<unsigned>(m.index);
         if (m.index < 0)
-            index = static_cast<unsigned>(rng_.uniform(0, nvec_[fid] - 1));
+            index = static_cast<unsigned>(rng_.uniform(0, nvec - 1));
         *out = zpci::Msi{p.t_ns, fid, index, m.lost, m.duplicated};
         return true;
     }

@@ -69,7 +69,10 @@ class GeneratedMsis : public zpci::MsiSchedule {
 
     const ZpciScenario& z_;
     std::vector<uint32_t> live_;
-    std::unordered_map<uint32_t, unsigned> nvec_; // by fid: looked up per MSI
+    // The number of MSIs a random index picks from (min(nvec, max_msi); 0 for a fid with no
+    // function): of live_[i], and of each generator's own fid. Looked up per MSI.
+    std::vector<unsigned> live_nvec_;
+    std::vector<unsigned> generator_nvec_;
     Rng rng_;
     std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
 };

@@ -1377,6 +1377,28 @@ TEST_CASE("run --until: a request in flight longer than T6max fails it", "[cli]"
     CHECK(within.out.find("n/a   T6max:") != std::string::npos);
 }
 
+// A run cut inside a byte's data bits draws them up to its end, as a logic analyzer stopped
+// there shows the wires (SmbusBus::draw_cut); the byte is drawn whole only at its ACK bit,
+// which the run never reaches. quickstart at 100 kHz (a quarter period q = 2.5 us, a bit
+// 10 us; WireTrace's bit: SDA set at +q, SCL rises at +2q, falls at +4q): the first START
+// after tBUF at 4.7 us (SDA falls, SCL falls 2q later at 9.7 us), then the address byte 0x20
+// (0x10, write) from 9.7 us, its bit i from 9.7 + 10i us. Cut at 50 us: bits 0..3 (0 0 1 0)
+// whole, SDA unchanged for the zeros at 12.2 and 22.2 us, rising at 32.2 and falling at
+// 42.2; bit 4 would set SDA at 52.2 us, past the end.
+TEST_CASE("run --until: a byte cut by the end is drawn up to it", "[cli]") {
+    const std::string dir = make_temp_dir("cut_byte");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + source_dir() +
+                    "/scenarios/quickstart.json --quiet --until 0.05ms --vcd " + dir + "/w.vcd");
+    REQUIRE(r.exit_code == 0);
+    const std::string vcd = read_file(dir + "/w.vcd");
+    const size_t body = vcd.find("$enddefinitions $end\n");
+    REQUIRE(body != std::string::npos);
+    CHECK(vcd.substr(body + 21) == "#0\n1!\n1\"\n#4700\n0\"\n#9700\n0!\n#14700\n1!\n#19700\n0!\n"
+                                   "#24700\n1!\n#29700\n0!\n#32200\n1\"\n#34700\n1!\n#39700\n0!\n"
+                                   "#42200\n0\"\n#44700\n1!\n#49700\n0!\n#50000\n");
+}
+
 // A cut while the host is off (host_power_off): the request it died with has failed, though
 // the model hands its outcome over only at power-on (IpmiSsif::power_on). fault-host-power-off
 // kills the host after request 1's address byte, at 0.0997 ms (at 100 kHz: the bus free

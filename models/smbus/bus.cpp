@@ -242,14 +242,21 @@ void SmbusBus::start(int port, SmbusPayload& p) {
     }
 }
 
-uint64_t SmbusBus::data_bits(bool ahead) {
+uint64_t SmbusBus::data_bits(bool ahead, uint8_t value) {
     const uint64_t t = now_ns();
     if (ahead) {
         owed_ns_ += 8 * bit_ns_;
         return t;
     }
+    byte_on_wire_ = ByteOnWire{t, value};
     wait_out(8 * bit_ns_);
+    byte_on_wire_.reset();
     return t;
+}
+
+void SmbusBus::draw_cut(uint64_t end_ns) {
+    if (byte_on_wire_)
+        wire_.data_bits_until(byte_on_wire_->t_ns, byte_on_wire_->value, end_ns);
 }
 
 void SmbusBus::owe(uint64_t dt_ns, bool follows) {
@@ -462,7 +469,7 @@ void SmbusBus::send(SmbusPayload& p) {
     }
     // The target sees the byte after its 8 data bits and answers on the 9th clock.
     const uint64_t byte_ns = 8 * bit_ns_;
-    const uint64_t t = data_bits(runs_ahead(p, byte_ns, byte_ns, events::kBusByte));
+    const uint64_t t = data_bits(runs_ahead(p, byte_ns, byte_ns, events::kBusByte), value);
     bool ack = false;
     if (walk_.fault->nak_byte == walk_.wire_bytes) {
         log_fault(events::kFaultNak, "byte", walk_.wire_bytes);
@@ -534,7 +541,7 @@ void SmbusBus::read(SmbusPayload& p) {
         else
             wait_out(byte_ns + bit_ns_);
     } else {
-        const uint64_t t = data_bits(false);
+        const uint64_t t = data_bits(false, value);
         ack_bit(t, value, "r", ack, p.next_step_follows);
     }
     p.data = value;

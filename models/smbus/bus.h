@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <systemc>
 #include <utility>
 #include <vector>
@@ -67,6 +68,11 @@ class SmbusBus : public sc_core::sc_module {
     // middle of a transfer the bus ran ahead in (temporal decoupling): the run has logged and
     // drawn up to there.
     uint64_t last_act_ns() const { return last_act_ns_; }
+    // The run ends at end_ns (its end time) with the bus inside a byte's data bits: draws
+    // their edges up to end_ns (WireTrace::data_bits_until), as a logic analyzer stopped
+    // there shows them. The byte is drawn whole at its ACK bit otherwise, which the run
+    // never reaches; no event is logged (the target never saw it).
+    void draw_cut(uint64_t end_ns);
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
     // The bus is busy: a master's transfer is open (Start without its Stop yet), or a line
@@ -156,9 +162,9 @@ class SmbusBus : public sc_core::sc_module {
     void deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& step);
     void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits, then the ACK bit, which also logs and draws the
-    // byte. data_bits returns when the data bits began (after the owed time) and waits out
-    // the owed time and the data bits in one wait, or, `ahead`, owes them.
-    uint64_t data_bits(bool ahead);
+    // byte. data_bits returns when the data bits of `value` began (after the owed time) and
+    // waits out the owed time and the data bits in one wait, or, `ahead`, owes them.
+    uint64_t data_bits(bool ahead, uint8_t value);
     // `follows`: the payload's next_step_follows.
     void ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack, bool follows);
     // The byte's PEC, counts, log event (at ack_ns) and wires (from byte_start).
@@ -205,6 +211,12 @@ class SmbusBus : public sc_core::sc_module {
     // now_ns(); 0 whenever a step ends without next_step_follows.
     uint64_t owed_ns_ = 0;
     uint64_t last_act_ns_ = 0;
+    // The byte whose data bits data_bits is waiting out (draw_cut): when they began, its value.
+    struct ByteOnWire {
+        uint64_t t_ns;
+        uint8_t value;
+    };
+    std::optional<ByteOnWire> byte_on_wire_;
     // ahead_limit_ns()'s answer, while sc_delta_count() is quiet_delta_ and no target
     // notified anything since.
     bool quiet_known_ = false;

@@ -61,6 +61,21 @@ void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
     vcd_->changes(changes, 27);
 }
 
+void WireTrace::data_bits_until(uint64_t t, uint8_t value, uint64_t end_ns) {
+    if (!vcd_)
+        return;
+    const uint64_t q = quarter_ns_;
+    for (int i = 0; i < 8; ++i) {
+        const uint64_t bit_start = t + static_cast<uint64_t>(i) * 4 * q;
+        const uint64_t at[3] = {bit_start + q, bit_start + 2 * q, bit_start + 4 * q};
+        const int signal[3] = {sda_, scl_, scl_};
+        const bool level[3] = {((value >> (7 - i)) & 1) != 0, true, false};
+        for (int k = 0; k < 3; ++k)
+            if (at[k] <= end_ns)
+                vcd_->change(at[k], signal[k], level[k]);
+    }
+}
+
 void WireTrace::sda_low(uint64_t t) {
     if (vcd_)
         vcd_->change(t, sda_, 0);

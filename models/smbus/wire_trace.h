@@ -25,6 +25,8 @@ class WireTrace {
     void stop(uint64_t t_ns);
     // 8 data bits MSB first, then the ACK bit (0) or NAK (1).
     void byte(uint64_t t_ns, uint8_t value, bool ack);
+    // The edges of byte()'s 8 data bits at or before end_ns only: a byte the run's end cut.
+    void data_bits_until(uint64_t t_ns, uint8_t value, uint64_t end_ns);
     // A device pulls SDA low; releases it (with SCL high: a STOP condition).
     void sda_low(uint64_t t_ns);
     void sda_release(uint64_t t_ns);

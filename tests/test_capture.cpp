@@ -709,6 +709,52 @@ TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is fl
     CHECK_FALSE(check_named(r, "bmc_conformance").pass);
 }
 
+// The scenarios' own wire VCDs, made by the models of ssif_bmc and ipmi_ssif, checked with
+// the options the scenario ran with: the replay must find nothing, nor host_timing. Each
+// row was a false finding:
+// - npcm-2024-slave-disable: ssif_bmc_cb returns -EBUSY at the STOP after a request
+//   (handle_request set busy), which disables the address until the response is written;
+//   the replay handed the controller an ACK for the STOP, so the address stayed enabled.
+// - npcm: the controller ACKs every byte whatever the driver says, so a read going on shows
+//   nothing; the replay put the daemon's answer before the busy read at 6.37 ms, where
+//   ssif_bmc sends a count of 0 (on_read_requested_event, no response in progress).
+// - bmc-hz-100-answer-505ms: the daemon wrote at 505.56 ms, before the response timer's
+//   tick at 510 ms (HZ=100); the replay put the answer just before the read at 555 ms, after
+//   the timer, where ssif_bmc would have dropped the request.
+// - fix-2026-efault-before: the daemon answered the request it read (cut short by the
+//   -EFAULT bug) with 04 00 c7, which does not answer the one the replay gave it; the read
+//   that carried it was taken for a busy BMC's.
+// - a 100-byte response cut at 14 ms inside its second middle part (response_from took
+//   the parts read for the whole response, so the first middle became an end part, 0xff).
+TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
+    const std::string dir = make_temp_dir("capture-own-vcds");
+    write_file(dir + "/cut.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1},
+        "responder":{"test_command":{"length":100}}},
+        "workload":{"until_ms":14,"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"}]}})");
+    const std::string sc = source_dir() + "/scenarios/";
+    const std::pair<std::string, std::string> rows[] = {
+        {sc + "bmc-controller-npcm-2024-slave-disable.json",
+         "--bmc-controller npcm-2024-slave-disable"},
+        {sc + "bmc-npcm-2025-timeout-enable-unanswered.json",
+         "--bmc-controller npcm-2025-timeout-enable"},
+        {sc + "bmc-controller-npcm.json", "--bmc-controller npcm"},
+        {sc + "bmc-hz-100-answer-505ms.json", "--bmc-hz 100"},
+        {sc + "fix-2026-efault-before.json", "--bmc-variant 2026-remove-timer"},
+        {dir + "/cut.json", ""},
+    };
+    for (const auto& [scenario, options] : rows) {
+        INFO(scenario << " " << options);
+        const CommandResult run =
+            run_command(ssifsim_binary() + " run " + scenario + " --quiet --vcd " + dir + "/w.vcd");
+        REQUIRE(run.exit_code != 2);
+        const CommandResult check =
+            run_command(ssifsim_binary() + " check " + dir + "/w.vcd " + options);
+        INFO(check.out);
+        CHECK(check.out.find("pass  bmc_conformance") != std::string::npos);
+        CHECK(check.out.find("pass  host_timing") != std::string::npos);
+    }
+}
+
 TEST_CASE("check: after a host died mid-transfer, the BMC is not blamed for what the wires cannot "
           "tell",
           "[capture]") {

@@ -68,12 +68,28 @@ bool probe_request(const Bytes& request) {
     return false;
 }
 
+// The bytes the BMC sent in a block read after its count byte, as far as a wire capture shows
+// them (a read cut short keeps none in `data`), and that count (-1: not sent).
+Bytes sent_after_count(const CapturedTransfer& t, int* count) {
+    *count = -1;
+    Bytes out;
+    if (!t.wire || !t.restart_at || t.restart_at + 1 >= t.bytes.size() ||
+        t.bytes[t.restart_at + 1].from_master)
+        return out;
+    *count = t.bytes[t.restart_at + 1].value;
+    for (size_t k = t.restart_at + 2; k < t.bytes.size() && !t.bytes[k].from_master; ++k)
+        out.push_back(t.bytes[k].value);
+    return out;
+}
+
 // The response a read begins to take, reassembled from it and the 0x09 reads after it
 // (IPMI v2.0 §12.6): a single part, or a start of 00 01 + 30 bytes, middles of a block
-// number + 31 and an end marked 0xff. Empty if the read carried none. A capture that ends
-// inside it holds only its first parts: the bytes read so far, filled out with zeros to more
-// than one part, which is all that is known of its length (the parts after the capture's
-// end are never judged).
+// number + 31 and an end marked 0xff. Empty if the read carried none. When no end part
+// follows (the capture ends, a middle's read failed or was cut short, the host went on to
+// something else), the response has more than was read: what the unfinished middle showed,
+// then zeros, enough for one more part after the ones read, which is all that is known of
+// its length (the bytes never read are never judged; an end part cut short gives its length
+// by its count).
 Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
     const CapturedTransfer& first = ts[i];
     if (!is_op(first, "block_read") || first.command != ssif::kReadStart ||
@@ -83,21 +99,50 @@ Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t a
         return first.data;
     Bytes out(first.data.begin() + 2, first.data.end());
     for (size_t j = i + 1;; ++j) {
-        if (j == ts.size()) { // the capture ends
-            out.resize(std::max<size_t>(out.size(), ssif::kPartMax + 1));
-            break;
-        }
-        const CapturedTransfer& t = ts[j];
-        if (t.addr7 != addr7)
+        const CapturedTransfer* t = j < ts.size() ? &ts[j] : nullptr;
+        if (t && t->addr7 != addr7)
             continue;
-        if (!is_op(t, "block_read") || t.command != ssif::kReadMiddle ||
-            t.status != SmbusStatus::Ok || t.data.empty())
-            break;
-        out.insert(out.end(), t.data.begin() + 1, t.data.end());
-        if (t.data[0] == ssif::kReadEndBlock)
-            break;
+        const bool middle_read = t && is_op(*t, "block_read") && t->command == ssif::kReadMiddle;
+        if (middle_read && t->status == SmbusStatus::Ok && !t->data.empty()) {
+            out.insert(out.end(), t->data.begin() + 1, t->data.end());
+            if (t->data[0] == ssif::kReadEndBlock)
+                break;
+            continue;
+        }
+        const size_t before = out.size();
+        int count = -1;
+        const Bytes shown = middle_read ? sent_after_count(*t, &count) : Bytes{};
+        if (shown.size() > 1)
+            out.insert(out.end(), shown.begin() + 1, shown.end());  // after the block number
+        if (count >= 1 && count < static_cast<int>(ssif::kPartMax)) // an end part's length
+            out.resize(before + static_cast<size_t>(count) - 1);
+        else
+            out.resize(std::max(out.size(), before + ssif::kPartMax));
+        break;
     }
     return out;
+}
+
+// The response a read of 0x03 carried: response_from's, or, for a read cut short after the
+// BMC sent its count (a host that died in it), the bytes it showed filled out with zeros to
+// that count (a multi-part start's to one more part). Empty if it carried none.
+Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
+    if (Bytes r = response_from(ts, i, addr7); !r.empty())
+        return r;
+    const CapturedTransfer& t = ts[i];
+    int count = -1;
+    Bytes shown = sent_after_count(t, &count);
+    if (!is_op(t, "block_read") || t.command != ssif::kReadStart || count < 1 ||
+        count > static_cast<int>(ssif::kPartMax))
+        return {};
+    if (count == static_cast<int>(ssif::kPartMax) && shown.size() >= 2 && shown[0] == 0x00 &&
+        shown[1] == 0x01) {
+        shown.erase(shown.begin(), shown.begin() + 2);
+        shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
+        return shown;
+    }
+    shown.resize(static_cast<size_t>(count));
+    return shown;
 }
 
 // The IPMI message handler's rule: the response's netfn is the request's + 1 and the
@@ -208,10 +253,11 @@ class Exchanges {
                                      gap < timers_.jiffies.tick_ns() &&
                                      probe_request(cur_->request);
             // ssif_alert: an alert while the driver waits for its timer (waiting_alert, after
-            // the write or a failed read) deletes the timer and reads at once; one during the
-            // write attempt (got_alert, cleared by start_send) makes msg_written_handler
+            // the write or a failed read) deletes the timer and reads at once; one while the
+            // message is current (got_alert, cleared by start_send, which may run before the
+            // alert's ARA read takes the adapter ahead of the write) makes msg_written_handler
             // read at once.
-            const uint64_t alert_from = reason == "first_read" ? attempt_start_ns_ : last_done_ns_;
+            const uint64_t alert_from = reason == "first_read" ? attempt_from_ns_ : last_done_ns_;
             const bool alerted = (reason == "first_read" || reason == "read_retry") && alert_ns_ &&
                                  *alert_ns_ >= alert_from && *alert_ns_ <= t.start_ns;
             if (gap < need && !do_cmd_read && !alerted)
@@ -265,7 +311,7 @@ class Exchanges {
                 cur_->started_ns = cur_->submitted_ns = t.start_ns;
             }
             cur_->write_attempts++;
-            attempt_start_ns_ = t.start_ns;
+            attempt_from_ns_ = last_done_ns_;
             cur_->parts_written = 0;
             request_.clear();
             write_attempt_ok_ = true;
@@ -367,7 +413,7 @@ class Exchanges {
     int reads_ = 0;
     unsigned next_block_ = 0;          // the block number the next middle part carries
     uint64_t last_done_ns_ = 0;        // the master_done_ns of the request's last transfer
-    uint64_t attempt_start_ns_ = 0;    // the START of the write attempt's first part
+    uint64_t attempt_from_ns_ = 0;     // the end of the transfer before the write attempt
     std::optional<uint64_t> alert_ns_; // the BMC's last answered alert
 };
 
@@ -459,33 +505,51 @@ void BmcReplay::differ(uint64_t t_ns, const std::string& what) {
 // bytes of one transfer more than this apart had the bus stopped between them.
 constexpr uint64_t kTransferBrokenNs = 35'000'000 + 900'000;
 
-void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
+void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next) {
     if (!t.wire || t.bytes.empty())
         return;
     if (lost_at_ns_) {
         ++unjudged_;
         return;
     }
+    // A read that carried a response shows the BMC had the daemon's answer (ssif_bmc sends
+    // no bytes of its own but a count of 0): the daemon wrote it before this read, and before
+    // the response timer fired if that comes first (a BMC that sent it had taken it in time).
+    // It is the daemon's if it answers the request the daemon took, or has an IPMI
+    // response's shape at least (netfn, command, completion code: the daemon may have
+    // answered a request other than the one the replay gave it); fewer bytes are the BMC's
+    // own doing.
+    const bool waiting_before = bmc_.busy() && !bmc_.response_pending();
+    if (carried && waiting_before && (answers(request_, *carried) || carried->size() >= 3)) {
+        if (timer_armed_ && timer_expires_ns_ <= t.start_ns)
+            timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
+        bmc_.write(ssif::encode_ssif_msg(*carried), true);
+        controller_.response_written();
+    }
     timers_until(t.start_ns);
-    // Only a response that answers the request (netfn + 1, the same command) can be the
-    // daemon's: other bytes are the BMC's own doing.
-    // And only when the BMC let this read go on past its address and command: so it had
-    // the response by then.
+    // A read the BMC let go on past its address and command where a busy ssif_bmc would have
+    // stopped it (the controller NAKs, or disables the address, while busy): the daemon had
+    // answered. With a controller that ACKs every byte whatever the driver says, going on
+    // shows nothing.
+    const ssif::ControllerRow& row = controller_.row();
+    const bool busy_stops_reads =
+        row.busy != ssif::BusyRule::Ignored || row.slave_disabled_while_busy;
     const bool read_goes_on = t.bytes[0].ack && (t.bytes.size() < 2 || t.bytes[1].ack);
     const bool waiting = bmc_.busy() && !bmc_.response_pending();
     // A read cut short before the BMC sent its count shows no bytes to compare: if the BMC
-    // let it go on, the daemon may have answered, with bytes the wire never showed; a
-    // response that answers the request (netfn + 1, cmd, completion code 0) stands in.
+    // let it go on, the daemon may have answered, with bytes the wire never showed; the
+    // response the host read next, if it answers the request (netfn + 1, the same command:
+    // other bytes are the BMC's own doing), else one that does (completion code 0), stands in.
     bool sent_nothing = t.restart_at != 0;
     for (const WireByte& b : t.bytes)
         sent_nothing = sent_nothing && b.from_master;
     Bytes stand_in;
-    if (!response && waiting && read_goes_on && sent_nothing && request_.size() >= 2) {
+    const Bytes* response = next && answers(request_, *next) ? next : nullptr;
+    if (!response && sent_nothing && request_.size() >= 2) {
         stand_in = {static_cast<uint8_t>((request_[0] & 0xfc) + 4), request_[1], ssif::kCcOk};
         response = &stand_in;
     }
-    if (response && read_goes_on && waiting && answers(request_, *response)) {
-        // The daemon's answer, just before the read that took it.
+    if (response && read_goes_on && busy_stops_reads && waiting) {
         bmc_.write(ssif::encode_ssif_msg(*response), true);
         controller_.response_written();
     }
@@ -570,11 +634,12 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* response) {
         differ(t.start_ns, std::string("the BMC took this ") + t.op + " " + hex8(t.command) +
                                " in full; ssif_bmc would abort it" +
                                (last_warning_.empty() ? "" : " (\"" + last_warning_ + "\")"));
-    if (addressed) {
+    if (addressed && !bmc_.removed() && controller_.enabled()) {
         timers_until(t.end_ns);
         uint8_t val = 0;
-        bmc_.on_event(SlaveEvent::Stop, val);
-        controller_.answer(SlaveEvent::Stop, SlaveAnswer::Ack);
+        // ssif_bmc_cb's answer to the STOP (-EBUSY after a request: the Nuvoton rows then
+        // disable the address), as BmcModule::on_event hands it to the controller.
+        controller_.answer(SlaveEvent::Stop, bmc_.on_event(SlaveEvent::Stop, val));
     }
     last_warning_.clear();
 }
@@ -654,6 +719,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // For each read, the response the host read next, before it wrote another request: the
     // daemon had answered by the time the BMC let that read go on, or any read before it.
     std::vector<Bytes> next_response(cap.transfers.size());
+    // For each read of 0x03, the response it carried itself (carried_response).
+    std::vector<Bytes> carried(cap.transfers.size());
     std::vector<bool> write_follows(cap.transfers.size());
     bool write_next = false;
     for (size_t i = cap.transfers.size(); i-- > 0;) {
@@ -674,6 +741,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
             if (is_op(t, "block_write") &&
                 (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart))
                 pending.clear();
+            carried[i] = carried_response(cap.transfers, i, o.bmc_addr7);
             if (const Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
                 pending = r;
             if (is_op(t, "block_read"))
@@ -697,7 +765,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         framing.transfer_done(record);
         exchanges.transfer(t, write_follows[i]);
         if (replay)
-            replay->transfer(t, next_response[i].empty() ? nullptr : &next_response[i]);
+            replay->transfer(t, carried[i].empty() ? nullptr : &carried[i],
+                             next_response[i].empty() ? nullptr : &next_response[i]);
     }
     exchanges.finish();
     if (replay)

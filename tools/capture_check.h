@@ -66,9 +66,9 @@ struct CaptureResult {
 class BmcReplay : private ssif::BmcHooks {
   public:
     explicit BmcReplay(const CaptureCheckOptions& options);
-    // `response`: for a read, the response the host read next for the request it is on,
-    // else null.
-    void transfer(const CapturedTransfer& t, const Bytes* response);
+    // For a read: `carried`, the response it carried itself (null: none); `next`, the
+    // response the host read next for the request it is on (null: none).
+    void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next);
     const std::vector<Finding>& findings() const { return findings_; }
     // Where the replay stopped judging (0: it did not): a transfer whose bytes resume after
     // a pause no device waits out (see transfer()); the transfers from there on are not

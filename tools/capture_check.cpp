@@ -458,7 +458,8 @@ BmcReplay::BmcReplay(const CaptureCheckOptions& o)
 
 void BmcReplay::arm_response_timer() {
     timer_armed_ = true;
-    timer_expires_ns_ = ssif::response_timer_expiry_ns(jiffies_, ssif::kResponseTimeoutMs, now_ns_);
+    timer_expires_ns_ =
+        ssif::response_timer_expiry_ns(jiffies_, options_.bmc_response_timeout_ms, now_ns_);
 }
 
 void BmcReplay::request_available() {
@@ -860,7 +861,8 @@ ojson capture_report(const Capture& cap, const CaptureCheckOptions& o, const Cap
         {"bmc",
          {{"variant", ssif::bmc_variant_name(o.bmc_variant)},
           {"controller", ssif::bmc_controller_name(o.bmc_controller)},
-          {"hz", o.bmc_hz}}}};
+          {"hz", o.bmc_hz},
+          {"response_timeout_ms", o.bmc_response_timeout_ms}}}};
     ojson decoded = {{"transfers", cap.transfers.size()},
                      {"other_addresses", r.other_transfers},
                      {"unpaired_reads", r.unpaired_reads},
@@ -922,7 +924,10 @@ void print_capture_summary(std::ostream& out, const Capture& cap, const CaptureC
             << " ns";
     out << "\n  held to: host ipmi_ssif " << ssif::host_variant_name(o.host_variant)
         << " at HZ=" << o.host_hz << "; BMC ssif_bmc " << ssif::bmc_variant_name(o.bmc_variant)
-        << " (" << ssif::bmc_controller_name(o.bmc_controller) << ") at HZ=" << o.bmc_hz << "\n";
+        << " (" << ssif::bmc_controller_name(o.bmc_controller) << ") at HZ=" << o.bmc_hz;
+    if (o.bmc_response_timeout_ms != ssif::kResponseTimeoutMs)
+        out << ", response timer " << o.bmc_response_timeout_ms << " ms";
+    out << "\n";
     for (const std::string& n : cap.notes)
         out << "  note: " << n << "\n";
     const bool detailed = r.outcomes.size() <= RunResult::kExplainedRequests;

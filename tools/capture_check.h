@@ -30,6 +30,9 @@ struct CaptureCheckOptions {
     ssif::BmcVariant bmc_variant = ssif::BmcVariant::Mainline;
     ssif::BmcController bmc_controller = ssif::BmcController::AddressNak;
     unsigned bmc_hz = 100;
+    // ssif_bmc's RESPONSE_TIMEOUT in ms (mainline 500; downstream trees use 15000), as the
+    // scenario key bmc.response_timeout_ms.
+    unsigned bmc_response_timeout_ms = ssif::kResponseTimeoutMs;
 };
 
 // A point where a captured device did what its Linux driver would not have: when, and

@@ -696,6 +696,7 @@ int cmd_check(const std::vector<std::string>& args) {
     double t6_ms = 250;
     // Signed: a negative HZ is refused by the check below, not wrapped round to a valid one.
     long long host_hz = o.host_hz, bmc_hz = o.bmc_hz;
+    long long response_timeout_ms = o.bmc_response_timeout_ms;
     po::options_description opts("Options");
     opts.add_options()("help,h", "show this help")(
         "format", po::value(&format)->value_name("vcd|sr|ftrace"),
@@ -727,8 +728,12 @@ int cmd_check(const std::vector<std::string>& args) {
         "the BMC's I2C controller, for what a busy answer looks like on the wire")(
         "bmc-hz", po::value(&bmc_hz)->value_name("HZ")->default_value(bmc_hz),
         "the BMC kernel's HZ, for its response timer")(
-        "t6-max-ms", po::value(&t6_ms)->value_name("MS")->default_value(250),
-        "T6max, request to response (IPMI v2.0 12.7)")(
+        "bmc-response-timeout-ms",
+        po::value(&response_timeout_ms)->value_name("MS")->default_value(response_timeout_ms),
+        "ssif_bmc's RESPONSE_TIMEOUT, 1..3600000 (downstream trees use 15000), as "
+        "bmc.response_timeout_ms")("t6-max-ms",
+                                   po::value(&t6_ms)->value_name("MS")->default_value(250),
+                                   "T6max, request to response (IPMI v2.0 12.7)")(
         "quiet,q", "print nothing but errors; the exit code tells the result");
     const po::variables_map vm = parse_command(args, opts);
     if (vm.count("help")) {
@@ -781,6 +786,11 @@ int cmd_check(const std::vector<std::string>& args) {
                                "check");
     o.host_hz = static_cast<unsigned>(host_hz);
     o.bmc_hz = static_cast<unsigned>(bmc_hz);
+    if (response_timeout_ms < 1 || response_timeout_ms > 3'600'000)
+        return usage_error("--bmc-response-timeout-ms: " + std::to_string(response_timeout_ms) +
+                               " is not 1..3600000",
+                           "check");
+    o.bmc_response_timeout_ms = static_cast<unsigned>(response_timeout_ms);
     if (!(t6_ms > 0) || t6_ms > 3.6e6)
         return usage_error("--t6-max-ms: must be above 0 and at most 3600000", "check");
     // -1 stands for the default inside; a negative width given is a mistake, not a default.

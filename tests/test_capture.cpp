@@ -728,6 +728,9 @@ TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is fl
 //   the parts read for the whole response, so the first middle became an end part, 0xff).
 // - bridge-fe8bb4c-late-after: the BMC's response timer is 15 s (bmc.response_timeout_ms, as
 //   downstream trees have it); check's was 500 ms with no option to say otherwise.
+// - bmc-oob-write-pending-response: a second master's write at 2.09 ms, ACKed where a busy
+//   ssif_bmc NAKs its address, shows the daemon had answered (at 1.47 ms; the host reads the
+//   response at 6 ms); only reads counted as such evidence.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/cut.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1},
@@ -744,6 +747,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {sc + "fix-2026-efault-before.json", "--bmc-variant 2026-remove-timer"},
         {dir + "/cut.json", ""},
         {sc + "bridge-fe8bb4c-late-after.json", "--bmc-response-timeout-ms 15000"},
+        {sc + "bmc-oob-write-pending-response.json", ""},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -528,14 +528,13 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         controller_.response_written();
     }
     timers_until(t.start_ns);
-    // A read the BMC let go on past its address and command where a busy ssif_bmc would have
-    // stopped it (the controller NAKs, or disables the address, while busy): the daemon had
-    // answered. With a controller that ACKs every byte whatever the driver says, going on
-    // shows nothing.
+    // A transfer (a read, or another master's write) the BMC let go on past its address and
+    // command where a busy ssif_bmc would have stopped it (the controller NAKs, or disables
+    // the address, while busy): the daemon had answered. With a controller that ACKs every
+    // byte whatever the driver says, going on shows nothing.
     const ssif::ControllerRow& row = controller_.row();
-    const bool busy_stops_reads =
-        row.busy != ssif::BusyRule::Ignored || row.slave_disabled_while_busy;
-    const bool read_goes_on = t.bytes[0].ack && (t.bytes.size() < 2 || t.bytes[1].ack);
+    const bool busy_stops = row.busy != ssif::BusyRule::Ignored || row.slave_disabled_while_busy;
+    const bool goes_on = t.bytes[0].ack && (t.bytes.size() < 2 || t.bytes[1].ack);
     const bool waiting = bmc_.busy() && !bmc_.response_pending();
     // A read cut short before the BMC sent its count shows no bytes to compare: if the BMC
     // let it go on, the daemon may have answered, with bytes the wire never showed; the
@@ -550,7 +549,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         stand_in = {static_cast<uint8_t>((request_[0] & 0xfc) + 4), request_[1], ssif::kCcOk};
         response = &stand_in;
     }
-    if (response && read_goes_on && busy_stops_reads && waiting) {
+    if (response && goes_on && busy_stops && waiting) {
         bmc_.write(ssif::encode_ssif_msg(*response), true);
         controller_.response_written();
     }
@@ -717,8 +716,9 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     BusTimingCheck bus_timing;
     SsifFramingCheck framing(o.bmc_addr7);
     std::optional<BmcReplay> replay;
-    // For each read, the response the host read next, before it wrote another request: the
-    // daemon had answered by the time the BMC let that read go on, or any read before it.
+    // For each transfer, the response the host read next, before it wrote another request:
+    // the daemon had answered by the time the BMC let that transfer go on where a busy BMC
+    // would not have.
     std::vector<Bytes> next_response(cap.transfers.size());
     // For each read of 0x03, the response it carried itself (carried_response).
     std::vector<Bytes> carried(cap.transfers.size());
@@ -745,8 +745,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
             carried[i] = carried_response(cap.transfers, i, o.bmc_addr7);
             if (const Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
                 pending = r;
-            if (is_op(t, "block_read"))
-                next_response[i] = pending;
+            next_response[i] = pending;
         }
     }
     for (size_t i = 0; i < cap.transfers.size(); ++i) {

@@ -69,7 +69,7 @@ struct CaptureResult {
 class BmcReplay : private ssif::BmcHooks {
   public:
     explicit BmcReplay(const CaptureCheckOptions& options);
-    // For a read: `carried`, the response it carried itself (null: none); `next`, the
+    // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next);
     const std::vector<Finding>& findings() const { return findings_; }

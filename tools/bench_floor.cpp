@@ -50,10 +50,10 @@ class CountingSink : public EventSink {
 class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
   public:
     explicit Floor(const Scenario& s)
-        : s_(s), timing_(s.bus), host_kernel_(ssif::host_kernel(s.host.variant)),
-          host_jiffies_(s.host.hz), host_timers_(host_jiffies_), bmc_jiffies_(s.bmc.hz),
-          responder_(s.responder), backend_(s.script, responder_),
-          requests_(s.requests, s.generators, s.seed),
+        : s_(s), timing_(s.bus), bit_ns_(timing_.bit_ns()),
+          host_kernel_(ssif::host_kernel(s.host.variant)), host_jiffies_(s.host.hz),
+          host_timers_(host_jiffies_), bmc_jiffies_(s.bmc.hz), responder_(s.responder),
+          backend_(s.script, responder_), requests_(s.requests, s.generators, s.seed),
           driver_(host_kernel_, smbus::host_adapter(s.host.adapter), host_jiffies_, host_timers_,
                   *this, log_),
           bmc_(s.bmc.addr7, s.bmc.variant, *this, s.bmc.multipart_end, s.bmc.max_message),
@@ -348,7 +348,7 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
             now_ += timing_.start_ns();
         }
         const bool read = addr_byte & 1;
-        now_ += 8 * timing_.bit_ns(); // the target sees the byte after its 8 data bits
+        now_ += 8 * bit_ns_; // the target sees the byte after its 8 data bits
         uint8_t val = addr_byte;
         const bool ack = slave(read ? SlaveEvent::ReadRequested : SlaveEvent::WriteRequested,
                                val) == SlaveAnswer::Ack;
@@ -364,7 +364,7 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
         return ack;
     }
     bool write(uint8_t value, SmbusResult& result) {
-        now_ += 8 * timing_.bit_ns();
+        now_ += 8 * bit_ns_;
         bool ack = false;
         if (selected_) {
             uint8_t val = value;
@@ -384,7 +384,7 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
             slave(SlaveEvent::ReadProcessed, value);
         }
         const bool ack = recv_len ? value >= 1 && value <= smbus::kBlockMax : master_ack;
-        now_ += 8 * timing_.bit_ns();
+        now_ += 8 * bit_ns_;
         ack_bit(value, "r", ack);
         return value;
     }
@@ -395,7 +395,7 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
             .str("dir", dir)
             .hex("byte", value)
             .flag("ack", ack);
-        now_ += timing_.bit_ns();
+        now_ += bit_ns_;
     }
     void stop() {
         now_ += timing_.stop_ns();
@@ -423,6 +423,7 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
 
     const Scenario& s_;
     const smbus::SmbusTiming& timing_;
+    const uint64_t bit_ns_; // a division: once, as SmbusBus keeps it
     const ssif::HostKernel& host_kernel_;
     Jiffies host_jiffies_;
     TimerBase host_timers_;

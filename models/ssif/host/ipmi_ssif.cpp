@@ -1,6 +1,5 @@
 #include "models/ssif/host/ipmi_ssif.h"
 
-#include <cstdio>
 #include <iterator>
 
 #include "models/common/name_table.h"
@@ -263,8 +262,10 @@ void IpmiSsif::write_part() {
 }
 
 void IpmiSsif::transfer_done(const TransferDone& done) {
-    char cmd[8];
-    std::snprintf(cmd, sizeof cmd, "0x%02x", transfer_command_);
+    // "0x%02x" by hand: snprintf per transfer was a few per cent of a run.
+    static constexpr char kHex[] = "0123456789abcdef";
+    const char cmd[] = {'0', 'x', kHex[transfer_command_ >> 4], kHex[transfer_command_ & 0xf],
+                        '\0'};
     msg_->out.timeline.push_back({transfer_read_ ? SegmentKind::Read : SegmentKind::Write, cmd,
                                   smbus::status_name(done.result.status), done.start_ns,
                                   done.end_ns});

@@ -731,6 +731,12 @@ TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is fl
 // - bmc-oob-write-pending-response: a second master's write at 2.09 ms, ACKed where a busy
 //   ssif_bmc NAKs its address, shows the daemon had answered (at 1.47 ms; the host reads the
 //   response at 6 ms); only reads counted as such evidence.
+// - fix-2025-request-loss-before: the host dies at 6 ms before reading request 1's response,
+//   which the daemon writes at 20.56 ms; no read shows it, but only with it pending does the
+//   2024-write-len BMC lose request 2 at 2000 ms (the zero counts after). The replay took the
+//   unread response as never written (9 points); it now also tries it answered at once and
+//   keeps the better fit. (It also claimed the BMC "took in full" a write ssif_bmc aborts,
+//   which the wires cannot show: ssif_bmc_cb ACKs every byte while aborting.)
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/cut.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1},
@@ -748,6 +754,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/cut.json", ""},
         {sc + "bridge-fe8bb4c-late-after.json", "--bmc-response-timeout-ms 15000"},
         {sc + "bmc-oob-write-pending-response.json", ""},
+        {sc + "fix-2025-request-loss-before.json", "--bmc-variant 2024-write-len"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -68,7 +68,10 @@ struct CaptureResult {
 // at the BMC's HZ from the STOP that ended the request.
 class BmcReplay : private ssif::BmcHooks {
   public:
-    explicit BmcReplay(const CaptureCheckOptions& options);
+    // `answer_unread`: the daemon answers at once (a stand-in response, netfn + 1, the
+    // command, completion code 0) each request whose response the host never read before
+    // its next request; else only where the wires prove an answer (transfer()).
+    BmcReplay(const CaptureCheckOptions& options, bool answer_unread);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next);
@@ -90,6 +93,9 @@ class BmcReplay : private ssif::BmcHooks {
     void differ(uint64_t t_ns, const std::string& what);
 
     CaptureCheckOptions options_;
+    bool answer_unread_;
+    bool unread_ = false;     // the transfer being replayed has no response read after it
+    bool answer_now_ = false; // request_available took a request answer_unread answers
     Jiffies jiffies_;
     ssif::SsifBmc bmc_;
     ssif::SlaveController controller_;
@@ -98,7 +104,6 @@ class BmcReplay : private ssif::BmcHooks {
     uint64_t timer_expires_ns_ = 0;
     uint64_t request_at_ns_ = 0;
     Bytes request_; // the request the daemon took last
-    std::string last_warning_;
     std::vector<Finding> findings_;
     uint64_t lost_at_ns_ = 0, unjudged_ = 0;
     std::string lost_why_;

@@ -1397,6 +1397,20 @@ TEST_CASE("run --until: a byte cut by the end is drawn up to it", "[cli]") {
     CHECK(vcd.substr(body + 21) == "#0\n1!\n1\"\n#4700\n0\"\n#9700\n0!\n#14700\n1!\n#19700\n0!\n"
                                    "#24700\n1!\n#29700\n0!\n#32200\n1\"\n#34700\n1!\n#39700\n0!\n"
                                    "#42200\n0\"\n#44700\n1!\n#49700\n0!\n#50000\n");
+    // Cut inside the ACK bit (89.7 .. 99.7 us), which the bus draws whole with the byte when
+    // the ACK begins: its SCL rise at 94.7 us comes after an end at 94.699 us and is left
+    // out (SDA stays low for the ACK, as after the address's last bit 0); the file ends at
+    // the end time, as every cut does (WireTrace::draw_until).
+    const CommandResult ack =
+        run_command(ssifsim_binary() + " run " + source_dir() +
+                    "/scenarios/quickstart.json --quiet --until 94699ns --vcd " + dir + "/a.vcd");
+    REQUIRE(ack.exit_code == 0);
+    const std::string cut_ack = read_file(dir + "/a.vcd");
+    const std::string tail = "\n#89700\n0!\n#94699\n";
+    CHECK(cut_ack.substr(cut_ack.size() - tail.size()) == tail);
+    const std::string tl_ack = read_file(dir + "/a.tl.vcd");
+    CHECK(tl_ack.substr(tl_ack.size() - 8) == "\n#94699\n");
+    CHECK(tl_ack.find("#94700") == std::string::npos);
 }
 
 // A cut while the host is off (host_power_off): the request it died with has failed, though

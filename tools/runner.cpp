@@ -148,8 +148,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
     const uint64_t until_ns = options.until_ns ? options.until_ns : s.until_ns;
     StopGate gate; // without an end time: stop when the host and the MSI stream are done
     System system{
-        s,        log,    wire_vcd.get(),          tl_vcd.get(), until_ns ? nullptr : &gate, faults,
-        messages, result, options.daemon_observer, components,
+        s,          log,    wire_vcd.get(), tl_vcd.get(), until_ns ? nullptr : &gate,
+        until_ns,   faults, messages,       result,       options.daemon_observer,
+        components,
     };
 
     for (const auto& c : components)

@@ -73,6 +73,9 @@ class SmbusBus : public sc_core::sc_module {
     // there shows them. The byte is drawn whole at its ACK bit otherwise, which the run
     // never reaches; no event is logged (the target never saw it).
     void draw_cut(uint64_t end_ns);
+    // The run ends at end_ns (known before it starts): the wires are drawn up to it and no
+    // further (WireTrace::draw_until), as the bus acts up to it and no further.
+    void draw_until(uint64_t end_ns) { wire_.draw_until(end_ns); }
     // Bytes that crossed the wires so far, addresses included.
     uint64_t wire_bytes() const { return wire_bytes_; }
     // The bus is busy: a master's transfer is open (Start without its Stop yet), or a line

@@ -15,34 +15,34 @@ void WireTrace::start(uint64_t t) {
     if (!vcd_)
         return;
     const uint64_t q = quarter_ns_;
-    vcd_->change(t, sda_, 0);
-    vcd_->change(t + 2 * q, scl_, 0);
+    edge(t, sda_, 0);
+    edge(t + 2 * q, scl_, 0);
 }
 
 void WireTrace::repeated_start(uint64_t t) {
     if (!vcd_)
         return;
     const uint64_t q = quarter_ns_;
-    vcd_->change(t + q, sda_, 1);
-    vcd_->change(t + 2 * q, scl_, 1);
-    vcd_->change(t + 3 * q, sda_, 0);
-    vcd_->change(t + 4 * q, scl_, 0);
+    edge(t + q, sda_, 1);
+    edge(t + 2 * q, scl_, 1);
+    edge(t + 3 * q, sda_, 0);
+    edge(t + 4 * q, scl_, 0);
 }
 
 void WireTrace::stop(uint64_t t) {
     if (!vcd_)
         return;
     const uint64_t q = quarter_ns_;
-    vcd_->change(t + q, sda_, 0);
-    vcd_->change(t + 2 * q, scl_, 1);
-    vcd_->change(t + 3 * q, sda_, 1);
+    edge(t + q, sda_, 0);
+    edge(t + 2 * q, scl_, 1);
+    edge(t + 3 * q, sda_, 1);
 }
 
 void WireTrace::bit(uint64_t t, bool level) {
     const uint64_t q = quarter_ns_;
-    vcd_->change(t + q, sda_, level);
-    vcd_->change(t + 2 * q, scl_, 1);
-    vcd_->change(t + 4 * q, scl_, 0);
+    edge(t + q, sda_, level);
+    edge(t + 2 * q, scl_, 1);
+    edge(t + 4 * q, scl_, 0);
 }
 
 void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
@@ -58,7 +58,11 @@ void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
         changes[3 * i + 1] = {bit_start + 2 * q, scl_, 1};
         changes[3 * i + 2] = {bit_start + 4 * q, scl_, 0};
     }
-    vcd_->changes(changes, 27);
+    size_t n = 27; // the changes are in time order: those up to the end
+    while (n > 0 && changes[n - 1].t_ns > end_ns_)
+        --n;
+    if (n > 0)
+        vcd_->changes(changes, n);
 }
 
 void WireTrace::data_bits_until(uint64_t t, uint8_t value, uint64_t end_ns) {
@@ -72,18 +76,18 @@ void WireTrace::data_bits_until(uint64_t t, uint8_t value, uint64_t end_ns) {
         const bool level[3] = {((value >> (7 - i)) & 1) != 0, true, false};
         for (int k = 0; k < 3; ++k)
             if (at[k] <= end_ns)
-                vcd_->change(at[k], signal[k], level[k]);
+                edge(at[k], signal[k], level[k]);
     }
 }
 
 void WireTrace::sda_low(uint64_t t) {
     if (vcd_)
-        vcd_->change(t, sda_, 0);
+        edge(t, sda_, 0);
 }
 
 void WireTrace::sda_release(uint64_t t) {
     if (vcd_)
-        vcd_->change(t, sda_, 1);
+        edge(t, sda_, 1);
 }
 
 void WireTrace::lost_arbitration(uint64_t t, int zeros) {
@@ -92,12 +96,12 @@ void WireTrace::lost_arbitration(uint64_t t, int zeros) {
     const uint64_t period = 4 * quarter_ns_;
     for (int i = 0; i < zeros; ++i)
         bit(t + i * period, false);
-    vcd_->change(t + zeros * period + 2 * quarter_ns_, scl_, 1);
+    edge(t + zeros * period + 2 * quarter_ns_, scl_, 1);
 }
 
 void WireTrace::stop_lost(uint64_t t) {
     if (vcd_)
-        vcd_->change(t + 2 * quarter_ns_, scl_, 1);
+        edge(t + 2 * quarter_ns_, scl_, 1);
 }
 
 } // namespace ssifsim::smbus

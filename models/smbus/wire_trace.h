@@ -27,6 +27,9 @@ class WireTrace {
     void byte(uint64_t t_ns, uint8_t value, bool ack);
     // The edges of byte()'s 8 data bits at or before end_ns only: a byte the run's end cut.
     void data_bits_until(uint64_t t_ns, uint8_t value, uint64_t end_ns);
+    // The run ends at end_ns: no edge after it is drawn (a START, an ACK bit or a STOP is
+    // drawn whole when it begins). Unset (UINT64_MAX): every edge.
+    void draw_until(uint64_t end_ns) { end_ns_ = end_ns; }
     // A device pulls SDA low; releases it (with SCL high: a STOP condition).
     void sda_low(uint64_t t_ns);
     void sda_release(uint64_t t_ns);
@@ -39,11 +42,17 @@ class WireTrace {
 
   private:
     void bit(uint64_t t_ns, bool level);
+    // One edge, unless it comes after end_ns_.
+    void edge(uint64_t t_ns, int signal, bool level) {
+        if (t_ns <= end_ns_)
+            vcd_->change(t_ns, signal, level);
+    }
 
     VcdWriter* vcd_;
     uint64_t quarter_ns_; // SmbusTiming::quarter_ns, a division: once
     int scl_ = -1;
     int sda_ = -1;
+    uint64_t end_ns_ = UINT64_MAX;
 };
 
 } // namespace ssifsim::smbus

@@ -12,6 +12,8 @@ void BusComponent::build(System& system) {
     // outputs must not differ.
     if (const char* d = std::getenv("SSIFSIM_BUS_DECOUPLING"))
         bus_->set_temporal_decoupling(std::strcmp(d, "0") != 0);
+    if (system.until_ns)
+        bus_->draw_until(system.until_ns);
     bus_->add_observer(&timing_);
     bus_->add_fault_observer(&system.faults);
     // SMBALERT#, and the targets' answer at the Alert Response Address (SMBus 2.0 appendix

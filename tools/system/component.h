@@ -28,6 +28,7 @@ struct System {
     VcdWriter* tl_vcd;
     StopGate* gate;    // the run stops when every module that expect()ed it is done; nullptr:
                        // the run has an end time
+    uint64_t until_ns; // that end time (--until, workload.until_ms), in ns; 0: none
     FaultPlan& faults; // the scenario's faults, which every component applies from and reports
     // No IPMI message lost or duplicated between the host's requests and the daemon's reads
     // and writes: fed by the host's outcomes and the BMC's daemon.

@@ -969,6 +969,30 @@ TEST_CASE("an output that cannot be opened changes no other output", "[cli][outp
     CHECK(run_command("ls -A " + dir).out == "l.jsonl\nw.vcd\n");
 }
 
+// A run that logs nothing for long (a zPCI storm logging a summary: 200 million MSIs over
+// 100 s simulated, about a minute of wall time) still stops soon after SIGINT: the models'
+// next wait pauses it (pause_requested), where the runner's sink would wait for an event.
+TEST_CASE("SIGINT stops a run that logs nothing for long", "[cli][signal]") {
+    const std::string dir = make_temp_dir("signal-quiet");
+    write_file(dir + "/storm.json", R"({"version": 1,
+        "zpci": {"cpus": 1, "log": "summary",
+                 "functions": [{"fid": 1, "devfn": 1, "max_msi": 8, "nvec": 1}],
+                 "msis": [{"fid": 1, "index": 0, "pattern": "periodic", "at_ns": 0,
+                           "interval_ns": 1000, "count": 100000000},
+                          {"fid": 1, "index": 0, "pattern": "periodic", "at_ns": 500,
+                           "interval_ns": 1000, "count": 100000000}]}})");
+    // At most 20 s after the signal, then SIGKILL (exit 137): the run would take a minute.
+    const CommandResult r = run_command(
+        ssifsim_binary() + " run " + dir + "/storm.json --report " + dir + "/r.json > " + dir +
+        "/stdout & pid=$!; sleep 1; kill -INT $pid; for i in $(seq 200); do kill -0 $pid "
+        "2>/dev/null || break; sleep 0.1; done; kill -KILL $pid 2>/dev/null; wait $pid; "
+        "echo \"exit $?\"");
+    CHECK(r.out == "exit 130\n");
+    const json report = json::parse(read_file(dir + "/r.json"));
+    CHECK(report["interrupted"] == "SIGINT");
+    CHECK(report["sim_end_ns"].get<uint64_t>() < 100'000'000'000ull);
+}
+
 TEST_CASE("SIGINT, SIGTERM, SIGHUP stop the run at the current time: whole log lines, closed "
           "VCD, report and JUnit marked interrupted, exit 128 + signal",
           "[cli][output][signal]") {

@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include "models/common/sim_time.h"
+
 namespace ssifsim::tools {
 
 namespace {
@@ -14,6 +16,9 @@ void on_signal(int signo) {
         return;
     }
     g_signal = signo;
+    // The runner's sink stops the run at the next event; a run logging nothing for long
+    // stops at the next model wait.
+    pause_requested().store(true, std::memory_order_relaxed);
 }
 } // namespace
 

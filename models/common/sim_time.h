@@ -9,6 +9,7 @@
 // 21 days at 100 fs, 5.1 hours at 1 fs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <systemc>
 
@@ -66,20 +67,36 @@ inline uint64_t& process_activations() {
     return count;
 }
 
+// Set, from anywhere (a signal handler included: a lock-free atomic), to pause the
+// simulation (sc_pause) when a model next resumes from a wait: a platform's way to stop a run
+// that logs nothing for long (a zPCI storm logging a summary) soon after it asked.
+static_assert(std::atomic<bool>::is_always_lock_free, "pause_requested is set by signal handlers");
+inline std::atomic<bool>& pause_requested() {
+    static std::atomic<bool> requested{false};
+    return requested;
+}
+
+// Counts the activation; pauses the simulation if asked (pause_requested).
+inline void resumed() {
+    ++process_activations();
+    if (pause_requested().load(std::memory_order_relaxed))
+        sc_core::sc_pause();
+}
+
 inline void wait_for(uint64_t dt_ns) {
     sc_core::wait(ns(dt_ns));
-    ++process_activations();
+    resumed();
 }
 
 inline void wait_on(const sc_core::sc_event& e) {
     sc_core::wait(e);
-    ++process_activations();
+    resumed();
 }
 
 // Whichever comes first: the event or dt_ns.
 inline void wait_for_or(uint64_t dt_ns, const sc_core::sc_event& e) {
     sc_core::wait(ns(dt_ns), e);
-    ++process_activations();
+    resumed();
 }
 
 } // namespace ssifsim

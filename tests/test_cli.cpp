@@ -1452,6 +1452,22 @@ TEST_CASE("run --until: a request the host died with is failed, not in flight", 
     CHECK(r.out.find("request 1 (started t=0.000000 ms) was still in flight") == std::string::npos);
     CHECK(r.out.find("request 1 at t=0.000000 ms got no valid response: it failed (power_off) "
                      "after 0.099700 ms") != std::string::npos);
+    // Requests handed over while the host is off wait for it to come back: a host that is
+    // off starts nothing, so none is "never started" by a driver sitting on its work. Here
+    // the host dies after request 1's third byte (4.7 + 5 + 3 x 90 us = 0.2797 ms) for
+    // 500 ms; requests 2 and 3 come at 50 and 60 ms; cut at 301 ms, request 2 has waited
+    // 251 ms, and only request 1's failure is T6max's.
+    const std::string dir = make_temp_dir("cut_off");
+    write_file(dir + "/s.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+            {"at_ms":50,"netfn":"0x06","cmd":"0x01"},{"at_ms":60,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"write","after_bytes":3,
+                   "off_ms":500}]})");
+    const CommandResult off =
+        run_command(ssifsim_binary() + " run " + dir + "/s.json --until 301ms");
+    INFO(off.out);
+    CHECK(off.out.find("never started") == std::string::npos);
+    CHECK(off.out.find("worst 0.279700 ms (request 1)") != std::string::npos);
 }
 
 // A check the scenario expects to fail, cut before it could (fault-daemon-silent expects

@@ -84,8 +84,8 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
     const bool cut = !system.gate || r.interrupted_by != 0;
     // A cut while the host is off: the request it died with has failed (power_off) at its
     // failure, though the model hands it over only at power-on.
-    if (const ssif::RequestOutcome* off = host_ ? host_->powered_off_request() : nullptr;
-        cut && off) {
+    const ssif::RequestOutcome* off = host_ ? host_->powered_off_request() : nullptr;
+    if (cut && off) {
         collector_->completed(*off);
         ++r.completed;
     }
@@ -104,8 +104,9 @@ std::shared_ptr<const ComponentResult> HostComponent::finish(System& system,
     // queue, then ipmi_ssif's one message at a time): with none started, the first of those
     // waiting is the one after every completed request. It is judged from when the host
     // last did anything with the bus or a request (the driver's own traffic, a probe or a
-    // flags fetch, keeps it from starting one).
-    if (r.open_requests.empty() && r.submitted > r.completed) {
+    // flags fetch, keeps it from starting one). A host that is off starts nothing: its
+    // requests wait for it to come back, and are judged from when it starts them.
+    if (r.open_requests.empty() && r.submitted > r.completed && !off) {
         std::unique_ptr<ssif::RequestSource> replay = requests_->replay();
         ssif::HostRequest first;
         for (size_t i = 0; replay && i <= r.completed; ++i)

@@ -430,13 +430,16 @@ TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES
 // the retry 20.1 ms after the NAK, 0.1 ms after the alert, passes host_timing. An alert of
 // another device (0x22: address 0x11) is not the BMC's, and the early retry fails as before.
 TEST_CASE("check: a read right after the BMC's alert passes host_timing", "[capture]") {
-    const auto trace = [](const char* ara_byte) {
-        const std::string ara = " i2c-1 a=00c f=0000 c=0 BYTE";
+    const auto ara = [](const char* ts, const char* end, const std::string& adapter,
+                        const char* byte) {
+        const std::string a = " " + adapter + " a=00c f=0000 c=0 BYTE";
+        return tl(ts, "smbus_read:" + a) + tl(end, "smbus_reply:" + a + " l=1 [" + byte + "]") +
+               tl(end, "smbus_result:" + a + " rd res=0");
+    };
+    const auto trace = [&ara](const char* ara_byte, const std::string& adapter = "i2c-1") {
         return tl("100.000000", kWrite) + tl("100.000560", result("wr", 2, 0)) +
                tl("100.006000", kRead) + tl("100.006105", result("rd", 3, -6)) +
-               tl("100.026000", "smbus_read:" + ara) +
-               tl("100.026195", "smbus_reply:" + ara + " l=1 [" + ara_byte + "]") +
-               tl("100.026195", "smbus_result:" + ara + " rd res=0") + tl("100.026300", kRead) +
+               ara("100.026000", "100.026195", adapter, ara_byte) + tl("100.026300", kRead) +
                tl("100.028035", kReply) + tl("100.028035", result("rd", 3, 0));
     };
     const tools::CaptureResult alerted = check_trace(trace("20"));
@@ -446,6 +449,17 @@ TEST_CASE("check: a read right after the BMC's alert passes host_timing", "[capt
     CHECK_FALSE(other.pass);
     CHECK(other.detail.find("t=100026.300000 ms: read 0x03 20.195000 ms after the transfer "
                             "before it; ipmi_ssif waits SSIF_MSG_JIFFIES") == 0);
+    // smbus_alert reads the ARA of its own adapter and notifies that adapter's clients only:
+    // the BMC's address answered on i2c-2 is not this BMC's alert (it is on i2c-1).
+    CHECK_FALSE(check_named(check_trace(trace("20", "i2c-2")), "host_timing").pass);
+    // An alert while the driver is idle does nothing (ssif_alert: neither waiting_alert nor
+    // curr_msg); the next request's first read still waits SSIF_MSG_PART_JIFFIES. Here the
+    // ARA comes 2 s before the write, and the read 40 us after the write fails.
+    const std::string idle = ara("98.000000", "98.000195", "i2c-1", "20") +
+                             tl("100.000000", kWrite) + tl("100.000560", result("wr", 2, 0)) +
+                             tl("100.000600", kRead) + tl("100.002335", kReply) +
+                             tl("100.002335", result("rd", 3, 0));
+    CHECK_FALSE(check_named(check_trace(idle), "host_timing").pass);
 }
 
 // ssif_probe and ssif_detect send through do_cmd before the driver sets I2C_CLIENT_PEC:
@@ -473,6 +487,11 @@ TEST_CASE("check: the probe's do_cmd reads at once after its write without PEC",
     // test_multipart_messages' Get Device ID padded with zeros): Get Message Flags
     // (18 31) without PEC read at once is a host on the message path without PEC that cut
     // the SSIF_MSG_PART wait short, and fails.
+    // Nor is Get Device ID with a byte more (18 01 00): do_cmd sends it in 2 bytes, and
+    // test_multipart_messages in 32, 33, 64 or 65.
+    std::string longer = trace("0000");
+    longer.replace(longer.find("l=3 [02-18-01]"), 14, "l=4 [03-18-01-00]");
+    CHECK_FALSE(check_named(check_trace(longer), "host_timing").pass);
     std::string flags = trace("0000");
     flags.replace(flags.find("[02-18-01]"), 10, "[02-18-31]");
     const tools::Check no_pec = check_named(check_trace(flags), "host_timing");

@@ -672,6 +672,7 @@ Capture parse_ftrace(std::istream& in, const std::string& file, smbus::AdapterKi
         if (event == "smbus_write" || event == "smbus_read") {
             CapturedTransfer t;
             t.addr7 = static_cast<uint8_t>(addr);
+            t.adapter = adapter;
             t.command = static_cast<uint8_t>(command);
             t.start_ns = t.end_ns = t_ns;
             t.pec = flags & kI2cClientPec;

@@ -53,6 +53,7 @@ struct CapturedTransfer {
     std::vector<WireByte> bytes; // address bytes included
     size_t restart_at = 0;       // index of the byte after the repeated START; 0 if none
     int errno_value = 0;         // a kernel trace: smbus_result's res (0 or -errno)
+    int adapter = -1;            // a kernel trace: the adapter's N (i2c-N); wires: -1
 
     // The record the bus model would have given its observers for this transfer.
     smbus::TransferRecord record() const;

@@ -43,8 +43,10 @@ bool bare_address_nak(const CapturedTransfer& t) {
 
 // smbus_alert's Receive Byte from the Alert Response Address, answered with the BMC's
 // address in bits 7:1 (i2c-smbus.c: addr = status >> 1): ipmi_ssif's ssif_alert runs.
-bool bmc_alerted(const CapturedTransfer& t, uint8_t bmc_addr7) {
-    return t.addr7 == smbus::AlertLine::kAlertResponseAddress &&
+// `adapter`: the BMC's (a kernel trace's i2c-N; smbus_alert notifies the clients of its own
+// adapter only).
+bool bmc_alerted(const CapturedTransfer& t, uint8_t bmc_addr7, int adapter) {
+    return t.addr7 == smbus::AlertLine::kAlertResponseAddress && t.adapter == adapter &&
            (is_op(t, "receive_byte") || is_op(t, "i2c_read")) && t.status == SmbusStatus::Ok &&
            !t.data.empty() && t.data[0] >> 1 == bmc_addr7;
 }
@@ -52,14 +54,18 @@ bool bmc_alerted(const CapturedTransfer& t, uint8_t bmc_addr7) {
 // A request the probe reads the answer of at once (read_response right after the write):
 // do_cmd's (ssif_detect, ssif_probe), Get Device ID, Get System Interface Capabilities,
 // Clear Message Flags, Get and Set BMC Global Enables, each of netfn App and 2 or 3 bytes;
-// and test_multipart_messages' Get Device ID padded with zeros to 33, 64 or 65 bytes
-// (ipmi_ssif.c in every version the models follow).
+// and test_multipart_messages' Get Device ID padded with zeros to 65 bytes and sent as a
+// start, a middle (if the BMC takes more than 63 bytes) and an end of 1 or 0 bytes: 32, 33,
+// 64 or 65 bytes (ipmi_ssif.c in every version the models follow).
 bool probe_request(const Bytes& request) {
     namespace ipmi = ssif::ipmi;
     if (request.size() < 2 || request[0] != ipmi::netfn_lun(ipmi::kNetfnApp))
         return false;
-    if (request[1] == ipmi::kGetDeviceId.cmd)
-        return std::all_of(request.begin() + 2, request.end(), [](uint8_t b) { return b == 0; });
+    if (request[1] == ipmi::kGetDeviceId.cmd) {
+        const size_t n = request.size();
+        return (n == 2 || n == 32 || n == 33 || n == 64 || n == 65) &&
+               std::all_of(request.begin() + 2, request.end(), [](uint8_t b) { return b == 0; });
+    }
     if (request.size() > 3)
         return false;
     for (const ipmi::Command c : {ipmi::kGetSystemInterfaceCaps, ipmi::kClearMessageFlags,
@@ -255,10 +261,11 @@ class Exchanges {
                                      probe_request(cur_->request);
             // ssif_alert: an alert while the driver waits for its timer (waiting_alert, after
             // the write or a failed read) deletes the timer and reads at once; one while the
-            // message is current (got_alert, cleared by start_send, which may run before the
-            // alert's ARA read takes the adapter ahead of the write) makes msg_written_handler
-            // read at once.
-            const uint64_t alert_from = reason == "first_read" ? attempt_from_ns_ : last_done_ns_;
+            // message is current (got_alert, cleared by start_send, which may run just before
+            // the alert's ARA read takes the adapter ahead of the write: within a jiffy of
+            // it) makes msg_written_handler read at once. An alert while idle does nothing.
+            const uint64_t alert_from =
+                reason == "first_read" ? attempt_alert_from_ns_ : last_done_ns_;
             const bool alerted = (reason == "first_read" || reason == "read_retry") && alert_ns_ &&
                                  *alert_ns_ >= alert_from && *alert_ns_ <= t.start_ns;
             if (gap < need && !do_cmd_read && !alerted)
@@ -312,7 +319,9 @@ class Exchanges {
                 cur_->started_ns = cur_->submitted_ns = t.start_ns;
             }
             cur_->write_attempts++;
-            attempt_from_ns_ = last_done_ns_;
+            const uint64_t tick = timers_.jiffies.tick_ns();
+            attempt_alert_from_ns_ =
+                std::max(last_done_ns_, t.start_ns > tick ? t.start_ns - tick : 0);
             cur_->parts_written = 0;
             request_.clear();
             write_attempt_ok_ = true;
@@ -412,9 +421,11 @@ class Exchanges {
     bool write_complete_ = false, write_attempt_ok_ = false, multi_open_ = false;
     bool write_pec_ = false; // the request's last write part carried a PEC byte
     int reads_ = 0;
-    unsigned next_block_ = 0;          // the block number the next middle part carries
-    uint64_t last_done_ns_ = 0;        // the master_done_ns of the request's last transfer
-    uint64_t attempt_from_ns_ = 0;     // the end of the transfer before the write attempt
+    unsigned next_block_ = 0;   // the block number the next middle part carries
+    uint64_t last_done_ns_ = 0; // the master_done_ns of the request's last transfer
+    // Where an alert that lets the write attempt's first read come at once may lie from: a
+    // jiffy before the attempt's START, and after the transfer before it.
+    uint64_t attempt_alert_from_ns_ = 0;
     std::optional<uint64_t> alert_ns_; // the BMC's last answered alert
 };
 
@@ -751,13 +762,20 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
             next_response[i] = pending;
         }
     }
+    // The BMC's adapter: that of the first transfer to its address.
+    int bmc_adapter = -1;
+    for (const CapturedTransfer& t : cap.transfers)
+        if (t.addr7 == o.bmc_addr7) {
+            bmc_adapter = t.adapter;
+            break;
+        }
     for (size_t i = 0; i < cap.transfers.size(); ++i) {
         const CapturedTransfer& t = cap.transfers[i];
         const smbus::TransferRecord record = t.record();
         // The bus's timing holds for every transfer on it, as a run's observers see them.
         if (cap.wire_timing)
             bus_timing.transfer_done(record);
-        if (bmc_alerted(t, o.bmc_addr7))
+        if (bmc_alerted(t, o.bmc_addr7, bmc_adapter))
             exchanges.alert(t.end_ns);
         if (t.addr7 != o.bmc_addr7 || is_op(t, "incomplete")) {
             r.other_transfers += !is_op(t, "incomplete");

@@ -75,8 +75,9 @@ bool probe_request(const Bytes& request) {
     return false;
 }
 
-// The bytes the BMC sent in a block read after its count byte, as far as a wire capture shows
-// them (a read cut short keeps none in `data`), and that count (-1: not sent).
+// The bytes the BMC sent in a block read after its count byte, up to that count (a PEC byte
+// after them left out), as far as a wire capture shows them (a read cut short keeps none in
+// `data`), and that count (-1: not sent).
 Bytes sent_after_count(const CapturedTransfer& t, int* count) {
     *count = -1;
     Bytes out;
@@ -84,7 +85,9 @@ Bytes sent_after_count(const CapturedTransfer& t, int* count) {
         t.bytes[t.restart_at + 1].from_master)
         return out;
     *count = t.bytes[t.restart_at + 1].value;
-    for (size_t k = t.restart_at + 2; k < t.bytes.size() && !t.bytes[k].from_master; ++k)
+    for (size_t k = t.restart_at + 2;
+         k < t.bytes.size() && !t.bytes[k].from_master && out.size() < static_cast<size_t>(*count);
+         ++k)
         out.push_back(t.bytes[k].value);
     return out;
 }

@@ -155,6 +155,12 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
     return shown;
 }
 
+// A response that answers `request` (at least netfn/LUN and command), with completion code
+// 0: what the replay takes the daemon to have written when the wires show none of it.
+Bytes stand_in_response(const Bytes& request) {
+    return {static_cast<uint8_t>((request[0] & 0xfc) + 4), request[1], ssif::kCcOk};
+}
+
 // The IPMI message handler's rule: the response's netfn is the request's + 1 and the
 // command the same (ipmi_msghandler.c handle_one_recv_msg).
 bool answers(const Bytes& request, const Bytes& response) {
@@ -561,7 +567,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     Bytes stand_in;
     const Bytes* response = next && answers(request_, *next) ? next : nullptr;
     if (!response && sent_nothing && request_.size() >= 2) {
-        stand_in = {static_cast<uint8_t>((request_[0] & 0xfc) + 4), request_[1], ssif::kCcOk};
+        stand_in = stand_in_response(request_);
         response = &stand_in;
     }
     if (response && goes_on && busy_stops && waiting) {
@@ -655,9 +661,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     }
     if (answer_now_) { // the daemon answers the request it just took
         answer_now_ = false;
-        const Bytes stand_in = {static_cast<uint8_t>((request_[0] & 0xfc) + 4), request_[1],
-                                ssif::kCcOk};
-        bmc_.write(ssif::encode_ssif_msg(stand_in), true);
+        bmc_.write(ssif::encode_ssif_msg(stand_in_response(request_)), true);
         controller_.response_written();
     }
 }

@@ -756,8 +756,17 @@ TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is fl
 //   unread response as never written (9 points); it now also tries it answered at once and
 //   keeps the better fit. (It also claimed the BMC "took in full" a write ssif_bmc aborts,
 //   which the wires cannot show: ssif_bmc_cb ACKs every byte while aborting.)
+// - died.json: the host dies at the START of request 1's read, whose response the daemon
+//   wrote at 1.56 ms, and request 2 is ACKed at 200 ms (ssif_bmc_write cleared busy). The
+//   second replay answered every request at once, request 2 too, whose real response then
+//   differed: a request's own write took the previous request's "next response" (none).
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
+    write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":200,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,
+                   "off_ms":50}]})");
     write_file(dir + "/cut.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1},
         "responder":{"test_command":{"length":100}}},
         "workload":{"until_ms":14,"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"}]}})");
@@ -774,6 +783,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {sc + "bridge-fe8bb4c-late-after.json", "--bmc-response-timeout-ms 15000"},
         {sc + "bmc-oob-write-pending-response.json", ""},
         {sc + "fix-2025-request-loss-before.json", "--bmc-variant 2024-write-len"},
+        {dir + "/died.json", ""},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -760,13 +760,15 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
             const CapturedTransfer& t = cap.transfers[i];
             if (t.addr7 != o.bmc_addr7)
                 continue;
-            if (is_op(t, "block_write") &&
-                (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart))
-                pending.clear();
             carried[i] = carried_response(cap.transfers, i, o.bmc_addr7);
             if (const Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
                 pending = r;
             next_response[i] = pending;
+            // A request's write begins it: what the host read after it is not the previous
+            // request's.
+            if (is_op(t, "block_write") &&
+                (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart))
+                pending.clear();
         }
     }
     // The BMC's adapter: that of the first transfer to its address.

@@ -255,8 +255,9 @@ uint64_t SmbusBus::data_bits(bool ahead, uint8_t value) {
 }
 
 void SmbusBus::draw_cut(uint64_t end_ns) {
+    wire_.draw_until(end_ns); // the run is over: nothing is drawn past its end
     if (byte_on_wire_)
-        wire_.data_bits_until(byte_on_wire_->t_ns, byte_on_wire_->value, end_ns);
+        wire_.data_bits(byte_on_wire_->t_ns, byte_on_wire_->value);
 }
 
 void SmbusBus::owe(uint64_t dt_ns, bool follows) {

@@ -69,7 +69,7 @@ class SmbusBus : public sc_core::sc_module {
     // drawn up to there.
     uint64_t last_act_ns() const { return last_act_ns_; }
     // The run ends at end_ns (its end time) with the bus inside a byte's data bits: draws
-    // their edges up to end_ns (WireTrace::data_bits_until), as a logic analyzer stopped
+    // their edges up to end_ns (WireTrace::data_bits after draw_until), as a logic analyzer stopped
     // there shows them. The byte is drawn whole at its ACK bit otherwise, which the run
     // never reaches; no event is logged (the target never saw it).
     void draw_cut(uint64_t end_ns);

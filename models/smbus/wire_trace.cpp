@@ -65,19 +65,11 @@ void WireTrace::byte(uint64_t t, uint8_t value, bool ack) {
         vcd_->changes(changes, n);
 }
 
-void WireTrace::data_bits_until(uint64_t t, uint8_t value, uint64_t end_ns) {
+void WireTrace::data_bits(uint64_t t, uint8_t value) {
     if (!vcd_)
         return;
-    const uint64_t q = quarter_ns_;
-    for (int i = 0; i < 8; ++i) {
-        const uint64_t bit_start = t + static_cast<uint64_t>(i) * 4 * q;
-        const uint64_t at[3] = {bit_start + q, bit_start + 2 * q, bit_start + 4 * q};
-        const int signal[3] = {sda_, scl_, scl_};
-        const bool level[3] = {((value >> (7 - i)) & 1) != 0, true, false};
-        for (int k = 0; k < 3; ++k)
-            if (at[k] <= end_ns)
-                edge(at[k], signal[k], level[k]);
-    }
+    for (int i = 0; i < 8; ++i)
+        bit(t + static_cast<uint64_t>(i) * 4 * quarter_ns_, (value >> (7 - i)) & 1);
 }
 
 void WireTrace::sda_low(uint64_t t) {

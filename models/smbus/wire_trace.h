@@ -25,8 +25,9 @@ class WireTrace {
     void stop(uint64_t t_ns);
     // 8 data bits MSB first, then the ACK bit (0) or NAK (1).
     void byte(uint64_t t_ns, uint8_t value, bool ack);
-    // The edges of byte()'s 8 data bits at or before end_ns only: a byte the run's end cut.
-    void data_bits_until(uint64_t t_ns, uint8_t value, uint64_t end_ns);
+    // byte()'s 8 data bits without the ACK bit, edge by edge (a byte the run's end cut: with
+    // draw_until, its edges up to the end).
+    void data_bits(uint64_t t_ns, uint8_t value);
     // The run ends at end_ns: no edge after it is drawn (a START, an ACK bit or a STOP is
     // drawn whole when it begins). Unset (UINT64_MAX): every edge.
     void draw_until(uint64_t end_ns) { end_ns_ = end_ns; }

@@ -17,7 +17,10 @@ void IrqAccounting::violation(ViolationKind kind, uint64_t t_ns, std::string det
 }
 
 void IrqAccounting::pending(const AirqVector* v, unsigned long bit, const MsiSource& source) {
-    std::vector<MsiSource>& on_bit = pending_[{v, bit}];
+    BitTable& bits = pending_[v];
+    if (bit >= bits.size())
+        bits.resize(bit + 1);
+    std::vector<MsiSource>& on_bit = bits[bit];
     for (MsiSource& s : on_bit)
         if (s.fid == source.fid && s.index == source.index) {
             ++s.merged; // the hardware merges it with the pending one
@@ -28,9 +31,9 @@ void IrqAccounting::pending(const AirqVector* v, unsigned long bit, const MsiSou
 
 const std::vector<MsiSource>& IrqAccounting::take(const AirqVector* v, unsigned long bit) {
     taken_.clear();
-    auto it = pending_.find({v, bit});
-    if (it != pending_.end())
-        taken_.swap(it->second); // the entry stays, empty, with taken_'s old storage
+    auto it = pending_.find(v);
+    if (it != pending_.end() && bit < it->second.size())
+        taken_.swap(it->second[bit]); // the entry stays, empty, with taken_'s old storage
     return taken_;
 }
 

@@ -139,14 +139,12 @@ class IrqAccounting {
     bool accounted() const;                                   // no violation and the counts add up
 
   private:
-    using Key = std::pair<const AirqVector*, unsigned long>;
-    struct KeyHash {
-        size_t operator()(const Key& k) const {
-            return std::hash<const void*>()(k.first) ^ (k.second * 0x9e3779b97f4a7c15ULL);
-        }
-    };
-    std::unordered_map<Key, std::vector<MsiSource>, KeyHash> pending_; // empty: none pending
-    std::vector<MsiSource> taken_;                                     // take's result
+    // What is pending, by vector, then by bit (an empty list: none). Looked up for every MSI
+    // and every dispatch: one small map of vectors (a storm's few hundred stay in cache) and
+    // a table indexed by bit, rather than a node per (vector, bit) spread over the heap.
+    using BitTable = std::vector<std::vector<MsiSource>>;
+    std::unordered_map<const AirqVector*, BitTable> pending_;
+    std::vector<MsiSource> taken_; // take's result
     MsiCounts counts_;
     std::vector<Violation> kept_;
     std::array<uint64_t, kViolationKinds> violation_counts_{};
@@ -200,16 +198,17 @@ void IrqAccounting::cleared(uint64_t t_ns, const AirqVector* v, unsigned long bi
 
 template <typename Live> void IrqAccounting::finish(uint64_t t_ns, Live live) {
     std::map<std::pair<uint32_t, unsigned>, uint64_t> left; // ordered: a stable report
-    for (auto& [key, sources] : pending_)
-        for (const MsiSource& s : sources) {
-            const uint64_t n = 1 + s.merged;
-            if (!live(s.fid)) {
-                counts_.discarded += n;
-                continue;
+    for (const auto& [vector, bits] : pending_)
+        for (const std::vector<MsiSource>& sources : bits)
+            for (const MsiSource& s : sources) {
+                const uint64_t n = 1 + s.merged;
+                if (!live(s.fid)) {
+                    counts_.discarded += n;
+                    continue;
+                }
+                counts_.undelivered += n;
+                left[{s.fid, s.index}] += n;
             }
-            counts_.undelivered += n;
-            left[{s.fid, s.index}] += n;
-        }
     pending_.clear();
     for (const auto& [who, n] : left)
         violation(ViolationKind::Undelivered, t_ns,

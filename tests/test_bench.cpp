@@ -52,6 +52,16 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     // The same seed gives the same run with or without the waveforms.
     CHECK(w["ssif-mixed-vcd"]["sim_seconds"] == w["ssif-mixed"]["sim_seconds"]);
     CHECK(w["ssif-mixed-vcd"]["activations"] == w["ssif-mixed"]["activations"]);
+    // The waveform run reports what its files held (stat before they are removed: two VCDs
+    // of a thousand requests' wire bits, megabytes) and the wall time it waited for the file
+    // system, part of its own; runs without waveforms report neither.
+    const json& vcd = w["ssif-mixed-vcd"];
+    CHECK(vcd["waveform_bytes"].get<double>() > 1e6);
+    CHECK(vcd["waveform_bytes_per_s"].get<double>() ==
+          Approx(vcd["waveform_bytes"].get<double>() / vcd["wall_seconds"].get<double>()));
+    CHECK(vcd["waveform_wait_seconds"].get<double>() >= 0);
+    CHECK(vcd["waveform_wait_seconds"].get<double>() <= vcd["wall_seconds"].get<double>());
+    CHECK(!w["ssif-mixed"].contains("waveform_bytes"));
     // 1% of the 1,000,000-MSI storms.
     CHECK(w["zpci-storm-floating"]["msis"] == 10000);
     CHECK(w["zpci-storm-directed"]["msis"] == 10000);

@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <systemc>
 #include <unistd.h>
 
+#include "models/common/block_writer.h"
 #include "models/common/sim_time.h"
 #include "tools/bench_files.h"
 #include "tools/bench_floor.h"
@@ -51,6 +53,9 @@ struct Figures {
     double requests = 0, msis = 0, bus_bytes = 0, activations = 0;
     double peak_rss_mb = 0;
     double log_events = 0; // floor: the log events its models built
+    // A waveform run: the bytes of its files, and the wall seconds it waited for the file
+    // system to take them (block_writer_wait_ns).
+    double waveform_bytes = 0, waveform_wait_seconds = 0;
     // Every run's wall seconds, in run order (one without --repeat; this one is their median).
     std::vector<double> wall_runs;
     double per_wall(double n) const { return wall_seconds > 0 ? n / wall_seconds : 0; }
@@ -121,6 +126,11 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
     add("raw_activations_per_msi", r.raw_activations_per_msi);
     if (f.name == "floor")
         j["log_events"] = f.log_events;
+    if (f.waveform_bytes > 0) {
+        j["waveform_bytes"] = f.waveform_bytes;
+        j["waveform_bytes_per_s"] = f.per_wall(f.waveform_bytes);
+        j["waveform_wait_seconds"] = f.waveform_wait_seconds;
+    }
     j["wall_seconds_runs"] = f.wall_runs;
     return j;
 }
@@ -128,10 +138,16 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
 // What a child measured, sent to the parent through the pipe as one JSON line; the parent
 // adds the name and the peak RSS.
 std::string measured_line(const Figures& f) {
-    return ojson{{"sim_seconds", f.sim_seconds}, {"wall_seconds", f.wall_seconds},
-                 {"requests", f.requests},       {"msis", f.msis},
-                 {"bus_bytes", f.bus_bytes},     {"activations", f.activations},
-                 {"log_events", f.log_events},   {"checks_passed", f.checks_passed}}
+    return ojson{{"sim_seconds", f.sim_seconds},
+                 {"wall_seconds", f.wall_seconds},
+                 {"requests", f.requests},
+                 {"msis", f.msis},
+                 {"bus_bytes", f.bus_bytes},
+                 {"activations", f.activations},
+                 {"log_events", f.log_events},
+                 {"checks_passed", f.checks_passed},
+                 {"waveform_bytes", f.waveform_bytes},
+                 {"waveform_wait_seconds", f.waveform_wait_seconds}}
         .dump();
 }
 
@@ -145,6 +161,8 @@ Figures read_measured(const json& j) {
     f.activations = j["activations"];
     f.log_events = j["log_events"];
     f.checks_passed = j["checks_passed"];
+    f.waveform_bytes = j["waveform_bytes"];
+    f.waveform_wait_seconds = j["waveform_wait_seconds"];
     return f;
 }
 
@@ -186,13 +204,19 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
     const auto t0 = std::chrono::steady_clock::now();
     const RunResult r = run_scenario(s, options);
     const double wall = seconds_since(t0);
-    if (!vcd_path.empty()) {
-        std::remove(vcd_path.c_str());
-        std::remove(transaction_vcd_path(vcd_path).c_str());
-        for (const std::string& f : r.viewer_files)
-            std::remove(f.c_str());
-    }
     Figures f;
+    if (!vcd_path.empty()) {
+        std::vector<std::string> files = r.viewer_files;
+        files.push_back(vcd_path);
+        files.push_back(transaction_vcd_path(vcd_path));
+        for (const std::string& file : files) {
+            struct stat st;
+            if (::stat(file.c_str(), &st) == 0)
+                f.waveform_bytes += static_cast<double>(st.st_size);
+            std::remove(file.c_str());
+        }
+        f.waveform_wait_seconds = static_cast<double>(block_writer_wait_ns()) / 1e9;
+    }
     f.sim_seconds = r.end_ns / 1e9;
     f.wall_seconds = wall;
     f.requests = static_cast<double>(r.completed);
@@ -571,6 +595,22 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                       ratio(r.activations_per_msi).c_str(),
                       ratio(r.raw_activations_per_msi).c_str());
         out << line;
+    }
+    // A waveform run is bounded by the file system as well as by the model: what it wrote,
+    // how long it waited for the disk, and the rate the VCD goal would need.
+    for (const Figures& f : runs) {
+        if (f.waveform_bytes <= 0)
+            continue;
+        out << "\nwaveforms: " << f.name << " wrote " << fixed(f.waveform_bytes / 1e9, 2)
+            << " GB at " << fixed(f.per_wall(f.waveform_bytes) / 1e9, 2) << " GB/s, waiting "
+            << fixed(f.waveform_wait_seconds, 2) << " s of its " << fixed(f.wall_seconds, 2)
+            << " s for the file system";
+        if (const Figures* m = find("ssif-mixed"); m && m->wall_seconds > 0)
+            out << ";\nwithin " << fixed(kGoalVcdSlowdown, 0) << " times ssif-mixed's "
+                << fixed(m->wall_seconds, 2) << " s they need the disk to take "
+                << fixed(f.waveform_bytes / (kGoalVcdSlowdown * m->wall_seconds) / 1e9, 2)
+                << " GB/s (--vcd-dir picks the disk)";
+        out << "\n";
     }
     if (!goals.empty())
         out << "\ngoals:\n";

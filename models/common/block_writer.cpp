@@ -1,6 +1,17 @@
 #include "models/common/block_writer.h"
 
+#include <atomic>
+#include <chrono>
+
 namespace ssifsim {
+
+namespace {
+std::atomic<uint64_t> g_wait_ns{0};
+} // namespace
+
+uint64_t block_writer_wait_ns() {
+    return g_wait_ns.load(std::memory_order_relaxed);
+}
 
 BlockWriter::BlockWriter(std::ostream& out) : out_(out), thread_([this] { run(); }) {}
 
@@ -13,10 +24,22 @@ BlockWriter::~BlockWriter() {
     thread_.join();
 }
 
+template <typename Done>
+void BlockWriter::wait_counted(std::unique_lock<std::mutex>& lock, Done done) {
+    if (done())
+        return; // timed only when it waits: reading the clock costs too
+    const auto t0 = std::chrono::steady_clock::now();
+    changed_.wait(lock, done);
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    g_wait_ns.fetch_add(
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()),
+        std::memory_order_relaxed);
+}
+
 std::string BlockWriter::write(std::string&& block, size_t size) {
     const size_t length = block.size();
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
+    wait_counted(lock, [this] { return queue_.size() < kMaxQueued; });
     queue_.push_back({std::move(block), size});
     std::string next;
     if (!spare_.empty()) {
@@ -32,7 +55,7 @@ std::string BlockWriter::write(std::string&& block, size_t size) {
 
 void BlockWriter::flush() {
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [this] { return queue_.empty() && !writing_; });
+    wait_counted(lock, [this] { return queue_.empty() && !writing_; });
     out_.flush();
 }
 

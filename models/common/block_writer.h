@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <ostream>
@@ -12,6 +13,11 @@
 #include <thread>
 
 namespace ssifsim {
+
+// Wall nanoseconds, in all, that this process's writers have waited for a BlockWriter's thread:
+// in write() with kMaxQueued blocks queued (the file system behind the thread is slower than
+// what fills them), and in flush(). What bench reports of a waveform run's time.
+uint64_t block_writer_wait_ns();
 
 class BlockWriter {
   public:
@@ -22,15 +28,17 @@ class BlockWriter {
     BlockWriter(const BlockWriter&) = delete;
     BlockWriter& operator=(const BlockWriter&) = delete;
 
-    // Queues the first `size` bytes of `block` and hands back a buffer as long as `block` to
-    // fill next: one written before, or a new one. Reusing a buffer whole, rather than a string
-    // cleared and resized, spares zeroing a megabyte per block.
+    // Queues the first `size` bytes of `block` (waiting while kMaxQueued are queued) and hands
+    // back a buffer as long as `block` to fill next: one written before, or a new one. Reusing a
+    // buffer whole, rather than a string cleared and resized, spares zeroing a megabyte per block.
     std::string write(std::string&& block, size_t size);
     // Returns when everything queued is in the stream, flushed.
     void flush();
 
   private:
     void run();
+    // changed_.wait(lock, done), its time added to block_writer_wait_ns() if it waits.
+    template <typename Done> void wait_counted(std::unique_lock<std::mutex>& lock, Done done);
 
     struct Block {
         std::string bytes;

@@ -256,7 +256,9 @@ TEST_CASE("bench: SIGINT, SIGTERM, SIGHUP stop it, the running workload's wavefo
                    "set -m\n" + ssifsim_binary() +
                        " bench --scale 0.05 --workload ssif-mixed-vcd --repeat 50 --vcd-dir " +
                        out + "/w > " + out + "/stdout 2> " + out + "/stderr &\npid=$!\n" +
-                       "while [ -z \"$(ls -A " + out + "/w)\" ]; do sleep 0.05; done\n" +
+                       "while [ -z \"$(ls -A " + out +
+                       "/w/*/ 2>/dev/null)\" ]; do sleep 0.05; "
+                       "done\n" +
                        "sleep 0.2\nkill -" + c.name + " " + c.target + "\nwait $pid\n" +
                        "echo \"exit $?\"\n");
         const CommandResult r = run_command("bash " + out + "/kill.sh");
@@ -269,6 +271,49 @@ TEST_CASE("bench: SIGINT, SIGTERM, SIGHUP stop it, the running workload's wavefo
         const std::string err = read_file(out + "/stderr");
         REQUIRE(err.size() >= said.size());
         CHECK(err.substr(err.size() - said.size()) == said);
+    }
+}
+
+// A workload's process that ends otherwise than with its figures fails bench (exit 3, one
+// line on stderr naming the workload and why, no table): a waveform the file system would
+// not take whole (RLIMIT_FSIZE: write(2) fails with EFBIG once SIGXFSZ is ignored), a signal
+// to that process alone (its run stops early: it measured something else), or its death.
+// Its waveforms' folder in --vcd-dir goes with bench, whatever the process left in it.
+TEST_CASE("bench: a workload that fails, is stopped or killed alone fails bench, nothing left",
+          "[bench][signal]") {
+    const std::string out = make_temp_dir("bench-fail");
+    REQUIRE(run_command("mkdir " + out + "/w").exit_code == 0);
+    const std::string bench = ssifsim_binary() + " bench --workload ssif-mixed-vcd --vcd-dir " +
+                              out + "/w > " + out + "/stdout 2> " + out + "/stderr";
+    const auto last_line = [&out] {
+        const std::string err = read_file(out + "/stderr");
+        const size_t from = err.rfind('\n', err.size() >= 2 ? err.size() - 2 : 0);
+        return from == std::string::npos ? err : err.substr(from + 1);
+    };
+    // At 1% each VCD is tens of MB; 10,000 blocks of 1 KiB is less.
+    const CommandResult full = run_command("bash -c \"trap '' XFSZ; ulimit -f 10000; exec " +
+                                           bench + " --scale 0.01\"; echo \"exit $?\"");
+    CHECK(full.out == "exit 3\n");
+    CHECK(last_line().rfind("ssifsim: bench: workload ssif-mixed-vcd failed: ", 0) == 0);
+    CHECK(last_line().find("File too large") != std::string::npos);
+    CHECK(read_file(out + "/stdout").empty());
+    CHECK(run_command("ls -A " + out + "/w").out.empty());
+    // The workload's process (bench's child) signalled once its waveforms are being written.
+    for (const char* signal : {"INT", "KILL"}) {
+        INFO("SIG" << signal);
+        write_file(out + "/kill.sh", "set -m\n" + bench + " --scale 0.05 --repeat 50 &\npid=$!\n" +
+                                         "while [ -z \"$(ls -A " + out +
+                                         "/w/*/ 2>/dev/null)\" ]; do sleep 0.05; done\n" +
+                                         "sleep 0.2\nkill -" + signal + " $(pgrep -P $pid)\n" +
+                                         "wait $pid\necho \"exit $?\"\n");
+        CHECK(run_command("bash " + out + "/kill.sh").out == "exit 3\n");
+        CHECK(last_line() == std::string("ssifsim: bench: workload ssif-mixed-vcd failed: ") +
+                                 (signal == std::string("INT")
+                                      ? "stopped by SIGINT before the end of its run"
+                                      : "its process ended on signal 9 (Killed)") +
+                                 " (no figures printed)\n");
+        CHECK(read_file(out + "/stdout").empty());
+        CHECK(run_command("ls -A " + out + "/w").out.empty());
     }
 }
 

@@ -6,8 +6,13 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <systemc>
@@ -217,6 +222,17 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
         }
         f.waveform_wait_seconds = static_cast<double>(block_writer_wait_ns()) / 1e9;
     }
+    // A run cut short (a signal to this process alone) or whose files are incomplete (a full
+    // disk) measured something else than the workload: no figures.
+    if (r.interrupted_by) {
+        write_all(fd, std::string("stopped by ") + signal_name(r.interrupted_by) +
+                          " before the end of its run");
+        return kExitInternal;
+    }
+    if (!r.output_error.empty()) {
+        write_all(fd, r.output_error);
+        return kExitOutput;
+    }
     f.sim_seconds = r.end_ns / 1e9;
     f.wall_seconds = wall;
     f.requests = static_cast<double>(r.completed);
@@ -290,13 +306,24 @@ void install_bench_signal_handlers() {
         sigaction(signo, &sa, nullptr);
 }
 
+// A workload's process failed: what bench prints (with no figures) before it exits 3.
+struct WorkloadFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 Figures run_measured(const std::string& name, const std::function<int(int)>& body) {
+    const pid_t parent = getpid();
     const ChildOutcome child = run_in_child(
         [&](int fd) {
             // Not the parent's handlers: the default, or the run's own (measure_scenario).
             for (int signo : kInterruptSignals)
                 std::signal(signo, SIG_DFL);
             setpgid(0, 0); // signals come from the parent, once
+            // A parent killed outright cannot pass its signal on: SIGTERM then stops the run
+            // and removes its waveforms, as the parent's own SIGTERM would.
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (getppid() != parent) // it died before the line above
+                return kExitInternal;
             try {
                 return body(fd);
             } catch (const InputError& e) { // e.g. --vcd-dir's file cannot be created
@@ -313,9 +340,13 @@ Figures run_measured(const std::string& name, const std::function<int(int)>& bod
         return Figures{};
     if (WIFEXITED(child.status) && WEXITSTATUS(child.status) == kExitBadInput)
         throw InputError("bench: workload " + name + ": " + child.output);
+    if (WIFSIGNALED(child.status))
+        throw WorkloadFailed("bench: workload " + name + " failed: its process ended on signal " +
+                             std::to_string(WTERMSIG(child.status)) + " (" +
+                             strsignal(WTERMSIG(child.status)) + ")");
     if (!WIFEXITED(child.status) || WEXITSTATUS(child.status) != 0)
-        throw std::runtime_error("bench: workload " + name +
-                                 " failed: " + (child.output.empty() ? "no output" : child.output));
+        throw WorkloadFailed("bench: workload " + name +
+                             " failed: " + (child.output.empty() ? "no output" : child.output));
     Figures f = read_measured(json::parse(child.output));
     f.name = name;
     f.peak_rss_mb = static_cast<double>(child.usage.ru_maxrss) / 1024.0; // KiB on Linux
@@ -358,6 +389,25 @@ std::string fixed(double v, int decimals) {
     return buf;
 }
 
+// A byte count in GB (10^9) from 1 GB, else in MB, with three significant digits or more.
+std::string bytes_text(double bytes) {
+    if (bytes >= 1e9)
+        return fixed(bytes / 1e9, 2) + " GB";
+    return fixed(bytes / 1e6, bytes >= 1e8 ? 0 : bytes >= 1e7 ? 1 : 2) + " MB";
+}
+
+// A waveform run that waited less than this share of its wall time for the file system was
+// paced by the simulation's own work.
+constexpr double kFileSystemPaced = 0.1;
+
+// The rate the file system would have to take a waveform run's bytes at for the VCD goal
+// (kGoalVcdSlowdown times ssif-mixed's wall time); 0 without both runs.
+double waveform_rate_for_goal(const Figures& vcd, const Figures* mixed) {
+    if (vcd.waveform_bytes <= 0 || !mixed || mixed->wall_seconds <= 0)
+        return 0;
+    return vcd.waveform_bytes / (kGoalVcdSlowdown * mixed->wall_seconds);
+}
+
 // The line bench draws on a terminal while it runs: which workload, in which round, and the
 // wall time so far ("  bench: zpci-storm-directed, workload 5 of 6, round 2 of 3, 1:04 so
 // far").
@@ -382,6 +432,31 @@ const std::vector<std::string>& bench_workload_names() {
                                                    "zpci-storm-directed", "raw-kernel"};
     return names;
 }
+
+// The folder ssif-mixed-vcd writes its waveforms into: made in --vcd-dir with a name no one
+// can guess (mkdtemp, mode 0700), so that nothing placed there beforehand (a symbolic link
+// named as a waveform would be) is written through, and removed with whatever is in it once
+// bench is done, so that a workload's process killed mid-run leaves no waveform behind.
+class WaveformDir {
+  public:
+    explicit WaveformDir(const std::string& parent) {
+        std::string name = parent + "/ssifsim-bench-XXXXXX";
+        if (!mkdtemp(name.data()))
+            throw InputError("--vcd-dir: cannot create a folder in '" + parent +
+                             "': " + std::strerror(errno));
+        path_ = name;
+    }
+    ~WaveformDir() {
+        std::error_code ignored; // nothing more to do about a file that will not go
+        std::filesystem::remove_all(path_, ignored);
+    }
+    WaveformDir(const WaveformDir&) = delete;
+    WaveformDir& operator=(const WaveformDir&) = delete;
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
 
 int run_bench(const BenchOptions& o, std::ostream& out) {
     // Each workload a job; with --repeat, the jobs run round after round (every workload
@@ -412,9 +487,12 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                             return run_measured("floor",
                                                 [&doc](int fd) { return measure_floor(doc, fd); });
                         }});
-    if (o.wants("ssif-mixed-vcd"))
+    std::optional<WaveformDir> waveform_dir;
+    if (o.wants("ssif-mixed-vcd")) {
+        waveform_dir.emplace(o.vcd_dir);
         scenario("ssif-mixed-vcd", bench_files::kSsifMixed, o.scale,
-                 o.vcd_dir + "/ssifsim-bench-" + std::to_string(getpid()) + ".vcd");
+                 waveform_dir->path() + "/ssif-mixed.vcd");
+    }
     if (o.memory) {
         scenario("ssif-mixed-10x", bench_files::kSsifMixed, o.scale * 10, "");
         scenario("ssif-burst", bench_files::kSsifBurst, o.scale, "");
@@ -444,8 +522,15 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
             if (o.progress)
                 progress.draw(progress_text(jobs[j].name, j, jobs.size(), round, o.repeat,
                                             std::chrono::steady_clock::now() - started));
-            if (g_signal == 0) // else it came between two workloads: start no other
-                done[j].push_back(jobs[j].run());
+            if (g_signal == 0) { // else it came between two workloads: start no other
+                try {
+                    done[j].push_back(jobs[j].run());
+                } catch (const WorkloadFailed& e) {
+                    progress.clear();
+                    std::cerr << "ssifsim: " << e.what() << " (no figures printed)\n";
+                    return kExitInternal;
+                }
+            }
             if (g_signal != 0) {
                 progress.clear();
                 std::cerr << "ssifsim: bench stopped by " << signal_name(g_signal) << " at "
@@ -534,8 +619,11 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
     if (o.json) {
         ojson doc = {{"ssifsim_bench", 1}, {"scale", o.scale}, {"repeat", o.repeat}};
         ojson workloads = ojson::object();
-        for (const Figures& f : runs)
+        for (const Figures& f : runs) {
             workloads[f.name] = figures_json(f, raw_per_s, floor_run);
+            if (const double need = waveform_rate_for_goal(f, find("ssif-mixed")); need > 0)
+                workloads[f.name]["waveform_bytes_per_s_for_goal"] = need;
+        }
         doc["workloads"] = workloads;
         ojson goal_list = ojson::array();
         for (const Goal& g : goals)
@@ -596,20 +684,22 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                       ratio(r.raw_activations_per_msi).c_str());
         out << line;
     }
-    // A waveform run is bounded by the file system as well as by the model: what it wrote,
-    // how long it waited for the disk, and the rate the VCD goal would need.
+    // A waveform run is bounded by its own VCD work and by the file system: what it wrote, how
+    // long it waited for the file system, and the rate the VCD goal would need of it.
     for (const Figures& f : runs) {
         if (f.waveform_bytes <= 0)
             continue;
-        out << "\nwaveforms: " << f.name << " wrote " << fixed(f.waveform_bytes / 1e9, 2)
-            << " GB at " << fixed(f.per_wall(f.waveform_bytes) / 1e9, 2) << " GB/s, waiting "
-            << fixed(f.waveform_wait_seconds, 2) << " s of its " << fixed(f.wall_seconds, 2)
+        out << "\nwaveforms: " << f.name << " wrote " << bytes_text(f.waveform_bytes) << " at "
+            << bytes_text(f.per_wall(f.waveform_bytes)) << "/s\n  it waited "
+            << fixed(f.waveform_wait_seconds, 3) << " s of its " << fixed(f.wall_seconds, 3)
             << " s for the file system";
-        if (const Figures* m = find("ssif-mixed"); m && m->wall_seconds > 0)
-            out << ";\nwithin " << fixed(kGoalVcdSlowdown, 0) << " times ssif-mixed's "
-                << fixed(m->wall_seconds, 2) << " s they need the disk to take "
-                << fixed(f.waveform_bytes / (kGoalVcdSlowdown * m->wall_seconds) / 1e9, 2)
-                << " GB/s (--vcd-dir picks the disk)";
+        if (f.waveform_wait_seconds < kFileSystemPaced * f.wall_seconds)
+            out << ": the simulation's own work set the pace";
+        if (const double need = waveform_rate_for_goal(f, find("ssif-mixed")); need > 0)
+            out << "\n  " << fixed(kGoalVcdSlowdown, 0) << " times ssif-mixed's "
+                << fixed(find("ssif-mixed")->wall_seconds, 3)
+                << " s needs a file system that takes " << bytes_text(need)
+                << "/s (--vcd-dir picks it)";
         out << "\n";
     }
     if (!goals.empty())

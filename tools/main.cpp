@@ -517,8 +517,8 @@ int cmd_bench(const std::vector<std::string>& args) {
         "memory", "also run ssif-mixed 10 times longer, and with all its requests due at once, and "
                   "compare the peak RSS")(
         "vcd-dir", po::value(&o.vcd_dir)->value_name("DIR")->default_value(o.vcd_dir),
-        "where ssif-mixed-vcd writes its waveforms (removed after; about 10 GB at scale 1: two "
-        "files of 5 GB)")(
+        "where ssif-mixed-vcd writes its waveforms, in a folder of its own (ssifsim-bench-*, "
+        "removed after; about 10 GB at scale 1: two files of 5 GB)")(
         "repeat", po::value(&o.repeat)->value_name("N")->default_value(o.repeat),
         "run every workload N times (1..100), round after round, and keep each one's run "
         "with the median wall time (and its highest peak RSS): steadier ratios on a shared "

@@ -14,6 +14,7 @@
 #include "tests/support.h"
 #include "tools/capture.h"
 #include "tools/capture_check.h"
+#include "tools/format.h"
 
 namespace ssifsim::test {
 namespace {
@@ -726,6 +727,60 @@ TEST_CASE("check: a BMC that ACKs its address while ssif_bmc would be busy is fl
     CHECK(f.what.find("the BMC ACKed its address (write)") == 0);
     CHECK(f.what.find("ssif_bmc would NAK it (busy") != std::string::npos);
     CHECK_FALSE(check_named(r, "bmc_conformance").pass);
+}
+
+// A bad PEC on a multi-part response's middle part, which the host reads again from 0x03.
+// The response (test_command of 62 bytes: c4 01 00, then 59 bytes counting up from 0xc6, so
+// byte 61, the last, is 0xc6 + 58 = 0x100, 0x00) goes as ssif_bmc's
+// set_multipart_response_buffer parts it (IPMI v2.0 §12.6): a 0x03 start of count 32 (00 01,
+// bytes 0..29), a 0x09 middle of count 32 (block 0, bytes 30..60) and a 0x09 end of count 2
+// (ff, byte 61). corrupt_pec spoils the first 0x09's PEC byte: i2c_smbus_check_pec fails the
+// read (-EBADMSG), and ipmi_ssif's msg_done_handler retries after SSIF_MSG_JIFFIES from
+// start_get's 0x03, whose start, middle and end then come whole and good.
+// The replay rebuilds the response the first 0x03 carried from the wires (response_from):
+// the start's 30 bytes, the failed middle's bytes after its block number, and zeros to one
+// more byte past the middle (a full middle has a part after it). An SMBus block read is a
+// count byte, then exactly count data bytes, then the PEC byte (SMBus 2.0 §5.5.7;
+// ssif_bmc's handle_read_processed sends payload[0..length-1], then part.pec): of the middle's
+// 33 bytes after its count, 32 are block 0 and bytes 30..60, and the 33rd is its PEC, no byte
+// of the response. So byte 61 is the stand-in 0x00, the replayed end part is ff 00, which the
+// wires show after the retry, and the one point is the bad PEC itself (the middle's byte 36:
+// addr+W, cmd, addr+R, count, 32 data bytes, PEC). Taken for byte 61, the bad PEC would
+// make the replayed end part ff <PEC>, blaming the BMC for the end part's 0x00.
+TEST_CASE("check: a failed middle part's PEC byte is not taken for the response's next byte",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-middle-bad-pec");
+    write_file(dir + "/pec.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1},
+        "responder":{"test_command":{"length":62,"first":"0xc6"}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"}]},
+        "faults":[{"type":"corrupt_pec","direction":"bmc_to_host","request":1,
+                   "command":"0x09","nth":1}]})");
+    REQUIRE(run_command(ssifsim_binary() + " run " + dir + "/pec.json -q --vcd " + dir + "/p.vcd")
+                .exit_code == 0);
+    std::istringstream in(read_file(dir + "/p.vcd"));
+    const tools::Capture cap = tools::decode_vcd(in, "p.vcd", {});
+    // The write, the start, the failed middle, then the retry's start, middle and end.
+    REQUIRE(cap.transfers.size() == 6);
+    const tools::CapturedTransfer& middle = cap.transfers[2];
+    REQUIRE(std::string(middle.op) == "block_read");
+    REQUIRE(middle.command == 0x09);
+    REQUIRE(middle.status == smbus::SmbusStatus::BadPec);
+    REQUIRE(middle.count == 32);
+    REQUIRE(middle.bytes.size() == 37);
+    const uint8_t bad_pec = middle.bytes[36].value;
+    REQUIRE(bad_pec != 0x00); // else a PEC taken for byte 61 would match the end part
+    const tools::CapturedTransfer& end = cap.transfers[5];
+    REQUIRE(end.command == 0x09);
+    REQUIRE(end.status == smbus::SmbusStatus::Ok);
+    REQUIRE(end.data == Bytes{0xff, 0x00});
+    const tools::CaptureResult r = tools::check_capture(cap, {});
+    std::string points;
+    for (const tools::Finding& f : r.bmc_findings)
+        points += "\n  " + std::to_string(f.t_ns) + " ns: " + f.what;
+    INFO("the replay's points:" << points);
+    REQUIRE(r.bmc_findings.size() == 1);
+    CHECK(r.bmc_findings.front().what.find("the BMC sent " + tools::hex8(bad_pec) +
+                                           " as byte 36 of this block_read 0x09") == 0);
 }
 
 // The scenarios' own wire VCDs, made by the models of ssif_bmc and ipmi_ssif, checked with

@@ -65,9 +65,12 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     // 1% of the 1,000,000-MSI storms.
     CHECK(w["zpci-storm-floating"]["msis"] == 10000);
     CHECK(w["zpci-storm-directed"]["msis"] == 10000);
-    // The raw kernel makes as many activations as ssif-mixed: it stops at that count, give
-    // or take the other threads woken at the same instant (eight in all).
-    const double target = w["ssif-mixed"]["activations"];
+    // The raw kernel makes 20 million activations times the scale (200,000 here), or as many
+    // as ssif-mixed if that is more (17,100 here: 17.1 a request since the bus runs ahead),
+    // and stops at that count, give or take the other threads woken at the same instant
+    // (eight in all).
+    const double target = std::max(200000.0, w["ssif-mixed"]["activations"].get<double>());
+    CHECK(w["ssif-mixed"]["activations"].get<double>() < 200000);
     CHECK(w["raw-kernel"]["activations"].get<double>() >= target);
     CHECK(w["raw-kernel"]["activations"].get<double>() <= target + 8);
     CHECK(w["ssif-mixed"]["raw_activations_per_s"] == w["raw-kernel"]["activations_per_s"]);

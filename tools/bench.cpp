@@ -392,9 +392,10 @@ std::string fixed(double v, int decimals) {
     return buf;
 }
 
-// A byte count in GB (10^9) from 1 GB, else in MB, with three significant digits or more.
+// A byte count in GB (10^9) from what would print as 1000 MB, else in MB, with three
+// significant digits or more.
 std::string bytes_text(double bytes) {
-    if (bytes >= 1e9)
+    if (bytes >= 999.5e6)
         return fixed(bytes / 1e9, 2) + " GB";
     return fixed(bytes / 1e6, bytes >= 1e8 ? 0 : bytes >= 1e7 ? 1 : 2) + " MB";
 }

@@ -601,7 +601,8 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
              f.name + " makes at least a third of raw-kernel's activations per second"});
     }
     const Figures* floor_run = find("floor");
-    if (const Figures* m = find("ssif-mixed")) {
+    const Figures* mixed_run = find("ssif-mixed");
+    if (const Figures* m = mixed_run) {
         const Ratios r = ratios(*m, raw_per_s, floor_run);
         if (r.raw_activations_per_request > 0)
             goals.push_back({"ssif-mixed", "raw_activations_per_request",
@@ -626,7 +627,7 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         ojson workloads = ojson::object();
         for (const Figures& f : runs) {
             workloads[f.name] = figures_json(f, raw_per_s, floor_run);
-            if (const double need = waveform_rate_for_goal(f, find("ssif-mixed")); need > 0)
+            if (const double need = waveform_rate_for_goal(f, mixed_run); need > 0)
                 workloads[f.name]["waveform_bytes_per_s_for_goal"] = need;
         }
         doc["workloads"] = workloads;
@@ -700,11 +701,10 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
             << " s for the file system";
         if (f.waveform_wait_seconds < kFileSystemPaced * f.wall_seconds)
             out << ": the simulation's own work set the pace";
-        if (const double need = waveform_rate_for_goal(f, find("ssif-mixed")); need > 0)
+        if (const double need = waveform_rate_for_goal(f, mixed_run); need > 0)
             out << "\n  " << fixed(kGoalVcdSlowdown, 0) << " times ssif-mixed's "
-                << fixed(find("ssif-mixed")->wall_seconds, 3)
-                << " s needs a file system that takes " << bytes_text(need)
-                << "/s (--vcd-dir picks it)";
+                << fixed(mixed_run->wall_seconds, 3) << " s needs a file system that takes "
+                << bytes_text(need) << "/s (--vcd-dir picks it)";
         out << "\n";
     }
     if (!goals.empty())

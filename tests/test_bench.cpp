@@ -156,6 +156,19 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
     CHECK(r.out.find("Try 'ssifsim bench --help'.") != std::string::npos);
 }
 
+// Without raw-kernel the raw-kernel rate was not measured: null, not a rate of 0, and no ratio
+// built on it; the model's own activations per request stand.
+TEST_CASE("bench without raw-kernel: its rate is null and its ratios absent", "[bench]") {
+    const CommandResult r =
+        run_command_stdout(ssifsim_binary() + " bench --scale 0.002 --workload ssif-mixed --json");
+    REQUIRE(r.exit_code == 0);
+    const json doc = json::parse(r.out);
+    const json& m = doc["workloads"]["ssif-mixed"];
+    CHECK(m["raw_activations_per_s"].is_null());
+    CHECK(!m.contains("raw_activations_per_request"));
+    CHECK(m["activations_per_request"].get<double>() > 0);
+}
+
 // --repeat 3: every workload runs three times, and its figures are the run with the
 // median wall time: wall_seconds is the middle one of wall_seconds_runs.
 TEST_CASE("bench --repeat keeps each workload's median run", "[bench]") {

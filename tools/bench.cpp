@@ -121,6 +121,8 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
         j["activations"] = nullptr;
         j["activations_per_s"] = nullptr;
     }
+    if (raw_per_s <= 0) // raw-kernel did not run: not measured, rather than a rate of 0
+        j["raw_activations_per_s"] = nullptr;
     // The ratios a workload has: present only when measured (finite and positive).
     const Ratios r = ratios(f, raw_per_s, floor_run);
     const auto add = [&j](const char* key, double v) {

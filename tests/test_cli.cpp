@@ -1819,3 +1819,34 @@ TEST_CASE("run --compare-kernel refuses each one-run output with a reason that f
         CHECK(r.out.find(reason) != std::string::npos);
     }
 }
+
+TEST_CASE("an option given another option as its value is a usage error, nothing written",
+          "[cli][input]") {
+    // boost's parser takes the token after --vcd as its value whatever it is: `--vcd --log
+    // run.jsonl` would write a VCD named "--log" and take run.jsonl for a scenario file.
+    const std::string dir = make_temp_dir("optvalue");
+    const std::string scenario = source_dir() + "/scenarios/quickstart.json";
+    const CommandResult r = run_command("cd " + dir + " && " + ssifsim_binary() +
+                                        " run --vcd --log run.jsonl " + scenario);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("ssifsim: the option '--vcd' needs a value, not the option '--log'") !=
+          std::string::npos);
+    CHECK(r.out.find("Try 'ssifsim run --help'.") != std::string::npos);
+    CHECK(run_command("ls -A " + dir).out.empty());
+    // Written as --vcd=--log it is meant: the file is named so.
+    const CommandResult meant =
+        run_command("cd " + dir + " && " + ssifsim_binary() + " run --vcd=--log " + scenario);
+    CHECK(meant.exit_code == 0);
+    CHECK(!read_file(dir + "/--log").empty());
+    // A value that merely starts with dashes, naming none of the command's options, is a value.
+    const CommandResult dashes =
+        run_command("cd " + dir + " && " + ssifsim_binary() + " run --vcd --wires.vcd " + scenario);
+    CHECK(dashes.exit_code == 0);
+    CHECK(!read_file(dir + "/--wires.vcd").empty());
+    // Every command parses its options alike: bench's --vcd-dir before --workload.
+    const CommandResult bench =
+        run_command(ssifsim_binary() + " bench --vcd-dir --workload ssif-mixed-vcd");
+    CHECK(bench.exit_code == 2);
+    CHECK(bench.out.find("the option '--vcd-dir' needs a value, not the option '--workload'") !=
+          std::string::npos);
+}

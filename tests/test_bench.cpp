@@ -6,9 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <sys/resource.h>
+#include <system_error>
+#include <unistd.h>
 #include <vector>
 
 #include "tests/support.h"
+#include "tools/child.h"
 
 using namespace ssifsim::test;
 using nlohmann::json;
@@ -167,6 +171,28 @@ TEST_CASE("bench without raw-kernel: its rate is null and its ratios absent", "[
     CHECK(m["raw_activations_per_s"].is_null());
     CHECK(!m.contains("raw_activations_per_request"));
     CHECK(m["activations_per_request"].get<double>() > 0);
+}
+
+// A workload's process reports through a pipe (run_in_child): a process out of descriptors
+// fails with the errno's text, std::system_error's "pipe: Too many open files" (EMFILE), not
+// a bare "pipe failed". Here the limit leaves one free descriptor, where pipe(2) needs two.
+TEST_CASE("run_in_child out of descriptors says why", "[bench]") {
+    const int lowest_free = dup(0);
+    REQUIRE(lowest_free >= 0);
+    close(lowest_free);
+    struct rlimit saved;
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    struct rlimit tight = saved;
+    tight.rlim_cur = static_cast<rlim_t>(lowest_free) + 1;
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &tight) == 0);
+    std::string what;
+    try {
+        ssifsim::tools::run_in_child([](int) { return 0; });
+    } catch (const std::system_error& e) {
+        what = e.what();
+    }
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+    CHECK(what == "pipe: Too many open files");
 }
 
 // --repeat 3: every workload runs three times, and its figures are the run with the

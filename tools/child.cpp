@@ -1,9 +1,11 @@
 #include "tools/child.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
 #include <sys/wait.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace ssifsim::tools {
@@ -22,13 +24,18 @@ bool write_all(int fd, const std::string& text) {
 ChildOutcome run_in_child(const std::function<int(int report_fd)>& body,
                           const std::function<void(pid_t)>& started) {
     int pipe_fd[2];
+    // The errno names the cause (a process out of descriptors: "Too many open files").
     if (pipe(pipe_fd) != 0)
-        throw std::runtime_error("pipe failed");
+        throw std::system_error(errno, std::generic_category(), "pipe");
     std::cout.flush(); // else the child would print the parent's buffered output again
     std::cerr.flush();
     const pid_t pid = fork();
-    if (pid < 0)
-        throw std::runtime_error("fork failed");
+    if (pid < 0) {
+        const int error = errno;
+        close(pipe_fd[0]);
+        close(pipe_fd[1]);
+        throw std::system_error(error, std::generic_category(), "fork");
+    }
     if (pid == 0) {
         close(pipe_fd[0]);
         const int code = body(pipe_fd[1]);
@@ -44,7 +51,7 @@ ChildOutcome run_in_child(const std::function<int(int report_fd)>& body,
         out.output.append(buf, static_cast<size_t>(got));
     close(pipe_fd[0]);
     if (wait4(pid, &out.status, 0, &out.usage) < 0)
-        throw std::runtime_error("wait4 failed");
+        throw std::system_error(errno, std::generic_category(), "wait4");
     return out;
 }
 

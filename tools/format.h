@@ -32,4 +32,20 @@ inline std::string brief_hex(const Bytes& bytes) {
            std::to_string(bytes.size()) + " bytes)";
 }
 
+// "-22 (EINVAL)" for the errnos the models return.
+inline std::string errno_text(int64_t ret) {
+    struct Name {
+        int64_t value;
+        const char* name;
+    };
+    static const Name names[] = {{-5, "EIO"},        {-6, "ENXIO"},    {-11, "EAGAIN"},
+                                 {-14, "EFAULT"},    {-16, "EBUSY"},   {-22, "EINVAL"},
+                                 {-71, "EPROTO"},    {-74, "EBADMSG"}, {-110, "ETIMEDOUT"},
+                                 {-121, "EREMOTEIO"}};
+    for (const Name& n : names)
+        if (n.value == ret)
+            return std::to_string(ret) + " (" + n.name + ")";
+    return std::to_string(ret);
+}
+
 } // namespace ssifsim::tools

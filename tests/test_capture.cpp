@@ -783,6 +783,39 @@ TEST_CASE("check: a failed middle part's PEC byte is not taken for the response'
                                            " as byte 36 of this block_read 0x09") == 0);
 }
 
+// fault-response-too-long: the scenario's BMC (max_message 300, not Linux ssif_bmc) answers
+// request 1 with 273 bytes, which the host reads in nine parts from 6 ms. The daemon's write
+// of it to ssif_bmc is 4 + 273 = 277 bytes, more than sizeof(struct ipmi_ssif_msg) (260: u32
+// len, 254 bytes of payload, padding): ssif_bmc_write returns -EINVAL and ssif_bmc stays busy
+// with the request. So the first point is the first read's address byte, ACKed where
+// ssif_bmc NAKs it: its ACK bit at 6 ms + START (2q) + 8 bits + 2q = 6.090 ms at 100 kHz
+// (q = 2.5 us), and the reason names the refusal. Behind npcm-2024-slave-disable (the
+// address disabled while busy, enabled again when the response is written) the address
+// stays disabled: the refused write tells the controller nothing (BmcModule tells it only of
+// a write that took), so the point is that same address byte, not a byte after it.
+TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc_write's refusal",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-too-long");
+    REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/fault-response-too-long.json -q --vcd " + dir + "/w.vcd")
+                .exit_code != 2);
+    std::istringstream in(read_file(dir + "/w.vcd"));
+    const tools::Capture cap = tools::decode_vcd(in, "w.vcd", {});
+    for (const char* controller : {"address-nak", "npcm-2024-slave-disable"}) {
+        INFO(controller);
+        tools::CaptureCheckOptions o;
+        REQUIRE(ssif::parse_bmc_controller(controller, &o.bmc_controller));
+        const tools::CaptureResult r = tools::check_capture(cap, o);
+        REQUIRE_FALSE(r.bmc_findings.empty());
+        const tools::Finding& f = r.bmc_findings.front();
+        CHECK(f.t_ns == 6'090'000);
+        CHECK(f.what.find("the BMC ACKed its address (write) of this block_read 0x03") == 0);
+        CHECK(f.what.find("whose response the host read, 273 bytes, ssif_bmc_write refuses "
+                          "(-22 (EINVAL)): more than the 254 bytes its message holds") !=
+              std::string::npos);
+    }
+}
+
 // The scenarios' own wire VCDs, made by the models of ssif_bmc and ipmi_ssif, checked with
 // the options the scenario ran with: the replay must find nothing, nor host_timing. Each
 // row was a false finding:

@@ -504,7 +504,24 @@ void BmcReplay::timers_until(uint64_t t_ns) {
     now_ns_ = t_ns;
 }
 
+void BmcReplay::daemon_write(const Bytes& response) {
+    const long ret = bmc_.write(ssif::encode_ssif_msg(response), true);
+    if (ret > 0)
+        controller_.response_written();
+    else
+        refused_ = Refused{ret, response.size(), request_at_ns_};
+}
+
 std::string BmcReplay::why_busy() const {
+    // The response the host read is longer than ssif_bmc's message holds
+    // (IPMI_SSIF_PAYLOAD_MAX): the captured BMC had it, ssif_bmc_write refuses it.
+    if (bmc_.busy() && !bmc_.aborting() && refused_ && refused_->request_at_ns == request_at_ns_ &&
+        refused_->length > ssif::kMessageMax)
+        return "busy: the request it had at t=" + ms(request_at_ns_) +
+               " is with its daemon, whose response the host read, " +
+               std::to_string(refused_->length) + " bytes, ssif_bmc_write refuses (" +
+               errno_text(refused_->ret) + "): more than the " + std::to_string(ssif::kMessageMax) +
+               " bytes its message holds";
     if (bmc_.busy() && !bmc_.aborting())
         return "busy: the request it had at t=" + ms(request_at_ns_) +
                " is with its daemon, and no response to it was read";
@@ -545,8 +562,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     if (carried && waiting_before && (answers(request_, *carried) || carried->size() >= 3)) {
         if (timer_armed_ && timer_expires_ns_ <= t.start_ns)
             timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
-        bmc_.write(ssif::encode_ssif_msg(*carried), true);
-        controller_.response_written();
+        daemon_write(*carried);
     }
     timers_until(t.start_ns);
     // A transfer (a read, or another master's write) the BMC let go on past its address and
@@ -570,10 +586,8 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         stand_in = stand_in_response(request_);
         response = &stand_in;
     }
-    if (response && goes_on && busy_stops && waiting) {
-        bmc_.write(ssif::encode_ssif_msg(*response), true);
-        controller_.response_written();
-    }
+    if (response && goes_on && busy_stops && waiting)
+        daemon_write(*response);
     // The lines stayed low past tTIMEOUT,max mid-transfer (a host that died in it, as fault
     // host_power_off draws it), then bytes went on without a START: the wires do not say
     // whose they are (a new transfer's, whose START the held line hid) nor whether the BMC's
@@ -661,8 +675,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     }
     if (answer_now_) { // the daemon answers the request it just took
         answer_now_ = false;
-        bmc_.write(ssif::encode_ssif_msg(stand_in_response(request_)), true);
-        controller_.response_written();
+        daemon_write(stand_in_response(request_));
     }
 }
 

@@ -7,6 +7,7 @@
 // timers) and bmc_conformance (the BMC's side replayed into ssif_bmc).
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -89,6 +90,9 @@ class BmcReplay : private ssif::BmcHooks {
     void request_available() override;
     void log(const char* level, const std::string& text) override;
     void timers_until(uint64_t t_ns);
+    // The daemon writes `response` to /dev/ipmi-ssif-host (ssif_bmc_write); the controller
+    // hears of it only if the write took, as BmcModule tells it.
+    void daemon_write(const Bytes& response);
     std::string why_busy() const;
     void differ(uint64_t t_ns, const std::string& what);
 
@@ -104,6 +108,14 @@ class BmcReplay : private ssif::BmcHooks {
     uint64_t timer_expires_ns_ = 0;
     uint64_t request_at_ns_ = 0;
     Bytes request_; // the request the daemon took last
+    // The last response ssif_bmc_write refused (a BMC whose driver holds more than ssif_bmc's
+    // message sent it): what it returned, the response's length, the request it answered.
+    struct Refused {
+        long ret;
+        size_t length;
+        uint64_t request_at_ns;
+    };
+    std::optional<Refused> refused_;
     std::vector<Finding> findings_;
     uint64_t lost_at_ns_ = 0, unjudged_ = 0;
     std::string lost_why_;

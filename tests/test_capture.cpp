@@ -848,6 +848,13 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   wrote at 1.56 ms, and request 2 is ACKed at 200 ms (ssif_bmc_write cleared busy). The
 //   second replay answered every request at once, request 2 too, whose real response then
 //   differed: a request's own write took the previous request's "next response" (none).
+// - mixed.json: request 1's daemon never answers (daemon_silent: the host's 250 reads find a
+//   busy, then aborted ssif_bmc), and the host dies at the START of request 2's read, whose
+//   response the daemon writes 1 ms later; request 3's write 56 ms after is ACKed. Neither
+//   request's response is read. Both unanswered, a busy ssif_bmc NAKs request 3's address
+//   (its 500 ms timer still running); both answered at once, it ACKs request 1's reads and
+//   sends a response where the wires show NAKs and zero counts: only request 1 unanswered
+//   and request 2 answered explains the wires (the per-request search).
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -858,6 +865,13 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
     write_file(dir + "/cut.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1},
         "responder":{"test_command":{"length":100}}},
         "workload":{"until_ms":14,"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"}]}})");
+    write_file(dir + "/mixed.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":8000,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":8200,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"daemon_silent","request":1},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":0,
+                   "off_ms":50}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -872,6 +886,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {sc + "bmc-oob-write-pending-response.json", ""},
         {sc + "fix-2025-request-loss-before.json", "--bmc-variant 2024-write-len"},
         {dir + "/died.json", ""},
+        {dir + "/mixed.json", ""},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

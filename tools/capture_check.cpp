@@ -471,8 +471,8 @@ Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t
 
 // ---- the BMC's side replayed into ssif_bmc ------------------------------------------------
 
-BmcReplay::BmcReplay(const CaptureCheckOptions& o, bool answer_unread)
-    : options_(o), answer_unread_(answer_unread), jiffies_(o.bmc_hz),
+BmcReplay::BmcReplay(const CaptureCheckOptions& o, std::set<uint64_t> answer_unread)
+    : options_(o), answer_unread_(std::move(answer_unread)), jiffies_(o.bmc_hz),
       bmc_(o.bmc_addr7, o.bmc_variant, *this), controller_(o.bmc_controller) {
     bmc_.open();
 }
@@ -489,7 +489,10 @@ void BmcReplay::request_available() {
     if (bmc_.read(bmc_.msg_size(), true, msg) > 0 && msg.size() > ssif::SsifBmc::kMsgLenField)
         request_.assign(msg.begin() + ssif::SsifBmc::kMsgLenField,
                         msg.end()); // the daemon takes it
-    answer_now_ = answer_unread_ && unread_ && request_.size() >= 2;
+    if (unread_ && request_.size() >= 2) {
+        unread_requests_.push_back(now_ns_);
+        answer_now_ = answer_unread_.count(now_ns_) > 0;
+    }
 }
 
 void BmcReplay::log(const char*, const std::string&) {} // the replay judges the wires only
@@ -814,7 +817,11 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // all the same (and ssif_bmc then holds it: a host rebooted with it pending meets the
     // Jan 2025 request loss), so when that finds points, the replay runs again with such
     // requests answered at once, and the BMC is held to whichever explains the wires better.
-    const auto replay_with = [&](bool answer_unread) {
+    // Where both find points, each such request in turn is tried the other way, kept where
+    // that explains the wires better (one daemon answers one unread request and not another:
+    // a replay each, so up to kUnreadSearched of them).
+    constexpr size_t kUnreadSearched = 64;
+    const auto replay_with = [&](const std::set<uint64_t>& answer_unread) {
         auto rp = std::make_unique<BmcReplay>(o, answer_unread);
         for (size_t i = 0; i < cap.transfers.size(); ++i) {
             const CapturedTransfer& t = cap.transfers[i];
@@ -825,12 +832,30 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         return rp;
     };
     if (cap.wire_timing) {
-        replay = replay_with(false);
+        replay = replay_with({});
+        const std::vector<uint64_t> unread = replay->unread_requests();
+        std::set<uint64_t> answered;
         if (!replay->findings().empty()) {
-            std::unique_ptr<BmcReplay> answered = replay_with(true);
-            if (answered->findings().size() < replay->findings().size())
-                replay = std::move(answered);
+            std::set<uint64_t> all(unread.begin(), unread.end());
+            std::unique_ptr<BmcReplay> tried = replay_with(all);
+            if (tried->findings().size() < replay->findings().size()) {
+                replay = std::move(tried);
+                answered = std::move(all);
+            }
         }
+        if (unread.size() >= 2 && unread.size() <= kUnreadSearched)
+            for (uint64_t at : unread) {
+                if (replay->findings().empty())
+                    break;
+                std::set<uint64_t> flipped = answered;
+                if (!flipped.erase(at))
+                    flipped.insert(at);
+                std::unique_ptr<BmcReplay> tried = replay_with(flipped);
+                if (tried->findings().size() < replay->findings().size()) {
+                    replay = std::move(tried);
+                    answered = std::move(flipped);
+                }
+            }
         r.bmc_findings = replay->findings();
     }
 

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,14 +70,17 @@ struct CaptureResult {
 // at the BMC's HZ from the STOP that ended the request.
 class BmcReplay : private ssif::BmcHooks {
   public:
-    // `answer_unread`: the daemon answers at once (a stand-in response, netfn + 1, the
-    // command, completion code 0) each request whose response the host never read before
-    // its next request; else only where the wires prove an answer (transfer()).
-    BmcReplay(const CaptureCheckOptions& options, bool answer_unread);
+    // `answer_unread`: the requests whose response the host never read before its next
+    // request (by the time ssif_bmc took each, unread_requests()) that the daemon answers at
+    // once, with a stand-in response (netfn + 1, the command, completion code 0); the others
+    // are answered only where the wires prove an answer (transfer()).
+    BmcReplay(const CaptureCheckOptions& options, std::set<uint64_t> answer_unread);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next);
     const std::vector<Finding>& findings() const { return findings_; }
+    // When ssif_bmc took each request whose response the host never read, in order.
+    const std::vector<uint64_t>& unread_requests() const { return unread_requests_; }
     // Where the replay stopped judging (0: it did not): a transfer whose bytes resume after
     // a pause no device waits out (see transfer()); the transfers from there on are not
     // judged, `unjudged` of them.
@@ -97,9 +101,10 @@ class BmcReplay : private ssif::BmcHooks {
     void differ(uint64_t t_ns, const std::string& what);
 
     CaptureCheckOptions options_;
-    bool answer_unread_;
+    std::set<uint64_t> answer_unread_;
     bool unread_ = false;     // the transfer being replayed has no response read after it
     bool answer_now_ = false; // request_available took a request answer_unread answers
+    std::vector<uint64_t> unread_requests_;
     Jiffies jiffies_;
     ssif::SsifBmc bmc_;
     ssif::SlaveController controller_;

@@ -1833,6 +1833,18 @@ TEST_CASE("an option given another option as its value is a usage error, nothing
           std::string::npos);
     CHECK(r.out.find("Try 'ssifsim run --help'.") != std::string::npos);
     CHECK(run_command("ls -A " + dir).out.empty());
+    // The parser takes an option's unique prefix for the option (--qu for --quiet), and "--"
+    // ends the options: as a value, each is refused too.
+    const CommandResult prefix =
+        run_command("cd " + dir + " && " + ssifsim_binary() + " run --vcd --qu " + scenario);
+    CHECK(prefix.exit_code == 2);
+    CHECK(prefix.out.find("the option '--vcd' needs a value, not the option '--qu'") !=
+          std::string::npos);
+    const CommandResult end = run_command("cd " + dir + " && " + ssifsim_binary() + " run " +
+                                          scenario + " --log -- run.jsonl");
+    CHECK(end.exit_code == 2);
+    CHECK(end.out.find("the option '--log' needs a value, not '--'") != std::string::npos);
+    CHECK(run_command("ls -A " + dir).out.empty());
     // Written as --vcd=--log it is meant: the file is named so.
     const CommandResult meant =
         run_command("cd " + dir + " && " + ssifsim_binary() + " run --vcd=--log " + scenario);

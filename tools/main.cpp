@@ -121,16 +121,27 @@ po::variables_map parse_command(const std::vector<std::string>& args,
         po::command_line_parser(args).options(all).positional(pos).run();
     // boost takes the token after an option that needs a value as that value, even another
     // option: `--vcd-dir --workload X` would set --vcd-dir to "--workload" and leave X a
-    // scenario file. An option's value spelled as one of the command's options is refused
-    // (unless written as --name=value: then it is meant).
+    // scenario file. An option's value spelled as one of the command's options (or a prefix
+    // of one or several: the parser takes those for options too), or "--", the end of the
+    // options, is refused (unless written as --name=value: then it is meant).
+    const auto names_option = [&opts](const std::string& v) {
+        if (v == "--")
+            return true;
+        if (v.size() <= 2 || v.compare(0, 2, "--") != 0)
+            return false;
+        try {
+            return opts.find_nothrow(v.substr(2, v.find('=') - 2), true) != nullptr;
+        } catch (const po::ambiguous_option&) {
+            return true;
+        }
+    };
     for (const po::option& o : parsed.options) {
         if (o.string_key == "scenario" || o.value.size() != 1 || o.original_tokens.size() != 2)
             continue;
         const std::string& v = o.value[0];
-        if (v.size() > 2 && v.compare(0, 2, "--") == 0 &&
-            opts.find_nothrow(v.substr(2, v.find('=') - 2), false) != nullptr)
-            throw po::error("the option '--" + o.string_key + "' needs a value, not the option '" +
-                            v + "'");
+        if (names_option(v))
+            throw po::error("the option '--" + o.string_key + "' needs a value, not " +
+                            (v == "--" ? std::string("'--'") : "the option '" + v + "'"));
     }
     po::store(parsed, vm);
     po::notify(vm);

@@ -141,10 +141,12 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
     CHECK(vcd.exit_code == 2);
     CHECK(vcd.out.find("--vcd-dir: '/nonexistent/dir' is not a directory") != std::string::npos);
     CHECK(vcd.out.find("ssif-mixed ") == std::string::npos);
-    // An empty one is no directory (not the root it would make of DIR/NAME).
+    // An empty one is no directory (not the root it would make of DIR/NAME): as every
+    // option's, an empty value is refused.
     const CommandResult empty = run_command(ssifsim_binary() + " bench --scale 0.001 --vcd-dir ''");
     CHECK(empty.exit_code == 2);
-    CHECK(empty.out.find("--vcd-dir: '' is not a directory") != std::string::npos);
+    CHECK(empty.out.find("the option '--vcd-dir' needs a value, not an empty one") !=
+          std::string::npos);
     // A directory access() calls writable for root, where no file can be created.
     const CommandResult proc =
         run_command(ssifsim_binary() + " bench --scale 0.001 --vcd-dir /proc");

@@ -651,7 +651,9 @@ TEST_CASE("run --until, run --seed and sweep --seed are range-checked: exit 2, n
                                           "of at most 200 days (17280000 s) of simulated time"},
         {"--until 1000000000s", "--until: '1000000000s' is not a duration of at most 200 days"},
         {"--until 17280000.001s", "is not a duration of at most 200 days"},
-        {"--until ''", "--until: '' is not a duration"}, // not taken for no --until
+        // Not taken for no --until: every option refuses an empty value.
+        {"--until ''", "the option '--until' needs a value, not an empty one"},
+        {"--report ''", "the option '--report' needs a value, not an empty one"},
         {"--seed -1", "--seed: '-1' is not a seed (accepted: 0..9223372036854775807)"},
         {"--seed 9223372036854775808", "--seed: '9223372036854775808' is not a seed"},
         {"--seed 18446744073709551616", "is not a seed"},

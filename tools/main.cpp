@@ -136,9 +136,15 @@ po::variables_map parse_command(const std::vector<std::string>& args,
         }
     };
     for (const po::option& o : parsed.options) {
-        if (o.string_key == "scenario" || o.value.size() != 1 || o.original_tokens.size() != 2)
+        if (o.string_key == "scenario" || o.value.size() != 1)
             continue;
         const std::string& v = o.value[0];
+        // An empty value ('--report ""') named no file, number or name: the output or setting
+        // asked for would silently not be there.
+        if (v.empty())
+            throw po::error("the option '--" + o.string_key + "' needs a value, not an empty one");
+        if (o.original_tokens.size() != 2)
+            continue;
         if (names_option(v))
             throw po::error("the option '--" + o.string_key + "' needs a value, not " +
                             (v == "--" ? std::string("'--'") : "the option '" + v + "'"));

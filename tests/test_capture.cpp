@@ -855,6 +855,12 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   (its 500 ms timer still running); both answered at once, it ACKs request 1's reads and
 //   sends a response where the wires show NAKs and zero counts: only request 1 unanswered
 //   and request 2 answered explains the wires (the per-request search).
+// - other-command.json: the host dies in request 1's first read after its address and
+//   command (0x03), the daemon having answered at 1.56 ms; request 2 (another command) comes
+//   at 200 ms, its write's START hidden by the lines the dead host left low, so its response
+//   is taken for the one read after request 1. That response does not answer request 1
+//   (netfn + 1, the same command): request 1's response was never read, and answered at
+//   once it explains the BMC going on past the read's address and command at 6.09 ms.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -872,6 +878,11 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         "faults":[{"type":"daemon_silent","request":1},
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":0,
                    "off_ms":50}]})");
+    write_file(dir + "/other-command.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":200,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":2,
+                   "off_ms":100}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -887,6 +898,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {sc + "fix-2025-request-loss-before.json", "--bmc-variant 2024-write-len"},
         {dir + "/died.json", ""},
         {dir + "/mixed.json", ""},
+        {dir + "/other-command.json", ""},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

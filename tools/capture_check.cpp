@@ -489,7 +489,11 @@ void BmcReplay::request_available() {
     if (bmc_.read(bmc_.msg_size(), true, msg) > 0 && msg.size() > ssif::SsifBmc::kMsgLenField)
         request_.assign(msg.begin() + ssif::SsifBmc::kMsgLenField,
                         msg.end()); // the daemon takes it
-    if (unread_ && request_.size() >= 2) {
+    // Unread: the host read no response after this request's write, or only one that does
+    // not answer it (another request's, whose write the wires hid: a host that died with the
+    // lines low and came back).
+    const bool unread = !next_ || !answers(request_, *next_);
+    if (unread && request_.size() >= 2) {
         unread_requests_.push_back(now_ns_);
         answer_now_ = answer_unread_.count(now_ns_) > 0;
     }
@@ -553,7 +557,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         ++unjudged_;
         return;
     }
-    unread_ = next == nullptr;
+    next_ = next;
     // A read that carried a response shows the BMC had the daemon's answer (ssif_bmc sends
     // no bytes of its own but a count of 0): the daemon wrote it before this read, and before
     // the response timer fired if that comes first (a BMC that sent it had taken it in time).

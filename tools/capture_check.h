@@ -102,8 +102,8 @@ class BmcReplay : private ssif::BmcHooks {
 
     CaptureCheckOptions options_;
     std::set<uint64_t> answer_unread_;
-    bool unread_ = false;     // the transfer being replayed has no response read after it
-    bool answer_now_ = false; // request_available took a request answer_unread answers
+    const Bytes* next_ = nullptr; // transfer()'s `next`, for the transfer being replayed
+    bool answer_now_ = false;     // request_available took a request answer_unread answers
     std::vector<uint64_t> unread_requests_;
     Jiffies jiffies_;
     ssif::SsifBmc bmc_;

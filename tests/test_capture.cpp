@@ -814,6 +814,17 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
                           "(-22 (EINVAL)): more than the 254 bytes its message holds") !=
               std::string::npos);
     }
+    // Behind npcm (every byte ACKed whatever the driver says) the first point is the read's
+    // count byte (byte 3: addr+W, 0x03, addr+R, count): the BMC sent 0x20 (32, a multi-part
+    // start), where busy ssif_bmc has no response and sends a count of 0; the point says why.
+    tools::CaptureCheckOptions npcm;
+    REQUIRE(ssif::parse_bmc_controller("npcm", &npcm.bmc_controller));
+    const tools::CaptureResult r = tools::check_capture(cap, npcm);
+    REQUIRE_FALSE(r.bmc_findings.empty());
+    const std::string& what = r.bmc_findings.front().what;
+    CHECK(what.find("the BMC sent 0x20 as byte 3 of this block_read 0x03; ssif_bmc would have "
+                    "sent 0x00 (busy: the request it had at t=") == 0);
+    CHECK(what.find("ssif_bmc_write refuses (-22 (EINVAL))") != std::string::npos);
 }
 
 // The scenarios' own wire VCDs, made by the models of ssif_bmc and ipmi_ssif, checked with

@@ -630,9 +630,12 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
             }
             if (*supplied != b.value && !differed) {
                 differed = true;
+                // Busy, ssif_bmc has no response to send (a count of 0): say why.
+                const std::string why = why_busy();
                 differ(b.t_ns, "the BMC sent " + hex8(b.value) + " as byte " + std::to_string(i) +
                                    " of this " + t.op + " " + hex8(t.command) +
-                                   "; ssif_bmc would have sent " + hex8(*supplied));
+                                   "; ssif_bmc would have sent " + hex8(*supplied) +
+                                   (why.empty() ? "" : " (" + why + ")"));
             }
             supplied.reset();
             if (!b.ack)

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "models/common/vcd_writer.h"
@@ -783,6 +784,22 @@ TEST_CASE("check: a failed middle part's PEC byte is not taken for the response'
                                            " as byte 36 of this block_read 0x09") == 0);
 }
 
+// Each request's time in check's summary is split into parts that add up to it: the bus (its
+// transfers, START to STOP), the host's waits, and the bus idle between transfers (tBUF and
+// the host's turnaround), which the captured transfers do not hold. Returns how many requests'
+// lines there were.
+size_t check_time_splits(const std::string& out) {
+    const std::regex split(R"(request to response ([0-9.]+) ms = bus ([0-9.]+) ms \+ waits )"
+                           R"(([0-9.]+) ms(?: \+ between transfers ([0-9.]+) ms)?)");
+    const auto ns = [](const std::string& text) {
+        return text.empty() ? 0 : std::llround(std::stod(text) * 1e6);
+    };
+    size_t lines = 0;
+    for (std::sregex_iterator m(out.begin(), out.end(), split), end; m != end; ++m, ++lines)
+        CHECK(ns((*m)[1]) == ns((*m)[2]) + ns((*m)[3]) + ns((*m)[4]));
+    return lines;
+}
+
 // fault-response-too-long: the scenario's BMC (max_message 300, not Linux ssif_bmc) answers
 // request 1 with 273 bytes, which the host reads in nine parts from 6 ms. The daemon's write
 // of it to ssif_bmc is 4 + 273 = 277 bytes, more than sizeof(struct ipmi_ssif_msg) (260: u32
@@ -799,6 +816,9 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
     REQUIRE(run_command(ssifsim_binary() + " run " + source_dir() +
                         "/scenarios/fault-response-too-long.json -q --vcd " + dir + "/w.vcd")
                 .exit_code != 2);
+    // Its nine reads of request 1 leave eight gaps between them; request 2 is one write, one
+    // read.
+    CHECK(check_time_splits(run_command(ssifsim_binary() + " check " + dir + "/w.vcd").out) == 2);
     std::istringstream in(read_file(dir + "/w.vcd"));
     const tools::Capture cap = tools::decode_vcd(in, "w.vcd", {});
     for (const char* controller : {"address-nak", "npcm-2024-slave-disable"}) {
@@ -921,6 +941,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         INFO(check.out);
         CHECK(check.out.find("pass  bmc_conformance") != std::string::npos);
         CHECK(check.out.find("pass  host_timing") != std::string::npos);
+        check_time_splits(check.out);
     }
 }
 

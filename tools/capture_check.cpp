@@ -1032,7 +1032,12 @@ void print_capture_summary(std::ostream& out, const Capture& cap, const CaptureC
         out << "    parts written " << req.parts_written << ", read " << req.parts_read
             << "; retries: write " << req.write_retries() << ", read " << req.read_retries()
             << "\n    request to response " << ms(req.response_ns()) << " = bus " << ms(bus_ns)
-            << " + waits " << ms(wait_ns) << "\n";
+            << " + waits " << ms(wait_ns);
+        // The bus idle between a transfer's STOP and the next START (tBUF and the host's own
+        // turnaround), which a capture's transfers, START to STOP, do not hold.
+        if (req.response_ns() > bus_ns + wait_ns)
+            out << " + between transfers " << ms(req.response_ns() - bus_ns - wait_ns);
+        out << "\n";
     }
     if (!detailed)
         out << "\n  " << r.outcomes.size() << " request(s); each is in the report\n";

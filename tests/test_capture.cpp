@@ -892,6 +892,12 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   is taken for the one read after request 1. That response does not answer request 1
 //   (netfn + 1, the same command): request 1's response was never read, and answered at
 //   once it explains the BMC going on past the read's address and command at 6.09 ms.
+// - slow.json (behind aspeed, which NAKs a written byte while ssif_bmc is busy): the host dies
+//   at the START of request 1's read (6 ms) and comes back at 106 ms with request 2, whose
+//   writes are NAKed at 106, 167, 228 and 289 ms and ACKed at 350 ms: request 1's daemon,
+//   300 ms slow, answered at 300.56 ms. Its response is never read. Not answered, the write at
+//   350 ms is a point; answered at once, the four NAKs are; answered just before the first
+//   write the BMC let go on (Answer::Shown), neither.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -914,6 +920,13 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
                                 {"at_ms":200,"netfn":"0x06","cmd":"0x04"}]},
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":2,
                    "off_ms":100}]})");
+    write_file(dir + "/slow.json", R"({"version":1,
+        "bmc":{"controller":"aspeed","daemon":{"latency_ms":20}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":0,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,"off_ms":100},
+                  {"type":"daemon_slow","request":1,"latency_ms":300},
+                  {"type":"daemon_silent","request":2}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -930,6 +943,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/died.json", ""},
         {dir + "/mixed.json", ""},
         {dir + "/other-command.json", ""},
+        {dir + "/slow.json", "--bmc-controller aspeed"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -471,7 +471,7 @@ Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t
 
 // ---- the BMC's side replayed into ssif_bmc ------------------------------------------------
 
-BmcReplay::BmcReplay(const CaptureCheckOptions& o, std::set<uint64_t> answer_unread)
+BmcReplay::BmcReplay(const CaptureCheckOptions& o, std::map<uint64_t, Answer> answer_unread)
     : options_(o), answer_unread_(std::move(answer_unread)), jiffies_(o.bmc_hz),
       bmc_(o.bmc_addr7, o.bmc_variant, *this), controller_(o.bmc_controller) {
     bmc_.open();
@@ -495,7 +495,9 @@ void BmcReplay::request_available() {
     const bool unread = !next_ || !answers(request_, *next_);
     if (unread && request_.size() >= 2) {
         unread_requests_.push_back(now_ns_);
-        answer_now_ = answer_unread_.count(now_ns_) > 0;
+        const auto a = answer_unread_.find(now_ns_);
+        answer_now_ = a != answer_unread_.end() && a->second == Answer::AtOnce;
+        answer_when_shown_ = a != answer_unread_.end() && a->second == Answer::Shown;
     }
 }
 
@@ -589,12 +591,14 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         sent_nothing = sent_nothing && b.from_master;
     Bytes stand_in;
     const Bytes* response = next && answers(request_, *next) ? next : nullptr;
-    if (!response && sent_nothing && request_.size() >= 2) {
+    if (!response && (sent_nothing || answer_when_shown_) && request_.size() >= 2) {
         stand_in = stand_in_response(request_);
         response = &stand_in;
     }
-    if (response && goes_on && busy_stops && waiting)
+    if (response && goes_on && busy_stops && waiting) {
         daemon_write(*response);
+        answer_when_shown_ = false;
+    }
     // The lines stayed low past tTIMEOUT,max mid-transfer (a host that died in it, as fault
     // host_power_off draws it), then bytes went on without a START: the wires do not say
     // whose they are (a new transfer's, whose START the held line hid) nor whether the BMC's
@@ -828,7 +832,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // that explains the wires better (one daemon answers one unread request and not another:
     // a replay each, so up to kUnreadSearched of them).
     constexpr size_t kUnreadSearched = 64;
-    const auto replay_with = [&](const std::set<uint64_t>& answer_unread) {
+    using Answer = BmcReplay::Answer;
+    const auto replay_with = [&](const std::map<uint64_t, Answer>& answer_unread) {
         auto rp = std::make_unique<BmcReplay>(o, answer_unread);
         for (size_t i = 0; i < cap.transfers.size(); ++i) {
             const CapturedTransfer& t = cap.transfers[i];
@@ -841,28 +846,32 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     if (cap.wire_timing) {
         replay = replay_with({});
         const std::vector<uint64_t> unread = replay->unread_requests();
-        std::set<uint64_t> answered;
+        std::map<uint64_t, Answer> answered;
         if (!replay->findings().empty()) {
-            std::set<uint64_t> all(unread.begin(), unread.end());
+            std::map<uint64_t, Answer> all;
+            for (uint64_t at : unread)
+                all[at] = Answer::AtOnce;
             std::unique_ptr<BmcReplay> tried = replay_with(all);
             if (tried->findings().size() < replay->findings().size()) {
                 replay = std::move(tried);
                 answered = std::move(all);
             }
         }
-        if (unread.size() >= 2 && unread.size() <= kUnreadSearched)
-            for (uint64_t at : unread) {
-                if (replay->findings().empty())
-                    break;
-                std::set<uint64_t> flipped = answered;
-                if (!flipped.erase(at))
-                    flipped.insert(at);
-                std::unique_ptr<BmcReplay> tried = replay_with(flipped);
-                if (tried->findings().size() < replay->findings().size()) {
-                    replay = std::move(tried);
-                    answered = std::move(flipped);
+        if (unread.size() <= kUnreadSearched)
+            for (uint64_t at : unread)
+                for (Answer a : {Answer::Proven, Answer::AtOnce, Answer::Shown}) {
+                    const auto now = answered.find(at);
+                    if (replay->findings().empty() ||
+                        a == (now == answered.end() ? Answer::Proven : now->second))
+                        continue;
+                    std::map<uint64_t, Answer> other = answered;
+                    other[at] = a;
+                    std::unique_ptr<BmcReplay> tried = replay_with(other);
+                    if (tried->findings().size() < replay->findings().size()) {
+                        replay = std::move(tried);
+                        answered = std::move(other);
+                    }
                 }
-            }
         r.bmc_findings = replay->findings();
     }
 

@@ -7,9 +7,9 @@
 // timers) and bmc_conformance (the BMC's side replayed into ssif_bmc).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -70,11 +70,15 @@ struct CaptureResult {
 // at the BMC's HZ from the STOP that ended the request.
 class BmcReplay : private ssif::BmcHooks {
   public:
-    // `answer_unread`: the requests whose response the host never read before its next
-    // request (by the time ssif_bmc took each, unread_requests()) that the daemon answers at
-    // once, with a stand-in response (netfn + 1, the command, completion code 0); the others
-    // are answered only where the wires prove an answer (transfer()).
-    BmcReplay(const CaptureCheckOptions& options, std::set<uint64_t> answer_unread);
+    // When the daemon answers a request whose response the host never read before its next
+    // request, with a stand-in response (netfn + 1, the command, completion code 0): only where
+    // the wires prove an answer (transfer()), at once, or (Shown) just before the first
+    // transfer the BMC lets go on past its address and command where busy ssif_bmc would
+    // stop it (the host's next request, its daemon slow).
+    enum class Answer { Proven, AtOnce, Shown };
+    // `answer_unread`: how each such request (by the time ssif_bmc took it,
+    // unread_requests()) is answered; Proven for those not in it.
+    BmcReplay(const CaptureCheckOptions& options, std::map<uint64_t, Answer> answer_unread);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next);
@@ -101,9 +105,10 @@ class BmcReplay : private ssif::BmcHooks {
     void differ(uint64_t t_ns, const std::string& what);
 
     CaptureCheckOptions options_;
-    std::set<uint64_t> answer_unread_;
-    const Bytes* next_ = nullptr; // transfer()'s `next`, for the transfer being replayed
-    bool answer_now_ = false;     // request_available took a request answer_unread answers
+    std::map<uint64_t, Answer> answer_unread_;
+    bool answer_when_shown_ = false; // the request the daemon has is answered Shown
+    const Bytes* next_ = nullptr;    // transfer()'s `next`, for the transfer being replayed
+    bool answer_now_ = false;        // request_available took a request answer_unread answers
     std::vector<uint64_t> unread_requests_;
     Jiffies jiffies_;
     ssif::SsifBmc bmc_;

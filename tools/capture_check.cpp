@@ -493,6 +493,7 @@ void BmcReplay::request_available() {
     // not answer it (another request's, whose write the wires hid: a host that died with the
     // lines low and came back).
     const bool unread = !next_ || !answers(request_, *next_);
+    answer_now_ = answer_when_shown_ = false; // what was said of the request before goes
     if (unread && request_.size() >= 2) {
         unread_requests_.push_back(now_ns_);
         const auto a = answer_unread_.find(now_ns_);
@@ -828,9 +829,10 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // all the same (and ssif_bmc then holds it: a host rebooted with it pending meets the
     // Jan 2025 request loss), so when that finds points, the replay runs again with such
     // requests answered at once, and the BMC is held to whichever explains the wires better.
-    // Where both find points, each such request in turn is tried the other way, kept where
-    // that explains the wires better (one daemon answers one unread request and not another:
-    // a replay each, so up to kUnreadSearched of them).
+    // Where points remain, each such request in turn is tried the other ways (not answered,
+    // answered at once, answered when the wires first show it: BmcReplay::Answer), kept where
+    // that explains the wires better (one daemon answers one unread request and not another,
+    // or late: two replays each, so up to kUnreadSearched of them).
     constexpr size_t kUnreadSearched = 64;
     using Answer = BmcReplay::Answer;
     const auto replay_with = [&](const std::map<uint64_t, Answer>& answer_unread) {

@@ -604,8 +604,8 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
     }
     const Figures* floor_run = find("floor");
     const Figures* mixed_run = find("ssif-mixed");
-    if (const Figures* m = mixed_run) {
-        const Ratios r = ratios(*m, raw_per_s, floor_run);
+    if (mixed_run) {
+        const Ratios r = ratios(*mixed_run, raw_per_s, floor_run);
         if (r.raw_activations_per_request > 0)
             goals.push_back({"ssif-mixed", "raw_activations_per_request",
                              "raw-kernel activations' wall time", true,

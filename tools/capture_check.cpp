@@ -523,18 +523,19 @@ void BmcReplay::daemon_write(const Bytes& response) {
 }
 
 std::string BmcReplay::why_busy() const {
-    // The response the host read is longer than ssif_bmc's message holds
-    // (IPMI_SSIF_PAYLOAD_MAX): the captured BMC had it, ssif_bmc_write refuses it.
-    if (bmc_.busy() && !bmc_.aborting() && refused_ && refused_->request_at_ns == request_at_ns_ &&
-        refused_->length > ssif::kMessageMax)
-        return "busy: the request it had at t=" + ms(request_at_ns_) +
-               " is with its daemon, whose response the host read, " +
-               std::to_string(refused_->length) + " bytes, ssif_bmc_write refuses (" +
-               errno_text(refused_->ret) + "): more than the " + std::to_string(ssif::kMessageMax) +
-               " bytes its message holds";
-    if (bmc_.busy() && !bmc_.aborting())
-        return "busy: the request it had at t=" + ms(request_at_ns_) +
-               " is with its daemon, and no response to it was read";
+    if (bmc_.busy() && !bmc_.aborting()) {
+        const std::string busy =
+            "busy: the request it had at t=" + ms(request_at_ns_) + " is with its daemon, ";
+        // The response the host read is longer than ssif_bmc's message holds
+        // (IPMI_SSIF_PAYLOAD_MAX): the captured BMC had it, ssif_bmc_write refuses it.
+        if (refused_ && refused_->request_at_ns == request_at_ns_ &&
+            refused_->length > ssif::kMessageMax)
+            return busy + "whose response the host read, " + std::to_string(refused_->length) +
+                   " bytes, ssif_bmc_write refuses (" + errno_text(refused_->ret) +
+                   "): more than the " + std::to_string(ssif::kMessageMax) +
+                   " bytes its message holds";
+        return busy + "and no response to it was read";
+    }
     if (!controller_.enabled())
         return "its slave address disabled while busy (" + std::string(controller_.row().name) +
                ")";

@@ -121,8 +121,8 @@ po::variables_map parse_command(const std::vector<std::string>& args,
         po::command_line_parser(args).options(all).positional(pos).run();
     // boost takes the token after an option that needs a value as that value, even another
     // option: `--vcd-dir --workload X` would set --vcd-dir to "--workload" and leave X a
-    // scenario file. An option's value spelled as one of the command's options (or a prefix
-    // of one or several: the parser takes those for options too), or "--", the end of the
+    // scenario file. An option's value spelled as one of the command's options (or a unique
+    // prefix of one: the parser takes that for the option too), or "--", the end of the
     // options, is refused (unless written as --name=value: then it is meant).
     const auto names_option = [&opts](const std::string& v) {
         if (v == "--")

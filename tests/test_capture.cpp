@@ -907,6 +907,11 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   300 ms slow, answered at 300.56 ms. Its response is never read. Not answered, the write at
 //   350 ms is a point; answered at once, the four NAKs are; answered just before the first
 //   write the BMC let go on (Answer::Shown), neither.
+// - busy-cleared.json (npcm, which ACKs every byte): request 2's daemon answers after 30 ms;
+//   the host's first read at 106 ms finds no response (a count of 0) and its STOP clears
+//   busy (on_stop_event completes a response when is_singlepart_read, left true by request
+//   1's); the daemon's write at 130.56 ms is taken all the same and the retry reads it. The
+//   replay wrote a read's response only while ssif_bmc was busy, so it sent 0 again.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -936,6 +941,11 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,"off_ms":100},
                   {"type":"daemon_slow","request":1,"latency_ms":300},
                   {"type":"daemon_silent","request":2}]})");
+    write_file(dir + "/busy-cleared.json", R"({"version":1,
+        "bmc":{"controller":"npcm","daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":100,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"daemon_slow","request":2,"latency_ms":30}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -953,6 +963,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/mixed.json", ""},
         {dir + "/other-command.json", ""},
         {dir + "/slow.json", "--bmc-controller aspeed"},
+        {dir + "/busy-cleared.json", "--bmc-controller npcm"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

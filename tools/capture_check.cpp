@@ -486,9 +486,11 @@ void BmcReplay::arm_response_timer() {
 void BmcReplay::request_available() {
     request_at_ns_ = now_ns_;
     Bytes msg;
-    if (bmc_.read(bmc_.msg_size(), true, msg) > 0 && msg.size() > ssif::SsifBmc::kMsgLenField)
+    if (bmc_.read(bmc_.msg_size(), true, msg) > 0 && msg.size() > ssif::SsifBmc::kMsgLenField) {
         request_.assign(msg.begin() + ssif::SsifBmc::kMsgLenField,
                         msg.end()); // the daemon takes it
+        daemon_has_request_ = true;
+    }
     // Unread: the host read no response after this request's write, or only one that does
     // not answer it (another request's, whose write the wires hid: a host that died with the
     // lines low and came back).
@@ -515,6 +517,7 @@ void BmcReplay::timers_until(uint64_t t_ns) {
 }
 
 void BmcReplay::daemon_write(const Bytes& response) {
+    daemon_has_request_ = false;
     const long ret = bmc_.write(ssif::encode_ssif_msg(response), true);
     if (ret > 0)
         controller_.response_written();
@@ -568,8 +571,10 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // It is the daemon's if it answers the request the daemon took, or has an IPMI
     // response's shape at least (netfn, command, completion code: the daemon may have
     // answered a request other than the one the replay gave it); fewer bytes are the BMC's
-    // own doing.
-    const bool waiting_before = bmc_.busy() && !bmc_.response_pending();
+    // own doing. The daemon answers what it took whether or not ssif_bmc is still busy with
+    // it: a STOP after a read that found no response clears busy (on_stop_event completes a
+    // response when the last one was single-part: is_singlepart_read is left from it).
+    const bool waiting_before = daemon_has_request_ && !bmc_.response_pending();
     if (carried && waiting_before && (answers(request_, *carried) || carried->size() >= 3)) {
         if (timer_armed_ && timer_expires_ns_ <= t.start_ns)
             timers_until(std::max(now_ns_, timer_expires_ns_ - 1));

@@ -117,7 +117,8 @@ class BmcReplay : private ssif::BmcHooks {
     bool timer_armed_ = false;
     uint64_t timer_expires_ns_ = 0;
     uint64_t request_at_ns_ = 0;
-    Bytes request_; // the request the daemon took last
+    Bytes request_;                   // the request the daemon took last
+    bool daemon_has_request_ = false; // it took request_ and has not written a response
     // The last response ssif_bmc_write refused (a BMC whose driver holds more than ssif_bmc's
     // message sent it): what it returned, the response's length, the request it answered.
     struct Refused {

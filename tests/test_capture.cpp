@@ -222,6 +222,85 @@ TEST_CASE("check: a capture that ends inside a multi-part response passes bmc_co
     CHECK(r.exit_code == 0);
 }
 
+// A repeated START where SMBus has none ends the transfer without a STOP and begins the next
+// (SMBus 2.0 section 5.5: one repeated START, between a write phase and a read phase). Drawn
+// at 100 kHz: a block read of 0x03 whose master dies after the count byte and the first data
+// byte, its lines let go (SDA, then SCL: no STOP condition); a block write after them whose
+// master dies after its PEC byte, before the STOP, its lines let go; and a block write
+// again, whose STOP ends the capture.
+TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer", "[capture]") {
+    std::ostringstream text;
+    uint64_t read_start = 0, released = 0, write_start = 0, second_released = 0, last_start = 0;
+    {
+        VcdWriter vcd(text, "smbus");
+        const smbus::SmbusTiming timing;
+        smbus::WireTrace wire(&vcd, timing);
+        const int scl = 0, sda = 1; // WireTrace declares SCL, then SDA
+        const uint64_t q = timing.quarter_ns();
+        uint64_t t = 10'000;
+        const auto bytes = [&](std::initializer_list<uint8_t> list) {
+            for (uint8_t b : list) {
+                wire.byte(t, b, true);
+                t += timing.byte_ns();
+            }
+        };
+        const auto let_go = [&]() {
+            vcd.change(t + q, sda, 1);
+            vcd.change(t + 2 * q, scl, 1);
+            return t + 2 * q;
+        };
+        const auto block_write = [&](uint8_t cmd) {
+            wire.start(t);
+            t += timing.start_ns();
+            bytes({0x20, 0x02, 0x02, 0x18, cmd, smbus::pec_of({0x20, 0x02, 0x02, 0x18, cmd})});
+        };
+        read_start = t;
+        wire.start(t);
+        t += timing.start_ns();
+        bytes({0x20, 0x03});
+        wire.repeated_start(t);
+        t += timing.repeated_start_ns();
+        bytes({0x21, 0x05, 0x1c});
+        released = let_go();
+        t = 20'000'000;
+        write_start = t;
+        block_write(0x01);
+        second_released = let_go();
+        t = 40'000'000;
+        last_start = t;
+        block_write(0x04);
+        wire.stop(t);
+        vcd.finish(t + timing.stop_ns());
+    }
+    std::istringstream in(text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "cut.vcd", {});
+    REQUIRE(cap.transfers.size() == 3);
+    const tools::CapturedTransfer& read = cap.transfers[0];
+    CHECK(std::string(read.op) == "block_read");
+    CHECK(read.start_ns == read_start);
+    CHECK(read.restart_at == 2);
+    CHECK(read.count == 5);
+    CHECK_FALSE(read.stopped);
+    CHECK(read.status == smbus::SmbusStatus::Abandoned);
+    CHECK(read.end_ns == released); // where its master let SCL go
+    // The write after it: whole, but its master died before the STOP (a write address after
+    // the repeated START is no SMBus Block Read's), so no STOP ended it either.
+    const tools::CapturedTransfer& write = cap.transfers[1];
+    CHECK(std::string(write.op) == "block_write");
+    CHECK(write.start_ns == write_start);
+    CHECK(write.restart_at == 0);
+    CHECK(write.data == Bytes{0x18, 0x01});
+    CHECK_FALSE(write.stopped);
+    CHECK(write.status == smbus::SmbusStatus::Abandoned);
+    CHECK(write.end_ns == second_released);
+    const tools::CapturedTransfer& last = cap.transfers[2];
+    CHECK(last.start_ns == last_start);
+    CHECK(last.data == Bytes{0x18, 0x04});
+    CHECK(last.stopped);
+    CHECK(last.status == smbus::SmbusStatus::Ok);
+    CHECK(cap.partial_bytes == 0);
+}
+
 TEST_CASE("check: a capture starting mid-transfer, with another device on the bus", "[capture]") {
     // The quickstart's wires, cut 100 us into the request's write (so the host's request is
     // not in the capture), with a plain write to a device at 0x50 drawn before the first read.

@@ -176,12 +176,26 @@ class EdgeDecoder {
         if (in_transfer_) { // a repeated START
             if (nbits_ > 1)
                 ++cap_.partial_bytes;
-            if (cur_.restart_at == 0)
-                cur_.restart_at = cur_.bytes.size();
             nbits_ = 0;
+            // SMBus has one repeated START, between a transaction's write phase and its read
+            // phase (SMBus 2.0 section 5.5: Block Read, Process Call). One anywhere else, or
+            // before an address with R/W = 0 (bit), begins a new transfer: this one ended
+            // without a STOP (a master that died and let its lines go, then a new START).
+            if (cur_.bytes.empty() || reading_ || cur_.restart_at != 0) {
+                end_transfer(t, false);
+                begin_transfer(t);
+                return;
+            }
+            cur_.restart_at = cur_.bytes.size();
+            restart_ns_ = t;
+            restart_done_ns_ = cur_.master_done_ns;
             direction_known_ = false;
             return;
         }
+        begin_transfer(t);
+    }
+
+    void begin_transfer(uint64_t t) {
         cur_ = CapturedTransfer{};
         cur_.wire = true;
         cur_.start_ns = t;
@@ -189,7 +203,9 @@ class EdgeDecoder {
         scl_lows_.clear();
         in_transfer_ = true;
         nbits_ = 0;
+        shift_ = 0;
         direction_known_ = false;
+        reading_ = false;
     }
 
     void bit(uint64_t t, bool value) {
@@ -204,8 +220,15 @@ class EdgeDecoder {
         b.value = shift_;
         b.ack = !value;
         if (!direction_known_) {
+            if (cur_.restart_at != 0 && !(b.value & 1) && cur_.restart_at == cur_.bytes.size()) {
+                // A write address after the repeated START: a new transfer began there.
+                cur_.restart_at = 0;
+                cur_.master_done_ns = restart_done_ns_;
+                end_transfer(restart_ns_, false);
+                begin_transfer(restart_ns_);
+            }
             direction_known_ = true;
-            reading_ = shift_ & 1;
+            reading_ = b.value & 1;
             b.from_master = true;
         } else {
             b.from_master = !reading_;
@@ -218,8 +241,15 @@ class EdgeDecoder {
     void stop(uint64_t t) {
         if (nbits_ > 1)
             ++cap_.partial_bytes;
+        end_transfer(t, true);
+    }
+
+    // The transfer ends at t, with its STOP or (stopped false) at the START of the next.
+    void end_transfer(uint64_t t, bool stopped) {
         in_transfer_ = false;
-        cur_.end_ns = t;
+        // Without a STOP it ended where its master last drove the clock (the lines' release).
+        cur_.end_ns = stopped || cur_.master_done_ns == 0 ? t : cur_.master_done_ns;
+        cur_.stopped = stopped;
         if (cur_.bytes.empty()) {
             // No whole byte (a master that lost the arbitration in its address byte): no
             // SSIF part, but its lines' low times count for the bus checks.
@@ -240,6 +270,10 @@ class EdgeDecoder {
                     cur_.target_stretch_ns += l - usual;
         }
         frame(cur_);
+        // Cut off before its STOP, a transfer the bytes would frame whole never ended: the
+        // BMC saw no STOP (ssif_bmc takes a request only at one).
+        if (!stopped && cur_.status == SmbusStatus::Ok)
+            cur_.status = SmbusStatus::Abandoned;
         cap_.transfers.push_back(std::move(cur_));
     }
 
@@ -337,6 +371,8 @@ class EdgeDecoder {
     int nbits_ = 0;
     uint8_t shift_ = 0;
     bool direction_known_ = false, reading_ = false;
+    // The repeated START at cur_.restart_at, and cur_.master_done_ns then.
+    uint64_t restart_ns_ = 0, restart_done_ns_ = 0;
 };
 
 } // namespace

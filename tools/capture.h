@@ -52,8 +52,11 @@ struct CapturedTransfer {
     bool wire = false;           // decoded from the wires (bytes below are set)
     std::vector<WireByte> bytes; // address bytes included
     size_t restart_at = 0;       // index of the byte after the repeated START; 0 if none
-    int errno_value = 0;         // a kernel trace: smbus_result's res (0 or -errno)
-    int adapter = -1;            // a kernel trace: the adapter's N (i2c-N); wires: -1
+    // Ended by a STOP; false: by a START that began the next transfer (a master that died
+    // and let its lines go, then a new START). A kernel trace: true.
+    bool stopped = true;
+    int errno_value = 0; // a kernel trace: smbus_result's res (0 or -errno)
+    int adapter = -1;    // a kernel trace: the adapter's N (i2c-N); wires: -1
 
     // The record the bus model would have given its observers for this transfer.
     smbus::TransferRecord record() const;

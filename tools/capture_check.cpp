@@ -687,7 +687,9 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         return;
     // A write ssif_bmc aborts is ACKed to its end all the same (ssif_bmc_cb answers -EBUSY
     // only when busy and not aborting): the wires show the abort only by what follows.
-    if (addressed && !bmc_.removed() && controller_.enabled()) {
+    // A transfer cut off by the next one's START (its master died and let the lines go)
+    // had no STOP: the BMC's controller saw none (SmbusBus::stop draws none either).
+    if (addressed && t.stopped && !bmc_.removed() && controller_.enabled()) {
         timers_until(t.end_ns);
         uint8_t val = 0;
         // ssif_bmc_cb's answer to the STOP (-EBUSY after a request: the Nuvoton rows then

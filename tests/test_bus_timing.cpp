@@ -319,3 +319,63 @@ TEST_CASE("SDA held until the master lets it go in the STOP: a clean STOP",
     REQUIRE(rig.slave.stops_ns.size() == 1);
     CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 465'000);
 }
+
+namespace {
+// A master making two tagged 2-byte block writes one after the other, at once.
+struct TwoWrites : sc_core::sc_module {
+    SC_HAS_PROCESS(TwoWrites);
+    TwoWrites(sc_core::sc_module_name n, SmbusController& c) : sc_module(n), controller(c) {
+        SC_THREAD(run);
+    }
+    void run() {
+        for (SmbusResult& r : results)
+            r = controller.block_write(0x10, 0x02, Bytes{0x18, 0x01}, false, &tag);
+    }
+    SmbusController& controller;
+    TransferTag tag{1, false, 0x02};
+    SmbusResult results[2];
+};
+} // namespace
+
+TEST_CASE("a master that dies lets its lines float up with no STOP, and the next START waits for "
+          "them and the bus free time",
+          "[bus][timing][fault]") {
+    // Each write's master dies after its address byte (abandon_after_bytes 1). At 100 kHz (a
+    // bit 10 us, a quarter 2.5 us): START 5 us + the address's 9 bits 90 us, so it dies 95 us
+    // after its START, with SCL low (the ACK bit's end). SmbusBus::stop draws its lines
+    // released, SDA a quarter later (SCL still low: no STOP condition) and SCL at two
+    // quarters, 100 us; the next START waits for that and then tBUF (4.7 us in the 100 kHz
+    // class, SMBus 3.1 Table 1), so it comes 104.7 us after the first.
+    TransferFault f;
+    f.id = 0;
+    f.abandon_after_bytes = 1;
+    std::ostringstream vcd_text;
+    uint64_t first_ns = 0, second_ns = 0;
+    {
+        VcdWriter vcd(vcd_text, "smbus");
+        FaultedBus rig(f, SmbusTiming{100000}, &vcd);
+        TwoWrites w("w", rig.controller);
+        sc_core::sc_start();
+        CHECK(w.results[0].status == SmbusStatus::Abandoned);
+        CHECK(w.results[1].status == SmbusStatus::Abandoned);
+        first_ns = w.results[0].start_ns;
+        second_ns = w.results[1].start_ns;
+        CHECK(second_ns - first_ns == 104'700);
+        CHECK(rig.slave.stops_ns.empty()); // no STOP reached the target
+        vcd.finish(sim_now_ns());
+    }
+    // The wires: the first transfer is its address byte, ended by the next START with no
+    // STOP (tools/capture.h: stopped false) where its master let SCL go.
+    std::istringstream in(vcd_text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "died.vcd", {});
+    REQUIRE(cap.transfers.size() == 1);
+    const tools::CapturedTransfer& t = cap.transfers[0];
+    CHECK(t.start_ns == first_ns);
+    REQUIRE(t.bytes.size() == 1);
+    CHECK(t.bytes[0].value == 0x20);
+    CHECK_FALSE(t.stopped);
+    CHECK(t.status == SmbusStatus::Abandoned);
+    CHECK(t.end_ns == first_ns + 100'000);
+    // The second, cut off by the capture's end the same way, is not a transfer of it.
+    CHECK(cap.unterminated == 1);
+}

@@ -570,8 +570,11 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     walk_.owner = -1;
     uint64_t now = sim_now_ns();
     if (walk_.abandoned) {
-        // A dead master draws no STOP; the lines float up and the bus is free at once.
-        bus_free_at_ns_ = now;
+        // A dead master draws no STOP: its lines float up, SDA before SCL (WireTrace::
+        // released), so no slave sees one. A START needs them up: the bus is free once they
+        // are and the bus free time has passed, as after a STOP.
+        wire_.released(now);
+        bus_free_at_ns_ = now + 2 * timing_.quarter_ns() + timing_.bus_free_ns();
         busy_ = false;
         transfer_end_.notify(); // immediate: free when nobody waits
         return;

@@ -96,4 +96,11 @@ void WireTrace::stop_lost(uint64_t t) {
         edge(t + 2 * quarter_ns_, scl_, 1);
 }
 
+void WireTrace::released(uint64_t t) {
+    if (!vcd_)
+        return;
+    edge(t + quarter_ns_, sda_, 1);
+    edge(t + 2 * quarter_ns_, scl_, 1);
+}
+
 } // namespace ssifsim::smbus

@@ -40,6 +40,10 @@ class WireTrace {
     // The master's STOP with SDA held low by a device: SCL rises and the master drives it no
     // more; SDA stays low until the device lets it go (sda_release: the STOP).
     void stop_lost(uint64_t t_ns);
+    // A master that died mid-transfer (fault host_power_off) lets both lines go after its
+    // last bit (SCL low): they float up, SDA at +1q while SCL is still low (no STOP
+    // condition), then SCL at +2q, where they stay until the next START.
+    void released(uint64_t t_ns);
 
   private:
     void bit(uint64_t t_ns, bool level);

@@ -998,6 +998,14 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   BMC (10 points from 15212 ms) for NAKing while busy with a request it never saw.
 //   Now the lines are drawn released and the decoder ends a transfer at a repeated START
 //   SMBus has no place for (before a write address: SMBus 2.0 section 5.5).
+// - answered-later.json: request 1's response (1c 04 00 55 00, at 1.56 ms) is never read
+//   (the host dies in its read after the address) and request 2's daemon never answers; the
+//   BMC sends request 1's response to request 2's read. The replay's stand-in for the
+//   unread response had 3 bytes (a count of 3 where the wire shows 5); it now takes the
+//   first response read later that answers the request.
+// - fix-2026-desync-before: the host dies after 2 bytes of request 1's 14-byte response; the
+//   BMC later sends it again whole. The replay filled the 12 bytes it never saw with zeros;
+//   it now takes them from the later read (the same length, beginning with those bytes).
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1046,6 +1054,13 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},"workload":{"requests":[)" + requests +
             R"(]},"faults":[)" + deaths +
             R"({"type":"daemon_silent","request":1},{"type":"daemon_silent","request":4}]})");
+    write_file(dir + "/answered-later.json", R"({"version":1,
+        "bmc":{"controller":"aspeed","variant":"2025-request-loss","daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":700,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":3,
+                   "off_ms":600},
+                  {"type":"daemon_silent","request":2}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1065,6 +1080,8 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/slow.json", "--bmc-controller aspeed"},
         {dir + "/busy-cleared.json", "--bmc-controller npcm"},
         {dir + "/died-after-count.json", ""},
+        {dir + "/answered-later.json", "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
+        {sc + "fix-2026-desync-before.json", "--bmc-variant 2025-request-loss"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

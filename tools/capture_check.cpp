@@ -134,8 +134,10 @@ Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t a
 }
 
 // The response a read of 0x03 carried: response_from's, or, for a read cut short after the
-// BMC sent its count (a host that died in it), the bytes it showed filled out with zeros to
-// that count (a multi-part start's to one more part). Empty if it carried none.
+// BMC sent its count (a host that died in it), the bytes it showed filled out to that count
+// (a multi-part start's to one more part): from the next response read whole, if it has that
+// length and begins with them (ssif_bmc, never told the read ended, sends the response it
+// still holds again from its start), else with zeros. Empty if it carried none.
 Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
     if (Bytes r = response_from(ts, i, addr7); !r.empty())
         return r;
@@ -150,6 +152,17 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
         shown.erase(shown.begin(), shown.begin() + 2);
         shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
         return shown;
+    }
+    for (size_t j = i + 1; j < ts.size(); ++j) {
+        if (ts[j].addr7 != addr7)
+            continue;
+        const Bytes later = response_from(ts, j, addr7);
+        if (later.empty())
+            continue;
+        if (later.size() == static_cast<size_t>(count) &&
+            std::equal(shown.begin(), shown.end(), later.begin()))
+            return later;
+        break;
     }
     shown.resize(static_cast<size_t>(count));
     return shown;
@@ -471,8 +484,9 @@ Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t
 
 // ---- the BMC's side replayed into ssif_bmc ------------------------------------------------
 
-BmcReplay::BmcReplay(const CaptureCheckOptions& o, std::map<uint64_t, Answer> answer_unread)
-    : options_(o), answer_unread_(std::move(answer_unread)), jiffies_(o.bmc_hz),
+BmcReplay::BmcReplay(const CaptureCheckOptions& o, std::map<uint64_t, Answer> answer_unread,
+                     const std::vector<ResponseRead>& read)
+    : options_(o), answer_unread_(std::move(answer_unread)), read_(read), jiffies_(o.bmc_hz),
       bmc_(o.bmc_addr7, o.bmc_variant, *this), controller_(o.bmc_controller) {
     bmc_.open();
 }
@@ -505,6 +519,16 @@ void BmcReplay::request_available() {
 }
 
 void BmcReplay::log(const char*, const std::string&) {} // the replay judges the wires only
+
+Bytes BmcReplay::stand_in() const {
+    // The first response read after the request that answers it (netfn + 1, the same
+    // command): a daemon answers a command the same way each time, and ssif_bmc, never told
+    // a read was cut short, sends a response it still holds again. Else the shape of any.
+    for (const ResponseRead& r : read_)
+        if (r.t_ns > request_at_ns_ && answers(request_, r.response))
+            return r.response;
+    return stand_in_response(request_);
+}
 
 void BmcReplay::timers_until(uint64_t t_ns) {
     if (timer_armed_ && timer_expires_ns_ <= t_ns) {
@@ -592,15 +616,15 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // A read cut short before the BMC sent its count shows no bytes to compare: if the BMC
     // let it go on, the daemon may have answered, with bytes the wire never showed; the
     // response the host read next, if it answers the request (netfn + 1, the same command:
-    // other bytes are the BMC's own doing), else one that does (completion code 0), stands in.
+    // other bytes are the BMC's own doing), else one that does (stand_in), stands in.
     bool sent_nothing = t.restart_at != 0;
     for (const WireByte& b : t.bytes)
         sent_nothing = sent_nothing && b.from_master;
-    Bytes stand_in;
+    Bytes guessed;
     const Bytes* response = next && answers(request_, *next) ? next : nullptr;
     if (!response && (sent_nothing || answer_when_shown_) && request_.size() >= 2) {
-        stand_in = stand_in_response(request_);
-        response = &stand_in;
+        guessed = stand_in();
+        response = &guessed;
     }
     if (response && goes_on && busy_stops && waiting) {
         daemon_write(*response);
@@ -698,7 +722,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     }
     if (answer_now_) { // the daemon answers the request it just took
         answer_now_ = false;
-        daemon_write(stand_in_response(request_));
+        daemon_write(stand_in());
     }
 }
 
@@ -807,6 +831,11 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
                 pending.clear();
         }
     }
+    std::vector<BmcReplay::ResponseRead> responses_read;
+    for (size_t i = 0; i < cap.transfers.size(); ++i)
+        if (cap.transfers[i].addr7 == o.bmc_addr7)
+            if (Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
+                responses_read.push_back({cap.transfers[i].start_ns, std::move(r)});
     // The BMC's adapter: that of the first transfer to its address.
     int bmc_adapter = -1;
     for (const CapturedTransfer& t : cap.transfers)
@@ -844,7 +873,7 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     constexpr size_t kUnreadSearched = 64;
     using Answer = BmcReplay::Answer;
     const auto replay_with = [&](const std::map<uint64_t, Answer>& answer_unread) {
-        auto rp = std::make_unique<BmcReplay>(o, answer_unread);
+        auto rp = std::make_unique<BmcReplay>(o, answer_unread, responses_read);
         for (size_t i = 0; i < cap.transfers.size(); ++i) {
             const CapturedTransfer& t = cap.transfers[i];
             if (t.addr7 == o.bmc_addr7 && !is_op(t, "incomplete"))

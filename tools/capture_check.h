@@ -71,14 +71,21 @@ struct CaptureResult {
 class BmcReplay : private ssif::BmcHooks {
   public:
     // When the daemon answers a request whose response the host never read before its next
-    // request, with a stand-in response (netfn + 1, the command, completion code 0): only where
-    // the wires prove an answer (transfer()), at once, or (Shown) just before the first
-    // transfer the BMC lets go on past its address and command where busy ssif_bmc would
-    // stop it (the host's next request, its daemon slow).
+    // request, with a stand-in response (stand_in()): only where the wires prove an answer
+    // (transfer()), at once, or (Shown) just before the first transfer the BMC lets go on
+    // past its address and command where busy ssif_bmc would stop it (the host's next
+    // request, its daemon slow).
     enum class Answer { Proven, AtOnce, Shown };
+    // A response the host read whole, and when its read began.
+    struct ResponseRead {
+        uint64_t t_ns;
+        Bytes response;
+    };
     // `answer_unread`: how each such request (by the time ssif_bmc took it,
-    // unread_requests()) is answered; Proven for those not in it.
-    BmcReplay(const CaptureCheckOptions& options, std::map<uint64_t, Answer> answer_unread);
+    // unread_requests()) is answered; Proven for those not in it. `read`: every response
+    // read in the capture, in time order (a stand-in response is taken from them).
+    BmcReplay(const CaptureCheckOptions& options, std::map<uint64_t, Answer> answer_unread,
+              const std::vector<ResponseRead>& read);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next);
@@ -102,10 +109,13 @@ class BmcReplay : private ssif::BmcHooks {
     // hears of it only if the write took, as BmcModule tells it.
     void daemon_write(const Bytes& response);
     std::string why_busy() const;
+    // The response taken for one the wires do not show, to the request the daemon has.
+    Bytes stand_in() const;
     void differ(uint64_t t_ns, const std::string& what);
 
     CaptureCheckOptions options_;
     std::map<uint64_t, Answer> answer_unread_;
+    const std::vector<ResponseRead>& read_;
     bool answer_when_shown_ = false; // the request the daemon has is answered Shown
     const Bytes* next_ = nullptr;    // transfer()'s `next`, for the transfer being replayed
     bool answer_now_ = false;        // request_available took a request answer_unread answers

@@ -1006,6 +1006,13 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 // - fix-2026-desync-before: the host dies after 2 bytes of request 1's 14-byte response; the
 //   BMC later sends it again whole. The replay filled the 12 bytes it never saw with zeros;
 //   it now takes them from the later read (the same length, beginning with those bytes).
+// - uncovered.json (npcm-2024-slave-disable, which disables the address while busy): the
+//   host dies at the START of request 1's read at 6 ms (its response written at 1.56 ms)
+//   and after the address of request 2's read at 206 ms (written at 201.56 ms); neither
+//   response is read. The first replay leaves request 1 unanswered, so a busy ssif_bmc never
+//   takes request 2; answered at once, request 1 lets it take request 2, unread in turn, but
+//   the search tried only the first replay's unread requests. It now goes on to those each
+//   better replay uncovers.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1061,6 +1068,15 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":3,
                    "off_ms":600},
                   {"type":"daemon_silent","request":2}]})");
+    write_file(dir + "/uncovered.json", R"({"version":1,
+        "bmc":{"controller":"npcm-2024-slave-disable","daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":200,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":1400,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,
+                   "off_ms":100},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":1,
+                   "off_ms":600}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1082,6 +1098,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/died-after-count.json", ""},
         {dir + "/answered-later.json", "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
         {sc + "fix-2026-desync-before.json", "--bmc-variant 2025-request-loss"},
+        {dir + "/uncovered.json", "--bmc-controller npcm-2024-slave-disable"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "models/smbus/alert.h"
 #include "models/ssif/ipmi_commands.h"
@@ -896,8 +897,17 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
                 answered = std::move(all);
             }
         }
-        if (unread.size() <= kUnreadSearched)
-            for (uint64_t at : unread)
+        // The requests the best replay so far leaves unread, those it uncovers included (one
+        // answered, ssif_bmc takes the next request where it had been busy).
+        std::set<uint64_t> searched;
+        for (bool more = unread.size() <= kUnreadSearched; more;) {
+            more = false;
+            for (uint64_t at : replay->unread_requests()) {
+                if (replay->findings().empty() || searched.size() == kUnreadSearched)
+                    break;
+                if (!searched.insert(at).second)
+                    continue;
+                more = true;
                 for (Answer a : {Answer::Proven, Answer::AtOnce, Answer::Shown}) {
                     const auto now = answered.find(at);
                     if (replay->findings().empty() ||
@@ -911,6 +921,9 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
                         answered = std::move(other);
                     }
                 }
+                break; // the unread list may have changed: read it again
+            }
+        }
         r.bmc_findings = replay->findings();
     }
 

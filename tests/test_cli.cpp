@@ -1847,16 +1847,34 @@ TEST_CASE("an option given another option as its value is a usage error, nothing
     CHECK(end.exit_code == 2);
     CHECK(end.out.find("the option '--log' needs a value, not '--'") != std::string::npos);
     CHECK(run_command("ls -A " + dir).out.empty());
+    // So is a bundle of the command's short options ('-hq': --help, --quiet); boost's parser
+    // itself refuses one alone ('-q' is an option token, so --log has no value).
+    const CommandResult bundle =
+        run_command("cd " + dir + " && " + ssifsim_binary() + " run " + scenario + " --log -hq");
+    CHECK(bundle.exit_code == 2);
+    CHECK(bundle.out.find("the option '--log' needs a value, not the option '-hq'") !=
+          std::string::npos);
+    const CommandResult alone =
+        run_command("cd " + dir + " && " + ssifsim_binary() + " run " + scenario + " --log -q");
+    CHECK(alone.exit_code == 2);
+    CHECK(alone.out.find("the required argument for option '--log' is missing") !=
+          std::string::npos);
+    CHECK(run_command("ls -A " + dir).out.empty());
     // Written as --vcd=--log it is meant: the file is named so.
     const CommandResult meant =
         run_command("cd " + dir + " && " + ssifsim_binary() + " run --vcd=--log " + scenario);
     CHECK(meant.exit_code == 0);
     CHECK(!read_file(dir + "/--log").empty());
-    // A value that merely starts with dashes, naming none of the command's options, is a value.
+    // A value that merely starts with dashes, naming none of the command's options, is a value
+    // ('-qx': x is no short option of run's).
     const CommandResult dashes =
         run_command("cd " + dir + " && " + ssifsim_binary() + " run --vcd --wires.vcd " + scenario);
     CHECK(dashes.exit_code == 0);
     CHECK(!read_file(dir + "/--wires.vcd").empty());
+    const CommandResult one_dash =
+        run_command("cd " + dir + " && " + ssifsim_binary() + " run --vcd -qx " + scenario);
+    CHECK(one_dash.exit_code == 0);
+    CHECK(!read_file(dir + "/-qx").empty());
     // Every command parses its options alike: bench's --vcd-dir before --workload.
     const CommandResult bench =
         run_command(ssifsim_binary() + " bench --vcd-dir --workload ssif-mixed-vcd");

@@ -122,11 +122,18 @@ po::variables_map parse_command(const std::vector<std::string>& args,
     // boost takes the token after an option that needs a value as that value, even another
     // option: `--vcd-dir --workload X` would set --vcd-dir to "--workload" and leave X a
     // scenario file. An option's value spelled as one of the command's options (or a unique
-    // prefix of one: the parser takes that for the option too), or "--", the end of the
-    // options, is refused (unless written as --name=value: then it is meant).
+    // prefix of one: the parser takes that for the option too), a bundle of its short
+    // options ('-hq'), or "--", the end of the options, is refused (unless written as
+    // --name=value: then it is meant).
     const auto names_option = [&opts](const std::string& v) {
         if (v == "--")
             return true;
+        if (v.size() >= 2 && v[0] == '-' && v[1] != '-') {
+            for (size_t i = 1; i < v.size(); ++i)
+                if (!opts.find_nothrow(std::string("-") + v[i], false))
+                    return false;
+            return true;
+        }
         if (v.size() <= 2 || v.compare(0, 2, "--") != 0)
             return false;
         try {

@@ -183,6 +183,24 @@ TEST_CASE("check: the run's VCD resampled at 1 MHz and 24 MHz with glitches give
             same_results(s, rate);
 }
 
+// A host that dies in a write: after 5 bytes of request 1's 0x02 (addr, cmd, count, 18 01:
+// its PEC never sent), back 50 ms later with request 2. The wires end that write with no
+// STOP, so the request failed there (power_off, as the run has it), and request 2's write
+// 50 ms later is its own first write, not a write retry held to SSIF_REQ_RETRY_JIFFIES (60
+// ms): before, check counted it as one and failed host_timing.
+TEST_CASE("check: a write its host died in ends the request (power_off), as in the run",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-died-in-write");
+    const std::string file = dir + "/died-in-write.json";
+    write_file(file, R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"write","after_bytes":5,
+                   "off_ms":50}]})");
+    for (const uint64_t rate : {1'000'000ull, 24'000'000ull})
+        same_results(file, rate);
+}
+
 TEST_CASE("check: the quickstart on a 10 kHz bus sampled at 1 MHz, and on a 1 MHz bus sampled "
           "at 24 MHz, gives the run's results",
           "[capture]") {

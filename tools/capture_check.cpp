@@ -219,21 +219,17 @@ class Exchanges {
 
     // `write_follows`: the next transfer to the BMC is a 0x02 or 0x06 write.
     void transfer(const CapturedTransfer& t, bool write_follows) {
-        const bool bare = bare_address_nak(t);
-        const bool write = is_op(t, "block_write") && !bare;
-        const bool read = is_op(t, "block_read") || (bare && cur_ && write_complete_);
-        // With no request open, a bare NAK is a write attempt only if a write follows
-        // (a resend); else it is a read of a request the capture does not hold.
-        if (bare && !read && !cur_ && !write_follows) {
-            ++r_.unpaired_reads;
-            return;
+        add(t, write_follows);
+        // A transfer its master let go of with no STOP (a host that died in it: a master whose
+        // transfer fails sends its STOP) ends the request there, as the host's death ends
+        // ipmi_ssif's (the run's error power_off); the host's next write is no timed retry.
+        if (t.wire && !t.stopped && cur_) {
+            if (cur_->request.empty()) { // the request as far as the wires show it
+                cur_->request = request_;
+                cur_->request.insert(cur_->request.end(), t.data.begin(), t.data.end());
+            }
+            end_request(t.end_ns, ssif::RequestError::PowerOff);
         }
-        if (bare && !read)
-            return write_part(t, true);
-        if (write)
-            return write_part(t, false);
-        if (read)
-            return read_part(t);
     }
 
     void finish() {
@@ -266,6 +262,24 @@ class Exchanges {
     std::vector<std::string> messages_problems;
 
   private:
+    void add(const CapturedTransfer& t, bool write_follows) {
+        const bool bare = bare_address_nak(t);
+        const bool write = is_op(t, "block_write") && !bare;
+        const bool read = is_op(t, "block_read") || (bare && cur_ && write_complete_);
+        // With no request open, a bare NAK is a write attempt only if a write follows
+        // (a resend); else it is a read of a request the capture does not hold.
+        if (bare && !read && !cur_ && !write_follows) {
+            ++r_.unpaired_reads;
+            return;
+        }
+        if (bare && !read)
+            return write_part(t, true);
+        if (write)
+            return write_part(t, false);
+        if (read)
+            return read_part(t);
+    }
+
     void segment(const CapturedTransfer& t, ssif::SegmentKind kind, const std::string& reason) {
         if (!cur_->timeline.empty() && !reason.empty()) {
             const uint64_t from = cur_->timeline.back().end_ns;

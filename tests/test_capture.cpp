@@ -248,7 +248,7 @@ TEST_CASE("check: a capture that ends inside a multi-part response passes bmc_co
 // again, whose STOP ends the capture.
 TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer", "[capture]") {
     std::ostringstream text;
-    uint64_t read_start = 0, released = 0, write_start = 0, second_released = 0, last_start = 0;
+    uint64_t read_start = 0, died = 0, write_start = 0, second_died = 0, last_start = 0;
     {
         VcdWriter vcd(text, "smbus");
         const smbus::SmbusTiming timing;
@@ -262,10 +262,11 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
                 t += timing.byte_ns();
             }
         };
+        // The master dies at t, SCL low after its last bit: its lines float up.
         const auto let_go = [&]() {
             vcd.change(t + q, sda, 1);
             vcd.change(t + 2 * q, scl, 1);
-            return t + 2 * q;
+            return t;
         };
         const auto block_write = [&](uint8_t cmd) {
             wire.start(t);
@@ -279,11 +280,11 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
         wire.repeated_start(t);
         t += timing.repeated_start_ns();
         bytes({0x21, 0x05, 0x1c});
-        released = let_go();
+        died = let_go();
         t = 20'000'000;
         write_start = t;
         block_write(0x01);
-        second_released = let_go();
+        second_died = let_go();
         t = 40'000'000;
         last_start = t;
         block_write(0x04);
@@ -300,7 +301,7 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
     CHECK(read.count == 5);
     CHECK_FALSE(read.stopped);
     CHECK(read.status == smbus::SmbusStatus::Abandoned);
-    CHECK(read.end_ns == released); // where its master let SCL go
+    CHECK(read.end_ns == died); // its master's last clock edge
     // The write after it: whole, but its master died before the STOP (a write address after
     // the repeated START is no SMBus Block Read's), so no STOP ended it either.
     const tools::CapturedTransfer& write = cap.transfers[1];
@@ -310,7 +311,7 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
     CHECK(write.data == Bytes{0x18, 0x01});
     CHECK_FALSE(write.stopped);
     CHECK(write.status == smbus::SmbusStatus::Abandoned);
-    CHECK(write.end_ns == second_released);
+    CHECK(write.end_ns == second_died);
     const tools::CapturedTransfer& last = cap.transfers[2];
     CHECK(last.start_ns == last_start);
     CHECK(last.data == Bytes{0x18, 0x04});

@@ -182,13 +182,14 @@ class EdgeDecoder {
             // before an address with R/W = 0 (bit), begins a new transfer: this one ended
             // without a STOP (a master that died and let its lines go, then a new START).
             if (cur_.bytes.empty() || reading_ || cur_.restart_at != 0) {
+                cur_.master_done_ns = scl_fell_; // its master's last clock edge
                 end_transfer(t, false);
                 begin_transfer(t);
                 return;
             }
             cur_.restart_at = cur_.bytes.size();
             restart_ns_ = t;
-            restart_done_ns_ = cur_.master_done_ns;
+            restart_done_ns_ = scl_fell_;
             direction_known_ = false;
             return;
         }
@@ -247,8 +248,9 @@ class EdgeDecoder {
     // The transfer ends at t, with its STOP or (stopped false) at the START of the next.
     void end_transfer(uint64_t t, bool stopped) {
         in_transfer_ = false;
-        // Without a STOP it ended where its master last drove the clock (the lines' release).
-        cur_.end_ns = stopped || cur_.master_done_ns == 0 ? t : cur_.master_done_ns;
+        // Without a STOP it ended where its master last drove the clock low (the lines' release
+        // after it is no master's).
+        cur_.end_ns = stopped ? t : cur_.master_done_ns;
         cur_.stopped = stopped;
         if (cur_.bytes.empty()) {
             // No whole byte (a master that lost the arbitration in its address byte): no
@@ -371,7 +373,7 @@ class EdgeDecoder {
     int nbits_ = 0;
     uint8_t shift_ = 0;
     bool direction_known_ = false, reading_ = false;
-    // The repeated START at cur_.restart_at, and cur_.master_done_ns then.
+    // The repeated START at cur_.restart_at, and the last SCL fall before it.
     uint64_t restart_ns_ = 0, restart_done_ns_ = 0;
 };
 

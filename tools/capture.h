@@ -39,7 +39,8 @@ struct CapturedTransfer {
     bool pec = false;   // a PEC byte followed the block (a kernel trace: flags had I2C_CLIENT_PEC)
     bool pec_ok = true; // that byte was the CRC-8 of the transfer (smbus/pec.h)
     uint64_t start_ns = 0; // START (a kernel trace: the smbus_write/smbus_read line)
-    uint64_t end_ns = 0;   // STOP (a kernel trace: the smbus_result line)
+    uint64_t end_ns = 0;   // STOP, or without one master_done_ns (a kernel trace: the
+                           // smbus_result line)
     // When the master was last seen driving the transfer: its last SCL edge (a master that
     // gave up on a held line has returned its error before the line is free and the STOP
     // comes); a kernel trace: end_ns.

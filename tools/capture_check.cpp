@@ -266,9 +266,10 @@ class Exchanges {
         const bool bare = bare_address_nak(t);
         const bool write = is_op(t, "block_write") && !bare;
         const bool read = is_op(t, "block_read") || (bare && cur_ && write_complete_);
-        // With no request open, a bare NAK is a write attempt only if a write follows
-        // (a resend); else it is a read of a request the capture does not hold.
-        if (bare && !read && !cur_ && !write_follows) {
+        // With no request open, a bare NAK is a write attempt if a write follows (a resend)
+        // or the capture holds a request before it (ipmi_ssif reads only for a message it
+        // sent); else it is a read of a request the capture does not hold.
+        if (bare && !read && !cur_ && !write_follows && ids_ == 0) {
             ++r_.unpaired_reads;
             return;
         }
@@ -373,6 +374,10 @@ class Exchanges {
         const bool through = t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec;
         if (!through || !write_attempt_ok_) {
             write_attempt_ok_ = false;
+            // msg_written_handler: SSIF_SEND_RETRIES failed attempts fail the message; the
+            // host's next write begins the next one, with no retry wait before it.
+            if (cur_->write_attempts >= timers_.kernel.send_attempts)
+                end_request(t.end_ns, ssif::RequestError::WriteFailed);
             return;
         }
         cur_->parts_written++;
@@ -869,6 +874,10 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         if (t.addr7 != o.bmc_addr7 || is_op(t, "incomplete")) {
             r.other_transfers += !is_op(t, "incomplete");
             r.incomplete_transfers += is_op(t, "incomplete");
+            // A START its master let go of before a whole address byte, with no STOP: the host
+            // died right after it (Exchanges::transfer ends its request).
+            if (is_op(t, "incomplete") && t.wire && !t.stopped)
+                exchanges.transfer(t, write_follows[i]);
             continue;
         }
         ++r.bmc_transfers;

@@ -1062,6 +1062,10 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   takes request 2; answered at once, request 1 lets it take request 2, unread in turn, but
 //   the search tried only the first replay's unread requests. It now goes on to those each
 //   better replay uncovers.
+// - resent-whole.json: the host dies in the fourth read of request 1's 178-byte response (a
+//   0x09 middle part, after its count and 6 bytes) and request 2 (another command) is lost
+//   (the 2025 request loss): the BMC sends request 1's response again, whole, to request
+//   2's reads. The replay filled the bytes the dead read never showed with zeros (4 points).
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1126,6 +1130,12 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
                    "off_ms":100},
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":1,
                    "off_ms":600}]})");
+    write_file(dir + "/resent-whole.json", R"({"version":1,"bmc":{"variant":"2025-request-loss",
+        "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":178}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":10,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":10,
+                   "off_ms":1,"nth":4}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1148,6 +1158,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/answered-later.json", "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
         {sc + "fix-2026-desync-before.json", "--bmc-variant 2025-request-loss"},
         {dir + "/uncovered.json", "--bmc-controller npcm-2024-slave-disable"},
+        {dir + "/resent-whole.json", "--bmc-variant 2025-request-loss"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -93,6 +93,14 @@ Bytes sent_after_count(const CapturedTransfer& t, int* count) {
     return out;
 }
 
+// A response as the wires show it: its bytes, how many of them were read (the rest stand
+// for bytes never read), and whether it was read whole (a single part, or up to its end part).
+struct Reassembled {
+    Bytes bytes;
+    size_t shown = 0;
+    bool whole = false;
+};
+
 // The response a read begins to take, reassembled from it and the 0x09 reads after it
 // (IPMI v2.0 §12.6): a single part, or a start of 00 01 + 30 bytes, middles of a block
 // number + 31 and an end marked 0xff. Empty if the read carried none. When no end part
@@ -101,14 +109,20 @@ Bytes sent_after_count(const CapturedTransfer& t, int* count) {
 // then zeros, enough for one more part after the ones read, which is all that is known of
 // its length (the bytes never read are never judged; an end part cut short gives its length
 // by its count).
-Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
+Reassembled reassemble(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
     const CapturedTransfer& first = ts[i];
+    Reassembled r;
     if (!is_op(first, "block_read") || first.command != ssif::kReadStart ||
         first.status != SmbusStatus::Ok || first.data.empty())
-        return {};
-    if (!(first.data.size() == ssif::kPartMax && first.data[0] == 0x00 && first.data[1] == 0x01))
-        return first.data;
-    Bytes out(first.data.begin() + 2, first.data.end());
+        return r;
+    if (!(first.data.size() == ssif::kPartMax && first.data[0] == 0x00 && first.data[1] == 0x01)) {
+        r.bytes = first.data;
+        r.shown = r.bytes.size();
+        r.whole = true;
+        return r;
+    }
+    Bytes& out = r.bytes;
+    out.assign(first.data.begin() + 2, first.data.end());
     for (size_t j = i + 1;; ++j) {
         const CapturedTransfer* t = j < ts.size() ? &ts[j] : nullptr;
         if (t && t->addr7 != addr7)
@@ -116,57 +130,77 @@ Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t a
         const bool middle_read = t && is_op(*t, "block_read") && t->command == ssif::kReadMiddle;
         if (middle_read && t->status == SmbusStatus::Ok && !t->data.empty()) {
             out.insert(out.end(), t->data.begin() + 1, t->data.end());
-            if (t->data[0] == ssif::kReadEndBlock)
+            if (t->data[0] == ssif::kReadEndBlock) {
+                r.whole = true;
                 break;
+            }
             continue;
         }
         const size_t before = out.size();
         int count = -1;
         const Bytes shown = middle_read ? sent_after_count(*t, &count) : Bytes{};
         if (shown.size() > 1)
-            out.insert(out.end(), shown.begin() + 1, shown.end());  // after the block number
+            out.insert(out.end(), shown.begin() + 1, shown.end()); // after the block number
+        r.shown = out.size();
         if (count >= 1 && count < static_cast<int>(ssif::kPartMax)) // an end part's length
             out.resize(before + static_cast<size_t>(count) - 1);
         else
             out.resize(std::max(out.size(), before + ssif::kPartMax));
         break;
     }
-    return out;
+    if (r.whole)
+        r.shown = out.size();
+    return r;
 }
 
-// The response a read of 0x03 carried: response_from's, or, for a read cut short after the
-// BMC sent its count (a host that died in it), the bytes it showed filled out to that count
-// (a multi-part start's to one more part): from the next response read whole, if it has that
-// length and begins with them (ssif_bmc, never told the read ended, sends the response it
-// still holds again from its start), else with zeros. Empty if it carried none.
+Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
+    return reassemble(ts, i, addr7).bytes;
+}
+
+// The response a read of 0x03 carried: reassemble's, or, for a read cut short after the BMC
+// sent its count (a host that died in it), the bytes it showed filled out to that count (a
+// multi-part start's to one more part). Bytes never read are taken from the next response
+// read whole, if it begins with those read (and has the count's length, when the count is
+// all there is to go by): ssif_bmc, never told the read ended, sends the response it still
+// holds again from its start. Else they are zeros. Empty if it carried none.
 Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
-    if (Bytes r = response_from(ts, i, addr7); !r.empty())
-        return r;
-    const CapturedTransfer& t = ts[i];
-    int count = -1;
-    Bytes shown = sent_after_count(t, &count);
-    if (!is_op(t, "block_read") || t.command != ssif::kReadStart || count < 1 ||
-        count > static_cast<int>(ssif::kPartMax))
-        return {};
-    if (count == static_cast<int>(ssif::kPartMax) && shown.size() >= 2 && shown[0] == 0x00 &&
-        shown[1] == 0x01) {
-        shown.erase(shown.begin(), shown.begin() + 2);
-        shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
-        return shown;
+    Reassembled r = reassemble(ts, i, addr7);
+    size_t length = 0; // the response's length, where a single part's count gives it
+    if (r.bytes.empty()) {
+        const CapturedTransfer& t = ts[i];
+        int count = -1;
+        Bytes shown = sent_after_count(t, &count);
+        if (!is_op(t, "block_read") || t.command != ssif::kReadStart || count < 1 ||
+            count > static_cast<int>(ssif::kPartMax))
+            return {};
+        if (count == static_cast<int>(ssif::kPartMax) && shown.size() >= 2 && shown[0] == 0x00 &&
+            shown[1] == 0x01) {
+            shown.erase(shown.begin(), shown.begin() + 2);
+            r.shown = shown.size();
+            shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
+        } else {
+            r.shown = shown.size();
+            length = static_cast<size_t>(count);
+            shown.resize(length);
+        }
+        r.bytes = std::move(shown);
     }
+    if (r.whole)
+        return r.bytes;
     for (size_t j = i + 1; j < ts.size(); ++j) {
         if (ts[j].addr7 != addr7)
             continue;
-        const Bytes later = response_from(ts, j, addr7);
-        if (later.empty())
+        Reassembled later = reassemble(ts, j, addr7);
+        if (later.bytes.empty())
             continue;
-        if (later.size() == static_cast<size_t>(count) &&
-            std::equal(shown.begin(), shown.end(), later.begin()))
-            return later;
+        if (later.whole && later.bytes.size() >= r.shown &&
+            (length == 0 || later.bytes.size() == length) &&
+            std::equal(r.bytes.begin(), r.bytes.begin() + static_cast<long>(r.shown),
+                       later.bytes.begin()))
+            return later.bytes;
         break;
     }
-    shown.resize(static_cast<size_t>(count));
-    return shown;
+    return r.bytes;
 }
 
 // A response that answers `request` (at least netfn/LUN and command), with completion code

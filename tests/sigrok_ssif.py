@@ -22,6 +22,7 @@ SCENARIOS = [
     'quickstart',                     # single-part request and response, a NAKed read
     'host-generator',                 # multi-part writes and reads, 20 requests
     'fault-corrupt-pec-bmc-to-host',  # a bad PEC on a middle part and on a single part
+    'fault-host-power-off',           # hosts dead in two writes and a read, no STOP after
 ]
 
 

@@ -92,6 +92,7 @@ class Decoder(srd.Decoder):
     def reset(self):
         self.bytes = None      # the transaction being collected, or None between them
         self.ss_start = None
+        self.restart = None    # (index, ss) of the repeated START in it, if any
         self.request = None    # [ss, bytes] of a multi-part request being reassembled
         self.response = None   # [ss, bytes, next block number] of a multi-part response
 
@@ -111,28 +112,47 @@ class Decoder(srd.Decoder):
         if ptype == 'START':
             if self.bytes is not None:
                 self.warn(ss, es, 'START without a STOP before it')
-                self.transaction(self.bytes, self.ss_start, ss)
-            self.bytes, self.ss_start = [], ss
+                self.transaction(self.bytes, self.ss_start, ss, False)
+            self.bytes, self.ss_start, self.restart = [], ss, None
         elif self.bytes is None:
             return  # the capture began inside a transaction
+        elif ptype == 'START REPEAT':
+            # SMBus has one repeated START, after a write's address and command, before the
+            # read address (SMBus 2.0 section 5.5). One anywhere else (or before a write
+            # address, below) begins a new transaction: this one ended with no STOP.
+            if len(self.bytes) == 2 and self.bytes[0].kind == 'AW' and self.restart is None:
+                self.restart = (2, ss)
+            else:
+                self.cut(ss)
         elif ptype in ('ADDRESS WRITE', 'ADDRESS READ', 'DATA WRITE', 'DATA READ'):
             kind = {'ADDRESS WRITE': 'AW', 'ADDRESS READ': 'AR',
                     'DATA WRITE': 'DW', 'DATA READ': 'DR'}[ptype]
             value = pdata
             if kind[0] == 'A':  # the i2c decoder gives 7 bits: make it the wire byte
                 value = (pdata << 1) | (1 if kind == 'AR' else 0)
+            if kind == 'AW' and self.restart and self.restart[0] == len(self.bytes):
+                self.cut(self.restart[1])
             self.bytes.append(Byte(ss, es, kind, value))
         elif ptype in ('ACK', 'NACK'):
             if self.bytes:
                 self.bytes[-1].ack = ptype == 'ACK'
                 self.bytes[-1].es = es
         elif ptype == 'STOP':
-            self.transaction(self.bytes, self.ss_start, es)
+            self.transaction(self.bytes, self.ss_start, es, True)
             self.bytes = None
+
+    def cut(self, ss):
+        '''Ends the transaction at a repeated START SMBus has no place for; begins the next.'''
+        self.warn(ss, ss, 'repeated START after %d byte(s): the transaction before it ended '
+                  'with no STOP (its master died?)' % len(self.bytes))
+        self.transaction(self.bytes, self.ss_start, ss, False)
+        self.bytes, self.ss_start, self.restart = [], ss, None
 
     # ---- SMBus ----
 
-    def transaction(self, items, ss, es):
+    def transaction(self, items, ss, es, stopped):
+        '''stopped: a STOP ended it (ssif_bmc takes a request, and ipmi_ssif a response, only
+        from a transfer that ended).'''
         if not items:
             return
         addr = items[0]
@@ -156,9 +176,9 @@ class Decoder(srd.Decoder):
             self.warn(cmd.ss, cmd.es, 'command byte 0x%02x NAKed' % cmd.value)
         rest = items[2:]
         if rest and rest[0].kind == 'AR':
-            self.block_read(items[0], cmd, rest[0], rest[1:], ss, es)
+            self.block_read(items[0], cmd, rest[0], rest[1:], ss, es, stopped)
         else:
-            self.block_write(items[0], cmd, rest, ss, es)
+            self.block_write(items[0], cmd, rest, ss, es, stopped)
 
     def check_pec(self, covered, body, count, ss, es, what):
         '''Splits body into data and PEC; returns (data, pec_ok or None, framing ok).'''
@@ -181,7 +201,7 @@ class Decoder(srd.Decoder):
                   % (count, len(body), what))
         return body[:count], None, False
 
-    def block_write(self, addr, cmd, body, ss, es):
+    def block_write(self, addr, cmd, body, ss, es, stopped):
         name = COMMAND_NAMES.get(cmd.value, 'unknown command')
         for b in body:
             if b.ack is False:
@@ -202,11 +222,11 @@ class Decoder(srd.Decoder):
                       'W %02x [%d]' % (cmd.value, count), 'W'])
         if count > PART_MAX:
             self.warn(ss, es, 'framing: count %d over %d' % (count, PART_MAX))
-        if pec_ok is False or not framed or any(b.ack is False for b in body):
+        if pec_ok is False or not framed or any(b.ack is False for b in body) or not stopped:
             return
         self.write_part(cmd.value, values, ss, es)
 
-    def block_read(self, addr, cmd, addr_r, body, ss, es):
+    def block_read(self, addr, cmd, addr_r, body, ss, es, stopped):
         name = COMMAND_NAMES.get(cmd.value, 'unknown command')
         if addr_r.ack is False:
             self.put_ann(ss, es, A_SMBUS, ['Read 0x%02x: NAK at the repeated START'
@@ -230,7 +250,7 @@ class Decoder(srd.Decoder):
             # A Linux master NAKs such a count and stops (-EPROTO).
             self.warn(ss, es, 'framing: read 0x%02x returned count %d' % (cmd.value, count))
             return
-        if pec_ok is False or not framed:
+        if pec_ok is False or not framed or not stopped:
             return
         self.read_part(cmd.value, values, ss, es)
 

@@ -1204,26 +1204,24 @@ TEST_CASE("check: after a host died mid-transfer, the BMC is not blamed for what
             bytes({0x20, 0x02, 0x02, netfn_lun, cmd,
                    smbus::pec_of({0x20, 0x02, 0x02, netfn_lun, cmd})});
         };
+        const auto read_from = [&](uint64_t at) { // a read of 0x03 up to its address+R
+            t = at;
+            wire.start(t);
+            t += timing.start_ns();
+            bytes({0x20, 0x03});
+            wire.repeated_start(t);
+            t += timing.repeated_start_ns();
+        };
         wire.start(t);
         t += timing.start_ns();
         write(0x18, 0x01);
         wire.stop(t);
-        t = 6'000'000;
-        wire.start(t);
-        t += timing.start_ns();
-        bytes({0x20, 0x03});
-        wire.repeated_start(t);
-        t += timing.repeated_start_ns();
+        read_from(6'000'000);
         bytes({0x21, 0x0e});
         t += 50'000'000;
         write(0x18, 0x04);
         wire.stop(t);
-        t = 120'000'000;
-        wire.start(t);
-        t += timing.start_ns();
-        bytes({0x20, 0x03});
-        wire.repeated_start(t);
-        t += timing.repeated_start_ns();
+        read_from(120'000'000);
         bytes({0x21, 0x00}, true);
         wire.stop(t);
         vcd.finish(t + timing.stop_ns());

@@ -885,11 +885,11 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
                 pending.clear();
         }
     }
-    std::vector<BmcReplay::ResponseRead> responses_read;
+    std::vector<BmcReplay::ResponseRead> responses_read; // read whole: no bytes stood in
     for (size_t i = 0; i < cap.transfers.size(); ++i)
         if (cap.transfers[i].addr7 == o.bmc_addr7)
-            if (Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
-                responses_read.push_back({cap.transfers[i].start_ns, std::move(r)});
+            if (Reassembled r = reassemble(cap.transfers, i, o.bmc_addr7); r.whole)
+                responses_read.push_back({cap.transfers[i].start_ns, std::move(r.bytes)});
     // The BMC's adapter: that of the first transfer to its address.
     int bmc_adapter = -1;
     for (const CapturedTransfer& t : cap.transfers)

@@ -108,6 +108,48 @@ std::map<std::string, bool> verdicts(const json& report) {
     return out;
 }
 
+// Draws SMBus transfers to the BMC at 0x10 on SCL and SDA at 100 kHz (WireTrace), as a
+// capture holds them; `t` is where the next one begins.
+struct DrawnWires {
+    explicit DrawnWires(std::ostream& out) : vcd(out, "smbus"), wire(&vcd, timing) {}
+    void start() {
+        wire.start(t);
+        t += timing.start_ns();
+    }
+    void repeated_start() {
+        wire.repeated_start(t);
+        t += timing.repeated_start_ns();
+    }
+    void stop() { wire.stop(t); }
+    // Each ACKed, the last NAKed if `last_nak`.
+    void bytes(std::initializer_list<uint8_t> list, bool last_nak = false) {
+        size_t i = 0;
+        for (uint8_t b : list) {
+            wire.byte(t, b, !(last_nak && ++i == list.size()));
+            t += timing.byte_ns();
+        }
+    }
+    // A single-part SSIF request's block write after its START: 0x02, count 2, netfn/LUN and
+    // command, PEC.
+    void request(uint8_t netfn_lun, uint8_t cmd) {
+        bytes(
+            {0x20, 0x02, 0x02, netfn_lun, cmd, smbus::pec_of({0x20, 0x02, 0x02, netfn_lun, cmd})});
+    }
+    // A read of 0x03 from `at` up to its address+R.
+    void read_from(uint64_t at) {
+        t = at;
+        start();
+        bytes({0x20, 0x03});
+        repeated_start();
+    }
+    void finish() { vcd.finish(t + timing.stop_ns()); }
+
+    const smbus::SmbusTiming timing;
+    VcdWriter vcd;
+    smbus::WireTrace wire;
+    uint64_t t = 0;
+};
+
 // `rate_hz` 0: the capture is the run's VCD converted to sigrok's .sr by sigrok-cli (at 10 MHz).
 // `scenario`: a name in scenarios/, or a path.
 void same_results(const std::string& scenario, uint64_t rate_hz) {
@@ -280,46 +322,22 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
     std::ostringstream text;
     uint64_t read_start = 0, died = 0, write_start = 0, second_died = 0, last_start = 0;
     {
-        VcdWriter vcd(text, "smbus");
-        const smbus::SmbusTiming timing;
-        smbus::WireTrace wire(&vcd, timing);
-        const int scl = 0, sda = 1; // WireTrace declares SCL, then SDA
-        const uint64_t q = timing.quarter_ns();
-        uint64_t t = 10'000;
-        const auto bytes = [&](std::initializer_list<uint8_t> list) {
-            for (uint8_t b : list) {
-                wire.byte(t, b, true);
-                t += timing.byte_ns();
-            }
-        };
-        // The master dies at t, SCL low after its last bit: its lines float up.
-        const auto let_go = [&]() {
-            vcd.change(t + q, sda, 1);
-            vcd.change(t + 2 * q, scl, 1);
-            return t;
-        };
-        const auto block_write = [&](uint8_t cmd) {
-            wire.start(t);
-            t += timing.start_ns();
-            bytes({0x20, 0x02, 0x02, 0x18, cmd, smbus::pec_of({0x20, 0x02, 0x02, 0x18, cmd})});
-        };
-        read_start = t;
-        wire.start(t);
-        t += timing.start_ns();
-        bytes({0x20, 0x03});
-        wire.repeated_start(t);
-        t += timing.repeated_start_ns();
-        bytes({0x21, 0x05, 0x1c});
-        died = let_go();
-        t = 20'000'000;
-        write_start = t;
-        block_write(0x01);
-        second_died = let_go();
-        t = 40'000'000;
-        last_start = t;
-        block_write(0x04);
-        wire.stop(t);
-        vcd.finish(t + timing.stop_ns());
+        DrawnWires w(text);
+        read_start = 10'000;
+        w.read_from(read_start);
+        w.bytes({0x21, 0x05, 0x1c});
+        died = w.t; // SCL low after its last bit: its lines float up
+        w.wire.released(died);
+        write_start = w.t = 20'000'000;
+        w.start();
+        w.request(0x18, 0x01);
+        second_died = w.t;
+        w.wire.released(second_died);
+        last_start = w.t = 40'000'000;
+        w.start();
+        w.request(0x18, 0x04);
+        w.stop();
+        w.finish();
     }
     std::istringstream in(text.str());
     const tools::Capture cap = tools::decode_vcd(in, "cut.vcd", {});
@@ -1189,42 +1207,19 @@ TEST_CASE("check: after a host died mid-transfer, the BMC is not blamed for what
     const std::string dir = make_temp_dir("capture-host-died");
     std::ostringstream text;
     {
-        VcdWriter vcd(text, "smbus");
-        const smbus::SmbusTiming timing;
-        smbus::WireTrace wire(&vcd, timing);
-        uint64_t t = 0;
-        const auto bytes = [&](std::initializer_list<uint8_t> list, bool last_nak = false) {
-            size_t i = 0;
-            for (uint8_t b : list) {
-                wire.byte(t, b, !(last_nak && ++i == list.size()));
-                t += timing.byte_ns();
-            }
-        };
-        const auto write = [&](uint8_t netfn_lun, uint8_t cmd) {
-            bytes({0x20, 0x02, 0x02, netfn_lun, cmd,
-                   smbus::pec_of({0x20, 0x02, 0x02, netfn_lun, cmd})});
-        };
-        const auto read_from = [&](uint64_t at) { // a read of 0x03 up to its address+R
-            t = at;
-            wire.start(t);
-            t += timing.start_ns();
-            bytes({0x20, 0x03});
-            wire.repeated_start(t);
-            t += timing.repeated_start_ns();
-        };
-        wire.start(t);
-        t += timing.start_ns();
-        write(0x18, 0x01);
-        wire.stop(t);
-        read_from(6'000'000);
-        bytes({0x21, 0x0e});
-        t += 50'000'000;
-        write(0x18, 0x04);
-        wire.stop(t);
-        read_from(120'000'000);
-        bytes({0x21, 0x00}, true);
-        wire.stop(t);
-        vcd.finish(t + timing.stop_ns());
+        DrawnWires w(text);
+        w.start();
+        w.request(0x18, 0x01);
+        w.stop();
+        w.read_from(6'000'000);
+        w.bytes({0x21, 0x0e});
+        w.t += 50'000'000;
+        w.request(0x18, 0x04);
+        w.stop();
+        w.read_from(120'000'000);
+        w.bytes({0x21, 0x00}, true);
+        w.stop();
+        w.finish();
     }
     write_file(dir + "/d.vcd", text.str());
     const CommandResult r =

@@ -1084,6 +1084,18 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   0x09 middle part, after its count and 6 bytes) and request 2 (another command) is lost
 //   (the 2025 request loss): the BMC sends request 1's response again, whole, to request
 //   2's reads. The replay filled the bytes the dead read never showed with zeros (4 points).
+// - slow-died-after-address.json: slow.json with the host dying after its read's address
+//   byte instead of at its START. Behind aspeed (BusyRule::NakNextByte) a busy ssif_bmc
+//   NAKs the byte after the address, so a transfer of its address alone shows nothing of
+//   the daemon; the replay took it as the first one the BMC let go on, wrote request 1's
+//   response (Answer::Shown) at 6.1 ms, and blamed the four NAKs (or, not answered, the ACK
+//   at 350 ms). It now looks for the command byte ACKed behind such a controller.
+// - lost-while-slow.json (2025-request-loss behind aspeed): request 1's daemon is 900 ms
+//   slow and the host dies at its read's START; the response timer clears busy at 510 ms;
+//   request 2 (600 ms) is taken and the host dies after its read's address; request 3's
+//   five write attempts are NAKed (busy); the daemon's write for request 1 at 900.56 ms
+//   clears busy and the request buffer (its next read finds none); request 4's write at
+//   950 ms is ACKed. Same cause: the dead read's address counted as the BMC going on.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1154,6 +1166,22 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
                                 {"at_ms":10,"netfn":"0x06","cmd":"0x04"}]},
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":10,
                    "off_ms":1,"nth":4}]})");
+    write_file(dir + "/slow-died-after-address.json", R"({"version":1,
+        "bmc":{"controller":"aspeed","daemon":{"latency_ms":20}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":0,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":1,"off_ms":100},
+                  {"type":"daemon_slow","request":1,"latency_ms":300},
+                  {"type":"daemon_silent","request":2}]})");
+    write_file(dir + "/lost-while-slow.json", R"({"version":1,
+        "bmc":{"controller":"aspeed","variant":"2025-request-loss","daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":600,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":650,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":950,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,"off_ms":100},
+                  {"type":"daemon_slow","request":1,"latency_ms":900},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":1,"off_ms":5}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1177,6 +1205,8 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {sc + "fix-2026-desync-before.json", "--bmc-variant 2025-request-loss"},
         {dir + "/uncovered.json", "--bmc-controller npcm-2024-slave-disable"},
         {dir + "/resent-whole.json", "--bmc-variant 2025-request-loss"},
+        {dir + "/slow-died-after-address.json", "--bmc-controller aspeed"},
+        {dir + "/lost-while-slow.json", "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

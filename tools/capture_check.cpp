@@ -665,7 +665,13 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // byte whatever the driver says, going on shows nothing.
     const ssif::ControllerRow& row = controller_.row();
     const bool busy_stops = row.busy != ssif::BusyRule::Ignored || row.slave_disabled_while_busy;
-    const bool goes_on = t.bytes[0].ack && (t.bytes.size() < 2 || t.bytes[1].ack);
+    // It went on past the byte a busy ssif_bmc stops: the command byte behind a controller
+    // that NAKs the byte after the address (NakNextByte), else the address.
+    const size_t stop_at =
+        row.busy == ssif::BusyRule::NakNextByte && !row.slave_disabled_while_busy ? 1 : 0;
+    bool goes_on = t.bytes.size() > stop_at;
+    for (size_t i = 0; goes_on && i <= stop_at; ++i)
+        goes_on = t.bytes[i].ack;
     const bool waiting = bmc_.busy() && !bmc_.response_pending();
     // A read cut short before the BMC sent its count shows no bytes to compare: if the BMC
     // let it go on, the daemon may have answered, with bytes the wire never showed; the

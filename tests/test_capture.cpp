@@ -1096,6 +1096,14 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   five write attempts are NAKed (busy); the daemon's write for request 1 at 900.56 ms
 //   clears busy and the request buffer (its next read finds none); request 4's write at
 //   950 ms is ACKed. Same cause: the dead read's address counted as the BMC going on.
+// - lost-to-late-write.json (2025-request-loss behind aspeed): as lost-while-slow.json up
+//   to 900.56 ms, but the host's next request comes only at 1200 ms: the dead read at
+//   606.1 ms left ssif_bmc in START, so it aborts that write, and the next read (1206 ms)
+//   gets request 1's response, count 5. The replay's daemon took request 2 at 600.55 ms
+//   (AtOnce), none of whose answers explains a response to request 1. Now it also tries a
+//   daemon that reads the next request only after writing (Daemon::OneAtATime): it still
+//   has request 1 at 600.55 ms, and the read at 1206 ms carries the answer to it, written
+//   before request 2's response timer would have fired (1110 ms, before the aborted write).
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1182,6 +1190,14 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,"off_ms":100},
                   {"type":"daemon_slow","request":1,"latency_ms":900},
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":1,"off_ms":5}]})");
+    write_file(dir + "/lost-to-late-write.json", R"({"version":1,
+        "bmc":{"controller":"aspeed","variant":"2025-request-loss","daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":600,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":1200,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,"off_ms":100},
+                  {"type":"daemon_slow","request":1,"latency_ms":900},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":1,"off_ms":5}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1207,6 +1223,8 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/resent-whole.json", "--bmc-variant 2025-request-loss"},
         {dir + "/slow-died-after-address.json", "--bmc-controller aspeed"},
         {dir + "/lost-while-slow.json", "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
+        {dir + "/lost-to-late-write.json",
+         "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -539,9 +539,9 @@ Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t
 // ---- the BMC's side replayed into ssif_bmc ------------------------------------------------
 
 BmcReplay::BmcReplay(const CaptureCheckOptions& o, std::map<uint64_t, Answer> answer_unread,
-                     const std::vector<ResponseRead>& read)
-    : options_(o), answer_unread_(std::move(answer_unread)), read_(read), jiffies_(o.bmc_hz),
-      bmc_(o.bmc_addr7, o.bmc_variant, *this), controller_(o.bmc_controller) {
+                     const std::vector<ResponseRead>& read, Daemon daemon)
+    : options_(o), answer_unread_(std::move(answer_unread)), read_(read), daemon_(daemon),
+      jiffies_(o.bmc_hz), bmc_(o.bmc_addr7, o.bmc_variant, *this), controller_(o.bmc_controller) {
     bmc_.open();
 }
 
@@ -552,9 +552,22 @@ void BmcReplay::arm_response_timer() {
 }
 
 void BmcReplay::request_available() {
-    request_at_ns_ = now_ns_;
+    if (daemon_ == Daemon::OneAtATime && daemon_has_request_) {
+        waiting_ = Waiting{now_ns_, next_}; // read once the daemon has written (daemon_write)
+        return;
+    }
+    take_request(now_ns_, next_, false);
+}
+
+void BmcReplay::take_request(uint64_t available_ns, const Bytes* next, bool late) {
     Bytes msg;
-    if (bmc_.read(bmc_.msg_size(), true, msg) > 0 && msg.size() > ssif::SsifBmc::kMsgLenField) {
+    const bool took =
+        bmc_.read(bmc_.msg_size(), true, msg) > 0 && msg.size() > ssif::SsifBmc::kMsgLenField;
+    // Read late, the request may be gone (ssif_bmc_write cleared it): nothing to take.
+    if (!took && late)
+        return;
+    request_at_ns_ = available_ns;
+    if (took) {
         request_.assign(msg.begin() + ssif::SsifBmc::kMsgLenField,
                         msg.end()); // the daemon takes it
         daemon_has_request_ = true;
@@ -562,11 +575,11 @@ void BmcReplay::request_available() {
     // Unread: the host read no response after this request's write, or only one that does
     // not answer it (another request's, whose write the wires hid: a host that died with the
     // lines low and came back).
-    const bool unread = !next_ || !answers(request_, *next_);
+    const bool unread = !next || !answers(request_, *next);
     answer_now_ = answer_when_shown_ = false; // what was said of the request before goes
     if (unread && request_.size() >= 2) {
-        unread_requests_.push_back(now_ns_);
-        const auto a = answer_unread_.find(now_ns_);
+        unread_requests_.push_back(available_ns);
+        const auto a = answer_unread_.find(available_ns);
         answer_now_ = a != answer_unread_.end() && a->second == Answer::AtOnce;
         answer_when_shown_ = a != answer_unread_.end() && a->second == Answer::Shown;
     }
@@ -601,6 +614,11 @@ void BmcReplay::daemon_write(const Bytes& response) {
         controller_.response_written();
     else
         refused_ = Refused{ret, response.size(), request_at_ns_};
+    if (waiting_) { // a OneAtATime daemon reads the next request now
+        const Waiting w = *waiting_;
+        waiting_.reset();
+        take_request(w.available_ns, w.next, true);
+    }
 }
 
 std::string BmcReplay::why_busy() const {
@@ -635,7 +653,8 @@ void BmcReplay::differ(uint64_t t_ns, const std::string& what) {
 // bytes of one transfer more than this apart had the bus stopped between them.
 constexpr uint64_t kTransferBrokenNs = 35'000'000 + 900'000;
 
-void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next) {
+void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next,
+                         const Bytes* later) {
     if (!t.wire || t.bytes.empty())
         return;
     if (lost_at_ns_) {
@@ -653,10 +672,19 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // it: a STOP after a read that found no response clears busy (on_stop_event completes a
     // response when the last one was single-part: is_singlepart_read is left from it).
     const bool waiting_before = daemon_has_request_ && !bmc_.response_pending();
+    const bool timer_first = timer_armed_ && timer_expires_ns_ <= t.start_ns;
     if (carried && waiting_before && (answers(request_, *carried) || carried->size() >= 3)) {
-        if (timer_armed_ && timer_expires_ns_ <= t.start_ns)
+        if (timer_first)
             timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
         daemon_write(*carried);
+    } else if (later && waiting_before && timer_first && answers(request_, *later) &&
+               !(is_op(t, "block_write") && bmc_.state() == ssif::BmcState::Ready)) {
+        // The next read carries the answer to the request the daemon has, which it wrote
+        // before the timer fired (as above): so before this transfer, which the timer
+        // precedes, unless this is a write ssif_bmc takes as a new request (whose own
+        // timer would come next); a dead read left it in START, and this write it aborts.
+        timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
+        daemon_write(*later);
     }
     timers_until(t.start_ns);
     // A transfer (a read, or another master's write) the BMC let go on past its address and
@@ -780,7 +808,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         // disable the address), as BmcModule::on_event hands it to the controller.
         controller_.answer(SlaveEvent::Stop, bmc_.on_event(SlaveEvent::Stop, val));
     }
-    if (answer_now_) { // the daemon answers the request it just took
+    while (answer_now_) { // the daemon answers the request it just took (and the next)
         answer_now_ = false;
         daemon_write(stand_in());
     }
@@ -864,6 +892,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     std::vector<Bytes> next_response(cap.transfers.size());
     // For each read of 0x03, the response it carried itself (carried_response).
     std::vector<Bytes> carried(cap.transfers.size());
+    // For each transfer, the next read of 0x03 after it, if that carried a response.
+    std::vector<std::optional<size_t>> later_carried(cap.transfers.size());
     std::vector<bool> write_follows(cap.transfers.size());
     bool write_next = false;
     for (size_t i = cap.transfers.size(); i-- > 0;) {
@@ -876,11 +906,15 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     }
     if (cap.wire_timing) {
         Bytes pending;
+        std::optional<size_t> read_after; // the next read of 0x03, if it carried a response
         for (size_t i = cap.transfers.size(); i-- > 0;) {
             const CapturedTransfer& t = cap.transfers[i];
             if (t.addr7 != o.bmc_addr7)
                 continue;
+            later_carried[i] = read_after;
             carried[i] = carried_response(cap.transfers, i, o.bmc_addr7);
+            if (is_op(t, "block_read") && t.command == ssif::kReadStart)
+                read_after = carried[i].empty() ? std::nullopt : std::optional<size_t>(i);
             if (const Bytes r = response_from(cap.transfers, i, o.bmc_addr7); !r.empty())
                 pending = r;
             next_response[i] = pending;
@@ -933,30 +967,34 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // Where points remain, each such request in turn is tried the other ways (not answered,
     // answered at once, answered when the wires first show it: BmcReplay::Answer), kept where
     // that explains the wires better (one daemon answers one unread request and not another,
-    // or late: two replays each, so up to kUnreadSearched of them).
+    // or late: two replays each, so up to kUnreadSearched of them). Where points remain
+    // still, all that is tried again with a daemon that takes one request at a time
+    // (BmcReplay::Daemon), kept if it explains the wires better.
     constexpr size_t kUnreadSearched = 64;
     using Answer = BmcReplay::Answer;
-    const auto replay_with = [&](const std::map<uint64_t, Answer>& answer_unread) {
-        auto rp = std::make_unique<BmcReplay>(o, answer_unread, responses_read);
+    using Daemon = BmcReplay::Daemon;
+    const auto replay_with = [&](const std::map<uint64_t, Answer>& answer_unread, Daemon daemon) {
+        auto rp = std::make_unique<BmcReplay>(o, answer_unread, responses_read, daemon);
         for (size_t i = 0; i < cap.transfers.size(); ++i) {
             const CapturedTransfer& t = cap.transfers[i];
             if (t.addr7 == o.bmc_addr7 && !is_op(t, "incomplete"))
                 rp->transfer(t, carried[i].empty() ? nullptr : &carried[i],
-                             next_response[i].empty() ? nullptr : &next_response[i]);
+                             next_response[i].empty() ? nullptr : &next_response[i],
+                             later_carried[i] ? &carried[*later_carried[i]] : nullptr);
         }
         return rp;
     };
-    if (cap.wire_timing) {
-        replay = replay_with({});
-        const std::vector<uint64_t> unread = replay->unread_requests();
+    const auto best_replay = [&](Daemon daemon) {
+        std::unique_ptr<BmcReplay> best = replay_with({}, daemon);
+        const std::vector<uint64_t> unread = best->unread_requests();
         std::map<uint64_t, Answer> answered;
-        if (!replay->findings().empty()) {
+        if (!best->findings().empty()) {
             std::map<uint64_t, Answer> all;
             for (uint64_t at : unread)
                 all[at] = Answer::AtOnce;
-            std::unique_ptr<BmcReplay> tried = replay_with(all);
-            if (tried->findings().size() < replay->findings().size()) {
-                replay = std::move(tried);
+            std::unique_ptr<BmcReplay> tried = replay_with(all, daemon);
+            if (tried->findings().size() < best->findings().size()) {
+                best = std::move(tried);
                 answered = std::move(all);
             }
         }
@@ -965,28 +1003,36 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         std::set<uint64_t> searched;
         for (bool more = unread.size() <= kUnreadSearched; more;) {
             more = false;
-            for (uint64_t at : replay->unread_requests()) {
-                if (replay->findings().empty() || searched.size() == kUnreadSearched)
+            for (uint64_t at : best->unread_requests()) {
+                if (best->findings().empty() || searched.size() == kUnreadSearched)
                     break;
                 if (!searched.insert(at).second)
                     continue;
                 more = true;
                 for (Answer a : {Answer::Proven, Answer::AtOnce, Answer::Shown}) {
                     const auto now = answered.find(at);
-                    if (replay->findings().empty() ||
+                    if (best->findings().empty() ||
                         a == (now == answered.end() ? Answer::Proven : now->second))
                         continue;
                     std::map<uint64_t, Answer> other = answered;
                     other[at] = a;
-                    std::unique_ptr<BmcReplay> tried = replay_with(other);
-                    if (tried->findings().size() < replay->findings().size()) {
-                        replay = std::move(tried);
+                    std::unique_ptr<BmcReplay> tried = replay_with(other, daemon);
+                    if (tried->findings().size() < best->findings().size()) {
+                        best = std::move(tried);
                         answered = std::move(other);
                     }
                 }
                 break; // the unread list may have changed: read it again
             }
         }
+        return best;
+    };
+    if (cap.wire_timing) {
+        replay = best_replay(Daemon::AtOnce);
+        if (!replay->findings().empty())
+            if (std::unique_ptr<BmcReplay> tried = best_replay(Daemon::OneAtATime);
+                tried->findings().size() < replay->findings().size())
+                replay = std::move(tried);
         r.bmc_findings = replay->findings();
     }
 

@@ -70,6 +70,14 @@ struct CaptureResult {
 // at the BMC's HZ from the STOP that ended the request.
 class BmcReplay : private ssif::BmcHooks {
   public:
+    // How the daemon takes requests from /dev/ipmi-ssif-host. AtOnce: each the moment
+    // ssif_bmc has it (a daemon that reads while earlier requests are still being answered).
+    // OneAtATime: the next only once it has written its response to the last (a daemon
+    // looping read, answer, write; one that leaves a request unanswered reads the next at
+    // once, but the wires show no such moment): a request ssif_bmc took meanwhile waits in
+    // it, where ssif_bmc_write's clearing of the request buffer may lose it (the Jan 2025
+    // request loss).
+    enum class Daemon { AtOnce, OneAtATime };
     // When the daemon answers a request whose response the host never read before its next
     // request, with a stand-in response (stand_in()): only where the wires prove an answer
     // (transfer()), at once, or (Shown) just before the first transfer the BMC lets go on
@@ -85,10 +93,12 @@ class BmcReplay : private ssif::BmcHooks {
     // unread_requests()) is answered; Proven for those not in it. `read`: every response
     // read in the capture, in time order (a stand-in response is taken from them).
     BmcReplay(const CaptureCheckOptions& options, std::map<uint64_t, Answer> answer_unread,
-              const std::vector<ResponseRead>& read);
+              const std::vector<ResponseRead>& read, Daemon daemon = Daemon::AtOnce);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
-    // response the host read next for the request it is on (null: none).
-    void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next);
+    // response the host read next for the request it is on (null: none); `later`, the
+    // response the next read of 0x03 after this transfer carried (null: none).
+    void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next,
+                  const Bytes* later);
     const std::vector<Finding>& findings() const { return findings_; }
     // When ssif_bmc took each request whose response the host never read, in order.
     const std::vector<uint64_t>& unread_requests() const { return unread_requests_; }
@@ -103,6 +113,10 @@ class BmcReplay : private ssif::BmcHooks {
     void arm_response_timer() override;
     void cancel_response_timer() override { timer_armed_ = false; }
     void request_available() override;
+    // The daemon reads the request ssif_bmc holds (ssif_bmc_read), which it took at
+    // `available_ns` with `next` the response the host read after it (null: none); `late`:
+    // after ssif_bmc had it (a OneAtATime daemon), when it may be gone.
+    void take_request(uint64_t available_ns, const Bytes* next, bool late);
     void log(const char* level, const std::string& text) override;
     void timers_until(uint64_t t_ns);
     // The daemon writes `response` to /dev/ipmi-ssif-host (ssif_bmc_write); the controller
@@ -117,8 +131,9 @@ class BmcReplay : private ssif::BmcHooks {
     std::map<uint64_t, Answer> answer_unread_;
     const std::vector<ResponseRead>& read_;
     bool answer_when_shown_ = false; // the request the daemon has is answered Shown
-    const Bytes* next_ = nullptr;    // transfer()'s `next`, for the transfer being replayed
-    bool answer_now_ = false;        // request_available took a request answer_unread answers
+    Daemon daemon_;
+    const Bytes* next_ = nullptr; // transfer()'s `next`, for the transfer being replayed
+    bool answer_now_ = false;     // request_available took a request answer_unread answers
     std::vector<uint64_t> unread_requests_;
     Jiffies jiffies_;
     ssif::SsifBmc bmc_;
@@ -129,6 +144,12 @@ class BmcReplay : private ssif::BmcHooks {
     uint64_t request_at_ns_ = 0;
     Bytes request_;                   // the request the daemon took last
     bool daemon_has_request_ = false; // it took request_ and has not written a response
+    // A request ssif_bmc took while a OneAtATime daemon had one: when, and its `next`.
+    struct Waiting {
+        uint64_t available_ns;
+        const Bytes* next;
+    };
+    std::optional<Waiting> waiting_;
     // The last response ssif_bmc_write refused (a BMC whose driver holds more than ssif_bmc's
     // message sent it): what it returned, the response's length, the request it answered.
     struct Refused {

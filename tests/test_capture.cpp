@@ -1104,6 +1104,12 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   daemon that reads the next request only after writing (Daemon::OneAtATime): it still
 //   has request 1 at 600.55 ms, and the read at 1206 ms carries the answer to it, written
 //   before request 2's response timer would have fired (1110 ms, before the aborted write).
+// - count-only.json (2024-write-len): request 1's daemon never answers (the host's reads
+//   fail for 15.2 s); request 2 (18 01) is answered at once, 14 bytes, and the host dies
+//   after its read's address, leaving ssif_bmc in START: request 3's write 5 ms later is
+//   aborted, and its read gets request 2's response, the host dying after the count
+//   (0x0e). Request 2's response was never read whole: its stand-in, the answer's shape,
+//   had 3 bytes. It now takes the length the next read showed.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1198,6 +1204,21 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":0,"off_ms":100},
                   {"type":"daemon_slow","request":1,"latency_ms":900},
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":1,"off_ms":5}]})");
+    write_file(dir + "/count-only.json", R"({"version":1,
+        "bmc":{"controller":"address-nak","variant":"2024-write-len","daemon":{"latency_ms":0}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+            {"at_ms":50,"netfn":"0x06","cmd":"0x01"},{"at_ms":100,"netfn":"0x06","cmd":"0x04"},
+            {"at_ms":300,"netfn":"0x06","cmd":"0x04"},{"at_ms":1000,"netfn":"0x06","cmd":"0x01"},
+            {"at_ms":1000,"netfn":"0x06","cmd":"0x04"},{"at_ms":2200,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"daemon_silent","request":1},
+            {"type":"host_power_off","request":2,"op":"read","after_bytes":1,"off_ms":5},
+            {"type":"host_power_off","request":3,"op":"read","after_bytes":4,"off_ms":600},
+            {"type":"daemon_silent","request":3},
+            {"type":"host_power_off","request":4,"op":"read","after_bytes":3,"off_ms":100},
+            {"type":"host_power_off","request":5,"op":"read","after_bytes":0,"off_ms":600},
+            {"type":"daemon_silent","request":5},
+            {"type":"host_power_off","request":6,"op":"read","after_bytes":2,"off_ms":100},
+            {"type":"daemon_slow","request":7,"latency_ms":30}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1225,6 +1246,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/lost-while-slow.json", "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
         {dir + "/lost-to-late-write.json",
          "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
+        {dir + "/count-only.json", "--bmc-variant 2024-write-len"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -539,9 +539,11 @@ Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t
 // ---- the BMC's side replayed into ssif_bmc ------------------------------------------------
 
 BmcReplay::BmcReplay(const CaptureCheckOptions& o, std::map<uint64_t, Answer> answer_unread,
-                     const std::vector<ResponseRead>& read, Daemon daemon)
-    : options_(o), answer_unread_(std::move(answer_unread)), read_(read), daemon_(daemon),
-      jiffies_(o.bmc_hz), bmc_(o.bmc_addr7, o.bmc_variant, *this), controller_(o.bmc_controller) {
+                     const std::vector<ResponseRead>& read,
+                     const std::vector<ResponseRead>& carried, Daemon daemon)
+    : options_(o), answer_unread_(std::move(answer_unread)), read_(read), carried_(carried),
+      daemon_(daemon), jiffies_(o.bmc_hz), bmc_(o.bmc_addr7, o.bmc_variant, *this),
+      controller_(o.bmc_controller) {
     bmc_.open();
 }
 
@@ -590,11 +592,22 @@ void BmcReplay::log(const char*, const std::string&) {} // the replay judges the
 Bytes BmcReplay::stand_in() const {
     // The first response read after the request that answers it (netfn + 1, the same
     // command): a daemon answers a command the same way each time, and ssif_bmc, never told
-    // a read was cut short, sends a response it still holds again. Else the shape of any.
+    // a read was cut short, sends a response it still holds again.
     for (const ResponseRead& r : read_)
         if (r.t_ns > request_at_ns_ && answers(request_, r.response))
             return r.response;
-    return stand_in_response(request_);
+    // Else the next read of 0x03 shows what ssif_bmc held: its response if it answers the
+    // request, else its length (a read cut short after its count shows no more).
+    Bytes shape = stand_in_response(request_);
+    for (const ResponseRead& c : carried_)
+        if (c.t_ns > request_at_ns_) {
+            if (answers(request_, c.response))
+                return c.response;
+            if (c.response.size() > shape.size())
+                shape.resize(c.response.size());
+            break;
+        }
+    return shape;
 }
 
 void BmcReplay::timers_until(uint64_t t_ns) {
@@ -925,6 +938,10 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
                 pending.clear();
         }
     }
+    std::vector<BmcReplay::ResponseRead> responses_carried; // whole or filled out
+    for (size_t i = 0; i < cap.transfers.size(); ++i)
+        if (!carried[i].empty())
+            responses_carried.push_back({cap.transfers[i].start_ns, carried[i]});
     std::vector<BmcReplay::ResponseRead> responses_read; // read whole: no bytes stood in
     for (size_t i = 0; i < cap.transfers.size(); ++i)
         if (cap.transfers[i].addr7 == o.bmc_addr7)
@@ -974,7 +991,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     using Answer = BmcReplay::Answer;
     using Daemon = BmcReplay::Daemon;
     const auto replay_with = [&](const std::map<uint64_t, Answer>& answer_unread, Daemon daemon) {
-        auto rp = std::make_unique<BmcReplay>(o, answer_unread, responses_read, daemon);
+        auto rp = std::make_unique<BmcReplay>(o, answer_unread, responses_read, responses_carried,
+                                              daemon);
         for (size_t i = 0; i < cap.transfers.size(); ++i) {
             const CapturedTransfer& t = cap.transfers[i];
             if (t.addr7 == o.bmc_addr7 && !is_op(t, "incomplete"))

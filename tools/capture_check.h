@@ -91,9 +91,12 @@ class BmcReplay : private ssif::BmcHooks {
     };
     // `answer_unread`: how each such request (by the time ssif_bmc took it,
     // unread_requests()) is answered; Proven for those not in it. `read`: every response
-    // read in the capture, in time order (a stand-in response is taken from them).
+    // read whole in the capture, in time order; `carried`: every response a read of 0x03
+    // carried, whole or filled out (carried_response), in time order (a stand-in response
+    // is taken from them).
     BmcReplay(const CaptureCheckOptions& options, std::map<uint64_t, Answer> answer_unread,
-              const std::vector<ResponseRead>& read, Daemon daemon = Daemon::AtOnce);
+              const std::vector<ResponseRead>& read, const std::vector<ResponseRead>& carried,
+              Daemon daemon = Daemon::AtOnce);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none); `later`, the
     // response the next read of 0x03 after this transfer carried (null: none).
@@ -130,6 +133,7 @@ class BmcReplay : private ssif::BmcHooks {
     CaptureCheckOptions options_;
     std::map<uint64_t, Answer> answer_unread_;
     const std::vector<ResponseRead>& read_;
+    const std::vector<ResponseRead>& carried_;
     bool answer_when_shown_ = false; // the request the daemon has is answered Shown
     Daemon daemon_;
     const Bytes* next_ = nullptr; // transfer()'s `next`, for the transfer being replayed

@@ -111,6 +111,19 @@ TEST_CASE("ssif_framing: transfers to another address and NAKed writes are not j
     CHECK(f.framing.result().pass);
 }
 
+TEST_CASE("ssif_framing: a write part whose PEC byte a capture shows wrong was still written",
+          "[checks][framing]") {
+    // The host's adapter sends the PEC byte and hears an ACK (ssif_bmc checks it later, in
+    // handle_request), so ipmi_ssif goes on with the next part: a capture's decoder marks
+    // the start part BadPec, and the middle and end parts follow it.
+    Feeder f;
+    f.kept.reserve(3);
+    f.part("block_write", 0x06, Bytes(32, 0x11), SmbusStatus::BadPec);
+    f.write(0x07, 32);
+    f.write(0x08, 10);
+    CHECK(f.framing.result().pass);
+}
+
 TEST_CASE("tTIMEOUT and tLOW:SEXT: 10 ms three times breaks only tLOW:SEXT, 26 ms once both",
           "[checks][timeout]") {
     BusTimingCheck check;

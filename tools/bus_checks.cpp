@@ -50,9 +50,12 @@ SsifFramingCheck::SsifFramingCheck(uint8_t bmc_addr7) : bmc_addr7_(bmc_addr7) {}
 void SsifFramingCheck::transfer_done(const smbus::TransferRecord& t) {
     if (t.addr7 != bmc_addr7_ || t.count < 0)
         return;
-    // A write is judged once every byte went through; a read once its count arrived (a
-    // count outside 1..32 is the BMC's framing, whatever the master did with it).
-    if (std::strcmp(t.op, "block_write") == 0 && t.status == SmbusStatus::Ok)
+    // A write is judged once every byte went through (a wrong PEC byte included: a capture
+    // shows it, the host's adapter never knows, and the host goes on to its next part); a
+    // read once its count arrived (a count outside 1..32 is the BMC's framing, whatever the
+    // master did with it).
+    if (std::strcmp(t.op, "block_write") == 0 &&
+        (t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec))
         write_part(t.start_ns, t.command, static_cast<unsigned>(t.count));
     else if (std::strcmp(t.op, "block_read") == 0 &&
              (t.status == SmbusStatus::Ok || t.status == SmbusStatus::BadPec ||

@@ -1265,6 +1265,47 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
     }
 }
 
+TEST_CASE("check: a read the BMC NAKed at its command byte is a read attempt", "[capture]") {
+    // ipmi_ssif's start_get is a block read of 0x03: S addr+W 0x03 Sr addr+R ...; a BMC that
+    // NAKs the command byte (npcm-2025-timeout-enable's address enabled again mid-busy) ends
+    // it before the repeated START, and the host's adapter returns an error. The driver
+    // counts it (msg_done_handler: retries_left--, SSIF_RECV_RETRIES in all) and retries
+    // after SSIF_MSG_JIFFIES (60 ms at HZ=1000). So the request written at 0 ms, read at
+    // 10 ms (NAKed at 0x03) and at 80 ms (a response), had two read attempts, the second
+    // a read_retry 69.8 ms after the first ended: host_timing passes.
+    const std::string dir = make_temp_dir("capture-cut-read");
+    std::ostringstream text;
+    {
+        DrawnWires w(text);
+        w.start();
+        w.request(0x18, 0x01);
+        w.stop();
+        w.t = 10'000'000;
+        w.start();
+        w.bytes({0x20, 0x03}, true);
+        w.stop();
+        w.read_from(80'000'000);
+        w.bytes({0x21, 0x03, 0x1c, 0x01, 0x00,
+                 smbus::pec_of({0x20, 0x03, 0x21, 0x03, 0x1c, 0x01, 0x00})},
+                true);
+        w.stop();
+        w.finish();
+    }
+    write_file(dir + "/c.vcd", text.str());
+    const CommandResult r =
+        run_command(ssifsim_binary() + " check " + dir + "/c.vcd -q --report " + dir + "/r.json");
+    INFO(r.out);
+    REQUIRE(r.exit_code != 2);
+    const json report = json::parse(read_file(dir + "/r.json"));
+    REQUIRE(report["requests"].size() == 1);
+    CHECK(report["requests"][0]["read_attempts"] == 2);
+    CHECK(report["requests"][0]["response"] == "1c 01 00");
+    CHECK(report["requests"][0]["error"] == "");
+    for (const json& c : report["checks"])
+        if (c["name"] == "host_timing")
+            CHECK(c["pass"] == true);
+}
+
 TEST_CASE("check: after a host died mid-transfer, the BMC is not blamed for what the wires cannot "
           "tell",
           "[capture]") {

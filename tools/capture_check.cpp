@@ -298,8 +298,12 @@ class Exchanges {
   private:
     void add(const CapturedTransfer& t, bool write_follows) {
         const bool bare = bare_address_nak(t);
-        const bool write = is_op(t, "block_write") && !bare;
-        const bool read = is_op(t, "block_read") || (bare && cur_ && write_complete_);
+        // A read the BMC NAKed at its command byte never got to its repeated START: the
+        // decoder sees a write of 0x03 or 0x09, commands ipmi_ssif never writes.
+        const bool cut_read = is_op(t, "block_write") &&
+                              (t.command == ssif::kReadStart || t.command == ssif::kReadMiddle);
+        const bool write = is_op(t, "block_write") && !bare && !cut_read;
+        const bool read = is_op(t, "block_read") || cut_read || (bare && cur_ && write_complete_);
         // With no request open, a bare NAK is a write attempt if a write follows (a resend)
         // or the capture holds a request before it (ipmi_ssif reads only for a message it
         // sent); else it is a read of a request the capture does not hold.

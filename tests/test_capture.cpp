@@ -1110,6 +1110,13 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   aborted, and its read gets request 2's response, the host dying after the count
 //   (0x0e). Request 2's response was never read whole: its stand-in, the answer's shape,
 //   had 3 bytes. It now takes the length the next read showed.
+// - cut-twice.json (2026-efault behind aspeed, 10 kHz): request 1's 139-byte response is
+//   written at once; the host dies after 13 bytes of its first read (7 of the response's
+//   bytes shown) and comes back 600 ms later with request 2, whose first read gets request
+//   1's response again from its start (the start part, 30 bytes), the host dying in the
+//   middle part after that. Neither read was whole: the replay filled the first read's
+//   unseen bytes with zeros and blamed the BMC for sending 0x04 at byte 13 of the second.
+//   It now takes them as far as the second read shows them.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1219,6 +1226,15 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
             {"type":"daemon_silent","request":5},
             {"type":"host_power_off","request":6,"op":"read","after_bytes":2,"off_ms":100},
             {"type":"daemon_slow","request":7,"latency_ms":30}]})");
+    write_file(dir + "/cut-twice.json", R"({"version":1,"bus":{"freq_hz":10000},
+        "bmc":{"controller":"aspeed","variant":"2026-efault","daemon":{"latency_ms":0},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":139}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":10,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":13,
+                   "off_ms":600},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":1,
+                   "off_ms":50,"nth":2}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1247,6 +1263,7 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/lost-to-late-write.json",
          "--bmc-controller aspeed --bmc-variant 2025-request-loss"},
         {dir + "/count-only.json", "--bmc-variant 2024-write-len"},
+        {dir + "/cut-twice.json", "--bmc-controller aspeed --bmc-variant 2026-efault"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -162,7 +162,8 @@ Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t a
 // multi-part start's to one more part). Bytes never read are taken from the next response
 // read whole, if it begins with those read (and has the count's length, when the count is
 // all there is to go by): ssif_bmc, never told the read ended, sends the response it still
-// holds again from its start. Else they are zeros. Empty if it carried none.
+// holds again from its start. Else, as far as it shows them, from the next read if that was
+// cut short too but shows more; the rest are zeros. Empty if it carried none.
 Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
     Reassembled r = reassemble(ts, i, addr7);
     size_t length = 0; // the response's length, where a single part's count gives it
@@ -198,6 +199,15 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
             std::equal(r.bytes.begin(), r.bytes.begin() + static_cast<long>(r.shown),
                        later.bytes.begin()))
             return later.bytes;
+        // Else a later read cut short in turn that shows more of it: what it shows.
+        if (later.shown > r.shown &&
+            std::equal(r.bytes.begin(), r.bytes.begin() + static_cast<long>(r.shown),
+                       later.bytes.begin())) {
+            const size_t n = std::min(later.shown, r.bytes.size());
+            std::copy(later.bytes.begin() + static_cast<long>(r.shown),
+                      later.bytes.begin() + static_cast<long>(n),
+                      r.bytes.begin() + static_cast<long>(r.shown));
+        }
         break;
     }
     return r.bytes;

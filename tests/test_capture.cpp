@@ -150,6 +150,16 @@ struct DrawnWires {
     uint64_t t = 0;
 };
 
+// Checks the drawn capture `vcd_text` (written into `dir`) with check's defaults: its report.
+json check_drawn(const std::string& dir, const std::string& vcd_text) {
+    write_file(dir + "/drawn.vcd", vcd_text);
+    const CommandResult r = run_command(ssifsim_binary() + " check " + dir +
+                                        "/drawn.vcd -q --report " + dir + "/r.json");
+    INFO(r.out);
+    REQUIRE(r.exit_code != 2);
+    return json::parse(read_file(dir + "/r.json"));
+}
+
 // `rate_hz` 0: the capture is the run's VCD converted to sigrok's .sr by sigrok-cli (at 10 MHz).
 // `scenario`: a name in scenarios/, or a path.
 void same_results(const std::string& scenario, uint64_t rate_hz) {
@@ -1308,12 +1318,7 @@ TEST_CASE("check: a read the BMC NAKed at its command byte is a read attempt", "
         w.stop();
         w.finish();
     }
-    write_file(dir + "/c.vcd", text.str());
-    const CommandResult r =
-        run_command(ssifsim_binary() + " check " + dir + "/c.vcd -q --report " + dir + "/r.json");
-    INFO(r.out);
-    REQUIRE(r.exit_code != 2);
-    const json report = json::parse(read_file(dir + "/r.json"));
+    const json report = check_drawn(dir, text.str());
     REQUIRE(report["requests"].size() == 1);
     CHECK(report["requests"][0]["read_attempts"] == 2);
     CHECK(report["requests"][0]["response"] == "1c 01 00");
@@ -1349,12 +1354,7 @@ TEST_CASE("check: after a host died mid-transfer, the BMC is not blamed for what
         w.stop();
         w.finish();
     }
-    write_file(dir + "/d.vcd", text.str());
-    const CommandResult r =
-        run_command(ssifsim_binary() + " check " + dir + "/d.vcd -q --report " + dir + "/r.json");
-    INFO(r.out);
-    REQUIRE(r.exit_code != 2);
-    const json report = json::parse(read_file(dir + "/r.json"));
+    const json report = check_drawn(dir, text.str());
     CHECK(report["conformance"]["bmc"].empty());
     bool found = false;
     for (const json& c : report["checks"]) {

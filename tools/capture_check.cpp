@@ -592,12 +592,14 @@ void BmcReplay::take_request(uint64_t available_ns, const Bytes* next, bool late
     // not answer it (another request's, whose write the wires hid: a host that died with the
     // lines low and came back).
     const bool unread = !next || !answers(request_, *next);
-    answer_now_ = answer_when_shown_ = false; // what was said of the request before goes
+    // What was said of the request before goes.
+    answer_now_ = answer_when_shown_ = answer_before_timer_ = false;
     if (unread && request_.size() >= 2) {
         unread_requests_.push_back(available_ns);
         const auto a = answer_unread_.find(available_ns);
         answer_now_ = a != answer_unread_.end() && a->second == Answer::AtOnce;
         answer_when_shown_ = a != answer_unread_.end() && a->second == Answer::Shown;
+        answer_before_timer_ = a != answer_unread_.end() && a->second == Answer::BeforeTimer;
     }
 }
 
@@ -704,6 +706,9 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         if (timer_first)
             timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
         daemon_write(*carried);
+    } else if (answer_before_timer_ && waiting_before && timer_first) {
+        timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
+        daemon_write(stand_in());
     } else if (later && waiting_before && timer_first && answers(request_, *later) &&
                !(is_op(t, "block_write") && bmc_.state() == ssif::BmcState::Ready)) {
         // The next read carries the answer to the request the daemon has, which it wrote
@@ -1031,30 +1036,37 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
             }
         }
         // The requests the best replay so far leaves unread, those it uncovers included (one
-        // answered, ssif_bmc takes the next request where it had been busy).
-        std::set<uint64_t> searched;
-        for (bool more = unread.size() <= kUnreadSearched; more;) {
-            more = false;
-            for (uint64_t at : best->unread_requests()) {
-                if (best->findings().empty() || searched.size() == kUnreadSearched)
-                    break;
-                if (!searched.insert(at).second)
-                    continue;
-                more = true;
-                for (Answer a : {Answer::Proven, Answer::AtOnce, Answer::Shown}) {
-                    const auto now = answered.find(at);
-                    if (best->findings().empty() ||
-                        a == (now == answered.end() ? Answer::Proven : now->second))
+        // answered, ssif_bmc takes the next request where it had been busy), each tried the
+        // other ways; then, where points remain, each answered just before its response timer
+        // would fire: tried among the others, that answer led the search away from better
+        // ones.
+        const std::vector<Answer> passes[] = {{Answer::Proven, Answer::AtOnce, Answer::Shown},
+                                              {Answer::BeforeTimer}};
+        for (const std::vector<Answer>& pass : passes) {
+            std::set<uint64_t> searched;
+            for (bool more = unread.size() <= kUnreadSearched; more;) {
+                more = false;
+                for (uint64_t at : best->unread_requests()) {
+                    if (best->findings().empty() || searched.size() == kUnreadSearched)
+                        break;
+                    if (!searched.insert(at).second)
                         continue;
-                    std::map<uint64_t, Answer> other = answered;
-                    other[at] = a;
-                    std::unique_ptr<BmcReplay> tried = replay_with(other, daemon);
-                    if (tried->findings().size() < best->findings().size()) {
-                        best = std::move(tried);
-                        answered = std::move(other);
+                    more = true;
+                    for (Answer a : pass) {
+                        const auto now = answered.find(at);
+                        if (best->findings().empty() ||
+                            a == (now == answered.end() ? Answer::Proven : now->second))
+                            continue;
+                        std::map<uint64_t, Answer> other = answered;
+                        other[at] = a;
+                        std::unique_ptr<BmcReplay> tried = replay_with(other, daemon);
+                        if (tried->findings().size() < best->findings().size()) {
+                            best = std::move(tried);
+                            answered = std::move(other);
+                        }
                     }
+                    break; // the unread list may have changed: read it again
                 }
-                break; // the unread list may have changed: read it again
             }
         }
         return best;

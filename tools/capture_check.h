@@ -80,10 +80,12 @@ class BmcReplay : private ssif::BmcHooks {
     enum class Daemon { AtOnce, OneAtATime };
     // When the daemon answers a request whose response the host never read before its next
     // request, with a stand-in response (stand_in()): only where the wires prove an answer
-    // (transfer()), at once, or (Shown) just before the first transfer the BMC lets go on
+    // (transfer()), at once, (Shown) just before the first transfer the BMC lets go on
     // past its address and command where busy ssif_bmc would stop it (the host's next
-    // request, its daemon slow).
-    enum class Answer { Proven, AtOnce, Shown };
+    // request, its daemon slow), or (BeforeTimer) just before ssif_bmc's response timer
+    // would fire (a slow daemon whose answer came after the host gave up, before the
+    // timeout, and no transfer the BMC let go on in between).
+    enum class Answer { Proven, AtOnce, Shown, BeforeTimer };
     // A response the host read whole, and when its read began.
     struct ResponseRead {
         uint64_t t_ns;
@@ -134,7 +136,8 @@ class BmcReplay : private ssif::BmcHooks {
     std::map<uint64_t, Answer> answer_unread_;
     const std::vector<ResponseRead>& read_;
     const std::vector<ResponseRead>& carried_;
-    bool answer_when_shown_ = false; // the request the daemon has is answered Shown
+    bool answer_when_shown_ = false;   // the request the daemon has is answered Shown
+    bool answer_before_timer_ = false; // or BeforeTimer
     Daemon daemon_;
     const Bytes* next_ = nullptr; // transfer()'s `next`, for the transfer being replayed
     bool answer_now_ = false;     // request_available took a request answer_unread answers

@@ -1313,6 +1313,34 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
     }
 }
 
+TEST_CASE("check: a capture that ends after a dead host let its lines go judges its transfer",
+          "[capture]") {
+    // The host dies 5 bytes into its only request's write (host_power_off: its lines float
+    // up, SDA then SCL, with no STOP) and nothing else happens: the capture ends with both
+    // lines high for 1 s. A bus idle for longer than tHIGH,max (50 us, SMBus 3.1 Table 1) is
+    // free, so the transfer ended there without a STOP, and the request with it (power_off,
+    // as the run's own outcome says). Before, the transfer was dropped as unterminated and
+    // check refused the capture (exit 2: "no transfer in the capture").
+    const std::string dir = make_temp_dir("capture-dead-at-end");
+    write_file(dir + "/s.json", R"({"version":1,
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"write","after_bytes":5}]})");
+    const CommandResult run = run_command(ssifsim_binary() + " run " + dir + "/s.json -q --vcd " +
+                                          dir + "/w.vcd --report " + dir + "/run.json");
+    REQUIRE(run.exit_code != 2);
+    const json ran = json::parse(read_file(dir + "/run.json"));
+    REQUIRE(ran["requests"][0]["error"] == "power_off");
+    const CommandResult check =
+        run_command(ssifsim_binary() + " check " + dir + "/w.vcd -q --report " + dir + "/r.json");
+    INFO(check.out);
+    REQUIRE(check.exit_code != 2);
+    const json report = json::parse(read_file(dir + "/r.json"));
+    REQUIRE(report["requests"].size() == 1);
+    CHECK(report["requests"][0]["request"] == "18 01");
+    CHECK(report["requests"][0]["error"] == "power_off");
+    CHECK(report["decoded"]["notes"].empty()); // no "the capture ends inside a transfer"
+}
+
 TEST_CASE("check: a read the BMC NAKed at its command byte is a read attempt", "[capture]") {
     // ipmi_ssif's start_get is a block read of 0x03: S addr+W 0x03 Sr addr+R ...; a BMC that
     // NAKs the command byte (npcm-2025-timeout-enable's address enabled again mid-busy) ends

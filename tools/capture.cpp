@@ -118,6 +118,7 @@ class EdgeDecoder {
         if (level == scl_)
             return;
         scl_ = level;
+        last_edge_ns_ = t;
         // A clock held low for over 1 ms (the low phase is at most 50 us down to 10 kHz):
         // the master may have given up from its start on (an adapter timeout); its edges
         // after the line came free are its STOP.
@@ -140,6 +141,7 @@ class EdgeDecoder {
         if (level == sda_)
             return;
         sda_ = level;
+        last_edge_ns_ = t;
         if (!level) {
             sda_fell_ = t;
         } else if (in_transfer_) {
@@ -154,12 +156,19 @@ class EdgeDecoder {
     }
 
     void finish(uint64_t t) {
-        if (in_transfer_) {
-            ++cap_.unterminated;
-            cap_.notes.push_back("the capture ends inside a transfer that began at " +
-                                 std::to_string(cur_.start_ns) + " ns: not judged");
+        if (!in_transfer_)
+            return;
+        // Both lines high for longer than SMBus's tHIGH,max (50 us, SMBus 3.1 Table 1: a
+        // bus idle that long is free) with no STOP: its master let them go (it died) and
+        // nobody began another transfer. It ended there, as before a START (start()).
+        if (scl_ && sda_ && t - last_edge_ns_ > kHighMaxNs) {
+            cur_.master_done_ns = scl_fell_;
+            end_transfer(last_edge_ns_, false);
+            return;
         }
-        (void)t;
+        ++cap_.unterminated;
+        cap_.notes.push_back("the capture ends inside a transfer that began at " +
+                             std::to_string(cur_.start_ns) + " ns: not judged");
     }
 
   private:
@@ -366,6 +375,8 @@ class EdgeDecoder {
     Capture& cap_;
     bool scl_ = true, sda_ = true; // pulled up until a change says otherwise
     uint64_t scl_fell_ = 0, sda_fell_ = 0;
+    uint64_t last_edge_ns_ = 0; // the last edge on either line
+    static constexpr uint64_t kHighMaxNs = 50'000;
     bool held_ = false; // this transfer's clock was held: master_done_ns is fixed
     bool in_transfer_ = false;
     CapturedTransfer cur_;

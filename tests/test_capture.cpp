@@ -1136,6 +1136,17 @@ TEST_CASE("check: a response longer than ssif_bmc's message is named as ssif_bmc
 //   first show it, 1250 ms: after the timer fired). It is now also tried just before the
 //   timer (Answer::BeforeTimer), after the other answers (tried among them, it led the
 //   search away from better ones in 5 of 2,000 generated scenarios).
+// - other-length.json: test command requests whose first data byte sets the response's
+//   length: request 1 (62 bytes, a multi-part start read with count 32) has the host die
+//   24 bytes into its read; request 2's response is 29 bytes, one part, and begins with the
+//   same bytes. The replay filled request 1's unseen bytes from it and sent a count of 29
+//   where the wire shows 32: a multi-part start now takes only a response of more than 32
+//   bytes (ssif_bmc_write's is_singlepart_read).
+// - cut-twice-single.json (2026-efault): request 1's response (14 bytes, one part) is cut
+//   after 6 of its bytes (the host dies); request 2's read gets it again from its start and
+//   the host dies after 10 of them, the capture's last transfer (the decoder ends it where
+//   its lines went idle). Only a multi-part read cut in turn filled in what it showed: the
+//   replay kept zeros there and blamed the BMC for byte 11 of the second read.
 TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran", "[capture]") {
     const std::string dir = make_temp_dir("capture-own-vcds");
     write_file(dir + "/died.json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
@@ -1265,6 +1276,18 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
                   {"type":"daemon_slow","request":3,"latency_ms":700},
                   {"type":"host_power_off","request":4,"op":"read","after_bytes":2,"off_ms":50},
                   {"type":"daemon_slow","request":4,"latency_ms":900}]})");
+    write_file(dir + "/other-length.json", R"({"version":1,
+        "bmc":{"daemon":{"latency_ms":1},"responder":{"test_command":{"length":"request"}}},
+        "workload":{"requests":[{"at_ms":701,"netfn":"0x30","cmd":"0x01","data":[62]},
+                                {"at_ms":1301,"netfn":"0x30","cmd":"0x01","data":[29]}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":24,
+                   "off_ms":5}]})");
+    write_file(dir + "/cut-twice-single.json", R"({"version":1,"host":{"hz":100},
+        "bmc":{"variant":"2026-efault","daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":50,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":10,"off_ms":20},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":14,"off_ms":5}]})");
     const std::string sc = source_dir() + "/scenarios/";
     const std::pair<std::string, std::string> rows[] = {
         {sc + "bmc-controller-npcm-2024-slave-disable.json",
@@ -1295,6 +1318,8 @@ TEST_CASE("check: the scenarios' own wire VCDs conform to the drivers they ran",
         {dir + "/count-only.json", "--bmc-variant 2024-write-len"},
         {dir + "/cut-twice.json", "--bmc-controller aspeed --bmc-variant 2026-efault"},
         {dir + "/before-timeout.json", "--bmc-controller aspeed --bmc-variant 2024-write-len"},
+        {dir + "/other-length.json", ""},
+        {dir + "/cut-twice-single.json", "--host-hz 100 --bmc-variant 2026-efault"},
     };
     for (const auto& [scenario, options] : rows) {
         INFO(scenario << " " << options);

@@ -157,58 +157,75 @@ Bytes response_from(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t a
     return reassemble(ts, i, addr7).bytes;
 }
 
-// The response a read of 0x03 carried: reassemble's, or, for a read cut short after the BMC
-// sent its count (a host that died in it), the bytes it showed filled out to that count (a
-// multi-part start's to one more part). Bytes never read are taken from the next response
-// read whole, if it begins with those read (and has the count's length, when the count is
-// all there is to go by): ssif_bmc, never told the read ended, sends the response it still
-// holds again from its start. Else, as far as it shows them, from the next read if that was
-// cut short too but shows more; the rest are zeros. Empty if it carried none.
-Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
+// What a read of 0x03 showed of its response: reassemble's, or, for a read cut short after
+// the BMC sent its count (a host that died in it), the bytes it showed filled out with zeros
+// to that count (`*length`) or, for a multi-part start, to one more part (`*length` 0).
+// Empty if it showed no response.
+Reassembled shown_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7,
+                           size_t* length) {
     Reassembled r = reassemble(ts, i, addr7);
-    size_t length = 0; // the response's length, where a single part's count gives it
-    if (r.bytes.empty()) {
-        const CapturedTransfer& t = ts[i];
-        int count = -1;
-        Bytes shown = sent_after_count(t, &count);
-        if (!is_op(t, "block_read") || t.command != ssif::kReadStart || count < 1 ||
-            count > static_cast<int>(ssif::kPartMax))
-            return {};
-        if (count == static_cast<int>(ssif::kPartMax) && shown.size() >= 2 && shown[0] == 0x00 &&
-            shown[1] == 0x01) {
-            shown.erase(shown.begin(), shown.begin() + 2);
-            r.shown = shown.size();
-            shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
-        } else {
-            r.shown = shown.size();
-            length = static_cast<size_t>(count);
-            shown.resize(length);
-        }
-        r.bytes = std::move(shown);
+    *length = 0;
+    if (!r.bytes.empty())
+        return r;
+    const CapturedTransfer& t = ts[i];
+    int count = -1;
+    Bytes shown = sent_after_count(t, &count);
+    if (!is_op(t, "block_read") || t.command != ssif::kReadStart || count < 1 ||
+        count > static_cast<int>(ssif::kPartMax))
+        return r;
+    if (count == static_cast<int>(ssif::kPartMax) && shown.size() >= 2 && shown[0] == 0x00 &&
+        shown[1] == 0x01) {
+        shown.erase(shown.begin(), shown.begin() + 2);
+        r.shown = shown.size();
+        shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
+    } else {
+        r.shown = shown.size();
+        *length = static_cast<size_t>(count);
+        shown.resize(*length);
     }
-    if (r.whole)
+    r.bytes = std::move(shown);
+    return r;
+}
+
+// The response a read of 0x03 carried (shown_response). Bytes never read are taken from the
+// next response read whole, if it begins with those read (and has the count's length, when
+// the count is all there is to go by, or more than one part's after a multi-part start):
+// ssif_bmc, never told the read ended, sends the response it still holds again from its
+// start. Reads cut short in turn before it that show more of it fill in what they show; the
+// rest are zeros. Empty if it carried none.
+Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_t addr7) {
+    size_t length = 0; // the response's length, where a single part's count gives it
+    Reassembled r = shown_response(ts, i, addr7, &length);
+    if (r.bytes.empty() || r.whole)
         return r.bytes;
     for (size_t j = i + 1; j < ts.size(); ++j) {
         if (ts[j].addr7 != addr7)
             continue;
-        Reassembled later = reassemble(ts, j, addr7);
+        size_t later_length = 0;
+        const Reassembled later = shown_response(ts, j, addr7, &later_length);
         if (later.bytes.empty())
             continue;
-        if (later.whole && later.bytes.size() >= r.shown &&
-            (length == 0 || later.bytes.size() == length) &&
-            std::equal(r.bytes.begin(), r.bytes.begin() + static_cast<long>(r.shown),
-                       later.bytes.begin()))
-            return later.bytes;
-        // Else a later read cut short in turn that shows more of it: what it shows.
-        if (later.shown > r.shown &&
-            std::equal(r.bytes.begin(), r.bytes.begin() + static_cast<long>(r.shown),
-                       later.bytes.begin())) {
-            const size_t n = std::min(later.shown, r.bytes.size());
+        const size_t common = std::min(r.shown, later.shown);
+        const bool same_start = std::equal(
+            r.bytes.begin(), r.bytes.begin() + static_cast<long>(common), later.bytes.begin());
+        // The same response: as long as the count said, or, after a multi-part start, longer
+        // than one part (ssif_bmc_write: is_singlepart_read when msg.len <=
+        // MAX_PAYLOAD_PER_TRANSACTION, 32).
+        if (later.whole) {
+            if (same_start && later.bytes.size() >= r.shown &&
+                (length == 0 ? later.bytes.size() > ssif::kPartMax : later.bytes.size() == length))
+                return later.bytes;
+            break;
+        }
+        if (!same_start || later_length != length)
+            break; // another response
+        const size_t n = std::min(later.shown, r.bytes.size());
+        if (n > r.shown) {
             std::copy(later.bytes.begin() + static_cast<long>(r.shown),
                       later.bytes.begin() + static_cast<long>(n),
                       r.bytes.begin() + static_cast<long>(r.shown));
+            r.shown = n;
         }
-        break;
     }
     return r.bytes;
 }

@@ -609,14 +609,11 @@ void BmcReplay::take_request(uint64_t available_ns, const Bytes* next, bool late
     // not answer it (another request's, whose write the wires hid: a host that died with the
     // lines low and came back).
     const bool unread = !next || !answers(request_, *next);
-    // What was said of the request before goes.
-    answer_now_ = answer_when_shown_ = answer_before_timer_ = false;
+    answer_ = Answer::Proven; // what was said of the request before goes
     if (unread && request_.size() >= 2) {
         unread_requests_.push_back(available_ns);
-        const auto a = answer_unread_.find(available_ns);
-        answer_now_ = a != answer_unread_.end() && a->second == Answer::AtOnce;
-        answer_when_shown_ = a != answer_unread_.end() && a->second == Answer::Shown;
-        answer_before_timer_ = a != answer_unread_.end() && a->second == Answer::BeforeTimer;
+        if (const auto a = answer_unread_.find(available_ns); a != answer_unread_.end())
+            answer_ = a->second;
     }
 }
 
@@ -719,21 +716,25 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // response when the last one was single-part: is_singlepart_read is left from it).
     const bool waiting_before = daemon_has_request_ && !bmc_.response_pending();
     const bool timer_first = timer_armed_ && timer_expires_ns_ <= t.start_ns;
+    Bytes before_timer;             // Answer::BeforeTimer's stand-in
+    const Bytes* written = nullptr; // what the daemon wrote before this transfer
     if (carried && waiting_before && (answers(request_, *carried) || carried->size() >= 3)) {
-        if (timer_first)
-            timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
-        daemon_write(*carried);
-    } else if (answer_before_timer_ && waiting_before && timer_first) {
-        timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
-        daemon_write(stand_in());
+        written = carried;
+    } else if (answer_ == Answer::BeforeTimer && waiting_before && timer_first) {
+        before_timer = stand_in();
+        written = &before_timer;
     } else if (later && waiting_before && timer_first && answers(request_, *later) &&
                !(is_op(t, "block_write") && bmc_.state() == ssif::BmcState::Ready)) {
         // The next read carries the answer to the request the daemon has, which it wrote
         // before the timer fired (as above): so before this transfer, which the timer
         // precedes, unless this is a write ssif_bmc takes as a new request (whose own
         // timer would come next); a dead read left it in START, and this write it aborts.
-        timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
-        daemon_write(*later);
+        written = later;
+    }
+    if (written) {
+        if (timer_first)
+            timers_until(std::max(now_ns_, timer_expires_ns_ - 1));
+        daemon_write(*written);
     }
     timers_until(t.start_ns);
     // A transfer (a read, or another master's write) the BMC let go on past its address and
@@ -759,13 +760,14 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         sent_nothing = sent_nothing && b.from_master;
     Bytes guessed;
     const Bytes* response = next && answers(request_, *next) ? next : nullptr;
-    if (!response && (sent_nothing || answer_when_shown_) && request_.size() >= 2) {
+    if (!response && (sent_nothing || answer_ == Answer::Shown) && request_.size() >= 2) {
         guessed = stand_in();
         response = &guessed;
     }
     if (response && goes_on && busy_stops && waiting) {
         daemon_write(*response);
-        answer_when_shown_ = false;
+        if (answer_ == Answer::Shown)
+            answer_ = Answer::Proven;
     }
     // The lines stayed low past tTIMEOUT,max mid-transfer (a host that died in it, as fault
     // host_power_off draws it), then bytes went on without a START: the wires do not say
@@ -857,8 +859,9 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         // disable the address), as BmcModule::on_event hands it to the controller.
         controller_.answer(SlaveEvent::Stop, bmc_.on_event(SlaveEvent::Stop, val));
     }
-    while (answer_now_) { // the daemon answers the request it just took (and the next)
-        answer_now_ = false;
+    // The daemon answers the request it just took (and the next, a OneAtATime daemon's).
+    while (answer_ == Answer::AtOnce) {
+        answer_ = Answer::Proven;
         daemon_write(stand_in());
     }
 }

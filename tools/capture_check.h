@@ -136,11 +136,11 @@ class BmcReplay : private ssif::BmcHooks {
     std::map<uint64_t, Answer> answer_unread_;
     const std::vector<ResponseRead>& read_;
     const std::vector<ResponseRead>& carried_;
-    bool answer_when_shown_ = false;   // the request the daemon has is answered Shown
-    bool answer_before_timer_ = false; // or BeforeTimer
+    // How answer_unread answers the request the daemon took last, until the daemon has
+    // written that answer (Proven: none owed).
+    Answer answer_ = Answer::Proven;
     Daemon daemon_;
     const Bytes* next_ = nullptr; // transfer()'s `next`, for the transfer being replayed
-    bool answer_now_ = false;     // request_available took a request answer_unread answers
     std::vector<uint64_t> unread_requests_;
     Jiffies jiffies_;
     ssif::SsifBmc bmc_;

@@ -81,14 +81,31 @@ struct TestTarget : sc_core::sc_module, SmbusTargetIf {
         if (p.command == SmbusCommand::Read)
             p.data = next++;
         p.response = nak_address && p.command == SmbusCommand::Start ? SmbusResponse::Nak : answer;
+        if (p.command == SmbusCommand::Write && p.data == nak_data)
+            p.response = SmbusResponse::Nak;
     }
     SmbusResponse answer = SmbusResponse::Ack;
     bool nak_address = false;
+    int nak_data = -1; // a Write of this byte is NAKed
     uint8_t next = 0xa0;
     std::vector<SmbusCommand> seen;
     std::vector<uint8_t> seen_data;
     std::vector<uint64_t> seen_ns;
 };
+
+// A burst (SmbusPayload::data_length) of Writes of bytes[0..n), or of n Reads into bytes.
+SmbusPayload write_burst(uint8_t* bytes, unsigned n) {
+    SmbusPayload p = write(0);
+    p.data_ptr = bytes;
+    p.data_length = n;
+    return p;
+}
+SmbusPayload read_burst(uint8_t* bytes, unsigned n) {
+    SmbusPayload p = read(false);
+    p.data_ptr = bytes;
+    p.data_length = n;
+    return p;
+}
 
 // The write-then-read an SMBus block read is made of: S addr+W cmd Sr addr+R byte byte P.
 std::vector<SmbusPayload> write_then_read() {
@@ -147,6 +164,80 @@ TEST_CASE("sockets: each step takes its wire time and reaches the target when it
     CHECK(evs == std::vector<std::string>{"start@4700", "byte@89700", "byte@179700",
                                           "restart@189700", "byte@279700", "byte@369700",
                                           "byte@459700", "stop@479700"});
+}
+
+TEST_CASE("sockets: a burst is its single steps: the same target calls, events and wire times",
+          "[bus][sockets][timing][burst]") {
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    // S addr+W 01 02 03 Sr addr+R byte byte byte P: one byte a step, then (at 2 ms, after the
+    // first has ended) the same with the three Writes and the three Reads as one burst each.
+    TestMaster single("single", {start(0x10, false), write(0x01), write(0x02), write(0x03),
+                                 start(0x10, true), read(true), read(true), read(false), stop()});
+    uint8_t sent[] = {0x01, 0x02, 0x03}, got[3] = {};
+    TestMaster bursts(
+        "bursts",
+        {start(0x10, false), write_burst(sent, 3), start(0x10, true), read_burst(got, 3), stop()},
+        2'000'000);
+    bus.bind_initiator(single.socket);
+    bus.bind_initiator(bursts.socket);
+    sc_core::sc_start();
+
+    REQUIRE(single.done.size() == 9);
+    REQUIRE(bursts.done.size() == 5);
+    const uint64_t t0 = single.done[0].start_ns, t1 = bursts.done[0].start_ns;
+    // The target: 9 calls each (2 addresses, 3 Writes, 3 Reads, the Stop), the same commands
+    // and bytes but the bytes it read out, at the same moments after each transfer's START.
+    REQUIRE(target.seen.size() == 18);
+    for (size_t i = 0; i < 9; ++i) {
+        CHECK(target.seen[9 + i] == target.seen[i]);
+        if (target.seen[i] != SmbusCommand::Read)
+            CHECK(target.seen_data[9 + i] == target.seen_data[i]);
+        CHECK(target.seen_ns[9 + i] - t1 == target.seen_ns[i] - t0);
+    }
+    // The bytes read: the target's 0xa0.. in turn, the master ACKing all but the last.
+    CHECK(single.done[5].data == 0xa0);
+    CHECK(single.done[7].data == 0xa2);
+    CHECK(std::vector<uint8_t>(got, got + 3) == std::vector<uint8_t>{0xa3, 0xa4, 0xa5});
+    CHECK(bursts.done[3].steps_done == 3);
+    CHECK(bursts.done[3].data == 0xa5);
+    CHECK(!bursts.done[3].master_ack);
+    CHECK(bursts.done[1].steps_done == 3);
+    CHECK(bursts.done[1].response == SmbusResponse::Ack);
+    // The log: the same events at the same times after each START.
+    std::vector<std::string> first, second;
+    for (const Event& e : log.events)
+        (e.t_ns < t1 ? first : second)
+            .push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns - (e.t_ns < t1 ? t0 : t1)));
+    CHECK(first.size() == 11); // start, 8 bytes, restart, stop
+    CHECK(second == first);
+    // Each burst returns when its last step would have.
+    CHECK(bursts.done_ns[1] - t1 == single.done_ns[3] - t0);
+    CHECK(bursts.done_ns[3] - t1 == single.done_ns[7] - t0);
+}
+
+TEST_CASE("sockets: a burst of Writes stops at the first byte not ACKed", "[bus][sockets][burst]") {
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    target.nak_data = 0x02;
+    bus.bind_target(0x10, target.socket);
+    uint8_t sent[] = {0x01, 0x02, 0x03};
+    TestMaster master("master", {start(0x10, false), write_burst(sent, 3), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+
+    REQUIRE(master.done.size() == 3);
+    // Two steps: 0x01 ACKed, 0x02 NAKed; 0x03 never on the wires.
+    CHECK(master.done[1].steps_done == 2);
+    CHECK(master.done[1].response == SmbusResponse::Nak);
+    CHECK(target.seen_data == std::vector<uint8_t>{0x20, 0x01, 0x02, 0x00});
+    int bytes = 0;
+    for (const Event& e : log.events)
+        bytes += e.id == events::kBusByte;
+    CHECK(bytes == 3); // the address and two
 }
 
 TEST_CASE("sockets: nobody at the address, or a busy target, is a NAK", "[bus][sockets]") {
@@ -955,6 +1046,47 @@ TEST_CASE("fault injector: a tagged write's PEC byte goes out inverted and is lo
           std::vector<std::string>{"corrupt_pec@" + std::to_string(pec_ns) + " fault 3 byte 4"});
     CHECK(applied.ids == std::vector<int>{3});
     CHECK(applied.at_ns == std::vector<uint64_t>{pec_ns});
+}
+
+TEST_CASE("fault injector: a burst's PEC byte goes out inverted and is logged at its own step",
+          "[bus][sockets][fault][burst]") {
+    MemorySink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    TestTarget target("target");
+    bus.bind_target(0x10, target.socket);
+    // The previous case's transfer with its four bytes after the address in one burst.
+    TransferTag tag{7, false, 0x02};
+    SmbusPayload s = start(0x10, false);
+    s.tag = &tag;
+    uint8_t bytes[] = {0x02, 0x01, 0x18, 0x55};
+    SmbusPayload burst = write_burst(bytes, 4);
+    burst.pec = true;
+    TestMaster master("master", {s, burst, stop()});
+    FixedFault source;
+    source.fault.id = 3;
+    source.fault.corrupt_pec = true;
+    SmbusFaultInjector faults("faults", log);
+    faults.set_source(&source);
+    Applied applied;
+    faults.add_fault_observer(&applied);
+    master.socket.bind(faults.target_socket);
+    bus.bind_initiator(faults.initiator_socket);
+    sc_core::sc_start();
+
+    CHECK(target.seen_data == std::vector<uint8_t>{0x20, 0x02, 0x01, 0x18, 0xaa, 0x00});
+    // As there: the PEC is sent after START (4.7 + 5 us) and four bytes of 90 us, wire byte 4.
+    const uint64_t pec_ns = 4'700 + 5'000 + 4 * 90'000;
+    std::vector<std::string> faults_logged;
+    for (const Event& e : log.events)
+        if (is_fault(e))
+            faults_logged.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns) + " byte " +
+                                    std::to_string(std::get<int64_t>(e.fields[1].value)));
+    CHECK(faults_logged ==
+          std::vector<std::string>{"corrupt_pec@" + std::to_string(pec_ns) + " byte 4"});
+    CHECK(applied.at_ns == std::vector<uint64_t>{pec_ns});
+    REQUIRE(master.done.size() == 3);
+    CHECK(master.done[1].steps_done == 4);
+    CHECK(master.done[1].response == SmbusResponse::Ack);
 }
 
 TEST_CASE("fault injector: an untagged transfer passes clean and uncounted and a fault that "

@@ -147,11 +147,14 @@ void SmbusBus::transport(int port, SmbusPayload& p) {
     switch (p.command) {
     case SmbusCommand::Start: start(port, p); return;
     case SmbusCommand::Write:
-        if (owns(port, p) && in_direction(p))
-            send(p);
-        return;
     case SmbusCommand::Read:
-        if (owns(port, p) && in_direction(p))
+        if (!owns(port, p) || !in_direction(p))
+            return;
+        if (p.data_length > 0)
+            burst(p);
+        else if (p.command == SmbusCommand::Write)
+            send(p);
+        else
             read(p);
         return;
     case SmbusCommand::Stop:
@@ -548,6 +551,13 @@ void SmbusBus::read(SmbusPayload& p) {
     p.data = value;
     p.master_ack = ack;
     p.response = SmbusResponse::Ack;
+}
+
+void SmbusBus::burst(SmbusPayload& p) {
+    if (p.command == SmbusCommand::Write)
+        run_burst_as_steps(p, [this](SmbusPayload& step) { send(step); });
+    else
+        run_burst_as_steps(p, [this](SmbusPayload& step) { read(step); });
 }
 
 void SmbusBus::repeated_start(bool follows) {

@@ -137,6 +137,8 @@ class SmbusBus : public sc_core::sc_module {
     void start(int port, SmbusPayload& p);
     void read(SmbusPayload& p);
     void stop(int port, SmbusPayload& p);
+    // A Write or Read burst (SmbusPayload::data_length): its steps through send or read.
+    void burst(SmbusPayload& p);
     // True when port's master has a transfer on the wires; else an SC_REPORT_ERROR and, if
     // it does not throw, p answered Nak.
     bool owns(int port, SmbusPayload& p) const;

@@ -1,5 +1,6 @@
 #include "models/smbus/controller.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -68,6 +69,27 @@ uint8_t SmbusController::read(bool master_ack, bool recv_len, SmbusResult& resul
     return p.data;
 }
 
+unsigned SmbusController::write_burst(uint8_t* bytes, unsigned n, bool pec, SmbusResult& result) {
+    SmbusPayload p;
+    p.command = SmbusCommand::Write;
+    p.data_ptr = bytes;
+    p.data_length = n;
+    p.pec = pec;
+    if (step(p, result, SmbusStatus::DataNak))
+        return n;
+    return p.steps_done > 0 ? p.steps_done - 1 : 0;
+}
+
+unsigned SmbusController::read_burst(uint8_t* bytes, unsigned n, SmbusResult& result) {
+    SmbusPayload p;
+    p.command = SmbusCommand::Read;
+    p.data_ptr = bytes;
+    p.data_length = n;
+    if (step(p, result, SmbusStatus::DataNak))
+        return n;
+    return p.steps_done > 0 ? p.steps_done - 1 : 0;
+}
+
 void SmbusController::stop(SmbusResult& result) {
     SmbusPayload p;
     p.command = SmbusCommand::Stop;
@@ -118,20 +140,23 @@ SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const B
                       std::to_string(data.size()) + " bytes do not fit the count byte");
     SmbusResult result;
     const uint8_t addr_byte = static_cast<uint8_t>(addr7 << 1);
-    const uint8_t count_byte = static_cast<uint8_t>(data.size());
     int count = -1;
-    uint8_t crc = pec_update(0, addr_byte);
-    bool ok = start(addr_byte, true, tag, result) && write(command, result);
-    crc = pec_update(crc, command);
-    if (ok && (ok = write(count_byte, result)))
-        count = count_byte;
-    crc = pec_update(crc, count_byte);
-    for (size_t i = 0; i < data.size() && ok; ++i) {
-        ok = write(data[i], result);
-        crc = pec_update(crc, data[i]);
+    if (start(addr_byte, true, tag, result)) {
+        // The bytes after the address in one burst, which ends at the first NAK.
+        unsigned n = 0;
+        burst_[n++] = command;
+        burst_[n++] = static_cast<uint8_t>(data.size());
+        for (uint8_t b : data)
+            burst_[n++] = b;
+        if (pec) {
+            uint8_t crc = pec_update(0, addr_byte);
+            for (unsigned i = 0; i < n; ++i)
+                crc = pec_update(crc, burst_[i]);
+            burst_[n++] = crc;
+        }
+        if (write_burst(burst_.data(), n, pec, result) >= 2) // the count byte was ACKed
+            count = static_cast<int>(data.size());
     }
-    if (ok && pec)
-        write(crc, result, true);
     stop(result);
     return finish(result, "block_write", addr7, command, pec, data, count);
 }
@@ -154,17 +179,15 @@ SmbusResult SmbusController::block_read(uint8_t addr7, uint8_t command, bool pec
                 // The master NAKed the count and stops: -EPROTO.
                 result.status = SmbusStatus::BadLength;
             } else {
+                // The data and the PEC in one burst, cut short where the master gave up.
                 const unsigned total = result.count + (pec ? 1u : 0u);
-                result.data.reserve(result.count);
-                for (unsigned i = 0; i < total && result.ok(); ++i) {
-                    const uint8_t value = read(i + 1 < total, false, result);
-                    if (!result.ok())
-                        break;
-                    if (i < result.count)
-                        result.data.push_back(value);
-                    else if (value != crc)
+                const unsigned got = read_burst(burst_.data(), total, result);
+                result.data.assign(burst_.begin(),
+                                   burst_.begin() + std::min<unsigned>(got, result.count));
+                for (unsigned i = 0; i < got; ++i) {
+                    if (i == result.count && burst_[i] != crc)
                         result.status = SmbusStatus::BadPec;
-                    crc = pec_update(crc, value);
+                    crc = pec_update(crc, burst_[i]);
                 }
             }
         }

@@ -8,6 +8,7 @@
 // caller tags.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <systemc>
@@ -81,6 +82,14 @@ class SmbusController : public sc_core::sc_module {
     // up before it (a held line, a death).
     uint8_t read(bool master_ack, bool recv_len, SmbusResult& result);
     void stop(SmbusResult& result);
+    // The bytes bytes[0..n) as one burst of Writes (SmbusPayload::data_length), `pec`
+    // marking the last as the PEC: returns how many were ACKed before the first that was
+    // not (all n, or the result's status set at that one).
+    unsigned write_burst(uint8_t* bytes, unsigned n, bool pec, SmbusResult& result);
+    // n bytes from the target into bytes[0..n) as one burst of Reads, the master ACKing all
+    // but the last: returns how many came (all n, or the result's status set where the
+    // master gave up).
+    unsigned read_burst(uint8_t* bytes, unsigned n, SmbusResult& result);
     // A call the controller refuses before the bus: SC_REPORT_ERROR with `why`, and (when it
     // does not throw) BadLength.
     SmbusResult refuse(const char* op, uint8_t addr7, const std::string& why);
@@ -90,6 +99,9 @@ class SmbusController : public sc_core::sc_module {
                        bool pec, const Bytes& data, int count);
 
     EventSink& log_;
+    // A burst's bytes: a block write's command, count, data and PEC; a block read's data and
+    // PEC.
+    std::array<uint8_t, 2 + 255 + 1> burst_{};
 };
 
 } // namespace ssifsim::smbus

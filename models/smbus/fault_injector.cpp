@@ -11,6 +11,12 @@ SmbusFaultInjector::SmbusFaultInjector(sc_core::sc_module_name name, EventSink& 
 }
 
 void SmbusFaultInjector::b_transport(SmbusPayload& p) {
+    // A burst whose PEC the fault corrupts goes on as single steps: the PEC's own step is
+    // changed, and logged at its moment.
+    if (p.data_length > 0 && p.command == SmbusCommand::Write && p.pec && fault_.corrupt_pec) {
+        run_burst_as_steps(p, [this](SmbusPayload& step) { b_transport(step); });
+        return;
+    }
     switch (p.command) {
     case SmbusCommand::Start:
         if (!in_transfer_) { // a transfer's Start, not a repeated START
@@ -40,7 +46,7 @@ void SmbusFaultInjector::b_transport(SmbusPayload& p) {
     }
     initiator_socket->b_transport(p);
     if (p.command != SmbusCommand::Stop)
-        ++wire_bytes_;
+        wire_bytes_ += p.data_length > 0 ? static_cast<int>(p.steps_done) : 1;
 }
 
 } // namespace ssifsim::smbus

@@ -12,6 +12,8 @@
 // marks as its PEC goes out inverted (SMBus 3.1 section 6.4: the target then finds the PEC
 // wrong and NAKs it or drops the message), logged as a `fault` `corrupt_pec` event at that
 // moment (the wire byte's index, counting the address) and told to its FaultObservers.
+// A burst (SmbusPayload::data_length) passes whole, but one whose PEC it corrupts goes on as
+// single steps, so that the PEC's step is the one changed and logged at its moment.
 // Untagged transfers, and all with no source set, pass untouched; every step takes the
 // bus's time only. Only a transfer's first Start is looked at: the tag of a repeated START
 // (a block read's Sr addr+R) is ignored, and may be null. The tag must live until the

@@ -91,10 +91,54 @@ struct SmbusPayload {
     // or itself due), so the bus asks SystemC again what is due before it acts further
     // ahead. Unlooked at from a target that takes no delay: the bus always asks again.
     bool notified = false;
+    // Write, Read: a burst, TLM's data pointer and length: data_length bytes in one call, as
+    // that many steps of one byte each, all but the last marked next_step_follows (the last
+    // takes this payload's). A Write sends data_ptr[0..data_length), `pec` marking the last
+    // as the PEC; a Read fills data_ptr[0..data_length), the master ACKing each byte but the
+    // last, whose ACK master_ack says (recv_len is not looked at). The burst stops after the
+    // first step not answered Ack (a NAKed Write, a Read the wires cut short). Back from the
+    // bus: steps_done, the steps taken (all Ack but the last, whose answer is `response`),
+    // and `data` and `master_ack` as the last step left them. The wires, the log and the
+    // targets see the single steps; only the calls along the path are fewer. data_length 0
+    // (the default): the one byte in `data`. A component on the path (SmbusFaultInjector)
+    // passes a burst on whole or as single steps.
+    uint8_t* data_ptr = nullptr;
+    unsigned data_length = 0;
+    unsigned steps_done = 0;
 
     uint8_t addr7() const { return static_cast<uint8_t>(data >> 1); }
     bool is_read() const { return (data & 1) != 0; }
 };
+
+// A burst (SmbusPayload::data_length) taken as its single steps, each through one_step (a
+// callable taking SmbusPayload&, which answers the step as b_transport would): fills in the
+// burst's steps_done, response, data and master_ack, and a Read's bytes.
+template <typename OneStep> void run_burst_as_steps(SmbusPayload& burst, OneStep one_step) {
+    SmbusPayload step;
+    step.command = burst.command;
+    const unsigned last = burst.data_length - 1;
+    unsigned i = 0;
+    for (;; ++i) {
+        step.next_step_follows = i < last || burst.next_step_follows;
+        step.response = SmbusResponse::Incomplete;
+        if (burst.command == SmbusCommand::Write) {
+            step.data = burst.data_ptr[i];
+            step.pec = burst.pec && i == last;
+        } else {
+            step.data = 0;
+            step.master_ack = i < last || burst.master_ack;
+        }
+        one_step(step);
+        if (burst.command == SmbusCommand::Read)
+            burst.data_ptr[i] = step.data;
+        if (i == last || step.response != SmbusResponse::Ack)
+            break;
+    }
+    burst.steps_done = i + 1;
+    burst.response = step.response;
+    burst.data = step.data;
+    burst.master_ack = step.master_ack;
+}
 
 // What a target implements. The bus calls transport() at the simulated moment the step
 // reaches the target on the wires: Start and Write when the byte's 8 data bits are in (the
@@ -126,7 +170,8 @@ class SmbusBusIf : public virtual sc_core::sc_interface {
     // A Start of a transfer first waits for the bus to be free and idle for tBUF, then takes
     // the START hold (half a period) and the address byte (9 periods); a repeated Start one
     // period more; a Write or Read 9 periods; a Stop one period. Faults and held lines
-    // lengthen them (fault.h). Write, Read, Stop outside the master's transfer, a Read after
+    // lengthen them (fault.h). A burst (SmbusPayload::data_length) takes its steps' time.
+    // Write, Read, Stop outside the master's transfer, a Read after
     // an address byte with R/W 0 and a Write after one with R/W 1 are an SC_REPORT_ERROR;
     // should it not throw (the platform's error actions), the step takes no time and
     // answers Nak. After an address nobody ACKed, the steps up to the next Start reach no

@@ -205,6 +205,64 @@ void SmbusBus::wait_until_free() {
     --waiting_;
 }
 
+inline bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
+                                 EventId logged) {
+    // The bus may take a step's acts (calling the target, logging, drawing the wires) at
+    // their own times without waiting for SystemC's clock to reach them, as a loosely-timed
+    // TLM initiator does with an annotated delay, as long as nothing else can act in
+    // between: no process of the simulation is due before the last of them (or at that
+    // very time, where SystemC's process order would decide which logs first), and the run
+    // does not end before it. sc_time_to_pending_activity() is zero while another process
+    // is runnable now, and the time to the next timed notification otherwise. The master
+    // sends its next step at once (next_step_follows), and in a clean transfer nothing of
+    // the bus happens between the acts (owe).
+    if (!decoupling_ || !p.next_step_follows || walk_.fault != &kClean)
+        return false;
+    const uint64_t ahead = owed_ns_ + last_ns;
+    if (ahead == 0)
+        return true; // nothing ahead of the clock
+    // Only when every sink that wants the bus's event takes it early (EventSink::
+    // records_early): a sink's record() may act on the run (one pauses it at the first event
+    // after SIGINT), which must not happen ahead of the event's time; one that writes or
+    // counts events by their time and order sees the same log either way. A target called
+    // ahead (SmbusTargetIf::takes_delay) may log anything: every sink must take it early.
+    // (One that does not take delay is called once the owed time is waited out: deliver.)
+    // The sinks are asked once a transfer (start): only a signal changes their answer, and
+    // any moment is as good a place as another for an asynchronous stop.
+    if (!walk_.sinks_early && !sinks_allow_ahead(call_ns, logged))
+        return false;
+    return ahead < ahead_limit_ns();
+}
+
+bool SmbusBus::sinks_allow_ahead(uint64_t call_ns, EventId logged) const {
+    if (log_.wants(logged) && !log_.records_early(logged))
+        return false;
+    return call_ns == kNoTargetCall || !walk_.target_takes_delay || owed_ns_ + call_ns == 0;
+}
+
+inline uint64_t SmbusBus::ahead_limit_ns() {
+    // Only another process's wait or a target's call can make something due: the bus's own
+    // acts (logging, drawing) notify nothing. So SystemC is asked again only after a delta
+    // cycle (every wait ends in a later one) or a target call that notified (deliver).
+    const sc_dt::uint64 delta = sc_core::sc_delta_count();
+    if (quiet_known_ && quiet_delta_ == delta)
+        return ahead_limit_ns_;
+    return pending_limit_ns(delta);
+}
+
+uint64_t SmbusBus::pending_limit_ns(sc_dt::uint64 delta) {
+    quiet_delta_ = delta;
+    quiet_known_ = true;
+    // Acts strictly before the next other act (ahead * ticks < quiet: ahead < ceil(quiet /
+    // ticks)) and before the run's end (now + ahead < until).
+    const uint64_t ticks = ticks_per_ns();
+    const uint64_t quiet = sc_core::sc_time_to_pending_activity().value();
+    const uint64_t pending_ns = quiet / ticks + (quiet % ticks != 0);
+    const uint64_t now = sim_now_ns(), until = run_until_ns();
+    ahead_limit_ns_ = std::min(pending_ns, until > now ? until - now : 0);
+    return ahead_limit_ns_;
+}
+
 void SmbusBus::start(int port, SmbusPayload& p) {
     if (walk_.owner == port) {
         if (!runs_ahead(p, kNoTargetCall, 0, events::kBusRestart))
@@ -409,58 +467,6 @@ void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool
                        bool follows) {
     record_byte(byte_start, now_ns(), value, dir, ack);
     owe(bit_ns_, follows);
-}
-
-bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
-                          EventId logged) {
-    // The bus may take a step's acts (calling the target, logging, drawing the wires) at
-    // their own times without waiting for SystemC's clock to reach them, as a loosely-timed
-    // TLM initiator does with an annotated delay, as long as nothing else can act in
-    // between: no process of the simulation is due before the last of them (or at that
-    // very time, where SystemC's process order would decide which logs first), and the run
-    // does not end before it. sc_time_to_pending_activity() is zero while another process
-    // is runnable now, and the time to the next timed notification otherwise. The master
-    // sends its next step at once (next_step_follows), and in a clean transfer nothing of
-    // the bus happens between the acts (owe).
-    if (!decoupling_ || !p.next_step_follows || walk_.fault != &kClean)
-        return false;
-    const uint64_t ahead = owed_ns_ + last_ns;
-    if (ahead == 0)
-        return true; // nothing ahead of the clock
-    // Only when every sink that wants the bus's event takes it early (EventSink::
-    // records_early): a sink's record() may act on the run (one pauses it at the first event
-    // after SIGINT), which must not happen ahead of the event's time; one that writes or
-    // counts events by their time and order sees the same log either way. A target called
-    // ahead (SmbusTargetIf::takes_delay) may log anything: every sink must take it early.
-    // (One that does not take delay is called once the owed time is waited out: deliver.)
-    // The sinks are asked once a transfer (start): only a signal changes their answer, and
-    // any moment is as good a place as another for an asynchronous stop.
-    if (!walk_.sinks_early) {
-        if (log_.wants(logged) && !log_.records_early(logged))
-            return false;
-        if (call_ns != kNoTargetCall && walk_.target_takes_delay && owed_ns_ + call_ns > 0)
-            return false;
-    }
-    return ahead < ahead_limit_ns();
-}
-
-uint64_t SmbusBus::ahead_limit_ns() {
-    // Only another process's wait or a target's call can make something due: the bus's own
-    // acts (logging, drawing) notify nothing. So SystemC is asked again only after a delta
-    // cycle (every wait ends in a later one) or a target call that notified (deliver).
-    const sc_dt::uint64 delta = sc_core::sc_delta_count();
-    if (quiet_known_ && quiet_delta_ == delta)
-        return ahead_limit_ns_;
-    quiet_delta_ = delta;
-    quiet_known_ = true;
-    // Acts strictly before the next other act (ahead * ticks < quiet: ahead < ceil(quiet /
-    // ticks)) and before the run's end (now + ahead < until).
-    const uint64_t ticks = ticks_per_ns();
-    const uint64_t quiet = sc_core::sc_time_to_pending_activity().value();
-    const uint64_t pending_ns = quiet / ticks + (quiet % ticks != 0);
-    const uint64_t now = sim_now_ns(), until = run_until_ns();
-    ahead_limit_ns_ = std::min(pending_ns, until > now ? until - now : 0);
-    return ahead_limit_ns_;
 }
 
 void SmbusBus::send(SmbusPayload& p) {

@@ -180,12 +180,17 @@ class SmbusBus : public sc_core::sc_module {
     // after it, logging `logged`.
     static constexpr uint64_t kNoTargetCall = UINT64_MAX;
     bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns, EventId logged);
+    // runs_ahead's part when some sink takes an event only at its time (Walk::sinks_early
+    // false): whether this step's event and target call allow running ahead.
+    bool sinks_allow_ahead(uint64_t call_ns, EventId logged) const;
     // The bus's time, in ns: SystemC's plus the wire time the open transfer's master has
     // not waited out yet.
     uint64_t now_ns() const { return sim_now_ns() + owed_ns_; }
     // How far past SystemC's time the bus may act, in ns: its acts must come before another
     // process's next one (sc_time_to_pending_activity()) and before the run's end.
     uint64_t ahead_limit_ns();
+    // ahead_limit_ns asking SystemC, in delta cycle `delta`; the answer kept for it.
+    uint64_t pending_limit_ns(sc_dt::uint64 delta);
 
     void repeated_start(bool follows);
     // The last wire time of a step, dt_ns: left owed to the next step when the step is marked

@@ -80,6 +80,17 @@ bool kept(EventId id) {
 }
 } // namespace
 
+const std::bitset<events::kCount>* CauseRecorder::wants_at_most() const {
+    static const std::bitset<events::kCount> ids = [] {
+        std::bitset<events::kCount> b;
+        for (int id = 0; id < events::kCount; ++id)
+            b[static_cast<size_t>(id)] =
+                kept(static_cast<EventId>(id)) || id == events::kHostRequest;
+        return b;
+    }();
+    return &ids;
+}
+
 bool CauseRecorder::wants(EventId id) const {
     return responses_ <= max_responses_ && (kept(id) || id == events::kHostRequest);
 }

@@ -22,6 +22,7 @@ class CauseRecorder : public EventSink {
   public:
     explicit CauseRecorder(size_t max_responses) : max_responses_(max_responses) {}
     bool wants(EventId id) const override;
+    const std::bitset<events::kCount>* wants_at_most() const override;
     bool records_early(EventId) const override { return true; } // keeps them, in order
     bool records_all_early() const override { return true; }
     void record(const Event& e) override;

@@ -9,15 +9,29 @@ bool EventSink::records_all_early() const {
     return true;
 }
 
+void TeeSink::add(EventSink* sink) {
+    sinks_.push_back(sink);
+    const std::bitset<events::kCount>* at_most = sink->wants_at_most();
+    for (int id = 0; id < events::kCount; ++id)
+        if (!at_most || at_most->test(static_cast<size_t>(id)))
+            by_id_[static_cast<size_t>(id)].push_back(sink);
+}
+
+void TeeSink::clear() {
+    sinks_.clear();
+    for (std::vector<EventSink*>& sinks : by_id_)
+        sinks.clear();
+}
+
 bool TeeSink::wants(EventId id) const {
-    for (const EventSink* sink : sinks_)
+    for (const EventSink* sink : asked(id))
         if (sink->wants(id))
             return true;
     return false;
 }
 
 bool TeeSink::records_early(EventId id) const {
-    for (const EventSink* sink : sinks_)
+    for (const EventSink* sink : asked(id))
         if (sink->wants(id) && !sink->records_early(id))
             return false;
     return true;
@@ -31,7 +45,7 @@ bool TeeSink::records_all_early() const {
 }
 
 void TeeSink::record(const Event& event) {
-    for (EventSink* sink : sinks_)
+    for (EventSink* sink : asked(event.id))
         if (sink->wants(event.id))
             sink->record(event);
 }

@@ -8,6 +8,8 @@
 // the catalog's and the call sites' string literals.
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <cstdint>
 #include <new>
 #include <stdexcept>
@@ -132,6 +134,11 @@ class EventSink {
     // every event in the catalog; a sink may answer at once.
     virtual bool records_all_early() const;
     virtual void record(const Event& event) = 0;
+    // The events the sink could ever want, by catalog id: wants() is false, the whole run
+    // through, for every id outside the set. Null (the default): any. Asked once, when a
+    // TeeSink adds the sink, which then asks the sink about those events only; the set must
+    // live as long as the sink.
+    virtual const std::bitset<events::kCount>* wants_at_most() const { return nullptr; }
 };
 
 // Discards everything; the default when no log is wanted.
@@ -151,12 +158,14 @@ class MemorySink : public EventSink {
     std::vector<Event> events;
 };
 
-// Sends each event to several sinks in order, each only the events it wants.
+// Sends each event to several sinks in order, each only the events it wants. A sink is asked
+// only about the events it could want (EventSink::wants_at_most): the models offer an event
+// per wire byte, most of which no sink wants.
 class TeeSink : public EventSink {
   public:
-    void add(EventSink* sink) { sinks_.push_back(sink); }
+    void add(EventSink* sink);
     // No event reaches any sink from now on.
-    void clear() { sinks_.clear(); }
+    void clear();
     bool wants(EventId id) const override;
     // Every sink that wants the event records it early.
     bool records_early(EventId id) const override;
@@ -164,7 +173,13 @@ class TeeSink : public EventSink {
     void record(const Event& event) override;
 
   private:
+    // The sinks that may want an event `id` (all of them for an id outside the catalog).
+    const std::vector<EventSink*>& asked(EventId id) const {
+        return id < events::kCount ? by_id_[id] : sinks_;
+    }
     std::vector<EventSink*> sinks_;
+    // By catalog id, the sinks whose wants_at_most holds it, in the order added.
+    std::array<std::vector<EventSink*>, events::kCount> by_id_;
 };
 
 // Builds one event fluently: EventBuilder(log, t, events::kBusByte).hex("byte", b);

@@ -34,6 +34,7 @@ class EventCountsComponent : public Component {
     class Counter : public EventSink {
       public:
         bool wants(EventId id) const override { return ids[id]; }
+        const std::bitset<events::kCount>* wants_at_most() const override { return &ids; }
         bool records_early(EventId) const override { return true; } // counts, in order
         bool records_all_early() const override { return true; }
         void record(const Event& e) override;

@@ -1003,20 +1003,27 @@ struct Applied : FaultObserver {
 };
 } // namespace
 
-TEST_CASE("fault injector: a tagged write's PEC byte goes out inverted and is logged with its "
-          "wire byte",
-          "[bus][sockets][fault]") {
+namespace {
+// What a write to 0x10 (its Start tagged with `tag`) made of `steps` after the Start showed,
+// through a fault injector whose source corrupts the write PEC (fault 3).
+struct CorruptPecRun {
+    std::vector<uint8_t> asked;      // the source was asked about these commands
+    std::vector<uint8_t> seen_data;  // the target's steps' bytes
+    std::vector<std::string> faults; // "<ev>@<t_ns> fault <id> byte <n>"
+    std::vector<int> applied_ids;    // as the injector's observer heard them
+    std::vector<uint64_t> applied_ns;
+    std::vector<SmbusPayload> done; // the master's steps as answered
+};
+CorruptPecRun run_corrupt_pec(TransferTag& tag, std::vector<SmbusPayload> steps) {
     MemorySink log;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
     TestTarget target("target");
     bus.bind_target(0x10, target.socket);
-    // S addr+W, command 0x02, count 1, 0x18, PEC 0x55 (marked), P.
-    TransferTag tag{7, false, 0x02};
     SmbusPayload s = start(0x10, false);
     s.tag = &tag;
-    SmbusPayload pec = write(0x55);
-    pec.pec = true;
-    TestMaster master("master", {s, write(0x02), write(0x01), write(0x18), pec, stop()});
+    steps.insert(steps.begin(), s);
+    steps.push_back(stop());
+    TestMaster master("master", steps);
     FixedFault source;
     source.fault.id = 3;
     source.fault.corrupt_pec = true;
@@ -1028,65 +1035,56 @@ TEST_CASE("fault injector: a tagged write's PEC byte goes out inverted and is lo
     bus.bind_initiator(faults.initiator_socket);
     sc_core::sc_start();
 
-    CHECK(source.asked == std::vector<uint8_t>{0x02}); // once, on the transfer's Start
+    CorruptPecRun run{source.asked, target.seen_data, {}, applied.ids, applied.at_ns, master.done};
+    for (const Event& e : log.events)
+        if (is_fault(e))
+            run.faults.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns) + " fault " +
+                                 std::to_string(std::get<int64_t>(e.fields[0].value)) + " byte " +
+                                 std::to_string(std::get<int64_t>(e.fields[1].value)));
+    return run;
+}
+} // namespace
+
+TEST_CASE("fault injector: a tagged write's PEC byte goes out inverted and is logged with its "
+          "wire byte",
+          "[bus][sockets][fault]") {
+    // S addr+W, command 0x02, count 1, 0x18, PEC 0x55 (marked), P.
+    TransferTag tag{7, false, 0x02};
+    SmbusPayload pec = write(0x55);
+    pec.pec = true;
+    const CorruptPecRun run = run_corrupt_pec(tag, {write(0x02), write(0x01), write(0x18), pec});
+
+    CHECK(run.asked == std::vector<uint8_t>{0x02}); // once, on the transfer's Start
     CHECK(tag.fault_id == 3);
     // The target got ~0x55 = 0xaa for the PEC; the other bytes as sent.
-    CHECK(target.seen_data == std::vector<uint8_t>{0x20, 0x02, 0x01, 0x18, 0xaa, 0x00});
+    CHECK(run.seen_data == std::vector<uint8_t>{0x20, 0x02, 0x01, 0x18, 0xaa, 0x00});
     // The fault event when the master sends its PEC: after START (4.7 + 5 us) and four bytes
     // of 90 us; its wire byte is 4 (the address is 0).
     const uint64_t pec_ns = 4'700 + 5'000 + 4 * 90'000;
-    std::vector<std::string> faults_logged;
-    for (const Event& e : log.events)
-        if (is_fault(e))
-            faults_logged.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns) + " fault " +
-                                    std::to_string(std::get<int64_t>(e.fields[0].value)) +
-                                    " byte " +
-                                    std::to_string(std::get<int64_t>(e.fields[1].value)));
-    CHECK(faults_logged ==
+    CHECK(run.faults ==
           std::vector<std::string>{"corrupt_pec@" + std::to_string(pec_ns) + " fault 3 byte 4"});
-    CHECK(applied.ids == std::vector<int>{3});
-    CHECK(applied.at_ns == std::vector<uint64_t>{pec_ns});
+    CHECK(run.applied_ids == std::vector<int>{3});
+    CHECK(run.applied_ns == std::vector<uint64_t>{pec_ns});
 }
 
 TEST_CASE("fault injector: a burst's PEC byte goes out inverted and is logged at its own step",
           "[bus][sockets][fault][burst]") {
-    MemorySink log;
-    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
-    TestTarget target("target");
-    bus.bind_target(0x10, target.socket);
     // The previous case's transfer with its four bytes after the address in one burst.
     TransferTag tag{7, false, 0x02};
-    SmbusPayload s = start(0x10, false);
-    s.tag = &tag;
     uint8_t bytes[] = {0x02, 0x01, 0x18, 0x55};
     SmbusPayload burst = write_burst(bytes, 4);
     burst.pec = true;
-    TestMaster master("master", {s, burst, stop()});
-    FixedFault source;
-    source.fault.id = 3;
-    source.fault.corrupt_pec = true;
-    SmbusFaultInjector faults("faults", log);
-    faults.set_source(&source);
-    Applied applied;
-    faults.add_fault_observer(&applied);
-    master.socket.bind(faults.target_socket);
-    bus.bind_initiator(faults.initiator_socket);
-    sc_core::sc_start();
+    const CorruptPecRun run = run_corrupt_pec(tag, {burst});
 
-    CHECK(target.seen_data == std::vector<uint8_t>{0x20, 0x02, 0x01, 0x18, 0xaa, 0x00});
+    CHECK(run.seen_data == std::vector<uint8_t>{0x20, 0x02, 0x01, 0x18, 0xaa, 0x00});
     // As there: the PEC is sent after START (4.7 + 5 us) and four bytes of 90 us, wire byte 4.
     const uint64_t pec_ns = 4'700 + 5'000 + 4 * 90'000;
-    std::vector<std::string> faults_logged;
-    for (const Event& e : log.events)
-        if (is_fault(e))
-            faults_logged.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns) + " byte " +
-                                    std::to_string(std::get<int64_t>(e.fields[1].value)));
-    CHECK(faults_logged ==
-          std::vector<std::string>{"corrupt_pec@" + std::to_string(pec_ns) + " byte 4"});
-    CHECK(applied.at_ns == std::vector<uint64_t>{pec_ns});
-    REQUIRE(master.done.size() == 3);
-    CHECK(master.done[1].steps_done == 4);
-    CHECK(master.done[1].response == SmbusResponse::Ack);
+    CHECK(run.faults ==
+          std::vector<std::string>{"corrupt_pec@" + std::to_string(pec_ns) + " fault 3 byte 4"});
+    CHECK(run.applied_ns == std::vector<uint64_t>{pec_ns});
+    REQUIRE(run.done.size() == 3);
+    CHECK(run.done[1].steps_done == 4);
+    CHECK(run.done[1].response == SmbusResponse::Ack);
 }
 
 TEST_CASE("fault injector: an untagged transfer passes clean and uncounted and a fault that "

@@ -52,11 +52,10 @@ bool SmbusController::start(uint8_t addr_byte, bool first, TransferTag* tag, Smb
     return ok;
 }
 
-bool SmbusController::write(uint8_t value, SmbusResult& result, bool pec) {
+bool SmbusController::write(uint8_t value, SmbusResult& result) {
     SmbusPayload p;
     p.command = SmbusCommand::Write;
     p.data = value;
-    p.pec = pec;
     return step(p, result, SmbusStatus::DataNak);
 }
 

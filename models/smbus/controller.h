@@ -1,6 +1,7 @@
 // A host's SMBus controller on an initiator socket: the transfer-level calls a Linux master
 // makes (i2c_smbus_xfer's block write and block read with PEC, Receive Byte, plain I2C
-// messages), each built from the bus's byte steps (socket.h). It computes and checks PEC
+// messages), each built from the bus's steps (socket.h; a block transfer's bytes after its
+// address as one burst). It computes and checks PEC
 // (i2c_smbus_check_pec), refuses a block count outside 1..32 as the kernel does
 // (I2C_M_RECV_LEN), turns the bus's answers into the transfer's status, logs the `bus`
 // `transfer` event and hands the TransferRecord to the bus's monitor. It knows no faults: a
@@ -76,8 +77,8 @@ class SmbusController : public sc_core::sc_module {
     // A transfer's START with its tag (its time goes to result.start_ns), or a repeated
     // START (`first` false, no tag).
     bool start(uint8_t addr_byte, bool first, TransferTag* tag, SmbusResult& result);
-    // `pec`: the byte is the master's PEC (SmbusPayload::pec).
-    bool write(uint8_t value, SmbusResult& result, bool pec = false);
+    // One byte from the master (a block read's command, an I2C write's bytes).
+    bool write(uint8_t value, SmbusResult& result);
     // A byte from the target: returns it; the result's status is set when the master gave
     // up before it (a held line, a death).
     uint8_t read(bool master_ack, bool recv_len, SmbusResult& result);

@@ -110,9 +110,9 @@ struct SmbusPayload {
     bool is_read() const { return (data & 1) != 0; }
 };
 
-// A burst (SmbusPayload::data_length) taken as its single steps, each through one_step (a
-// callable taking SmbusPayload&, which answers the step as b_transport would): fills in the
-// burst's steps_done, response, data and master_ack, and a Read's bytes.
+// A burst (SmbusPayload::data_length, at least 1) taken as its single steps, each through
+// one_step (a callable taking SmbusPayload&, which answers the step as b_transport would):
+// fills in the burst's steps_done, response, data and master_ack, and a Read's bytes.
 template <typename OneStep> void run_burst_as_steps(SmbusPayload& burst, OneStep one_step) {
     SmbusPayload step;
     step.command = burst.command;
@@ -171,11 +171,11 @@ class SmbusBusIf : public virtual sc_core::sc_interface {
     // the START hold (half a period) and the address byte (9 periods); a repeated Start one
     // period more; a Write or Read 9 periods; a Stop one period. Faults and held lines
     // lengthen them (fault.h). A burst (SmbusPayload::data_length) takes its steps' time.
-    // Write, Read, Stop outside the master's transfer, a Read after
-    // an address byte with R/W 0 and a Write after one with R/W 1 are an SC_REPORT_ERROR;
-    // should it not throw (the platform's error actions), the step takes no time and
-    // answers Nak. After an address nobody ACKed, the steps up to the next Start reach no
-    // target: a Write is NAKed, a Read gets 0xff.
+    // Write, Read, Stop outside the master's transfer, a Read after an address byte with
+    // R/W 0 and a Write after one with R/W 1 are an SC_REPORT_ERROR; should it not throw
+    // (the platform's error actions), the step takes no time and answers Nak. After an
+    // address nobody ACKed, the steps up to the next Start reach no target: a Write is
+    // NAKed, a Read gets 0xff.
     virtual void b_transport(SmbusPayload& p) = 0;
     // For a master that waits for its moment: returns once no transfer is in progress and
     // tBUF has passed; wait_next_transfer_end() returns when the next transfer has ended.

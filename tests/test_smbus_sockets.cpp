@@ -728,12 +728,12 @@ TEST_CASE("sockets: when the run says where it ends and every sink records early
     // SmbusBus::runs_ahead: with run_until_ns() known (here: no limit), nothing else due and
     // every sink taking events early, the bus logs ahead of SystemC's clock and owes the wire
     // time; TestTarget does not take delay, so before each call the bus waits the owed time
-    // out (SmbusBus::deliver). The master's thread resumes from tBUF (1); the address byte
-    // waits its START hold and data bits to call the target (1); the Write its ACK bit and
-    // data bits (1); the Sr logs ahead and its address byte waits the ACK bit, the Sr and its
-    // data bits (1); each Read waits the owed time to ask the target (2), then logs ahead and
-    // owes its 9 bit periods; the STOP waits the last Read's 9 and its own period (1): 7.
-    // The target is asked and each event logged at the same times.
+    // out (SmbusBus::deliver). The START owes the power-up tBUF (SmbusBus::bus_free_owed);
+    // the address byte waits it, its START hold and data bits to call the target (1); the
+    // Write its ACK bit and data bits (1); the Sr logs ahead and its address byte waits the
+    // ACK bit, the Sr and its data bits (1); each Read waits the owed time to ask the target
+    // (2), then logs ahead and owes its 9 bit periods; the STOP waits the last Read's 9 and
+    // its own period (1): 6. The target is asked and each event logged at the same times.
     run_until_ns() = UINT64_MAX;
     MemorySink early;
     TestTarget target("target");
@@ -741,7 +741,7 @@ TEST_CASE("sockets: when the run says where it ends and every sink records early
     const uint64_t resumed = run_followed_write_then_read(true, early, target, done_ns);
     CHECK(target.seen_ns == kWriteThenReadTargetNs);
     CHECK(timed_events(early) == kWriteThenReadLog);
-    CHECK(resumed == 7);
+    CHECK(resumed == 6);
     run_until_ns() = 0;
 }
 
@@ -782,18 +782,19 @@ TEST_CASE("sockets: a target that takes delay is called ahead at its step's mome
           "transfer waits once, at its STOP",
           "[bus][sockets][timing][decoupling]") {
     // As the case above, but no target call needs SystemC's clock: the master's thread
-    // resumes from tBUF (1) and at the STOP (1). The target is called at the moments derived
-    // in the first test case, each with the delay between SystemC's time (4.7 us, the START)
-    // and the step's moment; the STOP, after the transfer's one wait, with none.
+    // resumes only at the STOP (1), the power-up tBUF owed with the rest. The target is
+    // called at the moments derived in the first test case, each with the delay between
+    // SystemC's time (0: the START owes tBUF) and the step's moment; the STOP, after the
+    // transfer's one wait, with none.
     run_until_ns() = UINT64_MAX;
     MemorySink early;
     DelayedTarget target("target");
     std::vector<uint64_t> done_ns;
     const uint64_t resumed = run_followed_write_then_read(true, early, target, done_ns);
     CHECK(target.seen_ns == kWriteThenReadTargetNs);
-    CHECK(target.delays == std::vector<uint64_t>{85'000, 175'000, 275'000, 285'000, 375'000, 0});
+    CHECK(target.delays == std::vector<uint64_t>{89'700, 179'700, 279'700, 289'700, 379'700, 0});
     CHECK(timed_events(early) == kWriteThenReadLog);
-    CHECK(resumed == 2);
+    CHECK(resumed == 1);
     run_until_ns() = 0;
 }
 
@@ -805,8 +806,8 @@ TEST_CASE("sockets: a process a target woke ahead of the clock runs at the step'
     // ACK bit, the call's moment) and before the Sr (189.7 us). Called ahead, the process is
     // due at 179.7 us; the target says it notified (SmbusPayload::notified), and the bus,
     // which may act ahead only while nothing else is due (runs_ahead), waits for it before
-    // the Sr: the same log. The master's thread resumes
-    // from tBUF (1), for the Sr (1, the owed ACK bit and Write data bits) and at the STOP (1).
+    // the Sr: the same log. The master's thread resumes for the Sr (1: the owed tBUF, the
+    // bytes before it, the Write's ACK bit) and at the STOP (1).
     run_until_ns() = UINT64_MAX;
     MemorySink log;
     DelayedTarget target("target");
@@ -818,7 +819,30 @@ TEST_CASE("sockets: a process a target woke ahead of the clock runs at the step'
     expected.insert(expected.begin() + 3, "request_available@179700");
     CHECK(timed_events(log) == expected);
     CHECK(target.seen_ns == kWriteThenReadTargetNs);
-    CHECK(resumed == 3);
+    CHECK(resumed == 2);
+    run_until_ns() = 0;
+}
+
+TEST_CASE("sockets: a START within tBUF waits it out when another process is due before the "
+          "START",
+          "[bus][sockets][timing][decoupling]") {
+    // SmbusBus::bus_free_owed owes the rest of tBUF only when the START (4.7 us, the power-up
+    // tBUF) comes before anything else is due. A process due at 2 us logs first; the master's
+    // thread then resumes from tBUF (1) and at the STOP (1), and the target's delays are
+    // counted from the START's 4.7 us, as before tBUF was owed.
+    run_until_ns() = UINT64_MAX;
+    MemorySink log;
+    DelayedTarget target("target");
+    sc_core::sc_event due;
+    Woken woken("woken", log, due);
+    due.notify(ns(2'000));
+    std::vector<uint64_t> done_ns;
+    const uint64_t resumed = run_followed_write_then_read(true, log, target, done_ns);
+    std::vector<std::string> expected = kWriteThenReadLog;
+    expected.insert(expected.begin(), "request_available@2000");
+    CHECK(timed_events(log) == expected);
+    CHECK(target.delays == std::vector<uint64_t>{85'000, 175'000, 275'000, 285'000, 375'000, 0});
+    CHECK(resumed == 2);
     run_until_ns() = 0;
 }
 

@@ -275,7 +275,9 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         repeated_start(p.next_step_follows);
     } else {
         sync(); // nothing is owed between transfers: the last one's Stop waited it out
-        wait_until_free();
+        const uint64_t free_in = bus_free_owed(p);
+        if (free_in == 0)
+            wait_until_free();
         busy_ = true;
         std::vector<SmbusTargetIf*> addressed = std::move(walk_.addressed);
         addressed.clear(); // keeps its capacity: no allocation per transfer
@@ -284,7 +286,8 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         walk_.owner = port;
         walk_.fault = p.fault ? p.fault : &kClean;
         walk_.sinks_early = log_.records_all_early();
-        walk_.start_ns = sim_now_ns();
+        owed_ns_ = free_in;
+        walk_.start_ns = now_ns();
         p.start_ns = walk_.start_ns;
         EventBuilder(log_, walk_.start_ns, events::kBusStart);
         wire_.start(walk_.start_ns);
@@ -301,6 +304,20 @@ void SmbusBus::start(int port, SmbusPayload& p) {
         walk_.target = nullptr;
         walk_.target_takes_delay = false;
     }
+}
+
+uint64_t SmbusBus::bus_free_owed(const SmbusPayload& p) {
+    // As runs_ahead: the START is the master's first act of a clean transfer it goes on with
+    // at once, every sink that wants it takes it early, and nothing else is due by then (no
+    // other master can take the bus meanwhile).
+    const uint64_t now = sim_now_ns();
+    if (busy_ || now >= bus_free_at_ns_ || !decoupling_ || !p.next_step_follows || p.fault)
+        return 0;
+    if (!log_.records_all_early() && log_.wants(events::kBusStart) &&
+        !log_.records_early(events::kBusStart))
+        return 0;
+    const uint64_t free_in = bus_free_at_ns_ - now;
+    return free_in < ahead_limit_ns() ? free_in : 0;
 }
 
 uint64_t SmbusBus::data_bits(bool ahead, uint8_t value) {

@@ -146,6 +146,10 @@ class SmbusBus : public sc_core::sc_module {
     // SC_REPORT_ERROR and, if it does not throw, p answered Nak.
     bool in_direction(SmbusPayload& p) const;
     void wait_until_free();
+    // A START on a free bus within tBUF of the last STOP (timing.bus_free_ns): the rest of
+    // tBUF, for the START to owe rather than wait out (owe), when it may act that far ahead
+    // of SystemC's clock (runs_ahead's rule); else 0, and it waits (wait_until_free).
+    uint64_t bus_free_owed(const SmbusPayload& p);
     void transfer_done(int port, TransferRecord& t);
 
     // The master sends wire byte `p.data` (a Start's address or a Write); answers p.

@@ -160,3 +160,19 @@ TEST_CASE("a 100-byte response is read in four parts on the bus", "[exchange][mu
     CHECK(o.completed_ns == 6'000'000 + 3 * full_part + end_part + 3 * kIdle);
     CHECK(o.completed_ns == 17'364'100);
 }
+
+TEST_CASE("the driver's kthread sleeps only when it has nothing to do", "[exchange][activations]") {
+    // ipmi_ssif's thread waits for wake_thread only with no work left: a complete() from its
+    // own handlers (the next part, a retry timer armed) finds it awake. In the first test
+    // case's run the threads resume 8 times: the kthread for the request (1: the feed's
+    // kick, or at power-up the tBUF its first START waits when the registration's kick is
+    // still due), at the write's STOP (1), for the first-read timer (1), at the NAKed read's
+    // STOP (1), for the retry timer (1), at the read's STOP (1); the daemon for the request
+    // (1) and after its latency (1). Each transfer runs ahead to its STOP's wait
+    // (SmbusBus::runs_ahead), tBUF included (SmbusBus::bus_free_owed).
+    const uint64_t before = process_activations();
+    const RunResult r = run_scenario(get_device_id(20'000'000), {});
+    REQUIRE(r.outcomes.size() == 1);
+    CHECK(r.outcomes[0].read_attempts == 2);
+    CHECK(process_activations() - before == 8);
+}

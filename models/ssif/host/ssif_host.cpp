@@ -75,16 +75,24 @@ uint64_t SsifHost::now_ns() const {
     return sim_now_ns();
 }
 
+// The kthread's wait_for_completion(&wake_thread): the driver's complete() wakes it, unless
+// the kthread itself is the caller, which looks for its work again before it sleeps (the
+// completion's count is already up then; the real thread does not sleep either).
+void SsifHost::kick() {
+    if (!kthread_in_driver_)
+        kick_.notify(sc_core::SC_ZERO_TIME);
+}
+
 void SsifHost::start_transfer(const HostTransfer& t) {
     pending_ = t;
-    kick_.notify(sc_core::SC_ZERO_TIME);
+    kick();
 }
 
 void SsifHost::arm_timer(DriverTimer timer, uint64_t expires_ns) {
     if (timer == DriverTimer::Retry) {
         retry_armed_ = true;
         retry_expires_ns_ = expires_ns;
-        kick_.notify(sc_core::SC_ZERO_TIME);
+        kick();
     } else {
         if (!watch_armed_)
             watch_start_.notify(sc_core::SC_ZERO_TIME);
@@ -96,13 +104,13 @@ void SsifHost::arm_timer(DriverTimer timer, uint64_t expires_ns) {
 void SsifHost::cancel_timer(DriverTimer timer) {
     if (timer == DriverTimer::Retry) {
         retry_armed_ = false;
-        kick_.notify(sc_core::SC_ZERO_TIME);
+        kick();
     }
 }
 
 void SsifHost::power_off(uint64_t off_ns) {
     power_off_for_ = off_ns;
-    kick_.notify(sc_core::SC_ZERO_TIME);
+    kick();
 }
 
 void SsifHost::request_started(int id, uint64_t t_ns) {
@@ -123,7 +131,7 @@ void SsifHost::handler_done(const Bytes& response) {
 
 void SsifHost::hung() {
     hung_ = true;
-    kick_.notify(sc_core::SC_ZERO_TIME);
+    kick();
 }
 
 void SsifHost::phase_changed(HostPhase phase) {
@@ -212,18 +220,19 @@ void SsifHost::serve() {
     if (pending_) {
         const HostTransfer t = *pending_;
         pending_.reset();
-        driver_.transfer_done(transfer(t));
+        const TransferDone done = transfer(t);
+        as_kthread([&] { driver_.transfer_done(done); });
     } else if (power_off_for_) {
         const uint64_t off = *power_off_for_;
         power_off_for_.reset();
         wait_for(off);
-        driver_.power_on();
+        as_kthread([&] { driver_.power_on(); });
     } else if (retry_armed_) {
         const uint64_t expires = retry_expires_ns_;
         wait_for_or(expires - sim_now_ns(), kick_);
         if (retry_armed_ && retry_expires_ns_ == expires && sim_now_ns() == expires) {
             retry_armed_ = false;
-            driver_.retry_timeout();
+            as_kthread([&] { driver_.retry_timeout(); });
         }
     } else {
         wait_on(kick_);

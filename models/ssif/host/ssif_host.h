@@ -161,6 +161,14 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // The driver is stuck for good (a flags fetch before 6d2555cde291): logs it, and lets the
     // run end once every request has been handed over.
     void hang();
+    // Runs the driver's handler `f` (plain C++, it never waits) from the kthread: what it asks
+    // of the kthread needs no kick (kick()).
+    template <typename F> void as_kthread(F f) {
+        kthread_in_driver_ = true;
+        f();
+        kthread_in_driver_ = false;
+    }
+    void kick();
 
     // ssif_probe: Get Device ID, capabilities, the multi-part test, flags, global enables;
     // what it found.
@@ -233,8 +241,9 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     uint64_t retry_expires_ns_ = 0;
     bool watch_armed_ = false;
     uint64_t watch_expires_ns_ = 0;
-    sc_core::sc_event kick_;        // something for the kthread to do
-    sc_core::sc_event watch_start_; // the watch timer is armed for the first time
+    sc_core::sc_event kick_;         // something for the kthread to do
+    bool kthread_in_driver_ = false; // as_kthread: the kthread runs a driver handler
+    sc_core::sc_event watch_start_;  // the watch timer is armed for the first time
     std::optional<Bytes> handler_response_;
     bool hung_ = false;
     bool fed_all_ = false; // the workload has handed over its last request

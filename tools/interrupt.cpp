@@ -16,8 +16,8 @@ void on_signal(int signo) {
         return;
     }
     g_signal = signo;
-    // The runner's sink stops the run at the next event; a run logging nothing for long
-    // stops at the next model wait.
+    // The runner's sink stops the run at the next event (not a wire byte); a run logging
+    // nothing for long stops at the next model wait.
     pause_requested().store(true, std::memory_order_relaxed);
 }
 } // namespace

@@ -1,9 +1,9 @@
 // SIGINT, SIGTERM and SIGHUP during `ssifsim run`: the first one only sets a flag; the runner
-// sees it at the next event (or a model at its next wait, pause_requested: a run that logs
-// nothing for long), stops the simulation at the current time (the event being logged
-// completes its line), and closes and writes every output marked interrupted. The
-// command then exits 128 + the signal's number (130, 143, 129). A second signal while
-// that is under way ends the process at once, by the signal.
+// sees it at the next event other than a wire byte (or a model at its next wait,
+// pause_requested: a run that logs nothing for long), stops the simulation at the current
+// time (the event being logged completes its line), and closes and writes every output marked
+// interrupted. The command then exits 128 + the signal's number (130, 143, 129). A second signal
+// while that is under way ends the process at once, by the signal.
 #pragma once
 
 #include <csignal>

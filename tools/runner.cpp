@@ -62,10 +62,17 @@ class ProgressSink : public EventSink {
     uint64_t events_ = 0, answered_ = 0;
 };
 
-// Stops the simulation at the first event after SIGINT, SIGTERM or SIGHUP (tools/interrupt.h).
+// Stops the simulation at the first event after SIGINT, SIGTERM or SIGHUP (tools/interrupt.h)
+// other than a wire byte: a transfer logs its START and STOP, and its bytes are most of a
+// run's events, each of which this sink was asked about.
 class InterruptSink : public EventSink {
   public:
+    InterruptSink() {
+        asked_.set();
+        asked_.reset(events::kBusByte);
+    }
     bool wants(EventId) const override { return !stopped_ && interrupt_signal() != 0; }
+    const std::bitset<events::kCount>* wants_at_most() const override { return &asked_; }
     // Wanting no event (no signal yet), it records none early or late.
     bool records_all_early() const override { return !wants(EventId{}); }
     void record(const Event&) override {
@@ -77,6 +84,7 @@ class InterruptSink : public EventSink {
 
   private:
     bool stopped_ = false;
+    std::bitset<events::kCount> asked_;
 };
 
 } // namespace

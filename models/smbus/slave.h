@@ -28,8 +28,9 @@ class SmbusSlave {
     virtual SlaveAnswer on_event(SlaveEvent ev, uint8_t& val) = 0;
     // Temporal decoupling (SmbusTargetIf::takes_delay): a slave that returns true is handed
     // its events through on_delayed_event, each as at sc_time_stamp() + delay_ns; it sets
-    // `notified` when it notified an event (SmbusPayload::notified). False, the default:
-    // on_event, at SystemC's time.
+    // `notified` when it notified an event (SmbusPayload::notified). False, the default: its
+    // events come at SystemC's time, with delay_ns 0, and on_delayed_event's default hands
+    // them to on_event (LinuxSlaveTarget calls on_delayed_event either way).
     virtual bool takes_delay() const { return false; }
     virtual SlaveAnswer on_delayed_event(SlaveEvent ev, uint8_t& val, uint64_t /*delay_ns*/,
                                          bool& notified) {

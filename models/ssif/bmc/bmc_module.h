@@ -37,7 +37,7 @@ struct BmcConfig {
     BmcController controller = BmcController::AddressNak;
 };
 
-class BmcModule : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {
+class BmcModule final : public sc_core::sc_module, public smbus::SmbusSlave, private BmcHooks {
   public:
     // Makes the driver the module wraps, given the hooks it must call (the module's). Empty:
     // the SsifBmc model of config.variant.

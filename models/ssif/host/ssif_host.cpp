@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "models/common/name_table.h"
 #include "models/common/sim_time.h"
@@ -218,7 +219,7 @@ void SsifHost::kthread() {
 
 void SsifHost::serve() {
     if (pending_) {
-        const HostTransfer t = *pending_;
+        const HostTransfer t = std::move(*pending_);
         pending_.reset();
         const TransferDone done = transfer(t);
         as_kthread([&] { driver_.transfer_done(done); });

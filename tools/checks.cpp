@@ -107,7 +107,7 @@ void IpmiMessagesCheck::daemon_read(const Bytes& request, uint64_t t_ns) {
     recent_.push_back({read, request, t_ns, 0});
     if (recent_.size() > kRecentReads)
         recent_.pop_front();
-    if (!in_flight_ && !waiting_)
+    if (!in_flight_ && !has_waiting_)
         return; // pairs with no request: idle flag polling, or before the first request
     exchanges_.push_back({read, request, t_ns, std::nullopt, 0});
     if (!in_flight_)
@@ -115,10 +115,10 @@ void IpmiMessagesCheck::daemon_read(const Bytes& request, uint64_t t_ns) {
 }
 
 void IpmiMessagesCheck::judge_waiting(uint64_t until_ns) {
-    if (waiting_)
-        judge(*waiting_, until_ns);
-    waiting_.reset();
-    waiting_took_.reset();
+    if (has_waiting_)
+        judge(waiting_, until_ns);
+    has_waiting_ = false;
+    waiting_took_.held = false;
     // With no request in flight, what is left pairs with none: the next one starts later.
     if (!in_flight_)
         exchanges_.clear();
@@ -127,7 +127,10 @@ void IpmiMessagesCheck::judge_waiting(uint64_t until_ns) {
 void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns, uint64_t read) {
     if (read == 0)
         read = reads_;
-    last_written_ = Written{read, response, t_ns};
+    last_written_.held = true;
+    last_written_.read = read;
+    last_written_.response = response;
+    last_written_.t_ns = t_ns;
     for (RecentRead& r : recent_)
         if (r.read == read && ++r.answers == 2)
             problem("the daemon answered its read " + std::to_string(read) + " (" +
@@ -147,6 +150,7 @@ void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
     // before): if the daemon has made one, the verdict is known now; else the next read or
     // the next start decides.
     waiting_ = o;
+    has_waiting_ = true;
     waiting_took_ = last_written_;
     if (!exchanges_.empty())
         judge_waiting(UINT64_MAX);
@@ -227,7 +231,7 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
                 ", a duplicate (its reads " + when +
                 "): the host wrote it again after the BMC had taken it");
     }
-    const std::optional<Written>& took = waiting_took_;
+    const Written* took = waiting_took_.held ? &waiting_took_ : nullptr;
     // The read whose answer the host should take: the copy the response it took answers,
     // else the first.
     std::optional<DaemonExchange> ex;

@@ -76,18 +76,22 @@ class IpmiMessagesCheck {
     void judge_waiting(uint64_t until_ns);
     void problem(const std::string& what);
 
-    // A written response, and the read it answered.
+    // A written response, and the read it answered; none while `held` is false. Assigned in
+    // place, not replaced: a run of requests reuses the buffers of the first.
     struct Written {
+        bool held = false;
         uint64_t read = 0;
         Bytes response;
         uint64_t t_ns = 0;
     };
     std::deque<DaemonExchange> exchanges_;
-    bool in_flight_ = false;                      // a request has started and not completed
-    std::optional<ssif::RequestOutcome> waiting_; // completed; its daemon read not yet seen
+    bool in_flight_ = false; // a request has started and not completed
+    // Completed, its daemon read not yet seen (while has_waiting_); copied in place, as Written.
+    ssif::RequestOutcome waiting_;
+    bool has_waiting_ = false;
     uint64_t reads_ = 0;
-    std::optional<Written> last_written_; // the driver's response buffer
-    std::optional<Written> waiting_took_; // what the host took for waiting_
+    Written last_written_; // the driver's response buffer
+    Written waiting_took_; // what the host took for waiting_
     // The last kRecentReads reads: their request and the writes that answered them, to name
     // a duplicate.
     static constexpr size_t kRecentReads = 64;

@@ -313,8 +313,7 @@ uint64_t SmbusBus::bus_free_owed(const SmbusPayload& p) {
     const uint64_t now = sim_now_ns();
     if (busy_ || now >= bus_free_at_ns_ || !decoupling_ || !p.next_step_follows || p.fault)
         return 0;
-    if (!log_.records_all_early() && log_.wants(events::kBusStart) &&
-        !log_.records_early(events::kBusStart))
+    if (!log_.records_all_early() && !sinks_allow_ahead(kNoTargetCall, events::kBusStart))
         return 0;
     const uint64_t free_in = bus_free_at_ns_ - now;
     return free_in < ahead_limit_ns() ? free_in : 0;

@@ -78,9 +78,9 @@ bool kept(EventId id) {
     default: return is_fault(id);
     }
 }
-} // namespace
 
-const std::bitset<events::kCount>* CauseRecorder::wants_at_most() const {
+// The events the recorder takes: the kept ones, and the requests they are filed under.
+const std::bitset<events::kCount>& taken() {
     static const std::bitset<events::kCount> ids = [] {
         std::bitset<events::kCount> b;
         for (int id = 0; id < events::kCount; ++id)
@@ -88,11 +88,16 @@ const std::bitset<events::kCount>* CauseRecorder::wants_at_most() const {
                 kept(static_cast<EventId>(id)) || id == events::kHostRequest;
         return b;
     }();
-    return &ids;
+    return ids;
+}
+} // namespace
+
+const std::bitset<events::kCount>* CauseRecorder::wants_at_most() const {
+    return &taken();
 }
 
 bool CauseRecorder::wants(EventId id) const {
-    return responses_ <= max_responses_ && (kept(id) || id == events::kHostRequest);
+    return responses_ <= max_responses_ && id < events::kCount && taken()[id];
 }
 
 void CauseRecorder::record(const Event& e) {

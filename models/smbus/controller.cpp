@@ -68,22 +68,13 @@ uint8_t SmbusController::read(bool master_ack, bool recv_len, SmbusResult& resul
     return p.data;
 }
 
-unsigned SmbusController::write_burst(uint8_t* bytes, unsigned n, bool pec, SmbusResult& result) {
+unsigned SmbusController::burst(SmbusCommand command, uint8_t* bytes, unsigned n, bool pec,
+                                SmbusResult& result) {
     SmbusPayload p;
-    p.command = SmbusCommand::Write;
+    p.command = command;
     p.data_ptr = bytes;
     p.data_length = n;
     p.pec = pec;
-    if (step(p, result, SmbusStatus::DataNak))
-        return n;
-    return p.steps_done > 0 ? p.steps_done - 1 : 0;
-}
-
-unsigned SmbusController::read_burst(uint8_t* bytes, unsigned n, SmbusResult& result) {
-    SmbusPayload p;
-    p.command = SmbusCommand::Read;
-    p.data_ptr = bytes;
-    p.data_length = n;
     if (step(p, result, SmbusStatus::DataNak))
         return n;
     return p.steps_done > 0 ? p.steps_done - 1 : 0;
@@ -153,7 +144,7 @@ SmbusResult SmbusController::block_write(uint8_t addr7, uint8_t command, const B
                 crc = pec_update(crc, burst_[i]);
             burst_[n++] = crc;
         }
-        if (write_burst(burst_.data(), n, pec, result) >= 2) // the count byte was ACKed
+        if (burst(SmbusCommand::Write, burst_.data(), n, pec, result) >= 2) // count ACKed
             count = static_cast<int>(data.size());
     }
     stop(result);
@@ -180,7 +171,7 @@ SmbusResult SmbusController::block_read(uint8_t addr7, uint8_t command, bool pec
             } else {
                 // The data and the PEC in one burst, cut short where the master gave up.
                 const unsigned total = result.count + (pec ? 1u : 0u);
-                const unsigned got = read_burst(burst_.data(), total, result);
+                const unsigned got = burst(SmbusCommand::Read, burst_.data(), total, false, result);
                 result.data.assign(burst_.begin(),
                                    burst_.begin() + std::min<unsigned>(got, result.count));
                 for (unsigned i = 0; i < got; ++i) {

@@ -1,12 +1,11 @@
 // A host's SMBus controller on an initiator socket: the transfer-level calls a Linux master
 // makes (i2c_smbus_xfer's block write and block read with PEC, Receive Byte, plain I2C
 // messages), each built from the bus's steps (socket.h; a block transfer's bytes after its
-// address as one burst). It computes and checks PEC
-// (i2c_smbus_check_pec), refuses a block count outside 1..32 as the kernel does
-// (I2C_M_RECV_LEN), turns the bus's answers into the transfer's status, logs the `bus`
-// `transfer` event and hands the TransferRecord to the bus's monitor. It knows no faults: a
-// fault injector on its socket path (fault_injector.h) applies them to the transfers the
-// caller tags.
+// address as one burst). It computes and checks PEC (i2c_smbus_check_pec), refuses a block count
+// outside 1..32 as the kernel does (I2C_M_RECV_LEN), turns the bus's answers into the transfer's
+// status, logs the `bus` `transfer` event and hands the TransferRecord to the bus's monitor. It
+// knows no faults: a fault injector on its socket path (fault_injector.h) applies them to the
+// transfers the caller tags.
 #pragma once
 
 #include <array>
@@ -83,14 +82,11 @@ class SmbusController : public sc_core::sc_module {
     // up before it (a held line, a death).
     uint8_t read(bool master_ack, bool recv_len, SmbusResult& result);
     void stop(SmbusResult& result);
-    // The bytes bytes[0..n) as one burst of Writes (SmbusPayload::data_length), `pec`
-    // marking the last as the PEC: returns how many were ACKed before the first that was
-    // not (all n, or the result's status set at that one).
-    unsigned write_burst(uint8_t* bytes, unsigned n, bool pec, SmbusResult& result);
-    // n bytes from the target into bytes[0..n) as one burst of Reads, the master ACKing all
-    // but the last: returns how many came (all n, or the result's status set where the
-    // master gave up).
-    unsigned read_burst(uint8_t* bytes, unsigned n, SmbusResult& result);
+    // One burst (SmbusPayload::data_length) of n steps over bytes[0..n): Writes of them,
+    // `pec` marking the last as the PEC, or Reads into them, the master ACKing all but the
+    // last. Returns how many went through (all n; else the result's status is set at the
+    // first Write not ACKed, or where the master gave up a Read).
+    unsigned burst(SmbusCommand command, uint8_t* bytes, unsigned n, bool pec, SmbusResult& result);
     // A call the controller refuses before the bus: SC_REPORT_ERROR with `why`, and (when it
     // does not throw) BadLength.
     SmbusResult refuse(const char* op, uint8_t addr7, const std::string& why);

@@ -65,7 +65,7 @@ TEST_CASE("TeeSink asks a sink only about the events it could want, with the sam
     CHECK(declared.asked > 0);
     CHECK(declared.got == std::vector<EventId>{events::kHostRequest});
     CHECK(undeclared.got == std::vector<EventId>{events::kBusByte});
-    // Nobody wants a STOP; an event from outside the catalog goes to every sink that wants it.
+    // Nobody wants a STOP, and the declared sink is not asked about it.
     const int before = declared.asked;
     CHECK(!tee.wants(events::kBusStop));
     CHECK(declared.asked == before);

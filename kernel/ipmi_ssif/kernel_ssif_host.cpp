@@ -583,7 +583,7 @@ Bytes KernelSsifHost::handler_message(const Bytes& payload) {
     // handle_one_recv_msg checks the handler's own responses as it does a user's.
     const ssif::RecvCheck check = ssif::check_received(payload, *handler_rsp_);
     ssif::log_received_check(log_, sim_now_ns(), check);
-    const Bytes rsp = check.delivered;
+    const Bytes rsp = check.delivered(*handler_rsp_);
     EventBuilder(log_, sim_now_ns(), events::kHostHandlerResponse).bytes("response", rsp);
     return rsp;
 }

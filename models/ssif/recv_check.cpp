@@ -20,11 +20,16 @@ RecvCheck check_received(const Bytes& request, const Bytes& response) {
         if (request.size() < 2 || c.got_netfn != c.expected_netfn || c.got_cmd != c.expected_cmd)
             c.verdict = RecvVerdict::Incorrect;
     }
+    c.request_netfn_lun = netfn_lun;
+    return c;
+}
+
+Bytes RecvCheck::delivered(const Bytes& response) const {
     // handle_one_recv_msg's return_unspecified: rsp[0] = data[0] | (1 << 2), rsp[1] = data[1],
     // rsp[2] = IPMI_ERR_UNSPECIFIED.
-    c.delivered =
-        c.ok() ? response : Bytes{static_cast<uint8_t>(netfn_lun | 1u << 2), cmd, kCcUnspecified};
-    return c;
+    if (ok())
+        return response;
+    return Bytes{static_cast<uint8_t>(request_netfn_lun | 1u << 2), expected_cmd, kCcUnspecified};
 }
 
 void log_received_check(EventSink& log, uint64_t now_ns, const RecvCheck& check) {

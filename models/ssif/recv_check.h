@@ -22,15 +22,17 @@ enum class RecvVerdict {
 
 struct RecvCheck {
     RecvVerdict verdict = RecvVerdict::Ok;
-    // What the requester gets: the response as it came (Ok), else the generated one:
-    // the request's netfn/LUN byte with the response bit (bit 2) set, its cmd, and
-    // IPMI_ERR_UNSPECIFIED (0xff).
-    Bytes delivered;
     // The warning's values: the network function expected (the request's, bits 7:2, | 1) and
     // the request's cmd; what came (netfn bits 7:2, cmd; only for Incorrect) and its size.
     uint8_t expected_netfn = 0, expected_cmd = 0, got_netfn = 0, got_cmd = 0;
     size_t got_size = 0;
+    uint8_t request_netfn_lun = 0; // the request's first byte (0 when it had none)
     bool ok() const { return verdict == RecvVerdict::Ok; }
+    // What the requester gets for `response`, the one checked: it as it came (Ok), else the
+    // generated one: the request's netfn/LUN byte with the response bit (bit 2) set, its cmd,
+    // and IPMI_ERR_UNSPECIFIED (0xff). A call, not a field: the user's path needs only the
+    // verdict, and a copy of every response would cost an allocation per request.
+    Bytes delivered(const Bytes& response) const;
 };
 
 // The check for `response` (as the interface delivered it: netfn/LUN, cmd, completion code,

@@ -469,7 +469,7 @@ void SsifHost::handler_message(const Bytes& payload, Bytes& rsp) {
     // handle_one_recv_msg checks the handler's own responses as it does a user's.
     const RecvCheck check = check_received(payload, *handler_response_);
     log_received_check(log_, sim_now_ns(), check);
-    rsp = check.delivered;
+    rsp = check.delivered(*handler_response_);
     EventBuilder(log_, sim_now_ns(), events::kHostHandlerResponse).bytes("response", rsp);
 }
 

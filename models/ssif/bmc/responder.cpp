@@ -41,11 +41,16 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
     const uint8_t netfn_lun = request.size() > 0 ? request[0] : 0;
     const uint8_t cmd = request.size() > 1 ? request[1] : 0;
     const uint8_t netfn = netfn_lun >> 2;
-    const Bytes data(request.size() > 2 ? request.begin() + 2 : request.end(), request.end());
+    // The request's data bytes, after netfn/LUN and cmd: read in place.
+    const size_t data_size = request.size() > 2 ? request.size() - 2 : 0;
+    const uint8_t* data = request.data() + (request.size() > 2 ? 2 : 0);
     // A response carries the request's netfn + 1 (IPMI v2.0 §5.1): request netfns are even,
     // so that is bit 0 set; an odd (response) netfn sent as a request keeps its value rather
     // than carrying into the next netfn pair (0x3f would overflow the 6-bit field).
-    Bytes rsp{static_cast<uint8_t>(((netfn | 1) << 2) | (netfn_lun & 0x03)), cmd};
+    Bytes rsp;
+    rsp.reserve(kMessageMax); // one allocation, whatever the answer's length
+    rsp.push_back(static_cast<uint8_t>(((netfn | 1) << 2) | (netfn_lun & 0x03)));
+    rsp.push_back(cmd);
     if (request.size() < 2) {
         rsp.push_back(kCcRequestLengthInvalid);
         return rsp;
@@ -55,7 +60,7 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
     if (netfn == test.netfn && cmd == test.cmd) {
         unsigned length = test.length;
         if (test.length_from_request) {
-            length = data.empty() ? 0 : data[0];
+            length = data_size == 0 ? 0 : data[0];
             if (length < 1 || length > kMessageMax) {
                 rsp.push_back(kCcInvalidDataField);
                 return rsp;
@@ -87,7 +92,7 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
         break;
     case ipmi::kGetSystemInterfaceCaps.cmd:
         // Data byte 1 selects the interface; only SSIF (0) is answered here.
-        if (data.size() != 1 || data[0] != 0) {
+        if (data_size != 1 || data[0] != 0) {
             rsp.push_back(kCcInvalidDataField);
             break;
         }
@@ -102,7 +107,7 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
         take_incoming(IncomingItem::Kind::Event, now_ns, rsp);
         break;
     case ipmi::kClearMessageFlags.cmd:
-        if (data.size() != 1) {
+        if (data_size != 1) {
             rsp.push_back(kCcRequestLengthInvalid);
             break;
         }
@@ -111,7 +116,7 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
         break;
     case ipmi::kGetBmcGlobalEnables.cmd: append(rsp, {kCcOk, config_.global_enables}); break;
     case ipmi::kSetBmcGlobalEnables.cmd:
-        if (data.size() != 1) {
+        if (data_size != 1) {
             rsp.push_back(kCcRequestLengthInvalid);
             break;
         }

@@ -20,6 +20,8 @@ void BmcDaemon::run() {
     if (opened < 0)
         return;
     buffer_.assign(bmc_.driver().msg_size(), 0);
+    // Kept from request to request, their capacity reused.
+    Bytes msg, request, buf;
     for (int nth = 1;; ++nth) {
         // Waiting for the request before read() changes no event: read() would wait for the
         // same wake-up (BmcModule::dev_read).
@@ -27,7 +29,7 @@ void BmcDaemon::run() {
             bmc_.wait_readable();
         const DaemonFault fault = faults_ ? faults_->next_request(nth) : DaemonFault{};
         const bool read_fault = fault.kind == DaemonFault::Kind::ReadFault;
-        Bytes msg;
+        msg.clear(); // what read() copies out this time, nothing if it fails
         const long got = bmc_.dev_read(msg, false, read_fault ? fault.copyable : SsifBmc::kCopyAll);
         if (got == -ENODEV) {
             // The device was removed under the open file (BmcModule::dev_read): every further
@@ -55,8 +57,8 @@ void BmcDaemon::run() {
             len |= static_cast<uint32_t>(buffer_[i]) << (8 * i);
         const size_t payload =
             std::min<size_t>(len, static_cast<size_t>(got) - SsifBmc::kMsgLenField);
-        const Bytes request(buffer_.begin() + SsifBmc::kMsgLenField,
-                            buffer_.begin() + SsifBmc::kMsgLenField + static_cast<long>(payload));
+        request.assign(buffer_.begin() + SsifBmc::kMsgLenField,
+                       buffer_.begin() + SsifBmc::kMsgLenField + static_cast<long>(payload));
         EventBuilder(log_, sim_now_ns(), events::kDaemonRead)
             .num("ret", got)
             .bytes("request", request);
@@ -85,11 +87,12 @@ void BmcDaemon::run() {
             continue;
         }
         const Bytes& response = *answer;
-        Bytes buf = encode_ssif_msg(response);
+        encode_ssif_msg(static_cast<uint32_t>(response.size()), response.data(), response.size(),
+                        buf);
         if (fault.kind == DaemonFault::Kind::Malformed) {
             const uint32_t len = fault.len < 0 ? static_cast<uint32_t>(response.size())
                                                : static_cast<uint32_t>(fault.len);
-            buf = encode_ssif_msg(len, response.data(), response.size());
+            encode_ssif_msg(len, response.data(), response.size(), buf);
             if (fault.count >= 0)
                 buf.resize(static_cast<size_t>(fault.count));
             EventBuilder(log_, sim_now_ns(), events::kFaultDaemonMalformed)

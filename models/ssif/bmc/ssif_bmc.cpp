@@ -571,14 +571,12 @@ uint64_t response_timer_run_ns(const Jiffies& bmc_jiffies, uint64_t expires, uin
 
 // ---- userspace device --------------------------------------------------------------------
 
-Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes) {
-    Bytes out;
+void encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes, Bytes& out) {
+    out.clear();
     out.reserve(SsifBmc::kMsgLenField + payload_bytes);
     for (unsigned i = 0; i < SsifBmc::kMsgLenField; ++i)
         out.push_back(static_cast<uint8_t>(len >> (8 * i)));
-    for (size_t i = 0; i < payload_bytes; ++i)
-        out.push_back(payload[i]);
-    return out;
+    out.insert(out.end(), payload, payload + payload_bytes);
 }
 
 int SsifBmc::open() {
@@ -617,7 +615,7 @@ long SsifBmc::read(size_t count, bool nonblock, Bytes& out, size_t copyable) {
     const size_t n = std::min<size_t>(kMsgLenField + request_.len, msg_size());
     if (count < n)
         return -EINVAL;
-    out = encode_ssif_msg(request_.len, request_.payload.data(), n - kMsgLenField);
+    encode_ssif_msg(request_.len, request_.payload.data(), n - kMsgLenField, out);
     request_available_ = false; // taken even if the copy fails
     if (copyable < n) {
         // copy_to_user() returns the bytes it could not copy. ea641be7a4fa turns that into

@@ -146,8 +146,14 @@ constexpr size_t kSizeofIpmiSsifMsg = sizeof_ipmi_ssif_msg(kMessageMax);
 static_assert(kSizeofIpmiSsifMsg == 260, "u32 len + u8 payload[254], padded to 4");
 
 // struct ipmi_ssif_msg as it crosses the userspace device: u32 len (little endian), then
-// `payload_bytes` of payload. The one place that lays it out.
-Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes);
+// `payload_bytes` of payload, written over `out` (its capacity reused: a daemon's buffer
+// costs no allocation per message). The one place that lays it out.
+void encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes, Bytes& out);
+inline Bytes encode_ssif_msg(uint32_t len, const uint8_t* payload, size_t payload_bytes) {
+    Bytes out;
+    encode_ssif_msg(len, payload, payload_bytes, out);
+    return out;
+}
 inline Bytes encode_ssif_msg(const Bytes& payload) {
     return encode_ssif_msg(static_cast<uint32_t>(payload.size()), payload.data(), payload.size());
 }

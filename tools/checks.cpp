@@ -104,9 +104,11 @@ void IpmiMessagesCheck::request_started(uint64_t t_ns) {
 
 void IpmiMessagesCheck::daemon_read(const Bytes& request, uint64_t t_ns) {
     const uint64_t read = ++reads_;
-    recent_.push_back({read, request, t_ns, 0});
-    if (recent_.size() > kRecentReads)
-        recent_.pop_front();
+    RecentRead& slot = recent_[read % kRecentReads]; // over the read kRecentReads before
+    slot.read = read;
+    slot.request = request;
+    slot.t_ns = t_ns;
+    slot.answers = 0;
     if (!in_flight_ && !has_waiting_)
         return; // pairs with no request: idle flag polling, or before the first request
     exchanges_.push_back({read, request, t_ns, std::nullopt, 0});
@@ -131,17 +133,21 @@ void IpmiMessagesCheck::daemon_wrote(const Bytes& response, uint64_t t_ns, uint6
     last_written_.read = read;
     last_written_.response = response;
     last_written_.t_ns = t_ns;
-    for (RecentRead& r : recent_)
-        if (r.read == read && ++r.answers == 2)
-            problem("the daemon answered its read " + std::to_string(read) + " (" +
-                    brief_hex(r.request) + ", read at t=" + ms(r.t_ns) +
-                    ") twice: a duplicate response, " + brief_hex(response) + " at t=" + ms(t_ns));
+    if (RecentRead* r = recent(read); r && ++r->answers == 2)
+        problem("the daemon answered its read " + std::to_string(read) + " (" +
+                brief_hex(r->request) + ", read at t=" + ms(r->t_ns) +
+                ") twice: a duplicate response, " + brief_hex(response) + " at t=" + ms(t_ns));
     for (auto it = exchanges_.rbegin(); it != exchanges_.rend(); ++it)
         if (it->read == read) {
             it->response = response;
             it->write_ns = t_ns;
             break;
         }
+}
+
+IpmiMessagesCheck::RecentRead* IpmiMessagesCheck::recent(uint64_t read) {
+    RecentRead& slot = recent_[read % kRecentReads];
+    return read != 0 && slot.read == read ? &slot : nullptr;
 }
 
 void IpmiMessagesCheck::add(const ssif::RequestOutcome& o) {
@@ -188,7 +194,8 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
     // BMC handed over again because the host wrote the request again after the BMC had
     // taken it (a write that failed on the host's side only, as one losing arbitration at
     // its STOP: ipmi_ssif's msg_written_handler retries it).
-    std::vector<DaemonExchange> reads;
+    std::vector<DaemonExchange>& reads = reads_of_request_;
+    reads.clear();
     while (!exchanges_.empty() && exchanges_.front().read_ns < until_ns &&
            exchanges_.front().request == o.request) {
         reads.push_back(std::move(exchanges_.front()));
@@ -246,12 +253,10 @@ void IpmiMessagesCheck::judge(const ssif::RequestOutcome& o, uint64_t until_ns) 
     if (!delivered)
         return;
     if (ex && took && took->read < ex->read && took->response == o.response) {
-        const auto earlier = std::find_if(recent_.begin(), recent_.end(), [&](const RecentRead& r) {
-            return r.read == took->read;
-        });
+        const RecentRead* earlier = recent(took->read);
         problem(who() + " took a stale answer: " + brief_hex(o.response) +
                 ", the daemon's answer to its read " + std::to_string(took->read) +
-                (earlier != recent_.end()
+                (earlier
                      ? " (" + brief_hex(earlier->request) + ", read at t=" + ms(earlier->t_ns) + ")"
                      : std::string()) +
                 ", written at t=" + ms(took->t_ns) + ", before it answered this request's read " +

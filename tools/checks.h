@@ -2,6 +2,7 @@
 // detail, when it fails, explains it in one line with the time and the values.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <optional>
 #include <vector>
@@ -93,15 +94,20 @@ class IpmiMessagesCheck {
     Written last_written_; // the driver's response buffer
     Written waiting_took_; // what the host took for waiting_
     // The last kRecentReads reads: their request and the writes that answered them, to name
-    // a duplicate.
+    // a duplicate. A ring by read number (read % kRecentReads): each read's slot is assigned
+    // in place, its buffer reused; a slot holding another read number is not that read's.
     static constexpr size_t kRecentReads = 64;
     struct RecentRead {
-        uint64_t read = 0;
+        uint64_t read = 0; // 0: no read yet
         Bytes request;
         uint64_t t_ns = 0;
         int answers = 0;
     };
-    std::deque<RecentRead> recent_;
+    std::array<RecentRead, kRecentReads> recent_;
+    // Read `read`'s slot while the ring still holds it, else null.
+    RecentRead* recent(uint64_t read);
+    // judge()'s reads of one request, kept between calls for its buffer.
+    std::vector<DaemonExchange> reads_of_request_;
     int problems_ = 0;
     std::string first_;
 };

@@ -69,7 +69,7 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
         driver_.registered(s_.host.link.found);
         have_request_ = requests_.next(&next_request_);
         while (result_.requests < total_) {
-            if (pending_) {
+            if (has_pending_) {
                 transfer();
                 continue;
             }
@@ -81,7 +81,10 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
 
     // ---- IpmiSsifHooks: SsifHost's duties -------------------------------------------------
     uint64_t now_ns() const override { return now_; }
-    void start_transfer(const ssif::HostTransfer& t) override { pending_ = t; }
+    void start_transfer(const ssif::HostTransfer& t) override {
+        pending_ = t;
+        has_pending_ = true;
+    }
     void arm_timer(ssif::DriverTimer timer, uint64_t expires_ns) override {
         (timer == ssif::DriverTimer::Retry ? retry_ns_ : watch_ns_) = expires_ns;
     }
@@ -255,8 +258,9 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
 
     // ---- SsifHost::transfer and SmbusController's block transfers ------------------------
     void transfer() {
-        const ssif::HostTransfer t = *pending_;
-        pending_.reset();
+        has_pending_ = false;
+        std::swap(running_, pending_); // as SsifHost::serve: no buffer made per transfer
+        const ssif::HostTransfer& t = running_;
         ssif::TransferDone done;
         done.start_ns = now_;
         done.result = t.read ? block_read(t.command, t.pec) : block_write(t.command, t.data, t.pec);
@@ -443,7 +447,8 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
     // The host: the next request, the transfer asked for, the driver's timers.
     bool have_request_ = false;
     ssif::HostRequest next_request_;
-    std::optional<ssif::HostTransfer> pending_;
+    ssif::HostTransfer pending_, running_;
+    bool has_pending_ = false;
     uint64_t retry_ns_ = kNever, watch_ns_ = kNever;
     // The bus.
     uint64_t bus_free_at_ns_ = 0;

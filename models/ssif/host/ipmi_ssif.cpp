@@ -256,17 +256,24 @@ void IpmiSsif::write_part() {
     // Linux's layout; a host with other part sizes (host.max_part) keeps its message whole.
     if (msg_->part > 0 && link_.max_part == kPartMax)
         msg_->data[kPartMax * msg_->part - 1] = static_cast<uint8_t>(part.data.size());
-    transfer_read_ = false;
-    transfer_command_ = part.command;
-    hooks_.start_transfer({msg_->out.id, false, part.command, part.data, link_.pec});
+    start_transfer(false, part.command, part.data);
+}
+
+void IpmiSsif::start_transfer(bool read, uint8_t command, const Bytes& data) {
+    transfer_.request_id = msg_->out.id;
+    transfer_.read = read;
+    transfer_.command = command;
+    transfer_.data.assign(data.begin(), data.end());
+    transfer_.pec = link_.pec;
+    hooks_.start_transfer(transfer_);
 }
 
 void IpmiSsif::transfer_done(const TransferDone& done) {
     // "0x%02x" by hand: snprintf per transfer was a few per cent of a run.
     static constexpr char kHex[] = "0123456789abcdef";
-    const char cmd[] = {'0', 'x', kHex[transfer_command_ >> 4], kHex[transfer_command_ & 0xf],
+    const char cmd[] = {'0', 'x', kHex[transfer_.command >> 4], kHex[transfer_.command & 0xf],
                         '\0'};
-    msg_->out.timeline.push_back({transfer_read_ ? SegmentKind::Read : SegmentKind::Write, cmd,
+    msg_->out.timeline.push_back({transfer_.read ? SegmentKind::Read : SegmentKind::Write, cmd,
                                   smbus::status_name(done.result.status), done.start_ns,
                                   done.end_ns});
     if (done.result.status == smbus::SmbusStatus::Abandoned) {
@@ -276,7 +283,7 @@ void IpmiSsif::transfer_done(const TransferDone& done) {
         finish(false);
         return;
     }
-    if (transfer_read_)
+    if (transfer_.read)
         msg_done_handler(done);
     else
         msg_written_handler(done);
@@ -332,9 +339,7 @@ void IpmiSsif::start_get() {
 
 void IpmiSsif::read(uint8_t command) {
     ++msg_->out.parts_read;
-    transfer_read_ = true;
-    transfer_command_ = command;
-    hooks_.start_transfer({msg_->out.id, true, command, {}, link_.pec});
+    start_transfer(true, command, {});
 }
 
 void IpmiSsif::msg_done_handler(const TransferDone& done) {

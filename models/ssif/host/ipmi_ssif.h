@@ -220,7 +220,7 @@ class IpmiSsifHooks {
     virtual ~IpmiSsifHooks() = default;
     virtual uint64_t now_ns() const = 0;
     // ssif_i2c_send: the driver's thread makes the transfer; IpmiSsif::transfer_done gets
-    // its end.
+    // its end. `t` is the driver's own, valid only during the call: keep a copy.
     virtual void start_transfer(const HostTransfer& t) = 0;
     // mod_timer with the expiry already on the wheel (ns); del_timer.
     virtual void arm_timer(DriverTimer timer, uint64_t expires_ns) = 0;
@@ -341,6 +341,8 @@ class IpmiSsif {
     void write_part();
     void start_get();
     void read(uint8_t command);
+    // Asks the hooks for the transfer: a block write of `data`, or a block read (no data).
+    void start_transfer(bool read, uint8_t command, const Bytes& data);
     void msg_written_handler(const TransferDone& done);
     void msg_done_handler(const TransferDone& done);
     void read_error(const TransferDone& done);
@@ -391,9 +393,9 @@ class IpmiSsif {
     bool got_alert_ = false;
     bool curr_msg_ = false;
     bool do_resend_ = false;
-    // The transfer the driver's thread is making, and the off time of a host that died in one.
-    bool transfer_read_ = false;
-    uint8_t transfer_command_ = 0;
+    // The transfer the driver's thread is making (filled in place: its data's buffer serves
+    // every write), and the off time of a host that died in one.
+    HostTransfer transfer_;
     uint64_t power_off_ns_ = 0;
     // The retry timer's wait, for the timeline.
     const char* wait_reason_ = "";

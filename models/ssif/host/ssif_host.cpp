@@ -86,6 +86,7 @@ void SsifHost::kick() {
 
 void SsifHost::start_transfer(const HostTransfer& t) {
     pending_ = t;
+    has_pending_ = true;
     kick();
 }
 
@@ -218,10 +219,10 @@ void SsifHost::kthread() {
 }
 
 void SsifHost::serve() {
-    if (pending_) {
-        const HostTransfer t = std::move(*pending_);
-        pending_.reset();
-        const TransferDone done = transfer(t);
+    if (has_pending_) {
+        has_pending_ = false;
+        std::swap(running_, pending_);
+        const TransferDone done = transfer(running_);
         as_kthread([&] { driver_.transfer_done(done); });
     } else if (power_off_for_) {
         const uint64_t off = *power_off_for_;

@@ -234,8 +234,12 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     ReplayXmitQueue xmit_;
     IpmiSsif driver_;
 
-    // What the driver asked of its kthread.
-    std::optional<HostTransfer> pending_;
+    // What the driver asked of its kthread. The transfer asked for (while has_pending_) and
+    // the one being made trade places (serve): the driver asks for the next while this one's
+    // done runs, and each is assigned over a buffer it had before.
+    HostTransfer pending_;
+    bool has_pending_ = false;
+    HostTransfer running_;
     std::optional<uint64_t> power_off_for_;
     bool retry_armed_ = false;
     uint64_t retry_expires_ns_ = 0;

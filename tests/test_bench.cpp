@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <sys/resource.h>
 #include <system_error>
@@ -374,4 +377,35 @@ TEST_CASE("bench: a tiny scale still ends (the raw kernel runs at least one acti
                            " bench --scale 0.0000000001 --workload raw-kernel --json");
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out)["workloads"]["raw-kernel"]["activations"].get<double>() >= 1);
+}
+
+TEST_CASE("bench's table shows '-' for what a workload's kind never makes", "[bench]") {
+    // The floor makes requests and bus bytes but no MSIs and, running no SystemC, no
+    // activations; a storm makes MSIs and activations only; raw-kernel activations only. A
+    // rate of 0 there would read as a measurement.
+    const CommandResult r =
+        run_command_stdout(ssifsim_binary() + " bench --scale 0.01 --workload floor --workload "
+                                              "zpci-storm-floating --workload raw-kernel");
+    REQUIRE(r.exit_code == 0);
+    // name, sim s, wall s, sim/wall, req/s, MSI/s, bus B/s, activations/s, RSS MB, checks
+    std::map<std::string, std::vector<std::string>> rows;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream words(line);
+        std::vector<std::string> row{std::istream_iterator<std::string>(words), {}};
+        if (row.size() == 10 && (row[9] == "pass" || row[9] == "FAIL"))
+            rows[row[0]] = row;
+    }
+    REQUIRE(rows.size() == 3);
+    const auto dashes = [&rows](const std::string& name) {
+        std::string d;
+        for (size_t column = 4; column <= 7; ++column)
+            d += rows[name][column] == "-" ? '-' : 'n';
+        return d; // req/s, MSI/s, bus B/s, activations/s: '-' or a number
+    };
+    CHECK(dashes("floor") == "n-n-");
+    CHECK(dashes("zpci-storm-floating") == "-n-n");
+    CHECK(dashes("raw-kernel") == "---n");
+    CHECK(std::stod(rows["floor"][4]) > 0);
+    CHECK(std::stod(rows["zpci-storm-floating"][5]) > 0);
 }

@@ -48,7 +48,7 @@ Bytes IpmiResponder::answer(const Bytes& request, uint64_t now_ns) {
     // so that is bit 0 set; an odd (response) netfn sent as a request keeps its value rather
     // than carrying into the next netfn pair (0x3f would overflow the 6-bit field).
     Bytes rsp;
-    rsp.reserve(kMessageMax); // one allocation, whatever the answer's length
+    rsp.reserve(kMessageMax); // one allocation for any answer Linux ssif_bmc can carry
     rsp.push_back(static_cast<uint8_t>(((netfn | 1) << 2) | (netfn_lun & 0x03)));
     rsp.push_back(cmd);
     if (request.size() < 2) {

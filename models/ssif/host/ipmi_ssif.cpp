@@ -256,10 +256,10 @@ void IpmiSsif::write_part() {
     // Linux's layout; a host with other part sizes (host.max_part) keeps its message whole.
     if (msg_->part > 0 && link_.max_part == kPartMax)
         msg_->data[kPartMax * msg_->part - 1] = static_cast<uint8_t>(part.data.size());
-    start_transfer(false, part.command, part.data);
+    ssif_i2c_send(false, part.command, part.data);
 }
 
-void IpmiSsif::start_transfer(bool read, uint8_t command, const Bytes& data) {
+void IpmiSsif::ssif_i2c_send(bool read, uint8_t command, const Bytes& data) {
     transfer_.request_id = msg_->out.id;
     transfer_.read = read;
     transfer_.command = command;
@@ -339,7 +339,7 @@ void IpmiSsif::start_get() {
 
 void IpmiSsif::read(uint8_t command) {
     ++msg_->out.parts_read;
-    start_transfer(true, command, {});
+    ssif_i2c_send(true, command, {});
 }
 
 void IpmiSsif::msg_done_handler(const TransferDone& done) {

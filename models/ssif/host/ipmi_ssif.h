@@ -341,8 +341,9 @@ class IpmiSsif {
     void write_part();
     void start_get();
     void read(uint8_t command);
-    // Asks the hooks for the transfer: a block write of `data`, or a block read (no data).
-    void start_transfer(bool read, uint8_t command, const Bytes& data);
+    // ssif_i2c_send: asks the hooks for the transfer, a block write of `data` or a block read
+    // (no data).
+    void ssif_i2c_send(bool read, uint8_t command, const Bytes& data);
     void msg_written_handler(const TransferDone& done);
     void msg_done_handler(const TransferDone& done);
     void read_error(const TransferDone& done);

@@ -551,8 +551,8 @@ int cmd_bench(const std::vector<std::string>& args) {
         "workload sizes times F (0.01: the smoke test's 1,000 requests and 10,000 MSIs)")(
         "workload", po::value(&workloads)->value_name("NAME")->composing(),
         "run only this workload (repeatable): ssif-mixed, floor, ssif-mixed-vcd, "
-        "zpci-storm-floating, zpci-storm-directed, raw-kernel")(
-        "json", "print one JSON document instead of the table")(
+        "zpci-storm-floating, zpci-storm-directed, raw-kernel (ssif-mixed-10x and "
+        "ssif-burst run with --memory)")("json", "print one JSON document instead of the table")(
         "memory", "also run ssif-mixed 10 times longer, and with all its requests due at once, and "
                   "compare the peak RSS")(
         "vcd-dir", po::value(&o.vcd_dir)->value_name("DIR")->default_value(o.vcd_dir),
@@ -567,18 +567,20 @@ int cmd_bench(const std::vector<std::string>& args) {
         std::cout
             << "Usage: ssifsim bench [options]\n\n"
                "Runs each workload in its own process and prints, per workload: simulated "
-               "and\nwall seconds, their ratio, requests, bus bytes and SystemC process "
-               "activations per\nwall second, and the peak RSS; then the goals, met or "
-               "missed. raw-kernel makes 20\nmillion activations times the scale (as many as "
-               "ssif-mixed if it made more) from\nthreads that do nothing but wait: the "
-               "ceiling the models are measured against;\nfloor pushes ssif-mixed's "
-               "requests through the plain C++ host, bus framing, PEC\nand BMC code with "
-               "no SystemC: the models' own cost. The cost ratios, from the\nsame run: "
-               "raw act/req (an SSIF request's wall time in raw-kernel activations),\n"
-               "floor ratio (in floor requests), raw act/MSI (a storm MSI's), and the "
-               "model's\nown activations per request or MSI. ssif-mixed-vcd's waveforms: "
-               "the bytes its\nfiles held, their rate, the wall time it waited for the "
-               "file system to take them,\nand the rate the VCD goal would need of the disk.\n"
+               "and\nwall seconds, their ratio, requests, MSIs, bus bytes and SystemC process\n"
+               "activations per wall second ('-' where the workload makes none by its kind),\n"
+               "the peak RSS (MiB) and whether its checks passed; then the goals, met or\n"
+               "missed. raw-kernel makes 20 million activations times the scale (as many as\n"
+               "ssif-mixed if it made more) from threads that do nothing but wait: the\n"
+               "ceiling the models are measured against; floor pushes ssif-mixed's requests\n"
+               "through the plain C++ host, bus framing, PEC and BMC code with no SystemC:\n"
+               "the models' own cost. The cost ratios, from the same run: "
+               "raw act/req (an\nSSIF request's wall time in raw-kernel activations), floor "
+               "ratio (in floor\nrequests), raw act/MSI (a storm MSI's), and the model's own "
+               "activations per\nrequest or MSI ('-': not measured in this run). "
+               "ssif-mixed-vcd's waveforms: the\nbytes its files held, their rate, the wall "
+               "time it waited for the file system to\ntake them, and the rate the VCD goal "
+               "would need of the disk.\n"
                "Workloads: bench/ssif-mixed.json (and bench/ssif-burst.json with "
                "--memory),\nscenarios/zpci-storm-floating.json and -directed.json, "
                "compiled in.\nSpeed is measured here, never in a timed test; the figures are "

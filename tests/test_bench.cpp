@@ -38,6 +38,11 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
             CHECK(w[name].contains(key));
         CHECK(w[name]["checks_passed"] == true);
         CHECK(w[name]["wall_seconds"].get<double>() > 0);
+        // Counts print as whole numbers (1000, not 1000.0); the floor has no activations.
+        for (const char* key : {"requests", "msis", "bus_bytes"})
+            CHECK(w[name][key].is_number_unsigned());
+        CHECK((std::string(name) == "floor" ? w[name]["activations"].is_null()
+                                            : w[name]["activations"].is_number_unsigned()));
         CHECK(w[name]["peak_rss_mb"].get<double>() > 0);
     }
     // 1% of 70,000 single-part and 30,000 multi-part requests, and ten times that.
@@ -46,6 +51,7 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     // 0.01, rounded: 700 + 300) and counts each request the host driver completes.
     CHECK(w["floor"]["requests"] == 1000);
     CHECK(w["floor"]["log_events"].get<double>() > 0);
+    CHECK(w["floor"]["log_events"].is_number_unsigned());
     CHECK(w["floor"]["activations"].is_null()); // no SystemC process: nothing to count
     // The floor does the SystemC run's work: its plain time counter ends where the run's
     // simulated time does, with the same bytes on the wire (the same transfers, NAKed
@@ -64,6 +70,7 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     // system, part of its own; runs without waveforms report neither.
     const json& vcd = w["ssif-mixed-vcd"];
     CHECK(vcd["waveform_bytes"].get<double>() > 1e6);
+    CHECK(vcd["waveform_bytes"].is_number_unsigned());
     CHECK(vcd["waveform_bytes_per_s"].get<double>() ==
           Approx(vcd["waveform_bytes"].get<double>() / vcd["wall_seconds"].get<double>()));
     CHECK(vcd["waveform_wait_seconds"].get<double>() >= 0);

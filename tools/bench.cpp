@@ -105,16 +105,18 @@ Ratios ratios(const Figures& f, double raw_per_s, const Figures* floor_run) {
 }
 
 ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run) {
+    // Counts are whole numbers, printed as such (Figures keeps them as doubles for the rates).
+    const auto count = [](double n) { return static_cast<uint64_t>(std::llround(n)); };
     ojson j = {{"sim_seconds", f.sim_seconds},
                {"wall_seconds", f.wall_seconds},
                {"sim_over_wall", f.sim_over_wall()},
-               {"requests", f.requests},
+               {"requests", count(f.requests)},
                {"requests_per_s", f.per_wall(f.requests)},
-               {"msis", f.msis},
+               {"msis", count(f.msis)},
                {"msis_per_s", f.per_wall(f.msis)},
-               {"bus_bytes", f.bus_bytes},
+               {"bus_bytes", count(f.bus_bytes)},
                {"bus_bytes_per_s", f.per_wall(f.bus_bytes)},
-               {"activations", f.activations},
+               {"activations", count(f.activations)},
                {"activations_per_s", f.per_wall(f.activations)},
                {"raw_activations_per_s", raw_per_s},
                {"peak_rss_mb", f.peak_rss_mb},
@@ -137,9 +139,9 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
     add("activations_per_msi", r.activations_per_msi);
     add("raw_activations_per_msi", r.raw_activations_per_msi);
     if (f.name == "floor")
-        j["log_events"] = f.log_events;
+        j["log_events"] = count(f.log_events);
     if (f.waveform_bytes > 0) {
-        j["waveform_bytes"] = f.waveform_bytes;
+        j["waveform_bytes"] = count(f.waveform_bytes);
         j["waveform_bytes_per_s"] = f.per_wall(f.waveform_bytes);
         j["waveform_wait_seconds"] = f.waveform_wait_seconds;
     }

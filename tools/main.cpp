@@ -585,12 +585,13 @@ int cmd_bench(const std::vector<std::string>& args) {
                "--memory),\nscenarios/zpci-storm-floating.json and -directed.json, "
                "compiled in.\nSpeed is measured here, never in a timed test; the figures are "
                "this machine's,\nand at a small --scale (runs of tens of ms) they swing between "
-               "runs (--repeat\nsteadies them). Exit status: 0, met or missed goals alike (they "
-               "are figures to\nread, not a gate); 3 if a workload's process failed; 128 + the "
-               "signal if SIGINT,\nSIGTERM or SIGHUP stopped it (the running workload stops too "
-               "and removes its\nwaveforms; no figures are printed, one line on stderr says so). "
-               "On a terminal,\nstandard error shows which workload runs, in which round, and "
-               "the wall time so\nfar.\n\n"
+               "runs (--repeat\nsteadies them) and the goals, set for scale 1, are read on "
+               "noise. Exit status:\n0, met or missed goals alike (they are figures to read, "
+               "not a gate); 3 if a\nworkload's process failed; 128 + the signal if SIGINT, "
+               "SIGTERM or SIGHUP stopped\nit (the running workload stops too and removes its "
+               "waveforms; no figures are\nprinted, one line on stderr says so). On a "
+               "terminal, standard error shows which\nworkload runs, in which round, and the "
+               "wall time so far.\n\n"
             << opts;
         return kExitPass;
     }

@@ -20,8 +20,9 @@ void BmcDaemon::run() {
     if (opened < 0)
         return;
     buffer_.assign(bmc_.driver().msg_size(), 0);
-    // Kept from request to request, their capacity reused.
-    Bytes msg, request, buf;
+    Bytes& msg = read_msg_;
+    Bytes& request = request_;
+    Bytes& buf = write_msg_;
     for (int nth = 1;; ++nth) {
         // Waiting for the request before read() changes no event: read() would wait for the
         // same wake-up (BmcModule::dev_read).

@@ -74,6 +74,11 @@ class BmcDaemon : public sc_core::sc_module {
     DaemonObservers observers_;
     FaultObservers fault_observers_;
     Bytes buffer_; // the daemon's read() buffer, kept from read to read
+    // What read() copied out, the request taken from buffer_, and the message written: kept
+    // from request to request for their capacity. Members, not locals of run(): a SystemC
+    // thread still waiting when the simulation ends is never unwound, and its locals' heap
+    // buffers would leak.
+    Bytes read_msg_, request_, write_msg_;
     Rng rng_;
 };
 

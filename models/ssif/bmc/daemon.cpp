@@ -88,17 +88,18 @@ void BmcDaemon::run() {
             continue;
         }
         const Bytes& response = *answer;
-        encode_ssif_msg(static_cast<uint32_t>(response.size()), response.data(), response.size(),
-                        buf);
-        if (fault.kind == DaemonFault::Kind::Malformed) {
-            const uint32_t len = fault.len < 0 ? static_cast<uint32_t>(response.size())
-                                               : static_cast<uint32_t>(fault.len);
-            encode_ssif_msg(len, response.data(), response.size(), buf);
+        // The len field says the response's size, unless a malformed-write fault sets it.
+        const bool malformed = fault.kind == DaemonFault::Kind::Malformed;
+        const uint32_t write_len = malformed && fault.len >= 0
+                                       ? static_cast<uint32_t>(fault.len)
+                                       : static_cast<uint32_t>(response.size());
+        encode_ssif_msg(write_len, response.data(), response.size(), buf);
+        if (malformed) {
             if (fault.count >= 0)
                 buf.resize(static_cast<size_t>(fault.count));
             EventBuilder(log_, sim_now_ns(), events::kFaultDaemonMalformed)
                 .num("fault", fault.id)
-                .num("len", len)
+                .num("len", write_len)
                 .num("count", static_cast<int64_t>(buf.size()));
             fault_observers_.fault_applied(fault.id, sim_now_ns());
         }

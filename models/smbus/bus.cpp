@@ -521,19 +521,22 @@ void SmbusBus::send(SmbusPayload& p) {
 void SmbusBus::read(SmbusPayload& p) {
     // The target is asked for the byte as the previous one's ACK ends, ahead of SystemC's
     // clock when the whole byte may be (runs_ahead), else once the owed time is waited out.
-    const uint64_t byte_ns = 8 * bit_ns_;
-    if (!runs_ahead(p, 0, byte_ns, events::kBusByte))
+    if (!runs_ahead(p, 0, 8 * bit_ns_, events::kBusByte))
         sync();
-    const uint8_t expected_pec = walk_.pec;
     SmbusPayload step;
     step.command = SmbusCommand::Read;
     step.data = 0xff; // nobody drives SDA: the pull-up reads 1s
     // A busy answer cannot NAK a byte the target sends.
     if (walk_.target)
         deliver(walk_.target, walk_.target_takes_delay, step);
-    uint8_t value = step.data;
     if (interrupted(p))
         return;
+    read_done(p, step.data);
+}
+
+void SmbusBus::read_done(SmbusPayload& p, uint8_t value) {
+    const uint64_t byte_ns = 8 * bit_ns_;
+    const uint8_t expected_pec = walk_.pec;
     // A block read's bytes after its count, as the fault changes them (TransferFault).
     const TransferFault& fault = *walk_.fault;
     bool ack = p.master_ack;
@@ -666,6 +669,10 @@ void SmbusBus::deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& st
     target->transport(step);
     if (step.notified || !takes_delay)
         quiet_known_ = false; // it may have made something due (ahead_limit_ns)
+    returned_at_once(target, delta);
+}
+
+void SmbusBus::returned_at_once(SmbusTargetIf* target, sc_dt::uint64 delta) {
     if (sc_core::sc_delta_count() == delta)
         return;
     const auto* object = dynamic_cast<const sc_core::sc_object*>(target);

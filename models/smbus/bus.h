@@ -136,6 +136,10 @@ class SmbusBus : public sc_core::sc_module {
     void transport(int port, SmbusPayload& p);
     void start(int port, SmbusPayload& p);
     void read(SmbusPayload& p);
+    // The Read step p, once the target supplied `value` (and the master did not give up):
+    // the byte as the transfer's fault changes it, logged and drawn, its wire time owed or
+    // waited out; answers p.
+    void read_done(SmbusPayload& p, uint8_t value);
     void stop(int port, SmbusPayload& p);
     // A Write or Read burst (SmbusPayload::data_length): its steps through send or read.
     void burst(SmbusPayload& p);
@@ -169,6 +173,9 @@ class SmbusBus : public sc_core::sc_module {
     // waited inside it (time or a delta cycle passed) is an SC_REPORT_ERROR naming it.
     // `takes_delay`: the target's (SmbusTargetIf::takes_delay), asked once a START.
     void deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& step);
+    // The SC_REPORT_ERROR above, when a delta cycle has passed since `delta`
+    // (sc_delta_count() before the call: every wait ends in a later one).
+    void returned_at_once(SmbusTargetIf* target, sc_dt::uint64 delta);
     void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits, then the ACK bit, which also logs and draws the
     // byte. data_bits returns when the data bits of `value` began (after the owed time) and

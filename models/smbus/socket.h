@@ -110,34 +110,50 @@ struct SmbusPayload {
     bool is_read() const { return (data & 1) != 0; }
 };
 
-// A burst (SmbusPayload::data_length, at least 1) taken as its single steps, each through
-// one_step (a callable taking SmbusPayload&, which answers the step as b_transport would):
-// fills in the burst's steps_done, response, data and master_ack, and a Read's bytes.
-template <typename OneStep> void run_burst_as_steps(SmbusPayload& burst, OneStep one_step) {
-    SmbusPayload step;
-    step.command = burst.command;
+// Step i of a burst (SmbusPayload::data_length) as a single step, into `step`: its command,
+// next_step_follows, and a Write's byte and pec or a Read's master_ack; response Incomplete.
+inline void burst_step(const SmbusPayload& burst, unsigned i, SmbusPayload& step) {
     const unsigned last = burst.data_length - 1;
-    unsigned i = 0;
-    for (;; ++i) {
-        step.next_step_follows = i < last || burst.next_step_follows;
-        step.response = SmbusResponse::Incomplete;
-        if (burst.command == SmbusCommand::Write) {
-            step.data = burst.data_ptr[i];
-            step.pec = burst.pec && i == last;
-        } else {
-            step.data = 0;
-            step.master_ack = i < last || burst.master_ack;
-        }
-        one_step(step);
-        if (burst.command == SmbusCommand::Read)
-            burst.data_ptr[i] = step.data;
-        if (i == last || step.response != SmbusResponse::Ack)
-            break;
+    step.command = burst.command;
+    step.next_step_follows = i < last || burst.next_step_follows;
+    step.response = SmbusResponse::Incomplete;
+    if (burst.command == SmbusCommand::Write) {
+        step.data = burst.data_ptr[i];
+        step.pec = burst.pec && i == last;
+    } else {
+        step.data = 0;
+        step.master_ack = i < last || burst.master_ack;
     }
+}
+
+// Step i of a burst has been answered (`step`): a Read's byte is stored. True when the burst
+// ends there (its last step, or one not answered Ack), with its steps_done, response, data
+// and master_ack filled in.
+inline bool burst_step_answered(SmbusPayload& burst, unsigned i, const SmbusPayload& step) {
+    if (burst.command == SmbusCommand::Read)
+        burst.data_ptr[i] = step.data;
+    if (i + 1 < burst.data_length && step.response == SmbusResponse::Ack)
+        return false;
     burst.steps_done = i + 1;
     burst.response = step.response;
     burst.data = step.data;
     burst.master_ack = step.master_ack;
+    return true;
+}
+
+// A burst (SmbusPayload::data_length, at least 1) taken as its single steps from step
+// `first` (below data_length) on, each through one_step (a callable taking SmbusPayload&,
+// which answers the step as b_transport would): fills in the burst's steps_done, response,
+// data and master_ack, and a Read's bytes.
+template <typename OneStep>
+void run_burst_as_steps(SmbusPayload& burst, OneStep one_step, unsigned first = 0) {
+    SmbusPayload step;
+    for (unsigned i = first;; ++i) {
+        burst_step(burst, i, step);
+        one_step(step);
+        if (burst_step_answered(burst, i, step))
+            return;
+    }
 }
 
 // What a target implements. The bus calls transport() at the simulated moment the step

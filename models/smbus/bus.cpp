@@ -468,15 +468,19 @@ bool SmbusBus::loses_arbitration(uint8_t value) {
 
 void SmbusBus::record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, const char* dir,
                            bool ack) {
-    last_act_ns_ = ack_ns;
-    walk_.pec = pec_update(walk_.pec, value);
-    ++walk_.wire_bytes;
-    ++wire_bytes_;
+    count_byte(ack_ns, value);
     EventBuilder(log_, ack_ns, events::kBusByte)
         .str("dir", dir)
         .hex("byte", value)
         .flag("ack", ack);
     wire_.byte(byte_start, value, ack);
+}
+
+inline void SmbusBus::count_byte(uint64_t ack_ns, uint8_t value) {
+    last_act_ns_ = ack_ns;
+    walk_.pec = pec_update(walk_.pec, value);
+    ++walk_.wire_bytes;
+    ++wire_bytes_;
 }
 
 void SmbusBus::ack_bit(uint64_t byte_start, uint8_t value, const char* dir, bool ack,
@@ -536,27 +540,8 @@ void SmbusBus::read(SmbusPayload& p) {
 
 void SmbusBus::read_done(SmbusPayload& p, uint8_t value) {
     const uint64_t byte_ns = 8 * bit_ns_;
-    const uint8_t expected_pec = walk_.pec;
-    // A block read's bytes after its count, as the fault changes them (TransferFault).
-    const TransferFault& fault = *walk_.fault;
-    bool ack = p.master_ack;
-    if (p.recv_len) {
-        walk_.count = value;
-        walk_.read_index = 0;
-        ack = value >= 1 && value <= kBlockMax;
-    } else if (walk_.count >= 0) {
-        const int i = walk_.read_index++;
-        if (i < walk_.count && i == fault.read_byte_index) {
-            value = static_cast<uint8_t>(value + fault.read_byte_delta);
-            walk_.data_changed = true;
-            log_fault(events::kFaultChangedReadByte, "index", i);
-        } else if (i == walk_.count && walk_.data_changed) {
-            value = expected_pec; // the target computed its PEC over what it sent
-        } else if (i == walk_.count && fault.corrupt_pec) {
-            value = static_cast<uint8_t>(~value);
-            log_fault(events::kFaultCorruptPec, "byte", walk_.wire_bytes);
-        }
-    }
+    value = block_read_byte(p.recv_len, value);
+    const bool ack = p.recv_len ? value >= 1 && value <= kBlockMax : p.master_ack;
     // The target's call may have made something due (a process it woke): asked again, so
     // that it runs before the byte's event, as after a call at SystemC's time.
     if (runs_ahead(p, 0, byte_ns, events::kBusByte)) {
@@ -576,6 +561,31 @@ void SmbusBus::read_done(SmbusPayload& p, uint8_t value) {
     p.data = value;
     p.master_ack = ack;
     p.response = SmbusResponse::Ack;
+}
+
+uint8_t SmbusBus::block_read_byte(bool recv_len, uint8_t value) {
+    // A block read's bytes after its count, as the fault changes them (TransferFault).
+    if (recv_len) {
+        walk_.count = value;
+        walk_.read_index = 0;
+        return value;
+    }
+    if (walk_.count < 0)
+        return value;
+    const TransferFault& fault = *walk_.fault;
+    const int i = walk_.read_index++;
+    if (i < walk_.count && i == fault.read_byte_index) {
+        walk_.data_changed = true;
+        log_fault(events::kFaultChangedReadByte, "index", i);
+        return static_cast<uint8_t>(value + fault.read_byte_delta);
+    }
+    if (i == walk_.count && walk_.data_changed)
+        return walk_.pec; // the target computed its PEC over what it sent
+    if (i == walk_.count && fault.corrupt_pec) {
+        log_fault(events::kFaultCorruptPec, "byte", walk_.wire_bytes);
+        return static_cast<uint8_t>(~value);
+    }
+    return value;
 }
 
 void SmbusBus::burst(SmbusPayload& p) {

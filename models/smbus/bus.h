@@ -140,6 +140,10 @@ class SmbusBus : public sc_core::sc_module {
     // the byte as the transfer's fault changes it, logged and drawn, its wire time owed or
     // waited out; answers p.
     void read_done(SmbusPayload& p, uint8_t value);
+    // A Read's byte `value` as the transfer's fault changes it: a block read's count
+    // (recv_len) starts its count, the bytes after it are counted, one of them may be
+    // changed (and the PEC after it follow the change) or the PEC corrupted (TransferFault).
+    uint8_t block_read_byte(bool recv_len, uint8_t value);
     void stop(int port, SmbusPayload& p);
     // A Write or Read burst (SmbusPayload::data_length): its steps through send or read.
     void burst(SmbusPayload& p);
@@ -186,6 +190,8 @@ class SmbusBus : public sc_core::sc_module {
     // The byte's PEC, counts, log event (at ack_ns) and wires (from byte_start).
     void record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, const char* dir,
                      bool ack);
+    // record_byte's part that nobody sees at once: the PEC, the counts, the last act.
+    void count_byte(uint64_t ack_ns, uint8_t value);
     // Whether a step may act ahead of SystemC's clock (see bus.cpp): calling the target
     // call_ns after the bus's time (kNoTargetCall: it calls none), its last act last_ns
     // after it, logging `logged`.

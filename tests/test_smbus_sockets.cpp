@@ -754,12 +754,13 @@ struct DelayedTarget : TestTarget {
         TestTarget::transport(p);
         seen_ns.back() += p.delay_ns;
         delays.push_back(p.delay_ns);
-        if (wake_on_write && p.command == SmbusCommand::Write) {
+        if (p.command == SmbusCommand::Write && (wake_on_write || p.data == wake_on_data)) {
             woken.notify(ns(p.delay_ns)); // a process woken at the step's moment
             p.notified = true;
         }
     }
     bool wake_on_write = false;
+    int wake_on_data = -1; // or a Write of this byte only
     sc_core::sc_event woken;
     std::vector<uint64_t> delays;
 };
@@ -858,6 +859,196 @@ TEST_CASE("sockets: a Read byte takes two waits when a sink wanting its event mu
     CHECK(timed_events(on_time) == kWriteThenReadLog);
     CHECK(resumed == 10);
     run_until_ns() = 0;
+}
+
+namespace {
+// A sink that takes every event early but wants no bus.byte: the bus may then hand a clean
+// burst's target calls over at once (SmbusBus::burst_ahead).
+struct ByteBlindSink : MemorySink {
+    bool wants(EventId id) const override { return id != events::kBusByte; }
+};
+
+// A DelayedTarget that counts its SmbusTargetIf::transport_burst calls (the default's steps
+// come through transport, noted there).
+struct BurstTarget : DelayedTarget {
+    using DelayedTarget::DelayedTarget;
+    void transport_burst(SmbusPayload& p, uint64_t stride_ns) override {
+        ++burst_calls;
+        SmbusTargetIf::transport_burst(p, stride_ns);
+    }
+    unsigned burst_calls = 0;
+};
+
+// S addr+W, a burst of 4 Writes (0x01..0x04), Sr addr+R, a burst of 3 Reads, P: every step
+// but the Stop followed, on a decoupled bus whose run ends nowhere; how many times the
+// master's thread resumed.
+uint64_t run_followed_bursts(EventSink& log, SmbusTargetIf& target, SmbusTargetSocket& socket,
+                             std::vector<SmbusPayload>& done, uint8_t (&got)[3],
+                             uint64_t* wire_bytes = nullptr) {
+    run_until_ns() = UINT64_MAX;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    bus.bind_target(0x10, socket);
+    static uint8_t sent[] = {0x01, 0x02, 0x03, 0x04};
+    std::vector<SmbusPayload> steps = {start(0x10, false), write_burst(sent, 4), start(0x10, true),
+                                       read_burst(got, 3), stop()};
+    for (size_t i = 0; i + 1 < steps.size(); ++i)
+        steps[i].next_step_follows = true;
+    TestMaster master("master", steps);
+    bus.bind_initiator(master.socket);
+    (void)target;
+    const uint64_t before = process_activations();
+    sc_core::sc_start();
+    done = master.done;
+    if (wire_bytes)
+        *wire_bytes = bus.wire_bytes();
+    run_until_ns() = 0;
+    return process_activations() - before;
+}
+
+// The target's moments in run_followed_bursts, from the first test case's rule: the address
+// byte at the START (4.7 us) + its hold (5 us) + 8 data bits (80 us); each Write 90 us after
+// the byte before; the Sr when the last Write's ACK bit ends (+10 us) and its address byte's
+// 8 data bits 10 + 80 us later (the Sr logged as it begins, 10 us after the last Write's call);
+// each Read as the ACK bit before it ends (+10 us, then 90 us apart); the STOP when the last Read's
+// 9 bits and its own period have passed (+100 us).
+const std::vector<uint64_t> kBurstsTargetNs = {89'700,  179'700, 269'700, 359'700, 449'700,
+                                               549'700, 559'700, 649'700, 739'700, 839'700};
+} // namespace
+
+TEST_CASE("sockets: a clean burst's steps reach a target that takes delay in one call and each at "
+          "its own moment",
+          "[bus][sockets][timing][decoupling][burst]") {
+    // No sink wants bus.byte, so the bus hands each burst over at once (transport_burst: one
+    // call for the 4 Writes, one for the 3 Reads). The target sees every step at the moment
+    // the steps one by one reach it (kBurstsTargetNs), each with its delay from SystemC's
+    // time, still 0 as the START owes tBUF (the case "a target that takes delay is called
+    // ahead ..."); the STOP comes after the transfer's one wait, with none.
+    ByteBlindSink log;
+    BurstTarget target("target");
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    uint64_t wire_bytes = 0;
+    const uint64_t resumed =
+        run_followed_bursts(log, target, target.socket, done, got, &wire_bytes);
+    CHECK(target.burst_calls == 2);
+    CHECK(target.seen_ns == kBurstsTargetNs);
+    std::vector<uint64_t> delays = kBurstsTargetNs;
+    delays.back() = 0;
+    CHECK(target.delays == delays);
+    CHECK(target.seen_data[1] == 0x01);
+    CHECK(target.seen_data[4] == 0x04);
+    CHECK(timed_events(log) ==
+          std::vector<std::string>{"start@4700", "restart@459700", "stop@839700"});
+    CHECK(resumed == 1);
+    // The bytes read (the target's 0xa0.. in turn), the bursts' answers,
+    // the wire bytes counted: 2 addresses, 4 Writes, 3 Reads.
+    CHECK(std::vector<uint8_t>(got, got + 3) == std::vector<uint8_t>{0xa0, 0xa1, 0xa2});
+    REQUIRE(done.size() == 5);
+    CHECK(done[1].steps_done == 4);
+    CHECK(done[1].response == SmbusResponse::Ack);
+    CHECK(done[3].steps_done == 3);
+    CHECK(done[3].data == 0xa2);
+    CHECK(!done[3].master_ack);
+    CHECK(wire_bytes == 9);
+}
+
+TEST_CASE("sockets: with a sink that wants bus.byte the bursts go step by step, at the same "
+          "moments",
+          "[bus][sockets][timing][decoupling][burst]") {
+    // The case above with every event wanted: each byte's event is logged between two of
+    // the target's calls, so the bus calls the target step by step (no transport_burst), at
+    // the same moments and with the same delays.
+    MemorySink log;
+    BurstTarget target("target");
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    const uint64_t resumed = run_followed_bursts(log, target, target.socket, done, got);
+    CHECK(target.burst_calls == 0);
+    CHECK(target.seen_ns == kBurstsTargetNs);
+    std::vector<uint64_t> delays = kBurstsTargetNs;
+    delays.back() = 0;
+    CHECK(target.delays == delays);
+    CHECK(std::vector<uint8_t>(got, got + 3) == std::vector<uint8_t>{0xa0, 0xa1, 0xa2});
+    CHECK(resumed == 1);
+}
+
+TEST_CASE("sockets: a burst's target call that notifies ends there and the bus waits for what it "
+          "woke",
+          "[bus][sockets][timing][decoupling][burst]") {
+    // The Write of 0x02 (269.7 us) wakes a process there. transport_burst stops after it:
+    // 0x01 and 0x02 in one call. The next step's data bits end after the woken process is
+    // due (runs_ahead), so the bus waits them out (the thread resumes: 1) and the process logs
+    // at 269.7 us; 0x03 reaches the target at SystemC's time (delay 0) and 0x04 ahead again
+    // by one byte (90 us). The Sr, its address byte and the Reads (one call) run ahead from
+    // 359.7 us; the STOP waits (1). The moments are those of the steps one by one.
+    ByteBlindSink log;
+    BurstTarget target("target");
+    target.wake_on_data = 0x02;
+    Woken woken("woken", log, target.woken);
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    const uint64_t resumed = run_followed_bursts(log, target, target.socket, done, got);
+    CHECK(target.burst_calls == 2);
+    CHECK(target.seen_ns == kBurstsTargetNs);
+    CHECK(target.delays == std::vector<uint64_t>{89'700, 179'700, 269'700, 0, 90'000, 190'000,
+                                                 200'000, 290'000, 380'000, 0});
+    CHECK(timed_events(log) == std::vector<std::string>{"start@4700", "request_available@269700",
+                                                        "restart@459700", "stop@839700"});
+    CHECK(resumed == 2);
+}
+
+TEST_CASE("sockets: a burst's Write the target NAKs ends the burst in its one call",
+          "[bus][sockets][decoupling][burst]") {
+    // 0x03 is NAKed: the call takes 0x01..0x03 and stops; the burst answers Nak after 3
+    // steps, and 0x04 never reaches the wires (wire bytes: the two addresses and three).
+    ByteBlindSink log;
+    BurstTarget target("target");
+    target.nak_data = 0x03;
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    uint64_t wire_bytes = 0;
+    run_followed_bursts(log, target, target.socket, done, got, &wire_bytes);
+    REQUIRE(done.size() == 5);
+    CHECK(done[1].steps_done == 3);
+    CHECK(done[1].response == SmbusResponse::Nak);
+    CHECK(target.seen_data[3] == 0x03);
+    CHECK(target.seen[4] == SmbusCommand::Start);
+    CHECK(target.burst_calls == 2);
+    CHECK(wire_bytes == 2 + 3 + 3);
+}
+
+namespace {
+// A RecordingSlave that takes delay: it notes each event at SystemC's time plus its delay.
+struct DelayedRecordingSlave : RecordingSlave {
+    bool takes_delay() const override { return true; }
+    SlaveAnswer on_delayed_event(SlaveEvent ev, uint8_t& val, uint64_t delay_ns,
+                                 bool& notified) override {
+        notified = false;
+        const SlaveAnswer answer = on_event(ev, val);
+        events.back() =
+            std::string(slave_event_name(ev)) + "@" + std::to_string(sim_now_ns() + delay_ns);
+        return answer;
+    }
+};
+} // namespace
+
+TEST_CASE("LinuxSlaveTarget: a burst's slave events in one call in the Linux order at the wire "
+          "moments",
+          "[bus][sockets][slave][burst]") {
+    // LinuxSlaveTarget::transport_burst: the Writes are WRITE_RECEIVED, the first Read the
+    // byte READ_REQUESTED supplied, each further one READ_PROCESSED; at kBurstsTargetNs.
+    ByteBlindSink log;
+    DelayedRecordingSlave slave;
+    LinuxSlaveTarget target("target", slave);
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    run_followed_bursts(log, target, target.socket, done, got);
+    CHECK(slave.events == std::vector<std::string>{"write_requested@89700", "write_received@179700",
+                                                   "write_received@269700", "write_received@359700",
+                                                   "write_received@449700", "read_requested@549700",
+                                                   "read_processed@649700", "read_processed@739700",
+                                                   "stop@839700"});
+    CHECK(std::vector<uint8_t>(got, got + 3) == std::vector<uint8_t>{0x40, 0x41, 0x42});
 }
 
 namespace {

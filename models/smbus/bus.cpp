@@ -589,10 +589,80 @@ uint8_t SmbusBus::block_read_byte(bool recv_len, uint8_t value) {
 }
 
 void SmbusBus::burst(SmbusPayload& p) {
+    unsigned next = 0;
+    if (burst_ahead(p, next))
+        return;
     if (p.command == SmbusCommand::Write)
-        run_burst_as_steps(p, [this](SmbusPayload& step) { send(step); });
+        run_burst_as_steps(
+            p, [this](SmbusPayload& step) { send(step); }, next);
     else
-        run_burst_as_steps(p, [this](SmbusPayload& step) { read(step); });
+        run_burst_as_steps(
+            p, [this](SmbusPayload& step) { read(step); }, next);
+}
+
+bool SmbusBus::burst_ahead(SmbusPayload& p, unsigned& next) {
+    // Only where the steps one by one would each call the target ahead of SystemC's clock
+    // (runs_ahead, deliver) and nothing between those calls could be seen out of order: a
+    // clean transfer to a target that takes delay, every sink taking events early and none
+    // wanting the bytes' own events (each logged between two target calls), and no wires
+    // drawn (the target may trace into the same VCD).
+    next = 0;
+    if (!decoupling_ || walk_.fault != &kClean || !walk_.target || !walk_.target_takes_delay ||
+        !walk_.sinks_early || log_.wants(events::kBusByte) || wire_.drawing())
+        return false;
+    const bool write = p.command == SmbusCommand::Write;
+    const uint64_t byte_ns = 8 * bit_ns_, step_ns = 9 * bit_ns_;
+    // The leading steps that would each run ahead: followed by the next step (the burst's
+    // last only when the burst is), their data bits ending before anything else is due
+    // (runs_ahead), a Read's ACK bit before the run's end (read_done owes it only then).
+    const uint64_t limit = ahead_limit_ns();
+    const uint64_t now = sim_now_ns(), until = run_until_ns();
+    const uint64_t to_end = until > now ? until - now : 0;
+    const unsigned last = p.data_length - 1;
+    unsigned n = 0;
+    for (; n < p.data_length && (n < last || p.next_step_follows); ++n) {
+        const uint64_t owed = owed_ns_ + n * step_ns;
+        if (owed + byte_ns >= limit || (!write && owed + step_ns >= to_end))
+            break;
+    }
+    if (n == 0)
+        return false;
+    SmbusPayload calls;
+    calls.command = p.command;
+    calls.data_ptr = p.data_ptr;
+    calls.data_length = n;
+    calls.delay_ns = owed_ns_ + (write ? byte_ns : 0); // a Write's byte is in after 8 bits
+    const sc_dt::uint64 delta = sc_core::sc_delta_count();
+    walk_.target->transport_burst(calls, step_ns);
+    if (calls.notified)
+        quiet_known_ = false; // the last step's call made something due (ahead_limit_ns)
+    returned_at_once(walk_.target, delta);
+    // Each step's part after its target call, as send and read_done take it. All but the
+    // last called are known to end as a clean, followed step ahead of the clock does, with no
+    // event wanted and no wire drawn: the byte counted (record_byte), the wire time owed
+    // (owe), a Read's byte counted in its block (block_read_byte) and ACKed.
+    const unsigned plain = calls.steps_done - 1;
+    for (unsigned i = 0; i < plain; ++i) {
+        if (!write)
+            p.data_ptr[i] = block_read_byte(false, p.data_ptr[i]);
+        count_byte(now_ns() + byte_ns, p.data_ptr[i]);
+        owed_ns_ += step_ns;
+    }
+    // The last called step in full: it may have notified (and may wait) or end the burst.
+    SmbusPayload step;
+    burst_step(p, plain, step);
+    if (write) {
+        const bool ack = calls.response == SmbusResponse::Ack;
+        ack_bit(data_bits(true, step.data), step.data, "w", ack, step.next_step_follows);
+        step.response = ack ? SmbusResponse::Ack : SmbusResponse::Nak;
+    } else {
+        last_act_ns_ = now_ns(); // its call's moment, as deliver notes it
+        read_done(step, p.data_ptr[plain]);
+    }
+    if (burst_step_answered(p, plain, step))
+        return true;
+    next = calls.steps_done;
+    return false;
 }
 
 void SmbusBus::repeated_start(bool follows) {

@@ -145,8 +145,17 @@ class SmbusBus : public sc_core::sc_module {
     // changed (and the PEC after it follow the change) or the PEC corrupted (TransferFault).
     uint8_t block_read_byte(bool recv_len, uint8_t value);
     void stop(int port, SmbusPayload& p);
-    // A Write or Read burst (SmbusPayload::data_length): its steps through send or read.
+    // A Write or Read burst (SmbusPayload::data_length): its leading steps through
+    // burst_ahead, the rest through send or read.
     void burst(SmbusPayload& p);
+    // The burst's leading steps that would each call the target ahead of SystemC's clock,
+    // with their target calls in one SmbusTargetIf::transport_burst and each step's logging,
+    // drawing and owed time as send and read_done do it: the same events at the same times,
+    // fewer calls. `next` is the first step it did not take (0: none; it takes none unless
+    // decoupling, a clean transfer, a target that takes delay, sinks that all take events
+    // early and none that wants bus.byte, and no VCD). True when the burst ended among them,
+    // answered as run_burst_as_steps answers it.
+    bool burst_ahead(SmbusPayload& p, unsigned& next);
     // True when port's master has a transfer on the wires; else an SC_REPORT_ERROR and, if
     // it does not throw, p answered Nak.
     bool owns(int port, SmbusPayload& p) const;

@@ -51,14 +51,7 @@ void LinuxSlaveTarget::transport(SmbusPayload& p) {
         p.response = response(slave_event(SlaveEvent::WriteReceived, val, p));
         return;
     case SmbusCommand::Read:
-        if (first_read_pending_) {
-            first_read_pending_ = false;
-            p.data = first_read_;
-        } else {
-            val = 0xff;
-            slave_event(SlaveEvent::ReadProcessed, val, p);
-            p.data = val;
-        }
+        p.data = read_byte(p.delay_ns, p.notified);
         p.response = SmbusResponse::Ack;
         return;
     case SmbusCommand::Stop:
@@ -67,6 +60,35 @@ void LinuxSlaveTarget::transport(SmbusPayload& p) {
         slave_event(SlaveEvent::Stop, val, p);
         p.response = SmbusResponse::Ack;
         return;
+    }
+}
+
+uint8_t LinuxSlaveTarget::read_byte(uint64_t delay_ns, bool& notified) {
+    if (first_read_pending_) {
+        first_read_pending_ = false;
+        return first_read_;
+    }
+    uint8_t val = 0xff;
+    slave_.on_delayed_event(SlaveEvent::ReadProcessed, val, delay_ns, notified);
+    return val;
+}
+
+void LinuxSlaveTarget::transport_burst(SmbusPayload& p, uint64_t stride_ns) {
+    const bool write = p.command == SmbusCommand::Write;
+    p.response = SmbusResponse::Ack; // a Read's answer; a Write's is its slave's
+    p.notified = false;
+    for (unsigned i = 0; i < p.data_length; ++i) {
+        const uint64_t delay_ns = p.delay_ns + i * stride_ns;
+        if (write) {
+            uint8_t val = p.data_ptr[i];
+            p.response = response(
+                slave_.on_delayed_event(SlaveEvent::WriteReceived, val, delay_ns, p.notified));
+        } else {
+            p.data_ptr[i] = read_byte(delay_ns, p.notified);
+        }
+        p.steps_done = i + 1;
+        if (p.notified || p.response != SmbusResponse::Ack)
+            return;
     }
 }
 

@@ -29,11 +29,15 @@ class LinuxSlaveTarget : public sc_core::sc_module, public SmbusTargetIf {
     LinuxSlaveTarget(sc_core::sc_module_name name, SmbusSlave& slave);
 
     void transport(SmbusPayload& p) override;
+    // The steps' slave events straight to the slave (SmbusTargetIf::transport_burst).
+    void transport_burst(SmbusPayload& p, uint64_t stride_ns) override;
     // As the slave's (SmbusSlave::takes_delay).
     bool takes_delay() const override { return slave_.takes_delay(); }
 
   private:
     SlaveAnswer slave_event(SlaveEvent ev, uint8_t& val, SmbusPayload& p);
+    // A Read step's byte: the one READ_REQUESTED supplied, else READ_PROCESSED's.
+    uint8_t read_byte(uint64_t delay_ns, bool& notified);
 
     SmbusSlave& slave_;
     uint8_t first_read_ = 0xff; // supplied at READ_REQUESTED

@@ -172,11 +172,42 @@ void run_burst_as_steps(SmbusPayload& burst, OneStep one_step, unsigned first = 
 // and it writes no signal. The bus calls ahead only while no other process is due before
 // the step's moment, and waits for what the target made due before it acts past it. One
 // that does not take delay is called at the step's moment, once the bus has waited for it.
+//
+// A burst's steps in one call (transport_burst): when a clean transfer runs ahead and nothing
+// that could see the order (the bytes' own log events, the wires' VCD) is recorded between a
+// burst's target calls, the bus hands a target that takes delay the burst's leading Write or
+// Read steps at once (SmbusBus::burst_ahead). p.data_ptr and p.data_length are those steps
+// (a Write's bytes; a Read's bytes to fill), step i reaching the target at p.delay_ns + i *
+// stride_ns (ns). The target takes them in order, as transport() would take them one by one,
+// and stops after the first step that notified an event or, a Write, was not answered Ack.
+// It fills in p.steps_done (at least 1), p.response (the last step's answer), p.notified
+// (the last step notified) and a Read's bytes. The default calls transport() for each step.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:
     virtual void transport(SmbusPayload& p) = 0;
     virtual bool takes_delay() const { return false; }
+    virtual void transport_burst(SmbusPayload& p, uint64_t stride_ns);
 };
+
+inline void SmbusTargetIf::transport_burst(SmbusPayload& p, uint64_t stride_ns) {
+    const bool write = p.command == SmbusCommand::Write;
+    SmbusPayload step;
+    step.command = p.command;
+    for (unsigned i = 0; i < p.data_length; ++i) {
+        step.data = write ? p.data_ptr[i] : 0xff; // a Read: the pull-up's 1s unless driven
+        step.response = SmbusResponse::Incomplete;
+        step.delay_ns = p.delay_ns + i * stride_ns;
+        step.notified = false;
+        transport(step);
+        if (!write)
+            p.data_ptr[i] = step.data;
+        p.steps_done = i + 1;
+        p.response = step.response;
+        p.notified = step.notified;
+        if (step.notified || (write && step.response != SmbusResponse::Ack))
+            return;
+    }
+}
 
 // What the bus offers each master.
 class SmbusBusIf : public virtual sc_core::sc_interface {

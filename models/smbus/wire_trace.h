@@ -19,6 +19,8 @@ class WireTrace {
   public:
     // vcd may be null: then nothing is drawn.
     WireTrace(VcdWriter* vcd, const SmbusTiming& timing);
+    // False when there is no VCD: the calls below draw nothing.
+    bool drawing() const { return vcd_ != nullptr; }
 
     void start(uint64_t t_ns);
     void repeated_start(uint64_t t_ns);

@@ -59,7 +59,8 @@ class SmbusBus : public sc_core::sc_module {
     // the steps act ahead of SystemC's clock at their own times, a target that takes delay
     // (SmbusTargetIf::takes_delay) is called with it, and a clean transfer takes a single
     // wait, at its STOP. Every event, VCD change and target call keeps its exact time and
-    // order; only the number of SystemC waits changes. Off: every step returns when its wire
+    // order; only the number of SystemC waits changes (and, where nothing records between
+    // them, the number of target calls: burst_ahead). Off: every step returns when its wire
     // time has passed, for comparing the two. Set it before the first transfer.
     void set_temporal_decoupling(bool on) { decoupling_ = on; }
     bool temporal_decoupling() const { return decoupling_; }

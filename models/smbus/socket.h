@@ -99,7 +99,8 @@ struct SmbusPayload {
     // first step not answered Ack (a NAKed Write, a Read the wires cut short). Back from the
     // bus: steps_done, the steps taken (all Ack but the last, whose answer is `response`),
     // and `data` and `master_ack` as the last step left them. The wires, the log and the
-    // targets see the single steps; only the calls along the path are fewer. data_length 0
+    // targets see the single steps (a target may take several in one call:
+    // SmbusTargetIf::transport_burst); only the calls along the path are fewer. data_length 0
     // (the default): the one byte in `data`. A component on the path (SmbusFaultInjector)
     // passes a burst on whole or as single steps.
     uint8_t* data_ptr = nullptr;

@@ -642,12 +642,13 @@ bool SmbusBus::burst_ahead(SmbusPayload& p, unsigned& next) {
     // event wanted and no wire drawn: the byte counted (record_byte), the wire time owed
     // (owe), a Read's byte counted in its block (block_read_byte) and ACKed.
     const unsigned plain = calls.steps_done - 1;
+    const uint64_t first_ns = now_ns();
     for (unsigned i = 0; i < plain; ++i) {
         if (!write)
             p.data_ptr[i] = block_read_byte(false, p.data_ptr[i]);
-        count_byte(now_ns() + byte_ns, p.data_ptr[i]);
-        owed_ns_ += step_ns;
+        count_byte(first_ns + i * step_ns + byte_ns, p.data_ptr[i]);
     }
+    owed_ns_ += plain * step_ns;
     // The last called step in full: it may have notified (and may wait) or end the burst.
     SmbusPayload step;
     burst_step(p, plain, step);

@@ -1015,6 +1015,50 @@ TEST_CASE("sockets: a burst's Write the target NAKs ends the burst in its one ca
 }
 
 namespace {
+// A BurstTarget whose transport_burst answers steps_done `taken` without taking any step.
+struct MiscountingTarget : BurstTarget {
+    using BurstTarget::BurstTarget;
+    void transport_burst(SmbusPayload& p, uint64_t) override {
+        ++burst_calls;
+        p.steps_done = taken;
+    }
+    unsigned taken = 0;
+};
+} // namespace
+
+TEST_CASE("sockets: a transport_burst that takes no step is an error naming the target",
+          "[bus][sockets][burst]") {
+    // SmbusTargetIf::transport_burst must take 1 to data_length steps (steps_done).
+    ByteBlindSink log;
+    MiscountingTarget target("miscounting");
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    CHECK_THROWS_WITH(run_followed_bursts(log, target.socket, done, got),
+                      Catch::Contains("miscounting") &&
+                          Catch::Contains("transport_burst() of 4 steps with steps_done 0"));
+    run_until_ns() = 0;
+}
+
+TEST_CASE("sockets: when errors do not throw, a transport_burst that took no step is followed "
+          "by the steps one by one",
+          "[bus][sockets][burst]") {
+    // Each burst's call is reported (2 errors) and its steps then go through transport(), at
+    // the moments the steps one by one have (kBurstsTargetNs).
+    errors_do_not_throw();
+    ByteBlindSink log;
+    MiscountingTarget target("miscounting");
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    run_followed_bursts(log, target.socket, done, got);
+    CHECK(sc_core::sc_report_handler::get_count(sc_core::SC_ERROR) == 2);
+    CHECK(target.burst_calls == 2);
+    CHECK(target.seen_ns == kBurstsTargetNs);
+    REQUIRE(done.size() == 5);
+    CHECK(done[1].steps_done == 4);
+    CHECK(done[3].steps_done == 3);
+}
+
+namespace {
 // A RecordingSlave that takes delay: it notes each event at SystemC's time plus its delay.
 struct DelayedRecordingSlave : RecordingSlave {
     bool takes_delay() const override { return true; }

@@ -637,6 +637,8 @@ bool SmbusBus::burst_ahead(SmbusPayload& p, unsigned& next) {
     if (calls.notified)
         quiet_known_ = false; // the last step's call made something due (ahead_limit_ns)
     returned_at_once(walk_.target, delta);
+    if (!took_burst(walk_.target, calls.steps_done, n))
+        return false;
     // Each step's part after its target call, as send and read_done take it. All but the
     // last called are known to end as a clean, followed step ahead of the clock does, with no
     // event wanted and no wire drawn: the byte counted (record_byte), the wire time owed
@@ -751,6 +753,22 @@ void SmbusBus::deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& st
     if (step.notified || !takes_delay)
         quiet_known_ = false; // it may have made something due (ahead_limit_ns)
     returned_at_once(target, delta);
+}
+
+bool SmbusBus::took_burst(SmbusTargetIf* target, unsigned& taken, unsigned n) {
+    if (taken >= 1 && taken <= n)
+        return true;
+    const auto* object = dynamic_cast<const sc_core::sc_object*>(target);
+    SC_REPORT_ERROR(name(), ("the target " + std::string(object ? object->name() : "(unnamed)") +
+                             " answered transport_burst() of " + std::to_string(n) +
+                             " steps with steps_done " + std::to_string(taken) +
+                             ", which must be 1 to " + std::to_string(n))
+                                .c_str());
+    // Errors that do not throw: none taken goes on step by step; too many counts as all.
+    if (taken == 0)
+        return false;
+    taken = n;
+    return true;
 }
 
 void SmbusBus::returned_at_once(SmbusTargetIf* target, sc_dt::uint64 delta) {

@@ -190,6 +190,10 @@ class SmbusBus : public sc_core::sc_module {
     // The SC_REPORT_ERROR above, when a delta cycle has passed since `delta`
     // (sc_delta_count() before the call: every wait ends in a later one).
     void returned_at_once(SmbusTargetIf* target, sc_dt::uint64 delta);
+    // True when the target's transport_burst of n steps took `taken` of them, 1 to n; else
+    // an SC_REPORT_ERROR naming it and, should it not throw, false for none taken (the
+    // steps go one by one) and `taken` set to n for too many.
+    bool took_burst(SmbusTargetIf* target, unsigned& taken, unsigned n);
     void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits, then the ACK bit, which also logs and draws the
     // byte. data_bits returns when the data bits of `value` began (after the owed time) and

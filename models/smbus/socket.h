@@ -181,8 +181,9 @@ void run_burst_as_steps(SmbusPayload& burst, OneStep one_step, unsigned first = 
 // (a Write's bytes; a Read's bytes to fill), step i reaching the target at p.delay_ns + i *
 // stride_ns (ns). The target takes them in order, as transport() would take them one by one,
 // and stops after the first step that notified an event or, a Write, was not answered Ack.
-// It fills in p.steps_done (at least 1), p.response (the last step's answer), p.notified
-// (the last step notified) and a Read's bytes. The default calls transport() for each step.
+// It fills in p.steps_done (1 to p.data_length; anything else is the bus's SC_REPORT_ERROR
+// naming the target), p.response (the last step's answer), p.notified (the last step
+// notified) and a Read's bytes. The default calls transport() for each step.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:
     virtual void transport(SmbusPayload& p) = 0;

@@ -755,15 +755,19 @@ void SmbusBus::deliver(SmbusTargetIf* target, bool takes_delay, SmbusPayload& st
     returned_at_once(target, delta);
 }
 
+std::string SmbusBus::target_name(const SmbusTargetIf* target) {
+    const auto* object = dynamic_cast<const sc_core::sc_object*>(target);
+    return object ? object->name() : "(unnamed)";
+}
+
 bool SmbusBus::took_burst(SmbusTargetIf* target, unsigned& taken, unsigned n) {
     if (taken >= 1 && taken <= n)
         return true;
-    const auto* object = dynamic_cast<const sc_core::sc_object*>(target);
-    SC_REPORT_ERROR(name(), ("the target " + std::string(object ? object->name() : "(unnamed)") +
-                             " answered transport_burst() of " + std::to_string(n) +
-                             " steps with steps_done " + std::to_string(taken) +
-                             ", which must be 1 to " + std::to_string(n))
-                                .c_str());
+    SC_REPORT_ERROR(name(),
+                    ("the target " + target_name(target) + " answered transport_burst() of " +
+                     std::to_string(n) + " steps with steps_done " + std::to_string(taken) +
+                     ", which must be 1 to " + std::to_string(n))
+                        .c_str());
     // Errors that do not throw: none taken goes on step by step; too many counts as all.
     if (taken == 0)
         return false;
@@ -774,8 +778,7 @@ bool SmbusBus::took_burst(SmbusTargetIf* target, unsigned& taken, unsigned n) {
 void SmbusBus::returned_at_once(SmbusTargetIf* target, sc_dt::uint64 delta) {
     if (sc_core::sc_delta_count() == delta)
         return;
-    const auto* object = dynamic_cast<const sc_core::sc_object*>(target);
-    SC_REPORT_ERROR(name(), ("the target " + std::string(object ? object->name() : "(unnamed)") +
+    SC_REPORT_ERROR(name(), ("the target " + target_name(target) +
                              " waited inside transport(), which must return at once (it runs "
                              "in the master's thread, as a controller's interrupt handler does)")
                                 .c_str());

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <systemc>
 #include <utility>
 #include <vector>
@@ -194,6 +195,8 @@ class SmbusBus : public sc_core::sc_module {
     // an SC_REPORT_ERROR naming it and, should it not throw, false for none taken (the
     // steps go one by one) and `taken` set to n for too many.
     bool took_burst(SmbusTargetIf* target, unsigned& taken, unsigned n);
+    // The target's SystemC name for those reports; "(unnamed)" if it is no sc_object.
+    static std::string target_name(const SmbusTargetIf* target);
     void log_fault(EventId what, const char* key, int64_t value);
     // A byte on the wire: its 8 data bits, then the ACK bit, which also logs and draws the
     // byte. data_bits returns when the data bits of `value` began (after the owed time) and

@@ -16,11 +16,17 @@ class JsonlSink : public ssifsim::EventSink {
     bool records_all_early() const override { return true; }
     void record(const Event& event) override;
 
-    // One event as its JSON line (no newline); also used by tests.
+    // One event as its JSON line (no newline); also used by tests. The line is what
+    // nlohmann::ordered_json's dump() makes of the object t_ns, src, ev, then the fields in
+    // order (a key given twice keeps its first place and its last value); it throws as
+    // dump() does (nlohmann::json::type_error 316) for a string that is not UTF-8.
     static std::string format(const Event& event);
+    // format(), appended to `out`: a log's hot path, with no allocation once `out` has room.
+    static void append(std::string& out, const Event& event);
 
   private:
     std::ostream& out_;
+    std::string line_; // record()'s line, reused
 };
 
 } // namespace ssifsim::tools

@@ -1,0 +1,117 @@
+// The event log's JSON lines: JsonlSink writes each event without building a JSON document,
+// and the line must be the one nlohmann::ordered_json's dump() makes of the object
+// {"t_ns", "src", "ev", fields in order} (what the log held when the sink built that
+// document: every golden log was written so). The reference here builds the document.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "tools/jsonl_sink.h"
+
+using ssifsim::Bytes;
+using ssifsim::Event;
+using ssifsim::Hex8;
+using ssifsim::tools::JsonlSink;
+
+namespace {
+// ordered_json's operator[] on a key already there replaces its value in its first place.
+std::string reference_line(const Event& e) {
+    nlohmann::ordered_json j;
+    j["t_ns"] = e.t_ns;
+    j["src"] = std::string(e.src);
+    j["ev"] = std::string(e.ev);
+    for (const ssifsim::Field& f : e.fields) {
+        nlohmann::ordered_json& v = j[std::string(f.key)];
+        if (const auto* n = std::get_if<int64_t>(&f.value))
+            v = *n;
+        else if (const auto* b = std::get_if<bool>(&f.value))
+            v = *b;
+        else if (const auto* s = std::get_if<std::string>(&f.value))
+            v = *s;
+        else if (const auto* h = std::get_if<Hex8>(&f.value))
+            v = ssifsim::hex_byte(h->value);
+        else
+            v = ssifsim::hex_string(std::get<Bytes>(f.value));
+    }
+    return j.dump();
+}
+
+Event event(uint64_t t_ns, std::string_view src, std::string_view ev) {
+    Event e;
+    e.t_ns = t_ns;
+    e.src = src;
+    e.ev = ev;
+    return e;
+}
+} // namespace
+
+TEST_CASE("JsonlSink writes each event as ordered_json's dump of its object", "[jsonl]") {
+    std::vector<Event> cases;
+    Event plain = event(89700, "bus", "byte");
+    plain.fields.add("dir", std::string("w"));
+    plain.fields.add("byte", Hex8{0x20});
+    plain.fields.add("ack", true);
+    plain.fields.add("nak", false);
+    cases.push_back(plain);
+
+    Event numbers = event(std::numeric_limits<uint64_t>::max(), "host", "request");
+    numbers.fields.add("id", int64_t{0});
+    numbers.fields.add("min", std::numeric_limits<int64_t>::min());
+    numbers.fields.add("max", std::numeric_limits<int64_t>::max());
+    numbers.fields.add("neg", int64_t{-42});
+    numbers.fields.add("payload", Bytes{0xc0, 0x01, 0xff, 0x00});
+    numbers.fields.add("empty", Bytes{});
+    numbers.fields.add("blank", std::string());
+    numbers.fields.add("low", Hex8{0x0a});
+    cases.push_back(numbers);
+
+    // Strings the library escapes: quotes, backslashes, control characters (short forms and
+    // \u00XX), DEL (written as it is), UTF-8 (written as it is); a key that needs escaping.
+    Event text = event(0, "cpu12", "warn");
+    text.fields.add("text", std::string("say \"hi\" to C:\\dir\n\ttab\x01\x1f\b\f\r end"));
+    text.fields.add("path", std::string("C:\\dir\\file"));
+    text.fields.add("del", std::string("a\x7f"
+                                       "b"));
+    text.fields.add("utf8", std::string("100 \xc2\xb5s, \xe2\x86\x92 done"));
+    text.fields.add("key \"quoted\"", std::string("v"));
+    text.fields.add("line\nkey", int64_t{1});
+    cases.push_back(text);
+
+    // Keys given twice, or a field named as the first three: the first place, the last value.
+    Event repeated = event(5, "bmc", "state");
+    repeated.fields.add("from", std::string("READY"));
+    repeated.fields.add("to", std::string("START"));
+    repeated.fields.add("from", std::string("IDLE"));
+    repeated.fields.add("ev", std::string("renamed"));
+    repeated.fields.add("t_ns", int64_t{-1});
+    cases.push_back(repeated);
+
+    for (const Event& e : cases) {
+        INFO(reference_line(e));
+        CHECK(JsonlSink::format(e) == reference_line(e));
+    }
+
+    // record(): the lines in order, each ending in '\n'; the same as format().
+    std::ostringstream out;
+    JsonlSink sink(out);
+    std::string expected;
+    for (const Event& e : cases) {
+        sink.record(e);
+        expected += reference_line(e) + "\n";
+    }
+    CHECK(out.str() == expected);
+}
+
+TEST_CASE("JsonlSink refuses a string that is not UTF-8 as dump() does", "[jsonl]") {
+    // serializer::dump_escaped with error_handler_t::strict: type_error 316.
+    for (const char* bad : {"\xff", "ok \xc3", "\xe2\x28\xa1"}) {
+        Event e = event(1, "bmc", "warn");
+        e.fields.add("text", std::string(bad));
+        CHECK_THROWS_AS(reference_line(e), nlohmann::json::type_error);
+        CHECK_THROWS_AS(JsonlSink::format(e), nlohmann::json::type_error);
+    }
+}

@@ -1,5 +1,6 @@
 #include "tools/jsonl_sink.h"
 
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -9,8 +10,8 @@ namespace ssifsim::tools {
 namespace {
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-// The object as nlohmann builds it: the reference the direct path below must match, and the
-// path for an event whose keys repeat.
+// The object as nlohmann builds it and dumps it: the line the direct path (write_plain) must
+// match, and the path of an event whose keys repeat or whose strings dump() would escape.
 std::string format_with_json_library(const Event& event) {
     struct FieldToJson {
         nlohmann::ordered_json operator()(int64_t v) const { return v; }
@@ -41,83 +42,136 @@ bool keys_repeat(const Event& event) {
     return false;
 }
 
-// A JSON string. Printable ASCII other than '"' and '\\' stands as it is in dump()'s output;
-// anything else (escapes, UTF-8, bytes that are not UTF-8) is the library's to write.
-void append_string(std::string& out, std::string_view s) {
+// The characters dump() writes as they are between quotes: printable ASCII but '"' and '\\'.
+constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c <= 0x7e; ++c)
+        plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+}();
+
+bool plain(std::string_view s) {
+    bool all = true;
     for (const char c : s)
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-            out += nlohmann::json(std::string(s)).dump();
-            return;
-        }
-    out += '"';
-    out.append(s);
-    out += '"';
+        all &= kPlain[static_cast<unsigned char>(c)];
+    return all;
 }
 
-template <typename Int> void append_number(std::string& out, Int v) {
-    char digits[24];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
-    out.append(digits, static_cast<size_t>(end - digits));
+// The most a field's value takes, given that its strings are plain.
+size_t value_room(const FieldValue& v) {
+    if (const auto* s = std::get_if<std::string>(&v))
+        return s->size() + 2;
+    if (const auto* b = std::get_if<Bytes>(&v))
+        return 3 * b->size() + 2;
+    return 20; // an int64_t's digits and sign; "false"; "0x" and two digits, quoted
 }
 
-void append_hex_byte(std::string& out, uint8_t v) {
-    out += kHexDigits[v >> 4];
-    out += kHexDigits[v & 0xf];
-}
-
-struct AppendValue {
-    std::string& out;
-    void operator()(int64_t v) const { append_number(out, v); }
-    void operator()(bool v) const { out += v ? "true" : "false"; }
-    void operator()(const std::string& v) const { append_string(out, v); }
-    void operator()(Hex8 v) const { // hex_byte's text
-        out += "\"0x";
-        append_hex_byte(out, v.value);
-        out += '"';
+// Whether every string of the line is plain (write_plain writes it), and its room then.
+bool plain_line(const Event& e, size_t* room) {
+    size_t n = sizeof "{\"t_ns\":18446744073709551615,\"src\":\"\",\"ev\":\"\"}" + e.src.size() +
+               e.ev.size();
+    bool ok = plain(e.src) & plain(e.ev);
+    for (const Field& f : e.fields) {
+        n += f.key.size() + 4 + value_room(f.value); // ,"key":
+        const auto* s = std::get_if<std::string>(&f.value);
+        ok &= plain(f.key) & (!s || plain(*s));
     }
-    void operator()(const Bytes& v) const { // hex_string's text
-        out += '"';
+    *room = n;
+    return ok;
+}
+
+char* put(char* p, std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    return p + s.size();
+}
+
+char* put_quoted(char* p, std::string_view s) {
+    *p++ = '"';
+    p = put(p, s);
+    *p++ = '"';
+    return p;
+}
+
+char* put_hex_byte(char* p, uint8_t v) {
+    p[0] = kHexDigits[v >> 4];
+    p[1] = kHexDigits[v & 0xf];
+    return p + 2;
+}
+
+template <typename Int> char* put_number(char* p, Int v) {
+    return std::to_chars(p, p + 20, v).ptr; // 20 characters hold every int64_t and uint64_t
+}
+
+struct PutValue {
+    char* p;
+    char* operator()(int64_t v) const { return put_number(p, v); }
+    char* operator()(bool v) const {
+        using namespace std::string_view_literals;
+        return put(p, v ? "true"sv : "false"sv);
+    }
+    char* operator()(const std::string& v) const { return put_quoted(p, v); }
+    char* operator()(Hex8 v) const { // hex_byte's text
+        char* q = put(p, "\"0x");
+        q = put_hex_byte(q, v.value);
+        *q++ = '"';
+        return q;
+    }
+    char* operator()(const Bytes& v) const { // hex_string's text
+        char* q = p;
+        *q++ = '"';
         for (size_t i = 0; i < v.size(); ++i) {
             if (i)
-                out += ' ';
-            append_hex_byte(out, v[i]);
+                *q++ = ' ';
+            q = put_hex_byte(q, v[i]);
         }
-        out += '"';
+        *q++ = '"';
+        return q;
     }
 };
-} // namespace
 
-void JsonlSink::append(std::string& out, const Event& event) {
-    if (keys_repeat(event)) {
-        out += format_with_json_library(event);
-        return;
+// The line of an event whose strings are all plain (plain_line), at p; returns its end.
+char* write_plain(char* p, const Event& e) {
+    p = put(p, "{\"t_ns\":");
+    p = put_number(p, e.t_ns);
+    p = put(p, ",\"src\":");
+    p = put_quoted(p, e.src);
+    p = put(p, ",\"ev\":");
+    p = put_quoted(p, e.ev);
+    for (const Field& f : e.fields) {
+        *p++ = ',';
+        p = put_quoted(p, f.key);
+        *p++ = ':';
+        p = std::visit(PutValue{p}, f.value);
     }
-    out += "{\"t_ns\":";
-    append_number(out, event.t_ns);
-    out += ",\"src\":";
-    append_string(out, event.src);
-    out += ",\"ev\":";
-    append_string(out, event.ev);
-    for (const Field& f : event.fields) {
-        out += ',';
-        append_string(out, f.key);
-        out += ':';
-        std::visit(AppendValue{out}, f.value);
-    }
-    out += '}';
+    *p++ = '}';
+    return p;
 }
+
+// The line at buf[0..), returned its length; buf keeps room for a newline after it.
+size_t put_line(std::string& buf, const Event& event) {
+    size_t room = 0;
+    if (keys_repeat(event) || !plain_line(event, &room)) {
+        buf = format_with_json_library(event);
+        const size_t size = buf.size();
+        buf += '\n';
+        return size;
+    }
+    if (buf.size() < room + 1)
+        buf.resize(room + 1);
+    return static_cast<size_t>(write_plain(buf.data(), event) - buf.data());
+}
+} // namespace
 
 std::string JsonlSink::format(const Event& event) {
     std::string line;
-    append(line, event);
+    line.resize(put_line(line, event));
     return line;
 }
 
 void JsonlSink::record(const Event& event) {
-    line_.clear();
-    append(line_, event);
-    line_ += '\n';
-    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    const size_t size = put_line(line_, event);
+    line_[size] = '\n';
+    out_.write(line_.data(), static_cast<std::streamsize>(size + 1));
 }
 
 } // namespace ssifsim::tools

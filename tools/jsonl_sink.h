@@ -21,12 +21,10 @@ class JsonlSink : public ssifsim::EventSink {
     // order (a key given twice keeps its first place and its last value); it throws as
     // dump() does (nlohmann::json::type_error 316) for a string that is not UTF-8.
     static std::string format(const Event& event);
-    // format(), appended to `out`: a log's hot path, with no allocation once `out` has room.
-    static void append(std::string& out, const Event& event);
 
   private:
     std::ostream& out_;
-    std::string line_; // record()'s line, reused
+    std::string line_; // record()'s line: no allocation once it has room
 };
 
 } // namespace ssifsim::tools

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -28,7 +29,7 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     const json doc = json::parse(r.out);
     const json& w = doc["workloads"];
     for (const char* name :
-         {"ssif-mixed", "floor", "ssif-mixed-vcd", "ssif-mixed-10x", "ssif-burst",
+         {"ssif-mixed", "floor", "ssif-mixed-vcd", "ssif-mixed-log", "ssif-mixed-10x", "ssif-burst",
           "zpci-storm-floating", "zpci-storm-directed", "raw-kernel"}) {
         INFO(name);
         REQUIRE(w.contains(name));
@@ -76,6 +77,19 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     CHECK(vcd["waveform_wait_seconds"].get<double>() >= 0);
     CHECK(vcd["waveform_wait_seconds"].get<double>() <= vcd["wall_seconds"].get<double>());
     CHECK(!w["ssif-mixed"].contains("waveform_bytes"));
+    // The event log run: the same run, and the bytes of its log (stat before it is removed:
+    // a thousand requests' events, each wire byte a line, megabytes); the others write none.
+    const json& log = w["ssif-mixed-log"];
+    CHECK(log["requests"] == 1000);
+    CHECK(log["sim_seconds"] == w["ssif-mixed"]["sim_seconds"]);
+    CHECK(log["bus_bytes"] == w["ssif-mixed"]["bus_bytes"]);
+    CHECK(log["log_bytes"].get<double>() > 1e6);
+    CHECK(log["log_bytes"].is_number_unsigned());
+    CHECK(log["log_bytes_per_s"].get<double>() ==
+          Approx(log["log_bytes"].get<double>() / log["wall_seconds"].get<double>()));
+    CHECK(!log.contains("waveform_bytes"));
+    CHECK(!w["ssif-mixed"].contains("log_bytes"));
+    CHECK(!vcd.contains("log_bytes"));
     // 1% of the 1,000,000-MSI storms.
     CHECK(w["zpci-storm-floating"]["msis"] == 10000);
     CHECK(w["zpci-storm-directed"]["msis"] == 10000);
@@ -97,7 +111,8 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
         CHECK(std::isfinite(v));
         CHECK(v > 0);
     };
-    for (const char* name : {"ssif-mixed", "ssif-mixed-vcd", "ssif-mixed-10x", "ssif-burst"})
+    for (const char* name :
+         {"ssif-mixed", "ssif-mixed-vcd", "ssif-mixed-log", "ssif-mixed-10x", "ssif-burst"})
         for (const char* key :
              {"activations_per_request", "raw_activations_per_request", "floor_ratio"})
             positive(name, key);
@@ -166,6 +181,12 @@ TEST_CASE("bench refuses a bad scale or workload with exit 2", "[bench][cli]") {
     CHECK(run_command(ssifsim_binary() +
                       " bench --scale 0.001 --workload raw-kernel --vcd-dir /nonexistent/dir")
               .exit_code == 0);
+    // The event log workload writes there too.
+    const CommandResult log = run_command(
+        ssifsim_binary() + " bench --scale 0.001 --workload ssif-mixed-log --vcd-dir /proc");
+    CHECK(log.exit_code == 2);
+    CHECK(log.out.find("--vcd-dir: '/proc' is not a directory this process can write") !=
+          std::string::npos);
     // An option boost cannot parse points to bench's own help, where the options are.
     const CommandResult r = run_command(ssifsim_binary() + " bench --scale x");
     CHECK(r.exit_code == 2);
@@ -415,4 +436,21 @@ TEST_CASE("bench's table shows '-' for what a workload's kind never makes", "[be
     CHECK(dashes("raw-kernel") == "---n");
     CHECK(std::stod(rows["floor"][4]) > 0);
     CHECK(std::stod(rows["zpci-storm-floating"][5]) > 0);
+}
+
+TEST_CASE("bench's event log run says what its log held, and leaves no file", "[bench]") {
+    const std::string dir = make_temp_dir("bench-log");
+    const CommandResult r = run_command_stdout(ssifsim_binary() +
+                                               " bench --scale 0.002 --workload ssif-mixed "
+                                               "--workload ssif-mixed-log --vcd-dir " +
+                                               dir);
+    REQUIRE(r.exit_code == 0);
+    // "event log: ssif-mixed-log wrote 3.2 MB at 90.1 MB/s, 2.85 times ssif-mixed's wall time"
+    const size_t at = r.out.find("\nevent log: ssif-mixed-log wrote ");
+    REQUIRE(at != std::string::npos);
+    const std::string line = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+    INFO(line);
+    CHECK(line.find(" MB at ") != std::string::npos);
+    CHECK(line.find(" times ssif-mixed's wall time") != std::string::npos);
+    CHECK(std::filesystem::is_empty(dir)); // its folder (ssifsim-bench-*) and log removed
 }

@@ -64,6 +64,7 @@ struct Figures {
     // A waveform run: the bytes of its files, and the wall seconds it waited for the file
     // system to take them (block_writer_wait_ns).
     double waveform_bytes = 0, waveform_wait_seconds = 0;
+    double log_bytes = 0; // an event log run: the bytes of its log (JSON Lines)
     // Every run's wall seconds, in run order (one without --repeat; this one is their median).
     std::vector<double> wall_runs;
     double per_wall(double n) const { return wall_seconds > 0 ? n / wall_seconds : 0; }
@@ -147,6 +148,10 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
         j["waveform_bytes_per_s"] = f.per_wall(f.waveform_bytes);
         j["waveform_wait_seconds"] = f.waveform_wait_seconds;
     }
+    if (f.log_bytes > 0) {
+        j["log_bytes"] = count(f.log_bytes);
+        j["log_bytes_per_s"] = f.per_wall(f.log_bytes);
+    }
     j["wall_seconds_runs"] = f.wall_runs;
     return j;
 }
@@ -163,7 +168,8 @@ std::string measured_line(const Figures& f) {
                  {"log_events", f.log_events},
                  {"checks_passed", f.checks_passed},
                  {"waveform_bytes", f.waveform_bytes},
-                 {"waveform_wait_seconds", f.waveform_wait_seconds}}
+                 {"waveform_wait_seconds", f.waveform_wait_seconds},
+                 {"log_bytes", f.log_bytes}}
         .dump();
 }
 
@@ -179,6 +185,7 @@ Figures read_measured(const json& j) {
     f.checks_passed = j["checks_passed"];
     f.waveform_bytes = j["waveform_bytes"];
     f.waveform_wait_seconds = j["waveform_wait_seconds"];
+    f.log_bytes = j["log_bytes"];
     return f;
 }
 
@@ -212,11 +219,12 @@ json scaled(const char* text, double scale) {
 
 // The child's side: one scenario run, its figures as JSON on `fd`.
 int measure_scenario(const json& doc, const std::string& name, const std::string& vcd_path,
-                     int fd) {
+                     const std::string& log_path, int fd) {
     const Scenario s = parse_scenario(doc, name);
     install_interrupt_handlers(); // a signal stops the run, and its waveforms are removed below
     RunOptions options;
     options.vcd_path = vcd_path;
+    options.log_path = log_path;
     const auto t0 = std::chrono::steady_clock::now();
     const RunResult r = run_scenario(s, options);
     const double wall = seconds_since(t0);
@@ -232,6 +240,12 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
             std::remove(file.c_str());
         }
         f.waveform_wait_seconds = static_cast<double>(block_writer_wait_ns()) / 1e9;
+    }
+    if (!log_path.empty()) {
+        struct stat st;
+        if (::stat(log_path.c_str(), &st) == 0)
+            f.log_bytes = static_cast<double>(st.st_size);
+        std::remove(log_path.c_str());
     }
     // A run cut short (a signal to this process alone) or whose files are incomplete (a full
     // disk) measured something else than the workload: no figures.
@@ -440,15 +454,17 @@ std::string progress_text(const std::string& name, size_t job, size_t jobs, int 
 
 const std::vector<std::string>& bench_workload_names() {
     static const std::vector<std::string> names = {"ssif-mixed",          "floor",
-                                                   "ssif-mixed-vcd",      "zpci-storm-floating",
-                                                   "zpci-storm-directed", "raw-kernel"};
+                                                   "ssif-mixed-vcd",      "ssif-mixed-log",
+                                                   "zpci-storm-floating", "zpci-storm-directed",
+                                                   "raw-kernel"};
     return names;
 }
 
-// The folder ssif-mixed-vcd writes its waveforms into: made in --vcd-dir with a name no one
-// can guess (mkdtemp, mode 0700), so that nothing placed there beforehand (a symbolic link
-// named as a waveform would be) is written through, and removed with whatever is in it once
-// bench is done, so that a workload's process killed mid-run leaves no waveform behind.
+// The folder ssif-mixed-vcd writes its waveforms into, and ssif-mixed-log its event log: made in
+// --vcd-dir with a name no one can guess (mkdtemp, mode 0700), so that nothing placed there
+// beforehand (a symbolic link named as a waveform would be) is written through, and removed with
+// whatever is in it once bench is done, so that a workload's process killed mid-run leaves no
+// waveform behind.
 class WaveformDir {
   public:
     explicit WaveformDir(const std::string& parent) {
@@ -479,10 +495,11 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
     };
     std::vector<Job> jobs;
     const auto scenario = [&](const std::string& name, const char* text, double scale,
-                              const std::string& vcd) {
-        jobs.push_back({name, [name, doc = scaled(text, scale), vcd] {
-                            return run_measured(
-                                name, [&](int fd) { return measure_scenario(doc, name, vcd, fd); });
+                              const std::string& vcd, const std::string& log = "") {
+        jobs.push_back({name, [name, doc = scaled(text, scale), vcd, log] {
+                            return run_measured(name, [&](int fd) {
+                                return measure_scenario(doc, name, vcd, log, fd);
+                            });
                         }});
     };
     std::vector<std::vector<Figures>> done; // by job, every run
@@ -500,11 +517,14 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
                                                 [&doc](int fd) { return measure_floor(doc, fd); });
                         }});
     std::optional<WaveformDir> waveform_dir;
-    if (o.wants("ssif-mixed-vcd")) {
+    if (o.wants("ssif-mixed-vcd") || o.wants("ssif-mixed-log"))
         waveform_dir.emplace(o.vcd_dir);
+    if (o.wants("ssif-mixed-vcd"))
         scenario("ssif-mixed-vcd", bench_files::kSsifMixed, o.scale,
                  waveform_dir->path() + "/ssif-mixed.vcd");
-    }
+    if (o.wants("ssif-mixed-log"))
+        scenario("ssif-mixed-log", bench_files::kSsifMixed, o.scale, "",
+                 waveform_dir->path() + "/ssif-mixed.jsonl");
     if (o.memory) {
         scenario("ssif-mixed-10x", bench_files::kSsifMixed, o.scale * 10, "");
         scenario("ssif-burst", bench_files::kSsifBurst, o.scale, "");
@@ -599,8 +619,8 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         // (SmbusBus::runs_ahead), so its activation rate no longer tells its speed: its
         // raw_activations_per_request goal below does.
         if (f.name == "raw-kernel" || raw_per_s <= 0 || f.name == "ssif-mixed-10x" ||
-            f.name == "ssif-mixed-vcd" || f.name == "ssif-burst" || f.name == "floor" ||
-            f.requests > 0)
+            f.name == "ssif-mixed-vcd" || f.name == "ssif-mixed-log" || f.name == "ssif-burst" ||
+            f.name == "floor" || f.requests > 0)
             continue;
         const double share = f.per_wall(f.activations) / raw_per_s;
         goals.push_back(
@@ -717,6 +737,17 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
             out << "\n  " << fixed(kGoalVcdSlowdown, 0) << " times ssif-mixed's "
                 << fixed(mixed_run->wall_seconds, 3) << " s needs a file system that takes "
                 << bytes_text(need) << "/s (--vcd-dir picks it)";
+        out << "\n";
+    }
+    // The event log's cost: what the run wrote, and its wall time against the run without it.
+    for (const Figures& f : runs) {
+        if (f.log_bytes <= 0)
+            continue;
+        out << "\nevent log: " << f.name << " wrote " << bytes_text(f.log_bytes) << " at "
+            << bytes_text(f.per_wall(f.log_bytes)) << "/s";
+        if (mixed_run && mixed_run->wall_seconds > 0)
+            out << ", " << fixed(f.wall_seconds / mixed_run->wall_seconds, 2)
+                << " times ssif-mixed's wall time";
         out << "\n";
     }
     if (!goals.empty())

@@ -5,6 +5,7 @@
 //   ssif-mixed           bench/ssif-mixed.json: 100,000 IPMI requests, no waveforms
 //   floor                ssif-mixed's requests through the plain C++ cores (bench_floor.h)
 //   ssif-mixed-vcd       the same with the full VCD (wires and transaction level)
+//   ssif-mixed-log       the same writing its event log (--log, JSON Lines)
 //   zpci-storm-floating  scenarios/zpci-storm-floating.json: 1,000,000 MSIs
 //   zpci-storm-directed  scenarios/zpci-storm-directed.json
 //   raw-kernel           as many activations as ssif-mixed made, from threads that only wait
@@ -27,7 +28,7 @@ struct BenchOptions {
     bool json = false;                  // one JSON document instead of the table
     bool memory = false;                // also ssif-mixed 10 times longer: is RSS flat?
     std::vector<std::string> workloads; // empty: all
-    std::string vcd_dir = "/tmp";       // where ssif-mixed-vcd writes (removed after)
+    std::string vcd_dir = "/tmp";       // where ssif-mixed-vcd and -log write (removed after)
     // Runs of each workload (1..100), round after round; each keeps the run with the median
     // wall time (its ratios too) and the highest peak RSS, and lists every run's wall time
     // in --json's wall_seconds_runs.

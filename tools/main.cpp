@@ -551,13 +551,14 @@ int cmd_bench(const std::vector<std::string>& args) {
         "workload sizes times F (0.01: the smoke test's 1,000 requests and 10,000 MSIs)")(
         "workload", po::value(&workloads)->value_name("NAME")->composing(),
         "run only this workload (repeatable): ssif-mixed, floor, ssif-mixed-vcd, "
-        "zpci-storm-floating, zpci-storm-directed, raw-kernel (ssif-mixed-10x and "
+        "ssif-mixed-log, zpci-storm-floating, zpci-storm-directed, raw-kernel (ssif-mixed-10x and "
         "ssif-burst run with --memory)")("json", "print one JSON document instead of the table")(
         "memory", "also run ssif-mixed 10 times longer, and with all its requests due at once, and "
                   "compare the peak RSS")(
         "vcd-dir", po::value(&o.vcd_dir)->value_name("DIR")->default_value(o.vcd_dir),
-        "where ssif-mixed-vcd writes its waveforms, in a folder of its own (ssifsim-bench-*, "
-        "removed after; about 10 GB at scale 1: two files of 5 GB)")(
+        "where ssif-mixed-vcd writes its waveforms and ssif-mixed-log its event log, in a "
+        "folder of its own (ssifsim-bench-*, removed after; at scale 1 about 10 GB of "
+        "waveforms, two files of 5 GB, and a log of 1.6 GB)")(
         "repeat", po::value(&o.repeat)->value_name("N")->default_value(o.repeat),
         "run every workload N times (1..100), round after round, and keep each one's run "
         "with the median wall time (and its highest peak RSS): steadier ratios on a shared "
@@ -580,7 +581,8 @@ int cmd_bench(const std::vector<std::string>& args) {
                "activations per\nrequest or MSI ('-': not measured in this run). "
                "ssif-mixed-vcd's waveforms: the\nbytes its files held, their rate, the wall "
                "time it waited for the file system to\ntake them, and the rate the VCD goal "
-               "would need of the disk.\n"
+               "would need of the disk. ssif-mixed-log's event log: its bytes, their rate, and\n"
+               "its wall time against ssif-mixed's.\n"
                "Workloads: bench/ssif-mixed.json (and bench/ssif-burst.json with "
                "--memory),\nscenarios/zpci-storm-floating.json and -directed.json, "
                "compiled in.\nSpeed is measured here, never in a timed test; the figures are "
@@ -610,10 +612,11 @@ int cmd_bench(const std::vector<std::string>& args) {
     o.memory = vm.count("memory") > 0;
     // Checked before any workload runs, not found by the VCD workload's process midway: by
     // creating a file there (access() passes /proc for root, where nothing can be created).
-    if (o.wants("ssif-mixed-vcd") && (o.vcd_dir.empty() || !can_create_in(o.vcd_dir)))
+    if ((o.wants("ssif-mixed-vcd") || o.wants("ssif-mixed-log")) &&
+        (o.vcd_dir.empty() || !can_create_in(o.vcd_dir)))
         return usage_error("--vcd-dir: '" + o.vcd_dir +
                                "' is not a directory this process can write (ssif-mixed-vcd "
-                               "writes its waveforms there)",
+                               "writes its waveforms there, ssif-mixed-log its event log)",
                            "bench");
     if (isatty(STDERR_FILENO))
         o.progress = &std::cerr;

@@ -95,14 +95,27 @@ TEST_CASE("JsonlSink writes each event as ordered_json's dump of its object", "[
         CHECK(JsonlSink::format(e) == reference_line(e));
     }
 
-    // record(): the lines in order, each ending in '\n'; the same as format().
+    // record(): the lines in order, each ending in '\n', once flushed; the same as format().
+    // Many blocks' worth (JsonlSink::kBlockBytes each), and a line longer than a block.
+    Event long_text = event(7, "bmc", "warn");
+    long_text.fields.add("text", std::string(3 * JsonlSink::kBlockBytes, 'x'));
     std::ostringstream out;
-    JsonlSink sink(out);
     std::string expected;
-    for (const Event& e : cases) {
-        sink.record(e);
-        expected += reference_line(e) + "\n";
-    }
+    {
+        JsonlSink sink(out);
+        const auto record = [&](const Event& e) {
+            sink.record(e);
+            expected += reference_line(e) + "\n";
+        };
+        for (int round = 0; round < 2000; ++round)
+            for (const Event& e : cases)
+                record(e);
+        record(long_text);
+        record(plain);
+        sink.flush();
+        CHECK(out.str() == expected);
+        record(plain);
+    } // and at its end
     CHECK(out.str() == expected);
 }
 

@@ -66,8 +66,11 @@ size_t value_room(const FieldValue& v) {
     return 20; // an int64_t's digits and sign; "false"; "0x" and two digits, quoted
 }
 
-// Whether every string of the line is plain (write_plain writes it), and its room then.
-bool plain_line(const Event& e, size_t* room) {
+// The most the line takes if every string of it is plain (write_plain writes it); 0 if the
+// library must write it (a string to escape, or a key given twice).
+size_t plain_room(const Event& e) {
+    if (keys_repeat(e))
+        return 0;
     size_t n = sizeof "{\"t_ns\":18446744073709551615,\"src\":\"\",\"ev\":\"\"}" + e.src.size() +
                e.ev.size();
     bool ok = plain(e.src) & plain(e.ev);
@@ -76,8 +79,7 @@ bool plain_line(const Event& e, size_t* room) {
         const auto* s = std::get_if<std::string>(&f.value);
         ok &= plain(f.key) & (!s || plain(*s));
     }
-    *room = n;
-    return ok;
+    return ok ? n : 0;
 }
 
 char* put(char* p, std::string_view s) {
@@ -146,32 +148,45 @@ char* write_plain(char* p, const Event& e) {
     *p++ = '}';
     return p;
 }
-
-// The line at buf[0..), returned its length; buf keeps room for a newline after it.
-size_t put_line(std::string& buf, const Event& event) {
-    size_t room = 0;
-    if (keys_repeat(event) || !plain_line(event, &room)) {
-        buf = format_with_json_library(event);
-        const size_t size = buf.size();
-        buf += '\n';
-        return size;
-    }
-    if (buf.size() < room + 1)
-        buf.resize(room + 1);
-    return static_cast<size_t>(write_plain(buf.data(), event) - buf.data());
-}
 } // namespace
 
+JsonlSink::JsonlSink(std::ostream& out) : out_(out), block_(2 * kBlockBytes, '\0') {}
+
+JsonlSink::~JsonlSink() {
+    flush();
+}
+
 std::string JsonlSink::format(const Event& event) {
-    std::string line;
-    line.resize(put_line(line, event));
+    const size_t room = plain_room(event);
+    if (room == 0)
+        return format_with_json_library(event);
+    std::string line(room, '\0');
+    line.resize(static_cast<size_t>(write_plain(line.data(), event) - line.data()));
     return line;
 }
 
 void JsonlSink::record(const Event& event) {
-    const size_t size = put_line(line_, event);
-    line_[size] = '\n';
-    out_.write(line_.data(), static_cast<std::streamsize>(size + 1));
+    const size_t room = plain_room(event);
+    const std::string escaped = room == 0 ? format_with_json_library(event) : std::string();
+    const size_t line_room = (room == 0 ? escaped.size() : room) + 1; // and its newline
+    if (used_ + line_room > block_.size()) // a line longer than kBlockBytes
+        block_.resize(used_ + line_room);
+    char* p = block_.data() + used_;
+    p = room == 0 ? put(p, escaped) : write_plain(p, event);
+    *p++ = '\n';
+    used_ = static_cast<size_t>(p - block_.data());
+    if (used_ >= kBlockBytes)
+        write_block();
+}
+
+void JsonlSink::write_block() {
+    out_.write(block_.data(), static_cast<std::streamsize>(used_));
+    used_ = 0;
+}
+
+void JsonlSink::flush() {
+    write_block();
+    out_.flush();
 }
 
 } // namespace ssifsim::tools

@@ -1,5 +1,5 @@
 // Writes events as JSON Lines: {"t_ns":..,"src":..,"ev":.., fields...} one per line,
-// streamed to the file as they happen.
+// streamed to the file as the run goes, a block at a time.
 #pragma once
 
 #include <fstream>
@@ -11,7 +11,10 @@ namespace ssifsim::tools {
 
 class JsonlSink : public ssifsim::EventSink {
   public:
-    explicit JsonlSink(std::ostream& out) : out_(out) {}
+    explicit JsonlSink(std::ostream& out);
+    ~JsonlSink() override; // flush()
+    JsonlSink(const JsonlSink&) = delete;
+    JsonlSink& operator=(const JsonlSink&) = delete;
     bool records_early(EventId) const override { return true; } // writes t_ns, in order
     bool records_all_early() const override { return true; }
     void record(const Event& event) override;
@@ -22,9 +25,18 @@ class JsonlSink : public ssifsim::EventSink {
     // dump() does (nlohmann::json::type_error 316) for a string that is not UTF-8.
     static std::string format(const Event& event);
 
+    // Writes every line recorded so far to the stream, and flushes it: call before closing
+    // it. The lines go to the stream in blocks of at least kBlockBytes (one write each
+    // rather than one a line); a follower of the file (tail -f) sees them a block at a time.
+    void flush();
+    static constexpr size_t kBlockBytes = size_t{1} << 16;
+
   private:
+    void write_block(); // the lines in block_ to the stream
+
     std::ostream& out_;
-    std::string line_; // record()'s line: no allocation once it has room
+    std::string block_; // the lines not yet written: the first used_ bytes
+    size_t used_ = 0;
 };
 
 } // namespace ssifsim::tools

@@ -917,6 +917,7 @@ int cmd_check(const std::vector<std::string>& args) {
                 .bytes("data", t.data)
                 .str("status", smbus::status_name(t.status))
                 .num("dur_ns", static_cast<int64_t>(t.end_ns - t.start_ns));
+        sink.flush();
         error = log_out->commit();
     }
     if (report_out && error.empty()) {

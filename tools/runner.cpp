@@ -216,8 +216,10 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
 
     result.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    // The streams first (the VCDs' writers flushed them in finish()): if one of them failed,
-    // no report or JUnit file claims a result.
+    // The streams first (the VCDs' writers flushed them in finish(), the log's here): if one
+    // of them failed, no report or JUnit file claims a result.
+    if (jsonl)
+        jsonl->flush();
     for (OutputFile* f : {log_out, vcd_out, tl_out})
         if (f && result.output_error.empty())
             result.output_error = f->commit();

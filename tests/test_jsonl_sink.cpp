@@ -16,6 +16,7 @@ using ssifsim::Bytes;
 using ssifsim::Event;
 using ssifsim::Hex8;
 using ssifsim::tools::JsonlSink;
+namespace events = ssifsim::events;
 
 namespace {
 // ordered_json's operator[] on a key already there replaces its value in its first place.
@@ -40,9 +41,13 @@ std::string reference_line(const Event& e) {
     return j.dump();
 }
 
-Event event(uint64_t t_ns, std::string_view src, std::string_view ev) {
+// A sink keeps what a line holds besides its values by event id (JsonlSink::LineShape):
+// the cases give ids, some shared by events of other sources or keys.
+Event event(uint64_t t_ns, std::string_view src, std::string_view ev,
+            ssifsim::EventId id = events::kCount) {
     Event e;
     e.t_ns = t_ns;
+    e.id = id;
     e.src = src;
     e.ev = ev;
     return e;
@@ -51,14 +56,15 @@ Event event(uint64_t t_ns, std::string_view src, std::string_view ev) {
 
 TEST_CASE("JsonlSink writes each event as ordered_json's dump of its object", "[jsonl]") {
     std::vector<Event> cases;
-    Event plain = event(89700, "bus", "byte");
+    Event plain = event(89700, "bus", "byte", events::kBusByte);
     plain.fields.add("dir", std::string("w"));
     plain.fields.add("byte", Hex8{0x20});
     plain.fields.add("ack", true);
     plain.fields.add("nak", false);
     cases.push_back(plain);
 
-    Event numbers = event(std::numeric_limits<uint64_t>::max(), "host", "request");
+    Event numbers =
+        event(std::numeric_limits<uint64_t>::max(), "host", "request", events::kHostRequest);
     numbers.fields.add("id", int64_t{0});
     numbers.fields.add("min", std::numeric_limits<int64_t>::min());
     numbers.fields.add("max", std::numeric_limits<int64_t>::max());
@@ -71,7 +77,7 @@ TEST_CASE("JsonlSink writes each event as ordered_json's dump of its object", "[
 
     // Strings the library escapes: quotes, backslashes, control characters (short forms and
     // \u00XX), DEL (written as it is), UTF-8 (written as it is); a key that needs escaping.
-    Event text = event(0, "cpu12", "warn");
+    Event text = event(0, "cpu12", "warn", events::kBmcWarn);
     text.fields.add("text", std::string("say \"hi\" to C:\\dir\n\ttab\x01\x1f\b\f\r end"));
     text.fields.add("path", std::string("C:\\dir\\file"));
     text.fields.add("del", std::string("a\x7f"
@@ -82,13 +88,32 @@ TEST_CASE("JsonlSink writes each event as ordered_json's dump of its object", "[
     cases.push_back(text);
 
     // Keys given twice, or a field named as the first three: the first place, the last value.
-    Event repeated = event(5, "bmc", "state");
+    Event repeated = event(5, "bmc", "state", events::kBmcState);
     repeated.fields.add("from", std::string("READY"));
     repeated.fields.add("to", std::string("START"));
     repeated.fields.add("from", std::string("IDLE"));
     repeated.fields.add("ev", std::string("renamed"));
     repeated.fields.add("t_ns", int64_t{-1});
     cases.push_back(repeated);
+
+    // One id from other sources, with other keys, with none, and outside the catalog.
+    Event other_keys = event(6, "bus", "byte", events::kBusByte);
+    other_keys.fields.add("dir", std::string("r"));
+    other_keys.fields.add("byte", Hex8{0x21});
+    other_keys.fields.add("ack", false);
+    other_keys.fields.add("pec", true); // where `plain` has "nak"
+    cases.push_back(other_keys);
+    Event fewer_keys = event(7, "bus", "byte", events::kBusByte);
+    fewer_keys.fields.add("dir", std::string("r"));
+    cases.push_back(fewer_keys);
+    Event cpu3 = event(8, "cpu3", "warn", events::kBmcWarn);
+    cpu3.fields.add("text", std::string("plain"));
+    cases.push_back(cpu3);
+    Event cpu12 = event(9, "cpu12", "warn", events::kBmcWarn);
+    cpu12.fields.add("text", std::string("plain"));
+    cases.push_back(cpu12);
+    cases.push_back(event(10, "bus", "byte", events::kBusByte));
+    cases.push_back(event(11, "host", "link"));
 
     for (const Event& e : cases) {
         INFO(reference_line(e));

@@ -66,22 +66,6 @@ size_t value_room(const FieldValue& v) {
     return 20; // an int64_t's digits and sign; "false"; "0x" and two digits, quoted
 }
 
-// The most the line takes if every string of it is plain (write_plain writes it); 0 if the
-// library must write it (a string to escape, or a key given twice).
-size_t plain_room(const Event& e) {
-    if (keys_repeat(e))
-        return 0;
-    size_t n = sizeof "{\"t_ns\":18446744073709551615,\"src\":\"\",\"ev\":\"\"}" + e.src.size() +
-               e.ev.size();
-    bool ok = plain(e.src) & plain(e.ev);
-    for (const Field& f : e.fields) {
-        n += f.key.size() + 4 + value_room(f.value); // ,"key":
-        const auto* s = std::get_if<std::string>(&f.value);
-        ok &= plain(f.key) & (!s || plain(*s));
-    }
-    return ok ? n : 0;
-}
-
 char* put(char* p, std::string_view s) {
     std::memcpy(p, s.data(), s.size());
     return p + s.size();
@@ -131,24 +115,71 @@ struct PutValue {
     }
 };
 
-// The line of an event whose strings are all plain (plain_line), at p; returns its end.
-char* write_plain(char* p, const Event& e) {
-    p = put(p, "{\"t_ns\":");
-    p = put_number(p, e.t_ns);
-    p = put(p, ",\"src\":");
-    p = put_quoted(p, e.src);
-    p = put(p, ",\"ev\":");
-    p = put_quoted(p, e.ev);
-    for (const Field& f : e.fields) {
-        *p++ = ',';
-        p = put_quoted(p, f.key);
-        *p++ = ':';
-        p = std::visit(PutValue{p}, f.value);
-    }
-    *p++ = '}';
-    return p;
+bool same(std::string_view a, std::string_view b) { // the same string literal
+    return a.data() == b.data() && a.size() == b.size();
 }
 } // namespace
+
+// What a line holds besides its time and values: `,"src":"bus","ev":"byte"` and each key as
+// `,"dir":`, written once for an event's source, name and keys and reused by every line
+// with the same ones. A sink keeps one an event id: its lines mostly come from one call site.
+struct JsonlSink::LineShape {
+    // The event it was made for, its strings by address (literals: one per call site).
+    std::string_view src, ev;
+    size_t fields = 0;
+    std::array<std::string_view, FieldList::kCapacity> keys{};
+    bool writable = false; // no name to escape and no key twice: write_line may write it
+    std::string text;      // `,"src":..,"ev":..`, then `,"key":` for each field
+    // text[0, ends[0]): src and ev; text[ends[i], ends[i + 1]): key i.
+    std::array<size_t, FieldList::kCapacity + 1> ends{};
+
+    explicit LineShape(const Event& e) : src(e.src), ev(e.ev), fields(e.fields.size()) {
+        writable = !keys_repeat(e) && plain(src) && plain(ev);
+        text = ",\"src\":\"" + std::string(src) + "\",\"ev\":\"" + std::string(ev) + '"';
+        ends[0] = text.size();
+        for (size_t i = 0; i < fields; ++i) {
+            keys[i] = e.fields[i].key;
+            writable = writable && plain(keys[i]);
+            text += ",\"" + std::string(keys[i]) + "\":";
+            ends[i + 1] = text.size();
+        }
+    }
+    bool fits(const Event& e) const {
+        if (!same(src, e.src) || !same(ev, e.ev) || fields != e.fields.size())
+            return false;
+        for (size_t i = 0; i < fields; ++i)
+            if (!same(keys[i], e.fields[i].key))
+                return false;
+        return true;
+    }
+    // The most a line of `e` (which fits) takes if write_line may write it; else 0.
+    size_t room(const Event& e) const {
+        if (!writable)
+            return 0;
+        size_t n = sizeof "{\"t_ns\":18446744073709551615}" + text.size();
+        for (const Field& f : e.fields) {
+            const auto* s = std::get_if<std::string>(&f.value);
+            if (s && !plain(*s))
+                return 0;
+            n += value_room(f.value);
+        }
+        return n;
+    }
+    // The line of `e` (room() > 0) at p; returns its end.
+    char* write_line(char* p, const Event& e) const {
+        p = put(p, "{\"t_ns\":");
+        p = put_number(p, e.t_ns);
+        size_t from = 0; // src and ev go with the first key, in one copy
+        for (size_t i = 0; i < fields; ++i) {
+            p = put(p, std::string_view(text).substr(from, ends[i + 1] - from));
+            from = ends[i + 1];
+            p = std::visit(PutValue{p}, e.fields[i].value);
+        }
+        p = put(p, std::string_view(text).substr(from, ends[fields] - from)); // no field: src, ev
+        *p++ = '}';
+        return p;
+    }
+};
 
 JsonlSink::JsonlSink(std::ostream& out) : out_(out), block_(2 * kBlockBytes, '\0') {}
 
@@ -157,22 +188,32 @@ JsonlSink::~JsonlSink() {
 }
 
 std::string JsonlSink::format(const Event& event) {
-    const size_t room = plain_room(event);
+    const LineShape shape(event);
+    const size_t room = shape.room(event);
     if (room == 0)
         return format_with_json_library(event);
     std::string line(room, '\0');
-    line.resize(static_cast<size_t>(write_plain(line.data(), event) - line.data()));
+    line.resize(static_cast<size_t>(shape.write_line(line.data(), event) - line.data()));
     return line;
 }
 
+const JsonlSink::LineShape& JsonlSink::shape_of(const Event& event) {
+    std::unique_ptr<LineShape>& shape =
+        event.id < events::kCount ? shapes_[event.id] : other_shape_;
+    if (!shape || !shape->fits(event))
+        shape = std::make_unique<LineShape>(event);
+    return *shape;
+}
+
 void JsonlSink::record(const Event& event) {
-    const size_t room = plain_room(event);
+    const LineShape& shape = shape_of(event);
+    const size_t room = shape.room(event);
     const std::string escaped = room == 0 ? format_with_json_library(event) : std::string();
     const size_t line_room = (room == 0 ? escaped.size() : room) + 1; // and its newline
     if (used_ + line_room > block_.size()) // a line longer than kBlockBytes
         block_.resize(used_ + line_room);
     char* p = block_.data() + used_;
-    p = room == 0 ? put(p, escaped) : write_plain(p, event);
+    p = room == 0 ? put(p, escaped) : shape.write_line(p, event);
     *p++ = '\n';
     used_ = static_cast<size_t>(p - block_.data());
     if (used_ >= kBlockBytes)

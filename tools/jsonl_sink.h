@@ -2,7 +2,9 @@
 // streamed to the file as the run goes, a block at a time.
 #pragma once
 
+#include <array>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "models/common/event_log.h"
@@ -17,6 +19,8 @@ class JsonlSink : public ssifsim::EventSink {
     JsonlSink& operator=(const JsonlSink&) = delete;
     bool records_early(EventId) const override { return true; } // writes t_ns, in order
     bool records_all_early() const override { return true; }
+    // Its src, ev and keys are static storage (Event, Field): the text a line holds besides
+    // its time and values is kept by event id and reused while they stay at their addresses.
     void record(const Event& event) override;
 
     // One event as its JSON line (no newline); also used by tests. The line is what
@@ -32,11 +36,17 @@ class JsonlSink : public ssifsim::EventSink {
     static constexpr size_t kBlockBytes = size_t{1} << 16;
 
   private:
-    void write_block(); // the lines in block_ to the stream
+    struct LineShape;
+    // The shape kept for the event's id, made anew if the event does not fit it.
+    const LineShape& shape_of(const Event& event);
+    // The lines in block_ to the stream.
+    void write_block();
 
     std::ostream& out_;
     std::string block_; // the lines not yet written: the first used_ bytes
     size_t used_ = 0;
+    std::array<std::unique_ptr<LineShape>, events::kCount> shapes_; // by event id
+    std::unique_ptr<LineShape> other_shape_; // of an event outside the catalog
 };
 
 } // namespace ssifsim::tools

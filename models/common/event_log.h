@@ -100,8 +100,10 @@ struct Event {
     uint64_t t_ns = 0;
     EventId id = events::kCount; // its catalog entry: compare this, not the strings
     int cpu = -1;                // a per-CPU event's CPU (EventSource::Cpu); else -1
-    std::string_view src;        // bus, host, bmc, daemon, ..., cpu0, cpu1: the log's text
-    std::string_view ev;         // the catalog's name
+    // bus, host, bmc, daemon, ..., cpu0, cpu1: the log's text. Static storage, as the keys
+    // (the catalog's names): a sink may keep them by address (JsonlSink does).
+    std::string_view src;
+    std::string_view ev; // the catalog's name
     FieldList fields;
 };
 

@@ -10,7 +10,7 @@ namespace ssifsim::tools {
 namespace {
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-// The object as nlohmann builds it and dumps it: the line the direct path (write_plain) must
+// The object as nlohmann builds it and dumps it: the line the direct path (LineShape) must
 // match, and the path of an event whose keys repeat or whose strings dump() would escape.
 std::string format_with_json_library(const Event& event) {
     struct FieldToJson {

@@ -8,8 +8,6 @@
 namespace ssifsim::tools {
 
 namespace {
-constexpr char kHexDigits[] = "0123456789abcdef";
-
 // The object as nlohmann builds it and dumps it: the line the direct path (LineShape) must
 // match, and the path of an event whose keys repeat or whose strings dump() would escape.
 std::string format_with_json_library(const Event& event) {
@@ -78,12 +76,6 @@ char* put_quoted(char* p, std::string_view s) {
     return p;
 }
 
-char* put_hex_byte(char* p, uint8_t v) {
-    p[0] = kHexDigits[v >> 4];
-    p[1] = kHexDigits[v & 0xf];
-    return p + 2;
-}
-
 template <typename Int> char* put_number(char* p, Int v) {
     return std::to_chars(p, p + 20, v).ptr; // 20 characters hold every int64_t and uint64_t
 }
@@ -98,7 +90,7 @@ struct PutValue {
     char* operator()(const std::string& v) const { return put_quoted(p, v); }
     char* operator()(Hex8 v) const { // hex_byte's text
         char* q = put(p, "\"0x");
-        q = put_hex_byte(q, v.value);
+        q = put_hex_digits(q, v.value);
         *q++ = '"';
         return q;
     }
@@ -108,7 +100,7 @@ struct PutValue {
         for (size_t i = 0; i < v.size(); ++i) {
             if (i)
                 *q++ = ' ';
-            q = put_hex_byte(q, v[i]);
+            q = put_hex_digits(q, v[i]);
         }
         *q++ = '"';
         return q;

@@ -58,23 +58,16 @@ void EventBuilder::begin(uint64_t t_ns, EventId id) {
     event_.ev = name.ev;
 }
 
-namespace {
-constexpr char kDigits[] = "0123456789abcdef";
-} // namespace
-
 std::string hex_byte(uint8_t value) {
-    return std::string("0x") + kDigits[value >> 4] + kDigits[value & 0xf];
+    std::string out = "0x00";
+    put_hex_digits(&out[2], value);
+    return out;
 }
 
 std::string hex_string(const Bytes& bytes) {
-    std::string out;
-    out.reserve(bytes.size() * 3);
-    for (size_t i = 0; i < bytes.size(); ++i) {
-        if (i)
-            out += ' ';
-        out += kDigits[bytes[i] >> 4];
-        out += kDigits[bytes[i] & 0xf];
-    }
+    std::string out(bytes.empty() ? 0 : 3 * bytes.size() - 1, ' ');
+    for (size_t i = 0; i < bytes.size(); ++i)
+        put_hex_digits(&out[3 * i], bytes[i]);
     return out;
 }
 

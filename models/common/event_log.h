@@ -242,6 +242,14 @@ class EventBuilder {
     Event event_;
 };
 
+// Writes `value` as two lowercase hex digits at p ("0a"); returns their end. The digits of
+// hex_string and hex_byte, and of a log writer's in place.
+inline char* put_hex_digits(char* p, uint8_t value) {
+    constexpr char kDigits[] = "0123456789abcdef";
+    p[0] = kDigits[value >> 4];
+    p[1] = kDigits[value & 0xf];
+    return p + 2;
+}
 // Renders bytes as space-separated lowercase hex: "18 01".
 std::string hex_string(const Bytes& bytes);
 // Renders one byte (an address, a command) as the messages write it: "0x50".

@@ -216,3 +216,38 @@ TEST_CASE("an emulator command ipmi_sim refuses: exit 2 with what ipmi_sim print
     CHECK(access((dir + "/run.jsonl").c_str(), F_OK) != 0);
     CHECK(ipmi_sim_children().empty());
 }
+
+// ipmi_sim echoes each emulator line and cuts a long one into pieces of about 500 bytes,
+// inside a character if it must: its console lines need not be UTF-8. The log and the
+// report write such bytes as U+FFFD (output_text) instead of ending the run with
+// nlohmann's type_error 316.
+TEST_CASE("ipmi_sim lines that are not UTF-8: the run, its log and report complete",
+          "[ipmi_sim][jsonl]") {
+    REQUIRE_FALSE(find_ipmi_sim().empty());
+    std::string comment = "# ";
+    for (int i = 0; i < 1000; ++i)
+        comment += "\xe2\x86\x92\\\""; // "→\"": 3 bytes and an escaped quote in the JSON
+    const std::string dir = make_temp_dir("ipmi-sim-utf8");
+    write_file(dir + "/s.json",
+               R"({"version": 1, "bmc": {"daemon": {"backend": "ipmi_sim", "ipmi_sim": {
+                   "emulator": [")" +
+                   comment + R"(", "mc_setbmc 0x20",
+                     "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02",
+                     "mc_enable 0x20"]}}},
+                   "workload": {"requests": [{"netfn": 6, "cmd": 1}]}})");
+    const CommandResult r = run_command(ssifsim_binary() + " run " + dir + "/s.json --log " + dir +
+                                        "/run.jsonl --report " + dir + "/report.json");
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    std::ifstream log(dir + "/run.jsonl");
+    size_t lines = 0, arrows = 0;
+    for (std::string line; std::getline(log, line); ++lines) {
+        const json e = json::parse(line); // throws on a line that is not JSON
+        if (e["src"] == "ipmi_sim" && e.contains("line"))
+            arrows += e["line"].get<std::string>().find("\xe2\x86\x92") != std::string::npos;
+    }
+    CHECK(lines > 0);
+    CHECK(arrows > 0); // the comment's pieces are in the log
+    CHECK_NOTHROW(json::parse(std::ifstream(dir + "/report.json")));
+    CHECK(ipmi_sim_children().empty());
+}

@@ -15,6 +15,14 @@ namespace ssifsim::tools {
 using json = nlohmann::json;
 using ojson = nlohmann::ordered_json; // for output: keys keep their order
 
+// The text of an output document or log line, `indent` as dump()'s (-1: one line). A string
+// from outside the simulator (an ipmi_sim console line, which ipmi_sim may cut inside a
+// character) need not be UTF-8: bytes that are not are written as U+FFFD
+// (error_handler_t::replace), where dump()'s default throws type_error 316.
+template <typename Json> std::string output_text(const Json& doc, int indent = -1) {
+    return doc.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 // Bad input: the message names the file and the JSON path. Exit code 2.
 class InputError : public std::runtime_error {
   public:

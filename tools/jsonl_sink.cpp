@@ -5,6 +5,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "tools/json_reader.h"
+
 namespace ssifsim::tools {
 
 namespace {
@@ -24,7 +26,7 @@ std::string format_with_json_library(const Event& event) {
     j["ev"] = std::string(event.ev);
     for (const Field& f : event.fields)
         j[std::string(f.key)] = std::visit(FieldToJson{}, f.value);
-    return j.dump();
+    return output_text(j);
 }
 
 bool keys_repeat(const Event& event) {

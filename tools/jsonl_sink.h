@@ -25,8 +25,8 @@ class JsonlSink : public ssifsim::EventSink {
 
     // One event as its JSON line (no newline); also used by tests. The line is what
     // nlohmann::ordered_json's dump() makes of the object t_ns, src, ev, then the fields in
-    // order (a key given twice keeps its first place and its last value); it throws as
-    // dump() does (nlohmann::json::type_error 316) for a string that is not UTF-8.
+    // order (a key given twice keeps its first place and its last value), bytes that are not
+    // UTF-8 written as U+FFFD (output_text).
     static std::string format(const Event& event);
 
     // Writes every line recorded so far to the stream, and flushes it: call before closing

@@ -921,7 +921,7 @@ int cmd_check(const std::vector<std::string>& args) {
         error = log_out->commit();
     }
     if (report_out && error.empty()) {
-        report_out->open() << capture_report(capture, o, result).dump(2) << '\n';
+        report_out->open() << output_text(capture_report(capture, o, result), 2) << '\n';
         error = report_out->commit();
     }
     if (junit_out && error.empty()) {

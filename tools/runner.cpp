@@ -238,7 +238,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& options) {
         }
     }
     if (report_out && result.output_error.empty()) {
-        report_out->open() << build_report(s, result).dump(2) << '\n';
+        report_out->open() << output_text(build_report(s, result), 2) << '\n';
         result.output_error = report_out->commit();
     }
     if (junit_out && result.output_error.empty()) {

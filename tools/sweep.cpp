@@ -328,7 +328,7 @@ std::string write_outputs(const ojson& summary, const std::string& summary_path,
         const std::string dir = directory_of(summary_path);
         const ojson doc =
             with_paths(summary, [&](const std::string& p) { return relative_to(p, dir); });
-        const std::string error = write_document(summary_path, doc.dump(2) + "\n");
+        const std::string error = write_document(summary_path, output_text(doc, 2) + "\n");
         if (!error.empty())
             return error;
     }

@@ -175,7 +175,7 @@ struct JsonlSink::LineShape {
     }
 };
 
-JsonlSink::JsonlSink(std::ostream& out) : out_(out), block_(2 * kBlockBytes, '\0') {}
+JsonlSink::JsonlSink(std::ostream& out) : writer_(out), block_(2 * kBlockBytes, '\0') {}
 
 JsonlSink::~JsonlSink() {
     flush();
@@ -215,13 +215,13 @@ void JsonlSink::record(const Event& event) {
 }
 
 void JsonlSink::write_block() {
-    out_.write(block_.data(), static_cast<std::streamsize>(used_));
+    block_ = writer_.write(std::move(block_), used_);
     used_ = 0;
 }
 
 void JsonlSink::flush() {
     write_block();
-    out_.flush();
+    writer_.flush();
 }
 
 } // namespace ssifsim::tools

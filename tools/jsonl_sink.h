@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "models/common/block_writer.h"
 #include "models/common/event_log.h"
 
 namespace ssifsim::tools {
@@ -30,8 +31,10 @@ class JsonlSink : public ssifsim::EventSink {
     static std::string format(const Event& event);
 
     // Writes every line recorded so far to the stream, and flushes it: call before closing
-    // it. The lines go to the stream in blocks of at least kBlockBytes (one write each
-    // rather than one a line); a follower of the file (tail -f) sees them a block at a time.
+    // it. The lines go to the stream in blocks of at least kBlockBytes (one write each rather
+    // than one a line), written by a thread of their own (BlockWriter: the kernel's copy of a
+    // log of gigabytes runs beside the simulation); a follower of the file (tail -f) sees
+    // them a block at a time.
     void flush();
     static constexpr size_t kBlockBytes = size_t{1} << 16;
 
@@ -39,10 +42,10 @@ class JsonlSink : public ssifsim::EventSink {
     struct LineShape;
     // The shape kept for the event's id, made anew if the event does not fit it.
     const LineShape& shape_of(const Event& event);
-    // The lines in block_ to the stream.
+    // The lines in block_ to writer_.
     void write_block();
 
-    std::ostream& out_;
+    BlockWriter writer_;
     std::string block_; // the lines not yet written: the first used_ bytes
     size_t used_ = 0;
     std::array<std::unique_ptr<LineShape>, events::kCount> shapes_; // by event id

@@ -220,7 +220,8 @@ void JsonlSink::write_block() {
 }
 
 void JsonlSink::flush() {
-    write_block();
+    if (used_ > 0) // the runner's flush, then the destructor's: the second has nothing to hand
+        write_block();
     writer_.flush();
 }
 

@@ -3,7 +3,6 @@
 #include <array>
 #include <charconv>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "tools/json_reader.h"
 
@@ -14,13 +13,13 @@ namespace {
 // match, and the path of an event whose keys repeat or whose strings dump() would escape.
 std::string format_with_json_library(const Event& event) {
     struct FieldToJson {
-        nlohmann::ordered_json operator()(int64_t v) const { return v; }
-        nlohmann::ordered_json operator()(bool v) const { return v; }
-        nlohmann::ordered_json operator()(const std::string& v) const { return v; }
-        nlohmann::ordered_json operator()(Hex8 v) const { return hex_byte(v.value); }
-        nlohmann::ordered_json operator()(const Bytes& v) const { return hex_string(v); }
+        ojson operator()(int64_t v) const { return v; }
+        ojson operator()(bool v) const { return v; }
+        ojson operator()(const std::string& v) const { return v; }
+        ojson operator()(Hex8 v) const { return hex_byte(v.value); }
+        ojson operator()(const Bytes& v) const { return hex_string(v); }
     };
-    nlohmann::ordered_json j;
+    ojson j;
     j["t_ns"] = event.t_ns;
     j["src"] = std::string(event.src);
     j["ev"] = std::string(event.ev);

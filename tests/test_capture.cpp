@@ -16,6 +16,7 @@
 #include "tools/capture.h"
 #include "tools/capture_check.h"
 #include "tools/format.h"
+#include "tools/junit.h"
 
 namespace ssifsim::test {
 namespace {
@@ -547,6 +548,45 @@ TEST_CASE("check: a kernel trace of a normal exchange", "[capture]") {
     // No wire timing in a kernel trace: the wire checks are not made.
     for (const tools::Check& c : r.checks)
         CHECK((c.name != "tTIMEOUT" && c.name != "tLOW:SEXT" && c.name != "bmc_conformance"));
+}
+
+// A capture's file name need not be UTF-8 (a Latin-1 "café"): the report names it with its
+// bad bytes as U+FFFD (output_text, nlohmann's error_handler_t::replace), and the JUnit
+// file, an XML document that must be UTF-8, names it alike.
+TEST_CASE("check: a capture whose file name is not UTF-8 gives a well-formed JUnit file",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-latin1");
+    const std::string file = dir + "/caf\xe9.txt";
+    write_file(file, "# tracer: nop\n#\n" + tl("100.000000", kWrite) +
+                         tl("100.000560", result("wr", 2, 0)) + tl("100.006000", kRead) +
+                         tl("100.007735", kReply) + tl("100.007735", result("rd", 3, 0)));
+    const CommandResult r = run_command(ssifsim_binary() + " check '" + file + "' -q --report " +
+                                        dir + "/r.json --junit " + dir + "/j.xml");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    // 0xe9 leads a three-byte sequence; '.' is no continuation byte, so 0xe9 alone is
+    // replaced and '.' read again: "caf" U+FFFD ".txt".
+    const std::string named = dir + "/caf\xef\xbf\xbd.txt";
+    CHECK(json::parse(read_file(dir + "/r.json"))["capture"] == named);
+    // check's nine checks but the three a kernel trace cannot judge (tTIMEOUT, tLOW:SEXT,
+    // bmc_conformance: no wire timing), all passed.
+    CHECK(check_junit(dir + "/j.xml") == "tests=6 failures=0\n");
+    CHECK(read_file(dir + "/j.xml").find("name=\"" + named + "\"") != std::string::npos);
+}
+
+TEST_CASE("xml_escape: U+FFFD for bytes that are not UTF-8, '?' for what XML 1.0 forbids",
+          "[capture]") {
+    // A lone continuation byte, a surrogate's encoding (ED A0 80: UTF-8 has none) and a
+    // truncated sequence at the end are each replaced (nlohmann's replace: one U+FFFD per
+    // rejected sequence, the byte that ended it read again); U+FFFE, U+FFFF and a control
+    // character are UTF-8 but not XML 1.0 Chars (section 2.2).
+    const std::string fffd = "\xef\xbf\xbd";
+    CHECK(tools::xml_escape("a\x80"
+                            "b") == "a" + fffd + "b");
+    CHECK(tools::xml_escape("\xed\xa0\x80") == fffd + fffd + fffd);
+    CHECK(tools::xml_escape("z\xe2\x86") == "z" + fffd);
+    CHECK(tools::xml_escape("\xef\xbf\xbe|\xef\xbf\xbf|\x01") == "?|?|?");
+    CHECK(tools::xml_escape("\xe2\x86\x92 <&>\"'") == "\xe2\x86\x92 &lt;&amp;&gt;&quot;&apos;");
 }
 
 TEST_CASE("check: a kernel trace of a NAKed read, retried after SSIF_MSG_JIFFIES", "[capture]") {

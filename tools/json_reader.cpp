@@ -226,6 +226,11 @@ std::string printable(const std::string& s) {
     return out;
 }
 
+std::string utf8_text(const std::string& text) {
+    // Through the library's own replacement, so that both outputs name a thing alike.
+    return json::parse(output_text(json(text))).get<std::string>();
+}
+
 std::string cut_utf8(const std::string& s, size_t max_bytes) {
     if (s.size() <= max_bytes)
         return s;

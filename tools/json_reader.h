@@ -23,6 +23,11 @@ template <typename Json> std::string output_text(const Json& doc, int indent = -
     return doc.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
+// `text` with its bytes that are not UTF-8 replaced as output_text() replaces them (U+FFFD):
+// for an output that is not JSON (JUnit XML) naming what a JSON report names, say a capture
+// file whose name is not UTF-8.
+std::string utf8_text(const std::string& text);
+
 // Bad input: the message names the file and the JSON path. Exit code 2.
 class InputError : public std::runtime_error {
   public:

@@ -6,10 +6,13 @@
 
 namespace ssifsim::tools {
 
-std::string xml_escape(const std::string& text) {
+std::string xml_escape(const std::string& raw) {
+    // An XML document is UTF-8 throughout: a capture's file name may not be.
+    const std::string text = utf8_text(raw);
     std::string out;
     out.reserve(text.size());
-    for (const char ch : text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
         switch (ch) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
@@ -17,11 +20,17 @@ std::string xml_escape(const std::string& text) {
         case '"': out += "&quot;"; break;
         case '\'': out += "&apos;"; break;
         default:
-            // XML 1.0 forbids most control characters, even escaped.
-            if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\n' || ch == '\t')
-                out += ch;
-            else
+            // XML 1.0 forbids most control characters, even escaped, and U+FFFE and U+FFFF
+            // (section 2.2, Char).
+            if (text.compare(i, 3, "\xef\xbf\xbe") == 0 ||
+                text.compare(i, 3, "\xef\xbf\xbf") == 0) {
                 out += '?';
+                i += 2;
+            } else if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\n' || ch == '\t') {
+                out += ch;
+            } else {
+                out += '?';
+            }
         }
     }
     return out;

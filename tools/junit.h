@@ -26,7 +26,8 @@ void write_junit_suite(std::ostream& out, const std::string& name, const std::st
                        uint64_t simulated_ns, const std::vector<Check>& checks,
                        double wall_seconds);
 
-// Escapes text for an XML attribute or element.
+// Escapes text for an XML attribute or element; bytes that are not UTF-8 become U+FFFD
+// (utf8_text), control characters XML 1.0 forbids '?'.
 std::string xml_escape(const std::string& text);
 
 } // namespace ssifsim::tools

@@ -884,9 +884,10 @@ struct BurstTarget : DelayedTarget {
 // master's thread resumed.
 uint64_t run_followed_bursts(EventSink& log, SmbusTargetSocket& socket,
                              std::vector<SmbusPayload>& done, uint8_t (&got)[3],
-                             uint64_t* wire_bytes = nullptr) {
+                             uint64_t* wire_bytes = nullptr, bool decoupling = true) {
     run_until_ns() = UINT64_MAX;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    bus.set_temporal_decoupling(decoupling);
     bus.bind_target(0x10, socket);
     static uint8_t sent[] = {0x01, 0x02, 0x03, 0x04};
     std::vector<SmbusPayload> steps = {start(0x10, false), write_burst(sent, 4), start(0x10, true),
@@ -951,22 +952,95 @@ TEST_CASE("sockets: a clean burst's steps reach a target that takes delay in one
     CHECK(wire_bytes == 9);
 }
 
-TEST_CASE("sockets: with a sink that wants bus.byte the bursts go step by step, at the same "
-          "moments",
+namespace {
+// A BurstTarget that logs each step it takes (bmc.request_available, at the step's moment),
+// into the log the bus writes the bytes' events to.
+struct LoggingBurstTarget : BurstTarget {
+    LoggingBurstTarget(sc_core::sc_module_name n, EventSink& log) : BurstTarget(n), log_(log) {}
+    void transport(SmbusPayload& p) override {
+        BurstTarget::transport(p);
+        EventBuilder(log_, seen_ns.back(), events::kBmcRequestAvailable).num("data", p.data);
+    }
+    EventSink& log_;
+};
+
+// Each event as "ev@t_ns" with its fields' values.
+std::vector<std::string> events_with_values(const MemorySink& log) {
+    std::vector<std::string> evs;
+    for (const Event& e : log.events) {
+        std::string text = std::string(e.ev) + "@" + std::to_string(e.t_ns);
+        for (const Field& f : e.fields)
+            if (const auto* n = std::get_if<int64_t>(&f.value))
+                text += " " + std::to_string(*n);
+            else if (const auto* h = std::get_if<Hex8>(&f.value))
+                text += " " + hex_byte(h->value);
+        evs.push_back(text);
+    }
+    return evs;
+}
+} // namespace
+
+TEST_CASE("sockets: with a sink that wants bus.byte each burst still goes over in one call and "
+          "the log is that of the steps one by one",
           "[bus][sockets][timing][decoupling][burst]") {
-    // The case above with every event wanted: each byte's event is logged between two of
-    // the target's calls, so the bus calls the target step by step (no transport_burst), at
-    // the same moments and with the same delays.
+    // Every event wanted: each byte's event lies between two of the target's calls. The
+    // bus still hands each burst over (2 transport_burst calls) and logs each step's byte as
+    // the target is about to take the next (SmbusStepObserver::before_step), so the log is
+    // the steps one by one's: each target call at its moment (kBurstsTargetNs) with the byte
+    // it saw or gave, and each byte's event at its ACK bit, after the call for it (send:
+    // deliver, then ack_bit; read_done after the Read's call): a Write's or an address's ACK
+    // bit begins at the moment the target sees it (its 8 data bits end), a Read's 80 us
+    // after the call that supplied it. The START at 4.7 us, the Sr as it begins (459.7 us),
+    // the STOP logged before its target call (SmbusBus::stop), which carries data 0.
     MemorySink log;
-    BurstTarget target("target");
+    LoggingBurstTarget target("target", log);
     std::vector<SmbusPayload> done;
     uint8_t got[3] = {};
     const uint64_t resumed = run_followed_bursts(log, target.socket, done, got);
-    CHECK(target.burst_calls == 0);
+    CHECK(target.burst_calls == 2);
     CHECK(target.seen_ns == kBurstsTargetNs);
     CHECK(target.delays == kBurstsDelaysNs);
     CHECK(std::vector<uint8_t>(got, got + 3) == std::vector<uint8_t>{0xa0, 0xa1, 0xa2});
     CHECK(resumed == 1);
+    const std::string call = "request_available@";
+    CHECK(events_with_values(log) ==
+          std::vector<std::string>{
+              "start@4700",
+              call + "89700 32", // 0x10 << 1, W
+              "byte@89700 0x20",   call + "179700 1",   "byte@179700 0x01", call + "269700 2",
+              "byte@269700 0x02",  call + "359700 3",   "byte@359700 0x03", call + "449700 4",
+              "byte@449700 0x04",  "restart@459700",
+              call + "549700 33", // R
+              "byte@549700 0x21",
+              call + "559700 160", // 0xa0
+              "byte@639700 0xa0",  call + "649700 161", "byte@729700 0xa1", call + "739700 162",
+              "byte@819700 0xa2",  "stop@839700",       call + "839700 0"});
+}
+
+namespace {
+// A BurstTarget whose transport_burst takes every step through transport() but never tells
+// the bus's step observer.
+struct SilentBurstTarget : BurstTarget {
+    using BurstTarget::BurstTarget;
+    void transport_burst(SmbusPayload& p, uint64_t stride_ns) override {
+        p.step_observer = nullptr;
+        BurstTarget::transport_burst(p, stride_ns);
+    }
+};
+} // namespace
+
+TEST_CASE("sockets: a transport_burst that does not call before_step is an error naming the "
+          "target",
+          "[bus][sockets][burst]") {
+    // With the bytes' events wanted, the 4 Writes' call must make 3 before_step calls.
+    MemorySink log;
+    SilentBurstTarget target("silent");
+    std::vector<SmbusPayload> done;
+    uint8_t got[3] = {};
+    CHECK_THROWS_WITH(run_followed_bursts(log, target.socket, done, got),
+                      Catch::Contains("silent") && Catch::Contains("took 4 steps") &&
+                          Catch::Contains("it must make 3"));
+    run_until_ns() = 0;
 }
 
 TEST_CASE("sockets: a burst's target call that notifies ends there and the bus waits for what it "

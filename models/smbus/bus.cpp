@@ -469,11 +469,15 @@ bool SmbusBus::loses_arbitration(uint8_t value) {
 void SmbusBus::record_byte(uint64_t byte_start, uint64_t ack_ns, uint8_t value, const char* dir,
                            bool ack) {
     count_byte(ack_ns, value);
+    log_byte(ack_ns, value, dir, ack);
+    wire_.byte(byte_start, value, ack);
+}
+
+void SmbusBus::log_byte(uint64_t ack_ns, uint8_t value, const char* dir, bool ack) {
     EventBuilder(log_, ack_ns, events::kBusByte)
         .str("dir", dir)
         .hex("byte", value)
         .flag("ack", ack);
-    wire_.byte(byte_start, value, ack);
 }
 
 inline void SmbusBus::count_byte(uint64_t ack_ns, uint8_t value) {
@@ -603,12 +607,13 @@ void SmbusBus::burst(SmbusPayload& p) {
 bool SmbusBus::burst_ahead(SmbusPayload& p, unsigned& next) {
     // Only where the steps one by one would each call the target ahead of SystemC's clock
     // (runs_ahead, deliver) and nothing between those calls could be seen out of order: a
-    // clean transfer to a target that takes delay, every sink taking events early and none
-    // wanting the bytes' own events (each logged between two target calls), and no wires
-    // drawn (the target may trace into the same VCD).
+    // clean transfer to a target that takes delay, every sink taking events early, and no
+    // wires drawn (the target may trace into the same VCD). The bytes' own events, each
+    // logged between two target calls, are logged there as the target takes the steps
+    // (before_step).
     next = 0;
     if (!decoupling_ || walk_.fault != &kClean || !walk_.target || !walk_.target_takes_delay ||
-        !walk_.sinks_early || log_.wants(events::kBusByte) || wire_.drawing())
+        !walk_.sinks_early || wire_.drawing())
         return false;
     const bool write = p.command == SmbusCommand::Write;
     const uint64_t byte_ns = 8 * bit_ns_, step_ns = 9 * bit_ns_;
@@ -632,6 +637,12 @@ bool SmbusBus::burst_ahead(SmbusPayload& p, unsigned& next) {
     calls.data_ptr = p.data_ptr;
     calls.data_length = n;
     calls.delay_ns = owed_ns_ + (write ? byte_ns : 0); // a Write's byte is in after 8 bits
+    const uint64_t first_ns = now_ns();
+    const bool log_bytes = log_.wants(events::kBusByte);
+    if (log_bytes) {
+        step_log_ = StepLog{p.data_ptr, write ? "w" : "r", first_ns + byte_ns, step_ns, n, 0};
+        calls.step_observer = this;
+    }
     const sc_dt::uint64 delta = sc_core::sc_delta_count();
     walk_.target->transport_burst(calls, step_ns);
     if (calls.notified)
@@ -641,10 +652,12 @@ bool SmbusBus::burst_ahead(SmbusPayload& p, unsigned& next) {
         return false;
     // Each step's part after its target call, as send and read_done take it. All but the
     // last called are known to end as a clean, followed step ahead of the clock does, with no
-    // event wanted and no wire drawn: the byte counted (record_byte), the wire time owed
-    // (owe), a Read's byte counted in its block (block_read_byte) and ACKed.
+    // wire drawn: the byte counted (record_byte) and logged (before_step, as it was taken),
+    // the wire time owed (owe), a Read's byte counted in its block (block_read_byte) and
+    // ACKed.
     const unsigned plain = calls.steps_done - 1;
-    const uint64_t first_ns = now_ns();
+    if (log_bytes)
+        check_step_log(plain);
     for (unsigned i = 0; i < plain; ++i) {
         if (!write)
             p.data_ptr[i] = block_read_byte(false, p.data_ptr[i]);
@@ -666,6 +679,31 @@ bool SmbusBus::burst_ahead(SmbusPayload& p, unsigned& next) {
         return true;
     next = calls.steps_done;
     return false;
+}
+
+void SmbusBus::before_step(unsigned i) {
+    StepLog& l = step_log_;
+    if (i != l.logged + 1 || i >= l.steps)
+        return; // out of turn: check_step_log reports it
+    // A clean transfer changes no byte a target sends (block_read_byte): the byte as the
+    // target gave it is the one read_done would log, at its step's ACK bit.
+    const unsigned step = l.logged++;
+    log_byte(l.first_ack_ns + step * l.step_ns, l.bytes[step], l.dir, true);
+}
+
+void SmbusBus::check_step_log(unsigned plain) {
+    StepLog& l = step_log_;
+    if (l.logged == plain)
+        return;
+    SC_REPORT_ERROR(
+        name(), ("the target " + target_name(walk_.target) + " took " + std::to_string(plain + 1) +
+                 " steps of a transport_burst() and " + std::to_string(l.logged) +
+                 " of its before_step() calls were in turn; it must make " + std::to_string(plain) +
+                 ", one just before each step after the first: the log holds "
+                 "the bytes' events out of order")
+                    .c_str());
+    while (l.logged < plain)
+        before_step(l.logged + 1);
 }
 
 void SmbusBus::repeated_start(bool follows) {

@@ -27,7 +27,7 @@
 
 namespace ssifsim::smbus {
 
-class SmbusBus : public sc_core::sc_module {
+class SmbusBus : public sc_core::sc_module, private SmbusStepObserver {
   public:
     SC_HAS_PROCESS(SmbusBus);
     // timing.freq_hz must lie in SmbusTiming::kMinFreqHz..kMaxFreqHz (10 kHz .. 1 MHz):
@@ -155,8 +155,8 @@ class SmbusBus : public sc_core::sc_module {
     // drawing and owed time as send and read_done do it: the same events at the same times,
     // fewer calls. `next` is the first step it did not take (0: none; it takes none unless
     // decoupling, a clean transfer, a target that takes delay, sinks that all take events
-    // early and none that wants bus.byte, and no VCD). True when the burst ended among them,
-    // answered as run_burst_as_steps answers it.
+    // early, and no VCD). True when the burst ended among them, answered as
+    // run_burst_as_steps answers it.
     bool burst_ahead(SmbusPayload& p, unsigned& next);
     // True when port's master has a transfer on the wires; else an SC_REPORT_ERROR and, if
     // it does not throw, p answered Nak.
@@ -209,6 +209,15 @@ class SmbusBus : public sc_core::sc_module {
                      bool ack);
     // record_byte's part that nobody sees at once: the PEC, the counts, the last act.
     void count_byte(uint64_t ack_ns, uint8_t value);
+    // record_byte's log event: a byte whose ACK bit began at ack_ns.
+    void log_byte(uint64_t ack_ns, uint8_t value, const char* dir, bool ack);
+    // SmbusStepObserver, for the burst burst_ahead hands over while the bytes' events are
+    // wanted: logs step i - 1's byte, the target being about to take step i.
+    void before_step(unsigned i) override;
+    // After the target's transport_burst: step_log_ has logged each of the `plain` steps
+    // before the last one taken; else an SC_REPORT_ERROR naming the target, and, should it
+    // not throw, the steps not logged are logged now.
+    void check_step_log(unsigned plain);
     // Whether a step may act ahead of SystemC's clock (see bus.cpp): calling the target
     // call_ns after the bus's time (kNoTargetCall: it calls none), its last act last_ns
     // after it, logging `logged`.
@@ -267,6 +276,16 @@ class SmbusBus : public sc_core::sc_module {
     sc_dt::uint64 quiet_delta_ = 0;
     uint64_t ahead_limit_ns_ = 0;
     Walk walk_;
+    // The burst burst_ahead handed over with its bytes' events wanted (before_step).
+    struct StepLog {
+        const uint8_t* bytes = nullptr; // the burst's, as the target fills a Read's
+        const char* dir = "w";
+        uint64_t first_ack_ns = 0; // step 0's ACK bit; step i's i * step_ns later
+        uint64_t step_ns = 0;
+        unsigned steps = 0;  // handed over
+        unsigned logged = 0; // steps logged so far, from step 0
+    };
+    StepLog step_log_;
     sc_core::sc_event transfer_end_;
     DeferredStop deferred_;
     sc_core::sc_event deferred_stop_event_;

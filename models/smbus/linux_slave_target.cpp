@@ -78,6 +78,8 @@ void LinuxSlaveTarget::transport_burst(SmbusPayload& p, uint64_t stride_ns) {
     p.response = SmbusResponse::Ack; // a Read's answer; a Write's is its slave's
     p.notified = false;
     for (unsigned i = 0; i < p.data_length; ++i) {
+        if (i > 0 && p.step_observer)
+            p.step_observer->before_step(i);
         const uint64_t delay_ns = p.delay_ns + i * stride_ns;
         if (write) {
             uint8_t val = p.data_ptr[i];

@@ -51,6 +51,15 @@ enum class SmbusResponse : uint8_t {
     Abandoned,
 };
 
+// Told by a target's transport_burst between a burst's steps (SmbusPayload::step_observer).
+class SmbusStepObserver {
+  public:
+    virtual ~SmbusStepObserver() = default;
+    // The target is about to take step `i` of the burst (1 to data_length - 1): step i - 1
+    // was taken, answered Ack, and notified nothing.
+    virtual void before_step(unsigned i) = 0;
+};
+
 struct SmbusPayload {
     SmbusCommand command = SmbusCommand::Stop;
     uint8_t data = 0;
@@ -106,6 +115,11 @@ struct SmbusPayload {
     uint8_t* data_ptr = nullptr;
     unsigned data_length = 0;
     unsigned steps_done = 0;
+    // A burst from the bus to a target's transport_burst: when set, the target calls
+    // step_observer->before_step(i) just before it takes each step i after the first, so
+    // that the bus records step i - 1 (its byte's log event) between the target's acts for
+    // the two steps, where single steps put it. Null: no calls.
+    SmbusStepObserver* step_observer = nullptr;
 
     uint8_t addr7() const { return static_cast<uint8_t>(data >> 1); }
     bool is_read() const { return (data & 1) != 0; }
@@ -174,16 +188,18 @@ void run_burst_as_steps(SmbusPayload& burst, OneStep one_step, unsigned first = 
 // the step's moment, and waits for what the target made due before it acts past it. One
 // that does not take delay is called at the step's moment, once the bus has waited for it.
 //
-// A burst's steps in one call (transport_burst): when a clean transfer runs ahead and nothing
-// that could see the order (the bytes' own log events, the wires' VCD) is recorded between a
-// burst's target calls, the bus hands a target that takes delay the burst's leading Write or
-// Read steps at once (SmbusBus::burst_ahead). p.data_ptr and p.data_length are those steps
-// (a Write's bytes; a Read's bytes to fill), step i reaching the target at p.delay_ns + i *
-// stride_ns (ns). The target takes them in order, as transport() would take them one by one,
-// and stops after the first step that notified an event or, a Write, was not answered Ack.
-// It fills in p.steps_done (1 to p.data_length; anything else is the bus's SC_REPORT_ERROR
-// naming the target), p.response (the last step's answer), p.notified (the last step
-// notified) and a Read's bytes. The default calls transport() for each step.
+// A burst's steps in one call (transport_burst): when a clean transfer runs ahead and no
+// wires are drawn (the VCD the target may trace into would see the order), the bus hands a
+// target that takes delay the burst's leading Write or Read steps at once
+// (SmbusBus::burst_ahead), and logs each step's byte as the target takes the next.
+// p.data_ptr and p.data_length are those steps (a Write's bytes; a Read's bytes to fill),
+// step i reaching the target at p.delay_ns + i * stride_ns (ns). The target takes them in
+// order, as transport() would take them one by one, and stops after the first step that
+// notified an event or, a Write, was not answered Ack. It fills in p.steps_done (1 to
+// p.data_length; anything else is the bus's SC_REPORT_ERROR naming the target), p.response
+// (the last step's answer), p.notified (the last step notified) and a Read's bytes. Given
+// p.step_observer, it calls its before_step(i) just before each step i after the first, and
+// at no other time (the bus checks the count). The default calls transport() for each step.
 class SmbusTargetIf : public virtual sc_core::sc_interface {
   public:
     virtual void transport(SmbusPayload& p) = 0;
@@ -196,6 +212,8 @@ inline void SmbusTargetIf::transport_burst(SmbusPayload& p, uint64_t stride_ns) 
     SmbusPayload step;
     step.command = p.command;
     for (unsigned i = 0; i < p.data_length; ++i) {
+        if (i > 0 && p.step_observer)
+            p.step_observer->before_step(i);
         step.data = write ? p.data_ptr[i] : 0xff; // a Read: the pull-up's 1s unless driven
         step.response = SmbusResponse::Incomplete;
         step.delay_ns = p.delay_ns + i * stride_ns;

@@ -28,7 +28,7 @@ const char* cpu_source_name(int cpu) {
 
 std::string event_key(EventId id) {
     const EventName& e = event_name(id);
-    return std::string(event_source_name(e.src)) + "." + e.ev;
+    return std::string(e.src_text) + "." + std::string(e.ev);
 }
 
 bool find_event(const std::string& src, const std::string& ev, EventId* out) {
@@ -40,7 +40,7 @@ bool find_event(const std::string& src, const std::string& ev, EventId* out) {
     for (const EventName& e : kEventCatalog) {
         if (ev != e.ev)
             continue;
-        if (cpu ? e.src == EventSource::Cpu : src == event_source_name(e.src)) {
+        if (cpu ? e.src == EventSource::Cpu : src == e.src_text) {
             *out = e.id;
             return true;
         }

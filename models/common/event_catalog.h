@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/common/name_table.h"
@@ -147,7 +148,13 @@ using EventId = events::Id;
 struct EventName {
     EventId id;
     EventSource src;
-    const char* ev;
+    std::string_view ev;
+    // The log's text of src, event_source_name(src), taken with the catalog: an event built
+    // points at both without measuring them.
+    std::string_view src_text;
+
+    constexpr EventName(EventId id_, EventSource src_, std::string_view ev_)
+        : id(id_), src(src_), ev(ev_), src_text(name_of(kEventSourceNames, src_)) {}
 };
 
 constexpr EventName kEventCatalog[] = {

@@ -54,7 +54,7 @@ void EventBuilder::begin(uint64_t t_ns, EventId id) {
     const EventName& name = event_name(id);
     event_.t_ns = t_ns;
     event_.id = id;
-    event_.src = event_source_name(name.src);
+    event_.src = name.src_text;
     event_.ev = name.ev;
 }
 

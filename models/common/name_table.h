@@ -24,7 +24,7 @@ bool value_of(const Named<T> (&table)[N], const std::string& name, T* out) {
     return false;
 }
 
-template <typename T, size_t N> const char* name_of(const Named<T> (&table)[N], T value) {
+template <typename T, size_t N> constexpr const char* name_of(const Named<T> (&table)[N], T value) {
     for (const Named<T>& entry : table)
         if (entry.value == value)
             return entry.name;

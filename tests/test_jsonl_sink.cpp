@@ -165,3 +165,47 @@ TEST_CASE("JsonlSink writes bytes that are not UTF-8 as U+FFFD", "[jsonl]") {
         CHECK(out.str() == line + "\n");
     }
 }
+
+TEST_CASE("JsonlSink writes each line's t_ns as the library does when times repeat and move",
+          "[jsonl]") {
+    // A sink keeps the last line's t_ns as text and makes anew only its last six digits
+    // when the rest stays (JsonlSink::TimeText). Times that repeat, that change below and
+    // across the sixth digit, that gain and lose digits (999999 -> 1000000 -> 10000000), go
+    // back, go below 1,000,000 (fewer than seven digits: made whole), and the largest uint64_t;
+    // each line must be the reference's (nlohmann's integer digits).
+    const uint64_t times[] = {0,
+                              0,
+                              5,
+                              999'999,
+                              1'000'000,
+                              1'000'000,
+                              1'000'001,
+                              1'999'999,
+                              2'000'000,
+                              9'999'999,
+                              10'000'000,
+                              10'000'099,
+                              10'100'000,
+                              10'000'000,
+                              999'999,
+                              123'456'789'012,
+                              123'456'000'000,
+                              123'456'999'999,
+                              123'455'999'999,
+                              123'456'789'012,
+                              std::numeric_limits<uint64_t>::max(),
+                              std::numeric_limits<uint64_t>::max() - 1'000'000,
+                              7};
+    std::ostringstream out;
+    std::string expected;
+    {
+        JsonlSink sink(out);
+        for (const uint64_t t : times) {
+            Event e = event(t, "bus", "byte", events::kBusByte);
+            e.fields.add("byte", Hex8{0x5a});
+            sink.record(e);
+            expected += reference_line(e) + "\n";
+        }
+    }
+    CHECK(out.str() == expected);
+}

@@ -40,6 +40,7 @@ class JsonlSink : public ssifsim::EventSink {
 
   private:
     struct LineShape;
+    class TimeText;
     // The shape kept for the event's id, made anew if the event does not fit it.
     const LineShape& shape_of(const Event& event);
     // The lines in block_ to writer_.
@@ -50,6 +51,7 @@ class JsonlSink : public ssifsim::EventSink {
     size_t used_ = 0;
     std::array<std::unique_ptr<LineShape>, events::kCount> shapes_; // by event id
     std::unique_ptr<LineShape> other_shape_; // of an event outside the catalog
+    std::unique_ptr<TimeText> time_;         // the last line's t_ns, as text
 };
 
 } // namespace ssifsim::tools

@@ -87,8 +87,11 @@ TEST_CASE("bench at 1%: every workload runs and reports every figure", "[bench]"
     CHECK(log["log_bytes"].is_number_unsigned());
     CHECK(log["log_bytes_per_s"].get<double>() ==
           Approx(log["log_bytes"].get<double>() / log["wall_seconds"].get<double>()));
+    CHECK(log["log_wait_seconds"].get<double>() >= 0);
+    CHECK(log["log_wait_seconds"].get<double>() <= log["wall_seconds"].get<double>());
     CHECK(!log.contains("waveform_bytes"));
     CHECK(!w["ssif-mixed"].contains("log_bytes"));
+    CHECK(!w["ssif-mixed"].contains("log_wait_seconds"));
     CHECK(!vcd.contains("log_bytes"));
     // 1% of the 1,000,000-MSI storms.
     CHECK(w["zpci-storm-floating"]["msis"] == 10000);
@@ -452,5 +455,9 @@ TEST_CASE("bench's event log run says what its log held, and leaves no file", "[
     INFO(line);
     CHECK(line.find(" MB at ") != std::string::npos);
     CHECK(line.find(" times ssif-mixed's wall time") != std::string::npos);
+    // "  it waited 0.000 s of its 0.021 s for the file system: ..." on the next line.
+    const size_t next = at + 1 + line.size() + 1;
+    CHECK(r.out.compare(next, 12, "  it waited ") == 0);
+    CHECK(r.out.find(" s for the file system", next) < r.out.find('\n', next));
     CHECK(std::filesystem::is_empty(dir)); // its folder (ssifsim-bench-*) and log removed
 }

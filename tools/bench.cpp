@@ -64,7 +64,9 @@ struct Figures {
     // A waveform run: the bytes of its files, and the wall seconds it waited for the file
     // system to take them (block_writer_wait_ns).
     double waveform_bytes = 0, waveform_wait_seconds = 0;
-    double log_bytes = 0; // an event log run: the bytes of its log (JSON Lines)
+    // An event log run: the bytes of its log (JSON Lines), and the wall seconds it waited for
+    // the file system to take them (block_writer_wait_ns: no waveforms in that run).
+    double log_bytes = 0, log_wait_seconds = 0;
     // Every run's wall seconds, in run order (one without --repeat; this one is their median).
     std::vector<double> wall_runs;
     double per_wall(double n) const { return wall_seconds > 0 ? n / wall_seconds : 0; }
@@ -151,6 +153,7 @@ ojson figures_json(const Figures& f, double raw_per_s, const Figures* floor_run)
     if (f.log_bytes > 0) {
         j["log_bytes"] = count(f.log_bytes);
         j["log_bytes_per_s"] = f.per_wall(f.log_bytes);
+        j["log_wait_seconds"] = f.log_wait_seconds;
     }
     j["wall_seconds_runs"] = f.wall_runs;
     return j;
@@ -169,7 +172,8 @@ std::string measured_line(const Figures& f) {
                  {"checks_passed", f.checks_passed},
                  {"waveform_bytes", f.waveform_bytes},
                  {"waveform_wait_seconds", f.waveform_wait_seconds},
-                 {"log_bytes", f.log_bytes}}
+                 {"log_bytes", f.log_bytes},
+                 {"log_wait_seconds", f.log_wait_seconds}}
         .dump();
 }
 
@@ -186,6 +190,7 @@ Figures read_measured(const json& j) {
     f.waveform_bytes = j["waveform_bytes"];
     f.waveform_wait_seconds = j["waveform_wait_seconds"];
     f.log_bytes = j["log_bytes"];
+    f.log_wait_seconds = j["log_wait_seconds"];
     return f;
 }
 
@@ -246,6 +251,7 @@ int measure_scenario(const json& doc, const std::string& name, const std::string
         if (::stat(log_path.c_str(), &st) == 0)
             f.log_bytes = static_cast<double>(st.st_size);
         std::remove(log_path.c_str());
+        f.log_wait_seconds = static_cast<double>(block_writer_wait_ns()) / 1e9;
     }
     // A run cut short (a signal to this process alone) or whose files are incomplete (a full
     // disk) measured something else than the workload: no figures.
@@ -422,9 +428,19 @@ std::string bytes_text(double bytes) {
     return fixed(bytes / 1e6, bytes >= 1e8 ? 0 : bytes >= 1e7 ? 1 : 2) + " MB";
 }
 
-// A waveform run that waited less than this share of its wall time for the file system was
-// paced by the simulation's own work.
+// A waveform or log run that waited less than this share of its wall time for the file
+// system was paced by the simulation's own work.
 constexpr double kFileSystemPaced = 0.1;
+
+// "  it waited 0.015 s of its 11.450 s for the file system[: the simulation's own work set
+// the pace]"
+std::string waited_text(double wait_seconds, double wall_seconds) {
+    std::string text = "  it waited " + fixed(wait_seconds, 3) + " s of its " +
+                       fixed(wall_seconds, 3) + " s for the file system";
+    if (wait_seconds < kFileSystemPaced * wall_seconds)
+        text += ": the simulation's own work set the pace";
+    return text;
+}
 
 // The rate the file system would have to take a waveform run's bytes at for the VCD goal
 // (kGoalVcdSlowdown times ssif-mixed's wall time); 0 without both runs.
@@ -728,11 +744,8 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         if (f.waveform_bytes <= 0)
             continue;
         out << "\nwaveforms: " << f.name << " wrote " << bytes_text(f.waveform_bytes) << " at "
-            << bytes_text(f.per_wall(f.waveform_bytes)) << "/s\n  it waited "
-            << fixed(f.waveform_wait_seconds, 3) << " s of its " << fixed(f.wall_seconds, 3)
-            << " s for the file system";
-        if (f.waveform_wait_seconds < kFileSystemPaced * f.wall_seconds)
-            out << ": the simulation's own work set the pace";
+            << bytes_text(f.per_wall(f.waveform_bytes)) << "/s\n"
+            << waited_text(f.waveform_wait_seconds, f.wall_seconds);
         if (const double need = waveform_rate_for_goal(f, mixed_run); need > 0)
             out << "\n  " << fixed(kGoalVcdSlowdown, 0) << " times ssif-mixed's "
                 << fixed(mixed_run->wall_seconds, 3) << " s needs a file system that takes "
@@ -748,7 +761,7 @@ int run_bench(const BenchOptions& o, std::ostream& out) {
         if (mixed_run && mixed_run->wall_seconds > 0)
             out << ", " << fixed(f.wall_seconds / mixed_run->wall_seconds, 2)
                 << " times ssif-mixed's wall time";
-        out << "\n";
+        out << "\n" << waited_text(f.log_wait_seconds, f.wall_seconds) << "\n";
     }
     if (!goals.empty())
         out << "\ngoals:\n";

@@ -862,8 +862,8 @@ TEST_CASE("sockets: a Read byte takes two waits when a sink wanting its event mu
 }
 
 namespace {
-// A sink that takes every event early but wants no bus.byte: the bus may then hand a clean
-// burst's target calls over at once (SmbusBus::burst_ahead).
+// A sink that takes every event early but wants no bus.byte: its events are the bus's START,
+// Sr and STOP and the target's, whatever the bursts' hand-over (SmbusBus::burst_ahead).
 struct ByteBlindSink : MemorySink {
     bool wants(EventId id) const override { return id != events::kBusByte; }
 };
@@ -922,10 +922,11 @@ const std::vector<uint64_t> kBurstsDelaysNs = {89'700,  179'700, 269'700, 359'70
 TEST_CASE("sockets: a clean burst's steps reach a target that takes delay in one call and each at "
           "its own moment",
           "[bus][sockets][timing][decoupling][burst]") {
-    // No sink wants bus.byte, so the bus hands each burst over at once (transport_burst: one
-    // call for the 4 Writes, one for the 3 Reads). The target sees every step at the moment
-    // the steps one by one reach it (kBurstsTargetNs), each with its delay from SystemC's
-    // time (kBurstsDelaysNs, as in the case "a target that takes delay is called ahead ...").
+    // A clean transfer with no wires drawn: the bus hands each burst over at once
+    // (transport_burst: one call for the 4 Writes, one for the 3 Reads). The target sees every step
+    // at the moment the steps one by one reach it (kBurstsTargetNs), each with its delay from
+    // SystemC's time (kBurstsDelaysNs, as in the case "a target that takes delay is called ahead
+    // ...").
     ByteBlindSink log;
     BurstTarget target("target");
     std::vector<SmbusPayload> done;

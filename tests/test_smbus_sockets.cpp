@@ -884,10 +884,9 @@ struct BurstTarget : DelayedTarget {
 // master's thread resumed.
 uint64_t run_followed_bursts(EventSink& log, SmbusTargetSocket& socket,
                              std::vector<SmbusPayload>& done, uint8_t (&got)[3],
-                             uint64_t* wire_bytes = nullptr, bool decoupling = true) {
+                             uint64_t* wire_bytes = nullptr) {
     run_until_ns() = UINT64_MAX;
     SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
-    bus.set_temporal_decoupling(decoupling);
     bus.bind_target(0x10, socket);
     static uint8_t sent[] = {0x01, 0x02, 0x03, 0x04};
     std::vector<SmbusPayload> steps = {start(0x10, false), write_burst(sent, 4), start(0x10, true),

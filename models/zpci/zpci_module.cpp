@@ -619,16 +619,20 @@ void ZpciSystem::on_handled(uint32_t fid, unsigned index, std::function<void()> 
                         (msi + ": a second line on the same MSI (one line per MSI)").c_str());
 }
 
-void ZpciSystem::maybe_done() {
-    if (reported_done_ || !schedule_done_ || !actions_done_)
-        return;
-    for (const Cpu& cpu : cpus_)
-        if (cpu.online && (cpu.busy || cpu.directed_pending || cpu.ipi_pending))
-            return;
+bool ZpciSystem::done() const {
+    if (!schedule_done_ || !actions_done_)
+        return false;
     bool any_online = false;
-    for (const Cpu& cpu : cpus_)
+    for (const Cpu& cpu : cpus_) {
+        if (cpu.online && (cpu.busy || cpu.directed_pending || cpu.ipi_pending))
+            return false;
         any_online = any_online || cpu.online;
-    if (floating_pending_ && any_online)
+    }
+    return !(floating_pending_ && any_online);
+}
+
+void ZpciSystem::maybe_done() {
+    if (reported_done_ || !done())
         return;
     reported_done_ = true;
     if (gate_)

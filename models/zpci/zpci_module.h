@@ -176,6 +176,9 @@ class ZpciSystem : public sc_core::sc_module {
     void raise(const Msi& m);
     void post_floating();
     void send_ipi(int target);
+    // Nothing left to do: the schedule and the actions spent, no online CPU with an
+    // interrupt pending or in progress, no floating interrupt an online CPU could take.
+    bool done() const;
     void maybe_done();
     void log_violations();
     EventBuilder event(EventId id);

@@ -507,3 +507,32 @@ TEST_CASE("a storm's violations are all counted and heard, the first of each kin
     CHECK(acc.kept_violations().back().kind == ViolationKind::NoCpu);
     CHECK_FALSE(acc.accounted());
 }
+
+// IrqAccounting::finish: an MSI still pending at the end of a run that went to its end has
+// nothing left to reach it (undelivered, a violation); at the end of a run cut short while
+// work was left it is in flight (counted apart, not judged). Two MSIs of one source on one
+// bit (the second merged into the first) and one of another, pending on a live function;
+// one of a function that is gone (discarded either way).
+TEST_CASE("zpci end of run: pending MSIs are undelivered when it went to its end, in flight "
+          "when it was cut short") {
+    for (const bool work_left : {false, true}) {
+        INFO(work_left);
+        IrqAccounting acc;
+        const AirqVector v(64, 0);
+        for (const MsiSource& s : {MsiSource{1, 0, 100}, MsiSource{1, 0, 200}, MsiSource{1, 3, 300},
+                                   MsiSource{2, 0, 400}}) {
+            acc.raised();
+            acc.pending(&v, s.fid * 8 + s.index, s);
+        }
+        acc.finish(
+            1000, [](uint32_t fid) { return fid == 1; }, work_left);
+        const MsiCounts& n = acc.counts();
+        CHECK(n.discarded == 1);
+        CHECK(n.undelivered == (work_left ? 0 : 3));
+        CHECK(n.in_flight == (work_left ? 3 : 0));
+        // One violation per (fid, index) left: fid 1 index 0 (2 MSIs) and index 3.
+        CHECK(acc.violation_total() == (work_left ? 0 : 2));
+        CHECK(count(acc, ViolationKind::Undelivered) == (work_left ? 0 : 2));
+        CHECK(acc.accounted() == work_left); // 4 raised = 1 discarded + 3 in flight
+    }
+}

@@ -971,6 +971,50 @@ TEST_CASE("an output that cannot be opened changes no other output", "[cli][outp
     CHECK(run_command("ls -A " + dir).out == "l.jsonl\nw.vcd\n");
 }
 
+// One CPU, an MSI every 1000 ns from 0 to 99 us, entry 2000 ns and 500 ns a bit: cut at
+// 50.5 us, MSIs are still to come and pending, so those pending are in flight, not undelivered
+// (no violation, the run passes); run to its end, every one is delivered or merged and none
+// is in flight (the summary and the report have no in_flight then).
+TEST_CASE("run --until in an MSI stream: the MSIs pending then are in flight, not judged",
+          "[cli][zpci]") {
+    const std::string dir = make_temp_dir("zpci-cut");
+    write_file(dir + "/s.json", R"({"version": 1,
+        "zpci": {"cpus": 1,
+                 "functions": [{"fid": 1, "devfn": 1, "max_msi": 8, "nvec": 4}],
+                 "msis": [{"fid": 1, "index": "random", "pattern": "periodic", "at_ns": 0,
+                           "interval_ns": 1000, "count": 100}]}})");
+    const auto run = [&](const std::string& until) {
+        return run_command(ssifsim_binary() + " run " + dir + "/s.json --log " + dir +
+                           "/l.jsonl --report " + dir + "/r.json" + until);
+    };
+    CommandResult r = run(" --until 50500ns");
+    CHECK(r.exit_code == 0);
+    json msis = json::parse(read_file(dir + "/r.json"))["zpci"]["msis"];
+    // 0, 1000, ..., 50000 ns: 51 raised before the cut.
+    CHECK(msis["raised"] == 51);
+    CHECK(msis["undelivered"] == 0);
+    REQUIRE(msis.contains("in_flight"));
+    CHECK(msis["in_flight"].get<uint64_t>() > 0);
+    CHECK(msis["raised"] == msis["delivered"].get<uint64_t>() + msis["merged"].get<uint64_t>() +
+                                msis["in_flight"].get<uint64_t>());
+    const json summary = log_lines(read_file(dir + "/l.jsonl")).back();
+    CHECK(summary["ev"] == "summary");
+    CHECK(summary["in_flight"] == msis["in_flight"]);
+    CHECK(r.out.find(msis["in_flight"].dump() + " in flight (the run ended first)") !=
+          std::string::npos);
+    CHECK(r.out.find(msis["in_flight"].dump() +
+                     " MSI(s) still in flight when the run ended at 0.050500 ms (before the "
+                     "zPCI system was done): not judged") != std::string::npos);
+
+    r = run("");
+    CHECK(r.exit_code == 0);
+    msis = json::parse(read_file(dir + "/r.json"))["zpci"]["msis"];
+    CHECK(msis["raised"] == 100);
+    CHECK(msis["raised"] == msis["delivered"].get<uint64_t>() + msis["merged"].get<uint64_t>());
+    CHECK_FALSE(msis.contains("in_flight"));
+    CHECK_FALSE(log_lines(read_file(dir + "/l.jsonl")).back().contains("in_flight"));
+}
+
 // A run that logs nothing for long (a zPCI storm logging a summary: 200 million MSIs over
 // 100 s simulated, about a minute of wall time) still stops soon after SIGINT: the models'
 // next wait pauses it (pause_requested), where the runner's sink would wait for an event.

@@ -41,7 +41,7 @@ bool IrqAccounting::accounted() const {
     const MsiCounts& c = counts_;
     return violation_total_ == 0 && c.raised == c.delivered + c.merged + c.discarded +
                                                     c.not_registered + c.misdirected +
-                                                    c.undelivered;
+                                                    c.undelivered + c.in_flight;
 }
 
 } // namespace ssifsim::zpci

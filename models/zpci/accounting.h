@@ -74,7 +74,11 @@ struct MsiCounts {
     uint64_t not_registered = 0; // the function had no interrupts registered: dropped
     uint64_t lost_in_fabric = 0; // the msi_lost fault: never reached the facility
     uint64_t misdirected = 0;    // went to a wrong handler, to none, or were cleared
-    uint64_t undelivered = 0;    // pending at the end
+    uint64_t undelivered = 0;    // pending at the end, nothing left to reach them
+    // Pending at the end of a run that ended while the system still had work (an --until
+    // cut or a signal): not judged. Not among named_counts: logged and reported only when
+    // there are some, so a run that went to its end reads as before.
+    uint64_t in_flight = 0;
 };
 
 // The counts by the names scenarios, logs and reports use, in this order.
@@ -124,8 +128,10 @@ class IrqAccounting {
     // A free cleared pending bits: `own` when they belong to the function being freed.
     template <typename Live>
     void cleared(uint64_t t_ns, const AirqVector* v, unsigned long bit, Live live);
-    // End of run: whatever is still pending for a live function is undelivered.
-    template <typename Live> void finish(uint64_t t_ns, Live live);
+    // End of run: whatever is still pending for a live function is undelivered, a
+    // violation, or, with `work_left` (the run ended before the system was done: an MSI
+    // still to raise, an interrupt pending or in progress), in flight and not judged.
+    template <typename Live> void finish(uint64_t t_ns, Live live, bool work_left);
 
     const MsiCounts& counts() const { return counts_; }
     // The first kKeptPerKind violations of each kind, in the order they happened.
@@ -196,7 +202,7 @@ void IrqAccounting::cleared(uint64_t t_ns, const AirqVector* v, unsigned long bi
     }
 }
 
-template <typename Live> void IrqAccounting::finish(uint64_t t_ns, Live live) {
+template <typename Live> void IrqAccounting::finish(uint64_t t_ns, Live live, bool work_left) {
     std::map<std::pair<uint32_t, unsigned>, uint64_t> left; // ordered: a stable report
     for (const auto& [vector, bits] : pending_)
         for (const std::vector<MsiSource>& sources : bits)
@@ -204,6 +210,10 @@ template <typename Live> void IrqAccounting::finish(uint64_t t_ns, Live live) {
                 const uint64_t n = 1 + s.merged;
                 if (!live(s.fid)) {
                     counts_.discarded += n;
+                    continue;
+                }
+                if (work_left) {
+                    counts_.in_flight += n;
                     continue;
                 }
                 counts_.undelivered += n;

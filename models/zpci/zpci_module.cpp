@@ -640,11 +640,14 @@ void ZpciSystem::maybe_done() {
 }
 
 void ZpciSystem::finish(uint64_t t_ns) {
-    accounting_.finish(t_ns, [this](uint32_t fid) { return kernel_.live(fid); });
+    accounting_.finish(
+        t_ns, [this](uint32_t fid) { return kernel_.live(fid); }, !done());
     log_violations();
     EventBuilder e(log_, t_ns, events::kZpciSummary);
     for (const auto& [name, n] : named_counts(accounting_.counts()))
         e.num(name, static_cast<int64_t>(n));
+    if (const uint64_t in_flight = accounting_.counts().in_flight)
+        e.num("in_flight", static_cast<int64_t>(in_flight));
     e.num("violations", static_cast<int64_t>(accounting_.violation_total()));
 }
 

@@ -106,7 +106,10 @@ class ZpciSystem : public sc_core::sc_module {
     static constexpr const char* kMsiLineReport = "ssifsim/zpci msi_line";
     void raise_msi(uint32_t fid, unsigned index);
     void on_handled(uint32_t fid, unsigned index, std::function<void()> f);
-    // End of run: what is still pending becomes undelivered.
+    // End of run at `t_ns`: what is still pending becomes undelivered (a violation), or in
+    // flight (MsiCounts::in_flight, not judged) when the run ended before the system was
+    // done: an MSI of the schedule or an action still to come, or an online CPU with an
+    // interrupt pending or in progress. The summary event gives in_flight when nonzero.
     void finish(uint64_t t_ns);
 
     const IrqAccounting& accounting() const { return accounting_; }

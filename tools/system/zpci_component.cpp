@@ -52,6 +52,7 @@ std::shared_ptr<const ComponentResult> ZpciComponent::finish(System& system,
     r->cpus = z.cpu_stats();
     r->setup_failures = z.setup_failures();
     r->fallbacks = z.fallbacks();
+    r->end_ns = system.result.end_ns;
     checks.push_back(check_interrupts_accounted(*r));
     return r;
 }
@@ -75,7 +76,11 @@ Check check_interrupts_accounted(const ZpciResult& z) {
                    " + discarded " + std::to_string(n.discarded) + " + not_registered " +
                    std::to_string(n.not_registered) + " + misdirected " +
                    std::to_string(n.misdirected) + " + undelivered " +
-                   std::to_string(n.undelivered);
+                   std::to_string(n.undelivered) + " + in flight " + std::to_string(n.in_flight);
+    } else if (z.counts.in_flight) {
+        c.detail = std::to_string(z.counts.in_flight) +
+                   " MSI(s) still in flight when the run ended at " + ms(z.end_ns) +
+                   " (before the zPCI system was done): not judged";
     }
     return c;
 }
@@ -116,6 +121,8 @@ void ZpciResult::report(ojson& report) const {
     ojson msis = ojson::object();
     for (const auto& [name, count] : zpci::named_counts(counts))
         msis[name] = count;
+    if (counts.in_flight)
+        msis["in_flight"] = counts.in_flight;
     report["zpci"] = {{"msis", msis},
                       {"accounted", accounted},
                       {"violation_counts", vcounts},
@@ -134,6 +141,8 @@ void ZpciResult::summary_figures(std::ostream& out, const RunResult&) const {
         << n.merged << " merged, " << n.discarded << " discarded, " << n.not_registered
         << " not registered, " << n.misdirected << " misdirected, " << n.undelivered
         << " undelivered";
+    if (n.in_flight)
+        out << ", " << n.in_flight << " in flight (the run ended first)";
     if (n.lost_in_fabric)
         out << "; " << n.lost_in_fabric << " lost in the fabric";
     out << "\n";

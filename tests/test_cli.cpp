@@ -1015,6 +1015,34 @@ TEST_CASE("run --until in an MSI stream: the MSIs pending then are in flight, no
     CHECK_FALSE(log_lines(read_file(dir + "/l.jsonl")).back().contains("in_flight"));
 }
 
+// host-irq-zpci's host sleeps after each transfer until its MSI's handler has run: 4 us
+// entry + 1 us handler after the MSI (the scenario's description). A run cut at the third
+// MSI's time (from the golden log; the cut comes before that moment's MSI is raised), or
+// 1 us after it (the MSI raised, CPU 1 in its entry: in flight), ends with the driver asleep:
+// the warning says so with the time it slept, 0 and 1000 ns; the run passes.
+TEST_CASE("run --until just after a transfer's MSI: the sleeping driver's warning says how "
+          "long it slept",
+          "[cli][irq]") {
+    std::vector<uint64_t> msis;
+    for (const json& e : log_lines(read_file(source_dir() + "/traces/host-irq-zpci.jsonl")))
+        if (e["src"] == "zpci" && e["ev"] == "msi")
+            msis.push_back(e["t_ns"].get<uint64_t>());
+    REQUIRE(msis.size() >= 3);
+    for (uint64_t slept : {0, 1000}) {
+        const uint64_t until = msis[2] + slept;
+        INFO(until);
+        const CommandResult r =
+            run_command(ssifsim_binary() + " run " + source_dir() +
+                        "/scenarios/host-irq-zpci.json --until " + std::to_string(until) + "ns");
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("the driver is still asleep on its transfer interrupt, raised at " +
+                         std::to_string(msis[2]) + " ns, " + std::to_string(slept) +
+                         " ns before the simulation ended: irq_handled did not rise in that "
+                         "time (its handler had not run)") != std::string::npos);
+        CHECK(r.out.find("1 request(s) still in flight") != std::string::npos);
+    }
+}
+
 // A run that logs nothing for long (a zPCI storm logging a summary: 200 million MSIs over
 // 100 s simulated, about a minute of wall time) still stops soon after SIGINT: the models'
 // next wait pauses it (pause_requested), where the runner's sink would wait for an event.

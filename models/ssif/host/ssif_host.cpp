@@ -314,12 +314,16 @@ void SsifHost::report_unhandled_irq() {
     if (!irq_waiting_ || irq_reported_)
         return;
     irq_reported_ = true;
-    SC_REPORT_WARNING(kIrqReport, (std::string(name()) +
-                                   ": the driver is still asleep on its "
-                                   "transfer interrupt, raised at " +
-                                   std::to_string(irq_raised_ns_) +
-                                   " ns: irq_handled never rose (its handler did not run)")
-                                      .c_str());
+    // How long it slept tells a handler that never ran from a run cut short just after the
+    // interrupt (ssifsim run --until at an MSI's time: 0 ns).
+    SC_REPORT_WARNING(kIrqReport,
+                      (std::string(name()) +
+                       ": the driver is still asleep on its transfer interrupt, raised at " +
+                       std::to_string(irq_raised_ns_) + " ns, " +
+                       std::to_string(sim_now_ns() - irq_raised_ns_) +
+                       " ns before the simulation ended: irq_handled did not rise in that time "
+                       "(its handler had not run)")
+                          .c_str());
 }
 
 void SsifHost::end_of_elaboration() {

@@ -132,8 +132,8 @@ class SsifHost : public sc_core::sc_module, private IpmiSsifHooks {
     // does not throw, the host ignores both). Unbound: an ideal polled controller, each
     // transfer ends the moment its STOP does, with no interrupt and no wait. A driver still
     // asleep on it when the simulation ends is an SC_REPORT_WARNING (kIrqReport) naming
-    // when `irq` rose: at end_of_simulation (after sc_stop()), else when the host is
-    // destroyed.
+    // when `irq` rose and how long before the end: at end_of_simulation (after sc_stop()),
+    // else when the host is destroyed.
     smbus::IrqOutPort irq;        // true from a transfer's end until its handler has run
     smbus::IrqInPort irq_handled; // rising edge: the handler has run
     static constexpr const char* kIrqReport = "ssifsim/host irq";

@@ -972,10 +972,11 @@ TEST_CASE("an output that cannot be opened changes no other output", "[cli][outp
 }
 
 // One CPU, an MSI every 1000 ns from 0 to 99 us, entry 2000 ns and 500 ns a bit: cut at
-// 50.5 us, MSIs are still to come and pending, so those pending are in flight, not undelivered
-// (no violation, the run passes); run to its end, every one is delivered or merged and none
-// is in flight (the summary and the report have no in_flight then).
-TEST_CASE("run --until in an MSI stream: the MSIs pending then are in flight, not judged",
+// 50.5 us, the CPU is in its handler or has its next interrupt pending, so the MSIs pending
+// are in flight, not undelivered (no violation, the run passes); run to its end, every one is
+// delivered or merged and none is in flight (the summary and the report have no in_flight).
+TEST_CASE("run --until in an MSI stream: the MSIs an interrupt would still reach are in flight, "
+          "not judged",
           "[cli][zpci]") {
     const std::string dir = make_temp_dir("zpci-cut");
     write_file(dir + "/s.json", R"({"version": 1,
@@ -1003,8 +1004,9 @@ TEST_CASE("run --until in an MSI stream: the MSIs pending then are in flight, no
     CHECK(r.out.find(msis["in_flight"].dump() + " in flight (the run ended first)") !=
           std::string::npos);
     CHECK(r.out.find(msis["in_flight"].dump() +
-                     " MSI(s) still in flight when the run ended at 0.050500 ms (before the "
-                     "zPCI system was done): not judged") != std::string::npos);
+                     " MSI(s) still in flight when the run ended at 0.050500 ms (an interrupt "
+                     "that would reach them pending or in progress): not judged") !=
+          std::string::npos);
 
     r = run("");
     CHECK(r.exit_code == 0);
@@ -1013,6 +1015,26 @@ TEST_CASE("run --until in an MSI stream: the MSIs pending then are in flight, no
     CHECK(msis["raised"] == msis["delivered"].get<uint64_t>() + msis["merged"].get<uint64_t>());
     CHECK_FALSE(msis.contains("in_flight"));
     CHECK_FALSE(log_lines(read_file(dir + "/l.jsonl")).back().contains("in_flight"));
+
+    // Directed, two CPUs: CPU 1 goes offline at 5 us for good, so its MSI at 10 us takes the
+    // fallback and the IPI to it is dropped; one more MSI to CPU 0 comes at 1 ms. Cut at
+    // 500 us, the MSI of index 1 has nothing on its way to it: undelivered, a violation,
+    // though the run was cut with an MSI still to come.
+    write_file(dir + "/s.json", R"({"version": 1,
+        "zpci": {"delivery": "directed", "cpus": 2,
+                 "functions": [{"fid": 7, "devfn": 0, "max_msi": 8, "nvec": 2,
+                                "affinity": [0, 1]}],
+                 "msis": [{"fid": 7, "index": 1, "at_ns": 10000},
+                          {"fid": 7, "index": 0, "at_ns": 1000000}],
+                 "actions": [{"at_ns": 5000, "kind": "cpu_offline", "cpu": 1}]}})");
+    r = run(" --until 500us");
+    CHECK(r.exit_code == 1);
+    msis = json::parse(read_file(dir + "/r.json"))["zpci"]["msis"];
+    CHECK(msis["raised"] == 1);
+    CHECK(msis["undelivered"] == 1);
+    CHECK_FALSE(msis.contains("in_flight"));
+    CHECK(r.out.find("violation undelivered at 500000 ns: 1 MSI(s) of fid 7 index 1") !=
+          std::string::npos);
 }
 
 // host-irq-zpci's host sleeps after each transfer until its MSI's handler has run: 4 us

@@ -74,10 +74,11 @@ struct MsiCounts {
     uint64_t not_registered = 0; // the function had no interrupts registered: dropped
     uint64_t lost_in_fabric = 0; // the msi_lost fault: never reached the facility
     uint64_t misdirected = 0;    // went to a wrong handler, to none, or were cleared
-    uint64_t undelivered = 0;    // pending at the end, nothing left to reach them
-    // Pending at the end of a run that ended while the system still had work (an --until
-    // cut or a signal): not judged. Not among named_counts: logged and reported only when
-    // there are some, so a run that went to its end reads as before.
+    uint64_t undelivered = 0;    // pending at the end, no interrupt on its way to them
+    // Pending at the end with an interrupt pending or in progress that would reach them:
+    // the run ended first (an --until cut or a signal), not judged. Not among named_counts:
+    // logged and reported only when there are some, so a run that went to its end reads as
+    // before.
     uint64_t in_flight = 0;
 };
 
@@ -128,10 +129,11 @@ class IrqAccounting {
     // A free cleared pending bits: `own` when they belong to the function being freed.
     template <typename Live>
     void cleared(uint64_t t_ns, const AirqVector* v, unsigned long bit, Live live);
-    // End of run: whatever is still pending for a live function is undelivered, a
-    // violation, or, with `work_left` (the run ended before the system was done: an MSI
-    // still to raise, an interrupt pending or in progress), in flight and not judged.
-    template <typename Live> void finish(uint64_t t_ns, Live live, bool work_left);
+    // End of run: whatever is still pending for a live function is in flight (not judged)
+    // where `reached(vector)` says an interrupt pending or in progress would scan its vector,
+    // else undelivered, a violation.
+    template <typename Live, typename Reached>
+    void finish(uint64_t t_ns, Live live, Reached reached);
 
     const MsiCounts& counts() const { return counts_; }
     // The first kKeptPerKind violations of each kind, in the order they happened.
@@ -202,7 +204,8 @@ void IrqAccounting::cleared(uint64_t t_ns, const AirqVector* v, unsigned long bi
     }
 }
 
-template <typename Live> void IrqAccounting::finish(uint64_t t_ns, Live live, bool work_left) {
+template <typename Live, typename Reached>
+void IrqAccounting::finish(uint64_t t_ns, Live live, Reached reached) {
     std::map<std::pair<uint32_t, unsigned>, uint64_t> left; // ordered: a stable report
     for (const auto& [vector, bits] : pending_)
         for (const std::vector<MsiSource>& sources : bits)
@@ -212,7 +215,7 @@ template <typename Live> void IrqAccounting::finish(uint64_t t_ns, Live live, bo
                     counts_.discarded += n;
                     continue;
                 }
-                if (work_left) {
+                if (reached(vector)) {
                     counts_.in_flight += n;
                     continue;
                 }

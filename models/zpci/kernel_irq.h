@@ -105,6 +105,7 @@ class ZpciKernel {
     // belonged to, or nullopt while it is live.
     std::optional<uint32_t> freed_owner(const AirqVector* v) const;
     AirqVector& cpu_vector(int cpu) { return *cpu_ibv_[static_cast<size_t>(cpu)]; }
+    const AirqVector& cpu_vector(int cpu) const { return *cpu_ibv_[static_cast<size_t>(cpu)]; }
 
     // zpci_compose_msi_msg: the MSI data of a live function's MSI `index`, as its variant
     // writes it (a 32-bit field).

@@ -619,6 +619,26 @@ void ZpciSystem::on_handled(uint32_t fid, unsigned index, std::function<void()> 
                         (msi + ": a second line on the same MSI (one line per MSI)").c_str());
 }
 
+bool ZpciSystem::scan_coming(const AirqVector* v) const {
+    if (config_.kernel.delivery == Delivery::Directed) {
+        // A CPU's own vector: its directed interrupt or IPI pending, or its handler running
+        // (which re-enables and scans again before it returns). An offline CPU's bits wait
+        // for an MSI after it is back (the fallback's IPI to it was dropped).
+        for (size_t c = 0; c < cpus_.size(); ++c)
+            if (v == &kernel_.cpu_vector(static_cast<int>(c))) {
+                const Cpu& cpu = cpus_[c];
+                return cpu.online && (cpu.busy || cpu.directed_pending || cpu.ipi_pending);
+            }
+        return false;
+    }
+    // A function's vector: a floating interrupt pending, or a handler running (it re-enables
+    // and scans the summary again), on an online CPU.
+    for (const Cpu& cpu : cpus_)
+        if (cpu.online && (cpu.busy || floating_pending_))
+            return true;
+    return false;
+}
+
 bool ZpciSystem::done() const {
     if (!schedule_done_ || !actions_done_)
         return false;
@@ -641,7 +661,8 @@ void ZpciSystem::maybe_done() {
 
 void ZpciSystem::finish(uint64_t t_ns) {
     accounting_.finish(
-        t_ns, [this](uint32_t fid) { return kernel_.live(fid); }, !done());
+        t_ns, [this](uint32_t fid) { return kernel_.live(fid); },
+        [this](const AirqVector* v) { return scan_coming(v); });
     log_violations();
     EventBuilder e(log_, t_ns, events::kZpciSummary);
     for (const auto& [name, n] : named_counts(accounting_.counts()))

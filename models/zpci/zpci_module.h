@@ -106,10 +106,10 @@ class ZpciSystem : public sc_core::sc_module {
     static constexpr const char* kMsiLineReport = "ssifsim/zpci msi_line";
     void raise_msi(uint32_t fid, unsigned index);
     void on_handled(uint32_t fid, unsigned index, std::function<void()> f);
-    // End of run at `t_ns`: what is still pending becomes undelivered (a violation), or in
-    // flight (MsiCounts::in_flight, not judged) when the run ended before the system was
-    // done: an MSI of the schedule or an action still to come, or an online CPU with an
-    // interrupt pending or in progress. The summary event gives in_flight when nonzero.
+    // End of run at `t_ns`: what is still pending is in flight (MsiCounts::in_flight, not
+    // judged) when an interrupt pending or in progress on an online CPU would scan it, else
+    // undelivered (a violation; MSIs still to come or a CPU coming back online do not count).
+    // The summary event gives in_flight when nonzero.
     void finish(uint64_t t_ns);
 
     const IrqAccounting& accounting() const { return accounting_; }
@@ -182,6 +182,8 @@ class ZpciSystem : public sc_core::sc_module {
     // Nothing left to do: the schedule and the actions spent, no online CPU with an
     // interrupt pending or in progress, no floating interrupt an online CPU could take.
     bool done() const;
+    // At the end of a run: will an interrupt pending or in progress scan vector `v`?
+    bool scan_coming(const AirqVector* v) const;
     void maybe_done();
     void log_violations();
     EventBuilder event(EventId id);

@@ -80,7 +80,7 @@ Check check_interrupts_accounted(const ZpciResult& z) {
     } else if (z.counts.in_flight) {
         c.detail = std::to_string(z.counts.in_flight) +
                    " MSI(s) still in flight when the run ended at " + ms(z.end_ns) +
-                   " (before the zPCI system was done): not judged";
+                   " (an interrupt that would reach them pending or in progress): not judged";
     }
     return c;
 }

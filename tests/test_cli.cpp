@@ -1060,7 +1060,7 @@ TEST_CASE("run --until just after a transfer's MSI: the sleeping driver's warnin
         CHECK(r.out.find("the driver is still asleep on its transfer interrupt, raised at " +
                          std::to_string(msis[2]) + " ns, " + std::to_string(slept) +
                          " ns before the simulation ended: irq_handled did not rise in that "
-                         "time (its handler had not run)") != std::string::npos);
+                         "time (its handler had not completed)") != std::string::npos);
         CHECK(r.out.find("1 request(s) still in flight") != std::string::npos);
     }
 }

@@ -322,7 +322,7 @@ void SsifHost::report_unhandled_irq() {
                        std::to_string(irq_raised_ns_) + " ns, " +
                        std::to_string(sim_now_ns() - irq_raised_ns_) +
                        " ns before the simulation ended: irq_handled did not rise in that time "
-                       "(its handler had not run)")
+                       "(its handler had not completed)")
                           .c_str());
 }
 

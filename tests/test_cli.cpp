@@ -1696,14 +1696,17 @@ TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") 
     const std::string dir = make_temp_dir("progress");
     write_file(dir + "/long.json", R"({"version":1,"workload":{"generators":[
         {"count":10000000,"interval_ms":1}]}})");
-    // script(1) gives the run a terminal; 4000 simulated s take a few wall seconds (the line
-    // is drawn at most once a wall second).
-    const CommandResult tty = run_command("script -qec '" + ssifsim_binary() + " run " + dir +
-                                          "/long.json --until 4000s' /dev/null");
+    // script(1) gives the run a terminal. The line comes once the run has gone a wall second
+    // (then at most once a second), so each run is stopped by SIGINT after 3 wall seconds
+    // however fast the machine: a run of a fixed simulated length could end before its first
+    // line (4000 simulated s took 0.9 s on a quiet machine; this one runs for minutes).
+    const std::string run =
+        "timeout --preserve-status -s INT 3 " + ssifsim_binary() + " run " + dir + "/long.json";
+    const CommandResult tty = run_command("script -qec '" + run + "' /dev/null");
     CHECK(tty.out.find("\r  simulated ") != std::string::npos);
     CHECK(tty.out.find(" request(s) answered") != std::string::npos);
-    const CommandResult pipe =
-        run_command(ssifsim_binary() + " run " + dir + "/long.json --until 4000s");
+    const CommandResult pipe = run_command(run);
+    CHECK(pipe.exit_code == 130); // stopped by the SIGINT, not ended before it
     CHECK(pipe.out.find("request(s) answered") == std::string::npos);
     CHECK(pipe.out.find('\r') == std::string::npos);
 }

@@ -28,7 +28,6 @@ struct ZpciResult : ComponentResult {
     std::vector<zpci::CpuStats> cpus;
     std::vector<zpci::SetupFailure> setup_failures;
     uint64_t fallbacks = 0; // directed MSIs that took the summary path
-    uint64_t end_ns = 0;    // when the run ended (MSIs still in flight then are not judged)
 
     void report(ojson& report) const override;
     void summary_figures(std::ostream& out, const RunResult& r) const override;
@@ -38,8 +37,8 @@ struct ZpciResult : ComponentResult {
 
 // Interrupts accounted for: every MSI delivered to its own handler, merged with its own
 // pending bit, or dropped for a named reason; no violation. MSIs in flight when the run
-// ended (MsiCounts::in_flight) are not judged; the detail says how many.
-Check check_interrupts_accounted(const ZpciResult& zpci);
+// ended at `end_ns` (MsiCounts::in_flight) are not judged; the detail says how many.
+Check check_interrupts_accounted(const ZpciResult& zpci, uint64_t end_ns);
 
 class ZpciComponent : public Component {
   public:

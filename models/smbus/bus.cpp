@@ -207,16 +207,21 @@ void SmbusBus::wait_until_free() {
 
 inline bool SmbusBus::runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns,
                                  EventId logged) {
+    // The master sends its next step at once (next_step_follows): the time owed after this
+    // step is waited out by that one.
+    return p.next_step_follows && acts_ahead(call_ns, last_ns, logged);
+}
+
+inline bool SmbusBus::acts_ahead(uint64_t call_ns, uint64_t last_ns, EventId logged) {
     // The bus may take a step's acts (calling the target, logging, drawing the wires) at
     // their own times without waiting for SystemC's clock to reach them, as a loosely-timed
     // TLM initiator does with an annotated delay, as long as nothing else can act in
     // between: no process of the simulation is due before the last of them (or at that
     // very time, where SystemC's process order would decide which logs first), and the run
     // does not end before it. sc_time_to_pending_activity() is zero while another process
-    // is runnable now, and the time to the next timed notification otherwise. The master
-    // sends its next step at once (next_step_follows), and in a clean transfer nothing of
-    // the bus happens between the acts (owe).
-    if (!decoupling_ || !p.next_step_follows || walk_.fault != &kClean)
+    // is runnable now, and the time to the next timed notification otherwise. In a clean
+    // transfer nothing of the bus happens between the acts (owe).
+    if (!decoupling_ || walk_.fault != &kClean)
         return false;
     const uint64_t ahead = owed_ns_ + last_ns;
     if (ahead == 0)

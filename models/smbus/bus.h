@@ -223,6 +223,9 @@ class SmbusBus : public sc_core::sc_module, private SmbusStepObserver {
     // after it, logging `logged`.
     static constexpr uint64_t kNoTargetCall = UINT64_MAX;
     bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns, EventId logged);
+    // runs_ahead but for the master's next step: for acts the bus itself waits out before
+    // it returns to the master.
+    bool acts_ahead(uint64_t call_ns, uint64_t last_ns, EventId logged);
     // runs_ahead's part when some sink takes an event only at its time (Walk::sinks_early
     // false): whether this step's event and target call allow running ahead.
     bool sinks_allow_ahead(uint64_t call_ns, EventId logged) const;

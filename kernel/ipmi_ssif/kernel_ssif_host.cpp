@@ -479,11 +479,13 @@ int KernelSsifHost::smbus_block(const i2c_client_head* client, bool read, uint8_
     const bool user = user_msg_ && driver_.current_msg() == user_msg_;
     smbus::TransferTag tag{user ? user_out_.id : 0, read, command};
     const uint64_t start = sim_now_ns();
+    // The request starts with its first transfer, before the BMC's daemon can read it (it
+    // can, at the transfer's STOP, before the transfer returns).
+    if (user && user_out_.timeline.empty() && sink_)
+        sink_->started(user_out_.id, start);
     const smbus::SmbusResult r =
         bus_transfer(read, command, read ? Bytes{} : Bytes(values, values + length), pec, tag);
     if (user) {
-        if (user_out_.timeline.empty() && sink_)
-            sink_->started(user_out_.id, start);
         if (user_out_.timeline.empty())
             user_out_.started_ns = start;
         // Counted as the model host counts them (ipmi_ssif.h's RequestOutcome): an attempt

@@ -218,9 +218,10 @@ TEST_CASE("SCL held past the adapter timeout: -ETIMEDOUT at the timeout, the STO
     sc_core::sc_start();
     CHECK(w.result.status == SmbusStatus::Timeout);
     CHECK(w.result.end_ns - w.result.start_ns == 35'000'000);
-    // Held from START (5 us) + 3 bytes (270 us) for 50 ms; the master's STOP takes 10 us.
+    // Held from START (5 us) + 3 bytes (270 us) for 50 ms; then the master draws its STOP,
+    // whose SDA rise, the STOP condition the target sees, comes three quarters (7.5 us) in.
     REQUIRE(rig.slave.stops_ns.size() == 1);
-    CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 5'000 + 270'000 + 50'000'000 + 10'000);
+    CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 5'000 + 270'000 + 50'000'000 + 7'500);
 }
 
 TEST_CASE("SDA held: the master loses the arbitration at its first 1 bit, the release is the "
@@ -257,10 +258,11 @@ TEST_CASE("SDA held, released before the master's first 1 bit: no arbitration lo
         REQUIRE(w.result.ok());
         start_ns = w.result.start_ns;
         // A clean write's time: START 5 us + 5 bytes (addr, cmd, count, 2 data) x 90 us +
-        // STOP 10 us = 465 us; its own STOP is the target's only one.
+        // STOP 10 us = 465 us; its own STOP is the target's only one, at the STOP's SDA rise
+        // three quarters into its period: 455 + 7.5 us.
         CHECK(w.result.end_ns - start_ns == 465'000);
         REQUIRE(rig.slave.stops_ns.size() == 1);
-        CHECK(rig.slave.stops_ns[0] == start_ns + 465'000);
+        CHECK(rig.slave.stops_ns[0] == start_ns + 462'500);
         vcd.finish(sim_now_ns());
     }
     // The wires: that write, whole.
@@ -310,14 +312,14 @@ TEST_CASE("SDA held over the STOP: the arbitration lost there, SCL left high, th
 TEST_CASE("SDA held until the master lets it go in the STOP: a clean STOP",
           "[bus][timing][fault]") {
     // As above, the master lets SDA go at 462.5 us: a hold of 97.5 us from 365 us has ended
-    // by then.
+    // by then, and that SDA rise is the STOP the target gets.
     FaultedBus rig(held(TransferFault::Holder::DeviceSda, 4, 97'500));
     FaultedWriter w("w", rig.controller, Bytes{0x18, 0x00});
     sc_core::sc_start();
     CHECK(w.result.ok());
     CHECK(w.result.end_ns - w.result.start_ns == 465'000);
     REQUIRE(rig.slave.stops_ns.size() == 1);
-    CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 465'000);
+    CHECK(rig.slave.stops_ns[0] == w.result.start_ns + 462'500);
 }
 
 namespace {

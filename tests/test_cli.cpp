@@ -134,10 +134,11 @@ TEST_CASE("quickstart: the response time adds up from the log", "[cli][log]") {
     // The summary shows the exchange.
     CHECK(q.result.out.find("response 1c 01 00 20") != std::string::npos);
     CHECK(q.result.out.find("PASS") != std::string::npos);
-    // ...and splits the response time into the write, the configured latency, the host's
-    // polling gap and the read that took the response.
-    CHECK(q.result.out.find("= write 0.559700 ms + daemon latency 20.000000 ms + wait for the "
-                            "next read poll 46.440300 ms + that read 1.735000 ms") !=
+    // ...and splits the response time into the write (to its STOP condition, where the BMC
+    // has the request: 559.7 us - 2.5 us, the STOP's last quarter), the configured latency,
+    // the host's polling gap (to its read at 67 ms) and the read that took the response.
+    CHECK(q.result.out.find("= write 0.557200 ms + daemon latency 20.000000 ms + wait for the "
+                            "next read poll 46.442800 ms + that read 1.735000 ms") !=
           std::string::npos);
 }
 
@@ -1713,8 +1714,9 @@ TEST_CASE("run draws progress on a terminal, never into a pipe", "[cli][huge]") 
 
 TEST_CASE("a failed request's summary names its chain of causes: a daemon answering too late",
           "[cli][summary]") {
-    // The daemon answers at 600 ms; the BMC's response timer (500 ms, 50 jiffies at HZ=100)
-    // fires first, so the driver refuses the response and the host's reads find nothing.
+    // The daemon answers 600 ms after the BMC has the request (at the write's STOP condition,
+    // 0.5572 ms); the BMC's response timer (500 ms, 50 jiffies at HZ=100) fires first, so the
+    // driver refuses the response and the host's reads find nothing.
     const std::string dir = make_temp_dir("late");
     write_file(dir + "/late.json", R"({"version": 1, "bmc": {"daemon": {"latency_ms": 600}},
         "workload": {"requests": [{"netfn": "0x06", "cmd": "0x01"}]}})");
@@ -1723,12 +1725,12 @@ TEST_CASE("a failed request's summary names its chain of causes: a daemon answer
     CHECK(r.exit_code == 1);
     const std::string chain[] = {
         "why it failed, from the models' records:",
-        "0.559700 ms  the BMC had the request and armed its response timer (50 jiffies): it "
+        "0.557200 ms  the BMC had the request and armed its response timer (50 jiffies): it "
         "fires at 510.000000 ms",
         "6.105000 ms  reads 1 to 9 (9), until 494.105000 ms: NAKed at the address",
         "510.000000 ms  the BMC's response timer fired before the daemon answered",
         "555.385000 ms  reads 10 to 250 (241), until 15195.385000 ms: returned count 0",
-        "600.559700 ms  the daemon's write of the response failed with -22 (EINVAL), "
+        "600.557200 ms  the daemon's write of the response failed with -22 (EINVAL), "
         "600.000000 ms after it read the request: too late, the BMC's timer had fired at "
         "510.000000 ms",
         "15195.385000 ms  the host gave up: read_failed after 1 write(s) and 250 read(s)"};

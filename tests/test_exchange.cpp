@@ -16,6 +16,9 @@ using ssifsim::test::str_field;
 namespace {
 // 100 kHz: START 5 us, a byte 90 us, Sr and STOP 10 us each; 4.7 us bus free at power-up.
 constexpr uint64_t kStart = 5000, kByte = 90000, kSr = 10000, kStop = 10000, kIdle = 4700;
+// The STOP condition, SDA rising three quarters into the STOP's period: when the BMC gets
+// its STOP (SmbusTiming::stop_condition_ns).
+constexpr uint64_t kStopCondition = 7500;
 
 Scenario get_device_id(uint64_t latency_ns) {
     Scenario s;
@@ -69,16 +72,48 @@ TEST_CASE("a read NAKed while the BMC is busy is retried 60 ms later", "[exchang
     CHECK(o.response == Bytes{0x1c, 0x01, 0x00, 0x20, 0x01, 0x01, 0x00, 0x02, 0xbf, 0x19, 0xa0,
                               0x00, 0x01, 0x00});
 
-    // The daemon answered exactly its latency after the request became available.
+    // The request became available at the write's STOP condition, and the daemon answered
+    // exactly its latency after.
     const auto avail = select(events.events, "bmc", "request_available");
     const auto wrote = select(events.events, "daemon", "write");
     REQUIRE(avail.size() == 1);
     REQUIRE(wrote.size() == 1);
-    CHECK(avail[0].t_ns == write_end);
-    CHECK(wrote[0].t_ns == write_end + 20'000'000);
+    const uint64_t stop_condition = write_end - kStop + kStopCondition;
+    CHECK(avail[0].t_ns == stop_condition);
+    CHECK(wrote[0].t_ns == stop_condition + 20'000'000);
     CHECK(num_field(wrote[0], "ret") == 4 + 14);
     CHECK(r.checks[0].name == "T6max");
     CHECK(r.checks[0].pass);
+}
+
+TEST_CASE("the BMC arms its response timer in the jiffy of the write's STOP condition",
+          "[exchange][timeout]") {
+    // The slave's controller interrupts on the STOP condition, SDA rising while SCL is high
+    // (three quarters into the STOP's period), so ssif_bmc's handle_request reads jiffies
+    // there. A request handed over at 9.446 ms starts its write then (the bus is free): START
+    // 5 us + 6 bytes 540 us put the STOP's period at 9.991 ms, its SDA rise at 9.9985 ms (the
+    // BMC's jiffy 0 at HZ=100) and its end at 10.001 ms (jiffy 1). mod_timer(jiffies +
+    // msecs_to_jiffies(500)) = 0 + 50 runs on tick 51 (wheel level 0), at 510 ms; had the BMC
+    // seen the STOP at the period's end, it would run on tick 52, at 520 ms.
+    Scenario s = get_device_id(600'000'000);
+    s.requests[0].at_ns = 9'446'000;
+    MemorySink events;
+    RunOptions options;
+    options.extra_sink = &events;
+    options.until_ns = 600'000'000;
+    const RunResult r = run_scenario(s, options);
+    const auto writes = select(events.events, "bus", "transfer");
+    REQUIRE(!writes.empty());
+    const uint64_t write_end = 9'446'000 + kStart + 6 * kByte + kStop;
+    REQUIRE(writes[0].t_ns == write_end);
+    const uint64_t stop_condition = write_end - kStop + kStopCondition;
+    const auto armed = select(events.events, "bmc", "timer_armed");
+    REQUIRE(armed.size() == 1);
+    CHECK(armed[0].t_ns == stop_condition);
+    CHECK(num_field(armed[0], "expires_ns") == 510'000'000);
+    const auto fired = select(events.events, "bmc", "timer_fired");
+    REQUIRE(fired.size() == 1);
+    CHECK(fired[0].t_ns == 510'000'000);
 }
 
 TEST_CASE("the response timer fires before the daemon answers", "[exchange][timeout]") {
@@ -89,17 +124,17 @@ TEST_CASE("the response timer fires before the daemon answers", "[exchange][time
     options.until_ns = 700'000'000;
     const RunResult r = run_scenario(get_device_id(600'000'000), options);
 
-    // The request ends at write_end (0.5597 ms), in the BMC's jiffy 0 at its default
-    // HZ=100 (10 ms ticks). mod_timer(jiffies + msecs_to_jiffies(500)) = 0 + 50: below 63
-    // ticks, wheel level 0, so it runs on tick 0 + 50 + 1 = 51, at 510 ms.
-    const uint64_t write_end = kIdle + kStart + 6 * kByte + kStop;
+    // The BMC gets the write's STOP at its SDA rise (0.5572 ms), in the BMC's jiffy 0 at its
+    // default HZ=100 (10 ms ticks). mod_timer(jiffies + msecs_to_jiffies(500)) = 0 + 50: below
+    // 63 ticks, wheel level 0, so it runs on tick 0 + 50 + 1 = 51, at 510 ms.
+    const uint64_t stop_condition = kIdle + kStart + 6 * kByte + kStopCondition;
     const uint64_t timer_runs = 51 * 10'000'000ull;
     const auto fired = select(events.events, "bmc", "timer_fired");
     REQUIRE(fired.size() == 1);
     CHECK(fired[0].t_ns == timer_runs);
     const auto armed = select(events.events, "bmc", "timer_armed");
     REQUIRE(armed.size() == 1);
-    CHECK(armed[0].t_ns == write_end);
+    CHECK(armed[0].t_ns == stop_condition);
     CHECK(num_field(armed[0], "jiffies") == 50);
     CHECK(num_field(armed[0], "expires_ns") == static_cast<int64_t>(timer_runs));
 
@@ -125,7 +160,7 @@ TEST_CASE("the response timer fires before the daemon answers", "[exchange][time
     CHECK(select(events.events, "daemon", "write").empty());
     const auto wrote = select(events.events, "daemon", "write_failed");
     REQUIRE(wrote.size() == 1);
-    CHECK(wrote[0].t_ns == write_end + 600'000'000);
+    CHECK(wrote[0].t_ns == stop_condition + 600'000'000);
     CHECK(num_field(wrote[0], "ret") == -22);
     // The BMC stays aborting; the request has no response yet (the host keeps trying).
     const BmcResult* bmc = r.find<BmcResult>();

@@ -263,14 +263,15 @@ TEST_CASE("an SMBus alert ends the read-retry wait: the host reads at once", "[h
     const RunResult r = run_scenario(s, options);
     REQUIRE(r.outcomes.size() == 1);
     const ssif::RequestOutcome& o = r.outcomes[0];
-    // The write's STOP ends at 559.7 us: the BMC has the request; the daemon answers 20 ms
+    // The write's STOP period runs from 549.7 us; the BMC has the request at its SDA rise,
+    // three quarters in (557.2 us, SmbusTiming::stop_condition_ns); the daemon answers 20 ms
     // later and the BMC pulls SMBALERT#. The host reads the ARA (START, 0x19, the BMC's
     // address, STOP: 195 us), and ssif_alert has the driver read the response at once
     // instead of waiting until 65 ms. smbus_alert reads the ARA until a read fails, and it
     // goes on from ssif_alert to its next read without sleeping, while the driver's read
     // waits for its kthread to be woken: so that read, which nobody answers (START, 0x19
     // NAKed, STOP), takes the bus first, tBUF after the first; the response read follows.
-    const uint64_t answered = 559'700 + 20'000'000;
+    const uint64_t answered = 549'700 + 7'500 + 20'000'000;
     const uint64_t ara_end = answered + kStart + 2 * kByte + kStop;
     const uint64_t read_start = ara_end + kBuf + kStart + kByte + kStop;
     CHECK(o.read_attempts == 2); // the first, at 5 ms, was NAKed: the BMC was busy

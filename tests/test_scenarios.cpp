@@ -143,14 +143,15 @@ TEST_CASE("each ssifbridge fix's before-scenario fails on the version that fixed
 
 TEST_CASE("a request the hung ssifbridge never read is explained by the hang",
           "[scenarios][ssifbridge]") {
-    // bridge-fe8bb4c-late-before: the bridge's write of ipmid's late answer at 14020.5597 ms
-    // (0.5597 ms request + 10 ms ipmid + 14010 ms script delay) returns -EAGAIN, so request 2
+    // bridge-fe8bb4c-late-before: the bridge's write of ipmid's late answer at 14020.5572 ms
+    // (the request's STOP condition at 0.5572 ms + 10 ms ipmid + 14010 ms script delay)
+    // returns -EAGAIN, so request 2
     // at 20 s is never read.
     const CommandResult r = run_command(ssifsim_binary() + " run " + source_dir() +
                                         "/scenarios/bridge-fe8bb4c-late-before.json");
     INFO(r.out);
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find("14020.559700 ms  the daemon stopped (write() -EAGAIN") != std::string::npos);
+    CHECK(r.out.find("14020.557200 ms  the daemon stopped (write() -EAGAIN") != std::string::npos);
 }
 
 TEST_CASE("JUnit: one test case per check, all passing for a passing scenario", "[cli][junit]") {

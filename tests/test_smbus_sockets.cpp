@@ -141,7 +141,8 @@ TEST_CASE("sockets: each step takes its wire time and reaches the target when it
     CHECK(master.done[4].master_ack == false);
 
     // The target sees a master's byte after its 8 data bits, a read when it is due, the
-    // STOP when it has ended.
+    // STOP at its SDA rise, three quarters (7.5 us) into its period (SmbusTiming::
+    // stop_condition_ns): the STOP condition a slave controller interrupts on.
     const std::vector<SmbusCommand> expected = {SmbusCommand::Start, SmbusCommand::Write,
                                                 SmbusCommand::Start, SmbusCommand::Read,
                                                 SmbusCommand::Read,  SmbusCommand::Stop};
@@ -149,21 +150,19 @@ TEST_CASE("sockets: each step takes its wire time and reaches the target when it
     CHECK(target.seen_data[0] == 0x20);
     CHECK(target.seen_data[1] == 0x03);
     CHECK(target.seen_data[2] == 0x21);
-    const std::vector<uint64_t> at = {4'700 + 5'000 + 80'000,
-                                      99'700 + 80'000,
-                                      189'700 + 10'000 + 80'000,
-                                      289'700,
-                                      379'700,
-                                      479'700};
+    const std::vector<uint64_t> at = {
+        4'700 + 5'000 + 80'000, 99'700 + 80'000, 189'700 + 10'000 + 80'000, 289'700, 379'700,
+        469'700 + 7'500};
     CHECK(target.seen_ns == at);
 
-    // The log: START, two bytes, Sr, three bytes, STOP; a byte at its ACK bit.
+    // The log: START, two bytes, Sr, three bytes, STOP; a byte at its ACK bit, the STOP at its
+    // SDA rise.
     std::vector<std::string> evs;
     for (const Event& e : log.events)
         evs.push_back(std::string(e.ev) + "@" + std::to_string(e.t_ns));
     CHECK(evs == std::vector<std::string>{"start@4700", "byte@89700", "byte@179700",
                                           "restart@189700", "byte@279700", "byte@369700",
-                                          "byte@459700", "stop@479700"});
+                                          "byte@459700", "stop@477200"});
 }
 
 TEST_CASE("sockets: a burst is its single steps: the same target calls, events and wire times",
@@ -303,7 +302,7 @@ TEST_CASE("LinuxSlaveTarget: the slave events in the Linux order, at the wire mo
     // byte (Documentation/i2c/slave-interface): one here, asked as the second read is due.
     CHECK(slave.events == std::vector<std::string>{"write_requested@89700", "write_received@179700",
                                                    "read_requested@279700", "read_processed@379700",
-                                                   "stop@479700"});
+                                                   "stop@477200"});
     REQUIRE(master.done.size() == 6);
     CHECK(master.done[3].data == 0x40);
     CHECK(master.done[4].data == 0x41);
@@ -666,10 +665,10 @@ uint64_t run_followed_write_then_read(bool on, MemorySink& log, TestTarget& targ
 
 // What the first test case derives: the target's moments and the log, whatever the waits.
 const std::vector<uint64_t> kWriteThenReadTargetNs = {89'700,  179'700, 279'700,
-                                                      289'700, 379'700, 479'700};
+                                                      289'700, 379'700, 477'200};
 const std::vector<std::string> kWriteThenReadLog = {"start@4700",     "byte@89700",  "byte@179700",
                                                     "restart@189700", "byte@279700", "byte@369700",
-                                                    "byte@459700",    "stop@479700"};
+                                                    "byte@459700",    "stop@477200"};
 
 std::vector<std::string> timed_events(const MemorySink& log) {
     std::vector<std::string> evs;
@@ -696,8 +695,10 @@ TEST_CASE("sockets: with temporal decoupling followed steps return a bit early a
     // START hold with its data bits (1), the Write's its data bits with the owed ACK bit (1);
     // the Sr logs, so it waits the ACK bit out first (1), then its address byte (1); each
     // Read asks the target when the ACK before it has ended (1) and logs its byte after 8
-    // data bits (1), 4 in all; the STOP takes the owed ACK bit with its own period (1): 10.
-    CHECK(resumed == 10);
+    // data bits (1), 4 in all; the STOP takes the owed ACK bit with its period up to its SDA
+    // rise, where it logs and calls the target (1), then the last quarter (1): the run's end is
+    // unknown (run_until_ns() 0), so nothing acts ahead of the clock there (acts_ahead): 11.
+    CHECK(resumed == 11);
 }
 
 TEST_CASE("sockets: without temporal decoupling followed steps wait out their wire time",
@@ -710,8 +711,8 @@ TEST_CASE("sockets: without temporal decoupling followed steps wait out their wi
     CHECK(timed_events(log) == kWriteThenReadLog);
     CHECK(done_ns == std::vector<uint64_t>{99'700, 189'700, 289'700, 379'700, 469'700, 479'700});
     // tBUF (1), START hold (1), each of the 5 bytes its data bits and its ACK bit (10), the
-    // Sr's period (1), the STOP's (1): 14.
-    CHECK(resumed == 14);
+    // Sr's period (1), the STOP's up to its SDA rise (1) and its last quarter (1): 15.
+    CHECK(resumed == 15);
 }
 
 namespace {
@@ -732,8 +733,9 @@ TEST_CASE("sockets: when the run says where it ends and every sink records early
     // the address byte waits it, its START hold and data bits to call the target (1); the
     // Write its ACK bit and data bits (1); the Sr logs ahead and its address byte waits the
     // ACK bit, the Sr and its data bits (1); each Read waits the owed time to ask the target
-    // (2), then logs ahead and owes its 9 bit periods; the STOP waits the last Read's 9 and
-    // its own period (1): 6. The target is asked and each event logged at the same times.
+    // (2), then logs ahead and owes its 9 bit periods; the STOP logs ahead at its SDA rise
+    // and waits the last Read's 9 and its period to there to call the target (1), then its
+    // last quarter (1): 7. The target is asked and each event logged at the same times.
     run_until_ns() = UINT64_MAX;
     MemorySink early;
     TestTarget target("target");
@@ -741,7 +743,7 @@ TEST_CASE("sockets: when the run says where it ends and every sink records early
     const uint64_t resumed = run_followed_write_then_read(true, early, target, done_ns);
     CHECK(target.seen_ns == kWriteThenReadTargetNs);
     CHECK(timed_events(early) == kWriteThenReadLog);
-    CHECK(resumed == 6);
+    CHECK(resumed == 7);
     run_until_ns() = 0;
 }
 
@@ -785,15 +787,16 @@ TEST_CASE("sockets: a target that takes delay is called ahead at its step's mome
     // As the case above, but no target call needs SystemC's clock: the master's thread
     // resumes only at the STOP (1), the power-up tBUF owed with the rest. The target is
     // called at the moments derived in the first test case, each with the delay between
-    // SystemC's time (0: the START owes tBUF) and the step's moment; the STOP, after the
-    // transfer's one wait, with none.
+    // SystemC's time (0: the START owes tBUF) and the step's moment, the STOP too (at its SDA
+    // rise, before the transfer's one wait).
     run_until_ns() = UINT64_MAX;
     MemorySink early;
     DelayedTarget target("target");
     std::vector<uint64_t> done_ns;
     const uint64_t resumed = run_followed_write_then_read(true, early, target, done_ns);
     CHECK(target.seen_ns == kWriteThenReadTargetNs);
-    CHECK(target.delays == std::vector<uint64_t>{89'700, 179'700, 279'700, 289'700, 379'700, 0});
+    CHECK(target.delays ==
+          std::vector<uint64_t>{89'700, 179'700, 279'700, 289'700, 379'700, 477'200});
     CHECK(timed_events(early) == kWriteThenReadLog);
     CHECK(resumed == 1);
     run_until_ns() = 0;
@@ -842,7 +845,8 @@ TEST_CASE("sockets: a START within tBUF waits it out when another process is due
     std::vector<std::string> expected = kWriteThenReadLog;
     expected.insert(expected.begin(), "request_available@2000");
     CHECK(timed_events(log) == expected);
-    CHECK(target.delays == std::vector<uint64_t>{85'000, 175'000, 275'000, 285'000, 375'000, 0});
+    CHECK(target.delays ==
+          std::vector<uint64_t>{85'000, 175'000, 275'000, 285'000, 375'000, 472'500});
     CHECK(resumed == 2);
     run_until_ns() = 0;
 }
@@ -850,14 +854,15 @@ TEST_CASE("sockets: a START within tBUF waits it out when another process is due
 TEST_CASE("sockets: a Read byte takes two waits when a sink wanting its event must see it on time",
           "[bus][sockets][timing][decoupling]") {
     // The same run, but the sink's records_early() is false: the bus logs each Read byte only
-    // when its data bits have passed, so 10 resumptions, as in the first decoupling case.
+    // when its data bits have passed, and the STOP at its SDA rise, so 11 resumptions, as in
+    // the first decoupling case.
     run_until_ns() = UINT64_MAX;
     OnTimeSink on_time;
     TestTarget target("target");
     std::vector<uint64_t> done_ns;
     const uint64_t resumed = run_followed_write_then_read(true, on_time, target, done_ns);
     CHECK(timed_events(on_time) == kWriteThenReadLog);
-    CHECK(resumed == 10);
+    CHECK(resumed == 11);
     run_until_ns() = 0;
 }
 
@@ -908,14 +913,14 @@ uint64_t run_followed_bursts(EventSink& log, SmbusTargetSocket& socket,
 // byte at the START (4.7 us) + its hold (5 us) + 8 data bits (80 us); each Write 90 us after
 // the byte before; the Sr (logged as it begins) when the last Write's ACK bit ends (+10 us),
 // its address byte's 8 data bits 10 + 80 us later; each Read as the ACK bit before it ends
-// (+10 us, then 90 us apart); the STOP when the last Read's 9 bits and its own period have
-// passed (+100 us).
+// (+10 us, then 90 us apart); the STOP at its SDA rise, when the last Read's 9 bits and three
+// quarters of its own period have passed (+97.5 us).
 const std::vector<uint64_t> kBurstsTargetNs = {89'700,  179'700, 269'700, 359'700, 449'700,
-                                               549'700, 559'700, 649'700, 739'700, 839'700};
-// Their delays when nothing else is due: SystemC's time stays 0 up to the STOP (the START
-// owes tBUF), which comes after the transfer's one wait, with none.
+                                               549'700, 559'700, 649'700, 739'700, 837'200};
+// Their delays when nothing else is due: SystemC's time stays 0 up to the transfer's one wait
+// (the START owes tBUF), after the STOP's call.
 const std::vector<uint64_t> kBurstsDelaysNs = {89'700,  179'700, 269'700, 359'700, 449'700,
-                                               549'700, 559'700, 649'700, 739'700, 0};
+                                               549'700, 559'700, 649'700, 739'700, 837'200};
 } // namespace
 
 TEST_CASE("sockets: a clean burst's steps reach a target that takes delay in one call and each at "
@@ -938,7 +943,7 @@ TEST_CASE("sockets: a clean burst's steps reach a target that takes delay in one
     CHECK(target.seen_data[1] == 0x01);
     CHECK(target.seen_data[4] == 0x04);
     CHECK(timed_events(log) ==
-          std::vector<std::string>{"start@4700", "restart@459700", "stop@839700"});
+          std::vector<std::string>{"start@4700", "restart@459700", "stop@837200"});
     CHECK(resumed == 1);
     // The bytes read (the target's 0xa0.. in turn), the bursts' answers, the wire bytes
     // counted: 2 addresses, 4 Writes, 3 Reads.
@@ -1014,7 +1019,7 @@ TEST_CASE("sockets: with a sink that wants bus.byte each burst still goes over i
               "byte@549700 0x21",
               call + "559700 160", // 0xa0
               "byte@639700 0xa0",  call + "649700 161", "byte@729700 0xa1", call + "739700 162",
-              "byte@819700 0xa2",  "stop@839700",       call + "839700 0"});
+              "byte@819700 0xa2",  "stop@837200",       call + "837200 0"});
 }
 
 namespace {
@@ -1051,7 +1056,8 @@ TEST_CASE("sockets: a burst's target call that notifies ends there and the bus w
     // due (runs_ahead), so the bus waits them out (the thread resumes: 1) and the process logs
     // at 269.7 us; 0x03 reaches the target at SystemC's time (delay 0) and 0x04 ahead again
     // by one byte (90 us). The Sr, its address byte and the Reads (one call) run ahead from
-    // 359.7 us; the STOP waits (1). The moments are those of the steps one by one.
+    // 359.7 us, and so does the STOP's call at its SDA rise (837.2 us, 477.5 us ahead), before
+    // the transfer's wait (1). The moments are those of the steps one by one.
     ByteBlindSink log;
     BurstTarget target("target");
     target.wake_on_data = 0x02;
@@ -1062,9 +1068,9 @@ TEST_CASE("sockets: a burst's target call that notifies ends there and the bus w
     CHECK(target.burst_calls == 2);
     CHECK(target.seen_ns == kBurstsTargetNs);
     CHECK(target.delays == std::vector<uint64_t>{89'700, 179'700, 269'700, 0, 90'000, 190'000,
-                                                 200'000, 290'000, 380'000, 0});
+                                                 200'000, 290'000, 380'000, 477'500});
     CHECK(timed_events(log) == std::vector<std::string>{"start@4700", "request_available@269700",
-                                                        "restart@459700", "stop@839700"});
+                                                        "restart@459700", "stop@837200"});
     CHECK(resumed == 2);
 }
 
@@ -1162,7 +1168,7 @@ TEST_CASE("LinuxSlaveTarget: a burst's slave events in one call in the Linux ord
                                                    "write_received@269700", "write_received@359700",
                                                    "write_received@449700", "read_requested@549700",
                                                    "read_processed@649700", "read_processed@739700",
-                                                   "stop@839700"});
+                                                   "stop@837200"});
     CHECK(std::vector<uint8_t>(got, got + 3) == std::vector<uint8_t>{0x40, 0x41, 0x42});
 }
 

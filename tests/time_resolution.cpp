@@ -92,8 +92,11 @@ int sc_main(int argc, char* argv[]) {
     ok &= expect(master.write.start_ns == timing.bus_free_ns(), "the write starts after tBUF");
     ok &= expect(master.write.end_ns - master.write.start_ns == timing.block_write_ns(2, true),
                  "the write takes block_write_ns(2, PEC)");
-    ok &= expect(log.daemon_write_ns == master.write.end_ns + kLatencyNs,
-                 "the daemon answers its latency after the write");
+    // The BMC has the request at the write's STOP condition, a quarter period before its end.
+    const uint64_t stop_condition =
+        master.write.end_ns - timing.stop_ns() + timing.stop_condition_ns();
+    ok &= expect(log.daemon_write_ns == stop_condition + kLatencyNs,
+                 "the daemon answers its latency after the write's STOP condition");
     ok &= expect(master.read_at_ns == master.write.end_ns + 25'000'000,
                  "sc_time(25, SC_MS) is 25,000,000 ns");
     ok &= expect(master.read.ok() && master.read.data.size() == 14 && master.read.data[0] == 0x1c &&

@@ -402,13 +402,15 @@ class Floor : public ssif::IpmiSsifHooks, public ssif::BmcHooks {
         now_ += bit_ns_;
     }
     void stop() {
-        now_ += timing_.stop_ns();
+        // SmbusBus::stop: logged and delivered at the STOP condition, the period ends after.
+        now_ += timing_.stop_condition_ns();
         EventBuilder(log_, now_, events::kBusStop);
         if (addressed_) {
             first_read_pending_ = false;
             uint8_t val = 0;
             slave(SlaveEvent::Stop, val);
         }
+        now_ += timing_.stop_ns() - timing_.stop_condition_ns();
         bus_free_at_ns_ = now_ + timing_.bus_free_ns();
         in_transfer_ = false;
         selected_ = false;

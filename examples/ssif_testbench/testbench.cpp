@@ -104,8 +104,10 @@ class Requester : public sc_core::sc_module {
         // simulation ends.
     }
 
+    // At the transfer's end, when it returns: the daemon's events print as they happen, and
+    // the BMC has a write's request at its STOP, before the write returns.
     static void print(const char* what, const Transfer& t, const Bytes& data) {
-        std::printf("  %13s  %s  %-11s  %s  [%s]\n", ms(t.start_ns).c_str(), what, t.status,
+        std::printf("  %13s  %s  %-11s  %s  [%s]\n", ms(t.end_ns).c_str(), what, t.status,
                     ms(t.end_ns - t.start_ns).c_str(), ssifsim::hex_string(data).c_str());
     }
 
@@ -174,7 +176,7 @@ int sc_main(int argc, char* argv[]) {
     std::printf("SSIF Get Device ID to the BMC at 0x%02x, SMBus 100 kHz with PEC, time "
                 "resolution %s\n",
                 testbench::kBmcAddress, sc_core::sc_get_time_resolution().to_string().c_str());
-    std::printf("  start of each transfer, command, status, duration, bytes; and what the "
+    std::printf("  end of each transfer, command, status, duration, bytes; and what the "
                 "BMC's daemon did\n");
     testbench::Top top("top");
     sc_core::sc_start();

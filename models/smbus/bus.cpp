@@ -757,19 +757,28 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
     }
     if (walk_.stuck_until_ns) {
         // The master has given up; the bus stays busy until the line is released. A freed
-        // SDA with SCL high is itself a STOP; a freed SCL lets the master draw its STOP.
+        // SDA with SCL high is itself a STOP; a freed SCL lets the master draw its STOP, seen
+        // at its SDA rise, the bus free time counted from the end of its period as below.
         deferred_.release_ns = walk_.stuck_until_ns;
         deferred_.sda = walk_.sda_held_until_ns != 0;
         deferred_.targets = walk_.addressed;
-        const uint64_t stop_at = deferred_.release_ns + (deferred_.sda ? 0 : timing_.stop_ns());
-        bus_free_at_ns_ = stop_at + timing_.bus_free_ns();
+        const uint64_t release = deferred_.release_ns;
+        const uint64_t stop_at = release + (deferred_.sda ? 0 : timing_.stop_condition_ns());
+        bus_free_at_ns_ = release + (deferred_.sda ? 0 : timing_.stop_ns()) + timing_.bus_free_ns();
         deferred_stop_event_.notify(ns(stop_at - now));
         return;
     }
-    // The master draws the STOP after the owed time: one wait for both.
+    // The master draws the STOP after the owed time. Its SDA rise is the STOP condition: the
+    // bus logs it and the targets get their STOP then, the rest of the period is waited out
+    // before the master's transfer ends; one wait for all where nothing else can act in
+    // between (acts_ahead).
     wire_.stop(now_ns());
-    wait_out(timing_.stop_ns());
-    EventBuilder(log_, sim_now_ns(), events::kBusStop);
+    const uint64_t condition_ns = timing_.stop_condition_ns();
+    if (acts_ahead(condition_ns, condition_ns, events::kBusStop))
+        owed_ns_ += condition_ns;
+    else
+        wait_out(condition_ns);
+    EventBuilder(log_, now_ns(), events::kBusStop);
     if (walk_.fault->lose_stop && !walk_.addressed.empty()) {
         log_fault(events::kFaultLostStop, "after_bytes", walk_.wire_bytes);
     } else {
@@ -779,6 +788,7 @@ void SmbusBus::stop(int port, SmbusPayload& p) {
             deliver(target, target->takes_delay(), step);
         }
     }
+    wait_out(timing_.stop_ns() - condition_ns);
     bus_free_at_ns_ = sim_now_ns() + timing_.bus_free_ns();
     busy_ = false;
     transfer_end_.notify(); // immediate: free when nobody waits

@@ -29,6 +29,10 @@ struct SmbusTiming {
     // Repeated START and STOP each take one period.
     uint64_t repeated_start_ns() const { return bit_ns(); }
     uint64_t stop_ns() const { return bit_ns(); }
+    // The STOP condition, SDA rising while SCL is high (I2C-bus specification 3.1.4), three
+    // quarters into the STOP's period, where WireTrace::stop draws it: when the targets see
+    // the STOP (a slave controller raises its stop interrupt on it) and the log stamps it.
+    uint64_t stop_condition_ns() const { return 3 * quarter_ns(); }
     // Bus free time between a STOP and the next START (tBUF): 4.7 us in the 100 kHz class,
     // 1.3 us at 400 kHz, 0.5 us at 1 MHz (SMBus 3.1 Table 1).
     uint64_t bus_free_ns() const;

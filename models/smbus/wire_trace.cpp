@@ -35,7 +35,7 @@ void WireTrace::stop(uint64_t t) {
     const uint64_t q = quarter_ns_;
     edge(t + q, sda_, 0);
     edge(t + 2 * q, scl_, 1);
-    edge(t + 3 * q, sda_, 1);
+    edge(t + 3 * q, sda_, 1); // the STOP condition: SmbusTiming::stop_condition_ns
 }
 
 void WireTrace::bit(uint64_t t, bool level) {

@@ -286,6 +286,56 @@ TEST_CASE("an SMBus alert ends the read-retry wait: the host reads at once", "[h
     CHECK(r.host_stats.alerts == 1);
 }
 
+TEST_CASE("a host that is off makes no ARA read: an alert meanwhile is read once it is back",
+          "[host][alert]") {
+    Scenario s = base();
+    s.bmc.smbus_alert = true;
+    s.daemon.latency_ns = 20'000'000;
+    s.requests.push_back(request(1, {0x18, 0x01}));
+    s.requests.push_back(request(2, {0x18, 0x04}, 50'000'000));
+    Fault off;
+    off.type = FaultType::HostPowerOff;
+    off.request = 1;
+    off.op_read = 1;
+    off.after_bytes = 0; // dies just after the read's START
+    off.off_ns = 100'000'000;
+    s.faults.push_back(off);
+    MemorySink events;
+    RunOptions options;
+    options.extra_sink = &events;
+    const RunResult r = run_scenario(s, options);
+    // As above, the BMC has request 1 at 557.2 us and the daemon answers 20 ms later, when
+    // the BMC pulls SMBALERT#. The host's first read waits SSIF_MSG_PART_JIFFIES (5 ms at
+    // HZ 1000: the write ended in jiffy 0, so it runs on tick 6, Jiffies::wheel_expiry): at
+    // 6 ms it sends its START and dies (host_power_off), for 100 ms.
+    const uint64_t answered = 549'700 + 7'500 + 20'000'000;
+    const uint64_t died = 6'000'000 + kStart;
+    const uint64_t back = died + 100'000'000;
+    REQUIRE(select(events.events, "host", "power_off").size() == 1);
+    REQUIRE(select(events.events, "host", "power_on").size() == 1);
+    CHECK(select(events.events, "host", "power_off")[0].t_ns == died);
+    CHECK(select(events.events, "host", "power_on")[0].t_ns == back);
+    REQUIRE(select(events.events, "bmc", "alert").size() == 2); // requests 1 and 2 answered
+    CHECK(select(events.events, "bmc", "alert")[0].t_ns == answered);
+    // A host that is off clocks nothing: no transfer of its, the ARA reads (smbus_alert)
+    // included, starts while it is off, though SMBALERT# fell then.
+    for (const Event& e : select(events.events, "bus", "start"))
+        CHECK((e.t_ns <= died || e.t_ns >= back));
+    // Once it is back, the line is still low (nobody read the ARA), and its alert work reads
+    // it: the BMC answers its address (0x10 << 1), and ssif_alert runs after power-on.
+    std::vector<Event> ara;
+    for (const Event& e : select(events.events, "bus", "transfer"))
+        if (hex_field(e, "addr") == 0x0c)
+            ara.push_back(e);
+    REQUIRE_FALSE(ara.empty());
+    CHECK(ara[0].t_ns - static_cast<uint64_t>(test::num_field(ara[0], "dur_ns")) >= back);
+    CHECK(bytes_field(ara[0], "data") == Bytes{0x20});
+    const std::vector<Event> alerts = select(events.events, "host", "alert");
+    REQUIRE_FALSE(alerts.empty());
+    CHECK(alerts[0].t_ns >= back);
+    CHECK(r.completed == 2);
+}
+
 TEST_CASE("flag polling fetches an incoming message and an event, then goes idle",
           "[host][flags]") {
     Scenario s = base();

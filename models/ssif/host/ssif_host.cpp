@@ -111,6 +111,12 @@ void SsifHost::cancel_timer(DriverTimer timer) {
 }
 
 void SsifHost::power_off(uint64_t off_ns) {
+    // The host is off: nothing of it clocks the bus until it is back. Its alert work takes
+    // the adapter lock for each ARA read (smbus_alert), so the kthread keeps the lock across
+    // the off time (serve lets it go at power-on): an alert in progress or one that comes
+    // meanwhile makes its reads once the host is back. Taken here, before the kthread waits,
+    // so the alert work cannot take the lock the dead transfer just dropped.
+    adapter_lock_.lock();
     power_off_for_ = off_ns;
     kick();
 }
@@ -228,6 +234,7 @@ void SsifHost::serve() {
         const uint64_t off = *power_off_for_;
         power_off_for_.reset();
         wait_for(off);
+        adapter_lock_.unlock(); // taken by power_off
         as_kthread([&] { driver_.power_on(); });
     } else if (retry_armed_) {
         const uint64_t expires = retry_expires_ns_;

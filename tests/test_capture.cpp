@@ -284,6 +284,71 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
     }
 }
 
+// ssif_alert while the message is current sets got_alert, and msg_written_handler then reads
+// at once, without reloading retries_left (ipmi_ssif.c): the reads get what the write left of
+// SSIF_SEND_RETRIES (5), not SSIF_RECV_RETRIES (250). Here an alert comes while the host
+// probes (bmc.smbus_alert with host.probe): smbus_do_alert waits for the device lock, so
+// ssif_alert runs as ssif_probe returns, with request 1 just started (start_send), and
+// smbus_alert's ARA reads (the BMC's, answered, then one nobody answers) take the adapter
+// ahead of request 1's write. Each run's VCD, checked with the run's configuration, gives the
+// run's verdicts and requests:
+// - first-read-10khz: at 10 kHz the two ARA reads take 1.95 and 1.05 ms; the BMC's answer
+//   ends more than a jiffy (HZ 1000) before the write's START, and check took the first read,
+//   right after the write, for SSIF_MSG_PART cut short (host_timing failed).
+// - stale-retries: request 1's daemon is 1.2 s slow; its reads, at once and then every
+//   SSIF_MSG_JIFFIES, fail after 5, and request 2's write attempts are NAKed at the address
+//   (the BMC is busy) until its 5 are spent. check took request 2's first NAK, which the
+//   wires cannot tell from a read's, for request 1's sixth read, 10 us after the fifth.
+TEST_CASE("check: an alert while the request starts lets the first read come at once, with "
+          "SSIF_SEND_RETRIES reads, as in the run",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-got-alert");
+    const std::pair<const char*, const char*> scenarios[] = {
+        {"first-read-10khz", R"({"version":1,"bus":{"freq_hz":10000},
+            "host":{"hz":1000,"probe":true},
+            "bmc":{"controller":"address-nak","smbus_alert":true,"daemon":{"latency_ms":0}},
+            "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"}]}})"},
+        {"stale-retries", R"({"version":1,"host":{"hz":1000,"probe":true},
+            "bmc":{"controller":"address-nak","smbus_alert":true,"daemon":{"latency_ms":0}},
+            "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                    {"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
+            "faults":[{"type":"daemon_slow","request":1,"latency_ms":1200}]})"},
+    };
+    for (const auto& [name, text] : scenarios) {
+        INFO(name);
+        const std::string file = dir + "/" + name + ".json";
+        write_file(file, text);
+        const CommandResult run =
+            run_command(ssifsim_binary() + " run " + file + " -q --vcd " + dir + "/" + name +
+                        ".vcd --report " + dir + "/" + name + ".run.json");
+        REQUIRE(run.exit_code != 2);
+        const json run_report = json::parse(read_file(dir + "/" + name + ".run.json"));
+        const json& cfg = run_report["config"];
+        const CommandResult check = run_command(
+            ssifsim_binary() + " check " + dir + "/" + name + ".vcd -q --report " + dir + "/" +
+            name + ".check.json --host-hz 1000 --bmc-controller address-nak --bmc-hz " +
+            std::to_string(cfg["bmc"]["hz"].get<int>()));
+        INFO(check.out);
+        REQUIRE(check.exit_code != 2);
+        const json check_report = json::parse(read_file(dir + "/" + name + ".check.json"));
+        const auto v = verdicts(check_report);
+        CHECK(v.at("host_timing"));
+        CHECK(v.at("bmc_conformance"));
+        // The wires show the probe's and the registration's requests too: the workload's
+        // are the last.
+        const json& ran = run_report["requests"];
+        const json& seen = check_report["requests"];
+        REQUIRE(seen.size() >= ran.size());
+        for (size_t i = 0; i < ran.size(); ++i) {
+            const json& s = seen[seen.size() - ran.size() + i];
+            if (ran[i]["error"] != "write_failed") // else NAKed at its address: no byte shown
+                CHECK(ran[i]["request"] == s["request"]);
+            CHECK(ran[i]["error"] == s["error"]);
+            CHECK(ran[i]["read_attempts"] == s["read_attempts"]);
+        }
+    }
+}
+
 TEST_CASE("check: the quickstart on a 10 kHz bus sampled at 1 MHz, and on a 1 MHz bus sampled "
           "at 24 MHz, gives the run's results",
           "[capture]") {

@@ -275,12 +275,22 @@ class Exchanges {
   public:
     Exchanges(const CaptureCheckOptions& o, CaptureResult& r) : timers_(o), r_(r) {}
 
-    // The BMC answered an alert (bmc_alerted) at `t_ns`.
-    void alert(uint64_t t_ns) { alert_ns_ = t_ns; }
+    // A Receive Byte from the Alert Response Address on the BMC's adapter (smbus_alert's),
+    // which the BMC answered (bmc_alerted) or not. smbus_alert reads until a read fails, each
+    // read taking the adapter as the one before lets it go: a run of them, each within a
+    // jiffy of the one before, may hold a driver's write back.
+    void alert_read(const CapturedTransfer& t, bool bmc_answered) {
+        if (!ara_run_from_ns_ || t.start_ns > ara_run_end_ns_ + timers_.jiffies.tick_ns())
+            ara_run_from_ns_ = t.start_ns;
+        ara_run_end_ns_ = t.end_ns;
+        if (bmc_answered)
+            alert_ns_ = t.end_ns;
+    }
 
     // `write_follows`: the next transfer to the BMC is a 0x02 or 0x06 write.
     void transfer(const CapturedTransfer& t, bool write_follows) {
         add(t, write_follows);
+        ara_run_from_ns_.reset(); // the ARA reads before it held this transfer back, if any
         // A transfer its master let go of with no STOP (a host that died in it: a master whose
         // transfer fails sends its STOP) ends the request there, as the host's death ends
         // ipmi_ssif's (the run's error power_off); the host's next write is no timed retry.
@@ -422,9 +432,13 @@ class Exchanges {
                 cur_->started_ns = cur_->submitted_ns = t.start_ns;
             }
             cur_->write_attempts++;
+            // start_resend ran within a jiffy of the attempt's START, or of the first of the
+            // ARA reads that took the adapter ahead of it.
             const uint64_t tick = timers_.jiffies.tick_ns();
-            attempt_alert_from_ns_ =
-                std::max(last_done_ns_, t.start_ns > tick ? t.start_ns - tick : 0);
+            const uint64_t sent = ara_run_from_ns_ && t.start_ns <= ara_run_end_ns_ + tick
+                                      ? *ara_run_from_ns_
+                                      : t.start_ns;
+            attempt_alert_from_ns_ = std::max(last_done_ns_, sent > tick ? sent - tick : 0);
             cur_->parts_written = 0;
             request_.clear();
             write_attempt_ok_ = true;
@@ -466,6 +480,21 @@ class Exchanges {
             return;
         }
         const bool start = bare_address_nak(t) || t.command == ssif::kReadStart;
+        if (start && reads_ == 0) {
+            // msg_written_handler: with got_alert set (an alert after start_resend, before the
+            // write returned) the driver reads at once without reloading retries_left, so the
+            // reads get what the write attempts left of SSIF_SEND_RETRIES; else it reloads
+            // SSIF_RECV_RETRIES and waits SSIF_MSG_PART first. A read after that wait had no
+            // got_alert (the alert came before start_resend cleared it); with a wait of 0
+            // jiffies (HZ 100: the next tick) the alert alone tells.
+            const uint64_t part_wait = timers_.min_wait_ns("first_read");
+            const uint64_t gap = t.start_ns - std::min(t.start_ns, last_done_ns_);
+            const bool got_alert = alert_ns_ && *alert_ns_ >= attempt_alert_from_ns_ &&
+                                   *alert_ns_ <= last_done_ns_ &&
+                                   (part_wait == 0 || gap < part_wait);
+            read_budget_ = got_alert ? timers_.kernel.send_attempts - (cur_->write_attempts - 1)
+                                     : timers_.kernel.read_attempts;
+        }
         std::string wait;
         if (start)
             wait = reads_++ == 0 ? "first_read" : "read_retry";
@@ -473,8 +502,8 @@ class Exchanges {
         segment(t, ssif::SegmentKind::Read, wait);
         if (t.status != SmbusStatus::Ok) {
             multi_open_ = false;
-            // SSIF_RECV_RETRIES reads in all: then the driver fails the message.
-            if (start && cur_->read_attempts >= timers_.kernel.read_attempts)
+            // The reads' retries_left spent: the driver fails the message.
+            if (start && cur_->read_attempts >= read_budget_)
                 end_request(t.end_ns, ssif::RequestError::ReadFailed);
             return;
         }
@@ -528,12 +557,16 @@ class Exchanges {
     bool write_complete_ = false, write_attempt_ok_ = false, multi_open_ = false;
     bool write_pec_ = false; // the request's last write part carried a PEC byte
     int reads_ = 0;
+    int read_budget_ = 0;       // the reads the write attempt's retries_left allows
     unsigned next_block_ = 0;   // the block number the next middle part carries
     uint64_t last_done_ns_ = 0; // the master_done_ns of the request's last transfer
     // Where an alert that lets the write attempt's first read come at once may lie from: a
     // jiffy before the attempt's START, and after the transfer before it.
     uint64_t attempt_alert_from_ns_ = 0;
     std::optional<uint64_t> alert_ns_; // the BMC's last answered alert
+    // The run of ARA reads since the last transfer to the BMC: its first START, its last end.
+    std::optional<uint64_t> ara_run_from_ns_;
+    uint64_t ara_run_end_ns_ = 0;
 };
 
 Check pec_check(const std::vector<CapturedTransfer>& ts, uint8_t addr7, uint64_t* checked) {
@@ -999,8 +1032,8 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         // The bus's timing holds for every transfer on it, as a run's observers see them.
         if (cap.wire_timing)
             bus_timing.transfer_done(record);
-        if (bmc_alerted(t, o.bmc_addr7, bmc_adapter))
-            exchanges.alert(t.end_ns);
+        if (t.addr7 == smbus::AlertLine::kAlertResponseAddress && t.adapter == bmc_adapter)
+            exchanges.alert_read(t, bmc_alerted(t, o.bmc_addr7, bmc_adapter));
         if (t.addr7 != o.bmc_addr7 || is_op(t, "incomplete")) {
             r.other_transfers += !is_op(t, "incomplete");
             r.incomplete_transfers += is_op(t, "incomplete");

@@ -7,7 +7,10 @@ sigrok-cli -P i2c,ssif, and compare
   - the decoded IPMI responses with the responses the host took (host.response
     without an error),
   - the decoder's bad-PEC warnings with the corrupt_pec faults applied,
-  - its NAKed-address warnings with the bus transfers NAKed at the address,
+  - its NAKed-address warnings with the bus transfers to the BMC (0x10, the decoder's
+    default address, in every scenario here) NAKed at the address,
+  - the transactions it ended with no STOP (at the next START, or at a repeated START
+    SMBus has no place for) with the hosts that died in a transfer (fault master_died),
 in order. Exit 0 if all agree, 1 if not (the difference printed).
 
 usage: sigrok_ssif.py SSIFSIM DECODERS_DIR SOURCE_DIR OUT_DIR
@@ -23,11 +26,12 @@ SCENARIOS = [
     'host-generator',                 # multi-part writes and reads, 20 requests
     'fault-corrupt-pec-bmc-to-host',  # a bad PEC on a middle part and on a single part
     'fault-host-power-off',           # hosts dead in two writes and a read, no STOP after
+    'fault-host-power-off-alert',     # a host dead before a read's Sr, then an ARA read
 ]
 
 
 def from_log(log_path):
-    requests, responses, bad_pecs, naks = [], [], 0, 0
+    requests, responses, bad_pecs, naks, dead = [], [], 0, 0, 0
     with open(log_path) as f:
         for line in f:
             e = json.loads(line)
@@ -38,9 +42,12 @@ def from_log(log_path):
                 responses.append(e['payload'])
             elif src == 'fault' and ev == 'corrupt_pec':
                 bad_pecs += 1
-            elif src == 'bus' and ev == 'transfer' and e['status'] == 'address_nak':
+            elif src == 'fault' and ev == 'master_died':
+                dead += 1
+            elif (src == 'bus' and ev == 'transfer' and e['status'] == 'address_nak' and
+                  e['addr'] == '0x10'):
                 naks += 1
-    return requests, responses, bad_pecs, naks
+    return requests, responses, bad_pecs, naks, dead
 
 
 REQUEST = re.compile(r'^Request: netfn 0x([0-9a-f]{2}) \(.*\) lun (\d) cmd 0x([0-9a-f]{2}) '
@@ -66,7 +73,7 @@ def from_decoder(decoders, vcd):
                          stderr=subprocess.PIPE, universal_newlines=True)
     if out.stderr.strip():
         raise RuntimeError('sigrok-cli: ' + out.stderr)
-    requests, responses, bad_pecs, naks = [], [], 0, 0
+    requests, responses, bad_pecs, naks, dead = [], [], 0, 0, 0
     for line in out.stdout.splitlines():
         text = line.split(': ', 1)[1] if line.startswith('ssif-1: ') else None
         if text is None:
@@ -84,7 +91,9 @@ def from_decoder(decoders, vcd):
             bad_pecs += 1
         elif text.startswith('address ') and text.endswith('NAKed'):
             naks += 1
-    return requests, responses, bad_pecs, naks
+        elif text.startswith(('START without a STOP', 'repeated START after')):
+            dead += 1
+    return requests, responses, bad_pecs, naks, dead
 
 
 def main():
@@ -98,7 +107,8 @@ def main():
                        check=True, env=dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE='1'))
         want = from_log(base + '.jsonl')
         got = from_decoder(decoders, base + '.vcd')
-        labels = ['IPMI requests', 'IPMI responses', 'bad PEC warnings', 'NAKed addresses']
+        labels = ['IPMI requests', 'IPMI responses', 'bad PEC warnings', 'NAKed addresses',
+                  'transactions ended with no STOP']
         for label, w, g in zip(labels, want, got):
             if w != g:
                 failed = True
@@ -106,8 +116,8 @@ def main():
         if not want[0] or not want[1]:
             failed = True
             print('%s: nothing to compare (the log has no requests or responses)' % name)
-        print('%s: %d request(s), %d response(s), %d bad PEC, %d NAKed address: %s'
-              % (name, len(got[0]), len(got[1]), got[2], got[3],
+        print('%s: %d request(s), %d response(s), %d bad PEC, %d NAKed address, %d with no '
+              'STOP: %s' % (name, len(got[0]), len(got[1]), got[2], got[3], got[4],
                  'differ' if failed else 'agree'))
     return 1 if failed else 0
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "models/common/vcd_writer.h"
+#include "models/smbus/alert.h"
 #include "models/smbus/pec.h"
 #include "models/smbus/wire_trace.h"
 #include "tests/support.h"
@@ -442,6 +443,46 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
     CHECK(last.stopped);
     CHECK(last.status == smbus::SmbusStatus::Ok);
     CHECK(cap.partial_bytes == 0);
+}
+
+// A master that dies between a block read's command and its repeated START leaves a write of
+// 0x10 (address, 0x03) with no STOP; its next START, to another target, is no SMBus Block
+// Read's repeated START either (SMBus 2.0 section 5.5: the read goes to the target just
+// written to): here smbus_alert's Receive Byte from the Alert Response Address 0x0C, which
+// the BMC answers with its address (0x10 << 1), NAKed by the master as the last byte. The
+// decoder took it for the dead read's read phase, and check had the BMC send 0x20 as a byte of
+// its response to 0x03.
+TEST_CASE("capture: a repeated START to another target begins a new transfer", "[capture]") {
+    std::ostringstream text;
+    uint64_t died = 0, ara_start = 0;
+    {
+        DrawnWires w(text);
+        w.t = 10'000;
+        w.start();
+        w.bytes({0x20, 0x03});
+        died = w.t;
+        w.wire.released(died);
+        ara_start = w.t = 20'000'000;
+        w.start();
+        w.bytes({0x19, 0x20}, true);
+        w.stop();
+        w.finish();
+    }
+    std::istringstream in(text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "ara.vcd", {});
+    REQUIRE(cap.transfers.size() == 2);
+    const tools::CapturedTransfer& dead = cap.transfers[0];
+    CHECK(dead.addr7 == 0x10);
+    CHECK(dead.command == 0x03);
+    CHECK(dead.restart_at == 0);
+    CHECK_FALSE(dead.stopped);
+    CHECK(dead.status == smbus::SmbusStatus::Abandoned);
+    CHECK(dead.end_ns == died);
+    const tools::CapturedTransfer& ara = cap.transfers[1];
+    CHECK(ara.addr7 == smbus::AlertLine::kAlertResponseAddress);
+    CHECK(ara.start_ns == ara_start);
+    CHECK(ara.data == Bytes{0x20});
+    CHECK(ara.stopped);
 }
 
 TEST_CASE("check: a capture starting mid-transfer, with another device on the bus", "[capture]") {

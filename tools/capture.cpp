@@ -230,8 +230,10 @@ class EdgeDecoder {
         b.value = shift_;
         b.ack = !value;
         if (!direction_known_) {
-            if (cur_.restart_at != 0 && !(b.value & 1) && cur_.restart_at == cur_.bytes.size()) {
-                // A write address after the repeated START: a new transfer began there.
+            // A write address after the repeated START, or another target's: a new transfer
+            // began there (SMBus's repeated START reads from the target just written to).
+            if (cur_.restart_at != 0 && cur_.restart_at == cur_.bytes.size() &&
+                (!(b.value & 1) || (b.value >> 1) != (cur_.bytes[0].value >> 1))) {
                 cur_.restart_at = 0;
                 cur_.master_done_ns = restart_done_ns_;
                 end_transfer(restart_ns_, false);

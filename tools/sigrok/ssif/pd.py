@@ -130,7 +130,10 @@ class Decoder(srd.Decoder):
             value = pdata
             if kind[0] == 'A':  # the i2c decoder gives 7 bits: make it the wire byte
                 value = (pdata << 1) | (1 if kind == 'AR' else 0)
-            if kind == 'AW' and self.restart and self.restart[0] == len(self.bytes):
+            # A write address after the repeated START, or another target's: a new
+            # transaction (the read goes to the target just written to).
+            if (kind[0] == 'A' and self.restart and self.restart[0] == len(self.bytes) and
+                    (kind == 'AW' or value >> 1 != self.bytes[0].value >> 1)):
                 self.cut(self.restart[1])
             self.bytes.append(Byte(ss, es, kind, value))
         elif ptype in ('ACK', 'NACK'):

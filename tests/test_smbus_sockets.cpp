@@ -309,6 +309,49 @@ TEST_CASE("LinuxSlaveTarget: the slave events in the Linux order, at the wire mo
 }
 
 namespace {
+// A backend absent until `present_from_ns` (its address disabled: BmcModule answers Absent
+// without calling the driver), noting the events it gets once present.
+struct LateSlave : SmbusSlave {
+    SlaveAnswer on_event(SlaveEvent ev, uint8_t&) override {
+        if (sim_now_ns() < present_from_ns)
+            return SlaveAnswer::Absent;
+        events.push_back(std::string(slave_event_name(ev)) + "@" + std::to_string(sim_now_ns()));
+        return SlaveAnswer::Ack;
+    }
+    uint64_t present_from_ns = 0;
+    std::vector<std::string> events;
+};
+} // namespace
+
+// A slave-mode controller reports a STOP only for a transfer whose address it matched
+// (npcm_i2c_int_slave_handler's slave STOP follows its address match): a backend whose
+// address was disabled at the START and enabled again before the STOP (Nuvoton's response
+// timer re-enabling it mid-transfer) gets no STOP for that transfer. At 100 kHz the first
+// transfer's START is at 4.7 us (tBUF), its address bits from 9.7 us: the address is asked
+// at 89.7 us (the 8th bit's end; the backend is absent, so it is NAKed), the NAK bit ends at
+// 99.7 us and the STOP condition comes three quarters into the STOP's 10 us, at 107.2 us; the
+// backend is back from 95 us. The second transfer STARTs at 114.4 us (the STOP's period ends
+// at 109.7 us, then tBUF): its address at 199.4 us, its byte at 289.4 us, its ACK to
+// 299.4 us and its STOP condition at 306.9 us, each the backend's.
+TEST_CASE("LinuxSlaveTarget: no STOP for a transfer whose address found the backend absent",
+          "[bus][sockets][slave]") {
+    NullSink log;
+    SmbusBus bus("bus", SmbusTiming{100000}, log, nullptr);
+    LateSlave slave;
+    slave.present_from_ns = 95'000;
+    LinuxSlaveTarget target("target", slave);
+    bus.bind_target(0x10, target.socket);
+    TestMaster master("master",
+                      {start(0x10, false), stop(), start(0x10, false), write(0x55), stop()});
+    bus.bind_initiator(master.socket);
+    sc_core::sc_start();
+    REQUIRE(master.done.size() == 5);
+    CHECK(master.done[0].response == SmbusResponse::Nak);
+    CHECK(slave.events == std::vector<std::string>{"write_requested@199400",
+                                                   "write_received@289400", "stop@306900"});
+}
+
+namespace {
 struct StrayWriter : sc_core::sc_module {
     SmbusInitiatorSocket socket{"socket"};
     SC_HAS_PROCESS(StrayWriter);

@@ -38,15 +38,18 @@ SlaveAnswer LinuxSlaveTarget::slave_event(SlaveEvent ev, uint8_t& val, SmbusPayl
 void LinuxSlaveTarget::transport(SmbusPayload& p) {
     uint8_t val = p.data;
     switch (p.command) {
-    case SmbusCommand::Start:
+    case SmbusCommand::Start: {
+        const SlaveAnswer a = slave_event(
+            p.is_read() ? SlaveEvent::ReadRequested : SlaveEvent::WriteRequested, val, p);
+        if (a != SlaveAnswer::Absent)
+            matched_ = true;
         if (p.is_read()) {
-            p.response = response(slave_event(SlaveEvent::ReadRequested, val, p));
             first_read_ = val;
             first_read_pending_ = true;
-        } else {
-            p.response = response(slave_event(SlaveEvent::WriteRequested, val, p));
         }
+        p.response = response(a);
         return;
+    }
     case SmbusCommand::Write:
         p.response = response(slave_event(SlaveEvent::WriteReceived, val, p));
         return;
@@ -57,7 +60,9 @@ void LinuxSlaveTarget::transport(SmbusPayload& p) {
     case SmbusCommand::Stop:
         first_read_pending_ = false;
         val = 0;
-        slave_event(SlaveEvent::Stop, val, p);
+        if (matched_)
+            slave_event(SlaveEvent::Stop, val, p);
+        matched_ = false;
         p.response = SmbusResponse::Ack;
         return;
     }

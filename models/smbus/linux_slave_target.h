@@ -8,7 +8,9 @@
 //                 next Read
 //   Read       -> the byte from READ_REQUESTED, then READ_PROCESSED for each further one
 //                 (the master ACKed the previous byte)
-//   Stop       -> STOP
+//   Stop       -> STOP, if the controller matched the address since the last one: a
+//                 transfer whose address it did not match (the backend absent then) is
+//                 no slave transfer of its, even if the backend is back by its STOP
 //
 // A -EBUSY answer is Busy, an absent backend (its address disabled) Nak; the bus NAKs both.
 #pragma once
@@ -42,6 +44,7 @@ class LinuxSlaveTarget : public sc_core::sc_module, public SmbusTargetIf {
     SmbusSlave& slave_;
     uint8_t first_read_ = 0xff; // supplied at READ_REQUESTED
     bool first_read_pending_ = false;
+    bool matched_ = false; // a Start since the last Stop found the backend present
 };
 
 } // namespace ssifsim::smbus

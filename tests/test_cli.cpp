@@ -1534,6 +1534,32 @@ TEST_CASE("run --until: a byte cut by the end is drawn up to it", "[cli]") {
     CHECK(tl_ack.find("#94700") == std::string::npos);
 }
 
+// host_power_off aims at the workload's transfers only: the probe's (request 0, ssif_probe's
+// do_cmd writes and reads) never qualify, since the model brings a host back into the message
+// it died in, not into ssif_probe. Aimed at the first transfer with no request named, it
+// kills request 1's write, the first transfer of the workload, after its address: before,
+// it hit the probe's first Get Device ID write, logged master_died, and the probe went on
+// with its retry 60 ms later, the host never off.
+TEST_CASE("run: host_power_off with no request skips the probe's transfers", "[cli]") {
+    const std::string dir = make_temp_dir("power_off_probe");
+    write_file(dir + "/s.json", R"({"version":1,"host":{"probe":true},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","after_bytes":1,"off_ms":10}]})");
+    const CommandResult r =
+        run_command(ssifsim_binary() + " run " + dir + "/s.json --log " + dir + "/l.jsonl");
+    INFO(r.out);
+    const std::string log = read_file(dir + "/l.jsonl");
+    const size_t died = log.find(R"("ev":"master_died")");
+    const size_t off = log.find(R"("ev":"power_off","id":1,"off_ns":10000000})");
+    REQUIRE(died != std::string::npos);
+    REQUIRE(off != std::string::npos);
+    // The probe ended (its link line) before the fault fired, and the host was off 10 ms.
+    CHECK(log.find(R"("ev":"link","source":"probe")") < died);
+    CHECK(log.find(R"("ev":"power_on")") != std::string::npos);
+    CHECK(r.out.find("request 1: 18 01") != std::string::npos);
+    CHECK(r.out.find("the host gave up: power_off") != std::string::npos);
+}
+
 // A cut while the host is off (host_power_off): the request it died with has failed, though
 // the model hands its outcome over only at power-on (IpmiSsif::power_on). fault-host-power-off
 // kills the host after request 1's address byte, at 0.0997 ms (at 100 kHz: the bus free

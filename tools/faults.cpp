@@ -357,8 +357,12 @@ smbus::TransferFault FaultPlan::next_transfer(FaultMaster master, const smbus::T
     smbus::TransferFault w;
     for (size_t i = 0; i < faults_.size(); ++i) {
         const Fault& f = faults_[i];
+        // A host dies in its workload's transfers only (request 0 is the probe's and the
+        // driver's own: the model brings a host back into the message it died in, not into
+        // ssif_probe or a flag fetch).
+        const bool host_death_of_own = f.type == FaultType::HostPowerOff && request_id == 0;
         if (!f.transfer_fault() || f.master != master || (f.request && f.request != request_id) ||
-            (f.op_read >= 0 && f.op_read != static_cast<int>(read)) ||
+            host_death_of_own || (f.op_read >= 0 && f.op_read != static_cast<int>(read)) ||
             (f.command >= 0 && f.command != command) || sim_now_ns() < f.from_ns)
             continue;
         const int n = ++seen_[i];

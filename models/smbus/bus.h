@@ -223,8 +223,8 @@ class SmbusBus : public sc_core::sc_module, private SmbusStepObserver {
     // after it, logging `logged`.
     static constexpr uint64_t kNoTargetCall = UINT64_MAX;
     bool runs_ahead(const SmbusPayload& p, uint64_t call_ns, uint64_t last_ns, EventId logged);
-    // runs_ahead but for the master's next step: for acts the bus itself waits out before
-    // it returns to the master.
+    // runs_ahead without its condition on the master's next step: for acts whose owed time
+    // the bus itself waits out before it returns to the master (the STOP's).
     bool acts_ahead(uint64_t call_ns, uint64_t last_ns, EventId logged);
     // runs_ahead's part when some sink takes an event only at its time (Walk::sinks_early
     // false): whether this step's event and target call allow running ahead.

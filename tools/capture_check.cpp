@@ -203,7 +203,9 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
             continue;
         size_t later_length = 0;
         const Reassembled later = shown_response(ts, j, addr7, &later_length);
-        if (later.bytes.empty())
+        // A read cut short after its count shows none of the response: not even whether it
+        // is a multi-part start (00 01) or a single part of that count. It tells nothing.
+        if (later.bytes.empty() || (!later.whole && later.shown == 0))
             continue;
         const size_t common = std::min(r.shown, later.shown);
         const bool same_start = std::equal(

@@ -493,7 +493,8 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
 // written to): here smbus_alert's Receive Byte from the Alert Response Address 0x0C, which
 // the BMC answers with its address (0x10 << 1), NAKed by the master as the last byte. The
 // decoder took it for the dead read's read phase, and check had the BMC send 0x20 as a byte of
-// its response to 0x03.
+// its response to 0x03. Found at the read address's ACK bit, the split also hands the new
+// transfer the lines' low phases since its START.
 TEST_CASE("capture: a repeated START to another target begins a new transfer", "[capture]") {
     std::ostringstream text;
     uint64_t died = 0, ara_start = 0;
@@ -506,6 +507,7 @@ TEST_CASE("capture: a repeated START to another target begins a new transfer", "
         w.wire.released(died);
         ara_start = w.t = 20'000'000;
         w.start();
+        w.t += 500'000; // its master holds SCL low 0.5 ms before the address's first bit
         w.bytes({0x19, 0x20}, true);
         w.stop();
         w.finish();
@@ -525,6 +527,14 @@ TEST_CASE("capture: a repeated START to another target begins a new transfer", "
     CHECK(ara.start_ns == ara_start);
     CHECK(ara.data == Bytes{0x20});
     CHECK(ara.stopped);
+    // The lines' low phases since that START are the new transfer's: the 0.5 ms hold (SDA
+    // low from the START through it, to the address's first 1 bit) is its longest low, and
+    // SCL's part counts in its stretch figure (beyond twice its usual low phase), none of it
+    // in the dead write's (whose longest low is SDA's 12 bits of 0 from 0x20 to 0x03).
+    CHECK(dead.longest_low_ns == 120'000);
+    CHECK(dead.target_stretch_ns == 0);
+    CHECK(ara.longest_low_ns > 500'000);
+    CHECK(ara.target_stretch_ns > 400'000);
 }
 
 TEST_CASE("check: a capture starting mid-transfer, with another device on the bus", "[capture]") {

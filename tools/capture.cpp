@@ -177,6 +177,10 @@ class EdgeDecoder {
             cur_.longest_low_ns = ns;
             cur_.longest_low_by = line;
         }
+        if (cur_.restart_at != 0 && ns > since_restart_.longest_ns) {
+            since_restart_.longest_ns = ns;
+            since_restart_.longest_by = line;
+        }
     }
 
     // A STOP or repeated START follows one SCL rise of its own (SCL goes high before SDA
@@ -199,6 +203,7 @@ class EdgeDecoder {
             cur_.restart_at = cur_.bytes.size();
             restart_ns_ = t;
             restart_done_ns_ = scl_fell_;
+            since_restart_ = {scl_lows_.size(), cur_.longest_low_ns, cur_.longest_low_by, 0, ""};
             direction_known_ = false;
             return;
         }
@@ -236,8 +241,17 @@ class EdgeDecoder {
                 (!(b.value & 1) || (b.value >> 1) != (cur_.bytes[0].value >> 1))) {
                 cur_.restart_at = 0;
                 cur_.master_done_ns = restart_done_ns_;
+                // The lines' lows since the repeated START are the new transfer's.
+                std::vector<uint64_t> lows(scl_lows_.begin() + since_restart_.scl_lows,
+                                           scl_lows_.end());
+                scl_lows_.resize(since_restart_.scl_lows);
+                cur_.longest_low_ns = since_restart_.before_ns;
+                cur_.longest_low_by = since_restart_.before_by;
                 end_transfer(restart_ns_, false);
                 begin_transfer(restart_ns_);
+                scl_lows_ = std::move(lows);
+                cur_.longest_low_ns = since_restart_.longest_ns;
+                cur_.longest_low_by = since_restart_.longest_by;
             }
             direction_known_ = true;
             reading_ = b.value & 1;
@@ -388,6 +402,16 @@ class EdgeDecoder {
     bool direction_known_ = false, reading_ = false;
     // The repeated START at cur_.restart_at, and the last SCL fall before it.
     uint64_t restart_ns_ = 0, restart_done_ns_ = 0;
+    // The lines' lows up to the repeated START and since, for a split there (a new transfer
+    // found to begin at it): how many SCL low phases came before it, the longest low before
+    // it, the longest since.
+    struct SinceRestart {
+        size_t scl_lows = 0;
+        uint64_t before_ns = 0;
+        const char* before_by = "";
+        uint64_t longest_ns = 0;
+        const char* longest_by = "";
+    } since_restart_;
 };
 
 } // namespace

@@ -101,7 +101,7 @@ TEST_CASE("the BMC arms its response timer in the jiffy of the write's STOP cond
     RunOptions options;
     options.extra_sink = &events;
     options.until_ns = 600'000'000;
-    const RunResult r = run_scenario(s, options);
+    run_scenario(s, options);
     const auto writes = select(events.events, "bus", "transfer");
     REQUIRE(!writes.empty());
     const uint64_t write_end = 9'446'000 + kStart + 6 * kByte + kStop;

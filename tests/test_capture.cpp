@@ -286,20 +286,35 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
 }
 
 // The replay fills a response the host read only in part from a later read that shows it
-// whole. A read cut short right after its count shows none of it, not even whether it is a
-// multi-part start: it is no other response, and the search goes past it. Here (ssif_bmc
-// 2025-request-loss, whose requests met in ABORTING are lost, so one 96-byte response of the
-// test command stays pending throughout): request 1 reads the 0x03 start part and dies after
-// the 0x09 read's command; request 2 dies after its write's address (START); request 3's
-// write meets ABORTING and is lost, and its first read, the pending response from its start,
-// dies after the count (4 bytes: address, 0x03, address, 0x20); request 4's write is lost
-// too, and its reads take the response whole. check stopped at request 3's read, took the
-// response to be the start part and zeros (62 bytes), and found the BMC's 0x09 bytes wrong.
+// whole or in more part. A read cut short right after its count shows none of it, not even
+// whether it is a multi-part start; one that shows a count of 32 and 00 shows a start (a
+// single part begins with the response's netfn and LUN, never 0: a response's netfn is odd).
+// Each scenario keeps one response of the test command pending in ssif_bmc 2025-request-loss
+// (requests met in ABORTING are lost) across host deaths, and ssif_bmc sends it again from its
+// start at each 0x03 read:
+// - count-only-later (96 bytes): request 1 reads the 0x03 start part and dies after the 0x09
+//   read's command; request 2 dies after its write's address (START); request 3's write
+//   meets ABORTING and is lost, and its first read dies after the count (address, 0x03,
+//   address, 0x20); request 4's write is lost too, and its reads take the response whole.
+//   check stopped its search at request 3's read, took the response to be the start part and
+//   zeros (62 bytes), and found the BMC's 0x09 bytes wrong.
+// - count-00-first, count-only-first (npcm, 40 bytes, the daemon answering at once): request
+//   1's first read dies after the count and 00 (5 bytes), or after the count alone; request
+//   2's write is lost (the BMC is in RES_SENDING: ABORTING), and its read, the response from
+//   its start, dies after 00 01 c4 01. check took the first read's for a 32-byte single part,
+//   a zero, then stopped at the later start (not the same length), and found the BMC's 0x01
+//   wrong.
 TEST_CASE("check: a read cut short after its count does not stop the replay's search for the "
           "response",
           "[capture]") {
     const std::string dir = make_temp_dir("capture-count-only");
-    write_file(dir + "/s.json", R"({"version":1,
+    struct Case {
+        const char* name;
+        const char* controller;
+        const char* text;
+    };
+    const Case cases[] = {
+        {"count-only-later", "address-nak", R"({"version":1,
         "bmc":{"variant":"2025-request-loss","daemon":{"latency_ms":20},
                "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":96}}},
         "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
@@ -311,20 +326,47 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
                   {"type":"host_power_off","request":2,"op":"write","after_bytes":1,
                    "off_ms":50},
                   {"type":"host_power_off","request":3,"op":"read","after_bytes":4,
-                   "off_ms":501}]})");
-    const CommandResult run = run_command(ssifsim_binary() + " run " + dir + "/s.json -q --vcd " +
-                                          dir + "/s.vcd --report " + dir + "/run.json");
-    REQUIRE(run.exit_code != 2);
-    const json ran = json::parse(read_file(dir + "/run.json"))["requests"];
-    REQUIRE(ran.size() == 4);
-    CHECK(ran[3]["error"] == "");
-    CHECK(ran[3]["response"].get<std::string>().size() == 96 * 3 - 1);
-    const CommandResult check =
-        run_command(ssifsim_binary() + " check " + dir + "/s.vcd -q --report " + dir +
-                    "/check.json --bmc-variant 2025-request-loss");
-    INFO(check.out);
-    REQUIRE(check.exit_code != 2);
-    CHECK(verdicts(json::parse(read_file(dir + "/check.json"))).at("bmc_conformance"));
+                   "off_ms":501}]})"},
+        {"count-00-first", "npcm", R"({"version":1,
+        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":0},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":40}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":5,
+                   "off_ms":2},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":8,
+                   "off_ms":20}]})"},
+        {"count-only-first", "npcm", R"({"version":1,
+        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":0},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":40}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":4,
+                   "off_ms":2},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":8,
+                   "off_ms":20}]})"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.name);
+        const std::string base = dir + "/" + c.name;
+        write_file(base + ".json", c.text);
+        const CommandResult run =
+            run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " + base +
+                        ".vcd --report " + base + ".run.json");
+        REQUIRE(run.exit_code != 2);
+        const json ran = json::parse(read_file(base + ".run.json"))["requests"];
+        if (std::string(c.name) == "count-only-later") {
+            REQUIRE(ran.size() == 4);
+            CHECK(ran[3]["error"] == "");
+            CHECK(ran[3]["response"].get<std::string>().size() == 96 * 3 - 1);
+        }
+        const CommandResult check = run_command(
+            ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
+            ".check.json --bmc-variant 2025-request-loss --bmc-controller " + c.controller);
+        INFO(check.out);
+        REQUIRE(check.exit_code != 2);
+        CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+    }
 }
 
 // ssif_alert while the message is current sets got_alert, and msg_written_handler then reads

@@ -173,9 +173,11 @@ Reassembled shown_response(const std::vector<CapturedTransfer>& ts, size_t i, ui
     if (!is_op(t, "block_read") || t.command != ssif::kReadStart || count < 1 ||
         count > static_cast<int>(ssif::kPartMax))
         return r;
-    if (count == static_cast<int>(ssif::kPartMax) && shown.size() >= 2 && shown[0] == 0x00 &&
-        shown[1] == 0x01) {
-        shown.erase(shown.begin(), shown.begin() + 2);
+    // A multi-part start is 00 01 and 30 bytes; a single part's first byte is the response's
+    // netfn and LUN, never 0 (a response's netfn is odd): a count of 32 and 00 is a start.
+    if (count == static_cast<int>(ssif::kPartMax) && !shown.empty() && shown[0] == 0x00 &&
+        (shown.size() == 1 || shown[1] == 0x01)) {
+        shown.erase(shown.begin(), shown.begin() + (shown.size() == 1 ? 1 : 2));
         r.shown = shown.size();
         shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
     } else {
@@ -198,15 +200,25 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
     Reassembled r = shown_response(ts, i, addr7, &length);
     if (r.bytes.empty() || r.whole)
         return r.bytes;
+    // A read cut short right after a count of 32 shows nothing of what it is: a single part
+    // of 32 bytes, or a multi-part start (00 01 and 30).
+    const auto unknown = [](const Reassembled& read, size_t read_length) {
+        return !read.whole && read.shown == 0 && read_length == ssif::kPartMax;
+    };
     for (size_t j = i + 1; j < ts.size(); ++j) {
         if (ts[j].addr7 != addr7)
             continue;
         size_t later_length = 0;
         const Reassembled later = shown_response(ts, j, addr7, &later_length);
-        // A read cut short after its count shows none of the response: not even whether it
-        // is a multi-part start (00 01) or a single part of that count. It tells nothing.
-        if (later.bytes.empty() || (!later.whole && later.shown == 0))
+        if (later.bytes.empty() || unknown(later, later_length))
             continue;
+        if (unknown(r, length)) { // the first read after it that shows more says what it is
+            if (later.whole)
+                return later.bytes;
+            r = later;
+            length = later_length;
+            continue;
+        }
         const size_t common = std::min(r.shown, later.shown);
         const bool same_start = std::equal(
             r.bytes.begin(), r.bytes.begin() + static_cast<long>(common), later.bytes.begin());

@@ -529,6 +529,42 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
     CHECK(cap.partial_bytes == 0);
 }
 
+// A master that dies in a block write after its count byte, before the count's bytes, leaves
+// a write with no STOP: an SMBus Block Write cut short (ipmi_ssif sends every request part
+// as I2C_SMBUS_BLOCK_DATA: command, count, data), as one cut by a NAK is. The decoder took it
+// for a plain I2C write, and check found no request in a capture of nothing else.
+TEST_CASE("capture: a write its master died in after the count byte is a block write",
+          "[capture]") {
+    std::ostringstream text;
+    uint64_t died = 0;
+    {
+        DrawnWires w(text);
+        w.t = 10'000;
+        w.start();
+        w.bytes({0x20, 0x02, 0x02, 0x18}); // S 0x10+W, 0x02, count 2, then netfn/LUN only
+        died = w.t;
+        w.wire.released(died);
+        w.t = 20'000'000;
+        w.start();
+        w.request(0x18, 0x01);
+        w.stop();
+        w.finish();
+    }
+    std::istringstream in(text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "cut-write.vcd", {});
+    REQUIRE(cap.transfers.size() == 2);
+    const tools::CapturedTransfer& dead = cap.transfers[0];
+    CHECK(std::string(dead.op) == "block_write");
+    CHECK(dead.command == 0x02);
+    CHECK(dead.count == 2);
+    CHECK(dead.data == Bytes{0x18});
+    CHECK_FALSE(dead.stopped);
+    CHECK(dead.status == smbus::SmbusStatus::Abandoned);
+    CHECK(dead.end_ns == died);
+    CHECK(std::string(cap.transfers[1].op) == "block_write");
+    CHECK(cap.transfers[1].data == Bytes{0x18, 0x01});
+}
+
 // A master that dies between a block read's command and its repeated START leaves a write of
 // 0x10 (address, 0x03) with no STOP; its next START, to another target, is no SMBus Block
 // Read's repeated START either (SMBus 2.0 section 5.5: the read goes to the target just

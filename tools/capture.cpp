@@ -363,10 +363,12 @@ class EdgeDecoder {
             return;
         }
         // A write: SMBus Block Write when the count byte matches the bytes after it (with
-        // or without PEC), or the write was cut short by a NAK; else a plain I2C write.
+        // or without PEC), or the write was cut short by a NAK or by its master's death (no
+        // STOP before the count's bytes); else a plain I2C write.
         const size_t after = b.size() >= 3 ? b.size() - 3 : 0;
-        const bool block = b.size() >= 3 && (after == b[2].value || after == b[2].value + 1u ||
-                                             t.status != SmbusStatus::Ok);
+        const bool block =
+            b.size() >= 3 && (after == b[2].value || after == b[2].value + 1u ||
+                              t.status != SmbusStatus::Ok || (!t.stopped && after < b[2].value));
         if (!block && t.status == SmbusStatus::Ok) {
             t.op = "i2c_write";
             for (size_t i = 1; i < b.size(); ++i)

@@ -533,6 +533,47 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
 // a write with no STOP: an SMBus Block Write cut short (ipmi_ssif sends every request part
 // as I2C_SMBUS_BLOCK_DATA: command, count, data), as one cut by a NAK is. The decoder took it
 // for a plain I2C write, and check found no request in a capture of nothing else.
+// tTIMEOUT is a line held low, not bits of 0 clocked: SDA low across a clock's rise is data,
+// so its low counts from its fall or the last rise. At 10 kHz a block write of 32 zero bytes
+// (test_multipart_messages pads its Get Device ID with zeros) keeps SDA low from the count
+// byte's last five bits through 32 bytes and their ACKs: 5 + 1 + 32 x 9 = 294 bits of
+// 100 us, about 29.4 ms (to SDA's rise in the STOP), while SCL clocks every bit. The decoder
+// had counted it as one SDA low that long, and check failed tTIMEOUT where the run (whose bus
+// counts only a device holding a line) passed; now SDA's longest low is a bit, 100 us.
+TEST_CASE("capture: bits of 0 clocked are no line held low", "[capture]") {
+    std::ostringstream text;
+    {
+        const smbus::SmbusTiming timing{10000};
+        VcdWriter vcd(text, "smbus");
+        smbus::WireTrace wire(&vcd, timing);
+        uint64_t t = 10'000;
+        wire.start(t);
+        t += timing.start_ns();
+        std::vector<uint8_t> bytes = {0x20, 0x06, 0x20};
+        bytes.resize(3 + 32, 0x00);
+        for (uint8_t b : bytes) {
+            wire.byte(t, b, true);
+            t += timing.byte_ns();
+        }
+        wire.stop(t);
+        vcd.finish(t + timing.stop_ns());
+    }
+    std::istringstream in(text.str());
+    const tools::Capture cap = tools::decode_vcd(in, "zeros.vcd", {});
+    REQUIRE(cap.transfers.size() == 1);
+    const tools::CapturedTransfer& w = cap.transfers[0];
+    CHECK(std::string(w.op) == "block_write");
+    CHECK(w.data == Bytes(32, 0x00));
+    CHECK(w.longest_low_ns == 100'000);
+    CHECK(std::string(w.longest_low_by) == "SDA");
+    const tools::CaptureResult r = tools::check_capture(cap, tools::CaptureCheckOptions{});
+    int judged = 0;
+    for (const tools::Check& c : r.checks)
+        if (c.name == "tTIMEOUT" && ++judged)
+            CHECK(c.pass);
+    CHECK(judged == 1);
+}
+
 TEST_CASE("capture: a write its master died in after the count byte is a block write",
           "[capture]") {
     std::ostringstream text;
@@ -608,8 +649,9 @@ TEST_CASE("capture: a repeated START to another target begins a new transfer", "
     // The lines' low phases since that START are the new transfer's: the 0.5 ms hold (SDA
     // low from the START through it, to the address's first 1 bit) is its longest low, and
     // SCL's part counts in its stretch figure (beyond twice its usual low phase), none of it
-    // in the dead write's (whose longest low is SDA's 12 bits of 0 from 0x20 to 0x03).
-    CHECK(dead.longest_low_ns == 120'000);
+    // in the dead write's (whose longest low is SDA's between two clock rises in its bits of
+    // 0: a bit, 10 us).
+    CHECK(dead.longest_low_ns == 10'000);
     CHECK(dead.target_stretch_ns == 0);
     CHECK(ara.longest_low_ns > 500'000);
     CHECK(ara.target_stretch_ns > 400'000);

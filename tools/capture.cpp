@@ -133,6 +133,13 @@ class EdgeDecoder {
         if (in_transfer_) {
             scl_lows_.push_back(t - scl_fell_);
             low(t - scl_fell_, "SCL");
+            // SDA low across a clock's rise is a bit of 0 clocked, not a line held: its low
+            // counts from its fall or the last rise, so a run of 0 bits at 10 kHz (a zero-
+            // padded 32-byte write: 25 ms) is no tTIMEOUT.
+            if (!sda_) {
+                low(t - sda_fell_, "SDA");
+                sda_fell_ = t;
+            }
             bit(t, sda_);
         }
     }

@@ -128,7 +128,11 @@ def main():
             print('%s: %s' % (os.path.join(out, 'seed-%d.json' % seed), p))
         broken += bool(found)
         if not found:  # keep only what fails, for reproduction
-            for ext in ('.json', '.vcd', '.tl.vcd', '.run.json', '.check.json'):
+            # Everything a run with --vcd writes: the VCDs, GTKWave's save files and
+            # translate files, and the reports.
+            for ext in ('.json', '.vcd', '.tl.vcd', '.run.json', '.check.json', '.gtkw',
+                        '.wires.gtkw', '.tl.bmc_state.txt', '.tl.host_phase.txt',
+                        '.tl.host_state.txt'):
                 path = os.path.join(out, 'seed-%d%s' % (seed, ext))
                 if os.path.exists(path):
                     os.remove(path)

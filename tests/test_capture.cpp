@@ -308,10 +308,22 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
           "response",
           "[capture]") {
     const std::string dir = make_temp_dir("capture-count-only");
+    // npcm, 40 bytes, the daemon at once: request 1's first read dies after `after_bytes`.
+    const auto first_read_cut = [](int after_bytes) {
+        return std::string(R"({"version":1,
+        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":0},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":40}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","off_ms":2,"after_bytes":)") +
+               std::to_string(after_bytes) + R"(},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":8,
+                   "off_ms":20}]})";
+    };
     struct Case {
         const char* name;
         const char* controller;
-        const char* text;
+        std::string text;
     };
     const Case cases[] = {
         {"count-only-later", "address-nak", R"({"version":1,
@@ -327,24 +339,8 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
                    "off_ms":50},
                   {"type":"host_power_off","request":3,"op":"read","after_bytes":4,
                    "off_ms":501}]})"},
-        {"count-00-first", "npcm", R"({"version":1,
-        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":0},
-               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":40}}},
-        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
-                                {"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
-        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":5,
-                   "off_ms":2},
-                  {"type":"host_power_off","request":2,"op":"read","after_bytes":8,
-                   "off_ms":20}]})"},
-        {"count-only-first", "npcm", R"({"version":1,
-        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":0},
-               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":40}}},
-        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
-                                {"at_ms":0,"netfn":"0x06","cmd":"0x01"}]},
-        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":4,
-                   "off_ms":2},
-                  {"type":"host_power_off","request":2,"op":"read","after_bytes":8,
-                   "off_ms":20}]})"},
+        {"count-00-first", "npcm", first_read_cut(5)},
+        {"count-only-first", "npcm", first_read_cut(4)},
     };
     for (const Case& c : cases) {
         INFO(c.name);

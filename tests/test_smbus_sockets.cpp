@@ -311,15 +311,13 @@ TEST_CASE("LinuxSlaveTarget: the slave events in the Linux order, at the wire mo
 namespace {
 // A backend absent until `present_from_ns` (its address disabled: BmcModule answers Absent
 // without calling the driver), noting the events it gets once present.
-struct LateSlave : SmbusSlave {
-    SlaveAnswer on_event(SlaveEvent ev, uint8_t&) override {
+struct LateSlave : RecordingSlave {
+    SlaveAnswer on_event(SlaveEvent ev, uint8_t& val) override {
         if (sim_now_ns() < present_from_ns)
             return SlaveAnswer::Absent;
-        events.push_back(std::string(slave_event_name(ev)) + "@" + std::to_string(sim_now_ns()));
-        return SlaveAnswer::Ack;
+        return RecordingSlave::on_event(ev, val);
     }
     uint64_t present_from_ns = 0;
-    std::vector<std::string> events;
 };
 } // namespace
 

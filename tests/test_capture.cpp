@@ -289,9 +289,9 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
 // whole or in more part. A read cut short right after its count shows none of it, not even
 // whether it is a multi-part start; one that shows a count of 32 and 00 shows a start (a
 // single part begins with the response's netfn and LUN, never 0: a response's netfn is odd).
-// Each scenario keeps one response of the test command pending in ssif_bmc 2025-request-loss
+// The first three keep one response of the test command pending in ssif_bmc 2025-request-loss
 // (requests met in ABORTING are lost) across host deaths, and ssif_bmc sends it again from its
-// start at each 0x03 read:
+// start at each 0x03 read; the last shows another response after a count of 32 alone:
 // - count-only-later (96 bytes): request 1 reads the 0x03 start part and dies after the 0x09
 //   read's command; request 2 dies after its write's address (START); request 3's write
 //   meets ABORTING and is lost, and its first read dies after the count (address, 0x03,
@@ -304,6 +304,10 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
 //   its start, dies after 00 01 c4 01. check took the first read's for a 32-byte single part,
 //   a zero, then stopped at the later start (not the same length), and found the BMC's 0x01
 //   wrong.
+// - count-only-then-other (mainline): request 1's first read of its 165-byte response dies
+//   after the count (0x20); request 2's write is taken (the response dropped), and its first
+//   read of a 5-byte response dies after the count (0x05). A count of 5 cannot be the 32 of
+//   the first read: another response, not what the first was.
 TEST_CASE("check: a read cut short after its count does not stop the replay's search for the "
           "response",
           "[capture]") {
@@ -322,11 +326,12 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
     };
     struct Case {
         const char* name;
+        const char* variant;
         const char* controller;
         std::string text;
     };
     const Case cases[] = {
-        {"count-only-later", "address-nak", R"({"version":1,
+        {"count-only-later", "2025-request-loss", "address-nak", R"({"version":1,
         "bmc":{"variant":"2025-request-loss","daemon":{"latency_ms":20},
                "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":96}}},
         "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
@@ -339,8 +344,17 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
                    "off_ms":50},
                   {"type":"host_power_off","request":3,"op":"read","after_bytes":4,
                    "off_ms":501}]})"},
-        {"count-00-first", "npcm", first_read_cut(5)},
-        {"count-only-first", "npcm", first_read_cut(4)},
+        {"count-00-first", "2025-request-loss", "npcm", first_read_cut(5)},
+        {"count-only-first", "2025-request-loss", "npcm", first_read_cut(4)},
+        {"count-only-then-other", "mainline", "address-nak",
+         R"({"version":1,"bmc":{"variant":"mainline",
+        "daemon":{"latency_ms":1},
+        "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":165}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":10,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":4,"off_ms":5},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":4,
+                   "off_ms":100}]})"},
     };
     for (const Case& c : cases) {
         INFO(c.name);
@@ -358,7 +372,7 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
         }
         const CommandResult check = run_command(
             ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
-            ".check.json --bmc-variant 2025-request-loss --bmc-controller " + c.controller);
+            ".check.json --bmc-variant " + c.variant + " --bmc-controller " + c.controller);
         INFO(check.out);
         REQUIRE(check.exit_code != 2);
         CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));

@@ -212,7 +212,13 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
         const Reassembled later = shown_response(ts, j, addr7, &later_length);
         if (later.bytes.empty() || unknown(later, later_length))
             continue;
-        if (unknown(r, length)) { // the first read after it that shows more says what it is
+        if (unknown(r, length)) {
+            // The first read after it that shows more says what it is, if its count could be
+            // this one's: a multi-part start, or a single part of 32 bytes.
+            const bool fits = later.whole ? later.bytes.size() >= ssif::kPartMax
+                                          : later_length == 0 || later_length == ssif::kPartMax;
+            if (!fits)
+                break; // another response
             if (later.whole)
                 return later.bytes;
             r = later;

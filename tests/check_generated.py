@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Holds `ssifsim check` to the simulator's own wires over generated fault scenarios.
 
-Usage: check_generated.py SSIFSIM OUT_DIR FIRST_SEED COUNT
+Usage: check_generated.py [--alerts] SSIFSIM OUT_DIR FIRST_SEED COUNT
 
 For each seed from FIRST_SEED, builds a scenario at random (random.Random(seed): the same
 seed gives the same scenario on every machine), runs it with `--vcd` and `--report`, and
@@ -11,7 +11,10 @@ check is meant to see through: hosts that die mid-transfer in reads and writes (
 back), daemons that are slow or never answer, bad PECs the host sends, on every controller
 and ssif_bmc variant, at other HZ, bus clocks and addresses; not those acting for the BMC
 (its NAKs, bad PECs on its bytes, lost STOPs, foreign masters), which README lists among
-what check cannot tell. The BMC there ran the very driver check replays, and the host the
+what check cannot tell. With --alerts, the family that adds SMBALERT# (bmc.smbus_alert) and
+the host's probe (host.probe), each to half the scenarios, more 10 to 12 kHz buses and HZ 100:
+the alert's ARA reads between the host's transfers, got_alert's reads at once and the
+probe's own requests. The BMC there ran the very driver check replays, and the host the
 very ipmi_ssif whose timers it holds it to, so:
 
 - bmc_conformance and host_timing pass and are judged (a failure is a false finding);
@@ -33,7 +36,7 @@ BMC_VARIANTS = ['mainline', '6.12', 'v8-2022', '2024-write-len', '2025-request-l
 HOST_VARIANTS = ['mainline', '6.12', '6.1', '2024-msleep']
 
 
-def scenario(seed):
+def scenario(seed, alerts=False):
     r = random.Random(seed)
     requests, faults = [], []
     multi_part = r.random() < 0.4
@@ -71,12 +74,23 @@ def scenario(seed):
         bmc['response_timeout_ms'] = r.choice([100, 300, 1000])
     if r.random() < 0.15:
         bmc['address'] = r.choice(['0x20', '0x44', '0x08', '0x77'])
-    return {'version': 1, 'description': 'check_generated.py seed %d' % seed,
-            'bus': {'freq_hz': r.choice([10000, 50000, 100000, 400000, 1000000,
-                                         r.randint(10000, 1000000)])},
-            'host': {'hz': r.choice([1000, 1000, 250, 100, 300]),
-                     'variant': r.choice(HOST_VARIANTS)},
-            'bmc': bmc, 'workload': {'requests': requests}, 'faults': faults}
+    if not alerts:
+        return {'version': 1, 'description': 'check_generated.py seed %d' % seed,
+                'bus': {'freq_hz': r.choice([10000, 50000, 100000, 400000, 1000000,
+                                             r.randint(10000, 1000000)])},
+                'host': {'hz': r.choice([1000, 1000, 250, 100, 300]),
+                         'variant': r.choice(HOST_VARIANTS)},
+                'bmc': bmc, 'workload': {'requests': requests}, 'faults': faults}
+    if r.random() < 0.5:
+        bmc['smbus_alert'] = True
+    host = {'hz': r.choice([1000, 1000, 250, 100, 100, 300]), 'variant': r.choice(HOST_VARIANTS)}
+    if r.random() < 0.5:
+        host['probe'] = True
+    return {'version': 1, 'description': 'check_generated.py --alerts seed %d' % seed,
+            'bus': {'freq_hz': r.choice([10000, 10000, r.randint(10000, 12000),
+                                         r.randint(10000, 12000), 50000, 100000, 400000,
+                                         1000000, r.randint(10000, 1000000)])},
+            'host': host, 'bmc': bmc, 'workload': {'requests': requests}, 'faults': faults}
 
 
 def check_options(config):
@@ -87,10 +101,10 @@ def check_options(config):
             '--host-variant', host['variant'], '--host-hz', str(host['hz'])]
 
 
-def problems(ssifsim, out, seed):
+def problems(ssifsim, out, seed, alerts):
     base = os.path.join(out, 'seed-%d' % seed)
     with open(base + '.json', 'w') as f:
-        json.dump(scenario(seed), f, indent=1)
+        json.dump(scenario(seed, alerts), f, indent=1)
     run = subprocess.run([ssifsim, 'run', base + '.json', '--quiet', '--vcd', base + '.vcd',
                           '--report', base + '.run.json'], capture_output=True, text=True)
     if run.returncode not in (0, 1):
@@ -117,13 +131,17 @@ def problems(ssifsim, out, seed):
 
 
 def main():
-    if len(sys.argv) != 5:
+    args = sys.argv[1:]
+    alerts = bool(args) and args[0] == '--alerts'
+    if alerts:
+        args = args[1:]
+    if len(args) != 4:
         sys.exit(__doc__)
-    ssifsim, out, first, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    ssifsim, out, first, count = args[0], args[1], int(args[2]), int(args[3])
     os.makedirs(out, exist_ok=True)
     broken = 0
     for seed in range(first, first + count):
-        found = problems(ssifsim, out, seed)
+        found = problems(ssifsim, out, seed, alerts)
         for p in found:
             print('%s: %s' % (os.path.join(out, 'seed-%d.json' % seed), p))
         broken += bool(found)

@@ -99,6 +99,15 @@ std::string resample(const std::string& vcd, uint64_t rate_hz, int glitch_every)
 const char* const kShared[] = {"T6max",    "all_answered", "ipmi_messages",
                                "tTIMEOUT", "tLOW:SEXT",    "ssif_framing"};
 
+// The check of that name in a capture's result (a test failure if it has none).
+const tools::Check& check_named(const tools::CaptureResult& r, const std::string& name) {
+    for (const tools::Check& c : r.checks)
+        if (c.name == name)
+            return c;
+    FAIL("no check " << name);
+    return r.checks.front();
+}
+
 std::map<std::string, bool> verdicts(const json& report) {
     std::map<std::string, bool> out;
     for (const json& c : report["checks"]) {
@@ -539,10 +548,6 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
     CHECK(cap.partial_bytes == 0);
 }
 
-// A master that dies in a block write after its count byte, before the count's bytes, leaves
-// a write with no STOP: an SMBus Block Write cut short (ipmi_ssif sends every request part
-// as I2C_SMBUS_BLOCK_DATA: command, count, data), as one cut by a NAK is. The decoder took it
-// for a plain I2C write, and check found no request in a capture of nothing else.
 // tTIMEOUT is a line held low, not bits of 0 clocked: SDA low across a clock's rise is data,
 // so its low counts from its fall or the last rise. At 10 kHz a block write of 32 zero bytes
 // (test_multipart_messages pads its Get Device ID with zeros) keeps SDA low from the count
@@ -577,13 +582,13 @@ TEST_CASE("capture: bits of 0 clocked are no line held low", "[capture]") {
     CHECK(w.longest_low_ns == 100'000);
     CHECK(std::string(w.longest_low_by) == "SDA");
     const tools::CaptureResult r = tools::check_capture(cap, tools::CaptureCheckOptions{});
-    int judged = 0;
-    for (const tools::Check& c : r.checks)
-        if (c.name == "tTIMEOUT" && ++judged)
-            CHECK(c.pass);
-    CHECK(judged == 1);
+    CHECK(check_named(r, "tTIMEOUT").pass);
 }
 
+// A master that dies in a block write after its count byte, before the count's bytes, leaves
+// a write with no STOP: an SMBus Block Write cut short (ipmi_ssif sends every request part
+// as I2C_SMBUS_BLOCK_DATA: command, count, data), as one cut by a NAK is. The decoder took it
+// for a plain I2C write, and check found no request in a capture of nothing else.
 TEST_CASE("capture: a write its master died in after the count byte is a block write",
           "[capture]") {
     std::ostringstream text;
@@ -803,14 +808,6 @@ tools::CaptureResult check_trace(const std::string& text,
     tools::CaptureCheckOptions o;
     o.host_variant = v;
     return tools::check_capture(cap, o);
-}
-
-const tools::Check& check_named(const tools::CaptureResult& r, const std::string& name) {
-    for (const tools::Check& c : r.checks)
-        if (c.name == name)
-            return c;
-    FAIL("no check " << name);
-    return r.checks.front();
 }
 
 } // namespace

@@ -317,6 +317,13 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
 //   after the count (0x20); request 2's write is taken (the response dropped), and its first
 //   read of a 5-byte response dies after the count (0x05). A count of 5 cannot be the 32 of
 //   the first read: another response, not what the first was.
+// - count-only-stale-multipart (npcm, 2025-request-loss, a 129-byte response): request 1's
+//   first read dies after the count (0x20); request 2's multi-part write meets RES_SENDING
+//   (ABORTING), its start is lost and its end taken as a request. Its read finds no response
+//   (len 0) with the multi-part flag left from request 1's (is_singlepart_read), and
+//   set_multipart_response_buffer sends 30 + (u8)(0 - 30) = 256 bytes. check took those for
+//   the daemon's response to request 1, which ssif_bmc_write refuses (more than
+//   IPMI_SSIF_PAYLOAD_MAX), and found the count of 32 wrong (ssif_bmc busy would send 0).
 TEST_CASE("check: a read cut short after its count does not stop the replay's search for the "
           "response",
           "[capture]") {
@@ -364,6 +371,15 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":4,"off_ms":5},
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":4,
                    "off_ms":100}]})"},
+        {"count-only-stale-multipart", "2025-request-loss", "npcm", R"({"version":1,
+        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":1},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":125}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":50,"netfn":"0x30","cmd":"0x01","data":[
+            1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,
+            21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40]}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":4,
+                   "off_ms":5}]})"},
     };
     for (const Case& c : cases) {
         INFO(c.name);
@@ -378,6 +394,11 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
             REQUIRE(ran.size() == 4);
             CHECK(ran[3]["error"] == "");
             CHECK(ran[3]["response"].get<std::string>().size() == 96 * 3 - 1);
+        }
+        if (std::string(c.name) == "count-only-stale-multipart") {
+            // Request 2's response as the host read it: 256 bytes, "xx " each but the last.
+            REQUIRE(ran.size() == 2);
+            CHECK(ran[1]["response"].get<std::string>().size() == 256 * 3 - 1);
         }
         const CommandResult check = run_command(
             ssifsim_binary() + " check " + base + ".vcd -q --report " + base +

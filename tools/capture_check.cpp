@@ -219,6 +219,14 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
                                           : later_length == 0 || later_length == ssif::kPartMax;
             if (!fits)
                 break; // another response
+            if (later.whole && later.bytes.size() > ssif::kMessageMax) {
+                // Longer than ssif_bmc_write takes (IPMI_SSIF_PAYLOAD_MAX): no daemon wrote
+                // it, but it shows the BMC held a multi-part response (a response left with
+                // len 0 and a multi-part start sends 30 + (u8)(0 - 30) bytes). Of the
+                // daemon's response that is all that is known: a start, and one more part.
+                r.bytes.assign(ssif::kPartMax - 2 + ssif::kPartMax, 0);
+                return r.bytes;
+            }
             if (later.whole)
                 return later.bytes;
             r = later;

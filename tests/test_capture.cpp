@@ -409,6 +409,57 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
     }
 }
 
+// The daemon's write is blocking (BmcModule::dev_write): while a response is in progress,
+// ssif_bmc_write sleeps until complete_response wakes it, and that can be a new request's
+// command byte (process_smbus_cmd), in the middle of a transfer. ssif_bmc v8-2022, aspeed:
+// request 1's 104-byte response is in progress when the host dies in its middle part; request
+// 2's multi-part write meets RES_SENDING, its start is lost and its end taken as a request
+// (command 0x08 completes no response), which the daemon reads and answers while request 1's
+// response is still in progress: asleep. Request 2's reads find ssif_bmc busy until it fails;
+// request 3's write (0x02) completes request 1's response at its command byte, and the
+// daemon's write lands there: its len byte is NAKed (busy at the command byte), and the next
+// write attempt's command byte completes that response in turn. check dropped the write the
+// response in progress refused (-EAGAIN), and took request 3's later write for a request.
+TEST_CASE("check: a daemon write asleep on a response in progress lands mid-transfer, as in "
+          "the run",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-blocked-write");
+    const std::string base = dir + "/blocked";
+    write_file(base + ".json", R"({"version":1,
+        "bmc":{"controller":"aspeed","variant":"v8-2022","daemon":{"latency_ms":1},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":100}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":20,"netfn":"0x30","cmd":"0x01","data":[
+            1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,
+            21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40]},
+                                {"at_ms":20,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","nth":2,"after_bytes":8,
+                   "off_ms":2}]})");
+    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
+                                          base + ".vcd --log " + base + ".jsonl");
+    REQUIRE(run.exit_code != 2);
+    // The run did what the comment says: the daemon's answer to request 2's end part landed
+    // between a transfer's START and its STOP.
+    std::istringstream log(read_file(base + ".jsonl"));
+    bool in_transfer = false, landed_inside = false;
+    for (std::string line; std::getline(log, line);) {
+        const json e = json::parse(line);
+        if (e["src"] == "bus" && e["ev"] == "start")
+            in_transfer = true;
+        if (e["src"] == "bus" && e["ev"] == "stop")
+            in_transfer = false;
+        if (e["src"] == "daemon" && e["ev"] == "write" && e["response"] == "1f 20 c1")
+            landed_inside = in_transfer;
+    }
+    REQUIRE(landed_inside);
+    const CommandResult check =
+        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
+                    ".check.json --bmc-variant v8-2022 --bmc-controller aspeed");
+    INFO(check.out);
+    REQUIRE(check.exit_code != 2);
+    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+}
+
 // ssif_alert while the message is current sets got_alert, and msg_written_handler then reads
 // at once, without reloading retries_left (ipmi_ssif.c): the reads get what the write left of
 // SSIF_SEND_RETRIES (5), not SSIF_RECV_RETRIES (250). Here an alert comes while the host

@@ -1,11 +1,13 @@
 #include "tools/capture_check.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "models/smbus/alert.h"
 #include "models/ssif/ipmi_commands.h"
@@ -646,7 +648,7 @@ void BmcReplay::arm_response_timer() {
 }
 
 void BmcReplay::request_available() {
-    if (daemon_ == Daemon::OneAtATime && daemon_has_request_) {
+    if (daemon_ == Daemon::OneAtATime && (daemon_has_request_ || blocked_)) {
         waiting_ = Waiting{now_ns_, next_}; // read once the daemon has written (daemon_write)
         return;
     }
@@ -714,6 +716,11 @@ void BmcReplay::timers_until(uint64_t t_ns) {
 void BmcReplay::daemon_write(const Bytes& response) {
     daemon_has_request_ = false;
     const long ret = bmc_.write(ssif::encode_ssif_msg(response), true);
+    if (ret == -EAGAIN) { // response_in_progress: the blocking write sleeps
+        blocked_ = response;
+        consumed_ = false;
+        return;
+    }
     if (ret > 0)
         controller_.response_written();
     else
@@ -723,6 +730,14 @@ void BmcReplay::daemon_write(const Bytes& response) {
         waiting_.reset();
         take_request(w.available_ns, w.next, true);
     }
+}
+
+void BmcReplay::land_blocked_write() {
+    if (!std::exchange(consumed_, false) || !blocked_)
+        return;
+    const Bytes response = std::move(*blocked_);
+    blocked_.reset();
+    daemon_write(response);
 }
 
 std::string BmcReplay::why_busy() const {
@@ -888,6 +903,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         if (!bmc_.removed() && controller_.enabled()) {
             answer = controller_.answer(ev, bmc_.on_event(ev, val));
             addressed = true;
+            land_blocked_write();
         }
         if (read_address)
             supplied = val;
@@ -919,6 +935,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         // ssif_bmc_cb's answer to the STOP (-EBUSY after a request: the Nuvoton rows then
         // disable the address), as BmcModule::on_event hands it to the controller.
         controller_.answer(SlaveEvent::Stop, bmc_.on_event(SlaveEvent::Stop, val));
+        land_blocked_write();
     }
     // The daemon answers the request it just took (and the next, a OneAtATime daemon's).
     while (answer_ == Answer::AtOnce) {

@@ -118,6 +118,7 @@ class BmcReplay : private ssif::BmcHooks {
     void arm_response_timer() override;
     void cancel_response_timer() override { timer_armed_ = false; }
     void request_available() override;
+    void response_consumed() override { consumed_ = true; }
     // The daemon reads the request ssif_bmc holds (ssif_bmc_read), which it took at
     // `available_ns` with `next` the response the host read after it (null: none); `late`:
     // after ssif_bmc had it (a OneAtATime daemon), when it may be gone.
@@ -125,8 +126,12 @@ class BmcReplay : private ssif::BmcHooks {
     void log(const char* level, const std::string& text) override;
     void timers_until(uint64_t t_ns);
     // The daemon writes `response` to /dev/ipmi-ssif-host (ssif_bmc_write); the controller
-    // hears of it only if the write took, as BmcModule tells it.
+    // hears of it only if the write took, as BmcModule tells it. While a response is in
+    // progress the write sleeps (it blocks: BmcModule::dev_write) until complete_response
+    // wakes it (response_consumed), and lands after the slave event that did
+    // (land_blocked_write): at a new request's command byte, mid-transfer, or at a STOP.
     void daemon_write(const Bytes& response);
+    void land_blocked_write();
     std::string why_busy() const;
     // The response taken for one the wires do not show, to the request the daemon has.
     Bytes stand_in() const;
@@ -157,6 +162,8 @@ class BmcReplay : private ssif::BmcHooks {
         const Bytes* next;
     };
     std::optional<Waiting> waiting_;
+    std::optional<Bytes> blocked_; // the daemon's write asleep in ssif_bmc_write
+    bool consumed_ = false;        // complete_response ran since the write went to sleep
     // The last response ssif_bmc_write refused (a BMC whose driver holds more than ssif_bmc's
     // message sent it): what it returned, the response's length, the request it answered.
     struct Refused {

@@ -191,6 +191,15 @@ Reassembled shown_response(const std::vector<CapturedTransfer>& ts, size_t i, ui
     return r;
 }
 
+// The length of the daemon's response a read showing `shown_length` bytes of one says:
+// that length, or, past what ssif_bmc_write takes (IPMI_SSIF_PAYLOAD_MAX), only that it was
+// multi-part: no daemon wrote it, but ssif_bmc left with no response (len 0) and the
+// multi-part start of its last one sends 30 + (u8)(0 - 30) = 256 bytes
+// (set_multipart_response_buffer's u8 remain_len). Then a start and one more part.
+size_t daemon_length(size_t shown_length) {
+    return shown_length <= ssif::kMessageMax ? shown_length : ssif::kPartMax - 2 + ssif::kPartMax;
+}
+
 // The response a read of 0x03 carried (shown_response). Bytes never read are taken from the
 // next response read whole, if it begins with those read (and has the count's length, when
 // the count is all there is to go by, or more than one part's after a multi-part start):
@@ -222,11 +231,7 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
             if (!fits)
                 break; // another response
             if (later.whole && later.bytes.size() > ssif::kMessageMax) {
-                // Longer than ssif_bmc_write takes (IPMI_SSIF_PAYLOAD_MAX): no daemon wrote
-                // it, but it shows the BMC held a multi-part response (a response left with
-                // len 0 and a multi-part start sends 30 + (u8)(0 - 30) bytes). Of the
-                // daemon's response that is all that is known: a start, and one more part.
-                r.bytes.assign(ssif::kPartMax - 2 + ssif::kPartMax, 0);
+                r.bytes.assign(daemon_length(later.bytes.size()), 0); // multi-part, no more
                 return r.bytes;
             }
             if (later.whole)
@@ -690,14 +695,14 @@ Bytes BmcReplay::stand_in() const {
         if (r.t_ns > request_at_ns_ && answers(request_, r.response))
             return r.response;
     // Else the next read of 0x03 shows what ssif_bmc held: its response if it answers the
-    // request, else its length (a read cut short after its count shows no more).
+    // request, else its length (a read cut short after its count shows no more; one longer
+    // than a daemon writes, only that it was multi-part: daemon_length).
     Bytes shape = stand_in_response(request_);
     for (const ResponseRead& c : carried_)
         if (c.t_ns > request_at_ns_) {
             if (answers(request_, c.response))
                 return c.response;
-            if (c.response.size() > shape.size())
-                shape.resize(c.response.size());
+            shape.resize(std::max(shape.size(), daemon_length(c.response.size())));
             break;
         }
     return shape;

@@ -328,6 +328,16 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
 //   address, before the count: the wires show nothing of its response. The replay's
 //   stand-in for it (BmcReplay::stand_in) took its length from the next read of 0x03, the
 //   256 bytes, which ssif_bmc_write refuses, and found the count of 32 wrong the same way.
+// - start-then-more-parts (npcm, 2025-request-loss, a 187-byte response, the daemon at once):
+//   request 1's first read dies 5 bytes into the start part; request 2's write is lost and
+//   its reads take the response from its start again, the start and middle 0 whole, and die
+//   5 bytes into middle 1. check took request 1's response to be what its read showed and
+//   one more part (62 bytes), the later reads filling in bytes but not length, and found the
+//   BMC's count of 32 for middle 1 wrong (the replay, at 62 bytes, would send an end part).
+// - end-count-then-guess (npcm, 2025-request-loss, a 53-byte response): request 1's end part
+//   dies after its count, 0x18 (23 bytes: the response's length is known, 53), and request
+//   2's read of the same response dies before its end part's count, leaving only a guess
+//   (one more part, 62 bytes). That guess must not lengthen what the count said.
 TEST_CASE("check: a read cut short after its count does not stop the replay's search for the "
           "response",
           "[capture]") {
@@ -390,6 +400,24 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
                    "off_ms":100}]})"},
         {"count-only-stale-multipart", "2025-request-loss", "npcm", stale_multipart(4)},
         {"no-count-stale-multipart", "2025-request-loss", "npcm", stale_multipart(3)},
+        {"start-then-more-parts", "2025-request-loss", "npcm", R"({"version":1,
+        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":0},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":183}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":0,"netfn":"0x30","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":10,
+                   "off_ms":2},
+                  {"type":"host_power_off","request":2,"op":"read","nth":3,"after_bytes":10,
+                   "off_ms":2}]})"},
+        {"end-count-then-guess", "2025-request-loss", "npcm", R"({"version":1,
+        "bmc":{"controller":"npcm","variant":"2025-request-loss","daemon":{"latency_ms":1},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":49}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":50,"netfn":"0x30","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","nth":2,"after_bytes":8,
+                   "off_ms":20},
+                  {"type":"host_power_off","request":2,"op":"read","nth":2,"after_bytes":3,
+                   "off_ms":20}]})"},
     };
     for (const Case& c : cases) {
         INFO(c.name);

@@ -254,6 +254,10 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
         }
         if (!same_start || later_length != length)
             break; // another response
+        // A later read that shows more than this one's length (what it read and one more
+        // part: only a guess) takes it on to its own.
+        if (later.shown > r.bytes.size())
+            r.bytes.resize(later.bytes.size());
         const size_t n = std::min(later.shown, r.bytes.size());
         if (n > r.shown) {
             std::copy(later.bytes.begin() + static_cast<long>(r.shown),

@@ -317,7 +317,7 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
 //   after the count (0x20); request 2's write is taken (the response dropped), and its first
 //   read of a 5-byte response dies after the count (0x05). A count of 5 cannot be the 32 of
 //   the first read: another response, not what the first was.
-// - count-only-stale-multipart (npcm, 2025-request-loss, a 129-byte response): request 1's
+// - count-only-stale-multipart (npcm, 2025-request-loss, a 125-byte response): request 1's
 //   first read dies after the count (0x20); request 2's multi-part write meets RES_SENDING
 //   (ABORTING), its start is lost and its end taken as a request. Its read finds no response
 //   (len 0) with the multi-part flag left from request 1's (is_singlepart_read), and
@@ -328,14 +328,14 @@ TEST_CASE("check: a transfer its host died in ends the request (power_off), as i
 //   address, before the count: the wires show nothing of its response. The replay's
 //   stand-in for it (BmcReplay::stand_in) took its length from the next read of 0x03, the
 //   256 bytes, which ssif_bmc_write refuses, and found the count of 32 wrong the same way.
-// - start-then-more-parts (npcm, 2025-request-loss, a 187-byte response, the daemon at once):
+// - start-then-more-parts (npcm, 2025-request-loss, a 183-byte response, the daemon at once):
 //   request 1's first read dies 5 bytes into the start part; request 2's write is lost and
 //   its reads take the response from its start again, the start and middle 0 whole, and die
 //   5 bytes into middle 1. check took request 1's response to be what its read showed and
 //   one more part (62 bytes), the later reads filling in bytes but not length, and found the
 //   BMC's count of 32 for middle 1 wrong (the replay, at 62 bytes, would send an end part).
-// - end-count-then-guess (npcm, 2025-request-loss, a 53-byte response): request 1's end part
-//   dies after its count, 0x18 (23 bytes: the response's length is known, 53), and request
+// - end-count-then-guess (npcm, 2025-request-loss, a 49-byte response): request 1's end part
+//   dies after its count, 0x14 (19 bytes: the response's length is known, 49), and request
 //   2's read of the same response dies before its end part's count, leaving only a guess
 //   (one more part, 62 bytes). That guess must not lengthen what the count said.
 TEST_CASE("check: a read cut short after its count does not stop the replay's search for the "
@@ -354,7 +354,7 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":8,
                    "off_ms":20}]})";
     };
-    // npcm, 2025-request-loss, a 129-byte response: request 1's first read dies after
+    // npcm, 2025-request-loss, a 125-byte response: request 1's first read dies after
     // `after_bytes`, and request 2's multi-part write meets RES_SENDING.
     const auto stale_multipart = [](int after_bytes) {
         return std::string(R"({"version":1,
@@ -450,7 +450,7 @@ TEST_CASE("check: a read cut short after its count does not stop the replay's se
 // The daemon's write is blocking (BmcModule::dev_write): while a response is in progress,
 // ssif_bmc_write sleeps until complete_response wakes it, and that can be a new request's
 // command byte (process_smbus_cmd), in the middle of a transfer. ssif_bmc v8-2022, aspeed:
-// request 1's 104-byte response is in progress when the host dies in its middle part; request
+// request 1's 100-byte response is in progress when the host dies in its middle part; request
 // 2's multi-part write meets RES_SENDING, its start is lost and its end taken as a request
 // (command 0x08 completes no response), which the daemon reads and answers while request 1's
 // response is still in progress: asleep. Request 2's reads find ssif_bmc busy until it fails;

@@ -727,7 +727,6 @@ void BmcReplay::daemon_write(const Bytes& response) {
     const long ret = bmc_.write(ssif::encode_ssif_msg(response), true);
     if (ret == -EAGAIN) { // response_in_progress: the blocking write sleeps
         blocked_ = response;
-        consumed_ = false;
         return;
     }
     if (ret > 0)
@@ -742,7 +741,8 @@ void BmcReplay::daemon_write(const Bytes& response) {
 }
 
 void BmcReplay::land_blocked_write() {
-    if (!std::exchange(consumed_, false) || !blocked_)
+    // ssif_bmc_write's wait_event_interruptible(..., !response_in_progress).
+    if (!blocked_ || bmc_.response_pending())
         return;
     const Bytes response = std::move(*blocked_);
     blocked_.reset();

@@ -118,7 +118,6 @@ class BmcReplay : private ssif::BmcHooks {
     void arm_response_timer() override;
     void cancel_response_timer() override { timer_armed_ = false; }
     void request_available() override;
-    void response_consumed() override { consumed_ = true; }
     // The daemon reads the request ssif_bmc holds (ssif_bmc_read), which it took at
     // `available_ns` with `next` the response the host read after it (null: none); `late`:
     // after ssif_bmc had it (a OneAtATime daemon), when it may be gone.
@@ -128,7 +127,7 @@ class BmcReplay : private ssif::BmcHooks {
     // The daemon writes `response` to /dev/ipmi-ssif-host (ssif_bmc_write); the controller
     // hears of it only if the write took, as BmcModule tells it. While a response is in
     // progress the write sleeps (it blocks: BmcModule::dev_write) until complete_response
-    // wakes it (response_consumed), and lands after the slave event that did
+    // clears response_in_progress, and lands after the slave event that did
     // (land_blocked_write): at a new request's command byte, mid-transfer, or at a STOP.
     void daemon_write(const Bytes& response);
     void land_blocked_write();
@@ -163,7 +162,6 @@ class BmcReplay : private ssif::BmcHooks {
     };
     std::optional<Waiting> waiting_;
     std::optional<Bytes> blocked_; // the daemon's write asleep in ssif_bmc_write
-    bool consumed_ = false;        // complete_response ran since the write went to sleep
     // The last response ssif_bmc_write refused (a BMC whose driver holds more than ssif_bmc's
     // message sent it): what it returned, the response's length, the request it answered.
     struct Refused {

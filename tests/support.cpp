@@ -69,6 +69,14 @@ void write_file(const std::string& path, const std::string& text) {
     out << text;
 }
 
+std::vector<nlohmann::json> log_lines(const std::string& jsonl) {
+    std::vector<nlohmann::json> out;
+    std::istringstream in(jsonl);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(nlohmann::json::parse(line));
+    return out;
+}
+
 std::vector<Event> select(const std::vector<Event>& events, const std::string& src,
                           const std::string& ev) {
     std::vector<Event> out;

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "models/common/event_log.h"
 
 namespace ssifsim::test {
@@ -31,6 +33,9 @@ std::string read_file(const std::string& path);
 // else the rule it breaks (the one validator for run's and sweep's JUnit output).
 std::string check_junit(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
+// An event log's JSON Lines (`run --log`), one object a line, in order; throws on a line that
+// is not JSON.
+std::vector<nlohmann::json> log_lines(const std::string& jsonl);
 
 // Events of one source and kind, in order.
 std::vector<Event> select(const std::vector<Event>& events, const std::string& src,

@@ -478,10 +478,8 @@ TEST_CASE("check: a daemon write asleep on a response in progress lands mid-tran
     REQUIRE(run.exit_code != 2);
     // The run did what the comment says: the daemon's answer to request 2's end part landed
     // between a transfer's START and its STOP.
-    std::istringstream log(read_file(base + ".jsonl"));
     bool in_transfer = false, landed_inside = false;
-    for (std::string line; std::getline(log, line);) {
-        const json e = json::parse(line);
+    for (const json& e : log_lines(read_file(base + ".jsonl"))) {
         if (e["src"] == "bus" && e["ev"] == "start")
             in_transfer = true;
         if (e["src"] == "bus" && e["ev"] == "stop")

@@ -36,15 +36,6 @@ QuickstartRun run_quickstart(const std::string& tag) {
     return q;
 }
 
-std::vector<json> log_lines(const std::string& log) {
-    std::vector<json> out;
-    std::istringstream in(log);
-    std::string line;
-    while (std::getline(in, line))
-        out.push_back(json::parse(line));
-    return out;
-}
-
 std::string upper_hex(unsigned v) {
     char buf[12];
     std::snprintf(buf, sizeof buf, "%02X", v);

@@ -771,6 +771,23 @@ std::string BmcReplay::why_busy() const {
     return "";
 }
 
+bool BmcReplay::went_on_past_busy(const CapturedTransfer& t) const {
+    // With a controller that ACKs every byte whatever the driver says, going on shows nothing.
+    const ssif::ControllerRow& row = controller_.row();
+    if (row.busy == ssif::BusyRule::Ignored && !row.slave_disabled_while_busy)
+        return false;
+    // The byte a busy ssif_bmc stops: the command byte behind a controller that NAKs the byte
+    // after the address (NakNextByte), else the address.
+    const size_t stop_at =
+        row.busy == ssif::BusyRule::NakNextByte && !row.slave_disabled_while_busy ? 1 : 0;
+    if (t.bytes.size() <= stop_at)
+        return false;
+    for (size_t i = 0; i <= stop_at; ++i)
+        if (!t.bytes[i].ack)
+            return false;
+    return true;
+}
+
 void BmcReplay::differ(uint64_t t_ns, const std::string& what) {
     findings_.push_back({t_ns, what + " (ssif_bmc " + ssif::bmc_variant_name(options_.bmc_variant) +
                                    ", controller " + controller_.row().name + ")"});
@@ -823,18 +840,8 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     }
     timers_until(t.start_ns);
     // A transfer (a read, or another master's write) the BMC let go on past its address and
-    // command where a busy ssif_bmc would have stopped it (the controller NAKs, or disables
-    // the address, while busy): the daemon had answered. With a controller that ACKs every
-    // byte whatever the driver says, going on shows nothing.
-    const ssif::ControllerRow& row = controller_.row();
-    const bool busy_stops = row.busy != ssif::BusyRule::Ignored || row.slave_disabled_while_busy;
-    // It went on past the byte a busy ssif_bmc stops: the command byte behind a controller
-    // that NAKs the byte after the address (NakNextByte), else the address.
-    const size_t stop_at =
-        row.busy == ssif::BusyRule::NakNextByte && !row.slave_disabled_while_busy ? 1 : 0;
-    bool goes_on = t.bytes.size() > stop_at;
-    for (size_t i = 0; goes_on && i <= stop_at; ++i)
-        goes_on = t.bytes[i].ack;
+    // command where a busy ssif_bmc would have stopped it: the daemon had answered.
+    const bool goes_on = went_on_past_busy(t);
     const bool waiting = bmc_.busy() && !bmc_.response_pending();
     // A read cut short before the BMC sent its count shows no bytes to compare: if the BMC
     // let it go on, the daemon may have answered, with bytes the wire never showed; the
@@ -849,7 +856,7 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         guessed = stand_in();
         response = &guessed;
     }
-    if (response && goes_on && busy_stops && waiting) {
+    if (response && goes_on && waiting) {
         daemon_write(*response);
         if (answer_ == Answer::Shown)
             answer_ = Answer::Proven;

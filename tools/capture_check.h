@@ -132,6 +132,10 @@ class BmcReplay : private ssif::BmcHooks {
     void daemon_write(const Bytes& response);
     void land_blocked_write();
     std::string why_busy() const;
+    // Whether the BMC let `t` go on past its address and command where a busy ssif_bmc would
+    // have stopped it (the controller NAKs, or disables the address, while busy): the wires
+    // alone, by the controller's row.
+    bool went_on_past_busy(const CapturedTransfer& t) const;
     // The response taken for one the wires do not show, to the request the daemon has.
     Bytes stand_in() const;
     void differ(uint64_t t_ns, const std::string& what);

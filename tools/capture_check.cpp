@@ -799,7 +799,7 @@ void BmcReplay::differ(uint64_t t_ns, const std::string& what) {
 constexpr uint64_t kTransferBrokenNs = 35'000'000 + 900'000;
 
 void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next,
-                         const Bytes* later) {
+                         const Bytes* later, const CapturedTransfer* following) {
     if (!t.wire || t.bytes.empty())
         return;
     if (lost_at_ns_) {
@@ -861,6 +861,14 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         if (answer_ == Answer::Shown)
             answer_ = Answer::Proven;
     }
+    // Answer::Discarded: the answer comes after this transfer's address, answered busy, and
+    // before its command byte, which the controller NAKs for that answer; the next transfer
+    // shows a BMC no longer busy.
+    const ssif::ControllerRow& row = controller_.row();
+    const bool discard_here = answer_ == Answer::Discarded && waiting && !goes_on &&
+                              row.busy == ssif::BusyRule::NakNextByte &&
+                              !row.slave_disabled_while_busy && t.bytes.size() > 1 &&
+                              t.bytes[0].ack && following && went_on_past_busy(*following);
     // The lines stayed low past tTIMEOUT,max mid-transfer (a host that died in it, as fault
     // host_power_off draws it), then bytes went on without a START: the wires do not say
     // whose they are (a new transfer's, whose START the held line hid) nor whether the BMC's
@@ -938,6 +946,10 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
         }
         if (!b.ack)
             break;
+        if (i == 0 && discard_here) {
+            answer_ = Answer::Proven;
+            daemon_write(stand_in());
+        }
     }
     if (lost_at_ns_)
         return;
@@ -1115,23 +1127,28 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // Jan 2025 request loss), so when that finds points, the replay runs again with such
     // requests answered at once, and the BMC is held to whichever explains the wires better.
     // Where points remain, each such request in turn is tried the other ways (not answered,
-    // answered at once, answered when the wires first show it: BmcReplay::Answer), kept where
-    // that explains the wires better (one daemon answers one unread request and not another,
-    // or late: two replays each, so up to kUnreadSearched of them). Where points remain
+    // answered at once, answered when the wires first show it or inside the transfer before
+    // that: BmcReplay::Answer), kept where that explains the wires better (one daemon answers
+    // one unread request and not another, or late: three replays each, for up to
+    // kUnreadSearched of them). Where points remain
     // still, all that is tried again with a daemon that takes one request at a time
     // (BmcReplay::Daemon), kept if it explains the wires better.
     constexpr size_t kUnreadSearched = 64;
     using Answer = BmcReplay::Answer;
     using Daemon = BmcReplay::Daemon;
+    std::vector<size_t> replayed; // the transfers to the BMC, in order
+    for (size_t i = 0; i < cap.transfers.size(); ++i)
+        if (cap.transfers[i].addr7 == o.bmc_addr7 && !is_op(cap.transfers[i], "incomplete"))
+            replayed.push_back(i);
     const auto replay_with = [&](const std::map<uint64_t, Answer>& answer_unread, Daemon daemon) {
         auto rp = std::make_unique<BmcReplay>(o, answer_unread, responses_read, responses_carried,
                                               daemon);
-        for (size_t i = 0; i < cap.transfers.size(); ++i) {
-            const CapturedTransfer& t = cap.transfers[i];
-            if (t.addr7 == o.bmc_addr7 && !is_op(t, "incomplete"))
-                rp->transfer(t, carried[i].empty() ? nullptr : &carried[i],
-                             next_response[i].empty() ? nullptr : &next_response[i],
-                             later_carried[i] ? &carried[*later_carried[i]] : nullptr);
+        for (size_t k = 0; k < replayed.size(); ++k) {
+            const size_t i = replayed[k];
+            rp->transfer(cap.transfers[i], carried[i].empty() ? nullptr : &carried[i],
+                         next_response[i].empty() ? nullptr : &next_response[i],
+                         later_carried[i] ? &carried[*later_carried[i]] : nullptr,
+                         k + 1 < replayed.size() ? &cap.transfers[replayed[k + 1]] : nullptr);
         }
         return rp;
     };
@@ -1154,8 +1171,9 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         // other ways; then, where points remain, each answered just before its response timer
         // would fire: tried among the others, that answer led the search away from better
         // ones.
-        const std::vector<Answer> passes[] = {{Answer::Proven, Answer::AtOnce, Answer::Shown},
-                                              {Answer::BeforeTimer}};
+        const std::vector<Answer> passes[] = {
+            {Answer::Proven, Answer::AtOnce, Answer::Shown, Answer::Discarded},
+            {Answer::BeforeTimer}};
         for (const std::vector<Answer>& pass : passes) {
             std::set<uint64_t> searched;
             for (bool more = unread.size() <= kUnreadSearched; more;) {

@@ -84,8 +84,13 @@ class BmcReplay : private ssif::BmcHooks {
     // past its address and command where busy ssif_bmc would stop it (the host's next
     // request, its daemon slow), or (BeforeTimer) just before ssif_bmc's response timer
     // would fire (a slow daemon whose answer came after the host gave up, before the
-    // timeout, and no transfer the BMC let go on in between).
-    enum class Answer { Proven, AtOnce, Shown, BeforeTimer };
+    // timeout, and no transfer the BMC let go on in between), or (Discarded) inside the
+    // transfer just before the one Shown names, when the BMC ACKed that transfer's address
+    // and NAKed its command byte (a controller that NAKs the byte after a busy answer): the
+    // answer came between the two bytes, and process_smbus_cmd's complete_response, which
+    // runs for the NAKed command byte all the same, threw it away unread (ssif_bmc v8-2022
+    // would abort the next write over a response still held, so Shown cannot stand in).
+    enum class Answer { Proven, AtOnce, Shown, BeforeTimer, Discarded };
     // A response the host read whole, and when its read began.
     struct ResponseRead {
         uint64_t t_ns;
@@ -101,9 +106,10 @@ class BmcReplay : private ssif::BmcHooks {
               Daemon daemon = Daemon::AtOnce);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none); `later`, the
-    // response the next read of 0x03 after this transfer carried (null: none).
+    // response the next read of 0x03 after this transfer carried (null: none); `following`,
+    // the next transfer to the BMC (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next,
-                  const Bytes* later);
+                  const Bytes* later, const CapturedTransfer* following);
     const std::vector<Finding>& findings() const { return findings_; }
     // When ssif_bmc took each request whose response the host never read, in order.
     const std::vector<uint64_t>& unread_requests() const { return unread_requests_; }

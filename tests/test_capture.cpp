@@ -731,6 +731,55 @@ TEST_CASE("capture: a repeated START where SMBus has none begins a new transfer"
 // 100 us, about 29.4 ms (to SDA's rise in the STOP), while SCL clocks every bit. The decoder
 // had counted it as one SDA low that long, and check failed tTIMEOUT where the run (whose bus
 // counts only a device holding a line) passed; now SDA's longest low is a bit, 100 us.
+// A master dies after a write's address and command byte and lets its lines go (SDA, then
+// SCL, rise), and a START with a read address comes `quiet_us` after SCL's rise. Both lines
+// high for longer than tHIGH,max (50 us, SMBus 3.1 Table 1) is a free bus, and a repeated
+// START's SCL high time is a clock's high time, bounded by tHIGH,max too: past it the START
+// begins a new transfer, a Receive Byte, and the write ended where its master last drove SCL.
+// Within it the START may be the Block Read's repeated START (the master stretching its own
+// clock), and is taken for one.
+TEST_CASE("capture: a START after the lines stayed high past tHIGH,max begins a new transfer",
+          "[capture]") {
+    for (const uint64_t quiet_us : {40, 60}) {
+        INFO(quiet_us << " us");
+        std::ostringstream text;
+        uint64_t died = 0, next_start = 0;
+        {
+            DrawnWires w(text);
+            w.t = 10'000;
+            w.start();
+            w.bytes({0x20, 0x03});
+            died = w.t;
+            w.wire.released(died); // SCL rises half a quarter-period pair later: 5 us
+            next_start = w.t = died + 5'000 + quiet_us * 1000;
+            w.start();
+            w.bytes({0x21, 0x1c}, true);
+            w.stop();
+            w.finish();
+        }
+        std::istringstream in(text.str());
+        const tools::Capture cap = tools::decode_vcd(in, "idle.vcd", {});
+        if (quiet_us <= 50) {
+            REQUIRE(cap.transfers.size() == 1);
+            CHECK(std::string(cap.transfers[0].op) == "block_read");
+            CHECK(cap.transfers[0].restart_at == 2);
+            continue;
+        }
+        REQUIRE(cap.transfers.size() == 2);
+        const tools::CapturedTransfer& cut = cap.transfers[0];
+        CHECK(cut.bytes.size() == 2);
+        CHECK(cut.restart_at == 0);
+        CHECK_FALSE(cut.stopped);
+        CHECK(cut.status == smbus::SmbusStatus::Abandoned);
+        CHECK(cut.end_ns == died); // its master's last clock edge
+        const tools::CapturedTransfer& read = cap.transfers[1];
+        CHECK(std::string(read.op) == "receive_byte");
+        CHECK(read.start_ns == next_start);
+        CHECK(read.data == Bytes{0x1c});
+        CHECK(read.stopped);
+    }
+}
+
 TEST_CASE("capture: bits of 0 clocked are no line held low", "[capture]") {
     std::ostringstream text;
     {

@@ -148,6 +148,7 @@ class EdgeDecoder {
         if (level == sda_)
             return;
         sda_ = level;
+        const uint64_t quiet_ns = t - last_edge_ns_; // both lines as they were, before this
         last_edge_ns_ = t;
         if (!level) {
             sda_fell_ = t;
@@ -157,7 +158,7 @@ class EdgeDecoder {
         if (!scl_)
             return; // data changes while SCL is low
         if (!level)
-            start(t);
+            start(t, quiet_ns > kHighMaxNs);
         else if (in_transfer_)
             stop(t);
     }
@@ -191,8 +192,9 @@ class EdgeDecoder {
     }
 
     // A STOP or repeated START follows one SCL rise of its own (SCL goes high before SDA
-    // moves): a byte cut short has more bits than that.
-    void start(uint64_t t) {
+    // moves): a byte cut short has more bits than that. `after_idle`: both lines were high
+    // for longer than tHIGH,max before it.
+    void start(uint64_t t, bool after_idle) {
         if (in_transfer_) { // a repeated START
             if (nbits_ > 1)
                 ++cap_.partial_bytes;
@@ -200,8 +202,10 @@ class EdgeDecoder {
             // SMBus has one repeated START, between a transaction's write phase and its read
             // phase (SMBus 2.0 section 5.5: Block Read, Process Call). One anywhere else, or
             // before an address with R/W = 0 (bit), begins a new transfer: this one ended
-            // without a STOP (a master that died and let its lines go, then a new START).
-            if (cur_.bytes.empty() || reading_ || cur_.restart_at != 0) {
+            // without a STOP (a master that died and let its lines go, then a new START). So
+            // does one after the lines stayed high past tHIGH,max: the bus was free (SMBus 3.1
+            // Table 1), and a repeated START's clock is high no longer than any other's.
+            if (after_idle || cur_.bytes.empty() || reading_ || cur_.restart_at != 0) {
                 cur_.master_done_ns = scl_fell_; // its master's last clock edge
                 end_transfer(t, false);
                 begin_transfer(t);

@@ -497,6 +497,40 @@ TEST_CASE("check: a daemon write asleep on a response in progress lands mid-tran
     CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
 }
 
+// Request 1's daemon writes its response with a length field of 1 (daemon_malformed):
+// ssif_bmc_write takes len 1 (it refuses only 0 and more than IPMI_SSIF_PAYLOAD_MAX), so the
+// host's read of 0x03 gets a count of 1 and the netfn byte 0x1c alone, and the BMC is free for
+// request 2. That byte is request 1's netfn + 1, as far as an answer to it goes: the
+// daemon's. check took only a response of three bytes or more, or one of two that answers
+// the request (netfn + 1, the same command), for the daemon's, so its replay kept the BMC busy
+// and blamed it for ACKing the read. (A lone byte that is no such netfn is still the BMC's
+// own doing: "check: a BMC that ACKs its address while ssif_bmc would be busy is flagged".)
+TEST_CASE("check: a one-byte response, as a daemon's length field of 1 makes it, is the "
+          "daemon's",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-len-1");
+    const std::string base = dir + "/len1";
+    write_file(base + ".json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":50,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"daemon_malformed","request":1,"len":1}]})");
+    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
+                                          base + ".vcd --log " + base + ".jsonl");
+    REQUIRE(run.exit_code != 2);
+    // The run did what the comment says: request 1's read carried the one byte 0x1c.
+    bool one_byte_read = false;
+    for (const json& e : log_lines(read_file(base + ".jsonl")))
+        if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read" &&
+            e["status"] == "ok")
+            one_byte_read = one_byte_read || e["data"] == "1c";
+    REQUIRE(one_byte_read);
+    const CommandResult check = run_command(ssifsim_binary() + " check " + base +
+                                            ".vcd -q --report " + base + ".check.json");
+    INFO(check.out);
+    REQUIRE(check.exit_code != 2);
+    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+}
+
 // Request 1's daemon is 300 ms slow and its host dies in the first read, so request 2's
 // writes meet a busy BMC. Behind aspeed, ssif_bmc_cb's -EBUSY for the address makes the
 // controller NAK the next byte, the command, and the host retries the write after

@@ -282,6 +282,14 @@ bool answers(const Bytes& request, const Bytes& response) {
            (response[0] >> 2) == (request[0] >> 2) + 1 && response[1] == request[1];
 }
 
+// Whether `response`, as far as it goes, answers `request`: one byte (a daemon's length field
+// of 1, which ssif_bmc_write takes) shows only the netfn.
+bool begins_answer(const Bytes& request, const Bytes& response) {
+    if (response.size() == 1 && request.size() >= 2)
+        return (response[0] >> 2) == (request[0] >> 2) + 1;
+    return answers(request, response);
+}
+
 // ipmi_ssif's waits (retry_timeout after mod_timer(jiffies + SSIF_*_JIFFIES)): the timer
 // runs on a tick after jiffies + d (kernel/time/timer.c), so at least d ticks pass between
 // the transfer that armed it and the next one.
@@ -810,17 +818,18 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // A read that carried a response shows the BMC had the daemon's answer (ssif_bmc sends
     // no bytes of its own but a count of 0): the daemon wrote it before this read, and before
     // the response timer fired if that comes first (a BMC that sent it had taken it in time).
-    // It is the daemon's if it answers the request the daemon took, or has an IPMI
-    // response's shape at least (netfn, command, completion code: the daemon may have
-    // answered a request other than the one the replay gave it); fewer bytes are the BMC's
-    // own doing. The daemon answers what it took whether or not ssif_bmc is still busy with
-    // it: a STOP after a read that found no response clears busy (on_stop_event completes a
-    // response when the last one was single-part: is_singlepart_read is left from it).
+    // It is the daemon's if it answers the request the daemon took, as far as it goes (a
+    // daemon's length field of 1 leaves the netfn alone), or has an IPMI response's shape at
+    // least (netfn, command, completion code: the daemon may have answered a request other
+    // than the one the replay gave it); other bytes are the BMC's own doing. The daemon
+    // answers what it took whether or not ssif_bmc is still busy with it: a STOP after a read
+    // that found no response clears busy (on_stop_event completes a response when the last
+    // one was single-part: is_singlepart_read is left from it).
     const bool waiting_before = daemon_has_request_ && !bmc_.response_pending();
     const bool timer_first = timer_armed_ && timer_expires_ns_ <= t.start_ns;
     Bytes before_timer;             // Answer::BeforeTimer's stand-in
     const Bytes* written = nullptr; // what the daemon wrote before this transfer
-    if (carried && waiting_before && (answers(request_, *carried) || carried->size() >= 3)) {
+    if (carried && waiting_before && (begins_answer(request_, *carried) || carried->size() >= 3)) {
         written = carried;
     } else if (answer_ == Answer::BeforeTimer && waiting_before && timer_first) {
         before_timer = stand_in();

@@ -497,6 +497,51 @@ TEST_CASE("check: a daemon write asleep on a response in progress lands mid-tran
     CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
 }
 
+// Behind npcm-2024-slave-disable (the address disabled while ssif_bmc is busy): request 1's
+// daemon answers 300 ms late, after the host gave up reading, and no read shows the answer;
+// only request 2's write, ACKed 1.2 s on, shows ssif_bmc no longer busy, so the replay must
+// take the answer as come before the response timer would have fired (Answer::BeforeTimer,
+// the search's second pass). That uncovers request 2, answered at once (1 ms); its host dies
+// right after a read's ACKed address, so only that ACK shows the answer (Answer::Shown, a
+// first-pass way). The search tried the first pass's ways only on the requests unread before
+// the second pass, and blamed the BMC for the ACK.
+TEST_CASE("check: a request a later search pass uncovers is tried every way", "[capture]") {
+    const std::string dir = make_temp_dir("capture-search-rounds");
+    const std::string base = dir + "/rounds";
+    write_file(base + ".json", R"({"version":1,"host":{"hz":1000,"probe":true},
+        "bmc":{"controller":"npcm-2024-slave-disable","hz":1000,"daemon":{"latency_ms":1},
+               "smbus_alert":true},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x31"},
+                                {"at_ms":1200,"netfn":"0x06","cmd":"0x31"}]},
+        "faults":[{"type":"daemon_slow","request":1,"latency_ms":300},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":1,
+                   "off_ms":100}]})");
+    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
+                                          base + ".vcd --log " + base + ".jsonl");
+    REQUIRE(run.exit_code != 2);
+    // The run did what the comment says: request 1 failed before its daemon wrote, and
+    // request 2's host died with its answer written and unread.
+    std::vector<std::string> order; // from request 1's read (after the probe's requests):
+    bool read_1 = false;            // request ends and daemon writes, in time order
+    for (const json& e : log_lines(read_file(base + ".jsonl"))) {
+        read_1 = read_1 || (e["src"] == "daemon" && e["ev"] == "read" && e["request"] == "18 31");
+        if (!read_1)
+            continue;
+        if (e["src"] == "host" && e["ev"] == "response")
+            order.push_back("response " + e["error"].get<std::string>());
+        if (e["src"] == "daemon" && e["ev"] == "write")
+            order.push_back("write");
+    }
+    REQUIRE(order == std::vector<std::string>{"response read_failed", "write", "write",
+                                              "response power_off"});
+    const CommandResult check =
+        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
+                    ".check.json --bmc-controller npcm-2024-slave-disable --bmc-hz 1000");
+    INFO(check.out);
+    REQUIRE(check.exit_code != 2);
+    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+}
+
 // Request 1's daemon writes its response with a length field of 1 (daemon_malformed):
 // ssif_bmc_write takes len 1 (it refuses only 0 and more than IPMI_SSIF_PAYLOAD_MAX), so the
 // host's read of 0x03 gets a count of 1 and the netfn byte 0x1c alone, and the BMC is free for

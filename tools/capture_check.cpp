@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -1179,34 +1180,39 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
         // answered, ssif_bmc takes the next request where it had been busy), each tried the
         // other ways; then, where points remain, each answered just before its response timer
         // would fire: tried among the others, that answer led the search away from better
-        // ones.
+        // ones. A request the second pass uncovers is tried the first pass's ways too: the
+        // passes run again while a round finds fewer points, each request once in each.
         const std::vector<Answer> passes[] = {
             {Answer::Proven, Answer::AtOnce, Answer::Shown, Answer::Discarded},
             {Answer::BeforeTimer}};
-        for (const std::vector<Answer>& pass : passes) {
-            std::set<uint64_t> searched;
-            for (bool more = unread.size() <= kUnreadSearched; more;) {
-                more = false;
-                for (uint64_t at : best->unread_requests()) {
-                    if (best->findings().empty() || searched.size() == kUnreadSearched)
-                        break;
-                    if (!searched.insert(at).second)
-                        continue;
-                    more = true;
-                    for (Answer a : pass) {
-                        const auto now = answered.find(at);
-                        if (best->findings().empty() ||
-                            a == (now == answered.end() ? Answer::Proven : now->second))
+        std::set<uint64_t> searched[std::size(passes)];
+        for (bool improved = true; improved;) {
+            improved = false;
+            for (size_t p = 0; p < std::size(passes); ++p) {
+                for (bool more = unread.size() <= kUnreadSearched; more;) {
+                    more = false;
+                    for (uint64_t at : best->unread_requests()) {
+                        if (best->findings().empty() || searched[p].size() == kUnreadSearched)
+                            break;
+                        if (!searched[p].insert(at).second)
                             continue;
-                        std::map<uint64_t, Answer> other = answered;
-                        other[at] = a;
-                        std::unique_ptr<BmcReplay> tried = replay_with(other, daemon);
-                        if (tried->findings().size() < best->findings().size()) {
-                            best = std::move(tried);
-                            answered = std::move(other);
+                        more = true;
+                        for (Answer a : passes[p]) {
+                            const auto now = answered.find(at);
+                            if (best->findings().empty() ||
+                                a == (now == answered.end() ? Answer::Proven : now->second))
+                                continue;
+                            std::map<uint64_t, Answer> other = answered;
+                            other[at] = a;
+                            std::unique_ptr<BmcReplay> tried = replay_with(other, daemon);
+                            if (tried->findings().size() < best->findings().size()) {
+                                best = std::move(tried);
+                                answered = std::move(other);
+                                improved = true;
+                            }
                         }
+                        break; // the unread list may have changed: read it again
                     }
-                    break; // the unread list may have changed: read it again
                 }
             }
         }

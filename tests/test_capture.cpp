@@ -542,38 +542,78 @@ TEST_CASE("check: a request a later search pass uncovers is tried every way", "[
     CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
 }
 
-// Request 1's daemon writes its response with a length field of 1 (daemon_malformed):
-// ssif_bmc_write takes len 1 (it refuses only 0 and more than IPMI_SSIF_PAYLOAD_MAX), so the
-// host's read of 0x03 gets a count of 1 and the netfn byte 0x1c alone, and the BMC is free for
-// request 2. That byte is request 1's netfn + 1, as far as an answer to it goes: the
-// daemon's. check took only a response of three bytes or more, or one of two that answers
-// the request (netfn + 1, the same command), for the daemon's, so its replay kept the BMC busy
-// and blamed it for ACKing the read. (A lone byte that is no such netfn is still the BMC's
-// own doing: "check: a BMC that ACKs its address while ssif_bmc would be busy is flagged".)
-TEST_CASE("check: a one-byte response, as a daemon's length field of 1 makes it, is the "
+// A daemon that writes its response with a length field of 1 or 2 (daemon_malformed):
+// ssif_bmc_write takes it (it refuses only 0 and more than IPMI_SSIF_PAYLOAD_MAX), so the
+// host's read of 0x03 gets a count of 1 and the netfn byte 0x1c alone, or 2 and "1c 01".
+// Fewer than the three bytes of an IPMI response (netfn, command, completion code), they are
+// still the daemon's, and their netfn is the request's + 1 (begins_answer). The cases:
+// - len1: request 1's read gets "1c" and the BMC is free for request 2. check took only a
+//   response of three bytes or more, or of two answering the request, for the daemon's, kept
+//   the BMC busy and blamed it for ACKing the next read.
+// - len2-read-cut: the host dies after the read's first data byte, so the wires show a
+//   count of 2 and 0x1c; the rest is a guess (zeros), which answers no command.
+// - len1-stand-in: the host dies right after the read's address, which shows that the
+//   daemon had answered (npcm-2025-timeout-enable disables the address while busy) but not
+//   with what; request 2's write meets ssif_bmc in START (2026-efault) and is aborted, and
+//   its read gets request 1's "1c". The answer taken at the dead read (stand_in) was
+//   "1c 01 00", not that read's.
+// A lone byte that is no such netfn is still the BMC's own doing: "check: a BMC that ACKs its
+// address while ssif_bmc would be busy is flagged".
+TEST_CASE("check: a response of one or two bytes, as a daemon's length field makes it, is the "
           "daemon's",
           "[capture]") {
-    const std::string dir = make_temp_dir("capture-len-1");
-    const std::string base = dir + "/len1";
-    write_file(base + ".json", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
-        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
-                                {"at_ms":50,"netfn":"0x06","cmd":"0x01"}]},
-        "faults":[{"type":"daemon_malformed","request":1,"len":1}]})");
-    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
-                                          base + ".vcd --log " + base + ".jsonl");
-    REQUIRE(run.exit_code != 2);
-    // The run did what the comment says: request 1's read carried the one byte 0x1c.
-    bool one_byte_read = false;
-    for (const json& e : log_lines(read_file(base + ".jsonl")))
-        if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read" &&
-            e["status"] == "ok")
-            one_byte_read = one_byte_read || e["data"] == "1c";
-    REQUIRE(one_byte_read);
-    const CommandResult check = run_command(ssifsim_binary() + " check " + base +
-                                            ".vcd -q --report " + base + ".check.json");
-    INFO(check.out);
-    REQUIRE(check.exit_code != 2);
-    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+    const std::string dir = make_temp_dir("capture-short-response");
+    const struct {
+        const char* name;
+        const char* scenario;
+        const char* options;
+    } cases[] = {
+        {"len1", R"({"version":1,"bmc":{"daemon":{"latency_ms":1}},
+            "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                    {"at_ms":50,"netfn":"0x06","cmd":"0x01"}]},
+            "faults":[{"type":"daemon_malformed","request":1,"len":1}]})",
+         ""},
+        {"len2-read-cut", R"({"version":1,"bmc":{"daemon":{"latency_ms":0}},
+            "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                    {"at_ms":400,"netfn":"0x06","cmd":"0x01"}]},
+            "faults":[{"type":"daemon_malformed","request":1,"len":2},
+                      {"type":"host_power_off","request":1,"op":"read","after_bytes":5,
+                       "off_ms":300}]})",
+         ""},
+        {"len1-stand-in", R"({"version":1,"host":{"hz":1000,"variant":"6.12"},
+            "bmc":{"controller":"npcm-2025-timeout-enable","variant":"2026-efault","hz":1000,
+                   "daemon":{"latency_ms":0}},
+            "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                    {"at_ms":0,"netfn":"0x06","cmd":"0x04"}]},
+            "faults":[{"type":"daemon_malformed","request":1,"len":1},
+                      {"type":"host_power_off","request":1,"op":"read","after_bytes":1,
+                       "off_ms":1},
+                      {"type":"daemon_malformed","request":2,"write_bytes":261}]})",
+         " --host-hz 1000 --host-variant 6.12 --bmc-controller npcm-2025-timeout-enable "
+         "--bmc-variant 2026-efault --bmc-hz 1000"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name);
+        const std::string base = dir + "/" + c.name;
+        write_file(base + ".json", c.scenario);
+        const CommandResult run =
+            run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " + base +
+                        ".vcd --log " + base + ".jsonl");
+        REQUIRE(run.exit_code != 2);
+        // The run did what the comment says: a read of 0x03 carried "1c" or "1c 01", whole
+        // or cut.
+        bool short_read = false;
+        for (const json& e : log_lines(read_file(base + ".jsonl")))
+            if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read")
+                short_read = short_read || e["data"] == "1c" || e["data"] == "1c 01";
+        REQUIRE(short_read);
+        const CommandResult check =
+            run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
+                        ".check.json" + c.options);
+        INFO(check.out);
+        REQUIRE(check.exit_code != 2);
+        CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+    }
 }
 
 // Request 1's daemon is 300 ms slow and its host dies in the first read, so request 2's

@@ -283,12 +283,13 @@ bool answers(const Bytes& request, const Bytes& response) {
            (response[0] >> 2) == (request[0] >> 2) + 1 && response[1] == request[1];
 }
 
-// Whether `response`, as far as it goes, answers `request`: one byte (a daemon's length field
-// of 1, which ssif_bmc_write takes) shows only the netfn.
+// Whether `response` answers `request` as far as it can show: one of fewer than three bytes
+// (a daemon's length field of 1 or 2, which ssif_bmc_write takes, or a read cut short after
+// its first byte, the rest a guess) by its netfn alone, a longer one as answers() does.
 bool begins_answer(const Bytes& request, const Bytes& response) {
-    if (response.size() == 1 && request.size() >= 2)
-        return (response[0] >> 2) == (request[0] >> 2) + 1;
-    return answers(request, response);
+    if (response.size() >= 3)
+        return answers(request, response);
+    return !response.empty() && !request.empty() && (response[0] >> 2) == (request[0] >> 2) + 1;
 }
 
 // ipmi_ssif's waits (retry_timeout after mod_timer(jiffies + SSIF_*_JIFFIES)): the timer
@@ -702,10 +703,11 @@ void BmcReplay::log(const char*, const std::string&) {} // the replay judges the
 
 Bytes BmcReplay::stand_in() const {
     // The first response read after the request that answers it (netfn + 1, the same
-    // command): a daemon answers a command the same way each time, and ssif_bmc, never told
-    // a read was cut short, sends a response it still holds again.
+    // command; one of fewer than three bytes by its netfn: begins_answer): a daemon answers a
+    // command the same way each time, and ssif_bmc, never told a read was cut short, sends a
+    // response it still holds again.
     for (const ResponseRead& r : read_)
-        if (r.t_ns > request_at_ns_ && answers(request_, r.response))
+        if (r.t_ns > request_at_ns_ && begins_answer(request_, r.response))
             return r.response;
     // Else the next read of 0x03 shows what ssif_bmc held: its response if it answers the
     // request, else its length (a read cut short after its count shows no more; one longer
@@ -713,7 +715,7 @@ Bytes BmcReplay::stand_in() const {
     Bytes shape = stand_in_response(request_);
     for (const ResponseRead& c : carried_)
         if (c.t_ns > request_at_ns_) {
-            if (answers(request_, c.response))
+            if (begins_answer(request_, c.response))
                 return c.response;
             shape.resize(std::max(shape.size(), daemon_length(c.response.size())));
             break;
@@ -819,13 +821,13 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // A read that carried a response shows the BMC had the daemon's answer (ssif_bmc sends
     // no bytes of its own but a count of 0): the daemon wrote it before this read, and before
     // the response timer fired if that comes first (a BMC that sent it had taken it in time).
-    // It is the daemon's if it answers the request the daemon took, as far as it goes (a
-    // daemon's length field of 1 leaves the netfn alone), or has an IPMI response's shape at
-    // least (netfn, command, completion code: the daemon may have answered a request other
-    // than the one the replay gave it); other bytes are the BMC's own doing. The daemon
-    // answers what it took whether or not ssif_bmc is still busy with it: a STOP after a read
-    // that found no response clears busy (on_stop_event completes a response when the last
-    // one was single-part: is_singlepart_read is left from it).
+    // It is the daemon's if it answers the request the daemon took, as far as it can show
+    // (begins_answer: a daemon's length field of 1 or 2 leaves too few bytes), or has an IPMI
+    // response's shape at least (netfn, command, completion code: the daemon may have answered a
+    // request other than the one the replay gave it); other bytes are the BMC's own doing. The
+    // daemon answers what it took whether or not ssif_bmc is still busy with it: a STOP after a
+    // read that found no response clears busy (on_stop_event completes a response when the last one
+    // was single-part: is_singlepart_read is left from it).
     const bool waiting_before = daemon_has_request_ && !bmc_.response_pending();
     const bool timer_first = timer_armed_ && timer_expires_ns_ <= t.start_ns;
     Bytes before_timer;             // Answer::BeforeTimer's stand-in

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Holds `ssifsim check` to the simulator's own wires over generated fault scenarios.
 
-Usage: check_generated.py [--alerts] SSIFSIM OUT_DIR FIRST_SEED COUNT
+Usage: check_generated.py [--alerts | --daemons] SSIFSIM OUT_DIR FIRST_SEED COUNT
 
 For each seed from FIRST_SEED, builds a scenario at random (random.Random(seed): the same
 seed gives the same scenario on every machine), runs it with `--vcd` and `--report`, and
@@ -14,7 +14,12 @@ and ssif_bmc variant, at other HZ, bus clocks and addresses; not those acting fo
 what check cannot tell. With --alerts, the family that adds SMBALERT# (bmc.smbus_alert) and
 the host's probe (host.probe), each to half the scenarios, more 10 to 12 kHz buses and HZ 100:
 the alert's ARA reads between the host's transfers, got_alert's reads at once and the
-probe's own requests. The BMC there ran the very driver check replays, and the host the
+probe's own requests. With --daemons, the default family's scenarios (the same for a seed)
+with daemons that write malformed responses (daemon_malformed: a length field or write()
+count ssif_bmc_write refuses or cuts, or, before 2024-write-len, overruns with) or whose
+read() buffer faults (daemon_efault: a garbled request taken, or -EFAULT), in a fifth of the
+requests each: the wires show a BMC that stays busy, or a response that answers no request.
+The BMC there ran the very driver check replays, and the host the
 very ipmi_ssif whose timers it holds it to, so:
 
 - bmc_conformance and host_timing pass and are judged (a failure is a false finding);
@@ -38,7 +43,7 @@ BMC_VARIANTS = ['mainline', '6.12', 'v8-2022', '2024-write-len', '2025-request-l
 HOST_VARIANTS = ['mainline', '6.12', '6.1', '2024-msleep']
 
 
-def scenario(seed, alerts=False):
+def scenario(seed, family=''):
     r = random.Random(seed)
     requests, faults = [], []
     multi_part = r.random() < 0.4
@@ -76,13 +81,28 @@ def scenario(seed, alerts=False):
         bmc['response_timeout_ms'] = r.choice([100, 300, 1000])
     if r.random() < 0.15:
         bmc['address'] = r.choice(['0x20', '0x44', '0x08', '0x77'])
-    if not alerts:
-        return {'version': 1, 'description': 'check_generated.py seed %d' % seed,
+    if family != '--alerts':
+        base = {'version': 1, 'description': 'check_generated.py seed %d' % seed,
                 'bus': {'freq_hz': r.choice([10000, 50000, 100000, 400000, 1000000,
                                              r.randint(10000, 1000000)])},
                 'host': {'hz': r.choice([1000, 1000, 250, 100, 300]),
                          'variant': r.choice(HOST_VARIANTS)},
                 'bmc': bmc, 'workload': {'requests': requests}, 'faults': faults}
+        if family == '--daemons':  # drawn after all of the default family's draws
+            base['description'] = 'check_generated.py --daemons seed %d' % seed
+            for i in range(1, len(requests) + 1):
+                x = r.random()
+                if x < 0.2:
+                    malformed = {'type': 'daemon_malformed', 'request': i}
+                    if r.random() < 0.7:
+                        malformed['len'] = r.choice([0, 1, 2, 3, 255, 300, 4294967295])
+                    else:
+                        malformed['write_bytes'] = r.choice([0, 3, 4, 5, 261])
+                    faults.append(malformed)
+                elif x < 0.4:
+                    faults.append({'type': 'daemon_efault', 'request': i,
+                                   'copied': r.choice([0, 1, 3, 4, 5, 6, 259])})
+        return base
     if r.random() < 0.5:
         bmc['smbus_alert'] = True
     host = {'hz': r.choice([1000, 1000, 250, 100, 100, 300]), 'variant': r.choice(HOST_VARIANTS)}
@@ -103,10 +123,10 @@ def check_options(config):
             '--host-variant', host['variant'], '--host-hz', str(host['hz'])]
 
 
-def problems(ssifsim, out, seed, alerts):
+def problems(ssifsim, out, seed, family):
     base = os.path.join(out, 'seed-%d' % seed)
     with open(base + '.json', 'w') as f:
-        json.dump(scenario(seed, alerts), f, indent=1)
+        json.dump(scenario(seed, family), f, indent=1)
     run = subprocess.run([ssifsim, 'run', base + '.json', '--quiet', '--vcd', base + '.vcd',
                           '--report', base + '.run.json'], capture_output=True, text=True)
     if run.returncode not in (0, 1):
@@ -138,8 +158,8 @@ def problems(ssifsim, out, seed, alerts):
 
 def main():
     args = sys.argv[1:]
-    alerts = bool(args) and args[0] == '--alerts'
-    if alerts:
+    family = args[0] if args and args[0] in ('--alerts', '--daemons') else ''
+    if family:
         args = args[1:]
     if len(args) != 4:
         sys.exit(__doc__)
@@ -147,7 +167,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     broken = 0
     for seed in range(first, first + count):
-        found = problems(ssifsim, out, seed, alerts)
+        found = problems(ssifsim, out, seed, family)
         for p in found:
             print('%s: %s' % (os.path.join(out, 'seed-%d.json' % seed), p))
         broken += bool(found)

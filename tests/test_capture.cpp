@@ -542,6 +542,52 @@ TEST_CASE("check: a request a later search pass uncovers is tried every way", "[
     CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
 }
 
+// Behind npcm (every byte ACKed): request 1's daemon is 520 ms slow, and ssif_bmc's response
+// timer (100 ms) fires first, so the daemon's write fails (-EINVAL: no request awaits it) and
+// every read of 0x03 for request 1 gets a count of 0, until its host dies. Request 2, the
+// same command, is answered and read whole. For a read after a response timer, check takes
+// the next read's response as the daemon's answer written before the timer, if it answers the
+// request; it took request 2's, read after request 2's own write, and had ssif_bmc send it to
+// request 1's reads. A request's write now bounds that search.
+TEST_CASE("check: a response read after the next request's write is not the last one's answer",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-later-bound");
+    const std::string base = dir + "/later";
+    write_file(base + ".json", R"({"version":1,"bus":{"freq_hz":11005},"host":{"hz":1000},
+        "bmc":{"controller":"npcm","hz":100,"daemon":{"latency_ms":1},"response_timeout_ms":100},
+        "workload":{"requests":[{"at_ms":10,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":20,"netfn":"0x06","cmd":"0x01","data":[
+            1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,
+            21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40]}]},
+        "faults":[{"type":"daemon_slow","request":1,"latency_ms":520},
+                  {"type":"host_power_off","request":1,"op":"read","after_bytes":0,"nth":4,
+                   "off_ms":300}]})");
+    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
+                                          base + ".vcd --log " + base + ".jsonl");
+    REQUIRE(run.exit_code != 2);
+    // The run did what the comment says: the timer fired, the late write failed, and only
+    // request 2 got its response.
+    std::vector<std::string> order;
+    for (const json& e : log_lines(read_file(base + ".jsonl"))) {
+        if (e["src"] == "bmc" && e["ev"] == "timer_fired")
+            order.push_back("timer");
+        if (e["src"] == "daemon" && (e["ev"] == "write" || e["ev"] == "write_failed"))
+            order.push_back(e["ev"].get<std::string>());
+        if (e["src"] == "host" && e["ev"] == "response")
+            order.push_back("response " + std::to_string(e["id"].get<int>()) + " " +
+                            e["cc"].get<std::string>());
+    }
+    REQUIRE(order == std::vector<std::string>{"timer", "response 1 0xff", "write_failed", "write",
+                                              "response 2 0x00"});
+    const CommandResult check =
+        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
+                    ".check.json --bmc-controller npcm --bmc-hz 100 "
+                    "--bmc-response-timeout-ms 100 --host-hz 1000");
+    INFO(check.out);
+    REQUIRE(check.exit_code != 2);
+    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+}
+
 // A daemon that writes its response with a length field of 1 or 2 (daemon_malformed):
 // ssif_bmc_write takes it (it refuses only 0 and more than IPMI_SSIF_PAYLOAD_MAX), so the
 // host's read of 0x03 gets a count of 1 and the netfn byte 0x1c alone, or 2 and "1c 01".

@@ -1089,10 +1089,12 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
                 pending = r;
             next_response[i] = pending;
             // A request's write begins it: what the host read after it is not the previous
-            // request's.
+            // request's, nor did an earlier transfer's daemon write it.
             if (is_op(t, "block_write") &&
-                (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart))
+                (t.command == ssif::kWriteSingle || t.command == ssif::kWriteStart)) {
                 pending.clear();
+                read_after.reset();
+            }
         }
     }
     std::vector<BmcReplay::ResponseRead> responses_carried; // whole or filled out

@@ -106,7 +106,8 @@ class BmcReplay : private ssif::BmcHooks {
               Daemon daemon = Daemon::AtOnce);
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none); `later`, the
-    // response the next read of 0x03 after this transfer carried (null: none); `following`,
+    // response the next read of 0x03 after this transfer carried, before the next request's
+    // write (null: none); `following`,
     // the next transfer to the BMC (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next,
                   const Bytes* later, const CapturedTransfer* following);

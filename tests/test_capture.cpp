@@ -542,6 +542,45 @@ TEST_CASE("check: a request a later search pass uncovers is tried every way", "[
     CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
 }
 
+// Request 1's response is 47 bytes, multi-part: a start of 00 01 + 30 bytes and an end part
+// of 0xff + 17 (count 18). Its host dies 19 bytes into the start's read. ssif_bmc v2024-
+// write-len, still in RES_SENDING, aborts request 2's write (no request taken), so request 2's
+// read gets request 1's start again, whole, and its host dies 13 bytes into the end part's
+// read, after the count. The first, cut read's length was a guess, a start and one more part
+// (62 bytes); the later reads show the same response with a known length, the end part's
+// count. check kept the guess, and its ssif_bmc sent a middle part (count 32) for the end.
+TEST_CASE("check: a response read in part takes its length from a later read's end-part count",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-end-count");
+    const std::string base = dir + "/end";
+    write_file(base + ".json", R"({"version":1,"host":{"hz":100},
+        "bmc":{"controller":"npcm","variant":"2024-write-len","daemon":{"latency_ms":1},
+               "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":47}}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
+                                {"at_ms":0,"netfn":"0x06","cmd":"0x04"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":19,"off_ms":2},
+                  {"type":"host_power_off","request":2,"op":"read","after_bytes":13,"nth":2,
+                   "off_ms":100}]})");
+    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
+                                          base + ".vcd --log " + base + ".jsonl");
+    REQUIRE(run.exit_code != 2);
+    // The run did what the comment says: reads of 0x03 cut, then whole (a start both), then
+    // of 0x09 cut after the end part's block number and 8 bytes.
+    std::vector<std::string> reads;
+    for (const json& e : log_lines(read_file(base + ".jsonl")))
+        if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read")
+            reads.push_back(e["cmd"].get<std::string>() + " " + e["status"].get<std::string>() +
+                            " " + e["data"].get<std::string>().substr(0, 5));
+    REQUIRE(reads == std::vector<std::string>{"0x03 abandoned 00 01", "0x03 ok 00 01",
+                                              "0x09 abandoned ff 1b"});
+    const CommandResult check =
+        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
+                    ".check.json --bmc-controller npcm --bmc-variant 2024-write-len --host-hz 100");
+    INFO(check.out);
+    REQUIRE(check.exit_code != 2);
+    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+}
+
 // Behind npcm (every byte ACKed): request 1's daemon is 520 ms slow, and ssif_bmc's response
 // timer (100 ms) fires first, so the daemon's write fails (-EINVAL: no request awaits it) and
 // every read of 0x03 for request 1 gets a count of 0, until its host dies. Request 2, the

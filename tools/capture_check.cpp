@@ -97,11 +97,14 @@ Bytes sent_after_count(const CapturedTransfer& t, int* count) {
 }
 
 // A response as the wires show it: its bytes, how many of them were read (the rest stand
-// for bytes never read), and whether it was read whole (a single part, or up to its end part).
+// for bytes never read), whether it was read whole (a single part, or up to its end part),
+// and whether its length is known (read whole, or given by a count: a single part's, or an
+// end part's cut short) rather than a guess of one more part.
 struct Reassembled {
     Bytes bytes;
     size_t shown = 0;
     bool whole = false;
+    bool length_known = false;
 };
 
 // The response a read begins to take, reassembled from it and the 0x09 reads after it
@@ -121,7 +124,7 @@ Reassembled reassemble(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
     if (!(first.data.size() == ssif::kPartMax && first.data[0] == 0x00 && first.data[1] == 0x01)) {
         r.bytes = first.data;
         r.shown = r.bytes.size();
-        r.whole = true;
+        r.whole = r.length_known = true;
         return r;
     }
     Bytes& out = r.bytes;
@@ -134,7 +137,7 @@ Reassembled reassemble(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
         if (middle_read && t->status == SmbusStatus::Ok && !t->data.empty()) {
             out.insert(out.end(), t->data.begin() + 1, t->data.end());
             if (t->data[0] == ssif::kReadEndBlock) {
-                r.whole = true;
+                r.whole = r.length_known = true;
                 break;
             }
             continue;
@@ -145,7 +148,8 @@ Reassembled reassemble(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
         if (shown.size() > 1)
             out.insert(out.end(), shown.begin() + 1, shown.end()); // after the block number
         r.shown = out.size();
-        if (count >= 1 && count < static_cast<int>(ssif::kPartMax)) // an end part's length
+        r.length_known = count >= 1 && count < static_cast<int>(ssif::kPartMax);
+        if (r.length_known) // an end part's count
             out.resize(before + static_cast<size_t>(count) - 1);
         else
             out.resize(std::max(out.size(), before + ssif::kPartMax));
@@ -185,6 +189,7 @@ Reassembled shown_response(const std::vector<CapturedTransfer>& ts, size_t i, ui
         shown.resize(ssif::kPartMax - 2 + ssif::kPartMax);
     } else {
         r.shown = shown.size();
+        r.length_known = true;
         *length = static_cast<size_t>(count);
         shown.resize(*length);
     }
@@ -255,10 +260,12 @@ Bytes carried_response(const std::vector<CapturedTransfer>& ts, size_t i, uint8_
         }
         if (!same_start || later_length != length)
             break; // another response
-        // A later read that shows more than this one's length (what it read and one more
-        // part: only a guess) takes it on to its own.
-        if (later.shown > r.bytes.size())
-            r.bytes.resize(later.bytes.size());
+        // A later read that shows more than this one's length, or whose length is known where
+        // this one's is a guess (what it read and one more part), takes it on to its own.
+        if (later.shown > r.bytes.size() || (later.length_known && !r.length_known)) {
+            r.bytes.resize(std::max(later.bytes.size(), r.shown));
+            r.length_known = later.length_known;
+        }
         const size_t n = std::min(later.shown, r.bytes.size());
         if (n > r.shown) {
             std::copy(later.bytes.begin() + static_cast<long>(r.shown),

@@ -172,6 +172,27 @@ json check_drawn(const std::string& dir, const std::string& vcd_text) {
     return json::parse(read_file(dir + "/r.json"));
 }
 
+// A scenario's run and the check of its wires: the run's log events and check's report.
+struct RunChecked {
+    std::vector<json> log;
+    json report;
+};
+
+// Runs `scenario` (JSON text, written to `base`.json) with --vcd and --log, then checks the
+// VCD with `options` (check's flags for the run's configuration, each after a space).
+RunChecked run_and_check(const std::string& base, const std::string& scenario,
+                         const std::string& options) {
+    write_file(base + ".json", scenario);
+    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
+                                          base + ".vcd --log " + base + ".jsonl");
+    REQUIRE(run.exit_code != 2);
+    const CommandResult check = run_command(ssifsim_binary() + " check " + base +
+                                            ".vcd -q --report " + base + ".check.json" + options);
+    INFO(check.out);
+    REQUIRE(check.exit_code != 2);
+    return {log_lines(read_file(base + ".jsonl")), json::parse(read_file(base + ".check.json"))};
+}
+
 // `rate_hz` 0: the capture is the run's VCD converted to sigrok's .sr by sigrok-cli (at 10 MHz).
 // `scenario`: a name in scenarios/, or a path.
 void same_results(const std::string& scenario, uint64_t rate_hz) {
@@ -464,7 +485,7 @@ TEST_CASE("check: a daemon write asleep on a response in progress lands mid-tran
           "[capture]") {
     const std::string dir = make_temp_dir("capture-blocked-write");
     const std::string base = dir + "/blocked";
-    write_file(base + ".json", R"({"version":1,
+    const RunChecked r = run_and_check(base, R"({"version":1,
         "bmc":{"controller":"aspeed","variant":"v8-2022","daemon":{"latency_ms":1},
                "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":100}}},
         "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
@@ -473,14 +494,12 @@ TEST_CASE("check: a daemon write asleep on a response in progress lands mid-tran
             21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40]},
                                 {"at_ms":20,"netfn":"0x06","cmd":"0x01"}]},
         "faults":[{"type":"host_power_off","request":1,"op":"read","nth":2,"after_bytes":8,
-                   "off_ms":2}]})");
-    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
-                                          base + ".vcd --log " + base + ".jsonl");
-    REQUIRE(run.exit_code != 2);
+                   "off_ms":2}]})",
+                                       " --bmc-variant v8-2022 --bmc-controller aspeed");
     // The run did what the comment says: the daemon's answer to request 2's end part landed
     // between a transfer's START and its STOP.
     bool in_transfer = false, landed_inside = false;
-    for (const json& e : log_lines(read_file(base + ".jsonl"))) {
+    for (const json& e : r.log) {
         if (e["src"] == "bus" && e["ev"] == "start")
             in_transfer = true;
         if (e["src"] == "bus" && e["ev"] == "stop")
@@ -489,12 +508,7 @@ TEST_CASE("check: a daemon write asleep on a response in progress lands mid-tran
             landed_inside = in_transfer;
     }
     REQUIRE(landed_inside);
-    const CommandResult check =
-        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
-                    ".check.json --bmc-variant v8-2022 --bmc-controller aspeed");
-    INFO(check.out);
-    REQUIRE(check.exit_code != 2);
-    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+    CHECK(verdicts(r.report).at("bmc_conformance"));
 }
 
 // Behind npcm-2024-slave-disable (the address disabled while ssif_bmc is busy): request 1's
@@ -508,22 +522,20 @@ TEST_CASE("check: a daemon write asleep on a response in progress lands mid-tran
 TEST_CASE("check: a request a later search pass uncovers is tried every way", "[capture]") {
     const std::string dir = make_temp_dir("capture-search-rounds");
     const std::string base = dir + "/rounds";
-    write_file(base + ".json", R"({"version":1,"host":{"hz":1000,"probe":true},
+    const RunChecked r = run_and_check(base, R"({"version":1,"host":{"hz":1000,"probe":true},
         "bmc":{"controller":"npcm-2024-slave-disable","hz":1000,"daemon":{"latency_ms":1},
                "smbus_alert":true},
         "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x31"},
                                 {"at_ms":1200,"netfn":"0x06","cmd":"0x31"}]},
         "faults":[{"type":"daemon_slow","request":1,"latency_ms":300},
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":1,
-                   "off_ms":100}]})");
-    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
-                                          base + ".vcd --log " + base + ".jsonl");
-    REQUIRE(run.exit_code != 2);
+                   "off_ms":100}]})",
+                                       " --bmc-controller npcm-2024-slave-disable --bmc-hz 1000");
     // The run did what the comment says: request 1 failed before its daemon wrote, and
     // request 2's host died with its answer written and unread.
     std::vector<std::string> order; // from request 1's read (after the probe's requests):
     bool read_1 = false;            // request ends and daemon writes, in time order
-    for (const json& e : log_lines(read_file(base + ".jsonl"))) {
+    for (const json& e : r.log) {
         read_1 = read_1 || (e["src"] == "daemon" && e["ev"] == "read" && e["request"] == "18 31");
         if (!read_1)
             continue;
@@ -534,12 +546,7 @@ TEST_CASE("check: a request a later search pass uncovers is tried every way", "[
     }
     REQUIRE(order == std::vector<std::string>{"response read_failed", "write", "write",
                                               "response power_off"});
-    const CommandResult check =
-        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
-                    ".check.json --bmc-controller npcm-2024-slave-disable --bmc-hz 1000");
-    INFO(check.out);
-    REQUIRE(check.exit_code != 2);
-    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+    CHECK(verdicts(r.report).at("bmc_conformance"));
 }
 
 // Request 1's response is 47 bytes, multi-part: a start of 00 01 + 30 bytes and an end part
@@ -553,32 +560,26 @@ TEST_CASE("check: a response read in part takes its length from a later read's e
           "[capture]") {
     const std::string dir = make_temp_dir("capture-end-count");
     const std::string base = dir + "/end";
-    write_file(base + ".json", R"({"version":1,"host":{"hz":100},
+    const RunChecked r =
+        run_and_check(base, R"({"version":1,"host":{"hz":100},
         "bmc":{"controller":"npcm","variant":"2024-write-len","daemon":{"latency_ms":1},
                "responder":{"test_command":{"netfn":"0x30","cmd":"0x01","length":47}}},
         "workload":{"requests":[{"at_ms":0,"netfn":"0x30","cmd":"0x01"},
                                 {"at_ms":0,"netfn":"0x06","cmd":"0x04"}]},
         "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":19,"off_ms":2},
                   {"type":"host_power_off","request":2,"op":"read","after_bytes":13,"nth":2,
-                   "off_ms":100}]})");
-    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
-                                          base + ".vcd --log " + base + ".jsonl");
-    REQUIRE(run.exit_code != 2);
+                   "off_ms":100}]})",
+                      " --bmc-controller npcm --bmc-variant 2024-write-len --host-hz 100");
     // The run did what the comment says: reads of 0x03 cut, then whole (a start both), then
     // of 0x09 cut after the end part's block number and 8 bytes.
     std::vector<std::string> reads;
-    for (const json& e : log_lines(read_file(base + ".jsonl")))
+    for (const json& e : r.log)
         if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read")
             reads.push_back(e["cmd"].get<std::string>() + " " + e["status"].get<std::string>() +
                             " " + e["data"].get<std::string>().substr(0, 5));
     REQUIRE(reads == std::vector<std::string>{"0x03 abandoned 00 01", "0x03 ok 00 01",
                                               "0x09 abandoned ff 1b"});
-    const CommandResult check =
-        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
-                    ".check.json --bmc-controller npcm --bmc-variant 2024-write-len --host-hz 100");
-    INFO(check.out);
-    REQUIRE(check.exit_code != 2);
-    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+    CHECK(verdicts(r.report).at("bmc_conformance"));
 }
 
 // Behind npcm (every byte ACKed): request 1's daemon is 520 ms slow, and ssif_bmc's response
@@ -592,7 +593,8 @@ TEST_CASE("check: a response read after the next request's write is not the last
           "[capture]") {
     const std::string dir = make_temp_dir("capture-later-bound");
     const std::string base = dir + "/later";
-    write_file(base + ".json", R"({"version":1,"bus":{"freq_hz":11005},"host":{"hz":1000},
+    const RunChecked r = run_and_check(
+        base, R"({"version":1,"bus":{"freq_hz":11005},"host":{"hz":1000},
         "bmc":{"controller":"npcm","hz":100,"daemon":{"latency_ms":1},"response_timeout_ms":100},
         "workload":{"requests":[{"at_ms":10,"netfn":"0x06","cmd":"0x01"},
                                 {"at_ms":20,"netfn":"0x06","cmd":"0x01","data":[
@@ -600,14 +602,12 @@ TEST_CASE("check: a response read after the next request's write is not the last
             21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40]}]},
         "faults":[{"type":"daemon_slow","request":1,"latency_ms":520},
                   {"type":"host_power_off","request":1,"op":"read","after_bytes":0,"nth":4,
-                   "off_ms":300}]})");
-    const CommandResult run = run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " +
-                                          base + ".vcd --log " + base + ".jsonl");
-    REQUIRE(run.exit_code != 2);
+                   "off_ms":300}]})",
+        " --bmc-controller npcm --bmc-hz 100 --bmc-response-timeout-ms 100 --host-hz 1000");
     // The run did what the comment says: the timer fired, the late write failed, and only
     // request 2 got its response.
     std::vector<std::string> order;
-    for (const json& e : log_lines(read_file(base + ".jsonl"))) {
+    for (const json& e : r.log) {
         if (e["src"] == "bmc" && e["ev"] == "timer_fired")
             order.push_back("timer");
         if (e["src"] == "daemon" && (e["ev"] == "write" || e["ev"] == "write_failed"))
@@ -618,13 +618,7 @@ TEST_CASE("check: a response read after the next request's write is not the last
     }
     REQUIRE(order == std::vector<std::string>{"timer", "response 1 0xff", "write_failed", "write",
                                               "response 2 0x00"});
-    const CommandResult check =
-        run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
-                    ".check.json --bmc-controller npcm --bmc-hz 100 "
-                    "--bmc-response-timeout-ms 100 --host-hz 1000");
-    INFO(check.out);
-    REQUIRE(check.exit_code != 2);
-    CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+    CHECK(verdicts(r.report).at("bmc_conformance"));
 }
 
 // A daemon that writes its response with a length field of 1 or 2 (daemon_malformed):
@@ -679,25 +673,15 @@ TEST_CASE("check: a response of one or two bytes, as a daemon's length field mak
     };
     for (const auto& c : cases) {
         INFO(c.name);
-        const std::string base = dir + "/" + c.name;
-        write_file(base + ".json", c.scenario);
-        const CommandResult run =
-            run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " + base +
-                        ".vcd --log " + base + ".jsonl");
-        REQUIRE(run.exit_code != 2);
+        const RunChecked r = run_and_check(dir + "/" + c.name, c.scenario, c.options);
         // The run did what the comment says: a read of 0x03 carried "1c" or "1c 01", whole
         // or cut.
         bool short_read = false;
-        for (const json& e : log_lines(read_file(base + ".jsonl")))
+        for (const json& e : r.log)
             if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read")
                 short_read = short_read || e["data"] == "1c" || e["data"] == "1c 01";
         REQUIRE(short_read);
-        const CommandResult check =
-            run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
-                        ".check.json" + c.options);
-        INFO(check.out);
-        REQUIRE(check.exit_code != 2);
-        CHECK(verdicts(json::parse(read_file(base + ".check.json"))).at("bmc_conformance"));
+        CHECK(verdicts(r.report).at("bmc_conformance"));
     }
 }
 
@@ -717,20 +701,18 @@ TEST_CASE("check: a slow daemon's answer ssif_bmc threw away inside a write it N
     const std::string dir = make_temp_dir("capture-discarded");
     for (const char* variant : {"v8-2022", "mainline"}) {
         INFO(variant);
-        const std::string base = dir + "/" + variant;
-        write_file(base + ".json", std::string(R"({"version":1,"bus":{"freq_hz":10000},
-            "host":{"hz":250},
+        const RunChecked r =
+            run_and_check(dir + "/" + variant,
+                          std::string(R"({"version":1,"bus":{"freq_hz":10000},"host":{"hz":250},
             "bmc":{"controller":"aspeed","variant":")") +
-                                       variant + R"(","hz":100,"daemon":{"latency_ms":20}},
+                              variant + R"(","hz":100,"daemon":{"latency_ms":20}},
             "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
                                     {"at_ms":50,"netfn":"0x06","cmd":"0x31"}]},
             "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":1,
                        "off_ms":100},
-                      {"type":"daemon_slow","request":1,"latency_ms":300}]})");
-        const CommandResult run =
-            run_command(ssifsim_binary() + " run " + base + ".json -q --vcd " + base +
-                        ".vcd --log " + base + ".jsonl");
-        REQUIRE(run.exit_code != 2);
+                      {"type":"daemon_slow","request":1,"latency_ms":300}]})",
+                          std::string(" --bmc-variant ") + variant +
+                              " --bmc-controller aspeed --bmc-hz 100 --host-hz 250");
         // The run did what the comment says: request 1's answer (netfn 0x1c, command 0x01)
         // came after a transfer's ACKed address byte, and the byte after it was NAKed.
         std::vector<bool> acks; // of the bytes of the transfer on the wires
@@ -738,7 +720,7 @@ TEST_CASE("check: a slow daemon's answer ssif_bmc threw away inside a write it N
         std::optional<size_t> landed_after; // bytes of transfer `landed_in`
         int landed_in = 0;
         std::optional<bool> acked_after_landing; // the next byte of that transfer
-        for (const json& e : log_lines(read_file(base + ".jsonl"))) {
+        for (const json& e : r.log) {
             if (e["src"] == "bus" && e["ev"] == "start") {
                 acks.clear();
                 ++transfers;
@@ -756,15 +738,8 @@ TEST_CASE("check: a slow daemon's answer ssif_bmc threw away inside a write it N
         }
         REQUIRE(landed_after == size_t{1});
         REQUIRE(acked_after_landing == false);
-        const CommandResult check =
-            run_command(ssifsim_binary() + " check " + base + ".vcd -q --report " + base +
-                        ".check.json --bmc-variant " + variant +
-                        " --bmc-controller aspeed --bmc-hz 100 --host-hz 250");
-        INFO(check.out);
-        REQUIRE(check.exit_code != 2);
-        const json report = json::parse(read_file(base + ".check.json"));
-        CHECK(verdicts(report).at("bmc_conformance"));
-        CHECK(verdicts(report).at("host_timing"));
+        CHECK(verdicts(r.report).at("bmc_conformance"));
+        CHECK(verdicts(r.report).at("host_timing"));
     }
 }
 

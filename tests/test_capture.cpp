@@ -621,6 +621,43 @@ TEST_CASE("check: a response read after the next request's write is not the last
     CHECK(verdicts(r.report).at("bmc_conformance"));
 }
 
+// Request 1's daemon read() faults after 3 bytes (daemon_efault): before 2026-efault,
+// ssif_bmc_read returns the whole count, and the daemon takes the request its buffer holds,
+// 00 00, and answers it, 04 00 c1 (netfn 0x01, completion code 0xc1), at once. The host dies
+// right after its read's address, so only later transfers show the answer: behind aspeed,
+// request 2's write goes on past its command byte (ssif_bmc, left in START by the dead read,
+// aborts it, taking no request), and request 2's read gets 04 00 c1. Request 3, Get Device ID
+// again, is answered properly. check took the first response read later that answers
+// request 1 (request 3's) for the answer the wires did not show, so its ssif_bmc sent 14
+// bytes where the BMC sent 3. The next read of 0x03, read whole, shows what ssif_bmc held.
+TEST_CASE("check: a daemon's answer to a request it read garbled is taken from the next read",
+          "[capture]") {
+    const std::string dir = make_temp_dir("capture-garbled");
+    const RunChecked r = run_and_check(dir + "/garbled", R"({"version":1,"host":{"hz":300},
+        "bmc":{"controller":"aspeed","variant":"2024-write-len","hz":100,
+               "daemon":{"latency_ms":0}},
+        "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                {"at_ms":200,"netfn":"0x06","cmd":"0x04"},
+                                {"at_ms":800,"netfn":"0x06","cmd":"0x01"}]},
+        "faults":[{"type":"host_power_off","request":1,"op":"read","after_bytes":1,"off_ms":20},
+                  {"type":"daemon_efault","request":1,"copied":3}]})",
+                                       " --bmc-controller aspeed --bmc-variant 2024-write-len "
+                                       "--bmc-hz 100 --host-hz 300");
+    // The run did what the comment says: the daemon read 00 00 and answered 04 00 c1, which
+    // the second read of 0x03 got, whole.
+    std::vector<std::string> seen;
+    for (const json& e : r.log) {
+        if (e["src"] == "daemon" && e["ev"] == "read")
+            seen.push_back("read " + e["request"].get<std::string>());
+        if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read")
+            seen.push_back("0x03 " + e["status"].get<std::string>() + " " +
+                           e["data"].get<std::string>().substr(0, 8));
+    }
+    REQUIRE(seen == std::vector<std::string>{"read 00 00", "0x03 abandoned ", "0x03 ok 04 00 c1",
+                                             "read 18 01", "0x03 ok 1c 01 00"});
+    CHECK(verdicts(r.report).at("bmc_conformance"));
+}
+
 // A daemon that writes its response with a length field of 1 or 2 (daemon_malformed):
 // ssif_bmc_write takes it (it refuses only 0 and more than IPMI_SSIF_PAYLOAD_MAX), so the
 // host's read of 0x03 gets a count of 1 and the netfn byte 0x1c alone, or 2 and "1c 01".

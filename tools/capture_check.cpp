@@ -709,16 +709,27 @@ void BmcReplay::take_request(uint64_t available_ns, const Bytes* next, bool late
 void BmcReplay::log(const char*, const std::string&) {} // the replay judges the wires only
 
 Bytes BmcReplay::stand_in() const {
-    // The first response read after the request that answers it (netfn + 1, the same
+    // The next read of 0x03 shows what ssif_bmc held. Read whole, of IPMI's shape and no
+    // longer than a daemon writes (daemon_length), answering another command, it is the
+    // daemon's answer to the request as the daemon read it (garbled: a read() whose buffer
+    // faulted, daemon_efault, before 2026-efault).
+    const auto next = std::find_if(carried_.begin(), carried_.end(),
+                                   [&](const ResponseRead& c) { return c.t_ns > request_at_ns_; });
+    if (next != carried_.end() && next->response.size() >= 3 &&
+        next->response.size() <= ssif::kMessageMax && !answers(request_, next->response))
+        for (const ResponseRead& r : read_)
+            if (r.t_ns == next->t_ns)
+                return r.response;
+    // Else the first response read after the request that answers it (netfn + 1, the same
     // command; one of fewer than three bytes by its netfn: begins_answer): a daemon answers a
     // command the same way each time, and ssif_bmc, never told a read was cut short, sends a
     // response it still holds again.
     for (const ResponseRead& r : read_)
         if (r.t_ns > request_at_ns_ && begins_answer(request_, r.response))
             return r.response;
-    // Else the next read of 0x03 shows what ssif_bmc held: its response if it answers the
-    // request, else its length (a read cut short after its count shows no more; one longer
-    // than a daemon writes, only that it was multi-part: daemon_length).
+    // Else the next read of 0x03's response if it answers the request, else its length (a
+    // read cut short after its count shows no more; one longer than a daemon writes, only
+    // that it was multi-part: daemon_length).
     Bytes shape = stand_in_response(request_);
     for (const ResponseRead& c : carried_)
         if (c.t_ns > request_at_ns_) {

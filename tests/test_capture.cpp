@@ -668,6 +668,8 @@ TEST_CASE("check: a daemon's answer to a request it read garbled is taken from t
 //   the BMC busy and blamed it for ACKing the next read.
 // - len2-read-cut: the host dies after the read's first data byte, so the wires show a
 //   count of 2 and 0x1c; the rest is a guess (zeros), which answers no command.
+// - len1-count-only: behind npcm (every byte ACKed), the host dies right after the read's
+//   count of 1: the bytes are no one's to tell, and the count is the daemon's.
 // - len1-stand-in: the host dies right after the read's address, which shows that the
 //   daemon had answered (npcm-2025-timeout-enable disables the address while busy) but not
 //   with what; request 2's write meets ssif_bmc in START (2026-efault) and is aborted, and
@@ -696,6 +698,13 @@ TEST_CASE("check: a response of one or two bytes, as a daemon's length field mak
                       {"type":"host_power_off","request":1,"op":"read","after_bytes":5,
                        "off_ms":300}]})",
          ""},
+        {"len1-count-only", R"({"version":1,"bmc":{"controller":"npcm","daemon":{"latency_ms":0}},
+            "workload":{"requests":[{"at_ms":0,"netfn":"0x06","cmd":"0x01"},
+                                    {"at_ms":200,"netfn":"0x06","cmd":"0x04"}]},
+            "faults":[{"type":"daemon_malformed","request":1,"len":1},
+                      {"type":"host_power_off","request":1,"op":"read","after_bytes":4,
+                       "off_ms":20}]})",
+         " --bmc-controller npcm"},
         {"len1-stand-in", R"({"version":1,"host":{"hz":1000,"variant":"6.12"},
             "bmc":{"controller":"npcm-2025-timeout-enable","variant":"2026-efault","hz":1000,
                    "daemon":{"latency_ms":0}},
@@ -711,12 +720,20 @@ TEST_CASE("check: a response of one or two bytes, as a daemon's length field mak
     for (const auto& c : cases) {
         INFO(c.name);
         const RunChecked r = run_and_check(dir + "/" + c.name, c.scenario, c.options);
-        // The run did what the comment says: a read of 0x03 carried "1c" or "1c 01", whole
-        // or cut.
-        bool short_read = false;
-        for (const json& e : r.log)
+        // The run did what the comment says: the daemon's write was cut to a length of 1 or
+        // 2, and a read of 0x03 carried "1c" or "1c 01", whole or cut, or (count-only) died
+        // with no byte after its count.
+        bool malformed = false, short_read = false;
+        for (const json& e : r.log) {
+            if (e["src"] == "fault" && e["ev"] == "daemon_malformed")
+                malformed = malformed || e["len"] == 1 || e["len"] == 2;
             if (e["src"] == "bus" && e["ev"] == "transfer" && e["op"] == "block_read")
                 short_read = short_read || e["data"] == "1c" || e["data"] == "1c 01";
+            // address+W, command, address+R, count
+            if (e["src"] == "fault" && e["ev"] == "master_died" && e["after_bytes"] == 4)
+                short_read = short_read || std::string(c.name) == "len1-count-only";
+        }
+        REQUIRE(malformed);
         REQUIRE(short_read);
         CHECK(verdicts(r.report).at("bmc_conformance"));
     }

@@ -840,17 +840,22 @@ void BmcReplay::transfer(const CapturedTransfer& t, const Bytes* carried, const 
     // no bytes of its own but a count of 0): the daemon wrote it before this read, and before
     // the response timer fired if that comes first (a BMC that sent it had taken it in time).
     // It is the daemon's if it answers the request the daemon took, as far as it can show
-    // (begins_answer: a daemon's length field of 1 or 2 leaves too few bytes), or has an IPMI
-    // response's shape at least (netfn, command, completion code: the daemon may have answered a
-    // request other than the one the replay gave it); other bytes are the BMC's own doing. The
-    // daemon answers what it took whether or not ssif_bmc is still busy with it: a STOP after a
-    // read that found no response clears busy (on_stop_event completes a response when the last one
-    // was single-part: is_singlepart_read is left from it).
+    // (begins_answer: a daemon's length field of 1 or 2 leaves too few bytes), if the read
+    // showed only its count, or if it has an IPMI response's shape at least (netfn, command,
+    // completion code: the daemon may have answered a request other than the one the replay
+    // gave it); other bytes are the BMC's own doing. The daemon answers what it took whether
+    // or not ssif_bmc is still busy with it: a STOP after a read that found no response
+    // clears busy (on_stop_event completes a response when the last one was single-part:
+    // is_singlepart_read is left from it).
     const bool waiting_before = daemon_has_request_ && !bmc_.response_pending();
+    // A read that showed its count and no byte after it (its host died there) carried a
+    // length alone: whose the bytes were, it cannot tell.
+    const bool count_only = t.restart_at != 0 && t.bytes.size() == t.restart_at + 2;
     const bool timer_first = timer_armed_ && timer_expires_ns_ <= t.start_ns;
     Bytes before_timer;             // Answer::BeforeTimer's stand-in
     const Bytes* written = nullptr; // what the daemon wrote before this transfer
-    if (carried && waiting_before && (begins_answer(request_, *carried) || carried->size() >= 3)) {
+    if (carried && waiting_before &&
+        (count_only || begins_answer(request_, *carried) || carried->size() >= 3)) {
         written = carried;
     } else if (answer_ == Answer::BeforeTimer && waiting_before && timer_first) {
         before_timer = stand_in();

@@ -1167,9 +1167,9 @@ CaptureResult check_capture(const Capture& cap, const CaptureCheckOptions& o) {
     // answered at once, answered when the wires first show it or inside the transfer before
     // that: BmcReplay::Answer), kept where that explains the wires better (one daemon answers
     // one unread request and not another, or late: three replays each, for up to
-    // kUnreadSearched of them). Where points remain
-    // still, all that is tried again with a daemon that takes one request at a time
-    // (BmcReplay::Daemon), kept if it explains the wires better.
+    // kUnreadSearched of them). Where points remain still, all that is tried again with a
+    // daemon that takes one request at a time (BmcReplay::Daemon), kept if it explains the
+    // wires better.
     constexpr size_t kUnreadSearched = 64;
     using Answer = BmcReplay::Answer;
     using Daemon = BmcReplay::Daemon;

@@ -107,8 +107,7 @@ class BmcReplay : private ssif::BmcHooks {
     // `carried`: for a read, the response it carried itself (null: none); `next`, the
     // response the host read next for the request it is on (null: none); `later`, the
     // response the next read of 0x03 after this transfer carried, before the next request's
-    // write (null: none); `following`,
-    // the next transfer to the BMC (null: none).
+    // write (null: none); `following`, the next transfer to the BMC (null: none).
     void transfer(const CapturedTransfer& t, const Bytes* carried, const Bytes* next,
                   const Bytes* later, const CapturedTransfer* following);
     const std::vector<Finding>& findings() const { return findings_; }

@@ -550,11 +550,11 @@ TEST_CASE("check: a request a later search pass uncovers is tried every way", "[
 }
 
 // Request 1's response is 47 bytes, multi-part: a start of 00 01 + 30 bytes and an end part
-// of 0xff + 17 (count 18). Its host dies 19 bytes into the start's read. ssif_bmc v2024-
-// write-len, still in RES_SENDING, aborts request 2's write (no request taken), so request 2's
-// read gets request 1's start again, whole, and its host dies 13 bytes into the end part's
-// read, after the count. The first, cut read's length was a guess, a start and one more part
-// (62 bytes); the later reads show the same response with a known length, the end part's
+// of 0xff + 17 (count 18). Its host dies 19 bytes into the start's read. ssif_bmc
+// 2024-write-len, still in RES_SENDING, aborts request 2's write (no request taken), so
+// request 2's read gets request 1's start again, whole, and its host dies 13 bytes into the
+// end part's read, after the count. The first, cut read's length was a guess, a start and one more
+// part (62 bytes); the later reads show the same response with a known length, the end part's
 // count. check kept the guess, and its ssif_bmc sent a middle part (count 32) for the end.
 TEST_CASE("check: a response read in part takes its length from a later read's end-part count",
           "[capture]") {
